@@ -1,0 +1,144 @@
+"""Reference runner: the engine on original-name weights and golden-format inputs.
+
+    python -m memflow_ext.reference --weights W.safetensors --inputs I.safetensors \\
+        --case {single,single_sma,interactive} --frames N --out O.safetensors [key=value ...]
+
+Builds the DiT from the weights (architecture read from the tensor shapes; heads of the real
+head size), feeds the given noise and prompt embeddings (no text encoder, no VAE), seeds the
+sampler's generator as the golden harness seeded the global RNG, and writes `output_latents`.
+This is how parity with upstream MemFlow is checked, also on cases beyond the stored ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+import torch
+from loguru import logger
+from safetensors.torch import load_file
+
+from .builder import build_model, load_wan_state_dict
+from .config import IAMFlowConfig, load_config
+from .io_utils import atomic_write_bytes
+from .pipeline import MemFlowPipeline
+from .presets import WAN_1_3B, WanTransformerConfig
+
+CASES = {"single": (False, False), "single_sma": (True, False), "interactive": (False, True)}
+GOLDEN_RNG_SEED = 2025
+
+
+def arch_from_state_dict(state: dict[str, torch.Tensor], text_len: int) -> WanTransformerConfig:
+    """Read the DiT's sizes off its weights; heads use the real model's head size."""
+    pe = state["patch_embedding.weight"]
+    dim, in_dim, *patch = pe.shape
+    layers = 1 + max(int(k.split(".")[1]) for k in state if k.startswith("blocks."))
+    head_dim = WAN_1_3B.transformer.head_dim
+    return WanTransformerConfig(
+        patch_size=tuple(patch), text_len=text_len, in_dim=in_dim, dim=dim,
+        ffn_dim=state["blocks.0.ffn.0.weight"].shape[0], freq_dim=state["time_embedding.0.weight"].shape[1],
+        text_dim=state["text_embedding.0.weight"].shape[1],
+        out_dim=state["head.head.weight"].shape[0] // math.prod(patch), num_heads=dim // head_dim,
+        num_layers=layers, qk_norm="blocks.0.self_attn.norm_q.weight" in state,
+        cross_attn_norm="blocks.0.norm3.weight" in state,
+    )
+
+
+class RecordingPipeline(MemFlowPipeline):
+    """Keeps the x0 prediction of each block's first denoising step."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.step0: list[torch.Tensor] = []
+
+    def _on_step(self, block_index: int, step_index: int, x0: torch.Tensor) -> None:
+        if step_index == 0:
+            self.step0.append(x0.detach().clone())
+
+
+def load_reference_state(args: argparse.Namespace, cfg: IAMFlowConfig) -> dict[str, torch.Tensor]:
+    if args.weights:
+        p = Path(args.weights)
+        if not p.is_file():
+            raise FileNotFoundError(f"--weights: file not found: {p}")
+        return load_file(str(p))
+    from .weights import load_generator_state  # MemFlow base.pt (+ LoRA)
+
+    return load_generator_state(args.generator_ckpt, args.lora_ckpt, args.use_ema, cfg)
+
+
+def run_reference(args: argparse.Namespace) -> dict[str, torch.Tensor]:
+    sma, interactive = CASES[args.case]
+    overrides = [f"model_kwargs.SMA={sma}", *args.overrides]
+    cfg = load_config(overrides=overrides)
+    inputs = load_file(args.inputs)
+    state = load_reference_state(args, cfg)
+    text_len = args.text_len
+    arch = arch_from_state_dict(state, text_len)
+    model = build_model(arch, seed=None)
+    load_wan_state_dict(model, state, args.weights or args.generator_ckpt)
+    model.float().eval()
+
+    def embed(name: str) -> torch.Tensor:
+        rows = inputs[name].float()
+        pad = rows.new_zeros(rows.shape[0], text_len - rows.shape[1], rows.shape[2])
+        return torch.cat([rows, pad], dim=1)
+
+    noise = inputs["noise"][:, : args.frames].float()
+    if interactive:
+        embeds = [embed("prompt_P0_first20"), embed("prompt_P1_first20")]
+        switch = [int(v) for v in inputs["switch_frame_indices_caseC"].tolist()]
+    else:
+        embeds, switch = [embed("prompt_P0_first20")], []
+    pipe = RecordingPipeline(cfg, model, device="cpu")
+    gen = torch.Generator().manual_seed(args.rng_seed)
+    t0 = time.perf_counter()
+    latents = pipe.sample(embeds, switch, noise, generator=gen, interactive=interactive, progress=not args.quiet)
+    wall = time.perf_counter() - t0
+    logger.info(f"reference case={args.case} frames={args.frames}: {wall:.1f} s")
+    out = {"output_latents": latents.contiguous()}
+    if args.save_step0:
+        out["step0_x0_per_block"] = torch.stack(pipe.step0).contiguous()
+    out["wall_s"] = torch.tensor([wall], dtype=torch.float64)
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m memflow_ext.reference", description=__doc__.split("\n\n")[0])
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--weights", help="DiT weights with the original Wan names (.safetensors)")
+    src.add_argument("--generator-ckpt", help="MemFlow base.pt (instead of --weights)")
+    ap.add_argument("--lora-ckpt", help="MemFlow lora.pt merged on top of --generator-ckpt")
+    ap.add_argument("--use-ema", action="store_true", help="take generator_ema from --generator-ckpt")
+    ap.add_argument("--inputs", required=True, help="golden-format inputs (.safetensors)")
+    ap.add_argument("--case", required=True, choices=sorted(CASES))
+    ap.add_argument("--frames", type=int, required=True, help="latent frames to generate")
+    ap.add_argument("--out", required=True, help="output .safetensors (output_latents)")
+    ap.add_argument("--text-len", type=int, default=WAN_1_3B.transformer.text_len)
+    ap.add_argument("--rng-seed", type=int, default=GOLDEN_RNG_SEED, help="seed of the re-noising draws")
+    ap.add_argument("--save-step0", action="store_true", help="also write step0_x0_per_block")
+    ap.add_argument("--threads", type=int, default=None, help="torch intra-op threads")
+    ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("overrides", nargs="*", help="config overrides key=value")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.lora_ckpt and not args.generator_ckpt:
+        print("--lora-ckpt needs --generator-ckpt", file=sys.stderr)
+        return 2
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    out = run_reference(args)
+    from safetensors.torch import save as st_save
+
+    atomic_write_bytes(args.out, st_save(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
