@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
-from loguru import logger
 from tqdm.auto import tqdm
 
 from .config import ConfigError, IAMFlowConfig, validate_prompts, validate_switch_frames
-from .kv_cache import CacheGeometry, CrossAttnCache, EvictedChunk, KVCache
+from .kv_cache import CacheGeometry, CrossAttnCache, KVCache
 from .memory_bank import MemorySegment, NAMBank
 from .rope import RopeCache
 from .scheduler import FlowMatchSchedule

@@ -32,7 +32,11 @@ def build_rope_table(head_dim: int, max_len: int) -> torch.Tensor:
     if d % 2:
         raise ValueError(f"head_dim must be even for RoPE, got {d}")
     return torch.cat(
-        [rope_params(max_len, d - 4 * (d // 6)), rope_params(max_len, 2 * (d // 6)), rope_params(max_len, 2 * (d // 6))],
+        [
+            rope_params(max_len, d - 4 * (d // 6)),
+            rope_params(max_len, 2 * (d // 6)),
+            rope_params(max_len, 2 * (d // 6)),
+        ],
         dim=1,
     )
 

@@ -1,0 +1,62 @@
+"""Configuration: defaults, overrides and every bad input stops early with a message naming it."""
+
+from __future__ import annotations
+
+import pytest
+
+from memflow_ext.config import ConfigError, load_config, validate_switch_frames
+
+REPO_CONFIGS = ["configs/inference.yaml", "configs/interactive_inference.yaml"]
+
+
+def test_defaults_and_overrides():
+    cfg = load_config(overrides=["model_kwargs.SMA=true", "num_output_frames=12", "adapter.rank=8"])
+    assert cfg.model_kwargs.SMA is True and cfg.num_output_frames == 12 and cfg.adapter.rank == 8
+    assert cfg.preset == "tiny" and cfg.model_kwargs.local_attn_size == 12
+
+
+@pytest.mark.parametrize("path", REPO_CONFIGS)
+def test_shipped_configs_load(path):
+    from conftest import REPO
+
+    cfg = load_config([REPO / path])
+    assert cfg.preset == "tiny"
+
+
+@pytest.mark.parametrize(
+    "overrides,needle",
+    [
+        (["num_output_frames=20"], "num_output_frames=20"),
+        (["preset=huge"], "unknown preset 'huge'"),
+        (["no_such_key=1"], "no_such_key"),
+        (["model_kwargs.local_attn=3"], "model_kwargs.local_attn"),
+        (["model_kwargs.local_attn_size=4"], "local_attn_size=4"),
+        (["denoising_step_list=[250,500]"], "denoising_step_list"),
+        (["seed=abc"], "seed"),
+        (["prompts=['ok', '  ']"], "prompts[1]"),
+        (["dtype=float8"], "float8"),
+        (["switch_frame_indices=[9,6]"], "strictly increasing"),
+        (["switch_frame_indices=[7]"], "block boundary"),
+        (["switch_frame_indices=[30]"], "switch frame 30"),
+    ],
+)
+def test_bad_values_name_the_key(overrides, needle):
+    with pytest.raises(ConfigError) as err:
+        load_config(overrides=overrides)
+    assert needle in str(err.value)
+
+
+def test_unknown_key_in_yaml_names_the_file(tmp_path):
+    p = tmp_path / "bad.yaml"
+    p.write_text("model_kwargs:\n  sink: 3\n")
+    with pytest.raises(ConfigError) as err:
+        load_config([p])
+    assert str(p) in str(err.value) and "sink" in str(err.value) and "sink_size" in str(err.value)
+
+
+def test_switch_count_must_fit_prompts():
+    cfg = load_config()
+    with pytest.raises(ConfigError, match="3 prompts need exactly 2"):
+        validate_switch_frames([9], 3, cfg, where="story")
+    with pytest.raises(ConfigError, match="1 prompts need exactly 0"):
+        validate_switch_frames([9], 1, cfg, where="story")
