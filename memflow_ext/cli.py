@@ -18,11 +18,12 @@ import torch
 from loguru import logger
 from safetensors.torch import save as st_save
 
+from hooks.manager import PluginError, build_plugin_manager
+
 from .config import ConfigError, IAMFlowConfig, load_config, to_yaml, validate_prompts, validate_switch_frames
 from .io_utils import atomic_write_bytes, atomic_write_json
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-KNOWN_PLUGINS = ("agent", "memory", "profile")
 
 
 @dataclass
@@ -151,13 +152,9 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
             overrides.append(f"data_path={args.data_path}")
         cfg = load_config([args.config], overrides)
         plugins = parse_plugins(args.plugins, cfg)
-        if plugins:
-            unknown = [p for p in plugins if p not in KNOWN_PLUGINS]
-            if unknown:
-                raise ConfigError(f"unknown plugin(s) {unknown}; known plugins: {', '.join(KNOWN_PLUGINS)}, none")
-            raise ConfigError(f"plugin(s) {plugins} are not available yet; use --plugins none")
+        pm = build_plugin_manager(plugins, cfg) if plugins else None
         jobs = read_jobs(cfg, interactive, args.start, args.limit)
-    except ConfigError as e:
+    except (ConfigError, PluginError) as e:
         logger.error(str(e))
         return 2
     if args.compare_baseline:
@@ -166,12 +163,26 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
 
     from .builder import build_pipeline
 
-    pipe = build_pipeline(cfg)
+    if pm is not None:
+        from .iam_pipeline import IAMPipeline
+
+        pipe = build_pipeline(cfg, IAMPipeline, plugin_manager=pm)
+    else:
+        pipe = build_pipeline(cfg)
     out_root = Path(cfg.output_folder)
     out_root.mkdir(parents=True, exist_ok=True)
     atomic_write_text_config(out_root / "config.yaml", cfg)
-    for job in jobs:
-        run_job(pipe, cfg, job, out_root, interactive, quiet=args.quiet)
+    try:
+        for job in jobs:
+            run_job(pipe, cfg, job, out_root, interactive, quiet=args.quiet)
+    except PluginError as e:
+        logger.error(str(e))
+        logger.opt(exception=e.__cause__ or e).debug("plugin traceback")
+        if e.__cause__ is not None:
+            import traceback
+
+            traceback.print_exception(e.__cause__, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -182,12 +193,43 @@ def atomic_write_text_config(path: Path, cfg: IAMFlowConfig) -> None:
 
 
 def run_job(pipe, cfg: IAMFlowConfig, job: Job, out_root: Path, interactive: bool, quiet: bool = False) -> Path:
-    """Generate one video and write video.mp4, latents.safetensors and meta.json into its folder."""
+    """Generate one video into `out_root/<key>/` (video.mp4, latents.safetensors, meta.json, plugin files).
+
+    The folder appears only when complete: work happens in a hidden temporary folder, renamed at the end.
+    """
+    import shutil
+    import tempfile
+
+    folder = out_root / job.key
+    work = Path(tempfile.mkdtemp(prefix=f".{job.key}.", suffix=".partial", dir=out_root))
+    try:
+        _generate_into(pipe, cfg, job, work, interactive, quiet)
+        work.chmod(0o777 & ~_umask())  # mkdtemp makes 0700
+        if folder.exists():
+            shutil.rmtree(folder)
+        work.rename(folder)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    logger.info(f"[{job.key}] wrote {folder}")
+    return folder
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _generate_into(pipe, cfg: IAMFlowConfig, job: Job, folder: Path, interactive: bool, quiet: bool) -> None:
+    """Everything of one video goes into `folder` (a temporary folder renamed when complete)."""
     from .io_utils import write_mp4
     from .vae import to_uint8
 
-    folder = out_root / job.key
-    folder.mkdir(parents=True, exist_ok=True)
+    if hasattr(pipe, "output_dir"):
+        pipe.output_dir, pipe.run_key = folder, job.key
     logger.info(f"[{job.key}] {len(job.prompts)} prompt(s), switches {job.switch_frame_indices}, seed {job.seed}")
     res = pipe.generate(job.prompts, job.switch_frame_indices, seed=job.seed, interactive=interactive,
                         decode=cfg.save_video, progress=not quiet)
@@ -199,5 +241,3 @@ def run_job(pipe, cfg: IAMFlowConfig, job: Job, out_root: Path, interactive: boo
         "switch_frame_indices": job.switch_frame_indices, "num_output_frames": int(res.latents.shape[1]),
         "preset": cfg.preset, "torch": torch.__version__,
     })
-    logger.info(f"[{job.key}] wrote {folder}")
-    return folder

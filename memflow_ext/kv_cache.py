@@ -84,7 +84,7 @@ class EvictedChunk:
     """The frames that just left the local window, with their keys/values per layer."""
 
     frames: list[int]  # global latent frame indices
-    keys: list[torch.Tensor]  # per layer [B, n_tokens, H, D]
+    keys: list[torch.Tensor]  # per layer [B, n_tokens, H, D]; empty unless keys were requested
     values: list[torch.Tensor]
 
 
@@ -171,7 +171,7 @@ class KVCache:
         k, v = self.k[layer], self.v[layer]
         if plan.roll:
             src = slice(sink + plan.num_evicted, sink + plan.num_evicted + plan.num_rolled)
-            if self.capture_evicted:
+            if plan.num_evicted > 0:
                 self._capture(layer, k[:, sink : sink + plan.num_evicted], v[:, sink : sink + plan.num_evicted])
             k[:, sink : sink + plan.num_rolled] = k[:, src].clone()
             v[:, sink : sink + plan.num_rolled] = v[:, src].clone()
@@ -190,8 +190,9 @@ class KVCache:
             frames = self.slot_frames[first : first + k.shape[1] // tpf]
             self.last_evicted = EvictedChunk(frames=list(frames), keys=[], values=[])
         assert self.last_evicted is not None
-        self.last_evicted.keys.append(k.clone())
-        self.last_evicted.values.append(v.clone())
+        if self.capture_evicted:  # copies only when a listener asked for them
+            self.last_evicted.keys.append(k.clone())
+            self.last_evicted.values.append(v.clone())
 
     def commit(self, plan: WritePlan) -> None:
         """Advance the shared indices and frame bookkeeping after every layer was applied."""

@@ -15,8 +15,7 @@ Single-prompt mode stages a bank frame at every context pass; interactive mode o
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,10 +57,9 @@ class MemFlowPipeline:
     def _emit(self, hook: str, **kwargs: Any) -> None:
         """Called at every hook point of the loop; the baseline does nothing."""
 
-    @contextlib.contextmanager
-    def _phase(self, name: str) -> Iterator[None]:
-        """Surrounds the init / diffusion / vae_decode phases; the baseline does nothing."""
-        yield
+    def _run_phase(self, name: str, execute: Callable[[], Any]) -> Any:
+        """Runs the init / diffusion / vae_decode phase; subclasses may surround it."""
+        return execute()
 
     def _memory_segment(self, geometry: CacheGeometry, batch: int) -> MemorySegment:
         """The memory policy for this video: MemFlow's NAM unless a subclass hands it to a plugin."""
@@ -69,6 +67,10 @@ class MemFlowPipeline:
         p = next(self.model.parameters())
         return NAMBank(geometry, self.cfg.model_kwargs.record_interval, c.num_layers, batch, c.num_heads,
                        c.head_dim, p.device, p.dtype)
+
+    def _wants_evicted(self) -> bool:
+        """Whether evicted chunks' keys/values must be kept for the hooks (only when someone listens)."""
+        return False
 
     # -- geometry --------------------------------------------------------------------------------
     def geometry(self, latent_hw: tuple[int, int]) -> CacheGeometry:
@@ -82,6 +84,11 @@ class MemFlowPipeline:
             sink_frames=mk.sink_size, local_attn_frames=mk.local_attn_size, bank_frames=mk.bank_size,
         )
 
+    def default_latent_hw(self) -> tuple[int, int]:
+        from .presets import get_preset
+
+        return get_preset(self.cfg.preset).latent_hw(self.cfg.height, self.cfg.width)
+
     def init_state(self, batch: int, latent_hw: tuple[int, int]) -> StreamState:
         """Allocate KV cache, text cache and memory segment (the "initialization" phase)."""
         c = self.model.config
@@ -90,10 +97,23 @@ class MemFlowPipeline:
         kv = KVCache(g, c.num_layers, batch, c.num_heads, c.head_dim, p.device, p.dtype)
         text = CrossAttnCache(c.num_layers, batch, c.text_len, c.num_heads, c.head_dim, p.device, p.dtype)
         mk = self.cfg.model_kwargs
-        return StreamState(kv=kv, text=text, memory=self._memory_segment(g, batch), rope=RopeCache(self.model.freqs),
-                           sma=mk.SMA, sma_top_k=mk.sma_top_k)
+        state = StreamState(kv=kv, text=text, memory=self._memory_segment(g, batch),
+                            rope=RopeCache(self.model.freqs), sma=mk.SMA, sma_top_k=mk.sma_top_k)
+        self.state = state
+        return state
 
     # -- public API ----------------------------------------------------------------------------
+    def check_inputs(self, prompts: list[str], switch_frame_indices: list[int], interactive: bool,
+                     num_frames: int) -> None:
+        """Every input error is raised here, before any work."""
+        validate_prompts(prompts)
+        validate_switch_frames(switch_frame_indices, len(prompts), self.cfg, where="switch_frame_indices")
+        if not interactive and len(prompts) > 1:
+            raise ConfigError("single-prompt mode takes one prompt; use the interactive pipeline for several")
+        if num_frames % self.cfg.num_frame_per_block:
+            raise ConfigError(f"num_output_frames={num_frames} is not a multiple of num_frame_per_block="
+                              f"{self.cfg.num_frame_per_block}")
+
     @torch.no_grad()
     def generate(self, prompts: list[str], switch_frame_indices: list[int] | None = None, seed: int | None = None,
                  interactive: bool | None = None, decode: bool = True, num_frames: int | None = None,
@@ -101,37 +121,38 @@ class MemFlowPipeline:
         """Text to video. `interactive` defaults to True when there is more than one prompt."""
         cfg = self.cfg
         switch = list(switch_frame_indices or [])
-        validate_prompts(prompts)
-        validate_switch_frames(switch, len(prompts), cfg, where="switch_frame_indices")
         interactive = len(prompts) > 1 if interactive is None else interactive
-        if not interactive and len(prompts) > 1:
-            raise ConfigError("single-prompt mode takes one prompt; use the interactive pipeline for several")
         seed = cfg.seed if seed is None else seed
         frames = num_frames or cfg.num_output_frames
-        if frames % cfg.num_frame_per_block:
-            raise ConfigError(f"num_output_frames={frames} is not a multiple of num_frame_per_block="
-                              f"{cfg.num_frame_per_block}")
-        if latent_hw is None:
-            from .presets import get_preset
+        self.check_inputs(prompts, switch, interactive, frames)
+        latent_hw = latent_hw or self.default_latent_hw()
+        if self.text_encoder is None:
+            raise RuntimeError("MemFlowPipeline.generate needs a text encoder")
+        self._begin_video(prompts, switch, seed, frames, latent_hw)
 
-            latent_hw = get_preset(cfg.preset).latent_hw(cfg.height, cfg.width)
-        with self._phase("init"):
-            if self.text_encoder is None:
-                raise RuntimeError("MemFlowPipeline.generate needs a text encoder")
+        def init():
             embeds = [self.text_encoder.encode([p]).to(self.device) for p in prompts]
             gen = torch.Generator(device=self.device).manual_seed(seed)
-            c = self.model.config
             dtype = next(self.model.parameters()).dtype
-            noise = torch.randn((1, frames, c.in_dim, *latent_hw), generator=gen, device=self.device, dtype=dtype)
-        latents = self.sample(embeds, switch, noise, generator=gen, interactive=interactive,
-                              prompts=prompts, progress=progress)
+            noise = torch.randn((1, frames, self.model.config.in_dim, *latent_hw), generator=gen,
+                                device=self.device, dtype=dtype)
+            state = self.init_state(1, latent_hw)
+            return embeds, gen, noise, state
+
+        embeds, gen, noise, state = self._run_phase("init", init)
+        latents = self._run_phase("diffusion", lambda: self._diffuse(
+            state, embeds, switch, noise, gen, interactive, prompts, progress))
         video = None
         if decode and self.vae is not None:
-            with self._phase("vae_decode"):
-                video = self.decode(latents)
-        result = GenerationResult(latents=latents, video=video, info={"seed": seed, "prompts": list(prompts),
-                                                                       "switch_frame_indices": switch})
+            video = self._run_phase("vae_decode", lambda: self.decode(latents))
+        result = GenerationResult(latents=latents, video=video,
+                                  info={"seed": seed, "prompts": list(prompts), "switch_frame_indices": switch})
+        self._emit("pipeline_end", result=result)
         return result
+
+    def _begin_video(self, prompts: list[str], switch: list[int], seed: int, frames: int,
+                     latent_hw: tuple[int, int]) -> None:
+        """Start-of-video seam (the plugin-aware subclass builds its run object and fires pipeline_start)."""
 
     def decode(self, latents: torch.Tensor) -> torch.Tensor:
         """Decode block by block through the VAE's causal cache (bounded memory)."""
@@ -144,7 +165,7 @@ class MemFlowPipeline:
         for s in range(0, latents.shape[1], fpb):
             parts.append(dec.push(latents[:, s : s + fpb]))
         tail = dec.finish()
-        if tail is not None:
+        if tail is not None and tail.shape[1]:
             parts.append(tail)
         return torch.cat(parts, dim=1)
 
@@ -152,13 +173,20 @@ class MemFlowPipeline:
     def sample(self, embeds: list[torch.Tensor], switch_frame_indices: list[int], noise: torch.Tensor,
                generator: torch.Generator | None = None, interactive: bool = False,
                prompts: list[str] | None = None, progress: bool = True) -> torch.Tensor:
-        """The streaming denoising loop on given prompt embeddings and noise [B, F, C, h, w].
+        """The streaming loop on given prompt embeddings and noise [B, F, C, h, w] (no text encoder, no VAE).
 
         `embeds[i]` conditions prompt i, which starts at `([0] + switch_frame_indices)[i]`.
         """
-        cfg = self.cfg
-        fpb = cfg.num_frame_per_block
-        batch, frames = noise.shape[:2]
+        batch = noise.shape[0]
+        state = self._run_phase("init", lambda: self.init_state(batch, tuple(noise.shape[-2:])))
+        return self._run_phase("diffusion", lambda: self._diffuse(
+            state, embeds, switch_frame_indices, noise, generator, interactive, prompts, progress))
+
+    def _diffuse(self, state: StreamState, embeds: list[torch.Tensor], switch_frame_indices: list[int],
+                 noise: torch.Tensor, generator: torch.Generator | None, interactive: bool,
+                 prompts: list[str] | None, progress: bool) -> torch.Tensor:
+        fpb = self.cfg.num_frame_per_block
+        frames = noise.shape[1]
         if frames % fpb:
             raise ConfigError(f"{frames} latent frames is not a multiple of num_frame_per_block={fpb}")
         starts = [0, *switch_frame_indices]
@@ -166,43 +194,29 @@ class MemFlowPipeline:
             raise ConfigError(f"{len(embeds)} prompt(s) for {len(starts)} segment(s) "
                               f"(switch_frame_indices={switch_frame_indices})")
         prompts = prompts or [f"<prompt {i}>" for i in range(len(embeds))]
-        with self._phase("init"):
-            state = self.init_state(batch, tuple(noise.shape[-2:]))
-            self.state = state
-        run_info = {"num_blocks": frames // fpb, "geometry": state.kv.geometry}
-        self._emit("pipeline_start", info=run_info)
-        g = state.kv.geometry
-        tpf = g.tokens_per_frame
+        tpf = state.kv.geometry.tokens_per_frame
         output = torch.zeros_like(noise)
-        prompt_idx = 0
-        with self._phase("diffusion"):
-            blocks = range(frames // fpb)
-            for b in tqdm(blocks, desc="blocks", disable=not progress, leave=False):
-                s = b * fpb
-                if prompt_idx + 1 < len(starts) and s == starts[prompt_idx + 1]:
-                    prompt_idx += 1
-                    self._emit("prompt_switch", prompt_index=prompt_idx, prompt=prompts[prompt_idx], start_frame=s)
+        prompt_idx = -1
+        for b in tqdm(range(frames // fpb), desc="blocks", disable=not progress, leave=False):
+            s = b * fpb
+            if prompt_idx + 1 < len(starts) and s == starts[prompt_idx + 1]:
+                prompt_idx += 1
+                self._emit("prompt_switch", prompt_index=prompt_idx, prompt=prompts[prompt_idx], start_frame=s)
+                if s > 0:
                     self._recache(state, output, s, embeds[prompt_idx])
-                elif s == 0:
-                    self._emit("prompt_switch", prompt_index=0, prompt=prompts[0], start_frame=0)
-                self._emit("block_start", block_index=b)
-                ctx = embeds[prompt_idx]
-                x0 = self._denoise_block(state, noise[:, s : s + fpb], ctx, s * tpf, generator, interactive)
-                output[:, s : s + fpb] = x0
-                state.kv.capture_evicted = self._wants_evicted()
-                self._context_pass(state, x0, ctx, s, interactive)
-                evicted = state.kv.take_evicted()
-                self._emit("block_end", block_index=b, latents=x0)
-                self._emit("chunk_end", chunk_index=b + 1, evicted=evicted)
-        self._emit("pipeline_end", latents=output)
+            self._emit("block_start", block_index=b)
+            ctx = embeds[prompt_idx]
+            x0 = self._denoise_block(state, noise[:, s : s + fpb], ctx, s * tpf, generator, interactive)
+            output[:, s : s + fpb] = x0
+            state.kv.capture_evicted = self._wants_evicted()
+            self._context_pass(state, x0, ctx, s, interactive)
+            evicted = state.kv.take_evicted()
+            self._emit("block_end", block_index=b, latents=x0)
+            self._emit("chunk_end", chunk_index=b + 1, evicted=evicted)
         return output
 
     def _on_step(self, block_index: int, step_index: int, x0: torch.Tensor) -> None:
         """Called with each denoising step's x0 prediction (used by parity checks)."""
-
-    def _wants_evicted(self) -> bool:
-        """Whether evicted chunks' keys/values must be kept for the hooks (only when someone listens)."""
-        return False
 
     def _call_model(self, x: torch.Tensor, t: torch.Tensor, ctx: torch.Tensor, state: StreamState,
                     call: CallInfo) -> torch.Tensor:

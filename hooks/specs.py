@@ -1,0 +1,110 @@
+"""Every hook point of the generation loop, in the order they fire for one video.
+
+All hooks are called with keyword arguments only; an implementation may accept any subset of a
+hook's arguments, so new arguments can be added without breaking plugins. Ordering between plugins
+is declared (`tryfirst` / `trylast`, wrappers), never implied by registration order.
+
+For a video with prompts P0..Pn the sequence is::
+
+    iamflow_pipeline_start
+    iamflow_phase(phase="init")          # KV cache, text cache, memory segment allocation
+    iamflow_phase(phase="diffusion")     # everything below runs inside it
+        for each block b:
+            iamflow_prompt_switch        # only on the first block of each prompt (P0 included)
+            iamflow_block_start
+            ... denoising steps, context pass (cache update) ...
+            iamflow_block_end
+            iamflow_chunk_end            # evicted = the chunk that just left the local window, or None
+    iamflow_phase(phase="vae_decode")
+    iamflow_pipeline_end
+
+The `run` argument is the per-video `memflow_ext.run_state.RunState`: plugins share state through
+it (see its docstring for who writes which field).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+
+PROJECT = "iamflow"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def iamflow_pipeline_start(pipeline: Any, run: Any) -> None:
+    """Once per generated video, before anything is allocated.
+
+    `run` already holds the prompts, switch frames, seed, cache geometry and output folder.
+    This is the place to claim the memory segment (`run.memory.claim(...)`), which switches
+    MemFlow's NAM off for this video. Return value ignored.
+    """
+
+
+@hookspec(firstresult=True)
+def iamflow_phase(pipeline: Any, run: Any, phase: str, execute: Any) -> Any:
+    """Runs one phase of the video: `phase` is "init", "diffusion" or "vae_decode".
+
+    The engine's own implementation calls `execute()` and returns its result. Plugins that must
+    surround a phase (timing, tracing) implement this as a new-style wrapper::
+
+        @hookimpl(wrapper=True)
+        def iamflow_phase(phase):
+            start = clock()
+            result = yield
+            record(phase, clock() - start)
+            return result
+
+    Wrappers must return the result unchanged; a plain implementation returning non-None would
+    replace the phase (first result wins) — don't.
+    """
+
+
+@hookspec
+def iamflow_prompt_switch(pipeline: Any, run: Any, prompt_index: int, prompt: str, start_frame: int) -> None:
+    """Before the first block of each prompt (the first prompt included), inside "diffusion".
+
+    Fires before the engine's KV re-cache for the new prompt. `run.prompt_index` / `run.prompt`
+    are already updated. The agent (tryfirst) publishes the prompt's entities in
+    `run.entities[prompt_index]`; the memory plugin (trylast) reads them and may write the memory
+    segment. Return value ignored.
+    """
+
+
+@hookspec
+def iamflow_block_start(pipeline: Any, run: Any, block_index: int) -> None:
+    """Before block `block_index` (0-based) is denoised. Return value ignored."""
+
+
+@hookspec
+def iamflow_block_end(pipeline: Any, run: Any, block_index: int, latents: Any) -> None:
+    """After the block is denoised and written into the KV cache.
+
+    `latents` [B, frames_per_block, C, h, w] is the block's output; treat it as read-only.
+    """
+
+
+@hookspec
+def iamflow_chunk_end(pipeline: Any, run: Any, chunk_index: int, evicted: Any) -> None:
+    """After each block's cache update; chunks count from 1 (block i is chunk i+1).
+
+    `evicted` is a `memflow_ext.kv_cache.EvictedChunk` (global frame ids, per-layer keys and
+    values, each [B, tokens, heads, head_dim]) for the chunk that just left the local window, or
+    None when nothing was evicted. Its tensors are copies owned by the receiver. Keys/values are
+    present only while some plugin's `iamflow_wants_evicted` returns True (otherwise empty lists).
+    """
+
+
+@hookspec(firstresult=True)
+def iamflow_wants_evicted(pipeline: Any, run: Any) -> bool | None:
+    """Return True to receive evicted keys/values in `iamflow_chunk_end` (they cost a copy)."""
+
+
+@hookspec
+def iamflow_pipeline_end(pipeline: Any, run: Any, result: Any) -> None:
+    """Once per video after decoding; `result` is the `GenerationResult` (latents, video).
+
+    Plugins write their files here (into `run.output_dir` when set). Return value ignored.
+    """

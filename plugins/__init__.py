@@ -1,0 +1,1 @@
+"""Built-in IAM Flow plugins: agent, memory, profile."""
