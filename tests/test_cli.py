@@ -22,7 +22,7 @@ def test_single_prompt_cli_writes_playable_mp4(tmp_path):
     out = tmp_path / "out"
     r = run_cli("agent_inference.py", "--plugins", "none", f"output_folder={out}", "num_output_frames=6", "--quiet")
     assert r.returncode == 0, r.stderr
-    folder = out / "000000_s0"
+    folder = out / "000001_s0"
     assert read_mp4_frame_count(folder / "video.mp4") == 1 + 4 * 5
     meta = json.loads((folder / "meta.json").read_text())
     assert meta["num_output_frames"] == 6
@@ -38,7 +38,7 @@ def test_interactive_cli_reads_jsonl(tmp_path):
                 f"output_folder={out}", "num_output_frames=6", "switch_frame_indices=[3]", "save_video=false",
                 "--quiet")
     assert r.returncode == 0, r.stderr
-    meta = json.loads((out / "000000_s0" / "meta.json").read_text())
+    meta = json.loads((out / "000001_s0" / "meta.json").read_text())
     assert meta["prompts"] == ["a cat", "the cat sleeps"] and meta["switch_frame_indices"] == [3]
 
 

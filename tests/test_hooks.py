@@ -241,4 +241,8 @@ def test_cli_plugin_failure_leaves_no_partial_output(tmp_path):
     assert r.returncode == 1
     assert "plugin 'late' failed in hook 'iamflow_pipeline_end'" in r.stderr
     assert "RuntimeError: late" in r.stderr  # the original traceback
-    assert [p.name for p in out.iterdir()] == ["config.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == ["config.yaml", "run.json"]  # no video folder
+    import json
+
+    videos = json.loads((out / "run.json").read_text())["videos"]
+    assert [v["status"] for v in videos.values()] == ["failed"]
