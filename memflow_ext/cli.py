@@ -79,7 +79,7 @@ def load_jobs(cfg: IAMFlowConfig, interactive: bool, start: int, limit: int | No
 
 def main(argv: list[str] | None, *, interactive: bool, prog: str, description: str, default_config: str) -> int:
     ap = build_parser(prog, description, default_config)
-    args = ap.parse_args(argv)
+    args = ap.parse_intermixed_args(argv)  # key=value overrides may come before or after options
     info = dist_from_env()
     logger.remove()
     logger.add(sys.stderr, level="WARNING" if args.quiet or not info.is_main else "INFO")

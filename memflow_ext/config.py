@@ -56,6 +56,7 @@ class MemorySection:
 @dataclass
 class ProfileSection:
     enabled: bool = True
+    trace: bool = False  # also write trace.json (Chrome trace: phases, blocks, agent prompts, memory chunks)
 
 
 @dataclass
