@@ -95,8 +95,9 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
         logger.error(str(e))
         return 2
     if args.compare_baseline:
-        logger.error("--compare-baseline needs the profile plugin, which is not available yet")
-        return 2
+        from .compare import run_comparison
+
+        return run_comparison(cfg, plugins, jobs, interactive=interactive, quiet=args.quiet)
 
     from .builder import build_pipeline
 

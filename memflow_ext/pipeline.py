@@ -219,10 +219,10 @@ class MemFlowPipeline:
         """Called with each denoising step's x0 prediction (used by parity checks)."""
 
     def _call_model(self, x: torch.Tensor, t: torch.Tensor, ctx: torch.Tensor, state: StreamState,
-                    call: CallInfo) -> torch.Tensor:
+                    call: CallInfo, need_output: bool = True) -> torch.Tensor | None:
         out = self.model(x.permute(0, 2, 1, 3, 4), t, ctx, state, call,
-                         prime_text_before_commit=self.cfg.engine.compress_with_fresh_text)
-        return out.permute(0, 2, 1, 3, 4)
+                         prime_text_before_commit=self.cfg.engine.compress_with_fresh_text, need_output=need_output)
+        return None if out is None else out.permute(0, 2, 1, 3, 4)
 
     def _denoise_block(self, state: StreamState, x: torch.Tensor, ctx: torch.Tensor, start_token: int,
                        generator: torch.Generator | None, interactive: bool) -> torch.Tensor:
@@ -252,7 +252,7 @@ class MemFlowPipeline:
         t = torch.ones((batch, fpb), device=x0.device, dtype=torch.float32) * self.cfg.context_noise
         call = CallInfo(current_start=start_frame * g.tokens_per_frame, num_new=fpb * g.tokens_per_frame,
                         update_cache=True, update_bank=(not interactive) or start_frame % record == 0)
-        self._call_model(x0, t, ctx, state, call)
+        self._call_model(x0, t, ctx, state, call, need_output=False)  # only the cache write matters
 
     def _recache(self, state: StreamState, output: torch.Tensor, start_frame: int, ctx: torch.Tensor) -> None:
         """Prompt switch: clear the text cache and re-encode the recent frames under the new prompt."""
@@ -268,5 +268,5 @@ class MemFlowPipeline:
             t = torch.ones(frames.shape[:2], device=frames.device, dtype=torch.float32) * self.cfg.context_noise
             call = CallInfo(current_start=first * g.tokens_per_frame, num_new=n * g.tokens_per_frame,
                             update_cache=True, update_bank=False, q_bank=True, is_recache=True)
-            self._call_model(frames, t, ctx, state, call)
+            self._call_model(frames, t, ctx, state, call, need_output=False)
         state.text.clear()

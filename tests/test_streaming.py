@@ -40,3 +40,24 @@ def test_denoising_calls_do_not_touch_the_cache():
     with torch.no_grad():
         pipe.model(x, t, rand_embeds(1)[0], state, CallInfo(current_start=0, num_new=3 * tpf))
     assert state.kv.global_end == 0 and all(float(k.abs().sum()) == 0 for k in state.kv.k)
+
+
+def test_context_pass_without_output_writes_the_same_cache():
+    pipe = tiny_pipeline()
+    x = rand_noise(6, seed=4).permute(0, 2, 1, 3, 4)
+    ctx = rand_embeds(1)[0]
+    states = []
+    for need in (True, False):
+        state = pipe.init_state(1, (8, 8))
+        tpf = state.kv.geometry.tokens_per_frame
+        with torch.no_grad():
+            for s in (0, 3):
+                call = CallInfo(current_start=s * tpf, num_new=3 * tpf, update_cache=True, update_bank=True)
+                out = pipe.model(x[:, :, s : s + 3], torch.zeros(1, 3), ctx, state, call, need_output=need)
+                assert (out is None) == (not need)
+        states.append(state)
+    a, b = states
+    for layer in range(pipe.model.config.num_layers):
+        assert torch.equal(a.kv.k[layer], b.kv.k[layer]) and torch.equal(a.kv.v[layer], b.kv.v[layer])
+        assert torch.equal(a.memory.k_new[layer], b.memory.k_new[layer])
+    assert (a.kv.global_end, a.memory.local_end) == (b.kv.global_end, b.memory.local_end)
