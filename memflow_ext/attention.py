@@ -58,14 +58,14 @@ def cache_attention(layer: int, q: torch.Tensor, k: torch.Tensor, v: torch.Tenso
     if state.call.update_cache:
         state.pending.append((layer, k, v))
     if kv.geometry.sink_tokens == 0:  # upstream: no sink means no memory segment either
-        return dense_attention(q, loc_k, loc_v)
+        return dense_attention(q, torch.cat(loc_k, dim=1), torch.cat(loc_v, dim=1))
     mem_k, mem_v = state.memory.visible(layer)
     if state.sma:
-        glob_k = torch.cat([sink_k, mem_k], dim=1)
-        glob_v = torch.cat([sink_v, mem_v], dim=1)
+        glob_k = torch.cat([*sink_k, mem_k], dim=1)
+        glob_v = torch.cat([*sink_v, mem_v], dim=1)
         glob_k, glob_v, _, _ = topk_chunk_routing(q, glob_k, glob_v, kv.geometry.tokens_per_frame, state.sma_top_k)
-        keys, values = torch.cat([glob_k, loc_k], dim=1), torch.cat([glob_v, loc_v], dim=1)
+        keys, values = torch.cat([glob_k, *loc_k], dim=1), torch.cat([glob_v, *loc_v], dim=1)
     else:
-        keys = torch.cat([sink_k, mem_k, loc_k], dim=1)
-        values = torch.cat([sink_v, mem_v, loc_v], dim=1)
+        keys = torch.cat([*sink_k, mem_k, *loc_k], dim=1)
+        values = torch.cat([*sink_v, mem_v, *loc_v], dim=1)
     return dense_attention(q, keys, values)

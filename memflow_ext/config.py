@@ -50,7 +50,18 @@ class AgentSection:
 
 @dataclass
 class MemorySection:
+    """The memory plugin (`plugins/memory/`): an identity-aware frame archive feeding the memory segment."""
+
     enabled: bool = True
+    max_frames: int = 3  # active memory: frames written into the model's memory segment (0: none)
+    archive_frames: int = 32  # frames archived with their keys/values of every layer (>= max_frames)
+    offload: str = "cpu"  # where archived keys/values live: cpu | device (moved to the device when injected)
+    score_layers: list[float] = field(default_factory=lambda: [0.25, 0.5, 0.75])  # depth fractions in [0, 1]
+    entity_weight: float = 4.0  # text-query weight of entity name/attribute tokens (other prompt tokens: 1)
+    unrotate_time: bool = True  # remove the temporal RoPE before scoring (a frame's score ignores its time)
+    assoc_margin: float = 0.5  # a frame shows the IDs scoring within this fraction of the range below the best
+    assoc_min_spread: float = 0.02  # per-entity score range under which the prompt's IDs are used instead
+    topup: bool = True  # after covering the prompt's IDs, fill the active memory up to max_frames by score
 
 
 @dataclass
@@ -166,6 +177,7 @@ def _keys_hint(err: ConfigKeyError) -> str:
 
 def validate_config(cfg: IAMFlowConfig) -> None:
     """Check values that types alone cannot: block arithmetic, ranges, names."""
+    from .kv_cache import UNBOUNDED_WINDOW_FRAMES
     from .presets import PRESETS
 
     if cfg.preset not in PRESETS:
@@ -201,6 +213,11 @@ def validate_config(cfg: IAMFlowConfig) -> None:
                 f"model_kwargs.local_attn_size={mk.local_attn_size} must be -1 or at least "
                 f"sink_size + num_frame_per_block = {mk.sink_size + cfg.num_frame_per_block}"
             )
+    if mk.local_attn_size == -1 and cfg.num_output_frames > UNBOUNDED_WINDOW_FRAMES:
+        raise ConfigError(
+            f"num_output_frames={cfg.num_output_frames}: global attention (model_kwargs.local_attn_size=-1) holds "
+            f"at most {UNBOUNDED_WINDOW_FRAMES} latent frames; set a local window for longer videos"
+        )
     if mk.timestep_shift <= 0:
         raise ConfigError(f"model_kwargs.timestep_shift={mk.timestep_shift} must be > 0")
     for key in ("height", "width"):

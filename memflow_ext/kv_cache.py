@@ -151,18 +151,36 @@ class KVCache:
             out[:, plan.write_start : plan.local_end] = new[:, plan.new_offset : plan.new_offset + plan.write_len]
         return out[:, : plan.local_end]
 
-    def attention_segments(self, layer: int, plan: WritePlan, new_k: torch.Tensor, new_v: torch.Tensor):
-        """(sink_k, sink_v, local_k, local_v) the current call attends to, per upstream's window rule."""
+    def _window_start(self, plan: WritePlan) -> int:
         g = self.geometry
-        k = self._written(self.k[layer], plan, new_k)
-        v = self._written(self.v[layer], plan, new_v)
         sink = g.sink_tokens
         if sink > 0:
             budget = g.max_attention_tokens - sink
-            start = max(sink, plan.local_end - budget) if budget > 0 else plan.local_end
-            return k[:, :sink], v[:, :sink], k[:, start : plan.local_end], v[:, start : plan.local_end]
-        start = max(0, plan.local_end - g.max_attention_tokens)
-        return k[:, :0], v[:, :0], k[:, start : plan.local_end], v[:, start : plan.local_end]
+            return max(sink, plan.local_end - budget) if budget > 0 else plan.local_end
+        return max(0, plan.local_end - g.max_attention_tokens)
+
+    def attention_segments(self, layer: int, plan: WritePlan, new_k: torch.Tensor, new_v: torch.Tensor
+                           ) -> tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]]:
+        """Key/value pieces the current call attends to, per upstream's window rule:
+        (sink keys, sink values, local keys, local values), each a list of tensors to concatenate.
+
+        The planned roll and write are not materialised: the window is read from the cache at its
+        pre-roll positions plus the new keys (a copy of the whole cache per call is avoided). Unusual
+        layouts (writes into the sink, partial writes) take the exact materialising path.
+        """
+        sink = self.geometry.sink_tokens
+        start = self._window_start(plan)
+        simple = (plan.write_start >= sink and plan.new_offset == 0 and plan.write_len == plan.num_new
+                  and start <= plan.write_start and (not plan.roll or sink + plan.num_rolled == plan.write_start))
+        if simple:
+            shift = plan.num_evicted if plan.roll else 0
+            k, v = self.k[layer], self.v[layer]
+            old = slice(start + shift, plan.write_start + shift)
+            sink_k, sink_v = ([k[:, :sink]], [v[:, :sink]]) if sink else ([], [])
+            return sink_k, sink_v, [k[:, old], new_k], [v[:, old], new_v]
+        k = self._written(self.k[layer], plan, new_k)
+        v = self._written(self.v[layer], plan, new_v)
+        return [k[:, :sink]], [v[:, :sink]], [k[:, start : plan.local_end]], [v[:, start : plan.local_end]]
 
     # -- applying ----------------------------------------------------------------------------
     def apply(self, layer: int, plan: WritePlan, new_k: torch.Tensor, new_v: torch.Tensor) -> bool:

@@ -61,3 +61,36 @@ def test_roll_keeps_sink_and_shifts_window():
         kv.commit(plan)
     assert kv.k[0].flatten().tolist() == [0, 0, 3, 3, 4, 4]
     assert kv.slot_frames == [0, 3, 4]
+
+
+@pytest.mark.parametrize("window,sink", [(12, 3), (6, 3), (9, 0), (-1, 3)])
+def test_window_read_in_place_equals_materialised_cache(window, sink):
+    """The attention window read without copying the cache equals upstream's roll-then-read."""
+    g = CacheGeometry(tokens_per_frame=4, frames_per_block=3, sink_frames=sink, local_attn_frames=window,
+                      bank_frames=3)
+    kv = KVCache(g, num_layers=1, batch=1, heads=2, head_dim=3, device=torch.device("cpu"), dtype=torch.float32)
+    gen = torch.Generator().manual_seed(0)
+    block = 3 * 4
+    frames = g.window_frames
+
+    def recache(at):  # the pipeline's re-cache at a prompt switch (latent frame `at`)
+        n = at if window == -1 else min(frames, at)
+        return ((at - n) * 4, n * 4)
+
+    last = 7 if window == -1 else 9  # global attention holds 21 frames at most
+    calls = [(b * block, block) for b in range(3)] + [recache(9)] + [(b * block, block) for b in range(3, last - 1)]
+    calls += [recache(3 * (last - 1)), ((last - 1) * block, block)]
+    for start, n in calls:
+        new_k = torch.randn(1, n, 2, 3, generator=gen)
+        new_v = torch.randn(1, n, 2, 3, generator=gen)
+        plan = kv.plan(start, n)
+        sk, sv, lk, lv = kv.attention_segments(0, plan, new_k, new_v)
+        full_k = kv._written(kv.k[0], plan, new_k)
+        full_v = kv._written(kv.v[0], plan, new_v)
+        st = kv._window_start(plan)
+        want_k = torch.cat([full_k[:, : g.sink_tokens], full_k[:, st : plan.local_end]], dim=1)
+        want_v = torch.cat([full_v[:, : g.sink_tokens], full_v[:, st : plan.local_end]], dim=1)
+        assert torch.equal(torch.cat([*sk, *lk], dim=1), want_k)
+        assert torch.equal(torch.cat([*sv, *lv], dim=1), want_v)
+        kv.apply(0, plan, new_k, new_v)
+        kv.commit(plan)
