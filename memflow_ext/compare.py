@@ -80,11 +80,11 @@ def render_comparison(comp: dict[str, Any], title: str = "") -> str:
     rule = "=" * 70
     lo, hi = comp["expected_overhead_pct"]
     out = [rule, f"Baseline (MemFlow) vs IAM Flow{f' - {title}' if title else ''}", rule,
-           f"  {'Phase':<18}{'Baseline ms':>13}{'IAM ms':>13}{'Delta ms':>12}{'Overhead':>10}"]
+           f"  {'Phase':<18}{'Baseline ms':>13}{'IAM ms':>13}{'Delta ms':>12}{'Overhead':>11}"]
     for name, label in PHASE_ROWS:
         p = comp["phases"][name]
         out.append(f"  {label:<18}{p['baseline_ms']:13.2f}{p['iam_ms']:13.2f}{p['delta_ms']:+12.2f}"
-                   f"{_pct(p['overhead_pct']):>10}")
+                   f"{_pct(p['overhead_pct']):>11}")
     out.append("-" * 70)
     out.append(f"  Total overhead: {_pct(comp['overhead_pct'])} (expected {lo:g}\u2013{hi:g}%)")
     out.append(f"  Baseline plugins: {', '.join(comp['baseline_plugins']) or 'none'} (MemFlow NAM memory)")
@@ -162,13 +162,23 @@ def compare_job(base_pipe: Any, iam_pipe: Any, cfg: IAMFlowConfig, job: Any, fol
     return comp
 
 
-def _warm_up(cfg: IAMFlowConfig, pipe: Any, job: Any) -> None:
-    """One block through the plain engine (with decoding), so neither timed run pays start-up costs."""
+def _warm_up(cfg: IAMFlowConfig, pipe: Any, job: Any, interactive: bool) -> None:
+    """A short untimed generation through the plain engine, so neither timed run pays start-up costs.
+
+    It covers the shapes of a video: one block, and with a prompt switch the KV re-cache of a full
+    window and the block after it; decoding too when videos are decoded.
+    """
     from .pipeline import MemFlowPipeline
 
+    fpb = cfg.num_frame_per_block
+    switch = list(job.switch_frame_indices[:1])
+    if switch:
+        window = cfg.model_kwargs.local_attn_size
+        cap = -(-window // fpb) * fpb if window > 0 else switch[0]
+        switch = [min(switch[0], max(cap, fpb))]
     plain = MemFlowPipeline(cfg, pipe.model, pipe.text_encoder, pipe.vae, device=pipe.device)
-    plain.generate(job.prompts[:1], [], seed=job.seed, interactive=False, decode=cfg.save_video,
-                   num_frames=cfg.num_frame_per_block, progress=False)
+    plain.generate(job.prompts[: len(switch) + 1], switch, seed=job.seed, interactive=interactive,
+                   decode=cfg.save_video, num_frames=(switch[0] if switch else 0) + fpb, progress=False)
 
 
 def run_comparison(cfg: IAMFlowConfig, plugins: list[str], jobs: list[Any], *, interactive: bool,
@@ -207,7 +217,7 @@ def run_comparison(cfg: IAMFlowConfig, plugins: list[str], jobs: list[Any], *, i
 
     try:
         if jobs:
-            _warm_up(cfg, iam_pipe, jobs[0])
+            _warm_up(cfg, iam_pipe, jobs[0], interactive)
         for job in jobs:
             folder = run_job(iam_pipe, cfg, job, out_root, interactive, quiet, generate)
             logger.info(f"[{job.key}] wrote {folder}")
