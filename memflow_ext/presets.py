@@ -109,15 +109,15 @@ TINY = Preset(
 SMALL = Preset(
     name="small",
     transformer=WanTransformerConfig(
-        text_len=128, in_dim=16, dim=384, ffn_dim=1024, freq_dim=64, text_dim=64, out_dim=16,
-        num_heads=6, num_layers=6,
+        text_len=128, in_dim=16, dim=1024, ffn_dim=4096, freq_dim=64, text_dim=64, out_dim=16,
+        num_heads=8, num_layers=8,
     ),
     text_encoder=TextEncoderConfig(
         vocab_size=384, d_model=64, d_kv=16, num_heads=4, d_ff=128, num_layers=2, tokenizer="byt5"
     ),
-    vae=VAEConfig(base_dim=8),
+    vae=VAEConfig(base_dim=4),  # a light VAE: at this size diffusion dominates, as at real scale
     height=128,
-    width=192,
+    width=128,
     random_weights=True,
     description="random weights; large enough that diffusion dominates, for CPU benchmarks",
 )
