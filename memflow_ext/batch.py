@@ -192,6 +192,26 @@ def run_job(pipe: Any, cfg: IAMFlowConfig, job: Job, out_root: Path, interactive
     return folder
 
 
+def exit_code(work: Any, interrupted_hint: str = "finished videos are kept") -> int:
+    """Run `work()` for a CLI: 0 on success, 1 when a plugin failed (its traceback printed),
+    130 on Ctrl-C."""
+    from hooks.manager import PluginError
+
+    try:
+        work()
+    except PluginError as e:
+        logger.error(str(e))
+        if e.__cause__ is not None:
+            import traceback
+
+            traceback.print_exception(e.__cause__, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        logger.error(f"interrupted: {interrupted_hint}")
+        return 130
+    return 0
+
+
 def run_batch(pipe: Any, cfg: IAMFlowConfig, jobs: list[Job], out_root: Path, interactive: bool,
               info: DistInfo, quiet: bool = False, skipped_invalid: list[dict[str, Any]] | None = None,
               generate: Any = None) -> dict[str, dict[str, Any]]:

@@ -15,7 +15,7 @@ from loguru import logger
 
 from hooks.manager import PluginError, build_plugin_manager
 
-from .batch import device_for_rank, dist_from_env, init_distributed, run_batch, setup_logging
+from .batch import device_for_rank, dist_from_env, exit_code, init_distributed, run_batch, setup_logging
 from .config import ConfigError, IAMFlowConfig, load_config, to_yaml
 from .io_utils import atomic_write_text
 from .prompt_files import Job, make_jobs, read_prompt_file, select, stories_from_config
@@ -114,16 +114,6 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
         pipe = build_pipeline(cfg)
     if info.is_main:
         atomic_write_text(out_root / "config.yaml", to_yaml(cfg))
-    try:
-        run_batch(pipe, cfg, jobs, out_root, interactive, info, quiet=args.quiet, skipped_invalid=skipped)
-    except PluginError as e:
-        logger.error(str(e))
-        if e.__cause__ is not None:
-            import traceback
-
-            traceback.print_exception(e.__cause__, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        logger.error("interrupted: finished videos are kept; rerun the same command to resume")
-        return 130
-    return 0
+    return exit_code(lambda: run_batch(pipe, cfg, jobs, out_root, interactive, info, quiet=args.quiet,
+                                       skipped_invalid=skipped),
+                     "finished videos are kept; rerun the same command to resume")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +183,7 @@ def _warm_up(cfg: IAMFlowConfig, pipe: Any, job: Any, interactive: bool) -> None
 def run_comparison(cfg: IAMFlowConfig, plugins: list[str], jobs: list[Any], *, interactive: bool,
                    quiet: bool = False) -> int:
     """The `--compare-baseline` command: every job through baseline and IAM Flow; returns the exit code."""
-    from .batch import dist_from_env, run_job
+    from .batch import dist_from_env, exit_code, run_job
     from .builder import build_pipeline
     from .iam_pipeline import IAMPipeline
 
@@ -215,20 +214,11 @@ def run_comparison(cfg: IAMFlowConfig, plugins: list[str], jobs: list[Any], *, i
     def generate(pipe: Any, cfg_: IAMFlowConfig, job: Any, folder: Path, interactive_: bool, quiet_: bool) -> None:
         compare_job(base_pipe, pipe, cfg_, job, folder, interactive_, quiet_)
 
-    try:
+    def work() -> None:
         if jobs:
             _warm_up(cfg, iam_pipe, jobs[0], interactive)
         for job in jobs:
             folder = run_job(iam_pipe, cfg, job, out_root, interactive, quiet, generate)
             logger.info(f"[{job.key}] wrote {folder}")
-    except PluginError as e:
-        logger.error(str(e))
-        if e.__cause__ is not None:
-            import traceback
 
-            traceback.print_exception(e.__cause__, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        logger.error("interrupted: finished videos are kept")
-        return 130
-    return 0
+    return exit_code(work)
