@@ -106,12 +106,18 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
     setup_logging(out_root, info, args.quiet)
     init_distributed(info)
     cfg.device = device_for_rank(cfg, info)
-    if pm is not None:
-        from .iam_pipeline import IAMPipeline
+    from .weights import WeightsError
 
-        pipe = build_pipeline(cfg, IAMPipeline, plugin_manager=pm)
-    else:
-        pipe = build_pipeline(cfg)
+    try:
+        if pm is not None:
+            from .iam_pipeline import IAMPipeline
+
+            pipe = build_pipeline(cfg, IAMPipeline, plugin_manager=pm)
+        else:
+            pipe = build_pipeline(cfg)
+    except (WeightsError, FileNotFoundError) as e:  # a missing or wrong weight file: stop before generating
+        logger.error(str(e))
+        return 2
     if info.is_main:
         atomic_write_text(out_root / "config.yaml", to_yaml(cfg))
     return exit_code(lambda: run_batch(pipe, cfg, jobs, out_root, interactive, info, quiet=args.quiet,

@@ -49,6 +49,7 @@ def test_interactive_cli_reads_jsonl(tmp_path):
         (["num_output_frames=10"], "num_output_frames=10"),
         (["preset=nope"], "unknown preset 'nope'"),
         (["bogus_key=1"], "bogus_key"),
+        (["preset=wan2.1-t2v-1.3b", "weights_dir=/nonexistent/wan"], "config key 'weights_dir'"),
     ],
 )
 def test_bad_cli_input_stops_before_work(tmp_path, args, needle):
