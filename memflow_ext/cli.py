@@ -102,8 +102,6 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
     from .builder import build_pipeline
 
     out_root = Path(cfg.output_folder)
-    out_root.mkdir(parents=True, exist_ok=True)
-    setup_logging(out_root, info, args.quiet)
     init_distributed(info)
     cfg.device = device_for_rank(cfg, info)
     from .weights import WeightsError
@@ -118,6 +116,8 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
     except (WeightsError, FileNotFoundError) as e:  # a missing or wrong weight file: stop before generating
         logger.error(str(e))
         return 2
+    out_root.mkdir(parents=True, exist_ok=True)
+    setup_logging(out_root, info, args.quiet)
     if info.is_main:
         atomic_write_text(out_root / "config.yaml", to_yaml(cfg))
     return exit_code(lambda: run_batch(pipe, cfg, jobs, out_root, interactive, info, quiet=args.quiet,
