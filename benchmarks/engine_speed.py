@@ -11,7 +11,6 @@ The original MemFlow code took about 270 s for the full case on a 2-core CPU mac
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 from pathlib import Path

@@ -45,7 +45,17 @@ class AdapterConfig:
 
 @dataclass
 class AgentSection:
+    """The agent plugin (`plugins/agent/`): entity extraction and cross-prompt identity matching."""
+
     enabled: bool = True
+    backend: str = "rules"  # rules (offline, deterministic) | transformers (local causal LM) | openai (server)
+    model_path: str | None = None  # transformers: a local model folder
+    base_url: str | None = None  # openai: an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1
+    model: str | None = None  # openai: the model name the server expects
+    api_key_env: str = "OPENAI_API_KEY"  # openai: environment variable holding the key (optional)
+    timeout_s: float = 30.0
+    retries: int = 2
+    max_new_tokens: int = 512
 
 
 @dataclass

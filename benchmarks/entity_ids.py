@@ -1,0 +1,207 @@
+"""Score the agent's entity IDs on a labelled story file (the format of entity_ids_dev.jsonl).
+
+    python benchmarks/entity_ids.py --data ../shared/data/entity_ids_dev.jsonl --backend rules \
+        --json entity_ids.json [--predictions pred.jsonl]
+
+Metric (the data README's): per story, a one-to-one map from predicted IDs to gold IDs that
+maximises co-occurrence (Hungarian, scipy.optimize.linear_sum_assignment); per-prompt presence
+precision/recall/F1 micro-averaged over all (story, prompt) pairs (macro per story reported too);
+identity consistency = fraction of gold entities seen in >= 2 prompts whose mapped predicted ID is
+present in every prompt where they appear.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from memflow_ext.io_utils import atomic_write_json, atomic_write_text  # noqa: E402
+from plugins.agent import AgentConfig, EntityAgent  # noqa: E402
+
+
+def load_stories(path: str | os.PathLike) -> list[dict[str, Any]]:
+    stories = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f):
+            line = line.strip()
+            if not line:
+                continue
+            d = json.loads(line)
+            if "prompts" not in d:
+                raise ValueError(f"{path}:{n + 1}: a story needs 'prompts'")
+            d.setdefault("source_line", n)
+            d.setdefault("entities", [])
+            stories.append(d)
+    return stories
+
+
+def gold_sets(story: dict[str, Any]) -> list[set[int]]:
+    sets: list[set[int]] = [set() for _ in story["prompts"]]
+    for e in story["entities"]:
+        for k in e.get("appearances", {}):
+            sets[int(k)].add(int(e["id"]))
+    return sets
+
+
+def score_story(gold: list[set[int]], pred: list[set[int]]) -> dict[str, Any]:
+    """Hungarian map, presence counts and consistency for one story (any number of prompts)."""
+    from scipy.optimize import linear_sum_assignment
+
+    g_ids = sorted(set().union(*gold)) if gold else []
+    p_ids = sorted(set().union(*pred)) if pred else []
+    mapping: dict[int, int] = {}
+    if g_ids and p_ids:
+        c = np.zeros((len(g_ids), len(p_ids)))
+        for gs, ps in zip(gold, pred, strict=True):
+            for g in gs:
+                for p in ps:
+                    c[g_ids.index(g), p_ids.index(p)] += 1
+        rows, cols = linear_sum_assignment(-c)
+        for r, k in zip(rows, cols, strict=True):
+            if c[r, k] > 0:
+                mapping[p_ids[k]] = g_ids[r]
+    tp = fp = fn = 0
+    for gs, ps in zip(gold, pred, strict=True):
+        mapped = {mapping[p] for p in ps if p in mapping}
+        tp += len(mapped & gs)
+        fp += sum(1 for p in ps if p not in mapping or mapping[p] not in gs)
+        fn += len(gs - mapped)
+    inverse = {g: p for p, g in mapping.items()}
+    multi = [g for g in g_ids if sum(1 for gs in gold if g in gs) >= 2]
+    consistent = 0
+    failures = []
+    for g in multi:
+        q = inverse.get(g)
+        if q is not None and all(q in ps for gs, ps in zip(gold, pred, strict=True) if g in gs):
+            consistent += 1
+        else:
+            failures.append(g)
+    return {"tp": tp, "fp": fp, "fn": fn, "multi": len(multi), "consistent": consistent, "mapping": mapping,
+            "inconsistent_gold_ids": failures}
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_path: str | os.PathLike | None = None,
+             agent_config: dict[str, Any] | None = None, quiet: bool = True) -> dict[str, Any]:
+    """Run the agent on every story of `data_path` and score it; returns the report dict."""
+    stories = load_stories(data_path)
+    cfg = dict(agent_config or {})
+    cfg["backend"] = backend
+    config = AgentConfig.from_any(cfg)
+    agent = EntityAgent(config)
+    rows = []
+    preds_out = []
+    times: list[float] = []
+    fallbacks = 0
+    TP = FP = FN = MULTI = CONS = 0
+    for story in stories:
+        agent.reset()
+        pred: list[set[int]] = []
+        for k, prompt in enumerate(story["prompts"]):
+            res = agent.process_prompt(prompt, k)
+            pred.append(set(res.entity_ids))
+            times.append(res.time_ms)
+            fallbacks += res.fallback is not None
+        gold = gold_sets(story)
+        s = score_story(gold, pred)
+        p, r, f = _prf(s["tp"], s["fp"], s["fn"])
+        rows.append({"source_line": story["source_line"], "prompts": len(story["prompts"]), "tp": s["tp"],
+                     "fp": s["fp"], "fn": s["fn"], "precision": p, "recall": r, "f1": f,
+                     "consistent": s["consistent"], "multi": s["multi"],
+                     "inconsistent_gold_ids": s["inconsistent_gold_ids"],
+                     "predicted": [sorted(x) for x in pred], "gold": [sorted(x) for x in gold]})
+        preds_out.append({"source_line": story["source_line"], "predicted": [sorted(x) for x in pred]})
+        TP, FP, FN = TP + s["tp"], FP + s["fp"], FN + s["fn"]
+        MULTI, CONS = MULTI + s["multi"], CONS + s["consistent"]
+    p, r, f = _prf(TP, FP, FN)
+    report = {
+        "data": str(data_path), "backend": backend, "stories": len(stories),
+        "prompts": sum(x["prompts"] for x in rows),
+        "presence_precision": p, "presence_recall": r, "presence_f1": f,
+        "identity_consistency": CONS / MULTI if MULTI else 1.0,
+        "macro_presence_f1": statistics.fmean(x["f1"] for x in rows) if rows else 0.0,
+        "tp": TP, "fp": FP, "fn": FN, "multi_prompt_entities": MULTI, "consistent_entities": CONS,
+        "agent_ms_per_prompt_mean": statistics.fmean(times) if times else 0.0,
+        "agent_ms_per_prompt_median": statistics.median(times) if times else 0.0,
+        "agent_ms_per_prompt_max": max(times) if times else 0.0,
+        "fallbacks": fallbacks,
+        "per_story": rows,
+    }
+    if predictions_path is not None:
+        atomic_write_text(predictions_path, "".join(json.dumps(x) + "\n" for x in preds_out))
+    if not quiet:
+        print(format_table(report))
+    return report
+
+
+def format_table(report: dict[str, Any]) -> str:
+    lines = [f"{'line':>5} {'P':>6} {'R':>6} {'F1':>6} {'cons':>6}  errors"]
+    for row in report["per_story"]:
+        cons = f"{row['consistent']}/{row['multi']}"
+        err = []
+        if row["fp"]:
+            err.append(f"fp={row['fp']}")
+        if row["fn"]:
+            err.append(f"fn={row['fn']}")
+        if row["inconsistent_gold_ids"]:
+            err.append(f"inconsistent gold ids {row['inconsistent_gold_ids']}")
+        lines.append(f"{row['source_line']:>5} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} "
+                     f"{cons:>6}  {' '.join(err)}")
+    lines.append("-" * 60)
+    lines.append(f"stories {report['stories']}  prompts {report['prompts']}  backend {report['backend']}")
+    lines.append(f"presence  P {report['presence_precision']:.4f}  R {report['presence_recall']:.4f}  "
+                 f"F1 {report['presence_f1']:.4f}  (macro F1 {report['macro_presence_f1']:.4f})")
+    lines.append(f"identity consistency {report['identity_consistency']:.4f} "
+                 f"({report['consistent_entities']}/{report['multi_prompt_entities']})")
+    lines.append(f"agent time per prompt: mean {report['agent_ms_per_prompt_mean']:.3f} ms, "
+                 f"median {report['agent_ms_per_prompt_median']:.3f} ms, max {report['agent_ms_per_prompt_max']:.3f} ms"
+                 f"; fallbacks {report['fallbacks']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", required=True, help="labelled stories (JSONL, the format of entity_ids_dev.jsonl)")
+    ap.add_argument("--backend", default="rules", choices=["rules", "transformers", "openai"])
+    ap.add_argument("--json", required=True, help="where to write the report")
+    ap.add_argument("--predictions", help="write one line per story: source_line and predicted IDs per prompt")
+    ap.add_argument("--model-path", help="agent.model_path (transformers)")
+    ap.add_argument("--base-url", help="agent.base_url (openai)")
+    ap.add_argument("--model", help="agent.model (openai)")
+    ap.add_argument("--max-new-tokens", type=int)
+    ap.add_argument("--timeout-s", type=float)
+    ap.add_argument("--quiet", action="store_true", help="do not print the per-story table")
+    args = ap.parse_args(argv)
+    cfg: dict[str, Any] = {}
+    for key in ("model_path", "base_url", "model", "max_new_tokens", "timeout_s"):
+        value = getattr(args, key)
+        if value is not None:
+            cfg[key] = value
+    report = evaluate(args.data, args.backend, args.predictions, cfg, quiet=True)
+    text = format_table(report)
+    if args.quiet:
+        text = "\n".join(text.splitlines()[-5:])
+    print(text)
+    atomic_write_json(args.json, report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""The `agent:` config section: which backend reads the prompts, and how it is reached."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+BACKENDS = ("rules", "transformers", "openai")
+
+
+class AgentConfigError(ValueError):
+    """An `agent.*` value is invalid; the message names the key."""
+
+
+@dataclass
+class AgentConfig:
+    enabled: bool = True
+    backend: str = "rules"  # rules | transformers | openai
+    model_path: str | None = None  # transformers: a local causal-LM folder
+    base_url: str | None = None  # openai: e.g. http://127.0.0.1:8000/v1
+    model: str | None = None  # openai: the served model's name
+    api_key_env: str = "OPENAI_API_KEY"  # openai: environment variable holding the key (optional)
+    timeout_s: float = 30.0
+    retries: int = 2
+    max_new_tokens: int = 512
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Reject values that would only fail later, naming the key (`agent.<key>`)."""
+        if not isinstance(self.enabled, bool):
+            raise AgentConfigError(f"agent.enabled must be true or false, got {self.enabled!r}")
+        if self.backend not in BACKENDS:
+            raise AgentConfigError(f"agent.backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
+        for key in ("model_path", "base_url", "model"):
+            value = getattr(self, key)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise AgentConfigError(f"agent.{key} must be a non-empty string or null, got {value!r}")
+        if not isinstance(self.api_key_env, str) or not self.api_key_env:
+            raise AgentConfigError(f"agent.api_key_env must name an environment variable, got {self.api_key_env!r}")
+        if isinstance(self.timeout_s, bool) or not isinstance(self.timeout_s, (int, float)) or self.timeout_s <= 0:
+            raise AgentConfigError(f"agent.timeout_s must be a positive number of seconds, got {self.timeout_s!r}")
+        if isinstance(self.retries, bool) or not isinstance(self.retries, int) or self.retries < 0:
+            raise AgentConfigError(f"agent.retries must be an integer >= 0, got {self.retries!r}")
+        if isinstance(self.max_new_tokens, bool) or not isinstance(self.max_new_tokens, int) \
+                or self.max_new_tokens < 1:
+            raise AgentConfigError(f"agent.max_new_tokens must be an integer >= 1, got {self.max_new_tokens!r}")
+        if self.enabled and self.backend == "transformers" and not self.model_path:
+            raise AgentConfigError("agent.model_path is required when agent.backend is 'transformers' "
+                                   "(a local causal-LM folder)")
+        if self.enabled and self.backend == "openai" and not self.base_url:
+            raise AgentConfigError("agent.base_url is required when agent.backend is 'openai' "
+                                   "(e.g. http://127.0.0.1:8000/v1)")
+
+    @classmethod
+    def from_any(cls, section: Any) -> AgentConfig:
+        """Build from an AgentConfig, a mapping, an OmegaConf node or any object with these attributes.
+
+        Keys the section does not have keep their defaults; unknown keys are an error naming them.
+        """
+        if section is None:
+            return cls()
+        if isinstance(section, cls):
+            return section
+        names = [f.name for f in dataclasses.fields(cls)]
+        if isinstance(section, dict):
+            data = dict(section)
+        else:
+            try:
+                from omegaconf import DictConfig, OmegaConf
+
+                if isinstance(section, DictConfig):
+                    data = OmegaConf.to_container(section, resolve=True)
+                else:
+                    data = None
+            except ImportError:  # pragma: no cover - omegaconf is a dependency
+                data = None
+            if data is None:
+                if dataclasses.is_dataclass(section):
+                    data = dataclasses.asdict(section)
+                else:
+                    data = {k: getattr(section, k) for k in names if hasattr(section, k)}
+        unknown = sorted(set(data) - set(names))
+        if unknown:
+            raise AgentConfigError(f"unknown agent config key(s): {', '.join('agent.' + k for k in unknown)}; "
+                                   f"valid keys: {', '.join(names)}")
+        if isinstance(data.get("timeout_s"), int) and not isinstance(data.get("timeout_s"), bool):
+            data["timeout_s"] = float(data["timeout_s"])
+        return cls(**data)

@@ -1,0 +1,719 @@
+"""The `rules` backend: entity extraction and cross-prompt identity matching without a model.
+
+Matching rules, in the order they are applied to each mention of a prompt (text order, so the
+first prompt is matched against itself too):
+
+1. "another X", "a second X", "a new X" (whole words) always start a new entity.
+2. Renaming links are followed first: apposition ("A watchmaker, an elderly man, ..."), "dressed
+   as a mime", "a figure of a woman", a predicate ("He is the beekeeper's son") and known kin
+   ("his father" for the boy introduced as "his son").
+3. Otherwise a noun phrase is compared with every known entity:
+   - the same noun (or a synonym) is the strongest evidence; a hypernym ("the bird" for the
+     seagull, "the musician" for the guitarist) is next;
+   - a role noun never seen for the entity ("the singer" for "a woman", "the protagonist") is
+     weak evidence, allowed only where nothing contradicts it: an occupation never renames a
+     different occupation, kin nouns exclude each other (a mother is not the daughter), "his son"
+     is never 'him' and names a new relative unless the relation is already known;
+   - gender, age class and type must agree: a woman never takes a man's ID, a boy is never
+     "the man";
+   - contradicting attributes (a red coat vs a blue coat, young vs elderly, small vs large)
+     rule a candidate out; shared attributes decide between two entities of the same kind;
+   - inside one clause, two different noun phrases are two entities unless they repeat the
+     same noun ("the dragon ... the dragon"); an indefinite phrase repeating the noun of an entity
+     already named in this prompt is a second one ("The monk ... a young novice monk");
+   - an indefinite phrase ("a dragon") needs the same noun (or a hypernym for an entity already in
+     this prompt) to be an entity seen before; a definite one ("the singer") may take any
+     compatible entity.
+   The best-scoring compatible entity wins (noun evidence, shared attributes, presence in this
+   prompt, recency); with none, a new entity is created.
+4. Pronouns never create entities. "he"/"she" resolve by position (a possessive to its clause's
+   subject, a subject pronoun to the previous clause's subject, an object pronoun never to the
+   subject of its own verb), then by gender and recency, else to the story's latest entity of
+   that gender; "they" (or "the three of them") opening a prompt covers the previous prompt's
+   entities; "it" opening a prompt is the last non-human entity.
+5. Plurals cover known entities ("the two children", "her proud parents", "the full band");
+   a foreground group acting as one ("a young couple", "a group of children") is one entity;
+   members listed separately ("two children, a boy and a girl"; "one in a blue suit and one in an
+   orange suit") are one entity each.
+6. Predicates ("is no longer a soldier"), hypotheticals ("the next customer", "an unseen
+   opponent"), depictions ("a portrait of a woman"), props ("a toy robot"), background groups
+   ("the crowd"), vehicles that are places ("on a subway train") and explicit absence ("both now
+   gone") neither create nor confirm presence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import lexicon as L
+from .registry import GlobalRegistry, RegistryEntry
+from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
+from .text import Mention, PromptReader, _hyper, clothing_items, noun_info, scene_phrases, singular
+
+_SYNONYMS = [
+    {"father", "dad", "daddy"}, {"mother", "mom", "mum", "mommy", "mummy"}, {"grandfather", "grandpa"},
+    {"grandmother", "grandma", "granny"}, {"child", "kid"}, {"puppy", "pup"}, {"kitten", "kitty"},
+    {"rabbit", "bunny"}, {"ghost", "spirit", "specter", "spectre", "phantom", "apparition", "wraith"},
+    {"aviator", "pilot"}, {"sailor", "mariner"}, {"fireman", "firefighter"}, {"policeman", "officer"},
+    {"vet", "veterinarian"}, {"robot", "bot", "droid", "android"}, {"ai", "robot"}, {"cook", "chef"},
+    {"teen", "teenager"}, {"hippo", "hippopotamus"}, {"rhino", "rhinoceros"}, {"plane", "airplane", "aeroplane"},
+    {"saxophonist", "saxophone"}, {"ballerina", "dancer"}, {"mime", "performer"},
+]
+_SYN_INDEX: dict[str, set[str]] = {}
+for _group in _SYNONYMS:
+    for _w in _group:
+        _SYN_INDEX.setdefault(_w, set()).update(_group)
+
+#: catch-all hypernyms for types without a family in the lexicon
+_TYPE_HYPERNYMS = {
+    "robot": "robot", "machine": "robot", "vehicle": "vehicle", "boat": "vehicle", "child": "person",
+}
+_CHILDREN = {"boy", "girl", "son", "daughter", "kid", "child", "baby", "toddler", "infant", "grandson",
+             "granddaughter", "schoolboy", "schoolgirl", "youngster", "niece", "nephew"}
+_PARENTS = {"mother", "father", "mom", "mum", "dad", "parent", "mommy", "daddy"}
+_BOATS = {"sailboat", "yacht", "ferry", "tugboat", "motorboat", "speedboat", "trawler", "steamboat", "riverboat",
+          "lifeboat", "raft", "boat", "ship"}
+_MAIN_CHARACTER = {"protagonist", "hero", "heroine"}
+_STOP_DESCRIPTORS = L.FUNCTION_WORDS | frozenset(L.DETERMINERS) | {"full", "very", "one", "single", "lone"}
+
+
+_KIN_GROUPS = {
+    "parent": {"father", "mother", "dad", "daddy", "mom", "mum", "mommy", "mummy", "parent", "stepfather",
+               "stepmother"},
+    "child": {"son", "daughter", "child", "kid", "stepson", "stepdaughter"},
+    "grandparent": {"grandfather", "grandmother", "grandpa", "grandma", "granny", "grandparent"},
+    "grandchild": {"grandson", "granddaughter", "grandchild"},
+    "spouse": {"husband", "wife", "spouse"},
+    "partner": {"girlfriend", "boyfriend", "fiance", "fiancee", "partner"},
+    "sibling": {"brother", "sister", "sibling", "twin"},
+    "elder": {"uncle", "aunt", "auntie", "godfather", "godmother"},
+    "younger": {"nephew", "niece", "godson", "goddaughter"},
+}
+_RECIPROCAL = {"parent": "child", "child": "parent", "grandparent": "grandchild", "grandchild": "grandparent",
+               "spouse": "spouse", "partner": "partner", "sibling": "sibling", "elder": "younger", "younger": "elder"}
+
+
+def _kin_group(noun: str) -> str | None:
+    return next((g for g, words in _KIN_GROUPS.items() if noun in words), None)
+
+
+def _synonyms(a: str, b: str) -> bool:
+    return a == b or b in _SYN_INDEX.get(a, ())
+
+
+def _related(a: str, b: str) -> bool:
+    """a names b more generally, or b names a more generally (the hypernym test, both ways)."""
+    if _hyper(a, b):
+        return True
+    if a == "child" and b in _CHILDREN or b == "child" and a in _CHILDREN:
+        return True
+    if a == "parent" and b in _PARENTS or b == "parent" and a in _PARENTS:
+        return True
+    if a == "boat" and b in _BOATS or b == "boat" and a in _BOATS:
+        return True
+    for x, y in ((a, b), (b, a)):
+        if x in ("robot", "machine"):
+            info = noun_info(y)
+            if info is not None and info.type == "robot":
+                return True
+        if x == "vehicle":
+            info = noun_info(y)
+            if info is not None and info.type == "vehicle":
+                return True
+    return False
+
+
+@dataclass
+class _Work:
+    """Per-prompt bookkeeping while resolving mentions."""
+
+    prompt_index: int
+    refs: dict[int, list[tuple[Mention, str]]] = field(default_factory=dict)  # eid -> (mention, how)
+    absent: set[int] = field(default_factory=set)
+    clause_np: dict[int, dict[int, list[int]]] = field(default_factory=dict)  # clause -> eid -> mention idx
+    last_pos: dict[int, int] = field(default_factory=dict)
+    new_ids: set[int] = field(default_factory=set)
+    subject_sent: dict[int, int] = field(default_factory=dict)  # eid -> last sentence it opened
+    sent_np: dict[int, set[int]] = field(default_factory=dict)  # sentence -> entities named in it
+    resolved: dict[int, list[int]] = field(default_factory=dict)  # mention idx -> eids
+
+
+def _type_ok(m_type: str, m_cat: str, e: RegistryEntry) -> bool:
+    et = e.type
+    if m_type in ("any",) or et in ("any",) or m_type == et:
+        return True
+    if {m_type, et} <= {"person", "creature"}:
+        return True
+    if m_type == "animal" and m_cat == "epithet" and et in ("creature", "robot", "animal"):
+        return True
+    if m_type == "person" and m_cat == "epithet" and et in ("creature", "robot"):
+        return True
+    if {m_type, et} <= {"robot", "vehicle"}:
+        return True
+    if et == "robot" and m_type == "animal":
+        return True  # "the bird" for a mechanical bird
+    return False
+
+
+def _entity_category_nouns(e: RegistryEntry, category: str) -> set[str]:
+    out = set()
+    for n in e.nouns:
+        info = noun_info(n)
+        if info is not None and info.category == category:
+            out.add(n)
+    return out
+
+
+class RulesResolver:
+    """Resolves the mentions of a prompt against the registry and files the result."""
+
+    def __init__(self, registry: GlobalRegistry) -> None:
+        self.reg = registry
+
+    # -- entry point ---------------------------------------------------------------------------
+    def process(self, prompt: str, prompt_index: int) -> PromptResult:
+        """Read `prompt`, give every mention a global ID (creating entries as needed) and report the
+        entities present. The caller files the result (`GlobalRegistry.record`)."""
+        known = set()
+        for e in self.reg:
+            known |= e.nouns
+        reader = PromptReader(prompt, known_nouns=known, prop_nouns=self.reg.props)
+        mentions = reader.read()
+        self.reg.props |= reader.new_props
+        self._mentions = mentions
+        self._relative = reader.relative_antecedent
+        self._prompt = prompt
+        w = _Work(prompt_index)
+        for idx, m in enumerate(mentions):
+            self._resolve(idx, m, w)
+        result = self._build_result(prompt, prompt_index, mentions, reader, w)
+        return result
+
+    # -- resolution ----------------------------------------------------------------------------
+    def _resolve(self, idx: int, m: Mention, w: _Work) -> None:
+        if m.kind == "pronoun":
+            self._resolve_pronoun(idx, m, w)
+            return
+        if m.skip is not None:
+            return
+        if m.det in ("poss", "gen"):
+            owner = self._possessor(idx, m, w)  # "her partner" is never 'her'
+            m.kin_owner = owner.entity_id if owner is not None else None
+            if owner is not None and m.det == "poss" and owner.entity_id not in w.refs and not owner.group:
+                # "Her cub catches a fish": 'her' is a reference to the mother, as "the poodle's fur" is
+                probe = Mention(kind="pronoun", head=m.det_word, head_token=m.head_token, start=m.start,
+                                end=m.start + len(m.det_word), name_start=m.start, sent=m.sent, clause=m.clause,
+                                pron_case="poss")
+                self._ref(w, owner.entity_id, idx, probe, "pronoun", record=False)
+        if m.alias_of is not None:
+            host_ids = w.resolved.get(m.alias_of, [])
+            if len(host_ids) == 1:
+                e = self.reg[host_ids[0]]
+                if not (m.gender and e.gender and m.gender != e.gender) and e.entity_id != m.kin_owner:
+                    self._absorb(e, m, w)
+                    self._learn_kin(e, m)
+                    self._ref(w, e.entity_id, idx, m, "alias")
+                    return
+            if m.predicate:
+                return  # a predicate only ever renames its subject
+        if m.plural or m.type == "group" or m.det in ("num", "each") and (m.number or 0) != 1:
+            self._resolve_plural(idx, m, w)
+            return
+        if m.det == "new":
+            e = self._create(m, w)
+            self._ref(w, e.entity_id, idx, m, "name")
+            return
+        e = self._kin_relative(idx, m, w)
+        if e is not None and (m.gender and e.gender and m.gender != e.gender):
+            e = None
+        if e is None:
+            e = self._match(idx, m, w)
+        if e is None:
+            if m.head in self.reg.props:
+                return
+            e = self._create(m, w)
+        else:
+            # a hypernym or an epithet ("the boat", "the animal") does not become a name of the entity
+            general = self._noun_level(m, e) == 2 or (m.category == "epithet" and m.head not in e.nouns)
+            self._absorb(e, m, w, keep_head=not general)
+        self._learn_kin(e, m)
+        self._ref(w, e.entity_id, idx, m, "name")
+
+    def _learn_kin(self, e: RegistryEntry, m: Mention) -> None:
+        """Remember "E2 is E1's son" so that "his father" later finds E1."""
+        owner = m.kin_owner
+        if owner is not None and owner != e.entity_id and _kin_group(m.head) is not None:
+            e.kin.setdefault(owner, m.head)
+
+    def _match(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
+        scored: list[tuple[float, int, RegistryEntry, int]] = []
+        clause_ids = w.clause_np.get(m.clause, {})
+        for e in self.reg:
+            if e.group or e.entity_id == m.kin_owner:
+                continue
+            lvl = self._noun_level(m, e)
+            if lvl == 0:
+                continue
+            if m.gender and e.gender and m.gender != e.gender:
+                continue
+            if m.age and e.age and m.age != e.age:
+                continue
+            if lvl < 3 and not _type_ok(m.type, m.category, e):
+                continue
+            others = [k for k in clause_ids.get(e.entity_id, []) if k != idx]
+            if others and lvl < 3:
+                continue  # another phrase of this clause already is this entity
+            if m.antecedent is not None and lvl < 3 and e.entity_id in w.resolved.get(m.antecedent, []):
+                continue  # "his grandson, who watches the master": the master is not the grandson
+            if others and m.det in ("indef",) and any(self._mentions[k].det in ("indef", "new") for k in others):
+                continue  # "a man ... a man": two men
+            if self._conflict(m, e):
+                continue
+            if m.det in ("indef", "bare") and lvl < 2:
+                if not (m.category == "epithet" and e.entity_id in w.refs):
+                    continue
+            if m.det in ("indef", "bare") and lvl == 2 and e.entity_id not in w.refs:
+                continue  # "a rescue boat" is not the sailboat; "a lost child" may be the girl just named
+            if m.det == "indef" and lvl == 3 and any(how == "name" for _, how in w.refs.get(e.entity_id, [])):
+                continue  # "The monk ... is joined by a young novice monk": a second monk
+            if m.det in ("poss", "gen") and m.category == "kinship" and lvl < 3:
+                continue  # "his son" introduces a relative unless the relation is already known (_kin_relative)
+            score = lvl * 10.0 + 4.0 * len(self._shared(m, e))
+            if _readable(self._prompt[m.name_start:m.end]) in {_readable(_strip_det(x)) for x in e.surface_names}:
+                score += 2.0  # called exactly this before ("the monk" vs "the young novice monk")
+            if e.entity_id in w.refs:
+                score += 3.0 + 0.01 * w.last_pos.get(e.entity_id, 0)
+            gap = w.prompt_index - e.last_prompt
+            score += 2.0 if gap <= 1 else (1.0 if gap == 2 else 0.0)
+            if m.head in _MAIN_CHARACTER and e.type in ("person", "creature"):
+                score += 5.0 if e.entity_id == min(x.entity_id for x in self.reg if x.type in ("person", "creature")) \
+                    else 0.0
+            scored.append((score, -e.entity_id, e, lvl))
+        if not scored:
+            return None
+        scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+        if m.det == "other":
+            recent = [s for s in scored if s[2].entity_id in w.refs]
+            if recent:
+                latest = max(recent, key=lambda s: w.last_pos.get(s[2].entity_id, -1))[2].entity_id
+                scored = [s for s in scored if s[2].entity_id != latest]
+            if not scored:
+                return None
+        if m.det == "ordinal" and m.ordinal:
+            strong = sorted((s for s in scored if s[3] >= 2), key=lambda s: s[2].entity_id)
+            if strong:
+                k = m.ordinal - 1 if m.ordinal > 0 else len(strong) - 1
+                if 0 <= k < len(strong):
+                    return strong[k][2]
+                return None
+        return scored[0][2]
+
+    def _noun_level(self, m: Mention, e: RegistryEntry) -> int:
+        h = m.head
+        nouns = e.nouns
+        if any(_synonyms(h, n) for n in nouns):
+            return 3
+        if any(n in nouns for n in m.nouns - {h} if noun_info(n) is None or noun_info(n).category != "kinship"):
+            return 3
+        if any(_related(h, n) for n in nouns):
+            return 2
+        cat = m.category
+        if cat == "epithet":
+            return 1
+        if cat == "generic":
+            return 1 if e.type in ("person", "creature", "any") else 0
+        if cat == "kinship":
+            kin = _entity_category_nouns(e, "kinship")
+            if m.head in _PARENTS and kin & _CHILDREN or m.head in _CHILDREN and kin & _PARENTS:
+                return 0
+            return 1 if not kin else 0
+        if cat == "occupation":
+            return 1 if e.type in ("person", "creature") and not _entity_category_nouns(e, "occupation") else 0
+        if cat in ("species", "creature", "robot", "vehicle"):
+            own = {n for n in nouns if (noun_info(n) is not None
+                                        and noun_info(n).category in ("species", "creature", "robot", "vehicle"))}
+            return 1 if not own and e.type == m.type else 0
+        return 0
+
+    def _shared(self, m: Mention, e: RegistryEntry) -> set[str]:
+        return (m.descriptors & e.descriptors) - _STOP_DESCRIPTORS - {m.head}
+
+    def _conflict(self, m: Mention, e: RegistryEntry) -> bool:
+        mw = m.descriptors
+        ew = e.descriptors
+        if m.head in L.ADULT_EPITHETS and (ew & {"young", "little", "teenage", "baby"} or e.age == "child"):
+            return True
+        if (mw & L.AGE_YOUNG - {"little"} and ew & (L.AGE_OLD - {"ancient"})) or (
+                mw & (L.AGE_OLD - {"ancient"}) and ew & (L.AGE_YOUNG - {"little"})):
+            return True
+        if m.size and e.size and m.size != e.size:
+            return True
+        if m.colours and e.colours and not (m.colours & e.colours):
+            return True
+        mine = clothing_items(m.attrs)
+        if mine:
+            theirs = clothing_items([_attr_from_text(a) for a in e.attributes])
+            for slot, garment, colours in mine:
+                same_slot = [x for x in theirs if x[0] == slot]
+                if not same_slot:
+                    continue
+                if not any(g == garment and (not c or not colours or c & colours) for _, g, c in same_slot):
+                    return True
+        return False
+
+    # -- pronouns ------------------------------------------------------------------------------
+    def _resolve_pronoun(self, idx: int, m: Mention, w: _Work) -> None:
+        word = m.head
+        if word in ("he", "him", "his", "himself", "she", "her", "hers", "herself"):
+            best = self._gendered_pronoun(idx, m, w, assign=True)
+            if best is not None:
+                self._ref(w, best.entity_id, idx, m, "pronoun", subject_pronoun=m.subject)
+            return
+        if not w.refs and self._opens_prompt(m):
+            prev = [e for e in self.reg if w.prompt_index - 1 in e.instances]
+            if word in ("it", "its", "itself"):
+                beasts = [e for e in prev if e.type not in ("person",) and not e.group]
+                if beasts:
+                    best = max(beasts, key=lambda e: (e.last_prompt, -e.entity_id))
+                    self._ref(w, best.entity_id, idx, m, "pronoun")
+            elif word in ("they", "them", "their"):
+                prev.sort(key=lambda e: (e.instances[w.prompt_index - 1].span or (0, 0))[0])
+                if m.number and len(prev) < m.number:  # "the three of them": complete with the latest others
+                    others = sorted((e for e in self.reg if e not in prev and not e.group),
+                                    key=lambda e: (-e.last_prompt, e.entity_id))
+                    prev += others[:m.number - len(prev)]
+                for e in prev[:m.number] if m.number else prev:
+                    self._ref(w, e.entity_id, idx, m, "group")
+
+    def _gendered_pronoun(self, idx: int, m: Mention, w: _Work, assign: bool) -> RegistryEntry | None:
+        """Who 'he'/'she' (or 'his'/'her' before a noun) refers to; may learn the entity's gender."""
+        gender = m.gender
+        banned = self._clause_subject(idx, m, w) if m.pron_case == "obj" else None  # "The squire hands him"
+        present = [self.reg[eid] for eid in w.refs if eid not in w.absent and eid != banned]
+        cands = [e for e in present if (e.gender in (None, gender)) and not e.group]
+        if cands and not any(e.type in ("person", "creature") or e.gender == gender for e in cands):
+            # only animals of unknown sex here: 'her' is more likely the woman of the story
+            if any(e.gender == gender and e.type in ("person", "creature") for e in self.reg):
+                cands = []
+        if cands:
+            best, structural = self._pronoun_by_position(idx, m, w, cands)
+            if best is None:
+                best = max(cands, key=lambda e: (e.gender == gender, e.type in ("person", "creature"),
+                                                 w.last_pos.get(e.entity_id, -1)))
+            if assign and best.gender is None and best.type in ("person", "creature"):
+                if structural or len([e for e in cands if e.type in ("person", "creature")]) == 1:
+                    best.gender = gender
+            return best
+        story = [e for e in self.reg if e.gender == gender and not e.group and e.entity_id != banned]
+        if not story:
+            story = [e for e in self.reg if e.gender is None and e.type in ("person", "creature") and not e.group
+                     and e.entity_id != banned]
+        if not story:
+            return None
+        best = max(story, key=lambda e: (e.last_prompt, -e.entity_id))
+        if assign and best.gender is None:
+            best.gender = gender
+        return best
+
+    def _clause_subject(self, idx: int, m: Mention, w: _Work) -> int | None:
+        """The subject an object pronoun right after its verb cannot be: "The squire hands him ..."."""
+        if m.head in ("himself", "herself", "itself", "themselves"):
+            return None
+        first = next((k for k, x in enumerate(self._mentions[:idx]) if x.clause == m.clause and not x.possessor), None)
+        if first is None or any(x.clause == m.clause and not x.possessor for x in self._mentions[first + 1:idx]):
+            return None
+        if m.head_token - self._mentions[first].end_token > 3:
+            return None
+        ids = w.resolved.get(first, [])
+        return ids[0] if len(ids) == 1 else None
+
+    def _possessor(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
+        """Whose relative a kinship phrase names: 'his' in "his son", 'the girl' in "the girl's mother"."""
+        if m.det == "gen":
+            for k in range(idx - 1, -1, -1):
+                x = self._mentions[k]
+                if x.possessor and x.kind == "np":
+                    ids = w.resolved.get(k, [])
+                    return self.reg[ids[0]] if len(ids) == 1 else None
+                if x.kind == "np":
+                    return None
+            return None
+        if m.det_word not in ("his", "her", "their"):
+            return None
+        gender = {"his": "male", "her": "female"}.get(m.det_word)
+        probe = Mention(kind="pronoun", head=m.det_word, head_token=m.head_token, start=m.start, end=m.start,
+                        name_start=m.start, sent=m.sent, clause=m.clause, pron_case="poss", gender=gender,
+                        antecedent=m.antecedent)
+        if gender is None:
+            present = [self.reg[eid] for eid in w.refs if eid not in w.absent and not self.reg[eid].group]
+            best, _ = self._pronoun_by_position(idx, probe, w, present) if present else (None, False)
+            return best
+        return self._gendered_pronoun(idx, probe, w, assign=False)
+
+    def _kin_relative(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
+        """The entity already known to stand in this relation ("his father" for the boy's father)."""
+        if m.category != "kinship" or m.det not in ("poss", "gen"):
+            return None
+        if m.kin_owner is None:
+            return None
+        owner = self.reg[m.kin_owner]
+        group = _kin_group(m.head)
+        if group is None:
+            return None
+        for e in self.reg:
+            if e.entity_id == owner.entity_id or e.group:
+                continue
+            rel = e.kin.get(owner.entity_id)
+            if rel is not None and _kin_group(rel) == group:
+                return e  # e was introduced as the owner's <relation> before
+            back = owner.kin.get(e.entity_id)
+            if back is not None and _kin_group(back) == _RECIPROCAL.get(group):
+                return e  # the owner is e's son, so "his father" is e
+        return None
+
+    def _pronoun_by_position(self, idx: int, m: Mention, w: _Work,
+                             cands: list[RegistryEntry]) -> tuple[RegistryEntry | None, bool]:
+        """The clause's subject for a possessive ("The master finishes his character"), the previous
+        clause's subject for a subject pronoun; an object pronoun never is its own clause's subject."""
+        ok = {e.entity_id: e for e in cands}
+
+        def first_of(clause: int, skip_possessors: bool = False) -> int | None:
+            for k, x in enumerate(self._mentions[:idx]):
+                if x.clause == clause and (x.skip is None or x.kind == "pronoun") and not (
+                        skip_possessors and x.possessor):
+                    if x.antecedent is not None and k > x.antecedent and self._mentions[x.antecedent].clause != clause \
+                            and x.kind == "pronoun" and x.pron_case != "subj":
+                        ids = w.resolved.get(x.antecedent, [])
+                        return ids[0] if len(ids) == 1 else None
+                    ids = w.resolved.get(k, [])
+                    return ids[0] if len(ids) == 1 else None
+            if clause in self._relative:  # a relative clause with no mention of its own is about its antecedent
+                ids = w.resolved.get(self._relative[clause], [])
+                return ids[0] if len(ids) == 1 else None
+            return None
+
+        own = first_of(m.clause, skip_possessors=m.pron_case == "poss")
+        if m.antecedent is not None and not any(
+                x.clause == m.clause for x in self._mentions[m.antecedent + 1:idx] if x.kind == "np"):
+            ids = w.resolved.get(m.antecedent, [])
+            own = ids[0] if len(ids) == 1 else own  # a relative clause's subject is what it describes
+        people = [e for e in cands if e.type in ("person", "creature")]
+
+        def plausible(eid: int | None) -> bool:
+            if eid not in ok:
+                return False
+            e = ok[eid]
+            # "The puppy licks his face": an animal of unknown sex is not 'he' while a person is there
+            return not (e.type == "animal" and e.gender is None and people)
+
+        if m.pron_case == "poss" and plausible(own):
+            return ok[own], True
+        earlier = [k for k, x in enumerate(self._mentions[:idx]) if x.clause == m.clause and k in w.resolved]
+        if m.pron_case == "subj" and earlier:
+            # "asks the man what he's looking for": the most recent compatible mention
+            for k in reversed(earlier):
+                ids = w.resolved[k]
+                if len(ids) == 1 and plausible(ids[0]):
+                    return ok[ids[0]], False
+            return None, False
+        if m.pron_case == "subj" or own is None:
+            for clause in (m.clause - 1, m.clause - 2):
+                prev = first_of(clause)
+                if plausible(prev) and (m.pron_case != "obj" or prev != own):
+                    return ok[prev], True
+                if prev is not None:
+                    break
+        if m.pron_case == "obj" and own in ok and len(ok) > 1:
+            rest = [e for e in cands if e.entity_id != own]
+            return max(rest, key=lambda e: (e.gender == m.gender, w.last_pos.get(e.entity_id, -1))), False
+        return None, False
+
+    def _opens_prompt(self, m: Mention) -> bool:
+        return (m.head_token == 0 or m.number is not None and m.sent == 0) and m.pron_case == "subj"
+
+    # -- plurals and groups ----------------------------------------------------------------------
+    def _resolve_plural(self, idx: int, m: Mention, w: _Work) -> None:
+        head = m.head
+        # a group entity seen before ("the couple", "the children" for "a group of children")
+        for e in self.reg:
+            if e.group and (head in e.nouns or (m.group_members and m.group_members in e.nouns)):
+                self._ref(w, e.entity_id, idx, m, "name")
+                return
+        if m.det in ("indef", "bare", "of", "new") and m.type != "group":
+            return  # "People are strolling", "a line of people": the background
+        if m.det in ("num",) and not self._covers_enough(m, w) or (
+                m.type == "group" and m.det in ("indef", "new")):
+            if m.type == "group" and m.head in L.GROUP_NOUNS and m.det in ("indef", "new", "bare"):
+                if m.det == "bare":
+                    return
+                e = self._create(m, w, group=True)
+                self._ref(w, e.entity_id, idx, m, "name")
+                return
+            if m.det == "num" and m.number and m.number >= 2 and self._foreground_plural(m):
+                e = self._create(m, w, group=True)
+                e.group_size = m.number
+                self._ref(w, e.entity_id, idx, m, "name")
+            return
+        cands = self._cover_candidates(m, w)
+        if not cands:
+            if m.category == "kinship" and m.det in ("def", "poss") and m.plural:
+                e = self._create(m, w, group=True)  # "her parents", never introduced one by one
+                self._ref(w, e.entity_id, idx, m, "name")
+            return
+        n = m.number
+        if m.head in ("couple", "pair", "duo", "twin"):
+            n = n or 2
+        if n is not None:
+            if len(cands) < n and not (m.det in ("def", "poss") and len(cands) == n - 1 >= 1):
+                return  # "the two children" needs two children (one may be unnamed so far)
+            cands = cands[:n]
+        elif len(cands) < 2 and m.type != "group" and m.category not in ("kinship",):
+            return
+        for e in cands:
+            self._ref(w, e.entity_id, idx, m, "group")
+
+    def _covers_enough(self, m: Mention, w: _Work) -> bool:
+        cands = self._cover_candidates(m, w)
+        return len(cands) >= (m.number or 2)
+
+    def _foreground_plural(self, m: Mention) -> bool:
+        return m.det == "num" and m.head not in L.BACKGROUND_GROUP and m.type not in ("background",)
+
+    def _cover_candidates(self, m: Mention, w: _Work) -> list[RegistryEntry]:
+        head = m.head
+        out: list[tuple[float, RegistryEntry]] = []
+        for e in self.reg:
+            if e.group:
+                continue
+            ok = False
+            if any(_synonyms(head, n) or _related(head, n) for n in e.nouns):
+                ok = True
+            elif head in ("member", "performer", "friend", "partner", "companion", "figure", "character",
+                          "individual", "person", "people", "player") and e.type in ("person", "creature"):
+                ok = True
+            elif head in ("couple", "pair", "duo", "trio", "band", "team", "group", "family", "crew") and \
+                    e.type in ("person", "creature", "animal"):
+                ok = head in ("band", "team", "group", "family", "crew") or e.type in ("person", "creature")
+            elif head in ("animal", "creature", "pet", "beast") and e.type in ("animal", "creature"):
+                ok = True
+            elif head in ("sibling", "twin") and (
+                    _kin_group(next(iter(e.kin.values()), "")) == "sibling"
+                    or any(_kin_group(o.kin.get(e.entity_id, "")) == "sibling" for o in self.reg)):
+                ok = True  # "the siblings": the sister and the boy she is the sister of
+            if not ok:
+                continue
+            if self._conflict(m, e):
+                continue
+            recency = (1000 + w.last_pos.get(e.entity_id, 0)) if e.entity_id in w.refs else e.last_prompt
+            out.append((recency, e))
+        out.sort(key=lambda x: x[0], reverse=True)
+        return [e for _, e in out]
+
+    # -- bookkeeping -----------------------------------------------------------------------------
+    def _ref(self, w: _Work, eid: int, idx: int, m: Mention, how: str, subject_pronoun: bool = False,
+             record: bool = True) -> None:
+        w.refs.setdefault(eid, []).append((m, how))
+        if record:
+            w.resolved.setdefault(idx, []).append(eid)
+        w.last_pos[eid] = m.head_token
+        if m.sent_first:
+            w.subject_sent[eid] = m.sent
+        if m.absent:
+            w.absent.add(eid)
+        elif eid in w.absent and how != "pronoun":
+            w.absent.discard(eid)
+        if (m.kind == "np" and how in ("name", "alias") and not m.possessor) or subject_pronoun:
+            w.clause_np.setdefault(m.clause, {}).setdefault(eid, []).append(idx)
+        if m.kind == "np" and how in ("name", "alias") and not m.possessor:
+            w.sent_np.setdefault(m.sent, set()).add(eid)
+
+    def _create(self, m: Mention, w: _Work, group: bool = False) -> RegistryEntry:
+        name = m.display or _readable(self._prompt[m.name_start:m.end])
+        etype = m.type if m.type not in ("any",) else "person"
+        if group:
+            etype = "group"
+        e = self.reg.new_entry(name=name, type=etype, prompt_index=w.prompt_index)
+        e.group = group
+        if group and m.group_members:
+            e.nouns.add(m.group_members)
+        w.new_ids.add(e.entity_id)
+        self._absorb(e, m, w)
+        return e
+
+    def _absorb(self, e: RegistryEntry, m: Mention, w: _Work, keep_head: bool = True) -> None:
+        """What a mention tells about its entity: nouns, gender, age, descriptive words."""
+        e.nouns |= {n for n in m.nouns if n and (keep_head or n != m.head)}
+        if m.gender and not e.gender:
+            e.gender = m.gender
+        if m.age and not e.age:
+            e.age = m.age
+        if m.size and not e.size:
+            e.size = m.size
+        if m.colours and not e.colours:
+            e.colours = set(m.colours)
+        e.descriptors |= {d for d in m.descriptors if d not in _STOP_DESCRIPTORS}
+        if e.type in ("person", "any") and m.type in ("creature", "robot"):
+            e.type = m.type
+        for a in m.attrs:
+            e.add_attribute(a.text)
+
+    # -- the result ------------------------------------------------------------------------------
+    def _build_result(self, prompt: str, prompt_index: int, mentions: list[Mention], reader: PromptReader,
+                      w: _Work) -> PromptResult:
+        entities: list[EntityInstance] = []
+        for eid, refs in w.refs.items():
+            if eid in w.absent:
+                continue
+            e = self.reg[eid]
+            references = [Reference(prompt[m.start:m.end], (m.start, m.end), how) for m, how in refs]
+            named = [m for m, how in refs if how in ("name", "alias") and m.kind == "np"]
+            first = named[0] if named else refs[0][0]
+            attrs: list[Attribute] = []
+            seen = set()
+            for m, how in refs:
+                if how == "group":
+                    continue
+                for a in m.attrs:
+                    key = (a.start, a.end)
+                    if key not in seen:
+                        seen.add(key)
+                        attrs.append(Attribute(a.text, (a.start, a.end), a.kind))
+            entities.append(EntityInstance(
+                entity_id=eid, type=e.type, surface=prompt[first.start:first.end], span=(first.start, first.end),
+                gender=e.gender, attributes=attrs, references=references, is_new=eid in w.new_ids,
+            ))
+        entities.sort(key=lambda x: x.entity_id)
+        scene = [ScenePhrase(t, (s, e)) for t, s, e in scene_phrases(prompt, reader.tokens, mentions)]
+        return PromptResult(prompt_index=prompt_index, prompt=prompt, entities=entities, scene=scene, backend="rules")
+
+
+def _attr_from_text(text: str):
+    from .text import Attr
+
+    return Attr(text, 0, len(text), "")
+
+
+def _strip_det(text: str) -> str:
+    words = text.split()
+    if words and words[0].lower() in L.DETERMINERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _readable(name: str) -> str:
+    words = [w.strip(",;:") for w in name.split()]
+    return " ".join(w for w in words if w).lower() or name.lower()
+
+
+def describe_name(name: str) -> Mention | None:
+    """Read an entity name given by an LLM ("young wizard") the way a prompt mention is read."""
+    reader = PromptReader(f"The {name} is here.")
+    for m in reader.read():
+        if m.kind == "np":
+            return m
+    words = [w for w in name.lower().replace(",", " ").split() if w.isalpha()]
+    if not words:
+        return None
+    lemma, _ = singular(words[-1])
+    return Mention(kind="np", head=lemma, head_token=0, start=0, end=len(name), name_start=0, sent=0, clause=0,
+                   det="def", nouns={lemma}, descriptors=set(words), type="person", category="generic")

@@ -1,0 +1,1446 @@
+"""Reading a prompt: tokens with character offsets, and the entity mentions in it.
+
+The reader is deliberately shallow (no parser, no model): it finds nouns that name characters
+using the lexicon, reads their modifiers leftwards up to the determiner, and their visual
+attributes rightwards ("with a pointed hat", "in a black wetsuit", "wearing a helmet"). It also
+marks the mentions that must not create or confirm an entity: predicates ("is no longer a
+soldier"), hypotheticals ("the next customer", "an unseen opponent"), depictions ("a portrait
+of a woman"), props ("a toy robot") and explicit absence ("both now gone").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import lexicon as L
+
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[-'\u2019][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
+_CLAUSE_BREAK_AFTER_COMMA = frozenset({"and", "but", "while", "as", "then", "so", "yet", "until", "before", "after",
+                                       "when", "where", "who", "which", "whose"})
+_CLAUSE_BREAK = frozenset({"while", "whereas", "although", "though", "because", "unless"})
+_SENT_END = frozenset({".", "!", "?"})
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "it", "they"})
+_SUBORDINATORS = frozenset({"as", "when", "while", "because", "before", "after", "until", "since", "once", "whenever"})
+
+
+@dataclass
+class Token:
+    text: str
+    lower: str
+    start: int
+    end: int
+    index: int
+    sent: int = 0
+    clause: int = 0
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+    @property
+    def is_cap(self) -> bool:
+        return self.text[0].isupper()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words and punctuation with character offsets; a possessive "'s" is its own token."""
+    out: list[Token] = []
+    for m in _TOKEN_RE.finditer(text):
+        s, e = m.start(), m.end()
+        word = m.group()
+        low = word.lower()
+        if len(word) > 2 and low[-2:] in ("'s", "\u2019s"):
+            out.append(Token(word[:-2], low[:-2], s, e - 2, len(out)))
+            out.append(Token(word[-2:], "'s", e - 2, e, len(out)))
+            continue
+        out.append(Token(word, low, s, e, len(out)))
+    sent = clause = 0
+    for i, t in enumerate(out):
+        t.sent, t.clause = sent, clause
+        if t.text in _SENT_END or t.text in (";", ":"):
+            clause += 1
+            if t.text in _SENT_END:
+                sent += 1
+        elif t.text == "," and i + 1 < len(out) and out[i + 1].lower in _CLAUSE_BREAK_AFTER_COMMA:
+            clause += 1
+        elif t.lower in _CLAUSE_BREAK or t.text in ("\u2014", "\u2013") or t.lower in ("who", "which", "whose") or (
+                t.lower in _SUBORDINATORS and i + 1 < len(out) and (out[i + 1].lower in _SUBJECT_PRONOUNS
+                                                                    or out[i + 1].lower in ("the", "a", "an", "his",
+                                                                                            "her", "their"))):
+            clause += 1
+            t.clause = clause
+    return out
+
+
+# ------------------------------------------------------------------------------------ nouns
+@lru_cache(maxsize=4096)
+def singular(word: str) -> tuple[str, bool | None]:
+    """(singular form, is_plural); is_plural is None when the form is both ("fish", "deer")."""
+    w = word.lower()
+    if w in L.IRREGULAR_PLURALS:
+        return L.IRREGULAR_PLURALS[w], True
+    if w in L.SAME_PLURAL:
+        return w, None
+    if w in L.S_SINGULARS or len(w) <= 3 or w.endswith(("ss", "us", "is")):
+        return w, False
+    if not w.endswith("s"):
+        return w, False
+    candidates = []
+    if w.endswith("ies"):
+        candidates.append(w[:-3] + "y")
+    if w.endswith("es"):
+        candidates.append(w[:-2])
+    candidates.append(w[:-1])
+    for c in candidates:
+        if noun_info(c) is not None:
+            return c, True
+    if w.endswith("ies"):
+        return w[:-3] + "y", True
+    if w.endswith(("ches", "shes", "xes", "zes", "sses")):
+        return w[:-2], True
+    return w[:-1], True
+
+
+_ALL_ANIMALS = (L.ANIMAL | L.ANIMAL_EXTRA | frozenset(L.ANIMAL_HYPERNYMS)
+                | frozenset().union(*L.ANIMAL_HYPERNYMS.values())) - frozenset(L.ANIMAL_WITH_MODIFIER)
+_IST_EXCEPTIONS = frozenset("""list mist twist wrist fist gist exist assist resist insist persist consist enlist
+    whist heist tryst midst amethyst schist cyst checklist playlist waist""".split())
+_MAN_EXCEPTIONS = frozenset("""human german roman ottoman talisman doberman caiman cayman walkman hangman
+    batman superman snowman shaman""".split())
+_EER_EXCEPTIONS = frozenset("career veneer steer deer beer cheer sneer leer reindeer".split())
+
+
+@dataclass(frozen=True)
+class NounInfo:
+    """What a noun says: the entity type and which kind of noun it is."""
+
+    type: str  # person | animal | creature | robot | vehicle | any | group | prop | background | body
+    category: str  # generic | kinship | epithet | occupation | species | creature | robot | vehicle | group | ...
+
+
+@lru_cache(maxsize=8192)
+def noun_info(lemma: str) -> NounInfo | None:
+    """Classify a singular noun, or None when it does not name a possible story entity."""
+    w = lemma
+    if w in L.GENERIC_PERSON:
+        return NounInfo("person", "generic")
+    if w in L.KINSHIP:
+        return NounInfo("any", "kinship")
+    if w in L.EPITHET_ANY:
+        return NounInfo("any", "epithet")
+    if w in L.EPITHET_PERSON:
+        return NounInfo("person", "epithet")
+    if w in L.EPITHET_BEAST:
+        return NounInfo("animal", "epithet")
+    if w in L.OCCUPATION or w in L.PERSON_HYPERNYMS or w == "performer":
+        return NounInfo("person", "occupation")
+    if w in L.CREATURE:
+        return NounInfo("creature", "creature")
+    if w in L.ROBOT:
+        return NounInfo("robot", "robot")
+    if w in _ALL_ANIMALS:
+        return NounInfo("animal", "species")
+    if w in L.VEHICLE:
+        return NounInfo("vehicle", "vehicle")
+    if w in L.GROUP_NOUNS:
+        return NounInfo("group", "group")
+    if w in L.BACKGROUND_GROUP:
+        return NounInfo("background", "background")
+    if w in L.ARTWORK:
+        return NounInfo("prop", "artwork")
+    if len(w) >= 6:
+        if w.endswith(("keeper", "maker", "smith", "wright", "monger", "herd")) and w != "herd":
+            return NounInfo("person", "occupation")
+        if w.endswith("woman") and w not in _MAN_EXCEPTIONS:
+            return NounInfo("person", "occupation")
+        if w.endswith("man") and w not in _MAN_EXCEPTIONS and not w.endswith(("human", "german")):
+            return NounInfo("person", "occupation")
+        if w.endswith(("ician", "person")):
+            return NounInfo("person", "occupation")
+        if w.endswith("ist") and w not in _IST_EXCEPTIONS:
+            return NounInfo("person", "occupation")
+        if w.endswith("eer") and w not in _EER_EXCEPTIONS:
+            return NounInfo("person", "occupation")
+    return None
+
+
+_EXPLICIT = (L.GENERIC_PERSON | L.KINSHIP | L.EPITHET_ANY | L.EPITHET_PERSON | L.EPITHET_BEAST | L.OCCUPATION
+             | L.CREATURE | L.ROBOT | L.VEHICLE | L.GROUP_NOUNS | L.BACKGROUND_GROUP | L.ARTWORK)
+
+
+def _suffix_noun(word: str) -> bool:
+    """A person noun recognised only by its ending ("minimalist"): often an adjective before a noun."""
+    lemma = singular(word)[0]
+    return lemma not in _EXPLICIT and lemma not in _ALL_ANIMALS and noun_info(lemma) is not None
+
+
+def noun_gender(lemma: str) -> str | None:
+    """Gender carried by the noun itself ("mother", "fisherman"), else None."""
+    if lemma in L.MALE_NOUNS or (lemma.endswith("man") and lemma not in _MAN_EXCEPTIONS and len(lemma) > 4
+                                 and not lemma.endswith("woman")):
+        return "male"
+    if lemma in L.FEMALE_NOUNS or lemma.endswith("woman"):
+        return "female"
+    return None
+
+
+def noun_age(lemma: str) -> str | None:
+    """'child' or 'adult' when the noun says it (a boy is never "the man"), else None."""
+    if lemma in L.CHILD_NOUNS:
+        return "child"
+    if lemma in L.ADULT_NOUNS:
+        return "adult"
+    return None
+
+
+def _is_adjective_like(t: Token) -> bool:
+    w = t.lower
+    if not t.is_word or w in L.FUNCTION_WORDS:
+        return False
+    if w in L.COLOURS or w in L.SIZE_SMALL or w in L.SIZE_LARGE or w in L.AGE_YOUNG or w in L.AGE_OLD:
+        return True
+    if w in L.NON_VISUAL_ADJECTIVES or w in L.ANIMATE_MODIFIERS or w in L.PROP_MODIFIERS:
+        return True
+    if "-" in w:
+        return True
+    return w.endswith(("ed", "ful", "ous", "ic", "al", "ive", "less", "ish", "ant", "ent", "ary", "ble", "ing",
+                       "ly", "y", "ese", "ian"))
+
+
+def _is_verb_like(t: Token) -> bool:
+    w = t.lower
+    if w in L.COMMON_VERBS or w in L.IRREGULAR_PAST or w in L.COPULAS:
+        return True
+    if w.endswith("ly") and len(w) > 4:
+        return True
+    if w.endswith(("ing", "ed")) and len(w) > 4:
+        return True
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and w not in L.S_SINGULARS:
+        return True
+    return False
+
+
+_VERB_NOUNS = frozenset("""fish duck seal bear bat crow ram swallow crane badger nurse guard guide judge cook coach
+    host pilot spy master""".split())
+
+
+def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str = "", coordinated: bool = False) -> bool:
+    """True when the word after a noun is another noun of the same compound ("dog groomer")."""
+    if nxt is None or not nxt.is_word or nxt.is_cap:
+        return False
+    w = nxt.lower
+    after = nxt2.lower if nxt2 is not None and nxt2.is_word else ""
+    if w in L.FUNCTION_WORDS or w in L.COPULAS or w in L.IRREGULAR_PAST:
+        return False
+    if coordinated and (w in L.COMMON_VERBS or w in _VERB_NOUNS or _is_verb_like(nxt)):
+        return False  # after "X and the Y" comes the plural verb ("a bear and her cub fish")
+    if w in L.COMMON_VERBS:
+        if w in L.COMMON_NOUNS and after not in L.DETERMINERS and after not in L.PRONOUNS:
+            return True  # "a bus stop", "a dog park": a singular noun is not followed by a bare verb
+        # "a coast guard rescue boat": a verb-looking word inside a compound ending in a noun
+        return bool(after) and (after in L.COMMON_NOUNS or noun_info(singular(after)[0]) is not None)
+    lemma_n, plural_n = singular(w)
+    if plural_n and noun_info(lemma_n) is not None and noun_info(lemma_n).type not in ("prop", "background") \
+            and after not in L.DETERMINERS and after not in L.PRONOUNS:
+        return True  # "a few worker bees", "the three band members"
+    if after in L.DETERMINERS or after in L.PRONOUNS or after in L.FUNCTION_WORDS and after not in ("of",):
+        if w.endswith(("ing", "s")):
+            return False  # "the artist drawing the portrait", "the man guards the gate"
+    if (cur in L.ADJECTIVAL_NOUNS or _suffix_noun(cur)) and noun_info(singular(w)[0]) is None and (
+            not _is_verb_like(nxt) or (w.endswith("ing") and after and after not in L.FUNCTION_WORDS)):
+        return True  # "a giant redwood", "a baby elephant", "a professional grooming salon"
+    lemma, plural = singular(w)
+    info = noun_info(lemma)
+    if info is not None and info.type not in ("background",):
+        if plural and w.endswith("s") and info.type not in ("prop",):
+            # "the band members" is a compound; "the man guards the gate" is a verb
+            return not (nxt2 is not None and nxt2.is_word and (nxt2.lower in L.DETERMINERS
+                                                              or nxt2.lower in L.PRONOUNS))
+        if w in L.COMMON_VERBS and not plural and info.category != "species":
+            return False
+        return True
+    if _is_verb_like(nxt) and w not in L.COMMON_NOUNS:
+        return False
+    if w in L.COMMON_NOUNS or w in L.CLOTHING or w in L.ARTWORK or w in ("rescue", "assistant"):
+        return not (w.endswith("s") and w not in L.CLOTHING and w not in L.S_SINGULARS)
+    if w in L.BODY_PARTS and not w.endswith("s"):
+        return w in ("tail", "head", "face", "shell")
+    return False
+
+
+# --------------------------------------------------------------------------------- mentions
+@dataclass
+class Attr:
+    """A visual attribute as written: text, character span, kind (clothing, colour, size, ...)."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass
+class Mention:
+    """One reference to a possible entity in the prompt."""
+
+    kind: str  # "np" | "pronoun"
+    head: str  # singular lower-case head noun, or the pronoun
+    head_token: int
+    start: int  # span of the phrase (determiner included)
+    end: int
+    name_start: int  # span start of the name (no determiner)
+    sent: int
+    clause: int
+    det: str = "bare"  # indef | def | poss | gen | new | each | num | neg | bare | other | ordinal
+    det_word: str = ""
+    ordinal: int = 0
+    plural: bool = False
+    number: int | None = None
+    type: str = "person"
+    category: str = "generic"
+    gender: str | None = None
+    age: str | None = None
+    nouns: set[str] = field(default_factory=set)
+    modifiers: list[str] = field(default_factory=list)
+    attrs: list[Attr] = field(default_factory=list)
+    descriptors: set[str] = field(default_factory=set)
+    skip: str | None = None  # why this mention neither creates nor confirms an entity
+    alias_of: int | None = None  # index of the mention this one renames (apposition, "dressed as")
+    member_of: int | None = None
+    possessor: bool = False
+    pron_case: str = ""
+    absent: bool = False
+    after_and: bool = False
+    size: str | None = None
+    colours: set[str] = field(default_factory=set)
+    end_token: int = 0  # last token of the mention and its attributes
+    group_members: str | None = None  # for "a group of children": the member noun
+    subject: bool = False
+    sent_first: bool = False  # the first mention of its sentence (usually the subject)
+    antecedent: int | None = None  # in a relative clause ("..., who ..."): the mention it describes
+    absent_both: bool = False
+    kin_owner: int | None = None  # whose relative a kinship phrase names (set while resolving)
+    phrase_first: int | None = None  # first token of "the beekeeper's son" (the possessor's determiner)
+    predicate: bool = False  # "He is the beekeeper's son": renames the clause's subject
+    display: str | None = None  # a readable name when the text does not name it ("one in a blue suit")
+
+
+
+_PROP_OF_HEADS = L.ARTWORK | frozenset({"reflection", "shadow", "silhouette", "memory", "photo", "picture", "image",
+                                        "story", "book", "drawing", "dream", "thought", "sound", "voice", "smell",
+                                        "scent", "song", "call", "cry", "outline", "shape", "form", "piece", "slice",
+                                        "bite", "fillet", "chunk", "plate", "bowl", "can", "tin", "jar", "serving",
+                                        "portion", "bag", "box", "taste", "kind", "type", "species",
+                                        "breed", "sign", "symbol", "logo"})
+_ATTR_STARTERS = frozenset({"with", "wearing", "in", "holding", "carrying", "including", "dressed", "clad",
+                            "sporting", "donning", "bearing", "having"})
+_ALIAS_VERBS = frozenset({"dressed", "disguised", "costumed", "posing", "masquerading"})
+_AS_PREDICATE = frozenset({"works", "work", "working", "worked", "serves", "serve", "serving", "served", "acts",
+                           "act", "acting", "acted", "poses", "posing", "doubles", "known", "seen", "regarded",
+                           "treated", "described", "introduced", "such", "job", "role", "career"})
+_CAUSATIVE_VERBS = frozenset({"let", "lets", "letting", "help", "helps", "helped", "helping", "make", "makes", "made",
+                              "making", "watch", "watches", "watched", "watching", "see", "sees", "saw", "seeing",
+                              "hear", "hears", "heard", "have", "has", "had", "feel", "feels", "felt", "bid", "bids",
+                              "allow", "allows", "ask", "asks", "tell", "tells", "teach", "teaches", "want", "wants",
+                              "find", "finds", "found", "notice", "notices", "noticed", "catch", "catches", "caught",
+                              "leave", "leaves", "left", "keep", "keeps", "kept", "spot", "spots", "spotted", "get",
+                              "gets", "got", "hearing", "finding"})
+
+
+class PromptReader:
+    """Finds the entity mentions of one prompt (see the module docstring)."""
+
+    def __init__(self, text: str, known_nouns: set[str] | frozenset[str] = frozenset(),
+                 prop_nouns: set[str] | frozenset[str] = frozenset()) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.known_nouns = known_nouns  # nouns of entities already in the story (typo and "the statue" matching)
+        self.prop_nouns = prop_nouns
+        self.mentions: list[Mention] = []
+        self.new_props: set[str] = set()
+        self.relative_antecedent: dict[int, int] = {}  # clause of "who ..." -> the mention it describes
+        self._claimed: set[int] = set()  # tokens already inside a mention or an attribute
+
+    # -- public ------------------------------------------------------------------------------
+    def read(self) -> list[Mention]:
+        """All mentions in text order, with their links (apposition, predicates, relative clauses)."""
+        toks = self.tokens
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            if i in self._claimed or not t.is_word:
+                i += 1
+                continue
+            if t.lower in L.PRONOUNS and not self._pronoun_is_determiner(i):
+                self._add_pronoun(i)
+                i += 1
+                continue
+            n = self._of_them(i)
+            if n is not None:
+                i = n
+                continue
+            m = self._try_np(i)
+            if m is not None:
+                self.mentions.append(m)
+                i = max(i + 1, m.end_token + 1) if m.end_token > i else i + 1
+                if m.det == "num" and m.plural:
+                    i = self._listed_members(m, i)
+                continue
+            i += 1
+        self.mentions.sort(key=lambda m: m.head_token)
+        self._link()
+        return self.mentions
+
+    def _of_them(self, i: int) -> int | None:
+        """"the three of them", "both of them", "all of them": a plural pronoun with a number."""
+        toks = self.tokens
+        j = i + 1 if toks[i].lower in ("the", "all") else i
+        if j + 2 >= len(toks) or toks[j + 1].lower != "of" or toks[j + 2].lower not in ("them", "us"):
+            return None
+        word = toks[j].lower
+        if word not in L.NUMBER_WORDS and word != "all":
+            return None
+        t = toks[i]
+        m = Mention(kind="pronoun", head="they", head_token=i, start=t.start, end=toks[j + 2].end, name_start=t.start,
+                    sent=t.sent, clause=t.clause, pron_case="subj", end_token=j + 2, plural=True, type="any",
+                    number=L.NUMBER_WORDS.get(word), subject=True)
+        self.mentions.append(m)
+        self._claimed.update(range(i, j + 3))
+        return j + 3
+
+    def _listed_members(self, group: Mention, i: int) -> int:
+        """"Two astronauts, one in a blue suit and one in an orange suit": each member is an entity."""
+        toks = self.tokens
+        start = None
+        for j in range(i, len(toks) - 2):
+            if toks[j].sent != group.sent:
+                break
+            if toks[j].text == "," and toks[j + 1].lower == "one" and toks[j + 2].lower in _ATTR_STARTERS:
+                start = j + 1
+                break
+        if start is None:
+            return i
+        members = []
+        k = start
+        while k < len(toks) and len(members) < (group.number or 2):
+            t = toks[k]
+            other = t.lower == "the" and k + 1 < len(toks) and toks[k + 1].lower == "other"
+            if t.lower in ("one", "another") or other:
+                head_k = k + 1 if t.lower == "the" else k
+                m = Mention(kind="np", head=group.head, head_token=head_k, start=t.start, end=toks[head_k].end,
+                            name_start=toks[head_k].start, sent=t.sent, clause=t.clause, det="indef",
+                            type=group.type, category=group.category, end_token=head_k, nouns=set(group.nouns),
+                            gender=group.gender, age=group.age)
+                self._read_right(m)
+                if not m.attrs:
+                    break
+                for a in m.attrs:
+                    m.descriptors.update(w.lower() for w in a.text.split())
+                m.display = f"{group.head} {self.text[toks[head_k + 1].start:max(a.end for a in m.attrs)]}"
+                members.append(m)
+                k = m.end_token + 1
+                continue
+            if t.lower in ("and", ",") and len(members) < (group.number or 2):
+                k += 1
+                continue
+            break
+        if len(members) >= 2:
+            for m in members:
+                m.det = "new" if m is not members[0] else "indef"
+                self.mentions.append(m)
+                self._claimed.update(range(m.head_token, m.end_token + 1))
+            group.skip = "members listed"
+        return i
+
+    # -- pronouns ----------------------------------------------------------------------------
+    def _pronoun_is_determiner(self, i: int) -> bool:
+        """'her' in 'her cub' is a possessive determiner; the noun phrase reads it."""
+        t = self.tokens[i]
+        if t.lower not in ("her", "his", "its", "their"):
+            return False
+        j = i + 1
+        while j < len(self.tokens) and j - i <= 6:
+            tj = self.tokens[j]
+            if not tj.is_word:
+                if tj.text == "," and j + 1 < len(self.tokens) and _is_adjective_like(self.tokens[j + 1]):
+                    j += 1
+                    continue
+                return False
+            info = self._entity_noun(j)
+            if info is not None and self._is_head(j):
+                return True
+            if tj.lower in L.FUNCTION_WORDS or _is_verb_like(tj) and not _is_adjective_like(tj):
+                return False
+            j += 1
+        return False
+
+    def _add_pronoun(self, i: int) -> None:
+        t = self.tokens[i]
+        gender, case = L.PRONOUNS[t.lower]
+        if t.lower == "her":
+            case = "poss" if self._next_is_nounish(i) else "obj"
+        if t.lower.endswith(("self", "selves")):
+            case = "poss"  # a reflexive is bound to its clause's subject, like a possessive
+        if t.lower == "it" and self._expletive_it(i):
+            return
+        m = Mention(kind="pronoun", head=t.lower, head_token=i, start=t.start, end=t.end, name_start=t.start,
+                    sent=t.sent, clause=t.clause, pron_case=case, end_token=i)
+        m.gender = gender if gender in ("male", "female") else None
+        m.plural = gender == "plural"
+        m.type = "any"
+        m.subject = case == "subj"
+        self.mentions.append(m)
+
+    def _next_is_nounish(self, i: int) -> bool:
+        """'her' is possessive before a noun phrase ("her movements", "her bow"), else an object."""
+        n = self._tok(i + 1)
+        if n is None or not n.is_word or n.lower in L.FUNCTION_WORDS or n.lower in L.PRONOUNS \
+                or n.lower in L.DETERMINERS:
+            return False
+        w = n.lower
+        lemma = singular(w)[0]
+        if w in L.COMMON_NOUNS or lemma in L.COMMON_NOUNS or lemma in L.BODY_PARTS or lemma in L.CLOTHING \
+                or lemma in L.HAIR_WORDS or noun_info(lemma) is not None:
+            return True
+        if w in L.IRREGULAR_PAST or (w.endswith(("ing", "ed")) and len(w) > 4) or w in L.COMMON_VERBS:
+            # "lets her go" / "watches her dance" (object) vs "waiting for her drink" (possessive)
+            before = self._tok(i - 1)
+            return not (before is not None and before.lower in _CAUSATIVE_VERBS)
+        return True
+
+    def _expletive_it(self, i: int) -> bool:
+        """'It is autumn', "It's a perfect fit": no referent."""
+        n = self._tok(i + 1)
+        if n is None:
+            return True
+        if n.lower in ("is", "was", "'s", "seems", "looks", "feels", "becomes", "remains"):
+            n2 = self._tok(i + 2)
+            if n2 is not None and n2.lower.endswith("ing") and n2.lower not in ("nothing", "something", "everything"):
+                return False
+            return True
+        return False
+
+    # -- noun phrases ------------------------------------------------------------------------
+    def _tok(self, i: int) -> Token | None:
+        return self.tokens[i] if 0 <= i < len(self.tokens) else None
+
+    def _entity_noun(self, i: int) -> NounInfo | None:
+        """The noun's entity reading at token i, taking the word before it into account."""
+        t = self.tokens[i]
+        if not t.is_word or t.lower in L.FUNCTION_WORDS or t.lower in L.COPULAS:
+            return None
+        w = t.lower
+        prev = self._tok(i - 1)
+        prev_w = prev.lower if prev is not None and prev.is_word else ""
+        lemma, _ = singular(w)
+        if lemma in L.ANIMAL_WITH_MODIFIER and lemma not in ("seal",):
+            needed = L.ANIMAL_WITH_MODIFIER[lemma]
+            if prev_w in needed:
+                return NounInfo("animal", "species")
+        if lemma in L.ROBOT_WITH_MODIFIER:
+            needed = L.ROBOT_WITH_MODIFIER[lemma]
+            if prev_w in needed:
+                return NounInfo("robot", "robot")
+            if lemma in self.known_nouns and lemma not in ("arm", "assistant"):
+                return NounInfo("robot", "robot")
+            if lemma != "assistant":
+                return None
+        blockers = L.ANIMAL_BLOCKERS.get(lemma)
+        if blockers and prev_w in blockers:
+            return NounInfo("prop", "artwork")
+        info = noun_info(lemma)
+        if "-" in lemma and lemma.replace("-", "") in _EXPLICIT:
+            info = noun_info(lemma.replace("-", ""))
+        if info is None and "-" in lemma:
+            info = noun_info(lemma.replace("-", ""))
+        if info is None and len(lemma) >= 6 and lemma.isalpha():
+            fixed = self._typo(lemma)
+            if fixed is not None:
+                info = noun_info(fixed)
+        return info
+
+    def _is_head(self, j: int) -> bool:
+        """Token j is a character noun ending its noun phrase (not the first half of a compound)."""
+        if self._entity_noun(j) is None:
+            return False
+        nxt = self._tok(j + 1)
+        if nxt is not None and nxt.text == "," and self._adjective_before_noun(j):
+            return False
+        if nxt is None or nxt.lower == "'s":
+            return True
+        return not _continues_compound(nxt, self._tok(j + 2), self.tokens[j].lower, self._coordinated(j))
+
+    def _coordinated(self, j: int) -> bool:
+        """Token j ends the second conjunct of "X and (the) Y" (a plural subject)."""
+        k = j - 1
+        while k >= 0 and j - k <= 4 and self.tokens[k].is_word and self.tokens[k].lower not in L.FUNCTION_WORDS \
+                and self.tokens[k].lower not in L.DETERMINERS:
+            k -= 1
+        if k >= 0 and self.tokens[k].lower in L.DETERMINERS:
+            k -= 1
+        return k >= 0 and self.tokens[k].lower in ("and", "or")
+
+    def _typo(self, lemma: str) -> str | None:
+        """A misspelt noun of an entity already in the story ("callighapher")."""
+        if len(lemma) < 7 or lemma in L.COMMON_NOUNS:
+            return None
+        for known in self.known_nouns:
+            if len(known) < 7 or known.startswith(lemma) or lemma.startswith(known) or known[0] != lemma[0]:
+                continue
+            limit = 2 if min(len(known), len(lemma)) >= 10 else 1
+            if abs(len(known) - len(lemma)) <= limit and _edit_distance(lemma, known) <= limit:
+                return known
+        return None
+
+    def _lemma(self, i: int) -> tuple[str, bool | None]:
+        lemma, plural = singular(self.tokens[i].lower)
+        if "-" in lemma and lemma.replace("-", "") in _EXPLICIT:
+            lemma = lemma.replace("-", "")  # "saxophon-ist"
+        if noun_info(lemma) is None and "-" in lemma and noun_info(lemma.replace("-", "")) is not None:
+            lemma = lemma.replace("-", "")
+        if noun_info(lemma) is None and len(lemma) >= 6 and lemma.isalpha():
+            fixed = self._typo(lemma)
+            if fixed is not None:
+                lemma = fixed
+        return lemma, plural
+
+    def _try_np(self, i: int) -> Mention | None:
+        info = self._entity_noun(i)
+        if info is None:
+            return None
+        toks = self.tokens
+        nxt = self._tok(i + 1)
+        if not self._is_head(i):
+            return None
+        lemma, plural = self._lemma(i)
+        head = toks[i]
+        m = Mention(kind="np", head=lemma, head_token=i, start=head.start, end=head.end, name_start=head.start,
+                    sent=head.sent, clause=head.clause, type=info.type, category=info.category, end_token=i)
+        self._read_left(m, i)
+        if plural is None:
+            plural = self._ambiguous_plural(m, i)
+        m.plural = bool(plural)
+        if nxt is not None and nxt.lower == "'s":
+            m.possessor = True
+            m.end_token = i + 1
+        m.nouns = {lemma}
+        m.gender = noun_gender(lemma)
+        m.age = noun_age(lemma)
+        if lemma in L.ADULT_EPITHETS:
+            m.age = "adult"
+        self._apply_modifiers(m)
+        if not m.possessor:
+            self._read_of(m)
+            self._read_right(m)
+        self._classify_skip(m)
+        for k in range(m.end_token + 1 if m.end_token >= i else i + 1):
+            if k >= i:
+                self._claimed.add(k)
+        return m
+
+    def _adjective_before_noun(self, i: int) -> bool:
+        """Word i is followed by ', adj... noun' inside one noun phrase."""
+        j = i + 2
+        while j < len(self.tokens) and j - i <= 6:
+            t = self.tokens[j]
+            if not t.is_word:
+                if t.text == ",":
+                    j += 1
+                    continue
+                return False
+            if t.lower in L.DETERMINERS or t.lower in L.PRONOUNS:
+                return False
+            if self._is_head(j):
+                prev = self._tok(i - 1)
+                return prev is not None and (prev.lower in L.DETERMINERS or _is_adjective_like(prev)
+                                             or prev.text == ",")
+            if t.lower in L.FUNCTION_WORDS or (_is_verb_like(t) and not _is_adjective_like(t)):
+                return False
+            j += 1
+        return False
+
+    def _ambiguous_plural(self, m: Mention, i: int) -> bool:
+        """'fish'/'deer': plural unless the determiner or the verb says one."""
+        if m.det in ("indef", "new", "each") or m.det_word in ("one", "single"):
+            return False
+        if m.det_word in ("these", "those", "some", "many", "several", "few") or m.det == "num":
+            return True
+        if m.head in self.known_nouns:
+            return False
+        n = self._tok(i + 1)
+        if n is None or not n.is_word:
+            return m.det == "bare"
+        if n.lower in ("is", "was", "has", "'s"):
+            return False
+        if n.lower in ("are", "were", "have"):
+            return True
+        if n.lower.endswith("s") and not n.lower.endswith("ss"):
+            return False
+        return m.det == "bare" or n.lower not in L.FUNCTION_WORDS
+
+    def _read_left(self, m: Mention, i: int) -> None:
+        toks = self.tokens
+        mods: list[int] = []
+        j = i - 1
+        det_idx = None
+        while j >= 0 and i - j <= 10:
+            t = toks[j]
+            if not t.is_word:
+                if t.text == "," and mods and j - 1 >= 0 and _is_adjective_like(toks[j - 1]) \
+                        and _is_adjective_like(toks[mods[0]]):
+                    j -= 1
+                    continue
+                if t.lower == "'s":
+                    det_idx = j
+                break
+            w = t.lower
+            if w == "'s":
+                det_idx = j
+                break
+            if w in L.DETERMINERS:
+                det_idx = j
+                break
+            if w == "and" and mods and j - 1 >= 0 and _is_adjective_like(toks[j - 1]) \
+                    and toks[j - 1].lower not in L.FUNCTION_WORDS and self._entity_noun(j - 1) is None:
+                j -= 1
+                continue
+            if w in L.FUNCTION_WORDS or w in L.COPULAS:
+                break
+            if w in L.PRONOUNS:
+                break
+            if self._is_head(j):
+                break
+            if j in self._claimed:
+                break
+            mods.insert(0, j)
+            j -= 1
+        if det_idx is None:
+            # without a determiner keep only the adjective-like words next to the head
+            safe: list[int] = []
+            for k in reversed(mods):
+                if _is_adjective_like(toks[k]) or self._entity_noun(k) is not None or toks[k].is_cap:
+                    safe.insert(0, k)
+                else:
+                    break
+            mods = safe
+            m.det = "bare"
+            prev = self._tok((mods[0] if mods else i) - 1)
+            if prev is not None and prev.lower in ("and", "or", "&") and any(
+                    x.kind == "np" and x.end_token == prev.index - 1 for x in self.mentions):
+                m.after_and = True  # "the father and son"
+            if prev is not None and prev.lower == "of":
+                m.det = "of"
+        else:
+            d = toks[det_idx]
+            if d.lower == "'s":
+                m.det, m.det_word = "gen", "'s"
+            else:
+                m.det, m.det_word = L.DETERMINERS[d.lower], d.lower
+                if d.lower in L.NUMBER_WORDS:
+                    m.number = L.NUMBER_WORDS[d.lower]
+                if d.lower in ("her", "his", "its", "their"):
+                    m.det = "poss"
+            if d.lower == "few" and self._tok(det_idx - 1) is not None and self._tok(det_idx - 1).lower == "a":
+                m.det_word = "a few"
+            m.start = d.start if d.lower != "'s" else m.start
+            if d.lower == "'s":
+                m.start = toks[mods[0]].start if mods else toks[i].start
+                k = det_idx - 1  # where the possessor's phrase starts ("the beekeeper's son")
+                while k > 0 and toks[k - 1].is_word and toks[k - 1].lower not in L.FUNCTION_WORDS \
+                        and toks[k - 1].lower not in L.COPULAS and i - k < 8:
+                    k -= 1
+                    if toks[k].lower in L.DETERMINERS:
+                        break
+                m.phrase_first = k
+        if mods:
+            m.name_start = toks[mods[0]].start
+            if det_idx is None:
+                m.start = m.name_start
+        m.modifiers = [toks[k].lower for k in mods]
+        self._mod_tokens = mods
+
+    def _apply_modifiers(self, m: Mention) -> None:
+        toks = self.tokens
+        mods = self._mod_tokens
+        words = m.modifiers
+        # ordinals and determiners written as adjectives
+        if words:
+            first = words[0]
+            if m.det == "indef" and first == "new" and m.head in L.RELATIONAL:
+                pass  # "a good game with a new friend": how someone relates, not a newcomer
+            elif m.det == "indef" and first in ("second", "third", "new", "fourth", "fifth"):
+                m.det = "new"
+            elif m.det == "def" and first == "other":
+                m.det = "other"
+            elif m.det in ("def", "poss") and first in ("first", "second", "third", "fourth", "last"):
+                m.det = "ordinal"
+                m.ordinal = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}[first]
+            elif m.det == "def" and first in L.NUMBER_WORDS:
+                m.det = "num"
+                m.number = L.NUMBER_WORDS[first]
+            elif m.det == "indef" and first in ("single", "lone", "solitary"):
+                m.det_word = "a"
+        if m.det == "num" and m.number is None:
+            for w in words:
+                if w in L.NUMBER_WORDS:
+                    m.number = L.NUMBER_WORDS[w]
+        for k, w in zip(mods, words, strict=True):
+            t = toks[k]
+            info = self._entity_noun(k)
+            if w in ("male", "masculine"):
+                m.gender = "male"
+            elif w in ("female", "feminine"):
+                m.gender = "female"
+            if info is not None:
+                lem, _ = singular(w)
+                g = noun_gender(lem)
+                if g and m.gender is None and info.category in ("kinship", "generic"):
+                    m.gender = g
+                if lem in L.CHILD_NOUNS and lem in ("baby",):
+                    m.age = m.age or "child"
+                if info.category in ("kinship", "generic") and info.type in ("person", "any") \
+                        and m.type in ("animal", "person", "creature"):
+                    if info.category == "kinship":
+                        m.nouns.add(lem)
+                elif info.type == "robot" and m.type == "person":
+                    m.type = "robot"
+                    m.nouns.add(lem)
+                elif info.type == m.type and m.type == "animal" and _hyper(m.head, lem):
+                    m.nouns.add(lem)
+                elif m.category == "epithet" and info.type in ("animal", "creature"):
+                    m.nouns.add(lem)
+                elif info.type == "person" and m.type == "person" and info.category in ("occupation", "epithet"):
+                    m.nouns.add(lem)  # "a novice monk" is also "the novice"
+            if w in L.ROBOT_ADJECTIVES and m.type in ("animal", "person", "creature", "any"):
+                m.type = "robot"
+                m.nouns.add("robot")
+            if w in L.CREATURE_ADJECTIVES and m.type in ("person", "any") and m.category in ("generic", "epithet"):
+                m.type = "creature"
+                m.nouns.add(L.CREATURE_ADJECTIVES[w])
+            if w.endswith("ary") and w[:-3] in L.EPITHET_PERSON:
+                m.nouns.add(w[:-3])  # "legendary player" -> "the legend"
+            if w in L.AGE_OLD:
+                m.age = m.age if m.age == "child" else "adult"
+            if w in ("medium-sized", "medium", "mid-sized", "average-sized"):
+                m.size = "medium"
+            elif w in L.SIZE_SMALL:
+                m.size = "small"
+            elif w in L.SIZE_LARGE and w != "tall":
+                m.size = "large"
+            if w in L.COLOURS and w not in ("dark", "light", "pale", "bright"):
+                m.colours.add(w)
+            m.descriptors.add(w)
+            kind = _attr_kind_of_word(w)
+            if kind is not None:
+                m.attrs.append(Attr(t.text, t.start, t.end, kind))
+
+    def _read_of(self, m: Mention) -> None:
+        """'figure of a woman', 'statue of a jaguar guardian', 'a group of children', 'portrait of ...'."""
+        i = m.end_token + 1
+        t = self._tok(i)
+        if t is None or t.lower != "of":
+            return
+        inner = self._inner_np(i + 1)
+        if inner is None:
+            return
+        j, info, lemma, plural = inner
+        if m.head in L.GROUP_NOUNS or m.head in L.BACKGROUND_GROUP:
+            if m.head in L.BACKGROUND_GROUP:
+                m.skip = "background"
+            m.group_members = lemma
+            m.nouns.add(lemma)
+            m.end_token = j
+            m.end = self.tokens[j].end
+            return
+        if m.head == "figure" or (m.head == "statue" and (info.type in ("person", "creature", "any")
+                                                        or info.category == "epithet")):
+            if m.head == "statue":
+                m.type = "creature"
+            elif info.type in ("person", "creature", "animal"):
+                m.type = info.type if m.type != "creature" else "creature"
+            m.nouns.add(lemma)
+            g = noun_gender(lemma)
+            m.gender = m.gender or g
+            m.category = "creature" if m.type == "creature" else m.category
+            for k in range(i + 1, j):
+                tk = self.tokens[k]
+                if tk.is_word and tk.lower not in L.DETERMINERS:
+                    m.descriptors.add(tk.lower)
+                    ek = self._entity_noun(k)
+                    if ek is not None:
+                        m.nouns.add(singular(tk.lower)[0])
+            m.end_token = j
+            m.end = self.tokens[j].end
+            self._claimed.update(range(i, j + 1))
+            return
+        if m.head in _PROP_OF_HEADS:
+            self.new_props.add(lemma)
+            self._claimed.update(range(i, j + 1))
+
+    def _inner_np(self, i: int) -> tuple[int, NounInfo, str, bool | None] | None:
+        j = i
+        while j < len(self.tokens) and j - i <= 6:
+            t = self.tokens[j]
+            if not t.is_word and t.text != ",":
+                return None
+            if t.is_word:
+                info = self._entity_noun(j)
+                if info is not None and self._is_head(j):
+                    lemma, plural = self._lemma(j)
+                    return j, info, lemma, plural
+                if t.lower in L.FUNCTION_WORDS or (t.lower not in L.DETERMINERS and _is_verb_like(t)
+                                                   and not _is_adjective_like(t)):
+                    return None
+            j += 1
+        return None
+
+    def _read_right(self, m: Mention) -> None:
+        """Attributes after the head: with/in/wearing/holding phrases, 'aged 40', 'in her 40s'."""
+        toks = self.tokens
+        i = m.end_token + 1
+        n = len(toks)
+        guard = 0
+        while i < n and guard < 12:
+            guard += 1
+            t = toks[i]
+            if t.text == "," and i + 1 < n and (toks[i + 1].lower in _ATTR_STARTERS or toks[i + 1].lower in (
+                    "also", "about", "around", "aged", "who")):
+                i += 1
+                continue
+            w = t.lower
+            if w in ("also",):
+                i += 1
+                continue
+            if w == "who":
+                # "who is wearing a helmet" / "who wears" / "who is dressed in"
+                k = i + 1
+                if k < n and toks[k].lower in ("is", "was", "are"):
+                    k += 1
+                if k < n and toks[k].lower in ("wearing", "wears", "dressed", "holding", "holds", "carrying",
+                                               "carries", "has"):
+                    i = k
+                    continue
+                break
+            if w in ("about", "around", "aged") or (t.text[0].isdigit()):
+                k = i + (0 if t.text[0].isdigit() else 1)
+                if k < n and toks[k].text[0].isdigit():
+                    end = k
+                    if k + 2 < n and toks[k + 1].lower in ("years", "year") and toks[k + 2].lower == "old":
+                        end = k + 2
+                    if end > k or w == "aged":
+                        m.attrs.append(Attr(self.text[toks[i].start:toks[end].end], toks[i].start, toks[end].end,
+                                            "age"))
+                        i = end + 1
+                        continue
+                break
+            if w in _ALIAS_VERBS:
+                k = i + 1
+                if k < n and toks[k].lower == "up":
+                    k += 1
+                if k < n and toks[k].lower == "as":
+                    m.end_token = max(m.end_token, i - 1)
+                    break  # the alias noun phrase is read on its own and linked in _link
+                if k < n and toks[k].lower == "in":
+                    i = k
+                    continue
+                break
+            if w in ("wearing", "holding", "carrying", "including", "sporting", "donning", "bearing", "clad",
+                     "with", "in", "wears"):
+                if w == "in":
+                    # "in her 40s" / "in a black wetsuit" (clothing) vs "in the park" (scene)
+                    k = i + 1
+                    if k + 1 < n and toks[k].lower in ("her", "his", "their") and toks[k + 1].text[0].isdigit():
+                        m.attrs.append(Attr(self.text[toks[k].start:toks[k + 1].end], toks[k].start,
+                                            toks[k + 1].end, "age"))
+                        i = k + 2
+                        continue
+                    if not self._in_clothing(k):
+                        break
+                kind = "held" if w in ("holding", "carrying", "bearing") else None
+                nxt = self._read_attr_list(i + 1, m, kind)
+                if nxt == i + 1:
+                    break
+                m.end_token = max(m.end_token, nxt - 1)
+                i = nxt
+                continue
+            break
+
+    def _in_clothing(self, k: int) -> bool:
+        j = k
+        while j < len(self.tokens) and j - k <= 6:
+            t = self.tokens[j]
+            if not t.is_word:
+                if t.text in (",", "-"):
+                    j += 1
+                    continue
+                return False
+            lemma, _ = singular(t.lower)
+            if t.lower in L.CLOTHING or lemma in L.CLOTHING:
+                return True
+            if t.lower in L.FUNCTION_WORDS and t.lower not in ("her", "his", "their", "its"):
+                return False
+            if t.lower in ("full", "matching") and j == k:
+                j += 1
+                continue
+            j += 1
+        return False
+
+    def _read_attr_list(self, i: int, m: Mention, kind: str | None) -> int:
+        """Noun phrases joined by 'and'/','; stops at an entity noun, a verb, or the clause's end."""
+        toks = self.tokens
+        n = len(toks)
+        while i < n:
+            start = i
+            if toks[i].lower in L.DETERMINERS or toks[i].lower in ("her", "his", "their", "its"):
+                i += 1
+            if self._entity_ahead(i):
+                return start  # "carrying the small, orphaned fawn": a character, not an attribute
+            words_start = i
+            last_noun = None
+            while i < n:
+                t = toks[i]
+                if not t.is_word:
+                    if t.text == "," and last_noun is None and i + 1 < n and _is_adjective_like(toks[i + 1]):
+                        i += 1
+                        continue
+                    if t.text == "-" and last_noun is not None:
+                        i += 1
+                        continue
+                    break
+                if self._is_head(i):
+                    info = self._entity_noun(i)
+                    if info is not None and info.type not in ("prop", "background") and t.lower not in L.BODY_PARTS:
+                        return start if last_noun is None else i  # an entity: the attribute list ends here
+                w = t.lower
+                if w in L.FUNCTION_WORDS and w not in ("of",):
+                    break
+                if w == "of" and last_noun is not None and i + 1 < n and toks[i + 1].is_word:
+                    i += 1
+                    continue
+                if last_noun is not None and _is_verb_like(t) and not self._known_attr_noun(w):
+                    break
+                if last_noun is not None and w.endswith("s") and not self._known_attr_noun(w) \
+                        and w not in L.S_SINGULARS and toks[i - 1].lower not in ("of", "several", "many", "two",
+                                                                                "few", "three", "some"):
+                    break
+                last_noun = i
+                i += 1
+            if last_noun is None:
+                return start
+            a_start, a_end = toks[words_start].start, toks[last_noun].end
+            phrase = self.text[a_start:a_end]
+            words = [t.lower for t in toks[words_start:last_noun + 1] if t.is_word]
+            m.attrs.append(Attr(phrase, a_start, a_end, kind or _attr_kind_of_phrase(words)))
+            m.descriptors.update(w for w in words if w not in L.FUNCTION_WORDS)
+            for k in range(start, last_noun + 1):
+                self._claimed.add(k)
+            if i < n and toks[i].lower in ("and", ",") and i + 1 < n:
+                nxt = toks[i + 1]
+                if nxt.lower in _ATTR_STARTERS or nxt.lower == "who":
+                    return i
+                if toks[i].text == "," and nxt.lower == "and":
+                    i += 1
+                # a following entity ends the list ("with a microphone and a cameraman")
+                k = i + 1
+                if k < n and toks[k].lower in L.DETERMINERS:
+                    k += 1
+                probe = k
+                while probe < n and probe - k < 5 and toks[probe].is_word and toks[probe].lower not in \
+                        L.FUNCTION_WORDS:
+                    if self._is_head(probe):
+                        info = self._entity_noun(probe)
+                        if info is not None and info.type not in ("prop", "background"):
+                            return i
+                    probe += 1
+                if toks[i].lower in ("and", ","):
+                    if toks[i + 1].is_word and (toks[i + 1].lower in L.DETERMINERS or _is_adjective_like(toks[i + 1])
+                                                or self._known_attr_noun(toks[i + 1].lower)):
+                        i += 1
+                        continue
+                return i
+            return i
+        return i
+
+    def _entity_ahead(self, i: int) -> bool:
+        """A character noun ends the noun phrase starting at token i."""
+        j = i
+        while j < len(self.tokens) and j - i <= 6:
+            t = self.tokens[j]
+            if not t.is_word:
+                if t.text == ",":
+                    j += 1
+                    continue
+                return False
+            if self._is_head(j):
+                info = self._entity_noun(j)
+                return info is not None and info.type not in ("prop", "background") and t.lower not in L.BODY_PARTS
+            if t.lower in L.FUNCTION_WORDS or (j > i and _is_verb_like(t) and not _is_adjective_like(t)):
+                return False
+            j += 1
+        return False
+
+    @staticmethod
+    def _known_attr_noun(w: str) -> bool:
+        lemma, _ = singular(w)
+        return (w in L.CLOTHING or lemma in L.CLOTHING or w in L.HAIR_WORDS or w in L.MARK_WORDS
+                or w in L.BODY_PARTS or lemma in L.BODY_PARTS or w in L.COMMON_NOUNS)
+
+    # -- what a mention may not do --------------------------------------------------------------
+    def _classify_skip(self, m: Mention) -> None:
+        toks = self.tokens
+        words = set(m.modifiers)
+        if m.det == "neg":
+            m.skip = "negated"
+            return
+        if words & L.HYPOTHETICAL_WORDS:
+            m.skip = "hypothetical"
+            return
+        if m.type == "background":
+            m.skip = "background"
+            return
+        if m.head in L.ARTWORK:
+            if m.head in ("statue", "figure", "figurine", "puppet", "doll") and (
+                    words & L.ANIMATE_MODIFIERS or m.type == "creature"):
+                m.type, m.category = "creature", "creature"
+                m.nouns.add(m.head)
+            elif m.head in self.known_nouns:
+                m.type, m.category = "creature", "creature"
+            else:
+                m.skip = "prop"
+                self.new_props.add(m.head)
+                return
+        if m.type == "body":
+            m.skip = "body"
+            return
+        if words & L.PROP_MODIFIERS and m.type in ("person", "animal", "robot", "creature", "vehicle") \
+                and m.head not in self.known_nouns and not (m.category == "occupation" and m.head not in L.TOYABLE):
+            m.skip = "prop"
+            self.new_props.add(m.head)
+            return
+        if m.head in self.prop_nouns and m.head not in self.known_nouns:
+            m.skip = "prop"
+            return
+        if m.head in L.CHESS_PIECES and "chess" in self.text.lower():
+            m.skip = "prop"
+            return
+        if m.possessor and m.type == "animal":
+            after = self._tok(m.end_token + 1)
+            if after is not None and after.lower in L.REMAINS:
+                m.skip = "remains"  # "the dinosaur's rib cage"
+                return
+        # before the determiner: predicates, similes, depictions, searching for someone
+        first = self._first_token(m)
+        p1, p2 = self._tok(first - 1), self._tok(first - 2)
+        if p1 is not None and p1.lower == "of" and p2 is not None and singular(p2.lower)[0] in _PROP_OF_HEADS:
+            m.skip = "depiction"
+            self.new_props.add(m.head)
+            return
+        sent = toks[first].sent
+        back = [t.lower for t in toks[max(0, first - 3):first] if t.is_word and t.sent == sent]
+        for phrase in L.ABSENCE_VERB_PHRASES:
+            if tuple(back[-len(phrase):]) == phrase:
+                m.skip = "sought"
+                return
+        if p1 is not None and p1.lower == "of" and p2 is not None and p2.lower in L.COPULAS:
+            m.skip = "depiction"  # "The portrait is of a famous actress"
+            return
+        if m.det in ("indef", "bare", "num", "def", "poss", "gen") and not m.possessor and self._after_copula(first):
+            m.skip = "predicate"  # "He is the beekeeper's son": renames the subject (linked in _link)
+            return
+        if p1 is not None and p1.lower == "as" and (m.head in L.GROUP_NOUNS or m.type == "group"):
+            m.skip = "predicate"  # "they work together as a team"
+            return
+        if p1 is not None and p1.lower == "as" and p2 is not None and p2.lower in _AS_PREDICATE:
+            m.skip = "predicate"  # "works as a guide"
+            return
+        if m.kind == "np" and self._absence_follows(m):
+            m.absent = True
+        if m.type == "vehicle" and m.head not in self.known_nouns:
+            prep = p1.lower if p1 is not None else ""
+            if prep in L.LOCATIVE_PREPS:
+                m.skip = "place"  # "sitting on a subway train": where someone is, not a character
+                self.new_props.add(m.head)
+                return
+            if words & {"passing", "parked", "distant", "passing-by", "oncoming"} or prep in ("at", "past", "across"):
+                m.skip = "background"  # "waves at a passing taxi"
+                return
+            if m.head in L.SCENERY_VEHICLES and not words & L.VEHICLE_CHARACTER_WORDS:
+                m.skip = "place"  # "a large steam train is waiting": part of the station
+                self.new_props.add(m.head)
+                return
+        nxt = self._tok(m.end_token + 1)
+        if m.category == "epithet" and m.det == "indef" and nxt is not None and nxt.text == ":":
+            m.skip = "predicate"  # "now has a companion: the searchlight ..." names a thing, not a character
+            return
+        if m.det == "bare" and not m.plural and not m.after_and and m.category not in ("kinship",) \
+                and m.det != "of":
+            # a singular count noun needs a determiner; without one this is a verb or a compound
+            if not (toks[m.head_token].is_cap and m.category == "kinship"):
+                m.skip = "bare"
+
+    def _first_token(self, m: Mention) -> int:
+        if m.phrase_first is not None:
+            return m.phrase_first
+        for t in self.tokens:
+            if t.start == m.start:
+                return t.index
+        return m.head_token
+
+    def _after_copula(self, first: int) -> bool:
+        j = first - 1
+        steps = 0
+        while j >= 0 and steps < 5:
+            t = self.tokens[j]
+            w = t.lower
+            if w in L.COPULAS:
+                before = self._tok(j - 1)
+                return not (before is not None and before.lower in ("there", "here"))  # "there is a dog"
+            if w in L.ADVERBS_IN_PREDICATE or w in ("a", "an", "but", "rather", "instead", ","):
+                j -= 1
+                steps += 1
+                continue
+            break
+        # "..., but a protector" after a predicate noun phrase
+        j = first - 1
+        if j >= 0 and self.tokens[j].lower == "but":
+            for prev in reversed(self.mentions):
+                if prev.sent == self.tokens[first].sent and prev.skip == "predicate":
+                    return True
+        return False
+
+    def _absence_follows(self, m: Mention) -> bool:
+        toks = self.tokens
+        j = m.end_token + 1
+        n = len(toks)
+        seen = []
+        while j < n and len(seen) < 6:
+            t = toks[j]
+            if t.text in _SENT_END:
+                break
+            seen.append(t.lower)
+            j += 1
+        s = " ".join(w for w in seen if w != ",")
+        patterns = ("both now gone", "both gone", "all gone", "now gone", "gone", "is gone", "are gone", "is absent",
+                    "are absent", "is nowhere", "are nowhere", "is not in the", "are not in the",
+                    "is no longer in", "are no longer in", "is no longer there", "are no longer there",
+                    "is out of frame", "are out of frame", "is out of the frame", "are out of the frame",
+                    "is not present", "are not present", "both now absent", "now absent")
+        hit = any(s.startswith(p) for p in patterns)
+        if hit and s.split()[0] in ("both", "all"):
+            m.absent_both = True
+        return hit
+
+    # -- links between mentions ---------------------------------------------------------------
+    def _link(self) -> None:
+        ms = self.mentions
+        seen_sent: set[int] = set()
+        for m in ms:
+            if m.sent not in seen_sent and m.skip is None:
+                seen_sent.add(m.sent)
+                m.sent_first = True
+        for t in self.tokens:
+            if t.lower in ("who", "which", "whose") and t.index > 0:
+                comma = t.index - 1 if self.tokens[t.index - 1].text == "," else t.index
+                before = [k for k, m in enumerate(ms) if m.kind == "np" and m.end_token < comma]
+                if before:
+                    self.relative_antecedent[t.clause] = before[-1]
+                    for m in ms:
+                        if m.clause == t.clause and m.head_token > t.index:
+                            m.antecedent = before[-1]
+        for idx, m in enumerate(ms):
+            if m.absent and m.absent_both:
+                # "the honeybee and the butterfly, both now gone": every conjunct is absent
+                first = self._first_token(m)
+                k = idx - 1
+                while k >= 0 and first > 0 and self.tokens[first - 1].lower in ("and", ","):
+                    prev = ms[k]
+                    if prev.kind != "np" or prev.sent != m.sent:
+                        break
+                    prev.absent = True
+                    first = self._first_token(prev)
+                    k -= 1
+        for idx, m in enumerate(ms):
+            if m.kind != "np":
+                continue
+            first = self._first_token(m)
+            p1, p2 = self._tok(first - 1), self._tok(first - 2)
+            # "a street performer dressed as a mime"
+            if p1 is not None and p1.lower == "as" and p2 is not None and (
+                    p2.lower in _ALIAS_VERBS or p2.lower == "up"):
+                host = self._previous_np(idx, same_sentence=True)
+                if host is not None:
+                    m.alias_of = host
+                    m.skip = None
+                continue
+            # apposition: "A watchmaker, an elderly man with ..., is ..." / "the little girl, his happy customer,"
+            if p1 is not None and p1.text == "," and m.det in ("indef", "poss") and not m.plural \
+                    and m.skip in (None, "predicate"):
+                host = self._previous_np(idx, same_sentence=True)
+                if host is not None and self._apposition_ok(ms[host], m):
+                    m.alias_of = host
+                    m.skip = None
+                    continue
+                if host is not None and ms[host].plural and ms[host].det in ("num", "indef", "bare"):
+                    # "two small children, a boy and a girl": members named separately
+                    ms[host].skip = "members listed"
+            if m.after_and and m.det == "bare":
+                prev = self._previous_np(idx, same_sentence=True)
+                if prev is not None:
+                    m.det = ms[prev].det if ms[prev].det not in ("num", "each") else "def"
+                    if m.skip == "bare":
+                        m.skip = None
+            if m.head in ("group", "couple", "pair", "duo", "trio") and m.skip is None and m.det in ("indef", "bare") \
+                    and p1 is not None and p1.text == ",":
+                m.skip = "predicate"  # "..., an unlikely pair" describes, never introduces
+            if m.skip == "predicate" and not m.plural and m.type != "group":
+                subject = next((k for k, x in enumerate(ms[:idx]) if x.clause == m.clause and not x.plural
+                                and (x.kind == "pronoun" and x.pron_case == "subj"
+                                     or x.kind == "np" and x.skip is None and not x.possessor)), None)
+                if subject is not None:
+                    m.alias_of, m.predicate, m.skip = subject, True, None
+
+    def _previous_np(self, idx: int, same_sentence: bool) -> int | None:
+        m = self.mentions[idx]
+        for k in range(idx - 1, -1, -1):
+            p = self.mentions[k]
+            if same_sentence and p.sent != m.sent:
+                return None
+            if p.kind == "np" and p.skip not in ("prop", "depiction", "bare", "place"):
+                return k
+        return None
+
+    def _apposition_ok(self, host: Mention, m: Mention) -> bool:
+        if host.plural:
+            return False
+        nxt = self._tok(m.end_token + 1)
+        if nxt is not None and nxt.lower in ("and", "or"):
+            return False
+        if nxt is not None and nxt.text == "," and self._tok(m.end_token + 2) is not None and \
+                self._tok(m.end_token + 2).lower in ("and", "or"):
+            return False
+        if host.gender and m.gender and host.gender != m.gender:
+            return False
+        if host.type not in (m.type, "any") and m.type != "any" and not (
+                {host.type, m.type} <= {"person", "creature"}):
+            return False
+        if m.type == "group" or m.head in L.GROUP_NOUNS:
+            return False
+        return True
+
+
+def _hyper(a: str, b: str) -> bool:
+    """a and b are in a hypernym relation (either way) in the animal or occupation families."""
+    for fam in (L.ANIMAL_HYPERNYMS, L.PERSON_HYPERNYMS):
+        if b in fam.get(a, ()) or a in fam.get(b, ()):
+            return True
+    return False
+
+
+def _attr_kind_of_word(w: str) -> str | None:
+    if w in L.NON_VISUAL_ADJECTIVES or w in L.FUNCTION_WORDS or w in L.DETERMINERS:
+        return None
+    if w in L.COLOURS:
+        return "colour"
+    if w in L.SIZE_SMALL or w in L.SIZE_LARGE:
+        return "size"
+    if w in L.AGE_YOUNG or w in L.AGE_OLD:
+        return "age"
+    if w in ("male", "female"):
+        return "gender"
+    if w in L.HAIR_WORDS or w.endswith(("-haired", "-bearded")):
+        return "hair"
+    if w.endswith(("-looking", "-eyed")) and w.split("-")[0] in L.NON_VISUAL_ADJECTIVES:
+        return None
+    if "-" in w or w.endswith(("ed", "y")) or w in ("cartoon", "armored", "robotic", "mechanical"):
+        if w.endswith("ing"):
+            return None
+        return "feature"
+    return None
+
+
+def _attr_kind_of_phrase(words: list[str]) -> str:
+    for w in reversed(words):
+        lemma, _ = singular(w)
+        if w in L.CLOTHING or lemma in L.CLOTHING:
+            return "clothing"
+        if w in L.HAIR_WORDS or lemma in L.HAIR_WORDS:
+            return "hair"
+        if w in L.MARK_WORDS or lemma in L.MARK_WORDS:
+            return "mark"
+        if w in L.BODY_PARTS or lemma in L.BODY_PARTS:
+            return "feature"
+    return "held"
+
+
+def clothing_items(attrs: list[Attr]) -> list[tuple[str, str, frozenset[str]]]:
+    """(slot, garment noun, colour words) for each clothing attribute."""
+    out = []
+    for a in attrs:
+        words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]*", a.text)]
+        garment = None
+        for w in reversed(words):
+            lemma, _ = singular(w)
+            if w in L.CLOTHING or lemma in L.CLOTHING:
+                garment = w if w in L.CLOTHING else lemma
+                break
+        if garment is None:
+            continue
+        slot = next((s for s, ws in L.CLOTHING_SLOTS.items() if garment in ws), "other")
+        colours = frozenset(w for w in words if w in L.COLOURS and w not in ("dark", "light", "pale", "bright"))
+        out.append((slot, garment, colours))
+    return out
+
+
+def _edit_distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def scene_phrases(text: str, tokens: list[Token], mentions: list[Mention]) -> list[tuple[str, int, int]]:
+    """Where the story happens: locative phrases ("in an ancient, stone-walled chamber")."""
+    claimed: set[int] = set()
+    for m in mentions:
+        for t in tokens:
+            if m.start <= t.start and t.end <= max(m.end, tokens[m.end_token].end if m.end_token < len(tokens) else 0):
+                claimed.add(t.index)
+    preps = {"in", "at", "on", "inside", "through", "across", "along", "under", "beside", "near", "by", "within",
+             "into", "onto", "over", "among", "around", "outside"}
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        t = tokens[i]
+        if t.lower in preps and i + 1 < n and tokens[i + 1].lower in ("a", "an", "the", "its", "their", "his", "her"):
+            j = i + 2
+            last = None
+            while j < n and j - i < 9:
+                tj = tokens[j]
+                if not tj.is_word:
+                    if tj.text == "," and last is not None and j + 1 < n and _is_adjective_like(tokens[j + 1]):
+                        j += 1
+                        continue
+                    break
+                if tj.lower in L.FUNCTION_WORDS and tj.lower != "of":
+                    break
+                if tj.index in claimed or (last is not None and _is_verb_like(tj) and not tj.lower.endswith("ed")):
+                    break
+                if tj.lower == "of" and (j + 1 >= n or not tokens[j + 1].is_word):
+                    break
+                last = j
+                j += 1
+            if last is not None and tokens[last].lower != "of":
+                words = {singular(tk.lower)[0] for tk in tokens[i + 2:last + 1]}
+                if not words & (L.CLOTHING | L.BODY_PARTS) and noun_info(singular(tokens[last].lower)[0]) is None:
+                    s, e = tokens[i].start, tokens[last].end
+                    out.append((text[s:e], s, e))
+                i = last + 1
+                continue
+        i += 1
+    return out

@@ -1,0 +1,273 @@
+"""LLM backends: a tiny random causal LM end to end, canned answers through the real parser, and an
+OpenAI-compatible server on 127.0.0.1 that answers well, badly, with a 500, or too late."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from plugins.agent import AgentConfig, EntityAgent
+from plugins.agent.llm import LLMOutputError, build_messages, extract_json, parse_response
+from plugins.agent.llm_transformers import TransformersBackend
+from plugins.agent.registry import GlobalRegistry
+
+STORY = [
+    "A young wizard with a pointed hat is practicing magic in a stone chamber.",
+    "A small green dragon lands on the wizard's shoulder.",
+    "He laughs as the dragon sneezes sparks.",
+]
+
+
+def rules_ids(prompts: list[str]) -> list[list[int]]:
+    agent = EntityAgent()
+    return [agent.process_prompt(p, k).entity_ids for k, p in enumerate(prompts)]
+
+
+# ------------------------------------------------------------------------------ a tiny random LM
+@pytest.fixture(scope="module")
+def tiny_lm(tmp_path_factory):
+    """A 1-layer random Llama and a byte-level BPE tokenizer trained here, with a chat template."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    path = tmp_path_factory.mktemp("tiny_lm")
+    tok = Tokenizer(models.BPE(unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=320, special_tokens=["<unk>", "<s>", "</s>", "<pad>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(STORY * 4 + ['{"entities": [{"id": 1, "name": "wizard"}]}'] * 4, trainer)
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>",
+                                   unk_token="<unk>")
+    fast.chat_template = ("{% for m in messages %}<s>{{ m['role'] }}\n{{ m['content'] }}</s>\n{% endfor %}"
+                          "{% if add_generation_prompt %}<s>assistant\n{% endif %}")
+    fast.save_pretrained(path)
+    torch.manual_seed(0)
+    cfg = LlamaConfig(vocab_size=len(fast), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                      num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=4096,
+                      bos_token_id=1, eos_token_id=2, pad_token_id=3)
+    LlamaForCausalLM(cfg).save_pretrained(path)
+    return path
+
+
+def test_tiny_random_lm_garbage_falls_back_to_rules(tiny_lm):
+    agent = EntityAgent(AgentConfig(backend="transformers", model_path=str(tiny_lm), max_new_tokens=12))
+    results = [agent.process_prompt(p, k) for k, p in enumerate(STORY)]
+    backend = agent._backend
+    assert backend._model is not None  # the model really loaded and generated
+    assert [r.entity_ids for r in results] == rules_ids(STORY)
+    for r in results:
+        assert r.backend == "rules" and r.fallback is not None
+        assert r.fallback.backend == "transformers" and "LLMOutputError" in r.fallback.reason
+    fallbacks = agent.mapping_json()["global_registry"]["fallbacks"]
+    assert [f["prompt_index"] for f in fallbacks] == [0, 1, 2]
+
+
+def test_tiny_lm_generation_is_greedy_and_deterministic(tiny_lm):
+    backend = TransformersBackend(AgentConfig(backend="transformers", model_path=str(tiny_lm), max_new_tokens=8))
+    msgs = build_messages(STORY[0], 0, GlobalRegistry())
+    assert backend.generate(msgs) == backend.generate(msgs)
+
+
+def test_missing_model_folder_falls_back_every_prompt(tmp_path):
+    agent = EntityAgent(AgentConfig(backend="transformers", model_path=str(tmp_path / "no_such_model")))
+    res = [agent.process_prompt(p, k) for k, p in enumerate(STORY[:2])]
+    assert [r.entity_ids for r in res] == rules_ids(STORY[:2])
+    assert all("could not be loaded" in r.fallback.reason for r in res)
+
+
+# ------------------------------------------------------------------ canned answers, real parser
+def canned_agent(mocker, answers: list[str]) -> EntityAgent:
+    agent = EntityAgent(AgentConfig(backend="transformers", model_path="/nonexistent/model"))
+    mocker.patch.object(TransformersBackend, "generate", side_effect=answers)
+    return agent
+
+
+def test_canned_well_formed_answers_are_used(mocker):
+    answers = [
+        '<think>one wizard</think>```json\n{"entities": [{"id": "new", "name": "young wizard", "type": "person",'
+        ' "gender": "male", "mention": "A young wizard", "attributes": ["pointed hat"]}],'
+        ' "scene": ["a stone chamber"]}\n```',
+        json.dumps({"entities": [
+            {"id": "new", "name": "small green dragon", "type": "animal", "gender": None,
+             "mention": "A small green dragon", "attributes": ["green"]},
+            {"id": 1, "name": "wizard", "type": "person", "gender": "male", "mention": "the wizard"}]}),
+        json.dumps({"entities": [{"id": 1, "mention": "He", "type": "person"},
+                                 {"id": 2, "mention": "the dragon", "type": "animal"}]}),
+    ]
+    agent = canned_agent(mocker, answers)
+    res = [agent.process_prompt(p, k) for k, p in enumerate(STORY)]
+    assert [r.entity_ids for r in res] == [[1], [1, 2], [1, 2]]
+    assert all(r.backend == "transformers" and r.fallback is None for r in res)
+    wiz = res[0].entities[0]
+    assert STORY[0][wiz.span[0]:wiz.span[1]] == "A young wizard"
+    assert wiz.attributes[0].text == "pointed hat" and STORY[0][slice(*wiz.attributes[0].span)] == "pointed hat"
+    assert res[0].scene[0].text == "a stone chamber"
+    reg = agent.registry
+    assert reg[1].gender == "male" and "wizard" in reg[1].nouns and reg[2].type == "animal"
+    assert "dragon" in reg[2].nouns  # the rules can recognise it later
+
+
+@pytest.mark.parametrize("answer, reason", [
+    ("I think there is a wizard.", "no JSON object"),
+    ('{"entities": [{"id": 1, "name": "wizard", "type": "person"', "invalid JSON"),
+    ('{"entities": {"id": 1}}', "must be a list"),
+    ('{"entities": [{"id": "new", "name": "wizard", "type": "spaceship-captain"}]}', "type must be"),
+    ('{"entities": [{"id": 7, "name": "wizard", "type": "person"}], "extra": 1}', None),  # 7 >= next id: new
+    ('{"entities": [{"id": "new", "name": "", "type": "person"}]}', "name must be"),
+])
+def test_schema_errors_fall_back_with_a_reason(mocker, answer, reason):
+    agent = canned_agent(mocker, [answer])
+    res = agent.process_prompt(STORY[0], 0)
+    if reason is None:
+        assert res.backend == "transformers" and res.entity_ids == [1]
+    else:
+        assert res.backend == "rules" and res.entity_ids == [1]
+        assert reason in res.fallback.reason
+
+
+def test_matching_rule_violations_are_rejected_before_touching_the_registry(mocker):
+    man = '{"entities": [{"id": "new", "name": "man", "type": "person", "gender": "male"}]}'
+    two_same = ('{"entities": [{"id": 1, "name": "man", "type": "person"},'
+                ' {"id": 1, "name": "woman", "type": "person"}]}')
+    woman_as_man = '{"entities": [{"id": 1, "name": "woman", "type": "person", "gender": "female"}]}'
+    unknown = '{"entities": [{"id": 1, "name": "man", "type": "person"}, {"id": 0, "name": "x", "type": "person"}]}'
+    agent = canned_agent(mocker, [man, two_same, woman_as_man, unknown])
+    agent.process_prompt("A man waits at the station.", 0)
+    before = json.dumps(agent.registry.to_json()["entities"])
+    r1 = agent.process_prompt("The man meets his wife.", 1)
+    assert "two entities" in r1.fallback.reason
+    r2 = agent.process_prompt("A woman waits at the station.", 2)
+    assert "cannot take ID 1" in r2.fallback.reason and r2.entity_ids == [3]  # the rules: a new woman
+    r3 = agent.process_prompt("The man sits down.", 3)
+    assert "must be a known integer ID" in r3.fallback.reason
+    assert json.loads(before)[0]["name"] == agent.registry[1].name
+
+
+def test_parser_units():
+    assert extract_json('noise {"entities": []} trailing {"x": 1}') == {"entities": []}
+    with pytest.raises(LLMOutputError):
+        extract_json("<think>{not yet</think> nothing")
+    reg = GlobalRegistry()
+    res = parse_response('{"entities": [{"id": "new", "name": "cat", "type": "animal", "mention": "a cat"}]}',
+                         "Here a cat sleeps.", 0, reg, "openai")
+    assert res.entity_ids == [1] and res.entities[0].span == (5, 10) and len(reg) == 1
+    msgs = build_messages("He sleeps.", 1, reg)
+    assert msgs[0]["role"] == "system" and '"id": 1' in msgs[1]["content"] and "He sleeps." in msgs[1]["content"]
+
+
+# ------------------------------------------------------------------ an OpenAI-compatible server
+class _Server:
+    def __init__(self):
+        self.mode = "good"
+        self.requests: list[dict] = []
+        self.headers: list[dict] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep the test output clean
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                server.requests.append(body)
+                server.headers.append(dict(self.headers))
+                if server.mode == "500":
+                    self.send_response(500)
+                    self.end_headers()
+                    self.wfile.write(b"boom")
+                    return
+                if server.mode == "slow":
+                    time.sleep(1.0)
+                content = server.content(body)
+                payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]})
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(payload.encode())
+                except OSError:
+                    pass  # the client gave up (timeout test)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def content(self, body) -> str:
+        if self.mode == "malformed":
+            return '{"entities": [ {"id": 1, "name": '
+        user = body["messages"][-1]["content"]
+        if "none yet" in user:
+            return json.dumps({"entities": [{"id": "new", "name": "old fisherman", "type": "person",
+                                             "gender": "male", "mention": "An old fisherman"}]})
+        return json.dumps({"entities": [{"id": 1, "name": "old fisherman", "type": "person", "mention": "He"}]})
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    s = _Server()
+    yield s
+    s.close()
+
+
+def openai_agent(url: str, **kw) -> EntityAgent:
+    cfg = dict(backend="openai", base_url=url, model="tiny", timeout_s=2.0, retries=1)
+    cfg.update(kw)
+    return EntityAgent(AgentConfig(**cfg))
+
+
+def test_openai_good_answers(server, monkeypatch):
+    monkeypatch.setenv("IAMFLOW_TEST_KEY", "sekret")
+    agent = openai_agent(server.url, api_key_env="IAMFLOW_TEST_KEY")
+    r0 = agent.process_prompt("An old fisherman mends a net on the pier.", 0)
+    r1 = agent.process_prompt("He casts the net into the sea.", 1)
+    assert (r0.entity_ids, r1.entity_ids) == ([1], [1])
+    assert r0.backend == r1.backend == "openai" and r0.fallback is None
+    req = server.requests[0]
+    assert req["model"] == "tiny" and req["temperature"] == 0 and req["max_tokens"] == 512
+    assert server.headers[0]["Authorization"] == "Bearer sekret"
+    assert "old fisherman" in server.requests[1]["messages"][-1]["content"]  # the registry summary was sent
+
+
+def test_openai_malformed_json_falls_back(server):
+    server.mode = "malformed"
+    agent = openai_agent(server.url)
+    res = agent.process_prompt("An old fisherman mends a net on the pier.", 0)
+    assert res.backend == "rules" and res.entity_ids == [1] and "invalid JSON" in res.fallback.reason
+    assert len(server.requests) == 1  # a bad answer is not retried
+
+
+def test_openai_server_error_is_retried_then_falls_back(server):
+    server.mode = "500"
+    agent = openai_agent(server.url, retries=2)
+    res = agent.process_prompt("An old fisherman mends a net on the pier.", 0)
+    assert res.entity_ids == [1] and "HTTP 500" in res.fallback.reason and "3 attempt" in res.fallback.reason
+    assert len(server.requests) == 3
+
+
+def test_openai_timeout_is_bounded_and_falls_back(server):
+    server.mode = "slow"
+    agent = openai_agent(server.url, timeout_s=0.2, retries=1)
+    t0 = time.perf_counter()
+    res = agent.process_prompt("An old fisherman mends a net on the pier.", 0)
+    elapsed = time.perf_counter() - t0
+    assert res.entity_ids == [1] and "timed out" in res.fallback.reason
+    assert elapsed < 1.5
+    assert res.time_ms >= 400  # two attempts of 0.2 s were really made
+
+
+def test_openai_unreachable_server_falls_back():
+    agent = openai_agent("http://127.0.0.1:9/v1", timeout_s=0.5, retries=0)
+    res = agent.process_prompt("An old fisherman mends a net on the pier.", 0)
+    assert res.entity_ids == [1] and res.fallback is not None and res.fallback.backend == "openai"
