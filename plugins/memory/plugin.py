@@ -1,0 +1,86 @@
+"""The `memory` plugin: hook implementations around `MemoryBank` (see bank.py for what it does).
+
+Hooks, in the order they fire:
+
+* `iamflow_pipeline_start`: claims the memory segment (`run.memory.claim`), which switches
+  MemFlow's NAM off for the video, with `memory.max_frames` frames.
+* `iamflow_phase` (wrapper, innermost): after the engine's "init" phase, reserves the archive pool
+  and the active-memory buffers, so their allocation counts as initialisation.
+* `iamflow_wants_evicted`: True — evicted chunks arrive with their keys/values.
+* `iamflow_prompt_switch` (trylast, after the agent published `run.entities[prompt_index]`):
+  retrieval for the new prompt; time recorded for the chunk the prompt starts with.
+* `iamflow_chunk_end`: archive the evicted chunk's best frame; time recorded for the chunk.
+* `iamflow_pipeline_end`: `frame_archive`, `frame_active_memory` and `memory_retrieval` into
+  `mapping.json` (beside the video) and `run.memory_selection`; frees the archive.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hooks import hookimpl
+from plugins.mapping import update_mapping_sections
+
+from .bank import MemoryBank
+from .settings import MemorySettings
+
+OWNER = "memory"
+
+
+class MemoryPlugin:
+    def __init__(self, settings: MemorySettings | None = None) -> None:
+        self.settings = settings
+        self.bank: MemoryBank | None = None
+
+    def _bank(self, run: Any) -> MemoryBank | None:
+        bank = self.bank
+        return bank if bank is not None and bank.run is run else None
+
+    @hookimpl
+    def iamflow_pipeline_start(self, pipeline: Any, run: Any) -> None:
+        settings = MemorySettings.from_config(run.config) if run.config is not None else self.settings
+        settings = settings or MemorySettings()
+        run.memory.claim(OWNER, settings.max_frames)
+        self.bank = MemoryBank(settings, run, pipeline)
+        run.extras[OWNER] = self.bank
+
+    @hookimpl(wrapper=True, trylast=True)
+    def iamflow_phase(self, pipeline: Any, run: Any, phase: str):
+        result = yield
+        bank = self._bank(run)
+        if phase == "init" and bank is not None:
+            bank.reserve(pipeline)
+        return result
+
+    @hookimpl
+    def iamflow_wants_evicted(self) -> bool:
+        return True
+
+    @hookimpl(trylast=True)
+    def iamflow_prompt_switch(self, run: Any, prompt_index: int, start_frame: int) -> None:
+        bank = self._bank(run)
+        if bank is not None:
+            bank.on_switch(prompt_index, start_frame)
+
+    @hookimpl
+    def iamflow_chunk_end(self, run: Any, chunk_index: int, evicted: Any) -> None:
+        bank = self._bank(run)
+        if bank is not None and evicted is not None:
+            bank.on_evicted(chunk_index, evicted)
+
+    @hookimpl
+    def iamflow_pipeline_end(self, run: Any) -> None:
+        bank = self._bank(run)
+        if bank is not None:
+            update_mapping_sections(run, bank.finish())
+
+
+class _Factory:
+    """What the plugin manager loads: `make_plugin(config)` validates the `memory:` section up front."""
+
+    def make_plugin(self, config: Any = None) -> MemoryPlugin:
+        return MemoryPlugin(MemorySettings.from_config(config) if config is not None else None)
+
+
+plugin = _Factory()
+make_plugin = plugin.make_plugin
