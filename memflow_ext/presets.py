@@ -99,7 +99,7 @@ TINY = Preset(
     text_encoder=TextEncoderConfig(
         vocab_size=384, d_model=32, d_kv=8, num_heads=4, d_ff=64, num_layers=2, tokenizer="byt5"
     ),
-    vae=VAEConfig(base_dim=8),
+    vae=VAEConfig(base_dim=4),
     height=64,
     width=64,
     random_weights=True,
