@@ -28,6 +28,7 @@ from memflow_ext.config import load_config  # noqa: E402
 from memflow_ext.iam_pipeline import IAMPipeline  # noqa: E402
 from memflow_ext.io_utils import atomic_write_json  # noqa: E402
 from memflow_ext.pipeline import MemFlowPipeline  # noqa: E402
+from memflow_ext.prompt_files import evenly_spaced_switches  # noqa: E402
 
 PROMPTS = [
     "A young man in a denim jacket walks along a rainy city street at night.",
@@ -35,11 +36,6 @@ PROMPTS = [
     "He walks away holding a paper cup of tea while the old woman waves goodbye.",
 ]
 IAM_PLUGINS = ["agent", "memory", "profile"]
-
-
-def switches(frames: int, n: int, fpb: int) -> list[int]:
-    blocks = frames // fpb
-    return [round(i * blocks / n) * fpb for i in range(1, n)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     profiler = pm.get_plugin("profile")
     if profiler is not None and hasattr(profiler, "echo"):
         profiler.echo = False
-    sw = switches(args.frames, len(PROMPTS), cfg.num_frame_per_block)
+    if args.frames < len(PROMPTS) * cfg.num_frame_per_block:
+        ap.error(f"--frames must give each of the {len(PROMPTS)} prompts a block: at least "
+                 f"{len(PROMPTS) * cfg.num_frame_per_block}")
+    sw = evenly_spaced_switches(len(PROMPTS), cfg)
     decode = not args.no_decode
 
     def run(pipe: MemFlowPipeline) -> tuple[float, torch.Tensor]:

@@ -18,7 +18,7 @@ def run_script(name: str, *args: str, timeout: int = 900) -> subprocess.Complete
 @pytest.mark.slow
 def test_overhead_reduced(tmp_path):
     out = tmp_path / "overhead.json"
-    r = run_script("overhead.py", "--preset", "tiny", "--frames", "6", "--repeats", "1", "--no-decode",
+    r = run_script("overhead.py", "--preset", "tiny", "--frames", "9", "--repeats", "1", "--no-decode",
                    "--json", str(out))
     assert r.returncode == 0, r.stderr
     data = json.loads(out.read_text())

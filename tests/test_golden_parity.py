@@ -30,10 +30,12 @@ def _run(golden: Path, case: str, frames: int, *extra: str) -> dict[str, torch.T
 
 
 @pytest.fixture(scope="module")
-def single_33(golden_dir):
+def single_33():
     """One 33-frame single-prompt run serves cases A and D: the pipeline is causal, so its first 21
     frames are case A's run (upstream verified this bit for bit)."""
-    return _run(golden_dir, "single", 33, "--save-step0")
+    from conftest import GOLDEN, need
+
+    return _run(need(GOLDEN, "golden reference data"), "single", 33, "--save-step0")
 
 
 @pytest.mark.slow
