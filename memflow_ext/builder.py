@@ -62,20 +62,11 @@ def build_model(cfg: WanTransformerConfig, seed: int | None = 0, device: torch.d
 
 def load_wan_state_dict(model: CausalWanModel, state: dict[str, torch.Tensor], source: str) -> None:
     """Strict load by original Wan names; every missing, unexpected or mis-shaped key is reported."""
+    from .weights import check_tensors
+
     own = model.state_dict()
-    missing = [k for k in own if k not in state]
-    unexpected = [k for k in state if k not in own]
-    shapes = [f"{k}: file {tuple(state[k].shape)} vs model {tuple(own[k].shape)}"
-              for k in own if k in state and tuple(state[k].shape) != tuple(own[k].shape)]
-    if missing or unexpected or shapes:
-        parts = []
-        if missing:
-            parts.append(f"{len(missing)} missing (first: {', '.join(missing[:5])})")
-        if unexpected:
-            parts.append(f"{len(unexpected)} unexpected (first: {', '.join(unexpected[:5])})")
-        if shapes:
-            parts.append(f"{len(shapes)} mis-shaped (first: {'; '.join(shapes[:5])})")
-        raise ValueError(f"{source}: checkpoint does not fit the Wan DiT: " + "; ".join(parts))
+    check_tensors({k: t.shape for k, t in own.items()}, {k: t.shape for k, t in state.items()}, source,
+                  "the Wan DiT")
     with torch.no_grad():
         for k, t in own.items():
             t.copy_(state[k].to(t.dtype))
