@@ -485,14 +485,16 @@ def test_other_architecture_is_reported_by_key(syn: Synthetic, tmp_path: Path) -
     # a VAE file of another size
     from diffusers import AutoencoderKLWan
 
-    small = AutoencoderKLWan(base_dim=4)
+    small = AutoencoderKLWan(base_dim=2 * TINY_REAL.vae.base_dim)  # another size than the preset
     to_orig = diffusers_to_original_vae(vae_original_names())
     torch.save({to_orig[k]: v for k, v in small.state_dict().items()}, wan / W.VAE_FILE)
     save_file({k: v.contiguous() for k, v in syn.dit.state_dict().items()}, str(wan / W.DIT_FILE))
     with pytest.raises(W.WeightsError) as info:
         W.load_real_components(load_config(overrides=[f"weights_dir={wan}"]), TINY_REAL, "cpu", torch.float32)
     assert f"{wan / W.VAE_FILE} (weights_dir)" in str(info.value)
-    assert "mis-shaped (first: encoder.conv1.weight: file (4, 3, 3, 3, 3) vs model (8, 3, 3, 3, 3)" in str(info.value)
+    b = TINY_REAL.vae.base_dim
+    assert f"mis-shaped (first: encoder.conv1.weight: file ({2 * b}, 3, 3, 3, 3) vs model ({b}, 3, 3, 3, 3)" in str(
+        info.value)
 
 
 def test_lora_with_wrong_rank(syn: Synthetic) -> None:
