@@ -29,7 +29,7 @@ from safetensors.torch import save as st_save
 from tqdm.auto import tqdm
 
 from .config import IAMFlowConfig, to_yaml
-from .io_utils import atomic_write_bytes, atomic_write_json
+from .io_utils import UMASK, atomic_write_bytes, atomic_write_json
 from .prompt_files import Job
 
 META = "meta.json"
@@ -92,12 +92,6 @@ def is_complete(folder: Path) -> bool:
         if not p.is_file() or p.stat().st_size != size:
             return False
     return True
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def git_commit() -> str | None:
@@ -182,7 +176,7 @@ def run_job(pipe: Any, cfg: IAMFlowConfig, job: Job, out_root: Path, interactive
     work = Path(tempfile.mkdtemp(prefix=f".{job.key}.", suffix=".partial", dir=out_root))
     try:
         (generate or generate_into)(pipe, cfg, job, work, interactive, quiet)
-        work.chmod(0o777 & ~_umask())  # mkdtemp makes 0700
+        work.chmod(0o777 & ~UMASK)  # mkdtemp makes 0700
         if folder.exists():
             shutil.rmtree(folder)
         work.rename(folder)

@@ -6,12 +6,8 @@ Real checkpoints load by their original Wan names (see `load_wan_state_dict`).
 
 from __future__ import annotations
 
-import contextlib
-from pathlib import Path
-
 import torch
 from loguru import logger
-from safetensors.torch import load_file
 
 from .config import IAMFlowConfig
 from .presets import Preset, WanTransformerConfig, get_preset
@@ -72,13 +68,6 @@ def load_wan_state_dict(model: CausalWanModel, state: dict[str, torch.Tensor], s
             t.copy_(state[k].to(t.dtype))
 
 
-def load_safetensors_weights(model: CausalWanModel, path: str | Path) -> None:
-    p = Path(path)
-    if not p.is_file():
-        raise FileNotFoundError(f"weights file not found: {p}")
-    load_wan_state_dict(model, load_file(str(p)), str(p))
-
-
 def build_text_encoder(preset: Preset, seed: int, device: torch.device, dtype: torch.dtype,
                        tokenizer_path: str | None = None):
     from .text_encoder import TextEncoder
@@ -112,15 +101,3 @@ def build_pipeline(cfg: IAMFlowConfig, pipeline_cls=None, **kwargs):
 
         model, text, vae = load_real_components(cfg, preset, device, dtype)
     return pipeline_cls(cfg, model, text, vae, device=device, **kwargs)
-
-
-@contextlib.contextmanager
-def inference_threads(n: int | None):
-    """Temporarily set torch's intra-op threads (benchmarks pin this for comparability)."""
-    old = torch.get_num_threads()
-    if n:
-        torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)

@@ -48,7 +48,7 @@ def _current_umask() -> int:
     return mask
 
 
-_UMASK = _current_umask()
+UMASK = _current_umask()  # read once: os.umask can only be read by setting it
 
 
 def _remove_quietly(path: Path) -> None:
@@ -66,7 +66,7 @@ def _temp_beside(path: Path, suffix: str) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the usual permissions
+        os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
         _remove_quietly(tmp)

@@ -104,13 +104,10 @@ class KVCache:
         self.capture_evicted = False
         self.last_evicted: EvictedChunk | None = None
 
-    def reset(self) -> None:
+    def zero_tensors(self) -> None:
+        """Zero every layer's keys/values, keeping the indices (upstream's reset without global_sink)."""
         for t in (*self.k, *self.v):
             t.zero_()
-        self.global_end = 0
-        self.local_end = 0
-        self.slot_frames = [-1] * self.geometry.window_frames
-        self.last_evicted = None
 
     # -- planning (pure) ---------------------------------------------------------------------
     def plan(self, current_start: int, num_new: int) -> WritePlan:

@@ -94,7 +94,6 @@ class NAMBank(MemorySegment):
         self.slot_frames = [-1] * geometry.bank_frames
         self.staged_frame = -1
         self.compressions = 0
-        self.last_scores: list[torch.Tensor] = []
 
     # upstream: current_end_bank / local_end_index_bank / is_update_bank
     def _indices(self, call: CallInfo) -> tuple[int, int, int]:
@@ -125,7 +124,6 @@ class NAMBank(MemorySegment):
             self.slot_frames[end // tpf - 1] = self.staged_frame
             return
         self.compressions += 1
-        self.last_scores = []
         for layer in range(len(self.k)):
             k, v, scores, idx = compress_kv_bank(
                 self.k[layer], self.v[layer], self.k_new[layer], self.v_new[layer], text.k[layer],
@@ -133,7 +131,6 @@ class NAMBank(MemorySegment):
             )
             self.k[layer].copy_(k)
             self.v[layer].copy_(v)
-            self.last_scores.append(scores)
             if layer == 0:  # bookkeeping follows layer 0 (layers may keep different frames)
                 kept = [self.slot_frames[i] for i in idx[0].tolist()]
                 self.slot_frames = kept + [self.staged_frame]

@@ -258,8 +258,7 @@ class MemFlowPipeline:
         """Prompt switch: clear the text cache and re-encode the recent frames under the new prompt."""
         g = state.kv.geometry
         if not self.cfg.global_sink:
-            for t in (*state.kv.k, *state.kv.v):
-                t.zero_()
+            state.kv.zero_tensors()
         state.text.clear()
         n = start_frame if g.local_attn_frames == -1 else min(g.local_attn_frames, start_frame)
         if n > 0:
