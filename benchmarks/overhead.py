@@ -2,21 +2,42 @@
 
     python benchmarks/overhead.py --preset small --frames N --repeats R --json OUT
 
-Same prompts, same seed, same model weights: after one warm-up of each, runs alternate
-baseline (MemFlowPipeline, no plugins) and IAM (IAMPipeline with agent, memory, profile) R times
-each (A B A B ...). Reports every run's wall time, the IAM runs' per-phase times from their
-profiles, and the median of the per-pair ratios IAM / baseline (pairs are adjacent runs, so slow
-drifts of the machine cancel).
+Same prompts, same seed, same model weights. After one warm-up of each arm, the arms run in
+rounds (A B, then B A, ...: the order flips every round so neither arm always runs second), R
+rounds in all. Arms:
+
+- `baseline`: MemFlowPipeline, no plugins (MemFlow's NAM memory bank);
+- `iam`: IAMPipeline with agent, memory and profile (the memory plugin replaces NAM, so the
+  model attends to other frames: the user-facing cost, not only the plugins' own time);
+- `observers` (opt-in): IAMPipeline with agent and profile only; the memory segment stays NAM,
+  so the model does exactly the baseline's work (its latents are checked equal) and the ratio
+  is the cost of the hooks, the agent and the profiler alone.
+
+With `--interleave block` (or `step`) each round instead runs the arms' generations side by side,
+one thread per arm and one running at a time, handing over after every block (or every model
+call: A's call 1, B's call 1, A's call 2, ...); an arm's time is the sum of its own turns. On a
+shared CPU the speed drifts by several percent over seconds, so whole-run alternation needs
+hundreds of rounds to pin a ratio to 1%; fine interleaving exposes the arms to the same drift and
+needs few. Every arm's latents are checked against its own uninterleaved warm-up run.
+
+Reports every run's wall time, the IAM arms' per-phase times from their profiles, and per arm
+the median of the per-round ratios arm / baseline with a distribution-free 95% interval of that
+median (order statistics of the binomial; needs 6 rounds or more). With `--target-ci W` the
+rounds continue past R until the interval of every ratio is at most W wide or `--max-repeats`
+is reached, so a noisy machine gets more rounds instead of a shaky median.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import platform
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -35,65 +56,240 @@ PROMPTS = [
     "The young man stops at a food stall and talks to an old woman in a red scarf.",
     "He walks away holding a paper cup of tea while the old woman waves goodbye.",
 ]
-IAM_PLUGINS = ["agent", "memory", "profile"]
+ARM_PLUGINS = {"iam": ["agent", "memory", "profile"], "observers": ["agent", "profile"]}
+PHASE_KEYS = ("init_ms", "diffusion_ms", "vae_decode_ms", "total_ms", "agent_ms", "memory_ms", "pure_diffusion_ms")
+
+
+def median_ci(values: list[float], level: float = 0.95) -> tuple[float, float] | None:
+    """Distribution-free interval for the median: the k-th smallest and k-th largest values, with
+    k the largest rank whose binomial(n, 1/2) tail stays within (1 - level) / 2. None below n=6."""
+    n = len(values)
+    tail = (1.0 - level) / 2.0
+    k, cdf = 0, 0.0
+    for j in range(n + 1):
+        cdf += math.comb(n, j) / 2**n
+        if cdf > tail:
+            break
+        k = j + 1
+    if k < 1:
+        return None
+    s = sorted(values)
+    return s[k - 1], s[n - k]
+
+
+class Baton:
+    """Lets one arm's thread run at a time, in turn, and adds up each arm's own running time."""
+
+    def __init__(self, order: list[str]) -> None:
+        self.order = list(order)
+        self.cond = threading.Condition()
+        self.turn = 0
+        self.finished: set[str] = set()
+        self.active_s = {a: 0.0 for a in order}
+        self._since: dict[str, float] = {}
+
+    def enter(self, arm: str) -> None:
+        with self.cond:
+            self.cond.wait_for(lambda: self.order[self.turn] == arm)
+        self._since[arm] = time.perf_counter()
+
+    def leave(self, arm: str, finished: bool = False) -> None:
+        now = time.perf_counter()
+        with self.cond:
+            self.active_s[arm] += now - self._since.pop(arm)
+            if finished:
+                self.finished.add(arm)
+            for step in range(1, len(self.order) + 1):  # next arm still running (or this one again)
+                nxt = (self.turn + step) % len(self.order)
+                if self.order[nxt] not in self.finished:
+                    self.turn = nxt
+                    break
+            self.cond.notify_all()
+
+    def handoff(self, arm: str) -> None:
+        self.leave(arm)
+        self.enter(arm)
+
+
+class _HandsOff:
+    """Hands the baton over after each block or model call when one is set; otherwise an ordinary pipeline."""
+
+    baton: Baton | None = None
+    arm = ""
+    every = "block"  # block | step
+
+    def _emit(self, hook: str, **kwargs: Any) -> None:
+        super()._emit(hook, **kwargs)  # type: ignore[misc]
+        if hook == "block_end" and self.every == "block" and self.baton is not None:
+            self.baton.handoff(self.arm)
+
+    def _call_model(self, *args: Any, **kwargs: Any) -> Any:
+        out = super()._call_model(*args, **kwargs)  # type: ignore[misc]
+        if self.every == "step" and self.baton is not None:
+            self.baton.handoff(self.arm)
+        return out
+
+
+class BaselineArm(_HandsOff, MemFlowPipeline):
+    pass
+
+
+class IAMArm(_HandsOff, IAMPipeline):
+    pass
+
+
+def _arm_pipeline(name: str, cfg: Any, base: MemFlowPipeline) -> tuple[MemFlowPipeline, list[str], Any]:
+    if name == "baseline":
+        pipe = BaselineArm(cfg, base.model, base.text_encoder, base.vae, device=base.device)
+        pipe.arm = name
+        return pipe, [], None
+    plugins = list(ARM_PLUGINS[name])
+    try:
+        pm = build_plugin_manager(plugins, cfg)
+    except PluginError as e:  # report what could be measured rather than nothing
+        plugins = [p for p in plugins if p != "agent"]
+        print(f"warning: {e}; arm {name} measured with {plugins}", file=sys.stderr)
+        pm = build_plugin_manager(plugins, cfg)
+    pipe = IAMArm(cfg, base.model, base.text_encoder, base.vae, device=base.device, plugin_manager=pm)
+    pipe.arm = name
+    profiler = pm.get_plugin("profile")
+    if profiler is not None and hasattr(profiler, "echo"):
+        profiler.echo = False
+    return pipe, plugins, profiler
+
+
+def _profile(profiler: Any) -> dict[str, Any] | None:
+    prof = getattr(profiler, "last_profile", None) if profiler is not None else None
+    return {k: prof.get(k) for k in PHASE_KEYS} if prof else None
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--preset", default="small")
     ap.add_argument("--frames", type=int, default=30)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=3, help="rounds (each arm once per round)")
+    ap.add_argument("--arms", default="baseline,iam", help="comma list from baseline, iam, observers")
+    ap.add_argument("--target-ci", type=float, default=None,
+                    help="keep adding rounds until every ratio's 95%% interval is at most this wide")
+    ap.add_argument("--max-repeats", type=int, default=40)
+    ap.add_argument("--interleave", choices=["run", "block", "step"], default="run",
+                    help="alternate whole runs (default), or hand over between arms after every block / model call")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--no-decode", action="store_true", help="skip the VAE decode in both arms")
+    ap.add_argument("--no-decode", action="store_true", help="skip the VAE decode in every arm")
     ap.add_argument("--json", required=True, type=Path)
     args = ap.parse_args(argv)
+    arms = [a.strip() for a in args.arms.split(",") if a.strip()]
+    unknown = [a for a in arms if a != "baseline" and a not in ARM_PLUGINS]
+    if unknown or "baseline" not in arms or len(arms) < 2 or len(set(arms)) != len(arms):
+        ap.error(f"--arms {args.arms!r}: give baseline and at least one of {sorted(ARM_PLUGINS)}, each once")
     torch.set_num_threads(args.threads)
     cfg = load_config(overrides=[f"preset={args.preset}", f"num_output_frames={args.frames}"])
-    base = build_pipeline(cfg)
-    plugins = list(IAM_PLUGINS)
-    try:
-        pm = build_plugin_manager(plugins, cfg)
-    except PluginError as e:  # report what could be measured rather than nothing
-        plugins = [p for p in IAM_PLUGINS if p != "agent"]
-        print(f"warning: {e}; measuring with {plugins}", file=sys.stderr)
-        pm = build_plugin_manager(plugins, cfg)
-    iam = IAMPipeline(cfg, base.model, base.text_encoder, base.vae, device=base.device, plugin_manager=pm)
-    profiler = pm.get_plugin("profile")
-    if profiler is not None and hasattr(profiler, "echo"):
-        profiler.echo = False
     if args.frames < len(PROMPTS) * cfg.num_frame_per_block:
         ap.error(f"--frames must give each of the {len(PROMPTS)} prompts a block: at least "
                  f"{len(PROMPTS) * cfg.num_frame_per_block}")
+    base = build_pipeline(cfg)
+    pipes = {a: _arm_pipeline(a, cfg, base) for a in arms}
     sw = evenly_spaced_switches(len(PROMPTS), cfg)
     decode = not args.no_decode
 
-    def run(pipe: MemFlowPipeline) -> tuple[float, torch.Tensor]:
+    def run(arm: str) -> tuple[float, torch.Tensor, dict[str, Any] | None]:
+        pipe, _, profiler = pipes[arm]
         t0 = time.perf_counter()
         res = pipe.generate(PROMPTS, sw, seed=cfg.seed, decode=decode, progress=False)
-        return time.perf_counter() - t0, res.latents
+        wall = time.perf_counter() - t0
+        return wall, res.latents, _profile(profiler)
 
-    run(base)
-    run(iam)  # warm-up of each
-    baseline_s, iam_s, phases = [], [], []
-    for _ in range(args.repeats):
-        b, _lat_b = run(base)
-        i, _lat_i = run(iam)
-        baseline_s.append(round(b, 4))
-        iam_s.append(round(i, 4))
-        prof = getattr(profiler, "last_profile", None) or {}
-        phases.append({k: prof.get(k) for k in ("init_ms", "diffusion_ms", "vae_decode_ms", "total_ms", "agent_ms",
-                                                 "memory_ms", "pure_diffusion_ms")})
-    ratios = [i / b for b, i in zip(baseline_s, iam_s, strict=True)]
+    def interleaved(order: list[str]) -> dict[str, tuple[float, torch.Tensor, dict[str, Any] | None]]:
+        baton, out, errors = Baton(order), {}, []
+
+        def worker(arm: str) -> None:
+            torch.set_num_threads(args.threads)  # intra-op thread count is per calling thread
+            pipe = pipes[arm][0]
+            pipe.baton, pipe.every = baton, args.interleave
+            baton.enter(arm)
+            try:
+                out[arm] = pipe.generate(PROMPTS, sw, seed=cfg.seed, decode=decode, progress=False).latents
+            except BaseException as e:  # let the other arms finish, then re-raise here
+                errors.append(e)
+            finally:
+                pipe.baton = None
+                baton.leave(arm, finished=True)
+
+        threads = [threading.Thread(target=worker, args=(a,), name=f"arm-{a}") for a in order]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+        # the profiler's phase clocks ran through the other arms' turns; its plugin timers did not
+        own = ("agent_ms", "memory_ms")
+        return {a: (baton.active_s[a], out[a], {k: v for k, v in (_profile(pipes[a][2]) or {}).items() if k in own})
+                for a in order}
+
+    reference = {a: run(a)[1] for a in arms}  # warm-up of each arm
+    same_work = {a: bool(torch.equal(reference[a], reference["baseline"])) for a in arms if a != "baseline"}
+    if "observers" in same_work and not same_work["observers"]:
+        raise SystemExit("observers arm produced other latents than the baseline: it is not the same work")
+    wall: dict[str, list[float]] = {a: [] for a in arms}
+    phases: dict[str, list[Any]] = {a: [] for a in arms if a != "baseline"}
+
+    def ratios(arm: str) -> list[float]:
+        return [x / b for b, x in zip(wall["baseline"], wall[arm], strict=True)]
+
+    def ci_width(arm: str) -> float:
+        ci = median_ci(ratios(arm))
+        return math.inf if ci is None else ci[1] - ci[0]
+
+    rounds = 0
+    while rounds < args.repeats or (
+        args.target_ci is not None and rounds < args.max_repeats
+        and max(ci_width(a) for a in phases) > args.target_ci
+    ):
+        order = arms if rounds % 2 == 0 else arms[::-1]
+        if args.interleave != "run":
+            results = interleaved(order)
+        else:
+            results = {arm: run(arm) for arm in order}
+        for arm in order:
+            t, lat, prof = results[arm]
+            if not torch.equal(lat, reference[arm]):
+                raise SystemExit(f"arm {arm}: latents of round {rounds + 1} differ from its warm-up run")
+            wall[arm].append(round(t, 4))
+            if arm in phases:
+                phases[arm].append(prof)
+        rounds += 1
+        print(f"round {rounds}: " + ", ".join(f"{a} {wall[a][-1]:.2f} s" for a in arms), file=sys.stderr)
+
+    summary: dict[str, Any] = {}
+    for arm in phases:
+        r = ratios(arm)
+        ci = median_ci(r)
+        summary[arm] = {
+            "plugins": pipes[arm][1], "wall_s": wall[arm], "ratios": [round(x, 4) for x in r],
+            "ratio_median": round(statistics.median(r), 4), "ratio_min": round(min(r), 4),
+            "ratio_max": round(max(r), 4), "ratio_median_ci95": None if ci is None else [round(c, 4) for c in ci],
+            "same_latents_as_baseline": same_work[arm], "phases_ms": phases[arm],
+        }
+    main_arm = "iam" if "iam" in summary else next(iter(summary))
     result = {
-        "preset": args.preset, "frames": args.frames, "repeats": args.repeats, "prompts": len(PROMPTS),
-        "switch_frame_indices": sw, "decode": decode, "plugins": plugins, "threads": args.threads,
-        "baseline_s": baseline_s, "iam_s": iam_s, "ratios": [round(r, 4) for r in ratios],
-        "ratio_median": round(statistics.median(ratios), 4),
-        "ratio_min": round(min(ratios), 4), "ratio_max": round(max(ratios), 4),
-        "iam_phases_ms": phases, "machine": platform.machine(), "torch": torch.__version__,
+        "preset": args.preset, "frames": args.frames, "rounds": rounds, "requested_repeats": args.repeats,
+        "target_ci": args.target_ci, "interleave": args.interleave, "prompts": len(PROMPTS),
+        "switch_frame_indices": sw, "decode": decode,
+        "threads": args.threads, "arms": arms, "baseline_s": wall["baseline"],
+        # the headline arm's fields at the top level, as before arms existed
+        "plugins": summary[main_arm]["plugins"], "iam_s": summary[main_arm]["wall_s"],
+        "ratios": summary[main_arm]["ratios"], "ratio_median": summary[main_arm]["ratio_median"],
+        "ratio_min": summary[main_arm]["ratio_min"], "ratio_max": summary[main_arm]["ratio_max"],
+        "iam_phases_ms": summary[main_arm]["phases_ms"], "by_arm": summary,
+        "machine": platform.machine(), "processor": platform.processor(), "torch": torch.__version__,
     }
-    print(f"baseline {baseline_s} s, IAM {iam_s} s; median ratio {result['ratio_median']:.4f} "
-          f"(range {result['ratio_min']:.4f}..{result['ratio_max']:.4f})")
+    for arm, s in summary.items():
+        ci = s["ratio_median_ci95"]
+        ci_txt = f"95% CI {ci[0]:.4f}..{ci[1]:.4f}" if ci else "CI needs 6+ rounds"
+        print(f"{arm} ({','.join(s['plugins'])}): median ratio {s['ratio_median']:.4f} "
+              f"(range {s['ratio_min']:.4f}..{s['ratio_max']:.4f}, {ci_txt}, {rounds} rounds)")
+    print(f"baseline {wall['baseline']} s")
     atomic_write_json(args.json, result)
     return 0
 

@@ -228,7 +228,11 @@ class KVCache:
 
 
 class CrossAttnCache:
-    """Per-layer text keys/values of the current prompt; computed on first use, cleared on a switch."""
+    """Per-layer text keys/values of the current prompt; computed on first use, cleared on a switch.
+
+    `prompt_index` names the prompt whose keys the initialised layers hold (set by the pipeline at
+    each switch), so readers of a prompt's text keys can take them from here instead of recomputing.
+    """
 
     def __init__(self, num_layers: int, batch: int, text_len: int, heads: int, head_dim: int,
                  device: torch.device, dtype: torch.dtype) -> None:
@@ -236,6 +240,7 @@ class CrossAttnCache:
         self.k = [torch.zeros(shape, device=device, dtype=dtype) for _ in range(num_layers)]
         self.v = [torch.zeros(shape, device=device, dtype=dtype) for _ in range(num_layers)]
         self.is_init = [False] * num_layers
+        self.prompt_index: int | None = None
 
     @property
     def all_init(self) -> bool:

@@ -8,6 +8,7 @@ write whole frames of keys/values into the segment. Evicted chunks arrive throug
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import torch
@@ -31,7 +32,7 @@ class MemoryAccess:
         self.max_frames = 0
         self._segment: ExternalMemory | None = None
         self._embeds: list[torch.Tensor] = []
-        self._text_keys: dict[int, list[torch.Tensor]] = {}
+        self._text_keys: dict[int, dict[int, torch.Tensor]] = {}  # prompt -> layer -> keys
 
     @property
     def tokens_per_frame(self) -> int:
@@ -82,13 +83,29 @@ class MemoryAccess:
         self._text_keys = {}
 
     @torch.no_grad()
-    def text_keys(self, prompt_index: int) -> list[torch.Tensor]:
-        """Per layer, the cross-attention keys [B, text_len, H, D] of prompt `prompt_index`."""
-        if prompt_index not in self._text_keys:
+    def text_keys(self, prompt_index: int, layers: Sequence[int] | None = None) -> dict[int, torch.Tensor]:
+        """Per layer (all, or `layers`), the cross-attention keys [B, text_len, H, D] of prompt `prompt_index`.
+
+        Kept for the video. Copied from the engine's text cache when it holds that prompt, computed
+        (keys only) otherwise: the text projections cost as much as a fraction of a block.
+        """
+        layers = range(self.num_layers) if layers is None else layers
+        have = self._text_keys.setdefault(prompt_index, {})
+        missing = [layer for layer in layers if layer not in have]
+        if missing:
+            state = self._pipe.state
+            text = state.text if state is not None else None
+            if text is not None and text.prompt_index == prompt_index:
+                for layer in missing:
+                    if text.is_init[layer]:  # a copy: the engine zeroes its cache in place at the next switch
+                        have[layer] = text.k[layer].clone()
+                missing = [layer for layer in missing if layer not in have]
+        if missing:
             model = self._pipe.model
             ctx = model.embed_text(self._embeds[prompt_index])
-            self._text_keys[prompt_index] = [blk.cross_attn.text_kv(ctx)[0] for blk in model.blocks]
-        return self._text_keys[prompt_index]
+            for layer in missing:
+                have[layer] = model.blocks[layer].cross_attn.text_k(ctx)
+        return {layer: have[layer] for layer in layers}
 
     def token_char_spans(self, prompt: str) -> list[tuple[int, int]]:
         """Character span of each text token (for turning prompt spans into token positions)."""

@@ -202,6 +202,7 @@ class MemFlowPipeline:
             if prompt_idx + 1 < len(starts) and s == starts[prompt_idx + 1]:
                 prompt_idx += 1
                 self._emit("prompt_switch", prompt_index=prompt_idx, prompt=prompts[prompt_idx], start_frame=s)
+                state.text.prompt_index = prompt_idx  # the re-cache below clears and refills the text cache
                 if s > 0:
                     self._recache(state, output, s, embeds[prompt_idx])
             self._emit("block_start", block_index=b)

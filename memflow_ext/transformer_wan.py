@@ -98,9 +98,11 @@ class WanT2VCrossAttention(CausalWanSelfAttention):
     """Text cross-attention; the text keys/values are computed once per prompt and cached."""
 
     def text_kv(self, context: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        b = context.shape[0]
-        shape = (b, -1, self.num_heads, self.head_dim)
-        return self.norm_k(self.k(context)).view(shape), self.v(context).view(shape)
+        return self.text_k(context), self.v(context).view(context.shape[0], -1, self.num_heads, self.head_dim)
+
+    def text_k(self, context: torch.Tensor) -> torch.Tensor:
+        """The text keys alone (readers that score against text need no values)."""
+        return self.norm_k(self.k(context)).view(context.shape[0], -1, self.num_heads, self.head_dim)
 
     def prime(self, context: torch.Tensor, cache: CrossAttnCache, layer: int) -> None:
         if not cache.is_init[layer]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -19,11 +20,71 @@ def run_script(name: str, *args: str, timeout: int = 900) -> subprocess.Complete
 def test_overhead_reduced(tmp_path):
     out = tmp_path / "overhead.json"
     r = run_script("overhead.py", "--preset", "tiny", "--frames", "9", "--repeats", "1", "--no-decode",
-                   "--json", str(out))
+                   "--arms", "baseline,iam,observers", "--json", str(out))
     assert r.returncode == 0, r.stderr
     data = json.loads(out.read_text())
-    assert len(data["baseline_s"]) == len(data["iam_s"]) == 1 and data["ratio_median"] > 0
+    assert len(data["baseline_s"]) == len(data["iam_s"]) == data["rounds"] == 1 and data["ratio_median"] > 0
     assert "profile" in data["plugins"] and data["iam_phases_ms"][0]["total_ms"] > 0
+    obs = data["by_arm"]["observers"]
+    # the observers arm leaves NAM in place, so it must do the baseline's work exactly
+    assert obs["plugins"] == ["agent", "profile"] and obs["same_latents_as_baseline"] is True
+    assert data["by_arm"]["iam"]["same_latents_as_baseline"] is False  # the memory plugin replaces NAM
+
+
+def test_overhead_rejects_arms_without_baseline(tmp_path):
+    r = run_script("overhead.py", "--arms", "iam,observers", "--json", str(tmp_path / "x.json"))
+    assert r.returncode != 0 and "give baseline" in r.stderr and not (tmp_path / "x.json").exists()
+
+
+def _overhead_module():
+    spec = importlib.util.spec_from_file_location("overhead", REPO / "benchmarks" / "overhead.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.slow
+def test_overhead_step_interleaving_keeps_every_arms_latents(tmp_path):
+    out = tmp_path / "overhead.json"
+    # the script stops with an error if any arm's interleaved latents differ from its own solo run
+    r = run_script("overhead.py", "--preset", "tiny", "--frames", "9", "--repeats", "2", "--no-decode",
+                   "--arms", "baseline,iam", "--interleave", "step", "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    assert data["interleave"] == "step" and data["rounds"] == 2 and all(t > 0 for t in data["baseline_s"])
+    assert set(data["iam_phases_ms"][0]) == {"agent_ms", "memory_ms"}  # phase clocks span other arms' turns
+
+
+def test_baton_runs_arms_in_turn_until_each_finishes():
+    import threading
+
+    baton = _overhead_module().Baton(["a", "b"])
+    seen = []
+
+    def worker(arm, turns):
+        baton.enter(arm)
+        for i in range(turns):
+            seen.append((arm, i))
+            if i + 1 < turns:
+                baton.handoff(arm)
+        baton.leave(arm, finished=True)
+
+    threads = [threading.Thread(target=worker, args=("a", 2)), threading.Thread(target=worker, args=("b", 4))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert seen == [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("b", 2), ("b", 3)]
+    assert baton.active_s["a"] > 0 and baton.active_s["b"] > 0 and baton.finished == {"a", "b"}
+
+
+def test_median_interval_is_the_binomial_order_statistics():
+    mod = _overhead_module()
+    assert mod.median_ci([1.0] * 5) is None  # five values cannot give 95%
+    assert mod.median_ci([3.0, 1.0, 6.0, 2.0, 5.0, 4.0]) == (1.0, 6.0)  # n=6: the extremes
+    assert mod.median_ci([float(i) for i in range(10, 0, -1)]) == (2.0, 9.0)  # n=10: 2nd and 9th
+    lo, hi = mod.median_ci([float(i) for i in range(1, 101)])
+    assert (lo, hi) == (40.0, 61.0)  # n=100: the textbook ranks 40 and 61
 
 
 @pytest.mark.slow
@@ -34,3 +95,14 @@ def test_engine_speed_reduced(tmp_path, golden_dir):
     assert r.returncode == 0, r.stderr
     data = json.loads(out.read_text())
     assert data["frames"] == 3 and data["wall_s"] > 0 and data["rel_l2"] <= 1e-4
+
+
+def test_hotspots_reduced(tmp_path):
+    out = tmp_path / "hot.json"
+    r = run_script("hotspots.py", "--preset", "tiny", "--frames", "3", "--top", "5", "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    assert len(data["top"]) == 5 and 0 < sum(row["share"] for row in data["top"]) <= 1.0
+    shares = [row["share"] for row in data["top"]]
+    assert shares == sorted(shares, reverse=True)
+    assert any("linear" in row["op"] or "mm" in row["op"] for row in data["top"])  # a DiT spends time in matmuls

@@ -197,6 +197,46 @@ def test_memory_segment_owner_turns_nam_off_and_changes_output(pipe_parts):
     assert torch.equal(out.latents[:, :3], base.latents[:, :3])
 
 
+class TextKeyReader:
+    """Reads prompts' text keys through run.memory, counting the text embeddings each read costs."""
+
+    def __init__(self, embed_spy):
+        self.spy = embed_spy
+        self.embeds_at_switch: list[int] = []
+        self.embeds_at_block_end: list[int] = []
+        self.keys: dict[int, dict[int, torch.Tensor]] = {}
+
+    def _read(self, run, prompt, layers, into):
+        before = self.spy.call_count
+        self.keys[prompt] = run.memory.text_keys(prompt, layers)
+        into.append(self.spy.call_count - before)
+
+    @hookimpl
+    def iamflow_prompt_switch(self, run, prompt_index):
+        if prompt_index > 0:  # before the engine has this prompt's keys: computed (layer 1 only)
+            self._read(run, prompt_index, [1], self.embeds_at_switch)
+
+    @hookimpl
+    def iamflow_block_end(self, run):
+        self._read(run, run.prompt_index, [0, 1], self.embeds_at_block_end)
+
+
+def test_text_keys_come_from_the_engine_cache_when_it_holds_the_prompt(pipe_parts, mocker):
+    model, text_encoder = pipe_parts
+    reader = TextKeyReader(mocker.spy(model, "embed_text"))
+    pipe = iam(pipe_parts, pm=_with(reader))
+    pipe.generate(PROMPTS, [9], seed=5, decode=False, progress=False)
+    assert reader.embeds_at_switch == [1]  # prompt 1 at its switch: not in the engine's cache yet
+    assert reader.embeds_at_block_end == [0] * 6  # afterwards every read is a copy of the engine's cache
+    with torch.no_grad():
+        for p, prompt in enumerate(PROMPTS):
+            ctx = model.embed_text(text_encoder.encode([prompt]))
+            for layer, got in reader.keys[p].items():
+                # equal to the model's own keys, and still intact after the engine zeroed its cache at the switch
+                assert torch.allclose(got, model.blocks[layer].cross_attn.text_kv(ctx)[0], atol=1e-6, rtol=0)
+                assert got.abs().sum() > 0
+
+
 class Boom:
     @hookimpl
     def iamflow_block_end(self, block_index):

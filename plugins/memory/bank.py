@@ -168,7 +168,7 @@ class MemoryBank:
         run = self.run
         prompt = run.prompts[prompt_index]
         entities = read_entities(run, prompt_index, prompt)
-        text_keys = run.memory.text_keys(prompt_index)
+        text_keys = run.memory.text_keys(prompt_index, self.layers)
         spans = None
         if not self._spans_failed:
             try:
@@ -178,7 +178,7 @@ class MemoryBank:
                 logger.warning(f"memory: no token spans ({e}); every text position weighs the same and "
                                "frames keep their prompt's IDs")
         ents = entities or []
-        prompt_w, ent_w = token_weights(spans, text_keys[0].shape[1], ents, self.settings.entity_weight)
+        prompt_w, ent_w = token_weights(spans, text_keys[self.layers[0]].shape[1], ents, self.settings.entity_weight)
         weights = torch.cat([prompt_w[None], ent_w], dim=0)
         q = PromptQuery(prompt_index, entities, text_queries(text_keys, self.layers, weights),
                         [bool(row.any()) for row in ent_w])

@@ -27,7 +27,7 @@ model, see `MemorySettings.scoring_layers`).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 import torch
 
@@ -72,7 +72,8 @@ def frame_probes(keys: Sequence[torch.Tensor], layers: Sequence[int], tokens_per
     return torch.stack(out, dim=0).permute(2, 0, 1, 3, 4).contiguous()  # [F, L_s, B, H, D]
 
 
-def text_queries(text_keys: Sequence[torch.Tensor], layers: Sequence[int], weights: torch.Tensor) -> torch.Tensor:
+def text_queries(text_keys: Mapping[int, torch.Tensor] | Sequence[torch.Tensor], layers: Sequence[int],
+                 weights: torch.Tensor) -> torch.Tensor:
     """Unit text queries t̄ / ‖t̄‖ for each row of `weights` [Q, text_len]: [Q, L_s, B, H, D] float32.
 
     A row that weighs nothing gives a zero query (it scores 0 against every frame).

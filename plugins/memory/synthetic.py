@@ -72,8 +72,9 @@ class SyntheticAccess:
     def frame_ids(self) -> list[str]:
         return list(self.segment.frame_ids) if self.segment is not None else []
 
-    def text_keys(self, prompt_index: int) -> list[torch.Tensor]:
-        return self._text_keys(prompt_index)
+    def text_keys(self, prompt_index: int, layers: Sequence[int] | None = None) -> dict[int, torch.Tensor]:
+        keys = self._text_keys(prompt_index)
+        return {layer: keys[layer] for layer in (range(len(keys)) if layers is None else layers)}
 
     def token_char_spans(self, prompt: str) -> list[tuple[int, int]]:
         return self._spans(prompt)
