@@ -13,12 +13,13 @@ rounds in all. Arms:
   so the model does exactly the baseline's work (its latents are checked equal) and the ratio
   is the cost of the hooks, the agent and the profiler alone.
 
-With `--interleave block` (or `step`) each round instead runs the arms' generations side by side,
-one thread per arm and one running at a time, handing over after every block (or every model
-call: A's call 1, B's call 1, A's call 2, ...); an arm's time is the sum of its own turns. On a
-shared CPU the speed drifts by several percent over seconds, so whole-run alternation needs
-hundreds of rounds to pin a ratio to 1%; fine interleaving exposes the arms to the same drift and
-needs few. Every arm's latents are checked against its own uninterleaved warm-up run.
+With `--interleave block` (or `step`) each round instead runs the arms' generations side by side
+as greenlets on the one OS thread (so every arm uses the same intra-op thread team), handing over
+after every block (or every model call: A's call 1, B's call 1, A's call 2, ...); an arm's time
+is the sum of its own turns. On a shared CPU the speed drifts by several percent over seconds, so
+whole-run alternation needs hundreds of rounds to pin a ratio to 1%; fine interleaving exposes
+the arms to the same drift. Every arm's latents are checked against its own uninterleaved
+warm-up run. Needs `greenlet` (the `bench` extra).
 
 Reports every run's wall time, the IAM arms' per-phase times from their profiles, and per arm
 the median of the per-round ratios arm / baseline with a distribution-free 95% interval of that
@@ -34,8 +35,8 @@ import math
 import platform
 import statistics
 import sys
-import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,56 +78,22 @@ def median_ci(values: list[float], level: float = 0.95) -> tuple[float, float] |
     return s[k - 1], s[n - k]
 
 
-class Baton:
-    """Lets one arm's thread run at a time, in turn, and adds up each arm's own running time."""
-
-    def __init__(self, order: list[str]) -> None:
-        self.order = list(order)
-        self.cond = threading.Condition()
-        self.turn = 0
-        self.finished: set[str] = set()
-        self.active_s = {a: 0.0 for a in order}
-        self._since: dict[str, float] = {}
-
-    def enter(self, arm: str) -> None:
-        with self.cond:
-            self.cond.wait_for(lambda: self.order[self.turn] == arm)
-        self._since[arm] = time.perf_counter()
-
-    def leave(self, arm: str, finished: bool = False) -> None:
-        now = time.perf_counter()
-        with self.cond:
-            self.active_s[arm] += now - self._since.pop(arm)
-            if finished:
-                self.finished.add(arm)
-            for step in range(1, len(self.order) + 1):  # next arm still running (or this one again)
-                nxt = (self.turn + step) % len(self.order)
-                if self.order[nxt] not in self.finished:
-                    self.turn = nxt
-                    break
-            self.cond.notify_all()
-
-    def handoff(self, arm: str) -> None:
-        self.leave(arm)
-        self.enter(arm)
-
-
 class _HandsOff:
-    """Hands the baton over after each block or model call when one is set; otherwise an ordinary pipeline."""
+    """Yields to the round's scheduler after each block or model call when interleaved; otherwise an
+    ordinary pipeline."""
 
-    baton: Baton | None = None
-    arm = ""
+    yield_to: Callable[[], Any] | None = None
     every = "block"  # block | step
 
     def _emit(self, hook: str, **kwargs: Any) -> None:
         super()._emit(hook, **kwargs)  # type: ignore[misc]
-        if hook == "block_end" and self.every == "block" and self.baton is not None:
-            self.baton.handoff(self.arm)
+        if hook == "block_end" and self.every == "block" and self.yield_to is not None:
+            self.yield_to()
 
     def _call_model(self, *args: Any, **kwargs: Any) -> Any:
         out = super()._call_model(*args, **kwargs)  # type: ignore[misc]
-        if self.every == "step" and self.baton is not None:
-            self.baton.handoff(self.arm)
+        if self.every == "step" and self.yield_to is not None:
+            self.yield_to()
         return out
 
 
@@ -141,7 +108,6 @@ class IAMArm(_HandsOff, IAMPipeline):
 def _arm_pipeline(name: str, cfg: Any, base: MemFlowPipeline) -> tuple[MemFlowPipeline, list[str], Any]:
     if name == "baseline":
         pipe = BaselineArm(cfg, base.model, base.text_encoder, base.vae, device=base.device)
-        pipe.arm = name
         return pipe, [], None
     plugins = list(ARM_PLUGINS[name])
     try:
@@ -151,7 +117,6 @@ def _arm_pipeline(name: str, cfg: Any, base: MemFlowPipeline) -> tuple[MemFlowPi
         print(f"warning: {e}; arm {name} measured with {plugins}", file=sys.stderr)
         pm = build_plugin_manager(plugins, cfg)
     pipe = IAMArm(cfg, base.model, base.text_encoder, base.vae, device=base.device, plugin_manager=pm)
-    pipe.arm = name
     profiler = pm.get_plugin("profile")
     if profiler is not None and hasattr(profiler, "echo"):
         profiler.echo = False
@@ -200,31 +165,34 @@ def main(argv: list[str] | None = None) -> int:
         return wall, res.latents, _profile(profiler)
 
     def interleaved(order: list[str]) -> dict[str, tuple[float, torch.Tensor, dict[str, Any] | None]]:
-        baton, out, errors = Baton(order), {}, []
+        from greenlet import greenlet  # same OS thread for every arm: same intra-op thread team
 
-        def worker(arm: str) -> None:
-            torch.set_num_threads(args.threads)  # intra-op thread count is per calling thread
-            pipe = pipes[arm][0]
-            pipe.baton, pipe.every = baton, args.interleave
-            baton.enter(arm)
-            try:
-                out[arm] = pipe.generate(PROMPTS, sw, seed=cfg.seed, decode=decode, progress=False).latents
-            except BaseException as e:  # let the other arms finish, then re-raise here
-                errors.append(e)
-            finally:
-                pipe.baton = None
-                baton.leave(arm, finished=True)
+        active = dict.fromkeys(order, 0.0)
+        out: dict[str, torch.Tensor] = {}
 
-        threads = [threading.Thread(target=worker, args=(a,), name=f"arm-{a}") for a in order]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        if errors:
-            raise errors[0]
+        def body(arm: str) -> torch.Tensor:
+            return pipes[arm][0].generate(PROMPTS, sw, seed=cfg.seed, decode=decode, progress=False).latents
+
+        scheduler = greenlet.getcurrent()
+        tasks = {a: greenlet(lambda a=a: body(a)) for a in order}
+        for a in order:
+            pipes[a][0].yield_to, pipes[a][0].every = scheduler.switch, args.interleave
+        try:
+            while len(out) < len(order):
+                for a in order:
+                    if a in out:
+                        continue
+                    t0 = time.perf_counter()
+                    res = tasks[a].switch()  # runs arm a until its next hand-over (or its end)
+                    active[a] += time.perf_counter() - t0
+                    if tasks[a].dead:
+                        out[a] = res
+        finally:
+            for a in order:
+                pipes[a][0].yield_to = None
         # the profiler's phase clocks ran through the other arms' turns; its plugin timers did not
         own = ("agent_ms", "memory_ms")
-        return {a: (baton.active_s[a], out[a], {k: v for k, v in (_profile(pipes[a][2]) or {}).items() if k in own})
+        return {a: (active[a], out[a], {k: v for k, v in (_profile(pipes[a][2]) or {}).items() if k in own})
                 for a in order}
 
     reference = {a: run(a)[1] for a in arms}  # warm-up of each arm

@@ -55,29 +55,6 @@ def test_overhead_step_interleaving_keeps_every_arms_latents(tmp_path):
     assert set(data["iam_phases_ms"][0]) == {"agent_ms", "memory_ms"}  # phase clocks span other arms' turns
 
 
-def test_baton_runs_arms_in_turn_until_each_finishes():
-    import threading
-
-    baton = _overhead_module().Baton(["a", "b"])
-    seen = []
-
-    def worker(arm, turns):
-        baton.enter(arm)
-        for i in range(turns):
-            seen.append((arm, i))
-            if i + 1 < turns:
-                baton.handoff(arm)
-        baton.leave(arm, finished=True)
-
-    threads = [threading.Thread(target=worker, args=("a", 2)), threading.Thread(target=worker, args=("b", 4))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=10)
-    assert seen == [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("b", 2), ("b", 3)]
-    assert baton.active_s["a"] > 0 and baton.active_s["b"] > 0 and baton.finished == {"a", "b"}
-
-
 def test_median_interval_is_the_binomial_order_statistics():
     mod = _overhead_module()
     assert mod.median_ci([1.0] * 5) is None  # five values cannot give 95%
