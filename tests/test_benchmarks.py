@@ -31,6 +31,18 @@ def test_overhead_reduced(tmp_path):
     assert data["by_arm"]["iam"]["same_latents_as_baseline"] is False  # the memory plugin replaces NAM
 
 
+@pytest.mark.slow
+def test_overhead_adds_rounds_until_the_interval_is_narrow_enough(tmp_path):
+    out = tmp_path / "overhead.json"
+    # one round asked for, but an interval needs six: a generous width stops it at exactly six
+    r = run_script("overhead.py", "--preset", "tiny", "--frames", "9", "--repeats", "1", "--no-decode",
+                   "--arms", "baseline,iam", "--target-ci", "100", "--max-repeats", "9", "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    lo, hi = data["by_arm"]["iam"]["ratio_median_ci95"]
+    assert data["rounds"] == 6 and len(data["baseline_s"]) == 6 and lo <= data["ratio_median"] <= hi
+
+
 def test_overhead_rejects_arms_without_baseline(tmp_path):
     r = run_script("overhead.py", "--arms", "iam,observers", "--json", str(tmp_path / "x.json"))
     assert r.returncode != 0 and "give baseline" in r.stderr and not (tmp_path / "x.json").exists()
