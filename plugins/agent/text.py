@@ -11,6 +11,7 @@ of a woman"), props ("a toy robot") and explicit absence ("both now gone").
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -120,36 +121,33 @@ class NounInfo:
     category: str  # generic | kinship | epithet | occupation | species | creature | robot | vehicle | group | ...
 
 
+# lexicon -> (kind, category), first match wins
+_NOUN_CLASSES: tuple[tuple[Collection[str], str, str], ...] = (
+    (L.GENERIC_PERSON, "person", "generic"),
+    (L.KINSHIP, "any", "kinship"),
+    (L.EPITHET_ANY, "any", "epithet"),
+    (L.EPITHET_PERSON, "person", "epithet"),
+    (L.EPITHET_BEAST, "animal", "epithet"),
+    (L.OCCUPATION, "person", "occupation"),
+    (L.PERSON_HYPERNYMS, "person", "occupation"),
+    (frozenset({"performer"}), "person", "occupation"),
+    (L.CREATURE, "creature", "creature"),
+    (L.ROBOT, "robot", "robot"),
+    (_ALL_ANIMALS, "animal", "species"),
+    (L.VEHICLE, "vehicle", "vehicle"),
+    (L.GROUP_NOUNS, "group", "group"),
+    (L.BACKGROUND_GROUP, "background", "background"),
+    (L.ARTWORK, "prop", "artwork"),
+)
+
+
 @lru_cache(maxsize=8192)
 def noun_info(lemma: str) -> NounInfo | None:
     """Classify a singular noun, or None when it does not name a possible story entity."""
     w = lemma
-    if w in L.GENERIC_PERSON:
-        return NounInfo("person", "generic")
-    if w in L.KINSHIP:
-        return NounInfo("any", "kinship")
-    if w in L.EPITHET_ANY:
-        return NounInfo("any", "epithet")
-    if w in L.EPITHET_PERSON:
-        return NounInfo("person", "epithet")
-    if w in L.EPITHET_BEAST:
-        return NounInfo("animal", "epithet")
-    if w in L.OCCUPATION or w in L.PERSON_HYPERNYMS or w == "performer":
-        return NounInfo("person", "occupation")
-    if w in L.CREATURE:
-        return NounInfo("creature", "creature")
-    if w in L.ROBOT:
-        return NounInfo("robot", "robot")
-    if w in _ALL_ANIMALS:
-        return NounInfo("animal", "species")
-    if w in L.VEHICLE:
-        return NounInfo("vehicle", "vehicle")
-    if w in L.GROUP_NOUNS:
-        return NounInfo("group", "group")
-    if w in L.BACKGROUND_GROUP:
-        return NounInfo("background", "background")
-    if w in L.ARTWORK:
-        return NounInfo("prop", "artwork")
+    for lexicon, kind, category in _NOUN_CLASSES:
+        if w in lexicon:
+            return NounInfo(kind, category)
     if len(w) >= 6:
         if w.endswith(("keeper", "maker", "smith", "wright", "monger", "herd")) and w != "herd":
             return NounInfo("person", "occupation")
