@@ -157,12 +157,13 @@ def main(argv: list[str] | None = None) -> int:
     sw = evenly_spaced_switches(len(PROMPTS), cfg)
     decode = not args.no_decode
 
+    def generate(arm: str) -> torch.Tensor:
+        return pipes[arm][0].generate(PROMPTS, sw, seed=cfg.seed, decode=decode, progress=False).latents
+
     def run(arm: str) -> tuple[float, torch.Tensor, dict[str, Any] | None]:
-        pipe, _, profiler = pipes[arm]
         t0 = time.perf_counter()
-        res = pipe.generate(PROMPTS, sw, seed=cfg.seed, decode=decode, progress=False)
-        wall = time.perf_counter() - t0
-        return wall, res.latents, _profile(profiler)
+        latents = generate(arm)
+        return time.perf_counter() - t0, latents, _profile(pipes[arm][2])
 
     def interleaved(order: list[str]) -> dict[str, tuple[float, torch.Tensor, dict[str, Any] | None]]:
         from greenlet import greenlet  # same OS thread for every arm: same intra-op thread team
@@ -170,11 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         active = dict.fromkeys(order, 0.0)
         out: dict[str, torch.Tensor] = {}
 
-        def body(arm: str) -> torch.Tensor:
-            return pipes[arm][0].generate(PROMPTS, sw, seed=cfg.seed, decode=decode, progress=False).latents
-
         scheduler = greenlet.getcurrent()
-        tasks = {a: greenlet(lambda a=a: body(a)) for a in order}
+        tasks = {a: greenlet(lambda a=a: generate(a)) for a in order}
         for a in order:
             pipes[a][0].yield_to, pipes[a][0].every = scheduler.switch, args.interleave
         try:

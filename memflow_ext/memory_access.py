@@ -86,8 +86,8 @@ class MemoryAccess:
     def text_keys(self, prompt_index: int, layers: Sequence[int] | None = None) -> dict[int, torch.Tensor]:
         """Per layer (all, or `layers`), the cross-attention keys [B, text_len, H, D] of prompt `prompt_index`.
 
-        Kept for the video. Copied from the engine's text cache when it holds that prompt, computed
-        (keys only) otherwise: the text projections cost as much as a fraction of a block.
+        Kept for the video. Copied from the engine's text cache when it holds that prompt; computed
+        otherwise, keys only and for the requested layers only (each is a matmul over the whole text).
         """
         layers = range(self.num_layers) if layers is None else layers
         have = self._text_keys.setdefault(prompt_index, {})
