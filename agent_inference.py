@@ -3,7 +3,7 @@
     python agent_inference.py --plugins agent,memory,profile [key=value ...]
 """
 
-from memflow_ext.cli import main
+from memflow_ext.app.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main(None, interactive=False, prog="agent_inference.py",

@@ -37,12 +37,12 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from memflow_ext.builder import DTYPES, build_model  # noqa: E402
 from memflow_ext.config import load_config  # noqa: E402
 from memflow_ext.io_utils import atomic_write_json  # noqa: E402
-from memflow_ext.pipeline import MemFlowPipeline  # noqa: E402
+from memflow_ext.models.rope import build_rope_table  # noqa: E402
+from memflow_ext.pipelines.builder import DTYPES, build_model  # noqa: E402
+from memflow_ext.pipelines.memflow import MemFlowPipeline  # noqa: E402
 from memflow_ext.presets import PRESETS, TextEncoderConfig, get_preset  # noqa: E402
-from memflow_ext.rope import build_rope_table  # noqa: E402
 
 DEFAULT_PLUGINS = "agent,memory,profile"
 PROMPTS = [
@@ -103,7 +103,7 @@ class TimedMemFlow(_TimedMixin, MemFlowPipeline):
 
 
 def _timed_iam():
-    from memflow_ext.iam_pipeline import IAMPipeline
+    from memflow_ext.pipelines.iam import IAMPipeline
 
     class TimedIAM(_TimedMixin, IAMPipeline):
         pass
@@ -140,7 +140,7 @@ def build_dit(preset, device: torch.device, dtype: torch.dtype, seed: int) -> to
 def build_text_encoder(preset, device: torch.device, dtype: torch.dtype, seed: int):
     """The preset's own encoder for random presets; for the real size a 1-layer random stand-in of the
     real output width (byte tokenizer, no files): prompts are encoded once per video, outside the loop."""
-    from memflow_ext.text_encoder import TextEncoder
+    from memflow_ext.models.text_encoder import TextEncoder
 
     tc = preset.text_encoder
     if preset.random_weights:
@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         torch.cuda.set_device(device)
     torch.manual_seed(args.seed)
 
-    from memflow_ext.vae import WanVAE
+    from memflow_ext.models.vae import WanVAE
 
     t0 = time.perf_counter()
     model = build_dit(preset, device, dtype, args.seed)

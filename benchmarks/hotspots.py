@@ -28,8 +28,8 @@ from memflow_ext.io_utils import atomic_write_json  # noqa: E402
 
 
 def _work_preset(preset: str, frames: int) -> Any:
-    from memflow_ext.builder import build_pipeline
     from memflow_ext.config import load_config
+    from memflow_ext.pipelines.builder import build_pipeline
 
     cfg = load_config(overrides=[f"preset={preset}", f"num_output_frames={frames}"])
     pipe = build_pipeline(cfg)

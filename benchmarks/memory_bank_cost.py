@@ -32,7 +32,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from memflow_ext.attention import dense_attention  # noqa: E402
+from memflow_ext.models.attention import dense_attention  # noqa: E402
 from plugins.memory.settings import MemorySettings  # noqa: E402
 from plugins.memory.synthetic import StreamShape, SyntheticStream  # noqa: E402
 

@@ -75,9 +75,9 @@ def measure(preset: str, frames: int, plugins: list[str], prompts: int, every: i
     import torch
 
     from hooks.manager import build_plugin_manager
-    from memflow_ext.builder import build_pipeline
     from memflow_ext.config import load_config
-    from memflow_ext.iam_pipeline import IAMPipeline
+    from memflow_ext.pipelines.builder import build_pipeline
+    from memflow_ext.pipelines.iam import IAMPipeline
 
     torch.set_num_threads(threads)
     texts, switches = story(frames, prompts, every)

@@ -45,12 +45,12 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hooks.manager import PluginError, build_plugin_manager  # noqa: E402
-from memflow_ext.builder import build_pipeline  # noqa: E402
+from memflow_ext.app.prompt_files import evenly_spaced_switches  # noqa: E402
 from memflow_ext.config import load_config  # noqa: E402
-from memflow_ext.iam_pipeline import IAMPipeline  # noqa: E402
 from memflow_ext.io_utils import atomic_write_json  # noqa: E402
-from memflow_ext.pipeline import MemFlowPipeline  # noqa: E402
-from memflow_ext.prompt_files import evenly_spaced_switches  # noqa: E402
+from memflow_ext.pipelines.builder import build_pipeline  # noqa: E402
+from memflow_ext.pipelines.iam import IAMPipeline  # noqa: E402
+from memflow_ext.pipelines.memflow import MemFlowPipeline  # noqa: E402
 
 PROMPTS = [
     "A young man in a denim jacket walks along a rainy city street at night.",

@@ -32,7 +32,7 @@ class RunState:
     output_dir: Path | None = None
     plugins: list[str] = field(default_factory=list)
     device: str = "cpu"
-    # cache geometry (a memflow_ext.kv_cache.CacheGeometry) and loop sizes
+    # cache geometry (a memflow_ext.streaming.kv_cache.CacheGeometry) and loop sizes
     geometry: Any = None
     num_blocks: int = 0
     frames_per_block: int = 0
@@ -43,7 +43,7 @@ class RunState:
     block_index: int = -1
     chunk_index: int = 0
     start_frame: int = 0
-    # the engine's memory segment (memflow_ext.memory_access.MemoryAccess)
+    # the engine's memory segment (memflow_ext.streaming.memory_access.MemoryAccess)
     memory: Any = None
     # shared between plugins
     entities: dict[int, Any] = field(default_factory=dict)

@@ -90,7 +90,7 @@ def iamflow_block_end(pipeline: Any, run: Any, block_index: int, latents: Any) -
 def iamflow_chunk_end(pipeline: Any, run: Any, chunk_index: int, evicted: Any) -> None:
     """After each block's cache update; chunks count from 1 (block i is chunk i+1).
 
-    `evicted` is a `memflow_ext.kv_cache.EvictedChunk` (global frame ids, per-layer keys and
+    `evicted` is a `memflow_ext.streaming.kv_cache.EvictedChunk` (global frame ids, per-layer keys and
     values, each [B, tokens, heads, head_dim]) for the chunk that just left the local window, or
     None when nothing was evicted. Its tensors are copies owned by the receiver. Keys/values are
     present only while some plugin's `iamflow_wants_evicted` returns True (otherwise empty lists).

@@ -15,6 +15,9 @@ from typing import Any
 from omegaconf import MISSING, DictConfig, OmegaConf
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException
 
+# Upstream's cache for global attention (model_kwargs.local_attn_size == -1): 21 latent frames.
+UNBOUNDED_WINDOW_FRAMES = 21
+
 DEFAULT_PROMPTS = [
     "A young man in a denim jacket walks along a rainy city street at night, neon signs reflecting in puddles.",
     "The young man stops at a food stall and talks to an old woman in a red scarf.",
@@ -187,8 +190,7 @@ def _keys_hint(err: ConfigKeyError) -> str:
 
 def validate_config(cfg: IAMFlowConfig) -> None:
     """Check values that types alone cannot: block arithmetic, ranges, names."""
-    from .kv_cache import UNBOUNDED_WINDOW_FRAMES
-    from .presets import PRESETS
+    from memflow_ext.presets import PRESETS
 
     if cfg.preset not in PRESETS:
         raise ConfigError(f"unknown preset '{cfg.preset}'; valid presets: {', '.join(sorted(PRESETS))}")

@@ -1,7 +1,7 @@
 """Model presets: every architecture size the engine uses comes from one of these.
 
 `tiny` and `small` have random (seeded) weights and need no files; `wan2.1-t2v-1.3b` is the real
-architecture (weights come from local files, see `weights.py`). Tokens per frame, layer count and head
+architecture (weights come from local files, see `memflow_ext/loaders/`). Tokens per frame, layer count and head
 size are all derived from a preset plus the video size, never written into engine code.
 """
 

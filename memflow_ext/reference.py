@@ -12,7 +12,6 @@ This is how parity with upstream MemFlow is checked, also on cases beyond the st
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
@@ -21,30 +20,17 @@ import torch
 from loguru import logger
 from safetensors.torch import load_file
 
-from .builder import build_model, load_wan_state_dict
-from .config import IAMFlowConfig, load_config
-from .io_utils import atomic_write_bytes
-from .pipeline import MemFlowPipeline
-from .presets import WAN_1_3B, WanTransformerConfig
+from memflow_ext.config import IAMFlowConfig, load_config
+from memflow_ext.io_utils import atomic_write_bytes
+from memflow_ext.loaders.wan_dit import arch_from_state_dict
+from memflow_ext.pipelines.builder import build_model, load_wan_state_dict
+from memflow_ext.pipelines.memflow import MemFlowPipeline
+from memflow_ext.presets import WAN_1_3B
 
 CASES = {"single": (False, False), "single_sma": (True, False), "interactive": (False, True)}
 GOLDEN_RNG_SEED = 2025
 
 
-def arch_from_state_dict(state: dict[str, torch.Tensor], text_len: int) -> WanTransformerConfig:
-    """Read the DiT's sizes off its weights; heads use the real model's head size."""
-    pe = state["patch_embedding.weight"]
-    dim, in_dim, *patch = pe.shape
-    layers = 1 + max(int(k.split(".")[1]) for k in state if k.startswith("blocks."))
-    head_dim = WAN_1_3B.transformer.head_dim
-    return WanTransformerConfig(
-        patch_size=tuple(patch), text_len=text_len, in_dim=in_dim, dim=dim,
-        ffn_dim=state["blocks.0.ffn.0.weight"].shape[0], freq_dim=state["time_embedding.0.weight"].shape[1],
-        text_dim=state["text_embedding.0.weight"].shape[1],
-        out_dim=state["head.head.weight"].shape[0] // math.prod(patch), num_heads=dim // head_dim,
-        num_layers=layers, qk_norm="blocks.0.self_attn.norm_q.weight" in state,
-        cross_attn_norm="blocks.0.norm3.weight" in state,
-    )
 
 
 class RecordingPipeline(MemFlowPipeline):
@@ -65,7 +51,7 @@ def load_reference_state(args: argparse.Namespace, cfg: IAMFlowConfig) -> dict[s
         if not p.is_file():
             raise FileNotFoundError(f"--weights: file not found: {p}")
         return load_file(str(p))
-    from .weights import load_generator_state  # MemFlow base.pt (+ LoRA)
+    from memflow_ext.loaders import load_generator_state  # MemFlow base.pt (+ LoRA)
 
     return load_generator_state(args.generator_ckpt, args.lora_ckpt, args.use_ema, cfg)
 

@@ -1,24 +1,13 @@
-"""Shared fixtures: where the golden/wan/data folders are, and small engine builders."""
+"""Shared fixtures: the golden and Wan key folders (paths in tests/helpers.py), two threads per test."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 import torch
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("IAMFLOW_SHARED", REPO.parent / "shared"))
-GOLDEN = Path(os.environ.get("IAMFLOW_GOLDEN", SHARED / "golden"))
-WAN_KEYS = Path(os.environ.get("IAMFLOW_WAN_KEYS", SHARED / "wan"))
-DATA = Path(os.environ.get("IAMFLOW_DATA", SHARED / "data"))
-
-
-def need(path: Path, what: str) -> Path:
-    if not path.exists():
-        pytest.skip(f"{what} not found at {path} (set IAMFLOW_SHARED or the specific IAMFLOW_* variable)")
-    return path
+from tests.helpers import GOLDEN, WAN_KEYS, need
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+
+from tests.helpers import REPO
 
 
 def run_script(name: str, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:

@@ -6,16 +6,16 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from memflow_ext.attention import topk_chunk_routing
-from memflow_ext.memory_bank import compress_kv_bank
-from memflow_ext.rope import build_rope_table, causal_rope
-from memflow_ext.scheduler import FlowMatchSchedule
-from memflow_ext.transformer_wan import sinusoidal_embedding_1d
+from memflow_ext.models.attention import topk_chunk_routing
+from memflow_ext.models.rope import build_rope_table, causal_rope
+from memflow_ext.models.transformer_wan import sinusoidal_embedding_1d
+from memflow_ext.schedulers.flow_match import FlowMatchSchedule
+from memflow_ext.streaming.memory_bank import compress_kv_bank
 
 
 @pytest.fixture(scope="module")
 def comp(request):
-    from conftest import GOLDEN, need
+    from tests.helpers import GOLDEN, need
 
     return load_file(str(need(GOLDEN / "components.safetensors", "golden components")))
 
@@ -52,7 +52,8 @@ def test_scheduler_tables(comp):
     s = FlowMatchSchedule(shift=5.0)
     assert torch.equal(s.sigmas, comp["sched_sigmas"])
     assert torch.equal(s.timesteps, comp["sched_timesteps"])
-    torch.testing.assert_close(s.training_weights(), comp["sched_linear_timesteps_weights"], rtol=1e-6, atol=1e-7)
+    # A float32 sum over 1000 entries: its rounding depends on the CPU's vector width (seen: 2.7e-6 relative).
+    torch.testing.assert_close(s.training_weights(), comp["sched_linear_timesteps_weights"], rtol=5e-6, atol=1e-7)
     warped = s.warp([1000, 750, 500, 250])
     assert torch.equal(warped, comp["sched_warped_denoising_steps"])
     ts = torch.cat([warped, torch.zeros(1)])

@@ -17,7 +17,7 @@ def test_defaults_and_overrides():
 
 @pytest.mark.parametrize("path", REPO_CONFIGS)
 def test_shipped_configs_load(path):
-    from conftest import REPO
+    from tests.helpers import REPO
 
     cfg = load_config([REPO / path])
     assert cfg.preset == "tiny"

@@ -33,7 +33,7 @@ def _run(golden: Path, case: str, frames: int, *extra: str) -> dict[str, torch.T
 def single_33():
     """One 33-frame single-prompt run serves cases A and D: the pipeline is causal, so its first 21
     frames are case A's run (upstream verified this bit for bit)."""
-    from conftest import GOLDEN, need
+    from tests.helpers import GOLDEN, need
 
     return _run(need(GOLDEN, "golden reference data"), "single", 33, "--save-step0")
 

@@ -31,7 +31,7 @@ from collections.abc import Hashable, Mapping, Sequence
 
 import torch
 
-from memflow_ext.rope import rope_split
+from memflow_ext.models.rope import rope_split
 
 EPS = 1e-12
 

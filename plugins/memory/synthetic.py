@@ -19,9 +19,9 @@ import torch
 
 from hooks import hookimpl, specs
 from hooks.run import RunState
-from memflow_ext.kv_cache import CacheGeometry, EvictedChunk
-from memflow_ext.memory_bank import ExternalMemory
-from memflow_ext.rope import build_rope_table
+from memflow_ext.models.rope import build_rope_table
+from memflow_ext.streaming.kv_cache import CacheGeometry, EvictedChunk
+from memflow_ext.streaming.memory_bank import ExternalMemory
 
 from .plugin import MemoryPlugin
 from .settings import MemorySettings
@@ -33,7 +33,7 @@ def char_token_spans(prompt: str) -> list[tuple[int, int]]:
 
 
 class SyntheticAccess:
-    """Stands in for `memflow_ext.memory_access.MemoryAccess`: same methods, synthetic text keys."""
+    """Stands in for `memflow_ext.streaming.memory_access.MemoryAccess`: same methods, synthetic text keys."""
 
     def __init__(self, geometry: CacheGeometry, num_layers: int, num_heads: int, head_dim: int,
                  text_keys: Callable[[int], list[torch.Tensor]],

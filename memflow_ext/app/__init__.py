@@ -1,0 +1,1 @@
+"""The application: command line, batch runs over prompt files, the side-by-side baseline comparison."""

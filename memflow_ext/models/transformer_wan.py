@@ -1,0 +1,298 @@
+"""Causal Wan DiT (Wan2.1 text-to-video) with the original Wan parameter names.
+
+Module and parameter names match Wan / LongLive / MemFlow checkpoints exactly
+(`blocks.0.self_attn.q.weight`, `time_projection.1.weight`, `head.head.weight`, ...), so their
+state dicts load without a key map. Every size comes from `WanTransformerConfig`.
+
+Two forward paths:
+* `forward(x, t, context, state, call)` — streaming inference over the KV cache (`StreamState`);
+* `forward_masked(x, t, context, mask)` — one pass over a whole clip with an explicit attention
+  mask (used to check that streaming equals full recompute).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn as nn
+
+from memflow_ext.models.attention import cache_attention, dense_attention
+from memflow_ext.models.rope import build_rope_table, rope_apply, rope_phasors
+from memflow_ext.presets import WanTransformerConfig
+from memflow_ext.streaming.kv_cache import CrossAttnCache
+from memflow_ext.streaming.state import CallInfo, StreamState
+
+
+def sinusoidal_embedding_1d(dim: int, position: torch.Tensor) -> torch.Tensor:
+    """Wan's timestep embedding: [cos | sin] of position * 10000^(-j/half), in float64."""
+    if dim % 2:
+        raise ValueError(f"sinusoidal embedding dimension must be even, got {dim}")
+    half = dim // 2
+    position = position.to(torch.float64)
+    sinusoid = torch.outer(position, torch.pow(10000, -torch.arange(half).to(position).div(half)))
+    return torch.cat([torch.cos(sinusoid), torch.sin(sinusoid)], dim=1)
+
+
+class WanRMSNorm(nn.Module):
+    def __init__(self, dim: int, eps: float = 1e-5) -> None:
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        xf = x.float()
+        return (xf * torch.rsqrt(xf.pow(2).mean(dim=-1, keepdim=True) + self.eps)).type_as(x) * self.weight
+
+
+class WanLayerNorm(nn.LayerNorm):
+    """LayerNorm computed in float32 (no affine unless asked), as Wan does."""
+
+    def __init__(self, dim: int, eps: float = 1e-6, elementwise_affine: bool = False) -> None:
+        super().__init__(dim, elementwise_affine=elementwise_affine, eps=eps)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return super().forward(x.float()).type_as(x)
+
+
+class CausalWanSelfAttention(nn.Module):
+    def __init__(self, dim: int, num_heads: int, qk_norm: bool = True, eps: float = 1e-6) -> None:
+        super().__init__()
+        self.num_heads = num_heads
+        self.head_dim = dim // num_heads
+        self.q = nn.Linear(dim, dim)
+        self.k = nn.Linear(dim, dim)
+        self.v = nn.Linear(dim, dim)
+        self.o = nn.Linear(dim, dim)
+        self.norm_q = WanRMSNorm(dim, eps=eps) if qk_norm else nn.Identity()
+        self.norm_k = WanRMSNorm(dim, eps=eps) if qk_norm else nn.Identity()
+
+    def qkv(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        b, s = x.shape[:2]
+        shape = (b, s, self.num_heads, self.head_dim)
+        return self.norm_q(self.q(x)).view(shape), self.norm_k(self.k(x)).view(shape), self.v(x).view(shape)
+
+    def queue_kv(self, x: torch.Tensor, phasors: torch.Tensor, layer: int, state: StreamState) -> None:
+        """Keys/values only, queued for the cache write (no queries, no attention)."""
+        b, s = x.shape[:2]
+        shape = (b, s, self.num_heads, self.head_dim)
+        v = self.v(x).view(shape)
+        k = rope_apply(self.norm_k(self.k(x)).view(shape), phasors).type_as(v)
+        state.pending.append((layer, k, v))
+
+    def forward(self, x: torch.Tensor, phasors: torch.Tensor, layer: int, state: StreamState | None = None,
+                mask: torch.Tensor | None = None) -> torch.Tensor:
+        q, k, v = self.qkv(x)
+        q = rope_apply(q, phasors).type_as(v)
+        k = rope_apply(k, phasors).type_as(v)
+        if state is None:
+            out = torch.nn.functional.scaled_dot_product_attention(
+                q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), attn_mask=mask
+            ).transpose(1, 2)
+        else:
+            out = cache_attention(layer, q, k, v, state)
+        return self.o(out.flatten(2))
+
+
+class WanT2VCrossAttention(CausalWanSelfAttention):
+    """Text cross-attention; the text keys/values are computed once per prompt and cached."""
+
+    def text_kv(self, context: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.text_k(context), self.v(context).view(context.shape[0], -1, self.num_heads, self.head_dim)
+
+    def text_k(self, context: torch.Tensor) -> torch.Tensor:
+        """The text keys alone (readers that score against text need no values)."""
+        return self.norm_k(self.k(context)).view(context.shape[0], -1, self.num_heads, self.head_dim)
+
+    def prime(self, context: torch.Tensor, cache: CrossAttnCache, layer: int) -> None:
+        if not cache.is_init[layer]:
+            k, v = self.text_kv(context)
+            cache.k[layer], cache.v[layer] = k, v
+            cache.is_init[layer] = True
+
+    def forward(self, x: torch.Tensor, context: torch.Tensor | None, cache: CrossAttnCache | None = None,
+                layer: int = 0) -> torch.Tensor:  # type: ignore[override]
+        b = x.shape[0]
+        q = self.norm_q(self.q(x)).view(b, -1, self.num_heads, self.head_dim)
+        if cache is None:
+            assert context is not None
+            k, v = self.text_kv(context)
+        else:
+            if not cache.is_init[layer]:
+                assert context is not None
+                self.prime(context, cache, layer)
+            k, v = cache.k[layer], cache.v[layer]
+        return self.o(dense_attention(q, k, v).flatten(2))
+
+
+class CausalWanAttentionBlock(nn.Module):
+    def __init__(self, cfg: WanTransformerConfig) -> None:
+        super().__init__()
+        dim = cfg.dim
+        self.norm1 = WanLayerNorm(dim, cfg.eps)
+        self.self_attn = CausalWanSelfAttention(dim, cfg.num_heads, cfg.qk_norm, cfg.eps)
+        self.norm3 = WanLayerNorm(dim, cfg.eps, elementwise_affine=True) if cfg.cross_attn_norm else nn.Identity()
+        self.cross_attn = WanT2VCrossAttention(dim, cfg.num_heads, cfg.qk_norm, cfg.eps)
+        self.norm2 = WanLayerNorm(dim, cfg.eps)
+        self.ffn = nn.Sequential(nn.Linear(dim, cfg.ffn_dim), nn.GELU(approximate="tanh"), nn.Linear(cfg.ffn_dim, dim))
+        self.modulation = nn.Parameter(torch.randn(1, 6, dim) / dim**0.5)
+
+    def forward(self, x: torch.Tensor, e0: torch.Tensor, phasors: torch.Tensor, context: torch.Tensor | None,
+                layer: int, state: StreamState | None = None, mask: torch.Tensor | None = None,
+                kv_only: bool = False) -> torch.Tensor | None:
+        """x [B, F*S, dim]; e0 [B, F, 6, dim] per-frame modulation from the timestep.
+
+        `kv_only`: only queue this layer's keys/values for the cache and return None (the last layer
+        of a context pass, whose output nobody reads).
+        """
+        f = e0.shape[1]
+        s = x.shape[1] // f
+        e = (self.modulation.unsqueeze(1) + e0).chunk(6, dim=2)
+
+        def per_frame(t: torch.Tensor) -> torch.Tensor:
+            return t.unflatten(1, (f, s))
+
+        h = (per_frame(self.norm1(x)) * (1 + e[1]) + e[0]).flatten(1, 2)
+        if kv_only:
+            assert state is not None
+            self.self_attn.queue_kv(h, phasors, layer, state)
+            return None
+        y = self.self_attn(h, phasors, layer, state, mask)
+        x = x + (per_frame(y) * e[2]).flatten(1, 2)
+        x = x + self.cross_attn(self.norm3(x), context, state.text if state is not None else None, layer)
+        y = self.ffn((per_frame(self.norm2(x)) * (1 + e[4]) + e[3]).flatten(1, 2))
+        return x + (per_frame(y) * e[5]).flatten(1, 2)
+
+
+class CausalHead(nn.Module):
+    def __init__(self, cfg: WanTransformerConfig) -> None:
+        super().__init__()
+        self.norm = WanLayerNorm(cfg.dim, cfg.eps)
+        self.head = nn.Linear(cfg.dim, math.prod(cfg.patch_size) * cfg.out_dim)
+        self.modulation = nn.Parameter(torch.randn(1, 2, cfg.dim) / cfg.dim**0.5)
+
+    def forward(self, x: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        """x [B, F*S, dim]; e [B, F, 1, dim] -> [B, F, S, out*prod(patch)]."""
+        f = e.shape[1]
+        e = (self.modulation.unsqueeze(1) + e).chunk(2, dim=2)
+        return self.head(self.norm(x).unflatten(1, (f, x.shape[1] // f)) * (1 + e[1]) + e[0])
+
+
+class CausalWanModel(nn.Module):
+    """Wan2.1 DiT for block-causal streaming generation."""
+
+    def __init__(self, cfg: WanTransformerConfig) -> None:
+        super().__init__()
+        if cfg.model_type != "t2v":
+            raise ValueError(f"model_type '{cfg.model_type}' is not supported; only 't2v'")
+        if cfg.dim % cfg.num_heads or (cfg.dim // cfg.num_heads) % 2:
+            raise ValueError(f"dim={cfg.dim} must split into {cfg.num_heads} heads of even size")
+        self.config = cfg
+        dim = cfg.dim
+        self.patch_embedding = nn.Conv3d(cfg.in_dim, dim, kernel_size=cfg.patch_size, stride=cfg.patch_size)
+        self.text_embedding = nn.Sequential(nn.Linear(cfg.text_dim, dim), nn.GELU(approximate="tanh"),
+                                            nn.Linear(dim, dim))
+        self.time_embedding = nn.Sequential(nn.Linear(cfg.freq_dim, dim), nn.SiLU(), nn.Linear(dim, dim))
+        self.time_projection = nn.Sequential(nn.SiLU(), nn.Linear(dim, dim * 6))
+        self.blocks = nn.ModuleList([CausalWanAttentionBlock(cfg) for _ in range(cfg.num_layers)])
+        self.head = CausalHead(cfg)
+        # not a buffer: stays complex128 whatever dtype the module is cast to
+        self.freqs = build_rope_table(cfg.head_dim, cfg.rope_max_len)
+
+    # -- shared pieces -----------------------------------------------------------------------
+    def _embed(self, x: torch.Tensor, t: torch.Tensor):
+        """Patchify x [B, C, F, H, W]; timestep t [B, F] -> tokens, grid, e (head), e0 (blocks)."""
+        x = self.patch_embedding(x)
+        grid = tuple(x.shape[2:])
+        x = x.flatten(2).transpose(1, 2)
+        e = self.time_embedding(sinusoidal_embedding_1d(self.config.freq_dim, t.flatten()).type_as(x))
+        e0 = self.time_projection(e).unflatten(1, (6, self.config.dim)).unflatten(0, t.shape)
+        return x, grid, e, e0
+
+    def embed_text(self, context: torch.Tensor) -> torch.Tensor:
+        """context [B, L<=text_len, text_dim] -> [B, text_len, dim] (zero-padded to text_len first)."""
+        pad = self.config.text_len - context.shape[1]
+        if pad < 0:
+            raise ValueError(f"text context has {context.shape[1]} tokens, more than text_len={self.config.text_len}")
+        if pad:
+            context = torch.cat([context, context.new_zeros(context.shape[0], pad, context.shape[2])], dim=1)
+        return self.text_embedding(context)
+
+    def _finish(self, x: torch.Tensor, e: torch.Tensor, t: torch.Tensor, grid: tuple[int, int, int]) -> torch.Tensor:
+        x = self.head(x, e.unflatten(0, t.shape).unsqueeze(2))
+        return self.unpatchify(x, grid)
+
+    def unpatchify(self, x: torch.Tensor, grid: tuple[int, int, int]) -> torch.Tensor:
+        """[B, F, S, C*pt*ph*pw] -> [B, C, F*pt, H*ph, W*pw]."""
+        c = self.config.out_dim
+        pt, ph, pw = self.config.patch_size
+        f, h, w = grid
+        x = x.reshape(x.shape[0], f, h, w, pt, ph, pw, c)
+        x = torch.einsum("bfhwpqrc->bcfphqwr", x)
+        return x.reshape(x.shape[0], c, f * pt, h * ph, w * pw)
+
+    # -- streaming inference -----------------------------------------------------------------
+    def forward(self, x: torch.Tensor, t: torch.Tensor, context: torch.Tensor, state: StreamState,
+                call: CallInfo, prime_text_before_commit: bool = False, need_output: bool = True
+                ) -> torch.Tensor | None:
+        """One streaming call.
+
+        x [B, C, F, H, W] latents of the block; t [B, F] per-frame timesteps; context
+        [B, text_len, text_dim] prompt embeddings (used only where the text cache is stale).
+        Returns the flow prediction [B, C, F, H, W]. Cache writes happen only when
+        `call.update_cache` (the context pass), after all layers ran. With `need_output=False`
+        (a context pass whose prediction is discarded) the last layer stops after its keys/values
+        and None is returned: the cache ends up exactly the same, at a fraction of the cost.
+        """
+        x, grid, e, e0 = self._embed(x, t)
+        tpf = grid[1] * grid[2]
+        if tpf != state.kv.geometry.tokens_per_frame:
+            raise ValueError(f"latent grid {grid} has {tpf} tokens per frame; the cache was built for "
+                             f"{state.kv.geometry.tokens_per_frame}")
+        ctx = None if state.text.all_init else self.embed_text(context)
+        if prime_text_before_commit and call.q_bank and ctx is not None:
+            for i, block in enumerate(self.blocks):
+                block.cross_attn.prime(ctx, state.text, i)
+        state.call = call
+        state.plan = state.kv.plan(call.current_start, x.shape[1])
+        state.pending = []
+        state.memory.begin_call(call, state.text)
+        phasors = state.rope.phasors(grid, call.current_start // tpf, x.device)
+        last = len(self.blocks) - 1
+        kv_only_last = not need_output and call.update_cache
+        for i, block in enumerate(self.blocks):
+            x = block(x, e0, phasors, ctx, i, state, kv_only=kv_only_last and i == last)
+        if call.update_cache and state.pending:
+            self._apply_cache_updates(state)
+        state.call, state.plan, state.pending = None, None, []
+        return None if kv_only_last else self._finish(x, e, t, grid)
+
+    @staticmethod
+    def _apply_cache_updates(state: StreamState) -> None:
+        plan = state.plan
+        assert plan is not None and state.call is not None
+        written, new_k, new_v = [], [], []
+        for layer, k, v in state.pending:
+            written.append(state.kv.apply(layer, plan, k, v))
+            new_k.append(k[:, plan.new_offset : plan.new_offset + plan.write_len])
+            new_v.append(v[:, plan.new_offset : plan.new_offset + plan.write_len])
+        state.memory.after_write(state.call, new_k, written, new_v, plan.is_recompute)
+        state.kv.commit(plan)
+
+    # -- full-sequence pass --------------------------------------------------------------------
+    def forward_masked(self, x: torch.Tensor, t: torch.Tensor, context: torch.Tensor,
+                       mask: torch.Tensor | None) -> torch.Tensor:
+        """Whole clip in one pass with a boolean attention mask [L, L] (True = may attend)."""
+        x, grid, e, e0 = self._embed(x, t)
+        ctx = self.embed_text(context)
+        phasors = rope_phasors(self.freqs, grid, 0).to(x.device)
+        for i, block in enumerate(self.blocks):
+            x = block(x, e0, phasors, ctx, i, None, mask)
+        return self._finish(x, e, t, grid)
+
+
+def block_causal_mask(num_frames: int, tokens_per_frame: int, frames_per_block: int,
+                      device: torch.device | None = None) -> torch.Tensor:
+    """Boolean [L, L]: a token attends to every token of its own block and of earlier blocks."""
+    block_of = torch.arange(num_frames * tokens_per_frame, device=device) // (tokens_per_frame * frames_per_block)
+    return block_of.unsqueeze(1) >= block_of.unsqueeze(0)

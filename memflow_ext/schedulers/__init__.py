@@ -1,0 +1,1 @@
+"""Noise schedules: MemFlow's flow-matching scheduler with shift and warped steps."""

@@ -1,0 +1,234 @@
+"""The memory plugin on real tiny runs: NAM off, the segment written and honoured, bounded archive, mapping.json."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import torch
+
+from hooks import hookimpl
+from hooks.manager import build_plugin_manager
+from memflow_ext.config import load_config
+from memflow_ext.pipelines.builder import build_pipeline
+from memflow_ext.pipelines.iam import IAMPipeline
+from memflow_ext.streaming.memory_bank import ExternalMemory
+from plugins.mapping import update_mapping_json
+from tests.helpers import tiny_model
+
+PROMPTS = [
+    "A red fox and an old owl play in the snow.",
+    "A blue whale swims alone in the deep sea.",
+    "The red fox and the old owl meet again at dusk.",
+]
+SWITCH = [9, 18]
+CAST = {0: [(1, "red fox"), (2, "old owl")], 1: [(3, "blue whale")], 2: [(1, "red fox"), (2, "old owl")]}
+
+
+@pytest.fixture(scope="module")
+def parts():
+    model = tiny_model()
+    base = build_pipeline(load_config(overrides=["num_output_frames=18"]))
+    return model, base.text_encoder
+
+
+class Watch:
+    """Runs after the memory plugin in every hook: records what the segment holds."""
+
+    def __init__(self):
+        self.segment_sizes = []
+        self.nam = []
+
+    @hookimpl(trylast=True)
+    def iamflow_chunk_end(self, pipeline, run):
+        self.segment_sizes.append(len(pipeline.state.memory.frame_ids))
+        self.nam.append(run.memory.nam_enabled)
+
+
+class Agent:
+    """Publishes each prompt's entities with character spans, first (as the agent plugin does)."""
+
+    @hookimpl(tryfirst=True)
+    def iamflow_prompt_switch(self, run, prompt_index, prompt):
+        ents = []
+        for eid, name in CAST[prompt_index]:
+            a = prompt.index(name)
+            ents.append({"id": eid, "name": name, "spans": [(a, a + len(name))]})
+        run.entities[prompt_index] = ents
+
+    @hookimpl
+    def iamflow_pipeline_end(self, run):
+        update_mapping_json(run, "global_registry", {"1": "red fox", "2": "old owl", "3": "blue whale"})
+
+
+def pipeline(parts, plugins=("memory",), overrides=(), extra=()):
+    model, text = parts
+    cfg = load_config(overrides=["model_kwargs.local_attn_size=6", "num_output_frames=27", *overrides])
+    pm = build_plugin_manager(list(plugins), cfg)
+    for i, p in enumerate(extra):
+        pm.register(p, name=f"extra{i}")
+    return IAMPipeline(cfg, model, text, None, plugin_manager=pm)
+
+
+def generate(pipe, seed=0):
+    return pipe.generate(PROMPTS, SWITCH, seed=seed, decode=False, progress=False)
+
+
+def test_plugin_turns_nam_off_and_changes_latents(parts):
+    base_pipe = pipeline(parts, plugins=())
+    base = generate(base_pipe)
+    assert base_pipe.run.memory.nam_enabled
+    watch = Watch()
+    pipe = pipeline(parts, extra=[watch])
+    out = generate(pipe)
+    assert isinstance(pipe.state.memory, ExternalMemory)
+    assert pipe.run.memory.nam_enabled is False and not any(watch.nam)
+    assert pipe.run.memory.owner == "memory"
+    assert not torch.equal(out.latents, base.latents)
+    assert pipe.run.memory.frame_ids  # frames were injected
+
+
+def test_injected_frames_change_what_follows(parts):
+    """Same run with max_frames=0 (segment claimed, nothing injected): equal until the first injection."""
+    empty = generate(pipeline(parts, overrides=["memory.max_frames=0"]))
+    pipe = pipeline(parts, overrides=["memory.max_frames=2"])
+    out = generate(pipe)
+    first = pipe.run.memory_selection["memory_retrieval"]["chunks"][0]["chunk"]  # chunk 3: evicts frames 3-5
+    written_before = 3 * first  # the first injection affects the block after that chunk
+    assert torch.equal(out.latents[:, :written_before], empty.latents[:, :written_before])
+    assert not torch.equal(out.latents[:, written_before:], empty.latents[:, written_before:])
+
+
+def test_max_frames_is_honoured(parts):
+    watch = Watch()
+    pipe = pipeline(parts, overrides=["memory.max_frames=2"], extra=[watch])
+    generate(pipe)
+    assert max(watch.segment_sizes) == 2 and all(s <= 2 for s in watch.segment_sizes)
+    assert pipe.state.memory.max_frames == 2
+    assert len(pipe.run.memory_selection["frame_active_memory"]) == 2
+
+
+def test_memory_time_is_recorded_per_chunk_and_switch(parts):
+    pipe = pipeline(parts)
+    generate(pipe)
+    run = pipe.run
+    timings = run.timings["memory"]
+    report = run.memory_selection["memory_retrieval"]
+    evicted = [c["chunk"] for c in report["chunks"]]
+    switch_chunks = [s["chunk"] for s in report["switches"] if "ms" in s]
+    assert evicted == list(range(3, 10)) and switch_chunks == [4, 7]
+    assert sorted(timings) == evicted and all(ms > 0 for ms in timings.values())
+    for c in report["chunks"]:
+        extra = sum(s["ms"] for s in report["switches"] if s.get("ms") is not None and s["chunk"] == c["chunk"])
+        assert timings[c["chunk"]] == pytest.approx(c["ms"] + extra, abs=1e-2)
+
+
+def test_archive_is_capped_from_60_to_240_frames(parts):
+    sizes = {}
+    for frames in (60, 240):
+        pipe = pipeline(parts, overrides=[f"num_output_frames={frames}", "memory.archive_frames=8",
+                                          "memory.max_frames=2"])
+        pipe.generate(["a fox runs", "a fox sleeps"], [30], seed=0, decode=False, progress=False)
+        report = pipe.run.memory_selection["memory_retrieval"]
+        per_frame = report["archive_bytes"] // report["archive_slots"]
+        kept = len(pipe.run.memory_selection["frame_archive"])
+        sizes[frames] = (report["archive_slots"], report["archive_bytes"], kept, len(report["chunks"]), per_frame)
+    slots60, bytes60, kept60, evicted60, per_frame = sizes[60]
+    slots240, bytes240, kept240, evicted240, _ = sizes[240]
+    assert evicted60 == 18 and evicted240 == 78
+    assert (slots60, kept60) == (8, 8) and (slots240, kept240) == (8, 8)
+    assert bytes60 == bytes240 == 8 * per_frame
+    c = tiny_model().config
+    assert per_frame == 2 * c.num_layers * 16 * c.dim * 4  # K+V of every layer, 16 tokens per frame, float32
+
+
+def test_mapping_json_with_entities(parts, tmp_path):
+    pipe = pipeline(parts, extra=[Agent()])
+    pipe.output_dir = tmp_path
+    generate(pipe)
+    mapping = json.loads((tmp_path / "mapping.json").read_text())
+    assert set(mapping) == {"global_registry", "frame_archive", "frame_active_memory", "memory_retrieval"}
+    assert pipe.run.files["mapping.json"] == tmp_path / "mapping.json"
+    archive = mapping["frame_archive"]
+    assert len(archive) == 7
+    prompt_ids = {p: {e for e, _ in cast} for p, cast in CAST.items()}
+    for f in archive:
+        assert re.fullmatch(r"p(\d+)_c(\d+)_f(\d+)", f["frame_id"])
+        assert f["frame_id"] == f"p{f['prompt']}_c{f['chunk']}_f{f['frame']}"
+        assert f["prompt"] == sum(1 for s in SWITCH if s <= f["frame"]) and f["chunk"] == f["frame"] // 3 + 1
+        assert f["ids"] and set(f["ids"]) <= prompt_ids[f["prompt"]]
+        assert f["ids_from"] in ("scores", "prompt") and f["stored"] == "cpu"
+        assert set(f["entity_scores"]) == {str(i) for i in prompt_ids[f["prompt"]]}
+    assert set(mapping["frame_active_memory"]) <= {f["frame_id"] for f in archive}
+    switches = mapping["memory_retrieval"]["switches"]
+    assert [s["prompt"] for s in switches] == [0, 1, 2]
+    assert switches[2]["target_ids"] == [1, 2] and switches[2]["entities_from"] == "agent"
+    assert switches[2]["uncovered_ids"] == [] and len(switches[2]["selected"]) == 3
+    assert mapping["memory_retrieval"]["settings"]["max_frames"] == 3
+    assert pipe.run.memory_selection["frame_archive"] == archive
+
+
+def test_without_agent_frames_have_no_ids(parts, tmp_path):
+    pipe = pipeline(parts)
+    pipe.output_dir = tmp_path
+    generate(pipe)
+    mapping = json.loads((tmp_path / "mapping.json").read_text())
+    assert all(f["ids"] == [] and f["ids_from"] == "none" for f in mapping["frame_archive"])
+    assert mapping["memory_retrieval"]["switches"][2]["entities_from"].startswith("none")
+
+
+def test_prompt_switch_runs_after_the_agent(parts):
+    pm = build_plugin_manager(["memory"], None)
+    impls = {i.plugin_name: i for i in pm.hook.iamflow_prompt_switch.get_hookimpls()}
+    assert impls["memory"].trylast
+
+
+def test_update_mapping_json(tmp_path):
+    class Run:
+        output_dir = None
+        files = {}
+
+    run = Run()
+    assert update_mapping_json(run, "x", 1) is None
+    run.output_dir = tmp_path
+    (tmp_path / "mapping.json").write_text(json.dumps({"global_registry": {"1": "fox"}}))
+    path = update_mapping_json(run, "frame_archive", [{"frame_id": "p0_c2_f3"}])
+    assert json.loads(path.read_text()) == {"global_registry": {"1": "fox"},
+                                            "frame_archive": [{"frame_id": "p0_c2_f3"}]}
+    update_mapping_json(run, "global_registry", {"1": "fox", "2": "owl"})
+    assert json.loads(path.read_text())["frame_archive"] == [{"frame_id": "p0_c2_f3"}]
+    assert [p.name for p in tmp_path.iterdir()] == ["mapping.json"]  # no temp files left
+    (tmp_path / "mapping.json").write_text("{broken")
+    update_mapping_json(run, "a", 1)
+    assert json.loads(path.read_text()) == {"a": 1}
+
+
+def test_offload_device_keeps_archive_beside_the_model(parts):
+    pipe = pipeline(parts, overrides=["memory.offload=device"])
+    out_dev = generate(pipe)
+    assert {f["stored"] for f in pipe.run.memory_selection["frame_archive"]} == {"cpu"}  # the model's device here
+    out_cpu = generate(pipeline(parts))
+    assert torch.equal(out_dev.latents, out_cpu.latents)
+
+
+def test_with_the_agent_plugin(parts, tmp_path):
+    """The real agent (when present) publishes first; frames are filed under the IDs it assigned."""
+    from hooks.manager import PluginError
+
+    try:
+        build_plugin_manager(["agent"], None)
+    except PluginError as e:
+        pytest.skip(f"agent plugin not available: {e}")
+    pipe = pipeline(parts, plugins=("agent", "memory"))
+    pipe.output_dir = tmp_path
+    generate(pipe)
+    mapping = json.loads((tmp_path / "mapping.json").read_text())
+    assert "global_registry" in mapping and mapping["frame_archive"]
+    for f in mapping["frame_archive"]:
+        published = pipe.run.entities[f["prompt"]]
+        assert f["ids"] and set(f["ids"]) <= {e.id for e in published.entities}
+        assert f["ids_from"] in ("scores", "prompt")
+    last = mapping["memory_retrieval"]["switches"][-1]
+    assert last["entities_from"] == "agent"
+    assert last["target_ids"] == [e.id for e in pipe.run.entities[2].entities]

@@ -1,0 +1,46 @@
+"""MemFlow's NAM bank: which frames attention sees at each block, staged/committed/compressed
+exactly as upstream (frame lists from the golden README's traces of the original code)."""
+
+from __future__ import annotations
+
+from memflow_ext.pipelines.memflow import MemFlowPipeline
+from memflow_ext.streaming.memory_bank import NAMBank
+from tests.helpers import rand_embeds, rand_noise, tiny_pipeline
+
+
+class BankTrace(MemFlowPipeline):
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        self.visible: list[list[int]] = []
+        self.slots: list[list[int]] = []
+
+    def _on_step(self, block_index, step_index, x0):
+        if step_index == 0:
+            mem = self.state.memory
+            assert isinstance(mem, NAMBank)
+            self.visible.append(list(mem.visible_frames()))
+            self.slots.append(list(mem.slot_frames))
+
+
+def test_single_prompt_bank_trace_and_compression():
+    pipe = tiny_pipeline(cls=BankTrace)
+    pipe.sample(rand_embeds(1), [], rand_noise(33), progress=False)
+    expected = [[], [0], [3], [6], [6, 9], [6, 12], [6, 15], [6, 15, 18], [6, 15, 21], [6, 15, 24]]
+    assert pipe.visible[:10] == expected
+    # block 10: bank full -> compressed: two of {6, 15, 24} kept (by text saliency), staged frame 27 appended
+    last = pipe.visible[10]
+    assert len(last) == 3 and last[2] == 27 and set(last[:2]) < {6, 15, 24}
+    assert pipe.state.memory.compressions == 1
+
+
+def test_interactive_bank_trace_matches_case_c():
+    pipe = tiny_pipeline(cls=BankTrace)
+    pipe.sample(rand_embeds(2), [9], rand_noise(21), interactive=True, progress=False)
+    assert pipe.visible == [[], [0], [0], [0], [0, 9], [0, 9], [0, 9]]
+
+
+def test_record_interval_changes_bank_schedule():
+    pipe = tiny_pipeline(["model_kwargs.record_interval=1"], cls=BankTrace)
+    pipe.sample(rand_embeds(1), [], rand_noise(12), progress=False)
+    # every block is a record block: each sees the frames staged before it, the newest slot excluded
+    assert pipe.visible == [[], [0], [0, 3], [0, 3, 6]]
