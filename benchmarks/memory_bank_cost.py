@@ -2,7 +2,7 @@
 
     python benchmarks/memory_bank_cost.py --json OUT [--quick] [--device cpu] [--dtype bfloat16]
 
-The plugin runs through its real hooks (`plugins.memory.synthetic.SyntheticStream`) on synthetic
+The plugin runs through its real hooks (`memflow_ext.testing.SyntheticStream`) on synthetic
 tensors of the real shapes: 30 layers, 1560 tokens per frame (480x832), 12 heads of 128, 512 text
 tokens, 3-frame chunks, a 2-chunk local window (local_attn_size 6) so chunks are evicted from
 chunk 3 on, two prompts with two entities each. Per chunk it scores the chunk's 3 frames (3 layers
@@ -33,8 +33,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from memflow_ext.models.attention import dense_attention  # noqa: E402
+from memflow_ext.testing import StreamShape, SyntheticStream  # noqa: E402
+from plugins.memory.plugin import MemoryPlugin  # noqa: E402
 from plugins.memory.settings import MemorySettings  # noqa: E402
-from plugins.memory.synthetic import StreamShape, SyntheticStream  # noqa: E402
 
 PROMPTS = [
     "A young wizard with a pointed hat practices magic while a small green dragon watches from the shelf.",
@@ -50,7 +51,7 @@ def plugin_cost(layers: int, tokens: int, heads: int, head_dim: int, text_len: i
                 dtype: torch.dtype, device: str, settings: MemorySettings) -> dict:
     gen = torch.Generator(device="cpu").manual_seed(0)
     shape = StreamShape(num_layers=layers, num_heads=heads, head_dim=head_dim, tokens_per_frame=tokens,
-                        window_frames=6, dtype=dtype, device=device)
+                        window_frames=6, bank_frames=settings.max_frames, dtype=dtype, device=device)
     text = {p: [torch.randn(1, text_len, heads, head_dim, generator=gen).to(device, dtype) for _ in range(layers)]
             for p in range(len(PROMPTS))}
     n = 3 * tokens
@@ -62,11 +63,12 @@ def plugin_cost(layers: int, tokens: int, heads: int, head_dim: int, text_len: i
     per_chunk: list[float] = []
     switch_ms: list[float] = []
     for _ in range(repeats):
-        stream = SyntheticStream(shape, settings, PROMPTS, switch, 3 * blocks, text_keys=lambda p: text[p])
+        stream = SyntheticStream(shape, {"memory": MemoryPlugin(settings)}, PROMPTS, switch, 3 * blocks,
+                                 text_keys=lambda p: text[p])
         stream.run.entities.update(ENTITIES)
         stream.run_all(lambda frames: (keys, values))
-        per_chunk += [c["ms"] for c in stream.bank.chunks]
-        switch_ms += [s["ms"] for s in stream.bank.switches if "ms" in s]
+        per_chunk += [c["ms"] for c in stream.plugins["memory"].bank.chunks]
+        switch_ms += [s["ms"] for s in stream.plugins["memory"].bank.switches if "ms" in s]
         published = stream.run.memory_selection["memory_retrieval"]
         slots, pool_bytes = published["archive_slots"], published["archive_bytes"]
         del stream

@@ -18,23 +18,49 @@ For a video with prompts P0..Pn the sequence is::
     iamflow_phase(phase="vae_decode")
     iamflow_pipeline_end
 
-The `run` argument is the per-video `memflow_ext.run_state.RunState`: plugins share state through
-it (see its docstring for who writes which field).
+`iamflow_add_config` is apart: it is historic and fires once per plugin when the plugin is
+registered for config loading, before any video (see `hooks.manager.config_schemas`).
+
+The `run` argument is the per-video `hooks.run.RunState`: plugins share state through it (see its
+docstring for who writes which field). `pipeline` is the `memflow_ext.pipelines.iam.IAMPipeline`
+generating the video. Argument types are imported for type checking only, so this contract does not
+import the engine at run time (an import-linter contract in pyproject.toml keeps it so).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pluggy
+
+if TYPE_CHECKING:
+    import torch
+
+    from hooks.run import RunState
+    from memflow_ext.pipelines.iam import IAMPipeline
+    from memflow_ext.pipelines.memflow import GenerationResult
+    from memflow_ext.streaming.kv_cache import EvictedChunk
 
 PROJECT = "iamflow"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
+@hookspec(historic=True)
+def iamflow_add_config(register: Callable[[str, type], None]) -> None:
+    """Declare this plugin's config section: call `register(name, schema)`.
+
+    `schema` is a dataclass type whose fields all have defaults; its `__post_init__` may check
+    values and raise `ValueError` naming `<name>.<key>`. The section is `name:` in the YAML and
+    `name.key=value` on the command line, validated like the engine's keys; at run time the plugin
+    reads it as `run.config.<name>`. Historic: called when the plugin is registered for config
+    loading, for every installed plugin (selected or not), before the config is validated.
+    """
+
+
 @hookspec
-def iamflow_pipeline_start(pipeline: Any, run: Any) -> None:
+def iamflow_pipeline_start(pipeline: IAMPipeline, run: RunState) -> None:
     """Once per generated video, before anything is allocated.
 
     `run` already holds the prompts, switch frames, seed, cache geometry and output folder.
@@ -44,7 +70,7 @@ def iamflow_pipeline_start(pipeline: Any, run: Any) -> None:
 
 
 @hookspec(firstresult=True)
-def iamflow_phase(pipeline: Any, run: Any, phase: str, execute: Any) -> Any:
+def iamflow_phase(pipeline: IAMPipeline, run: RunState, phase: str, execute: Callable[[], Any]) -> Any:
     """Runs one phase of the video: `phase` is "init", "diffusion" or "vae_decode".
 
     The engine's own implementation calls `execute()` and returns its result. Plugins that must
@@ -63,7 +89,8 @@ def iamflow_phase(pipeline: Any, run: Any, phase: str, execute: Any) -> Any:
 
 
 @hookspec
-def iamflow_prompt_switch(pipeline: Any, run: Any, prompt_index: int, prompt: str, start_frame: int) -> None:
+def iamflow_prompt_switch(pipeline: IAMPipeline, run: RunState, prompt_index: int, prompt: str,
+                          start_frame: int) -> None:
     """Before the first block of each prompt (the first prompt included), inside "diffusion".
 
     Fires before the engine's KV re-cache for the new prompt. `run.prompt_index` / `run.prompt`
@@ -74,12 +101,12 @@ def iamflow_prompt_switch(pipeline: Any, run: Any, prompt_index: int, prompt: st
 
 
 @hookspec
-def iamflow_block_start(pipeline: Any, run: Any, block_index: int) -> None:
+def iamflow_block_start(pipeline: IAMPipeline, run: RunState, block_index: int) -> None:
     """Before block `block_index` (0-based) is denoised. Return value ignored."""
 
 
 @hookspec
-def iamflow_block_end(pipeline: Any, run: Any, block_index: int, latents: Any) -> None:
+def iamflow_block_end(pipeline: IAMPipeline, run: RunState, block_index: int, latents: torch.Tensor) -> None:
     """After the block is denoised and written into the KV cache.
 
     `latents` [B, frames_per_block, C, h, w] is the block's output; treat it as read-only.
@@ -87,7 +114,7 @@ def iamflow_block_end(pipeline: Any, run: Any, block_index: int, latents: Any) -
 
 
 @hookspec
-def iamflow_chunk_end(pipeline: Any, run: Any, chunk_index: int, evicted: Any) -> None:
+def iamflow_chunk_end(pipeline: IAMPipeline, run: RunState, chunk_index: int, evicted: EvictedChunk | None) -> None:
     """After each block's cache update; chunks count from 1 (block i is chunk i+1).
 
     `evicted` is a `memflow_ext.streaming.kv_cache.EvictedChunk` (global frame ids, per-layer keys and
@@ -98,12 +125,12 @@ def iamflow_chunk_end(pipeline: Any, run: Any, chunk_index: int, evicted: Any) -
 
 
 @hookspec(firstresult=True)
-def iamflow_wants_evicted(pipeline: Any, run: Any) -> bool | None:
+def iamflow_wants_evicted(pipeline: IAMPipeline, run: RunState) -> bool | None:
     """Return True to receive evicted keys/values in `iamflow_chunk_end` (they cost a copy)."""
 
 
 @hookspec
-def iamflow_pipeline_end(pipeline: Any, run: Any, result: Any) -> None:
+def iamflow_pipeline_end(pipeline: IAMPipeline, run: RunState, result: GenerationResult) -> None:
     """Once per video after decoding; `result` is the `GenerationResult` (latents, video).
 
     Plugins write their files here (into `run.output_dir` when set). Return value ignored.

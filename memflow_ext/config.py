@@ -3,12 +3,20 @@
 Key names follow MemFlow's YAML (`num_output_frames`, `model_kwargs.local_attn_size`, ...) so a
 MemFlow user's config carries over; IAM Flow adds `preset`, `plugins`, `prompts` and one section per
 plugin. Architecture sizes are not here: they come from the preset (see `presets.py`).
+
+Plugin sections are not declared here: every installed plugin declares its own through the hook
+`iamflow_add_config(register)` (see `hooks/specs.py`), and `load_config` composes the schema from
+all of them (`config_class`), so a section of a plugin that is installed but not selected still
+validates, and a section no plugin declares is refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,43 +52,6 @@ class AdapterConfig:
 
     rank: int = 256
     alpha: int = 256
-
-
-@dataclass
-class AgentSection:
-    """The agent plugin (`plugins/agent/`): entity extraction and cross-prompt identity matching."""
-
-    enabled: bool = True
-    backend: str = "rules"  # rules (offline, deterministic) | transformers (local causal LM) | openai (server)
-    model_path: str | None = None  # transformers: a local model folder
-    base_url: str | None = None  # openai: an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1
-    model: str | None = None  # openai: the model name the server expects
-    api_key_env: str = "OPENAI_API_KEY"  # openai: environment variable holding the key (optional)
-    timeout_s: float = 30.0
-    retries: int = 2
-    max_new_tokens: int = 512
-
-
-@dataclass
-class MemorySection:
-    """The memory plugin (`plugins/memory/`): an identity-aware frame archive feeding the memory segment."""
-
-    enabled: bool = True
-    max_frames: int = 3  # active memory: frames written into the model's memory segment (0: none)
-    archive_frames: int = 32  # frames archived with their keys/values of every layer (>= max_frames)
-    offload: str = "cpu"  # where archived keys/values live: cpu | device (moved to the device when injected)
-    score_layers: list[float] = field(default_factory=lambda: [0.25, 0.5, 0.75])  # depth fractions in [0, 1]
-    entity_weight: float = 4.0  # text-query weight of entity name/attribute tokens (other prompt tokens: 1)
-    unrotate_time: bool = True  # remove the temporal RoPE before scoring (a frame's score ignores its time)
-    assoc_margin: float = 0.5  # a frame shows the IDs scoring within this fraction of the range below the best
-    assoc_min_spread: float = 0.02  # per-entity score range under which the prompt's IDs are used instead
-    topup: bool = True  # after covering the prompt's IDs, fill the active memory up to max_frames by score
-
-
-@dataclass
-class ProfileSection:
-    enabled: bool = True
-    trace: bool = False  # also write trace.json (Chrome trace: phases, blocks, agent prompts, memory chunks)
 
 
 @dataclass
@@ -128,59 +99,111 @@ class IAMFlowConfig:
     lora_ckpt: str | None = None
     use_ema: bool = False
     adapter: AdapterConfig = field(default_factory=AdapterConfig)
-    # plugins
+    # plugins (each plugin's own section is added by `config_class`)
     plugins: list[str] = field(default_factory=list)
-    agent: AgentSection = field(default_factory=AgentSection)
-    memory: MemorySection = field(default_factory=MemorySection)
-    profile: ProfileSection = field(default_factory=ProfileSection)
 
 
 class ConfigError(ValueError):
     """A configuration value is invalid; the message names the key and what would be valid."""
 
 
-def _structured() -> DictConfig:
-    return OmegaConf.structured(IAMFlowConfig)
+@lru_cache(maxsize=32)
+def _composed(sections: tuple[tuple[str, type], ...]) -> type:
+    engine_keys = {f.name for f in dataclasses.fields(IAMFlowConfig)}
+    for name, schema in sections:
+        if not name.isidentifier() or name in engine_keys:
+            raise ConfigError(f"a plugin declares the config section '{name}', which is not a valid section name "
+                              f"(an identifier that is not an engine key such as {', '.join(sorted(engine_keys)[:5])})")
+        if not dataclasses.is_dataclass(schema) or not isinstance(schema, type):
+            raise ConfigError(f"the config section '{name}' must be declared with a dataclass type, got {schema!r}")
+        missing = [f.name for f in dataclasses.fields(schema)
+                   if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        if missing:
+            raise ConfigError(f"the config section '{name}' ({schema.__qualname__}) has fields without defaults: "
+                              f"{', '.join(missing)}")
+    fields = [(name, schema, field(default_factory=schema)) for name, schema in sections]
+    cls = dataclasses.make_dataclass("IAMFlowConfig", fields, bases=(IAMFlowConfig,))
+    cls.__module__ = __name__
+    cls.__doc__ = f"IAMFlowConfig with the plugin sections {', '.join(n for n, _ in sections)}."
+    return cls
+
+
+def config_class(sections: Mapping[str, type] | None = None) -> type:
+    """`IAMFlowConfig` with one field per plugin section (`name -> dataclass type`).
+
+    The result is a dataclass subclass of `IAMFlowConfig`, so `cfg.<section>.<key>` works and the
+    engine's code sees the engine keys it knows.
+    """
+    return _composed(tuple(sorted((sections or {}).items()))) if sections else IAMFlowConfig
+
+
+def plugin_sections() -> dict[str, type]:
+    """The config sections every installed plugin declares (through `iamflow_add_config`)."""
+    from hooks.manager import PluginError, config_schemas
+
+    try:
+        return config_schemas()
+    except PluginError as e:
+        raise ConfigError(str(e)) from None
+
+
+def _structured(cls: type = IAMFlowConfig) -> DictConfig:
+    return OmegaConf.structured(cls)
 
 
 def load_config(
-    paths: list[str | os.PathLike] | None = None, overrides: list[str] | None = None
+    paths: list[str | os.PathLike] | None = None,
+    overrides: list[str] | None = None,
+    sections: Mapping[str, type] | None = None,
 ) -> IAMFlowConfig:
     """Merge YAML files and `key=value` overrides onto the defaults, then validate.
 
-    Unknown keys and wrongly typed values are errors that name the key (and the file).
+    `sections` maps plugin section names to their dataclass types; by default they are collected
+    from every installed plugin. Unknown keys and sections, wrongly typed values and values a
+    section's own checks refuse are errors that name the key (and the file).
     """
-    cfg = _structured()
+    sections = plugin_sections() if sections is None else dict(sections)
+    cls = config_class(sections)
+    known = sorted(sections)
+    cfg = _structured(cls)
+
+    def merge(other: Any, where: str) -> DictConfig:
+        try:
+            return OmegaConf.merge(cfg, other)
+        except ConfigKeyError as e:
+            key = e.full_key or "?"
+            if "." not in key and isinstance(OmegaConf.select(OmegaConf.create(other), key), DictConfig):
+                raise ConfigError(f"{where}unknown config section '{key}': no installed plugin declares it; "
+                                  f"known sections: {', '.join(known)}") from None
+            raise ConfigError(f"{where}unknown config key '{key}'; valid keys: {_keys_hint(e, cls)}") from None
+        except OmegaConfBaseException as e:
+            raise ConfigError(f"{where}invalid value for '{getattr(e, 'full_key', '?')}': {e.msg}") from None
+
     for path in paths or []:
         p = Path(path)
         if not p.is_file():
             raise ConfigError(f"config file not found: {p}")
-        try:
-            cfg = OmegaConf.merge(cfg, OmegaConf.load(p))
-        except ConfigKeyError as e:
-            raise ConfigError(f"{p}: unknown config key '{e.full_key}'; valid keys: {_keys_hint(e)}") from None
-        except OmegaConfBaseException as e:
-            raise ConfigError(f"{p}: invalid value for '{getattr(e, 'full_key', '?')}': {e.msg}") from None
+        cfg = merge(OmegaConf.load(p), f"{p}: ")
     if overrides:
         for item in overrides:
             if "=" not in item:
                 raise ConfigError(f"override '{item}' is not of the form key=value")
+        cfg = merge(OmegaConf.from_dotlist(list(overrides)), "command line: ")
+    for name in known:  # a section's own checks (__post_init__) run here; name the section
         try:
-            cfg = OmegaConf.merge(cfg, OmegaConf.from_dotlist(list(overrides)))
-        except ConfigKeyError as e:
-            raise ConfigError(f"unknown config key '{e.full_key}' on the command line; valid keys: "
-                              f"{_keys_hint(e)}") from None
-        except OmegaConfBaseException as e:
-            raise ConfigError(f"invalid value for '{getattr(e, 'full_key', '?')}' on the command line: "
-                              f"{e.msg}") from None
+            OmegaConf.to_object(cfg[name])
+        except Exception as e:  # a plugin's schema may raise any error type from __post_init__
+            msg = getattr(e, "msg", None) or str(e)
+            msg = msg.strip().splitlines()[0] if msg.strip() else type(e).__name__
+            raise ConfigError(msg if msg.startswith(f"{name}.") else f"{name}: {msg}") from None
     conf: IAMFlowConfig = OmegaConf.to_object(cfg)  # type: ignore[assignment]
     validate_config(conf)
     return conf
 
 
-def _keys_hint(err: ConfigKeyError) -> str:
+def _keys_hint(err: ConfigKeyError, cls: type = IAMFlowConfig) -> str:
     parent = err.full_key.rsplit(".", 1)[0] if "." in (err.full_key or "") else ""
-    node: Any = _structured()
+    node: Any = _structured(cls)
     if parent:
         node = OmegaConf.select(node, parent)
     if isinstance(node, DictConfig):
@@ -283,6 +306,7 @@ __all__ = [
     "EngineOptions",
     "IAMFlowConfig",
     "ModelKwargs",
+    "config_class",
     "load_config",
     "to_yaml",
     "validate_config",

@@ -45,3 +45,12 @@ def rand_embeds(n: int, seed: int = 0) -> list[torch.Tensor]:
 def rand_noise(frames: int, seed: int = 0, hw: tuple[int, int] = (8, 8)) -> torch.Tensor:
     g = torch.Generator().manual_seed(seed)
     return torch.randn(1, frames, TINY.transformer.in_dim, *hw, generator=g)
+
+
+def make_distribution(root, name: str, module: str, source: str) -> None:
+    """A real installed distribution: module + dist-info with an entry point in `iamflow.plugins`."""
+    (root / f"{module}.py").write_text(source)
+    info = root / f"{module}-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[iamflow.plugins]\n{name} = {module}\n")

@@ -7,6 +7,8 @@ Hooks, in the order they fire:
   publishes the `PromptResult` as `run.entities[prompt_index]` (its `.entities` carry `id`,
   `name` and character `spans`) and records the time in `run.timings["agent"][prompt_index]`.
 * `iamflow_pipeline_end`: the `global_registry` section of `mapping.json` beside the video.
+
+The module is the `agent` entry point; `iamflow_add_config` declares the `agent:` config section.
 """
 
 from __future__ import annotations
@@ -56,13 +58,13 @@ class AgentPlugin:
         update_mapping_sections(run, self.agent.mapping_json())
 
 
-class _Factory:
-    """What the plugin manager loads: `make_plugin(config)` validates the `agent:` section up front."""
-
-    def make_plugin(self, config: Any = None) -> AgentPlugin:
-        section = getattr(config, "agent", None) if config is not None else None
-        return AgentPlugin(AgentConfig.from_any(section))
+@hookimpl
+def iamflow_add_config(register: Any) -> None:
+    """The `agent:` section: `AgentConfig` (backend, endpoint, model, limits)."""
+    register(OWNER, AgentConfig)
 
 
-plugin = _Factory()
-make_plugin = plugin.make_plugin
+def make_plugin(config: Any = None) -> AgentPlugin:
+    """The instance the plugin manager registers, built from the run's validated `agent:` section."""
+    section = getattr(config, OWNER, None) if config is not None else None
+    return AgentPlugin(AgentConfig.from_any(section))

@@ -75,12 +75,12 @@ class MemoryPlugin:
             update_mapping_sections(run, bank.finish())
 
 
-class _Factory:
-    """What the plugin manager loads: `make_plugin(config)` validates the `memory:` section up front."""
+@hookimpl
+def iamflow_add_config(register: Any) -> None:
+    """The `memory:` section: `MemorySettings`."""
+    register("memory", MemorySettings)
 
-    def make_plugin(self, config: Any = None) -> MemoryPlugin:
-        return MemoryPlugin(MemorySettings.from_config(config) if config is not None else None)
 
-
-plugin = _Factory()
-make_plugin = plugin.make_plugin
+def make_plugin(config: Any = None) -> MemoryPlugin:
+    """The instance the plugin manager registers, built from the run's validated `memory:` section."""
+    return MemoryPlugin(MemorySettings.from_config(config) if config is not None else None)

@@ -1,13 +1,19 @@
-"""The memory plugin's settings (`memory:` section of the config), validated with errors naming the key."""
+"""The memory plugin's settings: the `memory:` config section (declared through `iamflow_add_config`).
+
+The dataclass is the section's schema; its checks run when the config is loaded, and their errors
+name the key (`memory.<key>`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from typing import Any
 
-from memflow_ext.config import ConfigError, MemorySection
-
 OFFLOAD_CHOICES = ("cpu", "device")
+
+
+class MemorySettingsError(ValueError):
+    """A `memory.*` value is invalid; the message names the key and what is valid."""
 
 
 @dataclass(frozen=True)
@@ -22,22 +28,25 @@ class MemorySettings:
     assoc_min_spread: float = 0.02
     topup: bool = True
 
+    def __post_init__(self) -> None:
+        self.validate()
+
     @classmethod
     def from_config(cls, config: Any) -> MemorySettings:
-        """Settings from a full config (its `memory` section), a `MemorySection`, a mapping or None (defaults)."""
+        """Settings from a full config (its `memory` section), a `MemorySettings`, a mapping or None (defaults)."""
         section = getattr(config, "memory", config)
+        if isinstance(section, cls):
+            return section
         if section is None:
-            section = MemorySection()
+            return cls()
         get = section.get if isinstance(section, dict) else lambda k, d: getattr(section, k, d)
         values = {f.name: get(f.name, f.default) for f in fields(cls)}
         values["score_layers"] = tuple(float(x) for x in values["score_layers"])
-        settings = cls(**values)
-        settings.validate()
-        return settings
+        return cls(**values)
 
     def validate(self) -> None:
-        def bad(key: str, msg: str) -> ConfigError:
-            return ConfigError(f"memory.{key}={getattr(self, key)!r}: {msg}")
+        def bad(key: str, msg: str) -> MemorySettingsError:
+            return MemorySettingsError(f"memory.{key}={getattr(self, key)!r}: {msg}")
 
         if self.max_frames < 0:
             raise bad("max_frames", "must be >= 0 (frames in the model's memory segment; 0 injects nothing)")

@@ -50,6 +50,7 @@ from loguru import logger
 
 from hooks import hookimpl
 
+from .config import ProfileConfig
 from .report import render_report
 
 PROFILE_FORMAT = "iamflow-profile/1"
@@ -57,7 +58,7 @@ PHASES = ("init", "diffusion", "vae_decode")
 LATENT_FPS_MEANING = "generated latent frames (num_output_frames) per second of total time, as IAMFlow computes it"
 VIDEO_FPS_MEANING = "decoded video frames per second of total time"
 
-__all__ = ["ProfilePlugin", "build_profile", "config_sha256", "make_plugin", "plugin", "render_report"]
+__all__ = ["ProfileConfig", "ProfilePlugin", "build_profile", "config_sha256", "make_plugin", "render_report"]
 
 
 def config_sha256(config: Any) -> str | None:
@@ -291,11 +292,7 @@ def make_plugin(config: Any = None, clock: Callable[[], float] = time.perf_count
     return ProfilePlugin(config, clock=clock)
 
 
-class _Factory:
-    """What `hooks.manager` loads as `plugins.profile.plugin:plugin`: it builds a ProfilePlugin."""
-
-    def make_plugin(self, config: Any = None) -> ProfilePlugin:
-        return make_plugin(config)
-
-
-plugin = _Factory()
+@hookimpl
+def iamflow_add_config(register: Callable[[str, type], None]) -> None:
+    """The `profile:` section: `ProfileConfig` (`enabled`, `trace`)."""
+    register("profile", ProfileConfig)

@@ -16,7 +16,7 @@ from memflow_ext.pipelines.builder import build_pipeline
 from memflow_ext.pipelines.iam import IAMPipeline
 from memflow_ext.pipelines.memflow import MemFlowPipeline
 from memflow_ext.streaming.memory_bank import ExternalMemory, NAMBank
-from tests.helpers import tiny_model
+from tests.helpers import make_distribution, tiny_model
 
 PROMPTS = ["a red fox runs", "the fox sleeps under a tree"]
 
@@ -51,15 +51,6 @@ COUNTER_SRC = textwrap.dedent('''
     def iamflow_pipeline_end(result):
         counts["pipeline_end"] += 1
 ''')
-
-
-def make_distribution(root, name: str, module: str, source: str) -> None:
-    """A real installed distribution: module + dist-info with an entry point in `iamflow.plugins`."""
-    (root / f"{module}.py").write_text(source)
-    info = root / f"{module}-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(f"[iamflow.plugins]\n{name} = {module}\n")
 
 
 @pytest.fixture(scope="module")

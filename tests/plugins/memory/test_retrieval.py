@@ -8,10 +8,11 @@ import pytest
 import torch
 
 from memflow_ext.models.rope import build_rope_table, causal_rope
+from memflow_ext.testing import StreamShape, SyntheticStream
 from plugins.memory.archive import ArchivedFrame, FrameArchive, choose_victim
+from plugins.memory.plugin import MemoryPlugin
 from plugins.memory.retrieval import select_frames
 from plugins.memory.settings import MemorySettings
-from plugins.memory.synthetic import StreamShape, SyntheticStream
 
 
 @dataclass
@@ -172,9 +173,10 @@ class PublishEntities:
 
 def run_scene(settings: MemorySettings, seed: int = 0):
     scene = Scene(seed)
-    shape = StreamShape(num_layers=LAYERS, num_heads=HEADS, head_dim=HEAD_DIM, tokens_per_frame=TPF)
-    stream = SyntheticStream(shape, settings, PROMPTS, SWITCHES, FRAMES, text_keys=lambda p: scene.text[p],
-                             extra_plugins=[PublishEntities(scene)])
+    shape = StreamShape(num_layers=LAYERS, num_heads=HEADS, head_dim=HEAD_DIM, tokens_per_frame=TPF,
+                        bank_frames=settings.max_frames)
+    plugins = {"memory": MemoryPlugin(settings), "entities": PublishEntities(scene)}
+    stream = SyntheticStream(shape, plugins, PROMPTS, SWITCHES, FRAMES, text_keys=lambda p: scene.text[p])
     segment_sizes = []
     stream.start()
     for b in range(stream.run.num_blocks):
@@ -236,7 +238,8 @@ def test_scene_without_entities_ranks_by_score_only():
     """No agent: frames carry no IDs, retrieval is top-k by score against the prompt."""
     scene = Scene(0)
     shape = StreamShape(num_layers=LAYERS, num_heads=HEADS, head_dim=HEAD_DIM, tokens_per_frame=TPF)
-    stream = SyntheticStream(shape, MemorySettings(), PROMPTS, SWITCHES, FRAMES, text_keys=lambda p: scene.text[p])
+    stream = SyntheticStream(shape, {"memory": MemoryPlugin(MemorySettings())}, PROMPTS, SWITCHES, FRAMES,
+                             text_keys=lambda p: scene.text[p])
     stream.run_all(scene.chunk_kv)
     mapping = stream.run.memory_selection
     assert all(f["ids"] == [] and f["ids_from"] == "none" for f in mapping["frame_archive"])

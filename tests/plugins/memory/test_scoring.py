@@ -156,8 +156,5 @@ def test_scoring_layers_are_depth_fractions():
     ("memory.assoc_margin=2", "memory.assoc_margin"),
 ])
 def test_invalid_settings_name_the_key(override, key):
-    from plugins.memory.plugin import make_plugin
-
-    cfg = load_config(overrides=[override])
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
-        make_plugin(cfg)
+        load_config(overrides=[override])

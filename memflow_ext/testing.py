@@ -1,30 +1,31 @@
-"""Drive the memory plugin's hooks on synthetic tensors, at any model shape, without running a model.
+"""Test harness for plugin authors (as pytest ships `pytester`): drive hooks without a model, and
+check that a plugin keeps the hook contract.
 
-`SyntheticStream` plays the engine's part for one video: it fires the hooks in the engine's order
-(pipeline_start, the init phase, prompt switches, chunk ends with evicted chunks, pipeline_end)
-through a real plugin manager, with a `run.memory` that serves given text keys and writes into a
-real `ExternalMemory`. The caller supplies each prompt's text keys and each evicted chunk's keys
-and values. Used by the retrieval tests and by `benchmarks/memory_bank_cost.py` (the 1.3B shapes).
+* `SyntheticStream` plays the engine's part for one video: it fires the hooks in the engine's order
+  (pipeline_start, the init phase, prompt switches, chunk ends with evicted chunks, pipeline_end)
+  through a real plugin manager, with a `run.memory` that serves given text keys and writes into a
+  real `ExternalMemory`, at any model shape (the 1.3B shapes included) and without running a model.
+* `check_plugin` is the conformance check: the plugin registers with no unknown hook names, and a
+  tiny generation with it gives the latents of a generation without it, unless the plugin claims the
+  memory segment or replaces the text conditioning (then it must say so, and the latents are only
+  checked to be finite).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-import pluggy
 import torch
 
-from hooks import hookimpl, specs
+from hooks import hookimpl
+from hooks.manager import new_manager, register_checked
 from hooks.run import RunState
 from memflow_ext.models.rope import build_rope_table
 from memflow_ext.streaming.kv_cache import CacheGeometry, EvictedChunk
 from memflow_ext.streaming.memory_bank import ExternalMemory
-
-from .plugin import MemoryPlugin
-from .settings import MemorySettings
 
 
 def char_token_spans(prompt: str) -> list[tuple[int, int]]:
@@ -60,7 +61,8 @@ class SyntheticAccess:
         return self.owner is None
 
     def write(self, keys: list[torch.Tensor], values: list[torch.Tensor], frame_ids: list[str]) -> None:
-        assert self.segment is not None
+        if self.segment is None:
+            raise RuntimeError("write() before claim(): the memory segment belongs to no plugin")
         self.segment.write(keys, values, frame_ids)
         self.writes += 1
 
@@ -95,33 +97,31 @@ class StreamShape:
     frames_per_block: int = 3
     sink_frames: int = 3
     window_frames: int = 6  # local_attn_size, sink included
+    bank_frames: int = 3  # the memory segment's size in frames
     batch: int = 1
     dtype: torch.dtype = torch.float32
     device: str = "cpu"
 
 
 class SyntheticStream:
-    """One synthetic video through the memory plugin (and any extra plugins given)."""
+    """One synthetic video through the given plugins (`name -> plugin object`), in the engine's hook order."""
 
-    def __init__(self, shape: StreamShape, settings: MemorySettings, prompts: Sequence[str],
+    def __init__(self, shape: StreamShape, plugins: Mapping[str, Any], prompts: Sequence[str],
                  switch_frame_indices: Sequence[int], num_frames: int,
-                 text_keys: Callable[[int], list[torch.Tensor]], extra_plugins: Sequence[Any] = (),
-                 output_dir: Any = None) -> None:
+                 text_keys: Callable[[int], list[torch.Tensor]], output_dir: Any = None, config: Any = None) -> None:
         self.shape = shape
         self.geometry = CacheGeometry(tokens_per_frame=shape.tokens_per_frame, frames_per_block=shape.frames_per_block,
                                       sink_frames=shape.sink_frames, local_attn_frames=shape.window_frames,
-                                      bank_frames=settings.max_frames)
-        self.pm = pluggy.PluginManager(specs.PROJECT)
-        self.pm.add_hookspecs(specs)
-        self.plugin = MemoryPlugin(settings)
-        self.pm.register(self.plugin, name="memory")
-        for i, p in enumerate(extra_plugins):
-            self.pm.register(p, name=f"extra{i}")
-        self.pm.register(_EnginePhase(), name="engine")
+                                      bank_frames=shape.bank_frames)
+        self.pm = new_manager()
+        self.plugins = dict(plugins)
+        for name, plugin in self.plugins.items():
+            register_checked(self.pm, plugin, name)
+        self.pm.register(_EnginePhase(), name="iamflow-engine")
         self.access = SyntheticAccess(self.geometry, shape.num_layers, shape.num_heads, shape.head_dim, text_keys)
         fpb = shape.frames_per_block
-        self.run = RunState(config=None, prompts=list(prompts), switch_frame_indices=list(switch_frame_indices),
-                            seed=0, output_dir=output_dir, plugins=["memory"], device=shape.device,
+        self.run = RunState(config=config, prompts=list(prompts), switch_frame_indices=list(switch_frame_indices),
+                            seed=0, output_dir=output_dir, plugins=list(self.plugins), device=shape.device,
                             geometry=self.geometry, num_blocks=num_frames // fpb, frames_per_block=fpb,
                             num_output_frames=num_frames)
         self.run.memory = self.access
@@ -129,10 +129,6 @@ class SyntheticStream:
                             dtype=shape.dtype, device=shape.device)
         self.pipeline = SimpleNamespace(model=SimpleNamespace(freqs=build_rope_table(shape.head_dim, 1024)),
                                         state=SimpleNamespace(kv=SimpleNamespace(k=[cache])))
-
-    @property
-    def bank(self) -> Any:
-        return self.plugin.bank
 
     def _hook(self, name: str, **kwargs: Any) -> Any:
         return getattr(self.pm.hook, f"iamflow_{name}")(pipeline=self.pipeline, run=self.run, **kwargs)
@@ -173,3 +169,60 @@ class SyntheticStream:
         for b in range(self.run.num_blocks):
             self.block(b, chunk_kv)
         self.finish()
+
+
+# Hooks through which a plugin may change what the model computes; any other hook only observes.
+COMPUTING_HOOKS = ("iamflow_block_conditioning",)
+
+
+@dataclass
+class Conformance:
+    """What `check_plugin` found."""
+
+    name: str
+    hooks: list[str]
+    claims_memory: bool
+    changes_conditioning: bool
+    latents_equal: bool
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_plugin(plugin: Any, name: str = "plugin-under-test", config_overrides: Sequence[str] = (),
+                 prompts: Sequence[str] = ("a red fox runs through snow", "the fox stops by a frozen river"),
+                 num_output_frames: int = 9, switch_frame_indices: Sequence[int] = (6,)) -> Conformance:
+    """Register `plugin` next to the engine and generate a tiny video with and without it.
+
+    Refused at registration (a `PluginError` naming the plugin): a hook implementation whose name is
+    not a hook of the contract. Reported in `problems`: latents that differ from the plugin-free run
+    although the plugin neither claimed the memory segment nor implements a conditioning hook, and
+    non-finite latents.
+    """
+    from memflow_ext.config import load_config
+    from memflow_ext.pipelines.builder import build_pipeline
+    from memflow_ext.pipelines.iam import IAMPipeline
+
+    pm = new_manager()
+    register_checked(pm, plugin, name)
+    hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
+    overrides = ["preset=tiny", "device=cpu", "dtype=float32", f"num_output_frames={num_output_frames}",
+                 *config_overrides]
+    cfg = load_config(overrides=overrides)
+    base = build_pipeline(cfg, IAMPipeline, plugin_manager=new_manager())
+    ref = base.generate(list(prompts), list(switch_frame_indices), seed=0, decode=False, progress=False)
+    pipe = IAMPipeline(cfg, base.model, base.text_encoder, None, plugin_manager=pm)
+    out = pipe.generate(list(prompts), list(switch_frame_indices), seed=0, decode=False, progress=False)
+    claims = pipe.run is not None and pipe.run.memory is not None and pipe.run.memory.owner is not None
+    conditioning = any(h in COMPUTING_HOOKS for h in hooks)
+    equal = torch.equal(ref.latents, out.latents)
+    problems = []
+    if not torch.isfinite(out.latents).all():
+        problems.append("the latents with the plugin are not finite")
+    if not equal and not claims and not conditioning:
+        problems.append("the plugin changed the latents but neither claimed the memory segment "
+                        "(run.memory.claim) nor implements a conditioning hook")
+    return Conformance(name=name, hooks=hooks, claims_memory=claims, changes_conditioning=conditioning,
+                       latents_equal=equal, problems=problems)
