@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import lexicon as L
+from . import resources as R
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[-'\u2019][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
 _CLAUSE_BREAK_AFTER_COMMA = frozenset({"and", "but", "while", "as", "then", "so", "yet", "until", "before", "after",
@@ -161,7 +162,15 @@ def noun_info(lemma: str) -> NounInfo | None:
             return NounInfo("person", "occupation")
         if w.endswith("eer") and w not in _EER_EXCEPTIONS:
             return NounInfo("person", "occupation")
+    # open vocabulary: the noun's most frequent WordNet sense ("a landscaper", "a goalie", "a marmot")
+    # (people and animals only: a vehicle or an imaginary being from the resource is as often a thing)
+    senses = R.noun_senses(w)
+    if senses and senses[0] in _SENSE_CLASSES and not R.also_adjective(w):
+        return NounInfo(*_SENSE_CLASSES[senses[0]])
     return None
+
+
+_SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot")}
 
 
 _EXPLICIT = (L.GENERIC_PERSON | L.KINSHIP | L.EPITHET_ANY | L.EPITHET_PERSON | L.EPITHET_BEAST | L.OCCUPATION

@@ -1,0 +1,80 @@
+"""Lexical resources read from the package's data files (importlib.resources), loaded once.
+
+The rules need to classify nouns their hand-made word lists do not contain ("a landscaper",
+"a goalie") and to know which capitalised words are given names and of which usual gender.
+Both come from compact tables derived from public resources by ``data/build_tables.py``:
+WordNet 3.0 noun senses and a given-name dictionary. Loading them takes a few milliseconds once
+per process; `load_ms` tells how long it took (the benchmark reports it apart from per-prompt time).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+_LOAD_MS = {"total": 0.0}
+
+
+def _read(name: str) -> str:
+    return resources.files("plugins.agent").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _table(name: str) -> dict[str, str]:
+    t0 = time.perf_counter()
+    out = {}
+    for line in _read(name).splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("\t")
+            out[key] = value
+    _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
+    return out
+
+
+@lru_cache(maxsize=1)
+def _wordnet() -> dict[str, str]:
+    return _table("wordnet_nouns.tsv")
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    return _table("first_names.tsv")
+
+
+@cache
+def word_lists(name: str) -> dict[str, Any]:
+    """A JSON file of word lists under data/ (the hand-made lexicons live there, not in code)."""
+    t0 = time.perf_counter()
+    data = json.loads(_read(name))
+    _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
+    return data
+
+
+def noun_senses(lemma: str) -> str:
+    """Classes of the noun's WordNet senses, most frequent first ("" when none can be a character).
+
+    P person, A animal, C creature, V vehicle, R robot, G game piece, L place, X thing, O abstract.
+    """
+    return _wordnet().get(lemma, "").partition("|")[0]
+
+
+def also_adjective(lemma: str) -> bool:
+    """The word is an adjective as well ("ancient", "native"): a weak noun reading."""
+    return _wordnet().get(lemma, "").endswith("|a")
+
+
+def name_gender(name: str) -> str | None:
+    """'male' / 'female' for a given name with a usual gender, 'unknown' for a unisex one, None if not a name."""
+    g = _names().get(name.lower())
+    if g is None:
+        return None
+    return {"m": "male", "f": "female"}.get(g, "unknown")
+
+
+def load() -> float:
+    """Load every table now; returns the milliseconds all loading has taken in this process."""
+    _wordnet()
+    _names()
+    return _LOAD_MS["total"]
