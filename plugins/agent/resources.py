@@ -43,6 +43,19 @@ def _names() -> dict[str, str]:
     return _table("first_names.tsv")
 
 
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    t0 = time.perf_counter()
+    words = frozenset(w for w in _read("common_words.txt").splitlines() if w and not w.startswith("#"))
+    _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
+    return words
+
+
+def common_word(word: str) -> bool:
+    """The word is an ordinary English word (a WordNet lemma written in lower case)."""
+    return word.lower() in _common()
+
+
 @cache
 def word_lists(name: str) -> dict[str, Any]:
     """A JSON file of word lists under data/ (the hand-made lexicons live there, not in code)."""
@@ -77,4 +90,5 @@ def load() -> float:
     """Load every table now; returns the milliseconds all loading has taken in this process."""
     _wordnet()
     _names()
+    _common()
     return _LOAD_MS["total"]

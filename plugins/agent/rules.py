@@ -174,10 +174,11 @@ class RulesResolver:
     def process(self, prompt: str, prompt_index: int) -> PromptResult:
         """Read `prompt`, give every mention a global ID (creating entries as needed) and report the
         entities present. The caller files the result (`GlobalRegistry.record`)."""
-        known = set()
+        known: set[str] = set()
         for e in self.reg:
             known |= e.nouns
-        reader = PromptReader(prompt, known_nouns=known, prop_nouns=self.reg.props)
+        names = {n[1:] for n in known if n.startswith("@")}
+        reader = PromptReader(prompt, known_nouns=known, prop_nouns=self.reg.props, known_names=names)
         mentions = reader.read()
         self.reg.props |= reader.new_props
         self._mentions = mentions
@@ -195,6 +196,9 @@ class RulesResolver:
             self._resolve_pronoun(idx, m, w)
             return
         if m.skip is not None:
+            return
+        if m.category == "name":
+            self._resolve_name(idx, m, w)
             return
         if m.det in ("poss", "gen"):
             owner = self._possessor(idx, m, w)  # "her partner" is never 'her'
@@ -238,6 +242,35 @@ class RulesResolver:
             self._absorb(e, m, w, keep_head=not general)
         self._learn_kin(e, m)
         self._ref(w, e.entity_id, idx, m, "name")
+
+    def _resolve_name(self, idx: int, m: Mention, w: _Work) -> None:
+        """A name is the strongest evidence: the entity of that name, or (after "a woman named") the one
+        it names, else a new named character. A name never joins an entity that has another name."""
+        keys = {n for n in m.nouns if n.startswith("@")}
+        best: RegistryEntry | None = None
+        best_score = -1.0
+        for e in self.reg:
+            if e.group:
+                continue
+            shared = keys & e.nouns
+            if not shared:
+                continue
+            own = {n for n in e.nouns if n.startswith("@")}
+            score = len(shared) * 10.0 - len(own - keys) * 0.5 + (3.0 if e.entity_id in w.refs else 0.0) \
+                + 0.01 * e.last_prompt
+            if m.gender and e.gender and m.gender != e.gender:
+                score -= 5.0
+            if score > best_score:
+                best, best_score = e, score
+        if best is None and m.alias_of is not None:
+            host_ids = w.resolved.get(m.alias_of, [])
+            if len(host_ids) == 1 and not any(n.startswith("@") for n in self.reg[host_ids[0]].nouns):
+                best = self.reg[host_ids[0]]  # "a tall woman named Mara": the description gets the name
+        if best is None:
+            best = self._create(m, w)
+        else:
+            self._absorb(best, m, w)
+        self._ref(w, best.entity_id, idx, m, "name")
 
     def _learn_kin(self, e: RegistryEntry, m: Mention) -> None:
         """Remember "E2 is E1's son" so that "his father" later finds E1."""
@@ -654,6 +687,9 @@ class RulesResolver:
         e.descriptors |= {d for d in m.descriptors if d not in _STOP_DESCRIPTORS}
         if e.type in ("person", "any") and m.type in ("creature", "robot"):
             e.type = m.type
+        elif m.type in ("animal", "vehicle") and e.type == "person" and e.nouns - {m.head} and all(
+                n.startswith("@") or n == m.head or n in m.nouns for n in e.nouns):
+            e.type = m.type  # "Biscuit, a scruffy terrier": the name belongs to an animal
         for a in m.attrs:
             e.add_attribute(a.text)
 

@@ -25,6 +25,14 @@ _CLAUSE_BREAK = frozenset({"while", "whereas", "although", "though", "because", 
 _SENT_END = frozenset({".", "!", "?"})
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "it", "they"})
 _SUBORDINATORS = frozenset({"as", "when", "while", "because", "before", "after", "until", "since", "once", "whenever"})
+_NAMES = R.word_lists("names.json")
+_TITLES: dict[str, str | None] = _NAMES["titles"]
+_TITLE_NOUNS: dict[str, str] = _NAMES["title_nouns"]
+_ABBREVIATIONS = frozenset(_NAMES["abbreviations"])
+_NOT_NAMES = frozenset(_NAMES["not_names"])
+_PLACE_WORDS = frozenset(_NAMES["place_words"])
+_LOCATIVE = frozenset(_NAMES["locative_prepositions"])
+_NAME_VERBS = frozenset(_NAMES["name_verbs"])
 
 
 @dataclass
@@ -61,6 +69,8 @@ def tokenize(text: str) -> list[Token]:
     sent = clause = 0
     for i, t in enumerate(out):
         t.sent, t.clause = sent, clause
+        if t.text == "." and i > 0 and out[i - 1].lower in _ABBREVIATIONS and i + 1 < len(out) and out[i + 1].is_cap:
+            continue  # "Dr. Reyes": the abbreviation's full stop ends no sentence
         if t.text in _SENT_END or t.text in (";", ":"):
             clause += 1
             if t.text in _SENT_END:
@@ -332,6 +342,7 @@ class Mention:
     phrase_first: int | None = None  # first token of "the beekeeper's son" (the possessor's determiner)
     predicate: bool = False  # "He is the beekeeper's son": renames the clause's subject
     display: str | None = None  # a readable name when the text does not name it ("one in a blue suit")
+    title: str | None = None  # "professor" in "Professor Hale"
 
 
 
@@ -360,9 +371,11 @@ class PromptReader:
     """Finds the entity mentions of one prompt (see the module docstring)."""
 
     def __init__(self, text: str, known_nouns: set[str] | frozenset[str] = frozenset(),
-                 prop_nouns: set[str] | frozenset[str] = frozenset()) -> None:
+                 prop_nouns: set[str] | frozenset[str] = frozenset(),
+                 known_names: Collection[str] = frozenset()) -> None:
         self.text = text
         self.tokens = tokenize(text)
+        self.known_names = known_names  # lower-case name words of the story's named characters
         self.known_nouns = known_nouns  # nouns of entities already in the story (typo and "the statue" matching)
         self.prop_nouns = prop_nouns
         self.mentions: list[Mention] = []
@@ -387,6 +400,11 @@ class PromptReader:
             n = self._of_them(i)
             if n is not None:
                 i = n
+                continue
+            m = self._try_name(i) if t.is_cap else None
+            if m is not None:
+                self.mentions.append(m)
+                i = m.end_token + 1
                 continue
             m = self._try_np(i)
             if m is not None:
@@ -460,6 +478,103 @@ class PromptReader:
                 self._claimed.update(range(m.head_token, m.end_token + 1))
             group.skip = "members listed"
         return i
+
+    # -- names -------------------------------------------------------------------------------
+    def _name_word(self, i: int, titled: bool = False) -> bool:
+        """Token i can be (part of) a person's name: capitalised, not a function word, place or weekday,
+        and either a known given name or framed as one (a verb, an apposition or a possessive follows)."""
+        t = self._tok(i)
+        if t is None or not t.is_word or not t.is_cap or not t.text.replace("-", "").replace("'", "").isalpha():
+            return False
+        w = t.lower
+        if len(w) < 2 or w in L.FUNCTION_WORDS or w in L.DETERMINERS or w in L.PRONOUNS or w in L.COPULAS \
+                or w in _NOT_NAMES or w in _PLACE_WORDS or (t.text.isupper() and len(w) > 1 and w not in self.known_names):
+            return False
+        if titled or w in self.known_names:
+            return True
+        prev, nxt = self._tok(i - 1), self._tok(i + 1)
+        prev_w = prev.lower if prev is not None else ""
+        if prev is not None and prev.is_word and (prev_w in L.DETERMINERS or prev_w in ("'s",)):
+            return False  # "the Grand Hotel", "a Victorian house"
+        if nxt is not None and nxt.is_cap and nxt.lower in _PLACE_WORDS:
+            return False  # "Central Park", "Maple Street"
+        sentence_start = prev is None or prev.text in _SENT_END or prev.text in (":", '"', "\u201c", "(")
+        gender = R.name_gender(w)
+        common = R.common_word(w) or noun_info(singular(w)[0]) is not None
+        if prev_w in _LOCATIVE and gender not in ("male", "female"):
+            return False  # "in Paris", "from Jordan"
+        framed = self._name_frame(i)
+        if gender is not None and not common:
+            return not sentence_start or framed or nxt is None or not nxt.is_word
+        if gender is not None:  # a given name that is also a word ("Rose", "Hunter", "Will")
+            return framed and (not sentence_start or nxt is not None and nxt.text in (",", "'s"))
+        if common:
+            return False
+        return framed and (not sentence_start or nxt is not None and nxt.text in (",", "'s", "and"))
+
+    def _name_frame(self, i: int) -> bool:
+        """What follows token i is what follows a name: a verb, ", a <noun>", "'s", "and <Name>"."""
+        nxt, nxt2 = self._tok(i + 1), self._tok(i + 2)
+        if nxt is None:
+            return False
+        if nxt.lower == "'s" or nxt.text == ",":
+            return True
+        if nxt.lower in ("and", "or", "&") and nxt2 is not None and nxt2.is_cap:
+            return True
+        if nxt.lower in L.COPULAS or nxt.lower in L.COMMON_VERBS or nxt.lower in L.IRREGULAR_PAST \
+                or nxt.lower in ("has", "had", "can", "will", "would", "could", "should", "must", "does", "did"):
+            return True
+        if nxt.is_word and not nxt.is_cap and nxt.lower.endswith("s") and not nxt.lower.endswith("ss") \
+                and noun_info(singular(nxt.lower)[0]) is None and nxt.lower not in L.FUNCTION_WORDS:
+            return True  # "Noah pauses", "Clara points"
+        if nxt.is_word and nxt.lower.endswith("ly") and nxt2 is not None and nxt2.lower.endswith(("s", "ed")):
+            return True  # "Noah quietly arranges"
+        prev = self._tok(i - 1)
+        return prev is not None and (prev.lower in _NAME_VERBS or prev.lower in ("and", "with", "to", "for", "at")
+                                     and i >= 2 and self.tokens[i - 2].is_cap)
+
+    def _try_name(self, i: int) -> Mention | None:
+        """A named character: "Noah", "Professor Hale", "Ms. Reyes", "Maria Lopez", "Lena's"."""
+        toks = self.tokens
+        t = toks[i]
+        title = None
+        j = i
+        if t.lower in _TITLES:
+            k = i + 1
+            if k < len(toks) and toks[k].text == ".":
+                k += 1
+            if k < len(toks) and self._name_word(k, titled=True) and toks[k].lower not in _TITLES:
+                title, j = t.lower, k
+        if title is None and (t.lower in _TITLES or not self._name_word(i)):
+            return None
+        end = j
+        while end + 1 < len(toks) and toks[end + 1].is_cap and self._name_word(end + 1, titled=True) \
+                and end + 1 - j < 3 and toks[end + 1].lower not in self.known_names - {toks[end].lower}:
+            end += 1
+        words = [toks[k].lower for k in range(j, end + 1)]
+        gender = _TITLES.get(title) if title else None
+        if gender is None:
+            g = R.name_gender(words[0])
+            gender = g if g in ("male", "female") else None
+        start, stop = toks[i].start, toks[end].end
+        m = Mention(kind="np", head="@" + words[0], head_token=end, start=start, end=stop, name_start=start,
+                    sent=t.sent, clause=t.clause, det="def", type="any", category="name", end_token=end,
+                    gender=gender)
+        m.nouns = {"@" + w for w in words}
+        if title:
+            m.title = title
+            m.nouns.add(_TITLE_NOUNS.get(title, title))
+        m.display = self.text[start:stop]
+        nxt = self._tok(end + 1)
+        if nxt is not None and nxt.lower == "'s":
+            m.possessor = True
+            m.end_token = end + 1
+        else:
+            self._read_right(m)
+            if self._absence_follows(m):
+                m.absent = True
+        self._claimed.update(range(i, m.end_token + 1))
+        return m
 
     # -- pronouns ----------------------------------------------------------------------------
     def _pronoun_is_determiner(self, i: int) -> bool:
@@ -1282,16 +1397,30 @@ class PromptReader:
                     m.skip = None
                 continue
             # apposition: "A watchmaker, an elderly man with ..., is ..." / "the little girl, his happy customer,"
-            if p1 is not None and p1.text == "," and m.det in ("indef", "poss") and not m.plural \
-                    and m.skip in (None, "predicate"):
+            if p1 is not None and p1.text == "," and m.category != "name" and m.det in ("indef", "poss", "def") \
+                    and not m.plural and m.skip in (None, "predicate"):
                 host = self._previous_np(idx, same_sentence=True)
-                if host is not None and self._apposition_ok(ms[host], m):
+                if host is not None and ms[host].category == "name" and ms[host].end_token == first - 2 \
+                        and not ms[host].possessor:
+                    m.alias_of = host  # "Amara, a baker in a flour-dusted apron, ..."
+                    m.skip = None
+                    continue
+                if m.det == "def":
+                    pass
+                elif host is not None and self._apposition_ok(ms[host], m):
                     m.alias_of = host
                     m.skip = None
                     continue
                 if host is not None and ms[host].plural and ms[host].det in ("num", "indef", "bare"):
                     # "two small children, a boy and a girl": members named separately
                     ms[host].skip = "members listed"
+            if m.category == "name" and p1 is not None and (p1.lower in _NAME_VERBS or p1.text == ","):
+                host = self._previous_np(idx, same_sentence=True)
+                if host is not None and ms[host].category != "name" and not ms[host].plural \
+                        and ms[host].end_token == first - 2 + (p1.lower in _NAME_VERBS) and ms[host].kind == "np" \
+                        and ms[host].type in ("person", "animal", "creature", "robot", "any"):
+                    m.alias_of = host
+                continue
             if m.after_and and m.det == "bare":
                 prev = self._previous_np(idx, same_sentence=True)
                 if prev is not None:

@@ -8,6 +8,8 @@
   (P person, A animal, C creature, V vehicle, R robot, G game piece, L place, X other thing,
   O abstract), and ``|a`` when the word is also an adjective. The WordNet files come with
   Debian's ``wordnet-base`` package; the licence is ``LICENSE.wordnet`` beside this script.
+* ``common_words.txt`` -- lower-case one-word WordNet lemmas of every part of speech (a capitalised
+  common word such as "Fog" or "Baker" is a name only where the sentence frames it as one).
 * ``first_names.tsv`` -- given names with their usual gender (m, f or u), from ``nam_dict.txt``
   (Joerg Michael's name dictionary, GNU FDL 1.2, shipped in the PyPI package ``gender-guesser``);
   see ``LICENSE.names``.
@@ -107,6 +109,23 @@ def build_wordnet(folder: Path, out: Path) -> int:
     return len(rows)
 
 
+def build_common_words(folder: Path, out: Path) -> int:
+    """One-word lemmas WordNet writes in lower case: a capitalised one of these is a name only in a name's frame."""
+    words: set[str] = set()
+    for pos in ("noun", "verb", "adj", "adv"):
+        for line in (folder / f"data.{pos}").read_text(encoding="latin-1").splitlines():
+            if line.startswith(" "):
+                continue
+            parts = line.split(" | ")[0].split()
+            for j in range(int(parts[3], 16)):
+                w = parts[4 + 2 * j].split("(")[0]
+                if re.fullmatch(r"[a-z]+", w) and len(w) > 1:
+                    words.add(w)
+    out.write_text("# lower-case one-word WordNet lemmas (see build_tables.py)\n" + "\n".join(sorted(words)) + "\n",
+                   encoding="utf-8")
+    return len(words)
+
+
 def build_names(nam_dict: Path, out: Path) -> int:
     """Given names -> m/f/u; a name used for both genders in the dictionary becomes u."""
     genders: dict[str, set[str]] = {}
@@ -134,8 +153,9 @@ def main() -> None:
     ap.add_argument("--names", type=Path, required=True, help="nam_dict.txt of the gender-guesser package")
     args = ap.parse_args()
     n = build_wordnet(args.wordnet, HERE / "wordnet_nouns.tsv")
+    c = build_common_words(args.wordnet, HERE / "common_words.txt")
     k = build_names(args.names, HERE / "first_names.tsv")
-    print(f"wordnet_nouns.tsv: {n} nouns; first_names.tsv: {k} names")
+    print(f"wordnet_nouns.tsv: {n} nouns; common_words.txt: {c} words; first_names.tsv: {k} names")
 
 
 if __name__ == "__main__":
