@@ -507,10 +507,24 @@ class PromptReader:
         if gender is not None and not common:
             return not sentence_start or framed or nxt is None or not nxt.is_word
         if gender is not None:  # a given name that is also a word ("Rose", "Hunter", "Will")
-            return framed and (not sentence_start or nxt is not None and nxt.text in (",", "'s"))
+            return framed and (not sentence_start or nxt is not None and (nxt.text in (",", "'s")
+                                                                          or self._verb_then_phrase(i + 1)))
         if common:
             return False
         return framed and (not sentence_start or nxt is not None and nxt.text in (",", "'s", "and"))
+
+    def _verb_then_phrase(self, i: int) -> bool:
+        """Token i is a verb of the sentence: a known verb, or an -s word followed by a preposition,
+        a determiner, an adverb or the end of the clause ("stands at", "smiles.", not "petals fall")."""
+        t, nxt = self._tok(i), self._tok(i + 1)
+        if t is None or not t.is_word:
+            return False
+        if t.lower in L.COPULAS or t.lower in L.COMMON_VERBS or t.lower in L.IRREGULAR_PAST:
+            return True
+        if not t.lower.endswith("s") or t.lower.endswith("ss"):
+            return False
+        return nxt is None or not nxt.is_word or nxt.lower in L.FUNCTION_WORDS or nxt.lower in L.DETERMINERS \
+            or nxt.lower in L.PRONOUNS or nxt.lower.endswith("ly")
 
     def _name_frame(self, i: int) -> bool:
         """What follows token i is what follows a name: a verb, ", a <noun>", "'s", "and <Name>"."""
