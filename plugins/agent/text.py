@@ -488,7 +488,8 @@ class PromptReader:
             return False
         w = t.lower
         if len(w) < 2 or w in L.FUNCTION_WORDS or w in L.DETERMINERS or w in L.PRONOUNS or w in L.COPULAS \
-                or w in _NOT_NAMES or w in _PLACE_WORDS or (t.text.isupper() and len(w) > 1 and w not in self.known_names):
+                or w in _NOT_NAMES or w in _PLACE_WORDS \
+                or (t.text.isupper() and len(w) > 1 and w not in self.known_names):
             return False
         if titled or w in self.known_names:
             return True
