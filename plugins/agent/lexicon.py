@@ -348,7 +348,8 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "twins": 2}
 #: ordinals/adjectives right after the determiner that change the reference
 NEWCOMER_WORDS = _words("another second new third fourth fifth")
-HYPOTHETICAL_WORDS = _words("next unseen absent missing imaginary invisible future former previous would-be")
+HYPOTHETICAL_WORDS = _words("""next unseen absent missing imaginary invisible future former previous would-be
+    late deceased departed""")
 
 PRONOUNS: dict[str, tuple[str, str]] = {  # word -> (gender or number, case)
     "he": ("male", "subj"), "him": ("male", "obj"), "his": ("male", "poss"), "himself": ("male", "obj"),
@@ -434,6 +435,12 @@ ABSENCE_VERB_PHRASES: tuple[tuple[str, ...], ...] = (
     ("dreaming", "of"), ("dreaming", "about"), ("remembers",), ("remembering",), ("misses",), ("missing",),
     ("imagines",), ("imagining",), ("like",), ("resembling",), ("resembles",), ("mimicking",),
     ("wait", "for"), ("waits", "for"), ("look", "for"), ("looks", "for"), ("search", "for"), ("searches", "for"),
+    # talking to or about someone elsewhere: a letter, a call, a gift or a plan for a person not in the scene
+    ("letter", "to"), ("note", "to"), ("postcard", "to"), ("message", "to"), ("email", "to"), ("writes", "to"),
+    ("writing", "to"), ("phone", "with"), ("phone", "to"), ("call", "with"), ("video", "call"), ("phones",),
+    ("texts",), ("emails",), ("party", "for"), ("gift", "for"), ("present", "for"), ("surprise", "for"),
+    ("mourns",), ("mourning",), ("grieves", "for"), ("grieving", "for"), ("longs", "for"), ("misses", "her"),
+    ("talks", "about"), ("talking", "about"), ("speaks", "of"), ("tells", "stories", "about"),
 )
 
 #: common nouns that may follow an entity noun inside a compound ("dog biscuit", "bird feeder")

@@ -402,6 +402,19 @@ class RulesResolver:
             if best is not None:
                 self._ref(w, best.entity_id, idx, m, "pronoun", subject_pronoun=m.subject)
             return
+        if word in ("it", "its", "itself") and w.refs and m.pron_case in ("subj", "poss"):
+            # "Lena strokes its mane": the latest animal, robot or vehicle of this prompt (else of the last one)
+            here = [self.reg[eid] for eid in w.refs if eid not in w.absent]
+            things = [e for e in here if e.type not in ("person",) and not e.group]
+            if things:
+                best = max(things, key=lambda e: w.last_pos.get(e.entity_id, -1))
+            else:
+                prev = [e for e in self.reg if w.prompt_index - 1 in e.instances and e.type not in ("person",)
+                        and not e.group and e.entity_id not in w.refs]
+                best = max(prev, key=lambda e: -e.entity_id) if len(prev) == 1 else None
+            if best is not None:
+                self._ref(w, best.entity_id, idx, m, "pronoun")
+            return
         if not w.refs and self._opens_prompt(m):
             prev = [e for e in self.reg if w.prompt_index - 1 in e.instances]
             if word in ("it", "its", "itself"):

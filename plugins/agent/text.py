@@ -505,6 +505,8 @@ class PromptReader:
         if prev_w in _LOCATIVE and gender not in ("male", "female"):
             return False  # "in Paris", "from Jordan"
         framed = self._name_frame(i)
+        if self._apposition_follows(i):
+            return True  # "Biscuit, a scruffy terrier, ...": whatever the word, the apposition names it
         if gender is not None and not common:
             return not sentence_start or framed or nxt is None or not nxt.is_word
         if gender is not None:  # a given name that is also a word ("Rose", "Hunter", "Will")
@@ -513,6 +515,20 @@ class PromptReader:
         if common:
             return False
         return framed and (not sentence_start or nxt is not None and nxt.text in (",", "'s", "and"))
+
+    def _apposition_follows(self, i: int) -> bool:
+        """", a/an <modifiers> <character noun>" follows token i."""
+        toks = self.tokens
+        if i + 2 >= len(toks) or toks[i + 1].text != "," or toks[i + 2].lower not in ("a", "an"):
+            return False
+        for j in range(i + 3, min(len(toks), i + 9)):
+            t = toks[j]
+            if not t.is_word or t.lower in L.FUNCTION_WORDS:
+                return False
+            info = self._entity_noun(j)
+            if info is not None and info.type in ("person", "animal", "creature", "robot", "any"):
+                return True
+        return False
 
     def _verb_then_phrase(self, i: int) -> bool:
         """Token i is a verb of the sentence: a known verb, or an -s word followed by a preposition,
@@ -1363,7 +1379,9 @@ class PromptReader:
                     "are absent", "is nowhere", "are nowhere", "is not in the", "are not in the",
                     "is no longer in", "are no longer in", "is no longer there", "are no longer there",
                     "is out of frame", "are out of frame", "is out of the frame", "are out of the frame",
-                    "is not present", "are not present", "both now absent", "now absent")
+                    "is not present", "are not present", "both now absent", "now absent", "who died",
+                    "who passed away", "who has died", "who had died", "who is dead", "who lives far",
+                    "who lives in", "who lives abroad", "who is away", "who is far")
         hit = any(s.startswith(p) for p in patterns)
         if hit and s.split()[0] in ("both", "all"):
             m.absent_both = True
