@@ -33,6 +33,11 @@ _NOT_NAMES = frozenset(_NAMES["not_names"])
 _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
 _NAME_VERBS = frozenset(_NAMES["name_verbs"])
+_CONTEXT = R.word_lists("context.json")
+_ANIMATE_VERBS = frozenset(_CONTEXT["animate_verbs"])
+_AGENT_SUFFIXES = tuple(_CONTEXT["agent_suffixes"])
+_GAME_WORDS = frozenset(_CONTEXT["game_words"])
+_HANDLING_VERBS = frozenset(_CONTEXT["handling_verbs"])
 
 
 @dataclass
@@ -712,6 +717,14 @@ class PromptReader:
             fixed = self._typo(lemma)
             if fixed is not None:
                 info = noun_info(fixed)
+        if info is None and not t.is_cap and len(lemma) >= 4 and lemma.isalpha() and prev_w in ("a", "an", "the") \
+                and not R.common_word(lemma) and lemma not in L.COMMON_NOUNS and lemma not in L.CLOTHING \
+                and self._clause_opening(i - 1):
+            nxt = self._tok(i + 1)
+            if nxt is not None and (nxt.lower in _ANIMATE_VERBS or lemma.endswith(_AGENT_SUFFIXES)
+                                    and self._verb_then_phrase(i + 1)):
+                # a word no resource knows, with an agent noun's ending or acting like a person ("a vlogger walks")
+                info = NounInfo("person", "occupation")
         return info
 
     def _is_head(self, j: int) -> bool:
@@ -1275,8 +1288,8 @@ class PromptReader:
         if m.head in self.prop_nouns and m.head not in self.known_nouns:
             m.skip = "prop"
             return
-        if m.head in L.CHESS_PIECES and "chess" in self.text.lower():
-            m.skip = "prop"
+        if "G" in R.noun_senses(m.head) and self._handled_game_piece(m):
+            m.skip = "prop"  # "slides her knight forward": a game piece moved by a player, not a knight
             return
         if m.possessor and m.type == "animal":
             after = self._tok(m.end_token + 1)
@@ -1332,6 +1345,27 @@ class PromptReader:
             # a singular count noun needs a determiner; without one this is a verb or a compound
             if not (toks[m.head_token].is_cap and m.category == "kinship"):
                 m.skip = "bare"
+
+    def _clause_opening(self, i: int) -> bool:
+        """Token i starts a sentence or a clause (the subject's place), not a prepositional phrase."""
+        p = self._tok(i - 1)
+        return p is None or p.text in _SENT_END or p.text in (",", ";", ":") or p.lower in (
+            "and", "but", "while", "as", "when", "then", "until", "before", "after", "because", "so")
+
+    def _handled_game_piece(self, m: Mention) -> bool:
+        """A noun that also names a game piece is one when a handling verb takes it as its object in a
+        prompt about a game (a game word, or two piece nouns); a king who acts stays a character."""
+        first = self._first_token(m)
+        p1 = self._tok(first - 1)
+        if p1 is not None and p1.lower in ("up", "down", "away", "off", "out", "back") and first >= 2:
+            p1 = self._tok(first - 2)  # "picks up a knight"
+        if p1 is None or p1.lower not in _HANDLING_VERBS:
+            return False
+        words = [t.lower for t in self.tokens if t.is_word]
+        if any(w in _GAME_WORDS for w in words):
+            return True
+        pieces = {singular(w)[0] for w in words if "G" in R.noun_senses(singular(w)[0])}
+        return len(pieces) >= 2
 
     def _first_token(self, m: Mention) -> int:
         if m.phrase_first is not None:

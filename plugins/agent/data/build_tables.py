@@ -39,13 +39,21 @@ ANIMATE = set("PACVRG")
 
 
 def read_wordnet(folder: Path) -> tuple[dict[str, list[str]], dict[str, tuple[int, list[str]]]]:
-    """(lemma -> synset offsets in sense order, offset -> (lexicographer file, hypernym offsets))."""
+    """(lemma -> synset offsets in sense order, offset -> (lexicographer file, hypernym offsets)).
+
+    Only senses where WordNet writes the lemma in lower case count: "Begin" the statesman does not
+    make "begin" a person noun."""
     synsets: dict[str, tuple[int, list[str]]] = {}
+    lower_senses: set[tuple[str, str]] = set()
     for line in (folder / "data.noun").read_text(encoding="latin-1").splitlines():
         if line.startswith(" "):
             continue
         parts = line.split(" | ")[0].split()
         offset, lexfile, w_cnt = parts[0], int(parts[1]), int(parts[3], 16)
+        for j in range(w_cnt):
+            word = parts[4 + 2 * j].split("(")[0]
+            if word == word.lower():
+                lower_senses.add((word, offset))
         k = 4 + 2 * w_cnt
         p_cnt = int(parts[k])
         hypers = []
@@ -60,7 +68,9 @@ def read_wordnet(folder: Path) -> tuple[dict[str, list[str]], dict[str, tuple[in
             continue
         parts = line.split()
         lemma, n_senses = parts[0], int(parts[2])
-        index[lemma] = parts[-n_senses:]
+        offsets = [off for off in parts[-n_senses:] if (lemma, off) in lower_senses]
+        if offsets:
+            index[lemma] = offsets
     return index, synsets
 
 
