@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from . import lexicon as L
 from .registry import GlobalRegistry, RegistryEntry
 from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
-from .text import Mention, PromptReader, _hyper, clothing_items, noun_info, scene_phrases, singular
+from .text import Mention, PromptReader, _hyper, clothing_items, noun_gender, noun_info, scene_phrases, singular
 
 _SYNONYMS = [
     {"father", "dad", "daddy"}, {"mother", "mom", "mum", "mommy", "mummy"}, {"grandfather", "grandpa"},
@@ -230,6 +230,8 @@ class RulesResolver:
         e = self._kin_relative(idx, m, w)
         if e is not None and (m.gender and e.gender and m.gender != e.gender):
             e = None
+        if e is None:
+            e = self._kin_of_described(idx, m, w)
         if e is None:
             e = self._match(idx, m, w)
         if e is None:
@@ -517,6 +519,28 @@ class RulesResolver:
                 return e  # the owner is e's son, so "his father" is e
         return None
 
+    def _kin_of_described(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
+        """"her grandson" for the one boy already in the scene: a kinship word may rename a character
+        described before when exactly one present person fits it (gender, age, no other relation)."""
+        if m.category != "kinship" or m.det not in ("poss", "gen") or m.plural or m.kin_owner is None:
+            return None
+        if m.kin_owner not in w.refs:
+            return None
+        fits = []
+        for e in self.reg:
+            if e.group or e.entity_id == m.kin_owner or e.type not in ("person", "creature"):
+                continue
+            if e.entity_id not in w.refs and e.last_prompt < w.prompt_index - 1:
+                continue
+            if m.gender and e.gender and m.gender != e.gender or m.age and e.age and m.age != e.age:
+                continue
+            if _entity_category_nouns(e, "kinship") or e.kin or any(o.kin.get(e.entity_id) for o in self.reg):
+                continue
+            if self._conflict(m, e):
+                continue
+            fits.append(e)
+        return fits[0] if len(fits) == 1 else None
+
     def _pronoun_by_position(self, idx: int, m: Mention, w: _Work,
                              cands: list[RegistryEntry]) -> tuple[RegistryEntry | None, bool]:
         """The clause's subject for a possessive ("The master finishes his character"), the previous
@@ -642,6 +666,10 @@ class RulesResolver:
                 ok = head in ("band", "team", "group", "family", "crew") or e.type in ("person", "creature")
             elif head in ("animal", "creature", "pet", "beast") and e.type in ("animal", "creature"):
                 ok = True
+            elif _kin_group(head) == "sibling" and m.number and e.type == "person" and not e.kin \
+                    and (noun_gender(head) in (None, e.gender)) and e.age != "adult" \
+                    and (e.entity_id in w.refs or e.last_prompt >= w.prompt_index - 1):
+                ok = True  # "the two sisters" for the two girls told apart by name
             elif head in ("sibling", "twin") and (
                     _kin_group(next(iter(e.kin.values()), "")) == "sibling"
                     or any(_kin_group(o.kin.get(e.entity_id, "")) == "sibling" for o in self.reg)):
