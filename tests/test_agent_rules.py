@@ -180,20 +180,20 @@ def test_props_depictions_background_and_hypotheticals_are_not_new_entities(prom
 
 def test_spans_and_attributes_point_into_the_prompt():
     agent = EntityAgent()
-    prompt = ("A young wizard with a pointed hat and a sparkling robe is practicing magic in an ancient, "
-              "stone-walled chamber. He waves a wooden wand.")
+    prompt = ("A young sorcerer with a feathered cap and a velvet cloak is reading spells in a damp, "
+              "moss-covered cellar. He lifts a crooked staff.")
     res = agent.process_prompt(prompt, 0)
-    (wizard,) = res.entities
-    assert wizard.entity_id == 1 and wizard.type == "person" and wizard.gender == "male"
-    assert prompt[wizard.span[0]:wizard.span[1]] == wizard.surface == "A young wizard"
-    texts = {a.text: a for a in wizard.attributes}
-    assert {"young", "pointed hat", "sparkling robe"} <= set(texts)
-    for a in wizard.attributes:
+    (sorcerer,) = res.entities
+    assert sorcerer.entity_id == 1 and sorcerer.type == "person" and sorcerer.gender == "male"
+    assert prompt[sorcerer.span[0]:sorcerer.span[1]] == sorcerer.surface == "A young sorcerer"
+    texts = {a.text: a for a in sorcerer.attributes}
+    assert {"young", "feathered cap", "velvet cloak"} <= set(texts)
+    for a in sorcerer.attributes:
         assert prompt[a.span[0]:a.span[1]] == a.text
-    assert texts["pointed hat"].kind == "clothing"
-    assert any("stone-walled chamber" in s.text for s in res.scene)
+    assert texts["feathered cap"].kind == "clothing"
+    assert any("moss-covered cellar" in s.text for s in res.scene)
     assert res.time_ms > 0 and res.fallback is None and res.backend == "rules"
-    assert set(wizard.spans) >= {wizard.span, texts["pointed hat"].span}
+    assert set(sorcerer.spans) >= {sorcerer.span, texts["feathered cap"].span}
 
 
 def test_types_of_entities():

@@ -27,6 +27,7 @@ _SUBJECT_PRONOUNS = frozenset({"he", "she", "it", "they"})
 _SUBORDINATORS = frozenset({"as", "when", "while", "because", "before", "after", "until", "since", "once", "whenever"})
 _NAMES = R.word_lists("names.json")
 _TITLES: dict[str, str | None] = _NAMES["titles"]
+TITLE_WORDS = frozenset(_TITLES)
 _TITLE_NOUNS: dict[str, str] = _NAMES["title_nouns"]
 _ABBREVIATIONS = frozenset(_NAMES["abbreviations"])
 _NOT_NAMES = frozenset(_NAMES["not_names"])
@@ -1179,6 +1180,11 @@ class PromptReader:
                     info = self._entity_noun(i)
                     if info is not None and info.type not in ("prop", "background") and t.lower not in L.BODY_PARTS:
                         return start if last_noun is None else i  # an entity: the attribute list ends here
+                nxt_t = self._tok(i + 1)
+                if nxt_t is not None and nxt_t.is_cap and i > words_start and self._name_word(i + 1):
+                    break  # ", hands Noah a note": a verb before a name ends the attribute list
+                if t.is_cap and self._name_word(i):
+                    break
                 w = t.lower
                 if w in L.FUNCTION_WORDS and w not in ("of",):
                     break
