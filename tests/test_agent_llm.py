@@ -275,10 +275,10 @@ def test_openai_unreachable_server_falls_back():
 
 # ------------------------------------------------------------------ named characters
 NAMED = [
-    "Noah, a tall man with a shaved head, stacks books in a quiet reading room.",
+    "Noah, a lanky man in a green jacket, stacks books in a quiet reading room.",
     "Noah pauses and looks along the shelves.",
     "Clara, a woman in a tan coat, hands Noah a folded note.",
-    "The tall man smiles at Clara.",
+    "The lanky man smiles at Clara.",
 ]
 
 
@@ -291,7 +291,7 @@ def test_prompt_asks_for_proper_names_and_descriptions():
 def test_canned_answers_map_names_across_prompts_and_the_rules_continue(mocker):
     answers = [
         json.dumps({"entities": [{"id": "new", "name": "Noah", "proper_name": "Noah", "type": "person",
-                                  "description": "tall man with a shaved head", "gender": "male",
+                                  "description": "lanky man in a green jacket", "gender": "male",
                                   "mention": "Noah"}]}),
         # the model forgot the ID but gave the name: the parser maps it to Noah's ID
         json.dumps({"entities": [{"id": "new", "name": "Noah", "proper_name": "Noah", "type": "person",

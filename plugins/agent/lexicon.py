@@ -43,7 +43,7 @@ EPITHET_PERSON = _words("""
     bystander passerby spectator
 """)
 
-#: epithets for animals and creatures ("the animal", "the wild creature")
+#: epithets for animals and creatures ("the animal", "the strange beast")
 EPITHET_BEAST = _words("""
     animal creature beast critter pet mammal reptile amphibian predator prey wildlife
 """)
@@ -254,7 +254,7 @@ CREATURE = _words("""
     hobbit imp scarecrow snowman gingerbread apparition wyvern basilisk chimera cerberus kelpie
     selkie dryad satyr faun titan behemoth leviathan sphinx
 """)
-#: adjectives that turn a person/figure into a creature and name it ("the ghostly figure" -> "the ghost")
+#: adjectives that turn a person/figure into a creature and name it ("the pale spectre" -> "the ghost")
 CREATURE_ADJECTIVES: dict[str, str] = {
     "ghostly": "ghost", "spectral": "ghost", "translucent": "ghost", "phantom": "ghost",
     "ethereal": "spirit", "undead": "zombie", "monstrous": "monster", "alien": "alien",
@@ -296,9 +296,9 @@ BACKGROUND_GROUP = _words("""
     crowd audience throng horde mob swarm school flock staff public population army multitude
     dozen dozens hundreds thousands millions lots plenty masses others
 """)
-#: groups that act as one foreground unit ("a young couple", "a group of children")
+#: groups that act as one foreground unit ("a newlywed pair", "a group of hikers")
 GROUP_NOUNS = _words("couple pair duo trio quartet family group band team troupe gang pack herd pod litter")
-#: "the full band", "the two friends": plural or group words that cover several known entities
+#: "the whole troupe", "the three pals": plural or group words that cover several known entities
 COVER_NOUNS = _words("""
     couple pair duo trio family band team group friends friend member parent parents sibling twin
     performer partner companion figure character individual player musician child kid adult animal
@@ -516,7 +516,7 @@ S_SINGULARS = _words("""
     ominous luminous
 """)
 
-#: character nouns that are often adjectives before another noun ("a giant redwood", "a baby elephant")
+#: character nouns that are often adjectives before another noun ("a giant sequoia", "a baby elephant")
 ADJECTIVAL_NOUNS = _words("""
     giant baby mammoth monster pet ghost dragon robot toy human adult senior elder dwarf miniature
     teen teenage junior master guardian police fire ranger guide pilot professional family group team
@@ -526,10 +526,10 @@ ADJECTIVAL_NOUNS = _words("""
 ADULT_EPITHETS = _words("master legend veteran mentor expert elder senior grandmaster")
 #: chess pieces: props whenever the prompt is about chess
 CHESS_PIECES = _words("king queen knight bishop rook pawn")
-#: figures that toys and statues are made of ("a toy soldier"); other occupations are makers ("a toy maker")
+#: figures that toys and statues are made of ("a toy soldier"); other occupations are makers ("a kite maker")
 TOYABLE = _words("""soldier knight king queen prince princess pirate cowboy clown ballerina astronaut robot
                    warrior doll""")
-#: relationship epithets: "a new friend" describes how someone relates, it does not introduce anyone
+#: relationship epithets: "a new pal" describes how someone relates, it does not introduce anyone
 RELATIONAL = _words("friend companion pal buddy acquaintance partner ally")
-#: what is left of an animal long dead ("the dinosaur's rib cage")
+#: what is left of an animal long dead ("the mammoth's jaw bone")
 REMAINS = _words("bone bones skull skeleton fossil fossils remains rib ribs carcass")

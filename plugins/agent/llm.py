@@ -25,8 +25,8 @@ For the NEW PROMPT, list every entity present in the scene and give each a globa
 Entities: people, animals, creatures (ghosts, living statues, a personified scarecrow), robots, and vehicles
 acting as characters. NOT entities: places, buildings, weather, light, props and artworks (a toy robot, a
 portrait), body parts, background groups (crowd, passers-by, colleagues). A foreground group acting as one
-("a young couple") is one entity. An entity the prompt says is absent ("both now gone", "an unseen
-opponent") is not present.
+("a newlywed pair") is one entity. An entity the prompt says is absent ("both long gone", "an invisible
+rival") is not present.
 IDs: reuse the ID of a KNOWN ENTITY when the prompt refers to the same individual, whatever the wording
 ("the protagonist", "he", "the singer" for "a woman who sings"). "another X", "a second X", "a new X"
 are always new. A woman never takes a man's ID. Two entities in one prompt never share an ID.
@@ -34,7 +34,7 @@ Use "new" as the id of an entity not seen before.
 Named characters: a character with a proper name ("Noah", "Professor Hale", "Ms. Reyes") keeps one ID
 wherever its name, a description of it ("the tall man", "the baker"), a title or kinship word for it,
 or a pronoun refers to it; give the name in "proper_name" (as written, title included) and what the
-prompt says it is in "description" ("tall man with a shaved head"). Two characters with different names
+prompt says it is in "description" ("lanky man in a green jacket"). Two characters with different names
 are two entities even when their descriptions match. Capitalised places, brands and days are not names.
 A person only mentioned (written to, phoned, remembered, dead, planned for) or a figure that never acts
 (a toy, a puppet, a chess piece, a picture of someone) is not an entity.

@@ -4,7 +4,7 @@ Matching rules, in the order they are applied to each mention of a prompt (text 
 first prompt is matched against itself too):
 
 1. "another X", "a second X", "a new X" (whole words) always start a new entity.
-2. Renaming links are followed first: apposition ("A watchmaker, an elderly man, ..."), "dressed
+2. Renaming links are followed first: apposition ("A clockmender, an aged man, ..."), "dressed
    as a mime", "a figure of a woman", a predicate ("He is the beekeeper's son") and known kin
    ("his father" for the boy introduced as "his son").
 3. Otherwise a noun phrase is compared with every known entity:
@@ -20,7 +20,7 @@ first prompt is matched against itself too):
      rule a candidate out; shared attributes decide between two entities of the same kind;
    - inside one clause, two different noun phrases are two entities unless they repeat the
      same noun ("the dragon ... the dragon"); an indefinite phrase repeating the noun of an entity
-     already named in this prompt is a second one ("The monk ... a young novice monk");
+     already named in this prompt is a second one ("The baker ... a young apprentice baker");
    - an indefinite phrase ("a dragon") needs the same noun (or a hypernym for an entity already in
      this prompt) to be an entity seen before; a definite one ("the singer") may take any
      compatible entity.
@@ -31,13 +31,13 @@ first prompt is matched against itself too):
    subject of its own verb), then by gender and recency, else to the story's latest entity of
    that gender; "they" (or "the three of them") opening a prompt covers the previous prompt's
    entities; "it" opening a prompt is the last non-human entity.
-5. Plurals cover known entities ("the two children", "her proud parents", "the full band");
-   a foreground group acting as one ("a young couple", "a group of children") is one entity;
-   members listed separately ("two children, a boy and a girl"; "one in a blue suit and one in an
+5. Plurals cover known entities ("the two hikers", "their worried parents", "the whole troupe");
+   a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity;
+   members listed separately ("two hikers, a man and a woman"; "one in a blue suit and one in an
    orange suit") are one entity each.
-6. Predicates ("is no longer a soldier"), hypotheticals ("the next customer", "an unseen
+6. Predicates ("is not a sailor any more"), hypotheticals ("the next patient", "an unseen
    opponent"), depictions ("a portrait of a woman"), props ("a toy robot"), background groups
-   ("the crowd"), vehicles that are places ("on a subway train") and explicit absence ("both now
+   ("the crowd"), vehicles that are places ("on a night bus") and explicit absence ("both now
    gone") neither create nor confirm presence.
 """
 
@@ -204,7 +204,7 @@ class RulesResolver:
             owner = self._possessor(idx, m, w)  # "her partner" is never 'her'
             m.kin_owner = owner.entity_id if owner is not None else None
             if owner is not None and m.det == "poss" and owner.entity_id not in w.refs and not owner.group:
-                # "Her cub catches a fish": 'her' is a reference to the mother, as "the poodle's fur" is
+                # "Her cub catches a fish": 'her' is a reference to the mother, as "the pony's mane" is
                 probe = Mention(kind="pronoun", head=m.det_word, head_token=m.head_token, start=m.start,
                                 end=m.start + len(m.det_word), name_start=m.start, sent=m.sent, clause=m.clause,
                                 pron_case="poss")
@@ -308,14 +308,14 @@ class RulesResolver:
                 if not (m.category == "epithet" and e.entity_id in w.refs):
                     continue
             if m.det in ("indef", "bare") and lvl == 2 and e.entity_id not in w.refs:
-                continue  # "a rescue boat" is not the sailboat; "a lost child" may be the girl just named
+                continue  # "a rescue boat" is not the sailboat; "a stray toddler" may be the girl just named
             if m.det == "indef" and lvl == 3 and any(how == "name" for _, how in w.refs.get(e.entity_id, [])):
-                continue  # "The monk ... is joined by a young novice monk": a second monk
+                continue  # "The baker ... is joined by a young apprentice baker": a second monk
             if m.det in ("poss", "gen") and m.category == "kinship" and lvl < 3:
                 continue  # "his son" introduces a relative unless the relation is already known (_kin_relative)
             score = lvl * 10.0 + 4.0 * len(self._shared(m, e))
             if _readable(self._prompt[m.name_start:m.end]) in {_readable(_strip_det(x)) for x in e.surface_names}:
-                score += 2.0  # called exactly this before ("the monk" vs "the young novice monk")
+                score += 2.0  # called exactly this before ("the baker" vs "the young apprentice baker")
             if e.entity_id in w.refs:
                 score += 3.0 + 0.01 * w.last_pos.get(e.entity_id, 0)
             gap = w.prompt_index - e.last_prompt
@@ -573,14 +573,14 @@ class RulesResolver:
             if eid not in ok:
                 return False
             e = ok[eid]
-            # "The puppy licks his face": an animal of unknown sex is not 'he' while a person is there
+            # "The kitten paws at his sleeve": an animal of unknown sex is not 'he' while a person is there
             return not (e.type == "animal" and e.gender is None and people)
 
         if m.pron_case == "poss" and plausible(own):
             return ok[own], True
         earlier = [k for k, x in enumerate(self._mentions[:idx]) if x.clause == m.clause and k in w.resolved]
         if m.pron_case == "subj" and earlier:
-            # "asks the man what he's looking for": the most recent compatible mention
+            # "tells the clerk that he is late": the most recent compatible mention
             for k in reversed(earlier):
                 ids = w.resolved[k]
                 if len(ids) == 1 and plausible(ids[0]):
@@ -604,13 +604,13 @@ class RulesResolver:
     # -- plurals and groups ----------------------------------------------------------------------
     def _resolve_plural(self, idx: int, m: Mention, w: _Work) -> None:
         head = m.head
-        # a group entity seen before ("the couple", "the children" for "a group of children")
+        # a group entity seen before ("the couple", "the children" for "a group of hikers")
         for e in self.reg:
             if e.group and (head in e.nouns or (m.group_members and m.group_members in e.nouns)):
                 self._ref(w, e.entity_id, idx, m, "name")
                 return
         if m.det in ("indef", "bare", "of", "new") and m.type != "group":
-            return  # "People are strolling", "a line of people": the background
+            return  # "People are queueing", "a line of people": the background
         if m.det in ("num",) and not self._covers_enough(m, w) or (
                 m.type == "group" and m.det in ("indef", "new")):
             if m.type == "group" and m.head in L.GROUP_NOUNS and m.det in ("indef", "new", "bare"):
@@ -635,7 +635,7 @@ class RulesResolver:
             n = n or 2
         if n is not None:
             if len(cands) < n and not (m.det in ("def", "poss") and len(cands) == n - 1 >= 1):
-                return  # "the two children" needs two children (one may be unnamed so far)
+                return  # "the two hikers" needs two children (one may be unnamed so far)
             cands = cands[:n]
         elif len(cands) < 2 and m.type != "group" and m.category not in ("kinship",):
             return

@@ -2,10 +2,10 @@
 
 The reader is deliberately shallow (no parser, no model): it finds nouns that name characters
 using the lexicon, reads their modifiers leftwards up to the determiner, and their visual
-attributes rightwards ("with a pointed hat", "in a black wetsuit", "wearing a helmet"). It also
+attributes rightwards ("with a feathered cap", "in a yellow raincoat", "wearing a visor"). It also
 marks the mentions that must not create or confirm an entity: predicates ("is no longer a
-soldier"), hypotheticals ("the next customer", "an unseen opponent"), depictions ("a portrait
-of a woman"), props ("a toy robot") and explicit absence ("both now gone").
+soldier"), hypotheticals ("the next customer", "an invisible rival"), depictions ("a portrait
+of a woman"), props ("a toy robot") and explicit absence ("both long gone").
 """
 
 from __future__ import annotations
@@ -262,18 +262,18 @@ def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str =
     if w in L.COMMON_VERBS:
         if w in L.COMMON_NOUNS and after not in L.DETERMINERS and after not in L.PRONOUNS:
             return True  # "a bus stop", "a dog park": a singular noun is not followed by a bare verb
-        # "a coast guard rescue boat": a verb-looking word inside a compound ending in a noun
+        # "a harbour patrol tug boat": a verb-looking word inside a compound ending in a noun
         return bool(after) and (after in L.COMMON_NOUNS or noun_info(singular(after)[0]) is not None)
     lemma_n, plural_n = singular(w)
     if plural_n and noun_info(lemma_n) is not None and noun_info(lemma_n).type not in ("prop", "background") \
             and after not in L.DETERMINERS and after not in L.PRONOUNS:
-        return True  # "a few worker bees", "the three band members"
+        return True  # "a few worker bees", "the four choir members"
     if after in L.DETERMINERS or after in L.PRONOUNS or after in L.FUNCTION_WORDS and after not in ("of",):
         if w.endswith(("ing", "s")):
             return False  # "the artist drawing the portrait", "the man guards the gate"
     if (cur in L.ADJECTIVAL_NOUNS or _suffix_noun(cur)) and noun_info(singular(w)[0]) is None and (
             not _is_verb_like(nxt) or (w.endswith("ing") and after and after not in L.FUNCTION_WORDS)):
-        return True  # "a giant redwood", "a baby elephant", "a professional grooming salon"
+        return True  # "a giant sequoia", "a baby elephant", "a professional tailoring shop"
     lemma, plural = singular(w)
     info = noun_info(lemma)
     if info is not None and info.type not in ("background",):
@@ -339,7 +339,7 @@ class Mention:
     size: str | None = None
     colours: set[str] = field(default_factory=set)
     end_token: int = 0  # last token of the mention and its attributes
-    group_members: str | None = None  # for "a group of children": the member noun
+    group_members: str | None = None  # for "a group of hikers": the member noun
     subject: bool = False
     sent_first: bool = False  # the first mention of its sentence (usually the subject)
     antecedent: int | None = None  # in a relative clause ("..., who ..."): the mention it describes
@@ -664,7 +664,7 @@ class PromptReader:
                 or lemma in L.HAIR_WORDS or noun_info(lemma) is not None:
             return True
         if w in L.IRREGULAR_PAST or (w.endswith(("ing", "ed")) and len(w) > 4) or w in L.COMMON_VERBS:
-            # "lets her go" / "watches her dance" (object) vs "waiting for her drink" (possessive)
+            # "lets her go" / "watches her dance" (object) vs "reaching for her scarf" (possessive)
             before = self._tok(i - 1)
             return not (before is not None and before.lower in _CAUSATIVE_VERBS)
         return True
@@ -896,7 +896,7 @@ class PromptReader:
             prev = self._tok((mods[0] if mods else i) - 1)
             if prev is not None and prev.lower in ("and", "or", "&") and any(
                     x.kind == "np" and x.end_token == prev.index - 1 for x in self.mentions):
-                m.after_and = True  # "the father and son"
+                m.after_and = True  # "the uncle and niece"
             if prev is not None and prev.lower == "of":
                 m.det = "of"
         else:
@@ -936,7 +936,7 @@ class PromptReader:
         if words:
             first = words[0]
             if m.det == "indef" and first == "new" and m.head in L.RELATIONAL:
-                pass  # "a good game with a new friend": how someone relates, not a newcomer
+                pass  # "a picnic with a new friend": how someone relates, not a newcomer
             elif m.det == "indef" and first in ("second", "third", "new", "fourth", "fifth"):
                 m.det = "new"
             elif m.det == "def" and first == "other":
@@ -1081,7 +1081,7 @@ class PromptReader:
                 i += 1
                 continue
             if w == "who":
-                # "who is wearing a helmet" / "who wears" / "who is dressed in"
+                # "who is wearing a visor" / "who wears" / "who is dressed in"
                 k = i + 1
                 if k < n and toks[k].lower in ("is", "was", "are"):
                     k += 1
@@ -1116,7 +1116,7 @@ class PromptReader:
             if w in ("wearing", "holding", "carrying", "including", "sporting", "donning", "bearing", "clad",
                      "with", "in", "wears"):
                 if w == "in":
-                    # "in her 40s" / "in a black wetsuit" (clothing) vs "in the park" (scene)
+                    # "in her 40s" / "in a yellow raincoat" (clothing) vs "in the square" (scene)
                     k = i + 1
                     if k + 1 < n and toks[k].lower in ("her", "his", "their") and toks[k + 1].text[0].isdigit():
                         m.attrs.append(Attr(self.text[toks[k].start:toks[k + 1].end], toks[k].start,
@@ -1163,7 +1163,7 @@ class PromptReader:
             if toks[i].lower in L.DETERMINERS or toks[i].lower in ("her", "his", "their", "its"):
                 i += 1
             if self._entity_ahead(i):
-                return start  # "carrying the small, orphaned fawn": a character, not an attribute
+                return start  # "carrying the tiny, shivering lamb": a character, not an attribute
             words_start = i
             last_noun = None
             while i < n:
@@ -1214,7 +1214,7 @@ class PromptReader:
                     return i
                 if toks[i].text == "," and nxt.lower == "and":
                     i += 1
-                # a following entity ends the list ("with a microphone and a cameraman")
+                # a following entity ends the list ("with a lantern and a porter")
                 k = i + 1
                 if k < n and toks[k].lower in L.DETERMINERS:
                     k += 1
@@ -1300,7 +1300,7 @@ class PromptReader:
         if m.possessor and m.type == "animal":
             after = self._tok(m.end_token + 1)
             if after is not None and after.lower in L.REMAINS:
-                m.skip = "remains"  # "the dinosaur's rib cage"
+                m.skip = "remains"  # "the mammoth's jaw bone"
                 return
         # before the determiner: predicates, similes, depictions, searching for someone
         first = self._first_token(m)
@@ -1316,13 +1316,13 @@ class PromptReader:
                 m.skip = "sought"
                 return
         if p1 is not None and p1.lower == "of" and p2 is not None and p2.lower in L.COPULAS:
-            m.skip = "depiction"  # "The portrait is of a famous actress"
+            m.skip = "depiction"  # "The painting is of a local hero"
             return
         if m.det in ("indef", "bare", "num", "def", "poss", "gen") and not m.possessor and self._after_copula(first):
             m.skip = "predicate"  # "He is the beekeeper's son": renames the subject (linked in _link)
             return
         if p1 is not None and p1.lower == "as" and (m.head in L.GROUP_NOUNS or m.type == "group"):
-            m.skip = "predicate"  # "they work together as a team"
+            m.skip = "predicate"  # "they march on as a unit"
             return
         if p1 is not None and p1.lower == "as" and p2 is not None and p2.lower in _AS_PREDICATE:
             m.skip = "predicate"  # "works as a guide"
@@ -1332,19 +1332,19 @@ class PromptReader:
         if m.type == "vehicle" and m.head not in self.known_nouns:
             prep = p1.lower if p1 is not None else ""
             if prep in L.LOCATIVE_PREPS:
-                m.skip = "place"  # "sitting on a subway train": where someone is, not a character
+                m.skip = "place"  # "dozing on a night bus": where someone is, not a character
                 self.new_props.add(m.head)
                 return
             if words & {"passing", "parked", "distant", "passing-by", "oncoming"} or prep in ("at", "past", "across"):
                 m.skip = "background"  # "waves at a passing taxi"
                 return
             if m.head in L.SCENERY_VEHICLES and not words & L.VEHICLE_CHARACTER_WORDS:
-                m.skip = "place"  # "a large steam train is waiting": part of the station
+                m.skip = "place"  # "a long freight train stands idle": part of the station
                 self.new_props.add(m.head)
                 return
         nxt = self._tok(m.end_token + 1)
         if m.category == "epithet" and m.det == "indef" and nxt is not None and nxt.text == ":":
-            m.skip = "predicate"  # "now has a companion: the searchlight ..." names a thing, not a character
+            m.skip = "predicate"  # "now has a helper: the old lamp ..." names a thing, not a character
             return
         if m.det == "bare" and not m.plural and not m.after_and and m.category not in ("kinship",) \
                 and m.det != "of":
@@ -1395,7 +1395,7 @@ class PromptReader:
                 steps += 1
                 continue
             break
-        # "..., but a protector" after a predicate noun phrase
+        # "..., but a guardian" after a predicate noun phrase
         j = first - 1
         if j >= 0 and self.tokens[j].lower == "but":
             for prev in reversed(self.mentions):
@@ -1414,12 +1414,13 @@ class PromptReader:
                 break
             seen.append(t.lower)
             j += 1
-        s = " ".join(w for w in seen if w != ",")
-        patterns = ("both now gone", "both gone", "all gone", "now gone", "gone", "is gone", "are gone", "is absent",
+        # adverbs do not change what is said ("both now gone", "all long gone", "is already absent")
+        s = " ".join(w for w in seen if w not in (",", "now", "long", "already", "finally", "still", "since"))
+        patterns = ("both gone", "all gone", "gone", "is gone", "are gone", "is absent",
                     "are absent", "is nowhere", "are nowhere", "is not in the", "are not in the",
                     "is no longer in", "are no longer in", "is no longer there", "are no longer there",
                     "is out of frame", "are out of frame", "is out of the frame", "are out of the frame",
-                    "is not present", "are not present", "both now absent", "now absent", "who died",
+                    "is not present", "are not present", "both absent", "absent", "who died",
                     "who passed away", "who has died", "who had died", "who is dead", "who lives far",
                     "who lives in", "who lives abroad", "who is away", "who is far")
         hit = any(s.startswith(p) for p in patterns)
@@ -1461,7 +1462,7 @@ class PromptReader:
                 continue
             first = self._first_token(m)
             p1, p2 = self._tok(first - 1), self._tok(first - 2)
-            # "a street performer dressed as a mime"
+            # "a cashier dressed as a pirate"
             if p1 is not None and p1.lower == "as" and p2 is not None and (
                     p2.lower in _ALIAS_VERBS or p2.lower == "up"):
                 host = self._previous_np(idx, same_sentence=True)
@@ -1469,7 +1470,7 @@ class PromptReader:
                     m.alias_of = host
                     m.skip = None
                 continue
-            # apposition: "A watchmaker, an elderly man with ..., is ..." / "the little girl, his happy customer,"
+            # apposition: "A watchmaker, an elderly man with ..., is ..." / "the old man, her first client,"
             if p1 is not None and p1.text == "," and m.category != "name" and m.det in ("indef", "poss", "def") \
                     and not m.plural and m.skip in (None, "predicate"):
                 host = self._previous_np(idx, same_sentence=True)
@@ -1485,7 +1486,7 @@ class PromptReader:
                     m.skip = None
                     continue
                 if host is not None and ms[host].plural and ms[host].det in ("num", "indef", "bare"):
-                    # "two small children, a boy and a girl": members named separately
+                    # "two hikers, a man and a woman": members named separately
                     ms[host].skip = "members listed"
             if m.category == "name" and p1 is not None and (p1.lower in _NAME_VERBS or p1.text == ","):
                 host = self._previous_np(idx, same_sentence=True)
@@ -1502,7 +1503,7 @@ class PromptReader:
                         m.skip = None
             if m.head in ("group", "couple", "pair", "duo", "trio") and m.skip is None and m.det in ("indef", "bare") \
                     and p1 is not None and p1.text == ",":
-                m.skip = "predicate"  # "..., an unlikely pair" describes, never introduces
+                m.skip = "predicate"  # "..., an odd duo" describes, never introduces
             if m.skip == "predicate" and not m.plural and m.type != "group":
                 subject = next((k for k, x in enumerate(ms[:idx]) if x.clause == m.clause and not x.plural
                                 and (x.kind == "pronoun" and x.pron_case == "subj"
