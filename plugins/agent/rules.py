@@ -50,15 +50,7 @@ from .registry import GlobalRegistry, RegistryEntry
 from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
 from .text import Mention, PromptReader, _hyper, clothing_items, noun_gender, noun_info, scene_phrases, singular
 
-_SYNONYMS = [
-    {"father", "dad", "daddy"}, {"mother", "mom", "mum", "mommy", "mummy"}, {"grandfather", "grandpa"},
-    {"grandmother", "grandma", "granny"}, {"child", "kid"}, {"puppy", "pup"}, {"kitten", "kitty"},
-    {"rabbit", "bunny"}, {"ghost", "spirit", "specter", "spectre", "phantom", "apparition", "wraith"},
-    {"aviator", "pilot"}, {"sailor", "mariner"}, {"fireman", "firefighter"}, {"policeman", "officer"},
-    {"vet", "veterinarian"}, {"robot", "bot", "droid", "android"}, {"ai", "robot"}, {"cook", "chef"},
-    {"teen", "teenager"}, {"hippo", "hippopotamus"}, {"rhino", "rhinoceros"}, {"plane", "airplane", "aeroplane"},
-    {"saxophonist", "saxophone"}, {"ballerina", "dancer"}, {"mime", "performer"},
-]
+_SYNONYMS = [set(g) for g in L.SYNONYM_GROUPS]
 _SYN_INDEX: dict[str, set[str]] = {}
 for _group in _SYNONYMS:
     for _w in _group:
@@ -68,29 +60,15 @@ for _group in _SYNONYMS:
 _TYPE_HYPERNYMS = {
     "robot": "robot", "machine": "robot", "vehicle": "vehicle", "boat": "vehicle", "child": "person",
 }
-_CHILDREN = {"boy", "girl", "son", "daughter", "kid", "child", "baby", "toddler", "infant", "grandson",
-             "granddaughter", "schoolboy", "schoolgirl", "youngster", "niece", "nephew"}
-_PARENTS = {"mother", "father", "mom", "mum", "dad", "parent", "mommy", "daddy"}
-_BOATS = {"sailboat", "yacht", "ferry", "tugboat", "motorboat", "speedboat", "trawler", "steamboat", "riverboat",
-          "lifeboat", "raft", "boat", "ship"}
-_MAIN_CHARACTER = {"protagonist", "hero", "heroine"}
+_CHILDREN = L.CHILD_KIN
+_PARENTS = L.PARENT_KIN
+_BOATS = L.BOATS
+_MAIN_CHARACTER = L.MAIN_CHARACTER
 _STOP_DESCRIPTORS = L.FUNCTION_WORDS | frozenset(L.DETERMINERS) | {"full", "very", "one", "single", "lone"}
 
 
-_KIN_GROUPS = {
-    "parent": {"father", "mother", "dad", "daddy", "mom", "mum", "mommy", "mummy", "parent", "stepfather",
-               "stepmother"},
-    "child": {"son", "daughter", "child", "kid", "stepson", "stepdaughter"},
-    "grandparent": {"grandfather", "grandmother", "grandpa", "grandma", "granny", "grandparent"},
-    "grandchild": {"grandson", "granddaughter", "grandchild"},
-    "spouse": {"husband", "wife", "spouse"},
-    "partner": {"girlfriend", "boyfriend", "fiance", "fiancee", "partner"},
-    "sibling": {"brother", "sister", "sibling", "twin"},
-    "elder": {"uncle", "aunt", "auntie", "godfather", "godmother"},
-    "younger": {"nephew", "niece", "godson", "goddaughter"},
-}
-_RECIPROCAL = {"parent": "child", "child": "parent", "grandparent": "grandchild", "grandchild": "grandparent",
-               "spouse": "spouse", "partner": "partner", "sibling": "sibling", "elder": "younger", "younger": "elder"}
+_KIN_GROUPS = L.KIN_GROUPS
+_RECIPROCAL = L.KIN_RECIPROCAL
 
 
 def _kin_group(noun: str) -> str | None:

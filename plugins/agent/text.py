@@ -123,11 +123,9 @@ def singular(word: str) -> tuple[str, bool | None]:
 
 _ALL_ANIMALS = (L.ANIMAL | L.ANIMAL_EXTRA | frozenset(L.ANIMAL_HYPERNYMS)
                 | frozenset().union(*L.ANIMAL_HYPERNYMS.values())) - frozenset(L.ANIMAL_WITH_MODIFIER)
-_IST_EXCEPTIONS = frozenset("""list mist twist wrist fist gist exist assist resist insist persist consist enlist
-    whist heist tryst midst amethyst schist cyst checklist playlist waist""".split())
-_MAN_EXCEPTIONS = frozenset("""human german roman ottoman talisman doberman caiman cayman walkman hangman
-    batman superman snowman shaman""".split())
-_EER_EXCEPTIONS = frozenset("career veneer steer deer beer cheer sneer leer reindeer".split())
+_IST_EXCEPTIONS = L.IST_EXCEPTIONS
+_MAN_EXCEPTIONS = L.MAN_EXCEPTIONS
+_EER_EXCEPTIONS = L.EER_EXCEPTIONS
 
 
 @dataclass(frozen=True)
@@ -245,8 +243,7 @@ def _is_verb_like(t: Token) -> bool:
     return False
 
 
-_VERB_NOUNS = frozenset("""fish duck seal bear bat crow ram swallow crane badger nurse guard guide judge cook coach
-    host pilot spy master""".split())
+_VERB_NOUNS = L.VERB_NOUNS
 
 
 def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str = "", coordinated: bool = False) -> bool:
@@ -352,25 +349,11 @@ class Mention:
 
 
 
-_PROP_OF_HEADS = L.ARTWORK | frozenset({"reflection", "shadow", "silhouette", "memory", "photo", "picture", "image",
-                                        "story", "book", "drawing", "dream", "thought", "sound", "voice", "smell",
-                                        "scent", "song", "call", "cry", "outline", "shape", "form", "piece", "slice",
-                                        "bite", "fillet", "chunk", "plate", "bowl", "can", "tin", "jar", "serving",
-                                        "portion", "bag", "box", "taste", "kind", "type", "species",
-                                        "breed", "sign", "symbol", "logo"})
-_ATTR_STARTERS = frozenset({"with", "wearing", "in", "holding", "carrying", "including", "dressed", "clad",
-                            "sporting", "donning", "bearing", "having"})
-_ALIAS_VERBS = frozenset({"dressed", "disguised", "costumed", "posing", "masquerading"})
-_AS_PREDICATE = frozenset({"works", "work", "working", "worked", "serves", "serve", "serving", "served", "acts",
-                           "act", "acting", "acted", "poses", "posing", "doubles", "known", "seen", "regarded",
-                           "treated", "described", "introduced", "such", "job", "role", "career"})
-_CAUSATIVE_VERBS = frozenset({"let", "lets", "letting", "help", "helps", "helped", "helping", "make", "makes", "made",
-                              "making", "watch", "watches", "watched", "watching", "see", "sees", "saw", "seeing",
-                              "hear", "hears", "heard", "have", "has", "had", "feel", "feels", "felt", "bid", "bids",
-                              "allow", "allows", "ask", "asks", "tell", "tells", "teach", "teaches", "want", "wants",
-                              "find", "finds", "found", "notice", "notices", "noticed", "catch", "catches", "caught",
-                              "leave", "leaves", "left", "keep", "keeps", "kept", "spot", "spots", "spotted", "get",
-                              "gets", "got", "hearing", "finding"})
+_PROP_OF_HEADS = L.ARTWORK | L.PROP_OF_HEADS_EXTRA
+_ATTR_STARTERS = L.ATTR_STARTERS
+_ALIAS_VERBS = L.ALIAS_VERBS
+_AS_PREDICATE = L.AS_PREDICATE
+_CAUSATIVE_VERBS = L.CAUSATIVE_VERBS
 
 
 class PromptReader:
