@@ -65,17 +65,46 @@ def word_lists(name: str) -> dict[str, Any]:
     return data
 
 
+def _row(lemma: str) -> list[str]:
+    return _wordnet().get(lemma, "").split("\t")
+
+
 def noun_senses(lemma: str) -> str:
     """Classes of the noun's WordNet senses, most frequent first ("" when none can be a character).
 
-    P person, A animal, C creature, V vehicle, R robot, G game piece, L place, X thing, O abstract.
+    P person, A animal, C creature, V vehicle, R robot, G game piece, W clothing, L place, X thing,
+    O abstract.
     """
-    return _wordnet().get(lemma, "").partition("|")[0]
+    return _row(lemma)[0].partition("|")[0]
 
 
 def also_adjective(lemma: str) -> bool:
     """The word is an adjective as well ("ancient", "native"): a weak noun reading."""
-    return _wordnet().get(lemma, "").endswith("|a")
+    return _row(lemma)[0].endswith("|a")
+
+
+@lru_cache(maxsize=8192)
+def _synsets(lemma: str) -> tuple[frozenset[int], frozenset[int]]:
+    row = _row(lemma)
+    own = frozenset(int(x) for x in row[1].split(",") if x) if len(row) > 1 else frozenset()
+    up = frozenset(int(x) for x in row[2].split(",") if x) if len(row) > 2 else frozenset()
+    return own, up
+
+
+def noun_relation(a: str, b: str) -> int:
+    """How two person/animal nouns relate in WordNet: 3 synonyms ("stargazer", "astronomer"),
+    2 one names the other more broadly ("officer" for "sergeant"), 0 neither or unknown."""
+    if a == b:
+        return 3
+    own_a, up_a = _synsets(a)
+    own_b, up_b = _synsets(b)
+    if not own_a or not own_b:
+        return 0
+    if own_a & own_b:
+        return 3
+    if own_a & up_b or own_b & up_a:
+        return 2
+    return 0
 
 
 def name_gender(name: str) -> str | None:

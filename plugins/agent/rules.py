@@ -46,6 +46,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import lexicon as L
+from . import resources as R
 from .registry import GlobalRegistry, RegistryEntry
 from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
 from .text import Mention, PromptReader, _hyper, clothing_items, noun_gender, noun_info, scene_phrases, singular
@@ -76,12 +77,12 @@ def _kin_group(noun: str) -> str | None:
 
 
 def _synonyms(a: str, b: str) -> bool:
-    return a == b or b in _SYN_INDEX.get(a, ())
+    return a == b or b in _SYN_INDEX.get(a, ()) or R.noun_relation(a, b) == 3
 
 
 def _related(a: str, b: str) -> bool:
     """a names b more generally, or b names a more generally (the hypernym test, both ways)."""
-    if _hyper(a, b):
+    if _hyper(a, b) or R.noun_relation(a, b) == 2:
         return True
     if a == "child" and b in _CHILDREN or b == "child" and a in _CHILDREN:
         return True

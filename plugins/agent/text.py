@@ -179,7 +179,7 @@ def noun_info(lemma: str) -> NounInfo | None:
     # open vocabulary: the noun's most frequent WordNet sense ("a landscaper", "a goalie", "a marmot")
     # (people and animals only: a vehicle or an imaginary being from the resource is as often a thing)
     senses = R.noun_senses(w)
-    if senses and senses[0] in _SENSE_CLASSES and not R.also_adjective(w):
+    if senses and senses[0] in _SENSE_CLASSES and not R.also_adjective(w) and "W" not in senses:
         return NounInfo(*_SENSE_CLASSES[senses[0]])
     return None
 
@@ -1127,7 +1127,7 @@ class PromptReader:
                     continue
                 return False
             lemma, _ = singular(t.lower)
-            if t.lower in L.CLOTHING or lemma in L.CLOTHING:
+            if t.lower in L.CLOTHING or lemma in L.CLOTHING or "W" in R.noun_senses(lemma)[:2]:
                 return True
             if t.lower in L.FUNCTION_WORDS and t.lower not in ("her", "his", "their", "its"):
                 return False

@@ -5,8 +5,10 @@
 
 * ``wordnet_nouns.tsv`` -- every lower-case one-word WordNet 3.0 noun with a sense that names a
   possible story character, with the classes of its senses in WordNet's frequency order
-  (P person, A animal, C creature, V vehicle, R robot, G game piece, L place, X other thing,
-  O abstract), and ``|a`` when the word is also an adjective. The WordNet files come with
+  (P person, A animal, C creature, V vehicle, R robot, G game piece, W clothing, L place, X other
+  thing, O abstract), ``|a`` when the word is also an adjective, then (for people and animals) the
+  synsets of its person/animal senses and their ancestors below the root, so that a synonym
+  ("stargazer" for "astronomer") or a broader noun ("the scientist") can be recognised. The WordNet files come with
   Debian's ``wordnet-base`` package; the licence is ``LICENSE.wordnet`` beside this script.
 * ``common_words.txt`` -- lower-case one-word WordNet lemmas of every part of speech (a capitalised
   common word such as "Fog" or "Baker" is a name only where the sentence frames it as one).
@@ -26,6 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 # root synsets (WordNet 3.0 offsets) of the classes; the first match along a hypernym path wins
 ROOTS = {
+    "W": {"03051540", "03502509", "02728440"},  # clothing, headdress, apparel
     "R": {"02761392"},  # robot, automaton
     "G": {"03014440", "03414162"},  # chessman, game equipment
     "C": {"09504135", "09483738"},  # spiritual being, imaginary being
@@ -34,7 +37,7 @@ ROOTS = {
     "A": {"00015388"},  # animal
     "L": {"00027167", "04341686"},  # location, structure
 }
-ORDER = "RGCVPAL"
+ORDER = "WRGCVPAL"
 ANIMATE = set("PACVRG")
 
 
@@ -98,6 +101,20 @@ def classify(offset: str, synsets: dict[str, tuple[int, list[str]]], memo: dict[
     return letter
 
 
+def ancestors_of(offset: str, synsets: dict[str, tuple[int, list[str]]]) -> set[str]:
+    """Hypernyms of a person/animal synset below the class roots (the roots themselves say nothing)."""
+    roots = ROOTS["P"] | ROOTS["A"]
+    out: set[str] = set()
+    stack = list(synsets.get(offset, (0, []))[1])
+    while stack:
+        s = stack.pop()
+        if s in out or s in roots:
+            continue
+        out.add(s)
+        stack.extend(synsets.get(s, (0, []))[1])
+    return out
+
+
 def build_wordnet(folder: Path, out: Path) -> int:
     index, synsets = read_wordnet(folder)
     memo: dict[str, str] = {}
@@ -108,13 +125,18 @@ def build_wordnet(folder: Path, out: Path) -> int:
         if not re.fullmatch(r"[a-z]+(-[a-z]+)?", lemma):
             continue
         letters = []
+        own: list[str] = []
         for off in offsets:
             c = classify(off, synsets, memo)
             if c not in letters:
                 letters.append(c)
-        if ANIMATE & set(letters):
-            rows.append(f"{lemma}\t{''.join(letters)}{'|a' if lemma in adjectives else ''}")
-    out.write_text("# lemma\tclasses of its senses in frequency order (see build_tables.py)\n" + "\n".join(rows) + "\n",
+            if c in "PA" and len(own) < 2:
+                own.append(off)
+        if ANIMATE & set(letters) or "W" in letters[:2]:
+            ancestors = sorted(set().union(*(ancestors_of(off, synsets) for off in own))) if own else []
+            rows.append(f"{lemma}\t{''.join(letters)}{'|a' if lemma in adjectives else ''}\t"
+                        f"{','.join(own)}\t{','.join(a.lstrip('0') for a in ancestors)}")
+    out.write_text("# lemma\tclasses[|a]\tperson/animal synsets\tancestor synsets (see build_tables.py)\n" + "\n".join(rows) + "\n",
                    encoding="utf-8")
     return len(rows)
 
