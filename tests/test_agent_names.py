@@ -164,3 +164,37 @@ def test_resources_load_offline_and_report_their_time():
     assert R.load() > 0
     assert R.name_gender("Ethel") == "female" and R.name_gender("Rupert") == "male"
     assert R.noun_senses("landscaper").startswith("P") and R.noun_senses("okapi").startswith("A")
+
+
+def test_a_synonym_or_a_broader_noun_from_the_resource_keeps_the_id():
+    _, ids = run_story([
+        "Sergeant Ortiz, a stocky woman in a navy uniform, questions a nervous teenager outside a pawnshop.",
+        "The officer writes in a notebook while the teen fidgets.",
+        "A retired astronomer polishes the lens of an old telescope.",
+        "The stargazer points the telescope toward the moon.",
+    ])
+    assert ids == [[1, 2], [1, 2], [3], [3]]
+
+
+def test_a_name_right_after_a_description_or_after_named():
+    _, ids = run_story([
+        "Grandma Rosa, a tiny woman with silver braids, rolls pasta dough on a wooden table.",
+        "Her grandson Mateo, a lanky boy in a striped shirt, sneaks a piece of dough.",
+        "Rosa swats his hand and laughs.",
+        "The boy helps his grandmother cut the noodles.",
+    ])
+    assert ids == [[1], [1, 2], [1, 2], [1, 2]]
+    _, ids = run_story([
+        "Captain Reyes steers the fishing boat through heavy fog.",
+        "Her first mate, a burly man named Jonas, hauls in the nets.",
+        "Jonas grabs the rail and laughs.",
+    ])
+    assert ids == [[1], [1, 2], [2]]
+
+
+def test_a_person_on_the_phone_is_not_in_the_scene():
+    _, ids = run_story([
+        "A beekeeper in a white veil lifts a frame from a hive.",
+        "She talks to her husband on the phone about the honey.",
+    ])
+    assert ids == [[1], [1]]

@@ -420,8 +420,10 @@ class RulesResolver:
         cands = [e for e in present if (e.gender in (None, gender)) and not e.group]
         if cands and not any(e.type in ("person", "creature") or e.gender == gender for e in cands):
             # only animals of unknown sex here: 'her' is more likely the woman of the story
-            if any(e.gender == gender and e.type in ("person", "creature") for e in self.reg):
-                cands = []
+            if any(e.gender == gender and e.type in ("person", "creature") for e in self.reg) or (
+                    m.pron_case == "obj" and any(e.gender is None and e.type in ("person", "creature")
+                                                 and not e.group for e in self.reg)):
+                cands = []  # "a raccoon sniffs at him": him is the man of the story, not the raccoon
         if cands:
             best, structural = self._pronoun_by_position(idx, m, w, cands)
             if best is None:

@@ -39,6 +39,7 @@ _ANIMATE_VERBS = frozenset(_CONTEXT["animate_verbs"])
 _AGENT_SUFFIXES = tuple(_CONTEXT["agent_suffixes"])
 _GAME_WORDS = frozenset(_CONTEXT["game_words"])
 _HANDLING_VERBS = frozenset(_CONTEXT["handling_verbs"])
+_DRIVING_VERBS = frozenset(_CONTEXT["driving_verbs"])
 
 
 @dataclass
@@ -924,7 +925,7 @@ class PromptReader:
                 m.det = "new"
             elif m.det == "def" and first == "other":
                 m.det = "other"
-            elif m.det in ("def", "poss") and first in ("first", "second", "third", "fourth", "last"):
+            elif m.det == "def" and first in ("first", "second", "third", "fourth", "last"):
                 m.det = "ordinal"
                 m.ordinal = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}[first]
             elif m.det == "def" and first in L.NUMBER_WORDS:
@@ -1312,6 +1313,9 @@ class PromptReader:
             return
         if m.kind == "np" and self._absence_follows(m):
             m.absent = True
+        if m.type == "vehicle" and (m.det == "poss" or p1 is not None and p1.lower in _DRIVING_VERBS):
+            m.skip = "prop"  # "steers the boat", "walks to her car": a vehicle someone uses, not a character
+            return
         if m.type == "vehicle" and m.head not in self.known_nouns:
             prep = p1.lower if p1 is not None else ""
             if prep in L.LOCATIVE_PREPS:
@@ -1405,7 +1409,8 @@ class PromptReader:
                     "is out of frame", "are out of frame", "is out of the frame", "are out of the frame",
                     "is not present", "are not present", "both absent", "absent", "who died",
                     "who passed away", "who has died", "who had died", "who is dead", "who lives far",
-                    "who lives in", "who lives abroad", "who is away", "who is far")
+                    "who lives in", "who lives abroad", "who is away", "who is far", "on the phone",
+                    "over the phone", "by phone", "on a video call", "by video call")
         hit = any(s.startswith(p) for p in patterns)
         if hit and s.split()[0] in ("both", "all"):
             m.absent_both = True
@@ -1471,11 +1476,14 @@ class PromptReader:
                 if host is not None and ms[host].plural and ms[host].det in ("num", "indef", "bare"):
                     # "two hikers, a man and a woman": members named separately
                     ms[host].skip = "members listed"
-            if m.category == "name" and p1 is not None and (p1.lower in _NAME_VERBS or p1.text == ","):
+            if m.category == "name" and p1 is not None:
+                # "a burly man named Jonas", "The fisherman, Tobiah, ...", "her grandson Mateo"
                 host = self._previous_np(idx, same_sentence=True)
+                gap = 2 if p1.lower in _NAME_VERBS or p1.text == "," else 1
                 if host is not None and ms[host].category != "name" and not ms[host].plural \
-                        and ms[host].end_token == first - 2 + (p1.lower in _NAME_VERBS) and ms[host].kind == "np" \
-                        and ms[host].type in ("person", "animal", "creature", "robot", "any"):
+                        and ms[host].end_token == first - gap and ms[host].kind == "np" and not ms[host].possessor \
+                        and ms[host].type in ("person", "animal", "creature", "robot", "any") \
+                        and (gap == 2 or ms[host].det in ("poss", "def", "gen")):
                     m.alias_of = host
                 continue
             if m.after_and and m.det == "bare":

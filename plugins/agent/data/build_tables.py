@@ -136,8 +136,8 @@ def build_wordnet(folder: Path, out: Path) -> int:
             ancestors = sorted(set().union(*(ancestors_of(off, synsets) for off in own))) if own else []
             rows.append(f"{lemma}\t{''.join(letters)}{'|a' if lemma in adjectives else ''}\t"
                         f"{','.join(own)}\t{','.join(a.lstrip('0') for a in ancestors)}")
-    out.write_text("# lemma\tclasses[|a]\tperson/animal synsets\tancestor synsets (see build_tables.py)\n" + "\n".join(rows) + "\n",
-                   encoding="utf-8")
+    header = "# lemma\tclasses[|a]\tperson/animal synsets\tancestor synsets (see build_tables.py)\n"
+    out.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
     return len(rows)
 
 
