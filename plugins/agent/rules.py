@@ -214,6 +214,8 @@ class RulesResolver:
         if e is None:
             e = self._match(idx, m, w)
         if e is None:
+            e = self._only_person_for_a_role(idx, m, w)
+        if e is None:
             if m.head in self.reg.props:
                 return
             e = self._create(m, w)
@@ -499,6 +501,24 @@ class RulesResolver:
             if back is not None and _kin_group(back) == _RECIPROCAL.get(group):
                 return e  # the owner is e's son, so "his father" is e
         return None
+
+    def _only_person_for_a_role(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
+        """"The diver" after "a marine biologist": a definite role noun presupposes someone known; when
+        nobody is named in this prompt yet and exactly one person of the previous one fits, it is them."""
+        if m.det != "def" or m.type != "person" or m.category != "occupation" or m.plural:
+            return None
+        if any(self.reg[eid].type in ("person", "creature") for eid in w.refs):
+            return None  # someone is already in this scene: the role may well be a second person
+        fits = []
+        for e in self.reg:
+            if e.group or e.type not in ("person", "creature") or e.last_prompt != w.prompt_index - 1:
+                continue
+            if m.gender and e.gender and m.gender != e.gender or m.age and e.age and m.age != e.age:
+                continue
+            if self._conflict(m, e):
+                continue
+            fits.append(e)
+        return fits[0] if len(fits) == 1 else None
 
     def _kin_of_described(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
         """"her grandson" for the one boy already in the scene: a kinship word may rename a character

@@ -40,6 +40,7 @@ _AGENT_SUFFIXES = tuple(_CONTEXT["agent_suffixes"])
 _GAME_WORDS = frozenset(_CONTEXT["game_words"])
 _HANDLING_VERBS = frozenset(_CONTEXT["handling_verbs"])
 _DRIVING_VERBS = frozenset(_CONTEXT["driving_verbs"])
+_INTENSIFIERS = frozenset(_CONTEXT["intensifiers"])
 
 
 @dataclass
@@ -540,8 +541,9 @@ class PromptReader:
             return False
         if nxt.lower == "'s" or nxt.text == ",":
             return True
-        if nxt.lower in ("and", "or", "&") and nxt2 is not None and nxt2.is_cap:
-            return True
+        if nxt.lower in ("and", "or", "&") and nxt2 is not None and (nxt2.is_cap or nxt2.lower in (
+                "his", "her", "their", "the", "a", "an")):
+            return True  # "Nora and Ethan", "Kofi and his brother"
         if nxt.lower in L.COPULAS or nxt.lower in L.COMMON_VERBS or nxt.lower in L.IRREGULAR_PAST \
                 or nxt.lower in ("has", "had", "can", "will", "would", "could", "should", "must", "does", "did"):
             return True
@@ -853,6 +855,9 @@ class PromptReader:
             if w in L.DETERMINERS:
                 det_idx = j
                 break
+            if w in _INTENSIFIERS and mods:
+                j -= 1  # "a very quiet student"
+                continue
             if w == "and" and mods and j - 1 >= 0 and _is_adjective_like(toks[j - 1]) \
                     and toks[j - 1].lower not in L.FUNCTION_WORDS and self._entity_noun(j - 1) is None:
                 j -= 1
@@ -1479,6 +1484,10 @@ class PromptReader:
             if m.category == "name" and p1 is not None:
                 # "a burly man named Jonas", "The fisherman, Tobiah, ...", "her grandson Mateo"
                 host = self._previous_np(idx, same_sentence=True)
+                if host is not None and p1.text == "," and ms[host].plural and ms[host].end_token == first - 2 \
+                        and ms[host].det in ("num", "indef", "bare"):
+                    ms[host].skip = "members listed"  # "Two friends, Sol and Marisol, ...": the names are the members
+                    continue
                 gap = 2 if p1.lower in _NAME_VERBS or p1.text == "," else 1
                 if host is not None and ms[host].category != "name" and not ms[host].plural \
                         and ms[host].end_token == first - gap and ms[host].kind == "np" and not ms[host].possessor \
