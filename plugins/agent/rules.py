@@ -671,7 +671,7 @@ class RulesResolver:
                     and (noun_gender(head) in (None, e.gender)) and e.age != "adult" \
                     and (e.entity_id in w.refs or e.last_prompt >= w.prompt_index - 1):
                 ok = True  # "the two sisters" for the two girls told apart by name
-            elif head in ("sibling", "twin") and (
+            elif _kin_group(head) == "sibling" and (
                     _kin_group(next(iter(e.kin.values()), "")) == "sibling"
                     or any(_kin_group(o.kin.get(e.entity_id, "")) == "sibling" for o in self.reg)):
                 ok = True  # "the siblings": the sister and the boy she is the sister of
