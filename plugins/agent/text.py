@@ -189,6 +189,13 @@ def noun_info(lemma: str) -> NounInfo | None:
 _SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot")}
 
 
+def _from_resource(lemma: str) -> bool:
+    """The noun is a character noun only through the WordNet table, not a hand-made lexicon."""
+    return lemma not in _EXPLICIT and lemma not in _ALL_ANIMALS and not (
+        len(lemma) >= 6 and lemma.endswith(("keeper", "maker", "smith", "wright", "monger", "man", "woman", "ician",
+                                            "person", "ist", "eer")))
+
+
 _EXPLICIT = (L.GENERIC_PERSON | L.KINSHIP | L.EPITHET_ANY | L.EPITHET_PERSON | L.EPITHET_BEAST | L.OCCUPATION
              | L.CREATURE | L.ROBOT | L.VEHICLE | L.GROUP_NOUNS | L.BACKGROUND_GROUP | L.ARTWORK)
 
@@ -196,7 +203,8 @@ _EXPLICIT = (L.GENERIC_PERSON | L.KINSHIP | L.EPITHET_ANY | L.EPITHET_PERSON | L
 def _suffix_noun(word: str) -> bool:
     """A person noun recognised only by its ending ("minimalist"): often an adjective before a noun."""
     lemma = singular(word)[0]
-    return lemma not in _EXPLICIT and lemma not in _ALL_ANIMALS and noun_info(lemma) is not None
+    return lemma not in _EXPLICIT and lemma not in _ALL_ANIMALS and noun_info(lemma) is not None \
+        and not _from_resource(lemma)
 
 
 def noun_gender(lemma: str) -> str | None:
@@ -704,6 +712,9 @@ class PromptReader:
             fixed = self._typo(lemma)
             if fixed is not None:
                 info = noun_info(fixed)
+        if info is not None and lemma not in self.known_nouns and _from_resource(lemma) \
+                and "X" in R.noun_senses(lemma) and not self._subject_position(i):
+            return None  # "glances at the monitor": a word that is also a thing names a person only as a subject
         if info is None and not t.is_cap and len(lemma) >= 4 and lemma.isalpha() and prev_w in ("a", "an", "the") \
                 and not R.common_word(lemma) and lemma not in L.COMMON_NOUNS and lemma not in L.CLOTHING \
                 and self._clause_opening(i - 1):
@@ -1343,6 +1354,18 @@ class PromptReader:
             # a singular count noun needs a determiner; without one this is a verb or a compound
             if not (toks[m.head_token].is_cap and m.category == "kinship"):
                 m.skip = "bare"
+
+    def _subject_position(self, i: int) -> bool:
+        """The noun phrase ending at token i opens its clause (its determiner follows a clause break)."""
+        j = i - 1
+        while j >= 0 and i - j <= 5 and self.tokens[j].is_word and self.tokens[j].lower not in L.DETERMINERS \
+                and self.tokens[j].lower not in L.FUNCTION_WORDS:
+            j -= 1
+        if j < 0:
+            return True
+        if self.tokens[j].lower in L.DETERMINERS:
+            return self._clause_opening(j)
+        return self._clause_opening(j + 1)
 
     def _clause_opening(self, i: int) -> bool:
         """Token i starts a sentence or a clause (the subject's place), not a prepositional phrase."""
