@@ -278,6 +278,10 @@ def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str =
     if after in L.DETERMINERS or after in L.PRONOUNS or after in L.FUNCTION_WORDS and after not in ("of",):
         if w.endswith(("ing", "s")):
             return False  # "the artist drawing the portrait", "the man guards the gate"
+    cur_lemma = singular(cur)[0] if cur else ""
+    if cur_lemma and _from_resource(cur_lemma) and noun_info(cur_lemma) is not None and R.common_word(w) \
+            and not _is_verb_like(nxt) and not w.endswith(("ing", "ed", "ly")) and not coordinated:
+        return True  # "a white picket fence": a resource noun followed by another noun is a modifier
     if (cur in L.ADJECTIVAL_NOUNS or _suffix_noun(cur)) and noun_info(singular(w)[0]) is None and (
             not _is_verb_like(nxt) or (w.endswith("ing") and after and after not in L.FUNCTION_WORDS)):
         return True  # "a giant sequoia", "a baby elephant", "a professional tailoring shop"
