@@ -18,7 +18,7 @@ from functools import lru_cache
 from . import lexicon as L
 from . import resources as R
 
-_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[-'\u2019][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
+_TOKEN_RE = re.compile(r"[^\W_]+(?:[-'\u2019][^\W_]+)*|[^\s\w]|_")
 _CLAUSE_BREAK_AFTER_COMMA = frozenset({"and", "but", "while", "as", "then", "so", "yet", "until", "before", "after",
                                        "when", "where", "who", "which", "whose"})
 _CLAUSE_BREAK = frozenset({"while", "whereas", "although", "though", "because", "unless"})
@@ -41,6 +41,7 @@ _GAME_WORDS = frozenset(_CONTEXT["game_words"])
 _HANDLING_VERBS = frozenset(_CONTEXT["handling_verbs"])
 _DRIVING_VERBS = frozenset(_CONTEXT["driving_verbs"])
 _INTENSIFIERS = frozenset(_CONTEXT["intensifiers"])
+_VEHICLE_PLACE_PREPS = frozenset(_CONTEXT["vehicle_place_prepositions"])
 
 
 @dataclass
@@ -498,6 +499,8 @@ class PromptReader:
             return True
         prev, nxt = self._tok(i - 1), self._tok(i + 1)
         prev_w = prev.lower if prev is not None else ""
+        if prev_w in _NAME_VERBS:
+            return True  # "a girl named Juniper": whatever the word, it is her name
         if prev is not None and prev.is_word and (prev_w in L.DETERMINERS or prev_w in ("'s",)):
             return False  # "the Grand Hotel", "a Victorian house"
         if nxt is not None and nxt.is_cap and nxt.lower in _PLACE_WORDS:
@@ -1338,7 +1341,7 @@ class PromptReader:
             return
         if m.type == "vehicle" and m.head not in self.known_nouns:
             prep = p1.lower if p1 is not None else ""
-            if prep in L.LOCATIVE_PREPS:
+            if prep in L.LOCATIVE_PREPS or prep in _VEHICLE_PLACE_PREPS:
                 m.skip = "place"  # "dozing on a night bus": where someone is, not a character
                 self.new_props.add(m.head)
                 return
