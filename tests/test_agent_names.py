@@ -198,3 +198,45 @@ def test_a_person_on_the_phone_is_not_in_the_scene():
         "She talks to her husband on the phone about the honey.",
     ])
     assert ids == [[1], [1]]
+
+
+def test_a_young_animal_word_owned_by_an_animal_is_an_animal():
+    agent, ids = run_story([
+        "A nanny goat nudges her kid toward the barn.",
+        "The kid bleats and follows its mother.",
+    ])
+    assert ids == [[1, 2], [1, 2]]
+    assert agent.registry[2].type == "animal"
+    agent, _ = run_story(["A kid in a red cap kicks a ball across the schoolyard."])
+    assert agent.registry[1].type == "person"
+
+
+@pytest.mark.parametrize("prompt", [
+    "A woman stands at her father's grave with a bouquet of lilies.",
+    "A sailor dreams about his wife back home.",
+    "A girl hugs her teddy bear and a toy soldier on the bed.",
+    "A tourist admires a statue of a general in the town square.",
+])
+def test_remembered_people_toys_and_statues_are_not_characters(prompt):
+    _, ids = run_story([prompt])
+    assert ids == [[1]]
+
+
+def test_names_after_named_and_with_accents_and_after_a_plural():
+    _, ids = run_story([
+        "A girl named Juniper feeds ducks at a pond with her grandfather.",
+        "Juniper tosses the last crumbs into the water.",
+    ])
+    assert ids == [[1, 2], [1]]
+    _, ids = run_story([
+        "Inés, a weaver with silver bangles, sits at her loom.",
+        "Her apprentice, Tomas, brings her a basket of wool.",
+        "Inés shows the boy how to knot the threads.",
+    ])
+    assert ids == [[1], [1, 2], [1, 2]]
+    _, ids = run_story([
+        "Two friends, Sol and Marisol, set up a tent by a lake.",
+        "Sol gathers firewood while Marisol unpacks the food.",
+        "The friends sit by the fire and tell stories.",
+    ])
+    assert ids == [[1, 2], [1, 2], [1, 2]]

@@ -182,6 +182,9 @@ class RulesResolver:
         if m.det in ("poss", "gen"):
             owner = self._possessor(idx, m, w)  # "her partner" is never 'her'
             m.kin_owner = owner.entity_id if owner is not None else None
+            if owner is not None and owner.type == "animal" and m.type in ("person", "any") and (
+                    m.category == "kinship" or "A" in R.noun_senses(m.head)):
+                m.type = "animal"  # "a goat nudges her kid", "its mother": an animal's young or parent
             if owner is not None and m.det == "poss" and owner.entity_id not in w.refs and not owner.group:
                 # "Her cub catches a fish": 'her' is a reference to the mother, as "the pony's mane" is
                 probe = Mention(kind="pronoun", head=m.det_word, head_token=m.head_token, start=m.start,
@@ -469,6 +472,10 @@ class RulesResolver:
                 if x.kind == "np":
                     return None
             return None
+        if m.det_word == "its":
+            here = [self.reg[eid] for eid in w.refs if eid not in w.absent and not self.reg[eid].group
+                    and self.reg[eid].type != "person"]
+            return max(here, key=lambda e: w.last_pos.get(e.entity_id, -1)) if here else None
         if m.det_word not in ("his", "her", "their"):
             return None
         gender = {"his": "male", "her": "female"}.get(m.det_word)

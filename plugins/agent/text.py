@@ -41,6 +41,7 @@ _GAME_WORDS = frozenset(_CONTEXT["game_words"])
 _HANDLING_VERBS = frozenset(_CONTEXT["handling_verbs"])
 _DRIVING_VERBS = frozenset(_CONTEXT["driving_verbs"])
 _INTENSIFIERS = frozenset(_CONTEXT["intensifiers"])
+_ABSENT_POSSESSIONS = frozenset(_CONTEXT["absent_possessions"])
 _VEHICLE_PLACE_PREPS = frozenset(_CONTEXT["vehicle_place_prepositions"])
 
 
@@ -1293,6 +1294,14 @@ class PromptReader:
         if m.type == "body":
             m.skip = "body"
             return
+        if m.type == "prop":
+            m.skip = "prop"  # "her teddy bear"
+            return
+        if m.possessor:
+            after = self._tok(m.end_token + 1)
+            if after is not None and singular(after.lower)[0] in _ABSENT_POSSESSIONS:
+                m.skip = "absent"  # "her father's grave": he is remembered, not in the scene
+                return
         if words & L.PROP_MODIFIERS and m.type in ("person", "animal", "robot", "creature", "vehicle") \
                 and m.head not in self.known_nouns and not (m.category == "occupation" and m.head not in L.TOYABLE):
             m.skip = "prop"
