@@ -721,7 +721,8 @@ class PromptReader:
             if fixed is not None:
                 info = noun_info(fixed)
         if info is not None and lemma not in self.known_nouns and _from_resource(lemma) \
-                and "X" in R.noun_senses(lemma) and not self._subject_position(i):
+                and "X" in R.noun_senses(lemma) and not self._subject_position(i) \
+                and not (self._tok(i + 1) is not None and self._tok(i + 1).lower == "'s"):
             return None  # "glances at the monitor": a word that is also a thing names a person only as a subject
         if info is None and not t.is_cap and len(lemma) >= 4 and lemma.isalpha() and prev_w in ("a", "an", "the") \
                 and not R.common_word(lemma) and lemma not in L.COMMON_NOUNS and lemma not in L.CLOTHING \
@@ -755,7 +756,7 @@ class PromptReader:
         return k >= 0 and self.tokens[k].lower in ("and", "or")
 
     def _typo(self, lemma: str) -> str | None:
-        """A misspelt noun of an entity already in the story ("callighapher")."""
+        """A misspelt noun of an entity already in the story ("photgrapher")."""
         if len(lemma) < 7 or lemma in L.COMMON_NOUNS:
             return None
         for known in self.known_nouns:
