@@ -392,15 +392,16 @@ class RulesResolver:
             # "Lena strokes its mane": the latest animal, robot or vehicle of this prompt (else of the last one)
             here = [self.reg[eid] for eid in w.refs if eid not in w.absent]
             things = [e for e in here if e.type not in ("person",) and not e.group]
-            if things:
-                best = max(things, key=lambda e: w.last_pos.get(e.entity_id, -1))
-            else:
+            best = max(things, key=lambda e: w.last_pos.get(e.entity_id, -1)) if things else None
+            nxt = self._prompt[m.end:].split(None, 1)
+            if best is None and word == "its" and nxt and singular(nxt[0].strip(".,;").lower())[0] in L.BODY_PARTS:
+                # "strokes its mane": a body part's owner is the animal of the last prompt, if only one
                 prev = [e for e in self.reg if w.prompt_index - 1 in e.instances and e.type not in ("person",)
                         and not e.group and e.entity_id not in w.refs]
-                best = max(prev, key=lambda e: -e.entity_id) if len(prev) == 1 else None
+                best = prev[0] if len(prev) == 1 else None
             if best is not None:
                 self._ref(w, best.entity_id, idx, m, "pronoun")
-            return
+            return  # otherwise 'it' is as likely a thing
         if not w.refs and self._opens_prompt(m):
             prev = [e for e in self.reg if w.prompt_index - 1 in e.instances]
             if word in ("it", "its", "itself"):

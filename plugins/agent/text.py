@@ -1456,7 +1456,7 @@ class PromptReader:
                     "who passed away", "who has died", "who had died", "who is dead", "who lives far",
                     "who lives in", "who lives abroad", "who is away", "who is far", "on the phone",
                     "over the phone", "by phone", "on a video call", "by video call")
-        hit = any(s.startswith(p) for p in patterns)
+        hit = any((s + " ").startswith(p + " ") for p in patterns)
         if hit and s.split()[0] in ("both", "all"):
             m.absent_both = True
         return hit

@@ -115,10 +115,21 @@ def ancestors_of(offset: str, synsets: dict[str, tuple[int, list[str]]]) -> set[
     return out
 
 
+def comparative(lemma: str, adjectives: dict[str, int]) -> bool:
+    """"closer", "bigger": the comparative of a common (polysemous, 3+ senses) adjective that WordNet
+    also lists as a person noun; rare one-sense adjectives ("cod") do not make "coder" a comparative."""
+    if not lemma.endswith("er") or len(lemma) < 5:
+        return False
+    stem = lemma[:-2]
+    bases = [stem, stem + "e", stem[:-1] if stem[-1] == stem[-2] else "", stem[:-1] + "y" if stem.endswith("i") else ""]
+    return any(adjectives.get(b, 0) >= 3 for b in bases if b)
+
+
 def build_wordnet(folder: Path, out: Path) -> int:
     index, synsets = read_wordnet(folder)
     memo: dict[str, str] = {}
-    adjectives = {line.split()[0] for line in (folder / "index.adj").read_text(encoding="latin-1").splitlines()
+    adjectives = {line.split()[0]: int(line.split()[2])
+                  for line in (folder / "index.adj").read_text(encoding="latin-1").splitlines()
                   if not line.startswith(" ")}
     rows = []
     for lemma, offsets in sorted(index.items()):
@@ -134,7 +145,8 @@ def build_wordnet(folder: Path, out: Path) -> int:
                 own.append(off)
         if ANIMATE & set(letters) or "W" in letters[:2]:
             ancestors = sorted(set().union(*(ancestors_of(off, synsets) for off in own))) if own else []
-            rows.append(f"{lemma}\t{''.join(letters)}{'|a' if lemma in adjectives else ''}\t"
+            adjective = lemma in adjectives or comparative(lemma, adjectives)
+            rows.append(f"{lemma}\t{''.join(letters)}{'|a' if adjective else ''}\t"
                         f"{','.join(own)}\t{','.join(a.lstrip('0') for a in ancestors)}")
     header = "# lemma\tclasses[|a]\tperson/animal synsets\tancestor synsets (see build_tables.py)\n"
     out.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
