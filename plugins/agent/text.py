@@ -191,6 +191,11 @@ def noun_info(lemma: str) -> NounInfo | None:
 _SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot")}
 
 
+def _two_words(lemma: str) -> bool:
+    """"sandcastle", "lampshade": a closed compound of two ordinary words names what its last word names."""
+    return any(R.common_word(lemma[:k]) and R.common_word(lemma[k:]) for k in range(3, len(lemma) - 2))
+
+
 def _from_resource(lemma: str) -> bool:
     """The noun is a character noun only through the WordNet table, not a hand-made lexicon."""
     return lemma not in _EXPLICIT and lemma not in _ALL_ANIMALS and not (
@@ -726,7 +731,7 @@ class PromptReader:
             return None  # "glances at the monitor": a word that is also a thing names a person only as a subject
         if info is None and not t.is_cap and len(lemma) >= 4 and lemma.isalpha() and prev_w in ("a", "an", "the") \
                 and not R.common_word(lemma) and lemma not in L.COMMON_NOUNS and lemma not in L.CLOTHING \
-                and self._clause_opening(i - 1):
+                and not _two_words(lemma) and self._clause_opening(i - 1):
             nxt = self._tok(i + 1)
             if nxt is not None and (nxt.lower in _ANIMATE_VERBS or lemma.endswith(_AGENT_SUFFIXES)
                                     and self._verb_then_phrase(i + 1)):
