@@ -3,13 +3,20 @@
 Matching rules, in the order they are applied to each mention of a prompt (text order, so the
 first prompt is matched against itself too):
 
+0. A proper name is the strongest evidence: the entity of that name (a title or first name alone
+   also finds it), else the description it renames ("a man named Jonas", "her grandson Mateo"),
+   else a new named character; a name never joins an entity that has another name. An apposition
+   after a name ("Amara, a baker in an apron, ...") teaches the entity its nouns, type and gender,
+   so "the baker" later finds her.
 1. "another X", "a second X", "a new X" (whole words) always start a new entity.
 2. Renaming links are followed first: apposition ("A clockmender, an aged man, ..."), "dressed
    as a mime", "a figure of a woman", a predicate ("He is the beekeeper's son") and known kin
    ("his father" for the boy introduced as "his son").
 3. Otherwise a noun phrase is compared with every known entity:
-   - the same noun (or a synonym) is the strongest evidence; a hypernym ("the bird" for the
-     seagull, "the musician" for the guitarist) is next;
+   - the same noun (or a synonym, also from WordNet) is the strongest evidence; a hypernym ("the
+     bird" for the seagull, "the officer" for a sergeant, from WordNet where the lists end) is next;
+   - a kinship word may rename the one fitting character of the scene ("her grandson" for the boy),
+     and a definite role noun the only person of the last scene ("the diver" for the biologist);
    - a role noun never seen for the entity ("the singer" for "a woman", "the protagonist") is
      weak evidence, allowed only where nothing contradicts it: an occupation never renames a
      different occupation, kin nouns exclude each other (a mother is not the daughter), "his son"

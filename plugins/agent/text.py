@@ -5,7 +5,18 @@ using the lexicon, reads their modifiers leftwards up to the determiner, and the
 attributes rightwards ("with a feathered cap", "in a yellow raincoat", "wearing a visor"). It also
 marks the mentions that must not create or confirm an entity: predicates ("is no longer a
 soldier"), hypotheticals ("the next customer", "an invisible rival"), depictions ("a portrait
-of a woman"), props ("a toy robot") and explicit absence ("both long gone").
+of a woman"), props ("a toy robot"), game pieces moved by a player, vehicles someone drives,
+people only written to, phoned, mourned or dreamt of, and explicit absence ("both long gone").
+
+Open vocabulary: a noun outside the hand-made lists is classified by its most frequent WordNet
+sense (``resources.noun_senses``: "a goalie" is a person, "an okapi" an animal); a word no
+resource knows is a person when it has an agent noun's ending or acts like one in the subject's
+place ("a vlogger walks in").
+
+Names: a capitalised word is a person's name when a given-name table knows it or the sentence
+frames it as one (a verb, an apposition, "'s", "named ..."), never after a determiner, never a
+place word ("Maple Street"), a weekday or a sentence's first word that is an ordinary word not
+so framed; titles ("Professor", "Ms.") join the name and give gender where they imply one.
 """
 
 from __future__ import annotations
