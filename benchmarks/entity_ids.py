@@ -1,7 +1,15 @@
 """Score the agent's entity IDs on a labelled story file (the format of entity_ids_dev.jsonl).
 
     python benchmarks/entity_ids.py --data ../shared/data/entity_ids_dev.jsonl --backend rules \
-        --json entity_ids.json [--predictions pred.jsonl]
+        --json entity_ids.json [--predictions pred.jsonl] [--swap-nouns SEED]
+
+Any valid story file works: `source_line` is optional (a story is then numbered by its 0-based
+line), stories may have any number of prompts, and a malformed line stops the run with a message
+naming the file and its 1-based line number (exit status 2). `--swap-nouns SEED` replaces each
+story's subject nouns by ordinary nouns of the same class that no word list of the agent contains
+(benchmarks/data/swap_nouns.json), to measure how the agent reads words it was not built on.
+The report gives `ms_per_prompt_median` and `ms_per_prompt_max` of the agent, and apart from
+them `load_ms`, the one-time load of its lexical resources.
 
 Metric (the data README's): per story, a one-to-one map from predicted IDs to gold IDs that
 maximises co-occurrence (Hungarian, scipy.optimize.linear_sum_assignment); per-prompt presence

@@ -240,3 +240,15 @@ def test_names_after_named_and_with_accents_and_after_a_plural():
         "The friends sit by the fire and tell stories.",
     ])
     assert ids == [[1, 2], [1, 2], [1, 2]]
+
+
+@pytest.mark.parametrize("prompt, n", [
+    ("Rose quietly hums by the window.", 1),
+    ("Rose petals cover the table.", 0),
+    ("Will you come to the fair?", 0),
+    ("Fog rolls over the harbour.", 0),
+    ("A sandcastle stands on the beach.", 0),
+])
+def test_a_capitalised_first_word_is_a_name_only_in_a_name_frame(prompt, n):
+    _, ids = run_story([prompt])
+    assert len(ids[0]) == n

@@ -533,8 +533,9 @@ class PromptReader:
         if gender is not None and not common:
             return not sentence_start or framed or nxt is None or not nxt.is_word
         if gender is not None:  # a given name that is also a word ("Rose", "Hunter", "Will")
+            verb_at = i + 2 if nxt is not None and nxt.lower.endswith("ly") else i + 1  # "Rose quietly hums"
             return framed and (not sentence_start or nxt is not None and (nxt.text in (",", "'s")
-                                                                          or self._verb_then_phrase(i + 1)))
+                                                                          or self._verb_then_phrase(verb_at)))
         if common:
             return False
         return framed and (not sentence_start or nxt is not None and nxt.text in (",", "'s", "and"))
