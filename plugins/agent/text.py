@@ -733,6 +733,11 @@ class PromptReader:
             info = noun_info(lemma.replace("-", ""))
         if info is None and "-" in lemma:
             info = noun_info(lemma.replace("-", ""))
+        if info is None and "-" in lemma:
+            last = lemma.rsplit("-", 1)[1]
+            head_info = noun_info(last)
+            if head_info is not None and head_info.type == "person" and last.endswith(_AGENT_SUFFIXES):
+                info = head_info  # "a dog-walker", "a fire-eater": the compound names what its agent noun names
         if info is None and len(lemma) >= 6 and lemma.isalpha():
             fixed = self._typo(lemma)
             if fixed is not None:
