@@ -124,6 +124,8 @@ def test_game_pieces_are_props_and_acting_kings_and_queens_are_entities():
         "The granddaughter frowns and moves her queen to the corner of the board.",
     ])
     assert ids == [[1, 2], [1, 2]] or ids == [[1, 2], [2]]
+    _, ids = run_story(["A king and a queen play chess beside a fountain."])
+    assert ids == [[1, 2]]  # the word "chess" alone makes nobody a piece
     _, ids = run_story([
         "A king and his queen play a game of cards on the palace terrace.",
         "The queen laughs as the king drops his cards.",
