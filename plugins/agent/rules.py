@@ -189,6 +189,14 @@ class RulesResolver:
         if m.det in ("poss", "gen"):
             owner = self._possessor(idx, m, w)  # "her partner" is never 'her'
             m.kin_owner = owner.entity_id if owner is not None else None
+            if owner is None and m.det_word == "their" and not w.refs and m.sent == 0:
+                # "Their teacher arrives" opening a prompt: 'their' is the last prompt's characters
+                for e in self.reg:
+                    if w.prompt_index - 1 in e.instances and not e.group:
+                        probe = Mention(kind="pronoun", head="their", head_token=m.head_token, start=m.start,
+                                        end=m.start + len(m.det_word), name_start=m.start, sent=m.sent,
+                                        clause=m.clause, pron_case="poss")
+                        self._ref(w, e.entity_id, idx, probe, "group", record=False)
             if owner is not None and owner.type == "animal" and m.type in ("person", "any") and (
                     m.category == "kinship" or "A" in R.noun_senses(m.head)):
                 m.type = "animal"  # "a goat nudges her kid", "its mother": an animal's young or parent

@@ -845,8 +845,8 @@ class PromptReader:
                     j += 1
                     continue
                 return False
-            if t.lower in L.DETERMINERS or t.lower in L.PRONOUNS:
-                return False
+            if t.lower in L.DETERMINERS or t.lower in L.PRONOUNS or t.is_cap:
+                return False  # a capitalised word after the comma starts a name, not a modifier list
             if self._is_head(j):
                 prev = self._tok(i - 1)
                 return prev is not None and (prev.lower in L.DETERMINERS or _is_adjective_like(prev)
