@@ -322,3 +322,13 @@ def test_a_name_cannot_take_the_id_of_another_name(mocker):
     res = agent.process_prompt(NAMED[2], 1)
     assert res.backend == "rules" and "another name" in res.fallback.reason
     assert res.entity_ids == [1, 2]
+
+
+def test_a_capitalised_entity_name_without_proper_name_is_still_a_name(mocker):
+    answers = [
+        json.dumps({"entities": [{"id": "new", "name": "Noah", "type": "person", "mention": "Noah"}]}),
+        json.dumps({"entities": [{"id": "new", "name": "Noah", "type": "person", "mention": "Noah"}]}),
+    ]
+    agent = canned_agent(mocker, answers)
+    res = [agent.process_prompt(p, k) for k, p in enumerate(NAMED[:2])]
+    assert [r.entity_ids for r in res] == [[1], [1]] and "@noah" in agent.registry[1].nouns

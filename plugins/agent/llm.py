@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .registry import GlobalRegistry, RegistryEntry
+from .resources import common_word, name_gender
 from .rules import describe_name
 from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
 from .text import TITLE_WORDS
@@ -159,6 +160,8 @@ def validate(obj: Any, registry: GlobalRegistry) -> tuple[list[_Item], list[str]
         for key, value in (("proper_name", proper), ("description", description)):
             if value is not None and not isinstance(value, str):
                 raise LLMOutputError(f"{where}.{key} must be a string or null")
+        if proper is None and looks_like_name(name):
+            proper = name  # a model that wrote the name as the entity's name but left proper_name out
         keys = name_keys(proper)
         if keys:
             named = _entity_named(registry, keys)
@@ -180,6 +183,17 @@ def validate(obj: Any, registry: GlobalRegistry) -> tuple[list[_Item], list[str]
     if not isinstance(scene, list) or not all(isinstance(s, str) for s in scene):
         raise LLMOutputError("'scene' must be a list of strings")
     return items, scene
+
+
+def looks_like_name(text: str | None) -> bool:
+    """"Noah", "Dr. Reyes": capitalised words, the first a title, a given name or no ordinary word."""
+    if not isinstance(text, str):
+        return False
+    words = re.findall(r"[A-Za-z][A-Za-z'.-]*", text.strip())
+    if not words or not all(w[0].isupper() for w in words):
+        return False
+    first = words[0].lower().rstrip(".")
+    return first in TITLE_WORDS or name_gender(first) is not None or not common_word(first)
 
 
 def name_keys(proper_name: str | None) -> set[str]:
