@@ -518,6 +518,9 @@ class PromptReader:
         prev_w = prev.lower if prev is not None else ""
         if prev_w in _NAME_VERBS:
             return True  # "a girl named Juniper": whatever the word, it is her name
+        if prev is not None and prev.is_word and not prev.is_cap and self._entity_noun(i - 1) is not None \
+                and self._entity_noun(i - 1).type in ("person", "any") and not self._tok(i - 1).lower.endswith("s"):
+            return True  # "his granddaughter Lily", "the baker Amara": a name right after a person noun
         if prev is not None and prev.is_word and (prev_w in L.DETERMINERS or prev_w in ("'s",)):
             return False  # "the Grand Hotel", "a Victorian house"
         if nxt is not None and nxt.is_cap and nxt.lower in _PLACE_WORDS:
@@ -574,6 +577,9 @@ class PromptReader:
             return False
         if nxt.lower == "'s" or nxt.text == ",":
             return True
+        prev = self._tok(i - 1)
+        if nxt.lower in ("in", "with", "wearing") and prev is not None and prev.text in (",", "and"):
+            return True  # "Two chefs, Ana in a white jacket and ..."
         if nxt.lower in ("and", "or", "&") and nxt2 is not None and (nxt2.is_cap or nxt2.lower in (
                 "his", "her", "their", "the", "a", "an")):
             return True  # "Nora and Ethan", "Kofi and his brother"
