@@ -254,3 +254,18 @@ def test_names_after_named_and_with_accents_and_after_a_plural():
 def test_a_capitalised_first_word_is_a_name_only_in_a_name_frame(prompt, n):
     _, ids = run_story([prompt])
     assert len(ids[0]) == n
+
+
+def test_names_in_lists_with_clothing_and_after_kinship_words():
+    _, ids = run_story([
+        "Two chefs, Ana in a white jacket and Luis in a black jacket, race to plate a dessert.",
+        "Ana drizzles chocolate while Luis slices strawberries.",
+        "The chef in the black jacket drops a plate.",
+    ])
+    assert ids == [[1, 2], [1, 2], [2]]
+    _, ids = run_story([
+        "Grandpa Joe and his granddaughter Lily feed the ducks at the pond.",
+        "Lily throws the bread too far and a goose waddles over.",
+        "Joe shoos the goose away while Lily giggles.",
+    ])
+    assert ids == [[1, 2], [2, 3], [1, 2, 3]]
