@@ -1,7 +1,15 @@
 """Score the agent's entity IDs on a labelled story file (the format of entity_ids_dev.jsonl).
 
     python benchmarks/entity_ids.py --data ../shared/data/entity_ids_dev.jsonl --backend rules \
-        --json entity_ids.json [--predictions pred.jsonl]
+        --json entity_ids.json [--predictions pred.jsonl] [--swap-nouns SEED]
+
+Any valid story file works: `source_line` is optional (a story is then numbered by its 0-based
+line), stories may have any number of prompts, and a malformed line stops the run with a message
+naming the file and its 1-based line number (exit status 2). `--swap-nouns SEED` replaces each
+story's subject nouns by ordinary nouns of the same class that no word list of the agent contains
+(benchmarks/data/swap_nouns.json), to measure how the agent reads words it was not built on.
+The report gives `ms_per_prompt_median` and `ms_per_prompt_max` of the agent, and apart from
+them `load_ms`, the one-time load of its lexical resources.
 
 Metric (the data README's): per story, a one-to-one map from predicted IDs to gold IDs that
 maximises co-occurrence (Hungarian, scipy.optimize.linear_sum_assignment); per-prompt presence
@@ -17,6 +25,7 @@ import json
 import os
 import statistics
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,23 +36,111 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from memflow_ext.io_utils import atomic_write_json, atomic_write_text  # noqa: E402
-from plugins.agent import AgentConfig, EntityAgent  # noqa: E402
+from plugins.agent import AgentConfig, EntityAgent, resources  # noqa: E402
+
+
+class StoryFileError(ValueError):
+    """A line of a story file is not a valid story; the message starts with FILE:LINE."""
+
+
+def _check_story(d: Any) -> str | None:
+    """Why `d` is not a valid story, or None."""
+    if not isinstance(d, dict):
+        return "a story must be a JSON object"
+    prompts = d.get("prompts")
+    if not isinstance(prompts, list) or not prompts or not all(isinstance(p, str) for p in prompts):
+        return "'prompts' must be a non-empty list of strings"
+    if "source_line" in d and (isinstance(d["source_line"], bool) or not isinstance(d["source_line"], int)):
+        return "'source_line' must be an integer"
+    entities = d.get("entities", [])
+    if not isinstance(entities, list):
+        return "'entities' must be a list"
+    for e in entities:
+        if not isinstance(e, dict) or "id" not in e:
+            return "every entity needs an 'id'"
+        apps = e.get("appearances", {})
+        if not isinstance(apps, dict):
+            return f"entity {e.get('id')}: 'appearances' must be an object"
+        for k in apps:
+            if not str(k).isdigit() or int(k) >= len(prompts):
+                return f"entity {e.get('id')}: appearance in prompt {k!r}, but the story has {len(prompts)} prompts"
+    return None
 
 
 def load_stories(path: str | os.PathLike) -> list[dict[str, Any]]:
+    """Every story of a JSONL file; `source_line` defaults to the story's 0-based line number.
+
+    A malformed line raises StoryFileError naming the file and its 1-based line number.
+    """
     stories = []
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f):
             line = line.strip()
             if not line:
                 continue
-            d = json.loads(line)
-            if "prompts" not in d:
-                raise ValueError(f"{path}:{n + 1}: a story needs 'prompts'")
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise StoryFileError(f"{path}:{n + 1}: not valid JSON ({e.msg})") from None
+            why = _check_story(d)
+            if why is not None:
+                raise StoryFileError(f"{path}:{n + 1}: {why}")
             d.setdefault("source_line", n)
             d.setdefault("entities", [])
             stories.append(d)
     return stories
+
+
+SWAP_FILE = REPO / "benchmarks" / "data" / "swap_nouns.json"
+_SWAP_CLASSES = {"occupation": "person", "epithet": "person", "species": "animal"}
+
+
+def swap_nouns(stories: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+    """Copies of `stories` whose subject head nouns (the last word of each gold entity's name, when the
+    agent reads it as an occupation or an animal species) are replaced by ordinary nouns of the same class
+    from SWAP_FILE, the same noun for every occurrence in a story (plural -s kept, "a"/"an" fixed)."""
+    import random
+    import re
+
+    from plugins.agent.text import noun_info, singular
+
+    pool = json.loads(SWAP_FILE.read_text(encoding="utf-8"))
+    rng = random.Random(seed)
+    out = []
+    for story in stories:
+        heads: dict[str, str] = {}
+        used: set[str] = set()
+        for e in story.get("entities", []):
+            words = re.findall(r"[A-Za-z]+", str(e.get("name", "")))
+            if not words:
+                continue
+            head = singular(words[-1].lower())[0]
+            info = noun_info(head)
+            cls = _SWAP_CLASSES.get(info.category) if info is not None else None
+            if cls is None or head in heads:
+                continue
+            choices = [w for w in pool[cls] if w not in used]
+            if choices:
+                heads[head] = rng.choice(choices)
+                used.add(heads[head])
+        prompts = list(story["prompts"])
+        for head, new in heads.items():
+            pattern = re.compile(rf"\b(?:(an?|An?)\s+((?:[\w-]+,?\s+){{0,3}}?))?({head})(s|es)?\b", re.IGNORECASE)
+
+            def repl(m: re.Match, new: str = new) -> str:
+                word = new.capitalize() if m.group(3)[0].isupper() else new
+                plural = "s" if m.group(4) else ""
+                if m.group(1) is None:
+                    return word + plural
+                article = m.group(1)
+                first = (m.group(2) or word).lstrip()
+                a = "an" if first[:1].lower() in "aeiou" else "a"
+                a = a.capitalize() if article[0].isupper() else a
+                return f"{a} {m.group(2) or ''}{word}{plural}"
+
+            prompts = [pattern.sub(repl, p) for p in prompts]
+        out.append({**story, "prompts": prompts, "swapped": heads})
+    return out
 
 
 def gold_sets(story: dict[str, Any]) -> list[set[int]]:
@@ -99,13 +196,22 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_path: str | os.PathLike | None = None,
-             agent_config: dict[str, Any] | None = None, quiet: bool = True) -> dict[str, Any]:
-    """Run the agent on every story of `data_path` and score it; returns the report dict."""
+             agent_config: dict[str, Any] | None = None, quiet: bool = True,
+             swap_seed: int | None = None) -> dict[str, Any]:
+    """Run the agent on every story of `data_path` and score it; returns the report dict.
+
+    The one-time load of the agent's lexical resources is timed apart (`load_ms`), so that the
+    per-prompt times measure reading prompts only."""
     stories = load_stories(data_path)
+    if swap_seed is not None:
+        stories = swap_nouns(stories, swap_seed)
     cfg = dict(agent_config or {})
     cfg["backend"] = backend
     config = AgentConfig.from_any(cfg)
+    resources_ms = resources.load()  # every table this process has read (word lists, WordNet, names)
+    t0 = time.perf_counter()
     agent = EntityAgent(config)
+    load_ms = resources_ms + (time.perf_counter() - t0) * 1000.0
     rows = []
     preds_out = []
     times: list[float] = []
@@ -141,6 +247,10 @@ def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_p
         "agent_ms_per_prompt_mean": statistics.fmean(times) if times else 0.0,
         "agent_ms_per_prompt_median": statistics.median(times) if times else 0.0,
         "agent_ms_per_prompt_max": max(times) if times else 0.0,
+        "ms_per_prompt_median": statistics.median(times) if times else 0.0,
+        "ms_per_prompt_max": max(times) if times else 0.0,
+        "load_ms": load_ms,
+        "swap_seed": swap_seed,
         "fallbacks": fallbacks,
         "per_story": rows,
     }
@@ -172,7 +282,7 @@ def format_table(report: dict[str, Any]) -> str:
                  f"({report['consistent_entities']}/{report['multi_prompt_entities']})")
     lines.append(f"agent time per prompt: mean {report['agent_ms_per_prompt_mean']:.3f} ms, "
                  f"median {report['agent_ms_per_prompt_median']:.3f} ms, max {report['agent_ms_per_prompt_max']:.3f} ms"
-                 f"; fallbacks {report['fallbacks']}")
+                 f"; fallbacks {report['fallbacks']}; one-time load {report['load_ms']:.1f} ms")
     return "\n".join(lines)
 
 
@@ -188,13 +298,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-new-tokens", type=int)
     ap.add_argument("--timeout-s", type=float)
     ap.add_argument("--quiet", action="store_true", help="do not print the per-story table")
+    ap.add_argument("--swap-nouns", type=int, metavar="SEED",
+                    help="replace each story's subject nouns by ordinary nouns of the same class (seeded)")
     args = ap.parse_args(argv)
     cfg: dict[str, Any] = {}
     for key in ("model_path", "base_url", "model", "max_new_tokens", "timeout_s"):
         value = getattr(args, key)
         if value is not None:
             cfg[key] = value
-    report = evaluate(args.data, args.backend, args.predictions, cfg, quiet=True)
+    try:
+        report = evaluate(args.data, args.backend, args.predictions, cfg, quiet=True, swap_seed=args.swap_nouns)
+    except StoryFileError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     text = format_table(report)
     if args.quiet:
         text = "\n".join(text.splitlines()[-5:])

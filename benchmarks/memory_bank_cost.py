@@ -38,11 +38,11 @@ from plugins.memory.plugin import MemoryPlugin  # noqa: E402
 from plugins.memory.settings import MemorySettings  # noqa: E402
 
 PROMPTS = [
-    "A young wizard with a pointed hat practices magic while a small green dragon watches from the shelf.",
+    "A young wizard with a feathered cap practices magic while a small green dragon watches from the shelf.",
     "The young wizard and the small green dragon fly over the castle towers at sunset.",
 ]
 ENTITIES = {
-    0: [{"id": 1, "name": "young wizard", "attrs": ["pointed hat"]}, {"id": 2, "name": "small green dragon"}],
+    0: [{"id": 1, "name": "young wizard", "attrs": ["feathered cap"]}, {"id": 2, "name": "small green dragon"}],
     1: [{"id": 1, "name": "young wizard"}, {"id": 2, "name": "small green dragon"}],
 }
 

@@ -16,23 +16,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from .registry import GlobalRegistry, RegistryEntry
+from .resources import common_word, name_gender
 from .rules import describe_name
 from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
+from .text import TITLE_WORDS
 
 SYSTEM_PROMPT = """You track the characters of a multi-prompt video story.
 For the NEW PROMPT, list every entity present in the scene and give each a global ID.
 Entities: people, animals, creatures (ghosts, living statues, a personified scarecrow), robots, and vehicles
 acting as characters. NOT entities: places, buildings, weather, light, props and artworks (a toy robot, a
 portrait), body parts, background groups (crowd, passers-by, colleagues). A foreground group acting as one
-("a young couple") is one entity. An entity the prompt says is absent ("both now gone", "an unseen
-opponent") is not present.
+("a newlywed pair") is one entity. An entity the prompt says is absent ("both long gone", "an invisible
+rival") is not present.
 IDs: reuse the ID of a KNOWN ENTITY when the prompt refers to the same individual, whatever the wording
 ("the protagonist", "he", "the singer" for "a woman who sings"). "another X", "a second X", "a new X"
 are always new. A woman never takes a man's ID. Two entities in one prompt never share an ID.
 Use "new" as the id of an entity not seen before.
+Named characters: a character with a proper name ("Noah", "Professor Hale", "Ms. Reyes") keeps one ID
+wherever its name, a description of it ("the tall man", "the baker"), a title or kinship word for it,
+or a pronoun refers to it; give the name in "proper_name" (as written, title included) and what the
+prompt says it is in "description" ("lanky man in a green jacket"). Two characters with different names
+are two entities even when their descriptions match. Capitalised places, brands and days are not names.
+A person only mentioned (written to, phoned, remembered, dead, planned for) or a figure that never acts
+(a toy, a puppet, a chess piece, a picture of someone) is not an entity.
 Attributes are visual only: clothing, colours, hair, age, size, marks, held objects (not actions or moods).
 Answer with JSON only, no prose:
-{"entities": [{"id": 1 or "new", "name": "short name", "type": "person|animal|creature|robot|vehicle|group",
+{"entities": [{"id": 1 or "new", "name": "short name", "proper_name": "Noah or null",
+"description": "what the text says it is, or null", "type": "person|animal|creature|robot|vehicle|group",
 "gender": "male|female|null", "mention": "the phrase as written in the prompt",
 "attributes": ["as written"]}], "scene": ["where it happens, as written"]}"""
 
@@ -55,6 +65,8 @@ class _Item:
     gender: str | None
     mention: str | None
     attributes: list[str]
+    proper_name: str | None = None
+    description: str | None = None
 
 
 def build_messages(prompt: str, prompt_index: int, registry: GlobalRegistry) -> list[dict[str, str]]:
@@ -144,13 +156,61 @@ def validate(obj: Any, registry: GlobalRegistry) -> tuple[list[_Item], list[str]
             attrs = []
         if not isinstance(attrs, list) or not all(isinstance(a, str) for a in attrs):
             raise LLMOutputError(f"{where}.attributes must be a list of strings")
-        items.append(_Item(eid, name.strip(), etype, gender, mention, [a.strip() for a in attrs if a.strip()]))
+        proper, description = d.get("proper_name"), d.get("description")
+        for key, value in (("proper_name", proper), ("description", description)):
+            if value is not None and not isinstance(value, str):
+                raise LLMOutputError(f"{where}.{key} must be a string or null")
+        if proper is None and looks_like_name(name):
+            proper = name  # a model that wrote the name as the entity's name but left proper_name out
+        keys = name_keys(proper)
+        if keys:
+            named = _entity_named(registry, keys)
+            if eid is None and named is not None:
+                eid = named.entity_id  # the name was seen before: the same character, whatever "id" says
+                if eid in seen:
+                    raise LLMOutputError(f"{where}: the name {proper!r} is given to two entities of one prompt")
+                seen.add(eid)
+            elif eid is not None:
+                own = {n for n in registry[eid].nouns if n.startswith("@")}
+                if own and not own & keys:
+                    raise LLMOutputError(f"{where}: {proper!r} cannot take ID {eid}, the ID of another name")
+        items.append(_Item(eid, name.strip(), etype, gender, mention, [a.strip() for a in attrs if a.strip()],
+                           proper.strip() if isinstance(proper, str) and proper.strip() else None,
+                           description.strip() if isinstance(description, str) and description.strip() else None))
     scene = obj.get("scene", [])
     if scene is None:
         scene = []
     if not isinstance(scene, list) or not all(isinstance(s, str) for s in scene):
         raise LLMOutputError("'scene' must be a list of strings")
     return items, scene
+
+
+def looks_like_name(text: str | None) -> bool:
+    """"Noah", "Dr. Reyes": capitalised words, the first a title, a given name or no ordinary word."""
+    if not isinstance(text, str):
+        return False
+    words = re.findall(r"[A-Za-z][A-Za-z'.-]*", text.strip())
+    if not words or not all(w[0].isupper() for w in words):
+        return False
+    first = words[0].lower().rstrip(".")
+    return first in TITLE_WORDS or name_gender(first) is not None or not common_word(first)
+
+
+def name_keys(proper_name: str | None) -> set[str]:
+    """The registry keys of a proper name ("Professor Hale" -> {"@hale"}): its capitalised words, titles left out."""
+    if not proper_name:
+        return set()
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", proper_name)
+    return {"@" + w.lower() for w in words if w[0].isupper() and w.lower().rstrip(".") not in TITLE_WORDS}
+
+
+def _entity_named(registry: GlobalRegistry, keys: set[str]) -> RegistryEntry | None:
+    best = None
+    for e in registry:
+        shared = len(keys & e.nouns)
+        if shared and (best is None or shared > best[0]):
+            best = (shared, e)
+    return best[1] if best else None
 
 
 def _find(prompt: str, phrase: str | None) -> tuple[int, int] | None:
@@ -195,8 +255,11 @@ def apply(items: list[_Item], scene: list[str], prompt: str, prompt_index: int, 
 
 def _learn(entry: RegistryEntry, it: _Item) -> None:
     """Teach the registry what the rules need to recognise this entity in a later prompt."""
-    for text in (it.name, it.mention):
-        if not text:
+    entry.nouns |= name_keys(it.proper_name)
+    if it.proper_name:
+        entry.add_surface(it.proper_name)
+    for text in (it.name, it.mention, it.description):
+        if not text or name_keys(text) and text in (it.proper_name, it.name):
             continue
         m = describe_name(text)
         if m is not None:

@@ -125,6 +125,7 @@ class GlobalRegistry:
         """A compact view for an LLM: what each ID is called and looks like."""
         return [
             {"id": e.entity_id, "name": e.name, "type": e.type, "gender": e.gender,
+             "proper_name": " ".join(n[1:].capitalize() for n in sorted(e.nouns) if n.startswith("@")) or None,
              "also_called": e.surface_names[:6], "attributes": e.attributes[:10], "last_prompt": e.last_prompt}
             for e in self.entries.values()
         ]

@@ -3,13 +3,20 @@
 Matching rules, in the order they are applied to each mention of a prompt (text order, so the
 first prompt is matched against itself too):
 
+0. A proper name is the strongest evidence: the entity of that name (a title or first name alone
+   also finds it), else the description it renames ("a man named Jonas", "her grandson Mateo"),
+   else a new named character; a name never joins an entity that has another name. An apposition
+   after a name ("Amara, a baker in an apron, ...") teaches the entity its nouns, type and gender,
+   so "the baker" later finds her.
 1. "another X", "a second X", "a new X" (whole words) always start a new entity.
-2. Renaming links are followed first: apposition ("A watchmaker, an elderly man, ..."), "dressed
+2. Renaming links are followed first: apposition ("A clockmender, an aged man, ..."), "dressed
    as a mime", "a figure of a woman", a predicate ("He is the beekeeper's son") and known kin
    ("his father" for the boy introduced as "his son").
 3. Otherwise a noun phrase is compared with every known entity:
-   - the same noun (or a synonym) is the strongest evidence; a hypernym ("the bird" for the
-     seagull, "the musician" for the guitarist) is next;
+   - the same noun (or a synonym, also from WordNet) is the strongest evidence; a hypernym ("the
+     bird" for the seagull, "the officer" for a sergeant, from WordNet where the lists end) is next;
+   - a kinship word may rename the one fitting character of the scene ("her grandson" for the boy),
+     and a definite role noun the only person of the last scene ("the diver" for the biologist);
    - a role noun never seen for the entity ("the singer" for "a woman", "the protagonist") is
      weak evidence, allowed only where nothing contradicts it: an occupation never renames a
      different occupation, kin nouns exclude each other (a mother is not the daughter), "his son"
@@ -20,7 +27,7 @@ first prompt is matched against itself too):
      rule a candidate out; shared attributes decide between two entities of the same kind;
    - inside one clause, two different noun phrases are two entities unless they repeat the
      same noun ("the dragon ... the dragon"); an indefinite phrase repeating the noun of an entity
-     already named in this prompt is a second one ("The monk ... a young novice monk");
+     already named in this prompt is a second one ("The baker ... a young apprentice baker");
    - an indefinite phrase ("a dragon") needs the same noun (or a hypernym for an entity already in
      this prompt) to be an entity seen before; a definite one ("the singer") may take any
      compatible entity.
@@ -31,13 +38,13 @@ first prompt is matched against itself too):
    subject of its own verb), then by gender and recency, else to the story's latest entity of
    that gender; "they" (or "the three of them") opening a prompt covers the previous prompt's
    entities; "it" opening a prompt is the last non-human entity.
-5. Plurals cover known entities ("the two children", "her proud parents", "the full band");
-   a foreground group acting as one ("a young couple", "a group of children") is one entity;
-   members listed separately ("two children, a boy and a girl"; "one in a blue suit and one in an
+5. Plurals cover known entities ("the two hikers", "their worried parents", "the whole troupe");
+   a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity;
+   members listed separately ("two hikers, a man and a woman"; "one in a blue suit and one in an
    orange suit") are one entity each.
-6. Predicates ("is no longer a soldier"), hypotheticals ("the next customer", "an unseen
+6. Predicates ("is not a sailor any more"), hypotheticals ("the next patient", "an unseen
    opponent"), depictions ("a portrait of a woman"), props ("a toy robot"), background groups
-   ("the crowd"), vehicles that are places ("on a subway train") and explicit absence ("both now
+   ("the crowd"), vehicles that are places ("on a night bus") and explicit absence ("both now
    gone") neither create nor confirm presence.
 """
 
@@ -46,19 +53,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import lexicon as L
+from . import resources as R
 from .registry import GlobalRegistry, RegistryEntry
 from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
-from .text import Mention, PromptReader, _hyper, clothing_items, noun_info, scene_phrases, singular
+from .text import Mention, PromptReader, _hyper, clothing_items, noun_gender, noun_info, scene_phrases, singular
 
-_SYNONYMS = [
-    {"father", "dad", "daddy"}, {"mother", "mom", "mum", "mommy", "mummy"}, {"grandfather", "grandpa"},
-    {"grandmother", "grandma", "granny"}, {"child", "kid"}, {"puppy", "pup"}, {"kitten", "kitty"},
-    {"rabbit", "bunny"}, {"ghost", "spirit", "specter", "spectre", "phantom", "apparition", "wraith"},
-    {"aviator", "pilot"}, {"sailor", "mariner"}, {"fireman", "firefighter"}, {"policeman", "officer"},
-    {"vet", "veterinarian"}, {"robot", "bot", "droid", "android"}, {"ai", "robot"}, {"cook", "chef"},
-    {"teen", "teenager"}, {"hippo", "hippopotamus"}, {"rhino", "rhinoceros"}, {"plane", "airplane", "aeroplane"},
-    {"saxophonist", "saxophone"}, {"ballerina", "dancer"}, {"mime", "performer"},
-]
+_SYNONYMS = [set(g) for g in L.SYNONYM_GROUPS]
 _SYN_INDEX: dict[str, set[str]] = {}
 for _group in _SYNONYMS:
     for _w in _group:
@@ -68,29 +68,15 @@ for _group in _SYNONYMS:
 _TYPE_HYPERNYMS = {
     "robot": "robot", "machine": "robot", "vehicle": "vehicle", "boat": "vehicle", "child": "person",
 }
-_CHILDREN = {"boy", "girl", "son", "daughter", "kid", "child", "baby", "toddler", "infant", "grandson",
-             "granddaughter", "schoolboy", "schoolgirl", "youngster", "niece", "nephew"}
-_PARENTS = {"mother", "father", "mom", "mum", "dad", "parent", "mommy", "daddy"}
-_BOATS = {"sailboat", "yacht", "ferry", "tugboat", "motorboat", "speedboat", "trawler", "steamboat", "riverboat",
-          "lifeboat", "raft", "boat", "ship"}
-_MAIN_CHARACTER = {"protagonist", "hero", "heroine"}
+_CHILDREN = L.CHILD_KIN
+_PARENTS = L.PARENT_KIN
+_BOATS = L.BOATS
+_MAIN_CHARACTER = L.MAIN_CHARACTER
 _STOP_DESCRIPTORS = L.FUNCTION_WORDS | frozenset(L.DETERMINERS) | {"full", "very", "one", "single", "lone"}
 
 
-_KIN_GROUPS = {
-    "parent": {"father", "mother", "dad", "daddy", "mom", "mum", "mommy", "mummy", "parent", "stepfather",
-               "stepmother"},
-    "child": {"son", "daughter", "child", "kid", "stepson", "stepdaughter"},
-    "grandparent": {"grandfather", "grandmother", "grandpa", "grandma", "granny", "grandparent"},
-    "grandchild": {"grandson", "granddaughter", "grandchild"},
-    "spouse": {"husband", "wife", "spouse"},
-    "partner": {"girlfriend", "boyfriend", "fiance", "fiancee", "partner"},
-    "sibling": {"brother", "sister", "sibling", "twin"},
-    "elder": {"uncle", "aunt", "auntie", "godfather", "godmother"},
-    "younger": {"nephew", "niece", "godson", "goddaughter"},
-}
-_RECIPROCAL = {"parent": "child", "child": "parent", "grandparent": "grandchild", "grandchild": "grandparent",
-               "spouse": "spouse", "partner": "partner", "sibling": "sibling", "elder": "younger", "younger": "elder"}
+_KIN_GROUPS = L.KIN_GROUPS
+_RECIPROCAL = L.KIN_RECIPROCAL
 
 
 def _kin_group(noun: str) -> str | None:
@@ -98,12 +84,12 @@ def _kin_group(noun: str) -> str | None:
 
 
 def _synonyms(a: str, b: str) -> bool:
-    return a == b or b in _SYN_INDEX.get(a, ())
+    return a == b or b in _SYN_INDEX.get(a, ()) or R.noun_relation(a, b) == 3
 
 
 def _related(a: str, b: str) -> bool:
     """a names b more generally, or b names a more generally (the hypernym test, both ways)."""
-    if _hyper(a, b):
+    if _hyper(a, b) or R.noun_relation(a, b) == 2:
         return True
     if a == "child" and b in _CHILDREN or b == "child" and a in _CHILDREN:
         return True
@@ -174,10 +160,11 @@ class RulesResolver:
     def process(self, prompt: str, prompt_index: int) -> PromptResult:
         """Read `prompt`, give every mention a global ID (creating entries as needed) and report the
         entities present. The caller files the result (`GlobalRegistry.record`)."""
-        known = set()
+        known: set[str] = set()
         for e in self.reg:
             known |= e.nouns
-        reader = PromptReader(prompt, known_nouns=known, prop_nouns=self.reg.props)
+        names = {n[1:] for n in known if n.startswith("@")}
+        reader = PromptReader(prompt, known_nouns=known, prop_nouns=self.reg.props, known_names=names)
         mentions = reader.read()
         self.reg.props |= reader.new_props
         self._mentions = mentions
@@ -196,11 +183,25 @@ class RulesResolver:
             return
         if m.skip is not None:
             return
+        if m.category == "name":
+            self._resolve_name(idx, m, w)
+            return
         if m.det in ("poss", "gen"):
             owner = self._possessor(idx, m, w)  # "her partner" is never 'her'
             m.kin_owner = owner.entity_id if owner is not None else None
+            if owner is None and m.det_word == "their" and not w.refs and m.sent == 0:
+                # "Their teacher arrives" opening a prompt: 'their' is the last prompt's characters
+                for e in self.reg:
+                    if w.prompt_index - 1 in e.instances and not e.group:
+                        probe = Mention(kind="pronoun", head="their", head_token=m.head_token, start=m.start,
+                                        end=m.start + len(m.det_word), name_start=m.start, sent=m.sent,
+                                        clause=m.clause, pron_case="poss")
+                        self._ref(w, e.entity_id, idx, probe, "group", record=False)
+            if owner is not None and owner.type == "animal" and m.type in ("person", "any") and (
+                    m.category == "kinship" or "A" in R.noun_senses(m.head)):
+                m.type = "animal"  # "a goat nudges her kid", "its mother": an animal's young or parent
             if owner is not None and m.det == "poss" and owner.entity_id not in w.refs and not owner.group:
-                # "Her cub catches a fish": 'her' is a reference to the mother, as "the poodle's fur" is
+                # "Her cub catches a fish": 'her' is a reference to the mother, as "the pony's mane" is
                 probe = Mention(kind="pronoun", head=m.det_word, head_token=m.head_token, start=m.start,
                                 end=m.start + len(m.det_word), name_start=m.start, sent=m.sent, clause=m.clause,
                                 pron_case="poss")
@@ -227,7 +228,11 @@ class RulesResolver:
         if e is not None and (m.gender and e.gender and m.gender != e.gender):
             e = None
         if e is None:
+            e = self._kin_of_described(idx, m, w)
+        if e is None:
             e = self._match(idx, m, w)
+        if e is None:
+            e = self._only_person_for_a_role(idx, m, w)
         if e is None:
             if m.head in self.reg.props:
                 return
@@ -238,6 +243,35 @@ class RulesResolver:
             self._absorb(e, m, w, keep_head=not general)
         self._learn_kin(e, m)
         self._ref(w, e.entity_id, idx, m, "name")
+
+    def _resolve_name(self, idx: int, m: Mention, w: _Work) -> None:
+        """A name is the strongest evidence: the entity of that name, or (after "a woman named") the one
+        it names, else a new named character. A name never joins an entity that has another name."""
+        keys = {n for n in m.nouns if n.startswith("@")}
+        best: RegistryEntry | None = None
+        best_score = -1.0
+        for e in self.reg:
+            if e.group:
+                continue
+            shared = keys & e.nouns
+            if not shared:
+                continue
+            own = {n for n in e.nouns if n.startswith("@")}
+            score = len(shared) * 10.0 - len(own - keys) * 0.5 + (3.0 if e.entity_id in w.refs else 0.0) \
+                + 0.01 * e.last_prompt
+            if m.gender and e.gender and m.gender != e.gender:
+                score -= 5.0
+            if score > best_score:
+                best, best_score = e, score
+        if best is None and m.alias_of is not None:
+            host_ids = w.resolved.get(m.alias_of, [])
+            if len(host_ids) == 1 and not any(n.startswith("@") for n in self.reg[host_ids[0]].nouns):
+                best = self.reg[host_ids[0]]  # "a tall woman named Mara": the description gets the name
+        if best is None:
+            best = self._create(m, w)
+        else:
+            self._absorb(best, m, w)
+        self._ref(w, best.entity_id, idx, m, "name")
 
     def _learn_kin(self, e: RegistryEntry, m: Mention) -> None:
         """Remember "E2 is E1's son" so that "his father" later finds E1."""
@@ -273,14 +307,14 @@ class RulesResolver:
                 if not (m.category == "epithet" and e.entity_id in w.refs):
                     continue
             if m.det in ("indef", "bare") and lvl == 2 and e.entity_id not in w.refs:
-                continue  # "a rescue boat" is not the sailboat; "a lost child" may be the girl just named
+                continue  # "a rescue boat" is not the sailboat; "a stray toddler" may be the girl just named
             if m.det == "indef" and lvl == 3 and any(how == "name" for _, how in w.refs.get(e.entity_id, [])):
-                continue  # "The monk ... is joined by a young novice monk": a second monk
+                continue  # "The baker ... is joined by a young apprentice baker": a second monk
             if m.det in ("poss", "gen") and m.category == "kinship" and lvl < 3:
                 continue  # "his son" introduces a relative unless the relation is already known (_kin_relative)
             score = lvl * 10.0 + 4.0 * len(self._shared(m, e))
             if _readable(self._prompt[m.name_start:m.end]) in {_readable(_strip_det(x)) for x in e.surface_names}:
-                score += 2.0  # called exactly this before ("the monk" vs "the young novice monk")
+                score += 2.0  # called exactly this before ("the baker" vs "the young apprentice baker")
             if e.entity_id in w.refs:
                 score += 3.0 + 0.01 * w.last_pos.get(e.entity_id, 0)
             gap = w.prompt_index - e.last_prompt
@@ -369,6 +403,20 @@ class RulesResolver:
             if best is not None:
                 self._ref(w, best.entity_id, idx, m, "pronoun", subject_pronoun=m.subject)
             return
+        if word in ("it", "its", "itself") and w.refs and m.pron_case in ("subj", "poss"):
+            # "Lena strokes its mane": the latest animal, robot or vehicle of this prompt (else of the last one)
+            here = [self.reg[eid] for eid in w.refs if eid not in w.absent]
+            things = [e for e in here if e.type not in ("person",) and not e.group]
+            best = max(things, key=lambda e: w.last_pos.get(e.entity_id, -1)) if things else None
+            nxt = self._prompt[m.end:].split(None, 1)
+            if best is None and word == "its" and nxt and singular(nxt[0].strip(".,;").lower())[0] in L.BODY_PARTS:
+                # "strokes its mane": a body part's owner is the animal of the last prompt, if only one
+                prev = [e for e in self.reg if w.prompt_index - 1 in e.instances and e.type not in ("person",)
+                        and not e.group and e.entity_id not in w.refs]
+                best = prev[0] if len(prev) == 1 else None
+            if best is not None:
+                self._ref(w, best.entity_id, idx, m, "pronoun")
+            return  # otherwise 'it' is as likely a thing
         if not w.refs and self._opens_prompt(m):
             prev = [e for e in self.reg if w.prompt_index - 1 in e.instances]
             if word in ("it", "its", "itself"):
@@ -393,8 +441,10 @@ class RulesResolver:
         cands = [e for e in present if (e.gender in (None, gender)) and not e.group]
         if cands and not any(e.type in ("person", "creature") or e.gender == gender for e in cands):
             # only animals of unknown sex here: 'her' is more likely the woman of the story
-            if any(e.gender == gender and e.type in ("person", "creature") for e in self.reg):
-                cands = []
+            if any(e.gender == gender and e.type in ("person", "creature") for e in self.reg) or (
+                    m.pron_case == "obj" and any(e.gender is None and e.type in ("person", "creature")
+                                                 and not e.group for e in self.reg)):
+                cands = []  # "a raccoon sniffs at him": him is the man of the story, not the raccoon
         if cands:
             best, structural = self._pronoun_by_position(idx, m, w, cands)
             if best is None:
@@ -438,6 +488,10 @@ class RulesResolver:
                 if x.kind == "np":
                     return None
             return None
+        if m.det_word == "its":
+            here = [self.reg[eid] for eid in w.refs if eid not in w.absent and not self.reg[eid].group
+                    and self.reg[eid].type != "person"]
+            return max(here, key=lambda e: w.last_pos.get(e.entity_id, -1)) if here else None
         if m.det_word not in ("his", "her", "their"):
             return None
         gender = {"his": "male", "her": "female"}.get(m.det_word)
@@ -471,6 +525,46 @@ class RulesResolver:
                 return e  # the owner is e's son, so "his father" is e
         return None
 
+    def _only_person_for_a_role(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
+        """"The diver" after "a marine biologist": a definite role noun presupposes someone known; when
+        nobody is named in this prompt yet and exactly one person of the previous one fits, it is them."""
+        if m.det != "def" or m.type != "person" or m.category != "occupation" or m.plural:
+            return None
+        if any(self.reg[eid].type in ("person", "creature") for eid in w.refs):
+            return None  # someone is already in this scene: the role may well be a second person
+        fits = []
+        for e in self.reg:
+            if e.group or e.type not in ("person", "creature") or e.last_prompt != w.prompt_index - 1:
+                continue
+            if m.gender and e.gender and m.gender != e.gender or m.age and e.age and m.age != e.age:
+                continue
+            if self._conflict(m, e):
+                continue
+            fits.append(e)
+        return fits[0] if len(fits) == 1 else None
+
+    def _kin_of_described(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
+        """"her grandson" for the one boy already in the scene: a kinship word may rename a character
+        described before when exactly one present person fits it (gender, age, no other relation)."""
+        if m.category != "kinship" or m.det not in ("poss", "gen") or m.plural or m.kin_owner is None:
+            return None
+        if m.kin_owner not in w.refs:
+            return None
+        fits = []
+        for e in self.reg:
+            if e.group or e.entity_id == m.kin_owner or e.type not in ("person", "creature"):
+                continue
+            if e.entity_id not in w.refs and e.last_prompt < w.prompt_index - 1:
+                continue
+            if m.gender and e.gender and m.gender != e.gender or m.age and e.age and m.age != e.age:
+                continue
+            if _entity_category_nouns(e, "kinship") or e.kin or any(o.kin.get(e.entity_id) for o in self.reg):
+                continue
+            if self._conflict(m, e):
+                continue
+            fits.append(e)
+        return fits[0] if len(fits) == 1 else None
+
     def _pronoun_by_position(self, idx: int, m: Mention, w: _Work,
                              cands: list[RegistryEntry]) -> tuple[RegistryEntry | None, bool]:
         """The clause's subject for a possessive ("The master finishes his character"), the previous
@@ -503,14 +597,14 @@ class RulesResolver:
             if eid not in ok:
                 return False
             e = ok[eid]
-            # "The puppy licks his face": an animal of unknown sex is not 'he' while a person is there
+            # "The kitten paws at his sleeve": an animal of unknown sex is not 'he' while a person is there
             return not (e.type == "animal" and e.gender is None and people)
 
         if m.pron_case == "poss" and plausible(own):
             return ok[own], True
         earlier = [k for k, x in enumerate(self._mentions[:idx]) if x.clause == m.clause and k in w.resolved]
         if m.pron_case == "subj" and earlier:
-            # "asks the man what he's looking for": the most recent compatible mention
+            # "tells the clerk that he is late": the most recent compatible mention
             for k in reversed(earlier):
                 ids = w.resolved[k]
                 if len(ids) == 1 and plausible(ids[0]):
@@ -534,13 +628,13 @@ class RulesResolver:
     # -- plurals and groups ----------------------------------------------------------------------
     def _resolve_plural(self, idx: int, m: Mention, w: _Work) -> None:
         head = m.head
-        # a group entity seen before ("the couple", "the children" for "a group of children")
+        # a group entity seen before ("the couple", "the children" for "a group of hikers")
         for e in self.reg:
             if e.group and (head in e.nouns or (m.group_members and m.group_members in e.nouns)):
                 self._ref(w, e.entity_id, idx, m, "name")
                 return
         if m.det in ("indef", "bare", "of", "new") and m.type != "group":
-            return  # "People are strolling", "a line of people": the background
+            return  # "People are queueing", "a line of people": the background
         if m.det in ("num",) and not self._covers_enough(m, w) or (
                 m.type == "group" and m.det in ("indef", "new")):
             if m.type == "group" and m.head in L.GROUP_NOUNS and m.det in ("indef", "new", "bare"):
@@ -565,7 +659,7 @@ class RulesResolver:
             n = n or 2
         if n is not None:
             if len(cands) < n and not (m.det in ("def", "poss") and len(cands) == n - 1 >= 1):
-                return  # "the two children" needs two children (one may be unnamed so far)
+                return  # "the two hikers" needs two children (one may be unnamed so far)
             cands = cands[:n]
         elif len(cands) < 2 and m.type != "group" and m.category not in ("kinship",):
             return
@@ -596,7 +690,11 @@ class RulesResolver:
                 ok = head in ("band", "team", "group", "family", "crew") or e.type in ("person", "creature")
             elif head in ("animal", "creature", "pet", "beast") and e.type in ("animal", "creature"):
                 ok = True
-            elif head in ("sibling", "twin") and (
+            elif _kin_group(head) == "sibling" and m.number and e.type == "person" and not e.kin \
+                    and (noun_gender(head) in (None, e.gender)) and e.age != "adult" \
+                    and (e.entity_id in w.refs or e.last_prompt >= w.prompt_index - 1):
+                ok = True  # "the two sisters" for the two girls told apart by name
+            elif _kin_group(head) == "sibling" and (
                     _kin_group(next(iter(e.kin.values()), "")) == "sibling"
                     or any(_kin_group(o.kin.get(e.entity_id, "")) == "sibling" for o in self.reg)):
                 ok = True  # "the siblings": the sister and the boy she is the sister of
@@ -654,6 +752,9 @@ class RulesResolver:
         e.descriptors |= {d for d in m.descriptors if d not in _STOP_DESCRIPTORS}
         if e.type in ("person", "any") and m.type in ("creature", "robot"):
             e.type = m.type
+        elif m.type in ("animal", "vehicle") and e.type == "person" and e.nouns - {m.head} and all(
+                n.startswith("@") or n == m.head or n in m.nouns for n in e.nouns):
+            e.type = m.type  # "Biscuit, a scruffy terrier": the name belongs to an animal
         for a in m.attrs:
             e.add_attribute(a.text)
 

@@ -2,10 +2,21 @@
 
 The reader is deliberately shallow (no parser, no model): it finds nouns that name characters
 using the lexicon, reads their modifiers leftwards up to the determiner, and their visual
-attributes rightwards ("with a pointed hat", "in a black wetsuit", "wearing a helmet"). It also
+attributes rightwards ("with a feathered cap", "in a yellow raincoat", "wearing a visor"). It also
 marks the mentions that must not create or confirm an entity: predicates ("is no longer a
-soldier"), hypotheticals ("the next customer", "an unseen opponent"), depictions ("a portrait
-of a woman"), props ("a toy robot") and explicit absence ("both now gone").
+soldier"), hypotheticals ("the next customer", "an invisible rival"), depictions ("a portrait
+of a woman"), props ("a toy robot"), game pieces moved by a player, vehicles someone drives,
+people only written to, phoned, mourned or dreamt of, and explicit absence ("both long gone").
+
+Open vocabulary: a noun outside the hand-made lists is classified by its most frequent WordNet
+sense (``resources.noun_senses``: "a goalie" is a person, "an okapi" an animal); a word no
+resource knows is a person when it has an agent noun's ending or acts like one in the subject's
+place ("a vlogger walks in").
+
+Names: a capitalised word is a person's name when a given-name table knows it or the sentence
+frames it as one (a verb, an apposition, "'s", "named ..."), never after a determiner, never a
+place word ("Maple Street"), a weekday or a sentence's first word that is an ordinary word not
+so framed; titles ("Professor", "Ms.") join the name and give gender where they imply one.
 """
 
 from __future__ import annotations
@@ -16,14 +27,33 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import lexicon as L
+from . import resources as R
 
-_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[-'\u2019][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
+_TOKEN_RE = re.compile(r"[^\W_]+(?:[-'\u2019][^\W_]+)*|[^\s\w]|_")
 _CLAUSE_BREAK_AFTER_COMMA = frozenset({"and", "but", "while", "as", "then", "so", "yet", "until", "before", "after",
                                        "when", "where", "who", "which", "whose"})
 _CLAUSE_BREAK = frozenset({"while", "whereas", "although", "though", "because", "unless"})
 _SENT_END = frozenset({".", "!", "?"})
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "it", "they"})
 _SUBORDINATORS = frozenset({"as", "when", "while", "because", "before", "after", "until", "since", "once", "whenever"})
+_NAMES = R.word_lists("names.json")
+_TITLES: dict[str, str | None] = _NAMES["titles"]
+TITLE_WORDS = frozenset(_TITLES)
+_TITLE_NOUNS: dict[str, str] = _NAMES["title_nouns"]
+_ABBREVIATIONS = frozenset(_NAMES["abbreviations"])
+_NOT_NAMES = frozenset(_NAMES["not_names"])
+_PLACE_WORDS = frozenset(_NAMES["place_words"])
+_LOCATIVE = frozenset(_NAMES["locative_prepositions"])
+_NAME_VERBS = frozenset(_NAMES["name_verbs"])
+_CONTEXT = R.word_lists("context.json")
+_ANIMATE_VERBS = frozenset(_CONTEXT["animate_verbs"])
+_AGENT_SUFFIXES = tuple(_CONTEXT["agent_suffixes"])
+_GAME_WORDS = frozenset(_CONTEXT["game_words"])
+_HANDLING_VERBS = frozenset(_CONTEXT["handling_verbs"])
+_DRIVING_VERBS = frozenset(_CONTEXT["driving_verbs"])
+_INTENSIFIERS = frozenset(_CONTEXT["intensifiers"])
+_ABSENT_POSSESSIONS = frozenset(_CONTEXT["absent_possessions"])
+_VEHICLE_PLACE_PREPS = frozenset(_CONTEXT["vehicle_place_prepositions"])
 
 
 @dataclass
@@ -60,6 +90,8 @@ def tokenize(text: str) -> list[Token]:
     sent = clause = 0
     for i, t in enumerate(out):
         t.sent, t.clause = sent, clause
+        if t.text == "." and i > 0 and out[i - 1].lower in _ABBREVIATIONS and i + 1 < len(out) and out[i + 1].is_cap:
+            continue  # "Dr. Reyes": the abbreviation's full stop ends no sentence
         if t.text in _SENT_END or t.text in (";", ":"):
             clause += 1
             if t.text in _SENT_END:
@@ -106,11 +138,9 @@ def singular(word: str) -> tuple[str, bool | None]:
 
 _ALL_ANIMALS = (L.ANIMAL | L.ANIMAL_EXTRA | frozenset(L.ANIMAL_HYPERNYMS)
                 | frozenset().union(*L.ANIMAL_HYPERNYMS.values())) - frozenset(L.ANIMAL_WITH_MODIFIER)
-_IST_EXCEPTIONS = frozenset("""list mist twist wrist fist gist exist assist resist insist persist consist enlist
-    whist heist tryst midst amethyst schist cyst checklist playlist waist""".split())
-_MAN_EXCEPTIONS = frozenset("""human german roman ottoman talisman doberman caiman cayman walkman hangman
-    batman superman snowman shaman""".split())
-_EER_EXCEPTIONS = frozenset("career veneer steer deer beer cheer sneer leer reindeer".split())
+_IST_EXCEPTIONS = L.IST_EXCEPTIONS
+_MAN_EXCEPTIONS = L.MAN_EXCEPTIONS
+_EER_EXCEPTIONS = L.EER_EXCEPTIONS
 
 
 @dataclass(frozen=True)
@@ -161,7 +191,27 @@ def noun_info(lemma: str) -> NounInfo | None:
             return NounInfo("person", "occupation")
         if w.endswith("eer") and w not in _EER_EXCEPTIONS:
             return NounInfo("person", "occupation")
+    # open vocabulary: the noun's most frequent WordNet sense ("a landscaper", "a goalie", "a marmot")
+    # (people and animals only: a vehicle or an imaginary being from the resource is as often a thing)
+    senses = R.noun_senses(w)
+    if senses and senses[0] in _SENSE_CLASSES and not R.also_adjective(w) and "W" not in senses:
+        return NounInfo(*_SENSE_CLASSES[senses[0]])
     return None
+
+
+_SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot")}
+
+
+def _two_words(lemma: str) -> bool:
+    """"sandcastle", "lampshade": a closed compound of two ordinary words names what its last word names."""
+    return any(R.common_word(lemma[:k]) and R.common_word(lemma[k:]) for k in range(3, len(lemma) - 2))
+
+
+def _from_resource(lemma: str) -> bool:
+    """The noun is a character noun only through the WordNet table, not a hand-made lexicon."""
+    return lemma not in _EXPLICIT and lemma not in _ALL_ANIMALS and not (
+        len(lemma) >= 6 and lemma.endswith(("keeper", "maker", "smith", "wright", "monger", "man", "woman", "ician",
+                                            "person", "ist", "eer")))
 
 
 _EXPLICIT = (L.GENERIC_PERSON | L.KINSHIP | L.EPITHET_ANY | L.EPITHET_PERSON | L.EPITHET_BEAST | L.OCCUPATION
@@ -171,7 +221,8 @@ _EXPLICIT = (L.GENERIC_PERSON | L.KINSHIP | L.EPITHET_ANY | L.EPITHET_PERSON | L
 def _suffix_noun(word: str) -> bool:
     """A person noun recognised only by its ending ("minimalist"): often an adjective before a noun."""
     lemma = singular(word)[0]
-    return lemma not in _EXPLICIT and lemma not in _ALL_ANIMALS and noun_info(lemma) is not None
+    return lemma not in _EXPLICIT and lemma not in _ALL_ANIMALS and noun_info(lemma) is not None \
+        and not _from_resource(lemma)
 
 
 def noun_gender(lemma: str) -> str | None:
@@ -220,8 +271,7 @@ def _is_verb_like(t: Token) -> bool:
     return False
 
 
-_VERB_NOUNS = frozenset("""fish duck seal bear bat crow ram swallow crane badger nurse guard guide judge cook coach
-    host pilot spy master""".split())
+_VERB_NOUNS = L.VERB_NOUNS
 
 
 def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str = "", coordinated: bool = False) -> bool:
@@ -237,18 +287,22 @@ def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str =
     if w in L.COMMON_VERBS:
         if w in L.COMMON_NOUNS and after not in L.DETERMINERS and after not in L.PRONOUNS:
             return True  # "a bus stop", "a dog park": a singular noun is not followed by a bare verb
-        # "a coast guard rescue boat": a verb-looking word inside a compound ending in a noun
+        # "a harbour patrol tug boat": a verb-looking word inside a compound ending in a noun
         return bool(after) and (after in L.COMMON_NOUNS or noun_info(singular(after)[0]) is not None)
     lemma_n, plural_n = singular(w)
     if plural_n and noun_info(lemma_n) is not None and noun_info(lemma_n).type not in ("prop", "background") \
             and after not in L.DETERMINERS and after not in L.PRONOUNS:
-        return True  # "a few worker bees", "the three band members"
+        return True  # "a few worker bees", "the four choir members"
     if after in L.DETERMINERS or after in L.PRONOUNS or after in L.FUNCTION_WORDS and after not in ("of",):
         if w.endswith(("ing", "s")):
             return False  # "the artist drawing the portrait", "the man guards the gate"
+    cur_lemma = singular(cur)[0] if cur else ""
+    if cur_lemma and _from_resource(cur_lemma) and noun_info(cur_lemma) is not None and R.common_word(w) \
+            and not _is_verb_like(nxt) and not w.endswith(("ing", "ed", "ly")) and not coordinated:
+        return True  # "a white picket fence": a resource noun followed by another noun is a modifier
     if (cur in L.ADJECTIVAL_NOUNS or _suffix_noun(cur)) and noun_info(singular(w)[0]) is None and (
             not _is_verb_like(nxt) or (w.endswith("ing") and after and after not in L.FUNCTION_WORDS)):
-        return True  # "a giant redwood", "a baby elephant", "a professional grooming salon"
+        return True  # "a giant sequoia", "a baby elephant", "a professional tailoring shop"
     lemma, plural = singular(w)
     info = noun_info(lemma)
     if info is not None and info.type not in ("background",):
@@ -314,7 +368,7 @@ class Mention:
     size: str | None = None
     colours: set[str] = field(default_factory=set)
     end_token: int = 0  # last token of the mention and its attributes
-    group_members: str | None = None  # for "a group of children": the member noun
+    group_members: str | None = None  # for "a group of hikers": the member noun
     subject: bool = False
     sent_first: bool = False  # the first mention of its sentence (usually the subject)
     antecedent: int | None = None  # in a relative clause ("..., who ..."): the mention it describes
@@ -323,37 +377,26 @@ class Mention:
     phrase_first: int | None = None  # first token of "the beekeeper's son" (the possessor's determiner)
     predicate: bool = False  # "He is the beekeeper's son": renames the clause's subject
     display: str | None = None  # a readable name when the text does not name it ("one in a blue suit")
+    title: str | None = None  # "professor" in "Professor Hale"
 
 
 
-_PROP_OF_HEADS = L.ARTWORK | frozenset({"reflection", "shadow", "silhouette", "memory", "photo", "picture", "image",
-                                        "story", "book", "drawing", "dream", "thought", "sound", "voice", "smell",
-                                        "scent", "song", "call", "cry", "outline", "shape", "form", "piece", "slice",
-                                        "bite", "fillet", "chunk", "plate", "bowl", "can", "tin", "jar", "serving",
-                                        "portion", "bag", "box", "taste", "kind", "type", "species",
-                                        "breed", "sign", "symbol", "logo"})
-_ATTR_STARTERS = frozenset({"with", "wearing", "in", "holding", "carrying", "including", "dressed", "clad",
-                            "sporting", "donning", "bearing", "having"})
-_ALIAS_VERBS = frozenset({"dressed", "disguised", "costumed", "posing", "masquerading"})
-_AS_PREDICATE = frozenset({"works", "work", "working", "worked", "serves", "serve", "serving", "served", "acts",
-                           "act", "acting", "acted", "poses", "posing", "doubles", "known", "seen", "regarded",
-                           "treated", "described", "introduced", "such", "job", "role", "career"})
-_CAUSATIVE_VERBS = frozenset({"let", "lets", "letting", "help", "helps", "helped", "helping", "make", "makes", "made",
-                              "making", "watch", "watches", "watched", "watching", "see", "sees", "saw", "seeing",
-                              "hear", "hears", "heard", "have", "has", "had", "feel", "feels", "felt", "bid", "bids",
-                              "allow", "allows", "ask", "asks", "tell", "tells", "teach", "teaches", "want", "wants",
-                              "find", "finds", "found", "notice", "notices", "noticed", "catch", "catches", "caught",
-                              "leave", "leaves", "left", "keep", "keeps", "kept", "spot", "spots", "spotted", "get",
-                              "gets", "got", "hearing", "finding"})
+_PROP_OF_HEADS = L.ARTWORK | L.PROP_OF_HEADS_EXTRA
+_ATTR_STARTERS = L.ATTR_STARTERS
+_ALIAS_VERBS = L.ALIAS_VERBS
+_AS_PREDICATE = L.AS_PREDICATE
+_CAUSATIVE_VERBS = L.CAUSATIVE_VERBS
 
 
 class PromptReader:
     """Finds the entity mentions of one prompt (see the module docstring)."""
 
     def __init__(self, text: str, known_nouns: set[str] | frozenset[str] = frozenset(),
-                 prop_nouns: set[str] | frozenset[str] = frozenset()) -> None:
+                 prop_nouns: set[str] | frozenset[str] = frozenset(),
+                 known_names: Collection[str] = frozenset()) -> None:
         self.text = text
         self.tokens = tokenize(text)
+        self.known_names = known_names  # lower-case name words of the story's named characters
         self.known_nouns = known_nouns  # nouns of entities already in the story (typo and "the statue" matching)
         self.prop_nouns = prop_nouns
         self.mentions: list[Mention] = []
@@ -378,6 +421,11 @@ class PromptReader:
             n = self._of_them(i)
             if n is not None:
                 i = n
+                continue
+            m = self._try_name(i) if t.is_cap else None
+            if m is not None:
+                self.mentions.append(m)
+                i = m.end_token + 1
                 continue
             m = self._try_np(i)
             if m is not None:
@@ -452,6 +500,144 @@ class PromptReader:
             group.skip = "members listed"
         return i
 
+    # -- names -------------------------------------------------------------------------------
+    def _name_word(self, i: int, titled: bool = False) -> bool:
+        """Token i can be (part of) a person's name: capitalised, not a function word, place or weekday,
+        and either a known given name or framed as one (a verb, an apposition or a possessive follows)."""
+        t = self._tok(i)
+        if t is None or not t.is_word or not t.is_cap or not t.text.replace("-", "").replace("'", "").isalpha():
+            return False
+        w = t.lower
+        if len(w) < 2 or w in L.FUNCTION_WORDS or w in L.DETERMINERS or w in L.PRONOUNS or w in L.COPULAS \
+                or w in _NOT_NAMES or w in _PLACE_WORDS \
+                or (t.text.isupper() and len(w) > 1 and w not in self.known_names):
+            return False
+        if titled or w in self.known_names:
+            return True
+        prev, nxt = self._tok(i - 1), self._tok(i + 1)
+        prev_w = prev.lower if prev is not None else ""
+        if prev_w in _NAME_VERBS:
+            return True  # "a girl named Juniper": whatever the word, it is her name
+        if prev is not None and prev.is_word and not prev.is_cap and self._entity_noun(i - 1) is not None \
+                and self._entity_noun(i - 1).type in ("person", "any") and not self._tok(i - 1).lower.endswith("s"):
+            return True  # "his granddaughter Lily", "the baker Amara": a name right after a person noun
+        if prev is not None and prev.is_word and (prev_w in L.DETERMINERS or prev_w in ("'s",)):
+            return False  # "the Grand Hotel", "a Victorian house"
+        if nxt is not None and nxt.is_cap and nxt.lower in _PLACE_WORDS:
+            return False  # "Central Park", "Maple Street"
+        sentence_start = prev is None or prev.text in _SENT_END or prev.text in (":", '"', "\u201c", "(")
+        gender = R.name_gender(w)
+        common = R.common_word(w) or noun_info(singular(w)[0]) is not None
+        if prev_w in _LOCATIVE and gender not in ("male", "female"):
+            return False  # "in Paris", "from Jordan"
+        framed = self._name_frame(i)
+        if self._apposition_follows(i):
+            return True  # "Biscuit, a scruffy terrier, ...": whatever the word, the apposition names it
+        if gender is not None and not common:
+            return not sentence_start or framed or nxt is None or not nxt.is_word
+        if gender is not None:  # a given name that is also a word ("Rose", "Hunter", "Will")
+            verb_at = i + 2 if nxt is not None and nxt.lower.endswith("ly") else i + 1  # "Rose quietly hums"
+            return framed and (not sentence_start or nxt is not None and (nxt.text in (",", "'s")
+                                                                          or self._verb_then_phrase(verb_at)))
+        if common:
+            return False
+        return framed and (not sentence_start or nxt is not None and nxt.text in (",", "'s", "and"))
+
+    def _apposition_follows(self, i: int) -> bool:
+        """", a/an <modifiers> <character noun>" follows token i."""
+        toks = self.tokens
+        if i + 2 >= len(toks) or toks[i + 1].text != "," or toks[i + 2].lower not in ("a", "an"):
+            return False
+        for j in range(i + 3, min(len(toks), i + 9)):
+            t = toks[j]
+            if not t.is_word or t.lower in L.FUNCTION_WORDS:
+                return False
+            info = self._entity_noun(j)
+            if info is not None and info.type in ("person", "animal", "creature", "robot", "any"):
+                return True
+        return False
+
+    def _verb_then_phrase(self, i: int) -> bool:
+        """Token i is a verb of the sentence: a known verb, or an -s word followed by a preposition,
+        a determiner, an adverb or the end of the clause ("stands at", "smiles.", not "petals fall")."""
+        t, nxt = self._tok(i), self._tok(i + 1)
+        if t is None or not t.is_word:
+            return False
+        if t.lower in L.COPULAS or t.lower in L.COMMON_VERBS or t.lower in L.IRREGULAR_PAST:
+            return True
+        if not t.lower.endswith("s") or t.lower.endswith("ss"):
+            return False
+        return nxt is None or not nxt.is_word or nxt.lower in L.FUNCTION_WORDS or nxt.lower in L.DETERMINERS \
+            or nxt.lower in L.PRONOUNS or nxt.lower.endswith("ly")
+
+    def _name_frame(self, i: int) -> bool:
+        """What follows token i is what follows a name: a verb, ", a <noun>", "'s", "and <Name>"."""
+        nxt, nxt2 = self._tok(i + 1), self._tok(i + 2)
+        if nxt is None:
+            return False
+        if nxt.lower == "'s" or nxt.text == ",":
+            return True
+        prev = self._tok(i - 1)
+        if nxt.lower in ("in", "with", "wearing") and prev is not None and prev.text in (",", "and"):
+            return True  # "Two chefs, Ana in a white jacket and ..."
+        if nxt.lower in ("and", "or", "&") and nxt2 is not None and (nxt2.is_cap or nxt2.lower in (
+                "his", "her", "their", "the", "a", "an")):
+            return True  # "Nora and Ethan", "Kofi and his brother"
+        if nxt.lower in L.COPULAS or nxt.lower in L.COMMON_VERBS or nxt.lower in L.IRREGULAR_PAST \
+                or nxt.lower in ("has", "had", "can", "will", "would", "could", "should", "must", "does", "did"):
+            return True
+        if nxt.is_word and not nxt.is_cap and nxt.lower.endswith("s") and not nxt.lower.endswith("ss") \
+                and noun_info(singular(nxt.lower)[0]) is None and nxt.lower not in L.FUNCTION_WORDS:
+            return True  # "Noah pauses", "Clara points"
+        if nxt.is_word and nxt.lower.endswith("ly") and nxt2 is not None and nxt2.lower.endswith(("s", "ed")):
+            return True  # "Noah quietly arranges"
+        prev = self._tok(i - 1)
+        return prev is not None and (prev.lower in _NAME_VERBS or prev.lower in ("and", "with", "to", "for", "at")
+                                     and i >= 2 and self.tokens[i - 2].is_cap)
+
+    def _try_name(self, i: int) -> Mention | None:
+        """A named character: "Noah", "Professor Hale", "Ms. Reyes", "Maria Lopez", "Lena's"."""
+        toks = self.tokens
+        t = toks[i]
+        title = None
+        j = i
+        if t.lower in _TITLES:
+            k = i + 1
+            if k < len(toks) and toks[k].text == ".":
+                k += 1
+            if k < len(toks) and self._name_word(k, titled=True) and toks[k].lower not in _TITLES:
+                title, j = t.lower, k
+        if title is None and (t.lower in _TITLES or not self._name_word(i)):
+            return None
+        end = j
+        while end + 1 < len(toks) and toks[end + 1].is_cap and self._name_word(end + 1, titled=True) \
+                and end + 1 - j < 3 and toks[end + 1].lower not in self.known_names - {toks[end].lower}:
+            end += 1
+        words = [toks[k].lower for k in range(j, end + 1)]
+        gender = _TITLES.get(title) if title else None
+        if gender is None:
+            g = R.name_gender(words[0])
+            gender = g if g in ("male", "female") else None
+        start, stop = toks[i].start, toks[end].end
+        m = Mention(kind="np", head="@" + words[0], head_token=end, start=start, end=stop, name_start=start,
+                    sent=t.sent, clause=t.clause, det="def", type="any", category="name", end_token=end,
+                    gender=gender)
+        m.nouns = {"@" + w for w in words}
+        if title:
+            m.title = title
+            m.nouns.add(_TITLE_NOUNS.get(title, title))
+        m.display = self.text[start:stop]
+        nxt = self._tok(end + 1)
+        if nxt is not None and nxt.lower == "'s":
+            m.possessor = True
+            m.end_token = end + 1
+        else:
+            self._read_right(m)
+            if self._absence_follows(m):
+                m.absent = True
+        self._claimed.update(range(i, m.end_token + 1))
+        return m
+
     # -- pronouns ----------------------------------------------------------------------------
     def _pronoun_is_determiner(self, i: int) -> bool:
         """'her' in 'her cub' is a possessive determiner; the noun phrase reads it."""
@@ -503,7 +689,7 @@ class PromptReader:
                 or lemma in L.HAIR_WORDS or noun_info(lemma) is not None:
             return True
         if w in L.IRREGULAR_PAST or (w.endswith(("ing", "ed")) and len(w) > 4) or w in L.COMMON_VERBS:
-            # "lets her go" / "watches her dance" (object) vs "waiting for her drink" (possessive)
+            # "lets her go" / "watches her dance" (object) vs "reaching for her scarf" (possessive)
             before = self._tok(i - 1)
             return not (before is not None and before.lower in _CAUSATIVE_VERBS)
         return True
@@ -553,10 +739,27 @@ class PromptReader:
             info = noun_info(lemma.replace("-", ""))
         if info is None and "-" in lemma:
             info = noun_info(lemma.replace("-", ""))
+        if info is None and "-" in lemma:
+            last = lemma.rsplit("-", 1)[1]
+            head_info = noun_info(last)
+            if head_info is not None and head_info.type == "person" and last.endswith(_AGENT_SUFFIXES):
+                info = head_info  # "a dog-walker", "a fire-eater": the compound names what its agent noun names
         if info is None and len(lemma) >= 6 and lemma.isalpha():
             fixed = self._typo(lemma)
             if fixed is not None:
                 info = noun_info(fixed)
+        if info is not None and lemma not in self.known_nouns and _from_resource(lemma) \
+                and "X" in R.noun_senses(lemma) and not self._subject_position(i) \
+                and not (self._tok(i + 1) is not None and self._tok(i + 1).lower == "'s"):
+            return None  # "glances at the monitor": a word that is also a thing names a person only as a subject
+        if info is None and not t.is_cap and len(lemma) >= 4 and lemma.isalpha() and prev_w in ("a", "an", "the") \
+                and not R.common_word(lemma) and lemma not in L.COMMON_NOUNS and lemma not in L.CLOTHING \
+                and not _two_words(lemma) and self._clause_opening(i - 1):
+            nxt = self._tok(i + 1)
+            if nxt is not None and (nxt.lower in _ANIMATE_VERBS or lemma.endswith(_AGENT_SUFFIXES)
+                                    and self._verb_then_phrase(i + 1)):
+                # a word no resource knows, with an agent noun's ending or acting like a person ("a vlogger walks")
+                info = NounInfo("person", "occupation")
         return info
 
     def _is_head(self, j: int) -> bool:
@@ -581,7 +784,7 @@ class PromptReader:
         return k >= 0 and self.tokens[k].lower in ("and", "or")
 
     def _typo(self, lemma: str) -> str | None:
-        """A misspelt noun of an entity already in the story ("callighapher")."""
+        """A misspelt noun of an entity already in the story ("photgrapher")."""
         if len(lemma) < 7 or lemma in L.COMMON_NOUNS:
             return None
         for known in self.known_nouns:
@@ -648,8 +851,8 @@ class PromptReader:
                     j += 1
                     continue
                 return False
-            if t.lower in L.DETERMINERS or t.lower in L.PRONOUNS:
-                return False
+            if t.lower in L.DETERMINERS or t.lower in L.PRONOUNS or t.is_cap:
+                return False  # a capitalised word after the comma starts a name, not a modifier list
             if self._is_head(j):
                 prev = self._tok(i - 1)
                 return prev is not None and (prev.lower in L.DETERMINERS or _is_adjective_like(prev)
@@ -700,6 +903,9 @@ class PromptReader:
             if w in L.DETERMINERS:
                 det_idx = j
                 break
+            if w in _INTENSIFIERS and mods:
+                j -= 1  # "a very quiet student"
+                continue
             if w == "and" and mods and j - 1 >= 0 and _is_adjective_like(toks[j - 1]) \
                     and toks[j - 1].lower not in L.FUNCTION_WORDS and self._entity_noun(j - 1) is None:
                 j -= 1
@@ -727,7 +933,7 @@ class PromptReader:
             prev = self._tok((mods[0] if mods else i) - 1)
             if prev is not None and prev.lower in ("and", "or", "&") and any(
                     x.kind == "np" and x.end_token == prev.index - 1 for x in self.mentions):
-                m.after_and = True  # "the father and son"
+                m.after_and = True  # "the uncle and niece"
             if prev is not None and prev.lower == "of":
                 m.det = "of"
         else:
@@ -767,12 +973,12 @@ class PromptReader:
         if words:
             first = words[0]
             if m.det == "indef" and first == "new" and m.head in L.RELATIONAL:
-                pass  # "a good game with a new friend": how someone relates, not a newcomer
+                pass  # "a picnic with a new friend": how someone relates, not a newcomer
             elif m.det == "indef" and first in ("second", "third", "new", "fourth", "fifth"):
                 m.det = "new"
             elif m.det == "def" and first == "other":
                 m.det = "other"
-            elif m.det in ("def", "poss") and first in ("first", "second", "third", "fourth", "last"):
+            elif m.det == "def" and first in ("first", "second", "third", "fourth", "last"):
                 m.det = "ordinal"
                 m.ordinal = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}[first]
             elif m.det == "def" and first in L.NUMBER_WORDS:
@@ -912,7 +1118,7 @@ class PromptReader:
                 i += 1
                 continue
             if w == "who":
-                # "who is wearing a helmet" / "who wears" / "who is dressed in"
+                # "who is wearing a visor" / "who wears" / "who is dressed in"
                 k = i + 1
                 if k < n and toks[k].lower in ("is", "was", "are"):
                     k += 1
@@ -947,7 +1153,7 @@ class PromptReader:
             if w in ("wearing", "holding", "carrying", "including", "sporting", "donning", "bearing", "clad",
                      "with", "in", "wears"):
                 if w == "in":
-                    # "in her 40s" / "in a black wetsuit" (clothing) vs "in the park" (scene)
+                    # "in her 40s" / "in a yellow raincoat" (clothing) vs "in the square" (scene)
                     k = i + 1
                     if k + 1 < n and toks[k].lower in ("her", "his", "their") and toks[k + 1].text[0].isdigit():
                         m.attrs.append(Attr(self.text[toks[k].start:toks[k + 1].end], toks[k].start,
@@ -975,7 +1181,7 @@ class PromptReader:
                     continue
                 return False
             lemma, _ = singular(t.lower)
-            if t.lower in L.CLOTHING or lemma in L.CLOTHING:
+            if t.lower in L.CLOTHING or lemma in L.CLOTHING or "W" in R.noun_senses(lemma)[:2]:
                 return True
             if t.lower in L.FUNCTION_WORDS and t.lower not in ("her", "his", "their", "its"):
                 return False
@@ -994,7 +1200,7 @@ class PromptReader:
             if toks[i].lower in L.DETERMINERS or toks[i].lower in ("her", "his", "their", "its"):
                 i += 1
             if self._entity_ahead(i):
-                return start  # "carrying the small, orphaned fawn": a character, not an attribute
+                return start  # "carrying the tiny, shivering lamb": a character, not an attribute
             words_start = i
             last_noun = None
             while i < n:
@@ -1011,6 +1217,11 @@ class PromptReader:
                     info = self._entity_noun(i)
                     if info is not None and info.type not in ("prop", "background") and t.lower not in L.BODY_PARTS:
                         return start if last_noun is None else i  # an entity: the attribute list ends here
+                nxt_t = self._tok(i + 1)
+                if nxt_t is not None and nxt_t.is_cap and i > words_start and self._name_word(i + 1):
+                    break  # ", hands Noah a note": a verb before a name ends the attribute list
+                if t.is_cap and self._name_word(i):
+                    break
                 w = t.lower
                 if w in L.FUNCTION_WORDS and w not in ("of",):
                     break
@@ -1040,7 +1251,7 @@ class PromptReader:
                     return i
                 if toks[i].text == "," and nxt.lower == "and":
                     i += 1
-                # a following entity ends the list ("with a microphone and a cameraman")
+                # a following entity ends the list ("with a lantern and a porter")
                 k = i + 1
                 if k < n and toks[k].lower in L.DETERMINERS:
                     k += 1
@@ -1112,6 +1323,14 @@ class PromptReader:
         if m.type == "body":
             m.skip = "body"
             return
+        if m.type == "prop":
+            m.skip = "prop"  # "her teddy bear"
+            return
+        if m.possessor:
+            after = self._tok(m.end_token + 1)
+            if after is not None and singular(after.lower)[0] in _ABSENT_POSSESSIONS:
+                m.skip = "absent"  # "her father's grave": he is remembered, not in the scene
+                return
         if words & L.PROP_MODIFIERS and m.type in ("person", "animal", "robot", "creature", "vehicle") \
                 and m.head not in self.known_nouns and not (m.category == "occupation" and m.head not in L.TOYABLE):
             m.skip = "prop"
@@ -1120,13 +1339,13 @@ class PromptReader:
         if m.head in self.prop_nouns and m.head not in self.known_nouns:
             m.skip = "prop"
             return
-        if m.head in L.CHESS_PIECES and "chess" in self.text.lower():
-            m.skip = "prop"
+        if "G" in R.noun_senses(m.head) and self._handled_game_piece(m):
+            m.skip = "prop"  # "slides her knight forward": a game piece moved by a player, not a knight
             return
         if m.possessor and m.type == "animal":
             after = self._tok(m.end_token + 1)
             if after is not None and after.lower in L.REMAINS:
-                m.skip = "remains"  # "the dinosaur's rib cage"
+                m.skip = "remains"  # "the mammoth's jaw bone"
                 return
         # before the determiner: predicates, similes, depictions, searching for someone
         first = self._first_token(m)
@@ -1142,41 +1361,77 @@ class PromptReader:
                 m.skip = "sought"
                 return
         if p1 is not None and p1.lower == "of" and p2 is not None and p2.lower in L.COPULAS:
-            m.skip = "depiction"  # "The portrait is of a famous actress"
+            m.skip = "depiction"  # "The painting is of a local hero"
             return
         if m.det in ("indef", "bare", "num", "def", "poss", "gen") and not m.possessor and self._after_copula(first):
             m.skip = "predicate"  # "He is the beekeeper's son": renames the subject (linked in _link)
             return
         if p1 is not None and p1.lower == "as" and (m.head in L.GROUP_NOUNS or m.type == "group"):
-            m.skip = "predicate"  # "they work together as a team"
+            m.skip = "predicate"  # "they march on as a unit"
             return
         if p1 is not None and p1.lower == "as" and p2 is not None and p2.lower in _AS_PREDICATE:
             m.skip = "predicate"  # "works as a guide"
             return
         if m.kind == "np" and self._absence_follows(m):
             m.absent = True
+        if m.type == "vehicle" and (m.det == "poss" or p1 is not None and p1.lower in _DRIVING_VERBS):
+            m.skip = "prop"  # "steers the boat", "walks to her car": a vehicle someone uses, not a character
+            return
         if m.type == "vehicle" and m.head not in self.known_nouns:
             prep = p1.lower if p1 is not None else ""
-            if prep in L.LOCATIVE_PREPS:
-                m.skip = "place"  # "sitting on a subway train": where someone is, not a character
+            if prep in L.LOCATIVE_PREPS or prep in _VEHICLE_PLACE_PREPS:
+                m.skip = "place"  # "dozing on a night bus": where someone is, not a character
                 self.new_props.add(m.head)
                 return
             if words & {"passing", "parked", "distant", "passing-by", "oncoming"} or prep in ("at", "past", "across"):
                 m.skip = "background"  # "waves at a passing taxi"
                 return
             if m.head in L.SCENERY_VEHICLES and not words & L.VEHICLE_CHARACTER_WORDS:
-                m.skip = "place"  # "a large steam train is waiting": part of the station
+                m.skip = "place"  # "a long freight train stands idle": part of the station
                 self.new_props.add(m.head)
                 return
         nxt = self._tok(m.end_token + 1)
         if m.category == "epithet" and m.det == "indef" and nxt is not None and nxt.text == ":":
-            m.skip = "predicate"  # "now has a companion: the searchlight ..." names a thing, not a character
+            m.skip = "predicate"  # "now has a helper: the old lamp ..." names a thing, not a character
             return
         if m.det == "bare" and not m.plural and not m.after_and and m.category not in ("kinship",) \
                 and m.det != "of":
             # a singular count noun needs a determiner; without one this is a verb or a compound
             if not (toks[m.head_token].is_cap and m.category == "kinship"):
                 m.skip = "bare"
+
+    def _subject_position(self, i: int) -> bool:
+        """The noun phrase ending at token i opens its clause (its determiner follows a clause break)."""
+        j = i - 1
+        while j >= 0 and i - j <= 5 and self.tokens[j].is_word and self.tokens[j].lower not in L.DETERMINERS \
+                and self.tokens[j].lower not in L.FUNCTION_WORDS:
+            j -= 1
+        if j < 0:
+            return True
+        if self.tokens[j].lower in L.DETERMINERS:
+            return self._clause_opening(j)
+        return self._clause_opening(j + 1)
+
+    def _clause_opening(self, i: int) -> bool:
+        """Token i starts a sentence or a clause (the subject's place), not a prepositional phrase."""
+        p = self._tok(i - 1)
+        return p is None or p.text in _SENT_END or p.text in (",", ";", ":") or p.lower in (
+            "and", "but", "while", "as", "when", "then", "until", "before", "after", "because", "so")
+
+    def _handled_game_piece(self, m: Mention) -> bool:
+        """A noun that also names a game piece is one when a handling verb takes it as its object in a
+        prompt about a game (a game word, or two piece nouns); a king who acts stays a character."""
+        first = self._first_token(m)
+        p1 = self._tok(first - 1)
+        if p1 is not None and p1.lower in ("up", "down", "away", "off", "out", "back") and first >= 2:
+            p1 = self._tok(first - 2)  # "picks up a knight"
+        if p1 is None or p1.lower not in _HANDLING_VERBS:
+            return False
+        words = [t.lower for t in self.tokens if t.is_word]
+        if any(w in _GAME_WORDS for w in words):
+            return True
+        pieces = {singular(w)[0] for w in words if "G" in R.noun_senses(singular(w)[0])}
+        return len(pieces) >= 2
 
     def _first_token(self, m: Mention) -> int:
         if m.phrase_first is not None:
@@ -1200,7 +1455,7 @@ class PromptReader:
                 steps += 1
                 continue
             break
-        # "..., but a protector" after a predicate noun phrase
+        # "..., but a guardian" after a predicate noun phrase
         j = first - 1
         if j >= 0 and self.tokens[j].lower == "but":
             for prev in reversed(self.mentions):
@@ -1219,13 +1474,17 @@ class PromptReader:
                 break
             seen.append(t.lower)
             j += 1
-        s = " ".join(w for w in seen if w != ",")
-        patterns = ("both now gone", "both gone", "all gone", "now gone", "gone", "is gone", "are gone", "is absent",
+        # adverbs do not change what is said ("both now gone", "all long gone", "is already absent")
+        s = " ".join(w for w in seen if w not in (",", "now", "long", "already", "finally", "still", "since"))
+        patterns = ("both gone", "all gone", "gone", "is gone", "are gone", "is absent",
                     "are absent", "is nowhere", "are nowhere", "is not in the", "are not in the",
                     "is no longer in", "are no longer in", "is no longer there", "are no longer there",
                     "is out of frame", "are out of frame", "is out of the frame", "are out of the frame",
-                    "is not present", "are not present", "both now absent", "now absent")
-        hit = any(s.startswith(p) for p in patterns)
+                    "is not present", "are not present", "both absent", "absent", "who died",
+                    "who passed away", "who has died", "who had died", "who is dead", "who lives far",
+                    "who lives in", "who lives abroad", "who is away", "who is far", "on the phone",
+                    "over the phone", "by phone", "on a video call", "by video call")
+        hit = any((s + " ").startswith(p + " ") for p in patterns)
         if hit and s.split()[0] in ("both", "all"):
             m.absent_both = True
         return hit
@@ -1264,7 +1523,7 @@ class PromptReader:
                 continue
             first = self._first_token(m)
             p1, p2 = self._tok(first - 1), self._tok(first - 2)
-            # "a street performer dressed as a mime"
+            # "a cashier dressed as a pirate"
             if p1 is not None and p1.lower == "as" and p2 is not None and (
                     p2.lower in _ALIAS_VERBS or p2.lower == "up"):
                 host = self._previous_np(idx, same_sentence=True)
@@ -1272,17 +1531,38 @@ class PromptReader:
                     m.alias_of = host
                     m.skip = None
                 continue
-            # apposition: "A watchmaker, an elderly man with ..., is ..." / "the little girl, his happy customer,"
-            if p1 is not None and p1.text == "," and m.det in ("indef", "poss") and not m.plural \
-                    and m.skip in (None, "predicate"):
+            # apposition: "A watchmaker, an elderly man with ..., is ..." / "the old man, her first client,"
+            if p1 is not None and p1.text == "," and m.category != "name" and m.det in ("indef", "poss", "def") \
+                    and not m.plural and m.skip in (None, "predicate"):
                 host = self._previous_np(idx, same_sentence=True)
-                if host is not None and self._apposition_ok(ms[host], m):
+                if host is not None and ms[host].category == "name" and ms[host].end_token == first - 2 \
+                        and not ms[host].possessor:
+                    m.alias_of = host  # "Amara, a baker in a flour-dusted apron, ..."
+                    m.skip = None
+                    continue
+                if m.det == "def":
+                    pass
+                elif host is not None and self._apposition_ok(ms[host], m):
                     m.alias_of = host
                     m.skip = None
                     continue
                 if host is not None and ms[host].plural and ms[host].det in ("num", "indef", "bare"):
-                    # "two small children, a boy and a girl": members named separately
+                    # "two hikers, a man and a woman": members named separately
                     ms[host].skip = "members listed"
+            if m.category == "name" and p1 is not None:
+                # "a burly man named Jonas", "The fisherman, Tobiah, ...", "her grandson Mateo"
+                host = self._previous_np(idx, same_sentence=True)
+                if host is not None and p1.text == "," and ms[host].plural and ms[host].end_token == first - 2 \
+                        and ms[host].det in ("num", "indef", "bare"):
+                    ms[host].skip = "members listed"  # "Two friends, Sol and Marisol, ...": the names are the members
+                    continue
+                gap = 2 if p1.lower in _NAME_VERBS or p1.text == "," else 1
+                if host is not None and ms[host].category != "name" and not ms[host].plural \
+                        and ms[host].end_token == first - gap and ms[host].kind == "np" and not ms[host].possessor \
+                        and ms[host].type in ("person", "animal", "creature", "robot", "any") \
+                        and (gap == 2 or ms[host].det in ("poss", "def", "gen")):
+                    m.alias_of = host
+                continue
             if m.after_and and m.det == "bare":
                 prev = self._previous_np(idx, same_sentence=True)
                 if prev is not None:
@@ -1291,7 +1571,7 @@ class PromptReader:
                         m.skip = None
             if m.head in ("group", "couple", "pair", "duo", "trio") and m.skip is None and m.det in ("indef", "bare") \
                     and p1 is not None and p1.text == ",":
-                m.skip = "predicate"  # "..., an unlikely pair" describes, never introduces
+                m.skip = "predicate"  # "..., an odd duo" describes, never introduces
             if m.skip == "predicate" and not m.plural and m.type != "group":
                 subject = next((k for k, x in enumerate(ms[:idx]) if x.clause == m.clause and not x.plural
                                 and (x.kind == "pronoun" and x.pron_case == "subj"

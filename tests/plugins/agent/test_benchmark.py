@@ -13,6 +13,7 @@ import pytest
 from tests.helpers import DATA, REPO
 
 DEV = DATA / "entity_ids_dev.jsonl"
+NAMED = DATA / "narrastream_names_dev.jsonl"
 
 
 def _bench():
@@ -109,4 +110,79 @@ def test_rules_backend_meets_the_dev_set_targets():
     assert report["presence_f1"] >= 0.95, report["presence_f1"]
     assert report["identity_consistency"] >= 0.95, report["identity_consistency"]
     assert report["fallbacks"] == 0
-    assert report["agent_ms_per_prompt_mean"] < 50
+    for key in ("ms_per_prompt_median", "ms_per_prompt_max", "load_ms"):
+        assert report[key] >= 0  # reported, never asserted against a time
+
+
+def test_rules_backend_meets_the_named_set_targets():
+    if not NAMED.is_file():
+        pytest.skip(f"named-character scripts not found at {NAMED} (set IAMFLOW_DATA)")
+    report = bench.evaluate(NAMED, "rules")
+    assert report["stories"] == 108
+    assert report["presence_recall"] >= 0.95, report["presence_recall"]
+    assert report["identity_consistency"] >= 0.95, report["identity_consistency"]
+
+
+def test_rules_backend_meets_the_targets_with_swapped_nouns():
+    stories = bench.swap_nouns(bench.load_stories(_dev()), seed=0)
+    assert sum(len(s["swapped"]) for s in stories) >= 30  # most stories had a noun replaced
+    report = bench.evaluate(_dev(), "rules", swap_seed=0)
+    assert report["presence_f1"] >= 0.90, report["presence_f1"]
+    assert report["identity_consistency"] >= 0.90, report["identity_consistency"]
+
+
+def test_swap_nouns_are_in_no_lexicon_of_the_agent_and_fix_the_article():
+    from plugins.agent import lexicon as L
+    from plugins.agent.text import _NAMES, noun_info
+
+    pool = json.loads(bench.SWAP_FILE.read_text())
+    words: set[str] = set()
+    for value in vars(L).values():
+        if isinstance(value, (set, frozenset)):
+            words |= {w for w in value if isinstance(w, str)}
+        elif isinstance(value, dict):
+            words |= set(value)
+            for v in value.values():
+                if isinstance(v, (set, frozenset, list, tuple)):
+                    words |= set(v)
+                elif isinstance(v, str):
+                    words.add(v)
+    for v in _NAMES.values():
+        words |= set(v) if isinstance(v, (list, dict)) else set()
+    for cls in ("person", "animal"):
+        assert pool[cls] and not set(pool[cls]) & words, set(pool[cls]) & words
+        for w in pool[cls]:
+            assert noun_info(w).type == cls  # the agent can only read them through its open vocabulary
+    story = {"prompts": ["An astronaut waves. The astronaut's visor shines.", "Two astronauts and a dog float."],
+             "entities": [{"id": 1, "name": "astronaut", "appearances": {"0": "An astronaut"}}], "source_line": 3}
+    (out,) = bench.swap_nouns([story], seed=1)
+    new = out["swapped"]["astronaut"]
+    assert new in pool["person"]
+    article = "An" if new[0] in "aeiou" else "A"
+    assert out["prompts"][0] == f"{article} {new} waves. The {new}'s visor shines."
+    assert out["prompts"][1] == f"Two {new}s and a dog float."
+
+
+def test_stories_without_source_line_are_numbered_by_their_line(tmp_path):
+    data = _write(tmp_path / "s.jsonl", [{"prompts": ["A cat naps."]}, {"prompts": ["A dog barks.", "It runs."]}])
+    pred = tmp_path / "p.jsonl"
+    report = bench.evaluate(data, "rules", predictions_path=pred)
+    assert report["stories"] == 2
+    assert [json.loads(x)["source_line"] for x in pred.read_text().splitlines()] == [0, 1]
+
+
+@pytest.mark.parametrize("bad, why", [
+    ('{"prompts": ["A cat naps."]', "not valid JSON"),
+    ('{"entities": []}', "'prompts'"),
+    ('{"prompts": ["A cat naps."], "entities": [{"id": 1, "appearances": {"3": "A cat"}}]}', "prompt '3'"),
+])
+def test_a_malformed_line_stops_the_run_with_its_line_number(tmp_path, bad, why):
+    data = tmp_path / "bad.jsonl"
+    data.write_text(json.dumps({"prompts": ["A fox runs."]}) + "\n\n" + bad + "\n")
+    with pytest.raises(bench.StoryFileError, match=rf"bad.jsonl:3: .*{why}"):
+        bench.load_stories(data)
+    r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "entity_ids.py"), "--data", str(data),
+                        "--backend", "rules", "--json", str(tmp_path / "r.json")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and "bad.jsonl:3:" in r.stderr
+    assert not (tmp_path / "r.json").exists()

@@ -12,7 +12,7 @@ from hooks.run import RunState
 from plugins.agent.plugin import AgentPlugin
 
 PROMPTS = [
-    "A young wizard with a pointed hat practices magic in a stone chamber.",
+    "A young wizard with a tall blue hat practices magic in a stone chamber.",
     "A small green dragon lands on the wizard's shoulder.",
     "He laughs as the dragon sneezes sparks.",
 ]

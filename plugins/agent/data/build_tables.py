@@ -1,0 +1,206 @@
+"""Regenerate the agent's compact lexical tables from public resources (run by hand, never at run time).
+
+    python plugins/agent/data/build_tables.py --wordnet /usr/share/wordnet \
+        --names /path/to/gender_guesser/data/nam_dict.txt
+
+* ``wordnet_nouns.tsv`` -- every lower-case one-word WordNet 3.0 noun with a sense that names a
+  possible story character, with the classes of its senses in WordNet's frequency order
+  (P person, A animal, C creature, V vehicle, R robot, G game piece, W clothing, L place, X other
+  thing, O abstract), ``|a`` when the word is also an adjective, then (for people and animals) the
+  synsets of its person/animal senses and their ancestors below the root, so that a synonym
+  ("stargazer" for "astronomer") or a broader noun ("the scientist") can be recognised. The WordNet files come with
+  Debian's ``wordnet-base`` package; the licence is ``LICENSE.wordnet`` beside this script.
+* ``common_words.txt`` -- lower-case one-word WordNet lemmas of every part of speech (a capitalised
+  common word such as "Fog" or "Baker" is a name only where the sentence frames it as one).
+* ``first_names.tsv`` -- given names with their usual gender (m, f or u), from ``nam_dict.txt``
+  (Joerg Michael's name dictionary, GNU FDL 1.2, shipped in the PyPI package ``gender-guesser``);
+  see ``LICENSE.names``.
+
+The tables are data, not code: the agent reads them with importlib.resources (``resources.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# root synsets (WordNet 3.0 offsets) of the classes; the first match along a hypernym path wins
+ROOTS = {
+    "W": {"03051540", "03502509", "02728440"},  # clothing, headdress, apparel
+    "R": {"02761392"},  # robot, automaton
+    "G": {"03014440", "03414162"},  # chessman, game equipment
+    "C": {"09504135", "09483738"},  # spiritual being, imaginary being
+    "V": {"04524313"},  # vehicle
+    "P": {"00007846"},  # person
+    "A": {"00015388"},  # animal
+    "L": {"00027167", "04341686"},  # location, structure
+}
+ORDER = "WRGCVPAL"
+ANIMATE = set("PACVRG")
+
+
+def read_wordnet(folder: Path) -> tuple[dict[str, list[str]], dict[str, tuple[int, list[str]]]]:
+    """(lemma -> synset offsets in sense order, offset -> (lexicographer file, hypernym offsets)).
+
+    Only senses where WordNet writes the lemma in lower case count: "Begin" the statesman does not
+    make "begin" a person noun."""
+    synsets: dict[str, tuple[int, list[str]]] = {}
+    lower_senses: set[tuple[str, str]] = set()
+    for line in (folder / "data.noun").read_text(encoding="latin-1").splitlines():
+        if line.startswith(" "):
+            continue
+        parts = line.split(" | ")[0].split()
+        offset, lexfile, w_cnt = parts[0], int(parts[1]), int(parts[3], 16)
+        for j in range(w_cnt):
+            word = parts[4 + 2 * j].split("(")[0]
+            if word == word.lower():
+                lower_senses.add((word, offset))
+        k = 4 + 2 * w_cnt
+        p_cnt = int(parts[k])
+        hypers = []
+        for j in range(p_cnt):
+            sym, target = parts[k + 1 + 4 * j], parts[k + 2 + 4 * j]
+            if sym in ("@", "@i"):
+                hypers.append(target)
+        synsets[offset] = (lexfile, hypers)
+    index: dict[str, list[str]] = {}
+    for line in (folder / "index.noun").read_text(encoding="latin-1").splitlines():
+        if line.startswith(" "):
+            continue
+        parts = line.split()
+        lemma, n_senses = parts[0], int(parts[2])
+        offsets = [off for off in parts[-n_senses:] if (lemma, off) in lower_senses]
+        if offsets:
+            index[lemma] = offsets
+    return index, synsets
+
+
+def classify(offset: str, synsets: dict[str, tuple[int, list[str]]], memo: dict[str, str]) -> str:
+    """The class letter of one synset: the first root class reached through its hypernyms."""
+    if offset in memo:
+        return memo[offset]
+    memo[offset] = "O"
+    found: set[str] = set()
+    stack, seen = [offset], set()
+    while stack:
+        s = stack.pop()
+        if s in seen:
+            continue
+        seen.add(s)
+        for letter, roots in ROOTS.items():
+            if s in roots:
+                found.add(letter)
+        stack.extend(synsets.get(s, (0, []))[1])
+    lexfile = synsets.get(offset, (0, []))[0]
+    letter = next((x for x in ORDER if x in found), None)
+    if letter is None:
+        letter = "X" if lexfile in (6, 17) else "O"  # noun.artifact, noun.object
+    memo[offset] = letter
+    return letter
+
+
+def ancestors_of(offset: str, synsets: dict[str, tuple[int, list[str]]]) -> set[str]:
+    """Hypernyms of a person/animal synset below the class roots (the roots themselves say nothing)."""
+    roots = ROOTS["P"] | ROOTS["A"]
+    out: set[str] = set()
+    stack = list(synsets.get(offset, (0, []))[1])
+    while stack:
+        s = stack.pop()
+        if s in out or s in roots:
+            continue
+        out.add(s)
+        stack.extend(synsets.get(s, (0, []))[1])
+    return out
+
+
+def comparative(lemma: str, adjectives: dict[str, int]) -> bool:
+    """"closer", "bigger": the comparative of a common (polysemous, 3+ senses) adjective that WordNet
+    also lists as a person noun; rare one-sense adjectives ("cod") do not make "coder" a comparative."""
+    if not lemma.endswith("er") or len(lemma) < 5:
+        return False
+    stem = lemma[:-2]
+    bases = [stem, stem + "e", stem[:-1] if stem[-1] == stem[-2] else "", stem[:-1] + "y" if stem.endswith("i") else ""]
+    return any(adjectives.get(b, 0) >= 3 for b in bases if b)
+
+
+def build_wordnet(folder: Path, out: Path) -> int:
+    index, synsets = read_wordnet(folder)
+    memo: dict[str, str] = {}
+    adjectives = {line.split()[0]: int(line.split()[2])
+                  for line in (folder / "index.adj").read_text(encoding="latin-1").splitlines()
+                  if not line.startswith(" ")}
+    rows = []
+    for lemma, offsets in sorted(index.items()):
+        if not re.fullmatch(r"[a-z]+(-[a-z]+)?", lemma):
+            continue
+        letters = []
+        own: list[str] = []
+        for off in offsets:
+            c = classify(off, synsets, memo)
+            if c not in letters:
+                letters.append(c)
+            if c in "PA" and len(own) < 2:
+                own.append(off)
+        if ANIMATE & set(letters) or "W" in letters[:2]:
+            ancestors = sorted(set().union(*(ancestors_of(off, synsets) for off in own))) if own else []
+            adjective = lemma in adjectives or comparative(lemma, adjectives)
+            rows.append(f"{lemma}\t{''.join(letters)}{'|a' if adjective else ''}\t"
+                        f"{','.join(own)}\t{','.join(a.lstrip('0') for a in ancestors)}")
+    header = "# lemma\tclasses[|a]\tperson/animal synsets\tancestor synsets (see build_tables.py)\n"
+    out.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    return len(rows)
+
+
+def build_common_words(folder: Path, out: Path) -> int:
+    """One-word lemmas WordNet writes in lower case: a capitalised one of these is a name only in a name's frame."""
+    words: set[str] = set()
+    for pos in ("noun", "verb", "adj", "adv"):
+        for line in (folder / f"data.{pos}").read_text(encoding="latin-1").splitlines():
+            if line.startswith(" "):
+                continue
+            parts = line.split(" | ")[0].split()
+            for j in range(int(parts[3], 16)):
+                w = parts[4 + 2 * j].split("(")[0]
+                if re.fullmatch(r"[a-z]+", w) and len(w) > 1:
+                    words.add(w)
+    out.write_text("# lower-case one-word WordNet lemmas (see build_tables.py)\n" + "\n".join(sorted(words)) + "\n",
+                   encoding="utf-8")
+    return len(words)
+
+
+def build_names(nam_dict: Path, out: Path) -> int:
+    """Given names -> m/f/u; a name used for both genders in the dictionary becomes u."""
+    genders: dict[str, set[str]] = {}
+    for line in nam_dict.read_text(encoding="latin-1").splitlines():
+        if line.startswith("#") or len(line) < 30:
+            continue
+        code, name = line[:2].strip(), line[3:29].strip()
+        if not re.fullmatch(r"[A-Z][a-z]+(-[A-Z][a-z]+)?", name):
+            continue
+        g = {"M": "m", "1M": "m", "?M": "m", "F": "f", "1F": "f", "?F": "f", "?": "u"}.get(code)
+        if g is None:
+            continue
+        genders.setdefault(name.lower(), set()).add(g)
+    rows = []
+    for name in sorted(genders):
+        gs = genders[name]
+        rows.append(f"{name}\t{gs.pop() if len(gs) == 1 else 'u'}")
+    out.write_text("# given name\tgender m|f|u (see build_tables.py)\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return len(rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
+    ap.add_argument("--names", type=Path, required=True, help="nam_dict.txt of the gender-guesser package")
+    args = ap.parse_args()
+    n = build_wordnet(args.wordnet, HERE / "wordnet_nouns.tsv")
+    c = build_common_words(args.wordnet, HERE / "common_words.txt")
+    k = build_names(args.names, HERE / "first_names.tsv")
+    print(f"wordnet_nouns.tsv: {n} nouns; common_words.txt: {c} words; first_names.tsv: {k} names")
+
+
+if __name__ == "__main__":
+    main()

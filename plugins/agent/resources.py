@@ -1,0 +1,123 @@
+"""Lexical resources read from the package's data files (importlib.resources), loaded once.
+
+The rules need to classify nouns their hand-made word lists do not contain ("a landscaper",
+"a goalie") and to know which capitalised words are given names and of which usual gender.
+Both come from compact tables derived from public resources by ``data/build_tables.py``:
+WordNet 3.0 noun senses and a given-name dictionary. Loading them takes a few milliseconds once
+per process; `load_ms` tells how long it took (the benchmark reports it apart from per-prompt time).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+_LOAD_MS = {"total": 0.0}
+
+
+def _read(name: str) -> str:
+    return resources.files("plugins.agent").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _table(name: str) -> dict[str, str]:
+    t0 = time.perf_counter()
+    out = {}
+    for line in _read(name).splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("\t")
+            out[key] = value
+    _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
+    return out
+
+
+@lru_cache(maxsize=1)
+def _wordnet() -> dict[str, str]:
+    return _table("wordnet_nouns.tsv")
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    return _table("first_names.tsv")
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    t0 = time.perf_counter()
+    words = frozenset(w for w in _read("common_words.txt").splitlines() if w and not w.startswith("#"))
+    _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
+    return words
+
+
+def common_word(word: str) -> bool:
+    """The word is an ordinary English word (a WordNet lemma written in lower case)."""
+    return word.lower() in _common()
+
+
+@cache
+def word_lists(name: str) -> dict[str, Any]:
+    """A JSON file of word lists under data/ (the hand-made lexicons live there, not in code)."""
+    t0 = time.perf_counter()
+    data = json.loads(_read(name))
+    _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
+    return data
+
+
+def _row(lemma: str) -> list[str]:
+    return _wordnet().get(lemma, "").split("\t")
+
+
+def noun_senses(lemma: str) -> str:
+    """Classes of the noun's WordNet senses, most frequent first ("" when none can be a character).
+
+    P person, A animal, C creature, V vehicle, R robot, G game piece, W clothing, L place, X thing,
+    O abstract.
+    """
+    return _row(lemma)[0].partition("|")[0]
+
+
+def also_adjective(lemma: str) -> bool:
+    """The word is an adjective as well ("ancient", "native"): a weak noun reading."""
+    return _row(lemma)[0].endswith("|a")
+
+
+@lru_cache(maxsize=8192)
+def _synsets(lemma: str) -> tuple[frozenset[int], frozenset[int]]:
+    row = _row(lemma)
+    own = frozenset(int(x) for x in row[1].split(",") if x) if len(row) > 1 else frozenset()
+    up = frozenset(int(x) for x in row[2].split(",") if x) if len(row) > 2 else frozenset()
+    return own, up
+
+
+def noun_relation(a: str, b: str) -> int:
+    """How two person/animal nouns relate in WordNet: 3 synonyms ("stargazer", "astronomer"),
+    2 one names the other more broadly ("officer" for "sergeant"), 0 neither or unknown."""
+    if a == b:
+        return 3
+    own_a, up_a = _synsets(a)
+    own_b, up_b = _synsets(b)
+    if not own_a or not own_b:
+        return 0
+    if own_a & own_b:
+        return 3
+    if own_a & up_b or own_b & up_a:
+        return 2
+    return 0
+
+
+def name_gender(name: str) -> str | None:
+    """'male' / 'female' for a given name with a usual gender, 'unknown' for a unisex one, None if not a name."""
+    g = _names().get(name.lower())
+    if g is None:
+        return None
+    return {"m": "male", "f": "female"}.get(g, "unknown")
+
+
+def load() -> float:
+    """Load every table now; returns the milliseconds all loading has taken in this process."""
+    _wordnet()
+    _names()
+    _common()
+    return _LOAD_MS["total"]
