@@ -8,14 +8,12 @@ comments, strings and docstrings all count.
 from __future__ import annotations
 
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("IAMFLOW_DATA", REPO.parent / "shared" / "data"))
+from tests.helpers import DATA, REPO
+
 BENCHMARKS = ("memflow_interactive_benchmark.jsonl", "narrastream_names_dev.jsonl")
 TREES = ("plugins", "memflow_ext", "hooks", "tests", "benchmarks")
 SUFFIXES = {".py", ".txt", ".json", ".yaml", ".md", ".toml"}
