@@ -8,15 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.agent import AgentConfig, EntityAgent
 from plugins.agent import lexicon as L
 from plugins.agent import resources as R
-
-
-def run_story(prompts: list[str]) -> tuple[EntityAgent, list[list[int]]]:
-    agent = EntityAgent(AgentConfig(backend="rules"))
-    ids = [agent.process_prompt(p, k).entity_ids for k, p in enumerate(prompts)]
-    return agent, ids
+from tests.plugins.agent.test_rules import run_story
 
 
 def test_two_women_told_apart_only_by_name():
