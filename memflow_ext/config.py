@@ -72,6 +72,9 @@ class MemorySection:
     assoc_margin: float = 0.5  # a frame shows the IDs scoring within this fraction of the range below the best
     assoc_min_spread: float = 0.02  # per-entity score range under which the prompt's IDs are used instead
     topup: bool = True  # after covering the prompt's IDs, fill the active memory up to max_frames by score
+    # archive each chunk when the context pass writes it, not when it leaves the local window, so the
+    # memory segment fills from the first blocks as MemFlow's NAM bank does (equal attention work to the baseline)
+    fill_from_start: bool = False
 
 
 @dataclass

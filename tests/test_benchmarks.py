@@ -95,3 +95,34 @@ def test_hotspots_reduced(tmp_path):
     shares = [row["share"] for row in data["top"]]
     assert shares == sorted(shares, reverse=True)
     assert any("linear" in row["op"] or "mm" in row["op"] for row in data["top"])  # a DiT spends time in matmuls
+
+
+def test_overhead_stops_without_json_when_a_plugin_does_not_load(tmp_path, monkeypatch, capsys):
+    mod = _overhead_module()
+
+    def refuse(names, config=None):
+        raise mod.PluginError("plugin 'agent' could not be loaded: ImportError: no backend")
+
+    monkeypatch.setattr(mod, "build_plugin_manager", refuse)
+    out = tmp_path / "overhead.json"
+    code = mod.main(["--preset", "tiny", "--frames", "9", "--repeats", "1", "--no-decode", "--json", str(out)])
+    assert code != 0 and not out.exists()
+    assert "could not be loaded" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_overhead_like_for_like_arm_attends_to_the_baselines_memory_frames(tmp_path):
+    out = tmp_path / "overhead.json"
+    r = run_script("overhead.py", "--preset", "tiny", "--frames", "18", "--repeats", "1", "--no-decode",
+                   "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    arms = data["by_arm"]
+    assert data["arms"] == ["baseline", "iam", "like_for_like"] and data["headline_arm"] == "like_for_like"
+    frames = data["memory_frames_per_block"]
+    assert len(frames["baseline"]) == 6 and frames["like_for_like"] == frames["baseline"]
+    assert arms["like_for_like"]["equal_memory_frames"] is True and data["headline_equal_memory_frames"] is True
+    assert arms["iam"]["equal_memory_frames"] is False  # default settings: empty until the first eviction
+    assert data["ratio_median"] == arms["like_for_like"]["ratio_median"]
+    assert data["user_facing_ratio_median"] == arms["iam"]["ratio_median"]
+    assert "user-facing" in r.stdout and "like-for-like" in r.stdout

@@ -21,6 +21,7 @@ class MemorySettings:
     assoc_margin: float = 0.5
     assoc_min_spread: float = 0.02
     topup: bool = True
+    fill_from_start: bool = False
 
     @classmethod
     def from_config(cls, config: Any) -> MemorySettings:
