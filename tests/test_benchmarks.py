@@ -79,11 +79,16 @@ def test_median_interval_is_the_binomial_order_statistics():
 @pytest.mark.slow
 def test_engine_speed_reduced(tmp_path, golden_dir):
     out = tmp_path / "speed.json"
+    # an unreachable utilisation floor: the run must report its numbers and fail
     r = run_script("engine_speed.py", "--golden", str(golden_dir), "--case", "single", "--frames", "3",
-                   "--json", str(out))
-    assert r.returncode == 0, r.stderr
+                   "--min-utilisation", "1000", "--rate-repeats", "1", "--json", str(out))
+    assert r.returncode == 1 and "below --min-utilisation" in r.stderr, r.stderr
     data = json.loads(out.read_text())
     assert data["frames"] == 3 and data["wall_s"] > 0 and data["rel_l2"] <= 1e-4
+    # one block: 4 denoising calls x (self + cross attention); the context pass of the last layer needs none
+    assert data["attention_calls"] == 8 and data["tflop"]["linear"] > 0 and data["tflop"]["attention"] > 0
+    assert data["achieved_gflops"] > 0 and data["machine_gflops"] > 0 and 0 < data["utilisation"]
+    assert "upstream_case_a_s" not in data and "speedup_vs_upstream" not in data
 
 
 def test_hotspots_reduced(tmp_path):
