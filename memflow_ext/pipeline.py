@@ -52,6 +52,8 @@ class MemFlowPipeline:
         steps = torch.tensor(list(cfg.denoising_step_list), dtype=torch.long)
         self.timesteps = self.schedule.warp(steps) if cfg.warp_denoising_step else steps.to(torch.float32)
         self.state: StreamState | None = None
+        if cfg.engine.compile:
+            model.compile_streaming()
 
     # -- seams for subclasses (no-ops in the baseline) ---------------------------------------------
     def _emit(self, hook: str, **kwargs: Any) -> None:
