@@ -296,7 +296,7 @@ def test_compare_baseline_cli_writes_both_videos_profiles_and_comparison(tmp_pat
     r = subprocess.run([sys.executable, str(REPO / "agent_interactive_inference.py"), "--config", str(config),
                         "--plugins", "profile", "--compare-baseline", "--repeats", "2", f"output_folder={out}",
                         "num_output_frames=6", "switch_frame_indices=[3]"], cwd=REPO, capture_output=True, text=True,
-                       timeout=300)
+                       timeout=900)  # a warm-up and two rounds of each arm
     assert r.returncode == 0, r.stderr
     (folder,) = [p for p in out.iterdir() if p.is_dir()]
     base = folder / "baseline"
