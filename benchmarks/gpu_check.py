@@ -7,7 +7,20 @@ Builds the DiT on the meta device and fills it with random weights directly on t
 download, no weight files), a random-weight Wan VAE for decode timing, and a one-layer random
 stand-in text encoder of the real width (the UMT5-XXL encoder is not part of what is measured).
 Then it generates the same video (same seed) with `MemFlowPipeline` and with `IAMPipeline` plus
-the plugins that import (`agent,memory,profile` by default), after one warm-up block each.
+the requested plugins (`agent,memory,profile` by default), after one warm-up block each. A
+requested plugin that cannot be loaded stops the check (exit status 2, no JSON): an overhead
+"with plugins" is never measured without one.
+
+`--compile` sets `engine.compile=true` (torch.compile of the transformer blocks, dynamic shapes,
+errors raise). The warm-up then runs the whole timed video once per pipeline, so compilation
+happens there; the compile time (dynamo's own measure, `compile_s`) is reported apart, and
+`first_block_ms` of the timed runs is the latency of a compiled block, not of the compiler.
+
+On CUDA the check also runs the engine's attention at the model's shapes (one block's queries
+over a full window of keys, in the run's dtype) with only the flash SDPA kernel allowed
+(`torch.nn.attention.sdpa_kernel(SDPBackend.FLASH_ATTENTION)`): `flash_sdpa` is true when the
+flash kernel accepts it, otherwise false with the reason in `flash_sdpa_error` (the run then falls
+back to a slower kernel, which the numbers include).
 
 Printed and written to `gpu_check.json`:
   video_fps       decoded video frames / wall time of the whole `generate` call (init + diffusion +
@@ -17,9 +30,11 @@ Printed and written to `gpu_check.json`:
   overhead_pct    (IAM total - baseline total) / baseline total * 100
   peak_vram_gb    torch.cuda.max_memory_allocated over both timed runs, in GB (1e9 bytes)
   device          the GPU's name (or "cpu")
-plus the same numbers per pipeline under "baseline" and "iam". CUDA time is taken with
-synchronisation at every mark, so GPU work is attributed to the right block.
-Exit status: 0 done, 2 CUDA requested but not available (or bad arguments).
+plus the same numbers per pipeline under "baseline" and "iam", `compile`, `compile_s`,
+`flash_sdpa`. CUDA time is taken with synchronisation at every mark, so GPU work is attributed to
+the right block.
+Exit status: 0 done, 2 CUDA requested but not available, a plugin that does not load, or bad
+arguments.
 """
 
 from __future__ import annotations
@@ -152,7 +167,7 @@ def build_text_encoder(preset, device: torch.device, dtype: torch.dtype, seed: i
 
 
 def plugin_manager(names: list[str], cfg) -> tuple[Any, list[str], dict[str, str]]:
-    """A manager with every named plugin that loads; the others are reported, not fatal."""
+    """A manager with the named plugins, and why those that do not load failed (the caller stops then)."""
     try:
         from hooks.manager import build_plugin_manager
     except ImportError as e:
@@ -162,9 +177,38 @@ def plugin_manager(names: list[str], cfg) -> tuple[Any, list[str], dict[str, str
         try:
             build_plugin_manager([name], cfg)
             ok.append(name)
-        except Exception as e:  # a plugin that does not import is skipped, with the reason printed
+        except Exception as e:  # reported by the caller, which stops: no numbers without a requested plugin
             failed[name] = f"{type(e).__name__}: {e}"
+    if failed:
+        return None, ok, failed
     return build_plugin_manager(ok, cfg), ok, failed
+
+
+def flash_sdpa_check(tokens_per_frame: int, window_frames: int, heads: int, head_dim: int,
+                     device: torch.device, dtype: torch.dtype) -> tuple[bool | None, str | None]:
+    """Whether the flash SDPA kernel runs the engine's attention at the model's shapes (CUDA only)."""
+    if device.type != "cuda":
+        return None, None
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    from memflow_ext.models.attention import dense_attention
+
+    q = torch.randn(1, 3 * tokens_per_frame, heads, head_dim, device=device, dtype=dtype)
+    k = torch.randn(1, window_frames * tokens_per_frame, heads, head_dim, device=device, dtype=dtype)
+    try:
+        with sdpa_kernel(SDPBackend.FLASH_ATTENTION):
+            dense_attention(q, k, k)
+        torch.cuda.synchronize(device)
+    except RuntimeError as e:
+        return False, str(e).splitlines()[0]
+    return True, None
+
+
+def compile_seconds() -> float:
+    """Seconds dynamo has spent compiling in this process so far."""
+    from torch._dynamo.utils import compilation_time_metrics
+
+    return float(sum(sum(v) for v in compilation_time_metrics.values()))
 
 
 def summarize(t: dict[str, Any], video_frames: int, latent_frames: int, peak: float | None) -> dict[str, Any]:
@@ -193,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path, default=Path("gpu_check.json"))
     ap.add_argument("--verbose", action="store_true", help="engine and plugin log messages (default: warnings only)")
+    ap.add_argument("--compile", action="store_true",
+                    help="engine.compile=true: torch.compile the transformer blocks (compile time reported apart)")
     args = ap.parse_args(argv)
     from loguru import logger
 
@@ -215,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     fpb = 3
     frames = fpb * args.blocks
     overrides = [f"preset={preset.name}", f"device={args.device}", f"dtype={dtype_name}",
-                 f"num_output_frames={frames}", f"num_frame_per_block={fpb}", f"seed={args.seed}"]
+                 f"num_output_frames={frames}", f"num_frame_per_block={fpb}", f"seed={args.seed}",
+                 f"engine.compile={str(args.compile).lower()}"]
     if args.height:
         overrides.append(f"height={args.height}")
     if args.width:
@@ -241,9 +288,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"gpu_check: {gpu}, preset {preset.name} ({params / 1e9:.3f} B DiT parameters, random), {dtype_name}, "
           f"{height}x{width}, {args.blocks} blocks = {frames} latent frames, built in {build_s:.1f} s")
 
-    pm, loaded, failed = plugin_manager([n for n in args.plugins.split(",") if n.strip()], cfg)
-    for name, why in failed.items():
-        print(f"  plugin '{name}' skipped: {why}")
+    pm, loaded, failed = plugin_manager([n.strip() for n in args.plugins.split(",") if n.strip()], cfg)
+    if failed:
+        for name, why in failed.items():
+            print(f"gpu_check: plugin '{name}' cannot be loaded: {why}", file=sys.stderr)
+        print("gpu_check: nothing measured, no JSON written", file=sys.stderr)
+        return 2
+    arch = preset.transformer
+    tpf = (latent_hw[0] // arch.patch_size[1]) * (latent_hw[1] // arch.patch_size[2])
+    mk = cfg.model_kwargs
+    window = (mk.local_attn_size if mk.local_attn_size != -1 else 21) + mk.bank_size  # sink + local + memory
+    flash, flash_error = flash_sdpa_check(tpf, window, arch.num_heads, arch.head_dim, device, dtype)
+    if flash is False:
+        print(f"  WARNING: the flash SDPA kernel refused the model's attention ({flash_error}); "
+              "the run uses a slower kernel")
     clock = _Clock(device)
     base = TimedMemFlow(cfg, model, text, vae, device=device)
     base.clock = clock
@@ -260,10 +318,19 @@ def main(argv: list[str] | None = None) -> int:
 
     decode = vae is not None
     video_frames = vae.num_frames(frames) if vae is not None else 1 + preset.vae.temporal_factor * (frames - 1)
-    if args.warmup_blocks:  # kernels, allocator and plugin imports warm for every pipeline first
-        for pipe in pipes.values():
-            pipe.generate(prompts[:1], [], seed=args.seed, decode=decode, num_frames=fpb * args.warmup_blocks,
-                          progress=False)
+    compile_before = compile_seconds() if args.compile else 0.0
+    warmup_s: dict[str, float] = {}
+    if args.warmup_blocks or args.compile:  # kernels, allocator and plugin imports warm for every pipeline first
+        for name, pipe in pipes.items():
+            t_w = time.perf_counter()
+            if args.compile:  # the whole timed video: every shape it meets is compiled here, not in a timed run
+                pipe.generate(prompts, switch, seed=args.seed, decode=decode, num_frames=frames, progress=False)
+            else:
+                pipe.generate(prompts[:1], [], seed=args.seed, decode=decode, num_frames=fpb * args.warmup_blocks,
+                              progress=False)
+            warmup_s[name] = time.perf_counter() - t_w
+    compile_s = compile_seconds() - compile_before if args.compile else None
+    compile_mid = compile_seconds() if args.compile else 0.0
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in pipes}
     for _ in range(args.repeats):  # alternate the pipelines so drifts (clocks, heat) hit both alike
         for name, pipe in pipes.items():
@@ -273,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
             pipe.generate(prompts, switch, seed=args.seed, decode=decode, num_frames=frames, progress=False)
             peak = torch.cuda.max_memory_allocated(device) / 1e9 if device.type == "cuda" else None
             runs[name].append(summarize(pipe.timings(), video_frames, frames, peak))
+    compile_in_timed_s = compile_seconds() - compile_mid if args.compile else None
+    if compile_in_timed_s:
+        print(f"  WARNING: {compile_in_timed_s:.1f} s of compilation happened inside the timed runs")
     results: dict[str, Any] = {}
     for name, rs in runs.items():  # the run with the median total time stands for the pipeline
         med = sorted(rs, key=lambda r: r["total_ms"])[(len(rs) - 1) // 2]
@@ -294,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
         "latent_frames": frames, "video_frames": video_frames, "decode": decode, "prompts": len(prompts),
         "switch_frame_indices": switch, "plugins": loaded, "plugins_skipped": failed,
         "repeats": args.repeats, "baseline": results["baseline"], "iam": results.get("iam"), "build_s": build_s,
+        "compile": args.compile, "compile_s": compile_s, "compile_in_timed_runs_s": compile_in_timed_s,
+        "warmup_s": warmup_s, "flash_sdpa": flash, "flash_sdpa_error": flash_error,
         "torch": torch.__version__, "cuda": torch.version.cuda, "machine": platform.machine(),
     }
     cols = list(results)
@@ -304,6 +376,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {key:22s}" + "".join(fmt.format(v) if v is not None else f"{'-':>16s}" for v in vals))
     if overhead is not None:
         print(f"  plugins {','.join(loaded) or '(none)'}: overhead {overhead:+.2f} % of the baseline's total time")
+    if args.compile:
+        print(f"  compile: {compile_s:.1f} s in the warm-up (not in first_block_ms)")
+    if flash is not None:
+        print(f"  flash SDPA at the model's shapes: {'yes' if flash else 'no: ' + str(flash_error)}")
     atomic_write_json(args.json, report)
     print(f"  wrote {args.json}")
     return 0

@@ -3,10 +3,18 @@
     python benchmarks/memory_scaling.py --preset small --frames 60 240 --json OUT
 
 Each length runs in a fresh process (multiprocessing, spawn): build the pipeline as the CLI does
-(`configs/interactive_inference.yaml`, plugins agent,memory,profile — a plugin that cannot be loaded
-is left out and named in the JSON), generate a multi-prompt story, write its mapping.json, and read
-the process's peak resident set size (`ru_maxrss`). The memory archive's bytes come from the
-plugin's own report (`memory_retrieval.archive_bytes`: the pool reserved for the video).
+(`configs/interactive_inference.yaml`, plugins agent,memory,profile), generate a multi-prompt
+story, write its mapping.json, and read the process's peak resident set size (`ru_maxrss`). A
+requested plugin that cannot be loaded stops the benchmark (exit status 2, no JSON).
+
+`archive_mb` is the archive's bytes *in use* at the end of the video: frames archived times the
+bytes of one frame (keys and values of every layer), from the plugin's own report
+(`frame_archive`, `memory_retrieval.archive_bytes / archive_slots`); the pool reserved up front is
+`archive_reserved_mb`. The archive is sized with `--archive-frames` (default 12, i.e.
+`memory.archive_frames=12`) so that on `small` both 60 and 240 frames (16 and 76 evicted chunks
+with the default 12-frame window) fill it and then drop frames (`archive_dropped`): the
+measurement covers the archive's eviction path, not only its filling. `--archive-frames 0` keeps
+the config's value.
 
 The story is the same at every length: `--prompts` prompts (default 4; entities leave and return)
 with switches spread evenly, so only the length changes. The engine keeps a few things per prompt
@@ -18,7 +26,7 @@ pipeline and grows with the length by design, so it is left out by default (`--d
 it); the latents and the noise (a few MB on `small`) are in.
 
 JSON: frames, peak_rss_mb (list), archive_mb (list), ratio (last / first peak RSS), plus the
-archive's frame counts, seconds per run, plugins used and those missing.
+archive's frame counts (archived, slots, dropped), reserved MB, seconds per run and the plugins.
 """
 
 from __future__ import annotations
@@ -69,6 +77,14 @@ def available_plugins(names: list[str]) -> tuple[list[str], dict[str, str]]:
     return ok, missing
 
 
+def archive_in_use_bytes(mapping: dict) -> int:
+    """Bytes of the frames the archive holds at the end: frames archived x bytes per frame slot."""
+    report = mapping.get("memory_retrieval", {})
+    slots = report.get("archive_slots", 0)
+    per_frame = report.get("archive_bytes", 0) // slots if slots else 0
+    return len(mapping.get("frame_archive", [])) * per_frame
+
+
 def measure(preset: str, frames: int, plugins: list[str], prompts: int, every: int | None, decode: bool,
             threads: int, overrides: list[str]) -> dict:
     """One video in this process; returns its peak RSS and the memory archive's size."""
@@ -94,8 +110,10 @@ def measure(preset: str, frames: int, plugins: list[str], prompts: int, every: i
     report = mapping.get("memory_retrieval", {})
     return {
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
-        "archive_bytes": report.get("archive_bytes", 0),
+        "archive_bytes": archive_in_use_bytes(mapping),
+        "archive_reserved_bytes": report.get("archive_bytes", 0),
         "archive_slots": report.get("archive_slots", 0),
+        "archive_dropped": len(report.get("dropped", [])),
         "archived_frames": len(mapping.get("frame_archive", [])),
         "evicted_chunks": len(report.get("chunks", [])),
         "prompts": len(texts),
@@ -120,21 +138,33 @@ def main(argv: list[str] | None = None) -> int:
                     help="switch prompt every N latent frames instead (more prompts in longer videos)")
     ap.add_argument("--decode", action="store_true", help="also decode the video (its tensor grows with length)")
     ap.add_argument("--threads", type=int, default=2, help="torch intra-op threads in each run")
+    ap.add_argument("--archive-frames", type=int, default=12,
+                    help="memory.archive_frames of the runs, small enough that the archive fills and drops frames "
+                         "(0: the config's value)")
     ap.add_argument("overrides", nargs="*", help="config overrides key=value (e.g. memory.archive_frames=16)")
     args = ap.parse_args(argv)
     requested = [n.strip() for n in args.plugins.split(",") if n.strip()]
     plugins, missing = available_plugins(requested)
-    if "memory" not in plugins:
-        raise SystemExit(f"the memory plugin cannot be loaded: {missing.get('memory')}")
-    if missing:
-        print(f"running without {', '.join(missing)} (could not be loaded)", file=sys.stderr)
+    if missing or "memory" not in plugins:
+        why = "; ".join(f"{k}: {v}" for k, v in missing.items()) or "the memory plugin was not requested"
+        print(f"memory_scaling: requested plugins cannot be loaded ({why}); nothing measured, no JSON written",
+              file=sys.stderr)
+        return 2
+    overrides = list(args.overrides)
+    if args.archive_frames:
+        overrides.append(f"memory.archive_frames={args.archive_frames}")
     runs = []
     for frames in args.frames:
         r = run_isolated(args.preset, frames, plugins, args.prompts, args.switch_every, args.decode,
-                         args.threads, list(args.overrides))
-        print(f"{frames} frames: peak RSS {r['peak_rss_mb']:.1f} MB, archive {r['archive_bytes'] / 2**20:.2f} MB "
-              f"({r['archived_frames']} frames), {r['seconds']:.1f} s", file=sys.stderr)
+                         args.threads, overrides)
+        print(f"{frames} frames: peak RSS {r['peak_rss_mb']:.1f} MB, "
+              f"archive in use {r['archive_bytes'] / 2**20:.2f} MB "
+              f"({r['archived_frames']} of {r['archive_slots']} slots, {r['archive_dropped']} dropped, "
+              f"{r['evicted_chunks']} evicted chunks), {r['seconds']:.1f} s", file=sys.stderr)
         runs.append(r)
+    if runs and runs[-1]["archive_dropped"] == 0:
+        print("memory_scaling: the longest run never filled the archive: its eviction path was not exercised "
+              "(lower --archive-frames or run longer)", file=sys.stderr)
     peaks = [round(r["peak_rss_mb"], 2) for r in runs]
     out = {
         "preset": args.preset,
@@ -142,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
         "peak_rss_mb": peaks,
         "archive_mb": [round(r["archive_bytes"] / 2**20, 3) for r in runs],
         "ratio": round(peaks[-1] / peaks[0], 4),
+        "archive_reserved_mb": [round(r["archive_reserved_bytes"] / 2**20, 3) for r in runs],
         "archive_slots": [r["archive_slots"] for r in runs],
+        "archive_dropped": [r["archive_dropped"] for r in runs],
         "archived_frames": [r["archived_frames"] for r in runs],
         "evicted_chunks": [r["evicted_chunks"] for r in runs],
         "prompts": [r["prompts"] for r in runs],
@@ -152,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         "switch_every": args.switch_every,
         "decode": args.decode,
         "threads": args.threads,
-        "overrides": list(args.overrides),
+        "overrides": overrides,
     }
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(out, indent=2) + "\n")

@@ -9,6 +9,13 @@ rounds in all. Arms:
 - `baseline`: MemFlowPipeline, no plugins (MemFlow's NAM memory bank);
 - `iam`: IAMPipeline with agent, memory and profile (the memory plugin replaces NAM, so the
   model attends to other frames: the user-facing cost, not only the plugins' own time);
+- `like_for_like`: IAMPipeline with agent, memory and profile, the memory plugin with
+  `memory.fill_from_start=true`: it fills the memory segment from the first blocks at NAM's
+  cadence, so every block attends to as many memory frames as the baseline's (checked: the per-
+  block counts are reported for every arm and compared). The headline ratio (`ratio_median`,
+  `iam_s`) is this arm's when it runs: the plugins' cost at equal attention work. The `iam` arm's
+  ratio is kept as `user_facing_*`: what a user pays with the default settings, where the memory
+  segment stays empty until the first eviction (less attention work than the baseline);
 - `observers` (opt-in): IAMPipeline with agent and profile only; the memory segment stays NAM,
   so the model does exactly the baseline's work (its latents are checked equal) and the ratio
   is the cost of the hooks, the agent and the profiler alone.
@@ -21,16 +28,22 @@ whole-run alternation needs hundreds of rounds to pin a ratio to 1%; fine interl
 the arms to the same drift. Every arm's latents are checked against its own uninterleaved
 warm-up run. Needs `greenlet` (the `bench` extra).
 
-Reports every run's wall time, the IAM arms' per-phase times from their profiles, and per arm
-the median of the per-round ratios arm / baseline with a distribution-free 95% interval of that
-median (order statistics of the binomial; needs 6 rounds or more). With `--target-ci W` the
-rounds continue past R until the interval of every ratio is at most W wide or `--max-repeats`
-is reached, so a noisy machine gets more rounds instead of a shaky median.
+Reports every run's wall time, the IAM arms' per-phase times from their profiles, the memory
+frames each block of each arm attended, and per arm the median of the per-round ratios arm /
+baseline with a distribution-free 95% interval of that median (`memflow_ext.stats`, shared with
+`--compare-baseline`; needs 6 rounds or more, below that only the range) and "within noise"
+when the interval of the overhead contains 0. With `--target-ci W` the rounds continue past R
+until the interval of every ratio is at most W wide or `--max-repeats` is reached, so a noisy
+machine gets more rounds instead of a shaky median.
+
+A requested plugin that cannot be loaded stops the benchmark (exit status 2, no JSON): numbers
+labelled "with plugins" are never measured without one.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import platform
 import statistics
@@ -51,31 +64,18 @@ from memflow_ext.io_utils import atomic_write_json  # noqa: E402
 from memflow_ext.pipelines.builder import build_pipeline  # noqa: E402
 from memflow_ext.pipelines.iam import IAMPipeline  # noqa: E402
 from memflow_ext.pipelines.memflow import MemFlowPipeline  # noqa: E402
+from memflow_ext.stats import median_ci, paired_overhead_pct, summarize  # noqa: E402
 
 PROMPTS = [
     "A young man in a denim jacket walks along a rainy city street at night.",
     "The young man stops at a food stall and talks to an old woman in a red scarf.",
     "He walks away holding a paper cup of tea while the old woman waves goodbye.",
 ]
-ARM_PLUGINS = {"iam": ["agent", "memory", "profile"], "observers": ["agent", "profile"]}
+ARM_PLUGINS = {"iam": ["agent", "memory", "profile"], "like_for_like": ["agent", "memory", "profile"],
+               "observers": ["agent", "profile"]}
+ARM_OVERRIDES = {"like_for_like": {"fill_from_start": True}}  # memory: settings of the arm
+HEADLINE_ARMS = ("like_for_like", "iam", "observers")  # the first that runs gives the top-level ratio
 PHASE_KEYS = ("init_ms", "diffusion_ms", "vae_decode_ms", "total_ms", "agent_ms", "memory_ms", "pure_diffusion_ms")
-
-
-def median_ci(values: list[float], level: float = 0.95) -> tuple[float, float] | None:
-    """Distribution-free interval for the median: the k-th smallest and k-th largest values, with
-    k the largest rank whose binomial(n, 1/2) tail stays within (1 - level) / 2. None below n=6."""
-    n = len(values)
-    tail = (1.0 - level) / 2.0
-    k, cdf = 0, 0.0
-    for j in range(n + 1):
-        cdf += math.comb(n, j) / 2**n
-        if cdf > tail:
-            break
-        k = j + 1
-    if k < 1:
-        return None
-    s = sorted(values)
-    return s[k - 1], s[n - k]
 
 
 class _HandsOff:
@@ -106,16 +106,14 @@ class IAMArm(_HandsOff, IAMPipeline):
 
 
 def _arm_pipeline(name: str, cfg: Any, base: MemFlowPipeline) -> tuple[MemFlowPipeline, list[str], Any]:
+    """The arm's pipeline on the shared model; raises PluginError when one of its plugins does not load."""
     if name == "baseline":
         pipe = BaselineArm(cfg, base.model, base.text_encoder, base.vae, device=base.device)
         return pipe, [], None
     plugins = list(ARM_PLUGINS[name])
-    try:
-        pm = build_plugin_manager(plugins, cfg)
-    except PluginError as e:  # report what could be measured rather than nothing
-        plugins = [p for p in plugins if p != "agent"]
-        print(f"warning: {e}; arm {name} measured with {plugins}", file=sys.stderr)
-        pm = build_plugin_manager(plugins, cfg)
+    if name in ARM_OVERRIDES:
+        cfg = dataclasses.replace(cfg, memory=dataclasses.replace(cfg.memory, **ARM_OVERRIDES[name]))
+    pm = build_plugin_manager(plugins, cfg)
     pipe = IAMArm(cfg, base.model, base.text_encoder, base.vae, device=base.device, plugin_manager=pm)
     profiler = pm.get_plugin("profile")
     if profiler is not None and hasattr(profiler, "echo"):
@@ -133,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--preset", default="small")
     ap.add_argument("--frames", type=int, default=30)
     ap.add_argument("--repeats", type=int, default=3, help="rounds (each arm once per round)")
-    ap.add_argument("--arms", default="baseline,iam", help="comma list from baseline, iam, observers")
+    ap.add_argument("--arms", default="baseline,iam,like_for_like",
+                    help="comma list from baseline, iam, like_for_like, observers")
     ap.add_argument("--target-ci", type=float, default=None,
                     help="keep adding rounds until every ratio's 95%% interval is at most this wide")
     ap.add_argument("--max-repeats", type=int, default=40)
@@ -153,12 +152,20 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--frames must give each of the {len(PROMPTS)} prompts a block: at least "
                  f"{len(PROMPTS) * cfg.num_frame_per_block}")
     base = build_pipeline(cfg)
-    pipes = {a: _arm_pipeline(a, cfg, base) for a in arms}
+    try:
+        pipes = {a: _arm_pipeline(a, cfg, base) for a in arms}
+    except PluginError as e:  # never report "with plugins" for a run without one of them
+        print(f"overhead: {e}; nothing measured, no JSON written", file=sys.stderr)
+        return 2
     sw = evenly_spaced_switches(len(PROMPTS), cfg)
     decode = not args.no_decode
 
+    memory_frames: dict[str, list[int]] = {}
+
     def generate(arm: str) -> torch.Tensor:
-        return pipes[arm][0].generate(PROMPTS, sw, seed=cfg.seed, decode=decode, progress=False).latents
+        res = pipes[arm][0].generate(PROMPTS, sw, seed=cfg.seed, decode=decode, progress=False)
+        memory_frames[arm] = res.info["memory_frames_per_block"]
+        return res.latents
 
     def run(arm: str) -> tuple[float, torch.Tensor, dict[str, Any] | None]:
         t0 = time.perf_counter()
@@ -194,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
                 for a in order}
 
     reference = {a: run(a)[1] for a in arms}  # warm-up of each arm
+    reference_frames = dict(memory_frames)
+    if "like_for_like" in arms and reference_frames["like_for_like"] != reference_frames["baseline"]:
+        print("warning: the like_for_like arm attended to other memory frame counts than the baseline: "
+              f"{reference_frames['like_for_like']} vs {reference_frames['baseline']}", file=sys.stderr)
     same_work = {a: bool(torch.equal(reference[a], reference["baseline"])) for a in arms if a != "baseline"}
     if "observers" in same_work and not same_work["observers"]:
         raise SystemExit("observers arm produced other latents than the baseline: it is not the same work")
@@ -231,13 +242,19 @@ def main(argv: list[str] | None = None) -> int:
     for arm in phases:
         r = ratios(arm)
         ci = median_ci(r)
+        overhead = summarize(paired_overhead_pct(wall["baseline"], wall[arm]))
         summary[arm] = {
             "plugins": pipes[arm][1], "wall_s": wall[arm], "ratios": [round(x, 4) for x in r],
             "ratio_median": round(statistics.median(r), 4), "ratio_min": round(min(r), 4),
             "ratio_max": round(max(r), 4), "ratio_median_ci95": None if ci is None else [round(c, 4) for c in ci],
+            "overhead_pct": overhead["median"], "overhead_interval_pct": overhead["interval"],
+            "within_noise": overhead["within_noise"],
             "same_latents_as_baseline": same_work[arm], "phases_ms": phases[arm],
+            "memory_frames_per_block": reference_frames[arm],
+            "equal_memory_frames": reference_frames[arm] == reference_frames["baseline"],
+            "memory_settings": ARM_OVERRIDES.get(arm, {}),
         }
-    main_arm = "iam" if "iam" in summary else next(iter(summary))
+    main_arm = next(a for a in (*HEADLINE_ARMS, *summary) if a in summary)
     result = {
         "preset": args.preset, "frames": args.frames, "rounds": rounds, "requested_repeats": args.repeats,
         "target_ci": args.target_ci, "interleave": args.interleave, "prompts": len(PROMPTS),
@@ -247,14 +264,26 @@ def main(argv: list[str] | None = None) -> int:
         "plugins": summary[main_arm]["plugins"], "iam_s": summary[main_arm]["wall_s"],
         "ratios": summary[main_arm]["ratios"], "ratio_median": summary[main_arm]["ratio_median"],
         "ratio_min": summary[main_arm]["ratio_min"], "ratio_max": summary[main_arm]["ratio_max"],
-        "iam_phases_ms": summary[main_arm]["phases_ms"], "by_arm": summary,
+        "iam_phases_ms": summary[main_arm]["phases_ms"], "headline_arm": main_arm,
+        "headline_equal_memory_frames": summary[main_arm]["equal_memory_frames"],
+        "overhead_pct": summary[main_arm]["overhead_pct"],
+        "overhead_interval_pct": summary[main_arm]["overhead_interval_pct"],
+        "memory_frames_per_block": reference_frames, "by_arm": summary,
         "machine": platform.machine(), "processor": platform.processor(), "torch": torch.__version__,
     }
+    if "iam" in summary:  # what a user pays with the default memory settings (unequal attention work)
+        result.update({f"user_facing_{k}": summary["iam"][k] for k in (
+            "ratio_median", "ratio_median_ci95", "overhead_pct", "overhead_interval_pct", "within_noise")})
+    labels = {"like_for_like": "like-for-like (equal memory frames)", "iam": "user-facing (default settings)",
+              "observers": "observers (NAM kept)"}
     for arm, s in summary.items():
         ci = s["ratio_median_ci95"]
         ci_txt = f"95% CI {ci[0]:.4f}..{ci[1]:.4f}" if ci else "CI needs 6+ rounds"
-        print(f"{arm} ({','.join(s['plugins'])}): median ratio {s['ratio_median']:.4f} "
-              f"(range {s['ratio_min']:.4f}..{s['ratio_max']:.4f}, {ci_txt}, {rounds} rounds)")
+        noise = ", within noise" if s["within_noise"] else ""
+        print(f"{arm} [{labels.get(arm, arm)}{', headline' if arm == main_arm else ''}] ({','.join(s['plugins'])}): "
+              f"median ratio {s['ratio_median']:.4f} (range {s['ratio_min']:.4f}..{s['ratio_max']:.4f}, {ci_txt}, "
+              f"{rounds} rounds{noise}); memory frames per block {s['memory_frames_per_block']}"
+              f"{'' if s['equal_memory_frames'] else ' (baseline ' + str(reference_frames['baseline']) + ')'}")
     print(f"baseline {wall['baseline']} s")
     atomic_write_json(args.json, result)
     return 0

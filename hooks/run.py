@@ -5,18 +5,21 @@ Who writes which field:
 | field | written by | read by |
 | --- | --- | --- |
 | config, prompts, switch_frame_indices, seed, key, output_dir, plugins | engine (before `pipeline_start`) | all |
-| geometry, num_blocks, frames_per_block | engine (before `pipeline_start`) | memory, profile |
+| geometry, num_blocks, frames_per_block, interactive | engine (before `pipeline_start`) | memory, profile |
 | prompt_index, prompt, block_index, chunk_index, start_frame | engine (before each hook) | all |
 | memory | engine: access to the memory segment (claim / write / text keys) | memory |
 | entities[prompt_index] | agent, in `prompt_switch` (tryfirst) | memory, profile |
 | memory_selection | memory (active frame ids, retrieval decisions) | profile |
 | timings["agent"][prompt_index], timings["memory"][chunk_index] | agent / memory (milliseconds) | profile |
+| clock | engine: `time.perf_counter`; the profiler, on CUDA, a clock that waits for the device first | agent, memory |
 | files[name] | any plugin: files it wrote beside the video | CLI, batch runner |
 | extras | third-party plugins (namespace by plugin name) | anyone |
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,7 @@ class RunState:
     num_blocks: int = 0
     frames_per_block: int = 0
     num_output_frames: int = 0
+    interactive: bool = False  # the engine's interactive mode (NAM records every record_interval blocks)
     # counters, updated by the engine before each hook
     prompt_index: int = -1
     prompt: str = ""
@@ -49,6 +53,9 @@ class RunState:
     entities: dict[int, Any] = field(default_factory=dict)
     memory_selection: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, dict[int, float]] = field(default_factory=lambda: {"agent": {}, "memory": {}})
+    # seconds; plugins time their own work with it. Only the profiler replaces it (on CUDA, with a clock
+    # that synchronises the device), so no plugin synchronises when profiling is off.
+    clock: Callable[[], float] = time.perf_counter
     files: dict[str, Path] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -65,6 +65,9 @@ class EngineOptions:
     # commit; right after a prompt switch that cache was just cleared (all-zero text query).
     # True re-encodes the text keys before compressing.
     compress_with_fresh_text: bool = False
+    # torch.compile the transformer blocks (dynamic shapes; compile errors and graph breaks raise, never a
+    # silent eager fallback). The first calls pay the compile time. Off: plain eager PyTorch.
+    compile: bool = False
 
 
 @dataclass

@@ -80,11 +80,16 @@ def test_median_interval_is_the_binomial_order_statistics():
 @pytest.mark.slow
 def test_engine_speed_reduced(tmp_path, golden_dir):
     out = tmp_path / "speed.json"
+    # an unreachable utilisation floor: the run must report its numbers and fail
     r = run_script("engine_speed.py", "--golden", str(golden_dir), "--case", "single", "--frames", "3",
-                   "--json", str(out))
-    assert r.returncode == 0, r.stderr
+                   "--min-utilisation", "1000", "--rate-repeats", "1", "--json", str(out))
+    assert r.returncode == 1 and "below --min-utilisation" in r.stderr, r.stderr
     data = json.loads(out.read_text())
     assert data["frames"] == 3 and data["wall_s"] > 0 and data["rel_l2"] <= 1e-4
+    # one block: 4 denoising calls x (self + cross attention); the context pass of the last layer needs none
+    assert data["attention_calls"] == 8 and data["tflop"]["linear"] > 0 and data["tflop"]["attention"] > 0
+    assert data["achieved_gflops"] > 0 and data["machine_gflops"] > 0 and 0 < data["utilisation"]
+    assert "upstream_case_a_s" not in data and "speedup_vs_upstream" not in data
 
 
 def test_hotspots_reduced(tmp_path):
@@ -96,3 +101,34 @@ def test_hotspots_reduced(tmp_path):
     shares = [row["share"] for row in data["top"]]
     assert shares == sorted(shares, reverse=True)
     assert any("linear" in row["op"] or "mm" in row["op"] for row in data["top"])  # a DiT spends time in matmuls
+
+
+def test_overhead_stops_without_json_when_a_plugin_does_not_load(tmp_path, monkeypatch, capsys):
+    mod = _overhead_module()
+
+    def refuse(names, config=None):
+        raise mod.PluginError("plugin 'agent' could not be loaded: ImportError: no backend")
+
+    monkeypatch.setattr(mod, "build_plugin_manager", refuse)
+    out = tmp_path / "overhead.json"
+    code = mod.main(["--preset", "tiny", "--frames", "9", "--repeats", "1", "--no-decode", "--json", str(out)])
+    assert code != 0 and not out.exists()
+    assert "could not be loaded" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_overhead_like_for_like_arm_attends_to_the_baselines_memory_frames(tmp_path):
+    out = tmp_path / "overhead.json"
+    r = run_script("overhead.py", "--preset", "tiny", "--frames", "18", "--repeats", "1", "--no-decode",
+                   "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    arms = data["by_arm"]
+    assert data["arms"] == ["baseline", "iam", "like_for_like"] and data["headline_arm"] == "like_for_like"
+    frames = data["memory_frames_per_block"]
+    assert len(frames["baseline"]) == 6 and frames["like_for_like"] == frames["baseline"]
+    assert arms["like_for_like"]["equal_memory_frames"] is True and data["headline_equal_memory_frames"] is True
+    assert arms["iam"]["equal_memory_frames"] is False  # default settings: empty until the first eviction
+    assert data["ratio_median"] == arms["like_for_like"]["ratio_median"]
+    assert data["user_facing_ratio_median"] == arms["iam"]["ratio_median"]
+    assert "user-facing" in r.stdout and "like-for-like" in r.stdout

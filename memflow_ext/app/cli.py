@@ -37,6 +37,9 @@ def build_parser(prog: str, description: str, default_config: str) -> argparse.A
     ap.add_argument("--quiet", action="store_true", help="no progress bars, warnings only")
     ap.add_argument("--compare-baseline", action="store_true",
                     help="also run the MemFlow baseline on the same inputs and seed")
+    ap.add_argument("--repeats", type=int, default=6,
+                    help="--compare-baseline: timed rounds of both arms after a warm-up (default 6, the fewest "
+                         "that give a 95%% interval of the median overhead)")
     ap.add_argument("overrides", nargs="*", help="config overrides key=value (OmegaConf dotlist)")
     return ap
 
@@ -96,7 +99,7 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
     if args.compare_baseline:
         from memflow_ext.app.compare import run_comparison
 
-        return run_comparison(cfg, plugins, jobs, interactive=interactive, quiet=args.quiet)
+        return run_comparison(cfg, plugins, jobs, interactive=interactive, quiet=args.quiet, repeats=args.repeats)
 
     from memflow_ext.pipelines.builder import build_pipeline
 

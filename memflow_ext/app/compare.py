@@ -1,11 +1,18 @@
 """`--compare-baseline`: the same inputs and seed through the MemFlow baseline and through IAM Flow.
 
-For every video the baseline runs first: MemFlow's loop with its own NAM memory and no agent or
-memory plugin, observed only by the profiler (an `IAMPipeline` whose only plugin is `profile`,
-which computes bit-identical latents to `MemFlowPipeline`). Then the same job runs through
-`IAMPipeline` with the chosen plugins (`profile` is added when missing). Both pipelines share one
-model, text encoder and VAE, and one short warm-up generation runs before the first video so that
-neither side pays one-time start-up costs.
+Two arms share one model, text encoder and VAE, in one process: the baseline is MemFlow's loop
+with its own NAM memory and no agent or memory plugin, observed only by the profiler (an
+`IAMPipeline` whose only plugin is `profile`, which computes bit-identical latents to
+`MemFlowPipeline`); the IAM arm is `IAMPipeline` with the chosen plugins (`profile` is added when
+missing). Per video, each arm first runs once untimed (warm-up), then `--repeats` rounds (default
+6) each run both arms with the same seed, the order alternating (baseline first in odd rounds,
+IAM first in even ones) so neither arm always runs second. The overhead is the median of the
+per-round paired overheads of the total, with its distribution-free 95% interval (`stats.py`;
+from 6 rounds on, otherwise only the range is shown) and "within noise" when that interval
+contains 0. The plugins' own measured time (agent + memory, from the profile) is shown as a share
+of diffusion. The memory frames each block attended are listed for both arms: the memory plugin
+fills its segment only from the first eviction on unless `memory.fill_from_start=true`, so by
+default the IAM arm attends over fewer keys and the ratio is the user-facing cost, not equal work.
 
 Output per video, written inside the temporary per-video folder before it is renamed::
 
@@ -13,9 +20,13 @@ Output per video, written inside the temporary per-video folder before it is ren
     <key>/baseline/video.mp4, latents.safetensors, profile.json, profile.txt, meta.json
     <key>/comparison.json, comparison.txt
 
-comparison.json: `baseline_total_ms`, `iam_total_ms`, `overhead_pct` (= 100 * (iam - baseline) /
-baseline of the total), `phases` {init, diffusion, vae_decode, total} each with `baseline_ms`,
-`iam_ms`, `delta_ms`, `overhead_pct`, the frame counts of both videos and `same_latents`.
+The files are those of the last round. comparison.json: `rounds`, `baseline_total_ms`,
+`iam_total_ms` (medians), `overhead_pct` (median over rounds of 100 * (iam - baseline) / baseline
+of the total), `overhead_interval_pct` ([low, high], null below 6 rounds), `overhead_range_pct`,
+`within_noise`, `plugins_share_pct`, `phases` {init, diffusion, vae_decode, total} each with
+`baseline_ms`, `iam_ms` (medians), `delta_ms`, `overhead_pct`, `overhead_interval_pct` and every
+round's values, `memory_frames_per_block` {baseline, iam}, the run order of each round, the frame
+counts of both videos and `same_latents`.
 """
 
 from __future__ import annotations
@@ -31,41 +42,78 @@ from hooks.manager import PluginError, build_plugin_manager
 from memflow_ext.config import IAMFlowConfig, to_yaml
 from memflow_ext.io_utils import atomic_write_json, atomic_write_text
 
-COMPARISON_FORMAT = "iamflow-comparison/1"
-EXPECTED_OVERHEAD_PCT = (2.0, 5.0)  # IAMFlow's reported overhead of agent + memory over MemFlow
+COMPARISON_FORMAT = "iamflow-comparison/2"
+DEFAULT_REPEATS = 6  # the fewest rounds whose median has a distribution-free 95% interval (stats.py)
 PHASE_ROWS = (("init", "Initialization"), ("diffusion", "Diffusion"), ("vae_decode", "VAE decoding"),
               ("total", "Total"))
 BASELINE_DIR = "baseline"
 
-__all__ = ["BASELINE_DIR", "compare_profiles", "render_comparison", "run_comparison"]
+__all__ = ["BASELINE_DIR", "DEFAULT_REPEATS", "compare_profiles", "render_comparison", "run_comparison"]
 
 
-def _overhead(base: float, iam: float) -> float | None:
-    return round(100.0 * (iam - base) / base, 3) if base > 0 else None
+def _median(values: list[float]) -> float:
+    import statistics
+
+    return round(float(statistics.median(values)), 3)
 
 
-def compare_profiles(baseline: dict[str, Any], iam: dict[str, Any]) -> dict[str, Any]:
-    """The comparison of two profiles (profile.json dicts): per phase and total, in ms and percent."""
-    phases = {}
+def compare_profiles(baseline: dict[str, Any] | list[dict[str, Any]],
+                     iam: dict[str, Any] | list[dict[str, Any]]) -> dict[str, Any]:
+    """The comparison of the two arms' profiles (profile.json dicts, one per round, paired by round).
+
+    Per phase: the median of each arm, the difference of the medians, and the overhead as the
+    median of the per-round paired overheads with its 95% interval (None below 6 rounds).
+    """
+    from memflow_ext.stats import paired_overhead_pct, summarize
+
+    base_l = [baseline] if isinstance(baseline, dict) else list(baseline)
+    iam_l = [iam] if isinstance(iam, dict) else list(iam)
+    if not base_l or len(base_l) != len(iam_l):
+        raise ValueError(f"{len(base_l)} baseline and {len(iam_l)} IAM profiles: the rounds must pair up")
+    phases, total = {}, None
     for name, _ in PHASE_ROWS:
-        b, i = float(baseline[f"{name}_ms"]), float(iam[f"{name}_ms"])
-        phases[name] = {"baseline_ms": b, "iam_ms": i, "delta_ms": round(i - b, 3), "overhead_pct": _overhead(b, i)}
+        b = [float(p[f"{name}_ms"]) for p in base_l]
+        i = [float(p[f"{name}_ms"]) for p in iam_l]
+        pct = paired_overhead_pct(b, i)
+        summ = summarize(pct) if len(pct) == len(b) else None  # a phase the baseline did not run has no ratio
+        bm, im = _median(b), _median(i)
+        phases[name] = {"baseline_ms": bm, "iam_ms": im, "delta_ms": round(im - bm, 3),
+                        "overhead_pct": None if summ is None else summ["median"],
+                        "overhead_interval_pct": None if summ is None else summ["interval"],
+                        "baseline_runs_ms": b, "iam_runs_ms": i}
+        if name == "total":
+            total = summ
+    shares = [100.0 * (float(p.get("agent_ms") or 0.0) + float(p.get("memory_ms") or 0.0)) / float(p["diffusion_ms"])
+              for p in iam_l if float(p.get("diffusion_ms") or 0.0) > 0]
+    frames = {"baseline": base_l[-1].get("memory_frames_per_block"), "iam": iam_l[-1].get("memory_frames_per_block")}
+    last_b, last_i = base_l[-1], iam_l[-1]
     return {
         "format": COMPARISON_FORMAT,
-        "units": {"*_ms": "milliseconds", "*_pct": "percent of the baseline"},
+        "units": {"*_ms": "milliseconds (median over rounds)", "*_pct": "percent of the baseline"},
+        "rounds": len(base_l),
         "baseline_total_ms": phases["total"]["baseline_ms"],
         "iam_total_ms": phases["total"]["iam_ms"],
-        "overhead_pct": phases["total"]["overhead_pct"],
-        "expected_overhead_pct": list(EXPECTED_OVERHEAD_PCT),
+        "overhead_pct": None if total is None else total["median"],
+        "overhead_interval_pct": None if total is None else total["interval"],
+        "overhead_range_pct": None if total is None else total["range"],
+        "overhead_runs_pct": [round(x, 3) for x in paired_overhead_pct(phases["total"]["baseline_runs_ms"],
+                                                                       phases["total"]["iam_runs_ms"])],
+        "within_noise": None if total is None else total["within_noise"],
+        "plugins_share_pct": _median(shares) if shares else None,
+        "plugins_share_meaning": "agent + memory time measured by the profiler, percent of the IAM arm's "
+                                 "diffusion time (median over rounds)",
         "phases": phases,
-        "iam_components_ms": {"agent": iam.get("agent_ms"), "memory": iam.get("memory_ms")},
-        "baseline_plugins": list(baseline.get("plugins", [])),
-        "iam_plugins": list(iam.get("plugins", [])),
-        "latent_frames": {"baseline": baseline.get("latent_frames"), "iam": iam.get("latent_frames")},
-        "video_frames": {"baseline": baseline.get("video_frames"), "iam": iam.get("video_frames")},
-        "device": iam.get("device"),
-        "preset": iam.get("preset"),
-        "config_sha256": iam.get("config_sha256"),
+        "iam_components_ms": {"agent": _median([float(p.get("agent_ms") or 0.0) for p in iam_l]),
+                              "memory": _median([float(p.get("memory_ms") or 0.0) for p in iam_l])},
+        "memory_frames_per_block": frames,
+        "equal_memory_frames": None if None in frames.values() else frames["baseline"] == frames["iam"],
+        "baseline_plugins": list(last_b.get("plugins", [])),
+        "iam_plugins": list(last_i.get("plugins", [])),
+        "latent_frames": {"baseline": last_b.get("latent_frames"), "iam": last_i.get("latent_frames")},
+        "video_frames": {"baseline": last_b.get("video_frames"), "iam": last_i.get("video_frames")},
+        "device": last_i.get("device"),
+        "preset": last_i.get("preset"),
+        "config_sha256": last_i.get("config_sha256"),
     }
 
 
@@ -73,18 +121,53 @@ def _pct(v: float | None) -> str:
     return "n/a" if v is None else f"{v:+.2f}%"
 
 
+def _runs(values: list[int] | None) -> str:
+    """[0, 0, 1, 2, 2, 2] -> '0 x2, 1, 2 x3' (a block list stays short)."""
+    if values is None:
+        return "n/a"
+    out: list[str] = []
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and values[j + 1] == values[i]:
+            j += 1
+        out.append(f"{values[i]} x{j - i + 1}" if j > i else f"{values[i]}")
+        i = j + 1
+    return ", ".join(out) or "none"
+
+
 def render_comparison(comp: dict[str, Any], title: str = "") -> str:
-    """The side-by-side table: per phase baseline ms, IAM ms, delta, overhead; total overhead."""
+    """The side-by-side table: per phase the arms' medians, delta and overhead; the total overhead with
+    its interval, the plugins' own share of diffusion and the memory frames each arm attended."""
+    from memflow_ext.stats import describe_pct
+
     rule = "=" * 70
-    lo, hi = comp["expected_overhead_pct"]
+    n = comp["rounds"]
     out = [rule, f"Baseline (MemFlow) vs IAM Flow{f' - {title}' if title else ''}", rule,
+           f"  {n} round{'s' if n != 1 else ''} after a warm-up of each arm, order alternating; medians per phase",
            f"  {'Phase':<18}{'Baseline ms':>13}{'IAM ms':>13}{'Delta ms':>12}{'Overhead':>11}"]
     for name, label in PHASE_ROWS:
         p = comp["phases"][name]
         out.append(f"  {label:<18}{p['baseline_ms']:13.2f}{p['iam_ms']:13.2f}{p['delta_ms']:+12.2f}"
                    f"{_pct(p['overhead_pct']):>11}")
     out.append("-" * 70)
-    out.append(f"  Total overhead: {_pct(comp['overhead_pct'])} (expected {lo:g}\u2013{hi:g}%)")
+    if comp["overhead_pct"] is None:
+        out.append("  Total overhead: n/a")
+    else:
+        out.append("  Total overhead: " + describe_pct({
+            "n": n, "median": comp["overhead_pct"], "interval": comp["overhead_interval_pct"],
+            "range": comp["overhead_range_pct"], "within_noise": comp["within_noise"]}))
+    share, parts = comp.get("plugins_share_pct"), comp.get("iam_components_ms", {})
+    if share is not None:
+        out.append(f"  Plugins' own time: {share:.2f}% of diffusion (agent {parts.get('agent', 0):.2f} ms + "
+                   f"memory {parts.get('memory', 0):.2f} ms, medians)")
+    frames = comp.get("memory_frames_per_block") or {}
+    if frames.get("baseline") is not None or frames.get("iam") is not None:
+        out.append(f"  Memory frames attended per block: baseline {_runs(frames.get('baseline'))}")
+        out.append(f"  {'':33}IAM Flow {_runs(frames.get('iam'))}")
+        if comp.get("equal_memory_frames") is False:
+            out.append("  (unequal attention work: the overhead includes attending over other memory; "
+                       "memory.fill_from_start=true equalises it)")
     out.append(f"  Baseline plugins: {', '.join(comp['baseline_plugins']) or 'none'} (MemFlow NAM memory)")
     out.append(f"  IAM Flow plugins: {', '.join(comp['iam_plugins']) or 'none'}")
     if "same_latents" in comp:
@@ -126,23 +209,51 @@ def _list_extra_files(folder: Path, names: list[str]) -> None:
     atomic_write_json(meta, data)
 
 
+def _generate(pipe: Any, cfg: IAMFlowConfig, job: Any, interactive: bool) -> Any:
+    """One untimed-by-us generation of `job` that writes nothing (the profiler keeps its profile)."""
+    pipe.output_dir, pipe.run_key = None, job.key
+    return pipe.generate(job.prompts, job.switch_frame_indices, seed=job.seed, interactive=interactive,
+                         decode=cfg.save_video, progress=False)
+
+
 def compare_job(base_pipe: Any, iam_pipe: Any, cfg: IAMFlowConfig, job: Any, folder: Path, interactive: bool,
-                quiet: bool) -> dict[str, Any]:
-    """Generate one job through both pipelines into `folder` (and `folder/baseline`); returns the comparison."""
+                quiet: bool, repeats: int = DEFAULT_REPEATS) -> dict[str, Any]:
+    """Generate one job through both pipelines: a warm-up of each, then `repeats` rounds alternating
+    which arm runs first (same seed, one process). The last round writes the videos into `folder`
+    (and `folder/baseline`); returns the comparison of all rounds' profiles."""
+    import torch
+
     from memflow_ext.app.batch import generate_into
 
-    base_prof, iam_prof = _profiler(base_pipe.pm), _profiler(iam_pipe.pm)
-    base_dir = folder / BASELINE_DIR
-    base_dir.mkdir(parents=True, exist_ok=True)
-    logger.info(f"[{job.key}] baseline: MemFlow (NAM memory), plugins: {', '.join(base_pipe.plugin_names)}")
-    generate_into(base_pipe, cfg, job, base_dir, interactive, quiet)
-    base_profile = base_prof.last_profile
-    logger.info(f"[{job.key}] IAM Flow, plugins: {', '.join(iam_pipe.plugin_names)}")
-    generate_into(iam_pipe, cfg, job, folder, interactive, quiet)
-    iam_profile = iam_prof.last_profile
-    comp = compare_profiles(base_profile, iam_profile)
+    if repeats < 1:
+        raise ValueError(f"--repeats must be >= 1, got {repeats}")
+    arms = {"baseline": (base_pipe, _profiler(base_pipe.pm), folder / BASELINE_DIR),
+            "iam": (iam_pipe, _profiler(iam_pipe.pm), folder)}
+    arms["baseline"][2].mkdir(parents=True, exist_ok=True)
+    logger.info(f"[{job.key}] baseline: MemFlow (NAM memory), plugins: {', '.join(base_pipe.plugin_names)}; "
+                f"IAM Flow, plugins: {', '.join(iam_pipe.plugin_names)}; warm-up, then {repeats} round(s)")
+    reference = {}
+    for name, (pipe, prof, _) in arms.items():  # warm-up: neither arm pays one-time costs in a timed round
+        prof.echo = False
+        reference[name] = _generate(pipe, cfg, job, interactive).latents
+    profiles: dict[str, list[dict[str, Any]]] = {name: [] for name in arms}
+    orders, repeatable = [], True
+    for r in range(repeats):
+        order = ("baseline", "iam") if r % 2 == 0 else ("iam", "baseline")
+        last = r == repeats - 1
+        for name in order:
+            pipe, prof, out = arms[name]
+            prof.echo = last  # the last round's profiles are printed and written
+            if last:
+                generate_into(pipe, cfg, job, out, interactive, quiet)
+            else:
+                repeatable &= bool(torch.equal(_generate(pipe, cfg, job, interactive).latents, reference[name]))
+            profiles[name].append(prof.last_profile)
+        orders.append(list(order))
+    base_dir = arms["baseline"][2]
+    comp = compare_profiles(profiles["baseline"], profiles["iam"])
     comp.update({
-        "key": job.key, "seed": job.seed,
+        "key": job.key, "seed": job.seed, "order": orders, "repeatable_latents": repeatable,
         "same_latents": _same_latents(base_dir / "latents.safetensors", folder / "latents.safetensors"),
         "files": {
             "baseline": {"folder": BASELINE_DIR, "profile": f"{BASELINE_DIR}/profile.json",
@@ -151,6 +262,8 @@ def compare_job(base_pipe: Any, iam_pipe: Any, cfg: IAMFlowConfig, job: Any, fol
                     "video": "video.mp4" if (folder / "video.mp4").is_file() else None},
         },
     })
+    if not repeatable:
+        logger.warning(f"[{job.key}] an arm's latents changed between rounds: the rounds did not do the same work")
     table = render_comparison(comp, job.key)
     atomic_write_json(folder / "comparison.json", comp)
     atomic_write_text(folder / "comparison.txt", table)
@@ -160,27 +273,8 @@ def compare_job(base_pipe: Any, iam_pipe: Any, cfg: IAMFlowConfig, job: Any, fol
     return comp
 
 
-def _warm_up(cfg: IAMFlowConfig, pipe: Any, job: Any, interactive: bool) -> None:
-    """A short untimed generation through the plain engine, so neither timed run pays start-up costs.
-
-    It covers the shapes of a video: one block, and with a prompt switch the KV re-cache of a full
-    window and the block after it; decoding too when videos are decoded.
-    """
-    from memflow_ext.pipelines.memflow import MemFlowPipeline
-
-    fpb = cfg.num_frame_per_block
-    switch = list(job.switch_frame_indices[:1])
-    if switch:
-        window = cfg.model_kwargs.local_attn_size
-        cap = -(-window // fpb) * fpb if window > 0 else switch[0]
-        switch = [min(switch[0], max(cap, fpb))]
-    plain = MemFlowPipeline(cfg, pipe.model, pipe.text_encoder, pipe.vae, device=pipe.device)
-    plain.generate(job.prompts[: len(switch) + 1], switch, seed=job.seed, interactive=interactive,
-                   decode=cfg.save_video, num_frames=(switch[0] if switch else 0) + fpb, progress=False)
-
-
 def run_comparison(cfg: IAMFlowConfig, plugins: list[str], jobs: list[Any], *, interactive: bool,
-                   quiet: bool = False) -> int:
+                   quiet: bool = False, repeats: int = DEFAULT_REPEATS) -> int:
     """The `--compare-baseline` command: every job through baseline and IAM Flow; returns the exit code."""
     from memflow_ext.app.batch import dist_from_env, exit_code, run_job
     from memflow_ext.pipelines.builder import build_pipeline
@@ -188,6 +282,9 @@ def run_comparison(cfg: IAMFlowConfig, plugins: list[str], jobs: list[Any], *, i
 
     if dist_from_env().world > 1:
         logger.error("--compare-baseline runs in one process; start it without torchrun")
+        return 2
+    if repeats < 1:
+        logger.error(f"--repeats must be >= 1, got {repeats}")
         return 2
     names = list(plugins)
     if "profile" not in names:
@@ -211,11 +308,9 @@ def run_comparison(cfg: IAMFlowConfig, plugins: list[str], jobs: list[Any], *, i
     atomic_write_text(out_root / "config.yaml", to_yaml(cfg))
 
     def generate(pipe: Any, cfg_: IAMFlowConfig, job: Any, folder: Path, interactive_: bool, quiet_: bool) -> None:
-        compare_job(base_pipe, pipe, cfg_, job, folder, interactive_, quiet_)
+        compare_job(base_pipe, pipe, cfg_, job, folder, interactive_, quiet_, repeats)
 
     def work() -> None:
-        if jobs:
-            _warm_up(cfg, iam_pipe, jobs[0], interactive)
         for job in jobs:
             folder = run_job(iam_pipe, cfg, job, out_root, interactive, quiet, generate)
             logger.info(f"[{job.key}] wrote {folder}")

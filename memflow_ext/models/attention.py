@@ -52,20 +52,24 @@ def cache_attention(layer: int, q: torch.Tensor, k: torch.Tensor, v: torch.Tenso
     q/k are RoPE'd; the call's keys/values are queued in `state.pending` and written to the cache
     after all layers ran, only in a context pass (`update_cache`).
     """
+    return dense_attention(q, *cache_keys(layer, q, k, v, state))
+
+
+def cache_keys(layer: int, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, state: StreamState
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The keys/values [B, L_kv, H, D] the current call's queries attend to in `layer` (what
+    `cache_attention` runs dense attention over); queues the call's own keys/values for the cache write."""
     assert state.plan is not None and state.call is not None
     kv = state.kv
     sink_k, sink_v, loc_k, loc_v = kv.attention_segments(layer, state.plan, k, v)
     if state.call.update_cache:
         state.pending.append((layer, k, v))
     if kv.geometry.sink_tokens == 0:  # upstream: no sink means no memory segment either
-        return dense_attention(q, torch.cat(loc_k, dim=1), torch.cat(loc_v, dim=1))
+        return torch.cat(loc_k, dim=1), torch.cat(loc_v, dim=1)
     mem_k, mem_v = state.memory.visible(layer)
     if state.sma:
         glob_k = torch.cat([*sink_k, mem_k], dim=1)
         glob_v = torch.cat([*sink_v, mem_v], dim=1)
         glob_k, glob_v, _, _ = topk_chunk_routing(q, glob_k, glob_v, kv.geometry.tokens_per_frame, state.sma_top_k)
-        keys, values = torch.cat([glob_k, *loc_k], dim=1), torch.cat([glob_v, *loc_v], dim=1)
-    else:
-        keys = torch.cat([*sink_k, mem_k, *loc_k], dim=1)
-        values = torch.cat([*sink_v, mem_v, *loc_v], dim=1)
-    return dense_attention(q, keys, values)
+        return torch.cat([glob_k, *loc_k], dim=1), torch.cat([glob_v, *loc_v], dim=1)
+    return torch.cat([*sink_k, mem_k, *loc_k], dim=1), torch.cat([*sink_v, mem_v, *loc_v], dim=1)

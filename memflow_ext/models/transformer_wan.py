@@ -136,6 +136,8 @@ class CausalWanAttentionBlock(nn.Module):
         self.norm2 = WanLayerNorm(dim, cfg.eps)
         self.ffn = nn.Sequential(nn.Linear(dim, cfg.ffn_dim), nn.GELU(approximate="tanh"), nn.Linear(cfg.ffn_dim, dim))
         self.modulation = nn.Parameter(torch.randn(1, 6, dim) / dim**0.5)
+        # (pre, post) compiled halves of the streaming forward (`compile_streaming`); None: eager
+        self.compiled: tuple | None = None
 
     def forward(self, x: torch.Tensor, e0: torch.Tensor, phasors: torch.Tensor, context: torch.Tensor | None,
                 layer: int, state: StreamState | None = None, mask: torch.Tensor | None = None,
@@ -145,6 +147,8 @@ class CausalWanAttentionBlock(nn.Module):
         `kv_only`: only queue this layer's keys/values for the cache and return None (the last layer
         of a context pass, whose output nobody reads).
         """
+        if self.compiled is not None and state is not None and mask is None and not kv_only:
+            return self._forward_compiled(x, e0, phasors, context, layer, state)
         f = e0.shape[1]
         s = x.shape[1] // f
         e = (self.modulation.unsqueeze(1) + e0).chunk(6, dim=2)
@@ -162,6 +166,50 @@ class CausalWanAttentionBlock(nn.Module):
         x = x + self.cross_attn(self.norm3(x), context, state.text if state is not None else None, layer)
         y = self.ffn((per_frame(self.norm2(x)) * (1 + e[4]) + e[3]).flatten(1, 2))
         return x + (per_frame(y) * e[5]).flatten(1, 2)
+
+    # -- the streaming forward in two tensor-only halves, for torch.compile -------------------------
+    def attn_inputs(self, x: torch.Tensor, e0: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Modulated norm and the self-attention q/k/v (normed, before RoPE): [B, F*S, H, D] each."""
+        f = e0.shape[1]
+        e = (self.modulation.unsqueeze(1) + e0).chunk(6, dim=2)
+        h = (self.norm1(x).unflatten(1, (f, x.shape[1] // f)) * (1 + e[1]) + e[0]).flatten(1, 2)
+        return self.self_attn.qkv(h)
+
+    def attn_outputs(self, x: torch.Tensor, e0: torch.Tensor, q: torch.Tensor, keys: torch.Tensor,
+                     values: torch.Tensor, text_k: torch.Tensor, text_v: torch.Tensor) -> torch.Tensor:
+        """Self-attention of RoPE'd q over the assembled [sink | memory | local] keys/values, the text
+        cross-attention over the cached text keys/values and the FFN, with the residuals."""
+        f = e0.shape[1]
+        s = x.shape[1] // f
+        e = (self.modulation.unsqueeze(1) + e0).chunk(6, dim=2)
+        y = self.self_attn.o(dense_attention(q, keys, values).flatten(2))
+        x = x + (y.unflatten(1, (f, s)) * e[2]).flatten(1, 2)
+        ca = self.cross_attn
+        cq = ca.norm_q(ca.q(self.norm3(x))).view(x.shape[0], -1, ca.num_heads, ca.head_dim)
+        x = x + ca.o(dense_attention(cq, text_k, text_v).flatten(2))
+        y = self.ffn((self.norm2(x).unflatten(1, (f, s)) * (1 + e[4]) + e[3]).flatten(1, 2))
+        return x + (y.unflatten(1, (f, s)) * e[5]).flatten(1, 2)
+
+    def _forward_compiled(self, x: torch.Tensor, e0: torch.Tensor, phasors: torch.Tensor,
+                          context: torch.Tensor | None, layer: int, state: StreamState) -> torch.Tensor:
+        """The streaming forward with the compiled halves; RoPE (complex128), the cache bookkeeping and
+        the key assembly stay eager between them. The key/value length changes from call to call, so it
+        is marked dynamic: one graph serves every length."""
+        from memflow_ext.models.attention import cache_keys
+
+        assert self.compiled is not None
+        pre, post = self.compiled
+        q, k, v = pre(x, e0)
+        q = rope_apply(q, phasors).type_as(v)
+        k = rope_apply(k, phasors).type_as(v)
+        keys, values = cache_keys(layer, q, k, v, state)
+        text = state.text
+        if not text.is_init[layer]:
+            assert context is not None
+            self.cross_attn.prime(context, text, layer)
+        torch._dynamo.mark_dynamic(keys, 1)
+        torch._dynamo.mark_dynamic(values, 1)
+        return post(x, e0, q, keys, values, text.k[layer], text.v[layer])
 
 
 class CausalHead(nn.Module):
@@ -230,6 +278,28 @@ class CausalWanModel(nn.Module):
         x = x.reshape(x.shape[0], f, h, w, pt, ph, pw, c)
         x = torch.einsum("bfhwpqrc->bcfphqwr", x)
         return x.reshape(x.shape[0], c, f * pt, h * ph, w * pw)
+
+    def compile_streaming(self) -> None:
+        """torch.compile every block's streaming forward (config `engine.compile`); idempotent.
+
+        Each block's two tensor-only halves (`attn_inputs`, `attn_outputs`) are compiled with
+        `fullgraph=True` and dynamic shapes (the token count changes between a block and a re-cache,
+        the key/value length from block to block), so a graph break is an error instead of a silent
+        split, and dynamo is set to raise instead of falling back to eager: `suppress_errors` off and
+        `fail_on_recompile_limit_hit` on (the limit is raised to allow one entry per block).
+        """
+        if all(b.compiled is not None for b in self.blocks):
+            return
+        import torch._dynamo
+
+        cfg = torch._dynamo.config
+        cfg.suppress_errors = False
+        cfg.fail_on_recompile_limit_hit = True
+        cfg.recompile_limit = max(cfg.recompile_limit, 4 * len(self.blocks))
+        cfg.accumulated_recompile_limit = max(cfg.accumulated_recompile_limit, 16 * len(self.blocks))
+        for block in self.blocks:
+            block.compiled = (torch.compile(block.attn_inputs, fullgraph=True, dynamic=True),
+                              torch.compile(block.attn_outputs, fullgraph=True, dynamic=True))
 
     # -- streaming inference -----------------------------------------------------------------
     def forward(self, x: torch.Tensor, t: torch.Tensor, context: torch.Tensor, state: StreamState,

@@ -100,6 +100,7 @@ class IAMPipeline(MemFlowPipeline):
             config=self.cfg, prompts=list(prompts), switch_frame_indices=list(switch), seed=seed, key=self.run_key,
             output_dir=self.output_dir, plugins=self.plugin_names, device=str(self.device), geometry=g,
             num_blocks=frames // fpb, frames_per_block=fpb, num_output_frames=frames,
+            interactive=bool(getattr(self, "interactive", len(prompts) > 1)),
         )
         self.run.memory = MemoryAccess(self, g)
         self._call("pipeline_start")

@@ -52,6 +52,8 @@ class MemFlowPipeline:
         steps = torch.tensor(list(cfg.denoising_step_list), dtype=torch.long)
         self.timesteps = self.schedule.warp(steps) if cfg.warp_denoising_step else steps.to(torch.float32)
         self.state: StreamState | None = None
+        if cfg.engine.compile:
+            model.compile_streaming()
 
     # -- seams for subclasses (no-ops in the baseline) ---------------------------------------------
     def _emit(self, hook: str, **kwargs: Any) -> None:
@@ -128,6 +130,7 @@ class MemFlowPipeline:
         latent_hw = latent_hw or self.default_latent_hw()
         if self.text_encoder is None:
             raise RuntimeError("MemFlowPipeline.generate needs a text encoder")
+        self.interactive = interactive
         self._begin_video(prompts, switch, seed, frames, latent_hw)
 
         def init():
@@ -146,7 +149,8 @@ class MemFlowPipeline:
         if decode and self.vae is not None:
             video = self._run_phase("vae_decode", lambda: self.decode(latents))
         result = GenerationResult(latents=latents, video=video,
-                                  info={"seed": seed, "prompts": list(prompts), "switch_frame_indices": switch})
+                                  info={"seed": seed, "prompts": list(prompts), "switch_frame_indices": switch,
+                                        "memory_frames_per_block": list(state.memory_frames)})
         self._emit("pipeline_end", result=result)
         return result
 
@@ -208,6 +212,8 @@ class MemFlowPipeline:
             self._emit("block_start", block_index=b)
             ctx = embeds[prompt_idx]
             x0 = self._denoise_block(state, noise[:, s : s + fpb], ctx, s * tpf, generator, interactive)
+            # upstream: no sink means no memory segment in attention
+            state.memory_frames.append(state.memory.visible_frame_count(tpf) if state.kv.geometry.sink_tokens else 0)
             output[:, s : s + fpb] = x0
             state.kv.capture_evicted = self._wants_evicted()
             self._context_pass(state, x0, ctx, s, interactive)

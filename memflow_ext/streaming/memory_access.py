@@ -107,6 +107,24 @@ class MemoryAccess:
                 have[layer] = model.blocks[layer].cross_attn.text_k(ctx)
         return {layer: have[layer] for layer in layers}
 
+    def cached_frames(self, frames: Sequence[int]) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        """Per layer, views of the KV cache's keys/values [B, len(frames)*tokens_per_frame, H, D] of the
+        consecutive latent frames `frames` as the cache holds them now (RoPE'd keys). Valid until the next
+        cache write: copy what must outlive it."""
+        state = self._pipe.state
+        if state is None:
+            raise RuntimeError("cached_frames() outside a video")
+        kv = state.kv
+        try:
+            first = kv.slot_frames.index(frames[0])
+        except ValueError:
+            raise RuntimeError(f"latent frame {frames[0]} is not in the KV cache") from None
+        if kv.slot_frames[first : first + len(frames)] != list(frames):
+            raise RuntimeError(f"latent frames {list(frames)} are not consecutive in the KV cache")
+        tpf = self.tokens_per_frame
+        piece = slice(first * tpf, (first + len(frames)) * tpf)
+        return [k[:, piece] for k in kv.k], [v[:, piece] for v in kv.v]
+
     def token_char_spans(self, prompt: str) -> list[tuple[int, int]]:
         """Character span of each text token (for turning prompt spans into token positions)."""
         enc = self._pipe.text_encoder

@@ -35,6 +35,10 @@ class MemorySegment(ABC):
     def visible(self, layer: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Memory keys/values [B, n, H, D] of `layer` for the current call."""
 
+    def visible_frame_count(self, tokens_per_frame: int) -> int:
+        """Whole frames in the segment the last call attended to (layer 0)."""
+        return int(self.visible(0)[0].shape[1]) // tokens_per_frame
+
     def after_write(self, call: CallInfo, new_k: list[torch.Tensor], written: list[bool],  # noqa: B027
                     new_v: list[torch.Tensor], is_recompute: bool) -> None:
         """Called after a context pass wrote each layer's new keys (`new_k[layer]`) into the cache."""

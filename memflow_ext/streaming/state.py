@@ -40,6 +40,8 @@ class StreamState:
     rope: RopeCache
     sma: bool = False
     sma_top_k: int = 3
+    # memory frames the denoising calls of each block attended to (one entry per block)
+    memory_frames: list[int] = field(default_factory=list)
     # filled during a call
     call: CallInfo | None = None
     plan: WritePlan | None = None

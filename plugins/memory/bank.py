@@ -139,6 +139,12 @@ class MemoryBank:
         first = self.geometry.first_evicting_block()
         self.evictions = 0 if first is None else max(0, run.num_blocks - first)
         self.first_chunk = None if first is None else first + 1
+        # fill_from_start: chunks are archived when written from chunk 1 on, at NAM's cadence (every
+        # block; in interactive mode every `model_kwargs.record_interval` blocks)
+        mk = getattr(getattr(run, "config", None), "model_kwargs", None)
+        self.record_every = int(getattr(mk, "record_interval", 1)) if getattr(run, "interactive", False) else 1
+        if settings.fill_from_start:
+            self.evictions, self.first_chunk = -(-run.num_blocks // self.record_every), 1
         if self.geometry.sink_frames == 0:
             logger.warning("memory: model_kwargs.sink_size=0 - the engine attends to no memory segment, so "
                            "archived frames are never seen by the model")
@@ -188,14 +194,12 @@ class MemoryBank:
     # -- events --------------------------------------------------------------------------------------
     @contextmanager
     def _timed(self, chunk: int, into: dict):
-        cuda = self.device is not None and self.device.type == "cuda"
-        if cuda:
-            torch.cuda.synchronize(self.device)
-        t0 = time.perf_counter()
+        """Time with `run.clock`: host time without the profiler; on CUDA the profiler's clock, which waits
+        for the device. The plugin itself never synchronises (that would stall the GPU every chunk)."""
+        clock = getattr(self.run, "clock", None) or time.perf_counter
+        t0 = clock()
         yield
-        if cuda:
-            torch.cuda.synchronize(self.device)
-        ms = (time.perf_counter() - t0) * 1000.0
+        ms = (clock() - t0) * 1000.0
         into["ms"] = round(ms, 3)
         self.run.record_time("memory", chunk, ms)
 
@@ -218,6 +222,21 @@ class MemoryBank:
             self._apply(sel)
         decision.update(self._describe_selection(q, sel, len(frames)))
         self._publish()
+
+    def on_chunk_end(self, chunk_index: int, evicted: Any) -> None:
+        """After a block's cache write: archive the chunk that left the local window or, with
+        `memory.fill_from_start`, the chunk just written (read from the cache, as NAM records frames)."""
+        if self.settings.fill_from_start:
+            from memflow_ext.streaming.kv_cache import EvictedChunk
+
+            if (chunk_index - 1) % self.record_every:
+                return
+
+            frames = list(range((chunk_index - 1) * self.fpb, chunk_index * self.fpb))
+            keys, values = self.run.memory.cached_frames(frames)
+            self.on_evicted(chunk_index, EvictedChunk(frames=frames, keys=keys, values=values))
+        elif evicted is not None:
+            self.on_evicted(chunk_index, evicted)
 
     def on_evicted(self, chunk_index: int, evicted: Any) -> None:
         """Score the chunk that left the local window, archive its best frame, update the active memory."""

@@ -6,7 +6,8 @@ Hooks, in the order they fire:
   MemFlow's NAM off for the video, with `memory.max_frames` frames.
 * `iamflow_phase` (wrapper, innermost): after the engine's "init" phase, reserves the archive pool
   and the active-memory buffers, so their allocation counts as initialisation.
-* `iamflow_wants_evicted`: True — evicted chunks arrive with their keys/values.
+* `iamflow_wants_evicted`: True — evicted chunks arrive with their keys/values (None with
+  `memory.fill_from_start`, which reads each chunk from the cache when it is written instead).
 * `iamflow_prompt_switch` (trylast, after the agent published `run.entities[prompt_index]`):
   retrieval for the new prompt; time recorded for the chunk the prompt starts with.
 * `iamflow_chunk_end`: archive the evicted chunk's best frame; time recorded for the chunk.
@@ -53,7 +54,10 @@ class MemoryPlugin:
         return result
 
     @hookimpl
-    def iamflow_wants_evicted(self) -> bool:
+    def iamflow_wants_evicted(self, run: Any) -> bool | None:
+        bank = self._bank(run)
+        if bank is not None and bank.settings.fill_from_start:
+            return None  # chunks are read from the cache when written; evicted ones are not needed
         return True
 
     @hookimpl(trylast=True)
@@ -65,8 +69,8 @@ class MemoryPlugin:
     @hookimpl
     def iamflow_chunk_end(self, run: Any, chunk_index: int, evicted: Any) -> None:
         bank = self._bank(run)
-        if bank is not None and evicted is not None:
-            bank.on_evicted(chunk_index, evicted)
+        if bank is not None:
+            bank.on_chunk_end(chunk_index, evicted)
 
     @hookimpl
     def iamflow_pipeline_end(self, run: Any) -> None:

@@ -27,6 +27,7 @@ class MemorySettings:
     assoc_margin: float = 0.5
     assoc_min_spread: float = 0.02
     topup: bool = True
+    fill_from_start: bool = False
 
     def __post_init__(self) -> None:
         self.validate()

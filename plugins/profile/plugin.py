@@ -30,7 +30,13 @@ What is timed, and how it adds up (all in milliseconds):
 
 Clock: `time.perf_counter` (monotonic) by default, injectable for tests. On a CUDA device the
 profiler calls `torch.cuda.synchronize()` at every phase and block boundary, so GPU work queued in
-one phase is not billed to the next; on CPU it never synchronises.
+one phase is not billed to the next; on CPU it never synchronises. On CUDA it also hands that
+synchronising clock to the other plugins as `run.clock` (the agent's and memory's own timers):
+the profiler's timers are the only place the device is waited for, and without the profiler
+nothing synchronises.
+
+`memory_frames_per_block` (from the engine's result): the memory frames each block's denoising
+attended to, so two runs can be checked for equal attention work.
 
 Files (into `run.output_dir` when set): `profile.json`, `profile.txt` (the report) and, with
 `profile.trace: true`, `trace.json` in Chrome's trace-event format (open in chrome://tracing or
@@ -198,6 +204,8 @@ class ProfilePlugin:
     def iamflow_pipeline_start(self, run: Any) -> None:
         device = str(run.device)
         self._reset(device if device.startswith("cuda") else None)
+        if self._cuda_device is not None:  # plugins' own timers wait for the device only while profiling
+            run.clock = self._now
         if self.trace:
             self._origin = self._now()
 
@@ -258,6 +266,9 @@ class ProfilePlugin:
         video = getattr(result, "video", None)
         frames = int(video.shape[1]) if video is not None else None
         profile = build_profile(run, self._phases, self._blocks, frames)
+        info = getattr(result, "info", None)
+        if isinstance(info, dict) and "memory_frames_per_block" in info:
+            profile["memory_frames_per_block"] = list(info["memory_frames_per_block"])
         report = render_report(profile)
         self.last_profile, self.last_report = profile, report
         self.last_trace = self._chrome_trace(run) if self.trace else None

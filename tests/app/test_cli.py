@@ -69,3 +69,12 @@ def test_bad_jsonl_lines_are_all_listed(tmp_path):
     assert r.returncode == 2
     assert f"{data}:2: malformed JSON" in r.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("script", ["agent_inference.py", "agent_interactive_inference.py"])
+def test_both_clis_take_repeats_for_compare_baseline(tmp_path, script):
+    r = run_cli(script, "--help")
+    assert r.returncode == 0 and "--repeats" in r.stdout and "--compare-baseline" in r.stdout
+    out = tmp_path / "out"
+    r = run_cli(script, "--plugins", "profile", "--compare-baseline", "--repeats", "0", f"output_folder={out}")
+    assert r.returncode == 2 and "--repeats must be >= 1" in r.stderr and not out.exists()

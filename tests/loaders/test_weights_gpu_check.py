@@ -81,3 +81,31 @@ def test_gpu_check_without_cuda_exits_2(tmp_path) -> None:
     assert proc.returncode == 2
     assert "CUDA is not available" in proc.stderr and "--device cpu --preset tiny" in proc.stderr
     assert not (tmp_path / "x.json").exists()
+
+
+def test_gpu_check_stops_without_json_when_a_plugin_does_not_load(tmp_path) -> None:
+    out = tmp_path / "gpu_check.json"
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "gpu_check.py"), "--device", "cpu", "--preset", "tiny",
+         "--blocks", "1", "--repeats", "1", "--warmup-blocks", "0", "--no-decode",
+         "--plugins", "agent,memory,no_such_plugin", "--json", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    assert "no_such_plugin" in proc.stderr and "cannot be loaded" in proc.stderr and not out.exists()
+
+
+@pytest.mark.slow
+def test_gpu_check_compile_reports_compile_time_apart(tmp_path) -> None:
+    out = tmp_path / "gpu_check.json"
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "gpu_check.py"), "--device", "cpu", "--preset", "tiny",
+         "--blocks", "2", "--repeats", "1", "--no-decode", "--compile", "--json", str(out)],
+        capture_output=True, text=True, timeout=900, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(out.read_text())
+    for key in ("video_fps", "first_block_ms", "block_ms", "overhead_pct", "peak_vram_gb", "device"):
+        assert key in report, key
+    assert report["compile"] is True and report["compile_s"] > 0 and report["compile_in_timed_runs_s"] == 0
+    assert report["flash_sdpa"] is None  # only checked on CUDA

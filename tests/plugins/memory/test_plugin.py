@@ -232,3 +232,38 @@ def test_with_the_agent_plugin(parts, tmp_path):
     last = mapping["memory_retrieval"]["switches"][-1]
     assert last["entities_from"] == "agent"
     assert last["target_ids"] == [e.id for e in pipe.run.entities[2].entities]
+
+
+def test_memory_plugin_never_synchronises_the_device_without_the_profiler(parts, monkeypatch):
+    """The plugin's work (scoring, archiving, retrieval, segment writes) runs with profiling off and a
+    counting spy in place of every explicit device wait: none may be called."""
+    calls = []
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda *a, **k: calls.append("synchronize"))
+    monkeypatch.setattr(torch.cuda.Event, "synchronize", lambda *a, **k: calls.append("event"), raising=False)
+    monkeypatch.setattr(torch.cuda.Stream, "synchronize", lambda *a, **k: calls.append("stream"), raising=False)
+    class OnCuda:  # the bank is told its cache lives on a GPU, as on a real CUDA run
+        @hookimpl
+        def iamflow_block_start(self, run):
+            run.extras["memory"].device = torch.device("cuda", 0)
+
+    pipe = pipeline(parts, plugins=("memory",), overrides=["profile.enabled=false"], extra=[Agent(), OnCuda()])
+    generate(pipe)
+    report = pipe.run.memory_selection["memory_retrieval"]
+    assert report["chunks"] and any("ms" in s for s in report["switches"])  # the plugin did its work
+    assert sum(pipe.run.timings["memory"].values()) > 0  # timed on the run's clock, not by waiting
+    assert calls == []
+
+
+def test_fill_from_start_attends_to_as_many_memory_frames_as_nam(parts):
+    base = pipeline(parts, plugins=())
+    nam = generate(base).info["memory_frames_per_block"]
+    default = generate(pipeline(parts)).info["memory_frames_per_block"]
+    pipe = pipeline(parts, overrides=["memory.fill_from_start=true"])
+    filled = generate(pipe).info["memory_frames_per_block"]
+    assert len(nam) == len(filled) == 9
+    assert filled == nam and filled[1] > 0  # from the second block on, as NAM's bank
+    assert default[:3] == [0, 0, 0] and default != nam  # default: empty until the first eviction
+    report = pipe.run.memory_selection["memory_retrieval"]
+    # interactive mode: NAM records every record_interval (3) blocks; so does the plugin, at write time
+    assert [c["chunk"] for c in report["chunks"]] == [1, 4, 7] and report["first_chunk"] == 1
+    assert pipe.run.memory.owner == "memory" and pipe.run.memory.nam_enabled is False
