@@ -21,6 +21,7 @@ BUILTIN = {
     "agent": "plugins.agent.plugin:plugin",
     "memory": "plugins.memory.plugin:plugin",
     "profile": "plugins.profile.plugin:plugin",
+    "transition": "plugins.transition.plugin:plugin",
 }
 
 
