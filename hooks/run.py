@@ -11,8 +11,10 @@ Who writes which field:
 | entities[prompt_index] | agent, in `prompt_switch` (tryfirst) | memory, profile |
 | memory_selection | memory (active frame ids, retrieval decisions) | profile |
 | timings["agent"][prompt_index], timings["memory"][chunk_index] | agent / memory (milliseconds) | profile |
+| timings["transition"][prompt_index] | transition (milliseconds blending into that prompt) | profile |
 | files[name] | any plugin: files it wrote beside the video | CLI, batch runner |
 | extras | third-party plugins (namespace by plugin name) | anyone |
+| extras["transition"] | transition: its settings and per-switch schedule (blocks, weights) | anyone |
 """
 
 from __future__ import annotations

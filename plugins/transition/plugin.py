@@ -16,8 +16,9 @@ Hooks:
 * `iamflow_block_conditioning`: returns the blend while one is running, None otherwise.
 
 Reports, per video: `run.extras["transition"]` (settings and, per switch, the blocks, weights,
-prompt distance and time) and `run.timings["transition"][prompt_index]` (milliseconds spent
-blending into that prompt, which the profile plugin writes into profile.json).
+prompt distance and time; also written as `transition.json` beside the video) and
+`run.timings["transition"][prompt_index]` (milliseconds spent blending into that prompt, which the
+profile plugin writes into profile.json).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .blend import adaptive_blocks, blend, block_weights, prompt_distance
 from .config import TransitionConfig
 
 NAME = "transition"
+FILE = "transition.json"
 
 
 @dataclass
@@ -95,6 +97,19 @@ class TransitionPlugin:
             out = b.outputs[block_index]
         self._in_use = out
         return out
+
+    @hookimpl
+    def iamflow_pipeline_end(self, run: Any) -> None:
+        """Writes the schedule as `transition.json` beside the video (when the run has an output folder)."""
+        if run is not self._run or run.output_dir is None or NAME not in run.extras:
+            return
+        from pathlib import Path
+
+        from memflow_ext.io_utils import atomic_write_json
+
+        path = Path(run.output_dir) / FILE
+        atomic_write_json(path, run.extras[NAME])
+        run.files[FILE] = path
 
     def _switch(self, run: Any, block_index: int, prompt_index: int, new: torch.Tensor) -> None:
         first = self._prompt is None

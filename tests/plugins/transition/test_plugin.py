@@ -219,3 +219,15 @@ def test_without_the_plugin_the_text_cache_is_never_refilled(parts, mocker):
     refill = mocker.spy(parts[0], "fill_text_cache")
     make(parts).generate(PROMPTS, SWITCH, seed=2, decode=False, progress=False)
     assert refill.call_count == 0
+
+
+def test_schedule_is_written_beside_the_video(parts, tmp_path):
+    import json
+
+    pipe = make(parts, TransitionConfig(blocks=1, method="slerp"), overrides=["num_output_frames=12"])
+    pipe.output_dir = tmp_path
+    pipe.generate(PROMPTS[:2], [6], seed=0, decode=False, progress=False)
+    saved = json.loads((tmp_path / "transition.json").read_text())
+    assert saved == pipe.run.extras["transition"] and pipe.run.files["transition.json"] == tmp_path / "transition.json"
+    (switch,) = saved["switches"]
+    assert (saved["method"], switch["start_block"], switch["blocks"], switch["weights"]) == ("slerp", 2, 1, [0.5])
