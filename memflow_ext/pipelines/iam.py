@@ -91,14 +91,28 @@ class IAMPipeline(MemFlowPipeline):
         return bool(self.run is not None and self._call("wants_evicted"))
 
     def _conditioning(self, state: StreamState, call: CallInfo, ctx: torch.Tensor) -> torch.Tensor:
-        """`iamflow_block_conditioning`: the first implementation that returns a tensor replaces `ctx`.
+        """The pass's conditioning (`iamflow_block_conditioning`), with the text cache kept in step.
+
+        Whenever the conditioning differs from what the cross-attention text cache holds, the cache is
+        refilled before the pass: the model reads the cache, not `ctx`, once it is filled, and NAM and
+        `run.memory` read their text keys from it. With no replacement this never happens (the cache
+        is filled from the prompt's own embedding, as in MemFlowPipeline).
+        """
+        if self._conditioning_impls and self.run is not None:
+            ctx = self._hook_conditioning(state, call, ctx)
+        text = state.text
+        if any(text.is_init) and not text.holds(ctx):
+            self.model.fill_text_cache(ctx, text)
+        text.source = ctx
+        return ctx
+
+    def _hook_conditioning(self, state: StreamState, call: CallInfo, ctx: torch.Tensor) -> torch.Tensor:
+        """The first implementation that returns a tensor replaces `ctx`.
 
         Dispatched here rather than through pluggy's caller so that a wrong result names the plugin
         that returned it; the order is pluggy's (tryfirst first, then the last registered first).
         """
         impls = self._conditioning_impls
-        if not impls or self.run is None:
-            return ctx
         g = state.kv.geometry
         purpose = "recache" if call.is_recache else "context" if call.update_cache else "denoise"
         # a re-cache re-encodes the frames before the switch; it belongs to the switch's block

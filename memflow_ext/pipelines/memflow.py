@@ -73,7 +73,11 @@ class MemFlowPipeline:
         return False
 
     def _conditioning(self, state: StreamState, call: CallInfo, ctx: torch.Tensor) -> torch.Tensor:
-        """The text conditioning of one model pass; the baseline uses the prompt's embedding `ctx` as is."""
+        """The text conditioning of one model pass; the baseline uses the prompt's embedding `ctx` as is.
+
+        A subclass that returns something else must keep `state.text` in step with it (the model reads
+        the text cache, not the conditioning, once the cache is filled).
+        """
         return ctx
 
     # -- geometry --------------------------------------------------------------------------------
@@ -226,12 +230,6 @@ class MemFlowPipeline:
     def _call_model(self, x: torch.Tensor, t: torch.Tensor, ctx: torch.Tensor, state: StreamState,
                     call: CallInfo, need_output: bool = True) -> torch.Tensor | None:
         ctx = self._conditioning(state, call, ctx)
-        text = state.text
-        if any(text.is_init) and not text.holds(ctx):
-            # the pass's conditioning differs from what the text cache holds: refill it before the call
-            # (the model reads the cache, not `ctx`, once it is filled; NAM scores with these keys)
-            self.model.fill_text_cache(ctx, text)
-        text.source = ctx
         out = self.model(x.permute(0, 2, 1, 3, 4), t, ctx, state, call,
                          prime_text_before_commit=self.cfg.engine.compress_with_fresh_text, need_output=need_output)
         return None if out is None else out.permute(0, 2, 1, 3, 4)
