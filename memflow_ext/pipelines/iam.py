@@ -1,7 +1,8 @@
 """IAMPipeline: MemFlow's loop with the `iamflow` hook calls (see hooks/specs.py).
 
 With no plugins registered it computes exactly what MemFlowPipeline computes (bit for bit):
-the hooks only observe, except where a plugin claims the memory segment.
+the hooks only observe, except where a plugin claims the memory segment or replaces a pass's text
+conditioning (`iamflow_block_conditioning`).
 """
 
 from __future__ import annotations
