@@ -12,8 +12,10 @@ Who writes which field:
 | memory_selection | memory (active frame ids, retrieval decisions) | profile |
 | timings["agent"][prompt_index], timings["memory"][chunk_index] | agent / memory (milliseconds) | profile |
 | clock | engine: `time.perf_counter`; the profiler, on CUDA, a clock that waits for the device first | agent, memory |
+| timings["transition"][prompt_index] | transition (milliseconds blending into that prompt) | profile |
 | files[name] | any plugin: files it wrote beside the video | CLI, batch runner |
 | extras | third-party plugins (namespace by plugin name) | anyone |
+| extras["transition"] | transition: its settings and per-switch schedule (blocks, weights) | anyone |
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ For a video with prompts P0..Pn the sequence is::
             iamflow_prompt_switch        # only on the first block of each prompt (P0 included)
             iamflow_block_start
             ... denoising steps, context pass (cache update) ...
+            # iamflow_block_conditioning before each model pass that reads the text (re-cache,
+            # every denoising step, context pass)
             iamflow_block_end
             iamflow_chunk_end            # evicted = the chunk that just left the local window, or None
     iamflow_phase(phase="vae_decode")
@@ -135,3 +137,30 @@ def iamflow_pipeline_end(pipeline: IAMPipeline, run: RunState, result: Generatio
 
     Plugins write their files here (into `run.output_dir` when set). Return value ignored.
     """
+
+
+@hookspec(firstresult=True)
+def iamflow_block_conditioning(pipeline: IAMPipeline, run: RunState, block_index: int, prompt_index: int,
+                               purpose: str, conditioning: torch.Tensor,
+                               text_mask: torch.Tensor) -> torch.Tensor | None:
+    """Before every model pass that reads the text; the first implementation that returns a tensor wins.
+
+    - `purpose`: "recache" (the KV re-cache at a prompt switch, which re-encodes the frames before
+      the switch under the new prompt; `block_index` is then the switch's block), "denoise" (each
+      denoising step of block `block_index`) or "context" (the pass that writes the block into the
+      KV cache).
+    - `prompt_index`: the prompt in effect (the switch to it has fired).
+    - `conditioning`: the text embedding the engine is about to use, the prompt's own
+      [B, text_len, text_dim] UMT5 embedding. Treat it as read-only.
+    - `text_mask`: [B, text_len] bool, True on its non-padding rows (padding rows are zero).
+
+    Return None to keep `conditioning`, or a replacement tensor of the same shape, dtype and device
+    (anything else is an error naming the plugin). Whenever a pass's conditioning differs from
+    what the cross-attention text cache holds, the engine refills that cache before the pass, so
+    the model, MemFlow's NAM and `run.memory` read text keys of the conditioning actually used.
+    Return the same tensor object for every pass that should share a conditioning: an equal but new
+    tensor is recognised too, at the cost of a comparison per pass.
+    Plain implementations only (no wrappers); it runs once per pass, so keep it cheap. Without an
+    implementation the engine computes exactly what MemFlowPipeline computes.
+    """
+

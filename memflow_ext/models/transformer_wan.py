@@ -266,6 +266,13 @@ class CausalWanModel(nn.Module):
             context = torch.cat([context, context.new_zeros(context.shape[0], pad, context.shape[2])], dim=1)
         return self.text_embedding(context)
 
+    def fill_text_cache(self, context: torch.Tensor, cache: CrossAttnCache) -> None:
+        """(Re)compute every layer's text keys/values from `context` [B, L<=text_len, text_dim] into `cache`."""
+        ctx = self.embed_text(context)
+        cache.is_init = [False] * len(cache.is_init)
+        for i, block in enumerate(self.blocks):
+            block.cross_attn.prime(ctx, cache, i)
+
     def _finish(self, x: torch.Tensor, e: torch.Tensor, t: torch.Tensor, grid: tuple[int, int, int]) -> torch.Tensor:
         x = self.head(x, e.unflatten(0, t.shape).unsqueeze(2))
         return self.unpatchify(x, grid)

@@ -1,7 +1,8 @@
 """IAMPipeline: MemFlow's loop with the `iamflow` hook calls (see hooks/specs.py).
 
 With no plugins registered it computes exactly what MemFlowPipeline computes (bit for bit):
-the hooks only observe, except where a plugin claims the memory segment.
+the hooks only observe, except where a plugin claims the memory segment or replaces a pass's text
+conditioning (`iamflow_block_conditioning`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pluggy
+import torch
 
 from hooks import hookimpl
 from hooks.manager import PluginError, failing_plugin
@@ -19,6 +21,7 @@ from memflow_ext.pipelines.memflow import MemFlowPipeline
 from memflow_ext.streaming.kv_cache import CacheGeometry
 from memflow_ext.streaming.memory_access import MemoryAccess
 from memflow_ext.streaming.memory_bank import MemorySegment
+from memflow_ext.streaming.state import CallInfo, StreamState
 
 
 class _EnginePhase:
@@ -48,6 +51,8 @@ class IAMPipeline(MemFlowPipeline):
         self.run: RunState | None = None
         self.output_dir: Path | None = None
         self.run_key = "video"
+        self._conditioning_impls: list[Any] = []  # iamflow_block_conditioning, in call order (per video)
+        self._text_masks: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}  # id(embedding) -> (it, mask)
 
     @property
     def plugin_names(self) -> list[str]:
@@ -86,6 +91,62 @@ class IAMPipeline(MemFlowPipeline):
     def _wants_evicted(self) -> bool:
         return bool(self.run is not None and self._call("wants_evicted"))
 
+    def _conditioning(self, state: StreamState, call: CallInfo, ctx: torch.Tensor) -> torch.Tensor:
+        """The pass's conditioning (`iamflow_block_conditioning`), with the text cache kept in step.
+
+        Whenever the conditioning differs from what the cross-attention text cache holds, the cache is
+        refilled before the pass: the model reads the cache, not `ctx`, once it is filled, and NAM and
+        `run.memory` read their text keys from it. With no replacement this never happens (the cache
+        is filled from the prompt's own embedding, as in MemFlowPipeline).
+        """
+        if self._conditioning_impls and self.run is not None:
+            ctx = self._hook_conditioning(state, call, ctx)
+        text = state.text
+        if any(text.is_init) and not text.holds(ctx):
+            self.model.fill_text_cache(ctx, text)
+        text.source = ctx
+        return ctx
+
+    def _hook_conditioning(self, state: StreamState, call: CallInfo, ctx: torch.Tensor) -> torch.Tensor:
+        """The first implementation that returns a tensor replaces `ctx`.
+
+        Dispatched here rather than through pluggy's caller so that a wrong result names the plugin
+        that returned it; the order is pluggy's (tryfirst first, then the last registered first).
+        """
+        impls = self._conditioning_impls
+        g = state.kv.geometry
+        purpose = "recache" if call.is_recache else "context" if call.update_cache else "denoise"
+        # a re-cache re-encodes the frames before the switch; it belongs to the switch's block
+        block = (call.current_end if call.is_recache else call.current_start) // g.block_tokens
+        kwargs = {"pipeline": self, "run": self.run, "block_index": block, "prompt_index": state.text.prompt_index,
+                  "purpose": purpose, "conditioning": ctx, "text_mask": self._text_mask(ctx)}
+        for impl in impls:
+            try:
+                out = impl.function(**{a: kwargs[a] for a in impl.argnames})
+            except Exception as e:
+                raise PluginError(f"plugin '{impl.plugin_name}' failed in hook 'iamflow_block_conditioning': "
+                                  f"{type(e).__name__}: {e}") from e
+            if out is None:
+                continue
+            if not isinstance(out, torch.Tensor) or out.shape != ctx.shape or out.dtype != ctx.dtype \
+                    or out.device != ctx.device:
+                got = (f"{type(out).__name__} {tuple(out.shape)} {out.dtype} on {out.device}"
+                       if isinstance(out, torch.Tensor) else type(out).__name__)
+                raise PluginError(f"plugin '{impl.plugin_name}' returned a conditioning of {got} from "
+                                  f"'iamflow_block_conditioning'; expected a tensor {tuple(ctx.shape)} "
+                                  f"{ctx.dtype} on {ctx.device}, like the one it was given")
+            return out
+        return ctx
+
+    def _text_mask(self, ctx: torch.Tensor) -> torch.Tensor:
+        """[B, L] True on the non-padding rows of a prompt embedding (padding rows are zero)."""
+        hit = self._text_masks.get(id(ctx))
+        if hit is not None and hit[0] is ctx:
+            return hit[1]
+        mask = (ctx != 0).any(dim=-1)
+        self._text_masks[id(ctx)] = (ctx, mask)
+        return mask
+
     def _memory_segment(self, geometry: CacheGeometry, batch: int) -> MemorySegment:
         if self.run is not None and self.run.memory is not None and not self.run.memory.nam_enabled:
             return self.run.memory.make_segment()
@@ -106,7 +167,15 @@ class IAMPipeline(MemFlowPipeline):
         self._call("pipeline_start")
 
     def _diffuse(self, state, embeds, switch_frame_indices, noise, generator, interactive, prompts, progress):
+        self._text_masks = {}
+        self._conditioning_impls = []
         if self.run is not None:
             self.run.memory.set_prompt_embeddings(embeds)
+            impls = self.pm.hook.iamflow_block_conditioning.get_hookimpls()
+            wrappers = [i.plugin_name for i in impls if i.hookwrapper or i.wrapper]
+            if wrappers:
+                raise PluginError(f"plugin(s) {', '.join(wrappers)} implement 'iamflow_block_conditioning' as a "
+                                  "wrapper; it takes plain implementations only (first result wins)")
+            self._conditioning_impls = impls[::-1]  # pluggy calls the last of the list first
         return super()._diffuse(state, embeds, switch_frame_indices, noise, generator, interactive, prompts,
                                 progress)

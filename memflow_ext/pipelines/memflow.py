@@ -74,6 +74,14 @@ class MemFlowPipeline:
         """Whether evicted chunks' keys/values must be kept for the hooks (only when someone listens)."""
         return False
 
+    def _conditioning(self, state: StreamState, call: CallInfo, ctx: torch.Tensor) -> torch.Tensor:
+        """The text conditioning of one model pass; the baseline uses the prompt's embedding `ctx` as is.
+
+        A subclass that returns something else must keep `state.text` in step with it (the model reads
+        the text cache, not the conditioning, once the cache is filled).
+        """
+        return ctx
+
     # -- geometry --------------------------------------------------------------------------------
     def geometry(self, latent_hw: tuple[int, int]) -> CacheGeometry:
         _, ph, pw = self.model.config.patch_size
@@ -227,6 +235,7 @@ class MemFlowPipeline:
 
     def _call_model(self, x: torch.Tensor, t: torch.Tensor, ctx: torch.Tensor, state: StreamState,
                     call: CallInfo, need_output: bool = True) -> torch.Tensor | None:
+        ctx = self._conditioning(state, call, ctx)
         out = self.model(x.permute(0, 2, 1, 3, 4), t, ctx, state, call,
                          prime_text_before_commit=self.cfg.engine.compress_with_fresh_text, need_output=need_output)
         return None if out is None else out.permute(0, 2, 1, 3, 4)

@@ -229,8 +229,10 @@ class KVCache:
 class CrossAttnCache:
     """Per-layer text keys/values of the current prompt; computed on first use, cleared on a switch.
 
-    `prompt_index` names the prompt whose keys the initialised layers hold (set by the pipeline at
-    each switch), so readers of a prompt's text keys can take them from here instead of recomputing.
+    `prompt_index` names the prompt in effect (set by the pipeline at each switch) and `source` is the
+    conditioning tensor the initialised layers were computed from: the prompt's own embedding, or the
+    replacement a plugin returned for the pass (`iamflow_block_conditioning`). Readers of a prompt's
+    text keys take them from here only when `source` is that prompt's embedding (`holds`).
     """
 
     def __init__(self, num_layers: int, batch: int, text_len: int, heads: int, head_dim: int,
@@ -240,6 +242,15 @@ class CrossAttnCache:
         self.v = [torch.zeros(shape, device=device, dtype=dtype) for _ in range(num_layers)]
         self.is_init = [False] * num_layers
         self.prompt_index: int | None = None
+        self.source: torch.Tensor | None = None
+
+    def holds(self, context: torch.Tensor) -> bool:
+        """Whether the initialised layers were computed from `context` (same tensor, or equal values)."""
+        src = self.source
+        if src is None or not any(self.is_init):
+            return False
+        return src is context or (src.shape == context.shape and src.dtype == context.dtype
+                                  and src.device == context.device and torch.equal(src, context))
 
     @property
     def all_init(self) -> bool:
@@ -250,3 +261,4 @@ class CrossAttnCache:
         for t in (*self.k, *self.v):
             t.zero_()
         self.is_init = [False] * len(self.is_init)
+        self.source = None

@@ -86,8 +86,10 @@ class MemoryAccess:
     def text_keys(self, prompt_index: int, layers: Sequence[int] | None = None) -> dict[int, torch.Tensor]:
         """Per layer (all, or `layers`), the cross-attention keys [B, text_len, H, D] of prompt `prompt_index`.
 
-        Kept for the video. Copied from the engine's text cache when it holds that prompt; computed
-        otherwise, keys only and for the requested layers only (each is a matmul over the whole text).
+        Kept for the video. Copied from the engine's text cache when it holds that prompt's own
+        embedding (not a plugin's replacement, see `iamflow_block_conditioning`); computed otherwise,
+        keys only and for the requested layers only (each is a matmul over the whole text). The keys
+        of the conditioning in use for the current pass, whatever it is, are `active_text_keys`.
         """
         layers = range(self.num_layers) if layers is None else layers
         have = self._text_keys.setdefault(prompt_index, {})
@@ -95,7 +97,7 @@ class MemoryAccess:
         if missing:
             state = self._pipe.state
             text = state.text if state is not None else None
-            if text is not None and text.prompt_index == prompt_index:
+            if text is not None and text.prompt_index == prompt_index and text.holds(self._embeds[prompt_index]):
                 for layer in missing:
                     if text.is_init[layer]:  # a copy: the engine zeroes its cache in place at the next switch
                         have[layer] = text.k[layer].clone()
@@ -124,6 +126,26 @@ class MemoryAccess:
         tpf = self.tokens_per_frame
         piece = slice(first * tpf, (first + len(frames)) * tpf)
         return [k[:, piece] for k in kv.k], [v[:, piece] for v in kv.v]
+
+    @torch.no_grad()
+    def active_text_keys(self, layers: Sequence[int] | None = None) -> dict[int, torch.Tensor]:
+        """Per layer, the keys [B, text_len, H, D] the model's cross-attention holds now (copies).
+
+        These follow the conditioning of the latest model pass, including a plugin's replacement
+        (empty before the first pass and right after a prompt switch clears the text cache).
+        """
+        layers = range(self.num_layers) if layers is None else layers
+        state = self._pipe.state
+        text = state.text if state is not None else None
+        if text is None or text.source is None:
+            return {}
+        missing = [layer for layer in layers if not text.is_init[layer]]
+        keys = {layer: text.k[layer].clone() for layer in layers if text.is_init[layer]}
+        if missing:
+            model = self._pipe.model
+            ctx = model.embed_text(text.source)
+            keys.update({layer: model.blocks[layer].cross_attn.text_k(ctx) for layer in missing})
+        return {layer: keys[layer] for layer in layers}
 
     def token_char_spans(self, prompt: str) -> list[tuple[int, int]]:
         """Character span of each text token (for turning prompt spans into token positions)."""

@@ -14,6 +14,10 @@ What is timed, and how it adds up (all in milliseconds):
 * **Agent / memory** (`agent_ms`, `memory_ms`): the sums of `run.timings["agent"]` (per prompt
   index) and `run.timings["memory"]` (per chunk index), which those plugins record themselves with
   `run.record_time`. **Pure diffusion** = diffusion - agent - memory.
+* **Transition** (`transition_ms`, `transition.per_switch`): the sum, and per prompt index, of
+  `run.timings["transition"]`, the transition plugin's blending work at each switch. It runs inside
+  the re-cache and the blocks it blends, so it is part of the diffusion time (and of pure diffusion
+  and those blocks' times); the printed report does not list it.
 * **Per block** (`blocks`): from `iamflow_block_start` to `iamflow_block_end` of that block: the
   denoising steps and the context pass that writes the block into the KV cache. The profiler's
   `block_start` runs last and its `block_end` first among the plugins, so other plugins' work in
@@ -113,6 +117,8 @@ def build_profile(run: Any, phases_ms: dict[str, float], blocks_ms: dict[int, fl
     if memory_t:
         first_chunk = min(memory_t) if first_chunk is None else min(first_chunk, min(memory_t))
     per_chunk = [{"chunk": c, "ms": _r(ms)} for c, ms in sorted(memory_t.items())]
+    transition_t = {int(k): float(v) for k, v in timings.get("transition", {}).items()}
+    per_switch = [{"prompt_index": i, "ms": _r(ms)} for i, ms in sorted(transition_t.items())]
 
     latent_frames = int(run.num_output_frames)
     seconds = total / 1000.0
@@ -150,6 +156,8 @@ def build_profile(run: Any, phases_ms: dict[str, float], blocks_ms: dict[int, fl
         "agent": {"enabled": agent_on, "per_prompt": per_prompt},
         "memory": {"enabled": memory_on, "first_chunk": first_chunk, "per_chunk": per_chunk},
         "blocks": blocks,
+        "transition_ms": _r(sum(transition_t.values())),
+        "transition": {"enabled": _plugin_enabled(run, "transition"), "per_switch": per_switch},
     }
 
 

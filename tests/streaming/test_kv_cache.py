@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from memflow_ext.pipelines.memflow import MemFlowPipeline
-from memflow_ext.streaming.kv_cache import CacheGeometry, KVCache
+from memflow_ext.streaming.kv_cache import CacheGeometry, CrossAttnCache, KVCache
 from tests.helpers import rand_embeds, rand_noise, tiny_pipeline
 
 
@@ -94,3 +94,14 @@ def test_window_read_in_place_equals_materialised_cache(window, sink):
         assert torch.equal(torch.cat([*sv, *lv], dim=1), want_v)
         kv.apply(0, plan, new_k, new_v)
         kv.commit(plan)
+
+
+def test_text_cache_knows_which_conditioning_it_holds():
+    cache = CrossAttnCache(2, 1, 4, 2, 3, torch.device("cpu"), torch.float32)
+    a = torch.randn(1, 4, 8)
+    assert not cache.holds(a)  # nothing filled
+    cache.source, cache.is_init = a, [True, True]
+    assert cache.holds(a) and cache.holds(a.clone())  # the same tensor, or equal values
+    assert not cache.holds(a * 2) and not cache.holds(a[:, :3]) and not cache.holds(a.double())
+    cache.clear()
+    assert cache.source is None and not cache.holds(a)
