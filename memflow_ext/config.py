@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from omegaconf import MISSING, DictConfig, OmegaConf
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException
 
@@ -56,8 +57,11 @@ class AgentSection:
     base_url: str | None = None  # openai: an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1
     model: str | None = None  # openai: the model name the server expects
     api_key_env: str = "OPENAI_API_KEY"  # openai: environment variable holding the key (optional)
-    timeout_s: float = 30.0
-    retries: int = 2
+    timeout_s: float | None = None  # legacy: when set, the read timeout
+    connect_timeout_s: float = 3.0  # openai: seconds to establish the connection
+    read_timeout_s: float = 15.0  # openai: seconds to wait for the answer
+    retries: int = 2  # openai: retries after HTTP 5xx or a refused connection (never after a timeout)
+    retry_after_s: float | None = None  # openai: a failed endpoint is retried after this; null = never again
     max_new_tokens: int = 512
 
 
@@ -106,7 +110,7 @@ class IAMFlowConfig:
     prompts: list[str] = field(default_factory=lambda: list(DEFAULT_PROMPTS))
     switch_frame_indices: list[int] = field(default_factory=list)
     # outputs
-    output_folder: str = "outputs"
+    output_folder: str = "outputs/{plugins}"  # {plugins}: the plugin set, e.g. agent-memory-profile, or none
     save_video: bool = True
     fps: int = 16
     # sampling
@@ -157,6 +161,11 @@ def load_config(
             raise ConfigError(f"config file not found: {p}")
         try:
             cfg = OmegaConf.merge(cfg, OmegaConf.load(p))
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(p)
+            problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+            raise ConfigError(f"{where}: YAML syntax error: {problem}") from None
         except ConfigKeyError as e:
             raise ConfigError(f"{p}: unknown config key '{e.full_key}'; valid keys: {_keys_hint(e)}") from None
         except OmegaConfBaseException as e:
@@ -239,7 +248,8 @@ def validate_config(cfg: IAMFlowConfig) -> None:
     if cfg.adapter.rank <= 0:
         raise ConfigError(f"adapter.rank={cfg.adapter.rank} must be positive")
     validate_prompts(cfg.prompts, where="prompts")
-    validate_switch_frames(list(cfg.switch_frame_indices), None, cfg, where="switch_frame_indices")
+    if not cfg.data_path:  # with a prompt file they are only the default of stories without their own
+        validate_switch_frames(list(cfg.switch_frame_indices), None, cfg, where="switch_frame_indices")
 
 
 def validate_prompts(prompts: list[Any], where: str = "prompts") -> None:

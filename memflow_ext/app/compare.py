@@ -180,9 +180,10 @@ def _warm_up(cfg: IAMFlowConfig, pipe: Any, job: Any, interactive: bool) -> None
 
 
 def run_comparison(cfg: IAMFlowConfig, plugins: list[str], jobs: list[Any], *, interactive: bool,
-                   quiet: bool = False) -> int:
+                   quiet: bool = False, run_fp: dict[str, Any] | None = None) -> int:
     """The `--compare-baseline` command: every job through baseline and IAM Flow; returns the exit code."""
     from memflow_ext.app.batch import dist_from_env, exit_code, run_job
+    from memflow_ext.app.fingerprint import job_fingerprint
     from memflow_ext.pipelines.builder import build_pipeline
     from memflow_ext.pipelines.iam import IAMPipeline
 
@@ -217,7 +218,8 @@ def run_comparison(cfg: IAMFlowConfig, plugins: list[str], jobs: list[Any], *, i
         if jobs:
             _warm_up(cfg, iam_pipe, jobs[0], interactive)
         for job in jobs:
-            folder = run_job(iam_pipe, cfg, job, out_root, interactive, quiet, generate)
+            fp = job_fingerprint(run_fp, job) if run_fp is not None else None
+            folder = run_job(iam_pipe, cfg, job, out_root, interactive, quiet, generate, fp)
             logger.info(f"[{job.key}] wrote {folder}")
 
     return exit_code(work)
