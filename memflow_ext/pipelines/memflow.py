@@ -131,7 +131,7 @@ class MemFlowPipeline:
         self._begin_video(prompts, switch, seed, frames, latent_hw)
 
         def init():
-            embeds = [self.text_encoder.encode([p]).to(self.device) for p in prompts]
+            embeds = [self.text_encoder.encode([p], first_index=i).to(self.device) for i, p in enumerate(prompts)]
             gen = torch.Generator(device=self.device).manual_seed(seed)
             dtype = next(self.model.parameters()).dtype
             noise = torch.randn((1, frames, self.model.config.in_dim, *latent_hw), generator=gen,
@@ -144,7 +144,7 @@ class MemFlowPipeline:
             state, embeds, switch, noise, gen, interactive, prompts, progress))
         video = None
         if decode and self.vae is not None:
-            video = self._run_phase("vae_decode", lambda: self.decode(latents))
+            video = self._run_phase("vae_decode", lambda: self.decode(latents, progress=progress))
         result = GenerationResult(latents=latents, video=video,
                                   info={"seed": seed, "prompts": list(prompts), "switch_frame_indices": switch})
         self._emit("pipeline_end", result=result)
@@ -154,7 +154,7 @@ class MemFlowPipeline:
                      latent_hw: tuple[int, int]) -> None:
         """Start-of-video seam (the plugin-aware subclass builds its run object and fires pipeline_start)."""
 
-    def decode(self, latents: torch.Tensor) -> torch.Tensor:
+    def decode(self, latents: torch.Tensor, progress: bool = False) -> torch.Tensor:
         """Decode block by block through the VAE's causal cache (bounded memory)."""
         from memflow_ext.models.vae import StreamingDecoder
 
@@ -162,7 +162,7 @@ class MemFlowPipeline:
         dec.start()
         parts = []
         fpb = self.cfg.num_frame_per_block
-        for s in range(0, latents.shape[1], fpb):
+        for s in tqdm(range(0, latents.shape[1], fpb), desc="VAE decode (blocks)", disable=not progress, leave=False):
             parts.append(dec.push(latents[:, s : s + fpb]))
         tail = dec.finish()
         if tail is not None and tail.shape[1]:
