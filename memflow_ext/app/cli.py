@@ -88,7 +88,7 @@ def load_jobs(cfg: IAMFlowConfig, interactive: bool, start: int, limit: int | No
     entries = len({s.line for s in parsed.stories} | {line for line, _ in parsed.errors})
     if start >= entries > 0:
         raise ConfigError(f"--start={start}: {source} has {entries} entr{'y' if entries == 1 else 'ies'} "
-                          f"(non-blank lines, counted from 0), so there is nothing to generate; "
+                          f"(counted from 0; blank lines do not count), so there is nothing to generate; "
                           f"valid: 0..{entries - 1}")
     parsed = select(parsed, start, limit)
     skipped = []
