@@ -134,4 +134,16 @@ def differing_keys(recorded: dict[str, Any] | None, current: dict[str, Any]) -> 
     if not isinstance(recorded, dict):
         return ["fingerprint (none recorded)"]
     keys = sorted(set(recorded) | set(current))
-    return [k for k in keys if _norm(recorded.get(k, "<absent>")) != _norm(current.get(k, "<absent>"))]
+    diff = [k for k in keys if _norm(recorded.get(k, "<absent>")) != _norm(current.get(k, "<absent>"))]
+    # a plugin section present on one side only is one difference ("agent.*"), not one per key
+    out: list[str] = []
+    for k in diff:
+        section = k.split(".", 1)[0] if "." in k and not k.startswith("weights:") else None
+        if section is not None:
+            on_rec = any(r.startswith(section + ".") for r in recorded)
+            on_cur = any(c.startswith(section + ".") for c in current)
+            if on_rec != on_cur:
+                k = f"{section}.*"
+        if k not in out:
+            out.append(k)
+    return sorted(out, key=lambda k: ("." in k or ":" in k, k))  # top-level keys (seed, plugins, ...) first
