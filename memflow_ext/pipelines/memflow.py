@@ -144,7 +144,8 @@ class MemFlowPipeline:
             state, embeds, switch, noise, gen, interactive, prompts, progress))
         video = None
         if decode and self.vae is not None:
-            video = self._run_phase("vae_decode", lambda: self.decode(latents, progress=progress))
+            self._decode_progress = progress
+            video = self._run_phase("vae_decode", lambda: self.decode(latents))
         result = GenerationResult(latents=latents, video=video,
                                   info={"seed": seed, "prompts": list(prompts), "switch_frame_indices": switch})
         self._emit("pipeline_end", result=result)
@@ -154,14 +155,17 @@ class MemFlowPipeline:
                      latent_hw: tuple[int, int]) -> None:
         """Start-of-video seam (the plugin-aware subclass builds its run object and fires pipeline_start)."""
 
-    def decode(self, latents: torch.Tensor, progress: bool = False) -> torch.Tensor:
-        """Decode block by block through the VAE's causal cache (bounded memory)."""
+    def decode(self, latents: torch.Tensor, progress: bool | None = None) -> torch.Tensor:
+        """Decode block by block through the VAE's causal cache (bounded memory); `progress` defaults to
+        the `progress` of the `generate` call in progress."""
         from memflow_ext.models.vae import StreamingDecoder
 
         dec = StreamingDecoder(self.vae)
         dec.start()
         parts = []
         fpb = self.cfg.num_frame_per_block
+        if progress is None:
+            progress = getattr(self, "_decode_progress", False)
         for s in tqdm(range(0, latents.shape[1], fpb), desc="VAE decode (blocks)", disable=not progress, leave=False):
             parts.append(dec.push(latents[:, s : s + fpb]))
         tail = dec.finish()
