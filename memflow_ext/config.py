@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from omegaconf import MISSING, DictConfig, OmegaConf
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException
 
@@ -80,7 +81,7 @@ class IAMFlowConfig:
     prompts: list[str] = field(default_factory=lambda: list(DEFAULT_PROMPTS))
     switch_frame_indices: list[int] = field(default_factory=list)
     # outputs
-    output_folder: str = "outputs"
+    output_folder: str = "outputs/{plugins}"  # {plugins}: the plugin set, e.g. agent-memory-profile, or none
     save_video: bool = True
     fps: int = 16
     # sampling
@@ -186,7 +187,14 @@ def load_config(
         p = Path(path)
         if not p.is_file():
             raise ConfigError(f"config file not found: {p}")
-        cfg = merge(OmegaConf.load(p), f"{p}: ")
+        try:
+            loaded = OmegaConf.load(p)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(p)
+            problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+            raise ConfigError(f"{where}: YAML syntax error: {problem}") from None
+        cfg = merge(loaded, f"{p}: ")
     if overrides:
         for item in overrides:
             if "=" not in item:
@@ -265,7 +273,8 @@ def validate_config(cfg: IAMFlowConfig) -> None:
     if cfg.adapter.rank <= 0:
         raise ConfigError(f"adapter.rank={cfg.adapter.rank} must be positive")
     validate_prompts(cfg.prompts, where="prompts")
-    validate_switch_frames(list(cfg.switch_frame_indices), None, cfg, where="switch_frame_indices")
+    if not cfg.data_path:  # with a prompt file they are only the default of stories without their own
+        validate_switch_frames(list(cfg.switch_frame_indices), None, cfg, where="switch_frame_indices")
 
 
 def validate_prompts(prompts: list[Any], where: str = "prompts") -> None:

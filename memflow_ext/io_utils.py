@@ -22,6 +22,7 @@ __all__ = [
     "atomic_write_json",
     "atomic_write_text",
     "read_mp4_frame_count",
+    "replace_dir",
     "write_mp4",
 ]
 
@@ -147,3 +148,41 @@ def read_mp4_frame_count(path: PathLike) -> int:
         raise FileNotFoundError(f"no video at {path}")
     n_frames, _ = imageio_ffmpeg.count_frames_and_secs(str(path))
     return int(n_frames)
+
+
+def _rename_exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def replace_dir(new: PathLike, target: PathLike, trash: PathLike) -> None:
+    """Put the complete folder ``new`` at ``target``, replacing what is there.
+
+    Where the platform can swap two paths atomically (Linux), a reader sees either the old folder
+    or the new one, never neither; elsewhere the old folder is first renamed to ``trash``. The old
+    folder is deleted only after the new one is in place.
+    """
+    import shutil
+
+    new, target, trash = Path(new), Path(target), Path(trash)
+    if not target.exists():
+        os.rename(new, target)
+    elif _rename_exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old folder
+    else:
+        os.rename(target, trash)
+        os.rename(new, target)
+        shutil.rmtree(trash, ignore_errors=True)
+    _fsync_dir(target.parent)

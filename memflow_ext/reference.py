@@ -20,7 +20,7 @@ import torch
 from loguru import logger
 from safetensors.torch import load_file
 
-from memflow_ext.config import IAMFlowConfig, load_config
+from memflow_ext.config import ConfigError, IAMFlowConfig, load_config
 from memflow_ext.io_utils import atomic_write_bytes
 from memflow_ext.loaders.wan_dit import arch_from_state_dict
 from memflow_ext.pipelines.builder import build_model, load_wan_state_dict
@@ -49,18 +49,62 @@ def load_reference_state(args: argparse.Namespace, cfg: IAMFlowConfig) -> dict[s
     if args.weights:
         p = Path(args.weights)
         if not p.is_file():
-            raise FileNotFoundError(f"--weights: file not found: {p}")
-        return load_file(str(p))
+            raise ConfigError(f"--weights: file not found: {p}")
+        try:
+            return load_file(str(p))
+        except Exception as e:  # safetensors raises its own error type for a bad header
+            raise ConfigError(f"--weights: cannot read {p} as safetensors ({str(e).splitlines()[0][:200]}); "
+                              "the file is truncated or not a safetensors file") from None
     from memflow_ext.loaders import load_generator_state  # MemFlow base.pt (+ LoRA)
 
     return load_generator_state(args.generator_ckpt, args.lora_ckpt, args.use_ema, cfg)
+
+
+def check_reference_args(args: argparse.Namespace, cfg: IAMFlowConfig) -> dict[str, torch.Tensor]:
+    """Every input checked before any weights are read; returns the golden inputs."""
+    fpb = cfg.num_frame_per_block
+    if args.frames < 1 or args.frames % fpb:
+        raise ConfigError(f"--frames={args.frames} must be a positive multiple of num_frame_per_block={fpb}")
+    p = Path(args.inputs)
+    if not p.is_file():
+        raise ConfigError(f"--inputs: file not found: {p}")
+    try:
+        inputs = load_file(str(p))
+    except Exception as e:
+        raise ConfigError(f"--inputs: cannot read {p} as safetensors ({str(e).splitlines()[0][:200]})") from None
+    need = ["noise", "prompt_P0_first20"] + (["prompt_P1_first20", "switch_frame_indices_caseC"]
+                                             if CASES[args.case][1] else [])
+    missing = [k for k in need if k not in inputs]
+    if missing:
+        raise ConfigError(f"--inputs: {p} lacks {', '.join(missing)} (the golden input format; see "
+                          "../shared/golden/README.md)")
+    available = int(inputs["noise"].shape[1])
+    if args.frames > available:
+        raise ConfigError(f"--frames={args.frames}: {p} holds noise for {available} latent frames; "
+                          f"valid: {fpb}..{available - available % fpb} in steps of {fpb}")
+    if CASES[args.case][1]:
+        switch = [int(v) for v in inputs["switch_frame_indices_caseC"].tolist()]
+        if any(s >= args.frames for s in switch):
+            raise ConfigError(f"--frames={args.frames}: the interactive case switches prompts at frame(s) {switch}; "
+                              f"--frames must be larger than {max(switch)}")
+    for key, value in (("--generator-ckpt", args.generator_ckpt), ("--lora-ckpt", args.lora_ckpt)):
+        if value and not Path(value).is_file():
+            raise ConfigError(f"{key}: file not found: {value}")
+    out = Path(args.out).absolute()
+    parent = out.parent
+    while not parent.exists() and parent.parent != parent:
+        parent = parent.parent
+    if out.is_dir() or not parent.is_dir():
+        raise ConfigError(f"--out={args.out}: {out if out.is_dir() else parent} is "
+                          f"{'a folder' if out.is_dir() else 'a file'}; give a file path in a folder")
+    return inputs
 
 
 def run_reference(args: argparse.Namespace) -> dict[str, torch.Tensor]:
     sma, interactive = CASES[args.case]
     overrides = [f"model_kwargs.SMA={sma}", *args.overrides]
     cfg = load_config(overrides=overrides)
-    inputs = load_file(args.inputs)
+    inputs = check_reference_args(args, cfg)
     state = load_reference_state(args, cfg)
     text_len = args.text_len
     arch = arch_from_state_dict(state, text_len)
@@ -108,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--save-step0", action="store_true", help="also write step0_x0_per_block")
     ap.add_argument("--threads", type=int, default=None, help="torch intra-op threads")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--debug", action="store_true", help="show Python tracebacks for input errors")
     ap.add_argument("overrides", nargs="*", help="config overrides key=value")
     return ap
 
@@ -119,7 +164,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.threads:
         torch.set_num_threads(args.threads)
-    out = run_reference(args)
+    from memflow_ext.loaders import WeightsError
+
+    try:
+        out = run_reference(args)
+    except (ConfigError, WeightsError, FileNotFoundError) as e:
+        if args.debug:
+            raise
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     from safetensors.torch import save as st_save
 
     atomic_write_bytes(args.out, st_save(out))

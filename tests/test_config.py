@@ -60,3 +60,28 @@ def test_switch_count_must_fit_prompts():
         validate_switch_frames([9], 3, cfg, where="story")
     with pytest.raises(ConfigError, match="1 prompts need exactly 0"):
         validate_switch_frames([9], 1, cfg, where="story")
+
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path):
+    from memflow_ext.config import ConfigError, load_config
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("preset: tiny\nmodel_kwargs:\n  sink_size: 3\n   bank_size: 3\n")
+    with pytest.raises(ConfigError, match=rf"{bad}:4:\d+: YAML syntax error"):
+        load_config([bad])
+
+
+def test_weights_file_identity_hashes_only_the_ends(tmp_path):
+    from memflow_ext.app.fingerprint import HASH_SPAN, file_identity
+
+    p = tmp_path / "w.bin"
+    p.write_bytes(b"a" * (3 * HASH_SPAN))
+    first = file_identity(p)
+    data = bytearray(p.read_bytes())
+    data[HASH_SPAN + 5] = ord("b")  # the middle: not hashed, but the mtime changes
+    p.write_bytes(bytes(data))
+    second = file_identity(p)
+    assert first["head_tail_sha256"] == second["head_tail_sha256"] and first["size"] == second["size"]
+    data[-1] = ord("c")  # the last MiB: hashed
+    p.write_bytes(bytes(data))
+    assert file_identity(p)["head_tail_sha256"] != first["head_tail_sha256"]

@@ -2,20 +2,28 @@
 
 * Under `torchrun --nproc_per_node=N`, rank r takes jobs r, r+N, r+2N, ...; only rank 0 logs to the
   console, the others log to `<output_folder>/logs/rank<r>.log`.
-* Every video is generated into a hidden temporary folder and renamed when complete; its
-  `meta.json` (written last) lists every file with its size. A rerun skips a video whose folder
-  checks out against that list and regenerates anything else.
-* `run.json` records config, versions, git commit, start/end and per-video status and timings. It
-  is rewritten atomically after every video, so an interrupted batch leaves an accurate record.
+* Every video is generated into a hidden temporary folder (`.<key>.XXXX.partial`, holding an
+  `.owner.json` lock with the writing process's id and host) and renamed when complete; its
+  `meta.json` (written last) lists every file with its size and the video's fingerprint (its
+  inputs, see `fingerprint.py`). A rerun skips a video whose folder checks out against that list
+  and whose fingerprint is equal, regenerates a damaged one, and stops before any work (exit code 2)
+  when a finished folder was made from other inputs, unless `--overwrite` is given; the old folder
+  is then replaced only when the new one is complete.
+* A rerun removes the `.partial` folders whose owner process is gone (killed runs).
+* `run.json` keeps one entry per invocation in `runs` (config, plugins, versions, git commit,
+  start/end, status and per-video status and timings); its top-level keys repeat the latest entry.
+  It is rewritten atomically after every video, so an interrupted batch leaves an accurate record,
+  and an entry left "running" by a process that is gone is marked "interrupted" by the next run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import shutil
-import subprocess
+import socket
 import sys
 import tempfile
 import time
@@ -28,11 +36,15 @@ from loguru import logger
 from safetensors.torch import save as st_save
 from tqdm.auto import tqdm
 
+from memflow_ext.app.fingerprint import FingerprintMismatch, differing_keys, git_commit, job_fingerprint
 from memflow_ext.app.prompt_files import Job
 from memflow_ext.config import IAMFlowConfig, to_yaml
-from memflow_ext.io_utils import UMASK, atomic_write_bytes, atomic_write_json
+from memflow_ext.io_utils import UMASK, atomic_write_bytes, atomic_write_json, replace_dir
 
 META = "meta.json"
+OWNER = ".owner.json"  # lock file inside a .partial folder: the writing process's pid, host and rank
+NO_OWNER_GRACE_S = 60.0  # a .partial folder without a lock file (older versions) is stale after this age
+HOST = socket.gethostname()
 
 
 @dataclass
@@ -94,13 +106,116 @@ def is_complete(folder: Path) -> bool:
     return True
 
 
-def git_commit() -> str | None:
+def read_meta(folder: Path) -> dict[str, Any] | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parent, capture_output=True,
-                             text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
+        data = json.loads((folder / META).read_text())
+    except (OSError, ValueError):
         return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
+    return data if isinstance(data, dict) else None
+
+
+def pid_alive(pid: int, host: str | None = None) -> bool:
+    """Whether process `pid` still runs (True for another host's processes: they cannot be checked)."""
+    if host is not None and host != HOST:
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    with contextlib.suppress(OSError, IndexError):  # a zombie is gone for our purposes
+        stat = Path(f"/proc/{int(pid)}/stat").read_text()
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+    return True
+
+
+def remove_stale_partials(out_root: Path) -> list[Path]:
+    """Remove the `.partial` folders whose writing process is gone; returns them."""
+    removed = []
+    if not out_root.is_dir():
+        return removed
+    for p in sorted(out_root.glob(".*.partial")):
+        if not p.is_dir():
+            continue
+        try:
+            owner = json.loads((p / OWNER).read_text())
+            alive = pid_alive(int(owner["pid"]), owner.get("host"))
+            who = f"process {owner['pid']} on {owner.get('host')}"
+        except (OSError, ValueError, KeyError, TypeError):
+            try:
+                alive = time.time() - p.stat().st_mtime < NO_OWNER_GRACE_S
+            except OSError:
+                continue
+            who = "a process that left no lock file"
+        if alive:
+            continue
+        shutil.rmtree(p, ignore_errors=True)
+        if not p.exists():
+            logger.info(f"removed {p}: an unfinished video left by {who}, which is gone")
+            removed.append(p)
+    return removed
+
+
+def check_folders(jobs: list[Job], out_root: Path, run_fp: dict[str, Any], overwrite: bool) -> dict[str, str]:
+    """What to do with each job's folder: "generate" (absent or damaged), "skip" (complete, same
+    inputs) or "regenerate" (complete, other inputs, `overwrite`).
+
+    Without `overwrite`, any finished folder made from other inputs raises `FingerprintMismatch`
+    naming every such folder and the differing keys; nothing has been generated at that point.
+    """
+    plan: dict[str, str] = {}
+    conflicts = []
+    for job in jobs:
+        folder = out_root / job.key
+        if not is_complete(folder):
+            plan[job.key] = "generate"
+            continue
+        diff = differing_keys((read_meta(folder) or {}).get("fingerprint"), job_fingerprint(run_fp, job))
+        if not diff:
+            plan[job.key] = "skip"
+        elif overwrite:
+            plan[job.key] = "regenerate"
+        else:
+            conflicts.append((folder, diff))
+    if conflicts:
+        lines = [f"{folder}: made from other inputs (differing: {', '.join(d[:8])}"
+                 f"{f', +{len(d) - 8} more' if len(d) > 8 else ''})" for folder, d in conflicts[:10]]
+        if len(conflicts) > 10:
+            lines.append(f"... and {len(conflicts) - 10} more folder(s)")
+        raise FingerprintMismatch(
+            f"{len(conflicts)} finished video folder(s) in {out_root} were made from other inputs; nothing was "
+            "generated. Rerun with --overwrite to regenerate them, or choose another output_folder:\n"
+            + "\n".join(lines))
+    return plan
+
+
+def run_record_alive(entry: dict[str, Any]) -> bool:
+    return entry.get("pid") is not None and pid_alive(entry["pid"], entry.get("host"))
+
+
+def load_history(path: Path) -> list[dict[str, Any]]:
+    """The earlier invocations recorded in run.json; those left "running" by a gone process become
+    "interrupted" (with their running videos)."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    runs = data.get("runs")
+    if not isinstance(runs, list):  # written by an older version: one invocation, no history
+        runs = [{k: v for k, v in data.items() if k != "runs"}]
+    for entry in runs:
+        if isinstance(entry, dict) and entry.get("status") == "running" and not run_record_alive(entry):
+            entry["status"] = "interrupted"
+            for rec in (entry.get("videos") or {}).values():
+                if isinstance(rec, dict) and rec.get("status") == "running":
+                    rec["status"] = "interrupted"
+            logger.warning(f"{path}: the run started by process {entry.get('pid')} on {entry.get('host')} ended "
+                           "without finishing (killed?); recorded as interrupted")
+    return [e for e in runs if isinstance(e, dict)]
 
 
 def versions() -> dict[str, str]:
@@ -120,13 +235,20 @@ class Manifest:
     videos: dict[str, dict[str, Any]] = field(default_factory=dict)
     started: float = field(default_factory=time.time)
     ended: float | None = None
+    plugins: list[str] = field(default_factory=list)
+    argv: list[str] | None = None
+    status: str = "running"
+    history: list[dict[str, Any]] = field(default_factory=list)  # earlier invocations (from run.json)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        entry = {
+            "status": self.status, "argv": self.argv, "plugins": list(self.plugins),
             "config": to_yaml(self.cfg), "versions": versions(), "git_commit": git_commit(),
+            "pid": os.getpid(), "host": HOST,
             "world_size": self.info.world, "start": self.started, "end": self.ended,
             "skipped_invalid": self.skipped_invalid, "videos": self.videos,
         }
+        return {**entry, "runs": [*self.history, entry]}
 
     def save(self) -> None:
         target = self.path if self.info.world <= 1 else self.path.with_name(f".run.rank{self.info.rank}.json")
@@ -149,7 +271,8 @@ class Manifest:
         atomic_write_json(self.path, self.to_json())
 
 
-def generate_into(pipe: Any, cfg: IAMFlowConfig, job: Job, folder: Path, interactive: bool, quiet: bool) -> None:
+def generate_into(pipe: Any, cfg: IAMFlowConfig, job: Job, folder: Path, interactive: bool, quiet: bool,
+                  fingerprint: dict[str, Any] | None = None) -> None:
     """Everything of one video into `folder`; meta.json (with the file list) is written last."""
     from memflow_ext.io_utils import write_mp4
     from memflow_ext.models.vae import to_uint8
@@ -161,38 +284,75 @@ def generate_into(pipe: Any, cfg: IAMFlowConfig, job: Job, folder: Path, interac
     atomic_write_bytes(folder / "latents.safetensors", st_save({"latents": res.latents.float().cpu().contiguous()}))
     if res.video is not None:
         write_mp4(folder / "video.mp4", to_uint8(res.video[0]), fps=cfg.fps)
-    files = {p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.is_file() and p.name != META}
-    atomic_write_json(folder / META, {
+    files = {p.name: p.stat().st_size for p in sorted(folder.iterdir())
+             if p.is_file() and p.name not in (META, OWNER)}
+    meta = {
         "status": "complete", "key": job.key, "line": job.line, "sample": job.sample, "seed": job.seed,
         "prompts": job.prompts, "switch_frame_indices": job.switch_frame_indices,
         "num_output_frames": int(res.latents.shape[1]), "preset": cfg.preset, "files": files,
-    })
+    }
+    if fingerprint is not None:
+        meta["fingerprint"] = fingerprint
+    atomic_write_json(folder / META, meta)
+
+
+def _record_fingerprint(folder: Path, fingerprint: dict[str, Any]) -> None:
+    """Add the fingerprint to a meta.json written by another generator (e.g. --compare-baseline)."""
+    data = read_meta(folder)
+    if data is not None and data.get("fingerprint") != fingerprint:
+        data["fingerprint"] = fingerprint
+        atomic_write_json(folder / META, data)
 
 
 def run_job(pipe: Any, cfg: IAMFlowConfig, job: Job, out_root: Path, interactive: bool, quiet: bool = False,
-            generate: Any = None) -> Path:
-    """Generate one video into `out_root/<key>/`, which appears only when complete."""
+            generate: Any = None, fingerprint: dict[str, Any] | None = None, rank: int = 0) -> Path:
+    """Generate one video into `out_root/<key>/`, which appears (or replaces the old one) only when complete."""
     folder = out_root / job.key
     work = Path(tempfile.mkdtemp(prefix=f".{job.key}.", suffix=".partial", dir=out_root))
     try:
-        (generate or generate_into)(pipe, cfg, job, work, interactive, quiet)
+        atomic_write_json(work / OWNER, {"pid": os.getpid(), "host": HOST, "rank": rank, "started": time.time()})
+        if generate is None:
+            generate_into(pipe, cfg, job, work, interactive, quiet, fingerprint)
+        else:
+            generate(pipe, cfg, job, work, interactive, quiet)
+            if fingerprint is not None:
+                _record_fingerprint(work, fingerprint)
+        (work / OWNER).unlink()
         work.chmod(0o777 & ~UMASK)  # mkdtemp makes 0700
-        if folder.exists():
-            shutil.rmtree(folder)
-        work.rename(folder)
+        replace_dir(work, folder, work.with_name(work.name[: -len(".partial")] + ".old.partial"))
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return folder
 
 
+def _log_summary(videos: dict[str, dict[str, Any]], out_root: Path, info: DistInfo) -> None:
+    counts: dict[str, int] = {}
+    for rec in videos.values():
+        status = str(rec.get("status", "?")).split(" ")[0]
+        counts[status] = counts.get(status, 0) + 1
+    order = ["done", "skipped", "failed", "interrupted", "pending"]
+    parts = [f"{counts.pop(k, 0)} {k}" for k in order[:3]]
+    parts += [f"{counts.pop(k)} {k}" for k in order[3:] if k in counts]
+    parts += [f"{n} {k}" for k, n in sorted(counts.items())]
+    rank = f" (rank {info.rank})" if info.world > 1 else ""
+    logger.log("INFO" if info.is_main else "DEBUG", f"videos{rank}: {', '.join(parts)}; outputs in "
+               f"{out_root.resolve()} (run.json lists each)")
+
+
 def exit_code(work: Any, interrupted_hint: str = "finished videos are kept") -> int:
     """Run `work()` for a CLI: 0 on success, 1 when a plugin failed (its traceback printed),
-    130 on Ctrl-C."""
+    130 on Ctrl-C, 143 on SIGTERM (with `handle_sigterm`), 2 when finished folders hold other inputs."""
     from hooks.manager import PluginError
 
     try:
         work()
+    except FingerprintMismatch as e:
+        logger.error(str(e))
+        return 2
+    except Terminated:
+        logger.error(f"terminated (SIGTERM): {interrupted_hint}")
+        return 143
     except PluginError as e:
         logger.error(str(e))
         if e.__cause__ is not None:
@@ -206,32 +366,65 @@ def exit_code(work: Any, interrupted_hint: str = "finished videos are kept") -> 
     return 0
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C (see `handle_sigterm`)."""
+
+
+def handle_sigterm() -> None:
+    """Turn SIGTERM into `Terminated` in the main thread, so a terminated run cleans up like Ctrl-C."""
+    import signal
+
+    def _raise(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    with contextlib.suppress(ValueError):  # not the main thread
+        signal.signal(signal.SIGTERM, _raise)
+
+
+def default_run_fingerprint(pipe: Any, cfg: IAMFlowConfig, plugins: list[str]) -> dict[str, Any]:
+    from memflow_ext.app.fingerprint import run_fingerprint
+
+    return run_fingerprint(cfg, plugins, device=torch.device(getattr(pipe, "device", "cpu")).type)
+
+
 def run_batch(pipe: Any, cfg: IAMFlowConfig, jobs: list[Job], out_root: Path, interactive: bool,
               info: DistInfo, quiet: bool = False, skipped_invalid: list[dict[str, Any]] | None = None,
-              generate: Any = None) -> dict[str, dict[str, Any]]:
-    """Generate this rank's share of `jobs`, skipping complete ones; returns per-video records."""
-    out_root.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(out_root / "run.json", cfg, info, skipped_invalid=list(skipped_invalid or []))
+              generate: Any = None, *, plugins: list[str] | None = None, overwrite: bool = False,
+              run_fp: dict[str, Any] | None = None, argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Generate this rank's share of `jobs`, skipping complete ones made from the same inputs;
+    returns per-video records. `plugins` (default: the config's) and `run_fp` (default: computed
+    from the config, the plugins and the pipeline's device) make up each video's fingerprint."""
+    plugins = list(cfg.plugins if plugins is None else plugins)
+    if run_fp is None:
+        run_fp = default_run_fingerprint(pipe, cfg, plugins)
     mine = jobs[info.rank :: info.world]
-    for j in jobs:
-        if j not in mine:
-            continue
+    plan = check_folders(mine, out_root, run_fp, overwrite)  # raises before any work on a mismatch
+    out_root.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(out_root)
+    manifest = Manifest(out_root / "run.json", cfg, info, skipped_invalid=list(skipped_invalid or []),
+                        plugins=plugins, argv=argv)
+    if info.is_main:
+        manifest.history = load_history(out_root / "run.json")
+    for j in mine:
         manifest.videos[j.key] = {"line": j.line, "sample": j.sample, "status": "pending", "rank": info.rank}
     manifest.save()
     bar = tqdm(mine, desc=f"videos (rank {info.rank})", disable=quiet or not info.is_main, unit="video")
     try:
         for job in bar:
             rec = manifest.videos[job.key]
-            if is_complete(out_root / job.key):
+            if plan[job.key] == "skip" and is_complete(out_root / job.key):
                 rec["status"] = "skipped (complete)"
-                logger.info(f"[{job.key}] complete, skipped")
+                logger.info(f"[{job.key}] complete (same inputs), skipped")
                 manifest.save()
                 continue
+            if plan[job.key] == "regenerate":
+                logger.info(f"[{job.key}] made from other inputs: regenerating (--overwrite)")
             t0 = time.perf_counter()
             rec["status"] = "running"
             manifest.save()
             try:
-                run_job(pipe, cfg, job, out_root, interactive, quiet, generate)
+                run_job(pipe, cfg, job, out_root, interactive, quiet, generate, job_fingerprint(run_fp, job),
+                        info.rank)
             except KeyboardInterrupt:
                 rec["status"] = "interrupted"
                 raise
@@ -244,10 +437,19 @@ def run_batch(pipe: Any, cfg: IAMFlowConfig, jobs: list[Job], out_root: Path, in
                 manifest.save()
             rec["status"] = "done"
             manifest.save()
-            logger.info(f"[{job.key}] done in {rec['seconds']:.1f} s")
+            logger.info(f"[{job.key}] done in {rec['seconds']:.1f} s: {out_root / job.key}")
+    except KeyboardInterrupt:
+        manifest.status = "interrupted"
+        raise
+    except BaseException:
+        manifest.status = "failed"
+        raise
+    else:
+        manifest.status = "done"
     finally:
         manifest.ended = time.time()
         manifest.save()
+        _log_summary(manifest.videos, out_root, info)
     if info.world > 1 and torch.distributed.is_initialized():
         torch.distributed.barrier()
         if info.is_main:

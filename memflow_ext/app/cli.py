@@ -8,18 +8,32 @@ is validated before any work starts; the batch itself runs in `batch.py`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from loguru import logger
 
 from hooks.manager import PluginError, build_plugin_manager
-from memflow_ext.app.batch import device_for_rank, dist_from_env, exit_code, init_distributed, run_batch, setup_logging
+from memflow_ext.app.batch import (
+    Terminated,
+    check_folders,
+    device_for_rank,
+    dist_from_env,
+    exit_code,
+    handle_sigterm,
+    init_distributed,
+    run_batch,
+    setup_logging,
+)
+from memflow_ext.app.fingerprint import run_fingerprint
 from memflow_ext.app.prompt_files import Job, make_jobs, read_prompt_file, select, stories_from_config
 from memflow_ext.config import ConfigError, IAMFlowConfig, load_config, to_yaml
 from memflow_ext.io_utils import atomic_write_text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+PLUGINS_PLACEHOLDER = "{plugins}"  # in output_folder: the plugin set ("agent-memory-profile", or "none")
 
 
 def build_parser(prog: str, description: str, default_config: str) -> argparse.ArgumentParser:
@@ -30,8 +44,10 @@ def build_parser(prog: str, description: str, default_config: str) -> argparse.A
                     help="comma-separated plugins (agent,memory,profile) or 'none' for the MemFlow baseline; "
                          "overrides the config's `plugins`")
     ap.add_argument("--data-path", default=None, help="prompt file (.txt or .jsonl); overrides `data_path`")
-    ap.add_argument("--start", type=int, default=0, help="first line of the prompt file to generate")
-    ap.add_argument("--limit", type=int, default=None, help="number of lines to generate")
+    ap.add_argument("--start", type=int, default=0,
+                    help="first entry to generate, counted from 0 over the prompt file's non-blank lines "
+                         "(a .txt prompt or a .jsonl story each); blank lines are not counted")
+    ap.add_argument("--limit", type=int, default=None, help="number of entries to generate")
     ap.add_argument("--skip-invalid", action="store_true",
                     help="generate the valid lines of the prompt file and record the invalid ones in run.json")
     ap.add_argument("--quiet", action="store_true", help="no progress bars, warnings only")
@@ -40,6 +56,10 @@ def build_parser(prog: str, description: str, default_config: str) -> argparse.A
     ap.add_argument("--repeats", type=int, default=6,
                     help="--compare-baseline: timed rounds of both arms after a warm-up (default 6, the fewest "
                          "that give a 95%% interval of the median overhead)")
+    ap.add_argument("--overwrite", action="store_true",
+                    help="regenerate finished videos whose recorded inputs differ (without it such a folder stops "
+                         "the run with exit code 2); the old folder is replaced only when the new one is complete")
+    ap.add_argument("--debug", action="store_true", help="show Python tracebacks for input errors")
     ap.add_argument("overrides", nargs="*", help="config overrides key=value (OmegaConf dotlist)")
     return ap
 
@@ -68,6 +88,11 @@ def load_jobs(cfg: IAMFlowConfig, interactive: bool, start: int, limit: int | No
     else:
         parsed = stories_from_config(cfg, interactive)
         source = "config prompts"
+    entries = len({s.line for s in parsed.stories} | {line for line, _ in parsed.errors})
+    if start >= entries > 0:
+        raise ConfigError(f"--start={start}: {source} has {entries} entr{'y' if entries == 1 else 'ies'} "
+                          f"(counted from 0; blank lines do not count), so there is nothing to generate; "
+                          f"valid: 0..{entries - 1}")
     parsed = select(parsed, start, limit)
     skipped = []
     if parsed.errors:
@@ -79,37 +104,134 @@ def load_jobs(cfg: IAMFlowConfig, interactive: bool, start: int, limit: int | No
     return make_jobs(parsed.stories, cfg), skipped
 
 
+def plugin_tag(plugins: list[str]) -> str:
+    return "-".join(plugins) if plugins else "none"
+
+
+def check_output_folder(folder: Path) -> None:
+    """The output folder must be a folder (or creatable as one) that this process can write."""
+    p = folder.absolute()
+    q = p
+    while not q.exists() and q.parent != q:
+        q = q.parent
+    if not q.is_dir():
+        where = "is a file" if q == p else f"cannot be created: {q} is a file"
+        raise ConfigError(f"output_folder={folder} {where}; set output_folder to a folder path")
+    if not os.access(q, os.W_OK | os.X_OK):
+        raise ConfigError(f"output_folder={folder}: {q} is not writable by this user; set output_folder to a "
+                          "writable folder")
+
+
+def check_weights(cfg: IAMFlowConfig) -> None:
+    """Weights keys with a random-weight preset are a mistake, not something to ignore."""
+    from memflow_ext.presets import get_preset
+
+    preset = get_preset(cfg.preset)
+    if preset.random_weights:
+        given = [k for k in ("weights_dir", "generator_ckpt", "lora_ckpt") if getattr(cfg, k)]
+        if given:
+            raise ConfigError(f"{', '.join(given)} set, but preset '{cfg.preset}' has random weights and reads no "
+                              f"files; use preset=wan2.1-t2v-1.3b for real weights, or unset {', '.join(given)}")
+
+
+def check_device(cfg: IAMFlowConfig) -> str:
+    """The device type the run will use; a device this machine lacks is a ConfigError."""
+    from memflow_ext.pipelines.builder import resolve_device
+
+    try:
+        return resolve_device(cfg.device).type
+    except (RuntimeError, ValueError) as e:
+        raise ConfigError(str(e).splitlines()[0]) from None
+
+
+def prepare(args: argparse.Namespace, interactive: bool) -> dict[str, Any]:
+    """Every check that needs no model: config, plugins, inputs, device, weights files, output folder and
+    the finished folders' recorded inputs. Raises on the first problem (the CLI exits with code 2)."""
+    if getattr(args, "compare_baseline", False) and args.repeats < 1:
+        raise ConfigError(f"--repeats must be >= 1, got {args.repeats}")
+    overrides = list(args.overrides)
+    if args.data_path:
+        overrides.append(f"data_path={args.data_path}")
+    cfg = load_config([args.config], overrides)
+    plugins = parse_plugins(args.plugins, cfg)
+    cfg.plugins = list(plugins)  # the records (config.yaml, run.json) name the plugins that run
+    if PLUGINS_PLACEHOLDER in cfg.output_folder:
+        cfg.output_folder = cfg.output_folder.replace(PLUGINS_PLACEHOLDER, plugin_tag(plugins))
+    try:
+        pm = build_plugin_manager(plugins, cfg) if plugins else None
+    except ConfigError:
+        raise
+    except ValueError as e:  # a plugin's own config check (e.g. agent.backend)
+        raise ConfigError(str(e).splitlines()[0]) from None
+    jobs, skipped = load_jobs(cfg, interactive, args.start, args.limit, args.skip_invalid)
+    device = check_device(cfg)
+    check_weights(cfg)
+    from hooks.manager import known_plugins
+    from memflow_ext.loaders import WeightsError
+
+    try:
+        run_fp = run_fingerprint(cfg, plugins, device=device, compare_baseline=args.compare_baseline,
+                                 known_plugins=known_plugins())  # locates (and checks) every weights file
+    except (WeightsError, FileNotFoundError) as e:
+        raise ConfigError(str(e)) from None
+    out_root = Path(cfg.output_folder)
+    check_output_folder(out_root)
+    plan = check_folders(jobs, out_root, run_fp, args.overwrite)
+    return {"cfg": cfg, "plugins": plugins, "pm": pm, "jobs": jobs, "skipped": skipped, "run_fp": run_fp,
+            "out_root": out_root, "plan": plan}
+
+
 def main(argv: list[str] | None, *, interactive: bool, prog: str, description: str, default_config: str) -> int:
     ap = build_parser(prog, description, default_config)
     args = ap.parse_intermixed_args(argv)  # key=value overrides may come before or after options
     info = dist_from_env()
     logger.remove()
     logger.add(sys.stderr, level="WARNING" if args.quiet or not info.is_main else "INFO")
+    handle_sigterm()
     try:
-        overrides = list(args.overrides)
-        if args.data_path:
-            overrides.append(f"data_path={args.data_path}")
-        cfg = load_config([args.config], overrides)
-        plugins = parse_plugins(args.plugins, cfg)
-        pm = build_plugin_manager(plugins, cfg) if plugins else None
-        jobs, skipped = load_jobs(cfg, interactive, args.start, args.limit, args.skip_invalid)
+        p = prepare(args, interactive)
     except (ConfigError, PluginError) as e:
-        logger.error(str(e))
+        if args.debug:
+            logger.exception(str(e))
+        else:
+            logger.error(str(e))
         return 2
+    except Exception as e:  # bad input must not end in a traceback; --debug shows it
+        if args.debug:
+            logger.exception(f"{type(e).__name__}: {e}")
+        else:
+            logger.error(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} "
+                         "(--debug shows the traceback)")
+        return 2
+    cfg, plugins, pm, jobs, skipped, out_root = (p[k] for k in ("cfg", "plugins", "pm", "jobs", "skipped",
+                                                               "out_root"))
+    try:  # the last check: create the folder and write into it
+        out_root.mkdir(parents=True, exist_ok=True)
+        probe = out_root / f".write-test.{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        logger.error(f"output_folder={out_root}: cannot write there ({e.strerror}); set output_folder to a "
+                     "writable folder")
+        return 2
+    if info.is_main:
+        logger.info(f"outputs: {out_root.resolve()} ({len(jobs)} video(s), plugins: {plugin_tag(plugins)})")
     if args.compare_baseline:
         from memflow_ext.app.compare import run_comparison
 
-        return run_comparison(cfg, plugins, jobs, interactive=interactive, quiet=args.quiet, repeats=args.repeats)
+        return run_comparison(cfg, plugins, jobs, interactive=interactive, quiet=args.quiet, repeats=args.repeats,
+                              run_fp=p["run_fp"])
 
     from memflow_ext.pipelines.builder import build_pipeline
 
-    out_root = Path(cfg.output_folder)
     init_distributed(info)
     cfg.device = device_for_rank(cfg, info)
     from memflow_ext.loaders import WeightsError
 
     try:
-        if pm is not None:
+        if jobs and all(v == "skip" for v in p["plan"].values()):
+            pipe = None  # every video is finished with the same inputs: no model needed
+        elif pm is not None:
             from memflow_ext.pipelines.iam import IAMPipeline
 
             pipe = build_pipeline(cfg, IAMPipeline, plugin_manager=pm)
@@ -118,10 +240,13 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
     except (WeightsError, FileNotFoundError) as e:  # a missing or wrong weight file: stop before generating
         logger.error(str(e))
         return 2
-    out_root.mkdir(parents=True, exist_ok=True)
+    except KeyboardInterrupt as e:
+        logger.error("interrupted while loading the model; nothing was generated")
+        return 143 if isinstance(e, Terminated) else 130
     setup_logging(out_root, info, args.quiet)
     if info.is_main:
         atomic_write_text(out_root / "config.yaml", to_yaml(cfg))
     return exit_code(lambda: run_batch(pipe, cfg, jobs, out_root, interactive, info, quiet=args.quiet,
-                                       skipped_invalid=skipped),
+                                       skipped_invalid=skipped, plugins=plugins, overwrite=args.overwrite,
+                                       run_fp=p["run_fp"], argv=list(sys.argv if argv is None else argv)),
                      "finished videos are kept; rerun the same command to resume")

@@ -274,9 +274,11 @@ def compare_job(base_pipe: Any, iam_pipe: Any, cfg: IAMFlowConfig, job: Any, fol
 
 
 def run_comparison(cfg: IAMFlowConfig, plugins: list[str], jobs: list[Any], *, interactive: bool,
-                   quiet: bool = False, repeats: int = DEFAULT_REPEATS) -> int:
+                   quiet: bool = False, repeats: int = DEFAULT_REPEATS,
+                   run_fp: dict[str, Any] | None = None) -> int:
     """The `--compare-baseline` command: every job through baseline and IAM Flow; returns the exit code."""
     from memflow_ext.app.batch import dist_from_env, exit_code, run_job
+    from memflow_ext.app.fingerprint import job_fingerprint
     from memflow_ext.pipelines.builder import build_pipeline
     from memflow_ext.pipelines.iam import IAMPipeline
 
@@ -312,7 +314,8 @@ def run_comparison(cfg: IAMFlowConfig, plugins: list[str], jobs: list[Any], *, i
 
     def work() -> None:
         for job in jobs:
-            folder = run_job(iam_pipe, cfg, job, out_root, interactive, quiet, generate)
+            fp = job_fingerprint(run_fp, job) if run_fp is not None else None
+            folder = run_job(iam_pipe, cfg, job, out_root, interactive, quiet, generate, fp)
             logger.info(f"[{job.key}] wrote {folder}")
 
     return exit_code(work)

@@ -99,23 +99,77 @@ def open_safetensors(paths: Sequence[Path], label: str) -> TensorSource:
     return TensorSource(label, shapes, get)
 
 
+def diagnose_checkpoint(path: Path) -> str | None:
+    """What is wrong with a file that should be a `torch.save` checkpoint, from its bytes alone
+    (None when its structure looks like one)."""
+    import zipfile
+
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError as e:
+        return f"cannot be read ({e.strerror or e})"
+    if size == 0:
+        return "is empty (0 bytes)"
+    if head.startswith(b"PK\x03\x04"):
+        if not zipfile.is_zipfile(path):
+            return (f"is truncated: a zip-format torch checkpoint whose end is missing ({size:,} bytes); "
+                    "download or copy it again")
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = z.namelist()
+        except (zipfile.BadZipFile, OSError) as e:
+            return f"is a damaged zip archive ({e})"
+        if not any(n.endswith("data.pkl") for n in names):
+            return "is a zip archive but not a torch checkpoint (it has no data.pkl)"
+        return None
+    if head[:1] == b"\x80":  # pickle protocol 2+: torch's legacy (non-zip) format or a plain pickle
+        return None
+    if len(head) >= 9 and head[8:9] == b"{":
+        return "is a safetensors file, not a torch checkpoint (.pt); point the key at a torch.save file"
+    return (f"is not a torch checkpoint: it starts with bytes {head[:8].hex(' ')} "
+            f"(a torch.save file starts with a zip header 50 4b 03 04); {size:,} bytes")
+
+
 def torch_load(path: Path, label: str) -> Any:
-    """`torch.load` on CPU, weights only, memory-mapped when the file format allows it."""
+    """`torch.load` on CPU, weights only, memory-mapped when the file format allows it.
+
+    Errors say what is wrong with the file: empty, truncated, not a checkpoint, or (only then the
+    advice to set IAMFLOW_ALLOW_PICKLE) a real pickle that the weights-only loader refused.
+    """
     allow_pickle = os.environ.get(ALLOW_PICKLE_ENV, "") == "1"
+    problem = diagnose_checkpoint(path)
+    if problem is not None:
+        raise WeightsError(f"{label}: the file {problem}")
     kwargs: dict[str, Any] = {"map_location": "cpu", "weights_only": not allow_pickle}
     errors = []
     for mmap in (True, False):  # the legacy (non-zip) format cannot be memory-mapped
         try:
             return torch.load(str(path), mmap=mmap, **kwargs)
         except pickle.UnpicklingError as e:
-            raise WeightsError(
-                f"{label}: the file holds Python objects that a weights-only load refuses "
-                f"({first_line(e)[:200]}). If you trust its origin, set the environment variable "
-                f"{ALLOW_PICKLE_ENV}=1 to unpickle it in full") from None
+            if not allow_pickle and "weights only load failed" in str(e).lower() and _refused_global(e):
+                raise WeightsError(
+                    f"{label}: the file is a checkpoint that also holds Python objects, which a weights-only load "
+                    f"refuses ({_refused_global(e)}). If you trust its origin, set the environment variable "
+                    f"{ALLOW_PICKLE_ENV}=1 to unpickle it in full") from None
+            errors.append(e)
         except Exception as e:
             errors.append(e)
-    raise WeightsError(f"{label}: cannot read it as a torch checkpoint ({first_line(errors[-1])}); the file "
-                       f"({_file_size(path)}) is truncated or not a checkpoint saved with torch.save") from None
+    raise WeightsError(f"{label}: cannot read it as a torch checkpoint ({first_line(errors[-1])[:200]}); the file "
+                       f"({_file_size(path)}) is truncated or damaged, or not a checkpoint saved with torch.save") \
+        from None
+
+
+def _refused_global(e: BaseException) -> str | None:
+    """The Python object a weights-only load refused ("Unsupported global: GLOBAL x.y"), if that was the cause."""
+    import re
+
+    text = str(e)
+    m = re.search(r"Unsupported global: GLOBAL ([\w.]+)", text) or re.search(r"Unsupported operand \d+", text)
+    if m:
+        return m.group(0)
+    return None if "invalid load key" in text or "truncated" in text.lower() else first_line(e)[:200]
 
 
 def tensor_dict(obj: Any, label: str, what: str) -> dict[str, torch.Tensor]:

@@ -108,23 +108,25 @@ class TextEncoder(torch.nn.Module):
     def dtype(self) -> torch.dtype:
         return next(self.model.parameters()).dtype
 
-    def _warn_truncated(self, prompts: list[str]) -> None:
+    def _warn_truncated(self, prompts: list[str], first_index: int = 0) -> None:
         lengths = self.tokenizer(prompts, add_special_tokens=True, truncation=False)["input_ids"]
         for i, ids in enumerate(lengths):
             if len(ids) > self.text_len:
                 logger.warning(
                     "prompt {} has {} tokens and is truncated to text_len={}: {!r}",
-                    i, len(ids), self.text_len, prompts[i][:80],
+                    first_index + i, len(ids), self.text_len, prompts[i][:80],
                 )
 
     @torch.no_grad()
-    def encode(self, prompts: list[str]) -> torch.Tensor:
-        """Embed prompts as [B, text_len, d_model]; rows of padded positions are exactly zero."""
+    def encode(self, prompts: list[str], first_index: int = 0) -> torch.Tensor:
+        """Embed prompts as [B, text_len, d_model]; rows of padded positions are exactly zero.
+
+        `first_index` is the story index of `prompts[0]`, used only to name prompts in warnings."""
         if isinstance(prompts, str):
             raise TypeError("encode expects a list of prompts, not a single string")
         if not prompts:
             raise ValueError("encode needs at least one prompt")
-        self._warn_truncated(prompts)
+        self._warn_truncated(prompts, first_index)
         batch = self.tokenizer(
             prompts,
             padding="max_length",

@@ -9,19 +9,33 @@ from __future__ import annotations
 import torch
 from loguru import logger
 
-from memflow_ext.config import IAMFlowConfig
+from memflow_ext.config import ConfigError, IAMFlowConfig
 from memflow_ext.models.transformer_wan import CausalWanModel
 from memflow_ext.presets import Preset, WanTransformerConfig, get_preset
 
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
 
+class DeviceError(ConfigError, RuntimeError):
+    """The config's `device` does not exist on this machine (the message names the key and valid values)."""
+
+
 def resolve_device(name: str) -> torch.device:
+    """`auto` is cuda when available, else cpu; anything else must exist on this machine."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    dev = torch.device(name)
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError(f"device '{name}' requested but CUDA is not available; use device=cpu")
+    try:
+        dev = torch.device(name)
+    except (RuntimeError, ValueError):
+        raise DeviceError(f"device='{name}' is not a device name; valid: auto, cpu, cuda, cuda:N") from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise DeviceError(f"device='{name}': CUDA is not available on this machine; valid here: auto, cpu")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise DeviceError(f"device='{name}': this machine has {torch.cuda.device_count()} CUDA device(s); "
+                              f"valid: auto, cpu, cuda, cuda:0..cuda:{torch.cuda.device_count() - 1}")
+    elif dev.type not in ("cpu", "mps", "meta"):
+        raise DeviceError(f"device='{name}' is not supported; valid: auto, cpu, cuda, cuda:N")
     return dev
 
 

@@ -142,7 +142,7 @@ class MemFlowPipeline:
         self._begin_video(prompts, switch, seed, frames, latent_hw)
 
         def init():
-            embeds = [self.text_encoder.encode([p]).to(self.device) for p in prompts]
+            embeds = [self.text_encoder.encode([p], first_index=i).to(self.device) for i, p in enumerate(prompts)]
             gen = torch.Generator(device=self.device).manual_seed(seed)
             dtype = next(self.model.parameters()).dtype
             noise = torch.randn((1, frames, self.model.config.in_dim, *latent_hw), generator=gen,
@@ -155,6 +155,7 @@ class MemFlowPipeline:
             state, embeds, switch, noise, gen, interactive, prompts, progress))
         video = None
         if decode and self.vae is not None:
+            self._decode_progress = progress
             video = self._run_phase("vae_decode", lambda: self.decode(latents))
         result = GenerationResult(latents=latents, video=video,
                                   info={"seed": seed, "prompts": list(prompts), "switch_frame_indices": switch,
@@ -166,15 +167,18 @@ class MemFlowPipeline:
                      latent_hw: tuple[int, int]) -> None:
         """Start-of-video seam (the plugin-aware subclass builds its run object and fires pipeline_start)."""
 
-    def decode(self, latents: torch.Tensor) -> torch.Tensor:
-        """Decode block by block through the VAE's causal cache (bounded memory)."""
+    def decode(self, latents: torch.Tensor, progress: bool | None = None) -> torch.Tensor:
+        """Decode block by block through the VAE's causal cache (bounded memory); `progress` defaults to
+        the `progress` of the `generate` call in progress."""
         from memflow_ext.models.vae import StreamingDecoder
 
         dec = StreamingDecoder(self.vae)
         dec.start()
         parts = []
         fpb = self.cfg.num_frame_per_block
-        for s in range(0, latents.shape[1], fpb):
+        if progress is None:
+            progress = getattr(self, "_decode_progress", False)
+        for s in tqdm(range(0, latents.shape[1], fpb), desc="VAE decode (blocks)", disable=not progress, leave=False):
             parts.append(dec.push(latents[:, s : s + fpb]))
         tail = dec.finish()
         if tail is not None and tail.shape[1]:

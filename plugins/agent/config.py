@@ -21,9 +21,16 @@ class AgentConfig:
     base_url: str | None = None  # openai: e.g. http://127.0.0.1:8000/v1
     model: str | None = None  # openai: the served model's name
     api_key_env: str = "OPENAI_API_KEY"  # openai: environment variable holding the key (optional)
-    timeout_s: float = 30.0
-    retries: int = 2
+    timeout_s: float | None = None  # legacy: when set, the read timeout
+    connect_timeout_s: float = 3.0  # openai: seconds to establish the connection
+    read_timeout_s: float = 15.0  # openai: seconds to wait for the answer
+    retries: int = 2  # openai: retries after HTTP 5xx or a refused connection (never after a timeout)
+    retry_after_s: float | None = None  # openai: an endpoint that failed is tried again after this; null = never
     max_new_tokens: int = 512
+
+    @property
+    def read_timeout(self) -> float:
+        return float(self.timeout_s if self.timeout_s is not None else self.read_timeout_s)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -40,8 +47,12 @@ class AgentConfig:
                 raise AgentConfigError(f"agent.{key} must be a non-empty string or null, got {value!r}")
         if not isinstance(self.api_key_env, str) or not self.api_key_env:
             raise AgentConfigError(f"agent.api_key_env must name an environment variable, got {self.api_key_env!r}")
-        if isinstance(self.timeout_s, bool) or not isinstance(self.timeout_s, (int, float)) or self.timeout_s <= 0:
-            raise AgentConfigError(f"agent.timeout_s must be a positive number of seconds, got {self.timeout_s!r}")
+        for key in ("timeout_s", "connect_timeout_s", "read_timeout_s", "retry_after_s"):
+            value = getattr(self, key)
+            if value is None and key in ("timeout_s", "retry_after_s"):
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise AgentConfigError(f"agent.{key} must be a positive number of seconds, got {value!r}")
         if isinstance(self.retries, bool) or not isinstance(self.retries, int) or self.retries < 0:
             raise AgentConfigError(f"agent.retries must be an integer >= 0, got {self.retries!r}")
         if isinstance(self.max_new_tokens, bool) or not isinstance(self.max_new_tokens, int) \
@@ -86,6 +97,7 @@ class AgentConfig:
         if unknown:
             raise AgentConfigError(f"unknown agent config key(s): {', '.join('agent.' + k for k in unknown)}; "
                                    f"valid keys: {', '.join(names)}")
-        if isinstance(data.get("timeout_s"), int) and not isinstance(data.get("timeout_s"), bool):
-            data["timeout_s"] = float(data["timeout_s"])
+        for key in ("timeout_s", "connect_timeout_s", "read_timeout_s", "retry_after_s"):
+            if isinstance(data.get(key), int) and not isinstance(data.get(key), bool):
+                data[key] = float(data[key])
         return cls(**data)

@@ -158,3 +158,155 @@ def test_two_process_gloo_run_equals_single_process(tmp_path):
     assert manifest["world_size"] == 2 and sorted(manifest["videos"]) == keys
     assert {v["rank"] for v in manifest["videos"].values()} == {0, 1}
     assert (tmp_path / "two" / "logs" / "rank1.log").exists()
+
+
+# ------------------------------------------------------------------ resume by fingerprint
+def test_changed_seed_prompt_or_plugins_is_refused_not_skipped(tmp_path, parts):
+    import dataclasses
+
+    from memflow_ext.app.fingerprint import FingerprintMismatch
+
+    cfg, _ = parts
+    jobs = jobs_for(tmp_path, cfg)[:1]
+    out = tmp_path / "out"
+    run_batch(make_pipe(parts), cfg, jobs, out, True, DistInfo(), quiet=True)
+    before = mtimes(out / jobs[0].key)
+    other_seed = dataclasses.replace(cfg, seed=cfg.seed + 1)
+    other_prompts = [dataclasses.replace(jobs[0], prompts=["a horse", "the horse jumps"])]
+    cases = [
+        (other_seed, jobs_for(tmp_path, other_seed)[:1], {}, "seed"),
+        (cfg, other_prompts, {}, "prompts"),
+        (cfg, jobs, {"plugins": ["profile"]}, "plugins"),
+        (dataclasses.replace(cfg, num_output_frames=9), jobs, {}, "num_output_frames"),
+        (dataclasses.replace(cfg, save_video=True), jobs, {}, "save_video"),
+    ]
+    for c, js, kw, key in cases:
+        with pytest.raises(FingerprintMismatch) as info:
+            run_batch(make_pipe(parts), c, js, out, True, DistInfo(), quiet=True, **kw)
+        msg = str(info.value)
+        assert str(out / jobs[0].key) in msg and key in msg and "--overwrite" in msg, msg
+    assert mtimes(out / jobs[0].key) == before  # neither regenerated nor touched
+    videos = run_batch(make_pipe(parts), cfg, jobs, out, True, DistInfo(), quiet=True)  # same inputs: skipped
+    assert videos[jobs[0].key]["status"] == "skipped (complete)"
+
+
+class FailAt:
+    @hookimpl
+    def iamflow_block_end(self, block_index):
+        if block_index == 1:
+            raise RuntimeError("disk on fire")
+
+
+def test_overwrite_replaces_the_folder_only_when_the_new_one_is_complete(tmp_path, parts):
+    import dataclasses
+
+    from hooks.manager import PluginError
+
+    cfg, _ = parts
+    out = tmp_path / "out"
+    jobs = jobs_for(tmp_path, cfg)[:1]
+    key = jobs[0].key
+    run_batch(make_pipe(parts), cfg, jobs, out, True, DistInfo(), quiet=True)
+    old_meta = (out / key / "meta.json").read_text()
+    old = load_file(str(out / key / "latents.safetensors"))["latents"]
+    new_cfg = dataclasses.replace(cfg, seed=7)
+    new_jobs = jobs_for(tmp_path, new_cfg)[:1]
+    with pytest.raises(PluginError):  # the new video fails half-way: the old folder stays as it was
+        run_batch(make_pipe(parts, FailAt()), new_cfg, new_jobs, out, True, DistInfo(), quiet=True, overwrite=True)
+    assert (out / key / "meta.json").read_text() == old_meta
+    assert not list(out.glob(".*partial"))
+    videos = run_batch(make_pipe(parts), new_cfg, new_jobs, out, True, DistInfo(), quiet=True, overwrite=True)
+    assert videos[key]["status"] == "done" and is_complete(out / key)
+    meta = json.loads((out / key / "meta.json").read_text())
+    assert meta["fingerprint"]["seed"] == 7 and meta["seed"] == new_jobs[0].seed
+    assert not torch.equal(load_file(str(out / key / "latents.safetensors"))["latents"], old)
+    assert sorted(p.name for p in out.iterdir()) == [key, "run.json"]  # no leftovers of the old folder
+
+
+def test_run_json_keeps_one_entry_per_invocation(tmp_path, parts):
+    cfg, _ = parts
+    jobs = jobs_for(tmp_path, cfg)[:1]
+    out = tmp_path / "out"
+    run_batch(make_pipe(parts), cfg, jobs, out, True, DistInfo(), quiet=True, plugins=[])
+    run_batch(make_pipe(parts), cfg, jobs, out, True, DistInfo(), quiet=True, plugins=[])
+    run_batch(make_pipe(parts), cfg, [], out, True, DistInfo(), quiet=True, plugins=[])  # made no video
+    record = json.loads((out / "run.json").read_text())
+    assert [r["status"] for r in record["runs"]] == ["done"] * 3
+    assert [r["videos"].get(jobs[0].key, {}).get("status") for r in record["runs"]] == \
+        ["done", "skipped (complete)", None]
+    assert all(r["plugins"] == [] for r in record["runs"])
+
+
+# ------------------------------------------------------------------ killed and terminated runs
+_HANGING_RUN = """
+import sys, time
+from pathlib import Path
+from memflow_ext.app.batch import DistInfo, exit_code, handle_sigterm, run_batch
+from memflow_ext.app.prompt_files import Job
+from memflow_ext.config import load_config
+
+def generate(pipe, cfg, job, folder, interactive, quiet):
+    (folder / "latents.safetensors").write_bytes(b"half")
+    Path(sys.argv[2]).write_text("ready")
+    while True:
+        time.sleep(0.05)
+
+handle_sigterm()
+cfg = load_config(overrides=["num_output_frames=6", "save_video=false"])
+job = Job(key="000001_s0", line=1, prompts=["a cat"], switch_frame_indices=[], sample=0, seed=1)
+sys.exit(exit_code(lambda: run_batch(None, cfg, [job], Path(sys.argv[1]), False, DistInfo(), quiet=True,
+                                     generate=generate)))
+"""
+
+
+def _start_hanging_run(tmp_path, out):
+    import time
+
+    from tests.helpers import REPO
+
+    script = tmp_path / "hang.py"
+    script.write_text(_HANGING_RUN)
+    ready = tmp_path / "ready"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, str(script), str(out), str(ready)], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(1200):  # wait until the video is half-written (a start-up wait, not a timing assertion)
+        if ready.exists() or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    assert ready.exists(), proc.communicate()
+    return proc
+
+
+def test_killed_run_partial_is_removed_by_the_rerun(tmp_path, parts):
+    import signal
+
+    cfg, _ = parts
+    out = tmp_path / "out"
+    proc = _start_hanging_run(tmp_path, out)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    partials = list(out.glob(".000001_s0.*.partial"))
+    assert len(partials) == 1 and (partials[0] / ".owner.json").is_file()
+    assert json.loads((out / "run.json").read_text())["status"] == "running"
+
+    jobs = jobs_for(tmp_path, cfg)[:1]
+    run_batch(make_pipe(parts), cfg, jobs, out, True, DistInfo(), quiet=True)
+    assert not list(out.glob(".*.partial"))  # the killed run's folder is gone
+    runs = json.loads((out / "run.json").read_text())["runs"]
+    assert runs[0]["status"] == "interrupted" and runs[0]["videos"]["000001_s0"]["status"] == "interrupted"
+    assert runs[1]["status"] == "done"
+
+
+def test_sigterm_is_handled_like_ctrl_c(tmp_path):
+    import signal
+
+    out = tmp_path / "out"
+    proc = _start_hanging_run(tmp_path, out)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate()
+    assert proc.returncode == 143, err
+    assert "terminated (SIGTERM)" in err
+    assert not list(out.glob(".*.partial"))  # the unfinished video was discarded
+    record = json.loads((out / "run.json").read_text())
+    assert record["status"] == "interrupted" and record["videos"]["000001_s0"]["status"] == "interrupted"

@@ -8,6 +8,7 @@ must give the latents of the weights with the LoRA merged by hand. The default t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -90,12 +91,16 @@ def test_lora_pt_equals_hand_merged_weights(files, weights_run, tmp_path) -> Non
     assert rel_l2(with_lora, weights_run) > 1e-3  # the LoRA is applied, not dropped
 
 
-def test_lora_rank_mismatch_stops_the_reference_runner(files, tmp_path) -> None:
-    with pytest.raises(W.WeightsError, match=r"adapter\.rank=4.*lora_A\.weight has rank 8"):
-        main(["--generator-ckpt", str(files["base"]), "--lora-ckpt", str(files["lora"]), "--inputs",
-              str(files["inputs"]), "--case", "single", "--frames", "3", "--out", str(tmp_path / "x.safetensors"),
-              "--quiet", "adapter.rank=4"])
+def test_lora_rank_mismatch_stops_the_reference_runner(files, tmp_path, capsys) -> None:
+    args = ["--generator-ckpt", str(files["base"]), "--lora-ckpt", str(files["lora"]), "--inputs",
+            str(files["inputs"]), "--case", "single", "--frames", "3", "--out", str(tmp_path / "x.safetensors"),
+            "--quiet", "adapter.rank=4"]
+    assert main(args) == 2  # one line, no traceback
+    err = capsys.readouterr().err
+    assert re.search(r"adapter\.rank=4.*lora_A\.weight has rank 8", err) and "Traceback" not in err
     assert not (tmp_path / "x.safetensors").exists()
+    with pytest.raises(W.WeightsError, match=r"adapter\.rank=4.*lora_A\.weight has rank 8"):
+        main([*args, "--debug"])  # --debug lets the error through
 
 
 @pytest.mark.slow

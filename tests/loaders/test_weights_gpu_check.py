@@ -29,7 +29,7 @@ def test_wan_configs_load_with_memflow_defaults() -> None:
     single = load_config([REPO / "configs" / "wan_inference.yaml"])
     inter = load_config([REPO / "configs" / "wan_interactive_inference.yaml"])
     for cfg in (single, inter):
-        assert cfg.preset == "wan2.1-t2v-1.3b" and cfg.dtype == "bfloat16" and cfg.device == "cuda"
+        assert cfg.preset == "wan2.1-t2v-1.3b" and cfg.dtype == "bfloat16" and cfg.device == "auto"
         assert cfg.weights_dir and cfg.generator_ckpt and cfg.lora_ckpt and cfg.use_ema is False
         assert (cfg.adapter.rank, cfg.adapter.alpha) == (256, 256)
         mk = cfg.model_kwargs

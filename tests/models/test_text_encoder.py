@@ -125,3 +125,13 @@ def test_folder_tokenizer_loads_locally(tmp_path) -> None:
     enc = TextEncoder.from_config(cfg, text_len=16, seed=0, tokenizer_path=str(tmp_path))
     ref = TextEncoder.from_config(TINY.text_encoder, text_len=16, seed=0)
     assert torch.equal(enc.encode(["abc"]), ref.encode(["abc"]))
+
+
+def test_truncation_warning_names_the_story_prompt(encoder: TextEncoder) -> None:
+    messages: list[str] = []
+    sink = logger.add(lambda m: messages.append(str(m)), level="WARNING")
+    try:
+        encoder.encode(["x" * (TEXT_LEN * 2)], first_index=2)
+    finally:
+        logger.remove(sink)
+    assert any("prompt 2 has" in m for m in messages), messages

@@ -4,6 +4,7 @@ OpenAI-compatible server on 127.0.0.1 that answers well, badly, with a 500, or t
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,6 +13,7 @@ import pytest
 
 from plugins.agent import AgentConfig, EntityAgent
 from plugins.agent.llm import LLMOutputError, build_messages, extract_json, parse_response
+from plugins.agent.llm_openai import reset_endpoints
 from plugins.agent.llm_transformers import TransformersBackend
 from plugins.agent.registry import GlobalRegistry
 
@@ -221,6 +223,13 @@ def server():
     s.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_endpoints():
+    reset_endpoints()  # the circuit breaker is per process; every test starts with no endpoint marked down
+    yield
+    reset_endpoints()
+
+
 def openai_agent(url: str, **kw) -> EntityAgent:
     cfg = dict(backend="openai", base_url=url, model="tiny", timeout_s=2.0, retries=1)
     cfg.update(kw)
@@ -256,15 +265,83 @@ def test_openai_server_error_is_retried_then_falls_back(server):
     assert len(server.requests) == 3
 
 
-def test_openai_timeout_is_bounded_and_falls_back(server):
+def test_openai_timeout_is_not_retried_and_falls_back(server):
     server.mode = "slow"
-    agent = openai_agent(server.url, timeout_s=0.2, retries=1)
-    t0 = time.perf_counter()
+    agent = openai_agent(server.url, timeout_s=0.2, retries=3)
     res = agent.process_prompt("An old fisherman mends a net on the pier.", 0)
-    elapsed = time.perf_counter() - t0
     assert res.entity_ids == [1] and "timed out" in res.fallback.reason
-    assert elapsed < 1.5
-    assert res.time_ms >= 400  # two attempts of 0.2 s were really made
+    assert len(server.requests) == 1  # a timeout is never retried
+    res = agent.process_prompt("He casts the net into the sea.", 1)  # the endpoint is marked down: no request
+    assert "marked down" in res.fallback.reason and len(server.requests) == 1
+
+
+@pytest.fixture
+def caplog_loguru():
+    from loguru import logger
+
+    messages: list[str] = []
+    handler = logger.add(lambda m: messages.append(f"{m.record['level'].name} {m.record['message']}"), level="DEBUG")
+    yield messages
+    logger.remove(handler)
+
+
+class _SilentServer:
+    """Accepts connections on 127.0.0.1 and never answers (a hung LLM server); counts the connections."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.accepted: list[socket.socket] = []
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)  # held open, never read from or written to
+
+    def close(self):
+        self.sock.close()
+        for c in self.accepted:
+            c.close()
+
+
+def test_silent_endpoint_is_abandoned_after_the_first_prompt(caplog_loguru):
+    silent = _SilentServer()
+    try:
+        agent = openai_agent(silent.url, timeout_s=None, connect_timeout_s=0.5, read_timeout_s=0.2, retries=2)
+        results = [agent.process_prompt(p, k) for k, p in enumerate(STORY)]
+        assert len(silent.accepted) == 1  # one connection for the whole story: no retry, then the breaker
+        assert [r.entity_ids for r in results] == rules_ids(STORY)  # every prompt fell back to the rules
+        assert "timed out" in results[0].fallback.reason
+        assert all("marked down" in r.fallback.reason for r in results[1:])
+        # a second agent in the same process (the next video) does not try the endpoint either
+        openai_agent(silent.url, timeout_s=None, read_timeout_s=0.2).process_prompt(STORY[0], 0)
+        assert len(silent.accepted) == 1
+    finally:
+        silent.close()
+    warnings = [m for m in caplog_loguru if m.startswith("WARNING") and silent.url in m]
+    assert warnings and "no answer within 0.2 s" in warnings[0]
+
+
+def test_refused_connection_is_retried_then_marked_down(mocker):
+    import plugins.agent.llm_openai as mod
+
+    with socket.socket() as s:  # a port that refuses: bound, not listening
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}/v1"
+        spy = mocker.spy(mod.OpenAIBackend, "_post")
+        mocker.patch.object(mod.time, "sleep")
+        agent = openai_agent(url, retries=2)
+        r0 = agent.process_prompt(STORY[0], 0)
+        r1 = agent.process_prompt(STORY[1], 1)
+    assert spy.call_count == 3  # first attempt + 2 retries, then no request for the next prompt
+    assert "connection refused" in r0.fallback.reason and "marked down" in r1.fallback.reason
 
 
 def test_openai_unreachable_server_falls_back():
