@@ -164,7 +164,7 @@ def render_comparison(comp: dict[str, Any], title: str = "") -> str:
     frames = comp.get("memory_frames_per_block") or {}
     if frames.get("baseline") is not None or frames.get("iam") is not None:
         out.append(f"  Memory frames attended per block: baseline {_runs(frames.get('baseline'))}")
-        out.append(f"  {'':33}IAM Flow {_runs(frames.get('iam'))}")
+        out.append(f"  {'':34}IAM Flow {_runs(frames.get('iam'))}")
         if comp.get("equal_memory_frames") is False:
             out.append("  (unequal attention work: the overhead includes attending over other memory; "
                        "memory.fill_from_start=true equalises it)")
