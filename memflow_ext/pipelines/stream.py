@@ -127,6 +127,7 @@ class VideoStream:
         if self.pipeline._stream is not self:
             raise StreamError(f"{what} on a stream superseded by a newer stream or run of the same pipeline")
 
+    @torch.no_grad()
     def switch_prompt(self, prompt: str | None = None, embedding: torch.Tensor | None = None) -> int:
         """Switch to a new prompt at the next block boundary; returns the latent frame where it takes effect.
 
@@ -157,6 +158,7 @@ class VideoStream:
         self._pending = (prompt, embedding)
         return self.frames_done
 
+    @torch.no_grad()
     def next_block(self) -> StreamBlock:
         """Generate the next block (and decode it when the stream decodes)."""
         self._check_live("next_block")
@@ -199,6 +201,7 @@ class VideoStream:
             self.next_block()
         return self.output
 
+    @torch.no_grad()
     def close(self) -> GenerationResult:
         """End the stream: the result holds the latents (and decoded video) generated so far.
 

@@ -183,20 +183,22 @@ def test_batch_run_sees_what_it_saw_before(text_parts):
     pipe = iam(text_parts)
     rec = Recorder()
     pipe.pm.register(rec, name="recorder")
-    pipe.generate(PROMPTS[:2], [6], seed=1, num_frames=9, progress=False)
-    assert rec.events[0] == ("start", PROMPTS[:2], [6], 3, 9)
+    pipe.generate(PROMPTS[:2], [3], seed=1, num_frames=6, progress=False)
+    assert rec.events[0] == ("start", PROMPTS[:2], [3], 2, 6)
     assert [e[1] for e in rec.events if e[0] == "phase"] == ["init", "diffusion", "vae_decode"]
-    assert [e for e in rec.events if e[0] == "switch"][1] == ("switch", 1, PROMPTS[1], 6, PROMPTS[:2], [6])
+    assert [e for e in rec.events if e[0] == "switch"][1] == ("switch", 1, PROMPTS[1], 3, PROMPTS[:2], [3])
+    assert rec.events[-1] == ("end", 6, 6)
 
 
 def test_stream_decoded_frames_equal_the_batch_video(text_parts):
     pipe = iam(text_parts)
-    batch = pipe.generate(PROMPTS[:2], [6], seed=2, num_frames=9, progress=False)
-    stream = pipe.open_stream(PROMPTS[0], seed=2, max_frames=9)
-    blocks = drive(stream, [6], PROMPTS)
+    batch = pipe.generate(PROMPTS[:2], [3], seed=2, num_frames=6, progress=False)
+    stream = pipe.open_stream(PROMPTS[0], seed=2, max_frames=6)
+    blocks = drive(stream, [3], PROMPTS)
     result = stream.close()
     assert torch.equal(result.latents, batch.latents)
-    assert [b.video.shape[1] for b in blocks] == [9, 12, 12]  # 1 + 4 * (3 - 1), then 4 per latent frame
+    assert [b.video.shape[1] for b in blocks] == [9, 12]  # 1 + 4 * (3 - 1), then 4 per latent frame
+    assert not result.latents.requires_grad and not result.video.requires_grad
     assert torch.equal(result.video, batch.video)
     assert torch.equal(torch.cat([b.video for b in blocks], dim=1), batch.video)
 
@@ -269,3 +271,24 @@ def test_stream_reproduces_golden_case_c():
     batch = pipe.sample(inp["embeds"], inp["switch"], inp["noise"], generator=inp["generator"], interactive=True,
                         progress=False)
     assert torch.equal(latents, batch)
+
+
+def test_meta_json_of_a_stream_made_video_records_max_frames(base, tmp_path):
+    import json
+
+    from memflow_ext.app.batch import generate_into
+    from memflow_ext.app.prompt_files import Job
+
+    stream = base.open_stream(embedding=rand_embeds(1)[0], noise=rand_noise(6))
+    stream.next_block()
+    made = stream.close()  # closed early: 3 of at most 6 frames
+
+    class Made:
+        def generate(self, *args, **kwargs):
+            return made
+
+    cfg = load_config(overrides=["save_video=false"])
+    job = Job(key="live", line=0, prompts=["p"], switch_frame_indices=[], sample=0, seed=0)
+    generate_into(Made(), cfg, job, tmp_path, interactive=True, quiet=True)
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    assert meta["max_frames"] == 6 and meta["num_output_frames"] == 3
