@@ -16,7 +16,6 @@ Single-prompt mode stages a bank frame at every context pass; interactive mode o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -24,18 +23,11 @@ import torch
 from memflow_ext.config import ConfigError, IAMFlowConfig, validate_prompts, validate_switch_frames
 from memflow_ext.models.rope import RopeCache
 from memflow_ext.models.transformer_wan import CausalWanModel
-from memflow_ext.pipelines.stream import VideoStream
+from memflow_ext.pipelines.stream import GenerationResult, VideoStream
 from memflow_ext.schedulers.flow_match import FlowMatchSchedule
 from memflow_ext.streaming.kv_cache import CacheGeometry, CrossAttnCache, KVCache
 from memflow_ext.streaming.memory_bank import MemorySegment, NAMBank
 from memflow_ext.streaming.state import CallInfo, StreamState
-
-
-@dataclass
-class GenerationResult:
-    latents: torch.Tensor  # [B, F, C, h, w]
-    video: torch.Tensor | None = None  # [B, T, 3, H, W] in [-1, 1]
-    info: dict[str, Any] = field(default_factory=dict)
 
 
 class MemFlowPipeline:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -35,7 +35,16 @@ from memflow_ext.config import ConfigError
 from memflow_ext.streaming.state import StreamState
 
 if TYPE_CHECKING:
-    from memflow_ext.pipelines.memflow import GenerationResult, MemFlowPipeline
+    from memflow_ext.pipelines.memflow import MemFlowPipeline
+
+
+@dataclass
+class GenerationResult:
+    """A generated video (re-exported by `memflow_ext.pipelines.memflow`, where it is usually imported from)."""
+
+    latents: torch.Tensor  # [B, F, C, h, w]
+    video: torch.Tensor | None = None  # [B, T, 3, H, W] in [-1, 1]
+    info: dict[str, Any] = field(default_factory=dict)
 
 
 class StreamError(RuntimeError):
@@ -221,8 +230,6 @@ class VideoStream:
 
     # -- internals -----------------------------------------------------------------------------------
     def _finish(self, video: torch.Tensor | None, info: dict[str, Any] | None = None) -> GenerationResult:
-        from memflow_ext.pipelines.memflow import GenerationResult
-
         if info is None:
             info = {"seed": self._info.get("seed"), "prompts": self.prompts[: max(self.prompt_index, 0) + 1],
                     "switch_frame_indices": list(self.switch_frame_indices),
