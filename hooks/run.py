@@ -16,6 +16,12 @@ Who writes which field:
 | files[name] | any plugin: files it wrote beside the video | CLI, batch runner |
 | extras | third-party plugins (namespace by plugin name) | anyone |
 | extras["transition"] | transition: its settings and per-switch schedule (blocks, weights) | anyone |
+
+In a stream (`pipeline.open_stream`, live mode) the run does not know the future: `prompts` starts
+with the first prompt and `switch_frame_indices` empty, and each live switch is appended to both just
+before its `iamflow_prompt_switch`; `num_blocks` and `num_output_frames` are sized from the stream's
+`max_frames` (the most it may generate) until it closes, when `num_output_frames` becomes the number
+of latent frames actually generated. A batch run holds every prompt and switch frame from the start.
 """
 
 from __future__ import annotations
@@ -39,9 +45,9 @@ class RunState:
     device: str = "cpu"
     # cache geometry (a memflow_ext.streaming.kv_cache.CacheGeometry) and loop sizes
     geometry: Any = None
-    num_blocks: int = 0
+    num_blocks: int = 0  # in a stream: max_frames // frames_per_block (an upper bound)
     frames_per_block: int = 0
-    num_output_frames: int = 0
+    num_output_frames: int = 0  # in a stream: max_frames until close, then the frames generated
     interactive: bool = False  # the engine's interactive mode (NAM records every record_interval blocks)
     # counters, updated by the engine before each hook
     prompt_index: int = -1

@@ -20,6 +20,22 @@ For a video with prompts P0..Pn the sequence is::
     iamflow_phase(phase="vae_decode")
     iamflow_pipeline_end
 
+A stream (`pipeline.open_stream(...)`, `memflow_ext.pipelines.stream.VideoStream`: live mode) is
+driven one block at a time by its caller, so its phases repeat::
+
+    iamflow_pipeline_start               # at open_stream
+    iamflow_phase(phase="init")          # at open_stream: also encodes the first prompt, draws all the noise
+    for each next_block() call (block b):
+        iamflow_phase(phase="diffusion") # this block only: [prompt_switch,] block_start ... block_end, chunk_end
+        iamflow_phase(phase="vae_decode")  # this block's frames, when the stream decodes
+    iamflow_pipeline_end                 # at close()
+
+so in a stream "diffusion" and "vae_decode" fire once per block (a profiler adds them up; the phases
+never nest). A batch run (`generate`) is the same loop with one "diffusion" phase around all blocks
+and one "vae_decode" phase after them, as in the first sequence. A stream does not know its future:
+`run.num_blocks` is sized from `max_frames`, and a live switch is appended to `run.prompts` and
+`run.switch_frame_indices` just before its `iamflow_prompt_switch` (see `hooks.run.RunState`).
+
 `iamflow_add_config` is apart: it is historic and fires once per plugin when the plugin is
 registered for config loading, before any video (see `hooks.manager.config_schemas`).
 
@@ -65,7 +81,9 @@ def iamflow_add_config(register: Callable[[str, type], None]) -> None:
 def iamflow_pipeline_start(pipeline: IAMPipeline, run: RunState) -> None:
     """Once per generated video, before anything is allocated.
 
-    `run` already holds the prompts, switch frames, seed, cache geometry and output folder.
+    `run` already holds the prompts, switch frames, seed, cache geometry and output folder. In a
+    batch run these are all the video's prompts and switch frames; in a stream only the first prompt
+    (no switch frames yet), and `run.num_blocks` / `run.num_output_frames` come from `max_frames`.
     This is the place to claim the memory segment (`run.memory.claim(...)`), which switches
     MemFlow's NAM off for this video. Return value ignored.
     """
@@ -74,6 +92,9 @@ def iamflow_pipeline_start(pipeline: IAMPipeline, run: RunState) -> None:
 @hookspec(firstresult=True)
 def iamflow_phase(pipeline: IAMPipeline, run: RunState, phase: str, execute: Callable[[], Any]) -> Any:
     """Runs one phase of the video: `phase` is "init", "diffusion" or "vae_decode".
+
+    Once each per batch video; in a stream "diffusion" and "vae_decode" run once per block (see the
+    module docstring), so add their times up. Phases never nest.
 
     The engine's own implementation calls `execute()` and returns its result. Plugins that must
     surround a phase (timing, tracing) implement this as a new-style wrapper::
@@ -96,7 +117,9 @@ def iamflow_prompt_switch(pipeline: IAMPipeline, run: RunState, prompt_index: in
     """Before the first block of each prompt (the first prompt included), inside "diffusion".
 
     Fires before the engine's KV re-cache for the new prompt. `run.prompt_index` / `run.prompt`
-    are already updated. The agent (tryfirst) publishes the prompt's entities in
+    are already updated, and `run.prompts[prompt_index]` / `run.switch_frame_indices[prompt_index - 1]`
+    exist: a stream's live switch is appended to them just before this hook (a batch run knows them
+    all from the start). The agent (tryfirst) publishes the prompt's entities in
     `run.entities[prompt_index]`; the memory plugin (trylast) reads them and may write the memory
     segment. Return value ignored.
     """
@@ -134,6 +157,9 @@ def iamflow_wants_evicted(pipeline: IAMPipeline, run: RunState) -> bool | None:
 @hookspec
 def iamflow_pipeline_end(pipeline: IAMPipeline, run: RunState, result: GenerationResult) -> None:
     """Once per video after decoding; `result` is the `GenerationResult` (latents, video).
+
+    For a stream, at `close()`: `result` holds the blocks generated so far (`result.info["max_frames"]`
+    is the stream's bound) and `run.num_output_frames` is now the number of latent frames generated.
 
     Plugins write their files here (into `run.output_dir` when set). Return value ignored.
     """

@@ -15,6 +15,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import torch
 from loguru import logger
@@ -100,7 +101,9 @@ def check_reference_args(args: argparse.Namespace, cfg: IAMFlowConfig) -> dict[s
     return inputs
 
 
-def run_reference(args: argparse.Namespace) -> dict[str, torch.Tensor]:
+def prepare_reference(args: argparse.Namespace) -> tuple[RecordingPipeline, dict[str, Any]]:
+    """The pipeline and the inputs of a reference run: `embeds`, `switch`, `noise`, `generator`, `interactive`
+    (what `run_reference` passes to `sample`; a test may drive a stream with them instead)."""
     sma, interactive = CASES[args.case]
     overrides = [f"model_kwargs.SMA={sma}", *args.overrides]
     cfg = load_config(overrides=overrides)
@@ -125,8 +128,14 @@ def run_reference(args: argparse.Namespace) -> dict[str, torch.Tensor]:
         embeds, switch = [embed("prompt_P0_first20")], []
     pipe = RecordingPipeline(cfg, model, device="cpu")
     gen = torch.Generator().manual_seed(args.rng_seed)
+    return pipe, {"embeds": embeds, "switch": switch, "noise": noise, "generator": gen, "interactive": interactive}
+
+
+def run_reference(args: argparse.Namespace) -> dict[str, torch.Tensor]:
+    pipe, inp = prepare_reference(args)
     t0 = time.perf_counter()
-    latents = pipe.sample(embeds, switch, noise, generator=gen, interactive=interactive, progress=not args.quiet)
+    latents = pipe.sample(inp["embeds"], inp["switch"], inp["noise"], generator=inp["generator"],
+                          interactive=inp["interactive"], progress=not args.quiet)
     wall = time.perf_counter() - t0
     logger.info(f"reference case={args.case} frames={args.frames}: {wall:.1f} s")
     out = {"output_latents": latents.contiguous()}

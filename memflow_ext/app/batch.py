@@ -290,6 +290,7 @@ def generate_into(pipe: Any, cfg: IAMFlowConfig, job: Job, folder: Path, interac
         "status": "complete", "key": job.key, "line": job.line, "sample": job.sample, "seed": job.seed,
         "prompts": job.prompts, "switch_frame_indices": job.switch_frame_indices,
         "num_output_frames": int(res.latents.shape[1]), "preset": cfg.preset, "files": files,
+        **({"max_frames": int(res.info["max_frames"])} if "max_frames" in res.info else {}),  # a stream's bound
     }
     if fingerprint is not None:
         meta["fingerprint"] = fingerprint

@@ -75,6 +75,11 @@ class IAMPipeline(MemFlowPipeline):
             return
         if hook == "prompt_switch":
             run.prompt_index, run.prompt = kwargs["prompt_index"], kwargs["prompt"]
+            if run.prompt_index >= len(run.prompts):  # a stream's live switch: the run learns of it now
+                run.prompts.append(run.prompt)
+                run.switch_frame_indices.append(kwargs["start_frame"])
+        elif hook == "pipeline_end" and "max_frames" in kwargs["result"].info:
+            run.num_output_frames = int(kwargs["result"].latents.shape[1])  # a stream closed: the frames made
         elif hook == "block_start":
             run.block_index = kwargs["block_index"]
             run.start_frame = run.block_index * run.frames_per_block
@@ -166,16 +171,14 @@ class IAMPipeline(MemFlowPipeline):
         self.run.memory = MemoryAccess(self, g)
         self._call("pipeline_start")
 
-    def _diffuse(self, state, embeds, switch_frame_indices, noise, generator, interactive, prompts, progress):
+    def _start_diffusion(self, embeds: list[torch.Tensor]) -> None:
         self._text_masks = {}
         self._conditioning_impls = []
         if self.run is not None:
-            self.run.memory.set_prompt_embeddings(embeds)
+            self.run.memory.set_prompt_embeddings(embeds)  # the stream's list: it grows with live switches
             impls = self.pm.hook.iamflow_block_conditioning.get_hookimpls()
             wrappers = [i.plugin_name for i in impls if i.hookwrapper or i.wrapper]
             if wrappers:
                 raise PluginError(f"plugin(s) {', '.join(wrappers)} implement 'iamflow_block_conditioning' as a "
                                   "wrapper; it takes plain implementations only (first result wins)")
             self._conditioning_impls = impls[::-1]  # pluggy calls the last of the list first
-        return super()._diffuse(state, embeds, switch_frame_indices, noise, generator, interactive, prompts,
-                                progress)

@@ -16,26 +16,19 @@ Single-prompt mode stages a bank frame at every context pass; interactive mode o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from memflow_ext.config import ConfigError, IAMFlowConfig, validate_prompts, validate_switch_frames
 from memflow_ext.models.rope import RopeCache
 from memflow_ext.models.transformer_wan import CausalWanModel
+from memflow_ext.pipelines.stream import GenerationResult, VideoStream
 from memflow_ext.schedulers.flow_match import FlowMatchSchedule
 from memflow_ext.streaming.kv_cache import CacheGeometry, CrossAttnCache, KVCache
 from memflow_ext.streaming.memory_bank import MemorySegment, NAMBank
 from memflow_ext.streaming.state import CallInfo, StreamState
-
-
-@dataclass
-class GenerationResult:
-    latents: torch.Tensor  # [B, F, C, h, w]
-    video: torch.Tensor | None = None  # [B, T, 3, H, W] in [-1, 1]
-    info: dict[str, Any] = field(default_factory=dict)
 
 
 class MemFlowPipeline:
@@ -52,6 +45,7 @@ class MemFlowPipeline:
         steps = torch.tensor(list(cfg.denoising_step_list), dtype=torch.long)
         self.timesteps = self.schedule.warp(steps) if cfg.warp_denoising_step else steps.to(torch.float32)
         self.state: StreamState | None = None
+        self._stream: VideoStream | None = None  # the live stream of this pipeline, if any
         if cfg.engine.compile:
             model.compile_streaming()
 
@@ -69,6 +63,10 @@ class MemFlowPipeline:
         p = next(self.model.parameters())
         return NAMBank(geometry, self.cfg.model_kwargs.record_interval, c.num_layers, batch, c.num_heads,
                        c.head_dim, p.device, p.dtype)
+
+    def _start_diffusion(self, embeds: list[torch.Tensor]) -> None:
+        """Before the first block of a video, inside the diffusion phase; `embeds` (by prompt index) grows
+        in place as a stream switches to new prompts."""
 
     def _wants_evicted(self) -> bool:
         """Whether evicted chunks' keys/values must be kept for the hooks (only when someone listens)."""
@@ -128,7 +126,11 @@ class MemFlowPipeline:
     def generate(self, prompts: list[str], switch_frame_indices: list[int] | None = None, seed: int | None = None,
                  interactive: bool | None = None, decode: bool = True, num_frames: int | None = None,
                  latent_hw: tuple[int, int] | None = None, progress: bool = True) -> GenerationResult:
-        """Text to video. `interactive` defaults to True when there is more than one prompt."""
+        """Text to video. `interactive` defaults to True when there is more than one prompt.
+
+        Drives a `VideoStream` (see `open_stream`) with the scripted switch frames: a scripted switch and a
+        live one run the same code. The "diffusion" and "vae_decode" phases each surround the whole loop.
+        """
         cfg = self.cfg
         switch = list(switch_frame_indices or [])
         interactive = len(prompts) > 1 if interactive is None else interactive
@@ -140,28 +142,91 @@ class MemFlowPipeline:
             raise RuntimeError("MemFlowPipeline.generate needs a text encoder")
         self.interactive = interactive
         self._begin_video(prompts, switch, seed, frames, latent_hw)
-
-        def init():
-            embeds = [self.text_encoder.encode([p], first_index=i).to(self.device) for i, p in enumerate(prompts)]
-            gen = torch.Generator(device=self.device).manual_seed(seed)
-            dtype = next(self.model.parameters()).dtype
-            noise = torch.randn((1, frames, self.model.config.in_dim, *latent_hw), generator=gen,
-                                device=self.device, dtype=dtype)
-            state = self.init_state(1, latent_hw)
-            return embeds, gen, noise, state
-
-        embeds, gen, noise, state = self._run_phase("init", init)
-        latents = self._run_phase("diffusion", lambda: self._diffuse(
-            state, embeds, switch, noise, gen, interactive, prompts, progress))
+        embeds, gen, noise, state = self._run_phase("init", lambda: self._init_video(prompts, seed, frames, latent_hw))
+        stream = VideoStream(self, state, noise, gen, interactive, list(prompts), embeds, begun=True)
+        scripted = dict(zip(switch, zip(prompts[1:], embeds[1:], strict=True), strict=True))
+        latents = self._run_phase("diffusion", lambda: stream.run(scripted, progress))
         video = None
         if decode and self.vae is not None:
             self._decode_progress = progress
             video = self._run_phase("vae_decode", lambda: self.decode(latents))
-        result = GenerationResult(latents=latents, video=video,
-                                  info={"seed": seed, "prompts": list(prompts), "switch_frame_indices": switch,
-                                        "memory_frames_per_block": list(state.memory_frames)})
-        self._emit("pipeline_end", result=result)
-        return result
+        return stream._finish(video, info={"seed": seed, "prompts": list(prompts), "switch_frame_indices": switch,
+                                           "memory_frames_per_block": list(state.memory_frames)})
+
+    def _encode_prompt(self, prompt: str, index: int = 0) -> torch.Tensor:
+        """Prompt `index` of the story as [1, text_len, text_dim] (the index names it in warnings)."""
+        return self.text_encoder.encode([prompt], first_index=index).to(self.device)
+
+    def _init_video(self, prompts: list[str], seed: int, frames: int, latent_hw: tuple[int, int]):
+        """The init phase of a video from text: prompt embeddings, the sampler's generator, the noise of
+        all `frames` latent frames (drawn from it), and the stream state."""
+        embeds = [self._encode_prompt(p, i) for i, p in enumerate(prompts)]
+        gen = torch.Generator(device=self.device).manual_seed(seed)
+        dtype = next(self.model.parameters()).dtype
+        noise = torch.randn((1, frames, self.model.config.in_dim, *latent_hw), generator=gen,
+                            device=self.device, dtype=dtype)
+        state = self.init_state(1, latent_hw)
+        return embeds, gen, noise, state
+
+    @torch.no_grad()
+    def open_stream(self, prompt: str | None = None, *, seed: int | None = None, max_frames: int | None = None,
+                    embedding: torch.Tensor | None = None, noise: torch.Tensor | None = None,
+                    generator: torch.Generator | None = None, interactive: bool = True, decode: bool = True,
+                    latent_hw: tuple[int, int] | None = None) -> VideoStream:
+        """Open a video that the caller generates block by block (`VideoStream`), switching prompts live.
+
+        From text: `prompt`, `seed` (default `cfg.seed`) and `max_frames` latent frames (default
+        `cfg.num_output_frames`); the noise of all `max_frames` frames is drawn at open, so the stream
+        equals `generate` with `num_frames=max_frames` and the same switches. Or from an `embedding`
+        [B, text_len, text_dim] and `noise` [B, max_frames, C, h, w] (no text encoder needed), re-noising
+        with `generator` (None: torch's global generator), as `sample` does; `prompt` is then only a label.
+
+        `interactive` (default True) is MemFlow's interactive mode, the one that switches prompts (NAM
+        records every `record_interval` blocks); False is the single-prompt pipeline and cannot switch.
+        With `decode` (and a VAE) each block comes with its decoded frames. `iamflow_pipeline_start`
+        and the "init" phase run here; opening another stream or run on this pipeline supersedes it.
+        """
+        cfg = self.cfg
+        seed = cfg.seed if seed is None else seed
+        if noise is None:
+            if embedding is not None:
+                raise ConfigError("open_stream with an embedding needs its noise too")
+            if prompt is None:
+                raise ConfigError("open_stream needs a prompt (or an embedding and noise)")
+            if self.text_encoder is None:
+                raise RuntimeError("open_stream(prompt) needs a text encoder; pass an embedding and noise instead")
+            frames = cfg.num_output_frames if max_frames is None else max_frames
+            validate_prompts([prompt])
+            latent_hw = latent_hw or self.default_latent_hw()
+        else:
+            if embedding is None:
+                raise ConfigError("open_stream with noise needs the first prompt's embedding too")
+            frames = noise.shape[1]
+            if max_frames is not None and max_frames != frames:
+                raise ConfigError(f"max_frames={max_frames} but the noise has {frames} frames")
+            latent_hw = tuple(noise.shape[-2:])
+        fpb = cfg.num_frame_per_block
+        if frames <= 0 or frames % fpb:
+            raise ConfigError(f"max_frames={frames} is not a positive multiple of num_frame_per_block={fpb}")
+        label = prompt if prompt is not None else "<prompt 0>"
+        self.interactive = interactive
+        self._begin_video([label], [], seed, frames, latent_hw)
+
+        def init():
+            if noise is None:
+                embeds, gen, drawn, state = self._init_video([label], seed, frames, latent_hw)
+                return embeds, gen, drawn, state
+            return [embedding], generator, noise, self.init_state(noise.shape[0], latent_hw)
+
+        embeds, gen, drawn, state = self._run_phase("init", init)
+        decoder = None
+        if decode and self.vae is not None:
+            from memflow_ext.models.vae import StreamingDecoder
+
+            decoder = StreamingDecoder(self.vae)
+            decoder.start()
+        return VideoStream(self, state, drawn, gen, interactive, [label], embeds, decoder=decoder, phased=True,
+                           begun=True, info={"seed": seed, "max_frames": frames})
 
     def _begin_video(self, prompts: list[str], switch: list[int], seed: int, frames: int,
                      latent_hw: tuple[int, int]) -> None:
@@ -191,16 +256,9 @@ class MemFlowPipeline:
                prompts: list[str] | None = None, progress: bool = True) -> torch.Tensor:
         """The streaming loop on given prompt embeddings and noise [B, F, C, h, w] (no text encoder, no VAE).
 
-        `embeds[i]` conditions prompt i, which starts at `([0] + switch_frame_indices)[i]`.
+        `embeds[i]` conditions prompt i, which starts at `([0] + switch_frame_indices)[i]`. Drives a
+        `VideoStream` with those switches (no `pipeline_start` / `pipeline_end`).
         """
-        batch = noise.shape[0]
-        state = self._run_phase("init", lambda: self.init_state(batch, tuple(noise.shape[-2:])))
-        return self._run_phase("diffusion", lambda: self._diffuse(
-            state, embeds, switch_frame_indices, noise, generator, interactive, prompts, progress))
-
-    def _diffuse(self, state: StreamState, embeds: list[torch.Tensor], switch_frame_indices: list[int],
-                 noise: torch.Tensor, generator: torch.Generator | None, interactive: bool,
-                 prompts: list[str] | None, progress: bool) -> torch.Tensor:
         fpb = self.cfg.num_frame_per_block
         frames = noise.shape[1]
         if frames % fpb:
@@ -209,30 +267,14 @@ class MemFlowPipeline:
         if len(embeds) != len(starts):
             raise ConfigError(f"{len(embeds)} prompt(s) for {len(starts)} segment(s) "
                               f"(switch_frame_indices={switch_frame_indices})")
-        prompts = prompts or [f"<prompt {i}>" for i in range(len(embeds))]
-        tpf = state.kv.geometry.tokens_per_frame
-        output = torch.zeros_like(noise)
-        prompt_idx = -1
-        for b in tqdm(range(frames // fpb), desc="blocks", disable=not progress, leave=False):
-            s = b * fpb
-            if prompt_idx + 1 < len(starts) and s == starts[prompt_idx + 1]:
-                prompt_idx += 1
-                self._emit("prompt_switch", prompt_index=prompt_idx, prompt=prompts[prompt_idx], start_frame=s)
-                state.text.prompt_index = prompt_idx  # the re-cache below clears and refills the text cache
-                if s > 0:
-                    self._recache(state, output, s, embeds[prompt_idx])
-            self._emit("block_start", block_index=b)
-            ctx = embeds[prompt_idx]
-            x0 = self._denoise_block(state, noise[:, s : s + fpb], ctx, s * tpf, generator, interactive)
-            # upstream: no sink means no memory segment in attention
-            state.memory_frames.append(state.memory.visible_frame_count(tpf) if state.kv.geometry.sink_tokens else 0)
-            output[:, s : s + fpb] = x0
-            state.kv.capture_evicted = self._wants_evicted()
-            self._context_pass(state, x0, ctx, s, interactive)
-            evicted = state.kv.take_evicted()
-            self._emit("block_end", block_index=b, latents=x0)
-            self._emit("chunk_end", chunk_index=b + 1, evicted=evicted)
-        return output
+        prompts = list(prompts or [f"<prompt {i}>" for i in range(len(embeds))])
+        batch = noise.shape[0]
+        state = self._run_phase("init", lambda: self.init_state(batch, tuple(noise.shape[-2:])))
+        stream = VideoStream(self, state, noise, generator, interactive, prompts, list(embeds))
+        scripted = dict(zip(switch_frame_indices, zip(prompts[1:len(embeds)], embeds[1:], strict=True), strict=True))
+        latents = self._run_phase("diffusion", lambda: stream.run(scripted, progress))
+        stream._finish(None)
+        return latents
 
     def _on_step(self, block_index: int, step_index: int, x0: torch.Tensor) -> None:
         """Called with each denoising step's x0 prediction (used by parity checks)."""

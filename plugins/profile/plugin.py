@@ -9,6 +9,10 @@ What is timed, and how it adds up (all in milliseconds):
 * **Diffusion** (`diffusion_ms`): the whole streaming loop, including the agent's and the memory
   plugin's work and the KV re-cache at prompt switches.
 * **VAE decoding** (`vae_decode_ms`): the "vae_decode" phase (0 when the video is not decoded).
+
+  In a stream (live mode) "diffusion" and "vae_decode" run once per block instead of once per
+  video; each phase's times are added up, so the sums mean the same as in a batch run (phases
+  never nest, so no timer holds another phase's work).
 * **Total** (`total_ms`) = init + diffusion + VAE decoding. Work before the init phase
   (`iamflow_pipeline_start`) and writing files after decoding are not part of it.
 * **Agent / memory** (`agent_ms`, `memory_ms`): the sums of `run.timings["agent"]` (per prompt

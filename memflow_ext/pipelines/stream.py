@@ -1,0 +1,290 @@
+"""VideoStream: the block loop as an object a caller drives, one block at a time.
+
+A stream is opened on a pipeline (`MemFlowPipeline.open_stream`) with a first prompt (or its
+embedding), a seed and `max_frames`; the initial noise for all `max_frames` latent frames is drawn
+at open, so a stream equals a batch run whose `num_output_frames` is that `max_frames`. Then:
+
+- `next_block()` denoises the next block and writes it into the KV cache; it returns a `StreamBlock`
+  with the block's latents and, when the stream decodes, its video frames from the streaming VAE
+  decoder;
+- `switch_prompt(prompt)` (between blocks) makes the next block the first of a new prompt: a MemFlow
+  prompt switch with LongLive's KV re-cache, exactly what a scripted switch frame does;
+- `close()` ends the stream and returns the `GenerationResult` of the blocks generated so far.
+
+The batch entry points (`generate`, `sample`) drive a stream with their scripted switch frames, so a
+scripted switch and a live switch run the same code.
+
+Phases and hooks in a stream opened with `open_stream`: `iamflow_pipeline_start` and the "init"
+phase at open; each `next_block()` runs one "diffusion" phase (the prompt switch, if any, and the
+block) and, when decoding, one "vae_decode" phase (that block's frames); `close()` runs no phase
+(the decoder holds nothing back) and fires `iamflow_pipeline_end`. In a batch run the "diffusion"
+and "vae_decode" phases each surround the whole loop, as before.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import torch
+from tqdm.auto import tqdm
+
+from memflow_ext.config import ConfigError
+from memflow_ext.streaming.state import StreamState
+
+if TYPE_CHECKING:
+    from memflow_ext.pipelines.memflow import MemFlowPipeline
+
+
+@dataclass
+class GenerationResult:
+    """A generated video (re-exported by `memflow_ext.pipelines.memflow`, where it is usually imported from)."""
+
+    latents: torch.Tensor  # [B, F, C, h, w]
+    video: torch.Tensor | None = None  # [B, T, 3, H, W] in [-1, 1]
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+class StreamError(RuntimeError):
+    """A stream was asked for something it cannot do (past `max_frames`, after `close`, ...)."""
+
+
+@dataclass
+class StreamBlock:
+    block_index: int
+    start_frame: int  # latent frame of the block's first frame
+    prompt_index: int  # the prompt that conditioned the block
+    latents: torch.Tensor  # [B, frames_per_block, C, h, w]; a view of the stream's output, read-only
+    video: torch.Tensor | None = None  # [B, T, 3, H, W] in [-1, 1]: the block's decoded frames (None: not decoding)
+    switched: bool = False  # the block is the first of its prompt
+    ms: float = 0.0  # wall time of the block (switch, denoising, cache update; not decoding)
+
+
+class VideoStream:
+    """One video generated block by block; made by `MemFlowPipeline.open_stream` (or the batch paths).
+
+    Only the latest stream of a pipeline is live: opening another one on the same pipeline (or a
+    batch run) supersedes it, and its further use is an error.
+    """
+
+    def __init__(self, pipeline: MemFlowPipeline, state: StreamState, noise: torch.Tensor,
+                 generator: torch.Generator | None, interactive: bool, prompts: list[str],
+                 embeds: list[torch.Tensor], *, decoder: Any = None, phased: bool = False, begun: bool = False,
+                 info: dict[str, Any] | None = None) -> None:
+        fpb = pipeline.cfg.num_frame_per_block
+        if noise.shape[1] % fpb or noise.shape[1] == 0:
+            raise ConfigError(f"{noise.shape[1]} latent frames is not a positive multiple of num_frame_per_block={fpb}")
+        self.pipeline = pipeline
+        self.state = state
+        self.noise = noise
+        self.generator = generator
+        self.interactive = interactive
+        # prompts / embeddings by prompt index; a batch run knows them all up front, a live stream only the first
+        self.prompts = list(prompts)
+        self.embeds = embeds  # shared with the memory access (`run.memory.text_keys`): grown in place
+        self.frames_per_block = fpb
+        self.output = torch.zeros_like(noise)
+        self.prompt_index = -1
+        self.switch_frame_indices: list[int] = []  # the switches applied so far
+        self.blocks_done = 0
+        self._pending: tuple[str | None, torch.Tensor | None] | None = None
+        self._decoder = decoder
+        self._video: list[torch.Tensor] = []
+        self._phased = phased
+        self._begun = begun
+        self._info = dict(info or {})
+        self._result: GenerationResult | None = None
+        pipeline._stream = self
+
+    # -- sizes -------------------------------------------------------------------------------------
+    @property
+    def max_frames(self) -> int:
+        return int(self.noise.shape[1])
+
+    @property
+    def num_blocks(self) -> int:
+        return self.max_frames // self.frames_per_block
+
+    @property
+    def frames_done(self) -> int:
+        return self.blocks_done * self.frames_per_block
+
+    @property
+    def finished(self) -> bool:
+        """All `max_frames` are generated (the stream may still be open)."""
+        return self.blocks_done >= self.num_blocks
+
+    @property
+    def closed(self) -> bool:
+        return self._result is not None
+
+    @property
+    def decoding(self) -> bool:
+        return self._decoder is not None
+
+    @property
+    def latents(self) -> torch.Tensor:
+        """[B, frames_done, C, h, w]: the latents generated so far (a view)."""
+        return self.output[:, : self.frames_done]
+
+    # -- driving -----------------------------------------------------------------------------------
+    def _check_live(self, what: str) -> None:
+        if self.closed:
+            raise StreamError(f"{what} on a closed stream")
+        if self.pipeline._stream is not self:
+            raise StreamError(f"{what} on a stream superseded by a newer stream or run of the same pipeline")
+
+    @torch.no_grad()
+    def switch_prompt(self, prompt: str | None = None, embedding: torch.Tensor | None = None) -> int:
+        """Switch to a new prompt at the next block boundary; returns the latent frame where it takes effect.
+
+        The next block becomes the first block of the new prompt (`iamflow_prompt_switch` fires, the KV
+        cache is re-encoded under it), as a scripted switch frame there would. `embedding` [B, text_len,
+        text_dim] is the prompt's text embedding; without it the pipeline's text encoder encodes `prompt`
+        when the switch is applied. Asked again before the next block, the latest request wins (the
+        earlier one never took effect). Only interactive streams switch.
+        """
+        self._check_live("switch_prompt")
+        if not self.interactive:
+            raise StreamError("a single-prompt (interactive=False) stream cannot switch prompts; "
+                              "open it with interactive=True")
+        if self.finished:
+            raise StreamError(f"switch_prompt after the last block: the stream reached max_frames={self.max_frames}")
+        if embedding is None:
+            if prompt is None:
+                raise ValueError("switch_prompt needs a prompt or an embedding")
+            if self.pipeline.text_encoder is None:
+                raise StreamError("switch_prompt(prompt) needs a text encoder; pass the prompt's embedding")
+        if prompt is not None and (not isinstance(prompt, str) or not prompt.strip()):
+            raise ValueError(f"prompt must be a non-empty string, got {prompt!r}")
+        if self.blocks_done == 0:
+            raise StreamError("switch_prompt before the first block: open the stream with that prompt instead")
+        return self._request(prompt, embedding)
+
+    def _request(self, prompt: str | None, embedding: torch.Tensor | None) -> int:
+        self._pending = (prompt, embedding)
+        return self.frames_done
+
+    @torch.no_grad()
+    def next_block(self) -> StreamBlock:
+        """Generate the next block (and decode it when the stream decodes)."""
+        self._check_live("next_block")
+        if self.finished:
+            raise StreamError(f"the stream reached max_frames={self.max_frames} ({self.num_blocks} blocks); "
+                              "close() it, or open a stream with a larger max_frames")
+        pipe = self.pipeline
+        t0 = time.perf_counter()
+        switched = self.blocks_done == 0 or self._pending is not None
+        x0 = pipe._run_phase("diffusion", self._advance) if self._phased else self._advance()
+        ms = (time.perf_counter() - t0) * 1000.0
+        video = None
+        if self._decoder is not None:
+            dec = self._decoder
+            video = pipe._run_phase("vae_decode", lambda: dec.push(x0)) if self._phased else dec.push(x0)
+            self._video.append(video)
+        b = self.blocks_done - 1
+        return StreamBlock(block_index=b, start_frame=b * self.frames_per_block, prompt_index=self.prompt_index,
+                           latents=x0, video=video, switched=switched, ms=ms)
+
+    def __iter__(self) -> Iterator[StreamBlock]:
+        """The remaining blocks (switches may be requested between them)."""
+        while not self.finished:
+            yield self.next_block()
+
+    def __enter__(self) -> VideoStream:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if not self.closed and self.pipeline._stream is self:
+            self.close()
+
+    def run(self, switches: dict[int, tuple[str, torch.Tensor]], progress: bool = False) -> torch.Tensor:
+        """The batch path: every remaining block, switching at the scripted frames `{start_frame: (prompt,
+        embedding)}`; returns the whole output [B, max_frames, C, h, w]."""
+        for _ in tqdm(range(self.blocks_done, self.num_blocks), desc="blocks", disable=not progress, leave=False):
+            hit = switches.get(self.frames_done)
+            if hit is not None and self.frames_done > 0:
+                self._request(*hit)  # what switch_prompt does, without its checks (validated by the caller)
+            self.next_block()
+        return self.output
+
+    @torch.no_grad()
+    def close(self) -> GenerationResult:
+        """End the stream: the result holds the latents (and decoded video) generated so far.
+
+        For a stream opened with `open_stream`, `iamflow_pipeline_end` fires. Closing again returns the
+        same result.
+        """
+        if self._result is not None:
+            return self._result
+        if self.pipeline._stream is not self:
+            raise StreamError("close on a stream superseded by a newer stream or run of the same pipeline")
+        video = None
+        if self._decoder is not None:
+            tail = self._decoder.finish()  # the decoder is causal per latent frame: always empty
+            if self._video:
+                video = torch.cat([*self._video, tail], dim=1)
+        return self._finish(video)
+
+    # -- internals -----------------------------------------------------------------------------------
+    def _finish(self, video: torch.Tensor | None, info: dict[str, Any] | None = None) -> GenerationResult:
+        if info is None:
+            info = {"seed": self._info.get("seed"), "prompts": self.prompts[: max(self.prompt_index, 0) + 1],
+                    "switch_frame_indices": list(self.switch_frame_indices),
+                    "memory_frames_per_block": list(self.state.memory_frames), **self._info}
+        result = GenerationResult(latents=self.latents, video=video, info=info)
+        self._result = result
+        self.pipeline._stream = None
+        if self._begun:
+            self.pipeline._emit("pipeline_end", result=result)
+        return result
+
+    def _advance(self) -> torch.Tensor:
+        """One block: the prompt switch due here (if any), denoising, cache update, and their hooks."""
+        pipe, state = self.pipeline, self.state
+        fpb = self.frames_per_block
+        b = self.blocks_done
+        s = b * fpb
+        if b == 0:
+            pipe._start_diffusion(self.embeds)
+            self._apply_switch(0, s)
+        elif self._pending is not None:
+            prompt, embedding = self._pending
+            self._pending = None
+            idx = self.prompt_index + 1
+            if prompt is None:
+                prompt = self.prompts[idx] if idx < len(self.prompts) else f"<prompt {idx}>"
+            if embedding is None:
+                embedding = pipe._encode_prompt(prompt, idx)
+            for seq, value in ((self.prompts, prompt), (self.embeds, embedding)):
+                if idx < len(seq):
+                    seq[idx] = value
+                else:
+                    seq.append(value)
+            self.switch_frame_indices.append(s)
+            self._apply_switch(idx, s)
+        pipe._emit("block_start", block_index=b)
+        ctx = self.embeds[self.prompt_index]
+        tpf = state.kv.geometry.tokens_per_frame
+        x0 = pipe._denoise_block(state, self.noise[:, s : s + fpb], ctx, s * tpf, self.generator, self.interactive)
+        # upstream: no sink means no memory segment in attention
+        state.memory_frames.append(state.memory.visible_frame_count(tpf) if state.kv.geometry.sink_tokens else 0)
+        self.output[:, s : s + fpb] = x0
+        state.kv.capture_evicted = pipe._wants_evicted()
+        pipe._context_pass(state, x0, ctx, s, self.interactive)
+        evicted = state.kv.take_evicted()
+        self.blocks_done = b + 1
+        pipe._emit("block_end", block_index=b, latents=x0)
+        pipe._emit("chunk_end", chunk_index=b + 1, evicted=evicted)
+        return x0
+
+    def _apply_switch(self, prompt_index: int, start_frame: int) -> None:
+        pipe, state = self.pipeline, self.state
+        self.prompt_index = prompt_index
+        pipe._emit("prompt_switch", prompt_index=prompt_index, prompt=self.prompts[prompt_index],
+                   start_frame=start_frame)
+        state.text.prompt_index = prompt_index  # the re-cache below clears and refills the text cache
+        if start_frame > 0:
+            pipe._recache(state, self.output, start_frame, self.embeds[prompt_index])
