@@ -53,7 +53,6 @@ class TransitionPlugin:
 
     def __init__(self, settings: TransitionConfig | None = None) -> None:
         self.settings = settings or TransitionConfig()
-        self.cfg = self.settings
         self._run: Any = None
         self._prompt: int | None = None
         self._in_use: torch.Tensor | None = None
@@ -61,17 +60,17 @@ class TransitionPlugin:
 
     @hookimpl
     def iamflow_pipeline_start(self, run: Any) -> None:
-        self.cfg = self.settings
         self._run, self._prompt, self._in_use, self._blend = run, None, None, None
-        run.extras[NAME] = {"enabled": self.cfg.enabled, "blocks": self.cfg.blocks, "method": self.cfg.method,
-                            "adaptive": self.cfg.adaptive, "weight_rule": "(j + 1) / (n + 1) for block j of n",
+        s = self.settings
+        run.extras[NAME] = {"enabled": s.enabled, "blocks": s.blocks, "method": s.method, "adaptive": s.adaptive,
+                            "weight_rule": "(j + 1) / (n + 1) for block j of n",
                             "switches": []}
         run.timings.setdefault(NAME, {})
 
     @hookimpl
     def iamflow_block_conditioning(self, run: Any, block_index: int, prompt_index: int,
                                    conditioning: torch.Tensor) -> torch.Tensor | None:
-        if run is not self._run or not self.cfg.enabled:
+        if run is not self._run or not self.settings.enabled:
             return None
         if prompt_index != self._prompt:
             self._switch(run, block_index, prompt_index, conditioning)
@@ -84,7 +83,7 @@ class TransitionPlugin:
         out = b.outputs.get(block_index)
         if out is None:
             with self._timed(run, prompt_index, conditioning):
-                b.outputs = {block_index: blend(b.source, conditioning, b.weights[j], self.cfg.method)}
+                b.outputs = {block_index: blend(b.source, conditioning, b.weights[j], self.settings.method)}
             out = b.outputs[block_index]
         self._in_use = out
         return out
@@ -113,7 +112,7 @@ class TransitionPlugin:
             if source.shape != new.shape:  # rows beyond the new conditioning's length are dropped
                 source = _fit(source, new)
             distance = prompt_distance(source, new)
-            n = adaptive_blocks(distance, self.cfg.blocks) if self.cfg.adaptive else self.cfg.blocks
+            n = adaptive_blocks(distance, self.settings.blocks) if self.settings.adaptive else self.settings.blocks
             record: dict[str, Any] = {
                 "prompt_index": prompt_index, "start_block": block_index,
                 "start_frame": block_index * int(getattr(run, "frames_per_block", 0) or 0),
