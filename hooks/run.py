@@ -13,6 +13,7 @@ Who writes which field:
 | timings["agent"][prompt_index], timings["memory"][chunk_index] | agent / memory (milliseconds) | profile |
 | clock | engine: `time.perf_counter`; the profiler, on CUDA, a clock that waits for the device first | agent, memory |
 | timings["transition"][prompt_index] | transition (milliseconds blending into that prompt) | profile |
+| block_ms[block_index] | profile (milliseconds of that block, as its report counts them) | live server (timing chart) |
 | files[name] | any plugin: files it wrote beside the video | CLI, batch runner |
 | extras | third-party plugins (namespace by plugin name) | anyone |
 | extras["transition"] | transition: its settings and per-switch schedule (blocks, weights) | anyone |
@@ -64,6 +65,7 @@ class RunState:
     # seconds; plugins time their own work with it. Only the profiler replaces it (on CUDA, with a clock
     # that synchronises the device), so no plugin synchronises when profiling is off.
     clock: Callable[[], float] = time.perf_counter
+    block_ms: dict[int, float] = field(default_factory=dict)  # a profiler's timing of each block, as it ends
     files: dict[str, Path] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -72,6 +72,17 @@ class EngineOptions:
 
 
 @dataclass
+class LiveConfig:
+    """Live mode (`--serve`): where the server listens and what a client may ask for."""
+
+    host: str = "127.0.0.1"  # beyond loopback needs --token
+    port: int = 7860
+    max_frames: int = 1200  # cap on a stream's `max_frames` (latent frames; a client's `start` may ask up to it)
+    max_prompt_chars: int = 2000
+    jpeg_quality: int = 85  # of the frames sent to the page (the saved mp4 is unaffected)
+
+
+@dataclass
 class IAMFlowConfig:
     preset: str = "tiny"
     device: str = "auto"  # auto | cpu | cuda | cuda:N
@@ -103,6 +114,7 @@ class IAMFlowConfig:
     lora_ckpt: str | None = None
     use_ema: bool = False
     adapter: AdapterConfig = field(default_factory=AdapterConfig)
+    live: LiveConfig = field(default_factory=LiveConfig)
     # plugins (each plugin's own section is added by `config_class`)
     plugins: list[str] = field(default_factory=list)
 
@@ -272,6 +284,16 @@ def validate_config(cfg: IAMFlowConfig) -> None:
             raise ConfigError(f"{key}={v} must be positive")
     if cfg.adapter.rank <= 0:
         raise ConfigError(f"adapter.rank={cfg.adapter.rank} must be positive")
+    live = cfg.live
+    if not 0 <= live.port <= 65535:
+        raise ConfigError(f"live.port={live.port} must be within [0, 65535] (0: any free port)")
+    if live.max_frames < cfg.num_frame_per_block:
+        raise ConfigError(f"live.max_frames={live.max_frames} must be at least num_frame_per_block="
+                          f"{cfg.num_frame_per_block}")
+    if live.max_prompt_chars < 1:
+        raise ConfigError(f"live.max_prompt_chars={live.max_prompt_chars} must be >= 1")
+    if not 1 <= live.jpeg_quality <= 95:
+        raise ConfigError(f"live.jpeg_quality={live.jpeg_quality} must be within [1, 95]")
     validate_prompts(cfg.prompts, where="prompts")
     if not cfg.data_path:  # with a prompt file they are only the default of stories without their own
         validate_switch_frames(list(cfg.switch_frame_indices), None, cfg, where="switch_frame_indices")

@@ -274,22 +274,31 @@ class Manifest:
 def generate_into(pipe: Any, cfg: IAMFlowConfig, job: Job, folder: Path, interactive: bool, quiet: bool,
                   fingerprint: dict[str, Any] | None = None) -> None:
     """Everything of one video into `folder`; meta.json (with the file list) is written last."""
-    from memflow_ext.io_utils import write_mp4
-    from memflow_ext.models.vae import to_uint8
-
     if hasattr(pipe, "output_dir"):
         pipe.output_dir, pipe.run_key = folder, job.key
     res = pipe.generate(job.prompts, job.switch_frame_indices, seed=job.seed, interactive=interactive,
                         decode=cfg.save_video, progress=not quiet)
+    write_outputs(folder, cfg, res, {"key": job.key, "line": job.line, "sample": job.sample, "seed": job.seed,
+                                     "prompts": job.prompts, "switch_frame_indices": job.switch_frame_indices},
+                  fingerprint)
+
+
+def write_outputs(folder: Path, cfg: IAMFlowConfig, res: Any, record: dict[str, Any],
+                  fingerprint: dict[str, Any] | None = None) -> None:
+    """A generated video's files into `folder`: latents, the mp4 (when `res` holds decoded frames and
+    `cfg.save_video`), then meta.json, last: `record` (what made the video: key, prompts, switch
+    frames, seed, ...), the frames made, the file list and the fingerprint."""
+    from memflow_ext.io_utils import write_mp4
+    from memflow_ext.models.vae import to_uint8
+
     atomic_write_bytes(folder / "latents.safetensors", st_save({"latents": res.latents.float().cpu().contiguous()}))
-    if res.video is not None:
+    if res.video is not None and cfg.save_video:
         write_mp4(folder / "video.mp4", to_uint8(res.video[0]), fps=cfg.fps)
     files = {p.name: p.stat().st_size for p in sorted(folder.iterdir())
              if p.is_file() and p.name not in (META, OWNER)}
     meta = {
-        "status": "complete", "key": job.key, "line": job.line, "sample": job.sample, "seed": job.seed,
-        "prompts": job.prompts, "switch_frame_indices": job.switch_frame_indices,
-        "num_output_frames": int(res.latents.shape[1]), "preset": cfg.preset, "files": files,
+        "status": "complete", **record, "num_output_frames": int(res.latents.shape[1]), "preset": cfg.preset,
+        "files": files,
         **({"max_frames": int(res.info["max_frames"])} if "max_frames" in res.info else {}),  # a stream's bound
     }
     if fingerprint is not None:

@@ -33,6 +33,7 @@ from memflow_ext.config import ConfigError, IAMFlowConfig, load_config, to_yaml
 from memflow_ext.io_utils import atomic_write_text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+TOKEN_ENV = "IAMFLOW_LIVE_TOKEN"
 PLUGINS_PLACEHOLDER = "{plugins}"  # in output_folder: the plugin set ("agent-memory-profile", or "none")
 
 
@@ -60,6 +61,15 @@ def build_parser(prog: str, description: str, default_config: str) -> argparse.A
                     help="regenerate finished videos whose recorded inputs differ (without it such a folder stops "
                          "the run with exit code 2); the old folder is replaced only when the new one is complete")
     ap.add_argument("--debug", action="store_true", help="show Python tracebacks for input errors")
+    live = ap.add_argument_group("live mode", "steer a streaming video from a web page (see the README)")
+    live.add_argument("--serve", action="store_true",
+                      help="serve the live page (GET /) and its WebSocket (/ws) until Ctrl-C; each stream is saved "
+                           "in <output_folder>/live/<stream id>/")
+    live.add_argument("--host", default=None, help="--serve: address to listen on (default live.host, 127.0.0.1)")
+    live.add_argument("--port", type=int, default=None, help="--serve: port (default live.port, 7860)")
+    live.add_argument("--token", default=None,
+                      help="--serve: the secret clients must give (/ws?token=..., page /?token=...); required to "
+                           f"listen beyond loopback (default: ${TOKEN_ENV})")
     ap.add_argument("overrides", nargs="*", help="config overrides key=value (OmegaConf dotlist)")
     return ap
 
@@ -149,7 +159,16 @@ def prepare(args: argparse.Namespace, interactive: bool) -> dict[str, Any]:
     the finished folders' recorded inputs. Raises on the first problem (the CLI exits with code 2)."""
     if getattr(args, "compare_baseline", False) and args.repeats < 1:
         raise ConfigError(f"--repeats must be >= 1, got {args.repeats}")
+    serve = getattr(args, "serve", False)
+    if serve:
+        check_serve_args(args)
+    elif any(getattr(args, k, None) is not None for k in ("host", "port", "token")):
+        raise ConfigError("--host, --port and --token are options of --serve (live mode)")
     overrides = list(args.overrides)
+    if serve and args.host is not None:
+        overrides.append(f"live.host={args.host}")
+    if serve and args.port is not None:
+        overrides.append(f"live.port={args.port}")
     if args.data_path:
         overrides.append(f"data_path={args.data_path}")
     cfg = load_config([args.config], overrides)
@@ -163,7 +182,15 @@ def prepare(args: argparse.Namespace, interactive: bool) -> dict[str, Any]:
         raise
     except ValueError as e:  # a plugin's own config check (e.g. agent.backend)
         raise ConfigError(str(e).splitlines()[0]) from None
-    jobs, skipped = load_jobs(cfg, interactive, args.start, args.limit, args.skip_invalid)
+    token = None
+    if serve:
+        from memflow_ext.app.live.server import check_bind
+
+        token = args.token if args.token is not None else os.environ.get(TOKEN_ENV) or None
+        check_bind(cfg.live.host, token)
+        jobs, skipped = [], []
+    else:
+        jobs, skipped = load_jobs(cfg, interactive, args.start, args.limit, args.skip_invalid)
     device = check_device(cfg)
     check_weights(cfg)
     from hooks.manager import known_plugins
@@ -178,7 +205,79 @@ def prepare(args: argparse.Namespace, interactive: bool) -> dict[str, Any]:
     check_output_folder(out_root)
     plan = check_folders(jobs, out_root, run_fp, args.overwrite)
     return {"cfg": cfg, "plugins": plugins, "pm": pm, "jobs": jobs, "skipped": skipped, "run_fp": run_fp,
-            "out_root": out_root, "plan": plan}
+            "out_root": out_root, "plan": plan, "token": token}
+
+
+def check_serve_args(args: argparse.Namespace) -> None:
+    """Batch options mean nothing to a server: refuse them rather than ignore them."""
+    given = [flag for flag, on in (("--compare-baseline", args.compare_baseline), ("--data-path", args.data_path),
+                                   ("--start", args.start != 0), ("--limit", args.limit is not None),
+                                   ("--skip-invalid", args.skip_invalid), ("--overwrite", args.overwrite)) if on]
+    if given:
+        raise ConfigError(f"--serve takes its prompts from the page; {', '.join(given)} "
+                          f"{'is a batch option' if len(given) == 1 else 'are batch options'}: drop "
+                          f"{'it' if len(given) == 1 else 'them'}")
+    if dist_from_env().world > 1:
+        raise ConfigError("--serve runs in one process; start it without torchrun")
+
+
+def redact_argv(argv: list[str]) -> list[str]:
+    """The command line as recorded in run.json, without the --token value."""
+    out, hide = [], False
+    for a in argv:
+        if hide:
+            out.append("***")
+            hide = False
+        elif a == "--token":
+            out.append(a)
+            hide = True
+        elif a.startswith("--token="):
+            out.append("--token=***")
+        else:
+            out.append(a)
+    return out
+
+
+def make_pipeline(cfg: IAMFlowConfig, pm: Any) -> Any:
+    """The plugin-aware pipeline when plugins run, plain MemFlow otherwise."""
+    from memflow_ext.pipelines.builder import build_pipeline
+
+    if pm is not None:
+        from memflow_ext.pipelines.iam import IAMPipeline
+
+        return build_pipeline(cfg, IAMPipeline, plugin_manager=pm)
+    return build_pipeline(cfg)
+
+
+def serve(p: dict[str, Any], interactive: bool, *, quiet: bool, argv: list[str]) -> int:
+    """Live mode: bind, build the model, serve until Ctrl-C / SIGTERM (the stream in progress is saved)."""
+    from memflow_ext.app.live.server import bind, open_service, run_server
+    from memflow_ext.loaders import WeightsError
+
+    cfg = p["cfg"]
+    try:
+        sock = bind(cfg.live.host, cfg.live.port)
+    except ConfigError as e:
+        logger.error(str(e))
+        return 2
+    try:
+        pipe = make_pipeline(cfg, p["pm"])
+    except (WeightsError, FileNotFoundError) as e:
+        logger.error(str(e))
+        sock.close()
+        return 2
+    except KeyboardInterrupt as e:
+        logger.error("interrupted while loading the model; nothing was generated")
+        sock.close()
+        return 143 if isinstance(e, Terminated) else 130
+    service = open_service(pipe, cfg, p["out_root"], p["run_fp"], p["plugins"], interactive, argv)
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    print(f"live mode on http://{shown}:{port}/{'?token=...' if p['token'] else ''} "
+          f"(plugins: {plugin_tag(p['plugins'])}; streams saved in {service.ctx.live_root.resolve()}); "
+          "Ctrl-C stops after saving the stream in progress", flush=True)
+    run_server(service, sock, p["token"], log_level="warning" if quiet else "info")
+    return 0
 
 
 def main(argv: list[str] | None, *, interactive: bool, prog: str, description: str, default_config: str) -> int:
@@ -214,15 +313,16 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
         logger.error(f"output_folder={out_root}: cannot write there ({e.strerror}); set output_folder to a "
                      "writable folder")
         return 2
-    if info.is_main:
+    if info.is_main and not args.serve:
         logger.info(f"outputs: {out_root.resolve()} ({len(jobs)} video(s), plugins: {plugin_tag(plugins)})")
+    if args.serve:
+        return serve(p, interactive, quiet=args.quiet, argv=redact_argv(list(sys.argv if argv is None else argv)))
     if args.compare_baseline:
         from memflow_ext.app.compare import run_comparison
 
         return run_comparison(cfg, plugins, jobs, interactive=interactive, quiet=args.quiet, repeats=args.repeats,
                               run_fp=p["run_fp"])
 
-    from memflow_ext.pipelines.builder import build_pipeline
 
     init_distributed(info)
     cfg.device = device_for_rank(cfg, info)
@@ -231,12 +331,8 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
     try:
         if jobs and all(v == "skip" for v in p["plan"].values()):
             pipe = None  # every video is finished with the same inputs: no model needed
-        elif pm is not None:
-            from memflow_ext.pipelines.iam import IAMPipeline
-
-            pipe = build_pipeline(cfg, IAMPipeline, plugin_manager=pm)
         else:
-            pipe = build_pipeline(cfg)
+            pipe = make_pipeline(cfg, pm)
     except (WeightsError, FileNotFoundError) as e:  # a missing or wrong weight file: stop before generating
         logger.error(str(e))
         return 2

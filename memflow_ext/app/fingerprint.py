@@ -25,8 +25,9 @@ from memflow_ext.config import ConfigError, IAMFlowConfig
 # Keys that choose where and what to run, not what a video folder holds. The prompts and switch
 # frames of each video come from its job (the file or the config), so `data_path`, `prompts` and
 # `switch_frame_indices` are replaced by the job's own; `num_samples` decides how many folders
-# exist, not what one holds (each sample has its own seed); `plugins` is recorded as the list that ran.
-OUTPUT_ONLY_KEYS = ("output_folder", "data_path", "prompts", "switch_frame_indices", "num_samples", "plugins")
+# exist, not what one holds (each sample has its own seed); `plugins` is recorded as the list that ran;
+# `live` holds the live server's settings (a saved stream does not depend on them).
+OUTPUT_ONLY_KEYS = ("output_folder", "data_path", "prompts", "switch_frame_indices", "num_samples", "plugins", "live")
 HASH_SPAN = 1 << 20  # bytes hashed at each end of a weights file
 
 

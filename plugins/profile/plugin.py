@@ -23,7 +23,8 @@ What is timed, and how it adds up (all in milliseconds):
   the re-cache and the blocks it blends, so it is part of the diffusion time (and of pure diffusion
   and those blocks' times); the printed report does not list it.
 * **Per block** (`blocks`): from `iamflow_block_start` to `iamflow_block_end` of that block: the
-  denoising steps and the context pass that writes the block into the KV cache. The profiler's
+  denoising steps and the context pass that writes the block into the KV cache (also published in
+  `run.block_ms[block_index]` as the block ends, for live mode's chart). The profiler's
   `block_start` runs last and its `block_end` first among the plugins, so other plugins' work in
   those hooks is outside the block timer. Agent and memory work happens outside it too (the agent
   and the memory retrieval in `iamflow_prompt_switch`, which fires before `block_start`; the
@@ -243,6 +244,9 @@ class ProfilePlugin:
         inside = self._plugin_ms(run) - self._block_plugin_ms  # plugin work recorded during the block
         ms = (end - self._block_t0) * 1000.0 - inside
         self._blocks[block_index] = ms
+        block_ms = getattr(run, "block_ms", None)
+        if isinstance(block_ms, dict):  # published as each block ends (live mode charts it)
+            block_ms[block_index] = ms
         if self.trace:
             self._event(f"block {block_index}", "block", 2, self._block_t0, ms, block_index=block_index)
 

@@ -1,0 +1,108 @@
+"""The live-mode WebSocket messages: what a client may send (validated here) and what the server sends.
+
+Client -> server (JSON text): `start` {prompt, seed?, max_frames?}, `prompt` {prompt}, `stop`.
+Server -> client (JSON text): `started`, `block` (followed by its frames as binary JPEG messages),
+`switch`, `saved`, `error`, `busy`. A message that fails validation raises `ProtocolError`, whose
+text is sent back in an `error` message; nothing else happens.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+MAX_MESSAGE_CHARS = 1 << 16  # a client text message longer than this is refused before parsing
+
+
+class ProtocolError(ValueError):
+    """A client message the server refuses (the text says what would be valid)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a client may ask for: prompt length, and `max_frames` bounds (latent frames)."""
+
+    max_prompt_chars: int
+    max_frames: int  # the server's cap
+    default_frames: int  # used when `start` names none
+    frames_per_block: int
+
+
+@dataclass(frozen=True)
+class Start:
+    prompt: str
+    seed: int | None
+    max_frames: int
+
+
+@dataclass(frozen=True)
+class Prompt:
+    prompt: str
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+ClientMessage = Start | Prompt | Stop
+FIELDS = {"start": {"type", "prompt", "seed", "max_frames"}, "prompt": {"type", "prompt"}, "stop": {"type"}}
+
+
+def _prompt(msg: dict[str, Any], limits: Limits) -> str:
+    p = msg.get("prompt")
+    if not isinstance(p, str) or not p.strip():
+        raise ProtocolError(f"'{msg['type']}' needs a non-empty 'prompt' string")
+    if len(p) > limits.max_prompt_chars:
+        raise ProtocolError(f"prompt of {len(p)} characters; at most {limits.max_prompt_chars} "
+                            "(live.max_prompt_chars)")
+    return p.strip()
+
+
+def _int(msg: dict[str, Any], key: str) -> int | None:
+    v = msg.get(key)
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ProtocolError(f"'{key}' must be an integer, got {json.dumps(v)[:40]}")
+    return v
+
+
+def parse_client_message(text: str, limits: Limits) -> ClientMessage:
+    """One client text message -> `Start`, `Prompt` or `Stop`; anything else raises `ProtocolError`."""
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise ProtocolError(f"message of {len(text)} characters; at most {MAX_MESSAGE_CHARS}")
+    try:
+        msg = json.loads(text)
+    except ValueError:
+        raise ProtocolError("not JSON: send a JSON object such as {\"type\": \"start\", \"prompt\": \"...\"}") from None
+    if not isinstance(msg, dict):
+        raise ProtocolError(f"a message must be a JSON object, got {type(msg).__name__}")
+    kind = msg.get("type")
+    if kind not in FIELDS:
+        raise ProtocolError(f"unknown message type {json.dumps(kind)[:40]}; valid: {', '.join(FIELDS)}")
+    extra = sorted(set(msg) - FIELDS[kind])
+    if extra:
+        raise ProtocolError(f"'{kind}' has unknown field(s) {', '.join(extra)}; "
+                            f"valid: {', '.join(sorted(FIELDS[kind]))}")
+    if kind == "stop":
+        return Stop()
+    prompt = _prompt(msg, limits)
+    if kind == "prompt":
+        return Prompt(prompt)
+    seed = _int(msg, "seed")
+    if seed is not None and not 0 <= seed < 2**63:
+        raise ProtocolError(f"seed={seed} must be within [0, 2**63)")
+    frames = _int(msg, "max_frames")
+    frames = limits.default_frames if frames is None else frames
+    fpb = limits.frames_per_block
+    if not fpb <= frames <= limits.max_frames or frames % fpb:
+        raise ProtocolError(f"max_frames={frames} must be a multiple of {fpb} (num_frame_per_block) within "
+                            f"[{fpb}, {limits.max_frames}] (live.max_frames)")
+    return Start(prompt, seed, frames)
+
+
+def dumps(kind: str, **fields: Any) -> str:
+    """A server text message."""
+    return json.dumps({"type": kind, **fields})
