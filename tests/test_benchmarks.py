@@ -132,3 +132,18 @@ def test_overhead_like_for_like_arm_attends_to_the_baselines_memory_frames(tmp_p
     assert data["ratio_median"] == arms["like_for_like"]["ratio_median"]
     assert data["user_facing_ratio_median"] == arms["iam"]["ratio_median"]
     assert "user-facing" in r.stdout and "like-for-like" in r.stdout
+
+
+@pytest.mark.slow
+def test_live_reduced(tmp_path):
+    out = tmp_path / "live.json"
+    r = run_script("live.py", "--preset", "tiny", "--frames", "12", "--repeats", "1", "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    assert set(data["arms"]) == {"none", "plugins"} and data["arms"]["plugins"]["plugins"] == "agent,memory,profile"
+    for arm in data["arms"].values():
+        (stream,) = arm["per_stream"]
+        assert stream["blocks"] == 4 and stream["video_frames"] > 0 and stream["ttff_ms"] > 0
+        assert stream["switches_applied"] == stream["switches_sent"] == 1  # a switch after block 2 of 4
+        assert arm["switch_blocks"] and max(arm["switch_blocks"]) <= 2
+    assert set(data["ratios_plugins_over_none"]) >= {"ttff_ms", "block_latency_ms_median", "fps"}

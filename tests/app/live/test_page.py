@@ -118,6 +118,7 @@ def test_page_streams_switches_and_stops(browser, live_server):
 
     entry = _wait(driver, second_switch, "the switch to prompt #1 on the timeline")
     assert "The young man starts running into the sea" in entry.text
+    assert "#1" in entry.text  # the agent's entity IDs on the timeline
     assert int(find("timing").get_attribute("data-blocks")) >= 1
 
     find("start").click()
