@@ -51,6 +51,19 @@ def _common() -> frozenset[str]:
     return words
 
 
+@lru_cache(maxsize=1)
+def _verbs() -> frozenset[str]:
+    t0 = time.perf_counter()
+    words = frozenset(w for w in _read("wordnet_verbs.txt").splitlines() if w and not w.startswith("#"))
+    _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
+    return words
+
+
+def verb_word(word: str) -> bool:
+    """The word is the base form of an English verb (a WordNet verb lemma): "herd", "camp", "dog"."""
+    return word.lower() in _verbs()
+
+
 def common_word(word: str) -> bool:
     """The word is an ordinary English word (a WordNet lemma written in lower case)."""
     return word.lower() in _common()
@@ -120,4 +133,5 @@ def load() -> float:
     _wordnet()
     _names()
     _common()
+    _verbs()
     return _LOAD_MS["total"]

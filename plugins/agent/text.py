@@ -274,6 +274,36 @@ def _is_verb_like(t: Token) -> bool:
 _VERB_NOUNS = L.VERB_NOUNS
 
 
+_CHARACTER_TYPES = frozenset({"person", "animal", "creature", "robot", "vehicle", "any"})
+
+
+def _plain_verb(w: str) -> bool:
+    return R.verb_word(w) and not (w.endswith("s") and not w.endswith("ss"))
+
+
+def _base_verb(t: Token, nxt: Token | None, after_plural: bool) -> bool:
+    """Token t, right after a plural subject, is its verb: it can be a base-form verb, and what follows
+    it starts an object or an adverbial. After a coordinated singular noun the next word may be that
+    verb instead ("his sheep dog herd the flock": 'dog' is still part of the noun); after a plural noun
+    it may not, as a plural noun does not modify another ("the mariners eat lunch")."""
+    w = t.lower
+    if not _plain_verb(w):
+        return False
+    if nxt is None or not nxt.is_word:
+        return nxt is not None and nxt.text in _SENT_END and noun_info(w) is None
+    a = nxt.lower
+    if a in L.COPULAS or a in L.AUXILIARIES:
+        return False  # "the cooper and his sheep dog are ...": the subject ends before the verb
+    info = noun_info(w)
+    if a in L.DETERMINERS or a in L.PRONOUNS:
+        return True
+    if a in L.FUNCTION_WORDS or (a.endswith("ly") and len(a) > 4):
+        # "the travellers camp under an oak"; but "the cooper and his sheep dog on the square": a word that
+        # names a character itself needs an object to be read as the verb
+        return info is None or info.type not in _CHARACTER_TYPES
+    return after_plural or not _plain_verb(a)
+
+
 def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str = "", coordinated: bool = False) -> bool:
     """True when the word after a noun is another noun of the same compound ("dog groomer")."""
     if nxt is None or not nxt.is_word or nxt.is_cap:
@@ -284,6 +314,9 @@ def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str =
         return False
     if coordinated and (w in L.COMMON_VERBS or w in _VERB_NOUNS or _is_verb_like(nxt)):
         return False  # after "X and the Y" comes the plural verb ("a bear and her cub fish")
+    after_plural = bool(cur) and singular(cur)[1] is True
+    if (coordinated or after_plural) and _base_verb(nxt, nxt2, after_plural):
+        return False  # "a farmer and his collie herd sheep", "the two travellers camp under an oak"
     if w in L.COMMON_VERBS:
         if w in L.COMMON_NOUNS and after not in L.DETERMINERS and after not in L.PRONOUNS:
             return True  # "a bus stop", "a dog park": a singular noun is not followed by a bare verb

@@ -12,6 +12,8 @@
   Debian's ``wordnet-base`` package; the licence is ``LICENSE.wordnet`` beside this script.
 * ``common_words.txt`` -- lower-case one-word WordNet lemmas of every part of speech (a capitalised
   common word such as "Fog" or "Baker" is a name only where the sentence frames it as one).
+* ``wordnet_verbs.txt`` -- lower-case one-word WordNet verb lemmas (their base forms): a word after a
+  plural subject ("the two travellers camp under an oak") is its verb only if it can be one.
 * ``first_names.tsv`` -- given names with their usual gender (m, f or u), from ``nam_dict.txt``
   (Joerg Michael's name dictionary, GNU FDL 1.2, shipped in the PyPI package ``gender-guesser``);
   see ``LICENSE.names``.
@@ -170,6 +172,22 @@ def build_common_words(folder: Path, out: Path) -> int:
     return len(words)
 
 
+def build_verbs(folder: Path, out: Path) -> int:
+    """One-word verb lemmas WordNet writes in lower case (base forms only)."""
+    words: set[str] = set()
+    for line in (folder / "data.verb").read_text(encoding="latin-1").splitlines():
+        if line.startswith(" "):
+            continue
+        parts = line.split(" | ")[0].split()
+        for j in range(int(parts[3], 16)):
+            w = parts[4 + 2 * j].split("(")[0]
+            if re.fullmatch(r"[a-z]+", w) and len(w) > 1:
+                words.add(w)
+    header = "# lower-case one-word WordNet verb lemmas (see build_tables.py)\n"
+    out.write_text(header + "\n".join(sorted(words)) + "\n", encoding="utf-8")
+    return len(words)
+
+
 def build_names(nam_dict: Path, out: Path) -> int:
     """Given names -> m/f/u; a name used for both genders in the dictionary becomes u."""
     genders: dict[str, set[str]] = {}
@@ -198,8 +216,10 @@ def main() -> None:
     args = ap.parse_args()
     n = build_wordnet(args.wordnet, HERE / "wordnet_nouns.tsv")
     c = build_common_words(args.wordnet, HERE / "common_words.txt")
+    v = build_verbs(args.wordnet, HERE / "wordnet_verbs.txt")
     k = build_names(args.names, HERE / "first_names.tsv")
-    print(f"wordnet_nouns.tsv: {n} nouns; common_words.txt: {c} words; first_names.tsv: {k} names")
+    print(f"wordnet_nouns.tsv: {n} nouns; common_words.txt: {c} words; wordnet_verbs.txt: {v} verbs; "
+          f"first_names.tsv: {k} names")
 
 
 if __name__ == "__main__":

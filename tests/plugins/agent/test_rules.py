@@ -234,3 +234,26 @@ def test_any_text_gives_a_well_formed_answer(prompts):
             for a, b in e.spans:
                 assert 0 <= a < b <= len(text)
     json.dumps(agent.mapping_json())
+
+
+def test_a_base_form_verb_after_a_plural_or_coordinated_subject_ends_the_noun():
+    # "his hound trail deer": 'trail' can be a verb, and a noun (not another verb) follows it
+    _, ids = run_story([
+        "An old hunter and his hound trail deer through the birch forest.",
+        "The hound sniffs the ground.",
+        "The hunter kneels beside the hound.",
+    ])
+    assert ids == [[1, 2], [2], [1, 2]]
+    # a plural noun is never the first half of a compound: "travellers camp" is subject and verb
+    _, ids = run_story([
+        "The two travellers camp beside a frozen lake.",
+        "The travellers light a fire.",
+    ])
+    assert ids == [[1], [1]]
+    # "sheep dog guard the flock": 'dog' could be a verb too, but the word after it can be the verb
+    agent, ids = run_story([
+        "A shepherd and her sheep dog guard the flock on a windy moor.",
+        "The dog barks at the clouds.",
+    ])
+    assert ids == [[1, 2], [2]]
+    assert agent.registry[2].type == "animal"
