@@ -39,6 +39,8 @@ first prompt is matched against itself too):
    that gender; "they" (or "the three of them") opening a prompt covers the previous prompt's
    entities; "it" opening a prompt is the last non-human entity.
 5. Plurals cover known entities ("the two hikers", "their worried parents", "the whole troupe");
+   a definite plural with a count ("the two sailors", "both dogs") whose count is the number of
+   persons (or animals) of the scene covers them even when its noun was never used for them;
    a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity;
    members listed separately ("two hikers, a man and a woman"; "one in a blue suit and one in an
    orange suit") are one entity each.
@@ -635,6 +637,12 @@ class RulesResolver:
                 return
         if m.det in ("indef", "bare", "of", "new") and m.type != "group":
             return  # "People are queueing", "a line of people": the background
+        if m.det == "num" and not self._covers_enough(m, w):
+            scene = self._scene_cover(m, w)
+            if scene:
+                for e in scene:
+                    self._ref(w, e.entity_id, idx, m, "group")
+                return
         if m.det in ("num",) and not self._covers_enough(m, w) or (
                 m.type == "group" and m.det in ("indef", "new")):
             if m.type == "group" and m.head in L.GROUP_NOUNS and m.det in ("indef", "new", "bare"):
@@ -669,6 +677,35 @@ class RulesResolver:
     def _covers_enough(self, m: Mention, w: _Work) -> bool:
         cands = self._cover_candidates(m, w)
         return len(cands) >= (m.number or 2)
+
+    def _scene_cover(self, m: Mention, w: _Work) -> list[RegistryEntry]:
+        """"The two sailors" after a captain and a deckhand: a definite plural with a count presupposes
+        known individuals; when the count equals the number of persons (or animals) of the scene (this
+        prompt so far, else the previous one) and nothing in the phrase contradicts any of them
+        (gender, age, attributes), it covers them whatever its noun."""
+        n = m.number
+        if not m.definite or not n or n < 2 or m.type not in ("person", "creature", "animal", "any"):
+            return []
+        kinds = ("animal",) if m.type == "animal" else ("person", "creature")
+
+        def present(e: RegistryEntry, here: bool) -> bool:
+            if e.group or e.type not in kinds:
+                return False
+            if here:
+                return e.entity_id in w.refs and e.entity_id not in w.absent
+            return w.prompt_index - 1 in e.instances
+
+        scene = [e for e in self.reg if present(e, True)]
+        if len(scene) < n:
+            scene += [e for e in self.reg if present(e, False) and e not in scene]
+        if len(scene) != n:
+            return []
+        for e in scene:
+            if m.gender and e.gender and m.gender != e.gender or m.age and e.age and m.age != e.age:
+                return []
+            if self._conflict(m, e):
+                return []
+        return scene
 
     def _foreground_plural(self, m: Mention) -> bool:
         return m.det == "num" and m.head not in L.BACKGROUND_GROUP and m.type not in ("background",)

@@ -411,6 +411,7 @@ class Mention:
     predicate: bool = False  # "He is the beekeeper's son": renames the clause's subject
     display: str | None = None  # a readable name when the text does not name it ("one in a blue suit")
     title: str | None = None  # "professor" in "Professor Hale"
+    definite: bool = False  # a counted plural the text presupposes known: "the two sailors", "both sailors"
 
 
 
@@ -977,11 +978,16 @@ class PromptReader:
                 m.det, m.det_word = L.DETERMINERS[d.lower], d.lower
                 if d.lower in L.NUMBER_WORDS:
                     m.number = L.NUMBER_WORDS[d.lower]
+                    before = self._tok(det_idx - 1)
+                    m.definite = d.lower == "both" or before is not None and before.is_word and \
+                        L.DETERMINERS.get(before.lower) == "def"
                 if d.lower in ("her", "his", "its", "their"):
                     m.det = "poss"
             if d.lower == "few" and self._tok(det_idx - 1) is not None and self._tok(det_idx - 1).lower == "a":
                 m.det_word = "a few"
             m.start = d.start if d.lower != "'s" else m.start
+            if m.definite and d.lower != "both":
+                m.start = toks[det_idx - 1].start  # "the two sailors"
             if d.lower == "'s":
                 m.start = toks[mods[0]].start if mods else toks[i].start
                 k = det_idx - 1  # where the possessor's phrase starts ("the beekeeper's son")
@@ -1017,6 +1023,7 @@ class PromptReader:
             elif m.det == "def" and first in L.NUMBER_WORDS:
                 m.det = "num"
                 m.number = L.NUMBER_WORDS[first]
+                m.definite = True
             elif m.det == "indef" and first in ("single", "lone", "solitary"):
                 m.det_word = "a"
         if m.det == "num" and m.number is None:

@@ -236,6 +236,32 @@ def test_any_text_gives_a_well_formed_answer(prompts):
     json.dumps(agent.mapping_json())
 
 
+def test_a_definite_counted_plural_covers_the_people_of_the_scene():
+    # "the two mariners" for a captain and a sailor: the count matches the scene, the noun is new
+    _, ids = run_story([
+        "Captain Ruiz guides a small ferry across the bay.",
+        "A young sailor named Kofi coils a rope near the captain.",
+        "Ruiz checks the compass and Kofi whistles a tune.",
+        "The two mariners eat lunch as the ferry docks.",
+    ])
+    assert ids == [[1], [1, 2], [1, 2], [1, 2]]
+    # this prompt's people so far and the previous prompt's together make the scene of three
+    _, ids = run_story([
+        "Three hikers, Ines, Bao and Femi, climb a steep ridge.",
+        "Ines and Bao rest on a boulder.",
+        "Femi points at the summit and the three climbers cheer.",
+    ])
+    assert ids == [[1, 2, 3], [1, 2], [1, 2, 3]]
+
+
+def test_a_count_that_does_not_match_the_scene_is_not_the_scene():
+    _, ids = run_story([
+        "A tailor, a baker and a cobbler chat outside a shop.",
+        "The two sailors wave from a passing boat.",
+    ])
+    assert ids == [[1, 2, 3], [4]]
+
+
 def test_a_base_form_verb_after_a_plural_or_coordinated_subject_ends_the_noun():
     # "his hound trail deer": 'trail' can be a verb, and a noun (not another verb) follows it
     _, ids = run_story([
