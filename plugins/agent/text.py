@@ -14,7 +14,8 @@ resource knows is a person when it has an agent noun's ending or acts like one i
 place ("a vlogger walks in").
 
 Names: a capitalised word is a person's name when a given-name table knows it or the sentence
-frames it as one (a verb, an apposition, "'s", "named ..."), never after a determiner, never a
+frames it as one (a verb, an apposition, "'s", "named ...", set off by commas right after a
+character noun: "The dog, Biscuit, ..."), never after a determiner, never a
 place word ("Maple Street"), a weekday or a sentence's first word that is an ordinary word not
 so framed; titles ("Professor", "Ms.") join the name and give gender where they imply one.
 """
@@ -567,6 +568,8 @@ class PromptReader:
         framed = self._name_frame(i)
         if self._apposition_follows(i):
             return True  # "Biscuit, a scruffy terrier, ...": whatever the word, the apposition names it
+        if prev_w == "," and nxt is not None and nxt.text == "," and self._named_by_apposition(i):
+            return True  # "The dog, Biscuit, races ahead": whatever the word, it names the dog
         if gender is not None and not common:
             return not sentence_start or framed or nxt is None or not nxt.is_word
         if gender is not None:  # a given name that is also a word ("Rose", "Hunter", "Will")
@@ -576,6 +579,15 @@ class PromptReader:
         if common:
             return False
         return framed and (not sentence_start or nxt is not None and nxt.text in (",", "'s", "and"))
+
+    def _named_by_apposition(self, i: int) -> bool:
+        """Token i is set off by commas right after a character noun ending its phrase ("The mare,
+        Juniper, ...", "her uncle, Bram, ..."): a capitalised word there is that character's name."""
+        head = self._tok(i - 2)
+        if head is None or not head.is_word or head.is_cap or head.lower.endswith("s") and singular(head.lower)[1]:
+            return False
+        info = self._entity_noun(i - 2)
+        return info is not None and info.type in _CHARACTER_TYPES and self._is_head(i - 2)
 
     def _apposition_follows(self, i: int) -> bool:
         """", a/an <modifiers> <character noun>" follows token i."""

@@ -263,3 +263,21 @@ def test_names_in_lists_with_clothing_and_after_kinship_words():
         "Joe shoos the goose away while Lily giggles.",
     ])
     assert ids == [[1, 2], [2, 3], [1, 2, 3]]
+
+
+def test_an_ordinary_word_set_off_after_an_animal_noun_is_its_name():
+    # "Marmalade" and "Zephyr" are no given names; between commas after "The cat" they name the cat,
+    # and the name then finds the animal alone, in a later prompt
+    agent, ids = run_story([
+        "An old sailor and his ginger cat doze on the dock.",
+        "The cat, Marmalade, pounces on a rope.",
+        "The sailor laughs and Marmalade climbs onto his lap.",
+    ])
+    assert ids == [[1, 2], [2], [1, 2]]
+    assert "@marmalade" in agent.registry[2].nouns and agent.registry[2].type == "animal"
+    _, ids = run_story([
+        "A ranger walks the canyon rim with a trained falcon on her glove.",
+        "The falcon, Zephyr, dives at the grass.",
+        "Zephyr returns and the ranger whistles.",
+    ])
+    assert ids == [[1, 2], [2], [1, 2]]
