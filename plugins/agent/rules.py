@@ -16,6 +16,7 @@ first prompt is matched against itself too):
    - the same noun (or a synonym, also from WordNet) is the strongest evidence; a hypernym ("the
      bird" for the seagull, "the officer" for a sergeant, from WordNet where the lists end) is next;
    - a kinship word may rename the one fitting character of the scene ("her grandson" for the boy),
+     unless that character is named (a named character comes with its relations: "his uncle" is new),
      and a definite role noun the only person of the last scene ("the diver" for the biologist);
    - a role noun never seen for the entity ("the singer" for "a woman", "the protagonist") is
      weak evidence, allowed only where nothing contradicts it: an occupation never renames a
@@ -562,6 +563,8 @@ class RulesResolver:
                 continue
             if _entity_category_nouns(e, "kinship") or e.kin or any(o.kin.get(e.entity_id) for o in self.reg):
                 continue
+            if any(n.startswith("@") for n in e.nouns):
+                continue  # a named character comes with its relations ("Dev's aunt, Rosa"); "his aunt" is new
             if self._conflict(m, e):
                 continue
             fits.append(e)

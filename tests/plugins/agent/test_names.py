@@ -281,3 +281,21 @@ def test_an_ordinary_word_set_off_after_an_animal_noun_is_its_name():
         "Zephyr returns and the ranger whistles.",
     ])
     assert ids == [[1, 2], [2], [1, 2]]
+
+
+def test_a_kinship_phrase_does_not_rename_a_named_character():
+    # the named chef is not the new boy's uncle: "his uncle" is a new person, and the apposition's
+    # role noun still finds the chef later
+    _, ids = run_story([
+        "Rafael, a chef with a thick moustache, chops onions in a busy kitchen.",
+        "A boy named Tiago tastes a sauce while his uncle stirs a pot.",
+        "Rafael hands Tiago a spoon.",
+        "The uncle nods as the chef tastes the sauce.",
+    ])
+    assert ids == [[1], [2, 3], [1, 2], [1, 3]]
+    # a character known only by description may still be the relative
+    _, ids = run_story([
+        "An old woman knits a scarf on a porch.",
+        "A boy runs up the steps and hugs his grandmother.",
+    ])
+    assert ids == [[1], [1, 2]]
