@@ -473,11 +473,18 @@ class RulesResolver:
         if m.head in ("himself", "herself", "itself", "themselves"):
             return None
         first = next((k for k, x in enumerate(self._mentions[:idx]) if x.clause == m.clause and not x.possessor), None)
-        if first is None or any(x.clause == m.clause and not x.possessor for x in self._mentions[first + 1:idx]):
-            return None
-        if m.head_token - self._mentions[first].end_token > 3:
+        if first is None:
             return None
         ids = w.resolved.get(first, [])
+        last = first
+        for k in range(first + 1, idx):
+            x = self._mentions[k]
+            if x.clause == m.clause and not x.possessor:
+                if w.resolved.get(k, []) != ids:
+                    return None
+                last = k  # "A girl named Hana watches her": the name is the same subject
+        if m.head_token - self._mentions[last].end_token > 3:
+            return None
         return ids[0] if len(ids) == 1 else None
 
     def _possessor(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:

@@ -299,3 +299,12 @@ def test_a_kinship_phrase_does_not_rename_a_named_character():
         "A boy runs up the steps and hugs his grandmother.",
     ])
     assert ids == [[1], [1, 2]]
+
+
+def test_an_object_pronoun_is_not_the_subject_introduced_with_a_name():
+    # "A girl named Hana watches her": description and name are one subject, so 'her' is the potter
+    _, ids = run_story([
+        "Aiko, a potter in a blue apron, shapes clay at her wheel.",
+        "A girl named Hana watches her from the doorway.",
+    ])
+    assert ids == [[1], [1, 2]]
