@@ -41,7 +41,9 @@ first prompt is matched against itself too):
    entities; "it" opening a prompt is the last non-human entity.
 5. Plurals cover known entities ("the two hikers", "their worried parents", "the whole troupe");
    a definite plural with a count ("the two sailors", "both dogs") whose count is the number of
-   persons (or animals) of the scene covers them even when its noun was never used for them;
+   persons (or animals) of the scene covers them even when its noun was never used for them
+   ("the two friends" may count a person and an animal); "the girls" covers the scene's people
+   known to be female;
    a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity;
    members listed separately ("two hikers, a man and a woman"; "one in a blue suit and one in an
    orange suit") are one entity each.
@@ -667,6 +669,8 @@ class RulesResolver:
                 self._ref(w, e.entity_id, idx, m, "name")
             return
         cands = self._cover_candidates(m, w)
+        if len(cands) < 2:
+            cands = self._scene_by_gender(m, w) or cands
         if not cands:
             if m.category == "kinship" and m.det in ("def", "poss") and m.plural:
                 e = self._create(m, w, group=True)  # "her parents", never introduced one by one
@@ -688,26 +692,28 @@ class RulesResolver:
         cands = self._cover_candidates(m, w)
         return len(cands) >= (m.number or 2)
 
+    def _scene(self, w: _Work, kinds: tuple[str, ...]) -> list[RegistryEntry]:
+        """The individuals of these types in the scene: this prompt's so far, with the previous prompt's."""
+        def fits(e: RegistryEntry) -> bool:
+            return not e.group and e.type in kinds
+
+        here = [e for e in self.reg if fits(e) and e.entity_id in w.refs and e.entity_id not in w.absent]
+        return here + [e for e in self.reg if fits(e) and w.prompt_index - 1 in e.instances and e not in here]
+
     def _scene_cover(self, m: Mention, w: _Work) -> list[RegistryEntry]:
         """"The two sailors" after a captain and a deckhand: a definite plural with a count presupposes
         known individuals; when the count equals the number of persons (or animals) of the scene (this
         prompt so far, else the previous one) and nothing in the phrase contradicts any of them
-        (gender, age, attributes), it covers them whatever its noun."""
+        (gender, age, attributes), it covers them whatever its noun. A relation noun ("the two
+        friends") may count a person and an animal together."""
         n = m.number
         if not m.definite or not n or n < 2 or m.type not in ("person", "creature", "animal", "any"):
             return []
         kinds = ("animal",) if m.type == "animal" else ("person", "creature")
-
-        def present(e: RegistryEntry, here: bool) -> bool:
-            if e.group or e.type not in kinds:
-                return False
-            if here:
-                return e.entity_id in w.refs and e.entity_id not in w.absent
-            return w.prompt_index - 1 in e.instances
-
-        scene = [e for e in self.reg if present(e, True)]
-        if len(scene) < n:
-            scene += [e for e in self.reg if present(e, False) and e not in scene]
+        here = [e for e in self._scene(w, kinds) if e.entity_id in w.refs]
+        scene = here if len(here) >= n else self._scene(w, kinds)
+        if len(scene) != n and m.head in L.RELATIONAL:
+            scene = self._scene(w, ("person", "creature", "animal"))
         if len(scene) != n:
             return []
         for e in scene:
@@ -716,6 +722,15 @@ class RulesResolver:
             if self._conflict(m, e):
                 return []
         return scene
+
+    def _scene_by_gender(self, m: Mention, w: _Work) -> list[RegistryEntry]:
+        """"The girls" after two sisters introduced by name: a definite plural of a gendered person noun
+        without a count covers the scene's people known to be of that gender (two or more)."""
+        if m.det != "def" or m.number is not None or m.category != "generic" or not m.gender:
+            return []
+        out = [e for e in self._scene(w, ("person", "creature")) if e.gender == m.gender
+               and not (m.age and e.age and m.age != e.age) and not self._conflict(m, e)]
+        return out if len(out) >= 2 else []
 
     def _foreground_plural(self, m: Mention) -> bool:
         return m.det == "num" and m.head not in L.BACKGROUND_GROUP and m.type not in ("background",)

@@ -1607,6 +1607,14 @@ class PromptReader:
                 if host is not None and p1.text == "," and ms[host].plural and ms[host].end_token == first - 2 \
                         and ms[host].det in ("num", "indef", "bare"):
                     ms[host].skip = "members listed"  # "Two friends, Sol and Marisol, ...": the names are the members
+                    k = idx
+                    while ms[host].gender and k < len(ms) and ms[k].category == "name" and ms[k].sent == m.sent:
+                        ms[k].gender = ms[k].gender or ms[host].gender  # "Two brothers, Arjun and Dev": both male
+                        nxt = self._tok(ms[k].end_token + 1)
+                        if nxt is None or nxt.lower not in (",", "and", "or") or k + 1 >= len(ms) \
+                                or self._first_token(ms[k + 1]) > ms[k].end_token + 3:
+                            break
+                        k += 1
                     continue
                 gap = 2 if p1.lower in _NAME_VERBS or p1.text == "," else 1
                 if host is not None and ms[host].category != "name" and not ms[host].plural \

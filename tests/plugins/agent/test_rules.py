@@ -283,3 +283,23 @@ def test_a_base_form_verb_after_a_plural_or_coordinated_subject_ends_the_noun():
     ])
     assert ids == [[1, 2], [2]]
     assert agent.registry[2].type == "animal"
+
+
+def test_a_relation_noun_counts_a_person_and_an_animal_together():
+    _, ids = run_story([
+        "A mahout leads an elephant named Kali to the river.",
+        "The mahout scrubs Kali with a brush.",
+        "The two friends rest in the shade.",
+    ])
+    assert ids == [[1, 2], [1, 2], [1, 2]]
+
+
+def test_an_uncounted_gendered_plural_covers_the_scene_people_of_that_gender():
+    # the members of "Two brothers, Tariq and Sipho" learn the group noun's gender
+    agent, ids = run_story([
+        "Two brothers, Tariq and Sipho, fly a kite on a windy beach.",
+        "Tariq runs with the string while Sipho holds the spool.",
+        "The boys collapse on the sand, laughing.",
+    ])
+    assert ids == [[1, 2], [1, 2], [1, 2]]
+    assert agent.registry[2].gender == "male"
