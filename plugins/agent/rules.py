@@ -644,7 +644,10 @@ class RulesResolver:
         head = m.head
         # a group entity seen before ("the couple", "the children" for "a group of hikers")
         for e in self.reg:
-            if e.group and (head in e.nouns or (m.group_members and m.group_members in e.nouns)):
+            if e.group and (head in e.nouns or (m.group_members and m.group_members in e.nouns)
+                            or m.definite and m.number == e.group_size
+                            and any(_related(head, n) for n in e.nouns)):
+                # "both dogs" for the two puppies: the same count and a broader noun
                 self._ref(w, e.entity_id, idx, m, "name")
                 return
         if m.det in ("indef", "bare", "of", "new") and m.type != "group":
@@ -713,7 +716,7 @@ class RulesResolver:
         here = [e for e in self._scene(w, kinds) if e.entity_id in w.refs]
         scene = here if len(here) >= n else self._scene(w, kinds)
         if len(scene) != n and m.head in L.RELATIONAL:
-            scene = self._scene(w, ("person", "creature", "animal"))
+            scene = self._scene(w, ("person", "creature", "animal", "robot"))
         if len(scene) != n:
             return []
         for e in scene:

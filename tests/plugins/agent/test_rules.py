@@ -303,3 +303,20 @@ def test_an_uncounted_gendered_plural_covers_the_scene_people_of_that_gender():
     ])
     assert ids == [[1, 2], [1, 2], [1, 2]]
     assert agent.registry[2].gender == "male"
+
+
+def test_counted_plurals_find_a_counted_group_and_a_robot_companion():
+    # "both dogs" is the group of two puppies: the same count and a broader noun
+    _, ids = run_story([
+        "A girl in a striped scarf walks two puppies along a canal.",
+        "The puppies tug at their leashes.",
+        "Both dogs bark at a passing barge.",
+    ])
+    assert ids == [[1, 2], [2], [2]]
+    # a relation noun counts a robot of the scene as well
+    _, ids = run_story([
+        "A delivery robot named Bolt rolls down a busy sidewalk.",
+        "A girl in a red coat follows the robot.",
+        "The two companions cross the street together.",
+    ])
+    assert ids == [[1], [1, 2], [1, 2]]
