@@ -188,7 +188,7 @@ class LiveStream:
         self.send(dumps("started", stream=self.id, max_frames=stream.max_frames, fps=cfg.fps, interactive=interactive,
                         frames_per_block=stream.frames_per_block, seed=self.seed))
         quality = cfg.live.jpeg_quality
-        while not stream.finished and not self._stop.is_set():
+        while not stream.finished and not (self._stop.is_set() and stream.blocks_done):  # a stream has >= 1 block
             prompt = self._take_prompt() if stream.blocks_done else None
             if prompt is not None:
                 stream.switch_prompt(prompt)

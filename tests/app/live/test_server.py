@@ -148,6 +148,15 @@ def test_second_client_is_busy_and_bad_messages_get_errors_while_the_stream_goes
     assert meta["prompts"] == ["An old fisherman rows a small boat at dawn."] and meta["switch_frame_indices"] == []
 
 
+def test_stop_right_after_start_still_saves_one_block(live_server):
+    with Client(live_server.ws_url) as c:
+        c.send(type="start", prompt="A heron stands in shallow water.", max_frames=60)
+        c.send(type="stop")
+        saved, seen = c.until("saved")
+    assert [m["type"] for m in seen if isinstance(m, dict)] == ["started", "switch", "block"]
+    assert saved["frames"] == FPB and is_complete(folder_of(saved))
+
+
 def test_idle_messages_get_errors(live_server):
     with Client(live_server.ws_url) as c:
         c.send(type="prompt", prompt="A dog barks.")
