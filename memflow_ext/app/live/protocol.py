@@ -1,9 +1,26 @@
 """The live-mode WebSocket messages: what a client may send (validated here) and what the server sends.
 
-Client -> server (JSON text): `start` {prompt, seed?, max_frames?}, `prompt` {prompt}, `stop`.
-Server -> client (JSON text): `started`, `block` (followed by its frames as binary JPEG messages),
-`switch`, `saved`, `error`, `busy`. A message that fails validation raises `ProtocolError`, whose
-text is sent back in an `error` message; nothing else happens.
+Client -> server (JSON text):
+- `{"type": "start", "prompt": str, "seed"?: int, "max_frames"?: int}` (latent frames, a multiple of
+  `num_frame_per_block` up to `live.max_frames`; default the config's `num_output_frames`);
+- `{"type": "prompt", "prompt": str}`: the next block is the first of this prompt;
+- `{"type": "stop"}`: finish the block in progress, save, end.
+
+Server -> client (JSON text, frames binary):
+- `started` {stream, max_frames, fps, interactive, frames_per_block, seed};
+- `switch` {prompt_index, start_frame, prompt, entities} when a prompt takes effect (prompt 0 at
+  frame 0 included), before that block's `block` message; `entities` as a plugin published them
+  for that prompt (the agent's, each with `id`), empty without;
+- `block` {block_index, start_frame, prompt_index, frames, ms[, profile_ms]} followed by exactly
+  `frames` binary messages, one JPEG per decoded video frame; `ms` is the engine's time for the
+  block (switch, denoising, cache update), `profile_ms` the profile plugin's when it runs;
+- `saved` {folder, stream, frames} when the stream ends (stop, max_frames, client gone, server
+  stopping): the finished output folder;
+- `error` {message} for a bad message (nothing changes) or a failed stream; `busy` to a `start`
+  while another stream generates.
+
+A message that fails validation raises `ProtocolError`, whose text is sent back in an `error`
+message; unknown fields are refused too, so no client message can name a file path.
 """
 
 from __future__ import annotations
