@@ -139,10 +139,11 @@ class MemoryBank:
         first = self.geometry.first_evicting_block()
         self.evictions = 0 if first is None else max(0, run.num_blocks - first)
         self.first_chunk = None if first is None else first + 1
-        # fill_from_start: chunks are archived when written from chunk 1 on, at NAM's cadence (every
-        # block; in interactive mode every `model_kwargs.record_interval` blocks)
+        # fill_from_start: chunks are archived when written from chunk 1 on, at NAM's cadence: NAM's bank
+        # opens a slot every `model_kwargs.record_interval` blocks in both modes (in single-prompt mode
+        # it restages the newest slot at every block, but the count of frames attended is the same)
         mk = getattr(getattr(run, "config", None), "model_kwargs", None)
-        self.record_every = int(getattr(mk, "record_interval", 1)) if getattr(run, "interactive", False) else 1
+        self.record_every = int(getattr(mk, "record_interval", 1))
         if settings.fill_from_start:
             self.evictions, self.first_chunk = -(-run.num_blocks // self.record_every), 1
         if self.geometry.sink_frames == 0:

@@ -267,3 +267,13 @@ def test_fill_from_start_attends_to_as_many_memory_frames_as_nam(parts):
     # interactive mode: NAM records every record_interval (3) blocks; so does the plugin, at write time
     assert [c["chunk"] for c in report["chunks"]] == [1, 4, 7] and report["first_chunk"] == 1
     assert pipe.run.memory.owner == "memory" and pipe.run.memory.nam_enabled is False
+
+
+def test_fill_from_start_matches_nam_in_single_prompt_mode_too(parts):
+    def run(pipe):
+        return pipe.generate(PROMPTS[:1], [], seed=0, interactive=False, decode=False,
+                             progress=False).info["memory_frames_per_block"]
+
+    nam = run(pipeline(parts, plugins=()))
+    filled = run(pipeline(parts, overrides=["memory.fill_from_start=true"]))
+    assert filled == nam and max(nam) > 1  # NAM opens a slot every record_interval blocks here as well
