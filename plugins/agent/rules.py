@@ -50,7 +50,11 @@ first prompt is matched against itself too):
 6. Predicates ("is not a sailor any more"), hypotheticals ("the next patient", "an unseen
    opponent"), depictions ("a portrait of a woman"), props ("a toy robot"), background groups
    ("the crowd"), vehicles that are places ("on a night bus") and explicit absence ("both now
-   gone") neither create nor confirm presence.
+   gone") neither create nor confirm presence. Nor does a person noun that also names a thing
+   (WordNet gives it a non-person sense), possessed by a pronoun of a character present in the
+   prompt and taken as an object by a verb of raising, lowering or keeping, or closed by an
+   adverbial particle: "keeps her guard up", "lowers his guard" (kinship and relation nouns, "helps
+   her son up", always name a person).
 """
 
 from __future__ import annotations
@@ -186,6 +190,11 @@ class RulesResolver:
         if m.kind == "pronoun":
             self._resolve_pronoun(idx, m, w)
             return
+        if m.skip == "owned":
+            owner = self._possessor(idx, m, w)  # "keep her guard up": a thing only when its owner is here
+            if owner is not None and owner.entity_id in w.refs and owner.entity_id not in w.absent:
+                return
+            m.skip = None
         if m.skip is not None:
             return
         if m.category == "name":

@@ -55,6 +55,8 @@ _DRIVING_VERBS = frozenset(_CONTEXT["driving_verbs"])
 _INTENSIFIERS = frozenset(_CONTEXT["intensifiers"])
 _ABSENT_POSSESSIONS = frozenset(_CONTEXT["absent_possessions"])
 _VEHICLE_PLACE_PREPS = frozenset(_CONTEXT["vehicle_place_prepositions"])
+_PARTICLES = frozenset(_CONTEXT["adverbial_particles"])
+_STANCE_VERBS = frozenset(_CONTEXT["stance_verbs"])
 
 
 @dataclass
@@ -1378,6 +1380,9 @@ class PromptReader:
         if m.type == "prop":
             m.skip = "prop"  # "her teddy bear"
             return
+        if self._owned_thing(m):
+            m.skip = "owned"  # "keeps her guard up": her stance, not her bodyguard (checked again in rules)
+            return
         if m.possessor:
             after = self._tok(m.end_token + 1)
             if after is not None and singular(after.lower)[0] in _ABSENT_POSSESSIONS:
@@ -1451,6 +1456,26 @@ class PromptReader:
             # a singular count noun needs a determiner; without one this is a verb or a compound
             if not (toks[m.head_token].is_cap and m.category == "kinship"):
                 m.skip = "bare"
+
+    def _owned_thing(self, m: Mention) -> bool:
+        """"keeps her guard up", "lowers his guard": a person noun that also names a thing (a WordNet
+        sense that is not a person), possessed by a pronoun and taken as a verb's object, is the owner's
+        thing when a verb of raising, lowering or keeping takes it, or when an adverbial particle closes
+        the phrase (a particle with no object of its own, so not "walks his guard down the hall").
+        Kinship and relation nouns ("helps her son up") always name another person."""
+        if m.det != "poss" or m.category == "kinship" or m.head in L.RELATIONAL or m.head in self.known_nouns:
+            return False
+        senses = R.noun_senses(m.head)
+        if "P" not in senses or not set(senses) & {"X", "O"} or self._subject_position(m.head_token):
+            return False
+        verb = self._tok(self._first_token(m) - 1)
+        if verb is not None and verb.lower in _STANCE_VERBS:
+            return True
+        nxt, after = self._tok(m.end_token + 1), self._tok(m.end_token + 2)
+        if nxt is None or nxt.lower not in _PARTICLES:
+            return False
+        return after is None or not after.is_word or (after.lower not in L.DETERMINERS and after.lower not in L.PRONOUNS
+                                                       and not after.is_cap)
 
     def _subject_position(self, i: int) -> bool:
         """The noun phrase ending at token i opens its clause (its determiner follows a clause break)."""

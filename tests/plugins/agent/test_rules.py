@@ -320,3 +320,25 @@ def test_counted_plurals_find_a_counted_group_and_a_robot_companion():
         "The two companions cross the street together.",
     ])
     assert ids == [[1], [1, 2], [1, 2]]
+
+
+def test_a_possessed_noun_with_a_thing_sense_is_the_owners_thing_after_a_stance_verb_or_particle():
+    # "guard" is a person and a stance: raised, lowered or kept up by its owner it is the stance
+    _, ids = run_story([
+        "A young fencer named Ines spars with her instructor in a bright hall.",
+        "Ines lowers her guard and the instructor taps her shoulder.",
+        "She raises her guard up again and lunges.",
+    ])
+    assert ids == [[1, 2], [1, 2], [1]]
+    _, ids = run_story([
+        "A retired wrestler coaches a shy boy in a small gym.",
+        "The coach tells him to keep his guard up.",
+        "The veteran claps and the boy grins.",
+    ])
+    assert ids == [[1, 2], [1, 2], [1, 2]]
+    # thanked or followed, the same noun is a person
+    _, ids = run_story([
+        "A queen in a golden gown walks through the palace with her guard.",
+        "The queen thanks her guard and steps outside.",
+    ])
+    assert ids == [[1, 2], [1, 2]]
