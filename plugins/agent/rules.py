@@ -46,7 +46,8 @@ first prompt is matched against itself too):
    known to be female;
    a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity;
    members listed separately ("two hikers, a man and a woman"; "one in a blue suit and one in an
-   orange suit") are one entity each.
+   orange suit") are one entity each, and so are siblings of one birth ("her twin daughters" are
+   two entities, "triplet girls" three), as the word gives their number.
 6. Predicates ("is not a sailor any more"), hypotheticals ("the next patient", "an unseen
    opponent"), depictions ("a portrait of a woman"), props ("a toy robot"), background groups
    ("the crowd"), vehicles that are places ("on a night bus") and explicit absence ("both now
@@ -659,6 +660,11 @@ class RulesResolver:
                 # "both dogs" for the two puppies: the same count and a broader noun
                 self._ref(w, e.entity_id, idx, m, "name")
                 return
+        if self._one_birth(m) and len(self._cover_candidates(m, w)) < (m.number or 2):
+            for _ in range(m.number or 2):  # "her twin daughters": two individuals the story tells apart
+                e = self._create(m, w)
+                self._ref(w, e.entity_id, idx, m, "name")
+            return
         if m.det in ("indef", "bare", "of", "new") and m.type != "group":
             return  # "People are queueing", "a line of people": the background
         if m.det == "num" and not self._covers_enough(m, w):
@@ -699,6 +705,11 @@ class RulesResolver:
             return
         for e in cands:
             self._ref(w, e.entity_id, idx, m, "group")
+
+    @staticmethod
+    def _one_birth(m: Mention) -> bool:
+        """"twin daughters", "the twins": siblings of one birth, as many as the word says."""
+        return m.plural and any(n in L.MULTIPLE_BIRTH for n in m.nouns)
 
     def _covers_enough(self, m: Mention, w: _Work) -> bool:
         cands = self._cover_candidates(m, w)

@@ -18,6 +18,10 @@ frames it as one (a verb, an apposition, "'s", "named ...", set off by commas ri
 character noun: "The dog, Biscuit, ..."), never after a determiner, never a
 place word ("Maple Street"), a weekday or a sentence's first word that is an ordinary word not
 so framed; titles ("Professor", "Ms.") join the name and give gender where they imply one.
+
+Plural subjects: after "X and (her) Y", a plural character noun that is not a verb ("her twin
+daughters bake") still belongs to the noun phrase; a plural of siblings of one birth ("twin
+sons", "the triplets") carries the count the word gives.
 """
 
 from __future__ import annotations
@@ -315,6 +319,10 @@ def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str =
     after = nxt2.lower if nxt2 is not None and nxt2.is_word else ""
     if w in L.FUNCTION_WORDS or w in L.COPULAS or w in L.IRREGULAR_PAST:
         return False
+    lemma_n, plural_n = singular(w)
+    if coordinated and plural_n and singular(cur)[1] is not True and not R.verb_word(lemma_n) \
+            and noun_info(lemma_n) is not None and noun_info(lemma_n).type in ("person", "any", "animal"):
+        return True  # "a mother and her twin daughters bake": a plural character noun is no verb
     if coordinated and (w in L.COMMON_VERBS or w in _VERB_NOUNS or _is_verb_like(nxt)):
         return False  # after "X and the Y" comes the plural verb ("a bear and her cub fish")
     after_plural = bool(cur) and singular(cur)[1] is True
@@ -880,6 +888,10 @@ class PromptReader:
         if lemma in L.ADULT_EPITHETS:
             m.age = "adult"
         self._apply_modifiers(m)
+        birth = next((b for b in (m.head, *(singular(x)[0] for x in m.modifiers)) if b in L.MULTIPLE_BIRTH), None)
+        if birth is not None and m.plural:
+            m.number = m.number or L.MULTIPLE_BIRTH[birth]  # "her twin daughters" are two
+            m.nouns.add(birth)
         if not m.possessor:
             self._read_of(m)
             self._read_right(m)

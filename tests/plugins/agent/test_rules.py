@@ -342,3 +342,27 @@ def test_a_possessed_noun_with_a_thing_sense_is_the_owners_thing_after_a_stance_
         "The queen thanks her guard and steps outside.",
     ])
     assert ids == [[1, 2], [1, 2]]
+
+
+def test_a_plural_character_noun_after_a_coordinated_modifier_is_the_head():
+    # "her twin daughters bake": "daughters" is the head noun, not the verb after "her twin"
+    from plugins.agent.text import PromptReader
+
+    ms = PromptReader("A nurse and her twin sons plant tulips in the yard.").read()
+    sons = [m for m in ms if m.kind == "np" and m.head == "son"]
+    assert len(sons) == 1 and sons[0].plural and sons[0].det == "poss"
+
+
+def test_siblings_of_one_birth_are_as_many_entities_as_the_word_says():
+    _, ids = run_story([
+        "A grandfather and his twin grandsons repair a fence on a farm.",
+        "The old man hammers a nail while the boys hold the post.",
+        "Their grandfather whistles a tune.",
+    ])
+    assert ids == [[1, 2, 3], [1, 2, 3], [1, 2, 3]]
+    _, ids = run_story([
+        "Triplet girls in yellow raincoats jump in puddles.",
+        "The triplets laugh as the rain stops.",
+    ])
+    assert ids == [[1, 2, 3], [1, 2, 3]]
+
