@@ -47,7 +47,10 @@ first prompt is matched against itself too):
    a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity;
    members listed separately ("two hikers, a man and a woman"; "one in a blue suit and one in an
    orange suit") are one entity each, and so are siblings of one birth ("her twin daughters" are
-   two entities, "triplet girls" three), as the word gives their number.
+   two entities, "triplet girls" three), as the word gives their number. "One X ... the other"
+   names two members: "the other" is the one of them not just named; a counted pair told apart
+   this way ("two hikers", then "One hiker slips") becomes its first member, and "the other" its
+   second.
 6. Predicates ("is not a sailor any more"), hypotheticals ("the next patient", "an unseen
    opponent"), depictions ("a portrait of a woman"), props ("a toy robot"), background groups
    ("the crowd"), vehicles that are places ("on a night bus") and explicit absence ("both now
@@ -239,7 +242,9 @@ class RulesResolver:
             e = self._create(m, w)
             self._ref(w, e.entity_id, idx, m, "name")
             return
-        e = self._kin_relative(idx, m, w)
+        e = self._split_pair(m, w)
+        if e is None:
+            e = self._kin_relative(idx, m, w)
         if e is not None and (m.gender and e.gender and m.gender != e.gender):
             e = None
         if e is None:
@@ -545,6 +550,24 @@ class RulesResolver:
             back = owner.kin.get(e.entity_id)
             if back is not None and _kin_group(back) == _RECIPROCAL.get(group):
                 return e  # the owner is e's son, so "his father" is e
+        return None
+
+    def _split_pair(self, m: Mention, w: _Work) -> RegistryEntry | None:
+        """"One hiker slips" after "two hikers": the text now tells the pair's members apart, so the
+        pair's entity becomes its first member (the second is new when "the other" names it)."""
+        if m.det_word != "one" or m.plural:
+            return None
+        for e in self.reg:
+            if not e.group or e.group_size != 2 or e.last_prompt < w.prompt_index - 1 and e.entity_id not in w.refs:
+                continue
+            if not any(_synonyms(m.head, n) or _related(m.head, n) for n in e.nouns):
+                continue
+            if m.gender and e.gender and m.gender != e.gender or self._conflict(m, e):
+                continue
+            e.group, e.group_size = False, None
+            if e.type == "group":
+                e.type = m.type if m.type != "any" else "person"
+            return e
         return None
 
     def _only_person_for_a_role(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:

@@ -21,7 +21,8 @@ so framed; titles ("Professor", "Ms.") join the name and give gender where they 
 
 Plural subjects: after "X and (her) Y", a plural character noun that is not a verb ("her twin
 daughters bake") still belongs to the noun phrase; a plural of siblings of one birth ("twin
-sons", "the triplets") carries the count the word gives.
+sons", "the triplets") carries the count the word gives. "the other" with no noun after "one X"
+of its sentence ("One twin cracks eggs while the other stirs") is a mention repeating that noun.
 """
 
 from __future__ import annotations
@@ -464,6 +465,8 @@ class PromptReader:
                 i += 1
                 continue
             n = self._of_them(i)
+            if n is None:
+                n = self._the_other(i)
             if n is not None:
                 i = n
                 continue
@@ -500,6 +503,28 @@ class PromptReader:
         self.mentions.append(m)
         self._claimed.update(range(i, j + 3))
         return j + 3
+
+    def _the_other(self, i: int) -> int | None:
+        """"One twin cracks eggs while the other stirs": "the other" without a noun is the second member
+        of what "one X" of its sentence took the first of; it repeats that noun."""
+        toks = self.tokens
+        if toks[i].lower != "the" or i + 1 >= len(toks) or toks[i + 1].lower != "other":
+            return None
+        info = self._entity_noun(i + 2) if i + 2 < len(toks) and toks[i + 2].is_word else None
+        if info is not None and info.type in _CHARACTER_TYPES:
+            return None  # "the other twin" is an ordinary noun phrase ("the other sketches" is a verb)
+        one = next((x for x in reversed(self.mentions) if x.kind == "np" and x.sent == toks[i].sent
+                    and x.det_word == "one" and not x.plural), None)
+        if one is None:
+            return None
+        t = toks[i + 1]
+        m = Mention(kind="np", head=one.head, head_token=i + 1, start=toks[i].start, end=t.end, name_start=t.start,
+                    sent=t.sent, clause=t.clause, det="other", det_word="the", type=one.type, category=one.category,
+                    age=one.age, nouns=set(one.nouns), end_token=i + 1,
+                    gender=one.gender if noun_gender(one.head) else None)
+        self.mentions.append(m)
+        self._claimed.update((i, i + 1))
+        return i + 2
 
     def _listed_members(self, group: Mention, i: int) -> int:
         """"Two astronauts, one in a blue suit and one in an orange suit": each member is an entity."""

@@ -366,3 +366,19 @@ def test_siblings_of_one_birth_are_as_many_entities_as_the_word_says():
     ])
     assert ids == [[1, 2, 3], [1, 2, 3]]
 
+
+def test_one_and_the_other_are_the_two_members():
+    # "the other" without a noun is the second member of what "one X" took the first of
+    _, ids = run_story([
+        "An aunt bakes bread with her twin nieces in a farmhouse kitchen.",
+        "One niece kneads the dough while the other greases the pan.",
+        "The three of them wait by the oven.",
+    ])
+    assert ids == [[1, 2, 3], [2, 3], [1, 2, 3]]
+    # a counted pair told apart: its entity becomes the first member, "the other" the second
+    _, ids = run_story([
+        "Two puppies tumble across a grassy lawn.",
+        "One puppy chews a stick while the other digs a hole.",
+        "Both puppies flop down in the shade.",
+    ])
+    assert ids == [[1], [1, 2], [1, 2]]
