@@ -23,7 +23,8 @@ first prompt is matched against itself too):
      different occupation, kin nouns exclude each other (a mother is not the daughter), "his son"
      is never 'him' and names a new relative unless the relation is already known;
    - gender, age class and type must agree: a woman never takes a man's ID, a boy is never
-     "the man";
+     "the man" (a role WordNet files under adults and never under children, "the teacher", is an
+     adult);
    - contradicting attributes (a red coat vs a blue coat, young vs elderly, small vs large)
      rule a candidate out; shared attributes decide between two entities of the same kind;
    - inside one clause, two different noun phrases are two entities unless they repeat the

@@ -249,6 +249,9 @@ def noun_age(lemma: str) -> str | None:
         return "child"
     if lemma in L.ADULT_NOUNS:
         return "adult"
+    if R.noun_relation(lemma, "adult") == 2 and not R.noun_relation(lemma, "juvenile") \
+            and not R.noun_relation(lemma, "child"):
+        return "adult"  # "teacher", "nurse": WordNet files the noun under adults (and never under children)
     return None
 
 

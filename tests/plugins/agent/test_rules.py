@@ -382,3 +382,13 @@ def test_one_and_the_other_are_the_two_members():
         "Both puppies flop down in the shade.",
     ])
     assert ids == [[1], [1, 2], [1, 2]]
+
+
+def test_a_role_wordnet_files_under_adults_never_names_a_child():
+    # "instructor" is an adult in WordNet: it finds the older character, not the little girl of the last prompt
+    _, ids = run_story([
+        "A silver-haired man teaches a little girl to ride a bicycle.",
+        "The girl wobbles along the path.",
+        "The calm instructor jogs beside his nervous student.",
+    ])
+    assert ids == [[1, 2], [2], [1, 2]]
