@@ -17,7 +17,10 @@ first prompt is matched against itself too):
      bird" for the seagull, "the officer" for a sergeant, from WordNet where the lists end) is next;
    - a kinship word may rename the one fitting character of the scene ("her grandson" for the boy),
      unless that character is named (a named character comes with its relations: "his uncle" is new),
-     and a definite role noun the only person of the last scene ("the diver" for the biologist);
+     and a definite role noun the only person of the last scene that fits it ("the diver" for the
+     biologist; "the old coach" when the other person of that scene is a teenage girl), else of the
+     scene before; once someone is named in the prompt, only a person it has so far referred to
+     by a pronoun alone ("His student and the old coach");
    - a role noun never seen for the entity ("the singer" for "a woman", "the protagonist") is
      weak evidence, allowed only where nothing contradicts it: an occupation never renames a
      different occupation, kin nouns exclude each other (a mother is not the daughter), "his son"
@@ -572,22 +575,33 @@ class RulesResolver:
         return None
 
     def _only_person_for_a_role(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
-        """"The diver" after "a marine biologist": a definite role noun presupposes someone known; when
-        nobody is named in this prompt yet and exactly one person of the previous one fits, it is them."""
+        """"The diver" after "a marine biologist": a definite role noun presupposes someone known. When
+        nobody is named in this prompt yet and exactly one person of the previous prompt fits (gender,
+        age, attributes), it is them; when none of that prompt fits, the one of the prompt before. Once
+        someone is named here, the role may only name a person this prompt has so far referred to by a
+        pronoun alone ("His student and the old coach": 'his' is the coach)."""
         if m.det != "def" or m.type != "person" or m.category != "occupation" or m.plural:
             return None
-        if any(self.reg[eid].type in ("person", "creature") for eid in w.refs):
-            return None  # someone is already in this scene: the role may well be a second person
-        fits = []
+        named = {eid for eid, refs in w.refs.items() if any(how in ("name", "alias") for _, how in refs)}
+        only_pronoun = set(w.refs) - named
+        if any(self.reg[eid].type in ("person", "creature") for eid in named):
+            if not only_pronoun:
+                return None  # someone is already in this scene: the role may well be a second person
+        by_prompt: dict[int, list[RegistryEntry]] = {}
         for e in self.reg:
-            if e.group or e.type not in ("person", "creature") or e.last_prompt != w.prompt_index - 1:
+            if e.group or e.type not in ("person", "creature") or e.last_prompt < w.prompt_index - 2:
+                continue
+            if e.entity_id in named or named and e.entity_id not in only_pronoun:
                 continue
             if m.gender and e.gender and m.gender != e.gender or m.age and e.age and m.age != e.age:
                 continue
             if self._conflict(m, e):
                 continue
-            fits.append(e)
-        return fits[0] if len(fits) == 1 else None
+            by_prompt.setdefault(e.last_prompt, []).append(e)
+        for k in (w.prompt_index - 1, w.prompt_index - 2):
+            if by_prompt.get(k):
+                return by_prompt[k][0] if len(by_prompt[k]) == 1 else None
+        return None
 
     def _kin_of_described(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
         """"her grandson" for the one boy already in the scene: a kinship word may rename a character

@@ -392,3 +392,20 @@ def test_a_role_wordnet_files_under_adults_never_names_a_child():
         "The calm instructor jogs beside his nervous student.",
     ])
     assert ids == [[1, 2], [2], [1, 2]]
+
+
+def test_a_definite_role_finds_the_one_fitting_person_of_the_recent_scenes():
+    # the previous prompt has only the young one; the old role noun finds the person of the prompt before
+    _, ids = run_story([
+        "An elderly beekeeper and a young girl walk among the hives.",
+        "The girl lifts a frame heavy with honey.",
+        "The old gardener shows the child how to calm the bees.",
+    ])
+    assert ids == [[1, 2], [2], [1, 2]]
+    # a role after a named person may still name the one only a possessive referred to
+    _, ids = run_story([
+        "A retired sprinter named Victor trains a teenage boy on a dirt track.",
+        "The boy, Kwame, runs laps while Victor checks a stopwatch.",
+        "His pupil and the old trainer walk home at sunset.",
+    ])
+    assert ids == [[1, 2], [1, 2], [1, 2]]
