@@ -409,3 +409,19 @@ def test_a_definite_role_finds_the_one_fitting_person_of_the_recent_scenes():
         "His pupil and the old trainer walk home at sunset.",
     ])
     assert ids == [[1, 2], [1, 2], [1, 2]]
+
+
+def test_her_before_how_is_an_object():
+    _, ids = run_story([
+        "A small boy and his aunt fold paper cranes at a desk.",
+        "The boy tears a wing and frowns.",
+        "The young woman gently shows him how to smooth the crease.",
+        "The kind lady then shows her nephew how to fold a frog.",
+    ])
+    assert ids[2] == [1, 2]
+    _, ids = run_story([
+        "A teenage girl and her grandmother bake bread in a cottage.",
+        "The girl spills flour and laughs.",
+        "The old lady patiently shows her how to knead the dough.",
+    ])
+    assert ids == [[1, 2], [1], [1, 2]]
