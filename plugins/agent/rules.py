@@ -52,7 +52,8 @@ first prompt is matched against itself too):
    members listed separately ("two hikers, a man and a woman"; "one in a blue suit and one in an
    orange suit") are one entity each, and so are siblings of one birth ("her twin daughters" are
    two entities, "triplet girls" three), as the word gives their number. "One X ... the other"
-   names two members: "the other" is the one of them not just named; a counted pair told apart
+   names two members: "the other" is a known one of them, neither the one just named nor someone
+   new in between ("One friend waves at a waiter while the other ..."); a counted pair told apart
    this way ("two hikers", then "One hiker slips") becomes its first member, and "the other" its
    second.
 6. Predicates ("is not a sailor any more"), hypotheticals ("the next patient", "an unseen
@@ -350,6 +351,12 @@ class RulesResolver:
         if not scored:
             return None
         scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+        if m.other_of is not None:
+            # "One friend ... the other": a known member, not the one just named nor someone new here
+            one = next((k for k, x in enumerate(self._mentions) if x.head_token == m.other_of), None)
+            taken = set(w.resolved.get(one, [])) | w.new_ids
+            scored = [s for s in scored if s[2].entity_id not in taken]
+            return scored[0][2] if scored else None
         if m.det == "other":
             recent = [s for s in scored if s[2].entity_id in w.refs]
             if recent:

@@ -427,6 +427,7 @@ class Mention:
     display: str | None = None  # a readable name when the text does not name it ("one in a blue suit")
     title: str | None = None  # "professor" in "Professor Hale"
     definite: bool = False  # a counted plural the text presupposes known: "the two sailors", "both sailors"
+    other_of: int | None = None  # "the other" after "One twin ...": the head token of "One twin"
 
 
 
@@ -524,7 +525,7 @@ class PromptReader:
         m = Mention(kind="np", head=one.head, head_token=i + 1, start=toks[i].start, end=t.end, name_start=t.start,
                     sent=t.sent, clause=t.clause, det="other", det_word="the", type=one.type, category=one.category,
                     age=one.age, nouns=set(one.nouns), end_token=i + 1,
-                    gender=one.gender if noun_gender(one.head) else None)
+                    gender=one.gender if noun_gender(one.head) else None, other_of=one.head_token)
         self.mentions.append(m)
         self._claimed.update((i, i + 1))
         return i + 2

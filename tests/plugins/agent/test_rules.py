@@ -425,3 +425,12 @@ def test_her_before_how_is_an_object():
         "The old lady patiently shows her how to knead the dough.",
     ])
     assert ids == [[1, 2], [1], [1, 2]]
+
+
+def test_the_other_is_a_known_member_not_someone_new_in_between():
+    _, ids = run_story([
+        "Two old friends, Carmen and Lucia, sit at a cafe table.",
+        "One friend waves at a waiter while the other reads the menu.",
+    ])
+    assert ids == [[1, 2], [1, 2, 3]]
+
