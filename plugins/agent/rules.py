@@ -46,7 +46,8 @@ first prompt is matched against itself too):
 5. Plurals cover known entities ("the two hikers", "their worried parents", "the whole troupe");
    a definite plural with a count ("the two sailors", "both dogs") whose count is the number of
    persons (or animals) of the scene covers them even when its noun was never used for them
-   ("the two friends" may count a person and an animal); "the girls" covers the scene's people
+   ("the two friends" may count a person and an animal), or the scene's persons of its gender when
+   they are that many ("the two women" beside a musician); "the girls" covers the scene's people
    known to be female;
    a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity;
    members listed separately ("two hikers, a man and a woman"; "one in a blue suit and one in an
@@ -782,6 +783,10 @@ class RulesResolver:
         scene = here if len(here) >= n else self._scene(w, kinds)
         if len(scene) != n and m.head in L.RELATIONAL:
             scene = self._scene(w, ("person", "creature", "animal", "robot"))
+        if len(scene) != n and m.gender:
+            # "the two women": the scene's persons known to be women, when they are that many
+            gendered = [e for e in (here if len(here) >= n else self._scene(w, kinds)) if e.gender == m.gender]
+            scene = gendered if len(gendered) == n else scene
         if len(scene) != n:
             return []
         for e in scene:

@@ -434,3 +434,12 @@ def test_the_other_is_a_known_member_not_someone_new_in_between():
     ])
     assert ids == [[1, 2], [1, 2, 3]]
 
+
+def test_a_counted_gendered_plural_covers_the_persons_of_that_gender():
+    # three persons in the scene, two of them known to be women
+    _, ids = run_story([
+        "Two sisters, Mira and Noor, sit on a bench in a square.",
+        "Mira and Noor listen to a street musician play the violin.",
+        "The two women clap and drop coins in his case.",
+    ])
+    assert ids == [[1, 2], [1, 2, 3], [1, 2, 3]]
