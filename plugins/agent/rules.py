@@ -53,10 +53,10 @@ first prompt is matched against itself too):
    members listed separately ("two hikers, a man and a woman"; "one in a blue suit and one in an
    orange suit") are one entity each, and so are siblings of one birth ("her twin daughters" are
    two entities, "triplet girls" three), as the word gives their number. "One X ... the other"
-   names two members: "the other" is a known one of them, neither the one just named nor someone
-   new in between ("One friend waves at a waiter while the other ..."); a counted pair told apart
-   this way ("two hikers", then "One hiker slips") becomes its first member, and "the other" its
-   second.
+   names two members ("a pair of swans" has two as well): "the other" is a known one of them,
+   neither the one just named nor someone new in between ("One friend waves at a waiter while
+   the other ..."); a counted pair told apart this way ("two hikers", then "One hiker slips")
+   becomes its first member, and "the other" its second.
 6. Predicates ("is not a sailor any more"), hypotheticals ("the next patient", "an unseen
    opponent"), depictions ("a portrait of a woman"), props ("a toy robot"), background groups
    ("the crowd"), vehicles that are places ("on a night bus") and explicit absence ("both now
@@ -725,6 +725,8 @@ class RulesResolver:
                 if m.det == "bare":
                     return
                 e = self._create(m, w, group=True)
+                if m.head in L.PAIR_NOUNS:
+                    e.group_size = 2  # "a pair of otters": two members the text may tell apart
                 self._ref(w, e.entity_id, idx, m, "name")
                 return
             if m.det == "num" and m.number and m.number >= 2 and self._foreground_plural(m):
@@ -741,8 +743,8 @@ class RulesResolver:
                 self._ref(w, e.entity_id, idx, m, "name")
             return
         n = m.number
-        if m.head in ("couple", "pair", "duo", "twin"):
-            n = n or 2
+        if m.head in L.PAIR_NOUNS or m.head in L.MULTIPLE_BIRTH:
+            n = n or L.MULTIPLE_BIRTH.get(m.head, 2)
         if n is not None:
             if len(cands) < n and not (m.det in ("def", "poss") and len(cands) == n - 1 >= 1):
                 return  # "the two hikers" needs two children (one may be unnamed so far)

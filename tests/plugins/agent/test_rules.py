@@ -443,3 +443,12 @@ def test_a_counted_gendered_plural_covers_the_persons_of_that_gender():
         "The two women clap and drop coins in his case.",
     ])
     assert ids == [[1, 2], [1, 2, 3], [1, 2, 3]]
+
+
+def test_a_pair_told_apart_becomes_its_two_members():
+    _, ids = run_story([
+        "A pair of swans glide across a misty lake.",
+        "One swan dips its head while the other spreads its wings.",
+        "The two swans drift under a willow.",
+    ])
+    assert ids == [[1], [1, 2], [1, 2]]
