@@ -111,6 +111,8 @@ MAIN_CHARACTER: frozenset[str] = _load("MAIN_CHARACTER")
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = _load("SYNONYM_GROUPS")
 KIN_GROUPS: dict[str, frozenset[str]] = _load("KIN_GROUPS")
 KIN_RECIPROCAL: dict[str, Any] = _load("KIN_RECIPROCAL")
+MULTIPLE_BIRTH: dict[str, Any] = _load("MULTIPLE_BIRTH")
+PAIR_NOUNS: frozenset[str] = _load("PAIR_NOUNS")
 
 #: every clothing word, whatever the slot
 CLOTHING: frozenset[str] = frozenset().union(*CLOTHING_SLOTS.values())

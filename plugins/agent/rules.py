@@ -17,13 +17,17 @@ first prompt is matched against itself too):
      bird" for the seagull, "the officer" for a sergeant, from WordNet where the lists end) is next;
    - a kinship word may rename the one fitting character of the scene ("her grandson" for the boy),
      unless that character is named (a named character comes with its relations: "his uncle" is new),
-     and a definite role noun the only person of the last scene ("the diver" for the biologist);
+     and a definite role noun the only person of the last scene that fits it ("the diver" for the
+     biologist; "the old coach" when the other person of that scene is a teenage girl), else of the
+     scene before; once someone is named in the prompt, only a person it has so far referred to
+     by a pronoun alone ("His student and the old coach");
    - a role noun never seen for the entity ("the singer" for "a woman", "the protagonist") is
      weak evidence, allowed only where nothing contradicts it: an occupation never renames a
      different occupation, kin nouns exclude each other (a mother is not the daughter), "his son"
      is never 'him' and names a new relative unless the relation is already known;
    - gender, age class and type must agree: a woman never takes a man's ID, a boy is never
-     "the man";
+     "the man" (a role WordNet files under adults and never under children, "the teacher", is an
+     adult);
    - contradicting attributes (a red coat vs a blue coat, young vs elderly, small vs large)
      rule a candidate out; shared attributes decide between two entities of the same kind;
    - inside one clause, two different noun phrases are two entities unless they repeat the
@@ -42,15 +46,25 @@ first prompt is matched against itself too):
 5. Plurals cover known entities ("the two hikers", "their worried parents", "the whole troupe");
    a definite plural with a count ("the two sailors", "both dogs") whose count is the number of
    persons (or animals) of the scene covers them even when its noun was never used for them
-   ("the two friends" may count a person and an animal); "the girls" covers the scene's people
+   ("the two friends" may count a person and an animal), or the scene's persons of its gender when
+   they are that many ("the two women" beside a musician); "the girls" covers the scene's people
    known to be female;
    a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity;
    members listed separately ("two hikers, a man and a woman"; "one in a blue suit and one in an
-   orange suit") are one entity each.
+   orange suit") are one entity each, and so are siblings of one birth ("her twin daughters" are
+   two entities, "triplet girls" three), as the word gives their number. "One X ... the other"
+   names two members ("a pair of swans" has two as well): "the other" is a known one of them,
+   neither the one just named nor someone new in between ("One friend waves at a waiter while
+   the other ..."); a counted pair told apart this way ("two hikers", then "One hiker slips")
+   becomes its first member, and "the other" its second.
 6. Predicates ("is not a sailor any more"), hypotheticals ("the next patient", "an unseen
    opponent"), depictions ("a portrait of a woman"), props ("a toy robot"), background groups
    ("the crowd"), vehicles that are places ("on a night bus") and explicit absence ("both now
-   gone") neither create nor confirm presence.
+   gone") neither create nor confirm presence. Nor does a person noun that also names a thing
+   (WordNet gives it a non-person sense), possessed by a pronoun of a character present in the
+   prompt and taken as an object by a verb of raising, lowering or keeping, or closed by an
+   adverbial particle: "keeps her guard up", "lowers his guard" (kinship and relation nouns, "helps
+   her son up", always name a person).
 """
 
 from __future__ import annotations
@@ -186,6 +200,11 @@ class RulesResolver:
         if m.kind == "pronoun":
             self._resolve_pronoun(idx, m, w)
             return
+        if m.skip == "owned":
+            owner = self._possessor(idx, m, w)  # "keep her guard up": a thing only when its owner is here
+            if owner is not None and owner.entity_id in w.refs and owner.entity_id not in w.absent:
+                return
+            m.skip = None
         if m.skip is not None:
             return
         if m.category == "name":
@@ -229,7 +248,9 @@ class RulesResolver:
             e = self._create(m, w)
             self._ref(w, e.entity_id, idx, m, "name")
             return
-        e = self._kin_relative(idx, m, w)
+        e = self._split_pair(m, w)
+        if e is None:
+            e = self._kin_relative(idx, m, w)
         if e is not None and (m.gender and e.gender and m.gender != e.gender):
             e = None
         if e is None:
@@ -331,6 +352,12 @@ class RulesResolver:
         if not scored:
             return None
         scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+        if m.other_of is not None:
+            # "One friend ... the other": a known member, not the one just named nor someone new here
+            one = next((k for k, x in enumerate(self._mentions) if x.head_token == m.other_of), None)
+            taken = set(w.resolved.get(one, [])) | w.new_ids
+            scored = [s for s in scored if s[2].entity_id not in taken]
+            return scored[0][2] if scored else None
         if m.det == "other":
             recent = [s for s in scored if s[2].entity_id in w.refs]
             if recent:
@@ -537,23 +564,52 @@ class RulesResolver:
                 return e  # the owner is e's son, so "his father" is e
         return None
 
+    def _split_pair(self, m: Mention, w: _Work) -> RegistryEntry | None:
+        """"One hiker slips" after "two hikers": the text now tells the pair's members apart, so the
+        pair's entity becomes its first member (the second is new when "the other" names it)."""
+        if m.det_word != "one" or m.plural:
+            return None
+        for e in self.reg:
+            if not e.group or e.group_size != 2 or e.last_prompt < w.prompt_index - 1 and e.entity_id not in w.refs:
+                continue
+            if not any(_synonyms(m.head, n) or _related(m.head, n) for n in e.nouns):
+                continue
+            if m.gender and e.gender and m.gender != e.gender or self._conflict(m, e):
+                continue
+            e.group, e.group_size = False, None
+            if e.type == "group":
+                e.type = m.type if m.type != "any" else "person"
+            return e
+        return None
+
     def _only_person_for_a_role(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
-        """"The diver" after "a marine biologist": a definite role noun presupposes someone known; when
-        nobody is named in this prompt yet and exactly one person of the previous one fits, it is them."""
+        """"The diver" after "a marine biologist": a definite role noun presupposes someone known. When
+        nobody is named in this prompt yet and exactly one person of the previous prompt fits (gender,
+        age, attributes), it is them; when none of that prompt fits, the one of the prompt before. Once
+        someone is named here, the role may only name a person this prompt has so far referred to by a
+        pronoun alone ("His student and the old coach": 'his' is the coach)."""
         if m.det != "def" or m.type != "person" or m.category != "occupation" or m.plural:
             return None
-        if any(self.reg[eid].type in ("person", "creature") for eid in w.refs):
-            return None  # someone is already in this scene: the role may well be a second person
-        fits = []
+        named = {eid for eid, refs in w.refs.items() if any(how in ("name", "alias") for _, how in refs)}
+        only_pronoun = set(w.refs) - named
+        if any(self.reg[eid].type in ("person", "creature") for eid in named):
+            if not only_pronoun:
+                return None  # someone is already in this scene: the role may well be a second person
+        by_prompt: dict[int, list[RegistryEntry]] = {}
         for e in self.reg:
-            if e.group or e.type not in ("person", "creature") or e.last_prompt != w.prompt_index - 1:
+            if e.group or e.type not in ("person", "creature") or e.last_prompt < w.prompt_index - 2:
+                continue
+            if e.entity_id in named or named and e.entity_id not in only_pronoun:
                 continue
             if m.gender and e.gender and m.gender != e.gender or m.age and e.age and m.age != e.age:
                 continue
             if self._conflict(m, e):
                 continue
-            fits.append(e)
-        return fits[0] if len(fits) == 1 else None
+            by_prompt.setdefault(e.last_prompt, []).append(e)
+        for k in (w.prompt_index - 1, w.prompt_index - 2):
+            if by_prompt.get(k):
+                return by_prompt[k][0] if len(by_prompt[k]) == 1 else None
+        return None
 
     def _kin_of_described(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
         """"her grandson" for the one boy already in the scene: a kinship word may rename a character
@@ -650,6 +706,11 @@ class RulesResolver:
                 # "both dogs" for the two puppies: the same count and a broader noun
                 self._ref(w, e.entity_id, idx, m, "name")
                 return
+        if self._one_birth(m) and len(self._cover_candidates(m, w)) < (m.number or 2):
+            for _ in range(m.number or 2):  # "her twin daughters": two individuals the story tells apart
+                e = self._create(m, w)
+                self._ref(w, e.entity_id, idx, m, "name")
+            return
         if m.det in ("indef", "bare", "of", "new") and m.type != "group":
             return  # "People are queueing", "a line of people": the background
         if m.det == "num" and not self._covers_enough(m, w):
@@ -664,6 +725,8 @@ class RulesResolver:
                 if m.det == "bare":
                     return
                 e = self._create(m, w, group=True)
+                if m.head in L.PAIR_NOUNS:
+                    e.group_size = 2  # "a pair of otters": two members the text may tell apart
                 self._ref(w, e.entity_id, idx, m, "name")
                 return
             if m.det == "num" and m.number and m.number >= 2 and self._foreground_plural(m):
@@ -680,8 +743,8 @@ class RulesResolver:
                 self._ref(w, e.entity_id, idx, m, "name")
             return
         n = m.number
-        if m.head in ("couple", "pair", "duo", "twin"):
-            n = n or 2
+        if m.head in L.PAIR_NOUNS or m.head in L.MULTIPLE_BIRTH:
+            n = n or L.MULTIPLE_BIRTH.get(m.head, 2)
         if n is not None:
             if len(cands) < n and not (m.det in ("def", "poss") and len(cands) == n - 1 >= 1):
                 return  # "the two hikers" needs two children (one may be unnamed so far)
@@ -690,6 +753,11 @@ class RulesResolver:
             return
         for e in cands:
             self._ref(w, e.entity_id, idx, m, "group")
+
+    @staticmethod
+    def _one_birth(m: Mention) -> bool:
+        """"twin daughters", "the twins": siblings of one birth, as many as the word says."""
+        return m.plural and any(n in L.MULTIPLE_BIRTH for n in m.nouns)
 
     def _covers_enough(self, m: Mention, w: _Work) -> bool:
         cands = self._cover_candidates(m, w)
@@ -717,6 +785,10 @@ class RulesResolver:
         scene = here if len(here) >= n else self._scene(w, kinds)
         if len(scene) != n and m.head in L.RELATIONAL:
             scene = self._scene(w, ("person", "creature", "animal", "robot"))
+        if len(scene) != n and m.gender:
+            # "the two women": the scene's persons known to be women, when they are that many
+            gendered = [e for e in (here if len(here) >= n else self._scene(w, kinds)) if e.gender == m.gender]
+            scene = gendered if len(gendered) == n else scene
         if len(scene) != n:
             return []
         for e in scene:

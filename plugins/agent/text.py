@@ -18,6 +18,11 @@ frames it as one (a verb, an apposition, "'s", "named ...", set off by commas ri
 character noun: "The dog, Biscuit, ..."), never after a determiner, never a
 place word ("Maple Street"), a weekday or a sentence's first word that is an ordinary word not
 so framed; titles ("Professor", "Ms.") join the name and give gender where they imply one.
+
+Plural subjects: after "X and (her) Y", a plural character noun that is not a verb ("her twin
+daughters bake") still belongs to the noun phrase; a plural of siblings of one birth ("twin
+sons", "the triplets") carries the count the word gives. "the other" with no noun after "one X"
+of its sentence ("One twin cracks eggs while the other stirs") is a mention repeating that noun.
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ _DRIVING_VERBS = frozenset(_CONTEXT["driving_verbs"])
 _INTENSIFIERS = frozenset(_CONTEXT["intensifiers"])
 _ABSENT_POSSESSIONS = frozenset(_CONTEXT["absent_possessions"])
 _VEHICLE_PLACE_PREPS = frozenset(_CONTEXT["vehicle_place_prepositions"])
+_PARTICLES = frozenset(_CONTEXT["adverbial_particles"])
+_STANCE_VERBS = frozenset(_CONTEXT["stance_verbs"])
 
 
 @dataclass
@@ -242,6 +249,9 @@ def noun_age(lemma: str) -> str | None:
         return "child"
     if lemma in L.ADULT_NOUNS:
         return "adult"
+    if R.noun_relation(lemma, "adult") == 2 and not R.noun_relation(lemma, "juvenile") \
+            and not R.noun_relation(lemma, "child"):
+        return "adult"  # "teacher", "nurse": WordNet files the noun under adults (and never under children)
     return None
 
 
@@ -313,6 +323,10 @@ def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str =
     after = nxt2.lower if nxt2 is not None and nxt2.is_word else ""
     if w in L.FUNCTION_WORDS or w in L.COPULAS or w in L.IRREGULAR_PAST:
         return False
+    lemma_n, plural_n = singular(w)
+    if coordinated and plural_n and singular(cur)[1] is not True and not R.verb_word(lemma_n) \
+            and noun_info(lemma_n) is not None and noun_info(lemma_n).type in ("person", "any", "animal"):
+        return True  # "a mother and her twin daughters bake": a plural character noun is no verb
     if coordinated and (w in L.COMMON_VERBS or w in _VERB_NOUNS or _is_verb_like(nxt)):
         return False  # after "X and the Y" comes the plural verb ("a bear and her cub fish")
     after_plural = bool(cur) and singular(cur)[1] is True
@@ -413,6 +427,7 @@ class Mention:
     display: str | None = None  # a readable name when the text does not name it ("one in a blue suit")
     title: str | None = None  # "professor" in "Professor Hale"
     definite: bool = False  # a counted plural the text presupposes known: "the two sailors", "both sailors"
+    other_of: int | None = None  # "the other" after "One twin ...": the head token of "One twin"
 
 
 
@@ -454,6 +469,8 @@ class PromptReader:
                 i += 1
                 continue
             n = self._of_them(i)
+            if n is None:
+                n = self._the_other(i)
             if n is not None:
                 i = n
                 continue
@@ -490,6 +507,28 @@ class PromptReader:
         self.mentions.append(m)
         self._claimed.update(range(i, j + 3))
         return j + 3
+
+    def _the_other(self, i: int) -> int | None:
+        """"One twin cracks eggs while the other stirs": "the other" without a noun is the second member
+        of what "one X" of its sentence took the first of; it repeats that noun."""
+        toks = self.tokens
+        if toks[i].lower != "the" or i + 1 >= len(toks) or toks[i + 1].lower != "other":
+            return None
+        info = self._entity_noun(i + 2) if i + 2 < len(toks) and toks[i + 2].is_word else None
+        if info is not None and info.type in _CHARACTER_TYPES:
+            return None  # "the other twin" is an ordinary noun phrase ("the other sketches" is a verb)
+        one = next((x for x in reversed(self.mentions) if x.kind == "np" and x.sent == toks[i].sent
+                    and x.det_word == "one" and not x.plural), None)
+        if one is None:
+            return None
+        t = toks[i + 1]
+        m = Mention(kind="np", head=one.head, head_token=i + 1, start=toks[i].start, end=t.end, name_start=t.start,
+                    sent=t.sent, clause=t.clause, det="other", det_word="the", type=one.type, category=one.category,
+                    age=one.age, nouns=set(one.nouns), end_token=i + 1,
+                    gender=one.gender if noun_gender(one.head) else None, other_of=one.head_token)
+        self.mentions.append(m)
+        self._claimed.update((i, i + 1))
+        return i + 2
 
     def _listed_members(self, group: Mention, i: int) -> int:
         """"Two astronauts, one in a blue suit and one in an orange suit": each member is an entity."""
@@ -878,6 +917,10 @@ class PromptReader:
         if lemma in L.ADULT_EPITHETS:
             m.age = "adult"
         self._apply_modifiers(m)
+        birth = next((b for b in (m.head, *(singular(x)[0] for x in m.modifiers)) if b in L.MULTIPLE_BIRTH), None)
+        if birth is not None and m.plural:
+            m.number = m.number or L.MULTIPLE_BIRTH[birth]  # "her twin daughters" are two
+            m.nouns.add(birth)
         if not m.possessor:
             self._read_of(m)
             self._read_right(m)
@@ -1378,6 +1421,9 @@ class PromptReader:
         if m.type == "prop":
             m.skip = "prop"  # "her teddy bear"
             return
+        if self._owned_thing(m):
+            m.skip = "owned"  # "keeps her guard up": her stance, not her bodyguard (checked again in rules)
+            return
         if m.possessor:
             after = self._tok(m.end_token + 1)
             if after is not None and singular(after.lower)[0] in _ABSENT_POSSESSIONS:
@@ -1451,6 +1497,26 @@ class PromptReader:
             # a singular count noun needs a determiner; without one this is a verb or a compound
             if not (toks[m.head_token].is_cap and m.category == "kinship"):
                 m.skip = "bare"
+
+    def _owned_thing(self, m: Mention) -> bool:
+        """"keeps her guard up", "lowers his guard": a person noun that also names a thing (a WordNet
+        sense that is not a person), possessed by a pronoun and taken as a verb's object, is the owner's
+        thing when a verb of raising, lowering or keeping takes it, or when an adverbial particle closes
+        the phrase (a particle with no object of its own, so not "walks his guard down the hall").
+        Kinship and relation nouns ("helps her son up") always name another person."""
+        if m.det != "poss" or m.category == "kinship" or m.head in L.RELATIONAL or m.head in self.known_nouns:
+            return False
+        senses = R.noun_senses(m.head)
+        if "P" not in senses or not set(senses) & {"X", "O"} or self._subject_position(m.head_token):
+            return False
+        verb = self._tok(self._first_token(m) - 1)
+        if verb is not None and verb.lower in _STANCE_VERBS:
+            return True
+        nxt, after = self._tok(m.end_token + 1), self._tok(m.end_token + 2)
+        if nxt is None or nxt.lower not in _PARTICLES:
+            return False
+        return after is None or not after.is_word or (after.lower not in L.DETERMINERS and after.lower not in L.PRONOUNS
+                                                       and not after.is_cap)
 
     def _subject_position(self, i: int) -> bool:
         """The noun phrase ending at token i opens its clause (its determiner follows a clause break)."""
