@@ -590,9 +590,10 @@ class RulesResolver:
         pronoun alone ("His student and the old coach": 'his' is the coach)."""
         if m.det != "def" or m.type != "person" or m.category != "occupation" or m.plural:
             return None
-        named = {eid for eid, refs in w.refs.items() if any(how in ("name", "alias") for _, how in refs)}
-        only_pronoun = set(w.refs) - named
-        if any(self.reg[eid].type in ("person", "creature") for eid in named):
+        people = {eid for eid in w.refs if self.reg[eid].type in ("person", "creature")}  # a named pet is no rival
+        named = {eid for eid in people if any(how in ("name", "alias") for _, how in w.refs[eid])}
+        only_pronoun = people - named
+        if named:
             if not only_pronoun:
                 return None  # someone is already in this scene: the role may well be a second person
         by_prompt: dict[int, list[RegistryEntry]] = {}

@@ -409,6 +409,13 @@ def test_a_definite_role_finds_the_one_fitting_person_of_the_recent_scenes():
         "His pupil and the old trainer walk home at sunset.",
     ])
     assert ids == [[1, 2], [1, 2], [1, 2]]
+    # a named animal in the prompt is no rival person: the role still names the one person of the last scene
+    _, ids = run_story([
+        "A white goat called Clover grazes beside a shepherd in a green cloak.",
+        "The shepherd plays a flute while Clover listens.",
+        "Clover wanders off and the ranger calls it back.",
+    ])
+    assert ids == [[1, 2], [1, 2], [1, 2]]
 
 
 def test_her_before_how_is_an_object():
