@@ -32,6 +32,7 @@ from memflow_ext.config import ConfigError, IAMFlowConfig
 PAGE_DIR = Path(__file__).resolve().parent / "page"
 MIN_TOKEN_CHARS = 8
 CLOSE_POLICY = 1008  # WebSocket close code: policy violation (a wrong or missing token)
+FLUSH_S = 5.0  # at shutdown, the longest wait for queued messages to reach the clients
 
 
 def is_loopback(host: str) -> bool:
@@ -98,6 +99,7 @@ class LiveService:
         self.ctx = ctx
         self.limits = limits
         self.current: LiveStream | None = None
+        self.outboxes: set[asyncio.Queue] = set()  # one per connected client: messages not yet sent
         self._lock = threading.Lock()
 
     def try_start(self, start: Start, send: Any) -> LiveStream | None:
@@ -166,13 +168,10 @@ async def _serve_client(websocket: Any, service: LiveService) -> None:
 
     async def pump() -> None:
         while True:
-            item = await outbox.get()
-            if isinstance(item, bytes):
-                await websocket.send_bytes(item)
-            else:
-                await websocket.send_text(item)
+            await _send(websocket, await outbox.get())
 
     sender = asyncio.create_task(pump())
+    service.outboxes.add(outbox)
     mine: LiveStream | None = None
     try:
         while True:
@@ -209,22 +208,19 @@ async def _serve_client(websocket: Any, service: LiveService) -> None:
                 else:
                     send(dumps("error", message="no stream of this connection is generating; nothing to stop"))
     finally:
+        service.outboxes.discard(outbox)
         if mine is not None and mine.alive:
             mine.detach()
             mine.request_stop("client gone")
-        # what is queued still goes out when the client is there (e.g. `saved` after a shutdown request)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(_drain(outbox, websocket), timeout=1.0)
         sender.cancel()
 
 
-async def _drain(outbox: asyncio.Queue, websocket: Any) -> None:
-    while not outbox.empty():
-        item = outbox.get_nowait()
-        if isinstance(item, bytes):
-            await websocket.send_bytes(item)
-        else:
-            await websocket.send_text(item)
+async def _send(websocket: Any, item: str | bytes) -> None:
+    """A JPEG frame as a binary message, anything else as text."""
+    if isinstance(item, bytes):
+        await websocket.send_bytes(item)
+    else:
+        await websocket.send_text(item)
 
 
 def make_server(service: LiveService, token: str | None, log_level: str = "warning") -> Any:
@@ -242,6 +238,9 @@ def make_server(service: LiveService, token: str | None, log_level: str = "warni
 
             def finish() -> None:
                 service.stop("server stopping", wait=True)
+                deadline = time.monotonic() + FLUSH_S  # let the clients' last messages (`saved`) go out
+                while any(not q.empty() for q in list(service.outboxes)) and time.monotonic() < deadline:
+                    time.sleep(0.02)
                 self.should_exit = True
 
             threading.Thread(target=finish, name="live-shutdown", daemon=True).start()
