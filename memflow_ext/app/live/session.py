@@ -171,7 +171,6 @@ class LiveStream:
 
     def _generate(self, pipe: Any, cfg: IAMFlowConfig, job: Any, work: Path, interactive: bool, quiet: bool) -> None:
         """`run_job`'s generate step: the stream itself, then its files into `work`."""
-
         if hasattr(pipe, "output_dir"):
             pipe.output_dir, pipe.run_key = work, self.id
         try:
