@@ -147,3 +147,13 @@ def test_live_reduced(tmp_path):
         assert stream["switches_applied"] == stream["switches_sent"] == 1  # a switch after block 2 of 4
         assert arm["switch_blocks"] and max(arm["switch_blocks"]) <= 2
     assert set(data["ratios_plugins_over_none"]) >= {"ttff_ms", "block_latency_ms_median", "fps"}
+
+
+def test_heldout_stories_are_a_valid_labelled_file(tmp_path):
+    """The held-out set is only measured (never asserted on its scores): it must stay readable."""
+    out = tmp_path / "heldout.json"
+    r = run_script("entity_ids.py", "--data", str(REPO / "benchmarks" / "data" / "heldout_stories.jsonl"),
+                   "--backend", "rules", "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    assert data["stories"] == 40 and data["tp"] + data["fn"] == 441 and data["multi_prompt_entities"] == 108
