@@ -20,7 +20,9 @@ first prompt is matched against itself too):
      and a definite role noun the only person of the last scene that fits it ("the diver" for the
      biologist; "the old coach" when the other person of that scene is a teenage girl), else of the
      scene before; once someone is named in the prompt, only a person it has so far referred to
-     by a pronoun alone ("His student and the old coach");
+     by a pronoun alone ("His student and the old coach"); a definite noun without noun evidence
+     never takes someone its own sentence names apart, by a definite phrase of their noun ("The page
+     bows before the king") or by an object pronoun only they can be ("The host greets her");
    - a role noun never seen for the entity ("the singer" for "a woman", "the protagonist") is
      weak evidence, allowed only where nothing contradicts it: an occupation never renames a
      different occupation, kin nouns exclude each other (a mother is not the daughter), "his son"
@@ -190,6 +192,7 @@ class RulesResolver:
         self._relative = reader.relative_antecedent
         self._prompt = prompt
         w = _Work(prompt_index)
+        self._work = w
         for idx, m in enumerate(mentions):
             self._resolve(idx, m, w)
         result = self._build_result(prompt, prompt_index, mentions, reader, w)
@@ -327,7 +330,7 @@ class RulesResolver:
                 continue  # "his grandson, who watches the master": the master is not the grandson
             if others and m.det in ("indef",) and any(self._mentions[k].det in ("indef", "new") for k in others):
                 continue  # "a man ... a man": two men
-            if self._conflict(m, e):
+            if self._conflict(m, e) or lvl < 3 and self._named_later(idx, m, e):
                 continue
             if m.det in ("indef", "bare") and lvl < 2:
                 if not (m.category == "epithet" and e.entity_id in w.refs):
@@ -604,13 +607,30 @@ class RulesResolver:
                 continue
             if m.gender and e.gender and m.gender != e.gender or m.age and e.age and m.age != e.age:
                 continue
-            if self._conflict(m, e):
+            if self._conflict(m, e) or self._named_later(idx, m, e):
                 continue
             by_prompt.setdefault(e.last_prompt, []).append(e)
         for k in (w.prompt_index - 1, w.prompt_index - 2):
             if by_prompt.get(k):
                 return by_prompt[k][0] if len(by_prompt[k]) == 1 else None
         return None
+
+    def _named_later(self, idx: int, m: Mention, e: RegistryEntry) -> bool:
+        """The rest of the sentence names e apart from mention m: a definite phrase of its nouns ("The page bows
+        before the king") or, in m's clause, an object pronoun that only e can be ("The host greets her"
+        where she is the scene's one woman)."""
+        for x in self._mentions[idx + 1:]:
+            if x.sent != m.sent:
+                break
+            if x.kind == "np" and x.skip is None and not x.plural and x.det in ("def", "poss", "gen") \
+                    and any(_synonyms(x.head, n) for n in e.nouns):
+                return True
+            if x.kind == "pronoun" and x.pron_case == "obj" and x.clause == m.clause and x.gender \
+                    and x.gender == e.gender:
+                same = [o for o in self._scene(self._work, ("person", "creature")) if o.gender == x.gender]
+                if [o.entity_id for o in same] == [e.entity_id]:
+                    return True  # the only one the pronoun can be
+        return False
 
     def _kin_of_described(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
         """"her grandson" for the one boy already in the scene: a kinship word may rename a character

@@ -11,7 +11,11 @@ people only written to, phoned, mourned or dreamt of, and explicit absence ("bot
 Open vocabulary: a noun outside the hand-made lists is classified by its most frequent WordNet
 sense (``resources.noun_senses``: "a goalie" is a person, "an okapi" an animal); a word no
 resource knows is a person when it has an agent noun's ending or acts like one in the subject's
-place ("a vlogger walks in").
+place ("a vlogger walks in"). A noun whose person sense is not its usual one ("page", "second") or
+that is also an adjective ("patient") is a person as a singular subject after a determiner whose
+verb needs a living subject (``resources.animate_verb``: "The page bows", not "the page turns"),
+or, for an adjective, before any verb ("The patient coughs"), and once a character has the noun.
+"her" before an adverb of manner ("greets her warmly") is an object.
 
 Names: a capitalised word is a person's name when a given-name table knows it or the sentence
 frames it as one (a verb, an apposition, "'s", "named ...", set off by commas right after a
@@ -126,6 +130,8 @@ def singular(word: str) -> tuple[str, bool | None]:
         return w, None
     if w in L.S_SINGULARS or len(w) <= 3 or w.endswith(("ss", "us", "is")):
         return w, False
+    if w.endswith("men") and len(w) > 5 and noun_info(w[:-3] + "man") is not None:
+        return w[:-3] + "man", True  # "swordsmen"
     if not w.endswith("s"):
         return w, False
     candidates = []
@@ -773,6 +779,9 @@ class PromptReader:
         if w in L.COMMON_NOUNS or lemma in L.COMMON_NOUNS or lemma in L.BODY_PARTS or lemma in L.CLOTHING \
                 or lemma in L.HAIR_WORDS or noun_info(lemma) is not None:
             return True
+        if w.endswith("ly") and len(w) > 4 and (
+                R.common_word(w[:-2]) or w.endswith("ily") and R.common_word(w[:-3] + "y")):
+            return False  # "greets her warmly": an adverb of manner after an object
         if w in L.IRREGULAR_PAST or (w.endswith(("ing", "ed")) and len(w) > 4) or w in L.COMMON_VERBS:
             # "lets her go" / "watches her dance" (object) vs "reaching for her scarf" (possessive)
             before = self._tok(i - 1)
@@ -837,6 +846,8 @@ class PromptReader:
                 and "X" in R.noun_senses(lemma) and not self._subject_position(i) \
                 and not (self._tok(i + 1) is not None and self._tok(i + 1).lower == "'s"):
             return None  # "glances at the monitor": a word that is also a thing names a person only as a subject
+        if info is None and self._acts_as_person(i, lemma, prev_w):
+            info = NounInfo("person", "occupation")  # "The page bows", "The patient coughs"
         if info is None and not t.is_cap and len(lemma) >= 4 and lemma.isalpha() and prev_w in ("a", "an", "the") \
                 and not R.common_word(lemma) and lemma not in L.COMMON_NOUNS and lemma not in L.CLOTHING \
                 and not _two_words(lemma) and self._clause_opening(i - 1):
@@ -846,6 +857,35 @@ class PromptReader:
                 # a word no resource knows, with an agent noun's ending or acting like a person ("a vlogger walks")
                 info = NounInfo("person", "occupation")
         return info
+
+    def _acts_as_person(self, i: int, lemma: str, prev_w: str) -> bool:
+        """A noun with a person sense that is not its usual reading ("page", "second", "host") or that is
+        also an adjective ("patient") names a person when the sentence makes it one: a person of the
+        story already has that noun, or it is a singular subject after a determiner whose verb follows
+        it, a verb any subject may take for an adjective-or-person noun ("The patient waits"), a verb
+        whose usual sense needs a living subject otherwise ("The page bows"; "the page turns" is the
+        book's)."""
+        senses = R.noun_senses(lemma)
+        if "P" not in senses or self.tokens[i].is_cap or singular(self.tokens[i].lower)[1]:
+            return False
+        if lemma in self.known_nouns:
+            return True
+        if prev_w not in L.DETERMINERS or not self._subject_position(i):
+            return False
+        k = i + 1
+        nxt = self._tok(k)
+        if nxt is not None and nxt.lower.endswith("ly") and len(nxt.lower) > 4:
+            k += 1  # "The page slowly bows"
+            nxt = self._tok(k)
+        if nxt is None or not nxt.is_word or not nxt.lower.endswith("s") or nxt.lower.endswith("ss"):
+            return False
+        w = nxt.lower
+        bases = [b for b in (w[:-3] + "y" if w.endswith("ies") else "", w[:-2] if w.endswith("es") else "", w[:-1])
+                 if b and R.verb_word(b)]
+        animate = w in _ANIMATE_VERBS or bool(bases) and R.animate_verb(bases[0])
+        if not bases or noun_info(singular(w)[0]) is not None and not animate:
+            return False
+        return senses[0] == "P" or animate
 
     def _is_head(self, j: int) -> bool:
         """Token j is a character noun ending its noun phrase (not the first half of a compound)."""

@@ -459,3 +459,38 @@ def test_a_pair_told_apart_becomes_its_two_members():
         "The two swans drift under a willow.",
     ])
     assert ids == [[1], [1, 2], [1, 2]]
+
+
+def test_a_noun_whose_usual_sense_is_a_thing_is_a_person_as_the_subject_of_a_living_verb():
+    _, ids = run_story([
+        "A stern queen sits on a tall throne in a cold hall.",
+        "The page bows low before the queen and offers her a sealed letter.",
+        "Later, the page runs down the stairs.",
+    ])
+    assert ids == [[1], [1, 2], [2]]
+    _, ids = run_story([
+        "An old librarian reads a heavy atlas beside a lamp.",
+        "The page turns slowly under the librarian's finger.",
+    ])
+    assert ids == [[1], [1]]
+    _, ids = run_story([
+        "A young fencer in white waits alone in an empty gym.",
+        "Her second walks over and hands her a mask.",
+    ])
+    assert ids == [[1], [1, 2]]
+
+
+def test_an_adjective_that_is_also_a_person_noun_is_the_noun_before_a_verb():
+    _, ids = run_story([
+        "An elderly man with a grey beard lies in a narrow hospital bed.",
+        "A nurse in green scrubs adjusts the drip. The patient coughs and opens his eyes.",
+    ])
+    assert ids == [[1], [1, 2]]
+
+
+def test_a_definite_noun_never_renames_the_person_its_own_sentence_names_apart():
+    _, ids = run_story([
+        "A tall woman in a silver gown climbs the marble steps of a villa.",
+        "The host greets her warmly at the door.",
+    ])
+    assert ids == [[1], [1, 2]]
