@@ -15,6 +15,8 @@ first prompt is matched against itself too):
 3. Otherwise a noun phrase is compared with every known entity:
    - the same noun (or a synonym, also from WordNet) is the strongest evidence; a hypernym ("the
      bird" for the seagull, "the officer" for a sergeant, from WordNet where the lists end) is next;
+     a modifier noun counts as well, but an animal's never makes a person phrase that animal ("the
+     dog owner" is matched against persons only);
    - a kinship word may rename the one fitting character of the scene ("her grandson" for the boy),
      unless that character is named (a named character comes with its relations: "his uncle" is new),
      and a definite role noun the only person of the last scene that fits it ("the diver" for the
@@ -51,7 +53,8 @@ first prompt is matched against itself too):
    ("the two friends" may count a person and an animal), or the scene's persons of its gender when
    they are that many ("the two women" beside a musician); "the girls" covers the scene's people
    known to be female;
-   a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity;
+   a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity, and
+   "the pair", "the couple" or "the duo" is the story's latest group of two;
    members listed separately ("two hikers, a man and a woman"; "one in a blue suit and one in an
    orange suit") are one entity each, and so are siblings of one birth ("her twin daughters" are
    two entities, "triplet girls" three), as the word gives their number. "One X ... the other"
@@ -77,7 +80,17 @@ from . import lexicon as L
 from . import resources as R
 from .registry import GlobalRegistry, RegistryEntry
 from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
-from .text import Mention, PromptReader, _hyper, clothing_items, noun_gender, noun_info, scene_phrases, singular
+from .text import (
+    Mention,
+    PromptReader,
+    _hyper,
+    clothing_items,
+    game_words_in,
+    noun_gender,
+    noun_info,
+    scene_phrases,
+    singular,
+)
 
 _SYNONYMS = [set(g) for g in L.SYNONYM_GROUPS]
 _SYN_INDEX: dict[str, set[str]] = {}
@@ -185,7 +198,9 @@ class RulesResolver:
         for e in self.reg:
             known |= e.nouns
         names = {n[1:] for n in known if n.startswith("@")}
-        reader = PromptReader(prompt, known_nouns=known, prop_nouns=self.reg.props, known_names=names)
+        game = any(game_words_in(r.prompt) for k, r in self.reg.results.items() if k < prompt_index)
+        reader = PromptReader(prompt, known_nouns=known, prop_nouns=self.reg.props, known_names=names,
+                              game_story=game)
         mentions = reader.read()
         self.reg.props |= reader.new_props
         self._mentions = mentions
@@ -382,8 +397,9 @@ class RulesResolver:
         nouns = e.nouns
         if any(_synonyms(h, n) for n in nouns):
             return 3
-        if any(n in nouns for n in m.nouns - {h} if noun_info(n) is None or noun_info(n).category != "kinship"):
-            return 3
+        if any(n in nouns for n in m.nouns - {h} if noun_info(n) is None or noun_info(n).category != "kinship"
+               and not (noun_info(n).type == "animal" and m.type == "person")):
+            return 3  # a modifier noun of the entity; an animal's ("the dog owner") never makes a person it
         if any(_related(h, n) for n in nouns):
             return 2
         cat = m.category
@@ -725,6 +741,14 @@ class RulesResolver:
                             or m.definite and m.number == e.group_size
                             and any(_related(head, n) for n in e.nouns)):
                 # "both dogs" for the two puppies: the same count and a broader noun
+                self._ref(w, e.entity_id, idx, m, "name")
+                return
+        if m.det in ("def", "poss") and head in L.PAIR_NOUNS:
+            # "the pair" or "the duo" for "a young couple": the pair nouns name one group of two
+            pairs = [e for e in self.reg if e.group and (e.nouns & L.PAIR_NOUNS or e.group_size == 2)
+                     and not self._conflict(m, e)]
+            if pairs:
+                e = max(pairs, key=lambda x: (x.entity_id in w.refs, x.last_prompt, x.entity_id))
                 self._ref(w, e.entity_id, idx, m, "name")
                 return
         if self._one_birth(m) and len(self._cover_candidates(m, w)) < (m.number or 2):
