@@ -46,12 +46,15 @@ first prompt is matched against itself too):
    subject, a subject pronoun to the previous clause's subject, an object pronoun never to the
    subject of its own verb), then by gender and recency, else to the story's latest entity of
    that gender; "they" (or "the three of them") opening a prompt covers the previous prompt's
-   entities; "it" opening a prompt is the last non-human entity.
+   entities; "them" inside a sentence covers the scene's persons but its clause's subject (this
+   prompt's when two or more, else the previous prompt's); "it" opening a prompt is the last
+   non-human entity.
 5. Plurals cover known entities ("the two hikers", "their worried parents", "the whole troupe");
    a definite plural with a count ("the two sailors", "both dogs") whose count is the number of
    persons (or animals) of the scene covers them even when its noun was never used for them
    ("the two friends" may count a person and an animal), or the scene's persons of its gender when
-   they are that many ("the two women" beside a musician); "the girls" covers the scene's people
+   they are that many ("the two women" beside a musician), else with those of unknown gender and
+   no other age ("the two men" for a man and a stranger beside a woman); "the girls" covers the scene's people
    known to be female;
    a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity, and
    "the pair", "the couple" or "the duo" is the story's latest group of two;
@@ -468,6 +471,18 @@ class RulesResolver:
             if best is not None:
                 self._ref(w, best.entity_id, idx, m, "pronoun")
             return  # otherwise 'it' is as likely a thing
+        if word == "them" and m.pron_case == "obj" and not self._opens_prompt(m):
+            # "A stranger asks them the way": the scene's persons but the clause's subject, this prompt's
+            # when it has two or more, else the previous prompt's
+            banned = self._clause_subject(idx, m, w)
+            people = [e for e in self._scene(w, ("person", "creature")) if e.entity_id != banned]
+            here = [e for e in people if e.entity_id in w.refs]
+            group = here if len(here) >= 2 else [e for e in people if w.prompt_index - 1 in e.instances
+                                                  and e.entity_id not in w.refs]
+            if len(group) >= 2:
+                for e in group:
+                    self._ref(w, e.entity_id, idx, m, "group")
+            return
         if not w.refs and self._opens_prompt(m):
             prev = [e for e in self.reg if w.prompt_index - 1 in e.instances]
             if word in ("it", "its", "itself"):
@@ -831,8 +846,13 @@ class RulesResolver:
         if len(scene) != n and m.head in L.RELATIONAL:
             scene = self._scene(w, ("person", "creature", "animal", "robot"))
         if len(scene) != n and m.gender:
-            # "the two women": the scene's persons known to be women, when they are that many
-            gendered = [e for e in (here if len(here) >= n else self._scene(w, kinds)) if e.gender == m.gender]
+            # "the two women": the scene's persons known to be women, when they are that many (else with
+            # those whose gender is unknown: "the two men" for a man and a stranger beside a woman)
+            pool = [e for e in (here if len(here) >= n else self._scene(w, kinds))
+                    if not (m.age and e.age and m.age != e.age)]  # a boy is none of "the two men"
+            gendered = [e for e in pool if e.gender == m.gender]
+            if len(gendered) != n:
+                gendered = [e for e in pool if e.gender in (m.gender, None)]
             scene = gendered if len(gendered) == n else scene
         if len(scene) != n:
             return []

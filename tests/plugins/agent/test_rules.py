@@ -537,3 +537,12 @@ def test_pair_couple_and_duo_name_the_same_group():
         "The duo dances under the lanterns.",
     ])
     assert ids == [[1], [1], [1]]
+
+
+def test_them_mid_sentence_covers_the_scene_and_a_counted_plural_counts_them():
+    _, ids = run_story([
+        "A man with a walking stick and a woman in a straw hat stroll down a country lane.",
+        "A cyclist stops and asks them the way to the village.",
+        "The two men shake hands.",
+    ])
+    assert ids == [[1, 2], [1, 2, 3], [1, 3]]
