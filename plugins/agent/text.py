@@ -355,7 +355,7 @@ def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str =
     if after in L.DETERMINERS or after in L.PRONOUNS or after in L.FUNCTION_WORDS and after not in ("of",):
         if w.endswith(("ing", "s")):
             return False  # "the artist drawing the portrait", "the man guards the gate"
-    if cur and singular(cur)[1] is not True and not w.endswith(("s", "ed", "ing")) and R.thing_noun(w) \
+    if R.thing_noun(w) and cur and not w.endswith(("s", "ed", "ing")) and singular(cur)[1] is not True \
             and (not R.verb_word(w) or after in ("", "and", "or", "of")):
         return True  # "the tiger enclosure": a place or thing after a singular noun heads the compound
     cur_lemma = singular(cur)[0] if cur else ""
@@ -876,12 +876,14 @@ class PromptReader:
         it, a verb any subject may take for an adjective-or-person noun ("The patient waits"), a verb
         whose usual sense needs a living subject otherwise ("The page bows"; "the page turns" is the
         book's)."""
+        if prev_w not in L.DETERMINERS and lemma not in self.known_nouns or self.tokens[i].is_cap:
+            return False
         senses = R.noun_senses(lemma)
-        if "P" not in senses or self.tokens[i].is_cap or singular(self.tokens[i].lower)[1]:
+        if "P" not in senses or singular(self.tokens[i].lower)[1]:
             return False
         if lemma in self.known_nouns:
             return True
-        if prev_w not in L.DETERMINERS or not self._subject_position(i):
+        if not self._subject_position(i):
             return False
         k = i + 1
         nxt = self._tok(k)
