@@ -59,6 +59,25 @@ def _verbs() -> frozenset[str]:
     return words
 
 
+@cache
+def _word_file(name: str) -> frozenset[str]:
+    t0 = time.perf_counter()
+    words = frozenset(w for w in _read(name).splitlines() if w and not w.startswith("#"))
+    _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
+    return words
+
+
+def animate_verb(base: str) -> bool:
+    """The verb (base form) needs a living subject in its most frequent sense: "bow", "cough", "greet"
+    (never "turn", "tear" or "rustle", which things do too)."""
+    return base in _word_file("wordnet_animate_verbs.txt")
+
+
+def thing_noun(lemma: str) -> bool:
+    """The noun's most frequent sense is a place, structure or artifact ("enclosure", "cage")."""
+    return lemma in _word_file("wordnet_things.txt")
+
+
 def verb_word(word: str) -> bool:
     """The word is the base form of an English verb (a WordNet verb lemma): "herd", "camp", "dog"."""
     return word.lower() in _verbs()
@@ -134,4 +153,6 @@ def load() -> float:
     _names()
     _common()
     _verbs()
+    _word_file("wordnet_animate_verbs.txt")
+    _word_file("wordnet_things.txt")
     return _LOAD_MS["total"]

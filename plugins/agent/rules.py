@@ -15,12 +15,16 @@ first prompt is matched against itself too):
 3. Otherwise a noun phrase is compared with every known entity:
    - the same noun (or a synonym, also from WordNet) is the strongest evidence; a hypernym ("the
      bird" for the seagull, "the officer" for a sergeant, from WordNet where the lists end) is next;
+     a modifier noun counts as well, but an animal's never makes a person phrase that animal ("the
+     dog owner" is matched against persons only);
    - a kinship word may rename the one fitting character of the scene ("her grandson" for the boy),
      unless that character is named (a named character comes with its relations: "his uncle" is new),
      and a definite role noun the only person of the last scene that fits it ("the diver" for the
      biologist; "the old coach" when the other person of that scene is a teenage girl), else of the
      scene before; once someone is named in the prompt, only a person it has so far referred to
-     by a pronoun alone ("His student and the old coach");
+     by a pronoun alone ("His student and the old coach"); a definite noun without noun evidence
+     never takes someone its own sentence names apart, by a definite phrase of their noun ("The page
+     bows before the king") or by an object pronoun only they can be ("The host greets her");
    - a role noun never seen for the entity ("the singer" for "a woman", "the protagonist") is
      weak evidence, allowed only where nothing contradicts it: an occupation never renames a
      different occupation, kin nouns exclude each other (a mother is not the daughter), "his son"
@@ -42,14 +46,18 @@ first prompt is matched against itself too):
    subject, a subject pronoun to the previous clause's subject, an object pronoun never to the
    subject of its own verb), then by gender and recency, else to the story's latest entity of
    that gender; "they" (or "the three of them") opening a prompt covers the previous prompt's
-   entities; "it" opening a prompt is the last non-human entity.
+   entities; "them" inside a sentence covers the scene's persons but its clause's subject (this
+   prompt's when two or more, else the previous prompt's); "it" opening a prompt is the last
+   non-human entity.
 5. Plurals cover known entities ("the two hikers", "their worried parents", "the whole troupe");
    a definite plural with a count ("the two sailors", "both dogs") whose count is the number of
    persons (or animals) of the scene covers them even when its noun was never used for them
    ("the two friends" may count a person and an animal), or the scene's persons of its gender when
-   they are that many ("the two women" beside a musician); "the girls" covers the scene's people
+   they are that many ("the two women" beside a musician), else with those of unknown gender and
+   no other age ("the two men" for a man and a stranger beside a woman); "the girls" covers the scene's people
    known to be female;
-   a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity;
+   a foreground group acting as one ("a newlywed pair", "a group of hikers") is one entity, and
+   "the pair", "the couple" or "the duo" is the story's latest group of two;
    members listed separately ("two hikers, a man and a woman"; "one in a blue suit and one in an
    orange suit") are one entity each, and so are siblings of one birth ("her twin daughters" are
    two entities, "triplet girls" three), as the word gives their number. "One X ... the other"
@@ -75,7 +83,17 @@ from . import lexicon as L
 from . import resources as R
 from .registry import GlobalRegistry, RegistryEntry
 from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
-from .text import Mention, PromptReader, _hyper, clothing_items, noun_gender, noun_info, scene_phrases, singular
+from .text import (
+    Mention,
+    PromptReader,
+    _hyper,
+    clothing_items,
+    game_words_in,
+    noun_gender,
+    noun_info,
+    scene_phrases,
+    singular,
+)
 
 _SYNONYMS = [set(g) for g in L.SYNONYM_GROUPS]
 _SYN_INDEX: dict[str, set[str]] = {}
@@ -183,13 +201,16 @@ class RulesResolver:
         for e in self.reg:
             known |= e.nouns
         names = {n[1:] for n in known if n.startswith("@")}
-        reader = PromptReader(prompt, known_nouns=known, prop_nouns=self.reg.props, known_names=names)
+        game = any(game_words_in(r.prompt) for k, r in self.reg.results.items() if k < prompt_index)
+        reader = PromptReader(prompt, known_nouns=known, prop_nouns=self.reg.props, known_names=names,
+                              game_story=game)
         mentions = reader.read()
         self.reg.props |= reader.new_props
         self._mentions = mentions
         self._relative = reader.relative_antecedent
         self._prompt = prompt
         w = _Work(prompt_index)
+        self._work = w
         for idx, m in enumerate(mentions):
             self._resolve(idx, m, w)
         result = self._build_result(prompt, prompt_index, mentions, reader, w)
@@ -327,7 +348,7 @@ class RulesResolver:
                 continue  # "his grandson, who watches the master": the master is not the grandson
             if others and m.det in ("indef",) and any(self._mentions[k].det in ("indef", "new") for k in others):
                 continue  # "a man ... a man": two men
-            if self._conflict(m, e):
+            if self._conflict(m, e) or lvl < 3 and self._named_later(idx, m, e):
                 continue
             if m.det in ("indef", "bare") and lvl < 2:
                 if not (m.category == "epithet" and e.entity_id in w.refs):
@@ -379,8 +400,9 @@ class RulesResolver:
         nouns = e.nouns
         if any(_synonyms(h, n) for n in nouns):
             return 3
-        if any(n in nouns for n in m.nouns - {h} if noun_info(n) is None or noun_info(n).category != "kinship"):
-            return 3
+        if any(n in nouns for n in m.nouns - {h} if noun_info(n) is None or noun_info(n).category != "kinship"
+               and not (noun_info(n).type == "animal" and m.type == "person")):
+            return 3  # a modifier noun of the entity; an animal's ("the dog owner") never makes a person it
         if any(_related(h, n) for n in nouns):
             return 2
         cat = m.category
@@ -449,6 +471,18 @@ class RulesResolver:
             if best is not None:
                 self._ref(w, best.entity_id, idx, m, "pronoun")
             return  # otherwise 'it' is as likely a thing
+        if word == "them" and m.pron_case == "obj" and not self._opens_prompt(m):
+            # "A stranger asks them the way": the scene's persons but the clause's subject, this prompt's
+            # when it has two or more, else the previous prompt's
+            banned = self._clause_subject(idx, m, w)
+            people = [e for e in self._scene(w, ("person", "creature")) if e.entity_id != banned]
+            here = [e for e in people if e.entity_id in w.refs]
+            group = here if len(here) >= 2 else [e for e in people if w.prompt_index - 1 in e.instances
+                                                  and e.entity_id not in w.refs]
+            if len(group) >= 2:
+                for e in group:
+                    self._ref(w, e.entity_id, idx, m, "group")
+            return
         if not w.refs and self._opens_prompt(m):
             prev = [e for e in self.reg if w.prompt_index - 1 in e.instances]
             if word in ("it", "its", "itself"):
@@ -604,13 +638,30 @@ class RulesResolver:
                 continue
             if m.gender and e.gender and m.gender != e.gender or m.age and e.age and m.age != e.age:
                 continue
-            if self._conflict(m, e):
+            if self._conflict(m, e) or self._named_later(idx, m, e):
                 continue
             by_prompt.setdefault(e.last_prompt, []).append(e)
         for k in (w.prompt_index - 1, w.prompt_index - 2):
             if by_prompt.get(k):
                 return by_prompt[k][0] if len(by_prompt[k]) == 1 else None
         return None
+
+    def _named_later(self, idx: int, m: Mention, e: RegistryEntry) -> bool:
+        """The rest of the sentence names e apart from mention m: a definite phrase of its nouns ("The page bows
+        before the king") or, in m's clause, an object pronoun that only e can be ("The host greets her"
+        where she is the scene's one woman)."""
+        for x in self._mentions[idx + 1:]:
+            if x.sent != m.sent:
+                break
+            if x.kind == "np" and x.skip is None and not x.plural and x.det in ("def", "poss", "gen") \
+                    and any(_synonyms(x.head, n) for n in e.nouns):
+                return True
+            if x.kind == "pronoun" and x.pron_case == "obj" and x.clause == m.clause and x.gender \
+                    and x.gender == e.gender:
+                same = [o for o in self._scene(self._work, ("person", "creature")) if o.gender == x.gender]
+                if [o.entity_id for o in same] == [e.entity_id]:
+                    return True  # the only one the pronoun can be
+        return False
 
     def _kin_of_described(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
         """"her grandson" for the one boy already in the scene: a kinship word may rename a character
@@ -707,6 +758,14 @@ class RulesResolver:
                 # "both dogs" for the two puppies: the same count and a broader noun
                 self._ref(w, e.entity_id, idx, m, "name")
                 return
+        if m.det in ("def", "poss") and head in L.PAIR_NOUNS:
+            # "the pair" or "the duo" for "a young couple": the pair nouns name one group of two
+            pairs = [e for e in self.reg if e.group and (e.nouns & L.PAIR_NOUNS or e.group_size == 2)
+                     and not self._conflict(m, e)]
+            if pairs:
+                e = max(pairs, key=lambda x: (x.entity_id in w.refs, x.last_prompt, x.entity_id))
+                self._ref(w, e.entity_id, idx, m, "name")
+                return
         if self._one_birth(m) and len(self._cover_candidates(m, w)) < (m.number or 2):
             for _ in range(m.number or 2):  # "her twin daughters": two individuals the story tells apart
                 e = self._create(m, w)
@@ -787,8 +846,13 @@ class RulesResolver:
         if len(scene) != n and m.head in L.RELATIONAL:
             scene = self._scene(w, ("person", "creature", "animal", "robot"))
         if len(scene) != n and m.gender:
-            # "the two women": the scene's persons known to be women, when they are that many
-            gendered = [e for e in (here if len(here) >= n else self._scene(w, kinds)) if e.gender == m.gender]
+            # "the two women": the scene's persons known to be women, when they are that many (else with
+            # those whose gender is unknown: "the two men" for a man and a stranger beside a woman)
+            pool = [e for e in (here if len(here) >= n else self._scene(w, kinds))
+                    if not (m.age and e.age and m.age != e.age)]  # a boy is none of "the two men"
+            gendered = [e for e in pool if e.gender == m.gender]
+            if len(gendered) != n:
+                gendered = [e for e in pool if e.gender in (m.gender, None)]
             scene = gendered if len(gendered) == n else scene
         if len(scene) != n:
             return []

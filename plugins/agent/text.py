@@ -5,19 +5,28 @@ using the lexicon, reads their modifiers leftwards up to the determiner, and the
 attributes rightwards ("with a feathered cap", "in a yellow raincoat", "wearing a visor"). It also
 marks the mentions that must not create or confirm an entity: predicates ("is no longer a
 soldier"), hypotheticals ("the next customer", "an invisible rival"), depictions ("a portrait
-of a woman"), props ("a toy robot"), game pieces moved by a player, vehicles someone drives,
+of a woman"), props ("a toy robot"), game pieces moved by a player (where the prompt or an
+earlier one names a game), vehicles someone drives,
 people only written to, phoned, mourned or dreamt of, and explicit absence ("both long gone").
 
 Open vocabulary: a noun outside the hand-made lists is classified by its most frequent WordNet
 sense (``resources.noun_senses``: "a goalie" is a person, "an okapi" an animal); a word no
 resource knows is a person when it has an agent noun's ending or acts like one in the subject's
-place ("a vlogger walks in").
+place ("a vlogger walks in"). A noun whose person sense is not its usual one ("page", "second") or
+that is also an adjective ("patient") is a person as a singular subject after a determiner whose
+verb needs a living subject (``resources.animate_verb``: "The page bows", not "the page turns"),
+or, for an adjective, before any verb ("The patient coughs"), and once a character has the noun.
+"her" before an adverb of manner ("greets her warmly") is an object.
 
 Names: a capitalised word is a person's name when a given-name table knows it or the sentence
 frames it as one (a verb, an apposition, "'s", "named ...", set off by commas right after a
 character noun: "The dog, Biscuit, ..."), never after a determiner, never a
 place word ("Maple Street"), a weekday or a sentence's first word that is an ordinary word not
 so framed; titles ("Professor", "Ms.") join the name and give gender where they imply one.
+
+Compounds: after a singular character noun, a noun whose usual sense is a place or thing heads the
+compound ("the tiger enclosure" is no tiger); a person noun that also names a thing or a vehicle
+is a person only as a subject ("lifts the smoker" is the beekeeper's tool).
 
 Plural subjects: after "X and (her) Y", a plural character noun that is not a verb ("her twin
 daughters bake") still belongs to the noun phrase; a plural of siblings of one birth ("twin
@@ -126,6 +135,8 @@ def singular(word: str) -> tuple[str, bool | None]:
         return w, None
     if w in L.S_SINGULARS or len(w) <= 3 or w.endswith(("ss", "us", "is")):
         return w, False
+    if w.endswith("men") and len(w) > 5 and noun_info(w[:-3] + "man") is not None:
+        return w[:-3] + "man", True  # "swordsmen"
     if not w.endswith("s"):
         return w, False
     candidates = []
@@ -344,6 +355,9 @@ def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str =
     if after in L.DETERMINERS or after in L.PRONOUNS or after in L.FUNCTION_WORDS and after not in ("of",):
         if w.endswith(("ing", "s")):
             return False  # "the artist drawing the portrait", "the man guards the gate"
+    if R.thing_noun(w) and cur and not w.endswith(("s", "ed", "ing")) and singular(cur)[1] is not True \
+            and (not R.verb_word(w) or after in ("", "and", "or", "of")):
+        return True  # "the tiger enclosure": a place or thing after a singular noun heads the compound
     cur_lemma = singular(cur)[0] if cur else ""
     if cur_lemma and _from_resource(cur_lemma) and noun_info(cur_lemma) is not None and R.common_word(w) \
             and not _is_verb_like(nxt) and not w.endswith(("ing", "ed", "ly")) and not coordinated:
@@ -443,8 +457,9 @@ class PromptReader:
 
     def __init__(self, text: str, known_nouns: set[str] | frozenset[str] = frozenset(),
                  prop_nouns: set[str] | frozenset[str] = frozenset(),
-                 known_names: Collection[str] = frozenset()) -> None:
+                 known_names: Collection[str] = frozenset(), game_story: bool = False) -> None:
         self.text = text
+        self.game_story = game_story  # an earlier prompt of the story is about a game ("a game of chess")
         self.tokens = tokenize(text)
         self.known_names = known_names  # lower-case name words of the story's named characters
         self.known_nouns = known_nouns  # nouns of entities already in the story (typo and "the statue" matching)
@@ -773,6 +788,9 @@ class PromptReader:
         if w in L.COMMON_NOUNS or lemma in L.COMMON_NOUNS or lemma in L.BODY_PARTS or lemma in L.CLOTHING \
                 or lemma in L.HAIR_WORDS or noun_info(lemma) is not None:
             return True
+        if w.endswith("ly") and len(w) > 4 and (
+                R.common_word(w[:-2]) or w.endswith("ily") and R.common_word(w[:-3] + "y")):
+            return False  # "greets her warmly": an adverb of manner after an object
         if w in L.IRREGULAR_PAST or (w.endswith(("ing", "ed")) and len(w) > 4) or w in L.COMMON_VERBS:
             # "lets her go" / "watches her dance" (object) vs "reaching for her scarf" (possessive)
             before = self._tok(i - 1)
@@ -834,9 +852,13 @@ class PromptReader:
             if fixed is not None:
                 info = noun_info(fixed)
         if info is not None and lemma not in self.known_nouns and _from_resource(lemma) \
-                and "X" in R.noun_senses(lemma) and not self._subject_position(i) \
+                and set(R.noun_senses(lemma)) & {"X", "V"} and not self._subject_position(i) \
                 and not (self._tok(i + 1) is not None and self._tok(i + 1).lower == "'s"):
-            return None  # "glances at the monitor": a word that is also a thing names a person only as a subject
+            # "glances at the monitor", "lifts the smoker": a word that is also a thing (or a vehicle) names a
+            # person only as a subject
+            return None
+        if info is None and self._acts_as_person(i, lemma, prev_w):
+            info = NounInfo("person", "occupation")  # "The page bows", "The patient coughs"
         if info is None and not t.is_cap and len(lemma) >= 4 and lemma.isalpha() and prev_w in ("a", "an", "the") \
                 and not R.common_word(lemma) and lemma not in L.COMMON_NOUNS and lemma not in L.CLOTHING \
                 and not _two_words(lemma) and self._clause_opening(i - 1):
@@ -846,6 +868,37 @@ class PromptReader:
                 # a word no resource knows, with an agent noun's ending or acting like a person ("a vlogger walks")
                 info = NounInfo("person", "occupation")
         return info
+
+    def _acts_as_person(self, i: int, lemma: str, prev_w: str) -> bool:
+        """A noun with a person sense that is not its usual reading ("page", "second", "host") or that is
+        also an adjective ("patient") names a person when the sentence makes it one: a person of the
+        story already has that noun, or it is a singular subject after a determiner whose verb follows
+        it, a verb any subject may take for an adjective-or-person noun ("The patient waits"), a verb
+        whose usual sense needs a living subject otherwise ("The page bows"; "the page turns" is the
+        book's)."""
+        if prev_w not in L.DETERMINERS and lemma not in self.known_nouns or self.tokens[i].is_cap:
+            return False
+        senses = R.noun_senses(lemma)
+        if "P" not in senses or singular(self.tokens[i].lower)[1]:
+            return False
+        if lemma in self.known_nouns:
+            return True
+        if not self._subject_position(i):
+            return False
+        k = i + 1
+        nxt = self._tok(k)
+        if nxt is not None and nxt.lower.endswith("ly") and len(nxt.lower) > 4:
+            k += 1  # "The page slowly bows"
+            nxt = self._tok(k)
+        if nxt is None or not nxt.is_word or not nxt.lower.endswith("s") or nxt.lower.endswith("ss"):
+            return False
+        w = nxt.lower
+        bases = [b for b in (w[:-3] + "y" if w.endswith("ies") else "", w[:-2] if w.endswith("es") else "", w[:-1])
+                 if b and R.verb_word(b)]
+        animate = w in _ANIMATE_VERBS or bool(bases) and R.animate_verb(bases[0])
+        if not bases or noun_info(singular(w)[0]) is not None and not animate:
+            return False
+        return senses[0] == "P" or animate
 
     def _is_head(self, j: int) -> bool:
         """Token j is a character noun ending its noun phrase (not the first half of a compound)."""
@@ -1538,7 +1591,8 @@ class PromptReader:
 
     def _handled_game_piece(self, m: Mention) -> bool:
         """A noun that also names a game piece is one when a handling verb takes it as its object in a
-        prompt about a game (a game word, or two piece nouns); a king who acts stays a character."""
+        prompt about a game (a game word here or in an earlier prompt of the story, or two piece nouns);
+        a king who acts stays a character."""
         first = self._first_token(m)
         p1 = self._tok(first - 1)
         if p1 is not None and p1.lower in ("up", "down", "away", "off", "out", "back") and first >= 2:
@@ -1546,7 +1600,7 @@ class PromptReader:
         if p1 is None or p1.lower not in _HANDLING_VERBS:
             return False
         words = [t.lower for t in self.tokens if t.is_word]
-        if any(w in _GAME_WORDS for w in words):
+        if self.game_story or any(w in _GAME_WORDS for w in words):
             return True
         pieces = {singular(w)[0] for w in words if "G" in R.noun_senses(singular(w)[0])}
         return len(pieces) >= 2
@@ -1848,3 +1902,9 @@ def scene_phrases(text: str, tokens: list[Token], mentions: list[Mention]) -> li
                 continue
         i += 1
     return out
+
+
+@lru_cache(maxsize=1024)
+def game_words_in(text: str) -> bool:
+    """The text names a game ("chess", "a board game"): its pieces are things, not characters."""
+    return any(t.lower in _GAME_WORDS for t in tokenize(text) if t.is_word)

@@ -14,6 +14,15 @@
   common word such as "Fog" or "Baker" is a name only where the sentence frames it as one).
 * ``wordnet_verbs.txt`` -- lower-case one-word WordNet verb lemmas (their base forms): a word after a
   plural subject ("the two travellers camp under an oak") is its verb only if it can be one.
+* ``wordnet_animate_verbs.txt`` -- verbs whose subject is a living being: the most frequent sense of
+  the verb is filed under body, cognition, communication, competition, consumption, emotion,
+  perception or social verbs (or under motion or contact verbs, as "kneel") and none of its sentence
+  frames has a thing as subject ("Something ----s"). "The page bows" is a person; "the page turns"
+  (a motion verb that things do too) is not.
+* ``wordnet_things.txt`` -- one-word nouns whose most frequent sense is a place, a structure or an
+  artifact and that are neither adjectives nor adverbs: after a singular character noun such a word
+  is the head of the compound ("the tiger enclosure"), unless it is also a verb that can be read as
+  the noun's verb.
 * ``first_names.tsv`` -- given names with their usual gender (m, f or u), from ``nam_dict.txt``
   (Joerg Michael's name dictionary, GNU FDL 1.2, shipped in the PyPI package ``gender-guesser``);
   see ``LICENSE.names``.
@@ -188,6 +197,65 @@ def build_verbs(folder: Path, out: Path) -> int:
     return len(words)
 
 
+# verb lexicographer files (WordNet lexnames) of living subjects, and frames with a thing as subject
+ANIMATE_VERB_FILES = {29, 31, 32, 33, 34, 37, 39, 41}  # body, cognition, communication, competition, ...
+BODILY_VERB_FILES = {35, 38}  # contact, motion: living subjects only where no frame has a thing subject
+THING_SUBJECT_FRAMES = {1, 3, 4, 5, 6, 10, 11, 12, 34, 35}
+
+
+def build_animate_verbs(folder: Path, out: Path) -> int:
+    """Verbs whose most frequent sense needs a living subject (lexicographer file and sentence frames)."""
+    synsets: dict[str, tuple[int, list[str], dict[int, set[int]]]] = {}
+    for line in (folder / "data.verb").read_text(encoding="latin-1").splitlines():
+        if line.startswith(" "):
+            continue
+        parts = line.split(" | ")[0].split()
+        offset, lexfile, w_cnt = parts[0], int(parts[1]), int(parts[3], 16)
+        words = [parts[4 + 2 * j].split("(")[0] for j in range(w_cnt)]
+        k = 4 + 2 * w_cnt
+        k += 1 + 4 * int(parts[k])
+        frames: dict[int, set[int]] = {}
+        if k < len(parts):
+            for j in range(int(parts[k])):
+                frames.setdefault(int(parts[k + 3 + 3 * j], 16), set()).add(int(parts[k + 2 + 3 * j]))
+        synsets[offset] = (lexfile, words, frames)
+    verbs: set[str] = set()
+    for line in (folder / "index.verb").read_text(encoding="latin-1").splitlines():
+        if line.startswith(" "):
+            continue
+        parts = line.split()
+        lemma = parts[0]
+        if not re.fullmatch(r"[a-z]+", lemma):
+            continue
+        lexfile, words, frames = synsets[parts[-int(parts[2])]]
+        own = frames.get(0, set()).union(*(frames.get(j + 1, set()) for j, w in enumerate(words) if w == lemma))
+        if own & THING_SUBJECT_FRAMES or not own:
+            continue
+        if lexfile in ANIMATE_VERB_FILES or lexfile in BODILY_VERB_FILES:
+            verbs.add(lemma)
+    header = "# verbs whose most frequent sense needs a living subject (see build_tables.py)\n"
+    out.write_text(header + "\n".join(sorted(verbs)) + "\n", encoding="utf-8")
+    return len(verbs)
+
+
+def build_things(folder: Path, out: Path) -> int:
+    """Nouns whose most frequent sense is a place, structure or artifact (and that are no adjective or
+    adverb: "the man inside", "the dog outside")."""
+    index, synsets = read_wordnet(folder)
+    others: set[str] = set()
+    for pos in ("adj", "adv"):
+        for line in (folder / f"index.{pos}").read_text(encoding="latin-1").splitlines():
+            if not line.startswith(" "):
+                others.add(line.split()[0])
+    memo: dict[str, str] = {}
+    words = sorted(lemma for lemma, offsets in index.items()
+                   if re.fullmatch(r"[a-z]+", lemma) and len(lemma) > 2 and lemma not in others
+                   and classify(offsets[0], synsets, memo) in ("L", "X"))
+    header = "# nouns whose most frequent sense is a place, structure or artifact (see build_tables.py)\n"
+    out.write_text(header + "\n".join(words) + "\n", encoding="utf-8")
+    return len(words)
+
+
 def build_names(nam_dict: Path, out: Path) -> int:
     """Given names -> m/f/u; a name used for both genders in the dictionary becomes u."""
     genders: dict[str, set[str]] = {}
@@ -212,14 +280,17 @@ def build_names(nam_dict: Path, out: Path) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
-    ap.add_argument("--names", type=Path, required=True, help="nam_dict.txt of the gender-guesser package")
+    ap.add_argument("--names", type=Path, help="nam_dict.txt of the gender-guesser package (names are kept "
+                    "as they are without it)")
     args = ap.parse_args()
     n = build_wordnet(args.wordnet, HERE / "wordnet_nouns.tsv")
     c = build_common_words(args.wordnet, HERE / "common_words.txt")
     v = build_verbs(args.wordnet, HERE / "wordnet_verbs.txt")
-    k = build_names(args.names, HERE / "first_names.tsv")
+    a = build_animate_verbs(args.wordnet, HERE / "wordnet_animate_verbs.txt")
+    t = build_things(args.wordnet, HERE / "wordnet_things.txt")
+    k = build_names(args.names, HERE / "first_names.tsv") if args.names else 0
     print(f"wordnet_nouns.tsv: {n} nouns; common_words.txt: {c} words; wordnet_verbs.txt: {v} verbs; "
-          f"first_names.tsv: {k} names")
+          f"wordnet_animate_verbs.txt: {a} verbs; wordnet_things.txt: {t} nouns; first_names.tsv: {k} names")
 
 
 if __name__ == "__main__":

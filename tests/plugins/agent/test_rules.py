@@ -459,3 +459,90 @@ def test_a_pair_told_apart_becomes_its_two_members():
         "The two swans drift under a willow.",
     ])
     assert ids == [[1], [1, 2], [1, 2]]
+
+
+def test_a_noun_whose_usual_sense_is_a_thing_is_a_person_as_the_subject_of_a_living_verb():
+    _, ids = run_story([
+        "A stern queen sits on a tall throne in a cold hall.",
+        "The page bows low before the queen and offers her a sealed letter.",
+        "Later, the page runs down the stairs.",
+    ])
+    assert ids == [[1], [1, 2], [2]]
+    _, ids = run_story([
+        "An old librarian reads a heavy atlas beside a lamp.",
+        "The page turns slowly under the librarian's finger.",
+    ])
+    assert ids == [[1], [1]]
+    _, ids = run_story([
+        "A young fencer in white waits alone in an empty gym.",
+        "Her second walks over and hands her a mask.",
+    ])
+    assert ids == [[1], [1, 2]]
+
+
+def test_an_adjective_that_is_also_a_person_noun_is_the_noun_before_a_verb():
+    _, ids = run_story([
+        "An elderly man with a grey beard lies in a narrow hospital bed.",
+        "A nurse in green scrubs adjusts the drip. The patient coughs and opens his eyes.",
+    ])
+    assert ids == [[1], [1, 2]]
+
+
+def test_a_definite_noun_never_renames_the_person_its_own_sentence_names_apart():
+    _, ids = run_story([
+        "A tall woman in a silver gown climbs the marble steps of a villa.",
+        "The host greets her warmly at the door.",
+    ])
+    assert ids == [[1], [1, 2]]
+
+
+def test_a_person_compound_with_an_animal_modifier_is_matched_against_persons():
+    _, ids = run_story([
+        "A man in a brown jacket walks a spotted dog along the canal.",
+        "The dog owner stops and ties his shoelace.",
+    ])
+    assert ids == [[1, 2], [1]]
+
+
+def test_a_place_or_thing_noun_heads_a_compound_after_an_animal():
+    _, ids = run_story([
+        "A boy in a red cap visits the zoo with his aunt.",
+        "They stop at the tiger enclosure and stare.",
+    ])
+    assert ids == [[1, 2], [1, 2]]
+
+
+def test_a_person_noun_that_also_names_a_thing_is_a_thing_as_an_object():
+    agent = EntityAgent(AgentConfig(backend="rules"))
+    agent.process_prompt("A beekeeper in a white veil opens a hive.", 0)
+    result = agent.process_prompt("She lifts the smoker and calms the bees.", 1)
+    assert result.entity_ids == [1]
+    assert [r.text for r in result.entities[0].references] == ["She"]
+
+
+def test_game_pieces_after_a_game_named_in_an_earlier_prompt():
+    _, ids = run_story([
+        "Two old friends sit down to a game of chess under a plane tree.",
+        "The taller friend picks up a bishop and grins.",
+        "The shorter friend slides a knight forward.",
+    ])
+    assert all(len(x) <= 2 for x in ids)
+    assert len({i for x in ids for i in x}) <= 3
+
+
+def test_pair_couple_and_duo_name_the_same_group():
+    _, ids = run_story([
+        "A young couple strolls along a pier at dusk.",
+        "The pair bows to the applauding crowd.",
+        "The duo dances under the lanterns.",
+    ])
+    assert ids == [[1], [1], [1]]
+
+
+def test_them_mid_sentence_covers_the_scene_and_a_counted_plural_counts_them():
+    _, ids = run_story([
+        "A man with a walking stick and a woman in a straw hat stroll down a country lane.",
+        "A cyclist stops and asks them the way to the village.",
+        "The two men shake hands.",
+    ])
+    assert ids == [[1, 2], [1, 2, 3], [1, 3]]
