@@ -113,6 +113,7 @@ KIN_GROUPS: dict[str, frozenset[str]] = _load("KIN_GROUPS")
 KIN_RECIPROCAL: dict[str, Any] = _load("KIN_RECIPROCAL")
 MULTIPLE_BIRTH: dict[str, Any] = _load("MULTIPLE_BIRTH")
 PAIR_NOUNS: frozenset[str] = _load("PAIR_NOUNS")
+SUBORDINATOR_WORDS: frozenset[str] = _load("SUBORDINATOR_WORDS")
 
 #: every clothing word, whatever the slot
 CLOTHING: frozenset[str] = frozenset().union(*CLOTHING_SLOTS.values())

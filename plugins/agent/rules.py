@@ -44,11 +44,11 @@ first prompt is matched against itself too):
    prompt, recency); with none, a new entity is created.
 4. Pronouns never create entities. "he"/"she" resolve by position (a possessive to its clause's
    subject, a subject pronoun to the previous clause's subject, an object pronoun never to the
-   subject of its own verb), then by gender and recency, else to the story's latest entity of
-   that gender; "they" (or "the three of them") opening a prompt covers the previous prompt's
-   entities; "them" inside a sentence covers the scene's persons but its clause's subject (this
-   prompt's when two or more, else the previous prompt's); "it" opening a prompt is the last
-   non-human entity.
+   subject of its own verb, however far, while no comma or subordinator opens another clause
+   between), then by gender and recency, else to the story's latest entity of that gender; "they"
+   (or "the three of them") opening a prompt covers the previous prompt's entities; "them" inside a
+   sentence covers the scene's persons but its clause's subject (this prompt's when two or more,
+   else the previous prompt's); "it" opening a prompt is the last non-human entity.
 5. Plurals cover known entities ("the two hikers", "their worried parents", "the whole troupe");
    a definite plural with a count ("the two sailors", "both dogs") whose count is the number of
    persons (or animals) of the scene covers them even when its noun was never used for them
@@ -546,9 +546,16 @@ class RulesResolver:
                 if w.resolved.get(k, []) != ids:
                     return None
                 last = k  # "A girl named Hana watches her": the name is the same subject
-        if m.head_token - self._mentions[last].end_token > 3:
+        if m.head_token - self._mentions[last].end_token > 3 and not self._one_predicate(self._mentions[last], m):
             return None
         return ids[0] if len(ids) == 1 else None
+
+    def _one_predicate(self, subj: Mention, m: Mention) -> bool:
+        """Nothing between the subject and the object pronoun opens another clause: "The guard with a
+        torch walks over to check on her" (no comma, no subordinator, no second subject)."""
+        words = [x.strip(".;:!?") for x in self._prompt[subj.end:m.start].lower().split()]
+        return "," not in self._prompt[subj.end:m.start] and not any(
+            x in L.SUBORDINATOR_WORDS for x in words)
 
     def _possessor(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
         """Whose relative a kinship phrase names: 'his' in "his son", 'the girl' in "the girl's mother"."""

@@ -546,3 +546,11 @@ def test_them_mid_sentence_covers_the_scene_and_a_counted_plural_counts_them():
         "The two men shake hands.",
     ])
     assert ids == [[1, 2], [1, 2, 3], [1, 3]]
+
+
+def test_an_object_pronoun_is_not_the_subject_of_its_own_clause_however_far():
+    _, ids = run_story([
+        "A boy in a red scarf sledges down a snowy hill.",
+        "A ranger in a fur hat with a radio trudges up the slope to help him.",
+    ])
+    assert ids == [[1], [1, 2]]
