@@ -64,7 +64,13 @@ first prompt is matched against itself too):
    names two members ("a pair of swans" has two as well): "the other" is a known one of them,
    neither the one just named nor someone new in between ("One friend waves at a waiter while
    the other ..."); a counted pair told apart this way ("two hikers", then "One hiker slips")
-   becomes its first member, and "the other" its second.
+   becomes its first member, and "the other" its second. A counted plural followed, after a colon
+   or comma, by as many single phrases of its noun or a kind of it ("Two horses graze: a grey mare
+   and a brown stallion") lists its members. 'one' after a determiner and adjectives ("the white
+   one", "a rusty one with a dented head", "the one in the cap") repeats the noun of the prompt's
+   latest character phrase (never that phrase's entity inside its clause), else, or when that finds
+   nobody, the noun the story used last; a definite one ("the older one") picks the first member out
+   of a known group.
 6. Predicates ("is not a sailor any more"), hypotheticals ("the next patient", "an unseen
    opponent"), depictions ("a portrait of a woman"), props ("a toy robot"), background groups
    ("the crowd"), vehicles that are places ("on a night bus") and explicit absence ("both now
@@ -203,7 +209,7 @@ class RulesResolver:
         names = {n[1:] for n in known if n.startswith("@")}
         game = any(game_words_in(r.prompt) for k, r in self.reg.results.items() if k < prompt_index)
         reader = PromptReader(prompt, known_nouns=known, prop_nouns=self.reg.props, known_names=names,
-                              game_story=game)
+                              game_story=game, one_noun=self._one_noun(prompt_index))
         mentions = reader.read()
         self.reg.props |= reader.new_props
         self._mentions = mentions
@@ -215,6 +221,22 @@ class RulesResolver:
             self._resolve(idx, m, w)
         result = self._build_result(prompt, prompt_index, mentions, reader, w)
         return result
+
+    def _one_noun(self, prompt_index: int) -> tuple[str, str, str] | None:
+        """What a bare "the white one" stands for when its prompt has no character phrase before it: the
+        noun of the last prompt's group, else of the entity it named last."""
+        prev = [e for e in self.reg if prompt_index - 1 in e.instances]
+        if not prev:
+            return None
+        groups = [e for e in prev if e.group]
+        e = max(groups or prev, key=lambda x: (x.instances[prompt_index - 1].span or (0, 0))[0])
+        words = [singular(x.lower())[0] for x in e.name.split()]
+        nouns = [n for n in e.nouns if not n.startswith("@") and noun_info(n) is not None]
+        noun = next((w for w in reversed(words) if w in nouns), nouns[0] if nouns else None)
+        if noun is None:
+            return None
+        info = noun_info(noun)
+        return noun, e.type if e.type != "group" else info.type, info.category
 
     # -- resolution ----------------------------------------------------------------------------
     def _resolve(self, idx: int, m: Mention, w: _Work) -> None:
@@ -278,6 +300,8 @@ class RulesResolver:
             e = self._kin_of_described(idx, m, w)
         if e is None:
             e = self._match(idx, m, w)
+        if e is None and m.one_alt is not None:
+            e = self._match_one_alt(idx, m, w)
         if e is None:
             e = self._only_person_for_a_role(idx, m, w)
         if e is None:
@@ -342,8 +366,8 @@ class RulesResolver:
             if lvl < 3 and not _type_ok(m.type, m.category, e):
                 continue
             others = [k for k in clause_ids.get(e.entity_id, []) if k != idx]
-            if others and lvl < 3:
-                continue  # another phrase of this clause already is this entity
+            if others and (lvl < 3 or m.one_anaphor):
+                continue  # another phrase of this clause already is this entity ("the ginger kitten ... the black one")
             if m.antecedent is not None and lvl < 3 and e.entity_id in w.resolved.get(m.antecedent, []):
                 continue  # "his grandson, who watches the master": the master is not the grandson
             if others and m.det in ("indef",) and any(self._mentions[k].det in ("indef", "new") for k in others):
@@ -605,13 +629,28 @@ class RulesResolver:
                 return e  # the owner is e's son, so "his father" is e
         return None
 
+    def _match_one_alt(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
+        """"hands the little one to a paramedic" after "the exhausted woman": when 'one' read as this prompt's
+        noun finds nobody, it stands for the noun the story used last ("the child")."""
+        noun, typ, cat = m.one_alt
+        saved = (m.head, set(m.nouns), m.type, m.category, m.gender, m.age)
+        m.head, m.nouns, m.type, m.category = noun, {noun}, typ, cat
+        m.gender, m.age = noun_gender(noun), None
+        e = self._match(idx, m, w)
+        if e is None:
+            m.head, m.nouns, m.type, m.category, m.gender, m.age = saved
+        return e
+
     def _split_pair(self, m: Mention, w: _Work) -> RegistryEntry | None:
         """"One hiker slips" after "two hikers": the text now tells the pair's members apart, so the
         pair's entity becomes its first member (the second is new when "the other" names it)."""
-        if m.det_word != "one" or m.plural:
+        picked = m.one_anaphor and m.det == "def"  # "The older one" of "two sisters", "the one in the cap"
+        if m.det_word != "one" and not picked or m.plural:
             return None
         for e in self.reg:
-            if not e.group or e.group_size != 2 or e.last_prompt < w.prompt_index - 1 and e.entity_id not in w.refs:
+            if not e.group or e.last_prompt < w.prompt_index - 1 and e.entity_id not in w.refs:
+                continue
+            if e.group_size != 2 and not (picked and (e.group_size or 0) >= 2):
                 continue
             if not any(_synonyms(m.head, n) or _related(m.head, n) for n in e.nouns):
                 continue

@@ -280,6 +280,17 @@ def _is_adjective_like(t: Token) -> bool:
                        "ly", "y", "ese", "ian"))
 
 
+def _graded(w: str) -> bool:
+    """A comparative or superlative of an adjective the lists know ("older", "tallest", "bigger")."""
+    for suffix in ("est", "er"):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            stem = w[:-len(suffix)]
+            stems = {stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem,
+                     stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem}
+            return any(_is_adjective_like(Token(x, x, 0, 0, 0)) for x in stems)
+    return False
+
+
 def _is_verb_like(t: Token) -> bool:
     w = t.lower
     if w in L.COMMON_VERBS or w in L.IRREGULAR_PAST or w in L.COPULAS:
@@ -297,6 +308,7 @@ _VERB_NOUNS = L.VERB_NOUNS
 
 
 _CHARACTER_TYPES = frozenset({"person", "animal", "creature", "robot", "vehicle", "any"})
+_ONE_DETERMINERS = frozenset({"the", "a", "an", "this", "that"})
 
 
 def _plain_verb(w: str) -> bool:
@@ -442,6 +454,8 @@ class Mention:
     title: str | None = None  # "professor" in "Professor Hale"
     definite: bool = False  # a counted plural the text presupposes known: "the two sailors", "both sailors"
     other_of: int | None = None  # "the other" after "One twin ...": the head token of "One twin"
+    one_anaphor: bool = False  # "the white one": the head noun is read from an earlier phrase
+    one_alt: tuple[str, str, str] | None = None  # the earlier prompts' noun, when the head is this prompt's
 
 
 
@@ -457,8 +471,11 @@ class PromptReader:
 
     def __init__(self, text: str, known_nouns: set[str] | frozenset[str] = frozenset(),
                  prop_nouns: set[str] | frozenset[str] = frozenset(),
-                 known_names: Collection[str] = frozenset(), game_story: bool = False) -> None:
+                 known_names: Collection[str] = frozenset(), game_story: bool = False,
+                 one_noun: tuple[str, str, str] | None = None) -> None:
         self.text = text
+        self.one_noun = one_noun  # (noun, type, category) a bare "the white one" stands for, from earlier prompts
+        self._one_alt: tuple[str, str, str] | None = None
         self.game_story = game_story  # an earlier prompt of the story is about a game ("a game of chess")
         self.tokens = tokenize(text)
         self.known_names = known_names  # lower-case name words of the story's named characters
@@ -503,8 +520,33 @@ class PromptReader:
                 continue
             i += 1
         self.mentions.sort(key=lambda m: m.head_token)
+        self._members_after_colon()
         self._link()
         return self.mentions
+
+    def _members_after_colon(self) -> None:
+        """"Two horses graze: a grey mare and a brown stallion": a counted plural followed, after a colon
+        or a comma, by as many single phrases of its noun (or a kind of it, or "one") joined by 'and' lists
+        its members; each member is an entity and the plural is not one."""
+        ms = self.mentions
+        for k, g in enumerate(ms):
+            n = g.number or 0
+            if g.kind != "np" or g.det != "num" or not g.plural or g.definite or n < 2 or g.skip is not None:
+                continue
+            members = ms[k + 1:k + 1 + n]
+            if len(members) < n or any(
+                    x.kind != "np" or x.plural or x.det != "indef" or x.sent != g.sent or x.skip is not None
+                    or not (x.head == g.head or _hyper(x.head, g.head) or R.noun_relation(x.head, g.head) == 2)
+                    for x in members):
+                continue
+            if not any(ch in self.text[g.end:members[0].start] for ch in ":,"):
+                continue
+            gaps = [self.text[a.end:b.start] for a, b in zip(members, members[1:], strict=False)]
+            if any(not any(w in gap.replace(",", " , ").split() for w in ("and", ",")) for gap in gaps):
+                continue
+            g.skip = "members listed"
+            for x in members[1:]:
+                x.det = "new"
 
     def _of_them(self, i: int) -> int | None:
         """"the three of them", "both of them", "all of them": a plural pronoun with a number."""
@@ -945,15 +987,50 @@ class PromptReader:
                 lemma = fixed
         return lemma, plural
 
-    def _try_np(self, i: int) -> Mention | None:
-        info = self._entity_noun(i)
-        if info is None:
-            return None
+    def _one_anaphor(self, i: int) -> tuple[str, NounInfo] | None:
+        """"the white one", "a rusty one with a dented head", "the one in the tweed jacket": 'one' after a
+        determiner (and adjectives) stands for the noun of the prompt's latest character phrase, else for
+        the noun the story used last (`one_noun`)."""
         toks = self.tokens
         nxt = self._tok(i + 1)
-        if not self._is_head(i):
+        if nxt is not None and nxt.is_word and (nxt.lower in ("of", "another", "after", "by")
+                                                 or self._entity_noun(i + 1) is not None or "-" in toks[i].text):
             return None
-        lemma, plural = self._lemma(i)
+        if nxt is not None and nxt.is_word and not (nxt.lower in L.FUNCTION_WORDS or nxt.lower in _ATTR_STARTERS
+                                                    or nxt.lower == "'s" or _is_verb_like(nxt)):
+            return None  # "one last time": 'one' opens a noun phrase of its own
+        j = i - 1
+        while j >= 0 and i - j <= 3 and toks[j].is_word and toks[j].lower not in L.DETERMINERS \
+                and (_is_adjective_like(toks[j]) or _graded(toks[j].lower)) and toks[j].lower not in L.FUNCTION_WORDS:
+            j -= 1
+        if j < 0 or toks[j].lower not in _ONE_DETERMINERS:
+            return None
+        if j == i - 1 and toks[j].lower in ("a", "an"):
+            return None  # "a one", as in "a one-off"
+        ante = next((x for x in reversed(self.mentions) if x.kind == "np" and x.skip is None
+                     and x.type in _CHARACTER_TYPES and x.type != "any" and x.category != "name"), None)
+        if ante is not None:
+            if ante.head != (self.one_noun or ("",))[0]:
+                self._one_alt = self.one_noun
+            return ante.head, NounInfo(ante.type, ante.category)
+        if self.one_noun is not None:
+            noun, typ, cat = self.one_noun
+            return noun, NounInfo(typ, cat)
+        return None
+
+    def _try_np(self, i: int) -> Mention | None:
+        toks = self.tokens
+        self._one_alt = None
+        one = self._one_anaphor(i) if toks[i].lower == "one" else None
+        if one is not None:
+            lemma, info = one
+            plural: bool | None = False
+        else:
+            info = self._entity_noun(i)
+            if info is None or not self._is_head(i):
+                return None
+            lemma, plural = self._lemma(i)
+        nxt = self._tok(i + 1)
         head = toks[i]
         m = Mention(kind="np", head=lemma, head_token=i, start=head.start, end=head.end, name_start=head.start,
                     sent=head.sent, clause=head.clause, type=info.type, category=info.category, end_token=i)
@@ -965,6 +1042,7 @@ class PromptReader:
             m.possessor = True
             m.end_token = i + 1
         m.nouns = {lemma}
+        m.one_anaphor, m.one_alt = one is not None, self._one_alt
         m.gender = noun_gender(lemma)
         m.age = noun_age(lemma)
         if lemma in L.ADULT_EPITHETS:
@@ -1430,6 +1508,8 @@ class PromptReader:
                     j += 1
                     continue
                 return False
+            if t.lower == "one" and self._one_anaphor(j) is not None:
+                return True  # "and a small one on treads"
             if self._is_head(j):
                 info = self._entity_noun(j)
                 return info is not None and info.type not in ("prop", "background") and t.lower not in L.BODY_PARTS

@@ -554,3 +554,37 @@ def test_an_object_pronoun_is_not_the_subject_of_its_own_clause_however_far():
         "A ranger in a fur hat with a radio trudges up the slope to help him.",
     ])
     assert ids == [[1], [1, 2]]
+
+
+def test_one_after_a_determiner_and_adjectives_stands_for_the_noun_used_before():
+    _, ids = run_story([
+        "A brown puppy and a spotted puppy wrestle on a porch.",
+        "The spotted puppy rolls onto its back.",
+        "The brown one bites the spotted one's ear.",
+    ])
+    assert ids == [[1, 2], [2], [1, 2]]
+
+
+def test_members_listed_after_a_colon_are_the_entities_of_a_counted_plural():
+    _, ids = run_story([
+        "Two birds sit on a fence: a fat pigeon and a scruffy sparrow.",
+        "The sparrow hops closer to the pigeon.",
+    ])
+    assert ids == [[1, 2], [1, 2]]
+
+
+def test_the_one_with_an_attribute_splits_a_group_into_its_first_member():
+    _, ids = run_story([
+        "Two young men paint a mural on a brick wall.",
+        "The one in the paint-splattered overalls climbs a ladder.",
+        "A woman with a dog stops to watch him.",
+    ])
+    assert ids == [[1], [1], [1, 2, 3]]
+
+
+def test_one_that_finds_nobody_as_this_prompts_noun_takes_the_storys_last_noun():
+    _, ids = run_story([
+        "A lifeguard carries a soaked kid out of the surf.",
+        "On the sand, the tired man hands the shivering one to a medic.",
+    ])
+    assert ids[1] == [1, 2, 3]
