@@ -114,6 +114,8 @@ KIN_RECIPROCAL: dict[str, Any] = _load("KIN_RECIPROCAL")
 MULTIPLE_BIRTH: dict[str, Any] = _load("MULTIPLE_BIRTH")
 PAIR_NOUNS: frozenset[str] = _load("PAIR_NOUNS")
 SUBORDINATOR_WORDS: frozenset[str] = _load("SUBORDINATOR_WORDS")
+MESSAGE_NOUNS: frozenset[str] = _load("MESSAGE_NOUNS")
+MODAL_PERFECT: frozenset[str] = _load("MODAL_PERFECT")
 
 #: every clothing word, whatever the slot
 CLOTHING: frozenset[str] = frozenset().union(*CLOTHING_SLOTS.values())

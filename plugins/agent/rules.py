@@ -72,7 +72,9 @@ first prompt is matched against itself too):
    nobody, the noun the story used last; a definite one ("the older one") picks the first member out
    of a known group.
 6. Predicates ("is not a sailor any more"), hypotheticals ("the next patient", "an unseen
-   opponent"), depictions ("a portrait of a woman"), props ("a toy robot"), background groups
+   opponent"), depictions ("a portrait of a woman"), someone only talked of ("tells her about his
+   brother", "a storybook about a dragon and a princess", "a letter from her brother", "her father
+   would have loved this"; a definite phrase of a known noun is left alone), props ("a toy robot"), background groups
    ("the crowd"), vehicles that are places ("on a night bus") and explicit absence ("both now
    gone") neither create nor confirm presence. Nor does a person noun that also names a thing
    (WordNet gives it a non-person sense), possessed by a pronoun of a character present in the

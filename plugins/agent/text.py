@@ -1585,6 +1585,9 @@ class PromptReader:
             m.skip = "depiction"
             self.new_props.add(m.head)
             return
+        if self._only_told_of(m, first, p1, p2):
+            m.skip = "topic"  # "tells her about his brother", "a letter from her brother": not in the scene
+            return
         sent = toks[first].sent
         back = [t.lower for t in toks[max(0, first - 3):first] if t.is_word and t.sent == sent]
         for phrase in L.ABSENCE_VERB_PHRASES:
@@ -1630,6 +1633,23 @@ class PromptReader:
             # a singular count noun needs a determiner; without one this is a verb or a compound
             if not (toks[m.head_token].is_cap and m.category == "kinship"):
                 m.skip = "bare"
+
+    def _only_told_of(self, m: Mention, first: int, p1: Token | None, p2: Token | None) -> bool:
+        """The phrase names someone the scene only talks of: after 'about' ("a book about a brave dragon and
+        a lonely princess"), after 'from' following a message ("a letter from her brother"), or as the
+        subject of a hypothetical past ("her father would have loved this"). A definite phrase of a
+        character already in the story is left alone ("tells the boy about the old man" may show him)."""
+        if m.det == "def" and m.head in self.known_nouns or m.type not in _CHARACTER_TYPES:
+            return False
+        if p1 is not None and p1.lower in ("and", "or"):
+            prev = next((x for x in reversed(self.mentions) if x.end_token == first - 2), None)
+            return prev is not None and prev.skip == "topic"
+        if p1 is not None and p1.lower == "about":
+            return True
+        if p1 is not None and p1.lower == "from" and p2 is not None and singular(p2.lower)[0] in L.MESSAGE_NOUNS:
+            return True
+        n1, n2 = self._tok(m.end_token + 1), self._tok(m.end_token + 2)
+        return n1 is not None and n2 is not None and n1.lower in L.MODAL_PERFECT and n2.lower == "have"
 
     def _owned_thing(self, m: Mention) -> bool:
         """"keeps her guard up", "lowers his guard": a person noun that also names a thing (a WordNet

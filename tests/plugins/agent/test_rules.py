@@ -588,3 +588,13 @@ def test_one_that_finds_nobody_as_this_prompts_noun_takes_the_storys_last_noun()
         "On the sand, the tired man hands the shivering one to a medic.",
     ])
     assert ids[1] == [1, 2, 3]
+
+
+def test_someone_only_talked_of_is_not_in_the_scene():
+    _, ids = run_story([
+        "A sailor mends a sail on the deck and tells a deckhand about his daughter.",
+        "He opens a postcard from his wife and smiles.",
+        "His old captain would have laughed at the knot.",
+        "An old woman reads her grandson a fairy tale about a clever fox and a greedy wolf.",
+    ])
+    assert ids == [[1, 2], [1], [], [3, 4]]
