@@ -552,6 +552,17 @@ class PromptReader:
         """"the three of them", "both of them", "all of them": a plural pronoun with a number."""
         toks = self.tokens
         j = i + 1 if toks[i].lower in ("the", "all") else i
+        if toks[i].lower == "all" and j + 1 < len(toks) and toks[j].lower in L.NUMBER_WORDS \
+                and toks[j].lower not in ("one", "a") and toks[j + 1].is_word and R.verb_word(toks[j + 1].lower) \
+                and self._entity_noun(j + 1) is None and self._clause_opening(i):
+            # "All three curl up together": the number with no noun is a plural pronoun
+            t = toks[i]
+            m = Mention(kind="pronoun", head="they", head_token=i, start=t.start, end=toks[j].end,
+                        name_start=t.start, sent=t.sent, clause=t.clause, pron_case="subj", end_token=j,
+                        plural=True, type="any", number=L.NUMBER_WORDS.get(toks[j].lower), subject=True)
+            self.mentions.append(m)
+            self._claimed.update(range(i, j + 1))
+            return j + 1
         if j + 2 >= len(toks) or toks[j + 1].lower != "of" or toks[j + 2].lower not in ("them", "us"):
             return None
         word = toks[j].lower

@@ -598,3 +598,12 @@ def test_someone_only_talked_of_is_not_in_the_scene():
         "An old woman reads her grandson a fairy tale about a clever fox and a greedy wolf.",
     ])
     assert ids == [[1, 2], [1], [], [3, 4]]
+
+
+def test_all_and_a_number_without_a_noun_is_a_plural_pronoun():
+    _, ids = run_story([
+        "A grey duckling, a yellow duckling and a brown duckling paddle in a pond.",
+        "The grey duckling dives for a weed.",
+        "All three waddle onto the grass.",
+    ])
+    assert ids == [[1, 2, 3], [1], [1, 2, 3]]
