@@ -46,9 +46,10 @@ first prompt is matched against itself too):
    subject, a subject pronoun to the previous clause's subject, an object pronoun never to the
    subject of its own verb, however far, while no comma or subordinator opens another clause
    between), then by gender and recency, else to the story's latest entity of that gender; "they"
-   (or "the three of them") opening a prompt covers the previous prompt's entities; "them" inside a
-   sentence covers the scene's persons but its clause's subject (this prompt's when two or more,
-   else the previous prompt's); "it" opening a prompt is the last non-human entity.
+   (or "the three of them", or "All three" before a verb) opening a prompt covers the previous
+   prompt's entities; "them" inside a sentence covers the scene's persons but its clause's subject
+   (this prompt's when two or more, else the previous prompt's); "it" opening a prompt is the last
+   non-human entity.
 5. Plurals cover known entities ("the two hikers", "their worried parents", "the whole troupe");
    a definite plural with a count ("the two sailors", "both dogs") whose count is the number of
    persons (or animals) of the scene covers them even when its noun was never used for them
