@@ -164,10 +164,10 @@ def build_wordnet(folder: Path, out: Path) -> int:
     return len(rows)
 
 
-def build_common_words(folder: Path, out: Path) -> int:
-    """One-word lemmas WordNet writes in lower case: a capitalised one of these is a name only in a name's frame."""
+def _lower_lemmas(folder: Path, parts_of_speech: tuple[str, ...]) -> set[str]:
+    """The one-word lemmas (two letters or more) WordNet writes in lower case, in these data files."""
     words: set[str] = set()
-    for pos in ("noun", "verb", "adj", "adv"):
+    for pos in parts_of_speech:
         for line in (folder / f"data.{pos}").read_text(encoding="latin-1").splitlines():
             if line.startswith(" "):
                 continue
@@ -176,6 +176,12 @@ def build_common_words(folder: Path, out: Path) -> int:
                 w = parts[4 + 2 * j].split("(")[0]
                 if re.fullmatch(r"[a-z]+", w) and len(w) > 1:
                     words.add(w)
+    return words
+
+
+def build_common_words(folder: Path, out: Path) -> int:
+    """One-word lemmas WordNet writes in lower case: a capitalised one of these is a name only in a name's frame."""
+    words = _lower_lemmas(folder, ("noun", "verb", "adj", "adv"))
     out.write_text("# lower-case one-word WordNet lemmas (see build_tables.py)\n" + "\n".join(sorted(words)) + "\n",
                    encoding="utf-8")
     return len(words)
@@ -183,15 +189,7 @@ def build_common_words(folder: Path, out: Path) -> int:
 
 def build_verbs(folder: Path, out: Path) -> int:
     """One-word verb lemmas WordNet writes in lower case (base forms only)."""
-    words: set[str] = set()
-    for line in (folder / "data.verb").read_text(encoding="latin-1").splitlines():
-        if line.startswith(" "):
-            continue
-        parts = line.split(" | ")[0].split()
-        for j in range(int(parts[3], 16)):
-            w = parts[4 + 2 * j].split("(")[0]
-            if re.fullmatch(r"[a-z]+", w) and len(w) > 1:
-                words.add(w)
+    words = _lower_lemmas(folder, ("verb",))
     header = "# lower-case one-word WordNet verb lemmas (see build_tables.py)\n"
     out.write_text(header + "\n".join(sorted(words)) + "\n", encoding="utf-8")
     return len(words)
