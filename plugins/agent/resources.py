@@ -43,24 +43,17 @@ def _names() -> dict[str, str]:
     return _table("first_names.tsv")
 
 
-@lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
-    t0 = time.perf_counter()
-    words = frozenset(w for w in _read("common_words.txt").splitlines() if w and not w.startswith("#"))
-    _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
-    return words
+    return _word_file("common_words.txt")
 
 
-@lru_cache(maxsize=1)
 def _verbs() -> frozenset[str]:
-    t0 = time.perf_counter()
-    words = frozenset(w for w in _read("wordnet_verbs.txt").splitlines() if w and not w.startswith("#"))
-    _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
-    return words
+    return _word_file("wordnet_verbs.txt")
 
 
 @cache
 def _word_file(name: str) -> frozenset[str]:
+    """A one-word-per-line table (`#` lines are comments), read once."""
     t0 = time.perf_counter()
     words = frozenset(w for w in _read(name).splitlines() if w and not w.startswith("#"))
     _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
