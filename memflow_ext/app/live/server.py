@@ -102,12 +102,13 @@ class LiveService:
         self.outboxes: set[asyncio.Queue] = set()  # one per connected client: messages not yet sent
         self._lock = threading.Lock()
 
-    def try_start(self, start: Start, send: Any) -> LiveStream | None:
-        """A new stream, or None when one is generating (the client gets `busy`)."""
+    def try_start(self, start: Start, send: Any, backlog: Any = None) -> LiveStream | None:
+        """A new stream, or None when one is generating (the client gets `busy`). `backlog()` counts the
+        messages queued for the client and not yet sent (the stream waits for them between blocks)."""
         with self._lock:
             if self.current is not None and self.current.alive:
                 return None
-            stream = LiveStream(self.ctx, start, send)
+            stream = LiveStream(self.ctx, start, send, backlog)
             self.current = stream
             stream.thread.start()
             return stream
@@ -189,7 +190,7 @@ async def _serve_client(websocket: Any, service: LiveService) -> None:
                 continue
             generating = mine is not None and mine.alive
             if isinstance(m, Start):
-                stream = service.try_start(m, send)
+                stream = service.try_start(m, send, outbox.qsize)
                 if stream is None:
                     send(dumps("busy"))
                 else:

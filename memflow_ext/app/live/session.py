@@ -5,6 +5,8 @@ loop only calls `request_prompt`, `request_stop` and `detach`, which are thread-
 the worker applies the latest requested prompt (`VideoStream.switch_prompt`: the next block is the
 first of the new prompt) or stops. Every message for the client goes through `send` (called from
 the worker thread); after `detach` (the client is gone) messages are dropped and the stream stops.
+The worker does not run ahead of its client: a block starts only once the previous block's messages
+have been sent, so a prompt sent on seeing block b applies at block b + 2 at the latest.
 
 The stream is saved like a batch video: generated into a hidden `.partial` folder beside the others,
 renamed to `<live root>/<stream id>/` when complete, with `meta.json` (prompts and the switch frames
@@ -92,12 +94,13 @@ def entities_json(published: Any) -> list[Any]:
 class LiveStream:
     """One stream of a live server (see the module docstring)."""
 
-    def __init__(self, ctx: LiveContext, start: Start, send: Send) -> None:
+    def __init__(self, ctx: LiveContext, start: Start, send: Send, backlog: Callable[[], int] | None = None) -> None:
         self.ctx = ctx
         self.start = start
         self.id = new_stream_id(ctx.live_root)
         self.seed = ctx.cfg.seed if start.seed is None else start.seed
         self._send = send
+        self._backlog = backlog or _nothing_pending  # messages queued for the client, not yet sent
         self._lock = threading.Lock()
         self._prompt: str | None = None
         self._stop = threading.Event()
@@ -128,6 +131,7 @@ class LiveStream:
         """The client is gone: drop its messages from now on."""
         with self._lock:
             self._send = _drop
+            self._backlog = _nothing_pending
 
     def send(self, item: str | bytes) -> None:
         with self._lock:
@@ -139,6 +143,16 @@ class LiveStream:
         with self._lock:
             p, self._prompt = self._prompt, None
         return p
+
+    def _wait_for_client(self) -> None:
+        """Do not run ahead of the client: the next block starts once the last one has been sent, so a
+        prompt sent on seeing block b applies at block b + 2 at the latest (b + 1 is being made)."""
+        while not self._stop.is_set():
+            with self._lock:
+                pending = self._backlog()
+            if not pending:
+                return
+            time.sleep(0.002)
 
     def _run(self) -> None:
         ctx = self.ctx
@@ -188,6 +202,8 @@ class LiveStream:
                         frames_per_block=stream.frames_per_block, seed=self.seed))
         quality = cfg.live.jpeg_quality
         while not stream.finished and not (self._stop.is_set() and stream.blocks_done):  # a stream has >= 1 block
+            if stream.blocks_done:
+                self._wait_for_client()
             prompt = self._take_prompt() if stream.blocks_done else None
             if prompt is not None:
                 stream.switch_prompt(prompt)
@@ -221,3 +237,7 @@ class LiveStream:
 
 def _drop(item: str | bytes) -> None:
     """The send of a stream whose client is gone."""
+
+
+def _nothing_pending() -> int:
+    return 0
