@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import hmac
 import ipaddress
+import signal
 import socket
 import threading
 import time
@@ -286,6 +287,6 @@ class ServerThread:
 
     def stop(self) -> None:
         """As Ctrl-C: the stream in progress is saved, then the server stops."""
-        self.server.handle_exit(2, None)
+        self.server.handle_exit(signal.SIGINT, None)
         self.thread.join()
         self.service.close()

@@ -202,11 +202,11 @@ class LiveStream:
                         frames_per_block=stream.frames_per_block, seed=self.seed))
         quality = cfg.live.jpeg_quality
         while not stream.finished and not (self._stop.is_set() and stream.blocks_done):  # a stream has >= 1 block
-            if stream.blocks_done:
+            if stream.blocks_done:  # the first block is the opening prompt's
                 self._wait_for_client()
-            prompt = self._take_prompt() if stream.blocks_done else None
-            if prompt is not None:
-                stream.switch_prompt(prompt)
+                prompt = self._take_prompt()
+                if prompt is not None:
+                    stream.switch_prompt(prompt)
             block = stream.next_block()
             run = getattr(pipe, "run", None)
             if block.switched:

@@ -138,13 +138,20 @@
     return value;
   }
 
-  function start() {
+  // The prompt box's text, or null (with the reason on the status line) when it is empty.
+  function promptText(missing) {
     const prompt = ui.prompt.value.trim();
     if (!prompt) {
-      setStatus("error: enter a prompt first", "error");
+      setStatus(`error: ${missing}`, "error");
       ui.prompt.focus();
-      return;
+      return null;
     }
+    return prompt;
+  }
+
+  function start() {
+    const prompt = promptText("enter a prompt first");
+    if (prompt === null) return;
     const message = { type: "start", prompt };
     try {
       const seed = readInteger(ui.seed, "seed");
@@ -170,12 +177,8 @@
   }
 
   function switchPrompt() {
-    const prompt = ui.prompt.value.trim();
-    if (!prompt) {
-      setStatus("error: enter the next prompt first", "error");
-      ui.prompt.focus();
-      return;
-    }
+    const prompt = promptText("enter the next prompt first");
+    if (prompt === null) return;
     if (send({ type: "prompt", prompt })) {
       setStatus("streaming: next prompt queued for the next block");
     }
