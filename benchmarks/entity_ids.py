@@ -197,11 +197,13 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_path: str | os.PathLike | None = None,
              agent_config: dict[str, Any] | None = None, quiet: bool = True,
-             swap_seed: int | None = None) -> dict[str, Any]:
+             swap_seed: int | None = None, explain_out: list[str] | None = None) -> dict[str, Any]:
     """Run the agent on every story of `data_path` and score it; returns the report dict.
 
     The one-time load of the agent's lexical resources is timed apart (`load_ms`), so that the
-    per-prompt times measure reading prompts only."""
+    per-prompt times measure reading prompts only. `sieve_links` counts, per sieve of the rules
+    backend, the mentions it linked ("new": a mention that started an entity); `explain_out`, when
+    given, receives one line per mention: story:prompt, the phrase, the sieve and the entity ids."""
     stories = load_stories(data_path)
     if swap_seed is not None:
         stories = swap_nouns(stories, swap_seed)
@@ -216,6 +218,8 @@ def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_p
     preds_out = []
     times: list[float] = []
     fallbacks = 0
+    sieve_links: dict[str, int] = {}
+    explain: list[str] = []
     TP = FP = FN = MULTI = CONS = 0
     for story in stories:
         agent.reset()
@@ -225,6 +229,10 @@ def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_p
             pred.append(set(res.entity_ids))
             times.append(res.time_ms)
             fallbacks += res.fallback is not None
+            for link in res.links:
+                sieve_links[link["sieve"]] = sieve_links.get(link["sieve"], 0) + 1
+                target = f"skipped ({link['skip']})" if link.get("skip") else f"-> {link['ids']}"
+                explain.append(f"{story['source_line']}:{k} {link['text']!r} [{link['sieve']}] {target}")
         gold = gold_sets(story)
         s = score_story(gold, pred)
         p, r, f = _prf(s["tp"], s["fp"], s["fn"])
@@ -252,10 +260,13 @@ def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_p
         "load_ms": load_ms,
         "swap_seed": swap_seed,
         "fallbacks": fallbacks,
+        "sieve_links": dict(sorted(sieve_links.items())),
         "per_story": rows,
     }
     if predictions_path is not None:
         atomic_write_text(predictions_path, "".join(json.dumps(x) + "\n" for x in preds_out))
+    if explain_out is not None:
+        explain_out.extend(explain)
     if not quiet:
         print(format_table(report))
     return report
@@ -298,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-new-tokens", type=int)
     ap.add_argument("--timeout-s", type=float)
     ap.add_argument("--quiet", action="store_true", help="do not print the per-story table")
+    ap.add_argument("--explain", action="store_true",
+                    help="print, per mention, which sieve linked it to which entity (rules backend)")
     ap.add_argument("--swap-nouns", type=int, metavar="SEED",
                     help="replace each story's subject nouns by ordinary nouns of the same class (seeded)")
     args = ap.parse_args(argv)
@@ -307,10 +320,14 @@ def main(argv: list[str] | None = None) -> int:
         if value is not None:
             cfg[key] = value
     try:
-        report = evaluate(args.data, args.backend, args.predictions, cfg, quiet=True, swap_seed=args.swap_nouns)
+        explain: list[str] = []
+        report = evaluate(args.data, args.backend, args.predictions, cfg, quiet=True, swap_seed=args.swap_nouns,
+                          explain_out=explain if args.explain else None)
     except StoryFileError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if args.explain:
+        print("\n".join(explain))
     text = format_table(report)
     if args.quiet:
         text = "\n".join(text.splitlines()[-5:])
