@@ -13,10 +13,10 @@ from typing import Any
 
 from loguru import logger
 
-from .config import AgentConfig
-from .registry import GlobalRegistry
 from . import reader
+from .config import AgentConfig
 from .linker import SieveLinker
+from .registry import GlobalRegistry
 from .rules import RulesResolver
 from .schema import Fallback, PromptResult
 

@@ -196,7 +196,8 @@ class SieveLinker:
             c = ctx.cluster(m)
             if c is not None and c.entry is not None:
                 ids = [c.entry.entity_id]
-            links.append({"text": m.text, "span": [m.start, m.end], "sieve": m.linked_by or ("presence" if m.skip else "new"), "ids": ids,
+            sieve = m.linked_by or ("presence" if m.skip else "new")
+            links.append({"text": m.text, "span": [m.start, m.end], "sieve": sieve, "ids": ids,
                           "skip": m.skip})
         return PromptResult(prompt_index=k, prompt=ctx.prompt.text, entities=entities, backend="rules", links=links)
 

@@ -41,6 +41,7 @@ _COMPARATIVES = {  # comparative or superlative lemma -> (attribute it compares,
 }
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 _COVER_WORDS = frozenset({"both", "all"})
+_DET_KINDS = {"indef": "indef", "def": "def", "poss": "poss", "new": "new", "num": "def"}
 
 
 @dataclass(eq=False)
@@ -116,7 +117,8 @@ def _name_token(tok: Token) -> bool:
     if tok.dep_ == "compound":
         return False  # part of a longer name (read from its head) or a brand / place ("Lagos market")
     head = tok.head
-    if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and (tok.ent_type_ in _PLACE_LABELS or R.name_gender(low) is None):
+    if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and (
+            tok.ent_type_ in _PLACE_LABELS or R.name_gender(low) is None):
         return False  # "in Lagos", "from Kyoto"
     if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and noun_info(head.head.lemma_) is None:
         return False  # "the streets of Lisbon"
@@ -304,13 +306,13 @@ class MentionReader:
             n = L.NUMBER_WORDS.get(age.group(1).lower())
             m.stated_age = n if isinstance(n, int) else (int(age.group(1)) if age.group(1).isdigit() else None)
         for c in tok.children:
-            low, lemma = c.lower_, c.lemma_.lower()
+            low = c.lower_
             if c.dep_ == "det" or c.dep_ == "predet":
                 kind = L.DETERMINERS.get(low)
                 if low in L.NEWCOMER_WORDS:
                     m.det = "new"
                 elif isinstance(kind, str) and m.det != "new":
-                    m.det = {"indef": "indef", "def": "def", "poss": "poss", "new": "new", "num": "def"}.get(kind, m.det)
+                    m.det = _DET_KINDS.get(kind, m.det)
                 if low == "both":
                     m.count = 2
             elif c.dep_ == "poss":

@@ -59,8 +59,8 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
     doc = ctx.prompt.doc
     tok = doc[m.head]
     verb = tok.head
-    own_subject = [x for x in ctx.mentions if doc[x.head].head.i == verb.i and doc[x.head].dep_ in ("nsubj", "nsubjpass")
-                   and x.index != m.index]
+    own_subject = [x for x in ctx.mentions if doc[x.head].head.i == verb.i
+                   and doc[x.head].dep_ in ("nsubj", "nsubjpass") and x.index != m.index]
     if tok.tag_ == "PRP$" or m.lemma in ("his", "its", "hers"):
         for subj in own_subject:
             c = ctx.cluster(subj)

@@ -84,6 +84,24 @@ def test_command_line_writes_the_report(tmp_path):
     assert json.loads(pred.read_text())["predicted"] == [[1], [1]]
 
 
+def test_explain_and_sieve_links_of_the_sieve_linker(tmp_path):
+    data = _write(tmp_path / "one.jsonl", [{"prompts": ["Noor, a potter in a blue smock, shapes a bowl.",
+                                                        "Noor smiles at a photo of a cat."],
+                                             "entities": [{"id": 1, "name": "Noor", "attrs": [],
+                                                           "appearances": {"0": "Noor", "1": "Noor"}}]}])
+    out = tmp_path / "report.json"
+    r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "entity_ids.py"), "--data", str(data),
+                        "--linker", "sieves", "--explain", "--json", str(out)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "0:1 'Noor' [exact_name] -> [1]" in r.stdout
+    assert "0:0 'a potter' [apposition] -> [1]" in r.stdout
+    assert "0:1 'a cat' [presence] skipped (pictured)" in r.stdout
+    report = json.loads(out.read_text())
+    assert report["sieve_links"] == {"apposition": 1, "exact_name": 1, "new": 1, "presence": 2}  # the photo and the cat
+    assert report["identity_consistency"] == 1.0
+
+
 def _dev() -> Path:
     if not DEV.is_file():
         pytest.skip(f"labelled dev set not found at {DEV} (set IAMFLOW_DATA to the folder holding "
