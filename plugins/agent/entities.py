@@ -39,6 +39,8 @@ class Cluster:
     group_size: int | None = None
     kin: dict[int, str] = field(default_factory=dict)  # other cluster id -> what this entity is to it
     last_prompt: int = -1
+    group_key: str | None = None  # members of one counted plural share it
+    claimed: bool = True  # False for a member no description has singled out yet
     order: int = 0  # first appearance (prompt, then position) for ids
 
     @classmethod
@@ -46,7 +48,8 @@ class Cluster:
         return cls(cid=e.entity_id, entry=e, type=e.type, gender=e.gender, age=e.age, stated_age=e.stated_age,
                    size=e.size, colours=set(e.colours), clothing=set(e.clothing), descriptors=set(e.descriptors),
                    nouns={n for n in e.nouns if not n.startswith("@")}, names={n for n in e.nouns if n.startswith("@")},
-                   group=e.group, group_size=e.group_size, kin=dict(e.kin), last_prompt=e.last_prompt)
+                   group=e.group, group_size=e.group_size, kin=dict(e.kin), last_prompt=e.last_prompt,
+                   group_key=e.group_key, claimed=e.claimed)
 
     def absorb(self, m: Mention) -> None:
         """Add what the mention says to the entity."""
@@ -70,6 +73,10 @@ class Cluster:
         if m.type == "group" or m.plural and m.kind == "noun":
             self.group = True
             self.group_size = self.group_size or m.count
+
+    @property
+    def unclaimed_member(self) -> bool:
+        return self.group_key is not None and not self.claimed
 
     @property
     def named(self) -> bool:

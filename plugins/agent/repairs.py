@@ -74,6 +74,23 @@ def character_noun_before_non_noun(doc: Doc) -> int:
 
 
 
+def person_word_as_compound(doc: Doc) -> int:
+    """A capitalised word that the entity recogniser calls a person or the given-name table knows,
+    parsed as a compound of a common word ("Clara re-enters": "Clara" as a modifier of "re"):
+    the word is a name, the subject of what follows."""
+    n = 0
+    for tok in doc:
+        if tok.dep_ != "compound" or not tok.text[:1].isupper() or tok.head.pos_ == "PROPN" or tok.head.i < tok.i:
+            continue
+        if tok.ent_type_ != "PERSON" and R.name_gender(tok.lower_) is None:
+            continue
+        if noun_info(tok.head.lemma_.lower()) is not None:
+            continue  # "Tobi's grandmother" style compounds of a character noun stay as they are
+        tok.pos_, tok.tag_, tok.dep_ = "PROPN", "NNP", "nsubj"
+        n += 1
+    return n
+
+
 def capitalised_word_is_proper(doc: Doc) -> int:
     """A capitalised word inside a sentence that is no ordinary English word, tagged as a common
     noun, adjective or verb ("... when Oyelaran arrives"), is a proper noun."""
@@ -103,6 +120,7 @@ def character_noun_not_verb(doc: Doc) -> int:
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     subject_before_verb_noun,
     character_noun_before_non_noun,
+    person_word_as_compound,
     capitalised_word_is_proper,
     character_noun_not_verb,
 )

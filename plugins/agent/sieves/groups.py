@@ -26,6 +26,11 @@ def run(ctx: LinkContext) -> None:
     for m in ctx.mentions:
         if m.skip is not None or m.linked_by is not None:
             continue
+        if m.kind in ("noun", "relative") and not m.plural and m.type != "group" and m.det != "new":
+            member = _unclaimed(ctx, m)
+            if member is not None and ctx.link(m, member, NAME):
+                member.claimed = True  # "The eldest, a tall girl ...": one of the three sisters
+            continue
         members = [x for x in ctx.mentions if x.member_of == m.index and x.skip is None]
         if members:
             for x in members:
@@ -39,7 +44,32 @@ def run(ctx: LinkContext) -> None:
             _cover(ctx, m)
 
 
+def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """The first member of a counted plural no description has singled out yet that `m` may be."""
+    own = ctx.cluster(m)
+    if own is not None and own.entry is None and len(own.mentions) > 1 and any(x.kind == "name" for x in own.mentions):
+        return None
+    for c in sorted(ctx.candidates(m), key=lambda c: c.cid):
+        if not c.unclaimed_member or not (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None):
+            continue
+        if not type_compatible(m, c) or contradicts(m, c) is not None:
+            continue
+        if m.kind == "relative" or noun_match(m, c) or m.category in ("generic", "kinship", "epithet", "occupation"):
+            return c
+    return None
+
+
+def _members(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """All members of the counted plural whose noun `m` repeats ("the sisters" after "three sisters")."""
+    keys = {c.group_key for c in ctx.clusters.values() if c.group_key and noun_match(m, c)}
+    return [c for c in ctx.clusters.values() if c.group_key in keys]
+
+
 def _cover(ctx: LinkContext, m: Mention) -> None:
+    members = _members(ctx, m) if m.kind == "noun" and m.det != "indef" else []
+    if members and (m.count is None or m.count == len(members)):
+        ctx.cover(m, members, NAME)
+        return
     group_noun = m.type == "group"
     groups = [c for c in ctx.candidates(m) if c.group and (noun_match(m, c) or group_noun and _size_fits(m, c)
                                                             or m.kind == "cover" and _size_fits(m, c))]

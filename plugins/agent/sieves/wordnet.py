@@ -1,4 +1,4 @@
-"""Sieve 5: WordNet synonym / hypernym match, and general nouns for a salient entity."""
+"""Sieve 4: WordNet synonym / hypernym match, and general nouns for a salient entity."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def run(ctx: LinkContext) -> None:
     compatible entity of this prompt or the previous one. Attributes must not contradict; shared
     descriptive words decide, then recency. An indefinite phrase of another noun is a new entity."""
     for m in ctx.open(("noun",)):
-        if m.det in ("new", "indef") or m.plural:
+        if m.det in ("new", "indef") or m.plural or m.type == "group" or m.relative_cue:
             continue
         cands = [c for c in ctx.candidates(m) if related_match(m, c)]
         if not cands and (generic_fit(m) or m.type == "creature" and m.category == "creature"):

@@ -15,4 +15,5 @@ PHONE_WORDS: frozenset[str] = frozenset(_DATA["phone_words"])
 AGE_YEARS: dict[str, int] = dict(_DATA["age_years"])
 SIZE_WORDS: dict[str, int] = dict(_DATA["size_words"])
 TOY_MODIFIERS: frozenset[str] = frozenset(_DATA["toy_modifiers"]) | L.PROP_MODIFIERS
+ABOUT_VERBS: frozenset[str] = frozenset(_DATA["about_verbs"])
 SCENE_VEHICLE_VERBS: frozenset[str] = frozenset(_DATA["scene_vehicle_verbs"])
