@@ -226,7 +226,8 @@ class MentionReader:
             of = next((c for c in tok.children if c.lower_ == "of"), None)
             if of is not None and any(c.lower_ in ("them", "us") for c in of.children):
                 return self._cover(tok)
-            if tok.dep_ in ("nsubj", "dobj", "pobj") and any(c.lower_ in ("all", "the") for c in tok.children):
+            if tok.dep_ in ("nsubj", "dobj", "pobj") and (_number(tok) or 0) >= 2 and any(
+                    c.lower_ in ("all", "the") for c in tok.children):
                 return self._cover(tok)  # "All three fill their baskets", "the two laugh"
         info = _noun_head(tok)
         if info is None and self._year_old(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
