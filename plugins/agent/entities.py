@@ -63,6 +63,9 @@ class Cluster:
         self.gender = self.gender or m.gender
         if m.age and (self.age is None or self.age in ("young", "old") and m.age in ("child", "adult")):
             self.age = m.age
+        implied = implied_age(m.lemma)
+        if implied is not None and self.age in (None, "adult"):
+            self.age = implied
         self.stated_age = self.stated_age if self.stated_age is not None else m.stated_age
         self.size = self.size or m.size
         self.colours |= m.colours
@@ -81,6 +84,16 @@ class Cluster:
     @property
     def named(self) -> bool:
         return bool(self.names)
+
+
+def implied_age(lemma: str) -> str | None:
+    """The age class a noun implies through the rough ages of data/sieves.json ("grandmother": old)."""
+    from .sieves.words import AGE_YEARS, CHILD_YEARS, OLD_YEARS
+
+    years = AGE_YEARS.get(lemma)
+    if years is None:
+        return None
+    return "old" if years >= OLD_YEARS else "child" if years <= CHILD_YEARS else None
 
 
 def type_compatible(m: Mention, c: Cluster) -> bool:
@@ -133,4 +146,7 @@ def generic_fit(m: Mention) -> bool:
 
 def overlap(m: Mention, c: Cluster) -> int:
     """How many descriptive words (modifiers, colours, clothing) the mention shares with the entity."""
-    return len(m.descriptors & c.descriptors) + len(m.colours & c.colours) + len(m.clothing & c.clothing)
+    same_age = int(m.age is not None and m.age == c.age)
+    same_size = int(m.size is not None and m.size == c.size)
+    return len(m.descriptors & c.descriptors) + len(m.colours & c.colours) + len(m.clothing & c.clothing) \
+        + same_age + same_size

@@ -122,6 +122,16 @@ def _graded(tok: Token) -> tuple[str, int] | None:
     return None
 
 
+def _stems(word: str) -> set[str]:
+    """A modifier and the noun it is made from ("moustached" -> "moustache", "ponytailed" -> "ponytail"),
+    so that "the moustached guard" finds "a guard with a moustache"."""
+    out = {word}
+    for part in word.split("-"):
+        if part.endswith("ed") and len(part) > 5:
+            out.update({part[:-2], part[:-1]})
+    return out
+
+
 def _is_title(tok: Token) -> bool:
     return tok.text.lower().rstrip(".") in TITLES
 
@@ -376,7 +386,7 @@ class MentionReader:
             return
         if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest"):
             m.compare = _graded(c) or m.compare
-        m.descriptors.add(lemma)
+        m.descriptors.update(_stems(lemma))
         m.modifiers.update({low, lemma})
         if low in L.COLOURS:
             m.colours.add(low)
@@ -401,7 +411,7 @@ class MentionReader:
         words = [t.lemma_.lower() for t in toks if t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB")]
         if not toks or not words:
             return
-        m.descriptors.update(words)
+        m.descriptors.update(w for word in words for w in _stems(word))
         m.colours.update(w for w in words if w in L.COLOURS)
         m.clothing.update(w for w in words if w in L.CLOTHING)
         start, end = prep.idx, toks[-1].idx + len(toks[-1].text)
@@ -428,6 +438,11 @@ class MentionReader:
             host = by_head.get(tok.head.i) if tok.head.i != tok.i else None
             listed = any(c.dep_ == "conj" for c in tok.children) or any(
                 c.dep_ == "conj" for c in self.doc[host.head].children) if host is not None else False
+            if tok.dep_ == "appos" and host is None and m.det == "indef":
+                anc = next((a for a in tok.ancestors if a.i in by_head), None)
+                if anc is not None and by_head[anc.i].kind in ("noun", "name") and by_head[anc.i].sent == m.sent:
+                    m.appos_of = by_head[anc.i].index  # "a guard in a navy uniform, a heavy man ...": the parse
+                    continue  # hung the apposition on the uniform
             if tok.dep_ == "appos" and host is not None and (host.plural or not listed or m.det in ("indef", "poss")):
                 if host.plural and not m.plural:
                     m.member_of = host.index
@@ -463,7 +478,7 @@ class MentionReader:
                 if subj is not None:
                     m.appos_of = subj.index  # "A second dog bounds in, a sleek greyhound with ..."
         for m in self.mentions:
-            nxt = self.mentions[m.index + 1] if m.index + 1 < len(self.mentions) else None
+            nxt = next((x for x in self.mentions[m.index + 1:] if x.kind != "pronoun"), None)
             if m.kind == "name" and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
                     and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
                     and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:

@@ -104,6 +104,28 @@ def capitalised_word_is_proper(doc: Doc) -> int:
     return n
 
 
+def capitalised_word_before_apposition(doc: Doc) -> int:
+    """A capitalised word followed by a comma and an appositive character phrase ("Blessing, a young
+    customer in a yellow blouse, ..."; "Sunny, her teenage cousin, ..."): the word is a name, whatever
+    ordinary word it also is."""
+    n = 0
+    for tok in doc[:-3]:
+        if not tok.text[:1].isupper() or not tok.text.isalpha() or doc[tok.i + 1].text != "," or tok.pos_ == "PROPN":
+            continue
+        if tok.i > 0 and not (tok.is_sent_start or doc[tok.i - 1].text in (",", ":", ";")):
+            continue
+        det = doc[tok.i + 2]
+        if det.lower_ not in ("a", "an", "his", "her", "their", "its"):
+            continue
+        head = next((t for t in doc[tok.i + 3:tok.i + 8] if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
+        if head is not None and noun_info(tok.lower_) is None:
+            tok.pos_, tok.tag_ = "PROPN", "NNP"
+            if tok.dep_ in ("amod", "compound", "nmod"):
+                tok.dep_ = "npadvmod"
+            n += 1
+    return n
+
+
 def character_noun_not_verb(doc: Doc) -> int:
     """A word after a determiner that the lexicon knows as a character noun ("the cook", "the
     guide"), tagged as a verb, is that noun."""
@@ -121,6 +143,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     subject_before_verb_noun,
     character_noun_before_non_noun,
     person_word_as_compound,
+    capitalised_word_before_apposition,
     capitalised_word_is_proper,
     character_noun_not_verb,
 )

@@ -26,7 +26,10 @@ def run(ctx: LinkContext) -> None:
     for m in ctx.mentions:
         if m.skip is not None or m.linked_by is not None:
             continue
-        if m.kind in ("noun", "relative") and not m.plural and m.type != "group" and m.det != "new":
+        own = ctx.cluster(m)
+        singled = [m] + (own.mentions if own is not None else [])
+        if m.kind in ("noun", "relative") and not m.plural and m.type != "group" and any(
+                x.det in ("def", "poss") or x.kind == "relative" for x in singled):
             member = _unclaimed(ctx, m)
             if member is not None and ctx.link(m, member, NAME):
                 member.claimed = True  # "The eldest, a tall girl ...": one of the three sisters

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from .. import resources as R
+from ..nouns import from_lexicon
 from .words import ABOUT_VERBS, ABSENCE_WORDS, DEPICTIONS, PHONE_WORDS, REMOTE_VERBS, SCENE_VEHICLE_VERBS, TOY_MODIFIERS
 
 if TYPE_CHECKING:
@@ -62,6 +63,9 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "remote"
     if _stated_absent(tok):
         return "absent"
+    if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
+            "with", "in", "wearing", "holding", "carrying"):
+        return "attribute"  # "a nurse with a silver stud": a word known only to WordNet, worn or held
     if m.type == "vehicle" and m.kind == "noun" and not _acts(tok):
         return "scenery"
     return None

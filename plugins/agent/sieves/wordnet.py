@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import lexicon as L
 from ..entities import generic_fit, related_match
 from .head_match import pick
 
@@ -11,6 +12,9 @@ if TYPE_CHECKING:
     from ..linker import LinkContext
 
 NAME = "wordnet"
+GENERIC = L.GENERIC_PERSON
+#: how far back a vague entity may take a new role noun: further back, another character is as likely
+RECENT_PROMPTS = 2
 
 
 def run(ctx: LinkContext) -> None:
@@ -26,5 +30,11 @@ def run(ctx: LinkContext) -> None:
         if not cands and (generic_fit(m) or m.type == "creature" and m.category == "creature"):
             cands = [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)]
         best = pick(ctx, m, cands)
+        if best is None and m.det == "def":
+            # "the thief" for "a figure in a black catsuit": a role given to someone so far only described
+            # in general terms, the most recent such entity of the last prompts
+            vague = [c for c in ctx.candidates(m) if c.nouns and c.nouns <= GENERIC and not c.named
+                     and c.last_prompt >= ctx.prompt_index - RECENT_PROMPTS]
+            best = pick(ctx, m, vague[:1])
         if best is not None:
             ctx.link(m, best, NAME)
