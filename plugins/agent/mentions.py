@@ -376,6 +376,8 @@ class MentionReader:
 
     def _modifier_word(self, c: Token, m: Mention) -> None:
         low, lemma = c.lower_, c.lemma_.lower()
+        if lemma in L.MULTIPLE_BIRTH and m.plural:
+            m.count = int(L.MULTIPLE_BIRTH[lemma])  # "twin boys"
         if low in L.NEWCOMER_WORDS or low == "new" and m.det == "indef":
             m.det = "new"
             return
@@ -420,6 +422,8 @@ class MentionReader:
     def _of_phrase(self, of: Token, m: Mention) -> None:
         """"a boy of about six" (a stated age), "the smaller of the two" (the set it picks from)."""
         for c in of.children:
+            if m.type == "group" and c.tag_ in ("NNS", "NNPS") and noun_info(c.lemma_.lower()) is not None:
+                m.nouns.add(c.lemma_.lower())  # "a gang of kids": "the kids" later is the gang
             n = _number(c)
             if n is not None and m.kind != "relative" and not any(d.dep_ == "det" for d in c.children):
                 m.stated_age = n

@@ -28,11 +28,13 @@ def run(ctx: LinkContext) -> None:
             continue
         own = ctx.cluster(m)
         singled = [m] + (own.mentions if own is not None else [])
-        if m.kind in ("noun", "relative") and not m.plural and m.type != "group" and any(
-                x.det in ("def", "poss") or x.kind == "relative" for x in singled):
+        if m.kind in ("noun", "relative") and not m.plural and m.type != "group" and (any(
+                x.det in ("def", "poss") or x.kind == "relative" for x in singled) or _listed_after(ctx, m)):
             member = _unclaimed(ctx, m)
             if member is not None and ctx.link(m, member, NAME):
                 member.claimed = True  # "The eldest, a tall girl ...": one of the three sisters
+            elif member is None and m.det in ("def", "poss") and m.type in ("person", "any"):
+                _split_pair(ctx, m)
             continue
         members = [x for x in ctx.mentions if x.member_of == m.index and x.skip is None]
         if members:
@@ -45,6 +47,26 @@ def run(ctx: LinkContext) -> None:
             continue
         if m.kind == "cover" or m.kind == "noun" and (m.plural or m.type == "group"):
             _cover(ctx, m)
+
+
+def _listed_after(ctx: LinkContext, m: Mention) -> bool:
+    """`m` follows a colon after a counted plural of its sentence ("Three hikers ...: a bearded man, ...")."""
+    text = ctx.prompt.text
+    return any(x.sent == m.sent and x.count and x.start < m.start and ":" in text[x.end:m.start]
+               for x in ctx.mentions if x.plural or x.type == "group")
+
+
+def _split_pair(ctx: LinkContext, m: Mention) -> None:
+    """"the husband" after "a young couple": the couple's entity becomes the first member the text singles
+    out (the other member, when named, is a new entity)."""
+    pairs = [c for c in ctx.candidates(m) if c.group and c.group_key is None
+             and (c.group_size == 2 or c.nouns & L.PAIR_NOUNS) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+    if len(pairs) != 1:
+        return
+    c = pairs[0]
+    c.group, c.group_size, c.type = False, None, "person"
+    if not ctx.link(m, c, NAME):
+        c.group, c.group_size, c.type = True, 2, "group"
 
 
 def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
