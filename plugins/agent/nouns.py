@@ -66,6 +66,14 @@ def noun_info(lemma: str) -> NounInfo | None:
     return None
 
 
+_EXPLICIT = frozenset().union(*(lex for lex, _, _ in _NOUN_CLASSES))
+
+
+def from_lexicon(lemma: str) -> bool:
+    """The noun is in a hand-made list (not only in the WordNet table or recognised by its ending)."""
+    return lemma in _EXPLICIT
+
+
 def noun_gender(lemma: str) -> str | None:
     """Gender carried by the noun itself ("mother", "fisherman"), else None."""
     if lemma in L.MALE_NOUNS or (lemma.endswith("man") and lemma not in L.MAN_EXCEPTIONS and len(lemma) > 4

@@ -1,4 +1,4 @@
-"""Sieve 3: relative descriptions (comparatives, "the other", ordinals, "the one in Y", kin terms)."""
+"""Sieve 5: relative descriptions (comparatives, "the other", ordinals, "the one in Y", kin terms)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
 from ..nouns import reciprocal, synonyms
 from . import pronouns
+from .head_match import pick
 from .words import AGE_YEARS, SIZE_WORDS
 
 if TYPE_CHECKING:
@@ -43,6 +44,9 @@ def run(ctx: LinkContext) -> None:
             target = next((c for c in scope if c.stated_age == m.stated_age), None)
         elif m.descriptors and (m.kind == "relative" or len(scope) >= 2):
             target = _by_description(m, scope)
+        if target is None and m.kind == "noun" and m.relative_cue:
+            # nothing to choose between: the phrase is matched like any other ("the older man" alone)
+            target = pick(ctx, m, [c for c in ctx.candidates(m) if noun_match(m, c)])
         if target is not None:
             ctx.link(m, target, NAME)
 
@@ -50,8 +54,9 @@ def run(ctx: LinkContext) -> None:
 def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     """The characters a relative description chooses among: those of the mention's noun (or kind)
     in this prompt or the previous one, else anywhere in the story."""
-    cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c)
-             and (noun_match(m, c) if m.kind == "noun" else c.type != "vehicle")]
+    general = m.kind != "noun" or m.category in ("generic", "kinship", "epithet")
+    cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and c.type != "vehicle"
+             and (noun_match(m, c) or general and contradicts(m, c) is None)]
     recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
     return recent if len(recent) >= 2 else cands
 

@@ -14,5 +14,9 @@ ABSENCE_WORDS: frozenset[str] = frozenset(_DATA["absence_words"])
 PHONE_WORDS: frozenset[str] = frozenset(_DATA["phone_words"])
 AGE_YEARS: dict[str, int] = dict(_DATA["age_years"])
 SIZE_WORDS: dict[str, int] = dict(_DATA["size_words"])
+#: nouns whose rough age is at least / at most this are old / children ("grandmother", "toddler")
+OLD_YEARS = 60
+CHILD_YEARS = 12
 TOY_MODIFIERS: frozenset[str] = frozenset(_DATA["toy_modifiers"]) | L.PROP_MODIFIERS
+ABOUT_VERBS: frozenset[str] = frozenset(_DATA["about_verbs"])
 SCENE_VEHICLE_VERBS: frozenset[str] = frozenset(_DATA["scene_vehicle_verbs"])
