@@ -184,9 +184,9 @@ class SieveLinker:
         for idx, cids in ctx.covers.items():
             m = ctx.mentions[idx]
             for cid in cids:
-                c = ctx.clusters.get(cid)
-                if c is not None and c.entry is not None:
-                    present.setdefault(c.entry.entity_id, []).append(m)
+                covered_c = ctx.clusters.get(cid)
+                if covered_c is not None and covered_c.entry is not None:
+                    present.setdefault(covered_c.entry.entity_id, []).append(m)
         for c in ctx.clusters.values():
             if c.entry is not None:
                 _store(c, ctx, new_ids)
@@ -207,11 +207,11 @@ class SieveLinker:
         for m in ctx.mentions:
             if m.linked_by is None and m.entity is None and m.skip is None:
                 continue
-            ids = [ctx.clusters[c].entry.entity_id for c in ctx.covers.get(m.index, [])
-                   if c in ctx.clusters and ctx.clusters[c].entry is not None]
-            c = ctx.cluster(m)
-            if c is not None and c.entry is not None:
-                ids = [c.entry.entity_id]
+            ids = [e.entity_id for cid in ctx.covers.get(m.index, [])
+                   if (e := ctx.clusters[cid].entry if cid in ctx.clusters else None) is not None]
+            own = ctx.cluster(m)
+            if own is not None and own.entry is not None:
+                ids = [own.entry.entity_id]
             sieve = m.linked_by or ("presence" if m.skip else "new")
             links.append({"text": m.text, "span": [m.start, m.end], "sieve": sieve, "ids": ids,
                           "skip": m.skip})

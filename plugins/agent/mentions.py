@@ -30,8 +30,6 @@ _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
 _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_NOT_PERSON_LABELS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL", "LANGUAGE"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
@@ -141,9 +139,9 @@ def _name_token(tok: Token) -> bool:
     if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or _is_title(tok):
         return False
     low = tok.text.lower()
-    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.ent_type_ in _NOT_PERSON_LABELS:
+    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num:
         return False
-    if tok.dep_ in ("compound", "amod", "nmod") or tok.ent_type_ in ("NORP", "LANGUAGE"):
+    if tok.dep_ in ("compound", "amod", "nmod"):
         return False  # part of a longer name (read from its head) or a brand / place ("Lagos market")
     head = tok.head
     if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and R.name_gender(low) is None:
@@ -454,7 +452,7 @@ class MentionReader:
                     m.appos_of = host.index
             elif tok.dep_ in ("attr", "oprd") and tok.head.lemma_ in ("be", "become") or (
                     tok.dep_ == "conj" and host is not None and host.skip == "predicate"):
-                verb = tok.head if tok.dep_ != "conj" else self.doc[host.head].head
+                verb = tok.head if tok.dep_ != "conj" or host is None else self.doc[host.head].head
                 subj = next((by_head.get(c.i) for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
                 negated = any(c.dep_ == "neg" for c in verb.children) or any(
                     c.lower_ in ("longer", "never") for c in verb.subtree if verb.i < c.i < tok.i)
