@@ -58,7 +58,8 @@ class Cluster:
             if m.gender and not self.gender and not m.plural:
                 self.gender = m.gender
             return
-        if self.type in ("any",) and m.type not in ("any", "thing"):
+        if self.type in ("any",) and m.type not in ("any", "thing") or self.named and self.type == "person" \
+                and m.type in ("animal", "robot", "creature", "vehicle"):
             self.type = m.type
         self.gender = self.gender or m.gender
         if m.age and (self.age is None or self.age in ("young", "old") and m.age in ("child", "adult")):

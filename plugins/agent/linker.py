@@ -177,7 +177,8 @@ class SieveLinker:
                 if not creating and c.cid not in covered or c.type in _NOT_ENTITIES:
                     continue
                 first = min(creating, key=lambda m: m.start) if creating else covered[c.cid]
-                c.entry = reg.new_entry(name=_readable(first), type=c.type, prompt_index=k)
+                kind = c.type if c.type not in ("any", "thing") else "person"
+                c.entry = reg.new_entry(name=_readable(first), type=kind, prompt_index=k)
                 new_ids[c.cid] = c.entry.entity_id
             if live:
                 present.setdefault(c.entry.entity_id, []).extend(live)
@@ -241,7 +242,8 @@ def _store(c: Cluster, ctx: LinkContext, new_ids: dict[int, int]) -> None:
     e: RegistryEntry | None = c.entry
     if e is None:
         return
-    e.type = c.type if e.type in ("any",) or e.type == c.type or e.type == "person" and c.type == "group" else e.type
+    if c.type not in ("any", "thing") and (e.type == "person" and c.type != "person" and c.named or e.type == "group"):
+        e.type = c.type  # "Miso" was read as a person until "a fat orange cat named Miso"
     e.gender = e.gender or c.gender
     e.age, e.stated_age, e.size = c.age, c.stated_age, c.size
     e.colours |= c.colours

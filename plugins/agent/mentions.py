@@ -227,7 +227,13 @@ class MentionReader:
                 return self._pronoun(tok)
             return None
         if _name_token(tok):
-            return self._name(tok)
+            info = noun_info(tok.lower_)
+            if info is not None and R.name_gender(tok.lower_) is None and info.type in ("animal", "robot", "vehicle"):
+                return self._noun(tok, info)  # "a Border Collie": a capitalised breed, not a name
+            if not (tok.is_sent_start and R.common_word(tok.lower_) and R.name_gender(tok.lower_) is None
+                    and tok.dep_ not in ("nsubj", "nsubjpass") and not self._comma_apposition(tok)):
+                return self._name(tok)  # (a sentence's first word that is an ordinary word needs a frame: "Rain")
+            return None
         if low in _COVER_WORDS and tok.dep_ in ("nsubj", "dobj", "pobj", "appos", "npadvmod"):
             return self._cover(tok)
         if low == "two" or low in L.NUMBER_WORDS and tok.pos_ == "NUM":
@@ -246,6 +252,12 @@ class MentionReader:
         if self._relative_head(tok):
             return self._relative(tok)
         return None
+
+    @staticmethod
+    def _comma_apposition(tok: Token) -> bool:
+        doc = tok.doc
+        return tok.i + 2 < len(doc) and doc[tok.i + 1].text == "," and doc[tok.i + 2].lower_ in (
+            "a", "an", "his", "her", "their", "its")
 
     @staticmethod
     def _expletive(tok: Token) -> bool:
@@ -289,7 +301,7 @@ class MentionReader:
         if m.gender is None:
             g = R.name_gender(parts[0].text.lower())
             m.gender = g if g in ("male", "female") else None
-        m.type, m.category = "person", "name"
+        m.type, m.category = "any", "name"  # a name may be a person's, a pet's or a robot's
         self._modifiers(tok, m)
         return m
 
@@ -401,8 +413,8 @@ class MentionReader:
         if low in ("male", "female"):
             m.gender = low
         info = noun_info(lemma) if c.pos_ == "NOUN" else None
-        if info is not None and c.dep_ == "compound" and info.type == m.type:
-            m.nouns.add(lemma)
+        if info is not None and c.dep_ == "compound" and info.type in (m.type, "animal", "creature", "robot"):
+            m.nouns.add(lemma)  # "the fox spirit" is the fox
         if c.dep_ == "compound" or c.tag_ == "VBN" or "-" in c.text or c.pos_ == "ADJ":
             m.attributes.append((c.text, c.idx, c.idx + len(c.text), "colour" if low in L.COLOURS else "feature"))
 

@@ -20,3 +20,4 @@ CHILD_YEARS = 12
 TOY_MODIFIERS: frozenset[str] = frozenset(_DATA["toy_modifiers"]) | L.PROP_MODIFIERS
 ABOUT_VERBS: frozenset[str] = frozenset(_DATA["about_verbs"])
 SCENE_VEHICLE_VERBS: frozenset[str] = frozenset(_DATA["scene_vehicle_verbs"])
+SCENE_VEHICLE_WORDS: frozenset[str] = frozenset(_DATA["scene_vehicle_words"])
