@@ -67,6 +67,8 @@ class Cluster:
         implied = implied_age(m.lemma)
         if implied is not None and self.age in (None, "adult"):
             self.age = implied
+        if m.age is None and implied is not None:
+            m.age = implied
         self.stated_age = self.stated_age if self.stated_age is not None else m.stated_age
         self.size = self.size or m.size
         self.colours |= m.colours
@@ -89,12 +91,13 @@ class Cluster:
 
 def implied_age(lemma: str) -> str | None:
     """The age class a noun implies through the rough ages of data/sieves.json ("grandmother": old)."""
-    from .sieves.words import AGE_YEARS, CHILD_YEARS, OLD_YEARS
+    from .sieves.words import AGE_YEARS, CHILD_YEARS, OLD_YEARS, YOUNG_YEARS
 
     years = AGE_YEARS.get(lemma)
     if years is None:
         return None
-    return "old" if years >= OLD_YEARS else "child" if years <= CHILD_YEARS else None
+    return "old" if years >= OLD_YEARS else "child" if years <= CHILD_YEARS else "young" if years <= YOUNG_YEARS \
+        else None
 
 
 def type_compatible(m: Mention, c: Cluster) -> bool:

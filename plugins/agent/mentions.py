@@ -92,7 +92,7 @@ class Mention:
     def relative_cue(self) -> bool:
         """The phrase picks one of several by comparison, order, "other" or kinship (the relative sieve's)."""
         return self.compare is not None or self.other or self.ordinal is not None or (
-            self.kin is not None and self.owner is not None)
+            self.kin is not None and self.owner is not None) or self.owner is not None and self.category == "epithet"
 
 
 @dataclass
@@ -407,9 +407,9 @@ class MentionReader:
         elif low in L.SIZE_LARGE:
             m.size = "large"
         if low in L.AGE_YOUNG:
-            m.age = m.age or "young"
+            m.age = "child" if low in ("little", "baby", "infant") and m.age == "child" else "young"
         elif low in L.AGE_OLD:
-            m.age = m.age or "old"
+            m.age = "old"  # the modifier says more than the noun ("a teenage girl", "an old man")
         if low in ("male", "female"):
             m.gender = low
         info = noun_info(lemma) if c.pos_ == "NOUN" else None
