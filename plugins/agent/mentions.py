@@ -30,8 +30,6 @@ _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
 _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_NOT_PERSON_LABELS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL", "LANGUAGE"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
@@ -94,7 +92,7 @@ class Mention:
     def relative_cue(self) -> bool:
         """The phrase picks one of several by comparison, order, "other" or kinship (the relative sieve's)."""
         return self.compare is not None or self.other or self.ordinal is not None or (
-            self.kin is not None and self.owner is not None)
+            self.kin is not None and self.owner is not None) or self.owner is not None and self.category == "epithet"
 
 
 @dataclass
@@ -141,9 +139,9 @@ def _name_token(tok: Token) -> bool:
     if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or _is_title(tok):
         return False
     low = tok.text.lower()
-    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.ent_type_ in _NOT_PERSON_LABELS:
+    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num:
         return False
-    if tok.dep_ in ("compound", "amod", "nmod") or tok.ent_type_ in ("NORP", "LANGUAGE"):
+    if tok.dep_ in ("compound", "amod", "nmod"):
         return False  # part of a longer name (read from its head) or a brand / place ("Lagos market")
     head = tok.head
     if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and R.name_gender(low) is None:
@@ -229,7 +227,13 @@ class MentionReader:
                 return self._pronoun(tok)
             return None
         if _name_token(tok):
-            return self._name(tok)
+            info = noun_info(tok.lower_)
+            if info is not None and R.name_gender(tok.lower_) is None and info.type in ("animal", "robot", "vehicle"):
+                return self._noun(tok, info)  # "a Border Collie": a capitalised breed, not a name
+            if not (tok.is_sent_start and R.common_word(tok.lower_) and R.name_gender(tok.lower_) is None
+                    and tok.dep_ not in ("nsubj", "nsubjpass") and not self._comma_apposition(tok)):
+                return self._name(tok)  # (a sentence's first word that is an ordinary word needs a frame: "Rain")
+            return None
         if low in _COVER_WORDS and tok.dep_ in ("nsubj", "dobj", "pobj", "appos", "npadvmod"):
             return self._cover(tok)
         if low == "two" or low in L.NUMBER_WORDS and tok.pos_ == "NUM":
@@ -248,6 +252,12 @@ class MentionReader:
         if self._relative_head(tok):
             return self._relative(tok)
         return None
+
+    @staticmethod
+    def _comma_apposition(tok: Token) -> bool:
+        doc = tok.doc
+        return tok.i + 2 < len(doc) and doc[tok.i + 1].text == "," and doc[tok.i + 2].lower_ in (
+            "a", "an", "his", "her", "their", "its")
 
     @staticmethod
     def _expletive(tok: Token) -> bool:
@@ -291,7 +301,7 @@ class MentionReader:
         if m.gender is None:
             g = R.name_gender(parts[0].text.lower())
             m.gender = g if g in ("male", "female") else None
-        m.type, m.category = "person", "name"
+        m.type, m.category = "any", "name"  # a name may be a person's, a pet's or a robot's
         self._modifiers(tok, m)
         return m
 
@@ -397,14 +407,14 @@ class MentionReader:
         elif low in L.SIZE_LARGE:
             m.size = "large"
         if low in L.AGE_YOUNG:
-            m.age = m.age or "young"
+            m.age = "child" if low in ("little", "baby", "infant") and m.age == "child" else "young"
         elif low in L.AGE_OLD:
-            m.age = m.age or "old"
+            m.age = "old"  # the modifier says more than the noun ("a teenage girl", "an old man")
         if low in ("male", "female"):
             m.gender = low
         info = noun_info(lemma) if c.pos_ == "NOUN" else None
-        if info is not None and c.dep_ == "compound" and info.type == m.type:
-            m.nouns.add(lemma)
+        if info is not None and c.dep_ == "compound" and info.type in (m.type, "animal", "creature", "robot"):
+            m.nouns.add(lemma)  # "the fox spirit" is the fox
         if c.dep_ == "compound" or c.tag_ == "VBN" or "-" in c.text or c.pos_ == "ADJ":
             m.attributes.append((c.text, c.idx, c.idx + len(c.text), "colour" if low in L.COLOURS else "feature"))
 
@@ -454,7 +464,7 @@ class MentionReader:
                     m.appos_of = host.index
             elif tok.dep_ in ("attr", "oprd") and tok.head.lemma_ in ("be", "become") or (
                     tok.dep_ == "conj" and host is not None and host.skip == "predicate"):
-                verb = tok.head if tok.dep_ != "conj" else self.doc[host.head].head
+                verb = tok.head if tok.dep_ != "conj" or host is None else self.doc[host.head].head
                 subj = next((by_head.get(c.i) for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
                 negated = any(c.dep_ == "neg" for c in verb.children) or any(
                     c.lower_ in ("longer", "never") for c in verb.subtree if verb.i < c.i < tok.i)

@@ -44,7 +44,8 @@ _NOUN_CLASSES: tuple[tuple[Collection[str], str, str], ...] = (
     (L.ARTWORK, "prop", "artwork"),
 )
 _AGENT_ENDINGS = ("keeper", "maker", "smith", "wright", "monger", "ician", "person")
-_SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot")}
+_SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot"),
+                  "V": ("vehicle", "vehicle")}  # a vehicle is a character only when it acts (presence sieve)
 
 
 @lru_cache(maxsize=8192)

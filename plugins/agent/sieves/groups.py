@@ -109,6 +109,12 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         scene = scene[:m.count]
     if len(scene) >= 2 or scene and m.count == 1:
         ctx.cover(m, scene, NAME)
+    elif m.det in ("def", "poss") and m.kind == "noun" and m.plural:
+        m.skip = "unresolved plural"  # "the three women" that covers nobody known refers back, it starts nobody
+        own = ctx.cluster(m)
+        if own is not None and own.entry is None and own.mentions == [m]:
+            del ctx.clusters[own.cid]
+        m.entity = None
 
 
 def _join(ctx: LinkContext, m: Mention, c: Cluster) -> None:

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from .. import resources as R
 from ..nouns import from_lexicon
-from .words import ABOUT_VERBS, ABSENCE_WORDS, DEPICTIONS, PHONE_WORDS, REMOTE_VERBS, SCENE_VEHICLE_VERBS, TOY_MODIFIERS
+from .words import (
+    ABOUT_VERBS,
+    ABSENCE_WORDS,
+    DEPICTIONS,
+    PHONE_WORDS,
+    REMOTE_VERBS,
+    SCENE_VEHICLE_VERBS,
+    SCENE_VEHICLE_WORDS,
+    TOY_MODIFIERS,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -66,7 +75,10 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
     if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
             "with", "in", "wearing", "holding", "carrying"):
         return "attribute"  # "a nurse with a silver stud": a word known only to WordNet, worn or held
-    if m.type == "vehicle" and m.kind == "noun" and not _acts(tok):
+    if tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and tok.doc[tok.i + 2].head.i != tok.i:
+        return "modifier"  # "a rooster-shaped vane", "the barnacle-covered wreck"
+    if m.type == "vehicle" and m.kind == "noun" and (not _acts(tok) or m.modifiers & SCENE_VEHICLE_WORDS) \
+            and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return "scenery"
     return None
 
@@ -101,4 +113,6 @@ def _acts(tok: Token) -> bool:
     if tok.dep_ not in ("nsubj", "nsubjpass"):
         return False
     verb = tok.head.lemma_.lower()
+    if any(c.lower_ in SCENE_VEHICLE_WORDS for c in tok.head.children):
+        return False  # "a ship slides past"
     return verb not in SCENE_VEHICLE_VERBS and (R.animate_verb(verb) or verb not in ("be", "have"))
