@@ -44,7 +44,8 @@ _NOUN_CLASSES: tuple[tuple[Collection[str], str, str], ...] = (
     (L.ARTWORK, "prop", "artwork"),
 )
 _AGENT_ENDINGS = ("keeper", "maker", "smith", "wright", "monger", "ician", "person")
-_SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot")}
+_SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot"),
+                  "V": ("vehicle", "vehicle")}  # a vehicle is a character only when it acts (presence sieve)
 
 
 @lru_cache(maxsize=8192)
@@ -64,6 +65,14 @@ def noun_info(lemma: str) -> NounInfo | None:
     if senses and senses[0] in _SENSE_CLASSES and not R.also_adjective(w) and "W" not in senses:
         return NounInfo(*_SENSE_CLASSES[senses[0]])
     return None
+
+
+_EXPLICIT = frozenset().union(*(lex for lex, _, _ in _NOUN_CLASSES))
+
+
+def from_lexicon(lemma: str) -> bool:
+    """The noun is in a hand-made list (not only in the WordNet table or recognised by its ending)."""
+    return lemma in _EXPLICIT
 
 
 def noun_gender(lemma: str) -> str | None:

@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from .. import resources as R
-from .words import ABSENCE_WORDS, DEPICTIONS, PHONE_WORDS, REMOTE_VERBS, SCENE_VEHICLE_VERBS, TOY_MODIFIERS
+from ..nouns import from_lexicon
+from .words import (
+    ABOUT_VERBS,
+    ABSENCE_WORDS,
+    DEPICTIONS,
+    PHONE_WORDS,
+    REMOTE_VERBS,
+    SCENE_VEHICLE_VERBS,
+    SCENE_VEHICLE_WORDS,
+    TOY_MODIFIERS,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -39,12 +49,19 @@ def run(ctx: LinkContext) -> None:
 def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
     if m.type in ("prop", "background"):
         return m.type
-    if m.kind in ("noun", "relative") and (m.descriptors & TOY_MODIFIERS or m.nouns & L.ARTWORK - {m.lemma}):
+    if m.kind in ("noun", "relative") and (m.modifiers & TOY_MODIFIERS or m.nouns & L.ARTWORK - {m.lemma}):
         return "toy"
-    if m.descriptors & L.HYPOTHETICAL_WORDS:
+    if m.modifiers & L.HYPOTHETICAL_WORDS:
         return "hypothetical"
+    if m.kind == "noun" and m.plural and m.det == "none" and m.count is None and m.type != "group":
+        return "background"  # a bare plural ("shoppers push past", "the sound of birds")
+    through_of = False
     for anc in tok.ancestors:
-        if anc.pos_ in ("NOUN", "PROPN") and anc.lemma_.lower() in DEPICTIONS:
+        if anc.lower_ in ("of", "showing", "depicting", "featuring", "with") or anc.dep_ in ("acl", "relcl"):
+            through_of = True
+        if anc.lower_ == "about" and anc.head.lemma_.lower() in ABOUT_VERBS:
+            return "remote"  # "talks about her brother", "a story about a dragon"
+        if through_of and anc.pos_ in ("NOUN", "PROPN") and anc.lemma_.lower() in DEPICTIONS:
             return "pictured"
         if anc.pos_ in ("VERB", "AUX"):
             if anc.lemma_.lower() in REMOTE_VERBS and _object_side(tok, anc):
@@ -55,7 +72,13 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "remote"
     if _stated_absent(tok):
         return "absent"
-    if m.type == "vehicle" and m.kind == "noun" and not _acts(tok):
+    if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
+            "with", "in", "wearing", "holding", "carrying"):
+        return "attribute"  # "a nurse with a silver stud": a word known only to WordNet, worn or held
+    if tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and tok.doc[tok.i + 2].head.i != tok.i:
+        return "modifier"  # "a rooster-shaped vane", "the barnacle-covered wreck"
+    if m.type == "vehicle" and m.kind == "noun" and (not _acts(tok) or m.modifiers & SCENE_VEHICLE_WORDS) \
+            and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return "scenery"
     return None
 
@@ -90,4 +113,6 @@ def _acts(tok: Token) -> bool:
     if tok.dep_ not in ("nsubj", "nsubjpass"):
         return False
     verb = tok.head.lemma_.lower()
+    if any(c.lower_ in SCENE_VEHICLE_WORDS for c in tok.head.children):
+        return False  # "a ship slides past"
     return verb not in SCENE_VEHICLE_VERBS and (R.animate_verb(verb) or verb not in ("be", "have"))
