@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
-from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info
+from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, vehicle_sense
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -31,6 +31,7 @@ _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
 _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_COPULAS = frozenset({"be", "become"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
 _AGE_RE = re.compile(r"(\w+)[- ]years?[- ]old", re.IGNORECASE)
@@ -165,7 +166,11 @@ def _noun_head(tok: Token) -> NounInfo | None:
         return None
     if tok.pos_ == "PROPN" and tok.text[:1].isupper():
         return None
-    return noun_info(tok.lemma_.lower())
+    info = noun_info(tok.lemma_.lower())
+    if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) \
+            and any(c.dep_ == "det" for c in tok.children):
+        return NounInfo("vehicle", "vehicle")
+    return info
 
 
 def _number(tok: Token) -> int | None:
@@ -413,8 +418,11 @@ class MentionReader:
         if low in ("male", "female"):
             m.gender = low
         info = noun_info(lemma) if c.pos_ == "NOUN" else None
-        if info is not None and c.dep_ == "compound" and info.type in (m.type, "animal", "creature", "robot"):
-            m.nouns.add(lemma)  # "the fox spirit" is the fox
+        if info is not None and c.dep_ == "compound":
+            if info.type == "robot" and m.type in ("person", "any", "animal"):
+                m.type = "robot"  # "a robot assistant", "a robot dog"
+            if info.type in (m.type, "any") or {info.type, m.type} <= {"animal", "creature"}:
+                m.nouns.add(lemma)  # "the fox spirit" is the fox, "a mother bear" is the mother
         if c.dep_ == "compound" or c.tag_ == "VBN" or "-" in c.text or c.pos_ == "ADJ":
             m.attributes.append((c.text, c.idx, c.idx + len(c.text), "colour" if low in L.COLOURS else "feature"))
 
@@ -501,6 +509,10 @@ class MentionReader:
             if m.member_of is not None:
                 group = self.mentions[m.member_of]
                 group.descriptors.add("listed")
+        for m in self.mentions:
+            if m.det == "indef" and m.skip is None and m.appos_of is None and any(
+                    a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
+                m.skip = "predicate"  # "is no longer a soldier but a protector guiding a lost child"
 
 
 def read_mentions(text: str, doc: Doc) -> Prompt:
