@@ -142,8 +142,12 @@ def _name_token(tok: Token) -> bool:
     low = tok.text.lower()
     if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num:
         return False
-    if tok.dep_ in ("compound", "amod", "nmod"):
-        return False  # part of a longer name (read from its head) or a brand / place ("Lagos market")
+    if tok.dep_ in ("compound", "amod"):
+        return False  # part of a longer name (read from its head), a brand or a place ("Lagos market")
+    head_noun = tok.head
+    if head_noun.pos_ == "NOUN" and head_noun.i > tok.i and noun_info(head_noun.lemma_.lower()) is None and any(
+            c.dep_ == "det" and c.i < tok.i for c in head_noun.children):
+        return False  # inside another noun's phrase, whatever the parse calls it: "a small Lisbon kitchen"
     head = tok.head
     if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and R.name_gender(low) is None:
         return False  # "in Lagos", "from Kyoto"

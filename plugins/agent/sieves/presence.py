@@ -15,6 +15,7 @@ from .words import (
     REMOTE_VERBS,
     SCENE_VEHICLE_VERBS,
     SCENE_VEHICLE_WORDS,
+    SPEECH_VERBS,
     TOY_MODIFIERS,
 )
 
@@ -64,8 +65,12 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         if through_of and anc.pos_ in ("NOUN", "PROPN") and anc.lemma_.lower() in DEPICTIONS:
             return "pictured"
         if anc.pos_ in ("VERB", "AUX"):
-            if anc.lemma_.lower() in REMOTE_VERBS and _object_side(tok, anc):
+            if anc.lemma_.lower() in REMOTE_VERBS and _object_side(tok, anc) and m.kind != "pronoun" \
+                    and tok.dep_ not in ("nsubj", "nsubjpass"):
                 return "remote"
+            if anc.dep_ == "ccomp" and anc.head.lemma_.lower() in SPEECH_VERBS and m.kind in ("name", "noun") \
+                    and m.det in ("none", "indef") and not _known(m, ctx):
+                return "reported"  # "tells the bird that Harold loved robins"
             if anc.dep_ in _CLAUSE_DEPS:
                 break
     if _on_the_phone(tok):
@@ -81,6 +86,10 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
             and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return "scenery"
     return None
+
+
+def _known(m: Mention, ctx: LinkContext) -> bool:
+    return any(m.names & c.names or m.lemma in c.nouns for c in ctx.clusters.values())
 
 
 def _object_side(tok: Token, verb: Token) -> bool:
