@@ -326,6 +326,8 @@ class MentionReader:
         if lemma in L.MULTIPLE_BIRTH:
             m.plural, m.count = True, int(L.MULTIPLE_BIRTH[lemma])
         self._modifiers(tok, m)
+        if info.type == "prop" and m.modifiers & L.ANIMATE_MODIFIERS:
+            m.type, m.category = "creature", "creature"  # "a living statue", "the now-animate statue"
         if info.type == "group" and m.count is None and lemma in L.PAIR_NOUNS:
             m.count = 2
         return m
@@ -505,6 +507,12 @@ class MentionReader:
                     m.appos_of = subj.index  # "A second dog bounds in, a sleek greyhound with ..."
         for m in self.mentions:
             nxt = next((x for x in self.mentions[m.index + 1:] if x.kind != "pronoun"), None)
+            if m.kind == "noun" and not m.plural and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
+                    and self.text[m.end:nxt.start].strip() == "," and nxt.det == "indef" and not nxt.plural \
+                    and nxt.appos_of is None and nxt.member_of is None and m.det in ("def", "poss", "new") \
+                    and self.doc[nxt.head].dep_ != "conj" and not any(
+                        c.dep_ == "conj" for c in self.doc[m.head].children):
+                nxt.appos_of = m.index  # "the judge, an elderly man with ...", whatever the parse
             if m.kind == "name" and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
                     and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
                     and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:

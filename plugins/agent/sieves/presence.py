@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from ..mentions import Mention
 
 NAME = "presence"
+GAME_WORDS = frozenset(R.word_lists("context.json")["game_words"]) - {"match", "move", "piece", "pieces"}
+GAME_MARK = "#board game"
 _CLAUSE_DEPS = frozenset({"ROOT", "conj", "advcl", "ccomp", "parataxis"})
 
 
@@ -36,7 +38,13 @@ def run(ctx: LinkContext) -> None:
     is nowhere to be seen", "an unseen rival"), a background crowd, or a vehicle that is only scenery
     ("a tram rumbles past"). Such a mention neither creates nor confirms an entity."""
     doc = ctx.prompt.doc
+    if any(t.lemma_.lower() in GAME_WORDS for t in doc):
+        ctx.registry.props.add(GAME_MARK)  # the story has a board game: its pieces are props from now on
+    game = GAME_MARK in ctx.registry.props
     for m in ctx.mentions:
+        if game and m.kind in ("noun", "name") and "G" in R.noun_senses(m.lemma) and not _known(m, ctx):
+            m.skip = "game piece"  # "his queen", "a knight" on a chessboard
+            continue
         why = _why_not_present(m, doc[m.head], ctx)
         if why is None and m.kind == "noun" and m.det in ("def", "poss") and m.lemma in ctx.registry.props \
                 and not any(m.lemma in c.nouns for c in ctx.clusters.values()):
