@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
-from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info
+from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, vehicle_sense
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -31,6 +31,7 @@ _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
 _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_COPULAS = frozenset({"be", "become"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
 _AGE_RE = re.compile(r"(\w+)[- ]years?[- ]old", re.IGNORECASE)
@@ -141,8 +142,12 @@ def _name_token(tok: Token) -> bool:
     low = tok.text.lower()
     if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num:
         return False
-    if tok.dep_ in ("compound", "amod", "nmod"):
-        return False  # part of a longer name (read from its head) or a brand / place ("Lagos market")
+    if tok.dep_ in ("compound", "amod"):
+        return False  # part of a longer name (read from its head), a brand or a place ("Lagos market")
+    head_noun = tok.head
+    if head_noun.pos_ == "NOUN" and head_noun.i > tok.i and noun_info(head_noun.lemma_.lower()) is None and any(
+            c.dep_ == "det" and c.i < tok.i for c in head_noun.children):
+        return False  # inside another noun's phrase, whatever the parse calls it: "a small Lisbon kitchen"
     head = tok.head
     if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and R.name_gender(low) is None:
         return False  # "in Lagos", "from Kyoto"
@@ -165,7 +170,11 @@ def _noun_head(tok: Token) -> NounInfo | None:
         return None
     if tok.pos_ == "PROPN" and tok.text[:1].isupper():
         return None
-    return noun_info(tok.lemma_.lower())
+    info = noun_info(tok.lemma_.lower())
+    if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) \
+            and any(c.dep_ == "det" for c in tok.children):
+        return NounInfo("vehicle", "vehicle")
+    return info
 
 
 def _number(tok: Token) -> int | None:
@@ -317,6 +326,8 @@ class MentionReader:
         if lemma in L.MULTIPLE_BIRTH:
             m.plural, m.count = True, int(L.MULTIPLE_BIRTH[lemma])
         self._modifiers(tok, m)
+        if info.type == "prop" and m.modifiers & L.ANIMATE_MODIFIERS:
+            m.type, m.category = "creature", "creature"  # "a living statue", "the now-animate statue"
         if info.type == "group" and m.count is None and lemma in L.PAIR_NOUNS:
             m.count = 2
         return m
@@ -413,8 +424,11 @@ class MentionReader:
         if low in ("male", "female"):
             m.gender = low
         info = noun_info(lemma) if c.pos_ == "NOUN" else None
-        if info is not None and c.dep_ == "compound" and info.type in (m.type, "animal", "creature", "robot"):
-            m.nouns.add(lemma)  # "the fox spirit" is the fox
+        if info is not None and c.dep_ == "compound":
+            if info.type == "robot" and m.type in ("person", "any", "animal"):
+                m.type = "robot"  # "a robot assistant", "a robot dog"
+            if info.type in (m.type, "any") or {info.type, m.type} <= {"animal", "creature"}:
+                m.nouns.add(lemma)  # "the fox spirit" is the fox, "a mother bear" is the mother
         if c.dep_ == "compound" or c.tag_ == "VBN" or "-" in c.text or c.pos_ == "ADJ":
             m.attributes.append((c.text, c.idx, c.idx + len(c.text), "colour" if low in L.COLOURS else "feature"))
 
@@ -493,6 +507,12 @@ class MentionReader:
                     m.appos_of = subj.index  # "A second dog bounds in, a sleek greyhound with ..."
         for m in self.mentions:
             nxt = next((x for x in self.mentions[m.index + 1:] if x.kind != "pronoun"), None)
+            if m.kind == "noun" and not m.plural and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
+                    and self.text[m.end:nxt.start].strip() == "," and nxt.det == "indef" and not nxt.plural \
+                    and nxt.appos_of is None and nxt.member_of is None and m.det in ("def", "poss", "new") \
+                    and self.doc[nxt.head].dep_ != "conj" and not any(
+                        c.dep_ == "conj" for c in self.doc[m.head].children):
+                nxt.appos_of = m.index  # "the judge, an elderly man with ...", whatever the parse
             if m.kind == "name" and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
                     and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
                     and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
@@ -501,6 +521,10 @@ class MentionReader:
             if m.member_of is not None:
                 group = self.mentions[m.member_of]
                 group.descriptors.add("listed")
+        for m in self.mentions:
+            if m.det == "indef" and m.skip is None and m.appos_of is None and any(
+                    a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
+                m.skip = "predicate"  # "is no longer a soldier but a protector guiding a lost child"
 
 
 def read_mentions(text: str, doc: Doc) -> Prompt:

@@ -44,8 +44,14 @@ _NOUN_CLASSES: tuple[tuple[Collection[str], str, str], ...] = (
     (L.ARTWORK, "prop", "artwork"),
 )
 _AGENT_ENDINGS = ("keeper", "maker", "smith", "wright", "monger", "ician", "person")
-_SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot"),
-                  "V": ("vehicle", "vehicle")}  # a vehicle is a character only when it acts (presence sieve)
+_SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot")}
+
+
+def vehicle_sense(lemma: str) -> bool:
+    """The noun's most frequent WordNet sense is a vehicle ("convertible", "hovercraft"): a character
+    only when the parse makes it a noun that acts (see the presence sieve)."""
+    senses = R.noun_senses(lemma)
+    return bool(senses) and senses[0] == "V"
 
 
 @lru_cache(maxsize=8192)

@@ -118,7 +118,8 @@ def capitalised_word_before_apposition(doc: Doc) -> int:
         if det.lower_ not in ("a", "an", "his", "her", "their", "its"):
             continue
         head = next((t for t in doc[tok.i + 3:tok.i + 8] if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
-        if head is not None and noun_info(tok.lower_) is None:
+        if head is not None and noun_info(tok.lower_) is None and (
+                R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)):
             tok.pos_, tok.tag_ = "PROPN", "NNP"
             if tok.dep_ in ("amod", "compound", "nmod"):
                 tok.dep_ = "npadvmod"

@@ -32,6 +32,7 @@ from memflow_ext.app.batch import Manifest, run_job, write_outputs
 from memflow_ext.app.fingerprint import job_fingerprint
 from memflow_ext.app.live.protocol import Start, dumps
 from memflow_ext.config import IAMFlowConfig
+from memflow_ext.io_utils import OutputError
 
 Send = Callable[[str | bytes], None]
 
@@ -190,6 +191,11 @@ class LiveStream:
         try:
             folder = run_job(ctx.pipe, ctx.cfg, SimpleNamespace(key=self.id), ctx.live_root, ctx.interactive,
                              quiet=True, generate=self._generate)
+        except OSError as e:  # its files could not be written (a full disk, say): one line, no traceback
+            self.error = str(e) if isinstance(e, OutputError) else f"{type(e).__name__}: {e}"
+            logger.error(f"live stream {self.id} could not be saved, nothing kept: cannot write {self.error}")
+            rec.update(status="failed", error=self.error)
+            self.send(dumps("error", message=f"the stream could not be saved, nothing kept: cannot write {self.error}"))
         except Exception as e:  # the client is told; the server goes on with the next stream
             self.error = f"{type(e).__name__}: {e}"
             logger.opt(exception=e).error(f"live stream {self.id} failed: {self.error}")
@@ -209,7 +215,9 @@ class LiveStream:
     def _record(self, rec: dict[str, Any]) -> None:
         with self.ctx.lock:
             self.ctx.manifest.videos[self.id] = dict(rec)
-            self.ctx.manifest.save()
+            unsaved = self.ctx.manifest.save()
+        if unsaved:
+            logger.error(f"live stream {self.id}: run.json could not be written: {unsaved}")
 
     def _generate(self, pipe: Any, cfg: IAMFlowConfig, job: Any, work: Path, interactive: bool, quiet: bool) -> None:
         """`run_job`'s generate step: the stream itself, then its files into `work`."""

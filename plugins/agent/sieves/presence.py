@@ -15,6 +15,7 @@ from .words import (
     REMOTE_VERBS,
     SCENE_VEHICLE_VERBS,
     SCENE_VEHICLE_WORDS,
+    SPEECH_VERBS,
     TOY_MODIFIERS,
 )
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from ..mentions import Mention
 
 NAME = "presence"
+GAME_WORDS = frozenset(R.word_lists("context.json")["game_words"]) - {"match", "move", "piece", "pieces"}
+GAME_MARK = "#board game"
 _CLAUSE_DEPS = frozenset({"ROOT", "conj", "advcl", "ccomp", "parataxis"})
 
 
@@ -35,7 +38,13 @@ def run(ctx: LinkContext) -> None:
     is nowhere to be seen", "an unseen rival"), a background crowd, or a vehicle that is only scenery
     ("a tram rumbles past"). Such a mention neither creates nor confirms an entity."""
     doc = ctx.prompt.doc
+    if any(t.lemma_.lower() in GAME_WORDS for t in doc):
+        ctx.registry.props.add(GAME_MARK)  # the story has a board game: its pieces are props from now on
+    game = GAME_MARK in ctx.registry.props
     for m in ctx.mentions:
+        if game and m.kind in ("noun", "name") and "G" in R.noun_senses(m.lemma) and not _known(m, ctx):
+            m.skip = "game piece"  # "his queen", "a knight" on a chessboard
+            continue
         why = _why_not_present(m, doc[m.head], ctx)
         if why is None and m.kind == "noun" and m.det in ("def", "poss") and m.lemma in ctx.registry.props \
                 and not any(m.lemma in c.nouns for c in ctx.clusters.values()):
@@ -64,8 +73,12 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         if through_of and anc.pos_ in ("NOUN", "PROPN") and anc.lemma_.lower() in DEPICTIONS:
             return "pictured"
         if anc.pos_ in ("VERB", "AUX"):
-            if anc.lemma_.lower() in REMOTE_VERBS and _object_side(tok, anc):
+            if anc.lemma_.lower() in REMOTE_VERBS and _object_side(tok, anc) and m.kind != "pronoun" \
+                    and tok.dep_ not in ("nsubj", "nsubjpass"):
                 return "remote"
+            if anc.dep_ == "ccomp" and anc.head.lemma_.lower() in SPEECH_VERBS and m.kind in ("name", "noun") \
+                    and m.det in ("none", "indef") and not _known(m, ctx):
+                return "reported"  # "tells the bird that Harold loved robins"
             if anc.dep_ in _CLAUSE_DEPS:
                 break
     if _on_the_phone(tok):
@@ -81,6 +94,10 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
             and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return "scenery"
     return None
+
+
+def _known(m: Mention, ctx: LinkContext) -> bool:
+    return any(m.names & c.names or m.lemma in c.nouns for c in ctx.clusters.values())
 
 
 def _object_side(tok: Token, verb: Token) -> bool:

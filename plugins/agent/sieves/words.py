@@ -22,6 +22,7 @@ OLD_YEARS = 60
 YOUNG_YEARS = 25
 CHILD_YEARS = 12
 TOY_MODIFIERS: frozenset[str] = frozenset(_DATA["toy_modifiers"]) | L.PROP_MODIFIERS
+SPEECH_VERBS: frozenset[str] = frozenset(_DATA["speech_verbs"])
 ABOUT_VERBS: frozenset[str] = frozenset(_DATA["about_verbs"])
 SCENE_VEHICLE_VERBS: frozenset[str] = frozenset(_DATA["scene_vehicle_verbs"])
 SCENE_VEHICLE_WORDS: frozenset[str] = frozenset(_DATA["scene_vehicle_words"])
