@@ -16,7 +16,8 @@ from tests.helpers import REPO
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 SHELL_FENCES = {"", "bash", "sh", "shell", "console"}
 OVERRIDE = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*=")  # lower-case dotted key: env vars are upper case
-DEFAULT_CONFIGS = {"agent_inference.py": "inference.yaml", "agent_interactive_inference.py": "interactive_inference.yaml"}
+DEFAULT_CONFIGS = {"agent_inference.py": "inference.yaml",
+                   "agent_interactive_inference.py": "interactive_inference.yaml"}
 
 
 def command_lines(page: Path) -> list[tuple[int, str]]:
