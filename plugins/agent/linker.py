@@ -83,13 +83,15 @@ class LinkContext:
     def in_previous(self, c: Cluster) -> bool:
         return c.entry is not None and c.entry.entity_id in self.previous
 
-    def link(self, m: Mention, target: Cluster, sieve: str) -> bool:
-        """Merge the mention (and its cluster) into `target`; False when they contradict."""
+    def link(self, m: Mention, target: Cluster, sieve: str, new_name: bool = False) -> bool:
+        """Merge the mention (and its cluster) into `target`; False when they contradict (`new_name`: a
+        naming verb gives the entity another name, "calls him Bjossi", so names do not contradict)."""
         own = self.cluster(m)
         if own is target:
             return False
         movers = own.mentions if own is not None else [m]
-        if any(contradicts(x, target) for x in movers if x.kind in _CREATING_KINDS):
+        allowed = ("name", None) if new_name else (None,)
+        if any(contradicts(x, target) not in allowed for x in movers if x.kind in _CREATING_KINDS):
             return False
         if own is not None:
             del self.clusters[own.cid]

@@ -491,8 +491,11 @@ class MentionReader:
                 m.appos_of = by_head[tok.head.head.head.i].index  # "a street performer dressed as a mime"
             elif tok.dep_ in ("oprd", "xcomp", "dobj") and m.kind == "name" and tok.head.lemma_ in _NAME_VERBS:
                 obj = next((by_head.get(c.i) for c in tok.head.children if c.dep_ == "dobj" and c.i != tok.i), None)
+                rel = next((c for c in tok.head.children if c.lower_ in ("whom", "who", "that")), None)
                 if obj is not None:
                     m.appos_of = obj.index  # "calls him Tobi", "a man named Jonas"
+                elif rel is not None and tok.head.dep_ == "relcl" and tok.head.head.i in by_head:
+                    m.appos_of = by_head[tok.head.head.i].index  # "a boy whom everyone calls Sasha"
                 elif tok.head.dep_ == "acl" and tok.head.head.i in by_head:
                     m.appos_of = by_head[tok.head.head.i].index
             elif tok.dep_ == "conj" and host is not None and host.member_of is not None:

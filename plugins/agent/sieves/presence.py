@@ -88,6 +88,8 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
     if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
             "with", "in", "wearing", "holding", "carrying"):
         return "attribute"  # "a nurse with a silver stud": a word known only to WordNet, worn or held
+    if m.kind == "noun" and tok.dep_ in ("poss", "compound") and tok.head.lemma_.lower() in L.CLOTHING:
+        return "modifier"  # "a white chef's jacket", "a fisherman's sweater"
     if tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and tok.doc[tok.i + 2].head.i != tok.i:
         return "modifier"  # "a rooster-shaped vane", "the barnacle-covered wreck"
     if m.type == "vehicle" and m.kind == "noun" and (not _acts(tok) or m.modifiers & SCENE_VEHICLE_WORDS) \

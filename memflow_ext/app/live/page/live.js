@@ -320,7 +320,7 @@
     ui.timeline.append(item);
     ui.timeline.scrollTop = ui.timeline.scrollHeight;
     if (message.prompt_index > 0) {
-      setStatus(`streaming: prompt #${message.prompt_index} from frame ${message.start_frame}`);
+      setStatus(`streaming: prompt #${message.prompt_index} from latent frame ${message.start_frame}`);
     }
   }
 
