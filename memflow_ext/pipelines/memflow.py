@@ -24,6 +24,7 @@ from tqdm import tqdm
 from memflow_ext.config import ConfigError, IAMFlowConfig, validate_prompts, validate_switch_frames
 from memflow_ext.models.rope import RopeCache
 from memflow_ext.models.transformer_wan import CausalWanModel
+from memflow_ext.pipelines.noise import BlockNoise
 from memflow_ext.pipelines.stream import GenerationResult, VideoStream
 from memflow_ext.schedulers.flow_match import FlowMatchSchedule
 from memflow_ext.streaming.kv_cache import CacheGeometry, CrossAttnCache, KVCache
@@ -162,12 +163,11 @@ class MemFlowPipeline:
 
     def _init_video(self, prompts: list[str], seed: int, frames: int, latent_hw: tuple[int, int]):
         """The init phase of a video from text: prompt embeddings, the sampler's generator, the noise of
-        all `frames` latent frames (drawn from it), and the stream state."""
+        `frames` latent frames (drawn from it block by block as the blocks start), and the stream state."""
         embeds = [self._encode_prompt(p, i) for i, p in enumerate(prompts)]
         gen = torch.Generator(device=self.device).manual_seed(seed)
         dtype = next(self.model.parameters()).dtype
-        noise = torch.randn((1, frames, self.model.config.in_dim, *latent_hw), generator=gen,
-                            device=self.device, dtype=dtype)
+        noise = BlockNoise((1, frames, self.model.config.in_dim, *latent_hw), gen, self.device, dtype)
         state = self.init_state(1, latent_hw)
         return embeds, gen, noise, state
 
@@ -179,8 +179,8 @@ class MemFlowPipeline:
         """Open a video that the caller generates block by block (`VideoStream`), switching prompts live.
 
         From text: `prompt`, `seed` (default `cfg.seed`) and `max_frames` latent frames (default
-        `cfg.num_output_frames`); the noise of all `max_frames` frames is drawn at open, so the stream
-        equals `generate` with `num_frames=max_frames` and the same switches. Or from an `embedding`
+        `cfg.num_output_frames`); each block's noise is drawn as the block starts, so the stream equals
+        `generate` with the same seed and switches, for as many blocks as both make. Or from an `embedding`
         [B, text_len, text_dim] and `noise` [B, max_frames, C, h, w] (no text encoder needed), re-noising
         with `generator` (None: torch's global generator), as `sample` does; `prompt` is then only a label.
 
@@ -247,10 +247,10 @@ class MemFlowPipeline:
         if progress is None:
             progress = getattr(self, "_decode_progress", False)
         for s in tqdm(range(0, latents.shape[1], fpb), desc="VAE decode (blocks)", disable=not progress, leave=False):
-            parts.append(dec.push(latents[:, s : s + fpb]))
+            parts.append(dec.push(latents[:, s : s + fpb]).to("cpu"))  # the device holds one block's frames
         tail = dec.finish()
         if tail is not None and tail.shape[1]:
-            parts.append(tail)
+            parts.append(tail.to("cpu"))
         return torch.cat(parts, dim=1)
 
     @torch.no_grad()

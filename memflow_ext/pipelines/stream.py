@@ -1,8 +1,10 @@
 """VideoStream: the block loop as an object a caller drives, one block at a time.
 
 A stream is opened on a pipeline (`MemFlowPipeline.open_stream`) with a first prompt (or its
-embedding), a seed and `max_frames`; the initial noise for all `max_frames` latent frames is drawn
-at open, so a stream equals a batch run whose `num_output_frames` is that `max_frames`. Then:
+embedding), a seed and `max_frames`; each block's initial noise is drawn when the block starts
+(`noise.BlockNoise`), in the order a batch run draws it, so a stream equals a batch run with the same
+seed and switch frames however large its `max_frames`. Decoded frames leave the device as each block
+is decoded. Then:
 
 - `next_block()` denoises the next block and writes it into the KV cache; it returns a `StreamBlock`
   with the block's latents and, when the stream decodes, its video frames from the streaming VAE
@@ -32,6 +34,7 @@ import torch
 from tqdm.auto import tqdm
 
 from memflow_ext.config import ConfigError
+from memflow_ext.pipelines.noise import BlockNoise
 from memflow_ext.streaming.state import StreamState
 
 if TYPE_CHECKING:
@@ -69,13 +72,15 @@ class VideoStream:
     batch run) supersedes it, and its further use is an error.
     """
 
-    def __init__(self, pipeline: MemFlowPipeline, state: StreamState, noise: torch.Tensor,
+    def __init__(self, pipeline: MemFlowPipeline, state: StreamState, noise: torch.Tensor | BlockNoise,
                  generator: torch.Generator | None, interactive: bool, prompts: list[str],
                  embeds: list[torch.Tensor], *, decoder: Any = None, phased: bool = False, begun: bool = False,
                  info: dict[str, Any] | None = None) -> None:
         fpb = pipeline.cfg.num_frame_per_block
-        if noise.shape[1] % fpb or noise.shape[1] == 0:
-            raise ConfigError(f"{noise.shape[1]} latent frames is not a positive multiple of num_frame_per_block={fpb}")
+        noise = noise if isinstance(noise, BlockNoise) else BlockNoise.of(noise)
+        if noise.max_frames % fpb or noise.max_frames == 0:
+            raise ConfigError(f"{noise.max_frames} latent frames is not a positive multiple of "
+                              f"num_frame_per_block={fpb}")
         self.pipeline = pipeline
         self.state = state
         self.noise = noise
@@ -85,7 +90,7 @@ class VideoStream:
         self.prompts = list(prompts)
         self.embeds = embeds  # shared with the memory access (`run.memory.text_keys`): grown in place
         self.frames_per_block = fpb
-        self.output = torch.zeros_like(noise)
+        self.output = torch.zeros(noise.shape, device=noise.device, dtype=noise.dtype)
         self.prompt_index = -1
         self.switch_frame_indices: list[int] = []  # the switches applied so far
         self.blocks_done = 0
@@ -101,7 +106,7 @@ class VideoStream:
     # -- sizes -------------------------------------------------------------------------------------
     @property
     def max_frames(self) -> int:
-        return int(self.noise.shape[1])
+        return self.noise.max_frames
 
     @property
     def num_blocks(self) -> int:
@@ -183,7 +188,7 @@ class VideoStream:
         if self._decoder is not None:
             dec = self._decoder
             video = pipe._run_phase("vae_decode", lambda: dec.push(x0)) if self._phased else dec.push(x0)
-            self._video.append(video)
+            self._video.append(video.to("cpu"))  # off the device as it comes: the device holds one block
         b = self.blocks_done - 1
         return StreamBlock(block_index=b, start_frame=b * self.frames_per_block, prompt_index=self.prompt_index,
                            latents=x0, video=video, switched=switched, ms=ms)
@@ -225,7 +230,7 @@ class VideoStream:
         if self._decoder is not None:
             tail = self._decoder.finish()  # the decoder is causal per latent frame: always empty
             if self._video:
-                video = torch.cat([*self._video, tail], dim=1)
+                video = torch.cat([*self._video, tail.to("cpu")], dim=1)
         return self._finish(video)
 
     # -- internals -----------------------------------------------------------------------------------
@@ -268,7 +273,7 @@ class VideoStream:
         pipe._emit("block_start", block_index=b)
         ctx = self.embeds[self.prompt_index]
         tpf = state.kv.geometry.tokens_per_frame
-        x0 = pipe._denoise_block(state, self.noise[:, s : s + fpb], ctx, s * tpf, self.generator, self.interactive)
+        x0 = pipe._denoise_block(state, self.noise.take(s, fpb), ctx, s * tpf, self.generator, self.interactive)
         # upstream: no sink means no memory segment in attention
         state.memory_frames.append(state.memory.visible_frame_count(tpf) if state.kv.geometry.sink_tokens else 0)
         self.output[:, s : s + fpb] = x0

@@ -190,6 +190,19 @@ def test_batch_run_sees_what_it_saw_before(text_parts):
     assert rec.events[-1] == ("end", 6, 6)
 
 
+def test_a_long_stream_draws_its_noise_block_by_block(text_parts):
+    """A block's noise is drawn when the block starts: the first blocks of a stream bounded by a long cap are
+    those of a short batch run with the same seed (drawing all the cap's noise at open would shift the
+    generator's re-noising draws), and the stream holds one block of noise."""
+    pipe = iam(text_parts)
+    short = pipe.generate(PROMPTS[:1], [], seed=4, num_frames=6, decode=False, progress=False).latents
+    stream = pipe.open_stream(PROMPTS[0], seed=4, max_frames=1020, decode=False)
+    assert stream.max_frames == 1020
+    blocks = [stream.next_block() for _ in range(2)]
+    assert torch.equal(torch.cat([b.latents for b in blocks], dim=1), short)
+    assert torch.equal(stream.close().latents, short)
+
+
 def test_stream_decoded_frames_equal_the_batch_video(text_parts):
     pipe = iam(text_parts)
     batch = pipe.generate(PROMPTS[:2], [3], seed=2, num_frames=6, progress=False)
@@ -201,6 +214,7 @@ def test_stream_decoded_frames_equal_the_batch_video(text_parts):
     assert not result.latents.requires_grad and not result.video.requires_grad
     assert torch.equal(result.video, batch.video)
     assert torch.equal(torch.cat([b.video for b in blocks], dim=1), batch.video)
+    assert result.video.device.type == "cpu" and batch.video.device.type == "cpu"  # off the device as decoded
 
 
 @pytest.mark.parametrize("plugins,extra", [((), ()), (("agent", "memory"), ())],
