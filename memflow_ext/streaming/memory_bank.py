@@ -119,7 +119,7 @@ class NAMBank(MemorySegment):
     def _commit(self, text: CrossAttnCache) -> None:
         tpf = self.g.tokens_per_frame
         end = self.local_end
-        if end < tpf:
+        if end < tpf or self.g.bank_frames == 0:  # bank_size=0: MemFlow without its memory
             return
         if end <= self.g.bank_tokens:
             for layer in range(len(self.k)):

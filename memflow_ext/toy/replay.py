@@ -174,7 +174,7 @@ class StreamingReplay:
                     return (k, v)[which][:, j * self.tpf:(j + 1) * self.tpf]
                 return store[i][which][layer]
 
-            def gather(which: int, piece=piece) -> torch.Tensor:
+            def gather(which: int, piece=piece, layer: int = layer) -> torch.Tensor:
                 head = [piece(i, which) for i in visible[:sink_n]]
                 tail = [piece(i, which) for i in visible[sink_n:]]
                 if sink_n and any(memory):

@@ -44,3 +44,10 @@ def test_record_interval_changes_bank_schedule():
     pipe.sample(rand_embeds(1), [], rand_noise(12), progress=False)
     # every block is a record block: each sees the frames staged before it, the newest slot excluded
     assert pipe.visible == [[], [0], [0, 3], [0, 3, 6]]
+
+
+def test_bank_size_zero_is_memflow_without_memory():
+    """bank_size=0 (the memory-off control of the baseline) generates with an empty memory segment."""
+    pipe = tiny_pipeline(["model_kwargs.bank_size=0"], cls=BankTrace)
+    pipe.sample(rand_embeds(1), [], rand_noise(33), progress=False)
+    assert pipe.visible == [[]] * 11 and pipe.state.memory.compressions == 0

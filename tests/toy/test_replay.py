@@ -50,8 +50,9 @@ class TeacherForced(MemFlowPipeline):
         if not frames:
             self.segment.clear()
             return
-        keys = [torch.cat([self.archive[f][0][layer] for f in frames], dim=1) for layer in range(len(self.model.blocks))]
-        values = [torch.cat([self.archive[f][1][layer] for f in frames], dim=1) for layer in range(len(self.model.blocks))]
+        layers = range(len(self.model.blocks))
+        keys = [torch.cat([self.archive[f][0][layer] for f in frames], dim=1) for layer in layers]
+        values = [torch.cat([self.archive[f][1][layer] for f in frames], dim=1) for layer in layers]
         self.segment.write(keys, values, [str(f) for f in frames])
 
     def _emit(self, hook: str, **kw) -> None:
