@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from memflow_ext.toy.train import STATE_FILE, Trainer, TrainConfig, main, memory_rule
+from memflow_ext.toy.train import STATE_FILE, TrainConfig, Trainer, main, memory_rule
 from memflow_ext.toy.world import return_story
 
 SMALL = ["--batch", "2", "--dataset-size", "6", "--codec-fit-stories", "3", "--warmup", "2", "--quiet"]

@@ -59,7 +59,7 @@ def test_motions_in_the_video_are_the_ones_the_prompt_says(st):
 def test_pixels_show_each_object_in_its_colour_and_shade():
     st = story_of_kind("single", 3)
     for f, truth in enumerate(st.truth):
-        for oid, (x, y, vis) in list(truth.items())[-1:]:  # the object drawn last (on top)
+        for oid, (x, y, _) in list(truth.items())[-1:]:  # the object drawn last (on top)
             obj = st.objects[oid]
             px = st.video[f, int(y), int(x)]
             np.testing.assert_allclose(px, np.asarray(W.colours[obj.colour]) * obj.shade, atol=1e-6)
