@@ -442,8 +442,10 @@ def main(argv: list[str] | None = None) -> int:
             colour = st.objects[oid].colour
             gap_ok = all(st.visible(f, oid) < PRESENT for f in at["cache"])
             leak = any(reads[f].get(colour) is not None for f in at["cache"])
-            hit_truth = any(st.visible(f, oid) >= PRESENT for f in at["memory"])
-            hit_read = any(reads[f].get(colour) is not None for f in at["memory"])
+            # the memory's frames come from this video, except in the shuffled arm (the partner's video)
+            src = extra.source if isinstance(extra, RuleMemory) else st
+            hit_truth = any(src.visible(f, src.info["returning"]) >= PRESENT for f in at["memory"])
+            hit_read = src is st and any(reads[f].get(colour) is not None for f in at["memory"])
             first = identity(st, reads, oid, _blocks_showing(st, oid, 1))
             back = identity(st, reads, oid, range(back_block, len(st.block_prompt)))
             rows.append({"seed": st.seed, "colour": colour, "gap_ok": gap_ok, "cache_shows_object": leak,
