@@ -39,6 +39,8 @@ class Cluster:
     group_size: int | None = None
     kin: dict[int, str] = field(default_factory=dict)  # other cluster id -> what this entity is to it
     last_prompt: int = -1
+    group_key: str | None = None  # members of one counted plural share it
+    claimed: bool = True  # False for a member no description has singled out yet
     order: int = 0  # first appearance (prompt, then position) for ids
 
     @classmethod
@@ -46,7 +48,8 @@ class Cluster:
         return cls(cid=e.entity_id, entry=e, type=e.type, gender=e.gender, age=e.age, stated_age=e.stated_age,
                    size=e.size, colours=set(e.colours), clothing=set(e.clothing), descriptors=set(e.descriptors),
                    nouns={n for n in e.nouns if not n.startswith("@")}, names={n for n in e.nouns if n.startswith("@")},
-                   group=e.group, group_size=e.group_size, kin=dict(e.kin), last_prompt=e.last_prompt)
+                   group=e.group, group_size=e.group_size, kin=dict(e.kin), last_prompt=e.last_prompt,
+                   group_key=e.group_key, claimed=e.claimed)
 
     def absorb(self, m: Mention) -> None:
         """Add what the mention says to the entity."""
@@ -55,11 +58,17 @@ class Cluster:
             if m.gender and not self.gender and not m.plural:
                 self.gender = m.gender
             return
-        if self.type in ("any",) and m.type not in ("any", "thing"):
+        if self.type in ("any",) and m.type not in ("any", "thing") or self.named and self.type == "person" \
+                and m.type in ("animal", "robot", "creature", "vehicle"):
             self.type = m.type
         self.gender = self.gender or m.gender
         if m.age and (self.age is None or self.age in ("young", "old") and m.age in ("child", "adult")):
             self.age = m.age
+        implied = implied_age(m.lemma)
+        if implied is not None and self.age in (None, "adult"):
+            self.age = implied
+        if m.age is None and implied is not None:
+            m.age = implied
         self.stated_age = self.stated_age if self.stated_age is not None else m.stated_age
         self.size = self.size or m.size
         self.colours |= m.colours
@@ -72,8 +81,23 @@ class Cluster:
             self.group_size = self.group_size or m.count
 
     @property
+    def unclaimed_member(self) -> bool:
+        return self.group_key is not None and not self.claimed
+
+    @property
     def named(self) -> bool:
         return bool(self.names)
+
+
+def implied_age(lemma: str) -> str | None:
+    """The age class a noun implies through the rough ages of data/sieves.json ("grandmother": old)."""
+    from .sieves.words import AGE_YEARS, CHILD_YEARS, OLD_YEARS, YOUNG_YEARS
+
+    years = AGE_YEARS.get(lemma)
+    if years is None:
+        return None
+    return "old" if years >= OLD_YEARS else "child" if years <= CHILD_YEARS else "young" if years <= YOUNG_YEARS \
+        else None
 
 
 def type_compatible(m: Mention, c: Cluster) -> bool:
@@ -126,4 +150,7 @@ def generic_fit(m: Mention) -> bool:
 
 def overlap(m: Mention, c: Cluster) -> int:
     """How many descriptive words (modifiers, colours, clothing) the mention shares with the entity."""
-    return len(m.descriptors & c.descriptors) + len(m.colours & c.colours) + len(m.clothing & c.clothing)
+    same_age = int(m.age is not None and m.age == c.age)
+    same_size = int(m.size is not None and m.size == c.size)
+    return len(m.descriptors & c.descriptors) + len(m.colours & c.colours) + len(m.clothing & c.clothing) \
+        + same_age + same_size

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from . import lexicon as L
 from .entities import Cluster, contradicts
 from .mentions import Mention, Prompt, read_mentions
 from .reader import parse
@@ -66,7 +67,7 @@ class LinkContext:
         own = self.cluster(m)
         out = []
         for c in self.clusters.values():
-            if c is own or c.entry is None and not any(x.start < m.start for x in c.mentions):
+            if c is own or c.entry is None and c.order >= m.start:
                 continue
             out.append(c)
         return sorted(out, key=lambda c: (-self.last_seen(c, m), -c.last_prompt))
@@ -82,13 +83,15 @@ class LinkContext:
     def in_previous(self, c: Cluster) -> bool:
         return c.entry is not None and c.entry.entity_id in self.previous
 
-    def link(self, m: Mention, target: Cluster, sieve: str) -> bool:
-        """Merge the mention (and its cluster) into `target`; False when they contradict."""
+    def link(self, m: Mention, target: Cluster, sieve: str, new_name: bool = False) -> bool:
+        """Merge the mention (and its cluster) into `target`; False when they contradict (`new_name`: a
+        naming verb gives the entity another name, "calls him Bjossi", so names do not contradict)."""
         own = self.cluster(m)
         if own is target:
             return False
         movers = own.mentions if own is not None else [m]
-        if any(contradicts(x, target) for x in movers if x.kind in _CREATING_KINDS):
+        allowed = ("name", None) if new_name else (None,)
+        if any(contradicts(x, target) not in allowed for x in movers if x.kind in _CREATING_KINDS):
             return False
         if own is not None:
             del self.clusters[own.cid]
@@ -147,7 +150,20 @@ class SieveLinker:
     @staticmethod
     def _singletons(ctx: LinkContext) -> None:
         for m in ctx.mentions:
-            if m.kind in _CREATING_KINDS and m.skip is None and m.type not in _NOT_ENTITIES and m.entity is None:
+            if _introduces_members(ctx, m):
+                members = []
+                for _ in range(m.count or 0):
+                    c = ctx.new_cluster(m)
+                    c.group, c.group_size = False, None
+                    c.type = "person" if m.type in ("group", "any") else m.type
+                    c.group_key, c.claimed = f"{ctx.prompt_index}:{m.start}:{m.lemma}", False
+                    c.mentions.remove(m)
+                    members.append(c)
+                ctx.cover(m, members, "new")
+                continue
+            if m.kind in _CREATING_KINDS and m.skip is None and m.type not in _NOT_ENTITIES and m.entity is None \
+                    and not (m.det == "poss" and ctx.prompt.doc[m.head].dep_ == "poss"):
+                # "their grandmother's radio": an owner named only through a thing never starts an entity
                 ctx.new_cluster(m)
 
     # ------------------------------------------------------------------------- filing
@@ -155,22 +171,25 @@ class SieveLinker:
         reg, k = self.registry, ctx.prompt_index
         present: dict[int, list[Mention]] = {}
         new_ids: dict[int, int] = {}
-        for c in sorted(ctx.clusters.values(), key=lambda c: c.order):
+        covered = {cid: ctx.mentions[idx] for idx, cids in ctx.covers.items() for cid in cids}
+        for c in sorted(ctx.clusters.values(), key=lambda c: (c.order, c.cid)):
             live = [m for m in c.mentions if m.skip is None]
             if c.entry is None:
-                if not any(m.kind in _CREATING_KINDS for m in live) or c.type in _NOT_ENTITIES:
+                creating = [m for m in live if m.kind in _CREATING_KINDS]
+                if not creating and c.cid not in covered or c.type in _NOT_ENTITIES:
                     continue
-                first = min(live, key=lambda m: m.start)
-                c.entry = reg.new_entry(name=_readable(first), type=c.type, prompt_index=k)
+                first = min(creating, key=lambda m: m.start) if creating else covered[c.cid]
+                kind = c.type if c.type not in ("any", "thing") else "person"
+                c.entry = reg.new_entry(name=_readable(first), type=kind, prompt_index=k)
                 new_ids[c.cid] = c.entry.entity_id
             if live:
                 present.setdefault(c.entry.entity_id, []).extend(live)
         for idx, cids in ctx.covers.items():
             m = ctx.mentions[idx]
             for cid in cids:
-                c = ctx.clusters.get(cid)
-                if c is not None and c.entry is not None:
-                    present.setdefault(c.entry.entity_id, []).append(m)
+                covered_c = ctx.clusters.get(cid)
+                if covered_c is not None and covered_c.entry is not None:
+                    present.setdefault(covered_c.entry.entity_id, []).append(m)
         for c in ctx.clusters.values():
             if c.entry is not None:
                 _store(c, ctx, new_ids)
@@ -191,15 +210,33 @@ class SieveLinker:
         for m in ctx.mentions:
             if m.linked_by is None and m.entity is None and m.skip is None:
                 continue
-            ids = [ctx.clusters[c].entry.entity_id for c in ctx.covers.get(m.index, [])
-                   if c in ctx.clusters and ctx.clusters[c].entry is not None]
-            c = ctx.cluster(m)
-            if c is not None and c.entry is not None:
-                ids = [c.entry.entity_id]
+            ids = [e.entity_id for cid in ctx.covers.get(m.index, [])
+                   if (e := ctx.clusters[cid].entry if cid in ctx.clusters else None) is not None]
+            own = ctx.cluster(m)
+            if own is not None and own.entry is not None:
+                ids = [own.entry.entity_id]
             sieve = m.linked_by or ("presence" if m.skip else "new")
             links.append({"text": m.text, "span": [m.start, m.end], "sieve": sieve, "ids": ids,
                           "skip": m.skip})
         return PromptResult(prompt_index=k, prompt=ctx.prompt.text, entities=entities, backend="rules", links=links)
+
+
+#: the largest count of a plural whose members are created at once ("three sisters"); a larger crowd stays one group
+MAX_MEMBERS = 6
+
+
+def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
+    """A counted plural that introduces its members ("Three sisters stand ...", "a four-piece band"): one
+    entity per member, so that later descriptions ("the eldest", "the drummer") single each one out."""
+    if m.kind != "noun" or m.skip is not None or m.count is None or not 2 <= m.count <= MAX_MEMBERS:
+        return False
+    if m.det not in ("none", "indef") or m.type in ("prop", "background", "vehicle", "thing"):
+        return False
+    if any(x.member_of == m.index for x in ctx.mentions):
+        return False  # the text lists them itself
+    if m.type == "group" and m.lemma in L.PAIR_NOUNS:
+        return False  # "an elderly couple" acts as one until the text splits it
+    return m.plural or m.type == "group"
 
 
 def _store(c: Cluster, ctx: LinkContext, new_ids: dict[int, int]) -> None:
@@ -207,7 +244,8 @@ def _store(c: Cluster, ctx: LinkContext, new_ids: dict[int, int]) -> None:
     e: RegistryEntry | None = c.entry
     if e is None:
         return
-    e.type = c.type if e.type in ("any",) or e.type == c.type or e.type == "person" and c.type == "group" else e.type
+    if c.type not in ("any", "thing") and (e.type == "person" and c.type != "person" and c.named or e.type == "group"):
+        e.type = c.type  # "Miso" was read as a person until "a fat orange cat named Miso"
     e.gender = e.gender or c.gender
     e.age, e.stated_age, e.size = c.age, c.stated_age, c.size
     e.colours |= c.colours
@@ -215,6 +253,7 @@ def _store(c: Cluster, ctx: LinkContext, new_ids: dict[int, int]) -> None:
     e.descriptors |= c.descriptors
     e.nouns |= c.nouns | c.names
     e.group, e.group_size = c.group, c.group_size
+    e.group_key, e.claimed = c.group_key, c.claimed
     for other, rel in c.kin.items():
         target = ctx.clusters.get(other)
         if target is not None and target.entry is not None:

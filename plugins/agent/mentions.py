@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
-from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info
+from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, vehicle_sense
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -29,13 +29,14 @@ _NOT_NAMES = frozenset(_NAMES["not_names"])
 _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_NOT_PERSON_LABELS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL", "LANGUAGE"})
+_DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_COPULAS = frozenset({"be", "become"})
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
 _AGE_RE = re.compile(r"(\w+)[- ]years?[- ]old", re.IGNORECASE)
 _COMPARATIVES = {  # comparative or superlative lemma -> (attribute it compares, direction)
-    "old": ("age", 1), "elder": ("age", 1), "eld": ("age", 1), "young": ("age", -1),
+    "old": ("age", 1), "elder": ("age", 1), "eld": ("age", 1), "eldest": ("age", 1), "young": ("age", -1),
     "big": ("size", 1), "large": ("size", 1), "tall": ("size", 1), "small": ("size", -1),
     "little": ("size", -1), "short": ("size", -1), "tiny": ("size", -1),
 }
@@ -69,6 +70,7 @@ class Mention:
     colours: set[str] = field(default_factory=set)
     clothing: set[str] = field(default_factory=set)
     descriptors: set[str] = field(default_factory=set)  # modifier and attribute lemmas
+    modifiers: set[str] = field(default_factory=set)  # the words before the head ("plush", "toy", "old")
     nouns: set[str] = field(default_factory=set)  # head noun plus character nouns it is compounded with
     attributes: list[tuple[str, int, int, str]] = field(default_factory=list)  # (text, start, end, kind)
     owner: int | None = None  # token index of the possessor ("his" in "his nephew")
@@ -87,6 +89,12 @@ class Mention:
     def person_like(self) -> bool:
         return self.type in ("person", "any", "creature")
 
+    @property
+    def relative_cue(self) -> bool:
+        """The phrase picks one of several by comparison, order, "other" or kinship (the relative sieve's)."""
+        return self.compare is not None or self.other or self.ordinal is not None or (
+            self.kin is not None and self.owner is not None) or self.owner is not None and self.category == "epithet"
+
 
 @dataclass
 class Prompt:
@@ -103,6 +111,26 @@ class Prompt:
         return self.by_head(tok.i)
 
 
+def _graded(tok: Token) -> tuple[str, int] | None:
+    """What a comparative or superlative compares ("older", "eldest", "smallest" -> ("age", 1) ...)."""
+    low = tok.lower_
+    for word in (tok.lemma_.lower(), low, low[:-3] if low.endswith("est") else low[:-2] if low.endswith("er") else low,
+                 low[:-4] if low.endswith(("gest", "llest")) else low[:-3]):
+        if word in _COMPARATIVES:
+            return _COMPARATIVES[word]
+    return None
+
+
+def _stems(word: str) -> set[str]:
+    """A modifier and the noun it is made from ("moustached" -> "moustache", "ponytailed" -> "ponytail"),
+    so that "the moustached guard" finds "a guard with a moustache"."""
+    out = {word}
+    for part in word.split("-"):
+        if part.endswith("ed") and len(part) > 5:
+            out.update({part[:-2], part[:-1]})
+    return out
+
+
 def _is_title(tok: Token) -> bool:
     return tok.text.lower().rstrip(".") in TITLES
 
@@ -112,13 +140,16 @@ def _name_token(tok: Token) -> bool:
     if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or _is_title(tok):
         return False
     low = tok.text.lower()
-    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.ent_type_ in _NOT_PERSON_LABELS:
+    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num:
         return False
-    if tok.dep_ == "compound":
-        return False  # part of a longer name (read from its head) or a brand / place ("Lagos market")
+    if tok.dep_ in ("compound", "amod"):
+        return False  # part of a longer name (read from its head), a brand or a place ("Lagos market")
+    head_noun = tok.head
+    if head_noun.pos_ == "NOUN" and head_noun.i > tok.i and noun_info(head_noun.lemma_.lower()) is None and any(
+            c.dep_ == "det" and c.i < tok.i for c in head_noun.children):
+        return False  # inside another noun's phrase, whatever the parse calls it: "a small Lisbon kitchen"
     head = tok.head
-    if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and (
-            tok.ent_type_ in _PLACE_LABELS or R.name_gender(low) is None):
+    if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and R.name_gender(low) is None:
         return False  # "in Lagos", "from Kyoto"
     if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and noun_info(head.head.lemma_) is None:
         return False  # "the streets of Lisbon"
@@ -132,11 +163,18 @@ def _name_tokens(tok: Token) -> list[Token]:
 
 
 def _noun_head(tok: Token) -> NounInfo | None:
+    if tok.pos_ == "ADJ" and tok.dep_ in _ARGUMENT_DEPS and any(c.dep_ == "det" for c in tok.children) \
+            and not R.also_adjective(tok.lower_):
+        return noun_info(tok.lower_)  # "the legionary" tagged as an adjective
     if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
         return None
     if tok.pos_ == "PROPN" and tok.text[:1].isupper():
         return None
-    return noun_info(tok.lemma_.lower())
+    info = noun_info(tok.lemma_.lower())
+    if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) \
+            and any(c.dep_ == "det" for c in tok.children):
+        return NounInfo("vehicle", "vehicle")
+    return info
 
 
 def _number(tok: Token) -> int | None:
@@ -198,19 +236,37 @@ class MentionReader:
                 return self._pronoun(tok)
             return None
         if _name_token(tok):
-            return self._name(tok)
+            info = noun_info(tok.lower_)
+            if info is not None and R.name_gender(tok.lower_) is None and info.type in ("animal", "robot", "vehicle"):
+                return self._noun(tok, info)  # "a Border Collie": a capitalised breed, not a name
+            if not (tok.is_sent_start and R.common_word(tok.lower_) and R.name_gender(tok.lower_) is None
+                    and tok.dep_ not in ("nsubj", "nsubjpass") and not self._comma_apposition(tok)):
+                return self._name(tok)  # (a sentence's first word that is an ordinary word needs a frame: "Rain")
+            return None
         if low in _COVER_WORDS and tok.dep_ in ("nsubj", "dobj", "pobj", "appos", "npadvmod"):
             return self._cover(tok)
         if low == "two" or low in L.NUMBER_WORDS and tok.pos_ == "NUM":
             of = next((c for c in tok.children if c.lower_ == "of"), None)
             if of is not None and any(c.lower_ in ("them", "us") for c in of.children):
                 return self._cover(tok)
+            if tok.dep_ in ("nsubj", "dobj", "pobj") and (_number(tok) or 0) >= 2 and any(
+                    c.lower_ in ("all", "the") for c in tok.children):
+                return self._cover(tok)  # "All three fill their baskets", "the two laugh"
         info = _noun_head(tok)
+        if info is None and self._year_old(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
+                                                        for c in tok.children):
+            info = NounInfo("person", "generic")  # "a seven-year-old"
         if info is not None:
             return self._noun(tok, info)
         if self._relative_head(tok):
             return self._relative(tok)
         return None
+
+    @staticmethod
+    def _comma_apposition(tok: Token) -> bool:
+        doc = tok.doc
+        return tok.i + 2 < len(doc) and doc[tok.i + 1].text == "," and doc[tok.i + 2].lower_ in (
+            "a", "an", "his", "her", "their", "its")
 
     @staticmethod
     def _expletive(tok: Token) -> bool:
@@ -254,7 +310,7 @@ class MentionReader:
         if m.gender is None:
             g = R.name_gender(parts[0].text.lower())
             m.gender = g if g in ("male", "female") else None
-        m.type, m.category = "person", "name"
+        m.type, m.category = "any", "name"  # a name may be a person's, a pet's or a robot's
         self._modifiers(tok, m)
         return m
 
@@ -270,9 +326,16 @@ class MentionReader:
         if lemma in L.MULTIPLE_BIRTH:
             m.plural, m.count = True, int(L.MULTIPLE_BIRTH[lemma])
         self._modifiers(tok, m)
+        if info.type == "prop" and m.modifiers & L.ANIMATE_MODIFIERS:
+            m.type, m.category = "creature", "creature"  # "a living statue", "the now-animate statue"
         if info.type == "group" and m.count is None and lemma in L.PAIR_NOUNS:
             m.count = 2
         return m
+
+    @staticmethod
+    def _year_old(tok: Token) -> bool:
+        return tok.lemma_.lower() == "old" and any(c.lower_ in ("year", "years") for c in tok.children) \
+            and tok.dep_ in _ARGUMENT_DEPS
 
     def _relative_head(self, tok: Token) -> bool:
         """"the younger one", "the other", "the smaller of the two", "the first", "the six-year-old"."""
@@ -280,7 +343,7 @@ class MentionReader:
             return False
         if tok.lower_ in ("one", "other") or tok.lower_ in _ORDINALS and tok.dep_ != "amod":
             return True
-        if tok.lemma_.lower() == "old" and any(c.lower_ in ("year", "years") for c in tok.children):
+        if self._year_old(tok):
             return True
         return tok.tag_ in ("JJR", "JJS") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
 
@@ -292,7 +355,7 @@ class MentionReader:
         elif tok.lower_ in _ORDINALS:
             m.ordinal = _ORDINALS[tok.lower_]
         elif tok.tag_ in ("JJR", "JJS"):
-            m.compare = _COMPARATIVES.get(tok.lemma_.lower()) or _COMPARATIVES.get(tok.lower_.rstrip("er"))
+            m.compare = _graded(tok)
         self._modifiers(tok, m)
         if m.compare is None and not m.other:  # "the little one" among two: the smaller
             m.compare = next((_COMPARATIVES[d] for d in sorted(m.descriptors) if d in _COMPARATIVES), None)
@@ -323,6 +386,9 @@ class MentionReader:
                     m.count = n
             elif c.dep_ in ("amod", "compound", "nmod", "npadvmod") or c.dep_ == "acl" and c.tag_ == "VBN":
                 self._modifier_word(c, m)
+                if c.lower_ in ("piece", "member", "man", "person", "strong"):  # "a four-piece band"
+                    n = next((_number(g) for g in c.children if g.dep_ == "nummod"), None)
+                    m.count = n if n is not None else m.count
             elif c.dep_ == "prep" and c.lower_ in _CLOTHING_PREPS or c.dep_ == "acl" and c.lemma_ in (
                     "wear", "dress", "hold", "carry"):
                 self._attribute_phrase(c, m)
@@ -331,6 +397,8 @@ class MentionReader:
 
     def _modifier_word(self, c: Token, m: Mention) -> None:
         low, lemma = c.lower_, c.lemma_.lower()
+        if lemma in L.MULTIPLE_BIRTH and m.plural:
+            m.count = int(L.MULTIPLE_BIRTH[lemma])  # "twin boys"
         if low in L.NEWCOMER_WORDS or low == "new" and m.det == "indef":
             m.det = "new"
             return
@@ -340,10 +408,9 @@ class MentionReader:
             m.other = True
             return
         if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest"):
-            m.compare = _COMPARATIVES.get(lemma) or _COMPARATIVES.get(low[:-2]) or m.compare
-            if low in ("elder", "eldest"):
-                m.compare = ("age", 1)
-        m.descriptors.add(lemma)
+            m.compare = _graded(c) or m.compare
+        m.descriptors.update(_stems(lemma))
+        m.modifiers.update({low, lemma})
         if low in L.COLOURS:
             m.colours.add(low)
         if low in L.SIZE_SMALL:
@@ -351,14 +418,17 @@ class MentionReader:
         elif low in L.SIZE_LARGE:
             m.size = "large"
         if low in L.AGE_YOUNG:
-            m.age = m.age or "young"
+            m.age = "child" if low in ("little", "baby", "infant") and m.age == "child" else "young"
         elif low in L.AGE_OLD:
-            m.age = m.age or "old"
+            m.age = "old"  # the modifier says more than the noun ("a teenage girl", "an old man")
         if low in ("male", "female"):
             m.gender = low
         info = noun_info(lemma) if c.pos_ == "NOUN" else None
-        if info is not None and c.dep_ == "compound" and info.type == m.type:
-            m.nouns.add(lemma)
+        if info is not None and c.dep_ == "compound":
+            if info.type == "robot" and m.type in ("person", "any", "animal"):
+                m.type = "robot"  # "a robot assistant", "a robot dog"
+            if info.type in (m.type, "any") or {info.type, m.type} <= {"animal", "creature"}:
+                m.nouns.add(lemma)  # "the fox spirit" is the fox, "a mother bear" is the mother
         if c.dep_ == "compound" or c.tag_ == "VBN" or "-" in c.text or c.pos_ == "ADJ":
             m.attributes.append((c.text, c.idx, c.idx + len(c.text), "colour" if low in L.COLOURS else "feature"))
 
@@ -367,7 +437,7 @@ class MentionReader:
         words = [t.lemma_.lower() for t in toks if t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB")]
         if not toks or not words:
             return
-        m.descriptors.update(words)
+        m.descriptors.update(w for word in words for w in _stems(word))
         m.colours.update(w for w in words if w in L.COLOURS)
         m.clothing.update(w for w in words if w in L.CLOTHING)
         start, end = prep.idx, toks[-1].idx + len(toks[-1].text)
@@ -376,6 +446,8 @@ class MentionReader:
     def _of_phrase(self, of: Token, m: Mention) -> None:
         """"a boy of about six" (a stated age), "the smaller of the two" (the set it picks from)."""
         for c in of.children:
+            if m.type == "group" and c.tag_ in ("NNS", "NNPS") and noun_info(c.lemma_.lower()) is not None:
+                m.nouns.add(c.lemma_.lower())  # "a gang of kids": "the kids" later is the gang
             n = _number(c)
             if n is not None and m.kind != "relative" and not any(d.dep_ == "det" for d in c.children):
                 m.stated_age = n
@@ -394,31 +466,68 @@ class MentionReader:
             host = by_head.get(tok.head.i) if tok.head.i != tok.i else None
             listed = any(c.dep_ == "conj" for c in tok.children) or any(
                 c.dep_ == "conj" for c in self.doc[host.head].children) if host is not None else False
-            if tok.dep_ == "appos" and host is not None and (host.plural or not listed):
+            if tok.dep_ == "appos" and host is None and m.det == "indef":
+                anc = next((a for a in tok.ancestors if a.i in by_head), None)
+                if anc is not None and by_head[anc.i].kind in ("noun", "name") and by_head[anc.i].sent == m.sent:
+                    m.appos_of = by_head[anc.i].index  # "a guard in a navy uniform, a heavy man ...": the parse
+                    continue  # hung the apposition on the uniform
+            if tok.dep_ == "appos" and host is not None and (host.plural or not listed or m.det in ("indef", "poss")):
                 if host.plural and not m.plural:
                     m.member_of = host.index
                 else:
                     m.appos_of = host.index
-            elif tok.dep_ == "npadvmod" and m.kind == "name":
-                nxt = next((x for x in self.mentions if x.start > m.start and x.sent == m.sent), None)
-                if nxt is not None and self.text[m.end:nxt.start].strip() == "," and nxt.kind == "noun":
-                    nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives"
-            elif tok.dep_ in ("attr", "oprd") and tok.head.lemma_ in ("be", "become"):
-                subj = next((by_head.get(c.i) for c in tok.head.children if c.dep_ in _SUBJECT_DEPS), None)
-                if subj is not None and m.det != "indef" or subj is not None and m.kind == "name":
-                    m.appos_of = subj.index  # "the pilot is Zofia"
+            elif tok.dep_ in ("attr", "oprd") and tok.head.lemma_ in ("be", "become") or (
+                    tok.dep_ == "conj" and host is not None and host.skip == "predicate"):
+                verb = tok.head if tok.dep_ != "conj" or host is None else self.doc[host.head].head
+                subj = next((by_head.get(c.i) for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+                negated = any(c.dep_ == "neg" for c in verb.children) or any(
+                    c.lower_ in ("longer", "never") for c in verb.subtree if verb.i < c.i < tok.i)
+                if subj is None or negated or subj.plural or tok.dep_ == "conj":
+                    m.skip = "predicate"  # "is no longer a soldier", "they are a duo"
+                else:
+                    m.appos_of = subj.index  # "the pilot is Zofia", "she is a pilot"
+            elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.head.lemma_ in _DRESSING_VERBS \
+                    and tok.head.head.head.i in by_head:
+                m.appos_of = by_head[tok.head.head.head.i].index  # "a street performer dressed as a mime"
             elif tok.dep_ in ("oprd", "xcomp", "dobj") and m.kind == "name" and tok.head.lemma_ in _NAME_VERBS:
                 obj = next((by_head.get(c.i) for c in tok.head.children if c.dep_ == "dobj" and c.i != tok.i), None)
+                rel = next((c for c in tok.head.children if c.lower_ in ("whom", "who", "that")), None)
                 if obj is not None:
                     m.appos_of = obj.index  # "calls him Tobi", "a man named Jonas"
+                elif rel is not None and tok.head.dep_ == "relcl" and tok.head.head.i in by_head:
+                    m.appos_of = by_head[tok.head.head.i].index  # "a boy whom everyone calls Sasha"
                 elif tok.head.dep_ == "acl" and tok.head.head.i in by_head:
                     m.appos_of = by_head[tok.head.head.i].index
             elif tok.dep_ == "conj" and host is not None and host.member_of is not None:
                 m.member_of = host.member_of
         for m in self.mentions:
+            tok = self.doc[m.head]
+            if m.kind == "noun" and m.det == "indef" and not m.plural and m.appos_of is None and m.member_of is None \
+                    and self.text[:m.start].rstrip().endswith(",") and tok.dep_ not in _ARGUMENT_DEPS - {"ROOT"}:
+                subj = next((x for x in self.mentions if x.sent == m.sent and x.start < m.start and x.subject
+                             and x.kind in ("noun", "name") and not x.plural), None)
+                if subj is not None:
+                    m.appos_of = subj.index  # "A second dog bounds in, a sleek greyhound with ..."
+        for m in self.mentions:
+            nxt = next((x for x in self.mentions[m.index + 1:] if x.kind != "pronoun"), None)
+            if m.kind == "noun" and not m.plural and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
+                    and self.text[m.end:nxt.start].strip() == "," and nxt.det == "indef" and not nxt.plural \
+                    and nxt.appos_of is None and nxt.member_of is None and m.det in ("def", "poss", "new") \
+                    and self.doc[nxt.head].dep_ != "conj" and not any(
+                        c.dep_ == "conj" for c in self.doc[m.head].children):
+                nxt.appos_of = m.index  # "the judge, an elderly man with ...", whatever the parse
+            if m.kind == "name" and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
+                    and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
+                    and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
+                nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives" (whatever the parse)
+        for m in self.mentions:
             if m.member_of is not None:
                 group = self.mentions[m.member_of]
                 group.descriptors.add("listed")
+        for m in self.mentions:
+            if m.det == "indef" and m.skip is None and m.appos_of is None and any(
+                    a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
+                m.skip = "predicate"  # "is no longer a soldier but a protector guiding a lost child"
 
 
 def read_mentions(text: str, doc: Doc) -> Prompt:

@@ -62,6 +62,13 @@ def set_extra_entity_nouns(words: Collection[str]) -> None:
         text.noun_info.cache_clear()
 
 
+def vehicle_sense(lemma: str) -> bool:
+    """The noun's most frequent WordNet sense is a vehicle ("convertible", "hovercraft"): a character
+    only when the parse makes it a noun that acts (see the presence sieve)."""
+    senses = R.noun_senses(lemma)
+    return bool(senses) and senses[0] == "V"
+
+
 @lru_cache(maxsize=8192)
 def noun_info(lemma: str) -> NounInfo | None:
     """Classify a singular noun, or None when it cannot name a story entity."""
@@ -81,6 +88,14 @@ def noun_info(lemma: str) -> NounInfo | None:
     if senses and senses[0] in _SENSE_CLASSES and not R.also_adjective(w) and "W" not in senses:
         return NounInfo(*_SENSE_CLASSES[senses[0]])
     return None
+
+
+_EXPLICIT = frozenset().union(*(lex for lex, _, _ in _NOUN_CLASSES))
+
+
+def from_lexicon(lemma: str) -> bool:
+    """The noun is in a hand-made list (not only in the WordNet table or recognised by its ending)."""
+    return lemma in _EXPLICIT
 
 
 def noun_gender(lemma: str) -> str | None:

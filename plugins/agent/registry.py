@@ -42,6 +42,8 @@ class RegistryEntry:
     first_prompt: int = 0
     last_prompt: int = 0
     kin: dict[int, str] = field(default_factory=dict)  # other entity id -> what this entity is to it ("son")
+    group_key: str | None = None  # members of one counted plural ("three sisters") share it
+    claimed: bool = True  # a member a later description has singled out
 
     def add_surface(self, text: str) -> None:
         if text and text.lower() not in {s.lower() for s in self.surface_names}:
@@ -63,6 +65,7 @@ class RegistryEntry:
                 "colours": sorted(self.colours), "group": self.group,
                 "group_size": self.group_size, "first_prompt": self.first_prompt, "last_prompt": self.last_prompt,
                 "kin": {str(k): v for k, v in sorted(self.kin.items())},
+                "group_key": self.group_key, "claimed": self.claimed,
             },
         }
 
@@ -78,6 +81,7 @@ class RegistryEntry:
             colours=set(m.get("colours", [])), group=bool(m.get("group", False)),
             group_size=m.get("group_size"), first_prompt=int(m.get("first_prompt", 0)),
             last_prompt=int(m.get("last_prompt", 0)), kin={int(k): v for k, v in m.get("kin", {}).items()},
+            group_key=m.get("group_key"), claimed=bool(m.get("claimed", True)),
         )
 
 

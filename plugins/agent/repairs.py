@@ -74,6 +74,23 @@ def character_noun_before_non_noun(doc: Doc) -> int:
 
 
 
+def person_word_as_compound(doc: Doc) -> int:
+    """A capitalised word that the given-name table knows or no dictionary has,
+    parsed as a compound of a common word ("Clara re-enters": "Clara" as a modifier of "re"):
+    the word is a name, the subject of what follows."""
+    n = 0
+    for tok in doc:
+        if tok.dep_ != "compound" or not tok.text[:1].isupper() or tok.head.pos_ == "PROPN" or tok.head.i < tok.i:
+            continue
+        if R.name_gender(tok.lower_) is None and R.common_word(tok.text):
+            continue
+        if noun_info(tok.head.lemma_.lower()) is not None:
+            continue  # "Tobi's grandmother" style compounds of a character noun stay as they are
+        tok.pos_, tok.tag_, tok.dep_ = "PROPN", "NNP", "nsubj"
+        n += 1
+    return n
+
+
 def capitalised_word_is_proper(doc: Doc) -> int:
     """A capitalised word inside a sentence that is no ordinary English word, tagged as a common
     noun, adjective or verb ("... when Oyelaran arrives"), is a proper noun."""
@@ -83,6 +100,29 @@ def capitalised_word_is_proper(doc: Doc) -> int:
             continue
         if not R.common_word(tok.text) and tok.text.isalpha():
             tok.pos_, tok.tag_ = "PROPN", "NNP"
+            n += 1
+    return n
+
+
+def capitalised_word_before_apposition(doc: Doc) -> int:
+    """A capitalised word followed by a comma and an appositive character phrase ("Blessing, a young
+    customer in a yellow blouse, ..."; "Sunny, her teenage cousin, ..."): the word is a name, whatever
+    ordinary word it also is."""
+    n = 0
+    for tok in doc[:-3]:
+        if not tok.text[:1].isupper() or not tok.text.isalpha() or doc[tok.i + 1].text != "," or tok.pos_ == "PROPN":
+            continue
+        if tok.i > 0 and not (tok.is_sent_start or doc[tok.i - 1].text in (",", ":", ";")):
+            continue
+        det = doc[tok.i + 2]
+        if det.lower_ not in ("a", "an", "his", "her", "their", "its"):
+            continue
+        head = next((t for t in doc[tok.i + 3:tok.i + 8] if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
+        if head is not None and noun_info(tok.lower_) is None and (
+                R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)):
+            tok.pos_, tok.tag_ = "PROPN", "NNP"
+            if tok.dep_ in ("amod", "compound", "nmod"):
+                tok.dep_ = "npadvmod"
             n += 1
     return n
 
@@ -103,6 +143,8 @@ def character_noun_not_verb(doc: Doc) -> int:
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     subject_before_verb_noun,
     character_noun_before_non_noun,
+    person_word_as_compound,
+    capitalised_word_before_apposition,
     capitalised_word_is_proper,
     character_noun_not_verb,
 )

@@ -62,7 +62,7 @@ def test_the_demo_config_uses_the_training_settings_and_the_fingerprint_names_th
 def test_batch_cli_generates_the_demo(tmp_path):
     out = tmp_path / "out"
     r = subprocess.run([sys.executable, str(REPO / "agent_interactive_inference.py"), "--config", str(CONFIG),
-                        "--plugins", "agent,memory,profile,transition", f"output_folder={out}", "--quiet"],
+                        "--plugins", "agent,memory,profile,storyboard,transition", f"output_folder={out}", "--quiet"],
                        cwd=REPO, capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
     folder = out / "000001_s0"

@@ -20,9 +20,9 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("presence", presence.run),
     ("exact_name", exact_name.run),
     ("apposition", apposition.run),
-    ("relative", relative.run),
     ("head_match", head_match.run),
     ("wordnet", wordnet.run),
+    ("relative", relative.run),
     ("groups", groups.run),
     ("pronouns", pronouns.run),
 )

@@ -24,9 +24,12 @@ def run(ctx: LinkContext) -> None:
         if target is None and host.kind == "pronoun":
             target = pronouns.resolve(ctx, host)
         own = ctx.cluster(m)
+        if target is None and own is not None and host.kind == "relative":
+            ctx.link(host, own, NAME)  # "The eldest, a tall girl of sixteen": one description of one entity
+            continue
         if target is None or own is None or target is own:
             continue
         if own.entry is not None and target.entry is None:
             ctx.link(host, own, NAME)
         elif own.entry is None:
-            ctx.link(m, target, NAME)
+            ctx.link(m, target, NAME, new_name=m.kind == "name" and host.kind in ("pronoun", "noun", "name"))

@@ -49,9 +49,7 @@ def _fits(m: Mention, c: Cluster) -> bool:
         return c.type in _NON_HUMAN
     if c.type not in _ANIMATE or c.type == "vehicle":
         return False
-    if m.gender and c.gender and m.gender != c.gender:
-        return False
-    return not (m.gender and c.gender is None and c.type in _NON_HUMAN)
+    return not (m.gender and c.gender and m.gender != c.gender)
 
 
 def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
@@ -67,26 +65,38 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
             if c is not None and subj.start < m.start and _fits(m, c):
                 return c
     blocked = {ctx.cluster(s) for s in own_subject} if tok.dep_ in ("dobj", "pobj", "dative") else set()
+    if tok.dep_ == "poss":  # "Tobi, her grandson": her is not the one her phrase describes
+        phrase = ctx.prompt.by_head(tok.head.i)
+        if phrase is not None:
+            blocked.add(ctx.cluster(phrase))
+            if phrase.appos_of is not None:
+                blocked.add(ctx.cluster(ctx.mentions[phrase.appos_of]))
     earlier = sorted((x for x in ctx.mentions if x.start < m.start and x.skip is None and x.index != m.index),
                      key=lambda x: -x.start)
     exact = [ctx.cluster(x) for x in earlier]
     ranked = [c for c in exact if c is not None and c not in blocked and _fits(m, c)]
-    if m.gender:
-        known = [c for c in ranked if c.gender == m.gender]
-        if known:
-            return known[0]
-    if ranked:
-        return ranked[0]
     prev = ctx.registry.results.get(ctx.prompt_index - 1)
+    fits: list[Cluster] = []
     if prev is not None:
         order = [e.entity_id for e in sorted(prev.entities, key=lambda e: e.span[0] if e.span else 10 ** 6)]
-        fits = [ctx.clusters[i] for i in order if i in ctx.clusters and _fits(m, ctx.clusters[i])]
-        if m.gender:
-            known = [c for c in fits if c.gender == m.gender]
-            if known:
-                return known[0]
-        if fits:
-            return fits[0]
+        fits = [ctx.clusters[i] for i in order if i in ctx.clusters and _fits(m, ctx.clusters[i])
+                and ctx.clusters[i] not in blocked]
+    # salience: an entity of the pronoun's known gender in this prompt, then in the previous one, before
+    # one whose gender is unknown (a stated gender is stronger evidence than recency)
+    for pool in (ranked, fits):
+        known = [c for c in pool if m.gender and c.gender == m.gender]
+        if known:
+            return known[0]
+    # then a person of unknown gender before an animal or machine of unknown gender ("his owner" after "a
+    # beagle" is the beagle's only when nobody else fits)
+    for pool in (ranked, fits):
+        people = [c for c in pool if c.type not in _NON_HUMAN or not m.gender]
+        if people:
+            return people[0]
+    if ranked:
+        return ranked[0]
+    if fits:
+        return fits[0]
     recent = sorted((c for c in ctx.clusters.values() if c.entry is not None and _fits(m, c)),
                     key=lambda c: -c.last_prompt)
     if m.gender:

@@ -1,4 +1,4 @@
-"""Sieve 3: relative descriptions (comparatives, "the other", ordinals, "the one in Y", kin terms)."""
+"""Sieve 5: relative descriptions (comparatives, "the other", ordinals, "the one in Y", kin terms)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
 from ..nouns import reciprocal, synonyms
 from . import pronouns
-from .words import AGE_YEARS, SIZE_WORDS
+from .head_match import pick
+from .words import AGE_YEARS, COUNTERPART_NOUNS, SIBLING_SHARED_KIN, SIZE_WORDS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -23,16 +24,21 @@ def run(ctx: LinkContext) -> None:
     (one)" to the one of the set not just mentioned; "the first / second" by order of introduction;
     "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
     ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
-    entity sharing that kin noun). A kin term that finds nobody teaches the new entity its relation."""
+    entity sharing that kin noun). Every kin term with an owner, however it was linked ("Tobi, her
+    grandson" by apposition), teaches both entities their relation, so a later "his grandmother"
+    finds her through it; siblings share parents, grandparents, aunts and uncles, and siblings."""
+    learn_kin(ctx)  # relations stated earlier in the prompt ("Chuy, Luz's brother, ... his sister")
     for m in ctx.open(("noun", "relative")):
         if m.det == "new" or m.plural:
             continue
         target = None
         scope = _scope(ctx, m)
-        if m.kin is not None and m.owner is not None:
+        if (m.kin is not None or m.lemma in COUNTERPART_NOUNS) and m.owner is not None:
             target = _kin(ctx, m)
         elif m.compare is not None:
-            target = _extreme(m, scope)
+            named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
+            target = named[0] if len(named) == 1 and len(scope) > 1 and m.category != "generic" \
+                else _extreme(m, scope)  # "the older cousin" when one of them is the cousin
         elif m.other:
             target = _other(ctx, m, scope)
         elif m.ordinal is not None and m.kind == "relative":
@@ -41,17 +47,52 @@ def run(ctx: LinkContext) -> None:
                 target = ordered[m.ordinal - 1]
         elif m.stated_age is not None and m.kind == "relative":
             target = next((c for c in scope if c.stated_age == m.stated_age), None)
-        elif m.descriptors and (m.kind == "relative" or len(scope) >= 2):
+        elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
             target = _by_description(m, scope)
+        if target is None and m.kind == "noun" and m.relative_cue:
+            # nothing to choose between: the phrase is matched like any other ("the older man" alone)
+            target = pick(ctx, m, [c for c in ctx.candidates(m) if noun_match(m, c)])
         if target is not None:
             ctx.link(m, target, NAME)
+    learn_kin(ctx)
+
+
+def learn_kin(ctx: LinkContext) -> None:
+    """Record what each entity named by a kin term with an owner is to that owner, and the reverse
+    ("her grandson" -> grandchild of her, she his grandparent); a relation stated first is kept."""
+    for m in ctx.mentions:
+        if m.kin is None or m.plural or m.skip is not None:
+            continue
+        own = ctx.cluster(m)
+        owner = _owner(ctx, m)
+        if own is None or owner is None or owner is own or own.group or owner.group:
+            continue
+        own.kin.setdefault(owner.cid, m.kin)
+        back = reciprocal(m.kin)
+        if back is not None:
+            owner.kin.setdefault(own.cid, back)
+
+
+def _related(c: Cluster, other: Cluster, relation: str) -> bool:
+    """`c` is `relation` to `other`, as either of them recorded it."""
+    back = reciprocal(relation)
+    return c.kin.get(other.cid) == relation or back is not None and other.kin.get(c.cid) == back
+
+
+def _owner(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """The entity a possessive names as the mention's owner ("his" resolved, "Noor's")."""
+    owner_m = ctx.prompt.by_head(m.owner) if m.owner is not None else None
+    if owner_m is None:
+        return None
+    return ctx.cluster(owner_m) or (pronouns.resolve(ctx, owner_m) if owner_m.kind == "pronoun" else None)
 
 
 def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     """The characters a relative description chooses among: those of the mention's noun (or kind)
     in this prompt or the previous one, else anywhere in the story."""
-    cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c)
-             and (noun_match(m, c) if m.kind == "noun" else c.type != "vehicle")]
+    general = m.kind != "noun" or m.category in ("generic", "kinship", "epithet")
+    cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and c.type != "vehicle"
+             and (noun_match(m, c) or general and contradicts(m, c) is None)]
     recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
     return recent if len(recent) >= 2 else cands
 
@@ -106,25 +147,25 @@ def _by_description(m: Mention, scope: list[Cluster]) -> Cluster | None:
 
 
 def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
-    owner_m = ctx.prompt.by_head(m.owner) if m.owner is not None else None
-    if owner_m is None:
+    owner = _owner(ctx, m)
+    if owner is None:
         return None
-    owner = ctx.cluster(owner_m) or (pronouns.resolve(ctx, owner_m) if owner_m.kind == "pronoun" else None)
-    if owner is None or m.kin is None:
-        return None
-    back = reciprocal(m.kin)
-    for c in ctx.candidates(m):
-        if c is owner or contradicts(m, c) is not None:
-            continue
-        if c.kin.get(owner.cid) == m.kin or back is not None and owner.kin.get(c.cid) == back:
-            return c
+    owners = [owner]
+    if m.kin in SIBLING_SHARED_KIN:
+        owners += [c for c in ctx.candidates(m) if c is not owner and _related(c, owner, "sibling")]
+    for who in owners:
+        for c in ctx.candidates(m):
+            if c is owner or c is who or contradicts(m, c) is not None:
+                continue
+            if m.kin is not None and _related(c, who, m.kin):
+                return c
     same = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
             and any(synonyms(m.lemma, n) for n in c.nouns) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     if len(same) == 1:
         return same[0]
-    own = ctx.cluster(m)
-    if own is not None:
-        own.kin[owner.cid] = m.kin  # "her grandson Tobi": what the new entity is to its owner
-        if back is not None:
-            owner.kin.setdefault(own.cid, back)
+    if m.lemma in COUNTERPART_NOUNS:  # "his opponent", "her partner": the one other person of the scene
+        others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
+                  and contradicts(m, c) is None and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+        if len(others) == 1:
+            return others[0]
     return None
