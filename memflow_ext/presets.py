@@ -141,7 +141,7 @@ TOY = Preset(
     name="toy",
     transformer=WanTransformerConfig(
         text_len=128, in_dim=16, dim=96, ffn_dim=256, freq_dim=64, text_dim=32, out_dim=16,
-        num_heads=2, num_layers=3, rope_max_len=256,
+        num_heads=2, num_layers=3,
     ),
     # the tiny preset's text encoder, frozen at its seeded random weights (shipped, not re-drawn)
     text_encoder=TINY.text_encoder,
