@@ -5,10 +5,11 @@ JSON. It follows the config's `text_encoder_placement`, `quantize`, `quantize_te
 video size and plugins:
 
 - ``accelerator_bytes``: the peak the accelerator must hold = resident (weights by component, KV
-  cache, memory bank, cross-attention cache, the video's noise and latents, what each plugin keeps on
-  the device) + the largest transient (one call's working memory: a denoising step, the context pass
-  that writes a block into the cache, the re-cache at a prompt switch, a block's VAE decode, a prompt's
-  encode) + what plugins hold around a block;
+  cache, memory bank, cross-attention cache, the video's noise and latents, the VAE decoder's causal
+  cache kept between blocks, what each plugin keeps on the device) + the largest transient (one
+  call's working memory: a denoising step, the context pass that writes a block into the cache, the
+  re-cache at a prompt switch, a block's VAE decode, a prompt's encode) + what plugins hold around a
+  block;
 - ``host_bytes``: the text encoder when it is off the device, the plugins' host buffers (the memory
   plugin's archive, pinned on CUDA) and the decoded video, which leaves the device block by block;
 - ``accelerator`` / ``host`` / ``transient``: the breakdown, in bytes.
@@ -27,7 +28,7 @@ import torch
 
 from memflow_ext.config import IAMFlowConfig
 from memflow_ext.loaders.estimate import memory_estimate
-from memflow_ext.loaders.transient import peak_bytes
+from memflow_ext.loaders.transient import measure, peak_bytes
 from memflow_ext.loaders.umt5 import meta_umt5
 from memflow_ext.loaders.wan_dit import meta_dit
 from memflow_ext.loaders.wan_vae import meta_vae
@@ -118,8 +119,11 @@ def _geometry(cfg: IAMFlowConfig, preset: Preset, latent_hw: tuple[int, int]) ->
                          local_attn_frames=mk.local_attn_size, bank_frames=mk.bank_size)
 
 
-def _vae_transient(preset: Preset, dtype: torch.dtype, latent_hw: tuple[int, int], fpb: int) -> int:
-    """Peak working memory of the streaming decoder over its first two blocks (the second is steady)."""
+def _vae_transient(preset: Preset, dtype: torch.dtype, latent_hw: tuple[int, int], fpb: int) -> tuple[int, int]:
+    """(peak working memory of one block's decode, the causal cache the decoder keeps between blocks).
+
+    Over the first two blocks (the second is the steady state); the cache of the previous block is
+    alive while a block decodes, so the resident cache is counted apart."""
     from memflow_ext.models.vae import StreamingDecoder, WanVAE
 
     vae = WanVAE(meta_vae(preset.vae).to(dtype), preset.vae.temporal_factor, preset.vae.spatial_factor)
@@ -127,8 +131,9 @@ def _vae_transient(preset: Preset, dtype: torch.dtype, latent_hw: tuple[int, int
     dec = StreamingDecoder(vae)
     dec.start()
     z = torch.zeros(1, fpb, preset.vae.z_dim, *latent_hw, device=META, dtype=dtype)
-    first = peak_bytes(lambda: dec.push(z))
-    return max(first, peak_bytes(lambda: dec.push(z)))
+    first, cache = measure(lambda: dec.push(z))
+    second, _ = measure(lambda: dec.push(z))
+    return max(first, second), cache
 
 
 def _text_transient(model: torch.nn.Module, text_len: int, placement: str) -> int:
@@ -208,7 +213,8 @@ def memory_ledger(cfg: IAMFlowConfig, plugins: list[str] | None = None, transien
     if transients:
         transient.update(_dit_transients(cfg, preset, dit, latent_hw, dtypes["dit"]))
         if vae:
-            transient["vae_decode_block"] = _vae_transient(preset, dtypes["vae"], latent_hw, fpb)
+            transient["vae_decode_block"], acc["vae_decode_cache"] = _vae_transient(preset, dtypes["vae"], latent_hw,
+                                                                                     fpb)
         transient["text_encode"] = _text_transient(text, preset.transformer.text_len, placement)
     plugin_transient = sum(int(e.get("transient_bytes", 0)) for es in entries.values() for e in es)
     largest = max(transient, key=lambda k: transient[k]) if transient else None

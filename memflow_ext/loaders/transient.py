@@ -24,7 +24,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_flatten
 
-__all__ = ["LiveBytes", "flash_attention_shapes", "peak_bytes"]
+__all__ = ["LiveBytes", "flash_attention_shapes", "measure", "peak_bytes"]
 
 
 class LiveBytes(TorchDispatchMode):
@@ -80,10 +80,17 @@ def flash_attention_shapes() -> Iterator[None]:
 
 def peak_bytes(run: Callable[[], Any], flash: bool = True) -> int:
     """Peak transient bytes of `run()` (run it on meta tensors); the result of `run` is dropped."""
+    return measure(run, flash)[0]
+
+
+def measure(run: Callable[[], Any], flash: bool = True) -> tuple[int, int]:
+    """(peak, retained): the peak bytes of `run()` and the bytes it created that are still alive once its
+    result is dropped (state it keeps, e.g. a streaming decoder's cache)."""
     with (flash_attention_shapes() if flash else _null()), LiveBytes() as tracker:
         result = run()
         del result
-    return tracker.peak
+        tracker._sweep()
+    return tracker.peak, tracker.live
 
 
 @contextmanager
