@@ -27,7 +27,7 @@ from memflow_ext.models.transformer_wan import CausalWanModel
 from memflow_ext.pipelines.stream import GenerationResult, VideoStream
 from memflow_ext.schedulers.flow_match import FlowMatchSchedule
 from memflow_ext.streaming.kv_cache import CacheGeometry, CrossAttnCache, KVCache
-from memflow_ext.streaming.memory_bank import MemorySegment, NAMBank
+from memflow_ext.streaming.memory_bank import MemorySegment, NAMBank, NoMemory
 from memflow_ext.streaming.state import CallInfo, StreamState
 
 HOST = torch.device("cpu")  # where decoded frames go (the memory ledger counts them there)
@@ -60,9 +60,12 @@ class MemFlowPipeline:
         return execute()
 
     def _memory_segment(self, geometry: CacheGeometry, batch: int) -> MemorySegment:
-        """The memory policy for this video: MemFlow's NAM unless a subclass hands it to a plugin."""
+        """The memory policy for this video: MemFlow's NAM unless a subclass hands it to a plugin; none at all
+        with MemFlow's memory-free setting (`bank_size=0`)."""
         c = self.model.config
         p = next(self.model.parameters())
+        if self.cfg.model_kwargs.bank_size == 0:
+            return NoMemory(batch, c.num_heads, c.head_dim, p.device, p.dtype)
         return NAMBank(geometry, self.cfg.model_kwargs.record_interval, c.num_layers, batch, c.num_heads,
                        c.head_dim, p.device, p.dtype)
 

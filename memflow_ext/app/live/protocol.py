@@ -29,7 +29,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from memflow_ext.config import control_char
+
 MAX_MESSAGE_CHARS = 1 << 16  # a client text message longer than this is refused before parsing
+MAX_NESTING = 8  # JSON arrays/objects deeper than this are refused before parsing (valid messages are flat)
 
 
 class ProtocolError(ValueError):
@@ -74,7 +77,36 @@ def _prompt(msg: dict[str, Any], limits: Limits) -> str:
     if len(p) > limits.max_prompt_chars:
         raise ProtocolError(f"prompt of {len(p)} characters; at most {limits.max_prompt_chars} "
                             "(live.max_prompt_chars)")
+    bad = control_char(p)
+    if bad:
+        raise ProtocolError(f"the prompt {bad}")
     return p.strip()
+
+
+def nesting_depth(text: str, limit: int) -> int:
+    """How deep JSON arrays and objects nest in `text` (strings skipped), counted up to `limit` + 1 at most;
+    a scan, not a parse, so a deep message cannot exhaust the parser's recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        elif ch in "]}":
+            depth -= 1
+    return deepest
 
 
 def _int(msg: dict[str, Any], key: str) -> int | None:
@@ -90,6 +122,8 @@ def parse_client_message(text: str, limits: Limits) -> ClientMessage:
     """One client text message -> `Start`, `Prompt` or `Stop`; anything else raises `ProtocolError`."""
     if len(text) > MAX_MESSAGE_CHARS:
         raise ProtocolError(f"message of {len(text)} characters; at most {MAX_MESSAGE_CHARS}")
+    if nesting_depth(text, MAX_NESTING) > MAX_NESTING:
+        raise ProtocolError(f"JSON nested more than {MAX_NESTING} levels deep; a message is one flat JSON object")
     try:
         msg = json.loads(text)
     except ValueError:

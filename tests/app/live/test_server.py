@@ -125,7 +125,9 @@ def test_second_client_is_busy_and_bad_messages_get_errors_while_the_stream_goes
                json.dumps({"type": "prompt", "prompt": "x" * 5000}),
                json.dumps({"type": "start", "prompt": "x", "max_frames": 10**6}),
                json.dumps({"type": "start", "prompt": "x", "max_frames": 4}),
-               json.dumps({"type": "start", "prompt": "x", "output": "/tmp/elsewhere"})]
+               json.dumps({"type": "start", "prompt": "x", "output": "/tmp/elsewhere"}),
+               "[" * 30000 + "]" * 30000,  # nested beyond the JSON parser's recursion limit
+               json.dumps({"type": "prompt", "prompt": "A dog\u0000 barks."})]
         for m in bad:
             a.ws.send(m)
         a.ws.send(b"\x00binary")
@@ -140,6 +142,7 @@ def test_second_client_is_busy_and_bad_messages_get_errors_while_the_stream_goes
                     assert m["prompt_index"] == 0  # nothing changed
         assert any("not JSON" in e for e in errors) and any("unknown message type" in e for e in errors)
         assert any("max_frames" in e for e in errors) and any("binary" in e for e in errors)
+        assert any("nested more than" in e for e in errors) and any("control character U+0000" in e for e in errors)
         head, _, _ = a.block()  # the stream goes on
         assert head["prompt_index"] == 0
         a.send(type="stop")
