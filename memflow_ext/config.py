@@ -89,7 +89,10 @@ class LiveConfig:
 
     host: str = "127.0.0.1"  # beyond loopback needs --token
     port: int = 7860
-    max_frames: int = 1200  # cap on a stream's `max_frames` (latent frames; a client's `start` may ask up to it)
+    # cap on a stream's length in latent frames: a `start` without `max_frames` streams until Stop or this cap,
+    # one with `max_frames` may ask up to it; at most the model's RoPE length (positions are absolute), whole
+    # blocks (rounded down to a multiple of num_frame_per_block)
+    max_frames: int = 1020
     max_prompt_chars: int = 2000
     jpeg_quality: int = 85  # of the frames sent to the page (the saved mp4 is unaffected)
     # web origins (scheme://host[:port]) whose pages may open the WebSocket besides the server's own page
@@ -370,6 +373,11 @@ def validate_config(cfg: IAMFlowConfig) -> None:
     if live.max_frames < cfg.num_frame_per_block:
         raise ConfigError(f"live.max_frames={live.max_frames} must be at least num_frame_per_block="
                           f"{cfg.num_frame_per_block}")
+    rope_len = PRESETS[cfg.preset].transformer.rope_max_len
+    if live.max_frames > rope_len:
+        raise ConfigError(f"live.max_frames={live.max_frames} exceeds the model's RoPE length (rope_max_len="
+                          f"{rope_len} latent frames in preset '{cfg.preset}'; positions are absolute, so no stream "
+                          f"can run past it): use live.max_frames <= {rope_len}")
     if live.max_prompt_chars < 1:
         raise ConfigError(f"live.max_prompt_chars={live.max_prompt_chars} must be >= 1")
     if not 1 <= live.jpeg_quality <= 95:

@@ -19,6 +19,7 @@ from hooks.manager import PluginError, build_plugin_manager
 from memflow_ext.app.batch import (
     Terminated,
     check_folders,
+    check_videos,
     device_for_rank,
     dist_from_env,
     exit_code,
@@ -350,9 +351,12 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
         logger.error("interrupted while loading the model; nothing was generated")
         return 143 if isinstance(e, Terminated) else 130
     setup_logging(out_root, info, args.quiet)
-    if info.is_main:
-        atomic_write_text(out_root / "config.yaml", to_yaml(cfg))
-    return exit_code(lambda: run_batch(pipe, cfg, jobs, out_root, interactive, info, quiet=args.quiet,
-                                       skipped_invalid=skipped, plugins=plugins, overwrite=args.overwrite,
-                                       run_fp=p["run_fp"], argv=list(sys.argv if argv is None else argv)),
-                     "finished videos are kept; rerun the same command to resume")
+
+    def batch() -> None:
+        if info.is_main:
+            atomic_write_text(out_root / "config.yaml", to_yaml(cfg))
+        check_videos(run_batch(pipe, cfg, jobs, out_root, interactive, info, quiet=args.quiet,
+                               skipped_invalid=skipped, plugins=plugins, overwrite=args.overwrite,
+                               run_fp=p["run_fp"], argv=list(sys.argv if argv is None else argv)))
+
+    return exit_code(batch, "finished videos are kept; rerun the same command to resume")

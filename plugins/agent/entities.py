@@ -58,7 +58,8 @@ class Cluster:
             if m.gender and not self.gender and not m.plural:
                 self.gender = m.gender
             return
-        if self.type in ("any",) and m.type not in ("any", "thing"):
+        if self.type in ("any",) and m.type not in ("any", "thing") or self.named and self.type == "person" \
+                and m.type in ("animal", "robot", "creature", "vehicle"):
             self.type = m.type
         self.gender = self.gender or m.gender
         if m.age and (self.age is None or self.age in ("young", "old") and m.age in ("child", "adult")):
@@ -66,6 +67,8 @@ class Cluster:
         implied = implied_age(m.lemma)
         if implied is not None and self.age in (None, "adult"):
             self.age = implied
+        if m.age is None and implied is not None:
+            m.age = implied
         self.stated_age = self.stated_age if self.stated_age is not None else m.stated_age
         self.size = self.size or m.size
         self.colours |= m.colours
@@ -88,12 +91,13 @@ class Cluster:
 
 def implied_age(lemma: str) -> str | None:
     """The age class a noun implies through the rough ages of data/sieves.json ("grandmother": old)."""
-    from .sieves.words import AGE_YEARS, CHILD_YEARS, OLD_YEARS
+    from .sieves.words import AGE_YEARS, CHILD_YEARS, OLD_YEARS, YOUNG_YEARS
 
     years = AGE_YEARS.get(lemma)
     if years is None:
         return None
-    return "old" if years >= OLD_YEARS else "child" if years <= CHILD_YEARS else None
+    return "old" if years >= OLD_YEARS else "child" if years <= CHILD_YEARS else "young" if years <= YOUNG_YEARS \
+        else None
 
 
 def type_compatible(m: Mention, c: Cluster) -> bool:

@@ -83,13 +83,15 @@ class LinkContext:
     def in_previous(self, c: Cluster) -> bool:
         return c.entry is not None and c.entry.entity_id in self.previous
 
-    def link(self, m: Mention, target: Cluster, sieve: str) -> bool:
-        """Merge the mention (and its cluster) into `target`; False when they contradict."""
+    def link(self, m: Mention, target: Cluster, sieve: str, new_name: bool = False) -> bool:
+        """Merge the mention (and its cluster) into `target`; False when they contradict (`new_name`: a
+        naming verb gives the entity another name, "calls him Bjossi", so names do not contradict)."""
         own = self.cluster(m)
         if own is target:
             return False
         movers = own.mentions if own is not None else [m]
-        if any(contradicts(x, target) for x in movers if x.kind in _CREATING_KINDS):
+        allowed = ("name", None) if new_name else (None,)
+        if any(contradicts(x, target) not in allowed for x in movers if x.kind in _CREATING_KINDS):
             return False
         if own is not None:
             del self.clusters[own.cid]
@@ -177,16 +179,17 @@ class SieveLinker:
                 if not creating and c.cid not in covered or c.type in _NOT_ENTITIES:
                     continue
                 first = min(creating, key=lambda m: m.start) if creating else covered[c.cid]
-                c.entry = reg.new_entry(name=_readable(first), type=c.type, prompt_index=k)
+                kind = c.type if c.type not in ("any", "thing") else "person"
+                c.entry = reg.new_entry(name=_readable(first), type=kind, prompt_index=k)
                 new_ids[c.cid] = c.entry.entity_id
             if live:
                 present.setdefault(c.entry.entity_id, []).extend(live)
         for idx, cids in ctx.covers.items():
             m = ctx.mentions[idx]
             for cid in cids:
-                c = ctx.clusters.get(cid)
-                if c is not None and c.entry is not None:
-                    present.setdefault(c.entry.entity_id, []).append(m)
+                covered_c = ctx.clusters.get(cid)
+                if covered_c is not None and covered_c.entry is not None:
+                    present.setdefault(covered_c.entry.entity_id, []).append(m)
         for c in ctx.clusters.values():
             if c.entry is not None:
                 _store(c, ctx, new_ids)
@@ -207,11 +210,11 @@ class SieveLinker:
         for m in ctx.mentions:
             if m.linked_by is None and m.entity is None and m.skip is None:
                 continue
-            ids = [ctx.clusters[c].entry.entity_id for c in ctx.covers.get(m.index, [])
-                   if c in ctx.clusters and ctx.clusters[c].entry is not None]
-            c = ctx.cluster(m)
-            if c is not None and c.entry is not None:
-                ids = [c.entry.entity_id]
+            ids = [e.entity_id for cid in ctx.covers.get(m.index, [])
+                   if (e := ctx.clusters[cid].entry if cid in ctx.clusters else None) is not None]
+            own = ctx.cluster(m)
+            if own is not None and own.entry is not None:
+                ids = [own.entry.entity_id]
             sieve = m.linked_by or ("presence" if m.skip else "new")
             links.append({"text": m.text, "span": [m.start, m.end], "sieve": sieve, "ids": ids,
                           "skip": m.skip})
@@ -241,7 +244,8 @@ def _store(c: Cluster, ctx: LinkContext, new_ids: dict[int, int]) -> None:
     e: RegistryEntry | None = c.entry
     if e is None:
         return
-    e.type = c.type if e.type in ("any",) or e.type == c.type or e.type == "person" and c.type == "group" else e.type
+    if c.type not in ("any", "thing") and (e.type == "person" and c.type != "person" and c.named or e.type == "group"):
+        e.type = c.type  # "Miso" was read as a person until "a fat orange cat named Miso"
     e.gender = e.gender or c.gender
     e.age, e.stated_age, e.size = c.age, c.stated_age, c.size
     e.colours |= c.colours

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
-from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info
+from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, vehicle_sense
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -30,9 +30,8 @@ _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
 _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_NOT_PERSON_LABELS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL", "LANGUAGE"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_COPULAS = frozenset({"be", "become"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
 _AGE_RE = re.compile(r"(\w+)[- ]years?[- ]old", re.IGNORECASE)
@@ -94,7 +93,7 @@ class Mention:
     def relative_cue(self) -> bool:
         """The phrase picks one of several by comparison, order, "other" or kinship (the relative sieve's)."""
         return self.compare is not None or self.other or self.ordinal is not None or (
-            self.kin is not None and self.owner is not None)
+            self.kin is not None and self.owner is not None) or self.owner is not None and self.category == "epithet"
 
 
 @dataclass
@@ -141,10 +140,14 @@ def _name_token(tok: Token) -> bool:
     if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or _is_title(tok):
         return False
     low = tok.text.lower()
-    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.ent_type_ in _NOT_PERSON_LABELS:
+    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num:
         return False
-    if tok.dep_ in ("compound", "amod", "nmod") or tok.ent_type_ in ("NORP", "LANGUAGE"):
-        return False  # part of a longer name (read from its head) or a brand / place ("Lagos market")
+    if tok.dep_ in ("compound", "amod"):
+        return False  # part of a longer name (read from its head), a brand or a place ("Lagos market")
+    head_noun = tok.head
+    if head_noun.pos_ == "NOUN" and head_noun.i > tok.i and noun_info(head_noun.lemma_.lower()) is None and any(
+            c.dep_ == "det" and c.i < tok.i for c in head_noun.children):
+        return False  # inside another noun's phrase, whatever the parse calls it: "a small Lisbon kitchen"
     head = tok.head
     if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and R.name_gender(low) is None:
         return False  # "in Lagos", "from Kyoto"
@@ -167,7 +170,11 @@ def _noun_head(tok: Token) -> NounInfo | None:
         return None
     if tok.pos_ == "PROPN" and tok.text[:1].isupper():
         return None
-    return noun_info(tok.lemma_.lower())
+    info = noun_info(tok.lemma_.lower())
+    if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) \
+            and any(c.dep_ == "det" for c in tok.children):
+        return NounInfo("vehicle", "vehicle")
+    return info
 
 
 def _number(tok: Token) -> int | None:
@@ -229,7 +236,13 @@ class MentionReader:
                 return self._pronoun(tok)
             return None
         if _name_token(tok):
-            return self._name(tok)
+            info = noun_info(tok.lower_)
+            if info is not None and R.name_gender(tok.lower_) is None and info.type in ("animal", "robot", "vehicle"):
+                return self._noun(tok, info)  # "a Border Collie": a capitalised breed, not a name
+            if not (tok.is_sent_start and R.common_word(tok.lower_) and R.name_gender(tok.lower_) is None
+                    and tok.dep_ not in ("nsubj", "nsubjpass") and not self._comma_apposition(tok)):
+                return self._name(tok)  # (a sentence's first word that is an ordinary word needs a frame: "Rain")
+            return None
         if low in _COVER_WORDS and tok.dep_ in ("nsubj", "dobj", "pobj", "appos", "npadvmod"):
             return self._cover(tok)
         if low == "two" or low in L.NUMBER_WORDS and tok.pos_ == "NUM":
@@ -248,6 +261,12 @@ class MentionReader:
         if self._relative_head(tok):
             return self._relative(tok)
         return None
+
+    @staticmethod
+    def _comma_apposition(tok: Token) -> bool:
+        doc = tok.doc
+        return tok.i + 2 < len(doc) and doc[tok.i + 1].text == "," and doc[tok.i + 2].lower_ in (
+            "a", "an", "his", "her", "their", "its")
 
     @staticmethod
     def _expletive(tok: Token) -> bool:
@@ -291,7 +310,7 @@ class MentionReader:
         if m.gender is None:
             g = R.name_gender(parts[0].text.lower())
             m.gender = g if g in ("male", "female") else None
-        m.type, m.category = "person", "name"
+        m.type, m.category = "any", "name"  # a name may be a person's, a pet's or a robot's
         self._modifiers(tok, m)
         return m
 
@@ -307,6 +326,8 @@ class MentionReader:
         if lemma in L.MULTIPLE_BIRTH:
             m.plural, m.count = True, int(L.MULTIPLE_BIRTH[lemma])
         self._modifiers(tok, m)
+        if info.type == "prop" and m.modifiers & L.ANIMATE_MODIFIERS:
+            m.type, m.category = "creature", "creature"  # "a living statue", "the now-animate statue"
         if info.type == "group" and m.count is None and lemma in L.PAIR_NOUNS:
             m.count = 2
         return m
@@ -397,14 +418,17 @@ class MentionReader:
         elif low in L.SIZE_LARGE:
             m.size = "large"
         if low in L.AGE_YOUNG:
-            m.age = m.age or "young"
+            m.age = "child" if low in ("little", "baby", "infant") and m.age == "child" else "young"
         elif low in L.AGE_OLD:
-            m.age = m.age or "old"
+            m.age = "old"  # the modifier says more than the noun ("a teenage girl", "an old man")
         if low in ("male", "female"):
             m.gender = low
         info = noun_info(lemma) if c.pos_ == "NOUN" else None
-        if info is not None and c.dep_ == "compound" and info.type == m.type:
-            m.nouns.add(lemma)
+        if info is not None and c.dep_ == "compound":
+            if info.type == "robot" and m.type in ("person", "any", "animal"):
+                m.type = "robot"  # "a robot assistant", "a robot dog"
+            if info.type in (m.type, "any") or {info.type, m.type} <= {"animal", "creature"}:
+                m.nouns.add(lemma)  # "the fox spirit" is the fox, "a mother bear" is the mother
         if c.dep_ == "compound" or c.tag_ == "VBN" or "-" in c.text or c.pos_ == "ADJ":
             m.attributes.append((c.text, c.idx, c.idx + len(c.text), "colour" if low in L.COLOURS else "feature"))
 
@@ -454,7 +478,7 @@ class MentionReader:
                     m.appos_of = host.index
             elif tok.dep_ in ("attr", "oprd") and tok.head.lemma_ in ("be", "become") or (
                     tok.dep_ == "conj" and host is not None and host.skip == "predicate"):
-                verb = tok.head if tok.dep_ != "conj" else self.doc[host.head].head
+                verb = tok.head if tok.dep_ != "conj" or host is None else self.doc[host.head].head
                 subj = next((by_head.get(c.i) for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
                 negated = any(c.dep_ == "neg" for c in verb.children) or any(
                     c.lower_ in ("longer", "never") for c in verb.subtree if verb.i < c.i < tok.i)
@@ -467,8 +491,11 @@ class MentionReader:
                 m.appos_of = by_head[tok.head.head.head.i].index  # "a street performer dressed as a mime"
             elif tok.dep_ in ("oprd", "xcomp", "dobj") and m.kind == "name" and tok.head.lemma_ in _NAME_VERBS:
                 obj = next((by_head.get(c.i) for c in tok.head.children if c.dep_ == "dobj" and c.i != tok.i), None)
+                rel = next((c for c in tok.head.children if c.lower_ in ("whom", "who", "that")), None)
                 if obj is not None:
                     m.appos_of = obj.index  # "calls him Tobi", "a man named Jonas"
+                elif rel is not None and tok.head.dep_ == "relcl" and tok.head.head.i in by_head:
+                    m.appos_of = by_head[tok.head.head.i].index  # "a boy whom everyone calls Sasha"
                 elif tok.head.dep_ == "acl" and tok.head.head.i in by_head:
                     m.appos_of = by_head[tok.head.head.i].index
             elif tok.dep_ == "conj" and host is not None and host.member_of is not None:
@@ -483,6 +510,12 @@ class MentionReader:
                     m.appos_of = subj.index  # "A second dog bounds in, a sleek greyhound with ..."
         for m in self.mentions:
             nxt = next((x for x in self.mentions[m.index + 1:] if x.kind != "pronoun"), None)
+            if m.kind == "noun" and not m.plural and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
+                    and self.text[m.end:nxt.start].strip() == "," and nxt.det == "indef" and not nxt.plural \
+                    and nxt.appos_of is None and nxt.member_of is None and m.det in ("def", "poss", "new") \
+                    and self.doc[nxt.head].dep_ != "conj" and not any(
+                        c.dep_ == "conj" for c in self.doc[m.head].children):
+                nxt.appos_of = m.index  # "the judge, an elderly man with ...", whatever the parse
             if m.kind == "name" and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
                     and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
                     and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
@@ -491,6 +524,10 @@ class MentionReader:
             if m.member_of is not None:
                 group = self.mentions[m.member_of]
                 group.descriptors.add("listed")
+        for m in self.mentions:
+            if m.det == "indef" and m.skip is None and m.appos_of is None and any(
+                    a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
+                m.skip = "predicate"  # "is no longer a soldier but a protector guiding a lost child"
 
 
 def read_mentions(text: str, doc: Doc) -> Prompt:

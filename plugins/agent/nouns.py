@@ -47,6 +47,13 @@ _AGENT_ENDINGS = ("keeper", "maker", "smith", "wright", "monger", "ician", "pers
 _SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot")}
 
 
+def vehicle_sense(lemma: str) -> bool:
+    """The noun's most frequent WordNet sense is a vehicle ("convertible", "hovercraft"): a character
+    only when the parse makes it a noun that acts (see the presence sieve)."""
+    senses = R.noun_senses(lemma)
+    return bool(senses) and senses[0] == "V"
+
+
 @lru_cache(maxsize=8192)
 def noun_info(lemma: str) -> NounInfo | None:
     """Classify a singular noun, or None when it cannot name a story entity."""

@@ -75,14 +75,14 @@ def character_noun_before_non_noun(doc: Doc) -> int:
 
 
 def person_word_as_compound(doc: Doc) -> int:
-    """A capitalised word that the entity recogniser calls a person or the given-name table knows,
+    """A capitalised word that the given-name table knows or no dictionary has,
     parsed as a compound of a common word ("Clara re-enters": "Clara" as a modifier of "re"):
     the word is a name, the subject of what follows."""
     n = 0
     for tok in doc:
         if tok.dep_ != "compound" or not tok.text[:1].isupper() or tok.head.pos_ == "PROPN" or tok.head.i < tok.i:
             continue
-        if tok.ent_type_ != "PERSON" and R.name_gender(tok.lower_) is None:
+        if R.name_gender(tok.lower_) is None and R.common_word(tok.text):
             continue
         if noun_info(tok.head.lemma_.lower()) is not None:
             continue  # "Tobi's grandmother" style compounds of a character noun stay as they are
@@ -118,7 +118,8 @@ def capitalised_word_before_apposition(doc: Doc) -> int:
         if det.lower_ not in ("a", "an", "his", "her", "their", "its"):
             continue
         head = next((t for t in doc[tok.i + 3:tok.i + 8] if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
-        if head is not None and noun_info(tok.lower_) is None:
+        if head is not None and noun_info(tok.lower_) is None and (
+                R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)):
             tok.pos_, tok.tag_ = "PROPN", "NNP"
             if tok.dep_ in ("amod", "compound", "nmod"):
                 tok.dep_ = "npadvmod"

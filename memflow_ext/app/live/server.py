@@ -29,7 +29,7 @@ from loguru import logger
 
 from memflow_ext.app.live.guard import RequestGuard, uvicorn_log_config
 from memflow_ext.app.live.protocol import Limits, Prompt, ProtocolError, Start, Stop, dumps, parse_client_message
-from memflow_ext.app.live.session import LiveContext, LiveStream
+from memflow_ext.app.live.session import LiveContext, LiveStream, stream_cap
 from memflow_ext.config import ConfigError, IAMFlowConfig
 
 PAGE_DIR = Path(__file__).resolve().parent / "page"
@@ -89,8 +89,7 @@ def open_service(pipe: Any, cfg: IAMFlowConfig, out_root: Path, run_fp: dict[str
     manifest.save()
     ctx = LiveContext(pipe=pipe, cfg=cfg, live_root=live_root, run_fp=run_fp, manifest=manifest,
                       interactive=interactive)
-    limits = Limits(max_prompt_chars=cfg.live.max_prompt_chars, max_frames=cfg.live.max_frames,
-                    default_frames=min(cfg.num_output_frames, cfg.live.max_frames),
+    limits = Limits(max_prompt_chars=cfg.live.max_prompt_chars, max_frames=stream_cap(cfg),
                     frames_per_block=cfg.num_frame_per_block)
     return LiveService(ctx, limits)
 

@@ -32,4 +32,4 @@ def run(ctx: LinkContext) -> None:
         if own.entry is not None and target.entry is None:
             ctx.link(host, own, NAME)
         elif own.entry is None:
-            ctx.link(m, target, NAME)
+            ctx.link(m, target, NAME, new_name=m.kind == "name" and host.kind in ("pronoun", "noun", "name"))

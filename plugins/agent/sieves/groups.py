@@ -105,10 +105,23 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     if m.det == "indef" and m.kind == "noun":
         return  # a new group: its own cluster becomes the entity
     scene = [c for c in plural_scene(ctx, m) if not c.group and _fits(m, c)]
+    need = m.count or 2
+    if len(scene) < need and m.kind == "noun" and m.category not in ("generic",) and m.lemma not in L.COVER_NOUNS:
+        # "both barbers", "the two witnesses": the story's entities of that noun, the most recent first
+        story = [c for c in ctx.candidates(m) if not c.group and (noun_match(m, c) or any(
+            hypernyms(m.lemma, n) for n in c.nouns)) and contradicts(m, c) is None]
+        if len(story) >= need:
+            scene = story
     if m.count is not None and len(scene) > m.count:
         scene = scene[:m.count]
     if len(scene) >= 2 or scene and m.count == 1:
         ctx.cover(m, scene, NAME)
+    elif m.det in ("def", "poss") and m.kind == "noun" and m.plural:
+        m.skip = "unresolved plural"  # "the three women" that covers nobody known refers back, it starts nobody
+        own = ctx.cluster(m)
+        if own is not None and own.entry is None and own.mentions == [m]:
+            del ctx.clusters[own.cid]
+        m.entity = None
 
 
 def _join(ctx: LinkContext, m: Mention, c: Cluster) -> None:

@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from .. import resources as R
 from ..nouns import from_lexicon
-from .words import ABOUT_VERBS, ABSENCE_WORDS, DEPICTIONS, PHONE_WORDS, REMOTE_VERBS, SCENE_VEHICLE_VERBS, TOY_MODIFIERS
+from .words import (
+    ABOUT_VERBS,
+    ABSENCE_WORDS,
+    DEPICTIONS,
+    PHONE_WORDS,
+    REMOTE_VERBS,
+    SCENE_VEHICLE_VERBS,
+    SCENE_VEHICLE_WORDS,
+    SPEECH_VERBS,
+    TOY_MODIFIERS,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -16,6 +26,8 @@ if TYPE_CHECKING:
     from ..mentions import Mention
 
 NAME = "presence"
+GAME_WORDS = frozenset(R.word_lists("context.json")["game_words"]) - {"match", "move", "piece", "pieces"}
+GAME_MARK = "#board game"
 _CLAUSE_DEPS = frozenset({"ROOT", "conj", "advcl", "ccomp", "parataxis"})
 
 
@@ -26,7 +38,13 @@ def run(ctx: LinkContext) -> None:
     is nowhere to be seen", "an unseen rival"), a background crowd, or a vehicle that is only scenery
     ("a tram rumbles past"). Such a mention neither creates nor confirms an entity."""
     doc = ctx.prompt.doc
+    if any(t.lemma_.lower() in GAME_WORDS for t in doc):
+        ctx.registry.props.add(GAME_MARK)  # the story has a board game: its pieces are props from now on
+    game = GAME_MARK in ctx.registry.props
     for m in ctx.mentions:
+        if game and m.kind in ("noun", "name") and "G" in R.noun_senses(m.lemma) and not _known(m, ctx):
+            m.skip = "game piece"  # "his queen", "a knight" on a chessboard
+            continue
         why = _why_not_present(m, doc[m.head], ctx)
         if why is None and m.kind == "noun" and m.det in ("def", "poss") and m.lemma in ctx.registry.props \
                 and not any(m.lemma in c.nouns for c in ctx.clusters.values()):
@@ -55,8 +73,12 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         if through_of and anc.pos_ in ("NOUN", "PROPN") and anc.lemma_.lower() in DEPICTIONS:
             return "pictured"
         if anc.pos_ in ("VERB", "AUX"):
-            if anc.lemma_.lower() in REMOTE_VERBS and _object_side(tok, anc):
+            if anc.lemma_.lower() in REMOTE_VERBS and _object_side(tok, anc) and m.kind != "pronoun" \
+                    and tok.dep_ not in ("nsubj", "nsubjpass"):
                 return "remote"
+            if anc.dep_ == "ccomp" and anc.head.lemma_.lower() in SPEECH_VERBS and m.kind in ("name", "noun") \
+                    and m.det in ("none", "indef") and not _known(m, ctx):
+                return "reported"  # "tells the bird that Harold loved robins"
             if anc.dep_ in _CLAUSE_DEPS:
                 break
     if _on_the_phone(tok):
@@ -66,9 +88,18 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
     if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
             "with", "in", "wearing", "holding", "carrying"):
         return "attribute"  # "a nurse with a silver stud": a word known only to WordNet, worn or held
-    if m.type == "vehicle" and m.kind == "noun" and not _acts(tok):
+    if m.kind == "noun" and tok.dep_ in ("poss", "compound") and tok.head.lemma_.lower() in L.CLOTHING:
+        return "modifier"  # "a white chef's jacket", "a fisherman's sweater"
+    if tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and tok.doc[tok.i + 2].head.i != tok.i:
+        return "modifier"  # "a rooster-shaped vane", "the barnacle-covered wreck"
+    if m.type == "vehicle" and m.kind == "noun" and (not _acts(tok) or m.modifiers & SCENE_VEHICLE_WORDS) \
+            and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return "scenery"
     return None
+
+
+def _known(m: Mention, ctx: LinkContext) -> bool:
+    return any(m.names & c.names or m.lemma in c.nouns for c in ctx.clusters.values())
 
 
 def _object_side(tok: Token, verb: Token) -> bool:
@@ -101,4 +132,6 @@ def _acts(tok: Token) -> bool:
     if tok.dep_ not in ("nsubj", "nsubjpass"):
         return False
     verb = tok.head.lemma_.lower()
+    if any(c.lower_ in SCENE_VEHICLE_WORDS for c in tok.head.children):
+        return False  # "a ship slides past"
     return verb not in SCENE_VEHICLE_VERBS and (R.animate_verb(verb) or verb not in ("be", "have"))

@@ -49,9 +49,7 @@ def _fits(m: Mention, c: Cluster) -> bool:
         return c.type in _NON_HUMAN
     if c.type not in _ANIMATE or c.type == "vehicle":
         return False
-    if m.gender and c.gender and m.gender != c.gender:
-        return False
-    return not (m.gender and c.gender is None and c.type in _NON_HUMAN)
+    return not (m.gender and c.gender and m.gender != c.gender)
 
 
 def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
@@ -89,6 +87,12 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
         known = [c for c in pool if m.gender and c.gender == m.gender]
         if known:
             return known[0]
+    # then a person of unknown gender before an animal or machine of unknown gender ("his owner" after "a
+    # beagle" is the beagle's only when nobody else fits)
+    for pool in (ranked, fits):
+        people = [c for c in pool if c.type not in _NON_HUMAN or not m.gender]
+        if people:
+            return people[0]
     if ranked:
         return ranked[0]
     if fits:

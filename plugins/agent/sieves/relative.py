@@ -8,7 +8,7 @@ from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, typ
 from ..nouns import reciprocal, synonyms
 from . import pronouns
 from .head_match import pick
-from .words import AGE_YEARS, SIZE_WORDS
+from .words import AGE_YEARS, COUNTERPART_NOUNS, SIZE_WORDS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -30,10 +30,12 @@ def run(ctx: LinkContext) -> None:
             continue
         target = None
         scope = _scope(ctx, m)
-        if m.kin is not None and m.owner is not None:
+        if (m.kin is not None or m.lemma in COUNTERPART_NOUNS) and m.owner is not None:
             target = _kin(ctx, m)
         elif m.compare is not None:
-            target = _extreme(m, scope)
+            named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
+            target = named[0] if len(named) == 1 and len(scope) > 1 and m.category != "generic" \
+                else _extreme(m, scope)  # "the older cousin" when one of them is the cousin
         elif m.other:
             target = _other(ctx, m, scope)
         elif m.ordinal is not None and m.kind == "relative":
@@ -42,7 +44,7 @@ def run(ctx: LinkContext) -> None:
                 target = ordered[m.ordinal - 1]
         elif m.stated_age is not None and m.kind == "relative":
             target = next((c for c in scope if c.stated_age == m.stated_age), None)
-        elif m.descriptors and (m.kind == "relative" or len(scope) >= 2):
+        elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
             target = _by_description(m, scope)
         if target is None and m.kind == "noun" and m.relative_cue:
             # nothing to choose between: the phrase is matched like any other ("the older man" alone)
@@ -115,20 +117,25 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
     if owner_m is None:
         return None
     owner = ctx.cluster(owner_m) or (pronouns.resolve(ctx, owner_m) if owner_m.kind == "pronoun" else None)
-    if owner is None or m.kin is None:
+    if owner is None:
         return None
-    back = reciprocal(m.kin)
+    back = reciprocal(m.kin) if m.kin is not None else None
     for c in ctx.candidates(m):
         if c is owner or contradicts(m, c) is not None:
             continue
-        if c.kin.get(owner.cid) == m.kin or back is not None and owner.kin.get(c.cid) == back:
+        if m.kin is not None and c.kin.get(owner.cid) == m.kin or back is not None and owner.kin.get(c.cid) == back:
             return c
     same = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
             and any(synonyms(m.lemma, n) for n in c.nouns) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     if len(same) == 1:
         return same[0]
+    if m.lemma in COUNTERPART_NOUNS:  # "his opponent", "her partner": the one other person of the scene
+        others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
+                  and contradicts(m, c) is None and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+        if len(others) == 1:
+            return others[0]
     own = ctx.cluster(m)
-    if own is not None:
+    if own is not None and m.kin is not None:
         own.kin[owner.cid] = m.kin  # "her grandson Tobi": what the new entity is to its owner
         if back is not None:
             owner.kin.setdefault(own.cid, back)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import lexicon as L
-from ..entities import generic_fit, related_match
+from ..entities import contradicts, generic_fit, related_match
 from .head_match import pick
+from .words import NEWCOMER_NOUNS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -26,6 +27,11 @@ def run(ctx: LinkContext) -> None:
     for m in ctx.open(("noun",)):
         if m.det in ("new", "indef") or m.plural or m.type == "group" or m.relative_cue:
             continue
+        if m.lemma in NEWCOMER_NOUNS:  # "the latecomer": the entity the story introduced last
+            latest = sorted((c for c in ctx.candidates(m) if c.entry is not None and not c.group
+                             and contradicts(m, c) is None), key=lambda c: -c.cid)
+            if latest and ctx.link(m, latest[0], NAME):
+                continue
         cands = [c for c in ctx.candidates(m) if related_match(m, c)]
         if not cands and (generic_fit(m) or m.type == "creature" and m.category == "creature"):
             cands = [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)]

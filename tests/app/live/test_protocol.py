@@ -15,7 +15,7 @@ from memflow_ext.app.live.protocol import (
     parse_client_message,
 )
 
-LIMITS = Limits(max_prompt_chars=50, max_frames=30, default_frames=21, frames_per_block=3)
+LIMITS = Limits(max_prompt_chars=50, max_frames=30, frames_per_block=3)
 
 
 def parse(msg):
@@ -23,7 +23,7 @@ def parse(msg):
 
 
 def test_valid_messages():
-    assert parse({"type": "start", "prompt": " a cat "}) == Start("a cat", None, 21)
+    assert parse({"type": "start", "prompt": " a cat "}) == Start("a cat", None, None)  # until stop or the cap
     assert parse({"type": "start", "prompt": "a cat", "seed": 7, "max_frames": 30}) == Start("a cat", 7, 30)
     assert parse({"type": "prompt", "prompt": "a dog"}) == Prompt("a dog")
     assert parse({"type": "stop"}) == Stop()
