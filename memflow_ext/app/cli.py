@@ -62,7 +62,7 @@ def build_parser(prog: str, description: str, default_config: str) -> argparse.A
                     help="regenerate finished videos whose recorded inputs differ (without it such a folder stops "
                          "the run with exit code 2); the old folder is replaced only when the new one is complete")
     ap.add_argument("--debug", action="store_true", help="show Python tracebacks for input errors")
-    live = ap.add_argument_group("live mode", "steer a streaming video from a web page (see the README)")
+    live = ap.add_argument_group("live mode", "steer a streaming video from a web page (see docs/live.md)")
     live.add_argument("--serve", action="store_true",
                       help="serve the live page (GET /) and its WebSocket (/ws) until Ctrl-C; each stream is saved "
                            "in <output_folder>/live/<stream id>/")
