@@ -34,7 +34,9 @@ from memflow_ext.loaders.wan_dit import meta_dit
 from memflow_ext.loaders.wan_vae import meta_vae
 from memflow_ext.models.quantize import quantize_dit, quantize_linears
 from memflow_ext.models.text_placement import module_bytes
+from memflow_ext.models.transformer_wan import CausalWanModel
 from memflow_ext.presets import Preset, TextEncoderConfig, get_preset
+from memflow_ext.streaming.kv_cache import CacheGeometry
 
 __all__ = ["GIB", "component_dtypes", "format_ledger", "memory_ledger"]
 
@@ -51,13 +53,14 @@ def component_dtypes(cfg: IAMFlowConfig, preset: Preset) -> dict[str, torch.dtyp
     return {"dit": dtype, "text_encoder": other, "vae": other}
 
 
-def _dit(cfg: IAMFlowConfig, preset: Preset, dtype: torch.dtype) -> torch.nn.Module:
+def _dit(cfg: IAMFlowConfig, preset: Preset, dtype: torch.dtype) -> CausalWanModel:
     model = meta_dit(preset.transformer).to(dtype)
+    assert isinstance(model, CausalWanModel)
     quantize_dit(model, cfg.quantize)  # fp8 too: on meta it only computes
     return model.eval().requires_grad_(False)
 
 
-def _text_encoder(cfg: IAMFlowConfig, tc: TextEncoderConfig, dtype: torch.dtype) -> torch.nn.Module:
+def _text_encoder(cfg: IAMFlowConfig, tc: TextEncoderConfig, dtype: torch.dtype) -> Any:
     model = meta_umt5(tc).to(dtype)
     if cfg.quantize_text_encoder:
         quantize_linears(model.encoder.block, "int8")
@@ -109,9 +112,7 @@ def _dit_transients(cfg: IAMFlowConfig, preset: Preset, model: Any, latent_hw: t
     return res
 
 
-def _geometry(cfg: IAMFlowConfig, preset: Preset, latent_hw: tuple[int, int]) -> Any:
-    from memflow_ext.streaming.kv_cache import CacheGeometry
-
+def _geometry(cfg: IAMFlowConfig, preset: Preset, latent_hw: tuple[int, int]) -> CacheGeometry:
     mk = cfg.model_kwargs
     _, ph, pw = preset.transformer.patch_size
     return CacheGeometry(tokens_per_frame=(latent_hw[0] // ph) * (latent_hw[1] // pw),
@@ -136,7 +137,7 @@ def _vae_transient(preset: Preset, dtype: torch.dtype, latent_hw: tuple[int, int
     return max(first, second), cache
 
 
-def _text_transient(model: torch.nn.Module, text_len: int, placement: str) -> int:
+def _text_transient(model: Any, text_len: int, placement: str) -> int:
     """One prompt's encode on the device: activations (device, offload) plus one block (offload); the
     embeddings and mask alone for the cpu placement."""
     d = model.config.d_model
@@ -151,7 +152,7 @@ def _text_transient(model: torch.nn.Module, text_len: int, placement: str) -> in
     return acts
 
 
-def _plugin_entries(cfg: IAMFlowConfig, preset: Preset, plugins: list[str], geometry: Any, dtype: torch.dtype,
+def _plugin_entries(cfg: IAMFlowConfig, preset: Preset, plugins: list[str], geometry: CacheGeometry, dtype: torch.dtype,
                     num_blocks: int) -> dict[str, list[dict[str, Any]]]:
     if not plugins:
         return {}
@@ -164,7 +165,7 @@ def _plugin_entries(cfg: IAMFlowConfig, preset: Preset, plugins: list[str], geom
             "config": cfg, "geometry": geometry, "model_config": preset.transformer, "dtype": dtype,
             "num_blocks": num_blocks}.items() if a in impl.argnames})
         if entries:
-            out[impl.plugin_name] = [dict(e) for e in entries]
+            out[impl.plugin_name] = [dict(e) for e in entries]  # type: ignore[attr-defined]
     return out
 
 

@@ -6,12 +6,17 @@ Real checkpoints load by their original Wan names (see `load_wan_state_dict`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 from loguru import logger
 
 from memflow_ext.config import ConfigError, IAMFlowConfig
 from memflow_ext.models.transformer_wan import CausalWanModel
 from memflow_ext.presets import Preset, WanTransformerConfig, get_preset
+
+if TYPE_CHECKING:
+    from memflow_ext.models.text_encoder import TextEncoder
 
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
@@ -128,7 +133,8 @@ def build_pipeline(cfg: IAMFlowConfig, pipeline_cls=None, **kwargs):
     return pipeline_cls(cfg, model, text, vae, device=device, **kwargs)
 
 
-def apply_footprint(cfg: IAMFlowConfig, model: CausalWanModel, text, device: torch.device) -> None:
+def apply_footprint(cfg: IAMFlowConfig, model: CausalWanModel, text: TextEncoder | None,
+                    device: torch.device) -> None:
     """`quantize`, `quantize_text_encoder` and `text_encoder_placement` applied to built components."""
     from memflow_ext.models.quantize import quantize_dit, quantize_linears
 
