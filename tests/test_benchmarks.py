@@ -170,3 +170,12 @@ def test_heldout_style_stories_are_a_valid_labelled_file(tmp_path):
     styles = ["relational", "world_names", "camera", "creatures", "groups", "absent"]
     assert list(data["by_style"]) == styles
     assert all(data["by_style"][s]["stories"] == 6 for s in styles)
+
+
+def test_quantize_reduced(tmp_path):
+    out = tmp_path / "quantize.json"
+    r = run_script("quantize.py", "--skip-real", "--preset", "tiny", "--blocks", "2", "--json", str(out))
+    assert r.returncode == 0, r.stderr[-2000:]
+    small = json.loads(out.read_text())["small"]
+    assert small["preset"] == "tiny" and len(small["none"]["block_ms"]) == len(small["int8"]["block_ms"]) == 2
+    assert 0 < small["int8_rel_l2"] < 1
