@@ -24,7 +24,9 @@ def run(ctx: LinkContext) -> None:
     and gender (as many as its count says). A foreground plural that covers nobody ("an elderly
     couple", "three hikers") is one group entity, and "the couple" / "the pair" later finds it."""
     for m in ctx.mentions:
-        if m.skip is not None or m.linked_by is not None:
+        if m.skip is not None or m.linked_by not in (None, "apposition"):
+            continue
+        if m.linked_by == "apposition" and not _named_newcomer(ctx, m):
             continue
         own = ctx.cluster(m)
         singled = [m] + (own.mentions if own is not None else [])
@@ -72,7 +74,8 @@ def _split_pair(ctx: LinkContext, m: Mention) -> None:
 def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
     """The first member of a counted plural no description has singled out yet that `m` may be."""
     own = ctx.cluster(m)
-    if own is not None and own.entry is None and len(own.mentions) > 1 and any(x.kind == "name" for x in own.mentions):
+    if own is not None and own.entry is None and len(own.mentions) > 1 and any(x.kind == "name" for x in own.mentions) \
+            and not _named_newcomer(ctx, m):
         return None
     for c in sorted(ctx.candidates(m), key=lambda c: c.cid):
         if not c.unclaimed_member or not (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None):
@@ -82,6 +85,15 @@ def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
         if m.kind == "relative" or noun_match(m, c) or m.category in ("generic", "kinship", "epithet", "occupation"):
             return c
     return None
+
+
+def _named_newcomer(ctx: LinkContext, m: Mention) -> bool:
+    """`m` describes a name this prompt introduces in apposition ("Lani, the girl in pink", "Koa, her
+    brother"): after a counted plural whose members nobody has singled out ("two kids"), the name is one
+    of them (the description says which kind of member), not a new character."""
+    own = ctx.cluster(m)
+    return m.linked_by == "apposition" and m.kind == "noun" and m.det in ("def", "poss") and own is not None \
+        and own.entry is None and any(x.kind == "name" for x in own.mentions)
 
 
 def _members(ctx: LinkContext, m: Mention) -> list[Cluster]:

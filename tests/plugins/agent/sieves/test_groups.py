@@ -29,3 +29,12 @@ def test_a_plural_reaches_back_to_the_previous_prompt_when_its_own_has_none():
     on, off = with_and_without("groups", story)
     assert on[1] == [1, 2, 3, 4]
     assert on != off
+
+
+def test_names_introduced_after_a_counted_plural_are_its_members():
+    story = ["An old fisherman mends a net on the beach for two kids in sun hats.",
+             "Mira, the girl in the blue hat, laughs. Tavi, her little brother, digs in the sand.",
+             "The fisherman hands the net to the kids."]
+    on, off = with_and_without("groups", story)
+    assert on[1] == [2, 3] and on[2] == [1, 2, 3]
+    assert on != off
