@@ -149,11 +149,15 @@ def check_weights(cfg: IAMFlowConfig) -> None:
 
 
 def check_device(cfg: IAMFlowConfig) -> str:
-    """The device type the run will use; a device this machine lacks is a ConfigError."""
+    """The device type the run will use; a device this machine lacks, or a `quantize` mode it cannot run
+    (fp8 off a recent CUDA GPU), is a ConfigError."""
+    from memflow_ext.models.quantize import check_quantize
     from memflow_ext.pipelines.builder import resolve_device
 
     try:
-        return resolve_device(cfg.device).type
+        device = resolve_device(cfg.device)
+        check_quantize(cfg.quantize, device)
+        return device.type
     except (RuntimeError, ValueError) as e:
         raise ConfigError(str(e).splitlines()[0]) from None
 

@@ -31,6 +31,8 @@ from memflow_ext.streaming.kv_cache import CacheGeometry, CrossAttnCache, KVCach
 from memflow_ext.streaming.memory_bank import MemorySegment, NAMBank, NoMemory
 from memflow_ext.streaming.state import CallInfo, StreamState
 
+HOST = torch.device("cpu")  # where decoded frames go (the memory ledger counts them there)
+
 
 class MemFlowPipeline:
     """The MemFlow baseline. Subclasses observe the loop through the `_emit` / `_phase` seams."""
@@ -224,9 +226,7 @@ class MemFlowPipeline:
         embeds, gen, drawn, state = self._run_phase("init", init)
         decoder = None
         if decode and self.vae is not None:
-            from memflow_ext.models.vae import StreamingDecoder
-
-            decoder = StreamingDecoder(self.vae)
+            decoder = self.vae.streaming_decoder()
             decoder.start()
         return VideoStream(self, state, drawn, gen, interactive, [label], embeds, decoder=decoder, phased=True,
                            begun=True, info={"seed": seed, "max_frames": frames})
@@ -236,21 +236,20 @@ class MemFlowPipeline:
         """Start-of-video seam (the plugin-aware subclass builds its run object and fires pipeline_start)."""
 
     def decode(self, latents: torch.Tensor, progress: bool | None = None) -> torch.Tensor:
-        """Decode block by block through the VAE's causal cache (bounded memory); `progress` defaults to
-        the `progress` of the `generate` call in progress."""
-        from memflow_ext.models.vae import StreamingDecoder
-
-        dec = StreamingDecoder(self.vae)
+        """Decode block by block through the codec's streaming decoder (the VAE's causal cache: bounded
+        memory); each block's frames go to the host as they are made, so the video is [B, T, 3, H, W] on
+        the CPU. `progress` defaults to the `progress` of the `generate` call in progress."""
+        dec = self.vae.streaming_decoder()
         dec.start()
         parts = []
         fpb = self.cfg.num_frame_per_block
         if progress is None:
             progress = getattr(self, "_decode_progress", False)
         for s in tqdm(range(0, latents.shape[1], fpb), desc="VAE decode (blocks)", disable=not progress, leave=False):
-            parts.append(dec.push(latents[:, s : s + fpb]).to("cpu"))  # the device holds one block's frames
+            parts.append(dec.push(latents[:, s : s + fpb]).to(HOST))  # frames never accumulate on the device
         tail = dec.finish()
         if tail is not None and tail.shape[1]:
-            parts.append(tail.to("cpu"))
+            parts.append(tail.to(HOST))
         return torch.cat(parts, dim=1)
 
     @torch.no_grad()

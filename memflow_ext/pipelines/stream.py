@@ -3,8 +3,7 @@
 A stream is opened on a pipeline (`MemFlowPipeline.open_stream`) with a first prompt (or its
 embedding), a seed and `max_frames`; each block's initial noise is drawn when the block starts
 (`noise.BlockNoise`), in the order a batch run draws it, so a stream equals a batch run with the same
-seed and switch frames however large its `max_frames`. Decoded frames leave the device as each block
-is decoded. Then:
+seed and switch frames however large its `max_frames`. Then:
 
 - `next_block()` denoises the next block and writes it into the KV cache; it returns a `StreamBlock`
   with the block's latents and, when the stream decodes, its video frames from the streaming VAE
@@ -60,7 +59,7 @@ class StreamBlock:
     start_frame: int  # latent frame of the block's first frame
     prompt_index: int  # the prompt that conditioned the block
     latents: torch.Tensor  # [B, frames_per_block, C, h, w]; a view of the stream's output, read-only
-    video: torch.Tensor | None = None  # [B, T, 3, H, W] in [-1, 1]: the block's decoded frames (None: not decoding)
+    video: torch.Tensor | None = None  # [B, T, 3, H, W] in [-1, 1] on the CPU: the block's frames (None: not decoding)
     switched: bool = False  # the block is the first of its prompt
     ms: float = 0.0  # wall time of the block (switch, denoising, cache update; not decoding)
 
@@ -188,7 +187,8 @@ class VideoStream:
         if self._decoder is not None:
             dec = self._decoder
             video = pipe._run_phase("vae_decode", lambda: dec.push(x0)) if self._phased else dec.push(x0)
-            self._video.append(video.to("cpu"))  # off the device as it comes: the device holds one block
+            video = video.cpu()  # the decoded frames leave the device as they are made
+            self._video.append(video)
         b = self.blocks_done - 1
         return StreamBlock(block_index=b, start_frame=b * self.frames_per_block, prompt_index=self.prompt_index,
                            latents=x0, video=video, switched=switched, ms=ms)
@@ -230,7 +230,7 @@ class VideoStream:
         if self._decoder is not None:
             tail = self._decoder.finish()  # the decoder is causal per latent frame: always empty
             if self._video:
-                video = torch.cat([*self._video, tail.to("cpu")], dim=1)
+                video = torch.cat([*self._video, tail.cpu()], dim=1)
         return self._finish(video)
 
     # -- internals -----------------------------------------------------------------------------------

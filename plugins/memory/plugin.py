@@ -27,7 +27,7 @@ from typing import Any
 from hooks import hookimpl
 from plugins.mapping import update_mapping_sections
 
-from .bank import MemoryBank
+from .bank import MemoryBank, footprint
 from .settings import MemorySettings
 
 OWNER = "memory"
@@ -76,6 +76,13 @@ class MemoryPlugin:
         bank = self._bank(run)
         if bank is not None:
             bank.on_chunk_end(chunk_index, evicted)
+
+    @hookimpl
+    def iamflow_memory_footprint(self, config: Any, geometry: Any, model_config: Any, dtype: Any,
+                                 num_blocks: int) -> list[dict[str, Any]]:
+        """The archive pool, the active-memory buffers and the evicted chunk it receives (ledger)."""
+        settings = MemorySettings.from_config(config) if config is not None else self.settings
+        return footprint(settings or MemorySettings(), geometry, model_config, dtype, num_blocks)
 
     @hookimpl
     def iamflow_pipeline_end(self, run: Any) -> None:
