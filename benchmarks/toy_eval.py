@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from tqdm import tqdm
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -367,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bootstrap", type=int, default=2000)
     ap.add_argument("--weights", type=Path, help="a bundled weights file (default: the shipped toy preset's)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--quiet", action="store_true", help="no progress bars")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     arms = [a for a in args.arms.split(",") if a]
@@ -388,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
 
     pipe, _ = make_arm("nam", None, comps)
     adh: dict[str, list] = {}
-    for i in range(args.single):
+    for i in tqdm(range(args.single), desc="single-prompt stories", disable=args.quiet):
         st = story_of_kind("single", EVAL_SEED_BASE + i)
         frames, _ = generate(pipe, st)
         _merge(adh, adherence(st, read_video(frames)))
@@ -396,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
 
     pipe, _ = make_arm("iam", None, comps)
     adh, sw, ag = {}, [], {}
-    for i in range(args.switch):
+    for i in tqdm(range(args.switch), desc="switch stories", disable=args.quiet):
         st = story_of_kind("switch", EVAL_SEED_BASE + 100_000 + i)
         frames, _ = generate(pipe, st)
         reads = read_video(frames)
@@ -415,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         pipe, extra = make_arm(arm, None, comps)
         rows = []
         adh, sw, ag = {}, [], {}
-        for i, st in enumerate(stories):
+        for i, st in enumerate(tqdm(stories, desc=f"re-appearance: {arm}", disable=args.quiet)):
             oid = st.info["returning"]
             if isinstance(extra, GroundTruthIDs):
                 extra.story = st
