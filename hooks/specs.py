@@ -24,7 +24,7 @@ A stream (`pipeline.open_stream(...)`, `memflow_ext.pipelines.stream.VideoStream
 driven one block at a time by its caller, so its phases repeat::
 
     iamflow_pipeline_start               # at open_stream
-    iamflow_phase(phase="init")          # at open_stream: also encodes the first prompt, draws all the noise
+    iamflow_phase(phase="init")          # at open_stream: also encodes the first prompt (noise is drawn per block)
     for each next_block() call (block b):
         iamflow_phase(phase="diffusion") # this block only: [prompt_switch,] block_start ... block_end, chunk_end
         iamflow_phase(phase="vae_decode")  # this block's frames, when the stream decodes
