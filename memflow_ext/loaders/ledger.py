@@ -182,7 +182,13 @@ def memory_ledger(cfg: IAMFlowConfig, plugins: list[str] | None = None, transien
     est = memory_estimate(preset, cfg, bytes_per_element=dtypes["dit"].itemsize)
     dit = _dit(cfg, preset, dtypes["dit"])
     text = _text_encoder(cfg, text_encoder or preset.text_encoder, dtypes["text_encoder"])
-    vae_bytes = module_bytes(meta_vae(preset.vae).to(dtypes["vae"])) if vae else 0
+    wan_vae = preset.codec == "wan-vae"  # the `toy` preset decodes with a tiny linear patch codec instead
+    if not wan_vae:
+        from memflow_ext.loaders.bundled import build_codec
+
+        vae_bytes = module_bytes(build_codec(preset)) if vae else 0
+    else:
+        vae_bytes = module_bytes(meta_vae(preset.vae).to(dtypes["vae"])) if vae else 0
     text_bytes = module_bytes(text)
     text_block = max(module_bytes(b) for b in text.encoder.block)
     placement = cfg.text_encoder_placement
@@ -213,7 +219,7 @@ def memory_ledger(cfg: IAMFlowConfig, plugins: list[str] | None = None, transien
     transient: dict[str, int] = {}
     if transients:
         transient.update(_dit_transients(cfg, preset, dit, latent_hw, dtypes["dit"]))
-        if vae:
+        if vae and wan_vae:  # a patch codec's decode is one matmul per frame: not measured
             transient["vae_decode_block"], acc["vae_decode_cache"] = _vae_transient(preset, dtypes["vae"], latent_hw,
                                                                                      fpb)
         transient["text_encode"] = _text_transient(text, preset.transformer.text_len, placement)
@@ -233,7 +239,7 @@ def memory_ledger(cfg: IAMFlowConfig, plugins: list[str] | None = None, transien
         "config": {"preset": preset.name, "height": h_px, "width": w_px, "dtype": cfg.dtype,
                    "num_output_frames": frames, "text_encoder_placement": placement, "quantize": cfg.quantize,
                    "quantize_text_encoder": cfg.quantize_text_encoder, "plugins": plugins,
-                   "tokens_per_frame": geometry.tokens_per_frame},
+                   "tokens_per_frame": geometry.tokens_per_frame, "codec": preset.codec},
     }
 
 

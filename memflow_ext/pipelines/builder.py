@@ -119,7 +119,12 @@ def build_pipeline(cfg: IAMFlowConfig, pipeline_cls=None, **kwargs):
         raise ConfigError(str(e)) from None
     dtype = DTYPES[cfg.dtype]
     text_device = device if cfg.text_encoder_placement == "device" else torch.device("cpu")
-    if preset.random_weights:
+    if preset.bundled_weights:
+        from memflow_ext.loaders.bundled import load_bundle
+
+        model, text, vae = load_bundle(preset, device, dtype)
+        text = text.to(text_device)
+    elif preset.random_weights:
         logger.warning(f"preset '{preset.name}': RANDOM weights (seed {preset.init_seed}) - the video shows "
                        "noise-like patterns, not the prompt; use preset=wan2.1-t2v-1.3b with real weights")
         model = build_model(preset.transformer, seed=preset.init_seed, device=device, dtype=dtype)

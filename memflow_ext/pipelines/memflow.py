@@ -226,9 +226,7 @@ class MemFlowPipeline:
         embeds, gen, drawn, state = self._run_phase("init", init)
         decoder = None
         if decode and self.vae is not None:
-            from memflow_ext.models.vae import StreamingDecoder
-
-            decoder = StreamingDecoder(self.vae)
+            decoder = self.vae.streaming_decoder()
             decoder.start()
         return VideoStream(self, state, drawn, gen, interactive, [label], embeds, decoder=decoder, phased=True,
                            begun=True, info={"seed": seed, "max_frames": frames})
@@ -238,12 +236,10 @@ class MemFlowPipeline:
         """Start-of-video seam (the plugin-aware subclass builds its run object and fires pipeline_start)."""
 
     def decode(self, latents: torch.Tensor, progress: bool | None = None) -> torch.Tensor:
-        """Decode block by block through the VAE's causal cache (bounded memory); each block's frames go to
-        the host as they are made, so the video is [B, T, 3, H, W] on the CPU. `progress` defaults to the
-        `progress` of the `generate` call in progress."""
-        from memflow_ext.models.vae import StreamingDecoder
-
-        dec = StreamingDecoder(self.vae)
+        """Decode block by block through the codec's streaming decoder (the VAE's causal cache: bounded
+        memory); each block's frames go to the host as they are made, so the video is [B, T, 3, H, W] on
+        the CPU. `progress` defaults to the `progress` of the `generate` call in progress."""
+        dec = self.vae.streaming_decoder()
         dec.start()
         parts = []
         fpb = self.cfg.num_frame_per_block

@@ -120,3 +120,6 @@ MODAL_PERFECT: frozenset[str] = _load("MODAL_PERFECT")
 
 #: every clothing word, whatever the slot
 CLOTHING: frozenset[str] = frozenset().union(*CLOTHING_SLOTS.values())
+
+# nouns a config declares story entities (`agent.extra_entity_nouns`); one slot, replaced as a whole
+EXTRA_ENTITY_NOUNS: list[frozenset[str]] = [frozenset()]
