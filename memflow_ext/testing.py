@@ -215,7 +215,7 @@ def check_plugin(plugin: Any, name: str = "plugin-under-test", config_overrides:
     ref = base.generate(list(prompts), list(switch_frame_indices), seed=0, decode=False, progress=False)
     pipe = IAMPipeline(cfg, base.model, base.text_encoder, None, plugin_manager=pm)
     out = pipe.generate(list(prompts), list(switch_frame_indices), seed=0, decode=False, progress=False)
-    claims = pipe.run is not None and pipe.run.memory is not None and pipe.run.memory.owner is not None
+    claims = out.run is not None and out.run.memory is not None and out.run.memory.owner is not None
     conditioning = any(h in COMPUTING_HOOKS for h in hooks)
     equal = torch.equal(ref.latents, out.latents)
     problems = []

@@ -211,9 +211,8 @@ def _list_extra_files(folder: Path, names: list[str]) -> None:
 
 def _generate(pipe: Any, cfg: IAMFlowConfig, job: Any, interactive: bool) -> Any:
     """One untimed-by-us generation of `job` that writes nothing (the profiler keeps its profile)."""
-    pipe.output_dir, pipe.run_key = None, job.key
     return pipe.generate(job.prompts, job.switch_frame_indices, seed=job.seed, interactive=interactive,
-                         decode=cfg.save_video, progress=False)
+                         decode=cfg.save_video, progress=False, run_key=job.key)
 
 
 def compare_job(base_pipe: Any, iam_pipe: Any, cfg: IAMFlowConfig, job: Any, folder: Path, interactive: bool,

@@ -184,20 +184,11 @@ class LiveStream:
             self.ctx.manifest.save()
 
     def _generate(self, pipe: Any, cfg: IAMFlowConfig, job: Any, work: Path, interactive: bool, quiet: bool) -> None:
-        """`run_job`'s generate step: the stream itself, then its files into `work`."""
-        if hasattr(pipe, "output_dir"):
-            pipe.output_dir, pipe.run_key = work, self.id
-        try:
-            self._stream_into(pipe, cfg, work, interactive)
-        finally:
-            if hasattr(pipe, "output_dir"):  # plugins' files of a later run must not land in this folder
-                pipe.output_dir = None
-
-    def _stream_into(self, pipe: Any, cfg: IAMFlowConfig, work: Path, interactive: bool) -> None:
+        """`run_job`'s generate step: the stream itself (plugins write into `work`), then its files."""
         from memflow_ext.models.vae import to_uint8
 
         stream = pipe.open_stream(self.start.prompt, seed=self.seed, max_frames=self.start.max_frames,
-                                  interactive=interactive, decode=True)
+                                  interactive=interactive, decode=True, output_dir=work, run_key=self.id)
         self.send(dumps("started", stream=self.id, max_frames=stream.max_frames, fps=cfg.fps, interactive=interactive,
                         frames_per_block=stream.frames_per_block, seed=self.seed))
         quality = cfg.live.jpeg_quality
@@ -208,7 +199,7 @@ class LiveStream:
                 if prompt is not None:
                     stream.switch_prompt(prompt)
             block = stream.next_block()
-            run = getattr(pipe, "run", None)
+            run = stream.run
             if block.switched:
                 published = run.entities.get(block.prompt_index) if run is not None else None
                 self.send(dumps("switch", prompt_index=block.prompt_index, start_frame=block.start_frame,
@@ -216,7 +207,7 @@ class LiveStream:
             frames = encode_jpeg(to_uint8(block.video[0]), quality) if block.video is not None else []
             header = {"block_index": block.block_index, "start_frame": block.start_frame,
                       "prompt_index": block.prompt_index, "frames": len(frames), "ms": round(block.ms, 3)}
-            profiled = getattr(run, "block_ms", {}).get(block.block_index) if run is not None else None
+            profiled = run.block_ms.get(block.block_index) if run is not None else None
             if profiled is not None:
                 header["profile_ms"] = round(float(profiled), 3)
             self.send(dumps("block", **header))
