@@ -37,7 +37,7 @@ and one "vae_decode" phase after them, as in the first sequence. A stream does n
 `run.switch_frame_indices` just before its `iamflow_prompt_switch` (see `hooks.run.RunState`).
 
 `iamflow_add_config` is apart: it is historic and fires once per plugin when the plugin is
-registered for config loading, before any video (see `hooks.manager.config_schemas`).
+registered for config loading, before any video (see `hooks.manager.collect_sections`).
 
 The `run` argument is the per-video `hooks.run.RunState`: plugins share state through it (see its
 docstring for who writes which field). `pipeline` is the `memflow_ext.pipelines.iam.IAMPipeline`

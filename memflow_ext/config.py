@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from loguru import logger
 from omegaconf import MISSING, DictConfig, OmegaConf
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException
 
@@ -153,14 +154,27 @@ def config_class(sections: Mapping[str, type] | None = None) -> type:
     return _composed(tuple(sorted((sections or {}).items()))) if sections else IAMFlowConfig
 
 
-def plugin_sections() -> dict[str, type]:
-    """The config sections every installed plugin declares (through `iamflow_add_config`)."""
-    from hooks.manager import PluginError, config_schemas
+def plugin_sections() -> tuple[dict[str, type], dict[str, str]]:
+    """The config sections every working installed plugin declares (through `iamflow_add_config`), and
+    the sections of the broken plugins that were skipped (`section -> plugin`)."""
+    from hooks.manager import collect_sections
 
-    try:
-        return config_schemas()
-    except PluginError as e:
-        raise ConfigError(str(e)) from None
+    found = collect_sections()
+    return dict(found.schemas), dict(found.orphaned)
+
+
+def _drop_orphans(other: Any, orphaned: Mapping[str, str], where: str) -> Any:
+    """`other` without the top-level sections of skipped (broken) plugins, each dropped with a warning."""
+    if not orphaned or not isinstance(other, DictConfig):
+        return other
+    hits = [k for k in other.keys() if k in orphaned]
+    for key in hits:
+        logger.warning(f"{where}config section '{key}' ignored: plugin '{orphaned[key]}' is installed but broken "
+                       "(see the warning above)")
+    if not hits:
+        return other
+    kept = OmegaConf.masked_copy(other, [k for k in other.keys() if k not in orphaned])
+    return kept
 
 
 def _structured(cls: type = IAMFlowConfig) -> DictConfig:
@@ -178,12 +192,17 @@ def load_config(
     from every installed plugin. Unknown keys and sections, wrongly typed values and values a
     section's own checks refuse are errors that name the key (and the file).
     """
-    sections = plugin_sections() if sections is None else dict(sections)
+    orphaned: dict[str, str] = {}
+    if sections is None:
+        sections, orphaned = plugin_sections()
+    else:
+        sections = dict(sections)
     cls = config_class(sections)
     known = sorted(sections)
     cfg = _structured(cls)
 
     def merge(other: Any, where: str) -> DictConfig:
+        other = _drop_orphans(other, orphaned, where)
         try:
             return OmegaConf.merge(cfg, other)
         except ConfigKeyError as e:
