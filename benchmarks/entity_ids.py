@@ -1,15 +1,18 @@
 """Score the agent's entity IDs on a labelled story file (the format of entity_ids_dev.jsonl).
 
     python benchmarks/entity_ids.py --data ../shared/data/entity_ids_dev.jsonl --backend rules \
-        --json entity_ids.json [--predictions pred.jsonl] [--swap-nouns SEED]
+        --json entity_ids.json [--predictions pred.jsonl] [--swap-nouns SEED] [--by-style]
 
-Any valid story file works: `source_line` is optional (a story is then numbered by its 0-based
-line), stories may have any number of prompts, and a malformed line stops the run with a message
-naming the file and its 1-based line number (exit status 2). `--swap-nouns SEED` replaces each
-story's subject nouns by ordinary nouns of the same class that no word list of the agent contains
-(benchmarks/data/swap_nouns.json), to measure how the agent reads words it was not built on.
-The report gives `ms_per_prompt_median` and `ms_per_prompt_max` of the agent, and apart from
-them `load_ms`, the one-time load of its lexical resources.
+Any valid story file works: `source_line` is optional (a story without one is numbered by its
+0-based line; a story with `"source_line": null` is shown by its line in the table and keeps null
+in `--predictions` and the report), stories may have any number of prompts, and a malformed line
+stops the run with a message naming the file and its 1-based line number (exit status 2).
+`--swap-nouns SEED` replaces each story's subject nouns by ordinary nouns of the same class that
+no word list of the agent contains (benchmarks/data/swap_nouns.json), to measure how the agent
+reads words it was not built on. The report gives `ms_per_prompt_median` and `ms_per_prompt_max`
+of the agent, and apart from them `load_ms`, the one-time load of its lexical resources.
+`--by-style` adds a table per value of the stories' optional `style` field and the JSON key
+`by_style` (stories without one are grouped under NO_STYLE).
 
 Metric (the data README's): per story, a one-to-one map from predicted IDs to gold IDs that
 maximises co-occurrence (Hungarian, scipy.optimize.linear_sum_assignment); per-prompt presence
@@ -50,8 +53,12 @@ def _check_story(d: Any) -> str | None:
     prompts = d.get("prompts")
     if not isinstance(prompts, list) or not prompts or not all(isinstance(p, str) for p in prompts):
         return "'prompts' must be a non-empty list of strings"
-    if "source_line" in d and (isinstance(d["source_line"], bool) or not isinstance(d["source_line"], int)):
-        return "'source_line' must be an integer"
+    line = d.get("source_line")
+    if line is not None and (isinstance(line, bool) or not isinstance(line, int)):
+        return "'source_line' must be an integer or null"
+    style = d.get("style")
+    if "style" in d and (not isinstance(style, str) or not style.strip()):
+        return "'style' must be a non-empty string"
     entities = d.get("entities", [])
     if not isinstance(entities, list):
         return "'entities' must be a list"
@@ -68,7 +75,8 @@ def _check_story(d: Any) -> str | None:
 
 
 def load_stories(path: str | os.PathLike) -> list[dict[str, Any]]:
-    """Every story of a JSONL file; `source_line` defaults to the story's 0-based line number.
+    """Every story of a JSONL file; a missing `source_line` defaults to the story's 0-based line number,
+    an explicit null stays null. `line` is the 0-based line, the number shown for a story without one.
 
     A malformed line raises StoryFileError naming the file and its 1-based line number.
     """
@@ -87,6 +95,7 @@ def load_stories(path: str | os.PathLike) -> list[dict[str, Any]]:
                 raise StoryFileError(f"{path}:{n + 1}: {why}")
             d.setdefault("source_line", n)
             d.setdefault("entities", [])
+            d["line"] = n
             stories.append(d)
     return stories
 
@@ -188,6 +197,14 @@ def score_story(gold: list[set[int]], pred: list[set[int]]) -> dict[str, Any]:
             "inconsistent_gold_ids": failures}
 
 
+NO_STYLE = "(no style)"
+
+
+def display_number(story: dict[str, Any]) -> int:
+    """The number a story is shown by: its source_line, or its 0-based line where that is null."""
+    return story["source_line"] if story["source_line"] is not None else story["line"]
+
+
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
@@ -197,11 +214,15 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_path: str | os.PathLike | None = None,
              agent_config: dict[str, Any] | None = None, quiet: bool = True,
-             swap_seed: int | None = None) -> dict[str, Any]:
-    """Run the agent on every story of `data_path` and score it; returns the report dict.
+             swap_seed: int | None = None, by_style: bool = False,
+             explain_out: list[str] | None = None) -> dict[str, Any]:
+    """Run the agent on every story of `data_path` and score it; returns the report dict
+    (with `by_style`, the scores per value of the stories' `style` field too).
 
     The one-time load of the agent's lexical resources is timed apart (`load_ms`), so that the
-    per-prompt times measure reading prompts only."""
+    per-prompt times measure reading prompts only. `sieve_links` counts, per sieve of the rules
+    backend, the mentions it linked ("new": a mention that started an entity); `explain_out`, when
+    given, receives one line per mention: story:prompt, the phrase, the sieve and the entity ids."""
     stories = load_stories(data_path)
     if swap_seed is not None:
         stories = swap_nouns(stories, swap_seed)
@@ -216,6 +237,8 @@ def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_p
     preds_out = []
     times: list[float] = []
     fallbacks = 0
+    sieve_links: dict[str, int] = {}
+    explain: list[str] = []
     TP = FP = FN = MULTI = CONS = 0
     for story in stories:
         agent.reset()
@@ -225,10 +248,15 @@ def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_p
             pred.append(set(res.entity_ids))
             times.append(res.time_ms)
             fallbacks += res.fallback is not None
+            for link in res.links:
+                sieve_links[link["sieve"]] = sieve_links.get(link["sieve"], 0) + 1
+                target = f"skipped ({link['skip']})" if link.get("skip") else f"-> {link['ids']}"
+                explain.append(f"{display_number(story)}:{k} {link['text']!r} [{link['sieve']}] {target}")
         gold = gold_sets(story)
         s = score_story(gold, pred)
         p, r, f = _prf(s["tp"], s["fp"], s["fn"])
-        rows.append({"source_line": story["source_line"], "prompts": len(story["prompts"]), "tp": s["tp"],
+        rows.append({"source_line": story["source_line"], "line": story["line"], "shown_as": display_number(story),
+                     "style": story.get("style", NO_STYLE), "prompts": len(story["prompts"]), "tp": s["tp"],
                      "fp": s["fp"], "fn": s["fn"], "precision": p, "recall": r, "f1": f,
                      "consistent": s["consistent"], "multi": s["multi"],
                      "inconsistent_gold_ids": s["inconsistent_gold_ids"],
@@ -252,13 +280,43 @@ def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_p
         "load_ms": load_ms,
         "swap_seed": swap_seed,
         "fallbacks": fallbacks,
+        "sieve_links": dict(sorted(sieve_links.items())),
         "per_story": rows,
     }
+    if by_style:
+        report["by_style"] = style_scores(rows)
     if predictions_path is not None:
         atomic_write_text(predictions_path, "".join(json.dumps(x) + "\n" for x in preds_out))
+    if explain_out is not None:
+        explain_out.extend(explain)
     if not quiet:
         print(format_table(report))
     return report
+
+
+def style_scores(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The report's metrics over the stories of each style (in order of first appearance in the file)."""
+    out: dict[str, dict[str, Any]] = {}
+    for style in dict.fromkeys(row["style"] for row in rows):
+        sub = [row for row in rows if row["style"] == style]
+        tp, fp, fn = (sum(row[k] for row in sub) for k in ("tp", "fp", "fn"))
+        multi, cons = sum(row["multi"] for row in sub), sum(row["consistent"] for row in sub)
+        p, r, f = _prf(tp, fp, fn)
+        out[style] = {"stories": len(sub), "prompts": sum(row["prompts"] for row in sub),
+                      "presence_precision": p, "presence_recall": r, "presence_f1": f,
+                      "identity_consistency": cons / multi if multi else 1.0,
+                      "tp": tp, "fp": fp, "fn": fn, "multi_prompt_entities": multi, "consistent_entities": cons}
+    return out
+
+
+def format_style_table(by_style: dict[str, dict[str, Any]]) -> str:
+    width = max([len("style")] + [len(k) for k in by_style])
+    lines = [f"{'style':<{width}} {'stories':>7} {'P':>6} {'R':>6} {'F1':>6} {'cons':>6}"]
+    for style, m in by_style.items():
+        cons = f"{m['consistent_entities']}/{m['multi_prompt_entities']}"
+        lines.append(f"{style:<{width}} {m['stories']:>7} {m['presence_precision']:6.3f} {m['presence_recall']:6.3f} "
+                     f"{m['presence_f1']:6.3f} {m['identity_consistency']:6.3f} ({cons})")
+    return "\n".join(lines)
 
 
 def format_table(report: dict[str, Any]) -> str:
@@ -272,7 +330,7 @@ def format_table(report: dict[str, Any]) -> str:
             err.append(f"fn={row['fn']}")
         if row["inconsistent_gold_ids"]:
             err.append(f"inconsistent gold ids {row['inconsistent_gold_ids']}")
-        lines.append(f"{row['source_line']:>5} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} "
+        lines.append(f"{row['shown_as']:>5} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} "
                      f"{cons:>6}  {' '.join(err)}")
     lines.append("-" * 60)
     lines.append(f"stories {report['stories']}  prompts {report['prompts']}  backend {report['backend']}")
@@ -298,22 +356,34 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-new-tokens", type=int)
     ap.add_argument("--timeout-s", type=float)
     ap.add_argument("--quiet", action="store_true", help="do not print the per-story table")
+    ap.add_argument("--linker", choices=["rules", "sieves"],
+                    help="agent.linker: the hand-written rules or the spaCy sieve linker (default: the config's)")
+    ap.add_argument("--explain", action="store_true",
+                    help="print, per mention, which sieve linked it to which entity (rules backend)")
     ap.add_argument("--swap-nouns", type=int, metavar="SEED",
                     help="replace each story's subject nouns by ordinary nouns of the same class (seeded)")
+    ap.add_argument("--by-style", action="store_true",
+                    help="also score each value of the stories' 'style' field apart (JSON key by_style)")
     args = ap.parse_args(argv)
     cfg: dict[str, Any] = {}
-    for key in ("model_path", "base_url", "model", "max_new_tokens", "timeout_s"):
+    for key in ("model_path", "base_url", "model", "max_new_tokens", "timeout_s", "linker"):
         value = getattr(args, key)
         if value is not None:
             cfg[key] = value
     try:
-        report = evaluate(args.data, args.backend, args.predictions, cfg, quiet=True, swap_seed=args.swap_nouns)
+        explain: list[str] = []
+        report = evaluate(args.data, args.backend, args.predictions, cfg, quiet=True, swap_seed=args.swap_nouns,
+                          by_style=args.by_style, explain_out=explain if args.explain else None)
     except StoryFileError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if args.explain:
+        print("\n".join(explain))
     text = format_table(report)
     if args.quiet:
         text = "\n".join(text.splitlines()[-5:])
+    if args.by_style:
+        text += "\n" + "-" * 60 + "\n" + format_style_table(report["by_style"])
     print(text)
     atomic_write_json(args.json, report)
     return 0

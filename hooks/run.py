@@ -9,7 +9,7 @@ Who writes which field:
 | prompt_index, prompt, block_index, chunk_index, start_frame | engine (before each hook) | all |
 | memory | engine: access to the memory segment (claim / write / text keys) | memory |
 | entities[prompt_index] | agent, in `prompt_switch` (tryfirst) | memory, profile |
-| memory_selection | memory (active frame ids, retrieval decisions) | profile |
+| memory_selection | memory (active frame ids, retrieval decisions, the `changes` log) | profile, storyboard, live |
 | timings["agent"][prompt_index], timings["memory"][chunk_index] | agent / memory (milliseconds) | profile |
 | clock | engine: `time.perf_counter`; the profiler, on CUDA, a clock that waits for the device first | agent, memory |
 | timings["transition"][prompt_index] | transition (milliseconds blending into that prompt) | profile |

@@ -14,16 +14,24 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from loguru import logger
-from omegaconf import MISSING, DictConfig, OmegaConf
+from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException
+
+DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
+ORIGIN_SCHEMES = ("http", "https")
+
+# C0 control characters other than tab and newline: never part of a prompt (a NUL, a stray escape code).
+PROMPT_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 # Upstream's cache for global attention (model_kwargs.local_attn_size == -1): 21 latent frames.
 UNBOUNDED_WINDOW_FRAMES = 21
@@ -78,9 +86,14 @@ class LiveConfig:
 
     host: str = "127.0.0.1"  # beyond loopback needs --token
     port: int = 7860
-    max_frames: int = 1200  # cap on a stream's `max_frames` (latent frames; a client's `start` may ask up to it)
+    # cap on a stream's length in latent frames: a `start` without `max_frames` streams until Stop or this cap,
+    # one with `max_frames` may ask up to it; at most the model's RoPE length (positions are absolute), whole
+    # blocks (rounded down to a multiple of num_frame_per_block)
+    max_frames: int = 1020
     max_prompt_chars: int = 2000
     jpeg_quality: int = 85  # of the frames sent to the page (the saved mp4 is unaffected)
+    # web origins (scheme://host[:port]) whose pages may open the WebSocket besides the server's own page
+    allow_origins: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -122,6 +135,41 @@ class IAMFlowConfig:
 
 class ConfigError(ValueError):
     """A configuration value is invalid; the message names the key and what would be valid."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A web origin: scheme, lower-case host name (IPv6 without brackets), port (the scheme's default when absent)."""
+
+    scheme: str
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}"
+
+
+def parse_origin(text: str) -> Origin | None:
+    """`scheme://host[:port]` (a trailing `/` allowed) -> Origin; None when `text` is not one (`null` included)."""
+    try:
+        u = urlsplit(text.strip())
+        port = u.port
+    except ValueError:
+        return None
+    if u.scheme not in ORIGIN_SCHEMES or not u.hostname or u.username is not None or u.password is not None:
+        return None
+    if u.path not in ("", "/") or u.query or u.fragment:
+        return None
+    return Origin(u.scheme, u.hostname.lower(), port if port is not None else DEFAULT_PORTS[u.scheme])
+
+
+def check_allow_origins(urls: list[Any], where: str = "live.allow_origins") -> None:
+    """Each allowed origin must be `scheme://host[:port]`; anything else is a ConfigError naming it."""
+    for i, url in enumerate(urls):
+        if not isinstance(url, str) or parse_origin(url) is None:
+            raise ConfigError(f"{where}[{i}]={url!r} is not a web origin; give scheme://host[:port] with scheme "
+                              "http or https and no path, such as http://localhost:3000")
 
 
 @lru_cache(maxsize=32)
@@ -218,19 +266,19 @@ def load_config(
         p = Path(path)
         if not p.is_file():
             raise ConfigError(f"config file not found: {p}")
-        try:
-            loaded = OmegaConf.load(p)
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            where = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(p)
-            problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-            raise ConfigError(f"{where}: YAML syntax error: {problem}") from None
+        loaded = _load_yaml_mapping(p)
+        _check_file_prompts(p, loaded)
         cfg = merge(loaded, f"{p}: ")
     if overrides:
         for item in overrides:
             if "=" not in item:
                 raise ConfigError(f"override '{item}' is not of the form key=value")
-        cfg = merge(OmegaConf.from_dotlist(list(overrides)), "command line: ")
+        try:
+            dotlist = OmegaConf.from_dotlist(list(overrides))
+        except yaml.YAMLError as e:  # a value YAML cannot read (a raw control character, say)
+            problem = getattr(e, "problem", None) or getattr(e, "reason", None) or str(e).splitlines()[0]
+            raise ConfigError(f"command line: an override's value is not valid YAML: {problem}") from None
+        cfg = merge(dotlist, "command line: ")
     for name in known:  # a section's own checks (__post_init__) run here; name the section
         try:
             OmegaConf.to_object(cfg[name])
@@ -241,6 +289,27 @@ def load_config(
     conf: IAMFlowConfig = OmegaConf.to_object(cfg)  # type: ignore[assignment]
     validate_config(conf)
     return conf
+
+
+def _load_yaml_mapping(p: Path) -> DictConfig:
+    """A config file's mapping; a file that is not YAML text or whose top level is not a mapping is a ConfigError
+    naming it (an empty file, or one of comments only, is an empty mapping)."""
+    try:
+        text = p.read_text(encoding="utf-8")
+        top = yaml.safe_load(text)  # the top level's type (OmegaConf reads a bare scalar as a key)
+        if not isinstance(top, dict | None):
+            kind = "list" if isinstance(top, list) else f"scalar ({type(top).__name__} {str(top)[:40]!r})"
+            raise ConfigError(f"{p}: the top level is a {kind}; a config file must be a mapping of keys (`key: "
+                              "value` lines, such as `num_output_frames: 21`); an empty file is an empty mapping")
+        loaded = OmegaConf.create(text if top is not None else {})
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{p}: not UTF-8 text (byte {e.start}); a config file is UTF-8 YAML") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(p)
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ConfigError(f"{where}: YAML syntax error: {problem}") from None
+    return loaded  # type: ignore[return-value]  # a YAML mapping
 
 
 def _keys_hint(err: ConfigKeyError, cls: type = IAMFlowConfig) -> str:
@@ -278,12 +347,13 @@ def validate_config(cfg: IAMFlowConfig) -> None:
     if not 0 <= cfg.context_noise <= 1000:
         raise ConfigError(f"context_noise={cfg.context_noise} must be within [0, 1000]")
     mk = cfg.model_kwargs
-    if mk.sink_size < 0 or mk.bank_size < 0 or mk.record_interval < 1 or mk.sma_top_k < 1:
-        raise ConfigError(
-            "model_kwargs: sink_size and bank_size must be >= 0, record_interval and sma_top_k >= 1 "
-            f"(got sink_size={mk.sink_size}, bank_size={mk.bank_size}, "
-            f"record_interval={mk.record_interval}, sma_top_k={mk.sma_top_k})"
-        )
+    for key, low, what in (("sink_size", 0, "latent frames kept at the start of the cache"),
+                           ("bank_size", 0, "latent frames of memory; 0 is MemFlow's memory-free setting"),
+                           ("record_interval", 1, "blocks between NAM records"),
+                           ("sma_top_k", 1, "memory frames kept per head by SMA")):
+        value = getattr(mk, key)
+        if value < low:
+            raise ConfigError(f"model_kwargs.{key}={value} must be >= {low} ({what})")
     if mk.local_attn_size != -1:
         if mk.local_attn_size < mk.sink_size + cfg.num_frame_per_block:
             raise ConfigError(
@@ -309,13 +379,28 @@ def validate_config(cfg: IAMFlowConfig) -> None:
     if live.max_frames < cfg.num_frame_per_block:
         raise ConfigError(f"live.max_frames={live.max_frames} must be at least num_frame_per_block="
                           f"{cfg.num_frame_per_block}")
+    rope_len = PRESETS[cfg.preset].transformer.rope_max_len
+    if live.max_frames > rope_len:
+        raise ConfigError(f"live.max_frames={live.max_frames} exceeds the model's RoPE length (rope_max_len="
+                          f"{rope_len} latent frames in preset '{cfg.preset}'; positions are absolute, so no stream "
+                          f"can run past it): use live.max_frames <= {rope_len}")
     if live.max_prompt_chars < 1:
         raise ConfigError(f"live.max_prompt_chars={live.max_prompt_chars} must be >= 1")
     if not 1 <= live.jpeg_quality <= 95:
         raise ConfigError(f"live.jpeg_quality={live.jpeg_quality} must be within [1, 95]")
+    check_allow_origins(list(live.allow_origins))
     validate_prompts(cfg.prompts, where="prompts")
     if not cfg.data_path:  # with a prompt file they are only the default of stories without their own
         validate_switch_frames(list(cfg.switch_frame_indices), None, cfg, where="switch_frame_indices")
+
+
+def control_char(text: str) -> str | None:
+    """What is wrong with a prompt holding a C0 control character other than tab and newline, or None."""
+    m = PROMPT_CONTROL_CHARS.search(text)
+    if m is None:
+        return None
+    return (f"contains the control character U+{ord(m.group()):04X} at character {m.start() + 1}; a prompt is "
+            "plain text (tab and newline are the only control characters allowed)")
 
 
 def validate_prompts(prompts: list[Any], where: str = "prompts") -> None:
@@ -324,6 +409,33 @@ def validate_prompts(prompts: list[Any], where: str = "prompts") -> None:
     for i, p in enumerate(prompts):
         if not isinstance(p, str) or not p.strip():
             raise ConfigError(f"{where}[{i}]={p!r}: every prompt must be a non-empty string")
+        bad = control_char(p)
+        if bad:
+            raise ConfigError(f"{where}[{i}] {bad}")
+
+
+def _check_file_prompts(path: Path, loaded: DictConfig) -> None:
+    """A config file's own `prompts`, checked where the file and line can still be named."""
+    prompts = loaded.get("prompts") if isinstance(loaded, DictConfig) else None
+    if not isinstance(prompts, ListConfig):
+        return
+    for i, p in enumerate(prompts):
+        bad = control_char(p) if isinstance(p, str) else None
+        if bad:
+            raise ConfigError(f"{path}:{_yaml_item_line(path, 'prompts', i)}: prompts[{i}] {bad}")
+
+
+def _yaml_item_line(path: Path, key: str, index: int) -> str:
+    """The 1-based line of `key[index]` in a YAML file ('?' when it cannot be found)."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return "?"
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == key and isinstance(v, yaml.SequenceNode) and index < len(v.value):
+                return str(v.value[index].start_mark.line + 1)
+    return "?"
 
 
 def validate_switch_frames(switch: list[int], num_prompts: int | None, cfg: IAMFlowConfig, where: str) -> None:
@@ -356,11 +468,15 @@ __all__ = [
     "MISSING",
     "AdapterConfig",
     "ConfigError",
+    "Origin",
     "EngineOptions",
     "IAMFlowConfig",
     "ModelKwargs",
     "config_class",
+    "check_allow_origins",
+    "control_char",
     "load_config",
+    "parse_origin",
     "to_yaml",
     "validate_config",
     "validate_prompts",

@@ -54,3 +54,28 @@ def make_distribution(root, name: str, module: str, source: str) -> None:
     info.mkdir()
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 0.1\n")
     (info / "entry_points.txt").write_text(f"[iamflow.plugins]\n{name} = {module}\n")
+
+
+FAKE_FFMPEG = """#!/bin/sh
+# ffmpeg as it behaves on a full disk: reading works; writing ends with {mode} and exit status 0
+case "$*" in *"-c copy"*) exec {real} "$@";; esac
+{real} "$@" || exit $?
+for last; do :; done
+{action}
+exit 0
+"""
+
+
+def fake_ffmpeg(tmp_path, mocker, mode: str) -> None:
+    """Put a wrapper around the real ffmpeg in charge: after a real encode it reports an error on stderr
+    ("trailer") or truncates the file ("truncate"), and exits 0 either way."""
+    import imageio_ffmpeg
+
+    real = imageio_ffmpeg.get_ffmpeg_exe()
+    action = {"trailer": 'echo "[out#0/mp4] Error writing trailer: No space left on device" >&2',
+              "truncate": 'head -c 2000 "$last" > "$last.cut" && mv "$last.cut" "$last"'}[mode]
+    script = tmp_path / "bin" / "ffmpeg"
+    script.parent.mkdir()
+    script.write_text(FAKE_FFMPEG.format(mode=mode, real=real, action=action))
+    script.chmod(0o755)
+    mocker.patch.object(imageio_ffmpeg, "get_ffmpeg_exe", return_value=str(script))

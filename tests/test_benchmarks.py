@@ -157,3 +157,16 @@ def test_heldout_stories_are_a_valid_labelled_file(tmp_path):
     assert r.returncode == 0, r.stderr
     data = json.loads(out.read_text())
     assert data["stories"] == 40 and data["tp"] + data["fn"] == 441 and data["multi_prompt_entities"] == 108
+
+
+def test_heldout_style_stories_are_a_valid_labelled_file(tmp_path):
+    """The held-out styles set is only measured (never asserted on its scores): it must stay readable."""
+    out = tmp_path / "styles.json"
+    r = run_script("entity_ids.py", "--data", str(REPO / "benchmarks" / "data" / "heldout_styles.jsonl"),
+                   "--backend", "rules", "--json", str(out), "--by-style", "--quiet")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    assert data["stories"] == 36 and data["tp"] + data["fn"] == 451 and data["multi_prompt_entities"] == 112
+    styles = ["relational", "world_names", "camera", "creatures", "groups", "absent"]
+    assert list(data["by_style"]) == styles
+    assert all(data["by_style"][s]["stories"] == 6 for s in styles)

@@ -38,6 +38,7 @@ def test_shipped_configs_load(path):
         (["switch_frame_indices=[9,6]"], "strictly increasing"),
         (["switch_frame_indices=[7]"], "block boundary"),
         (["switch_frame_indices=[30]"], "switch frame 30"),
+        (["live.max_frames=1200"], "rope_max_len=1024"),
     ],
 )
 def test_bad_values_name_the_key(overrides, needle):
@@ -85,3 +86,35 @@ def test_weights_file_identity_hashes_only_the_ends(tmp_path):
     data[-1] = ord("c")  # the last MiB: hashed
     p.write_bytes(bytes(data))
     assert file_identity(p)["head_tail_sha256"] != first["head_tail_sha256"]
+
+
+@pytest.mark.parametrize("text,kind", [("- 1\n- 2\n", "a list"), ("5\n", "a scalar (int '5')"),
+                                       ("just text\n", "a scalar (str 'just text')")])
+def test_a_config_file_that_is_not_a_mapping_names_the_file(tmp_path, text, kind):
+    p = tmp_path / "top.yaml"
+    p.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_config([p])
+    assert str(err.value).startswith(f"{p}: the top level is {kind}; a config file must be a mapping of keys")
+
+
+@pytest.mark.parametrize("text", ["", "\n# nothing set yet\n"])
+def test_an_empty_config_file_is_an_empty_mapping(tmp_path, text):
+    p = tmp_path / "empty.yaml"
+    p.write_text(text)
+    assert load_config([p]) == load_config()
+
+
+def test_control_characters_in_config_prompts_name_the_file_and_line(tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text('seed: 1\nprompts:\n  - "a fine prompt"\n  - "a cat\\0 on a mat"\n')
+    with pytest.raises(ConfigError) as err:
+        load_config([p])
+    assert str(err.value) == (f"{p}:4: prompts[1] contains the control character U+0000 at character 6; a prompt "
+                              "is plain text (tab and newline are the only control characters allowed)")
+    with pytest.raises(ConfigError, match=r"prompts\[0\] contains the control character U\+001B"):
+        load_config(overrides=['prompts=["red \\e[0m fox"]'])  # a YAML escape: the value holds ESC
+    with pytest.raises(ConfigError, match="command line: an override's value is not valid YAML"):
+        load_config(overrides=["prompts=['red \x1b[0m fox']"])  # the raw character: YAML refuses it
+    cfg = load_config(overrides=['prompts=["a red fox\\tby a\\nriver"]'])  # tab and newline are text
+    assert cfg.prompts == ["a red fox\tby a\nriver"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -12,9 +14,11 @@ from memflow_ext.io_utils import (
     atomic_write_bytes,
     atomic_write_json,
     atomic_write_text,
+    mp4_packet_count,
     read_mp4_frame_count,
     write_mp4,
 )
+from tests.helpers import fake_ffmpeg
 
 
 def _frames(t: int = 9, h: int = 64, w: int = 64) -> np.ndarray:
@@ -46,30 +50,49 @@ def test_write_mp4_bad_shape_leaves_nothing(tmp_path) -> None:
     assert _names(tmp_path) == []
 
 
-def test_write_mp4_failure_mid_write_cleans_up(tmp_path, mocker) -> None:
-    path = tmp_path / "fail.mp4"
-    import imageio.v2 as imageio
+@pytest.mark.parametrize("mode,needle", [
+    ("trailer", "ffmpeg could not write it: ffmpeg reported an error: [out#0/mp4] Error writing trailer: No space"),
+    ("truncate", "not a readable video (ffmpeg exited with status"),
+])
+def test_write_mp4_checks_ffmpeg_and_reads_the_file_back(tmp_path, mocker, mode, needle) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    fake_ffmpeg(tmp_path, mocker, mode)
+    with pytest.raises(io_utils.OutputError) as e:
+        write_mp4(out / "fail.mp4", _frames(6), fps=16)
+    assert str(e.value).startswith(f"{out / 'fail.mp4'}: ") and needle in str(e.value)
+    assert _names(out) == []  # nothing renamed into place, no temp file left
 
-    real_get_writer = imageio.get_writer
 
-    def broken_writer(*args, **kwargs):
-        writer = real_get_writer(*args, **kwargs)
-        calls = {"n": 0}
-        real_append = writer.append_data
-
-        def append(frame):
-            calls["n"] += 1
-            if calls["n"] == 3:
-                raise RuntimeError("disk full")
-            real_append(frame)
-
-        writer.append_data = append
-        return writer
-
-    mocker.patch.object(imageio, "get_writer", side_effect=broken_writer)
-    with pytest.raises(RuntimeError, match="disk full"):
-        write_mp4(path, _frames(6), fps=16)
+def test_write_mp4_under_a_file_size_limit_fails_naming_the_file(tmp_path) -> None:
+    code = ("import resource, sys, numpy as np\n"
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))\n"
+            "from memflow_ext.io_utils import OutputError, write_mp4, atomic_write_bytes\n"
+            "frames = np.random.default_rng(0).integers(0, 256, (30, 64, 64, 3), dtype=np.uint8)\n"
+            "for f in (lambda: write_mp4(sys.argv[1] + '/v.mp4', frames, 16),\n"
+            "          lambda: atomic_write_bytes(sys.argv[1] + '/x.bin', bytes(30000))):\n"
+            "    try:\n"
+            "        f()\n"
+            "    except OutputError as e:\n"
+            "        print(e)\n")
+    r = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        f"{tmp_path}/v.mp4: ffmpeg could not write it: ffmpeg was killed by SIGXFSZ (the file size limit was reached)",
+        f"{tmp_path}/x.bin: File too large (EFBIG)"]
     assert _names(tmp_path) == []
+
+
+def test_mp4_packet_count_reads_without_decoding_and_names_a_damaged_file(tmp_path) -> None:
+    path = tmp_path / "v.mp4"
+    write_mp4(path, _frames(7), fps=16)
+    assert mp4_packet_count(path) == 7
+    data = bytearray(path.read_bytes())
+    at = data.find(b"moov")
+    data[at - 4 : at + 60] = bytes(64)  # the index zeroed, the size unchanged
+    path.write_bytes(data)
+    with pytest.raises(io_utils.OutputError, match=rf"^{path}: not a readable video \(ffmpeg exited with status"):
+        mp4_packet_count(path)
 
 
 def test_write_mp4_failure_keeps_existing_target(tmp_path, mocker) -> None:

@@ -4,9 +4,12 @@
   console, the others log to `<output_folder>/logs/rank<r>.log`.
 * Every video is generated into a hidden temporary folder (`.<key>.XXXX.partial`, holding an
   `.owner.json` lock with the writing process's id and host) and renamed when complete; its
-  `meta.json` (written last) lists every file with its size and the video's fingerprint (its
-  inputs, see `fingerprint.py`). A rerun skips a video whose folder checks out against that list
-  and whose fingerprint is equal, regenerates a damaged one, and stops before any work (exit code 2)
+  `meta.json` (written last, once every file checked out, see `verify.py`) lists every file with
+  its size and the video's fingerprint (its inputs, see `fingerprint.py`). A video whose files
+  cannot be written (a full disk, a size limit) fails on one line naming the file and the cause,
+  leaves nothing, and the batch goes on with the next one (the CLI then exits with code 1). A
+  rerun skips a video whose folder checks out against that list (sizes, the mp4's frames) and
+  whose fingerprint is equal, regenerates a damaged one, and stops before any work (exit code 2)
   when a finished folder was made from other inputs, unless `--overwrite` is given; the old folder
   is then replaced only when the new one is complete.
 * A rerun removes the `.partial` folders whose owner process is gone (killed runs).
@@ -38,10 +41,17 @@ from tqdm.auto import tqdm
 
 from memflow_ext.app.fingerprint import FingerprintMismatch, differing_keys, git_commit, job_fingerprint
 from memflow_ext.app.prompt_files import Job
+from memflow_ext.app.verify import LATENTS, META, VIDEO, check_read_back, folder_problem, is_complete, write_meta
 from memflow_ext.config import IAMFlowConfig, to_yaml
-from memflow_ext.io_utils import UMASK, atomic_write_bytes, atomic_write_json, replace_dir
+from memflow_ext.io_utils import (
+    UMASK,
+    OutputError,
+    atomic_write_bytes,
+    atomic_write_json,
+    describe_os_error,
+    replace_dir,
+)
 
-META = "meta.json"
 OWNER = ".owner.json"  # lock file inside a .partial folder: the writing process's pid, host and rank
 NO_OWNER_GRACE_S = 60.0  # a .partial folder without a lock file (older versions) is stale after this age
 HOST = socket.gethostname()
@@ -87,23 +97,6 @@ def setup_logging(out_root: Path, info: DistInfo, quiet: bool) -> None:
     else:
         (out_root / "logs").mkdir(parents=True, exist_ok=True)
         logger.add(out_root / "logs" / f"rank{info.rank}.log", level="INFO")
-
-
-def is_complete(folder: Path) -> bool:
-    """A video folder is complete when meta.json lists files that all exist with the listed sizes."""
-    meta = folder / META
-    try:
-        data = json.loads(meta.read_text())
-        files = data["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    if not isinstance(files, dict) or not files or data.get("status") != "complete":
-        return False
-    for name, size in files.items():
-        p = folder / name
-        if not p.is_file() or p.stat().st_size != size:
-            return False
-    return True
 
 
 def read_meta(folder: Path) -> dict[str, Any] | None:
@@ -169,7 +162,10 @@ def check_folders(jobs: list[Job], out_root: Path, run_fp: dict[str, Any], overw
     conflicts = []
     for job in jobs:
         folder = out_root / job.key
-        if not is_complete(folder):
+        problem = folder_problem(folder) if folder.exists() else "absent"
+        if problem is not None:
+            if problem != "absent":
+                logger.info(f"[{job.key}] {folder} is not complete ({problem}): generating it again")
             plan[job.key] = "generate"
             continue
         diff = differing_keys((read_meta(folder) or {}).get("fingerprint"), job_fingerprint(run_fp, job))
@@ -239,6 +235,7 @@ class Manifest:
     argv: list[str] | None = None
     status: str = "running"
     history: list[dict[str, Any]] = field(default_factory=list)  # earlier invocations (from run.json)
+    save_error: str | None = None  # why the last save failed (None: run.json is up to date)
 
     def to_json(self) -> dict[str, Any]:
         entry = {
@@ -250,9 +247,17 @@ class Manifest:
         }
         return {**entry, "runs": [*self.history, entry]}
 
-    def save(self) -> None:
+    def save(self) -> str | None:
+        """Rewrite run.json; returns why it could not be written (a full disk, say), or None. The run goes on
+        either way: its videos' folders are the results, run.json their record."""
         target = self.path if self.info.world <= 1 else self.path.with_name(f".run.rank{self.info.rank}.json")
-        atomic_write_json(target, self.to_json())
+        try:
+            atomic_write_json(target, self.to_json())
+        except OSError as e:
+            self.save_error = str(e) if isinstance(e, OutputError) else f"{target}: {describe_os_error(e)}"
+            return self.save_error
+        self.save_error = None
+        return None
 
     def merge_ranks(self) -> None:
         """Rank 0, after the barrier: fold every rank's record into run.json."""
@@ -285,23 +290,33 @@ def write_outputs(folder: Path, cfg: IAMFlowConfig, res: Any, record: dict[str, 
                   fingerprint: dict[str, Any] | None = None) -> None:
     """A generated video's files into `folder`: latents, the mp4 (when `res` holds decoded frames and
     `cfg.save_video`), then meta.json, last: `record` (what made the video: key, prompts, switch
-    frames, seed, ...), the frames made, the file list and the fingerprint."""
+    frames, seed, ...), the frames made, the file list and the fingerprint.
+
+    Every file is checked before meta.json calls the folder complete: the latents and every JSON file
+    (the plugins' too) read back, the mp4 holds every frame (`write_mp4`); any failure is an `OutputError`.
+    """
     from memflow_ext.io_utils import write_mp4
     from memflow_ext.models.vae import to_uint8
 
-    atomic_write_bytes(folder / "latents.safetensors", st_save({"latents": res.latents.float().cpu().contiguous()}))
+    latents = res.latents.float().cpu().contiguous()
+    atomic_write_bytes(folder / LATENTS, st_save({"latents": latents}))
+    video_frames = None
     if res.video is not None and cfg.save_video:
-        write_mp4(folder / "video.mp4", to_uint8(res.video[0]), fps=cfg.fps)
+        frames = to_uint8(res.video[0])
+        write_mp4(folder / VIDEO, frames, fps=cfg.fps)
+        video_frames = int(frames.shape[0])
+    check_read_back(folder, latents, skip=(OWNER,))
     files = {p.name: p.stat().st_size for p in sorted(folder.iterdir())
              if p.is_file() and p.name not in (META, OWNER)}
     meta = {
         "status": "complete", **record, "num_output_frames": int(res.latents.shape[1]), "preset": cfg.preset,
         "files": files,
+        **({"video_frames": video_frames} if video_frames is not None else {}),
         **({"max_frames": int(res.info["max_frames"])} if "max_frames" in res.info else {}),  # a stream's bound
     }
     if fingerprint is not None:
         meta["fingerprint"] = fingerprint
-    atomic_write_json(folder / META, meta)
+    write_meta(folder, meta)
 
 
 def _record_fingerprint(folder: Path, fingerprint: dict[str, Any]) -> None:
@@ -309,14 +324,21 @@ def _record_fingerprint(folder: Path, fingerprint: dict[str, Any]) -> None:
     data = read_meta(folder)
     if data is not None and data.get("fingerprint") != fingerprint:
         data["fingerprint"] = fingerprint
-        atomic_write_json(folder / META, data)
+        write_meta(folder, data)
 
 
 def run_job(pipe: Any, cfg: IAMFlowConfig, job: Job, out_root: Path, interactive: bool, quiet: bool = False,
             generate: Any = None, fingerprint: dict[str, Any] | None = None, rank: int = 0) -> Path:
-    """Generate one video into `out_root/<key>/`, which appears (or replaces the old one) only when complete."""
+    """Generate one video into `out_root/<key>/`, which appears (or replaces the old one) only when complete.
+
+    A file that cannot be written or does not check out is an `OutputError` naming it by its place in
+    the finished folder (`out_root/<key>/<file>`); the hidden work folder is removed.
+    """
     folder = out_root / job.key
-    work = Path(tempfile.mkdtemp(prefix=f".{job.key}.", suffix=".partial", dir=out_root))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=f".{job.key}.", suffix=".partial", dir=out_root))
+    except OSError as e:
+        raise OutputError(folder, f"cannot create its work folder in {out_root} ({describe_os_error(e)})") from e
     try:
         atomic_write_json(work / OWNER, {"pid": os.getpid(), "host": HOST, "rank": rank, "started": time.time()})
         if generate is None:
@@ -325,9 +347,22 @@ def run_job(pipe: Any, cfg: IAMFlowConfig, job: Job, out_root: Path, interactive
             generate(pipe, cfg, job, work, interactive, quiet)
             if fingerprint is not None:
                 _record_fingerprint(work, fingerprint)
-        (work / OWNER).unlink()
-        work.chmod(0o777 & ~UMASK)  # mkdtemp makes 0700
-        replace_dir(work, folder, work.with_name(work.name[: -len(".partial")] + ".old.partial"))
+        try:
+            (work / OWNER).unlink()
+            work.chmod(0o777 & ~UMASK)  # mkdtemp makes 0700
+            replace_dir(work, folder, work.with_name(work.name[: -len(".partial")] + ".old.partial"))
+        except OSError as e:
+            raise OutputError(folder, f"cannot be put in place ({describe_os_error(e)})") from e
+    except OSError as e:
+        shutil.rmtree(work, ignore_errors=True)
+        path = e.path if isinstance(e, OutputError) else Path(e.filename) if isinstance(e.filename, str) else None
+        try:
+            shown = folder / path.relative_to(work) if path is not None else None
+        except ValueError:  # not a file of the work folder
+            shown = None
+        if shown is None:
+            raise
+        raise OutputError(shown, describe_os_error(e)) from e
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -349,8 +384,9 @@ def _log_summary(videos: dict[str, dict[str, Any]], out_root: Path, info: DistIn
 
 
 def exit_code(work: Any, interrupted_hint: str = "finished videos are kept") -> int:
-    """Run `work()` for a CLI: 0 on success, 1 when a plugin failed (its traceback printed),
-    130 on Ctrl-C, 143 on SIGTERM (with `handle_sigterm`), 2 when finished folders hold other inputs."""
+    """Run `work()` for a CLI: 0 on success, 1 when a plugin failed (its traceback printed), a video failed
+    (`VideosFailed`, each reported already) or a file could not be written (one line naming it and the
+    cause), 130 on Ctrl-C, 143 on SIGTERM (with `handle_sigterm`), 2 when finished folders hold other inputs."""
     from hooks.manager import PluginError
 
     try:
@@ -358,6 +394,13 @@ def exit_code(work: Any, interrupted_hint: str = "finished videos are kept") -> 
     except FingerprintMismatch as e:
         logger.error(str(e))
         return 2
+    except VideosFailed as e:
+        logger.info(f"{e} (run.json has each error); a rerun generates them")
+        return 1
+    except OSError as e:
+        where = f"{e.filename}: " if getattr(e, "filename", None) and not isinstance(e, OutputError) else ""
+        logger.error(f"cannot write {where}{e if isinstance(e, OutputError) else describe_os_error(e)}")
+        return 1
     except Terminated:
         logger.error(f"terminated (SIGTERM): {interrupted_hint}")
         return 143
@@ -436,6 +479,15 @@ def run_batch(pipe: Any, cfg: IAMFlowConfig, jobs: list[Job], out_root: Path, in
             except KeyboardInterrupt:
                 rec["status"] = "interrupted"
                 raise
+            except OSError as e:  # its files could not be written (a full disk, a size limit): the next video
+                rec["status"] = "failed"
+                rec["error"] = str(e) if isinstance(e, OutputError) else f"{type(e).__name__}: {e}"
+                rec["seconds"] = round(time.perf_counter() - t0, 3)
+                unsaved = manifest.save()
+                logger.error(f"[{job.key}] failed, nothing kept: cannot write {rec['error']}"
+                             + (f"; run.json could not record it either: {unsaved}" if unsaved else "")
+                             + "; a rerun generates it")
+                continue
             except Exception as e:
                 rec["status"] = "failed"
                 rec["error"] = f"{type(e).__name__}: {e}"
@@ -453,13 +505,32 @@ def run_batch(pipe: Any, cfg: IAMFlowConfig, jobs: list[Job], out_root: Path, in
         manifest.status = "failed"
         raise
     else:
-        manifest.status = "done"
+        failed = sorted(k for k, r in manifest.videos.items() if r.get("status") == "failed")
+        manifest.status = "failed" if failed else "done"
     finally:
         manifest.ended = time.time()
-        manifest.save()
+        unsaved = manifest.save()
         _log_summary(manifest.videos, out_root, info)
+        if unsaved:
+            logger.error(f"run.json could not be written: {unsaved}; the finished folders are complete, "
+                         "but run.json does not record this run's end")
     if info.world > 1 and torch.distributed.is_initialized():
         torch.distributed.barrier()
         if info.is_main:
             manifest.merge_ranks()
     return manifest.videos
+
+
+def check_videos(videos: dict[str, dict[str, Any]]) -> None:
+    """Raise `VideosFailed` when a video of the batch failed (each was already reported on its own line)."""
+    failed = sorted(k for k, r in videos.items() if r.get("status") == "failed")
+    if failed:
+        raise VideosFailed(failed)
+
+
+class VideosFailed(Exception):
+    """Some videos of a batch failed and the others were made; the CLI exits with code 1."""
+
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__(f"{len(keys)} video(s) failed: {', '.join(keys[:10])}{' ...' if len(keys) > 10 else ''}")
+        self.keys = keys

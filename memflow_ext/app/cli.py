@@ -19,6 +19,7 @@ from hooks.manager import PluginError, build_plugin_manager
 from memflow_ext.app.batch import (
     Terminated,
     check_folders,
+    check_videos,
     device_for_rank,
     dist_from_env,
     exit_code,
@@ -29,7 +30,7 @@ from memflow_ext.app.batch import (
 )
 from memflow_ext.app.fingerprint import run_fingerprint
 from memflow_ext.app.prompt_files import Job, make_jobs, read_prompt_file, select, stories_from_config
-from memflow_ext.config import ConfigError, IAMFlowConfig, load_config, to_yaml
+from memflow_ext.config import ConfigError, IAMFlowConfig, check_allow_origins, load_config, to_yaml
 from memflow_ext.io_utils import atomic_write_text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +71,9 @@ def build_parser(prog: str, description: str, default_config: str) -> argparse.A
     live.add_argument("--token", default=None,
                       help="--serve: the secret clients must give (/ws?token=..., page /?token=...); required to "
                            f"listen beyond loopback (default: ${TOKEN_ENV})")
+    live.add_argument("--allow-origin", action="append", default=None, metavar="URL",
+                      help="--serve: a web origin (scheme://host[:port]) whose pages may also open the WebSocket; "
+                           "repeatable, added to live.allow_origins (the server's own page is always allowed)")
     ap.add_argument("overrides", nargs="*", help="config overrides key=value (OmegaConf dotlist)")
     return ap
 
@@ -162,8 +166,8 @@ def prepare(args: argparse.Namespace, interactive: bool) -> dict[str, Any]:
     serve = getattr(args, "serve", False)
     if serve:
         check_serve_args(args)
-    elif any(getattr(args, k, None) is not None for k in ("host", "port", "token")):
-        raise ConfigError("--host, --port and --token are options of --serve (live mode)")
+    elif any(getattr(args, k, None) is not None for k in ("host", "port", "token", "allow_origin")):
+        raise ConfigError("--host, --port, --token and --allow-origin are options of --serve (live mode)")
     overrides = list(args.overrides)
     if serve and args.host is not None:
         overrides.append(f"live.host={args.host}")
@@ -172,6 +176,9 @@ def prepare(args: argparse.Namespace, interactive: bool) -> dict[str, Any]:
     if args.data_path:
         overrides.append(f"data_path={args.data_path}")
     cfg = load_config([args.config], overrides)
+    if serve and args.allow_origin:
+        check_allow_origins(args.allow_origin, where="--allow-origin")
+        cfg.live.allow_origins = [*cfg.live.allow_origins, *args.allow_origin]
     plugins = parse_plugins(args.plugins, cfg)
     cfg.plugins = list(plugins)  # the records (config.yaml, run.json) name the plugins that run
     if PLUGINS_PLACEHOLDER in cfg.output_folder:
@@ -340,9 +347,12 @@ def main(argv: list[str] | None, *, interactive: bool, prog: str, description: s
         logger.error("interrupted while loading the model; nothing was generated")
         return 143 if isinstance(e, Terminated) else 130
     setup_logging(out_root, info, args.quiet)
-    if info.is_main:
-        atomic_write_text(out_root / "config.yaml", to_yaml(cfg))
-    return exit_code(lambda: run_batch(pipe, cfg, jobs, out_root, interactive, info, quiet=args.quiet,
-                                       skipped_invalid=skipped, plugins=plugins, overwrite=args.overwrite,
-                                       run_fp=p["run_fp"], argv=list(sys.argv if argv is None else argv)),
-                     "finished videos are kept; rerun the same command to resume")
+
+    def batch() -> None:
+        if info.is_main:
+            atomic_write_text(out_root / "config.yaml", to_yaml(cfg))
+        check_videos(run_batch(pipe, cfg, jobs, out_root, interactive, info, quiet=args.quiet,
+                               skipped_invalid=skipped, plugins=plugins, overwrite=args.overwrite,
+                               run_fp=p["run_fp"], argv=list(sys.argv if argv is None else argv)))
+
+    return exit_code(batch, "finished videos are kept; rerun the same command to resume")

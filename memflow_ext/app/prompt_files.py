@@ -4,7 +4,8 @@
 * `.jsonl` — one story per line: `{"prompts": [...], "switch_frame_indices": [...]}` (the switch
   frames are optional and default to the config's).
 
-Every problem of every line is collected before anything runs, each with its line number.
+Every problem of every line is collected before anything runs, each with its line number. A prompt
+holding a C0 control character other than tab (a NUL byte, an escape code) is one of them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from memflow_ext.config import ConfigError, IAMFlowConfig, validate_switch_frames
+from memflow_ext.config import ConfigError, IAMFlowConfig, control_char, validate_switch_frames
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ def _check_prompts(prompts: Any) -> str | None:
             return f"prompt {i} is not a string ({type(p).__name__}: {p!r})"
         if not p.strip():
             return f"prompt {i} is empty or whitespace only"
+        bad = control_char(p)
+        if bad:
+            return f"prompt {i} {bad}"
     return None
 
 
@@ -89,7 +93,11 @@ def parse_prompt_text(data: bytes, suffix: str, cfg: IAMFlowConfig, interactive:
         if not line.strip():
             continue
         if suffix == ".txt":
-            res.stories.append(Story(no, [line.strip()], []))
+            bad = control_char(line)
+            if bad:
+                res.errors.append((no, f"the prompt {bad}"))
+            else:
+                res.stories.append(Story(no, [line.strip()], []))
             continue
         try:
             obj = json.loads(line)

@@ -32,7 +32,7 @@ from memflow_ext.pipelines.loop import BlockLoop
 from memflow_ext.pipelines.stream import GenerationResult, VideoStream
 from memflow_ext.schedulers.flow_match import FlowMatchSchedule
 from memflow_ext.streaming.kv_cache import CacheGeometry, CrossAttnCache, KVCache
-from memflow_ext.streaming.memory_bank import MemorySegment, NAMBank
+from memflow_ext.streaming.memory_bank import MemorySegment, NAMBank, NoMemory
 from memflow_ext.streaming.state import StreamState
 
 
@@ -61,9 +61,12 @@ class MemFlowPipeline:
         return self.loop_cls(self, interactive=interactive, output_dir=output_dir, run_key=run_key)
 
     def default_memory_segment(self, geometry: CacheGeometry, batch: int) -> MemorySegment:
-        """MemFlow's NAM: the memory of a video whose loop brings none of its own."""
+        """The memory of a video whose loop brings none of its own: MemFlow's NAM; none at all with
+        MemFlow's memory-free setting (`bank_size=0`)."""
         c = self.model.config
         p = next(self.model.parameters())
+        if self.cfg.model_kwargs.bank_size == 0:
+            return NoMemory(batch, c.num_heads, c.head_dim, p.device, p.dtype)
         return NAMBank(geometry, self.cfg.model_kwargs.record_interval, c.num_layers, batch, c.num_heads,
                        c.head_dim, p.device, p.dtype)
 

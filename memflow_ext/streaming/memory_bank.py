@@ -8,6 +8,8 @@
   the bank is *compressed* (keep the `bank_size - 1` frames most attended by the layer's text keys,
   in descending-score order, then append the staged frame).
 * `ExternalMemory` — a memory segment written from outside the engine (a plugin); NAM is off.
+* `NoMemory` — MemFlow's memory-free setting (`model_kwargs.bank_size=0`): an always-empty segment,
+  nothing staged or recorded, so attention sees only the sink and the local window.
 """
 
 from __future__ import annotations
@@ -159,6 +161,19 @@ class NAMBank(MemorySegment):
         if not is_recompute:
             self.global_end = self._end_bank
             self.local_end = self._candidate
+
+
+class NoMemory(MemorySegment):
+    """The segment of `bank_size=0`: empty in every layer, for every call (NAM off, nothing recorded)."""
+
+    owner = "none"
+
+    def __init__(self, batch: int, heads: int, head_dim: int, device: torch.device, dtype: torch.dtype) -> None:
+        empty = torch.zeros(batch, 0, heads, head_dim, device=device, dtype=dtype)
+        self._empty = (empty, empty)
+
+    def visible(self, layer: int) -> tuple[torch.Tensor, torch.Tensor]:
+        return self._empty
 
 
 class ExternalMemory(MemorySegment):

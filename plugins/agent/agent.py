@@ -13,7 +13,9 @@ from typing import Any
 
 from loguru import logger
 
+from . import reader
 from .config import AgentConfig
+from .linker import SieveLinker
 from .registry import GlobalRegistry
 from .rules import RulesResolver
 from .schema import Fallback, PromptResult
@@ -22,6 +24,8 @@ from .schema import Fallback, PromptResult
 class EntityAgent:
     def __init__(self, config: AgentConfig | dict[str, Any] | None = None, backend: Any = None) -> None:
         self.config = AgentConfig.from_any(config)
+        if self.config.linker == "sieves":
+            reader.require()  # the sieve linker needs the parser: a missing model stops the run here
         self._registry = GlobalRegistry()
         self._backend = backend if backend is not None else make_backend(self.config)
         self.results: list[PromptResult] = []
@@ -59,7 +63,7 @@ class EntityAgent:
                                f"({reason[:200]}); using the rules for this prompt")
         if result is None:
             try:
-                result = RulesResolver(self._registry).process(prompt, prompt_index)
+                result = self._rules().process(prompt, prompt_index)
             except Exception as e:  # the agent must never stop a generation: an empty answer instead
                 logger.exception(f"agent rules failed on prompt {prompt_index}; no entities for this prompt")
                 reason = f"rules failed: {type(e).__name__}: {e}"
@@ -71,6 +75,12 @@ class EntityAgent:
         self._registry.record(result)
         self.results.append(result)
         return result
+
+    def _rules(self) -> RulesResolver | SieveLinker:
+        """The rule-based reader for this prompt (`agent.linker`)."""
+        if self.config.linker == "sieves":
+            return SieveLinker(self._registry)
+        return RulesResolver(self._registry)
 
     def mapping_json(self) -> dict[str, Any]:
         """The agent's section of mapping.json: the registry, per-prompt results, fallbacks and timings."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 BACKENDS = ("rules", "transformers", "openai")
+LINKERS = ("rules", "sieves")
 
 
 class AgentConfigError(ValueError):
@@ -27,6 +28,7 @@ class AgentConfig:
     retries: int = 2  # openai: retries after HTTP 5xx or a refused connection (never after a timeout)
     retry_after_s: float | None = None  # openai: an endpoint that failed is tried again after this; null = never
     max_new_tokens: int = 512
+    linker: str = "rules"  # the rule backend (and every fallback): rules (hand-written reader) | sieves (spaCy)
 
     @property
     def read_timeout(self) -> float:
@@ -39,6 +41,8 @@ class AgentConfig:
         """Reject values that would only fail later, naming the key (`agent.<key>`)."""
         if not isinstance(self.enabled, bool):
             raise AgentConfigError(f"agent.enabled must be true or false, got {self.enabled!r}")
+        if self.linker not in LINKERS:
+            raise AgentConfigError(f"agent.linker must be one of {', '.join(LINKERS)}, got {self.linker!r}")
         if self.backend not in BACKENDS:
             raise AgentConfigError(f"agent.backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
         for key in ("model_path", "base_url", "model"):

@@ -33,6 +33,8 @@ class RegistryEntry:
     nouns: set[str] = field(default_factory=set)
     descriptors: set[str] = field(default_factory=set)
     age: str | None = None
+    stated_age: int | None = None
+    clothing: set[str] = field(default_factory=set)
     size: str | None = None
     colours: set[str] = field(default_factory=set)
     group: bool = False
@@ -40,6 +42,8 @@ class RegistryEntry:
     first_prompt: int = 0
     last_prompt: int = 0
     kin: dict[int, str] = field(default_factory=dict)  # other entity id -> what this entity is to it ("son")
+    group_key: str | None = None  # members of one counted plural ("three sisters") share it
+    claimed: bool = True  # a member a later description has singled out
 
     def add_surface(self, text: str) -> None:
         if text and text.lower() not in {s.lower() for s in self.surface_names}:
@@ -57,9 +61,11 @@ class RegistryEntry:
             "instances": {str(k): v.to_json() for k, v in sorted(self.instances.items())},
             "match": {
                 "nouns": sorted(self.nouns), "descriptors": sorted(self.descriptors), "age": self.age,
-                "size": self.size, "colours": sorted(self.colours), "group": self.group,
+                "stated_age": self.stated_age, "clothing": sorted(self.clothing), "size": self.size,
+                "colours": sorted(self.colours), "group": self.group,
                 "group_size": self.group_size, "first_prompt": self.first_prompt, "last_prompt": self.last_prompt,
                 "kin": {str(k): v for k, v in sorted(self.kin.items())},
+                "group_key": self.group_key, "claimed": self.claimed,
             },
         }
 
@@ -71,9 +77,11 @@ class RegistryEntry:
             surface_names=list(d.get("surface_names", [])), attributes=list(d.get("attributes", [])),
             instances={int(k): EntityInstance.from_json(v) for k, v in d.get("instances", {}).items()},
             nouns=set(m.get("nouns", [])), descriptors=set(m.get("descriptors", [])), age=m.get("age"),
-            size=m.get("size"), colours=set(m.get("colours", [])), group=bool(m.get("group", False)),
+            stated_age=m.get("stated_age"), clothing=set(m.get("clothing", [])), size=m.get("size"),
+            colours=set(m.get("colours", [])), group=bool(m.get("group", False)),
             group_size=m.get("group_size"), first_prompt=int(m.get("first_prompt", 0)),
             last_prompt=int(m.get("last_prompt", 0)), kin={int(k): v for k, v in m.get("kin", {}).items()},
+            group_key=m.get("group_key"), claimed=bool(m.get("claimed", True)),
         )
 
 

@@ -144,6 +144,7 @@ class PromptResult:
     backend: str = "rules"  # the backend whose answer was used
     fallback: Fallback | None = None
     time_ms: float = 0.0
+    links: list[dict[str, Any]] = field(default_factory=list)  # rules: per mention, the sieve and the ids
 
     @property
     def entity_ids(self) -> list[int]:
@@ -158,6 +159,7 @@ class PromptResult:
             "fallback": None if self.fallback is None else self.fallback.to_json(),
             "time_ms": round(self.time_ms, 3), "entity_ids": self.entity_ids,
             "entities": [e.to_json() for e in self.entities], "scene": [s.to_json() for s in self.scene],
+            "links": list(self.links),
         }
 
     @classmethod
@@ -168,4 +170,5 @@ class PromptResult:
             entities=[EntityInstance.from_json(e) for e in d.get("entities", [])],
             scene=[ScenePhrase.from_json(s) for s in d.get("scene", [])], backend=d.get("backend", "rules"),
             fallback=None if fb is None else Fallback.from_json(fb), time_ms=float(d.get("time_ms", 0.0)),
+            links=list(d.get("links", [])),
         )

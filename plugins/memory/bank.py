@@ -135,6 +135,7 @@ class MemoryBank:
         self._warned_no_keys = False
         self.switches: list[dict] = []
         self.chunks: list[dict] = []
+        self.changes: list[dict] = []  # each change of the active memory: block, cause, the frames held after
         self.device: torch.device | None = None
         first = self.geometry.first_evicting_block()
         self.evictions = 0 if first is None else max(0, run.num_blocks - first)
@@ -220,7 +221,7 @@ class MemoryBank:
             for f, r in zip(frames, rel, strict=True):
                 f.relevance = r
             sel = select_frames(frames, q.ids, self.settings.max_frames, self.settings.topup)
-            self._apply(sel)
+            self._apply(sel, block=start_frame // self.fpb, cause="switch")
         decision.update(self._describe_selection(q, sel, len(frames)))
         self._publish()
 
@@ -291,12 +292,17 @@ class MemoryBank:
         kv_new = ([k[:, piece] for k in evicted.keys], [v[:, piece] for v in evicted.values])
         self.archive.store(new, *kv_new)
         sel = select_frames([*self.active, new], current.ids, self.settings.max_frames, self.settings.topup)
-        self._apply(sel, fresh={new.frame_id: kv_new})
+        self._apply(sel, fresh={new.frame_id: kv_new}, block=chunk_index - 1, cause="eviction")
         record["active"] = [f.frame_id for f in self.active]
 
-    def _apply(self, sel: Selection, fresh: dict[str, KV] | None = None) -> None:
+    def _apply(self, sel: Selection, fresh: dict[str, KV] | None = None, *, block: int, cause: str) -> None:
         fresh = fresh or {}
+        before = {f.frame_id for f in self.active}
         self.active = sorted(sel.frames, key=lambda f: f.frame)
+        if {f.frame_id for f in self.active} != before:
+            self.changes.append({"block": block, "prompt": self.run.prompt_index, "cause": cause,
+                                 "frames": [{"frame_id": f.frame_id, "frame": f.frame, "ids": list(f.ids)}
+                                            for f in self.active]})
         if not self.settings.max_frames:
             return
         changed = self.segment.update(self.active,
@@ -323,6 +329,7 @@ class MemoryBank:
             "archive": [f.frame_id for f in self.archive.frames],
             "switches": self.switches,
             "first_chunk": self.first_chunk,
+            "changes": self.changes,
         }
 
     def sections(self) -> dict[str, Any]:

@@ -13,6 +13,11 @@ Hooks, in the order they fire:
 * `iamflow_chunk_end`: archive the evicted chunk's best frame; time recorded for the chunk.
 * `iamflow_pipeline_end`: `frame_archive`, `frame_active_memory` and `memory_retrieval` into
   `mapping.json` (beside the video) and `run.memory_selection`; frees the archive.
+
+Throughout the video `run.memory_selection` holds the active frame ids and, in `changes`, one entry
+per change of the memory's contents: `{"block", "prompt", "cause": "switch" | "eviction", "frames":
+[{"frame_id", "frame" (latent frame), "ids" (entity IDs it was kept for)}]}` (the frames held after
+the change), which the storyboard plugin and the live page show.
 """
 
 from __future__ import annotations

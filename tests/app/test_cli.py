@@ -42,6 +42,33 @@ def test_interactive_cli_reads_jsonl(tmp_path):
     assert meta["prompts"] == ["a cat", "the cat sleeps"] and meta["switch_frame_indices"] == [3]
 
 
+@pytest.mark.parametrize("script,extra", [("agent_inference.py", []),
+                                          ("agent_interactive_inference.py", ["switch_frame_indices=[3,6]"])])
+def test_memory_free_baseline_generates_in_both_clis(tmp_path, script, extra):
+    out = tmp_path / "out"
+    r = run_cli(script, "--plugins", "none", "model_kwargs.bank_size=0", f"output_folder={out}",
+                "num_output_frames=9", *extra, "--quiet")
+    assert r.returncode == 0, r.stderr
+    folder = out / "000001_s0"
+    assert read_mp4_frame_count(folder / "video.mp4") == 1 + 4 * 8
+    assert json.loads((folder / "meta.json").read_text())["num_output_frames"] == 9
+    assert "bank_size: 0" in (out / "config.yaml").read_text()
+
+
+def test_config_file_that_is_a_list_and_a_nul_prompt_exit_2_naming_the_file(tmp_path):
+    conf = tmp_path / "list.yaml"
+    conf.write_text("- num_output_frames: 6\n")
+    r = run_cli("agent_inference.py", "--config", str(conf), f"output_folder={tmp_path / 'out'}")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"{conf}: the top level is a list; a config file must be a mapping of keys" in r.stderr
+    data = tmp_path / "p.txt"
+    data.write_bytes(b"a fox\x00\n")
+    r = run_cli("agent_inference.py", "--data-path", str(data), f"output_folder={tmp_path / 'out'}")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"{data}:1: the prompt contains the control character U+0000 at character 6" in r.stderr
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(
     "args,needle",
     [

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from memflow_ext.app.cli import main
 from memflow_ext.app.prompt_files import make_jobs, parse_prompt_text, sample_seed, select
-from memflow_ext.config import ConfigError, load_config, validate_switch_frames
+from memflow_ext.config import ConfigError, control_char, load_config, validate_switch_frames
 
 CFG = load_config(overrides=["num_output_frames=18", "switch_frame_indices=[9]"])
 
@@ -39,7 +39,7 @@ def test_any_bytes_parse_or_report_lines(data):
     for line, msg in res.errors:
         assert 1 <= line <= n_lines and msg
     for s in res.stories:
-        assert s.prompts and all(isinstance(p, str) and p.strip() for p in s.prompts)
+        assert s.prompts and all(isinstance(p, str) and p.strip() and not control_char(p) for p in s.prompts)
 
 
 @given(st.integers(1, 5), st.lists(st.integers(-3, 25), max_size=5))
@@ -64,6 +64,8 @@ BAD_LINES = {
     "switch mismatch": (b'{"prompts": ["a", "b"], "switch_frame_indices": [9, 12]}\n', "need exactly 1"),
     "switch range": (b'{"prompts": ["a", "b"], "switch_frame_indices": [30]}\n', "switch frame 30"),
     "non-utf8": (b'{"prompts": ["caf\xe9"]}\n', "not valid UTF-8"),
+    "control character": (b'{"prompts": ["a", "b\\u0000c"], "switch_frame_indices": [9]}\n',
+                          "prompt 1 contains the control character U+0000 at character 2"),
 }
 
 
@@ -98,3 +100,20 @@ def test_selection_and_seeds():
     assert len({j.seed for j in jobs}) == 6
     assert jobs[0].seed == sample_seed(5, 3, 0) == sample_seed(5, 3, 0)
     assert sample_seed(6, 3, 0) != jobs[0].seed
+
+
+def test_a_nul_in_a_txt_prompt_stops_the_run_naming_file_and_line_and_skip_invalid_skips_it(tmp_path, capfd):
+    data = tmp_path / "prompts.txt"
+    data.write_bytes(b"a red fox in snow\na grey\x00 wolf\r\n\tan owl\tat night\n")
+    out = tmp_path / "out"
+    argv = ["--plugins", "none", "--data-path", str(data), f"output_folder={out}", "num_output_frames=3"]
+    run = lambda *extra: main([*argv, *extra], interactive=False, prog="t", description="t",  # noqa: E731
+                              default_config="inference.yaml")
+    assert run() == 2
+    err = capfd.readouterr().err
+    assert f"{data}:2: the prompt contains the control character U+0000 at character 7" in err
+    assert not out.exists()
+    assert run("--skip-invalid", "--quiet") == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["000001_s0", "000003_s0"]  # tab is text
+    run_json = json.loads((out / "run.json").read_text())
+    assert [s["line"] for s in run_json["skipped_invalid"]] == [2]

@@ -52,7 +52,7 @@ STEPPER_SRC = textwrap.dedent('''
 
 def test_builtins_are_entry_points_declared_in_pyproject():
     declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["entry-points"]["iamflow.plugins"]
-    assert set(declared) == {"agent", "memory", "profile", "transition"} <= set(discovered())
+    assert set(declared) == {"agent", "memory", "profile", "storyboard", "transition"} <= set(discovered())
     for name, value in declared.items():
         assert discovered()[name].value == value
 
@@ -94,7 +94,7 @@ def test_section_checks_run_at_load_time_naming_section_and_key():
         load_config(overrides=["agent.backend=gpt"])
     with pytest.raises(ConfigError, match=r"unknown config key 'agent\.bogus'; valid keys: .*backend"):
         load_config(overrides=["agent.bogus=1"])
-    known = "known sections: agent, memory, profile, transition"
+    known = "known sections: agent, memory, profile, storyboard, transition"
     with pytest.raises(ConfigError, match=rf"unknown config section 'nosuch'.*{known}"):
         load_config(overrides=["nosuch.enabled=true"])
 

@@ -4,7 +4,8 @@ Routes: `GET /` (the page), `GET /page/<file>` (its script and style), WebSocket
 protocol of `protocol.py`). The listening socket is bound before the model is built, so a taken port
 or a refused address is reported at once. Listening beyond the loopback interface needs a token,
 which a client gives as `/ws?token=...` (checked on the WebSocket handshake; the page passes on the
-`?token=` of its own address).
+`?token=` of its own address). Every request first passes `guard.RequestGuard` (the `Origin` and
+`Host` checks that keep other web pages out), and uvicorn's log lines never show the token.
 
 Ctrl-C (or SIGTERM) stops the server after the stream in progress has finished its block and been
 saved; a second Ctrl-C stops waiting for connections (the save still completes before the process
@@ -26,8 +27,9 @@ from typing import Any
 
 from loguru import logger
 
+from memflow_ext.app.live.guard import RequestGuard, uvicorn_log_config
 from memflow_ext.app.live.protocol import Limits, Prompt, ProtocolError, Start, Stop, dumps, parse_client_message
-from memflow_ext.app.live.session import LiveContext, LiveStream
+from memflow_ext.app.live.session import LiveContext, LiveStream, stream_cap
 from memflow_ext.config import ConfigError, IAMFlowConfig
 
 PAGE_DIR = Path(__file__).resolve().parent / "page"
@@ -87,8 +89,7 @@ def open_service(pipe: Any, cfg: IAMFlowConfig, out_root: Path, run_fp: dict[str
     manifest.save()
     ctx = LiveContext(pipe=pipe, cfg=cfg, live_root=live_root, run_fp=run_fp, manifest=manifest,
                       interactive=interactive)
-    limits = Limits(max_prompt_chars=cfg.live.max_prompt_chars, max_frames=cfg.live.max_frames,
-                    default_frames=min(cfg.num_output_frames, cfg.live.max_frames),
+    limits = Limits(max_prompt_chars=cfg.live.max_prompt_chars, max_frames=stream_cap(cfg),
                     frames_per_block=cfg.num_frame_per_block)
     return LiveService(ctx, limits)
 
@@ -133,8 +134,9 @@ class LiveService:
                 stream.thread.join()
 
 
-def make_app(service: LiveService, token: str | None = None) -> Any:
-    """The ASGI app: the page and the `/ws` protocol."""
+def make_app(service: LiveService, token: str | None = None, *, loopback: bool = True, port: int = 0) -> Any:
+    """The ASGI app: the page and the `/ws` protocol behind the request guard (`loopback`: the server listens
+    on a loopback address, `port` its port)."""
     from starlette.applications import Starlette
     from starlette.responses import FileResponse
     from starlette.routing import Mount, Route, WebSocketRoute
@@ -152,11 +154,12 @@ def make_app(service: LiveService, token: str | None = None) -> Any:
         await websocket.accept()
         await _serve_client(websocket, service)
 
-    return Starlette(routes=[
+    app = Starlette(routes=[
         Route("/", page),
         Mount("/page", StaticFiles(directory=PAGE_DIR), name="page"),
         WebSocketRoute("/ws", ws_endpoint),
     ])
+    return RequestGuard(app, loopback=loopback, port=port, allow_origins=service.ctx.cfg.live.allow_origins)
 
 
 async def _serve_client(websocket: Any, service: LiveService) -> None:
@@ -225,8 +228,8 @@ async def _send(websocket: Any, item: str | bytes) -> None:
         await websocket.send_text(item)
 
 
-def make_server(service: LiveService, token: str | None, log_level: str = "warning") -> Any:
-    """A uvicorn server whose Ctrl-C first lets the stream in progress finish and save."""
+def make_server(service: LiveService, token: str | None, sock: socket.socket, log_level: str = "warning") -> Any:
+    """A uvicorn server on `sock` whose Ctrl-C first lets the stream in progress finish and save."""
     import uvicorn
 
     class Server(uvicorn.Server):
@@ -247,14 +250,16 @@ def make_server(service: LiveService, token: str | None, log_level: str = "warni
 
             threading.Thread(target=finish, name="live-shutdown", daemon=True).start()
 
-    config = uvicorn.Config(make_app(service, token), log_level=log_level, lifespan="off",
-                            timeout_graceful_shutdown=5)
+    host, port = sock.getsockname()[:2]
+    app = make_app(service, token, loopback=ipaddress.ip_address(host.split("%")[0]).is_loopback, port=port)
+    config = uvicorn.Config(app, log_level=log_level, lifespan="off", timeout_graceful_shutdown=5,
+                            log_config=uvicorn_log_config(token))
     return Server(config)
 
 
 def run_server(service: LiveService, sock: socket.socket, token: str | None, log_level: str = "warning") -> None:
     """Serve on `sock` until Ctrl-C / SIGTERM; the stream in progress is saved before this returns."""
-    server = make_server(service, token, log_level)
+    server = make_server(service, token, sock, log_level)
     status = "failed"
     try:
         server.run(sockets=[sock])
@@ -269,7 +274,7 @@ class ServerThread:
     def __init__(self, service: LiveService, host: str = "127.0.0.1", port: int = 0, token: str | None = None) -> None:
         self.service = service
         self.sock = bind(host, port)
-        self.server = make_server(service, token)
+        self.server = make_server(service, token, self.sock)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True,
                                        name="live-server")
         h, p = self.sock.getsockname()[:2]

@@ -32,6 +32,7 @@ from memflow_ext.app.batch import Manifest, run_job, write_outputs
 from memflow_ext.app.fingerprint import job_fingerprint
 from memflow_ext.app.live.protocol import Start, dumps
 from memflow_ext.config import IAMFlowConfig
+from memflow_ext.io_utils import OutputError
 
 Send = Callable[[str | bytes], None]
 
@@ -91,6 +92,31 @@ def entities_json(published: Any) -> list[Any]:
     return out
 
 
+def memory_message(change: dict[str, Any], temporal_factor: int | None) -> dict[str, Any]:
+    """The `memory` message of one entry of the memory plugin's change log (`run.memory_selection["changes"]`):
+    the frames the memory held after the change, each with its latent frame, the video frame that shows it
+    (the last of its decoded frames, `temporal_factor * latent_frame`) and the entity IDs it was kept for."""
+    frames = []
+    for f in change.get("frames") or []:
+        latent = int(f["frame"])
+        frames.append({"frame_id": str(f.get("frame_id", "")), "latent_frame": latent,
+                       "video_frame": None if temporal_factor is None else temporal_factor * latent,
+                       "ids": list(f.get("ids") or [])})
+    return {"block_index": int(change["block"]), "prompt_index": int(change.get("prompt", -1)),
+            "cause": str(change.get("cause", "")), "frames": frames}
+
+
+def stream_cap(cfg: IAMFlowConfig) -> int:
+    """The longest stream in latent frames: `live.max_frames` rounded down to whole blocks."""
+    return cfg.live.max_frames // cfg.num_frame_per_block * cfg.num_frame_per_block
+
+
+def frame_counts(latent_frames: int, video_frames: int, fps: int) -> dict[str, Any]:
+    """Every count with its unit: latent frames generated, video frames decoded, seconds of video."""
+    return {"latent_frames": latent_frames, "video_frames": video_frames,
+            "seconds": round(video_frames / fps, 3) if fps > 0 else None}
+
+
 class LiveStream:
     """One stream of a live server (see the module docstring)."""
 
@@ -107,6 +133,8 @@ class LiveStream:
         self.stop_reason = "max_frames"
         self.folder: Path | None = None
         self.frames = 0  # latent frames generated
+        self.video_frames = 0  # video frames decoded (sent to the client)
+        self.until_stop = start.max_frames is None  # no bound from the client: until stop, leaving or the cap
         self.error: str | None = None
         self.thread = threading.Thread(target=self._run, name=f"live-{self.id}", daemon=False)
 
@@ -163,6 +191,11 @@ class LiveStream:
         try:
             folder = run_job(ctx.pipe, ctx.cfg, SimpleNamespace(key=self.id), ctx.live_root, ctx.interactive,
                              quiet=True, generate=self._generate)
+        except OSError as e:  # its files could not be written (a full disk, say): one line, no traceback
+            self.error = str(e) if isinstance(e, OutputError) else f"{type(e).__name__}: {e}"
+            logger.error(f"live stream {self.id} could not be saved, nothing kept: cannot write {self.error}")
+            rec.update(status="failed", error=self.error)
+            self.send(dumps("error", message=f"the stream could not be saved, nothing kept: cannot write {self.error}"))
         except Exception as e:  # the client is told; the server goes on with the next stream
             self.error = f"{type(e).__name__}: {e}"
             logger.opt(exception=e).error(f"live stream {self.id} failed: {self.error}")
@@ -176,22 +209,32 @@ class LiveStream:
             rec["seconds"] = round(time.perf_counter() - t0, 3)
             self._record(rec)
         if self.folder is not None:
-            self.send(dumps("saved", folder=str(self.folder.resolve()), stream=self.id, frames=self.frames))
+            self.send(dumps("saved", folder=str(self.folder.resolve()), stream=self.id, frames=self.frames,
+                            **frame_counts(self.frames, self.video_frames, ctx.cfg.fps)))
 
     def _record(self, rec: dict[str, Any]) -> None:
         with self.ctx.lock:
             self.ctx.manifest.videos[self.id] = dict(rec)
-            self.ctx.manifest.save()
+            unsaved = self.ctx.manifest.save()
+        if unsaved:
+            logger.error(f"live stream {self.id}: run.json could not be written: {unsaved}")
 
     def _generate(self, pipe: Any, cfg: IAMFlowConfig, job: Any, work: Path, interactive: bool, quiet: bool) -> None:
         """`run_job`'s generate step: the stream itself (plugins write into `work`), then its files."""
         from memflow_ext.models.vae import to_uint8
 
-        stream = pipe.open_stream(self.start.prompt, seed=self.seed, max_frames=self.start.max_frames,
+        max_frames = stream_cap(cfg) if self.start.max_frames is None else self.start.max_frames
+        if self.until_stop:
+            self.stop_reason = "live.max_frames"  # unless stopped or left before the server's cap
+        stream = pipe.open_stream(self.start.prompt, seed=self.seed, max_frames=max_frames,
                                   interactive=interactive, decode=True, output_dir=work, run_key=self.id)
+        vae = getattr(pipe, "vae", None)
+        temporal_factor = int(vae.temporal_factor) if vae is not None else None
         self.send(dumps("started", stream=self.id, max_frames=stream.max_frames, fps=cfg.fps, interactive=interactive,
-                        frames_per_block=stream.frames_per_block, seed=self.seed))
+                        frames_per_block=stream.frames_per_block, seed=self.seed, until_stop=self.until_stop,
+                        temporal_factor=temporal_factor))
         quality = cfg.live.jpeg_quality
+        memory_sent = 0
         while not stream.finished and not (self._stop.is_set() and stream.blocks_done):  # a stream has >= 1 block
             if stream.blocks_done:  # the first block is the opening prompt's
                 self._wait_for_client()
@@ -210,9 +253,16 @@ class LiveStream:
             profiled = run.block_ms.get(block.block_index) if run is not None else None
             if profiled is not None:
                 header["profile_ms"] = round(float(profiled), 3)
+            self.video_frames += len(frames)
+            header.update(frame_counts(stream.frames_done, self.video_frames, cfg.fps))
             self.send(dumps("block", **header))
             for jpeg in frames:
                 self.send(jpeg)
+            selection = getattr(run, "memory_selection", None) or {}
+            changes = selection.get("changes") or []
+            for change in changes[memory_sent:]:
+                self.send(dumps("memory", **memory_message(change, temporal_factor)))
+            memory_sent = len(changes)
         if self._take_prompt() is not None:
             self.send(dumps("error", message=f"the last prompt was not applied: the stream ended "
                                              f"({self.stop_reason}) before its next block"))

@@ -25,7 +25,7 @@ class LiveServer:
         self.thread.stop()
 
 
-def start_server(out: Path, plugins: str = "agent,memory,profile", overrides: list[str] | None = None,
+def start_server(out: Path, plugins: str = "agent,memory,profile,storyboard", overrides: list[str] | None = None,
                  token: str | None = None, interactive: bool = True) -> LiveServer:
     config = "interactive_inference.yaml" if interactive else "inference.yaml"
     args = build_parser("test", "test", config).parse_intermixed_args(
@@ -40,7 +40,8 @@ def start_server(out: Path, plugins: str = "agent,memory,profile", overrides: li
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One server (all three plugins, interactive config) shared by a test module; streams run one at a time."""
+    """One server (agent, memory, profile, storyboard; interactive config) shared by a test module; streams run
+    one at a time."""
     server = start_server(tmp_path_factory.mktemp("live"))
     yield server
     server.stop()

@@ -46,6 +46,13 @@ def test_bind_and_batch_option_checks(tmp_path):
         prep("--port", "9000", out)
     with pytest.raises(ConfigError, match="live.jpeg_quality=0"):
         prep("--serve", "live.jpeg_quality=0", out)
+    assert prep("--serve", "--allow-origin", "http://a.example:3000", "--allow-origin", "https://b.example",
+                "live.allow_origins=[http://c.example]", out)["cfg"].live.allow_origins == \
+        ["http://c.example", "http://a.example:3000", "https://b.example"]
+    with pytest.raises(ConfigError, match=r"--allow-origin\[0\]='null' is not a web origin"):
+        prep("--serve", "--allow-origin", "null", out)
+    with pytest.raises(ConfigError, match="--allow-origin are options of --serve"):
+        prep("--allow-origin", "http://a.example", out)
     assert redact_argv(["--serve", "--token", "abcdefgh", "--token=abcdefgh"]) == \
         ["--serve", "--token", "***", "--token=***"]
 

@@ -1,5 +1,5 @@
 """The live page in a real headless Chromium against the live server: start a stream, frames reach the canvas,
-a prompt switch shows on the timeline, stop, saved.
+a prompt switch shows on the timeline, the memory's thumbnails appear in the prompt rows, stop, saved.
 
 Needs Debian's chromium + chromium-driver and selenium; skipped without them, except under CI=true where it fails.
 """
@@ -97,14 +97,15 @@ def test_page_streams_switches_and_stops(browser, live_server):
 
     find("prompt").send_keys("A young man walks along a beach at sunset")
     find("seed").send_keys("3")
-    find("max-frames").send_keys("240")
+    assert "until Stop" in find("max-frames").get_attribute("placeholder")  # empty: the stream runs until Stop
     find("start").click()
 
     _wait(driver, lambda d: "streaming" in find("status").text, "the stream to start")
     _wait(driver, lambda d: driver.execute_script(CANVAS_SIGNATURE) != blank, "a frame on the canvas")
     assert find("start").text == "Stop"
     first = find("timeline").find_elements(By.CSS_SELECTOR, "li.switch")
-    assert first and "prompt #0 @ frame 0" in first[0].text
+    assert first and "prompt #0 @ latent frame 0 · video frame 0" in first[0].text
+    assert "until Stop" in find("status").text
     assert "A young man walks along a beach at sunset" in first[0].text
 
     _wait(driver, lambda d: find("switch").is_enabled(), "Switch prompt to be enabled")
@@ -121,9 +122,25 @@ def test_page_streams_switches_and_stops(browser, live_server):
     assert "#1" in entry.text  # the agent's entity IDs on the timeline
     assert int(find("timing").get_attribute("data-blocks")) >= 1
 
+    # the memory plugin's changes: thumbnails of the frames the memory holds, drawn, with their ID tags
+    def memory_thumbnail(d):
+        drawn = find("timeline").find_elements(By.CSS_SELECTOR, "canvas.memory-thumb[data-drawn='true']")
+        return drawn[0] if drawn else None
+
+    thumb = _wait(driver, memory_thumbnail, "a memory thumbnail in a prompt row")
+    latent = int(thumb.get_attribute("data-latent-frame"))
+    assert int(thumb.get_attribute("data-video-frame")) == 4 * latent
+    frame = thumb.find_element(By.XPATH, "..")
+    assert frame.find_elements(By.CSS_SELECTOR, ".tags .tag") and f"f{latent}" in frame.text
+    assert driver.execute_script("const c = arguments[0]; const d = c.getContext('2d').getImageData(0, 0, c.width, "
+                                 "c.height).data; return d.some((v, i) => i % 4 !== 3 && v !== 0);", thumb)
+    assert find("timeline").find_elements(By.CSS_SELECTOR, ".frames canvas[data-drawn='true']")
+    assert "video frame" in find("now").text and " s · " in find("now").text
+
     find("start").click()
     _wait(driver, lambda d: "saved" in find("status").text, "the stream to be saved")
     assert find("start").text == "Start"
+    assert "latent frames" in find("status").text and "video frames" in find("status").text
     assert live_server.live_root.is_dir() and any(live_server.live_root.iterdir())
     severe = [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     assert not severe, severe

@@ -11,10 +11,11 @@ from memflow_ext.app.live.protocol import (
     ProtocolError,
     Start,
     Stop,
+    nesting_depth,
     parse_client_message,
 )
 
-LIMITS = Limits(max_prompt_chars=50, max_frames=30, default_frames=21, frames_per_block=3)
+LIMITS = Limits(max_prompt_chars=50, max_frames=30, frames_per_block=3)
 
 
 def parse(msg):
@@ -22,7 +23,7 @@ def parse(msg):
 
 
 def test_valid_messages():
-    assert parse({"type": "start", "prompt": " a cat "}) == Start("a cat", None, 21)
+    assert parse({"type": "start", "prompt": " a cat "}) == Start("a cat", None, None)  # until stop or the cap
     assert parse({"type": "start", "prompt": "a cat", "seed": 7, "max_frames": 30}) == Start("a cat", 7, 30)
     assert parse({"type": "prompt", "prompt": "a dog"}) == Prompt("a dog")
     assert parse({"type": "stop"}) == Stop()
@@ -46,6 +47,9 @@ def test_valid_messages():
     ({"type": "start", "prompt": "x", "seed": -1}, "seed=-1"),
     ({"type": "start", "prompt": "x", "path": "/etc/passwd"}, "unknown field(s) path"),
     ({"type": "stop", "now": True}, "unknown field(s) now"),
+    ({"type": "prompt", "prompt": "a cat\x00 sleeps"}, "control character U+0000 at character 6"),
+    ({"type": "start", "prompt": "a cat\x1b[31m"}, "control character U+001B"),
+    ({"type": "start", "prompt": "x", "seed": [[[[[[[[[1]]]]]]]]]}, "nested more than 8 levels"),
 ])
 def test_bad_messages(msg, needle):
     with pytest.raises(ProtocolError) as e:
@@ -56,3 +60,20 @@ def test_bad_messages(msg, needle):
 def test_overlong_message_refused_before_parsing():
     with pytest.raises(ProtocolError, match="at most"):
         parse("{" + " " * MAX_MESSAGE_CHARS + "}")
+
+
+def test_deeply_nested_json_is_refused_without_parsing_it():
+    deep = "[" * 30000 + "]" * 30000  # within MAX_MESSAGE_CHARS, far beyond the parser's recursion limit
+    assert len(deep) <= MAX_MESSAGE_CHARS
+    with pytest.raises(ProtocolError, match="nested more than 8 levels"):
+        parse(deep)
+
+
+def test_nesting_depth_skips_brackets_inside_strings():
+    assert nesting_depth('{"a": "[[[[{{{{\\"[[[[", "b": [1, {"c": 2}]}', 8) == 3
+    odd = "[[[[[[[[[[ {{{{{{{{{{ \\\" [["
+    assert parse({"type": "prompt", "prompt": odd}) == Prompt(odd)
+
+
+def test_tab_and_newline_are_allowed_in_a_prompt():
+    assert parse({"type": "prompt", "prompt": "a cat\tsleeps\non a mat"}) == Prompt("a cat\tsleeps\non a mat")

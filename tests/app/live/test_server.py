@@ -1,4 +1,4 @@
-"""The live server on 127.0.0.1 with a real WebSocket client (tiny preset, agent + memory + profile)."""
+"""The live server on 127.0.0.1 with a real WebSocket client (tiny preset, agent + memory + profile + storyboard)."""
 
 from __future__ import annotations
 
@@ -125,7 +125,9 @@ def test_second_client_is_busy_and_bad_messages_get_errors_while_the_stream_goes
                json.dumps({"type": "prompt", "prompt": "x" * 5000}),
                json.dumps({"type": "start", "prompt": "x", "max_frames": 10**6}),
                json.dumps({"type": "start", "prompt": "x", "max_frames": 4}),
-               json.dumps({"type": "start", "prompt": "x", "output": "/tmp/elsewhere"})]
+               json.dumps({"type": "start", "prompt": "x", "output": "/tmp/elsewhere"}),
+               "[" * 30000 + "]" * 30000,  # nested beyond the JSON parser's recursion limit
+               json.dumps({"type": "prompt", "prompt": "A dog\u0000 barks."})]
         for m in bad:
             a.ws.send(m)
         a.ws.send(b"\x00binary")
@@ -140,6 +142,7 @@ def test_second_client_is_busy_and_bad_messages_get_errors_while_the_stream_goes
                     assert m["prompt_index"] == 0  # nothing changed
         assert any("not JSON" in e for e in errors) and any("unknown message type" in e for e in errors)
         assert any("max_frames" in e for e in errors) and any("binary" in e for e in errors)
+        assert any("nested more than" in e for e in errors) and any("control character U+0000" in e for e in errors)
         head, _, _ = a.block()  # the stream goes on
         assert head["prompt_index"] == 0
         a.send(type="stop")
@@ -155,6 +158,39 @@ def test_stop_right_after_start_still_saves_one_block(live_server):
         saved, seen = c.until("saved")
     assert [m["type"] for m in seen if isinstance(m, dict)] == ["started", "switch", "block"]
     assert saved["frames"] == FPB and is_complete(folder_of(saved))
+
+
+def test_start_without_max_frames_streams_past_num_output_frames_until_stop(live_server):
+    cfg = live_server.thread.service.ctx.cfg
+    with Client(live_server.ws_url) as c:
+        c.send(type="start", prompt="A heron wades through reeds while a boy watches from the bank.", seed=5)
+        started, _ = c.until("started")
+        assert started["until_stop"] is True and started["temporal_factor"] == 4
+        assert started["max_frames"] == cfg.live.max_frames // FPB * FPB > cfg.num_output_frames
+        video, memory = 0, []
+        while True:
+            head, frames, before = c.block()
+            memory += [m for m in before if m["type"] == "memory"]
+            video += len(frames)
+            assert (head["latent_frames"], head["video_frames"]) == (head["start_frame"] + FPB, video)
+            assert head["seconds"] == round(video / cfg.fps, 3)
+            if head["latent_frames"] > cfg.num_output_frames + FPB:  # past the config's length, still streaming
+                break
+        c.send(type="stop")
+        saved, rest = c.until("saved")
+    memory += [m for m in rest if isinstance(m, dict) and m["type"] == "memory"]
+    assert saved["latent_frames"] == saved["frames"] > cfg.num_output_frames + FPB
+    assert saved["video_frames"] == 1 + 4 * (saved["frames"] - 1)
+    assert saved["seconds"] == round(saved["video_frames"] / cfg.fps, 3)
+    folder = folder_of(saved)
+    meta = read_meta(folder)
+    assert meta["stop"] == "stop" and meta["num_output_frames"] == saved["frames"]
+    # the memory's changes arrived as they happened, each frame with the video frame that shows it
+    assert memory and all(f["video_frame"] == 4 * f["latent_frame"] for m in memory for f in m["frames"])
+    logged = json.loads((folder / "storyboard.json").read_text())  # saved with the stream
+    shown = [(g["block_index"], [f["latent_frame"] for f in g["frames"]]) for r in logged["rows"] for g in r["memory"]]
+    sent = [(m["block_index"], [f["latent_frame"] for f in m["frames"]]) for m in memory]
+    assert shown == sent and (folder / "storyboard.png").is_file()
 
 
 def test_idle_messages_get_errors(live_server):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from types import SimpleNamespace
 
@@ -37,3 +38,26 @@ def test_stop_or_a_vanished_client_ends_the_wait(tmp_path):
     s2 = stream(tmp_path, lambda: 7)
     s2.request_stop("stop")
     s2._wait_for_client()  # returns at once
+
+
+def test_a_stream_that_cannot_be_saved_sends_error_and_leaves_nothing(tmp_path, mocker):
+    from tests.helpers import fake_ffmpeg
+
+    from .conftest import Client, start_server
+
+    server = start_server(tmp_path / "out", plugins="none", interactive=False)
+    try:
+        fake_ffmpeg(tmp_path, mocker, "trailer")  # the disk fills while the video is written
+        with Client(server.ws_url) as c:
+            c.send(type="start", prompt="A lighthouse at night.", max_frames=3)
+            started, _ = c.until("started")
+            err, _ = c.until("error")
+        folder = server.live_root / started["stream"]
+        assert err["message"] == (f"the stream could not be saved, nothing kept: cannot write {folder / 'video.mp4'}: "
+                                  "ffmpeg could not write it: ffmpeg reported an error: [out#0/mp4] Error writing "
+                                  "trailer: No space left on device")
+        assert not folder.exists() and not list(server.live_root.glob(".*.partial"))
+    finally:
+        server.stop()
+    run = json.loads((server.live_root / "run.json").read_text())
+    assert run["videos"][started["stream"]]["status"] == "failed"

@@ -84,6 +84,24 @@ def test_command_line_writes_the_report(tmp_path):
     assert json.loads(pred.read_text())["predicted"] == [[1], [1]]
 
 
+def test_explain_and_sieve_links_of_the_sieve_linker(tmp_path):
+    data = _write(tmp_path / "one.jsonl", [{"prompts": ["Noor, a potter in a blue smock, shapes a bowl.",
+                                                        "Noor smiles at a photo of a cat."],
+                                             "entities": [{"id": 1, "name": "Noor", "attrs": [],
+                                                           "appearances": {"0": "Noor", "1": "Noor"}}]}])
+    out = tmp_path / "report.json"
+    r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "entity_ids.py"), "--data", str(data),
+                        "--linker", "sieves", "--explain", "--json", str(out)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "0:1 'Noor' [exact_name] -> [1]" in r.stdout
+    assert "0:0 'a potter' [apposition] -> [1]" in r.stdout
+    assert "0:1 'a cat' [presence] skipped (pictured)" in r.stdout
+    report = json.loads(out.read_text())
+    assert report["sieve_links"] == {"apposition": 1, "exact_name": 1, "new": 1, "presence": 2}  # the photo and the cat
+    assert report["identity_consistency"] == 1.0
+
+
 def _dev() -> Path:
     if not DEV.is_file():
         pytest.skip(f"labelled dev set not found at {DEV} (set IAMFLOW_DATA to the folder holding "
@@ -186,3 +204,77 @@ def test_a_malformed_line_stops_the_run_with_its_line_number(tmp_path, bad, why)
                        capture_output=True, text=True, timeout=120)
     assert r.returncode != 0 and "bad.jsonl:3:" in r.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+def _styled_stories() -> list[dict]:
+    """Tiny made-up stories of two styles, one without a style, one with a null source_line."""
+    fox = {"id": 1, "name": "fox", "attrs": [], "appearances": {"0": "A fox", "1": "The fox"}}
+    return [
+        {"source_line": 11, "style": "beasts", "prompts": ["A fox runs.", "The fox hides."], "entities": [fox]},
+        {"source_line": None, "style": "people", "prompts": ["A baker in a white apron kneads dough.",
+                                                              "A tall sailor in a blue cap ties a rope."],
+         "entities": [{"id": 1, "name": "baker", "attrs": [], "appearances": {"0": "A baker", "1": "A tall sailor"}}]},
+        {"source_line": 12, "style": "beasts", "prompts": ["An owl blinks.", "A goose honks."],
+         "entities": [{"id": 1, "name": "owl", "attrs": [], "appearances": {"0": "An owl"}},
+                      {"id": 2, "name": "goose", "attrs": [], "appearances": {"0": "An owl", "1": "A goose"}}]},
+        {"prompts": ["A crow caws.", "The crow flies off."],
+         "entities": [{"id": 1, "name": "crow", "attrs": [], "appearances": {"0": "A crow", "1": "The crow"}}]},
+    ]
+
+
+def test_by_style_scores_each_style_like_a_file_of_its_stories_alone(tmp_path):
+    stories = _styled_stories()
+    report = bench.evaluate(_write(tmp_path / "all.jsonl", stories), "rules", by_style=True)
+    assert list(report["by_style"]) == ["beasts", "people", bench.NO_STYLE]
+    assert "by_style" not in bench.evaluate(_write(tmp_path / "plain.jsonl", stories), "rules")
+    for style, members in (("beasts", [0, 2]), ("people", [1]), (bench.NO_STYLE, [3])):
+        alone = bench.evaluate(_write(tmp_path / f"{len(members)}{members[0]}.jsonl",
+                                      [stories[k] for k in members]), "rules")
+        got = report["by_style"][style]
+        assert got["stories"] == len(members)
+        for key in ("presence_precision", "presence_recall", "presence_f1", "identity_consistency"):
+            assert got[key] == alone[key], (style, key)
+    # the styles differ: a relabelled sailor cannot be consistent, the fox can
+    assert report["by_style"]["people"]["identity_consistency"] == 0.0
+    assert report["by_style"]["beasts"]["identity_consistency"] > 0.0
+
+
+def test_by_style_on_the_command_line_prints_a_row_per_style(tmp_path):
+    data = _write(tmp_path / "styled.jsonl", _styled_stories())
+    out = tmp_path / "r.json"
+    r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "entity_ids.py"), "--data", str(data),
+                        "--backend", "rules", "--json", str(out), "--by-style", "--quiet"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(out.read_text())
+    rows = {line.split()[0]: line.split() for line in r.stdout.splitlines() if line.split()[:1] in
+            (["beasts"], ["people"])}
+    assert rows["beasts"][1] == "2" and rows["people"][1] == "1"
+    assert float(rows["people"][5]) == report["by_style"]["people"]["identity_consistency"]
+    assert set(report["by_style"]["people"]) >= {"stories", "presence_precision", "presence_recall",
+                                                 "presence_f1", "identity_consistency"}
+    plain = tmp_path / "plain.json"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "entity_ids.py"), "--data", str(data),
+                    "--backend", "rules", "--json", str(plain), "--quiet"], check=True, timeout=120)
+    assert "by_style" not in json.loads(plain.read_text())
+
+
+def test_a_null_source_line_is_shown_by_its_line_and_kept_null_in_predictions(tmp_path):
+    data = _write(tmp_path / "n.jsonl", _styled_stories())
+    pred = tmp_path / "p.jsonl"
+    report = bench.evaluate(data, "rules", predictions_path=pred)
+    assert [json.loads(x)["source_line"] for x in pred.read_text().splitlines()] == [11, None, 12, 3]
+    assert [row["source_line"] for row in report["per_story"]] == [11, None, 12, 3]
+    shown = [line.split()[0] for line in bench.format_table(report).splitlines()[1:5]]
+    assert shown == ["11", "1", "12", "3"]
+
+
+@pytest.mark.parametrize("bad, why", [
+    ('{"prompts": ["A cat naps."], "source_line": "4"}', "'source_line' must be an integer or null"),
+    ('{"prompts": ["A cat naps."], "style": ""}', "'style' must be a non-empty string"),
+])
+def test_a_bad_source_line_or_style_names_the_line(tmp_path, bad, why):
+    data = tmp_path / "bad.jsonl"
+    data.write_text(bad + "\n")
+    with pytest.raises(bench.StoryFileError, match=rf"bad.jsonl:1: {why}"):
+        bench.load_stories(data)

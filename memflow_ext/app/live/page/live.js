@@ -30,6 +30,17 @@
   let player = null;
   let shown = 0;
   let blocks = []; // {index, ms, profile} per block
+  let received = 0; // video frames received in this stream (the index of the next binary frame)
+  let thumbs = new Map(); // latent frame -> small ImageBitmap of the video frame that shows it
+  let rows = new Map(); // prompt index -> {item, start, end, strip, memory, groups, more, picks}
+  let waiting = new Map(); // latent frame -> memory thumbnails drawn before its frame was decoded
+
+  // The storyboard's rules (plugins/storyboard): a latent frame k is shown as its last decoded video
+  // frame, temporal_factor * k; one colour per entity ID (golden-ratio hue steps, as colours.py).
+  const THUMB_WIDTH = 96;
+  const FRAMES_PER_ROW = 4;
+  const MAX_CHANGES = 8;
+  const GOLDEN = 0.618033988749895;
 
   // ---- small helpers ----
 
@@ -69,6 +80,50 @@
     const token = new URLSearchParams(window.location.search).get("token");
     if (token !== null) url.searchParams.set("token", token);
     return url.href;
+  }
+
+  function hsvHex(h, s, v) {
+    const i = Math.floor(h * 6);
+    const f = h * 6 - i;
+    const p = v * (1 - s);
+    const q = v * (1 - f * s);
+    const t = v * (1 - (1 - f) * s);
+    const [r, g, b] = [[v, t, p], [q, v, p], [p, v, t], [p, q, v], [t, p, v], [v, p, q]][i % 6];
+    return "#" + [r, g, b].map((c) => Math.round(c * 255).toString(16).padStart(2, "0")).join("");
+  }
+
+  function crc32(text) {
+    let crc = ~0;
+    for (const byte of new TextEncoder().encode(text)) {
+      crc ^= byte;
+      for (let k = 0; k < 8; k += 1) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+    }
+    return (~crc) >>> 0;
+  }
+
+  function idColour(id) {
+    const hue = Number.isInteger(id) ? (id * GOLDEN) % 1 : (crc32(String(id)) % 360) / 360;
+    return hsvHex(hue, 0.6, 0.85);
+  }
+
+  function textColour(hex) {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    return 0.299 * r + 0.587 * g + 0.114 * b > 150 ? "#000000" : "#ffffff";
+  }
+
+  function tag(id, label, className) {
+    const node = element("li", className, label);
+    const colour = id === null ? "#9e9e9e" : idColour(id);
+    node.style.background = colour;
+    node.style.color = textColour(colour);
+    node.style.borderColor = colour;
+    if (id !== null) node.dataset.id = String(id);
+    return node;
+  }
+
+  function seconds(videoFrames) {
+    const fps = stream && Number(stream.fps) > 0 ? Number(stream.fps) : 16;
+    return (videoFrames / fps).toFixed(1);
   }
 
   function formatMs(value) {
@@ -119,6 +174,7 @@
       case "started": onStarted(message); break;
       case "switch": onSwitch(message); break;
       case "block": onBlock(message); break;
+      case "memory": onMemory(message); break;
       case "saved": onSaved(message); break;
       case "error": onError(message); break;
       case "busy": onBusy(); break;
@@ -208,6 +264,11 @@
     queue = [];
     shown = 0;
     blocks = [];
+    received = 0;
+    for (const bitmap of thumbs.values()) bitmap.close();
+    thumbs = new Map();
+    rows = new Map();
+    waiting = new Map();
     ui.timeline.replaceChildren();
     ui.now.textContent = "waiting for the first block…";
     drawTiming();
@@ -220,14 +281,20 @@
     player = setInterval(drawNextFrame, 1000 / fps);
     setState("streaming");
     const interactive = message.interactive ? "" : " · not interactive";
-    setStatus(`streaming: stream ${message.stream} · seed ${message.seed} · max ${message.max_frames} frames · ${fps} fps${interactive}`);
+    const bound = message.until_stop
+      ? `until Stop (server cap ${message.max_frames} latent frames)`
+      : `max ${message.max_frames} latent frames`;
+    setStatus(`streaming: stream ${message.stream} · seed ${message.seed} · ${bound} · ${fps} fps${interactive}`);
   }
 
   function onSwitch(message) {
     const item = element("li", "switch");
     item.dataset.promptIndex = String(message.prompt_index);
+    const start = Number(message.start_frame) || 0;
+    const tf = stream && Number(stream.temporal_factor) > 0 ? Number(stream.temporal_factor) : null;
+    const where = tf ? `latent frame ${start} · video frame ${start === 0 ? 0 : tf * (start - 1) + 1}` : `latent frame ${start}`;
     item.append(
-      element("div", "where", `prompt #${message.prompt_index} @ frame ${message.start_frame}`),
+      element("div", "where", `prompt #${message.prompt_index} @ ${where}`),
       element("p", "text", message.prompt ?? ""),
     );
     const entities = Array.isArray(message.entities) ? message.entities : [];
@@ -235,17 +302,92 @@
       const chips = element("ul", "entities");
       chips.setAttribute("aria-label", "entities");
       for (const entity of entities) {
-        const chip = element("li", "chip", `#${entity.id} ${entity.surface ?? ""}`.trim());
-        if (entity.type) chip.title = String(entity.type);
+        const label = entity.label ?? entity.surface ?? entity.name ?? "";
+        const chip = tag(entity.id, `#${entity.id} ${label}`.trim(), "chip");
+        if (entity.type || entity.kind) chip.title = String(entity.type ?? entity.kind);
         chips.append(chip);
       }
       item.append(chips);
     }
+    const strip = element("div", "frames");
+    strip.setAttribute("aria-label", "frames of this prompt");
+    const memory = element("div", "memory");
+    memory.setAttribute("aria-label", "memory changes");
+    item.append(strip, memory);
+    const previous = rows.get(Number(message.prompt_index) - 1);
+    if (previous) previous.end = start;
+    rows.set(Number(message.prompt_index), { item, start, end: null, strip, memory, groups: 0, more: null, picks: "" });
     ui.timeline.append(item);
     ui.timeline.scrollTop = ui.timeline.scrollHeight;
     if (message.prompt_index > 0) {
-      setStatus(`streaming: prompt #${message.prompt_index} from frame ${message.start_frame}`);
+      setStatus(`streaming: prompt #${message.prompt_index} from latent frame ${message.start_frame}`);
     }
+  }
+
+  // The row's strip: FRAMES_PER_ROW evenly spaced latent frames of its segment received so far.
+  function drawStrip(row) {
+    const end = row.end ?? Math.max(row.start, ...thumbs.keys()) + 1;
+    const have = [];
+    for (let k = row.start; k < end; k += 1) if (thumbs.has(k)) have.push(k);
+    if (!have.length) return;
+    const n = Math.min(FRAMES_PER_ROW, have.length);
+    const picks = n === 1 ? [have[0]] : Array.from({ length: n }, (_, i) => have[Math.round((i * (have.length - 1)) / (n - 1))]);
+    const key = picks.join(",");
+    if (key === row.picks) return;
+    row.picks = key;
+    row.strip.replaceChildren(...picks.map((k) => thumbCanvas(k, "frame-thumb")));
+  }
+
+  function thumbCanvas(latent, className) {
+    const canvas = element("canvas", className);
+    const bitmap = thumbs.get(latent);
+    canvas.dataset.latentFrame = String(latent);
+    canvas.title = `latent frame ${latent}`;
+    if (bitmap) {
+      canvas.width = bitmap.width;
+      canvas.height = bitmap.height;
+      canvas.getContext("2d").drawImage(bitmap, 0, 0);
+      canvas.dataset.drawn = "true";
+    } else {
+      canvas.width = THUMB_WIDTH;
+      canvas.height = Math.round(THUMB_WIDTH * 9 / 16);
+      canvas.dataset.drawn = "false";
+      if (!waiting.has(latent)) waiting.set(latent, []);
+      waiting.get(latent).push(canvas);
+    }
+    return canvas;
+  }
+
+  function onMemory(message) {
+    const row = rows.get(Number(message.prompt_index)) ?? [...rows.values()].pop();
+    if (!row) return;
+    row.groups += 1;
+    if (row.groups > MAX_CHANGES) {
+      if (!row.more) {
+        row.more = element("p", "more");
+        row.memory.append(row.more);
+      }
+      row.more.textContent = `+${row.groups - MAX_CHANGES} more`;
+      return;
+    }
+    const group = element("figure", "change");
+    group.dataset.blockIndex = String(message.block_index);
+    group.append(element("figcaption", "muted", `memory · block ${message.block_index} (${message.cause ?? ""})`));
+    const held = element("div", "held");
+    for (const frame of Array.isArray(message.frames) ? message.frames : []) {
+      const box = element("div", "held-frame");
+      const canvas = thumbCanvas(Number(frame.latent_frame), "memory-thumb");
+      if (frame.video_frame !== null && frame.video_frame !== undefined) canvas.dataset.videoFrame = String(frame.video_frame);
+      const ids = Array.isArray(frame.ids) ? frame.ids : [];
+      const tags = element("ul", "tags");
+      for (const id of ids) tags.append(tag(id, `#${id}`, "tag"));
+      if (!ids.length) tags.append(tag(null, "no ID", "tag"));
+      box.append(canvas, element("div", "muted", `f${frame.latent_frame}`), tags);
+      held.append(box);
+    }
+    if (!held.children.length) held.append(element("p", "muted", "(empty)"));
+    group.append(held);
+    row.memory.append(group);
   }
 
   function onBlock(message) {
@@ -258,7 +400,9 @@
 
   function onSaved(message) {
     setState("idle");
-    setStatus(`saved: ${message.folder} (stream ${message.stream}, ${message.frames} frames)`, "done");
+    const latent = message.latent_frames ?? message.frames;
+    const video = message.video_frames !== undefined ? `, ${message.video_frames} video frames, ${message.seconds} s` : "";
+    setStatus(`saved: ${message.folder} (stream ${message.stream}, ${latent} latent frames${video})`, "done");
   }
 
   function onError(message) {
@@ -274,13 +418,35 @@
   // ---- frames ----
 
   function onFrame(data) {
-    const tag = tags.shift() ?? { block: "?", prompt: "?" };
+    const label = tags.shift() ?? { block: "?", prompt: "?" };
     const mine = epoch;
-    const bitmap = createImageBitmap(new Blob([data], { type: "image/jpeg" }));
-    decoding = decoding.then(() => bitmap).then(
-      (image) => {
-        if (mine === epoch) queue.push({ bitmap: image, ...tag });
-        else image.close();
+    const index = received;
+    received += 1;
+    const blob = new Blob([data], { type: "image/jpeg" });
+    const bitmap = createImageBitmap(blob);
+    const tf = stream && Number(stream.temporal_factor) > 0 ? Number(stream.temporal_factor) : null;
+    // the video frame that shows a latent frame is kept small, for the strips and the memory thumbnails
+    const thumb = tf && index % tf === 0 ? createImageBitmap(blob, { resizeWidth: THUMB_WIDTH, resizeQuality: "medium" }) : null;
+    decoding = decoding.then(() => Promise.all([bitmap, thumb])).then(
+      ([image, small]) => {
+        if (mine !== epoch) {
+          image.close();
+          if (small) small.close();
+          return;
+        }
+        queue.push({ bitmap: image, index, ...label });
+        if (small) {
+          thumbs.set(index / tf, small);
+          for (const canvas of waiting.get(index / tf) ?? []) {
+            canvas.width = small.width;
+            canvas.height = small.height;
+            canvas.getContext("2d").drawImage(small, 0, 0);
+            canvas.dataset.drawn = "true";
+          }
+          waiting.delete(index / tf);
+          const row = rows.get(Number(label.prompt));
+          if (row) drawStrip(row);
+        }
       },
       (err) => console.warn("could not decode a frame", err),
     );
@@ -298,7 +464,7 @@
     bitmap.close();
     shown += 1;
     const buffered = queue.length ? ` · ${queue.length} buffered` : "";
-    ui.now.textContent = `frame ${shown} · block ${frame.block} · prompt #${frame.prompt}${buffered}`;
+    ui.now.textContent = `video frame ${frame.index} · ${seconds(frame.index + 1)} s · block ${frame.block} · prompt #${frame.prompt}${buffered}`;
     for (const item of ui.timeline.children) {
       const current = item.dataset.promptIndex === String(frame.prompt);
       item.classList.toggle("current", current);

@@ -1,0 +1,156 @@
+"""Entity-centric attributes: what the sieves compare a mention with.
+
+A `Cluster` is one entity while a prompt is linked: an entity already in the registry, or the
+mentions of this prompt gathered so far. Attributes belong to the cluster (the union of what
+its mentions said), so a later sieve compares a mention with everything known about the entity,
+not with one earlier phrase (Lee et al. 2013, entity-centric coreference).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .mentions import Mention
+from .nouns import hypernyms, noun_info, synonyms
+from .registry import RegistryEntry
+
+#: age classes from youngest to oldest; two classes contradict when they are two steps apart or more
+AGE_ORDER = {"child": 0, "young": 1, "adult": 2, "old": 3}
+
+
+@dataclass(eq=False)
+class Cluster:
+    """One entity while a prompt is read (see the module docstring)."""
+
+    cid: int
+    entry: RegistryEntry | None = None  # the registry entity, once it has one
+    mentions: list[Mention] = field(default_factory=list)
+    type: str = "person"
+    gender: str | None = None
+    age: str | None = None
+    stated_age: int | None = None
+    size: str | None = None
+    colours: set[str] = field(default_factory=set)
+    clothing: set[str] = field(default_factory=set)
+    descriptors: set[str] = field(default_factory=set)
+    nouns: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    group: bool = False
+    group_size: int | None = None
+    kin: dict[int, str] = field(default_factory=dict)  # other cluster id -> what this entity is to it
+    last_prompt: int = -1
+    group_key: str | None = None  # members of one counted plural share it
+    claimed: bool = True  # False for a member no description has singled out yet
+    order: int = 0  # first appearance (prompt, then position) for ids
+
+    @classmethod
+    def of_entry(cls, e: RegistryEntry) -> Cluster:
+        return cls(cid=e.entity_id, entry=e, type=e.type, gender=e.gender, age=e.age, stated_age=e.stated_age,
+                   size=e.size, colours=set(e.colours), clothing=set(e.clothing), descriptors=set(e.descriptors),
+                   nouns={n for n in e.nouns if not n.startswith("@")}, names={n for n in e.nouns if n.startswith("@")},
+                   group=e.group, group_size=e.group_size, kin=dict(e.kin), last_prompt=e.last_prompt,
+                   group_key=e.group_key, claimed=e.claimed)
+
+    def absorb(self, m: Mention) -> None:
+        """Add what the mention says to the entity."""
+        self.mentions.append(m)
+        if m.kind in ("pronoun", "cover"):
+            if m.gender and not self.gender and not m.plural:
+                self.gender = m.gender
+            return
+        if self.type in ("any",) and m.type not in ("any", "thing") or self.named and self.type == "person" \
+                and m.type in ("animal", "robot", "creature", "vehicle"):
+            self.type = m.type
+        self.gender = self.gender or m.gender
+        if m.age and (self.age is None or self.age in ("young", "old") and m.age in ("child", "adult")):
+            self.age = m.age
+        implied = implied_age(m.lemma)
+        if implied is not None and self.age in (None, "adult"):
+            self.age = implied
+        if m.age is None and implied is not None:
+            m.age = implied
+        self.stated_age = self.stated_age if self.stated_age is not None else m.stated_age
+        self.size = self.size or m.size
+        self.colours |= m.colours
+        self.clothing |= m.clothing
+        self.descriptors |= m.descriptors
+        self.nouns |= m.nouns
+        self.names |= m.names
+        if m.type == "group" or m.plural and m.kind == "noun":
+            self.group = True
+            self.group_size = self.group_size or m.count
+
+    @property
+    def unclaimed_member(self) -> bool:
+        return self.group_key is not None and not self.claimed
+
+    @property
+    def named(self) -> bool:
+        return bool(self.names)
+
+
+def implied_age(lemma: str) -> str | None:
+    """The age class a noun implies through the rough ages of data/sieves.json ("grandmother": old)."""
+    from .sieves.words import AGE_YEARS, CHILD_YEARS, OLD_YEARS, YOUNG_YEARS
+
+    years = AGE_YEARS.get(lemma)
+    if years is None:
+        return None
+    return "old" if years >= OLD_YEARS else "child" if years <= CHILD_YEARS else "young" if years <= YOUNG_YEARS \
+        else None
+
+
+def type_compatible(m: Mention, c: Cluster) -> bool:
+    """A mention of kind `m.type` may name an entity of kind `c.type`."""
+    a, b = m.type, c.type
+    if a in ("any",) or b in ("any",) or a == b:
+        return True
+    if {a, b} <= {"person", "creature"} or {a, b} <= {"robot", "vehicle"}:
+        return True
+    if {a, b} <= {"animal", "creature"} or a == "animal" and b == "robot":
+        return True  # "the bird" for a mechanical bird, "the beast" for a dragon
+    return False
+
+
+def contradicts(m: Mention, c: Cluster) -> str | None:
+    """Why the mention cannot be the entity (gender, age, size, name, colours, kind), or None."""
+    if not type_compatible(m, c):
+        return "kind"
+    if m.gender and c.gender and m.gender != c.gender:
+        return "gender"
+    if m.names and c.names and not (m.names & c.names):
+        return "name"
+    if m.age and c.age and abs(AGE_ORDER[m.age] - AGE_ORDER[c.age]) >= 2:
+        return "age"
+    if m.stated_age is not None and c.stated_age is not None and m.stated_age != c.stated_age:
+        return "stated age"
+    if m.size and c.size and m.size != c.size:
+        return "size"
+    shared_garments = m.clothing & c.clothing
+    if shared_garments and m.colours and c.colours and not (m.colours & c.colours):
+        return "colours"
+    return None
+
+
+def noun_match(m: Mention, c: Cluster) -> bool:
+    """The mention repeats a noun of the entity, or a synonym of one."""
+    return any(synonyms(a, b) for a in m.nouns for b in c.nouns)
+
+
+def related_match(m: Mention, c: Cluster) -> bool:
+    """The mention's head names one of the entity's nouns more generally or more specifically (WordNet)."""
+    return any(hypernyms(m.lemma, b) for b in c.nouns) if m.lemma else False
+
+
+def generic_fit(m: Mention) -> bool:
+    """The head says only who someone is in general ("the man", "the girl", "the newcomer")."""
+    info = noun_info(m.lemma) if m.lemma else None
+    return info is not None and info.category in ("generic", "epithet")
+
+
+def overlap(m: Mention, c: Cluster) -> int:
+    """How many descriptive words (modifiers, colours, clothing) the mention shares with the entity."""
+    same_age = int(m.age is not None and m.age == c.age)
+    same_size = int(m.size is not None and m.size == c.size)
+    return len(m.descriptors & c.descriptors) + len(m.colours & c.colours) + len(m.clothing & c.clothing) \
+        + same_age + same_size

@@ -1,0 +1,535 @@
+"""Mentions: the phrases of a parsed prompt that may refer to a story entity, with what they say.
+
+A mention is one of: a proper name ("Zofia", "Mrs. Adeyemi"), a noun phrase whose head noun can
+name a character ("a lanky teenager", "the two sisters"), a relative description without a noun
+of its own ("the younger one", "the smaller of the two", "the other"), a covering plural ("both",
+"the two of them") or a personal pronoun. Everything comes from the dependency parse: the head
+noun's determiner, modifiers, possessor and prepositional phrases give the attributes the sieves
+compare (kind, gender, number, age class and stated age, size, colours and clothing, role, name,
+kin relation). The sieves (sieves/) decide which entity each mention refers to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import lexicon as L
+from . import resources as R
+from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, vehicle_sense
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_NAMES = R.word_lists("names.json")
+TITLES: dict[str, str | None] = _NAMES["titles"]
+TITLE_NOUNS: dict[str, str] = _NAMES["title_nouns"]
+_NOT_NAMES = frozenset(_NAMES["not_names"])
+_PLACE_WORDS = frozenset(_NAMES["place_words"])
+_LOCATIVE = frozenset(_NAMES["locative_prepositions"])
+_NAME_VERBS = frozenset({"call", "name", "nickname"})
+_DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_COPULAS = frozenset({"be", "become"})
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
+_CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
+_AGE_RE = re.compile(r"(\w+)[- ]years?[- ]old", re.IGNORECASE)
+_COMPARATIVES = {  # comparative or superlative lemma -> (attribute it compares, direction)
+    "old": ("age", 1), "elder": ("age", 1), "eld": ("age", 1), "eldest": ("age", 1), "young": ("age", -1),
+    "big": ("size", 1), "large": ("size", 1), "tall": ("size", 1), "small": ("size", -1),
+    "little": ("size", -1), "short": ("size", -1), "tiny": ("size", -1),
+}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+_COVER_WORDS = frozenset({"both", "all"})
+_DET_KINDS = {"indef": "indef", "def": "def", "poss": "poss", "new": "new", "num": "def"}
+
+
+@dataclass(eq=False)
+class Mention:
+    """One phrase of the prompt that may refer to an entity (see the module docstring)."""
+
+    index: int
+    kind: str  # name | noun | relative | cover | pronoun
+    text: str
+    start: int  # character span of the phrase (determiner to head)
+    end: int
+    head: int  # token index of the head
+    sent: int
+    lemma: str  # head noun lemma, pronoun, or "" for a relative description
+    type: str = "person"  # person | animal | creature | robot | vehicle | group | any | prop | background
+    category: str = "generic"
+    det: str = "none"  # indef | def | poss | none | new (another, a second)
+    plural: bool = False
+    count: int | None = None
+    names: set[str] = field(default_factory=set)  # "@zofia"
+    gender: str | None = None
+    age: str | None = None  # child | adult | young | old
+    stated_age: int | None = None
+    size: str | None = None  # small | large
+    colours: set[str] = field(default_factory=set)
+    clothing: set[str] = field(default_factory=set)
+    descriptors: set[str] = field(default_factory=set)  # modifier and attribute lemmas
+    modifiers: set[str] = field(default_factory=set)  # the words before the head ("plush", "toy", "old")
+    nouns: set[str] = field(default_factory=set)  # head noun plus character nouns it is compounded with
+    attributes: list[tuple[str, int, int, str]] = field(default_factory=list)  # (text, start, end, kind)
+    owner: int | None = None  # token index of the possessor ("his" in "his nephew")
+    kin: str | None = None  # the kin relation the head noun names
+    compare: tuple[str, int] | None = None  # ("age", +1): "the older one", "the elder sister"
+    other: bool = False  # "the other (one)"
+    ordinal: int | None = None  # "the first", "the second one"
+    subject: bool = False
+    appos_of: int | None = None  # mention index this one renames (apposition, predicate nominative, "calls him X")
+    member_of: int | None = None  # mention index of the plural whose members this one lists
+    skip: str | None = None  # why the mention neither creates nor confirms an entity (presence sieve)
+    entity: int | None = None  # cluster id, set by the sieves
+    linked_by: str | None = None  # name of the sieve that linked it
+
+    @property
+    def person_like(self) -> bool:
+        return self.type in ("person", "any", "creature")
+
+    @property
+    def relative_cue(self) -> bool:
+        """The phrase picks one of several by comparison, order, "other" or kinship (the relative sieve's)."""
+        return self.compare is not None or self.other or self.ordinal is not None or (
+            self.kin is not None and self.owner is not None) or self.owner is not None and self.category == "epithet"
+
+
+@dataclass
+class Prompt:
+    """A parsed prompt and its mentions (what every sieve reads)."""
+
+    text: str
+    doc: Doc
+    mentions: list[Mention]
+
+    def by_head(self, token_index: int) -> Mention | None:
+        return next((m for m in self.mentions if m.head == token_index), None)
+
+    def token_mention(self, tok: Token) -> Mention | None:
+        return self.by_head(tok.i)
+
+
+def _graded(tok: Token) -> tuple[str, int] | None:
+    """What a comparative or superlative compares ("older", "eldest", "smallest" -> ("age", 1) ...)."""
+    low = tok.lower_
+    for word in (tok.lemma_.lower(), low, low[:-3] if low.endswith("est") else low[:-2] if low.endswith("er") else low,
+                 low[:-4] if low.endswith(("gest", "llest")) else low[:-3]):
+        if word in _COMPARATIVES:
+            return _COMPARATIVES[word]
+    return None
+
+
+def _stems(word: str) -> set[str]:
+    """A modifier and the noun it is made from ("moustached" -> "moustache", "ponytailed" -> "ponytail"),
+    so that "the moustached guard" finds "a guard with a moustache"."""
+    out = {word}
+    for part in word.split("-"):
+        if part.endswith("ed") and len(part) > 5:
+            out.update({part[:-2], part[:-1]})
+    return out
+
+
+def _is_title(tok: Token) -> bool:
+    return tok.text.lower().rstrip(".") in TITLES
+
+
+def _name_token(tok: Token) -> bool:
+    """A capitalised proper-noun token in a character frame (the parse decides, not a name table)."""
+    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or _is_title(tok):
+        return False
+    low = tok.text.lower()
+    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num:
+        return False
+    if tok.dep_ in ("compound", "amod"):
+        return False  # part of a longer name (read from its head), a brand or a place ("Lagos market")
+    head_noun = tok.head
+    if head_noun.pos_ == "NOUN" and head_noun.i > tok.i and noun_info(head_noun.lemma_.lower()) is None and any(
+            c.dep_ == "det" and c.i < tok.i for c in head_noun.children):
+        return False  # inside another noun's phrase, whatever the parse calls it: "a small Lisbon kitchen"
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and R.name_gender(low) is None:
+        return False  # "in Lagos", "from Kyoto"
+    if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and noun_info(head.head.lemma_) is None:
+        return False  # "the streets of Lisbon"
+    return any(c.pos_ == "PROPN" for c in [tok]) and not any(
+        c.text.lower() in _PLACE_WORDS for c in tok.children if c.dep_ == "compound")
+
+
+def _name_tokens(tok: Token) -> list[Token]:
+    parts = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i]
+    return sorted([*parts, tok], key=lambda t: t.i)
+
+
+def _noun_head(tok: Token) -> NounInfo | None:
+    if tok.pos_ == "ADJ" and tok.dep_ in _ARGUMENT_DEPS and any(c.dep_ == "det" for c in tok.children) \
+            and not R.also_adjective(tok.lower_):
+        return noun_info(tok.lower_)  # "the legionary" tagged as an adjective
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
+        return None
+    if tok.pos_ == "PROPN" and tok.text[:1].isupper():
+        return None
+    info = noun_info(tok.lemma_.lower())
+    if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) \
+            and any(c.dep_ == "det" for c in tok.children):
+        return NounInfo("vehicle", "vehicle")
+    return info
+
+
+def _number(tok: Token) -> int | None:
+    value = L.NUMBER_WORDS.get(tok.lower_)
+    if isinstance(value, int):
+        return value
+    return int(tok.text) if tok.text.isdigit() else None
+
+
+_PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "npadvmod"})
+
+
+def _phrase_start(tok: Token) -> int:
+    left = [c for c in tok.lefts if c.dep_ in _PHRASE_DEPS]
+    return min([tok.idx] + [c.left_edge.idx for c in left])
+
+
+def _attribute_kind(words: list[str]) -> str:
+    for w in reversed(words):
+        if w in L.CLOTHING:
+            return "clothing"
+        if w in L.HAIR_WORDS:
+            return "hair"
+        if w in L.MARK_WORDS or w in L.BODY_PARTS:
+            return "mark"
+    return "held"
+
+
+class MentionReader:
+    """Finds the mentions of one parsed prompt."""
+
+    def __init__(self, text: str, doc: Doc) -> None:
+        self.text = text
+        self.doc = doc
+        self.mentions: list[Mention] = []
+        self._sent_of = {t.i: k for k, s in enumerate(doc.sents) for t in s}
+
+    def read(self) -> Prompt:
+        for tok in self.doc:
+            m = self._mention(tok)
+            if m is not None:
+                self.mentions.append(m)
+        self.mentions.sort(key=lambda m: m.start)
+        for k, m in enumerate(self.mentions):
+            m.index = k
+        self._link_structure()
+        return Prompt(self.text, self.doc, self.mentions)
+
+    # --------------------------------------------------------------------------- one token
+    def _new(self, kind: str, tok: Token, start: int, lemma: str) -> Mention:
+        end = tok.idx + len(tok.text)
+        return Mention(index=-1, kind=kind, text=self.text[start:end], start=start, end=end, head=tok.i,
+                       sent=self._sent_of[tok.i], lemma=lemma, subject=tok.dep_ in _SUBJECT_DEPS)
+
+    def _mention(self, tok: Token) -> Mention | None:
+        low = tok.lower_
+        if tok.pos_ == "PRON" and low in L.PRONOUNS and low not in ("it", "its", "itself") or low in ("it", "its"):
+            if tok.pos_ == "PRON" and not (low == "it" and tok.dep_ in ("nsubj",) and self._expletive(tok)):
+                return self._pronoun(tok)
+            return None
+        if _name_token(tok):
+            info = noun_info(tok.lower_)
+            if info is not None and R.name_gender(tok.lower_) is None and info.type in ("animal", "robot", "vehicle"):
+                return self._noun(tok, info)  # "a Border Collie": a capitalised breed, not a name
+            if not (tok.is_sent_start and R.common_word(tok.lower_) and R.name_gender(tok.lower_) is None
+                    and tok.dep_ not in ("nsubj", "nsubjpass") and not self._comma_apposition(tok)):
+                return self._name(tok)  # (a sentence's first word that is an ordinary word needs a frame: "Rain")
+            return None
+        if low in _COVER_WORDS and tok.dep_ in ("nsubj", "dobj", "pobj", "appos", "npadvmod"):
+            return self._cover(tok)
+        if low == "two" or low in L.NUMBER_WORDS and tok.pos_ == "NUM":
+            of = next((c for c in tok.children if c.lower_ == "of"), None)
+            if of is not None and any(c.lower_ in ("them", "us") for c in of.children):
+                return self._cover(tok)
+            if tok.dep_ in ("nsubj", "dobj", "pobj") and (_number(tok) or 0) >= 2 and any(
+                    c.lower_ in ("all", "the") for c in tok.children):
+                return self._cover(tok)  # "All three fill their baskets", "the two laugh"
+        info = _noun_head(tok)
+        if info is None and self._year_old(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
+                                                        for c in tok.children):
+            info = NounInfo("person", "generic")  # "a seven-year-old"
+        if info is not None:
+            return self._noun(tok, info)
+        if self._relative_head(tok):
+            return self._relative(tok)
+        return None
+
+    @staticmethod
+    def _comma_apposition(tok: Token) -> bool:
+        doc = tok.doc
+        return tok.i + 2 < len(doc) and doc[tok.i + 1].text == "," and doc[tok.i + 2].lower_ in (
+            "a", "an", "his", "her", "their", "its")
+
+    @staticmethod
+    def _expletive(tok: Token) -> bool:
+        """"It is raining", "it seems": an 'it' no entity stands behind."""
+        verb = tok.head
+        return verb.lemma_ in ("be", "seem", "appear", "rain", "snow", "take") and not any(
+            c.dep_ in ("attr", "acomp") and c.pos_ in ("NOUN", "PROPN") for c in verb.children) or verb.lemma_ in (
+            "rain", "snow")
+
+    def _pronoun(self, tok: Token) -> Mention:
+        m = self._new("pronoun", tok, tok.idx, tok.lower_)
+        gender, _case = L.PRONOUNS[tok.lower_]
+        m.plural = gender == "plural"
+        m.gender = gender if gender in ("male", "female") else None
+        m.type = "any"
+        if gender == "neuter":
+            m.type = "thing"
+        return m
+
+    def _cover(self, tok: Token) -> Mention:
+        m = self._new("cover", tok, tok.idx if tok.dep_ not in ("det", "predet") else tok.idx, tok.lower_)
+        m.plural, m.type = True, "any"
+        of = next((c for c in tok.children if c.lower_ == "of"), None)
+        if of is not None:
+            m.end = max(t.idx + len(t.text) for t in of.subtree)
+            m.text = self.text[m.start:m.end]
+        m.count = 2 if tok.lower_ == "both" else _number(tok)
+        return m
+
+    def _name(self, tok: Token) -> Mention:
+        parts = _name_tokens(tok)
+        titles = [c for c in tok.children if c.dep_ == "compound" and _is_title(c)]
+        start = min([p.idx for p in parts] + [t.idx for t in titles])
+        m = self._new("name", tok, start, tok.lemma_.lower())
+        m.names = {"@" + p.text.lower() for p in parts}
+        for t in titles:
+            title = t.text.lower().rstrip(".")
+            m.gender = TITLES.get(title) or m.gender
+            if title in TITLE_NOUNS:
+                m.nouns.add(TITLE_NOUNS[title])
+        if m.gender is None:
+            g = R.name_gender(parts[0].text.lower())
+            m.gender = g if g in ("male", "female") else None
+        m.type, m.category = "any", "name"  # a name may be a person's, a pet's or a robot's
+        self._modifiers(tok, m)
+        return m
+
+    def _noun(self, tok: Token, info: NounInfo) -> Mention:
+        lemma = tok.lemma_.lower()
+        m = self._new("noun", tok, _phrase_start(tok), lemma)
+        m.type, m.category = info.type, info.category
+        m.plural = tok.tag_ in ("NNS", "NNPS") and lemma != tok.lower_
+        m.nouns.add(lemma)
+        m.gender = noun_gender(lemma)
+        m.age = noun_age(lemma)
+        m.kin = kin_relation(lemma)
+        if lemma in L.MULTIPLE_BIRTH:
+            m.plural, m.count = True, int(L.MULTIPLE_BIRTH[lemma])
+        self._modifiers(tok, m)
+        if info.type == "prop" and m.modifiers & L.ANIMATE_MODIFIERS:
+            m.type, m.category = "creature", "creature"  # "a living statue", "the now-animate statue"
+        if info.type == "group" and m.count is None and lemma in L.PAIR_NOUNS:
+            m.count = 2
+        return m
+
+    @staticmethod
+    def _year_old(tok: Token) -> bool:
+        return tok.lemma_.lower() == "old" and any(c.lower_ in ("year", "years") for c in tok.children) \
+            and tok.dep_ in _ARGUMENT_DEPS
+
+    def _relative_head(self, tok: Token) -> bool:
+        """"the younger one", "the other", "the smaller of the two", "the first", "the six-year-old"."""
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
+            return False
+        if tok.lower_ in ("one", "other") or tok.lower_ in _ORDINALS and tok.dep_ != "amod":
+            return True
+        if self._year_old(tok):
+            return True
+        return tok.tag_ in ("JJR", "JJS") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
+
+    def _relative(self, tok: Token) -> Mention:
+        m = self._new("relative", tok, _phrase_start(tok), "")
+        m.type, m.category = "any", "relative"
+        if tok.lower_ == "other":
+            m.other = True
+        elif tok.lower_ in _ORDINALS:
+            m.ordinal = _ORDINALS[tok.lower_]
+        elif tok.tag_ in ("JJR", "JJS"):
+            m.compare = _graded(tok)
+        self._modifiers(tok, m)
+        if m.compare is None and not m.other:  # "the little one" among two: the smaller
+            m.compare = next((_COMPARATIVES[d] for d in sorted(m.descriptors) if d in _COMPARATIVES), None)
+        return m
+
+    # --------------------------------------------------------------------------- attributes
+    def _modifiers(self, tok: Token, m: Mention) -> None:
+        phrase = self.text[_phrase_start(tok):tok.idx + len(tok.text)]
+        age = _AGE_RE.search(phrase)
+        if age is not None:
+            n = L.NUMBER_WORDS.get(age.group(1).lower())
+            m.stated_age = n if isinstance(n, int) else (int(age.group(1)) if age.group(1).isdigit() else None)
+        for c in tok.children:
+            low = c.lower_
+            if c.dep_ == "det" or c.dep_ == "predet":
+                kind = L.DETERMINERS.get(low)
+                if low in L.NEWCOMER_WORDS:
+                    m.det = "new"
+                elif isinstance(kind, str) and m.det != "new":
+                    m.det = _DET_KINDS.get(kind, m.det)
+                if low == "both":
+                    m.count = 2
+            elif c.dep_ == "poss":
+                m.det, m.owner = "poss", c.i
+            elif c.dep_ == "nummod":
+                n = _number(c)
+                if n is not None:
+                    m.count = n
+            elif c.dep_ in ("amod", "compound", "nmod", "npadvmod") or c.dep_ == "acl" and c.tag_ == "VBN":
+                self._modifier_word(c, m)
+                if c.lower_ in ("piece", "member", "man", "person", "strong"):  # "a four-piece band"
+                    n = next((_number(g) for g in c.children if g.dep_ == "nummod"), None)
+                    m.count = n if n is not None else m.count
+            elif c.dep_ == "prep" and c.lower_ in _CLOTHING_PREPS or c.dep_ == "acl" and c.lemma_ in (
+                    "wear", "dress", "hold", "carry"):
+                self._attribute_phrase(c, m)
+            elif c.dep_ == "prep" and c.lower_ == "of":
+                self._of_phrase(c, m)
+
+    def _modifier_word(self, c: Token, m: Mention) -> None:
+        low, lemma = c.lower_, c.lemma_.lower()
+        if lemma in L.MULTIPLE_BIRTH and m.plural:
+            m.count = int(L.MULTIPLE_BIRTH[lemma])  # "twin boys"
+        if low in L.NEWCOMER_WORDS or low == "new" and m.det == "indef":
+            m.det = "new"
+            return
+        if low in _ORDINALS and m.det == "def":
+            m.ordinal = _ORDINALS[low]
+        if low == "other":
+            m.other = True
+            return
+        if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest"):
+            m.compare = _graded(c) or m.compare
+        m.descriptors.update(_stems(lemma))
+        m.modifiers.update({low, lemma})
+        if low in L.COLOURS:
+            m.colours.add(low)
+        if low in L.SIZE_SMALL:
+            m.size = "small"
+        elif low in L.SIZE_LARGE:
+            m.size = "large"
+        if low in L.AGE_YOUNG:
+            m.age = "child" if low in ("little", "baby", "infant") and m.age == "child" else "young"
+        elif low in L.AGE_OLD:
+            m.age = "old"  # the modifier says more than the noun ("a teenage girl", "an old man")
+        if low in ("male", "female"):
+            m.gender = low
+        info = noun_info(lemma) if c.pos_ == "NOUN" else None
+        if info is not None and c.dep_ == "compound":
+            if info.type == "robot" and m.type in ("person", "any", "animal"):
+                m.type = "robot"  # "a robot assistant", "a robot dog"
+            if info.type in (m.type, "any") or {info.type, m.type} <= {"animal", "creature"}:
+                m.nouns.add(lemma)  # "the fox spirit" is the fox, "a mother bear" is the mother
+        if c.dep_ == "compound" or c.tag_ == "VBN" or "-" in c.text or c.pos_ == "ADJ":
+            m.attributes.append((c.text, c.idx, c.idx + len(c.text), "colour" if low in L.COLOURS else "feature"))
+
+    def _attribute_phrase(self, prep: Token, m: Mention) -> None:
+        toks = [t for t in prep.subtree if t.i > prep.i]
+        words = [t.lemma_.lower() for t in toks if t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB")]
+        if not toks or not words:
+            return
+        m.descriptors.update(w for word in words for w in _stems(word))
+        m.colours.update(w for w in words if w in L.COLOURS)
+        m.clothing.update(w for w in words if w in L.CLOTHING)
+        start, end = prep.idx, toks[-1].idx + len(toks[-1].text)
+        m.attributes.append((self.text[start:end], start, end, _attribute_kind(words)))
+
+    def _of_phrase(self, of: Token, m: Mention) -> None:
+        """"a boy of about six" (a stated age), "the smaller of the two" (the set it picks from)."""
+        for c in of.children:
+            if m.type == "group" and c.tag_ in ("NNS", "NNPS") and noun_info(c.lemma_.lower()) is not None:
+                m.nouns.add(c.lemma_.lower())  # "a gang of kids": "the kids" later is the gang
+            n = _number(c)
+            if n is not None and m.kind != "relative" and not any(d.dep_ == "det" for d in c.children):
+                m.stated_age = n
+            elif c.lemma_.lower() in ("sibling", "brother", "sister", "twin", "boy", "girl") and m.kind == "relative":
+                m.nouns.add(c.lemma_.lower())
+        if m.kind == "relative":
+            m.end = max(t.idx + len(t.text) for t in of.subtree)
+            m.text = self.text[m.start:m.end]
+
+    # --------------------------------------------------------------------------- structure
+    def _link_structure(self) -> None:
+        """Apposition, predicate nominatives, naming verbs and listed members, from the parse."""
+        by_head = {m.head: m for m in self.mentions}
+        for m in self.mentions:
+            tok = self.doc[m.head]
+            host = by_head.get(tok.head.i) if tok.head.i != tok.i else None
+            listed = any(c.dep_ == "conj" for c in tok.children) or any(
+                c.dep_ == "conj" for c in self.doc[host.head].children) if host is not None else False
+            if tok.dep_ == "appos" and host is None and m.det == "indef":
+                anc = next((a for a in tok.ancestors if a.i in by_head), None)
+                if anc is not None and by_head[anc.i].kind in ("noun", "name") and by_head[anc.i].sent == m.sent:
+                    m.appos_of = by_head[anc.i].index  # "a guard in a navy uniform, a heavy man ...": the parse
+                    continue  # hung the apposition on the uniform
+            if tok.dep_ == "appos" and host is not None and (host.plural or not listed or m.det in ("indef", "poss")):
+                if host.plural and not m.plural:
+                    m.member_of = host.index
+                else:
+                    m.appos_of = host.index
+            elif tok.dep_ in ("attr", "oprd") and tok.head.lemma_ in ("be", "become") or (
+                    tok.dep_ == "conj" and host is not None and host.skip == "predicate"):
+                verb = tok.head if tok.dep_ != "conj" or host is None else self.doc[host.head].head
+                subj = next((by_head.get(c.i) for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+                negated = any(c.dep_ == "neg" for c in verb.children) or any(
+                    c.lower_ in ("longer", "never") for c in verb.subtree if verb.i < c.i < tok.i)
+                if subj is None or negated or subj.plural or tok.dep_ == "conj":
+                    m.skip = "predicate"  # "is no longer a soldier", "they are a duo"
+                else:
+                    m.appos_of = subj.index  # "the pilot is Zofia", "she is a pilot"
+            elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.head.lemma_ in _DRESSING_VERBS \
+                    and tok.head.head.head.i in by_head:
+                m.appos_of = by_head[tok.head.head.head.i].index  # "a street performer dressed as a mime"
+            elif tok.dep_ in ("oprd", "xcomp", "dobj") and m.kind == "name" and tok.head.lemma_ in _NAME_VERBS:
+                obj = next((by_head.get(c.i) for c in tok.head.children if c.dep_ == "dobj" and c.i != tok.i), None)
+                rel = next((c for c in tok.head.children if c.lower_ in ("whom", "who", "that")), None)
+                if obj is not None:
+                    m.appos_of = obj.index  # "calls him Tobi", "a man named Jonas"
+                elif rel is not None and tok.head.dep_ == "relcl" and tok.head.head.i in by_head:
+                    m.appos_of = by_head[tok.head.head.i].index  # "a boy whom everyone calls Sasha"
+                elif tok.head.dep_ == "acl" and tok.head.head.i in by_head:
+                    m.appos_of = by_head[tok.head.head.i].index
+            elif tok.dep_ == "conj" and host is not None and host.member_of is not None:
+                m.member_of = host.member_of
+        for m in self.mentions:
+            tok = self.doc[m.head]
+            if m.kind == "noun" and m.det == "indef" and not m.plural and m.appos_of is None and m.member_of is None \
+                    and self.text[:m.start].rstrip().endswith(",") and tok.dep_ not in _ARGUMENT_DEPS - {"ROOT"}:
+                subj = next((x for x in self.mentions if x.sent == m.sent and x.start < m.start and x.subject
+                             and x.kind in ("noun", "name") and not x.plural), None)
+                if subj is not None:
+                    m.appos_of = subj.index  # "A second dog bounds in, a sleek greyhound with ..."
+        for m in self.mentions:
+            nxt = next((x for x in self.mentions[m.index + 1:] if x.kind != "pronoun"), None)
+            if m.kind == "noun" and not m.plural and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
+                    and self.text[m.end:nxt.start].strip() == "," and nxt.det == "indef" and not nxt.plural \
+                    and nxt.appos_of is None and nxt.member_of is None and m.det in ("def", "poss", "new") \
+                    and self.doc[nxt.head].dep_ != "conj" and not any(
+                        c.dep_ == "conj" for c in self.doc[m.head].children):
+                nxt.appos_of = m.index  # "the judge, an elderly man with ...", whatever the parse
+            if m.kind == "name" and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
+                    and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
+                    and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
+                nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives" (whatever the parse)
+        for m in self.mentions:
+            if m.member_of is not None:
+                group = self.mentions[m.member_of]
+                group.descriptors.add("listed")
+        for m in self.mentions:
+            if m.det == "indef" and m.skip is None and m.appos_of is None and any(
+                    a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
+                m.skip = "predicate"  # "is no longer a soldier but a protector guiding a lost child"
+
+
+def read_mentions(text: str, doc: Doc) -> Prompt:
+    """The mentions of a parsed prompt (see `MentionReader`)."""
+    return MentionReader(text, doc).read()

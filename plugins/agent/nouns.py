@@ -1,0 +1,153 @@
+"""What a noun says about a story entity: its kind, gender, age class, and how two nouns relate.
+
+Semantic knowledge only (the parser gives the words and their roles): the hand-made lexicon of
+``data/lexicon.json`` first, then the WordNet tables of `resources` for nouns the lists lack
+("a landscaper", "an okapi"). Every noun is looked up by its lower-case singular lemma.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import lexicon as L
+from . import resources as R
+
+_ALL_ANIMALS = (L.ANIMAL | L.ANIMAL_EXTRA | frozenset(L.ANIMAL_HYPERNYMS)
+                | frozenset().union(*L.ANIMAL_HYPERNYMS.values())) - frozenset(L.ANIMAL_WITH_MODIFIER)
+
+
+@dataclass(frozen=True)
+class NounInfo:
+    """What a noun says: the entity kind and which kind of noun it is."""
+
+    type: str  # person | animal | creature | robot | vehicle | any | group | prop | background
+    category: str  # generic | kinship | epithet | occupation | species | creature | robot | vehicle | group | ...
+
+
+# lexicon -> (kind, category), first match wins
+_NOUN_CLASSES: tuple[tuple[Collection[str], str, str], ...] = (
+    (L.GENERIC_PERSON, "person", "generic"),
+    (L.KINSHIP, "any", "kinship"),
+    (L.EPITHET_ANY, "any", "epithet"),
+    (L.EPITHET_PERSON, "person", "epithet"),
+    (L.EPITHET_BEAST, "animal", "epithet"),
+    (L.OCCUPATION, "person", "occupation"),
+    (L.PERSON_HYPERNYMS, "person", "occupation"),
+    (L.CREATURE, "creature", "creature"),
+    (L.ROBOT, "robot", "robot"),
+    (_ALL_ANIMALS, "animal", "species"),
+    (L.VEHICLE, "vehicle", "vehicle"),
+    (L.GROUP_NOUNS, "group", "group"),
+    (L.BACKGROUND_GROUP, "background", "background"),
+    (L.ARTWORK, "prop", "artwork"),
+)
+_AGENT_ENDINGS = ("keeper", "maker", "smith", "wright", "monger", "ician", "person")
+_SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot")}
+
+
+def vehicle_sense(lemma: str) -> bool:
+    """The noun's most frequent WordNet sense is a vehicle ("convertible", "hovercraft"): a character
+    only when the parse makes it a noun that acts (see the presence sieve)."""
+    senses = R.noun_senses(lemma)
+    return bool(senses) and senses[0] == "V"
+
+
+@lru_cache(maxsize=8192)
+def noun_info(lemma: str) -> NounInfo | None:
+    """Classify a singular noun, or None when it cannot name a story entity."""
+    w = lemma.lower()
+    for lexicon, kind, category in _NOUN_CLASSES:
+        if w in lexicon:
+            return NounInfo(kind, category)
+    if len(w) >= 6 and (w.endswith(_AGENT_ENDINGS) or (w.endswith("woman") and w not in L.MAN_EXCEPTIONS)
+                        or (w.endswith("man") and w not in L.MAN_EXCEPTIONS and not w.endswith("human"))
+                        or (w.endswith("ist") and w not in L.IST_EXCEPTIONS)
+                        or (w.endswith("eer") and w not in L.EER_EXCEPTIONS)):
+        return NounInfo("person", "occupation")
+    # open vocabulary: the noun's most frequent WordNet sense ("a goalie", "a marmot")
+    senses = R.noun_senses(w)
+    if senses and senses[0] in _SENSE_CLASSES and not R.also_adjective(w) and "W" not in senses:
+        return NounInfo(*_SENSE_CLASSES[senses[0]])
+    return None
+
+
+_EXPLICIT = frozenset().union(*(lex for lex, _, _ in _NOUN_CLASSES))
+
+
+def from_lexicon(lemma: str) -> bool:
+    """The noun is in a hand-made list (not only in the WordNet table or recognised by its ending)."""
+    return lemma in _EXPLICIT
+
+
+def noun_gender(lemma: str) -> str | None:
+    """Gender carried by the noun itself ("mother", "fisherman"), else None."""
+    if lemma in L.MALE_NOUNS or (lemma.endswith("man") and lemma not in L.MAN_EXCEPTIONS and len(lemma) > 4
+                                 and not lemma.endswith("woman")):
+        return "male"
+    if lemma in L.FEMALE_NOUNS or lemma.endswith("woman"):
+        return "female"
+    return None
+
+
+def noun_age(lemma: str) -> str | None:
+    """'child' or 'adult' when the noun says it (a boy is never "the man"), else None."""
+    if lemma in L.CHILD_NOUNS:
+        return "child"
+    if lemma in L.ADULT_NOUNS:
+        return "adult"
+    if R.noun_relation(lemma, "adult") == 2 and not R.noun_relation(lemma, "juvenile") \
+            and not R.noun_relation(lemma, "child"):
+        return "adult"  # "teacher", "nurse": WordNet files the noun under adults (and never under children)
+    return None
+
+
+_SYN_INDEX: dict[str, set[str]] = {}
+for _group in L.SYNONYM_GROUPS:
+    for _w in _group:
+        _SYN_INDEX.setdefault(_w, set()).update(_group)
+
+
+def synonyms(a: str, b: str) -> bool:
+    """The two nouns name the same thing (lexicon synonym groups, then a shared WordNet synset)."""
+    return a == b or b in _SYN_INDEX.get(a, ()) or R.noun_relation(a, b) == 3
+
+
+def _lexicon_hypernym(a: str, b: str) -> bool:
+    for fam in (L.ANIMAL_HYPERNYMS, L.PERSON_HYPERNYMS):
+        if b in fam.get(a, ()) or a in fam.get(b, ()):
+            return True
+    return False
+
+
+_KIND_WORDS = {"robot": "robot", "machine": "robot", "vehicle": "vehicle", "animal": "animal",
+               "creature": "creature", "beast": "animal"}
+
+
+def hypernyms(a: str, b: str) -> bool:
+    """One noun names the other more generally, either way ("the bird" for the seagull)."""
+    if _lexicon_hypernym(a, b) or R.noun_relation(a, b) == 2:
+        return True
+    pairs = ((a, b), (b, a))
+    for general, specific in pairs:
+        if general == "child" and specific in L.CHILD_KIN or general == "parent" and specific in L.PARENT_KIN:
+            return True
+        if general == "boat" and specific in L.BOATS:
+            return True
+        kind = _KIND_WORDS.get(general)
+        info = noun_info(specific)
+        if kind is not None and info is not None and info.type == kind:
+            return True
+    return False
+
+
+def kin_relation(noun: str) -> str | None:
+    """The kin relation a noun names ("son" -> "child", "grandma" -> "grandparent"), else None."""
+    return next((g for g, words in L.KIN_GROUPS.items() if noun in words), None)
+
+
+def reciprocal(relation: str) -> str | None:
+    """The relation seen from the other side ("child" -> "parent")."""
+    value = L.KIN_RECIPROCAL.get(relation)
+    return value if isinstance(value, str) else None

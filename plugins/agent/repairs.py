@@ -1,0 +1,159 @@
+"""The repair stage: the few places where the lexicon overrides spaCy's small English model.
+
+Every override is one function in `OVERRIDES`, with the contradiction it repairs in its
+docstring; each is tested (tests/plugins/agent/test_repairs.py). Only tags and dependency
+labels change, never the tokens or the tree's shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from . import resources as R
+from .nouns import noun_info
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+def subject_before_verb_noun(doc: Doc) -> int:
+    """A character noun, "one", or a capitalised word no dictionary has, parsed as a modifier of the
+    next word when that word is a plural noun that is also a verb ("The teenager threads bait",
+    "the younger one claps", "Tenzin waves"): the word is the subject and the next word its verb.
+    The subject takes over the determiner and adjectives before it."""
+    n = 0
+    for tok in doc[:-1]:
+        nxt = doc[tok.i + 1]
+        if tok.head.i != nxt.i or tok.dep_ not in ("compound", "nummod", "amod", "nmod"):
+            continue
+        if nxt.tag_ != "NNS" or not R.verb_word(nxt.lemma_) or noun_info(nxt.lemma_) is not None:
+            continue
+        subject = noun_info(tok.lower_) is not None and tok.pos_ in ("NOUN", "ADJ") or tok.lower_ == "one" or (
+            tok.text[:1].isupper() and not R.common_word(tok.text) and tok.text.isalpha())
+        if not subject:
+            continue
+        for c in list(nxt.children):
+            if c.i < tok.i:
+                c.head = tok
+        old_head, old_dep = nxt.head, nxt.dep_
+        tok.head, tok.dep_ = nxt, "nsubj"
+        if tok.text[:1].isupper() and not R.common_word(tok.text):
+            tok.pos_, tok.tag_ = "PROPN", "NNP"
+        elif tok.lower_ != "one":
+            tok.pos_ = "NOUN"
+        nxt.pos_, nxt.tag_ = "VERB", "VBZ"
+        if old_dep in ("nsubj", "nsubjpass") and old_head.i != nxt.i:
+            verbish = old_head
+            nxt.head, nxt.dep_ = nxt, "ROOT"
+            if verbish.dep_ == "ROOT":
+                verbish.head, verbish.dep_ = nxt, "dobj"
+                verbish.pos_, verbish.tag_ = "NOUN", "NN"
+        n += 1
+    return n
+
+
+def character_noun_before_non_noun(doc: Doc) -> int:
+    """A character noun parsed as a compound of a word that has no noun sense ("a heron standing
+    motionless": "motionless" as the head): the character noun heads the phrase."""
+    n = 0
+    for tok in doc:
+        h = tok.head
+        if tok.dep_ != "compound" or h.i <= tok.i or tok.pos_ != "NOUN" or noun_info(tok.lemma_.lower()) is None:
+            continue
+        if R.noun_senses(h.lemma_.lower()) or noun_info(h.lemma_.lower()) is not None or R.thing_noun(h.lemma_.lower()):
+            continue
+        for c in list(h.children):
+            if c.i < tok.i:
+                c.head = tok
+        tok.head, tok.dep_ = h.head if h.head.i != h.i else tok, h.dep_
+        h.head, h.dep_, h.pos_, h.tag_ = tok, "amod", "ADJ", "JJ"
+        n += 1
+    return n
+
+
+
+
+def person_word_as_compound(doc: Doc) -> int:
+    """A capitalised word that the given-name table knows or no dictionary has,
+    parsed as a compound of a common word ("Clara re-enters": "Clara" as a modifier of "re"):
+    the word is a name, the subject of what follows."""
+    n = 0
+    for tok in doc:
+        if tok.dep_ != "compound" or not tok.text[:1].isupper() or tok.head.pos_ == "PROPN" or tok.head.i < tok.i:
+            continue
+        if R.name_gender(tok.lower_) is None and R.common_word(tok.text):
+            continue
+        if noun_info(tok.head.lemma_.lower()) is not None:
+            continue  # "Tobi's grandmother" style compounds of a character noun stay as they are
+        tok.pos_, tok.tag_, tok.dep_ = "PROPN", "NNP", "nsubj"
+        n += 1
+    return n
+
+
+def capitalised_word_is_proper(doc: Doc) -> int:
+    """A capitalised word inside a sentence that is no ordinary English word, tagged as a common
+    noun, adjective or verb ("... when Oyelaran arrives"), is a proper noun."""
+    n = 0
+    for tok in doc:
+        if tok.is_sent_start or not tok.text[:1].isupper() or tok.pos_ not in ("NOUN", "ADJ", "VERB"):
+            continue
+        if not R.common_word(tok.text) and tok.text.isalpha():
+            tok.pos_, tok.tag_ = "PROPN", "NNP"
+            n += 1
+    return n
+
+
+def capitalised_word_before_apposition(doc: Doc) -> int:
+    """A capitalised word followed by a comma and an appositive character phrase ("Blessing, a young
+    customer in a yellow blouse, ..."; "Sunny, her teenage cousin, ..."): the word is a name, whatever
+    ordinary word it also is."""
+    n = 0
+    for tok in doc[:-3]:
+        if not tok.text[:1].isupper() or not tok.text.isalpha() or doc[tok.i + 1].text != "," or tok.pos_ == "PROPN":
+            continue
+        if tok.i > 0 and not (tok.is_sent_start or doc[tok.i - 1].text in (",", ":", ";")):
+            continue
+        det = doc[tok.i + 2]
+        if det.lower_ not in ("a", "an", "his", "her", "their", "its"):
+            continue
+        head = next((t for t in doc[tok.i + 3:tok.i + 8] if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
+        if head is not None and noun_info(tok.lower_) is None and (
+                R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)):
+            tok.pos_, tok.tag_ = "PROPN", "NNP"
+            if tok.dep_ in ("amod", "compound", "nmod"):
+                tok.dep_ = "npadvmod"
+            n += 1
+    return n
+
+
+def character_noun_not_verb(doc: Doc) -> int:
+    """A word after a determiner that the lexicon knows as a character noun ("the cook", "the
+    guide"), tagged as a verb, is that noun."""
+    n = 0
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.i == 0 or doc[tok.i - 1].pos_ != "DET":
+            continue
+        if noun_info(tok.lower_) is not None:
+            tok.pos_, tok.tag_ = "NOUN", "NN"
+            n += 1
+    return n
+
+
+OVERRIDES: tuple[Callable[[Doc], int], ...] = (
+    subject_before_verb_noun,
+    character_noun_before_non_noun,
+    person_word_as_compound,
+    capitalised_word_before_apposition,
+    capitalised_word_is_proper,
+    character_noun_not_verb,
+)
+
+
+def repair(doc: Doc) -> Doc:
+    """Apply every override in order (each returns how many tokens it changed)."""
+    for fix in OVERRIDES:
+        fix(doc)
+    return doc
+
+

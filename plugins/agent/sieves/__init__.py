@@ -1,0 +1,29 @@
+"""The sieves, most precise first (Lee et al. 2013): each links what its one rule is sure of.
+
+Each sieve is a function of the `LinkContext` (linker.py) with the rule in its docstring. The
+linker runs them in this order; `SieveLinker(registry, disabled={"relative"})` switches one off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from . import apposition, exact_name, groups, head_match, presence, pronouns, relative, wordnet
+
+if TYPE_CHECKING:
+    from ..linker import LinkContext
+
+Sieve = Callable[["LinkContext"], None]
+
+SIEVES: tuple[tuple[str, Sieve], ...] = (
+    ("presence", presence.run),
+    ("exact_name", exact_name.run),
+    ("apposition", apposition.run),
+    ("head_match", head_match.run),
+    ("wordnet", wordnet.run),
+    ("relative", relative.run),
+    ("groups", groups.run),
+    ("pronouns", pronouns.run),
+)
+SIEVE_NAMES: tuple[str, ...] = tuple(name for name, _ in SIEVES)

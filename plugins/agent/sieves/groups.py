@@ -1,0 +1,145 @@
+"""Sieve 6: groups: listed members, covering plurals, group entities and their split."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import lexicon as L
+from ..entities import Cluster, contradicts, noun_match, type_compatible
+from ..nouns import hypernyms
+from .pronouns import plural_scene
+
+if TYPE_CHECKING:
+    from ..linker import LinkContext
+    from ..mentions import Mention
+
+NAME = "groups"
+
+
+def run(ctx: LinkContext) -> None:
+    """A plural whose members the text lists ("two brothers: a teenager and a boy") is those members,
+    not an entity of its own (each member learns the plural's noun). A covering plural ("both", "the
+    two of them", "the pair", "the boys", "the two women") marks each entity it covers present: a
+    group entity of the scene when there is one, else the scene's entities of a fitting kind, noun
+    and gender (as many as its count says). A foreground plural that covers nobody ("an elderly
+    couple", "three hikers") is one group entity, and "the couple" / "the pair" later finds it."""
+    for m in ctx.mentions:
+        if m.skip is not None or m.linked_by is not None:
+            continue
+        own = ctx.cluster(m)
+        singled = [m] + (own.mentions if own is not None else [])
+        if m.kind in ("noun", "relative") and not m.plural and m.type != "group" and (any(
+                x.det in ("def", "poss") or x.kind == "relative" for x in singled) or _listed_after(ctx, m)):
+            member = _unclaimed(ctx, m)
+            if member is not None and ctx.link(m, member, NAME):
+                member.claimed = True  # "The eldest, a tall girl ...": one of the three sisters
+            elif member is None and m.det in ("def", "poss") and m.type in ("person", "any"):
+                _split_pair(ctx, m)
+            continue
+        members = [x for x in ctx.mentions if x.member_of == m.index and x.skip is None]
+        if members:
+            for x in members:
+                x.nouns.add(m.lemma)
+                c = ctx.cluster(x)
+                if c is not None:
+                    c.nouns.add(m.lemma)
+            ctx.cover(m, [c for x in members if (c := ctx.cluster(x)) is not None], NAME)
+            continue
+        if m.kind == "cover" or m.kind == "noun" and (m.plural or m.type == "group"):
+            _cover(ctx, m)
+
+
+def _listed_after(ctx: LinkContext, m: Mention) -> bool:
+    """`m` follows a colon after a counted plural of its sentence ("Three hikers ...: a bearded man, ...")."""
+    text = ctx.prompt.text
+    return any(x.sent == m.sent and x.count and x.start < m.start and ":" in text[x.end:m.start]
+               for x in ctx.mentions if x.plural or x.type == "group")
+
+
+def _split_pair(ctx: LinkContext, m: Mention) -> None:
+    """"the husband" after "a young couple": the couple's entity becomes the first member the text singles
+    out (the other member, when named, is a new entity)."""
+    pairs = [c for c in ctx.candidates(m) if c.group and c.group_key is None
+             and (c.group_size == 2 or c.nouns & L.PAIR_NOUNS) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+    if len(pairs) != 1:
+        return
+    c = pairs[0]
+    c.group, c.group_size, c.type = False, None, "person"
+    if not ctx.link(m, c, NAME):
+        c.group, c.group_size, c.type = True, 2, "group"
+
+
+def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """The first member of a counted plural no description has singled out yet that `m` may be."""
+    own = ctx.cluster(m)
+    if own is not None and own.entry is None and len(own.mentions) > 1 and any(x.kind == "name" for x in own.mentions):
+        return None
+    for c in sorted(ctx.candidates(m), key=lambda c: c.cid):
+        if not c.unclaimed_member or not (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None):
+            continue
+        if not type_compatible(m, c) or contradicts(m, c) is not None:
+            continue
+        if m.kind == "relative" or noun_match(m, c) or m.category in ("generic", "kinship", "epithet", "occupation"):
+            return c
+    return None
+
+
+def _members(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """All members of the counted plural whose noun `m` repeats ("the sisters" after "three sisters")."""
+    keys = {c.group_key for c in ctx.clusters.values() if c.group_key and noun_match(m, c)}
+    return [c for c in ctx.clusters.values() if c.group_key in keys]
+
+
+def _cover(ctx: LinkContext, m: Mention) -> None:
+    members = _members(ctx, m) if m.kind == "noun" and m.det != "indef" else []
+    if members and (m.count is None or m.count == len(members)):
+        ctx.cover(m, members, NAME)
+        return
+    group_noun = m.type == "group"
+    groups = [c for c in ctx.candidates(m) if c.group and (noun_match(m, c) or group_noun and _size_fits(m, c)
+                                                            or m.kind == "cover" and _size_fits(m, c))]
+    recent = [c for c in groups if ctx.in_prompt(c, m) or ctx.in_previous(c)] or groups
+    if recent and (m.det in ("def", "poss", "none") or m.kind == "cover"):
+        ctx.link(m, recent[0], NAME) if ctx.cluster(m) is not None else _join(ctx, m, recent[0])
+        return
+    if m.det == "indef" and m.kind == "noun":
+        return  # a new group: its own cluster becomes the entity
+    scene = [c for c in plural_scene(ctx, m) if not c.group and _fits(m, c)]
+    need = m.count or 2
+    if len(scene) < need and m.kind == "noun" and m.category not in ("generic",) and m.lemma not in L.COVER_NOUNS:
+        # "both barbers", "the two witnesses": the story's entities of that noun, the most recent first
+        story = [c for c in ctx.candidates(m) if not c.group and (noun_match(m, c) or any(
+            hypernyms(m.lemma, n) for n in c.nouns)) and contradicts(m, c) is None]
+        if len(story) >= need:
+            scene = story
+    if m.count is not None and len(scene) > m.count:
+        scene = scene[:m.count]
+    if len(scene) >= 2 or scene and m.count == 1:
+        ctx.cover(m, scene, NAME)
+    elif m.det in ("def", "poss") and m.kind == "noun" and m.plural:
+        m.skip = "unresolved plural"  # "the three women" that covers nobody known refers back, it starts nobody
+        own = ctx.cluster(m)
+        if own is not None and own.entry is None and own.mentions == [m]:
+            del ctx.clusters[own.cid]
+        m.entity = None
+
+
+def _join(ctx: LinkContext, m: Mention, c: Cluster) -> None:
+    c.absorb(m)
+    m.entity = c.cid
+    m.linked_by = NAME
+
+
+def _size_fits(m: Mention, c: Cluster) -> bool:
+    return m.count is None or c.group_size is None or m.count == c.group_size
+
+
+def _fits(m: Mention, c: Cluster) -> bool:
+    """A covered entity is of the plural's kind, gender and (unless it is a cover word) noun."""
+    if m.kind == "cover" or m.lemma in L.COVER_NOUNS or m.type == "group":
+        return type_compatible(m, c) or m.type == "group"
+    if not type_compatible(m, c) or m.gender and c.gender and m.gender != c.gender:
+        return False
+    if m.category in ("generic", "kinship") and m.type in ("person", "any"):
+        return contradicts(m, c) is None  # "the boys", "the sisters": every person of the scene that fits
+    return noun_match(m, c) or any(hypernyms(m.lemma, n) for n in c.nouns) or m.category in ("generic", "epithet")

@@ -1,0 +1,66 @@
+"""Sieve 3: exact and head match with compatible attributes (strict, then relaxed)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..entities import Cluster, contradicts, noun_match, overlap
+
+if TYPE_CHECKING:
+    from ..linker import LinkContext
+    from ..mentions import Mention
+
+NAME = "head_match"
+
+
+def run(ctx: LinkContext) -> None:
+    """A singular noun phrase refers to an entity that has the same head noun (or a lexicon synonym:
+    "the cook" for a chef) when no attribute contradicts (gender, age class, stated age, size, name,
+    the colour of the same garment). "another X" / "a second X" never match. An indefinite phrase
+    ("a wizard") matches only an entity of an earlier prompt (MemFlow stories re-introduce their
+    subject every prompt), never one this prompt has already named. Among several, the one sharing
+    more descriptive words wins, then the most recent."""
+    for m in ctx.open(("noun",)):
+        if m.det == "new" or m.plural or m.type == "group" or m.relative_cue:
+            continue
+        cands = [c for c in ctx.candidates(m) if noun_match(m, c)]
+        exact = [c for c in cands if m.nouns & c.nouns]  # the same noun before a synonym ("the cook" vs a chef)
+        # strict first (every modifier of the phrase already describes the entity: Lee et al.'s word
+        # inclusion), then relaxed, unless a member of a counted plural is still waiting to be singled out
+        strict = [c for c in exact if _included(m, c)]
+        best = pick(ctx, m, strict) or pick(ctx, m, [c for c in cands if _included(m, c)])
+        if best is None and not any(c.unclaimed_member for c in cands):
+            best = pick(ctx, m, exact) or pick(ctx, m, cands)
+        if best is not None:
+            ctx.link(m, best, NAME)
+
+
+def _included(m: Mention, c: Cluster) -> bool:
+    words = {w for w in m.modifiers if w.isalpha() and w not in m.nouns}
+    return words <= (c.descriptors | c.nouns | c.colours)
+
+
+def pick(ctx: LinkContext, m: Mention, cands: list[Cluster]) -> Cluster | None:
+    """The best compatible candidate for `m` (candidates come most recent first)."""
+    ok = []
+    for c in cands:
+        if contradicts(m, c) is not None or c.group and m.type != "group" or c.unclaimed_member:
+            continue
+        if m.det == "indef" and (ctx.in_prompt(c, m) or c.entry is None):
+            continue
+        if _same_clause_other(ctx, m, c):
+            continue
+        ok.append(c)
+    if not ok:
+        return None
+    # descriptive overlap decides first; recency (the candidates' order) breaks ties
+    return max(ok, key=lambda c: (overlap(m, c), -ok.index(c)))
+
+
+def _same_clause_other(ctx: LinkContext, m: Mention, c: Cluster) -> bool:
+    """Two different phrases that are arguments of one verb are two entities ("the cook hands the
+    chef a plate")."""
+    doc = ctx.prompt.doc
+    verb = doc[m.head].head
+    return any(x.start < m.start and doc[x.head].head.i == verb.i and x.kind != "pronoun"
+               and doc[x.head].dep_ in ("nsubj", "dobj", "nsubjpass") for x in c.mentions)

@@ -1,0 +1,137 @@
+"""Sieve 0: presence filters (run first; they remove mentions, they link nothing)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import lexicon as L
+from .. import resources as R
+from ..nouns import from_lexicon
+from .words import (
+    ABOUT_VERBS,
+    ABSENCE_WORDS,
+    DEPICTIONS,
+    PHONE_WORDS,
+    REMOTE_VERBS,
+    SCENE_VEHICLE_VERBS,
+    SCENE_VEHICLE_WORDS,
+    SPEECH_VERBS,
+    TOY_MODIFIERS,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from ..linker import LinkContext
+    from ..mentions import Mention
+
+NAME = "presence"
+GAME_WORDS = frozenset(R.word_lists("context.json")["game_words"]) - {"match", "move", "piece", "pieces"}
+GAME_MARK = "#board game"
+_CLAUSE_DEPS = frozenset({"ROOT", "conj", "advcl", "ccomp", "parataxis"})
+
+
+def run(ctx: LinkContext) -> None:
+    """A mention says its entity is in the scene unless it is pictured ("a mural of a tiger", "a photo
+    of the dog"), a toy or artwork ("a plush dragon", "a wind-up mouse"), only remembered, dreamt of,
+    phoned or talked about ("dreaming of the dog", "her mother on the line"), stated absent ("the goat
+    is nowhere to be seen", "an unseen rival"), a background crowd, or a vehicle that is only scenery
+    ("a tram rumbles past"). Such a mention neither creates nor confirms an entity."""
+    doc = ctx.prompt.doc
+    if any(t.lemma_.lower() in GAME_WORDS for t in doc):
+        ctx.registry.props.add(GAME_MARK)  # the story has a board game: its pieces are props from now on
+    game = GAME_MARK in ctx.registry.props
+    for m in ctx.mentions:
+        if game and m.kind in ("noun", "name") and "G" in R.noun_senses(m.lemma) and not _known(m, ctx):
+            m.skip = "game piece"  # "his queen", "a knight" on a chessboard
+            continue
+        why = _why_not_present(m, doc[m.head], ctx)
+        if why is None and m.kind == "noun" and m.det in ("def", "poss") and m.lemma in ctx.registry.props \
+                and not any(m.lemma in c.nouns for c in ctx.clusters.values()):
+            why = "toy"  # "the bear" after "a plush bear": the story's prop, not a new character
+        if why is not None:
+            m.skip = why
+            if why in ("toy", "pictured") and m.lemma:
+                ctx.registry.props.add(m.lemma)
+
+
+def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
+    if m.type in ("prop", "background"):
+        return m.type
+    if m.kind in ("noun", "relative") and (m.modifiers & TOY_MODIFIERS or m.nouns & L.ARTWORK - {m.lemma}):
+        return "toy"
+    if m.modifiers & L.HYPOTHETICAL_WORDS:
+        return "hypothetical"
+    if m.kind == "noun" and m.plural and m.det == "none" and m.count is None and m.type != "group":
+        return "background"  # a bare plural ("shoppers push past", "the sound of birds")
+    through_of = False
+    for anc in tok.ancestors:
+        if anc.lower_ in ("of", "showing", "depicting", "featuring", "with") or anc.dep_ in ("acl", "relcl"):
+            through_of = True
+        if anc.lower_ == "about" and anc.head.lemma_.lower() in ABOUT_VERBS:
+            return "remote"  # "talks about her brother", "a story about a dragon"
+        if through_of and anc.pos_ in ("NOUN", "PROPN") and anc.lemma_.lower() in DEPICTIONS:
+            return "pictured"
+        if anc.pos_ in ("VERB", "AUX"):
+            if anc.lemma_.lower() in REMOTE_VERBS and _object_side(tok, anc) and m.kind != "pronoun" \
+                    and tok.dep_ not in ("nsubj", "nsubjpass"):
+                return "remote"
+            if anc.dep_ == "ccomp" and anc.head.lemma_.lower() in SPEECH_VERBS and m.kind in ("name", "noun") \
+                    and m.det in ("none", "indef") and not _known(m, ctx):
+                return "reported"  # "tells the bird that Harold loved robins"
+            if anc.dep_ in _CLAUSE_DEPS:
+                break
+    if _on_the_phone(tok):
+        return "remote"
+    if _stated_absent(tok):
+        return "absent"
+    if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
+            "with", "in", "wearing", "holding", "carrying"):
+        return "attribute"  # "a nurse with a silver stud": a word known only to WordNet, worn or held
+    if m.kind == "noun" and tok.dep_ in ("poss", "compound") and tok.head.lemma_.lower() in L.CLOTHING:
+        return "modifier"  # "a white chef's jacket", "a fisherman's sweater"
+    if tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and tok.doc[tok.i + 2].head.i != tok.i:
+        return "modifier"  # "a rooster-shaped vane", "the barnacle-covered wreck"
+    if m.type == "vehicle" and m.kind == "noun" and (not _acts(tok) or m.modifiers & SCENE_VEHICLE_WORDS) \
+            and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
+        return "scenery"
+    return None
+
+
+def _known(m: Mention, ctx: LinkContext) -> bool:
+    return any(m.names & c.names or m.lemma in c.nouns for c in ctx.clusters.values())
+
+
+def _object_side(tok: Token, verb: Token) -> bool:
+    """The mention is not the verb's subject ("she misses her brother": the brother, not she)."""
+    path = [tok, *list(tok.ancestors)]
+    below = path[path.index(verb) - 1] if verb in path and path.index(verb) > 0 else tok
+    return below.dep_ not in ("nsubj", "nsubjpass")
+
+
+def _on_the_phone(tok: Token) -> bool:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("on", "over") and any(
+                g.lemma_.lower() in PHONE_WORDS for g in c.children):
+            return True
+    return False
+
+
+def _stated_absent(tok: Token) -> bool:
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = tok.head
+    for c in verb.children:
+        if c.dep_ in ("acomp", "advmod", "attr", "neg") and c.lower_ in ABSENCE_WORDS:
+            return verb.lemma_ in ("be", "remain", "stay", "seem") or c.lower_ == "nowhere"
+    return False
+
+
+def _acts(tok: Token) -> bool:
+    """A vehicle is a character when it is the subject of a verb things of the scene do not do."""
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = tok.head.lemma_.lower()
+    if any(c.lower_ in SCENE_VEHICLE_WORDS for c in tok.head.children):
+        return False  # "a ship slides past"
+    return verb not in SCENE_VEHICLE_VERBS and (R.animate_verb(verb) or verb not in ("be", "have"))

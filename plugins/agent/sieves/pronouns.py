@@ -1,0 +1,126 @@
+"""Sieve 7: pronouns by gender, number and salience."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..entities import Cluster
+
+if TYPE_CHECKING:
+    from ..linker import LinkContext
+    from ..mentions import Mention
+
+NAME = "pronouns"
+_ANIMATE = ("person", "any", "creature", "animal", "robot")
+_NON_HUMAN = ("animal", "creature", "robot", "vehicle")
+
+
+def run(ctx: LinkContext) -> None:
+    """"he"/"she" (any case) refer to the most salient entity of that gender (unknown gender fits):
+    a possessive to its own clause's subject, otherwise the latest fitting mention before it in the
+    prompt (an object never to the subject of its own verb), else the previous prompt's first fitting
+    entity; "it" to the latest non-human entity; "they"/"them"/"their" cover the scene's entities (the
+    prompt's so far, else the previous prompt's). Pronouns never create an entity."""
+    for m in ctx.mentions:
+        if m.kind != "pronoun" or m.linked_by is not None or m.skip is not None:
+            continue
+        if m.plural:
+            group = plural_scene(ctx, m)
+            if len(group) == 1:
+                _link_pronoun(ctx, m, group[0])
+            elif group:
+                ctx.cover(m, group, NAME)
+            continue
+        c = resolve(ctx, m)
+        if c is not None:
+            _link_pronoun(ctx, m, c)
+
+
+def _link_pronoun(ctx: LinkContext, m: Mention, c: Cluster) -> None:
+    c.absorb(m)
+    m.entity = c.cid
+    m.linked_by = NAME
+
+
+def _fits(m: Mention, c: Cluster) -> bool:
+    if c.group and not m.plural:
+        return False
+    if m.type == "thing":
+        return c.type in _NON_HUMAN
+    if c.type not in _ANIMATE or c.type == "vehicle":
+        return False
+    return not (m.gender and c.gender and m.gender != c.gender)
+
+
+def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """The entity a singular pronoun refers to (see `run`)."""
+    doc = ctx.prompt.doc
+    tok = doc[m.head]
+    verb = tok.head
+    own_subject = [x for x in ctx.mentions if doc[x.head].head.i == verb.i
+                   and doc[x.head].dep_ in ("nsubj", "nsubjpass") and x.index != m.index]
+    if tok.tag_ == "PRP$" or m.lemma in ("his", "its", "hers"):
+        for subj in own_subject:
+            c = ctx.cluster(subj)
+            if c is not None and subj.start < m.start and _fits(m, c):
+                return c
+    blocked = {ctx.cluster(s) for s in own_subject} if tok.dep_ in ("dobj", "pobj", "dative") else set()
+    if tok.dep_ == "poss":  # "Tobi, her grandson": her is not the one her phrase describes
+        phrase = ctx.prompt.by_head(tok.head.i)
+        if phrase is not None:
+            blocked.add(ctx.cluster(phrase))
+            if phrase.appos_of is not None:
+                blocked.add(ctx.cluster(ctx.mentions[phrase.appos_of]))
+    earlier = sorted((x for x in ctx.mentions if x.start < m.start and x.skip is None and x.index != m.index),
+                     key=lambda x: -x.start)
+    exact = [ctx.cluster(x) for x in earlier]
+    ranked = [c for c in exact if c is not None and c not in blocked and _fits(m, c)]
+    prev = ctx.registry.results.get(ctx.prompt_index - 1)
+    fits: list[Cluster] = []
+    if prev is not None:
+        order = [e.entity_id for e in sorted(prev.entities, key=lambda e: e.span[0] if e.span else 10 ** 6)]
+        fits = [ctx.clusters[i] for i in order if i in ctx.clusters and _fits(m, ctx.clusters[i])
+                and ctx.clusters[i] not in blocked]
+    # salience: an entity of the pronoun's known gender in this prompt, then in the previous one, before
+    # one whose gender is unknown (a stated gender is stronger evidence than recency)
+    for pool in (ranked, fits):
+        known = [c for c in pool if m.gender and c.gender == m.gender]
+        if known:
+            return known[0]
+    # then a person of unknown gender before an animal or machine of unknown gender ("his owner" after "a
+    # beagle" is the beagle's only when nobody else fits)
+    for pool in (ranked, fits):
+        people = [c for c in pool if c.type not in _NON_HUMAN or not m.gender]
+        if people:
+            return people[0]
+    if ranked:
+        return ranked[0]
+    if fits:
+        return fits[0]
+    recent = sorted((c for c in ctx.clusters.values() if c.entry is not None and _fits(m, c)),
+                    key=lambda c: -c.last_prompt)
+    if m.gender:
+        recent = [c for c in recent if c.gender == m.gender]
+    return recent[0] if recent else None
+
+
+def plural_scene(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """The entities a plural pronoun or covering phrase takes in: a group entity of the scene, or the
+    scene's animate entities (this prompt's before `m`, else the previous prompt's)."""
+    here: list[Cluster] = []
+    for x in ctx.mentions:
+        if x.start >= m.start or x.skip is not None:
+            continue
+        for cid in [x.entity] if x.index not in ctx.covers else ctx.covers[x.index]:
+            c = ctx.clusters.get(cid) if cid is not None else None
+            if c is not None and c not in here and c.type in _ANIMATE:
+                here.append(c)
+    groups = [c for c in here if c.group]
+    if len(here) >= 2 or groups:
+        return groups[:1] if len(groups) == 1 and len(here) <= len(groups[0].mentions) + 1 and len(here) < 2 \
+            else here
+    prev = [ctx.clusters[i] for i in ctx.previous if i in ctx.clusters and ctx.clusters[i].type in _ANIMATE]
+    pgroups = [c for c in prev if c.group]
+    if len(pgroups) == 1 and len(prev) == 1:
+        return pgroups
+    return prev if len(prev) >= 2 or pgroups else here + [c for c in prev if c not in here]

@@ -1,0 +1,142 @@
+"""Sieve 5: relative descriptions (comparatives, "the other", ordinals, "the one in Y", kin terms)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
+from ..nouns import reciprocal, synonyms
+from . import pronouns
+from .head_match import pick
+from .words import AGE_YEARS, COUNTERPART_NOUNS, SIZE_WORDS
+
+if TYPE_CHECKING:
+    from ..linker import LinkContext
+    from ..mentions import Mention
+
+NAME = "relative"
+
+
+def run(ctx: LinkContext) -> None:
+    """A description that picks one of several known characters refers to the one that fits, read
+    from the attributes given when they were introduced: a comparative or superlative of age or size
+    ("the elder sister", "the smaller of the two", "the taller man") to the extreme one; "the other
+    (one)" to the one of the set not just mentioned; "the first / second" by order of introduction;
+    "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
+    ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
+    entity sharing that kin noun). A kin term that finds nobody teaches the new entity its relation."""
+    for m in ctx.open(("noun", "relative")):
+        if m.det == "new" or m.plural:
+            continue
+        target = None
+        scope = _scope(ctx, m)
+        if (m.kin is not None or m.lemma in COUNTERPART_NOUNS) and m.owner is not None:
+            target = _kin(ctx, m)
+        elif m.compare is not None:
+            named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
+            target = named[0] if len(named) == 1 and len(scope) > 1 and m.category != "generic" \
+                else _extreme(m, scope)  # "the older cousin" when one of them is the cousin
+        elif m.other:
+            target = _other(ctx, m, scope)
+        elif m.ordinal is not None and m.kind == "relative":
+            ordered = sorted(scope, key=lambda c: c.order if c.entry is None else c.cid)
+            if len(ordered) >= 2 and 0 < m.ordinal <= len(ordered):
+                target = ordered[m.ordinal - 1]
+        elif m.stated_age is not None and m.kind == "relative":
+            target = next((c for c in scope if c.stated_age == m.stated_age), None)
+        elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
+            target = _by_description(m, scope)
+        if target is None and m.kind == "noun" and m.relative_cue:
+            # nothing to choose between: the phrase is matched like any other ("the older man" alone)
+            target = pick(ctx, m, [c for c in ctx.candidates(m) if noun_match(m, c)])
+        if target is not None:
+            ctx.link(m, target, NAME)
+
+
+def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """The characters a relative description chooses among: those of the mention's noun (or kind)
+    in this prompt or the previous one, else anywhere in the story."""
+    general = m.kind != "noun" or m.category in ("generic", "kinship", "epithet")
+    cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and c.type != "vehicle"
+             and (noun_match(m, c) or general and contradicts(m, c) is None)]
+    recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
+    return recent if len(recent) >= 2 else cands
+
+
+def _age(c: Cluster) -> float | None:
+    if c.stated_age is not None:
+        return float(c.stated_age)
+    known = [AGE_YEARS[n] for n in c.nouns | c.descriptors if n in AGE_YEARS]
+    if known:
+        return float(min(known) if c.age in ("child", "young") else max(known))
+    return float(AGE_YEARS[c.age + "_class"]) if c.age in AGE_ORDER else None
+
+
+def _size(c: Cluster) -> float | None:
+    known = [SIZE_WORDS[d] for d in c.descriptors if d in SIZE_WORDS]
+    if c.size:
+        known.append(1 if c.size == "large" else -1)
+    if known:
+        return float(sum(known))
+    age = _age(c)
+    return None if age is None else min(age, 18.0) / 18.0 - 1.0  # a child is smaller than an adult
+
+
+def _extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
+    if m.compare is None or len(scope) < 2:
+        return None
+    attr, direction = m.compare
+    values = [(v, c) for c in scope if (v := (_age(c) if attr == "age" else _size(c))) is not None]
+    if not values:
+        return None
+    if len(values) < len(scope):
+        unknown = [c for c in scope if all(c is not x for _, x in values)]
+        if len(unknown) == 1 and len(values) == 1:
+            return None  # one known value says nothing about which one is larger
+    values.sort(key=lambda vc: direction * vc[0], reverse=True)
+    if len(values) >= 2 and values[0][0] == values[1][0]:
+        return None
+    return values[0][1]
+
+
+def _other(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> Cluster | None:
+    mentioned = {ctx.cluster(x) for x in ctx.mentions if x.start < m.start and x.sent == m.sent}
+    rest = [c for c in scope if c not in mentioned]
+    return rest[0] if len(rest) == 1 or rest and len(scope) == 2 else None
+
+
+def _by_description(m: Mention, scope: list[Cluster]) -> Cluster | None:
+    scored = sorted(((overlap(m, c), c) for c in scope if contradicts(m, c) is None), key=lambda sc: -sc[0])
+    if not scored or scored[0][0] == 0 or len(scored) >= 2 and scored[0][0] == scored[1][0]:
+        return None
+    return scored[0][1]
+
+
+def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
+    owner_m = ctx.prompt.by_head(m.owner) if m.owner is not None else None
+    if owner_m is None:
+        return None
+    owner = ctx.cluster(owner_m) or (pronouns.resolve(ctx, owner_m) if owner_m.kind == "pronoun" else None)
+    if owner is None:
+        return None
+    back = reciprocal(m.kin) if m.kin is not None else None
+    for c in ctx.candidates(m):
+        if c is owner or contradicts(m, c) is not None:
+            continue
+        if m.kin is not None and c.kin.get(owner.cid) == m.kin or back is not None and owner.kin.get(c.cid) == back:
+            return c
+    same = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
+            and any(synonyms(m.lemma, n) for n in c.nouns) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+    if len(same) == 1:
+        return same[0]
+    if m.lemma in COUNTERPART_NOUNS:  # "his opponent", "her partner": the one other person of the scene
+        others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
+                  and contradicts(m, c) is None and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+        if len(others) == 1:
+            return others[0]
+    own = ctx.cluster(m)
+    if own is not None and m.kin is not None:
+        own.kin[owner.cid] = m.kin  # "her grandson Tobi": what the new entity is to its owner
+        if back is not None:
+            owner.kin.setdefault(own.cid, back)
+    return None

@@ -1,0 +1,46 @@
+"""Sieve 4: WordNet synonym / hypernym match, and general nouns for a salient entity."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import lexicon as L
+from ..entities import contradicts, generic_fit, related_match
+from .head_match import pick
+from .words import NEWCOMER_NOUNS
+
+if TYPE_CHECKING:
+    from ..linker import LinkContext
+
+NAME = "wordnet"
+GENERIC = L.GENERIC_PERSON
+#: how far back a vague entity may take a new role noun: further back, another character is as likely
+RECENT_PROMPTS = 2
+
+
+def run(ctx: LinkContext) -> None:
+    """A definite or possessive singular noun phrase refers to an entity one of whose nouns it names
+    more generally or more specifically in WordNet ("the bird" for the seagull, "the trout" for "a
+    fish"), or, for a general noun ("the man", "the girl", "the newcomer", "the creature"), to a
+    compatible entity of this prompt or the previous one. Attributes must not contradict; shared
+    descriptive words decide, then recency. An indefinite phrase of another noun is a new entity."""
+    for m in ctx.open(("noun",)):
+        if m.det in ("new", "indef") or m.plural or m.type == "group" or m.relative_cue:
+            continue
+        if m.lemma in NEWCOMER_NOUNS:  # "the latecomer": the entity the story introduced last
+            latest = sorted((c for c in ctx.candidates(m) if c.entry is not None and not c.group
+                             and contradicts(m, c) is None), key=lambda c: -c.cid)
+            if latest and ctx.link(m, latest[0], NAME):
+                continue
+        cands = [c for c in ctx.candidates(m) if related_match(m, c)]
+        if not cands and (generic_fit(m) or m.type == "creature" and m.category == "creature"):
+            cands = [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)]
+        best = pick(ctx, m, cands)
+        if best is None and m.det == "def":
+            # "the thief" for "a figure in a black catsuit": a role given to someone so far only described
+            # in general terms, the most recent such entity of the last prompts
+            vague = [c for c in ctx.candidates(m) if c.nouns and c.nouns <= GENERIC and not c.named
+                     and c.last_prompt >= ctx.prompt_index - RECENT_PROMPTS]
+            best = pick(ctx, m, vague[:1])
+        if best is not None:
+            ctx.link(m, best, NAME)

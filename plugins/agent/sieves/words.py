@@ -1,0 +1,28 @@
+"""The sieves' word lists (data/sieves.json), loaded once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import lexicon as L
+from ..resources import word_lists
+
+_DATA: dict[str, Any] = word_lists("sieves.json")
+REMOTE_VERBS: frozenset[str] = frozenset(_DATA["remote_verbs"])
+DEPICTIONS: frozenset[str] = frozenset(_DATA["depiction_nouns"]) | L.ARTWORK | L.MESSAGE_NOUNS
+ABSENCE_WORDS: frozenset[str] = frozenset(_DATA["absence_words"])
+PHONE_WORDS: frozenset[str] = frozenset(_DATA["phone_words"])
+AGE_YEARS: dict[str, int] = dict(_DATA["age_years"])
+SIZE_WORDS: dict[str, int] = dict(_DATA["size_words"])
+NEWCOMER_NOUNS: frozenset[str] = frozenset(_DATA["newcomer_nouns"])
+COUNTERPART_NOUNS: frozenset[str] = frozenset(_DATA["counterpart_nouns"])
+#: nouns whose rough age is at least / at most these are old / young / children ("grandmother", "teenager",
+#: "toddler"); only to tell two characters apart, never to contradict a stated age
+OLD_YEARS = 60
+YOUNG_YEARS = 25
+CHILD_YEARS = 12
+TOY_MODIFIERS: frozenset[str] = frozenset(_DATA["toy_modifiers"]) | L.PROP_MODIFIERS
+SPEECH_VERBS: frozenset[str] = frozenset(_DATA["speech_verbs"])
+ABOUT_VERBS: frozenset[str] = frozenset(_DATA["about_verbs"])
+SCENE_VEHICLE_VERBS: frozenset[str] = frozenset(_DATA["scene_vehicle_verbs"])
+SCENE_VEHICLE_WORDS: frozenset[str] = frozenset(_DATA["scene_vehicle_words"])

@@ -1,0 +1,13 @@
+from tests.plugins.agent.sieves.helpers import with_and_without
+
+
+def test_the_same_head_noun_is_the_same_entity():
+    story = ["A chef in a tall hat tastes a sauce.", "The chef shouts at the stove."]
+    on, off = with_and_without("head_match", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_a_contradicting_attribute_blocks_the_match():
+    on, _ = with_and_without("head_match", ["A man in a red coat waits.", "The man in a blue coat sits."])
+    assert on[1] != on[0]

@@ -1,0 +1,41 @@
+"""Each override of the repair stage changes what spaCy's small model says where the lexicon contradicts it."""
+
+from plugins.agent import repairs
+from plugins.agent.reader import nlp
+
+
+def _tok(doc, text):
+    return next(t for t in doc if t.text == text)
+
+
+def test_every_override_is_listed_once():
+    assert len(set(repairs.OVERRIDES)) == len(repairs.OVERRIDES)
+
+
+def test_subject_before_verb_noun():
+    doc = nlp()("The grandmother waves from the porch.")
+    assert _tok(doc, "grandmother").dep_ != "nsubj"  # what the model says without the repair
+    assert repairs.subject_before_verb_noun(doc) == 1
+    assert _tok(doc, "grandmother").dep_ == "nsubj" and _tok(doc, "waves").pos_ == "VERB"
+
+
+def test_character_noun_before_non_noun():
+    doc = nlp()("Nearby, a stork standing motionless by the canal watches them.")
+    before = _tok(doc, "stork").dep_
+    assert repairs.character_noun_before_non_noun(doc) == 1
+    assert before == "compound" and _tok(doc, "stork").dep_ == "nsubj"
+
+
+def test_capitalised_word_is_proper():
+    doc = nlp()("The goat bolts when Oyelaran whistles.")
+    n = repairs.capitalised_word_is_proper(doc)
+    assert _tok(doc, "Oyelaran").pos_ == "PROPN"
+    assert n >= 0
+
+
+def test_character_noun_not_verb():
+    doc = nlp()("Later the guide sits down.")
+    tok = _tok(doc, "guide")
+    tok.pos_ = "VERB"  # the contradiction the override repairs
+    assert repairs.character_noun_not_verb(doc) == 1
+    assert tok.pos_ == "NOUN"
