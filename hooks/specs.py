@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
     from hooks.run import RunState
     from memflow_ext.pipelines.iam import IAMPipeline
-    from memflow_ext.pipelines.memflow import GenerationResult
+    from memflow_ext.pipelines.stream import GenerationResult
     from memflow_ext.streaming.kv_cache import EvictedChunk
 
 PROJECT = "iamflow"

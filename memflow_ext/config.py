@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import yaml
@@ -215,14 +215,13 @@ def _drop_orphans(other: Any, orphaned: Mapping[str, str], where: str) -> Any:
     """`other` without the top-level sections of skipped (broken) plugins, each dropped with a warning."""
     if not orphaned or not isinstance(other, DictConfig):
         return other
-    hits = [k for k in other.keys() if k in orphaned]
+    hits = [str(k) for k in other.keys() if str(k) in orphaned]
     for key in hits:
         logger.warning(f"{where}config section '{key}' ignored: plugin '{orphaned[key]}' is installed but broken "
                        "(see the warning above)")
     if not hits:
         return other
-    kept = OmegaConf.masked_copy(other, [k for k in other.keys() if k not in orphaned])
-    return kept
+    return OmegaConf.masked_copy(other, [str(k) for k in other.keys() if str(k) not in orphaned])
 
 
 def _structured(cls: type = IAMFlowConfig) -> DictConfig:
@@ -252,7 +251,7 @@ def load_config(
     def merge(other: Any, where: str) -> DictConfig:
         other = _drop_orphans(other, orphaned, where)
         try:
-            return OmegaConf.merge(cfg, other)
+            return cast(DictConfig, OmegaConf.merge(cfg, other))  # merging onto a DictConfig gives one
         except ConfigKeyError as e:
             key = e.full_key or "?"
             if "." not in key and isinstance(OmegaConf.select(OmegaConf.create(other), key), DictConfig):
@@ -301,7 +300,7 @@ def _load_yaml_mapping(p: Path) -> DictConfig:
             kind = "list" if isinstance(top, list) else f"scalar ({type(top).__name__} {str(top)[:40]!r})"
             raise ConfigError(f"{p}: the top level is a {kind}; a config file must be a mapping of keys (`key: "
                               "value` lines, such as `num_output_frames: 21`); an empty file is an empty mapping")
-        loaded = OmegaConf.create(text if top is not None else {})
+        loaded = OmegaConf.create(text) if top is not None else OmegaConf.create({})
     except UnicodeDecodeError as e:
         raise ConfigError(f"{p}: not UTF-8 text (byte {e.start}); a config file is UTF-8 YAML") from None
     except yaml.YAMLError as e:
@@ -309,11 +308,12 @@ def _load_yaml_mapping(p: Path) -> DictConfig:
         where = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(p)
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise ConfigError(f"{where}: YAML syntax error: {problem}") from None
-    return loaded  # type: ignore[return-value]  # a YAML mapping
+    return cast(DictConfig, loaded)  # the top level is a mapping (checked above)
 
 
 def _keys_hint(err: ConfigKeyError, cls: type = IAMFlowConfig) -> str:
-    parent = err.full_key.rsplit(".", 1)[0] if "." in (err.full_key or "") else ""
+    full = err.full_key or ""
+    parent = full.rsplit(".", 1)[0] if "." in full else ""
     node: Any = _structured(cls)
     if parent:
         node = OmegaConf.select(node, parent)

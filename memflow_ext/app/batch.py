@@ -126,7 +126,7 @@ def pid_alive(pid: int, host: str | None = None) -> bool:
 
 def remove_stale_partials(out_root: Path) -> list[Path]:
     """Remove the `.partial` folders whose writing process is gone; returns them."""
-    removed = []
+    removed: list[Path] = []
     if not out_root.is_dir():
         return removed
     for p in sorted(out_root.glob(".*.partial")):

@@ -7,7 +7,7 @@ conditioning (`iamflow_block_conditioning`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -54,6 +54,7 @@ class IAMLoop(BlockLoop):
                  run_key: str = "video") -> None:
         super().__init__(pipeline, interactive=interactive, output_dir=output_dir, run_key=run_key)
         self.pm = pipeline.pm
+        self.memory: MemoryAccess | None = None  # the run's `run.memory` (from `begin`)
         self._conditioning_impls: list[HookImpl] = []  # iamflow_block_conditioning, in call order
         self._text_masks: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}  # id(embedding) -> (it, mask)
 
@@ -91,7 +92,7 @@ class IAMLoop(BlockLoop):
         if self.run is None:
             return execute()
         box = self.call_hook("phase", phase=name, execute=execute)
-        return box.value if isinstance(box, _Box) else box  # type: ignore[no-any-return]  # a plugin's replacement
+        return box.value if isinstance(box, _Box) else box  # a plugin's replacement
 
     def wants_evicted(self) -> bool:
         return bool(self.run is not None and self.call_hook("wants_evicted"))
@@ -154,10 +155,33 @@ class IAMLoop(BlockLoop):
         return mask
 
     def memory_segment(self, geometry: CacheGeometry, batch: int) -> MemorySegment | None:
-        memory = self.run.memory if self.run is not None else None
+        memory = self.memory
         if memory is not None and not memory.nam_enabled:
             return memory.make_segment()
         return None
+
+    def init_state(self, batch: int, latent_hw: tuple[int, int]) -> StreamState:
+        state = super().init_state(batch, latent_hw)
+        if self.memory is not None:
+            self.memory.attach(state.kv, state.text)
+        return state
+
+    def _text_keys(self, ctx: torch.Tensor, layers: Sequence[int]) -> dict[int, torch.Tensor]:
+        """Per layer, the model's cross-attention keys of a text embedding (keys only: one matmul per layer)."""
+        model = self.pipeline.model
+        emb = model.embed_text(ctx)
+        blocks = model.attention_blocks
+        return {layer: blocks[layer].cross_attn.text_k(emb) for layer in layers}
+
+    def _memory_access(self, geometry: CacheGeometry) -> MemoryAccess:
+        pipe = self.pipeline
+        c = pipe.model.config
+        p = next(pipe.model.parameters())
+        enc = pipe.text_encoder
+        return MemoryAccess(geometry, num_layers=c.num_layers, num_heads=c.num_heads, head_dim=c.head_dim,
+                            device=p.device, dtype=p.dtype, text_keys=self._text_keys,
+                            token_spans=enc.token_char_spans if enc is not None else None,
+                            rope_freqs=pipe.model.freqs)
 
     # -- per video -------------------------------------------------------------------------------
     def begin(self, prompts: list[str], switch_frame_indices: list[int], seed: int, frames: int,
@@ -172,14 +196,15 @@ class IAMLoop(BlockLoop):
             geometry=g, num_blocks=frames // fpb, frames_per_block=fpb, num_output_frames=frames,
             interactive=self.interactive,
         )
-        self.run.memory = MemoryAccess(pipe, g)
+        self.memory = self._memory_access(g)
+        self.run.memory = self.memory
         self.call_hook("pipeline_start")
 
     def start(self, embeds: list[torch.Tensor]) -> None:
         self._text_masks = {}
         self._conditioning_impls = []
-        if self.run is not None:
-            self.run.memory.set_prompt_embeddings(embeds)  # the stream's list: it grows with live switches
+        if self.run is not None and self.memory is not None:
+            self.memory.set_prompt_embeddings(embeds)  # the stream's list: it grows with live switches
             impls = self.pm.hook.iamflow_block_conditioning.get_hookimpls()
             wrappers = [i.plugin_name for i in impls if i.hookwrapper or i.wrapper]
             if wrappers:

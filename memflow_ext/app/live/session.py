@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
@@ -33,6 +33,9 @@ from memflow_ext.app.fingerprint import job_fingerprint
 from memflow_ext.app.live.protocol import Start, dumps
 from memflow_ext.config import IAMFlowConfig
 from memflow_ext.io_utils import OutputError
+
+if TYPE_CHECKING:
+    from hooks.contract import PromptEntities
 
 Send = Callable[[str | bytes], None]
 
@@ -70,26 +73,10 @@ def encode_jpeg(frames_uint8: Any, quality: int) -> list[bytes]:
     return out
 
 
-def entities_json(published: Any) -> list[Any]:
-    """The entities a plugin published for a prompt (`run.entities[i]`), as JSON values.
-
-    The agent publishes an object whose `entities` items have `to_json()`; anything else is shown by
-    its fields or its text.
-    """
-    items = getattr(published, "entities", published)
-    if items is None:
-        return []
-    if not isinstance(items, list | tuple):
-        items = [items]
-    out = []
-    for e in items:
-        if hasattr(e, "to_json"):
-            out.append(e.to_json())
-        elif isinstance(e, dict | str | int | float):
-            out.append(e)
-        else:
-            out.append(str(e))
-    return out
+def entities_json(published: PromptEntities | None) -> list[dict[str, Any]]:
+    """The entities a plugin published for a prompt (`run.entities[i]`, a `hooks.contract.PromptEntities`),
+    as JSON values."""
+    return [] if published is None else [e.to_json() for e in published.entities]
 
 
 def memory_message(change: dict[str, Any], temporal_factor: int | None) -> dict[str, Any]:
@@ -189,8 +176,8 @@ class LiveStream:
         self._record(rec)
         t0 = time.perf_counter()
         try:
-            folder = run_job(ctx.pipe, ctx.cfg, SimpleNamespace(key=self.id), ctx.live_root, ctx.interactive,
-                             quiet=True, generate=self._generate)
+            folder = run_job(ctx.pipe, ctx.cfg, SimpleNamespace(key=self.id),  # type: ignore[arg-type]  # a stream is a job by its key only
+                             ctx.live_root, ctx.interactive, quiet=True, generate=self._generate)
         except OSError as e:  # its files could not be written (a full disk, say): one line, no traceback
             self.error = str(e) if isinstance(e, OutputError) else f"{type(e).__name__}: {e}"
             logger.error(f"live stream {self.id} could not be saved, nothing kept: cannot write {self.error}")

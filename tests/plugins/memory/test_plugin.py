@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from hooks import hookimpl
+from hooks.contract import Entity, Published
 from hooks.manager import build_plugin_manager
 from memflow_ext.config import load_config
 from memflow_ext.pipelines.builder import build_pipeline
@@ -54,8 +55,8 @@ class Agent:
         ents = []
         for eid, name in CAST[prompt_index]:
             a = prompt.index(name)
-            ents.append({"id": eid, "name": name, "spans": [(a, a + len(name))]})
-        run.entities[prompt_index] = ents
+            ents.append(Entity(eid, name, spans=((a, a + len(name)),)))
+        run.entities[prompt_index] = Published(tuple(ents))
 
     @hookimpl
     def iamflow_pipeline_end(self, run):

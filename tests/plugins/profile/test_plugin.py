@@ -10,7 +10,6 @@ import re
 import subprocess
 import sys
 import time
-from types import SimpleNamespace
 
 import pytest
 import torch
@@ -19,6 +18,7 @@ from loguru import logger
 import plugins.profile.plugin as profile_mod
 from hooks import hookimpl
 from hooks.manager import build_plugin_manager
+from hooks.run import RunState
 from memflow_ext.app.compare import compare_profiles, render_comparison
 from memflow_ext.config import load_config, to_yaml
 from memflow_ext.io_utils import read_mp4_frame_count
@@ -222,7 +222,7 @@ def test_cuda_synchronises_at_every_boundary_cpu_never(mocker, device, syncs):
         return float(len(order))
 
     prof = profile_mod.ProfilePlugin(None, clock=clock)
-    run = SimpleNamespace(device=device, timings={"agent": {}, "memory": {}})
+    run = RunState(config=None, prompts=["p"], switch_frame_indices=[], seed=0, device=device)
     _drive(prof, run, order)
     assert sync.call_count == syncs  # 2 per phase (start, end) and 2 for the block
     if syncs:
