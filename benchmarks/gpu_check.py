@@ -11,6 +11,12 @@ the requested plugins (`agent,memory,profile` by default), after one warm-up blo
 requested plugin that cannot be loaded stops the check (exit status 2, no JSON): an overhead
 "with plugins" is never measured without one.
 
+`--placement {device,cpu,offload}` and `--quantize {none,int8,fp8}` set `text_encoder_placement` and
+`quantize`; the memory ledger (`python -m memflow_ext.loaders memory`) of exactly the components built
+here is printed and written (`ledger`) next to the measured `torch.cuda.max_memory_reserved` of the
+IAM run, in bytes and GiB, so the first GPU run checks the ledger. fp8 off a CUDA device of compute
+capability 8.9+ exits with status 2 before anything is built.
+
 `--compile` sets `engine.compile=true` (torch.compile of the transformer blocks, dynamic shapes,
 errors raise). The warm-up then runs the whole timed video once per pipeline, so compilation
 happens there; the compile time (dynamo's own measure, `compile_s`) is reported apart, and
@@ -238,6 +244,26 @@ def summarize(t: dict[str, Any], video_frames: int, latent_frames: int, peak: fl
     }
 
 
+def ledger_check(cfg, preset, plugins: list[str], text, decode: bool, reserved: int | None) -> dict[str, Any]:
+    """The memory ledger of exactly the components built here (the stand-in text encoder's sizes, the VAE
+    only when decoding) and the plugins of the IAM run, next to the measured `max_memory_reserved`."""
+    from memflow_ext.loaders.ledger import GIB, memory_ledger
+    from memflow_ext.presets import TextEncoderConfig as TC
+
+    c = text.model.config
+    tc = TC(vocab_size=c.vocab_size, d_model=c.d_model, d_kv=c.d_kv, num_heads=c.num_heads, d_ff=c.d_ff,
+            num_layers=c.num_layers, relative_attention_num_buckets=c.relative_attention_num_buckets,
+            feed_forward_proj=c.feed_forward_proj, tokenizer="byt5")
+    ledger = memory_ledger(cfg, plugins=plugins, text_encoder=tc, vae=decode)
+    predicted = ledger["accelerator_bytes"]
+    print(f"  ledger accelerator_bytes {predicted:,} B ({predicted / GIB:.3f} GiB) vs measured "
+          f"max_memory_reserved " + (f"{reserved:,} B ({reserved / GIB:.3f} GiB), measured / ledger "
+                                     f"{reserved / predicted:.3f}" if reserved is not None else "- (no CUDA)"))
+    return {"accelerator_bytes": predicted, "host_bytes": ledger["host_bytes"], "measured_reserved_bytes": reserved,
+            "measured_over_ledger": reserved / predicted if reserved is not None else None,
+            "breakdown": ledger["accelerator"], "transient": ledger["transient"]}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--device", default="cuda", help="cuda, cuda:N or cpu (default cuda)")
@@ -256,6 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", action="store_true", help="engine and plugin log messages (default: warnings only)")
     ap.add_argument("--compile", action="store_true",
                     help="engine.compile=true: torch.compile the transformer blocks (compile time reported apart)")
+    ap.add_argument("--placement", default="device", choices=["device", "cpu", "offload"],
+                    help="text_encoder_placement (default device)")
+    ap.add_argument("--quantize", default="none", choices=["none", "int8", "fp8"],
+                    help="quantize: weight format of the DiT's block Linears (default none)")
     args = ap.parse_args(argv)
     from loguru import logger
 
@@ -279,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     frames = fpb * args.blocks
     overrides = [f"preset={preset.name}", f"device={args.device}", f"dtype={dtype_name}",
                  f"num_output_frames={frames}", f"num_frame_per_block={fpb}", f"seed={args.seed}",
-                 f"engine.compile={str(args.compile).lower()}"]
+                 f"engine.compile={str(args.compile).lower()}", f"text_encoder_placement={args.placement}",
+                 f"quantize={args.quantize}"]
     if args.height:
         overrides.append(f"height={args.height}")
     if args.width:
@@ -293,11 +324,19 @@ def main(argv: list[str] | None = None) -> int:
         torch.cuda.set_device(device)
     torch.manual_seed(args.seed)
 
+    from memflow_ext.models.quantize import QuantizeError, check_quantize
     from memflow_ext.models.vae import WanVAE
+    from memflow_ext.pipelines.builder import apply_footprint
 
+    try:
+        check_quantize(args.quantize, device)
+    except QuantizeError as e:
+        print(f"gpu_check: {e}", file=sys.stderr)
+        return 2
     t0 = time.perf_counter()
     model = build_dit(preset, device, dtype, args.seed)
     text = build_text_encoder(preset, device, dtype, args.seed + 1)
+    apply_footprint(cfg, model, text, device)  # quantize the blocks, place the text encoder
     vae = None if args.no_decode else WanVAE.from_config(preset.vae, seed=args.seed + 2, device=device, dtype=dtype)
     build_s = time.perf_counter() - t0
     gpu = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
@@ -349,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     compile_s = compile_seconds() - compile_before if args.compile else None
     compile_mid = compile_seconds() if args.compile else 0.0
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in pipes}
+    reserved: dict[str, int] = {}
     for _ in range(args.repeats):  # alternate the pipelines so drifts (clocks, heat) hit both alike
         for name, pipe in pipes.items():
             if device.type == "cuda":
@@ -356,6 +396,8 @@ def main(argv: list[str] | None = None) -> int:
                 torch.cuda.reset_peak_memory_stats(device)
             pipe.generate(prompts, switch, seed=args.seed, decode=decode, num_frames=frames, progress=False)
             peak = torch.cuda.max_memory_allocated(device) / 1e9 if device.type == "cuda" else None
+            if device.type == "cuda":
+                reserved[name] = max(reserved.get(name, 0), torch.cuda.max_memory_reserved(device))
             runs[name].append(summarize(pipe.timings(), video_frames, frames, peak))
     compile_in_timed_s = compile_seconds() - compile_mid if args.compile else None
     if compile_in_timed_s:
@@ -385,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         "warmup_s": warmup_s, "flash_sdpa": flash, "flash_sdpa_error": flash_error,
         "torch": torch.__version__, "cuda": torch.version.cuda, "machine": platform.machine(),
     }
+    report["ledger"] = ledger_check(cfg, preset, loaded, text, decode, reserved.get("iam"))
     cols = list(results)
     print(f"  {'':22s}" + "".join(f"{c:>16s}" for c in cols))
     for key, fmt in (("total_ms", "{:16.1f}"), ("video_fps", "{:16.2f}"), ("first_block_ms", "{:16.1f}"),

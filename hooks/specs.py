@@ -38,6 +38,8 @@ and one "vae_decode" phase after them, as in the first sequence. A stream does n
 
 `iamflow_add_config` is apart: it is historic and fires once per plugin when the plugin is
 registered for config loading, before any video (see `hooks.manager.collect_sections`).
+`iamflow_memory_footprint` is apart too: the memory ledger calls it, never a video (see
+`memflow_ext.loaders.ledger`).
 
 The `run` argument is the per-video `hooks.run.RunState`: plugins share state through it (see its
 docstring for who writes which field). `pipeline` is the `memflow_ext.pipelines.iam.IAMPipeline`
@@ -58,7 +60,8 @@ if TYPE_CHECKING:
     from hooks.run import RunState
     from memflow_ext.pipelines.iam import IAMPipeline
     from memflow_ext.pipelines.stream import GenerationResult
-    from memflow_ext.streaming.kv_cache import EvictedChunk
+    from memflow_ext.presets import WanTransformerConfig
+    from memflow_ext.streaming.kv_cache import CacheGeometry, EvictedChunk
 
 PROJECT = "iamflow"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -190,3 +193,23 @@ def iamflow_block_conditioning(pipeline: IAMPipeline, run: RunState, block_index
     implementation the engine computes exactly what MemFlowPipeline computes.
     """
 
+
+
+@hookspec
+def iamflow_memory_footprint(config: Any, geometry: CacheGeometry, model_config: WanTransformerConfig,
+                             dtype: torch.dtype, num_blocks: int) -> list[dict[str, Any]] | None:
+    """What this plugin keeps in memory for one video, for the memory ledger (`python -m memflow_ext.loaders
+    memory`). Called without a pipeline or run: the ledger builds no model and allocates nothing.
+
+    - `config`: the validated config (the plugin's section is `config.<name>`);
+    - `geometry`: the KV cache's `memflow_ext.streaming.kv_cache.CacheGeometry` at the video's size;
+    - `model_config`: the DiT's sizes (`num_layers`, `num_heads`, `head_dim`, ...);
+    - `dtype`: the dtype of the KV cache (keys/values the plugin copies have it);
+    - `num_blocks`: blocks in the video.
+
+    Return a list of entries, one per buffer, each a dict with ``name`` (str), ``device_bytes`` (int:
+    resident on the accelerator for the video), ``host_bytes`` (int: in host memory) and optionally
+    ``transient_bytes`` (int: extra accelerator bytes held only around a block, e.g. a copy of an
+    evicted chunk) and ``owns_memory_segment`` (True when the buffer replaces MemFlow's NAM bank, so the
+    ledger drops the bank). Return None (or nothing) to declare nothing. Every plugin's entries are kept.
+    """

@@ -35,6 +35,10 @@ PROMPT_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 # Upstream's cache for global attention (model_kwargs.local_attn_size == -1): 21 latent frames.
 UNBOUNDED_WINDOW_FRAMES = 21
+# Where the UMT5 encoder lives and runs (see memflow_ext/models/text_placement.py).
+TEXT_ENCODER_PLACEMENTS = ("device", "cpu", "offload")
+# Weight quantization of the DiT's transformer blocks (see memflow_ext/models/quantize.py).
+QUANTIZE_MODES = ("none", "int8", "fp8")
 
 DEFAULT_PROMPTS = [
     "A young man in a denim jacket walks along a rainy city street at night, neon signs reflecting in puddles.",
@@ -128,6 +132,10 @@ class IAMFlowConfig:
     lora_ckpt: str | None = None
     use_ema: bool = False
     adapter: AdapterConfig = field(default_factory=AdapterConfig)
+    # memory footprint (docs/real_weights.md): where the text encoder runs, and the DiT's weight format
+    text_encoder_placement: str = "device"  # device | cpu | offload
+    quantize: str = "none"  # none | int8 | fp8 (Linear layers of the transformer blocks)
+    quantize_text_encoder: bool = False  # int8 weight-only Linear layers in the UMT5 encoder's blocks too
     live: LiveConfig = field(default_factory=LiveConfig)
     # plugins (each plugin's own section is added by `config_class`)
     plugins: list[str] = field(default_factory=list)
@@ -371,6 +379,11 @@ def validate_config(cfg: IAMFlowConfig) -> None:
         v = getattr(cfg, key)
         if v is not None and v <= 0:
             raise ConfigError(f"{key}={v} must be positive")
+    if cfg.text_encoder_placement not in TEXT_ENCODER_PLACEMENTS:
+        raise ConfigError(f"text_encoder_placement='{cfg.text_encoder_placement}' is not one of "
+                          f"{', '.join(TEXT_ENCODER_PLACEMENTS)}")
+    if cfg.quantize not in QUANTIZE_MODES:
+        raise ConfigError(f"quantize='{cfg.quantize}' is not one of {', '.join(QUANTIZE_MODES)}")
     if cfg.adapter.rank <= 0:
         raise ConfigError(f"adapter.rank={cfg.adapter.rank} must be positive")
     live = cfg.live
@@ -466,6 +479,8 @@ def to_yaml(cfg: IAMFlowConfig) -> str:
 
 __all__ = [
     "MISSING",
+    "QUANTIZE_MODES",
+    "TEXT_ENCODER_PLACEMENTS",
     "AdapterConfig",
     "ConfigError",
     "Origin",

@@ -3,6 +3,8 @@
     python -m memflow_ext.reference --weights W.safetensors --inputs I.safetensors \\
         --case {single,single_sma,interactive} --frames N --out O.safetensors [key=value ...]
 
+`quantize=int8` runs the int8 weight-only DiT (`memflow_ext.models.quantize`) on the same inputs.
+
 Builds the DiT from the weights (architecture read from the tensor shapes; heads of the real
 head size), feeds the given noise and prompt embeddings (no text encoder, no VAE), seeds the
 sampler's generator as the golden harness seeded the global RNG, and writes `output_latents`.
@@ -24,6 +26,7 @@ from safetensors.torch import load_file
 from memflow_ext.config import ConfigError, IAMFlowConfig, load_config
 from memflow_ext.io_utils import atomic_write_bytes
 from memflow_ext.loaders.wan_dit import arch_from_state_dict
+from memflow_ext.models.quantize import check_quantize, quantize_dit
 from memflow_ext.pipelines.builder import build_model, load_wan_state_dict
 from memflow_ext.pipelines.loop import BlockLoop
 from memflow_ext.pipelines.memflow import MemFlowPipeline
@@ -117,12 +120,17 @@ def prepare_reference(args: argparse.Namespace) -> tuple[RecordingPipeline, dict
     overrides = [f"model_kwargs.SMA={sma}", *args.overrides]
     cfg = load_config(overrides=overrides)
     inputs = check_reference_args(args, cfg)
+    try:
+        check_quantize(cfg.quantize, torch.device("cpu"))
+    except ValueError as e:
+        raise ConfigError(str(e)) from None
     state = load_reference_state(args, cfg)
     text_len = args.text_len
     arch = arch_from_state_dict(state, text_len)
     model = build_model(arch, seed=None)
     load_wan_state_dict(model, state, args.weights or args.generator_ckpt)
     model.float().eval()
+    quantize_dit(model, cfg.quantize)  # `quantize=int8` measures the quantized engine on the golden inputs
 
     def embed(name: str) -> torch.Tensor:
         rows = inputs[name].float()

@@ -62,7 +62,7 @@ def build_parser(prog: str, description: str, default_config: str) -> argparse.A
                     help="regenerate finished videos whose recorded inputs differ (without it such a folder stops "
                          "the run with exit code 2); the old folder is replaced only when the new one is complete")
     ap.add_argument("--debug", action="store_true", help="show Python tracebacks for input errors")
-    live = ap.add_argument_group("live mode", "steer a streaming video from a web page (see the README)")
+    live = ap.add_argument_group("live mode", "steer a streaming video from a web page (see docs/live.md)")
     live.add_argument("--serve", action="store_true",
                       help="serve the live page (GET /) and its WebSocket (/ws) until Ctrl-C; each stream is saved "
                            "in <output_folder>/live/<stream id>/")
@@ -149,11 +149,15 @@ def check_weights(cfg: IAMFlowConfig) -> None:
 
 
 def check_device(cfg: IAMFlowConfig) -> str:
-    """The device type the run will use; a device this machine lacks is a ConfigError."""
+    """The device type the run will use; a device this machine lacks, or a `quantize` mode it cannot run
+    (fp8 off a recent CUDA GPU), is a ConfigError."""
+    from memflow_ext.models.quantize import check_quantize
     from memflow_ext.pipelines.builder import resolve_device
 
     try:
-        return resolve_device(cfg.device).type
+        device = resolve_device(cfg.device)
+        check_quantize(cfg.quantize, device)
+        return device.type
     except (RuntimeError, ValueError) as e:
         raise ConfigError(str(e).splitlines()[0]) from None
 

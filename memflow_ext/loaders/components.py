@@ -69,11 +69,14 @@ def check_real_weights(cfg: IAMFlowConfig, preset: Preset) -> WanFiles:
     return _open_all(cfg, preset).files
 
 
-def load_real_components(cfg: IAMFlowConfig, preset: Preset, device: torch.device | str, dtype: torch.dtype):
+def load_real_components(cfg: IAMFlowConfig, preset: Preset, device: torch.device | str, dtype: torch.dtype,
+                         text_device: torch.device | str | None = None):
     """(model, text_encoder, vae) of `preset` from the real checkpoint files named by `cfg`.
 
     All files are checked before anything is materialised. The DiT, the UMT5 encoder and the VAE all
-    run in `dtype` (MemFlow runs everything in bfloat16); the LoRA is merged in float32 first.
+    run in `dtype` (MemFlow runs everything in bfloat16); the LoRA is merged in float32 first. The
+    encoder's weights are materialised on `text_device` (default `device`; the host for the `cpu` and
+    `offload` placements, so they never pass through the accelerator).
     """
     opened = _open_all(cfg, preset)
     dit = opened.dit
@@ -84,7 +87,7 @@ def load_real_components(cfg: IAMFlowConfig, preset: Preset, device: torch.devic
     model = load_dit(dit, preset.transformer, device, dtype)
     logger.info(f"loading the UMT5 encoder from {opened.files.t5}")
     text = load_text_encoder(opened.t5, opened.tokenizer, preset.text_encoder, preset.transformer.text_len,
-                             device, dtype)
+                             device if text_device is None else text_device, dtype)
     logger.info(f"loading the VAE from {opened.files.vae}")
     vae = load_vae(opened.vae, preset.vae, device, dtype)
     return model, text, vae

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
@@ -29,8 +29,11 @@ _DIT_CONFIG_FIELDS = {
     "cross_attn_norm": "cross_attn_norm",
 }
 
+if TYPE_CHECKING:
+    from memflow_ext.models.transformer_wan import CausalWanModel
 
-def meta_dit(arch: WanTransformerConfig) -> torch.nn.Module:
+
+def meta_dit(arch: WanTransformerConfig) -> CausalWanModel:
     from memflow_ext.models.transformer_wan import CausalWanModel
 
     with torch.device("meta"):

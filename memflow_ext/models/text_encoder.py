@@ -13,6 +13,7 @@ import torch
 from loguru import logger
 from transformers import AutoTokenizer, ByT5Tokenizer, PreTrainedTokenizerBase, UMT5Config, UMT5EncoderModel
 
+from memflow_ext.models.text_placement import TextPlacement
 from memflow_ext.presets import TextEncoderConfig
 
 __all__ = ["TextEncoder", "build_tokenizer"]
@@ -48,6 +49,16 @@ class TextEncoder(torch.nn.Module):
         self.model = model
         self.tokenizer = tokenizer
         self.text_len = int(text_len)
+        # `device` placement on the weights' device until `place` says otherwise
+        self.placement = TextPlacement("device", next(model.parameters()).device)
+
+    def place(self, placement: str, device: torch.device | str) -> TextEncoder:
+        """Keep and run the encoder per `placement` (device | cpu | offload, see `text_placement.py`), with
+        the embeddings delivered on `device`. Moves the weights to where that placement keeps them."""
+        placed = TextPlacement(placement, torch.device(device))
+        self.model.to(placed.weights_device)
+        self.placement = placed
+        return self
 
     @classmethod
     def from_config(
@@ -121,6 +132,8 @@ class TextEncoder(torch.nn.Module):
     def encode(self, prompts: list[str], first_index: int = 0) -> torch.Tensor:
         """Embed prompts as [B, text_len, d_model]; rows of padded positions are exactly zero.
 
+        The embeddings are on the weights' device (`device` placement) or on the placement's device.
+
         `first_index` is the story index of `prompts[0]`, used only to name prompts in warnings."""
         if isinstance(prompts, str):
             raise TypeError("encode expects a list of prompts, not a single string")
@@ -136,9 +149,9 @@ class TextEncoder(torch.nn.Module):
             return_attention_mask=True,
             return_tensors="pt",
         )
-        ids = batch["input_ids"].to(self.device)
-        mask = batch["attention_mask"].to(self.device)
-        hidden = self.model(input_ids=ids, attention_mask=mask).last_hidden_state
+        # `device` placement follows the weights wherever they were moved; the others keep them on the host
+        where = self.device if self.placement.placement == "device" else self.placement.input_device
+        hidden, mask = self.placement.run(self.model, batch["input_ids"].to(where), batch["attention_mask"].to(where))
         return hidden * mask.unsqueeze(-1).to(hidden.dtype)
 
     def token_char_spans(self, prompt: str) -> list[tuple[int, int]]:

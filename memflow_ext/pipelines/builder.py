@@ -97,21 +97,46 @@ def build_vae(preset: Preset, seed: int, device: torch.device, dtype: torch.dtyp
 
 
 def build_pipeline(cfg: IAMFlowConfig, pipeline_cls=None, **kwargs):
-    """Everything a CLI needs: model, text encoder, VAE and the pipeline (MemFlowPipeline by default)."""
+    """Everything a CLI needs: model, text encoder, VAE and the pipeline (MemFlowPipeline by default).
+
+    The text encoder is kept and run per `text_encoder_placement`; the DiT's block Linears are quantized
+    per `quantize` after loading (so after a LoRA merge). A `quantize` mode the device cannot run is
+    refused here, before any model is built."""
+    from memflow_ext.models.quantize import QuantizeError, check_quantize
     from memflow_ext.pipelines.memflow import MemFlowPipeline
 
     pipeline_cls = pipeline_cls or MemFlowPipeline
     preset = get_preset(cfg.preset)
     device = resolve_device(cfg.device)
+    try:
+        check_quantize(cfg.quantize, device)
+    except QuantizeError as e:
+        raise ConfigError(str(e)) from None
     dtype = DTYPES[cfg.dtype]
+    text_device = device if cfg.text_encoder_placement == "device" else torch.device("cpu")
     if preset.random_weights:
         logger.warning(f"preset '{preset.name}': RANDOM weights (seed {preset.init_seed}) - the video shows "
                        "noise-like patterns, not the prompt; use preset=wan2.1-t2v-1.3b with real weights")
         model = build_model(preset.transformer, seed=preset.init_seed, device=device, dtype=dtype)
-        text = build_text_encoder(preset, preset.init_seed + 1, device, torch.float32)
+        text = build_text_encoder(preset, preset.init_seed + 1, text_device, torch.float32)
         vae = build_vae(preset, preset.init_seed + 2, device, torch.float32)
     else:
         from memflow_ext.loaders import load_real_components  # real checkpoints
 
-        model, text, vae = load_real_components(cfg, preset, device, dtype)
+        model, text, vae = load_real_components(cfg, preset, device, dtype, text_device=text_device)
+    apply_footprint(cfg, model, text, device)
     return pipeline_cls(cfg, model, text, vae, device=device, **kwargs)
+
+
+def apply_footprint(cfg: IAMFlowConfig, model: CausalWanModel, text, device: torch.device) -> None:
+    """`quantize`, `quantize_text_encoder` and `text_encoder_placement` applied to built components."""
+    from memflow_ext.models.quantize import quantize_dit, quantize_linears
+
+    if cfg.quantize != "none":
+        names = quantize_dit(model, cfg.quantize)
+        logger.info(f"quantize={cfg.quantize}: {len(names)} Linear layers of the transformer blocks")
+    if text is not None:
+        if cfg.quantize_text_encoder:
+            names = quantize_linears(text.model.encoder.block, "int8")
+            logger.info(f"quantize_text_encoder: {len(names)} Linear layers of the UMT5 blocks in int8")
+        text.place(cfg.text_encoder_placement, device)

@@ -35,6 +35,8 @@ from memflow_ext.streaming.kv_cache import CacheGeometry, CrossAttnCache, KVCach
 from memflow_ext.streaming.memory_bank import MemorySegment, NAMBank, NoMemory
 from memflow_ext.streaming.state import StreamState
 
+HOST = torch.device("cpu")  # where decoded frames go (the memory ledger counts them there)
+
 
 class MemFlowPipeline:
     """The MemFlow baseline. Each video runs through a `loop_cls` loop (subclasses replace it)."""
@@ -229,7 +231,8 @@ class MemFlowPipeline:
                            info={"seed": seed, "max_frames": frames})
 
     def decode(self, latents: torch.Tensor, progress: bool = False) -> torch.Tensor:
-        """Decode block by block through the VAE's causal cache (bounded memory)."""
+        """Decode block by block through the VAE's causal cache (bounded memory); each block's frames go to
+        the host as they are made, so the video is [B, T, 3, H, W] on the CPU."""
         from memflow_ext.models.vae import StreamingDecoder
 
         dec = StreamingDecoder(self.vae)
@@ -237,10 +240,10 @@ class MemFlowPipeline:
         parts = []
         fpb = self.cfg.num_frame_per_block
         for s in tqdm(range(0, latents.shape[1], fpb), desc="VAE decode (blocks)", disable=not progress, leave=False):
-            parts.append(dec.push(latents[:, s : s + fpb]))
+            parts.append(dec.push(latents[:, s : s + fpb]).to(HOST))  # frames never accumulate on the device
         tail = dec.finish()
         if tail is not None and tail.shape[1]:
-            parts.append(tail)
+            parts.append(tail.to(HOST))
         return torch.cat(parts, dim=1)
 
     @torch.no_grad()

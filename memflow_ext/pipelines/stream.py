@@ -59,7 +59,7 @@ class StreamBlock:
     start_frame: int  # latent frame of the block's first frame
     prompt_index: int  # the prompt that conditioned the block
     latents: torch.Tensor  # [B, frames_per_block, C, h, w]; a view of the stream's output, read-only
-    video: torch.Tensor | None = None  # [B, T, 3, H, W] in [-1, 1]: the block's decoded frames (None: not decoding)
+    video: torch.Tensor | None = None  # [B, T, 3, H, W] in [-1, 1] on the CPU: the block's frames (None: not decoding)
     switched: bool = False  # the block is the first of its prompt
     ms: float = 0.0  # wall time of the block (switch, denoising, cache update; not decoding)
 
@@ -196,6 +196,7 @@ class VideoStream:
         if self._decoder is not None:
             dec = self._decoder
             video = loop.phase("vae_decode", lambda: dec.push(x0)) if self._phased else dec.push(x0)
+            video = video.cpu()  # the decoded frames leave the device as they are made
             self._video.append(video)
         b = self.blocks_done - 1
         return StreamBlock(block_index=b, start_frame=b * self.frames_per_block, prompt_index=self.prompt_index,
@@ -238,7 +239,7 @@ class VideoStream:
         if self._decoder is not None:
             tail = self._decoder.finish()  # the decoder is causal per latent frame: always empty
             if self._video:
-                video = torch.cat([*self._video, tail], dim=1)
+                video = torch.cat([*self._video, tail.cpu()], dim=1)
         return self.finish(video)
 
     def finish(self, video: torch.Tensor | None, info: dict[str, Any] | None = None) -> GenerationResult:

@@ -364,3 +364,29 @@ class MemoryBank:
         self.run.memory_selection.update(out)
         self.archive.release()
         return out
+
+
+def footprint(settings: MemorySettings, geometry: Any, model_config: Any, dtype: torch.dtype,
+              num_blocks: int) -> list[dict[str, Any]]:
+    """The buffers `MemoryBank.reserve` allocates for a video of `num_blocks` blocks, in bytes (no allocation).
+
+    A frame holds every layer's keys and values (batch 1). The archive pool is host memory with
+    `memory.offload: cpu` (pinned on CUDA), device memory otherwise; the active-memory buffers are on the
+    device and replace MemFlow's NAM bank; each evicted chunk arrives as a device copy of its keys/values.
+    """
+    frame = (2 * model_config.num_layers * geometry.tokens_per_frame * model_config.num_heads
+             * model_config.head_dim * torch.empty((), dtype=dtype).element_size())
+    first = geometry.first_evicting_block()
+    evictions = 0 if first is None else max(0, num_blocks - first)
+    if settings.fill_from_start:
+        evictions = num_blocks
+    archive = settings.archive_frames * frame if evictions else 0
+    active = settings.max_frames * frame if settings.max_frames and evictions else 0
+    on_cpu = settings.offload == "cpu"
+    evicted = 0 if settings.fill_from_start or not evictions else geometry.frames_per_block * frame
+    return [
+        {"name": "memory archive (keys/values of archived frames)", "device_bytes": 0 if on_cpu else archive,
+         "host_bytes": archive if on_cpu else 0},
+        {"name": "memory active segment", "device_bytes": active, "host_bytes": 0, "owns_memory_segment": True,
+         "transient_bytes": evicted},
+    ]

@@ -23,13 +23,14 @@ the change), which the storyboard plugin and the live page show.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from typing import Any
 
 from hooks import hookimpl
 from hooks.contract import EvictedFrames, MemoryAccess
 from hooks.run import RunState, config_section
 from plugins.mapping import update_mapping_sections
 
-from .bank import MemoryBank
+from .bank import MemoryBank, footprint
 from .settings import MemorySettings
 
 OWNER = "memory"
@@ -79,6 +80,13 @@ class MemoryPlugin:
         bank = self._bank(run)
         if bank is not None:
             bank.on_chunk_end(chunk_index, evicted)
+
+    @hookimpl
+    def iamflow_memory_footprint(self, config: Any, geometry: Any, model_config: Any, dtype: Any,
+                                 num_blocks: int) -> list[dict[str, Any]]:
+        """The archive pool, the active-memory buffers and the evicted chunk it receives (ledger)."""
+        settings = MemorySettings.from_config(config) if config is not None else self.settings
+        return footprint(settings or MemorySettings(), geometry, model_config, dtype, num_blocks)
 
     @hookimpl
     def iamflow_pipeline_end(self, run: RunState) -> None:

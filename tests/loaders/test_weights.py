@@ -357,6 +357,29 @@ def test_lora_on_the_wan_dit(syn: Synthetic) -> None:
     assert torch.equal(model.blocks[0].cross_attn.k.bias, syn.dit.blocks[0].cross_attn.k.bias)
 
 
+def test_lora_is_merged_before_quantizing(syn: Synthetic, monkeypatch) -> None:
+    """build_pipeline with quantize=int8: the int8 weights are those of the merged W + alpha/rank * B @ A."""
+    from memflow_ext.models.quantize import quantize_linears
+    from memflow_ext.pipelines import builder
+
+    monkeypatch.setattr(builder, "get_preset", lambda name: TINY_REAL)
+    cfg = syn.cfg(f"generator_ckpt={syn.base_pt}", f"lora_ckpt={syn.lora_pt}", f"adapter.rank={LORA_RANK}",
+                  f"adapter.alpha={LORA_ALPHA}", "quantize=int8")
+    got = builder.build_pipeline(cfg).model.blocks[1].ffn[2].weight
+    layer = syn.peft.base_model.model.blocks[1].ffn[2]
+    base = syn.base.blocks[1].ffn[2].weight.detach()
+    merged = base + (LORA_ALPHA / LORA_RANK) * layer.lora_B["default"].weight @ layer.lora_A["default"].weight
+
+    def int8_of(w: torch.Tensor) -> torch.Tensor:
+        lin = torch.nn.Linear(w.shape[1], w.shape[0])
+        lin.weight.data.copy_(w)
+        quantize_linears(torch.nn.Sequential(lin), "int8")
+        return lin.weight.qdata
+
+    assert torch.equal(got.qdata, int8_of(merged))
+    assert not torch.equal(got.qdata, int8_of(base))
+
+
 def test_lora_bare_dict_and_adapter_names(syn: Synthetic, tmp_path: Path) -> None:
     lora = torch.load(syn.lora_pt, weights_only=True)["generator_lora"]
     bare = tmp_path / "bare_lora.pt"

@@ -109,3 +109,28 @@ def test_gpu_check_compile_reports_compile_time_apart(tmp_path) -> None:
         assert key in report, key
     assert report["compile"] is True and report["compile_s"] > 0 and report["compile_in_timed_runs_s"] == 0
     assert report["flash_sdpa"] is None  # only checked on CUDA
+
+
+def test_gpu_check_placement_quantize_and_the_ledger(tmp_path) -> None:
+    out = tmp_path / "gpu_check.json"
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "gpu_check.py"), "--device", "cpu", "--preset", "tiny",
+         "--blocks", "2", "--repeats", "1", "--warmup-blocks", "0", "--no-decode", "--placement", "offload",
+         "--quantize", "int8", "--plugins", "memory", "--json", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    ledger = json.loads(out.read_text())["ledger"]
+    assert ledger["accelerator_bytes"] > 0 and ledger["measured_reserved_bytes"] is None  # no CUDA here
+    assert ledger["breakdown"]["text_encoder_weights"] == 0 and ledger["breakdown"]["vae_weights"] == 0
+    assert ledger["breakdown"]["memory_bank"] == 0  # the memory plugin owns the segment
+    assert "ledger accelerator_bytes" in proc.stdout and "max_memory_reserved" in proc.stdout
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_gpu_check_refuses_fp8_without_a_recent_gpu(tmp_path) -> None:
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "gpu_check.py"), "--device", "cpu", "--preset",
+                           "tiny", "--quantize", "fp8", "--json", str(tmp_path / "x.json")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "quantize=fp8 needs a CUDA device" in proc.stderr
+    assert not (tmp_path / "x.json").exists()

@@ -52,3 +52,24 @@ def test_bad_generation_inputs_fail_before_work(pipe, prompts, switch, needle, m
         pipe.generate(prompts, switch, decode=False, progress=False)
     assert needle in str(err.value)
     assert spy.call_count == 0
+
+
+@pytest.mark.parametrize("plugins", [[], ["agent", "profile"], ["agent", "memory", "profile"]])
+@pytest.mark.parametrize("interactive", [False, True])
+def test_memory_free_setting_runs_with_and_without_plugins(plugins, interactive):
+    """`bank_size=0`: no memory segment at all (NAM off); the memory plugin, when it runs, keeps its own."""
+    from hooks.manager import build_plugin_manager
+    from memflow_ext.pipelines.iam import IAMPipeline
+    from memflow_ext.streaming.memory_bank import NoMemory
+
+    cfg = load_config(overrides=["model_kwargs.bank_size=0", "num_output_frames=9", "switch_frame_indices=[6]"])
+    pipe = build_pipeline(cfg, IAMPipeline, plugin_manager=build_plugin_manager(plugins, cfg)) if plugins else \
+        build_pipeline(cfg)
+    prompts = ["a red fox in snow", "the fox runs into the forest"] if interactive else ["a red fox in snow"]
+    res = pipe.generate(prompts, [6] if interactive else [], seed=1, interactive=interactive, progress=False)
+    assert torch.isfinite(res.latents).all() and res.video is not None
+    if "memory" in plugins:
+        assert pipe.state.memory.owner == "external"
+    else:
+        assert isinstance(pipe.state.memory, NoMemory)
+        assert res.info["memory_frames_per_block"] == [0, 0, 0]

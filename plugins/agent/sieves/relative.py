@@ -8,7 +8,7 @@ from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, typ
 from ..nouns import reciprocal, synonyms
 from . import pronouns
 from .head_match import pick
-from .words import AGE_YEARS, COUNTERPART_NOUNS, SIZE_WORDS
+from .words import AGE_YEARS, COUNTERPART_NOUNS, SIBLING_SHARED_KIN, SIZE_WORDS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -24,7 +24,10 @@ def run(ctx: LinkContext) -> None:
     (one)" to the one of the set not just mentioned; "the first / second" by order of introduction;
     "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
     ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
-    entity sharing that kin noun). A kin term that finds nobody teaches the new entity its relation."""
+    entity sharing that kin noun). Every kin term with an owner, however it was linked ("Tobi, her
+    grandson" by apposition), teaches both entities their relation, so a later "his grandmother"
+    finds her through it; siblings share parents, grandparents, aunts and uncles, and siblings."""
+    learn_kin(ctx)  # relations stated earlier in the prompt ("Chuy, Luz's brother, ... his sister")
     for m in ctx.open(("noun", "relative")):
         if m.det == "new" or m.plural:
             continue
@@ -51,6 +54,37 @@ def run(ctx: LinkContext) -> None:
             target = pick(ctx, m, [c for c in ctx.candidates(m) if noun_match(m, c)])
         if target is not None:
             ctx.link(m, target, NAME)
+    learn_kin(ctx)
+
+
+def learn_kin(ctx: LinkContext) -> None:
+    """Record what each entity named by a kin term with an owner is to that owner, and the reverse
+    ("her grandson" -> grandchild of her, she his grandparent); a relation stated first is kept."""
+    for m in ctx.mentions:
+        if m.kin is None or m.plural or m.skip is not None:
+            continue
+        own = ctx.cluster(m)
+        owner = _owner(ctx, m)
+        if own is None or owner is None or owner is own or own.group or owner.group:
+            continue
+        own.kin.setdefault(owner.cid, m.kin)
+        back = reciprocal(m.kin)
+        if back is not None:
+            owner.kin.setdefault(own.cid, back)
+
+
+def _related(c: Cluster, other: Cluster, relation: str) -> bool:
+    """`c` is `relation` to `other`, as either of them recorded it."""
+    back = reciprocal(relation)
+    return c.kin.get(other.cid) == relation or back is not None and other.kin.get(c.cid) == back
+
+
+def _owner(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """The entity a possessive names as the mention's owner ("his" resolved, "Noor's")."""
+    owner_m = ctx.prompt.by_head(m.owner) if m.owner is not None else None
+    if owner_m is None:
+        return None
+    return ctx.cluster(owner_m) or (pronouns.resolve(ctx, owner_m) if owner_m.kind == "pronoun" else None)
 
 
 def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
@@ -113,18 +147,18 @@ def _by_description(m: Mention, scope: list[Cluster]) -> Cluster | None:
 
 
 def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
-    owner_m = ctx.prompt.by_head(m.owner) if m.owner is not None else None
-    if owner_m is None:
-        return None
-    owner = ctx.cluster(owner_m) or (pronouns.resolve(ctx, owner_m) if owner_m.kind == "pronoun" else None)
+    owner = _owner(ctx, m)
     if owner is None:
         return None
-    back = reciprocal(m.kin) if m.kin is not None else None
-    for c in ctx.candidates(m):
-        if c is owner or contradicts(m, c) is not None:
-            continue
-        if m.kin is not None and c.kin.get(owner.cid) == m.kin or back is not None and owner.kin.get(c.cid) == back:
-            return c
+    owners = [owner]
+    if m.kin in SIBLING_SHARED_KIN:
+        owners += [c for c in ctx.candidates(m) if c is not owner and _related(c, owner, "sibling")]
+    for who in owners:
+        for c in ctx.candidates(m):
+            if c is owner or c is who or contradicts(m, c) is not None:
+                continue
+            if m.kin is not None and _related(c, who, m.kin):
+                return c
     same = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
             and any(synonyms(m.lemma, n) for n in c.nouns) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     if len(same) == 1:
@@ -134,9 +168,4 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
                   and contradicts(m, c) is None and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
         if len(others) == 1:
             return others[0]
-    own = ctx.cluster(m)
-    if own is not None and m.kin is not None:
-        own.kin[owner.cid] = m.kin  # "her grandson Tobi": what the new entity is to its owner
-        if back is not None:
-            owner.kin.setdefault(own.cid, back)
     return None

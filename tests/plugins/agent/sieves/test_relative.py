@@ -7,3 +7,21 @@ def test_comparatives_pick_the_sister_that_fits():
     on, off = with_and_without("relative", story)
     assert on[1] == [1, 2]
     assert on != off
+
+
+def test_kin_stated_in_an_apposition_finds_the_reverse_relation_later():
+    story = ["Marta, a potter in a grey apron, shapes a bowl at her wheel.",
+             "Tomas, her grandson, carries in a sack of clay.",
+             "Tomas hands the sack to his grandmother and she smiles."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [1, 2]
+    assert on != off
+
+
+def test_siblings_share_a_grandparent():
+    story = ["Marta, a potter in a grey apron, shapes a bowl at her wheel.",
+             "Lena, her granddaughter, sweeps the floor. Pavel, Lena's little brother, runs in with a kite.",
+             "Pavel tugs at the sleeve of his grandmother while his sister laughs."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [1, 2, 3]
+    assert on != off
