@@ -78,8 +78,8 @@ def real_shapes(seed: int) -> dict[str, Any]:
             "quantized_linears": len(names), "quantize_s": quant_s, "ledger_dit_weights_int8": ledger}
 
 
-def small_run(mode: str, blocks: int, switch_block: int) -> tuple[list[float], torch.Tensor]:
-    cfg = load_config(overrides=["preset=small", "device=cpu", f"quantize={mode}",
+def small_run(preset: str, mode: str, blocks: int, switch_block: int) -> tuple[list[float], torch.Tensor]:
+    cfg = load_config(overrides=[f"preset={preset}", "device=cpu", f"quantize={mode}",
                                  f"num_output_frames={3 * blocks}"])
     pipe = build_pipeline(cfg)
     stream = pipe.open_stream(PROMPTS[0], seed=0, decode=False)
@@ -91,13 +91,13 @@ def small_run(mode: str, blocks: int, switch_block: int) -> tuple[list[float], t
     return ms, stream.close().latents
 
 
-def small(blocks: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"blocks": blocks, "dtype": "float32", "switch_block": blocks // 2}
+def small(blocks: int, preset: str = "small") -> dict[str, Any]:
+    out: dict[str, Any] = {"preset": preset, "blocks": blocks, "dtype": "float32", "switch_block": blocks // 2}
     latents = {}
     for mode in ("none", "int8"):
-        ms, latents[mode] = small_run(mode, blocks, blocks // 2)
+        ms, latents[mode] = small_run(preset, mode, blocks, blocks // 2)
         out[mode] = {"block_ms": ms, "block_ms_median": statistics.median(ms[1:] or ms)}
-        print(f"  small {mode}: {out[mode]['block_ms_median']:.1f} ms per block (median)", flush=True)
+        print(f"  {preset} {mode}: {out[mode]['block_ms_median']:.1f} ms per block (median)", flush=True)
     out["int8_over_none"] = out["int8"]["block_ms_median"] / out["none"]["block_ms_median"]
     out["int8_rel_l2"] = rel_l2(latents["int8"], latents["none"])
     return out
@@ -132,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--golden", type=Path, default=None, help="the golden folder (cases A-D)")
     ap.add_argument("--cases", nargs="*", default=["A", "B", "C", "D"], choices=sorted(GOLDEN))
     ap.add_argument("--skip-real", action="store_true", help="skip the 1.3B bytes (needs ~6 GB of RAM)")
+    ap.add_argument("--preset", default="small", choices=["tiny", "small"],
+                    help="preset of the timed interactive run (default small; tiny: a quick smoke run)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     if args.blocks < 2:
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         r = report["real_shapes"]
         print(f"  1.3B DiT: bf16 {r['bytes_none_bf16']:,} B, int8 {r['bytes_int8']:,} B, ratio {r['ratio']:.4f} "
               f"(ledger {r['ledger_dit_weights_int8']:,} B incl. the RoPE table)", flush=True)
-    report["small"] = small(args.blocks)
+    report["small"] = small(args.blocks, args.preset)
     if args.golden is not None:
         report["golden"] = golden(args.golden, args.cases)
     atomic_write_json(args.json, report)

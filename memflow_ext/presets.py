@@ -81,6 +81,10 @@ class Preset:
     init_seed: int = 1234
     description: str = ""
     extra: dict = field(default_factory=dict)
+    # a package-data file (relative to `memflow_ext.loaders`) holding every component's weights: the DiT,
+    # the text encoder and the codec's statistics (the `toy` preset); None: random weights or `weights_dir`
+    bundled_weights: str | None = None
+    codec: str = "wan-vae"  # "wan-vae" | "patch-pca" (memflow_ext.models.codec.PatchPCACodec)
 
     def latent_hw(self, height: int | None = None, width: int | None = None) -> tuple[int, int]:
         h, w = height or self.height, width or self.width
@@ -133,7 +137,25 @@ WAN_1_3B = Preset(
     description="Wan2.1-T2V-1.3B; weights from local files",
 )
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (TINY, SMALL, WAN_1_3B)}
+TOY = Preset(
+    name="toy",
+    transformer=WanTransformerConfig(
+        text_len=128, in_dim=16, dim=96, ffn_dim=256, freq_dim=64, text_dim=32, out_dim=16,
+        num_heads=2, num_layers=3,
+    ),
+    # the tiny preset's text encoder, frozen at its seeded random weights (shipped, not re-drawn)
+    text_encoder=TINY.text_encoder,
+    # the codec's factors: spatial x8, temporal x1 (a `PatchPCACodec`, not a Wan VAE, is built)
+    vae=VAEConfig(base_dim=4, z_dim=16, dim_mult=(1, 1, 1, 1), temperal_downsample=(False, False, False)),
+    height=64,
+    width=64,
+    random_weights=False,
+    description="trained on the toy world of coloured shapes (memflow_ext/toy); weights shipped in the package",
+    bundled_weights="bundled/toy.safetensors",
+    codec="patch-pca",
+)
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (TINY, SMALL, WAN_1_3B, TOY)}
 
 
 def get_preset(name: str) -> Preset:

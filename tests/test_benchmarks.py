@@ -170,3 +170,28 @@ def test_heldout_style_stories_are_a_valid_labelled_file(tmp_path):
     styles = ["relational", "world_names", "camera", "creatures", "groups", "absent"]
     assert list(data["by_style"]) == styles
     assert all(data["by_style"][s]["stories"] == 6 for s in styles)
+
+
+def test_quantize_reduced(tmp_path):
+    out = tmp_path / "quantize.json"
+    r = run_script("quantize.py", "--skip-real", "--preset", "tiny", "--blocks", "2", "--json", str(out))
+    assert r.returncode == 0, r.stderr[-2000:]
+    small = json.loads(out.read_text())["small"]
+    assert small["preset"] == "tiny" and len(small["none"]["block_ms"]) == len(small["int8"]["block_ms"]) == 2
+    assert 0 < small["int8_rel_l2"] < 1
+
+
+@pytest.mark.slow
+def test_toy_eval_smoke(tmp_path):
+    """benchmarks/toy_eval.py on a handful of stories: every section and arm is in the JSON."""
+    out = tmp_path / "toy.json"
+    r = run_script("toy_eval.py", "--single", "1", "--switch", "1", "--return", "2", "--reader", "1",
+                   "--arms", "nam,iam,oracle,shuffled", "--bootstrap", "20", "--quiet", "--json", str(out))
+    assert r.returncode == 0, r.stderr[-3000:]
+    rep = json.loads(out.read_text())
+    assert rep["reader"]["frames"] > 0 and rep["single_prompt"]["stories"] == 1
+    assert rep["switch_stories"]["new_object_within_two_blocks"]["n"] >= 2
+    arms = rep["reappearance"]["arms"]
+    assert set(arms) == {"nam", "iam", "oracle", "shuffled"}
+    assert arms["oracle"]["retrieval_hit_truth"]["n"] == 2 and arms["iam"]["gap_ok"]["rate"] == 1.0
+    assert "iam - shuffled" in rep["reappearance"]["paired_differences"]

@@ -52,7 +52,12 @@ def weights_files(cfg: IAMFlowConfig) -> list[Path]:
     """Every weights file the config reads (none for the random-weight presets)."""
     from memflow_ext.presets import get_preset
 
-    if get_preset(cfg.preset).random_weights:
+    preset = get_preset(cfg.preset)
+    if preset.bundled_weights:
+        from memflow_ext.loaders.bundled import bundled_path
+
+        return [bundled_path(preset)]
+    if preset.random_weights:
         return []
     from memflow_ext.loaders.files import locate_files
 

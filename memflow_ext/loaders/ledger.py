@@ -22,7 +22,7 @@ bytes alive (see `transient.py`). Nothing is allocated: it runs on any machine i
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import torch
 
@@ -36,6 +36,7 @@ from memflow_ext.models.quantize import quantize_dit, quantize_linears
 from memflow_ext.models.text_placement import module_bytes
 from memflow_ext.models.transformer_wan import CausalWanModel
 from memflow_ext.presets import Preset, TextEncoderConfig, get_preset
+from memflow_ext.streaming.kv_cache import CacheGeometry
 
 __all__ = ["GIB", "component_dtypes", "format_ledger", "memory_ledger"]
 
@@ -54,12 +55,12 @@ def component_dtypes(cfg: IAMFlowConfig, preset: Preset) -> dict[str, torch.dtyp
 
 def _dit(cfg: IAMFlowConfig, preset: Preset, dtype: torch.dtype) -> CausalWanModel:
     model = meta_dit(preset.transformer).to(dtype)
+    assert isinstance(model, CausalWanModel)
     quantize_dit(model, cfg.quantize)  # fp8 too: on meta it only computes
-    model.eval().requires_grad_(False)
-    return model
+    return model.eval().requires_grad_(False)
 
 
-def _text_encoder(cfg: IAMFlowConfig, tc: TextEncoderConfig, dtype: torch.dtype) -> Any:  # a transformers UMT5
+def _text_encoder(cfg: IAMFlowConfig, tc: TextEncoderConfig, dtype: torch.dtype) -> Any:
     model = meta_umt5(tc).to(dtype)
     if cfg.quantize_text_encoder:
         quantize_linears(model.encoder.block, "int8")
@@ -70,7 +71,7 @@ def _dit_transients(cfg: IAMFlowConfig, preset: Preset, model: Any, latent_hw: t
                     dtype: torch.dtype) -> dict[str, int]:
     """Peak working memory of a denoising step, the context pass and a re-cache, with the window full.
 
-    The three calls are made as `BlockLoop.denoise` / `context_pass` / `recache` make them
+    The three calls are made as `MemFlowPipeline._denoise_block` / `_context_pass` / `_recache` make them
     (that layer sits above the loaders, so the calls are spelled out here)."""
     from memflow_ext.models.rope import RopeCache
     from memflow_ext.streaming.kv_cache import CrossAttnCache, KVCache
@@ -111,9 +112,7 @@ def _dit_transients(cfg: IAMFlowConfig, preset: Preset, model: Any, latent_hw: t
     return res
 
 
-def _geometry(cfg: IAMFlowConfig, preset: Preset, latent_hw: tuple[int, int]) -> Any:
-    from memflow_ext.streaming.kv_cache import CacheGeometry
-
+def _geometry(cfg: IAMFlowConfig, preset: Preset, latent_hw: tuple[int, int]) -> CacheGeometry:
     mk = cfg.model_kwargs
     _, ph, pw = preset.transformer.patch_size
     return CacheGeometry(tokens_per_frame=(latent_hw[0] // ph) * (latent_hw[1] // pw),
@@ -138,7 +137,7 @@ def _vae_transient(preset: Preset, dtype: torch.dtype, latent_hw: tuple[int, int
     return max(first, second), cache
 
 
-def _text_transient(model: Any, text_len: int, placement: str) -> int:  # a transformers UMT5
+def _text_transient(model: Any, text_len: int, placement: str) -> int:
     """One prompt's encode on the device: activations (device, offload) plus one block (offload); the
     embeddings and mask alone for the cpu placement."""
     d = model.config.d_model
@@ -153,7 +152,7 @@ def _text_transient(model: Any, text_len: int, placement: str) -> int:  # a tran
     return acts
 
 
-def _plugin_entries(cfg: IAMFlowConfig, preset: Preset, plugins: list[str], geometry: Any, dtype: torch.dtype,
+def _plugin_entries(cfg: IAMFlowConfig, preset: Preset, plugins: list[str], geometry: CacheGeometry, dtype: torch.dtype,
                     num_blocks: int) -> dict[str, list[dict[str, Any]]]:
     if not plugins:
         return {}
@@ -162,11 +161,11 @@ def _plugin_entries(cfg: IAMFlowConfig, preset: Preset, plugins: list[str], geom
     pm = build_plugin_manager(plugins, cfg)
     out: dict[str, list[dict[str, Any]]] = {}
     for impl in pm.hook.iamflow_memory_footprint.get_hookimpls():
-        entries = cast("list[dict[str, Any]] | None", impl.function(**{a: v for a, v in {
+        entries = impl.function(**{a: v for a, v in {
             "config": cfg, "geometry": geometry, "model_config": preset.transformer, "dtype": dtype,
-            "num_blocks": num_blocks}.items() if a in impl.argnames}))  # the hook's declared result
+            "num_blocks": num_blocks}.items() if a in impl.argnames})
         if entries:
-            out[impl.plugin_name] = [dict(e) for e in entries]
+            out[impl.plugin_name] = [dict(e) for e in entries]  # type: ignore[attr-defined]
     return out
 
 
@@ -183,7 +182,13 @@ def memory_ledger(cfg: IAMFlowConfig, plugins: list[str] | None = None, transien
     est = memory_estimate(preset, cfg, bytes_per_element=dtypes["dit"].itemsize)
     dit = _dit(cfg, preset, dtypes["dit"])
     text = _text_encoder(cfg, text_encoder or preset.text_encoder, dtypes["text_encoder"])
-    vae_bytes = module_bytes(meta_vae(preset.vae).to(dtypes["vae"])) if vae else 0
+    wan_vae = preset.codec == "wan-vae"  # the `toy` preset decodes with a tiny linear patch codec instead
+    if not wan_vae:
+        from memflow_ext.loaders.bundled import build_codec
+
+        vae_bytes = module_bytes(build_codec(preset)) if vae else 0
+    else:
+        vae_bytes = module_bytes(meta_vae(preset.vae).to(dtypes["vae"])) if vae else 0
     text_bytes = module_bytes(text)
     text_block = max(module_bytes(b) for b in text.encoder.block)
     placement = cfg.text_encoder_placement
@@ -214,7 +219,7 @@ def memory_ledger(cfg: IAMFlowConfig, plugins: list[str] | None = None, transien
     transient: dict[str, int] = {}
     if transients:
         transient.update(_dit_transients(cfg, preset, dit, latent_hw, dtypes["dit"]))
-        if vae:
+        if vae and wan_vae:  # a patch codec's decode is one matmul per frame: not measured
             transient["vae_decode_block"], acc["vae_decode_cache"] = _vae_transient(preset, dtypes["vae"], latent_hw,
                                                                                      fpb)
         transient["text_encode"] = _text_transient(text, preset.transformer.text_len, placement)
@@ -234,7 +239,7 @@ def memory_ledger(cfg: IAMFlowConfig, plugins: list[str] | None = None, transien
         "config": {"preset": preset.name, "height": h_px, "width": w_px, "dtype": cfg.dtype,
                    "num_output_frames": frames, "text_encoder_placement": placement, "quantize": cfg.quantize,
                    "quantize_text_encoder": cfg.quantize_text_encoder, "plugins": plugins,
-                   "tokens_per_frame": geometry.tokens_per_frame},
+                   "tokens_per_frame": geometry.tokens_per_frame, "codec": preset.codec},
     }
 
 

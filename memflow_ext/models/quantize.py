@@ -23,8 +23,12 @@ and CUTLASS for Hopper), unused by the int8 weight-only path; the warning is har
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import torch
+
+if TYPE_CHECKING:
+    from memflow_ext.models.transformer_wan import CausalWanModel
 
 __all__ = [
     "FP8_MIN_CAPABILITY", "MODES", "QuantizeError", "check_quantize", "fp8_supported", "quantize_dit",
@@ -93,12 +97,11 @@ def quantize_linears(root: torch.nn.Module, mode: str,
     return names
 
 
-def quantize_dit(model: torch.nn.Module, mode: str) -> list[str]:
+def quantize_dit(model: CausalWanModel, mode: str) -> list[str]:
     """Quantize the Linear layers of the transformer blocks only; returns their names (``blocks.0.ffn.0``)."""
     if mode == "none":
         return []
-    blocks = model.get_submodule("blocks")
-    return [f"blocks.{n}" for n in quantize_linears(blocks, mode)]
+    return [f"blocks.{n}" for n in quantize_linears(model.blocks, mode)]
 
 
 def quantized_linear_names(model: torch.nn.Module) -> list[str]:
@@ -114,6 +117,6 @@ def tensor_bytes(t: torch.Tensor) -> int:
     data = t.data if isinstance(t, torch.nn.Parameter) else t
     flatten = getattr(type(data), "__tensor_flatten__", None)
     if flatten is not None and type(data) is not torch.Tensor:
-        names, _ = flatten(data)
+        names, _ = data.__tensor_flatten__()  # type: ignore[attr-defined]
         return sum(tensor_bytes(getattr(data, n)) for n in names)
     return data.numel() * data.element_size()

@@ -19,7 +19,7 @@ machine without a GPU every device is the CPU and they are identical). Every tra
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,7 +90,9 @@ class TextPlacement:
         return t.to(target)
 
     def run(self, model: Any, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(hidden states [B, L, d_model], mask [B, L]) on `self.device` for token ids on `input_device`."""
+        """(hidden states [B, L, d_model], mask [B, L]) on `self.device` for token ids on `input_device`.
+
+        `model` is a transformers `UMT5EncoderModel` (typed Any: its submodules are reached by name)."""
         if self.placement == "device":
             return model(input_ids=ids, attention_mask=mask).last_hidden_state, mask
         if self.placement == "cpu":
@@ -104,7 +106,7 @@ class TextPlacement:
         return out, mask
 
     @contextmanager
-    def _offloaded(self, encoder: Any) -> Iterator[None]:  # a transformers T5 stack
+    def _offloaded(self, encoder: Any) -> Iterator[None]:
         """Every block and the final norm moved to the device right before it runs, dropped right after."""
         units = [(f"encoder.block.{i}", b) for i, b in enumerate(encoder.block)]
         units.append(("encoder.final_layer_norm", encoder.final_layer_norm))
@@ -123,7 +125,7 @@ class TextPlacement:
                 if name in self._held:
                     self._restore(name, unit)
 
-    def _bring_in(self, name: str):
+    def _bring_in(self, name: str) -> Callable[[torch.nn.Module, object], None]:
         def hook(unit: torch.nn.Module, args: object) -> None:
             host = {n: p.data for n, p in unit.named_parameters()}
             self._held[name] = host
@@ -136,7 +138,7 @@ class TextPlacement:
 
         return hook
 
-    def _drop(self, name: str):
+    def _drop(self, name: str) -> Callable[[torch.nn.Module, object, object], None]:
         def hook(unit: torch.nn.Module, args: object, output: object) -> None:
             self._restore(name, unit)
 

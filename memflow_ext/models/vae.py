@@ -24,7 +24,8 @@ __all__ = ["StreamingDecoder", "WanVAE", "to_uint8"]
 
 
 class WanVAE(torch.nn.Module):
-    """diffusers `AutoencoderKLWan` behind the engine's [B, F, C, h, w] normalised-latent convention."""
+    """diffusers `AutoencoderKLWan` behind the engine's [B, F, C, h, w] normalised-latent convention
+    (a `memflow_ext.models.codec.LatentCodec`)."""
 
     def __init__(self, vae: AutoencoderKLWan, temporal_factor: int, spatial_factor: int) -> None:
         super().__init__()
@@ -100,6 +101,21 @@ class WanVAE(torch.nn.Module):
         mean = self.latents_mean.to(latents.device, latents.dtype)
         std = self.latents_std.to(latents.device, latents.dtype)
         return latents * std + mean
+
+    def normalize(self, z: torch.Tensor) -> torch.Tensor:
+        """The VAE's raw latents [B, F, C, h, w] -> normalised (``x = (z - mean) / std``)."""
+        self._check_latents(z)
+        return (z - self.latents_mean.to(z.device, z.dtype)) / self.latents_std.to(z.device, z.dtype)
+
+    @torch.no_grad()
+    def encode(self, video: torch.Tensor) -> torch.Tensor:
+        """Video [B, T, 3, H, W] in [-1, 1] -> normalised latents [B, 1 + (T-1)/tf, C, h, w] (the
+        posterior's mode, as Wan's encoder is used for conditioning)."""
+        if video.ndim != 5 or video.shape[2] != 3:
+            raise ValueError(f"video must be [B, T, 3, H, W], got {tuple(video.shape)}")
+        x = video.to(self.device, self.dtype).permute(0, 2, 1, 3, 4)
+        z = self.vae.encode(x).latent_dist.mode().permute(0, 2, 1, 3, 4)
+        return self.normalize(z)
 
     def _check_latents(self, latents: torch.Tensor) -> None:
         if latents.ndim != 5 or latents.shape[2] != self.z_dim:

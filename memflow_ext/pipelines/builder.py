@@ -6,12 +6,17 @@ Real checkpoints load by their original Wan names (see `load_wan_state_dict`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 from loguru import logger
 
 from memflow_ext.config import ConfigError, IAMFlowConfig
 from memflow_ext.models.transformer_wan import CausalWanModel
 from memflow_ext.presets import Preset, WanTransformerConfig, get_preset
+
+if TYPE_CHECKING:
+    from memflow_ext.models.text_encoder import TextEncoder
 
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
@@ -114,7 +119,12 @@ def build_pipeline(cfg: IAMFlowConfig, pipeline_cls=None, **kwargs):
         raise ConfigError(str(e)) from None
     dtype = DTYPES[cfg.dtype]
     text_device = device if cfg.text_encoder_placement == "device" else torch.device("cpu")
-    if preset.random_weights:
+    if preset.bundled_weights:
+        from memflow_ext.loaders.bundled import load_bundle
+
+        model, text, vae = load_bundle(preset, device, dtype)
+        text = text.to(text_device)
+    elif preset.random_weights:
         logger.warning(f"preset '{preset.name}': RANDOM weights (seed {preset.init_seed}) - the video shows "
                        "noise-like patterns, not the prompt; use preset=wan2.1-t2v-1.3b with real weights")
         model = build_model(preset.transformer, seed=preset.init_seed, device=device, dtype=dtype)
@@ -128,7 +138,8 @@ def build_pipeline(cfg: IAMFlowConfig, pipeline_cls=None, **kwargs):
     return pipeline_cls(cfg, model, text, vae, device=device, **kwargs)
 
 
-def apply_footprint(cfg: IAMFlowConfig, model: CausalWanModel, text, device: torch.device) -> None:
+def apply_footprint(cfg: IAMFlowConfig, model: CausalWanModel, text: TextEncoder | None,
+                    device: torch.device) -> None:
     """`quantize`, `quantize_text_encoder` and `text_encoder_placement` applied to built components."""
     from memflow_ext.models.quantize import quantize_dit, quantize_linears
 

@@ -223,19 +223,16 @@ class MemFlowPipeline:
         embeds, gen, drawn, _ = loop.phase("init", init)
         decoder = None
         if decode and self.vae is not None:
-            from memflow_ext.models.vae import StreamingDecoder
-
-            decoder = StreamingDecoder(self.vae)
+            decoder = self.vae.streaming_decoder()
             decoder.start()
         return VideoStream(loop, drawn, gen, [label], embeds, decoder=decoder, phased=True,
                            info={"seed": seed, "max_frames": frames})
 
     def decode(self, latents: torch.Tensor, progress: bool = False) -> torch.Tensor:
-        """Decode block by block through the VAE's causal cache (bounded memory); each block's frames go to
-        the host as they are made, so the video is [B, T, 3, H, W] on the CPU."""
-        from memflow_ext.models.vae import StreamingDecoder
-
-        dec = StreamingDecoder(self.vae)
+        """Decode block by block through the codec's streaming decoder (the VAE's causal cache: bounded
+        memory); each block's frames go to the host as they are made, so the video is [B, T, 3, H, W] on
+        the CPU."""
+        dec = self.vae.streaming_decoder()
         dec.start()
         parts = []
         fpb = self.cfg.num_frame_per_block

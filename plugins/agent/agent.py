@@ -16,6 +16,7 @@ from loguru import logger
 from . import reader
 from .config import AgentConfig
 from .linker import SieveLinker
+from .nouns import set_extra_entity_nouns
 from .registry import GlobalRegistry
 from .rules import RulesResolver
 from .schema import Fallback, PromptResult
@@ -24,6 +25,7 @@ from .schema import Fallback, PromptResult
 class EntityAgent:
     def __init__(self, config: AgentConfig | dict[str, Any] | None = None, backend: Any = None) -> None:
         self.config = AgentConfig.from_any(config)
+        set_extra_entity_nouns(self.config.extra_entity_nouns)
         if self.config.linker == "sieves":
             reader.require()  # the sieve linker needs the parser: a missing model stops the run here
         self._registry = GlobalRegistry()

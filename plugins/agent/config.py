@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 BACKENDS = ("rules", "transformers", "openai")
@@ -29,6 +29,8 @@ class AgentConfig:
     retry_after_s: float | None = None  # openai: an endpoint that failed is tried again after this; null = never
     max_new_tokens: int = 512
     linker: str = "rules"  # the rule backend (and every fallback): rules (hand-written reader) | sieves (spaCy)
+    # singular nouns that name story entities beyond the lexicon (e.g. the toy world's circle, square, triangle)
+    extra_entity_nouns: list[str] = field(default_factory=list)
 
     @property
     def read_timeout(self) -> float:
@@ -41,6 +43,10 @@ class AgentConfig:
         """Reject values that would only fail later, naming the key (`agent.<key>`)."""
         if not isinstance(self.enabled, bool):
             raise AgentConfigError(f"agent.enabled must be true or false, got {self.enabled!r}")
+        nouns = self.extra_entity_nouns
+        if not isinstance(nouns, (list, tuple)) or any(
+                not isinstance(w, str) or not w.isalpha() for w in nouns):
+            raise AgentConfigError(f"agent.extra_entity_nouns must be a list of single words, got {nouns!r}")
         if self.linker not in LINKERS:
             raise AgentConfigError(f"agent.linker must be one of {', '.join(LINKERS)}, got {self.linker!r}")
         if self.backend not in BACKENDS:

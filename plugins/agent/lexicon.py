@@ -66,6 +66,7 @@ PROP_MODIFIERS: frozenset[str] = _load("PROP_MODIFIERS")
 ANIMATE_MODIFIERS: frozenset[str] = _load("ANIMATE_MODIFIERS")
 DETERMINERS: dict[str, Any] = _load("DETERMINERS")
 NUMBER_WORDS: dict[str, Any] = _load("NUMBER_WORDS")
+LARGER_NUMBER_WORDS: dict[str, int] = _load("LARGER_NUMBER_WORDS")
 NEWCOMER_WORDS: frozenset[str] = _load("NEWCOMER_WORDS")
 HYPOTHETICAL_WORDS: frozenset[str] = _load("HYPOTHETICAL_WORDS")
 PRONOUNS: dict[str, tuple[str, ...]] = _load("PRONOUNS")
@@ -119,3 +120,6 @@ MODAL_PERFECT: frozenset[str] = _load("MODAL_PERFECT")
 
 #: every clothing word, whatever the slot
 CLOTHING: frozenset[str] = frozenset().union(*CLOTHING_SLOTS.values())
+
+# nouns a config declares story entities (`agent.extra_entity_nouns`); one slot, replaced as a whole
+EXTRA_ENTITY_NOUNS: list[frozenset[str]] = [frozenset()]

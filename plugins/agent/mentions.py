@@ -34,7 +34,7 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _COPULAS = frozenset({"be", "become"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
-_AGE_RE = re.compile(r"(\w+)[- ]years?[- ]old", re.IGNORECASE)
+_AGE_RE = re.compile(r"((?:[a-z]+-)?\w+)[- ]years?[- ]old", re.IGNORECASE)
 _COMPARATIVES = {  # comparative or superlative lemma -> (attribute it compares, direction)
     "old": ("age", 1), "elder": ("age", 1), "eld": ("age", 1), "eldest": ("age", 1), "young": ("age", -1),
     "big": ("size", 1), "large": ("size", 1), "tall": ("size", 1), "small": ("size", -1),
@@ -178,10 +178,22 @@ def _noun_head(tok: Token) -> NounInfo | None:
 
 
 def _number(tok: Token) -> int | None:
-    value = L.NUMBER_WORDS.get(tok.lower_)
+    return number_value(tok.text)
+
+
+def number_value(word: str) -> int | None:
+    """The number a word or numeral says ("seven", "fourteen", "twenty-five", "42"), else None."""
+    low = word.lower()
+    value = L.NUMBER_WORDS.get(low, L.LARGER_NUMBER_WORDS.get(low))
     if isinstance(value, int):
         return value
-    return int(tok.text) if tok.text.isdigit() else None
+    if low.isdigit():
+        return int(low)
+    tens, _, unit = low.partition("-")
+    ten, one = L.LARGER_NUMBER_WORDS.get(tens), L.NUMBER_WORDS.get(unit)
+    if ten is not None and ten % 10 == 0 and isinstance(one, int) and one < 10:
+        return ten + one
+    return None
 
 
 _PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "npadvmod"})
@@ -326,6 +338,8 @@ class MentionReader:
         if lemma in L.MULTIPLE_BIRTH:
             m.plural, m.count = True, int(L.MULTIPLE_BIRTH[lemma])
         self._modifiers(tok, m)
+        if self._year_old(tok):  # "a seven-year-old" is a person of the stated age, not an old one
+            m.lemma, m.nouns, m.age = "person", {"person"}, None
         if info.type == "prop" and m.modifiers & L.ANIMATE_MODIFIERS:
             m.type, m.category = "creature", "creature"  # "a living statue", "the now-animate statue"
         if info.type == "group" and m.count is None and lemma in L.PAIR_NOUNS:
@@ -366,8 +380,7 @@ class MentionReader:
         phrase = self.text[_phrase_start(tok):tok.idx + len(tok.text)]
         age = _AGE_RE.search(phrase)
         if age is not None:
-            n = L.NUMBER_WORDS.get(age.group(1).lower())
-            m.stated_age = n if isinstance(n, int) else (int(age.group(1)) if age.group(1).isdigit() else None)
+            m.stated_age = number_value(age.group(1))
         for c in tok.children:
             low = c.lower_
             if c.dep_ == "det" or c.dep_ == "predet":
@@ -419,8 +432,8 @@ class MentionReader:
             m.size = "large"
         if low in L.AGE_YOUNG:
             m.age = "child" if low in ("little", "baby", "infant") and m.age == "child" else "young"
-        elif low in L.AGE_OLD:
-            m.age = "old"  # the modifier says more than the noun ("a teenage girl", "an old man")
+        elif low in L.AGE_OLD and not any(x.lower_ in ("year", "years") for x in c.children):
+            m.age = "old"  # the modifier says more than the noun ("an old man"; "a twelve-year-old" states an age)
         if low in ("male", "female"):
             m.gender = low
         info = noun_info(lemma) if c.pos_ == "NOUN" else None

@@ -47,6 +47,21 @@ _AGENT_ENDINGS = ("keeper", "maker", "smith", "wright", "monger", "ician", "pers
 _SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot")}
 
 
+EXTRA_INFO = NounInfo("creature", "creature")  # what a noun of `agent.extra_entity_nouns` names
+
+
+def set_extra_entity_nouns(words: Collection[str]) -> None:
+    """Nouns the config declares story entities (`agent.extra_entity_nouns`, e.g. a synthetic world's
+    "circle"); process-wide, like the lexicon, so both noun readers' caches are cleared."""
+    from . import text
+
+    new = frozenset(w.lower() for w in words)
+    if new != L.EXTRA_ENTITY_NOUNS[0]:
+        L.EXTRA_ENTITY_NOUNS[0] = new
+        noun_info.cache_clear()
+        text.noun_info.cache_clear()
+
+
 def vehicle_sense(lemma: str) -> bool:
     """The noun's most frequent WordNet sense is a vehicle ("convertible", "hovercraft"): a character
     only when the parse makes it a noun that acts (see the presence sieve)."""
@@ -58,6 +73,8 @@ def vehicle_sense(lemma: str) -> bool:
 def noun_info(lemma: str) -> NounInfo | None:
     """Classify a singular noun, or None when it cannot name a story entity."""
     w = lemma.lower()
+    if w in L.EXTRA_ENTITY_NOUNS[0]:
+        return EXTRA_INFO
     for lexicon, kind, category in _NOUN_CLASSES:
         if w in lexicon:
             return NounInfo(kind, category)

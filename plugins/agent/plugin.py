@@ -13,7 +13,10 @@ The module is the `agent` entry point; `iamflow_add_config` declares the `agent:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from hooks import hookimpl
 from hooks.run import RunState
@@ -51,10 +54,34 @@ class AgentPlugin:
         run.record_time("agent", prompt_index, result.time_ms)
 
     @hookimpl
+    def iamflow_memory_footprint(self, config: Any) -> list[dict[str, Any]] | None:
+        """With `agent.backend: transformers`, the local LLM: it is loaded on the GPU in bfloat16 when CUDA
+        is available (`llm_transformers.py`), so its parameters (read from the safetensors headers, no
+        data) count 2 bytes each on the accelerator. The rules and openai backends hold nothing there."""
+        section = getattr(config, OWNER, None) if config is not None else None
+        cfg = AgentConfig.from_any(section) if section is not None else self.config
+        if not cfg.enabled or cfg.backend != "transformers" or not cfg.model_path:
+            return None
+        params = _safetensors_numel(Path(cfg.model_path))
+        return [{"name": f"LLM {cfg.model_path} (bfloat16)", "device_bytes": 2 * params, "host_bytes": 0}]
+
+    @hookimpl
     def iamflow_pipeline_end(self, run: RunState) -> None:
         if self._run is not run:
             return
         update_mapping_sections(run, self.agent.mapping_json())
+
+
+def _safetensors_numel(folder: Path) -> int:
+    """Parameters stored in a model folder's `*.safetensors` files (headers only); 0 when there are none."""
+    from safetensors import safe_open
+
+    total = 0
+    for path in sorted(folder.glob("*.safetensors")):
+        with safe_open(str(path), framework="pt") as f:
+            for key in f.keys():
+                total += math.prod(f.get_slice(key).get_shape())
+    return total
 
 
 @hookimpl

@@ -194,6 +194,8 @@ _NOUN_CLASSES: tuple[tuple[Collection[str], str, str], ...] = (
 def noun_info(lemma: str) -> NounInfo | None:
     """Classify a singular noun, or None when it does not name a possible story entity."""
     w = lemma
+    if w in L.EXTRA_ENTITY_NOUNS[0]:  # `agent.extra_entity_nouns` (see nouns.set_extra_entity_nouns)
+        return NounInfo("creature", "creature")
     for lexicon, kind, category in _NOUN_CLASSES:
         if w in lexicon:
             return NounInfo(kind, category)

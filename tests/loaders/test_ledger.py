@@ -110,3 +110,12 @@ def test_int8_shrinks_the_dit_weights_on_the_real_shapes():
     ratio = int8["accelerator"]["dit_weights"] / none["accelerator"]["dit_weights"]
     assert ratio <= 0.55
     assert none["accelerator"]["text_encoder_weights"] / GIB == pytest.approx(10.58, abs=0.01)
+
+
+def test_a_patch_codec_preset_counts_its_codec_not_a_wan_vae():
+    from memflow_ext.loaders.bundled import build_codec
+    from memflow_ext.presets import get_preset
+
+    lg = memory_ledger(load_config(overrides=["preset=toy", "num_output_frames=6"]), plugins=[])
+    assert lg["accelerator"]["vae_weights"] == module_bytes(build_codec(get_preset("toy")))
+    assert "vae_decode_block" not in lg["transient"] and lg["config"]["codec"] == "patch-pca"

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
-from ..nouns import hypernyms
+from ..nouns import hypernyms, noun_info
 from .pronouns import plural_scene
 
 if TYPE_CHECKING:
@@ -24,7 +24,9 @@ def run(ctx: LinkContext) -> None:
     and gender (as many as its count says). A foreground plural that covers nobody ("an elderly
     couple", "three hikers") is one group entity, and "the couple" / "the pair" later finds it."""
     for m in ctx.mentions:
-        if m.skip is not None or m.linked_by is not None:
+        if m.skip is not None or m.linked_by not in (None, "apposition"):
+            continue
+        if m.linked_by == "apposition" and not _named_newcomer(ctx, m):
             continue
         own = ctx.cluster(m)
         singled = [m] + (own.mentions if own is not None else [])
@@ -72,7 +74,8 @@ def _split_pair(ctx: LinkContext, m: Mention) -> None:
 def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
     """The first member of a counted plural no description has singled out yet that `m` may be."""
     own = ctx.cluster(m)
-    if own is not None and own.entry is None and len(own.mentions) > 1 and any(x.kind == "name" for x in own.mentions):
+    if own is not None and own.entry is None and len(own.mentions) > 1 and any(x.kind == "name" for x in own.mentions) \
+            and not _named_newcomer(ctx, m):
         return None
     for c in sorted(ctx.candidates(m), key=lambda c: c.cid):
         if not c.unclaimed_member or not (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None):
@@ -82,6 +85,15 @@ def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
         if m.kind == "relative" or noun_match(m, c) or m.category in ("generic", "kinship", "epithet", "occupation"):
             return c
     return None
+
+
+def _named_newcomer(ctx: LinkContext, m: Mention) -> bool:
+    """`m` describes a name this prompt introduces in apposition ("Lani, the girl in pink", "Koa, her
+    brother"): after a counted plural whose members nobody has singled out ("two kids"), the name is one
+    of them (the description says which kind of member), not a new character."""
+    own = ctx.cluster(m)
+    return m.linked_by == "apposition" and m.kind == "noun" and m.det in ("def", "poss") and own is not None \
+        and own.entry is None and any(x.kind == "name" for x in own.mentions)
 
 
 def _members(ctx: LinkContext, m: Mention) -> list[Cluster]:
@@ -104,8 +116,17 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         return
     if m.det == "indef" and m.kind == "noun":
         return  # a new group: its own cluster becomes the entity
+    group = _group_of(ctx, m)
+    if group is not None:
+        ctx.cover(m, [group], NAME)
+        return
     scene = [c for c in plural_scene(ctx, m) if not c.group and _fits(m, c)]
     need = m.count or 2
+    if len(scene) < need and m.kind == "noun":
+        # "the boys" in a prompt whose own characters are a dog and a boar: the scene goes on from the
+        # previous prompt
+        scene += [c for i in ctx.previous if (c := ctx.clusters.get(i)) is not None and c not in scene
+                  and not c.group and _fits(m, c)]
     if len(scene) < need and m.kind == "noun" and m.category not in ("generic",) and m.lemma not in L.COVER_NOUNS:
         # "both barbers", "the two witnesses": the story's entities of that noun, the most recent first
         story = [c for c in ctx.candidates(m) if not c.group and (noun_match(m, c) or any(
@@ -122,6 +143,33 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         if own is not None and own.entry is None and own.mentions == [m]:
             del ctx.clusters[own.cid]
         m.entity = None
+
+
+def _group_of(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A definite plural of what a group's members are ("the musicians" after "a string quartet",
+    "their rivals" for another crew) is that group of people, when no single character of the story
+    bears the plural's noun, the plural is not a kin word ("the twins" are two people), the group is
+    not already in the sentence ("the dancers bow to the onlookers"), and one such group is in the
+    scene (else in the story)."""
+    if m.kind != "noun" or not m.plural or m.det not in ("def", "poss") or m.category == "kinship" \
+            or m.type not in ("person", "any", "group"):
+        return None
+    if m.det == "poss" and (m.owner is None or ctx.prompt.doc[m.owner].lower_ != "their"):
+        return None  # "his trainers" belong to one person; "their rivals" to a group
+    cands = ctx.candidates(m)
+    if any(not c.group and (noun_match(m, c) or any(hypernyms(m.lemma, n) for n in c.nouns)) for c in cands):
+        return None
+    in_sentence = {x.entity for x in ctx.mentions if x.sent == m.sent and x.start < m.start} | {
+        cid for idx, cids in ctx.covers.items() if ctx.mentions[idx].sent == m.sent for cid in cids}
+    groups = [c for c in cands if c.group and c.group_key is None and c.type in ("group", "person", "any")
+              and _size_fits(m, c) and _of_people(c) and c.cid not in in_sentence]
+    recent = [c for c in groups if ctx.in_prompt(c, m) or ctx.in_previous(c)] or groups
+    return recent[0] if len(recent) == 1 else None
+
+
+def _of_people(c: Cluster) -> bool:
+    """No noun of the group names animals or things ("a pair of mallards" is not a group of people)."""
+    return all((info := noun_info(n)) is None or info.type in ("person", "any", "group") for n in c.nouns)
 
 
 def _join(ctx: LinkContext, m: Mention, c: Cluster) -> None:

@@ -42,7 +42,8 @@ def run(ctx: LinkContext) -> None:
         ctx.registry.props.add(GAME_MARK)  # the story has a board game: its pieces are props from now on
     game = GAME_MARK in ctx.registry.props
     for m in ctx.mentions:
-        if game and m.kind in ("noun", "name") and "G" in R.noun_senses(m.lemma) and not _known(m, ctx):
+        if game and m.kind in ("noun", "name") and "G" in R.noun_senses(m.lemma) and not _known(m, ctx) \
+                and not _described_as_person(m):
             m.skip = "game piece"  # "his queen", "a knight" on a chessboard
             continue
         why = _why_not_present(m, doc[m.head], ctx)
@@ -96,6 +97,12 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
             and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return "scenery"
     return None
+
+
+def _described_as_person(m: Mention) -> bool:
+    """A general word for a person ("man", "boy"), or one given clothing or an age, is a player, not a
+    piece, even where the noun also names a game piece ("a thin old man in a cardigan plays chess")."""
+    return m.lemma in L.GENERIC_PERSON or bool(m.clothing) or m.age is not None or m.stated_age is not None
 
 
 def _known(m: Mention, ctx: LinkContext) -> bool:

@@ -84,3 +84,19 @@ def test_plugin_reads_its_config_section_and_a_new_video_starts_a_new_story(tmp_
     run2 = _run(tmp_path / "second", pm)
     assert run2.entities[0].entity_ids == [1]
     assert len(plug.agent.registry) == 2
+
+
+def test_transformers_backend_declares_its_llm_to_the_memory_ledger(tmp_path):
+    import torch
+    from safetensors.torch import save_file
+
+    from memflow_ext.config import load_config
+    from memflow_ext.loaders.ledger import memory_ledger
+
+    save_file({"a": torch.zeros(3, 5), "b": torch.zeros(7)}, str(tmp_path / "model.safetensors"))
+    base = ["preset=tiny", "num_output_frames=6"]
+    cfg = load_config(overrides=[*base, "agent.backend=transformers", f"agent.model_path={tmp_path}"])
+    entries = memory_ledger(cfg, plugins=["agent"], transients=False)["accelerator"]["plugins"]
+    assert list(entries.values()) == [2 * (15 + 7)]  # bfloat16 on the GPU
+    rules = memory_ledger(load_config(overrides=base), plugins=["agent"], transients=False)
+    assert rules["accelerator"]["plugins"] == {}

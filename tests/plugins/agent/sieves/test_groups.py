@@ -13,3 +13,28 @@ def test_listed_members_are_the_entities_not_the_plural():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2]]
     assert on != off
+
+
+def test_a_plural_of_what_its_members_are_names_the_group():
+    story = ["A string quartet in black suits plays in a train station.",
+             "A small boy in a blue coat stops in front of the musicians and claps."]
+    on, off = with_and_without("groups", story)
+    assert on[1] == [1, 2]  # the quartet and the boy; "the musicians" is no third entity
+    assert on != off
+
+
+def test_a_plural_reaches_back_to_the_previous_prompt_when_its_own_has_none():
+    story = ["A tall boy in a red cap sits on a pier. His little brother holds the bucket.",
+             "A gull and a seal watch the boys from the rocks."]
+    on, off = with_and_without("groups", story)
+    assert on[1] == [1, 2, 3, 4]
+    assert on != off
+
+
+def test_names_introduced_after_a_counted_plural_are_its_members():
+    story = ["An old fisherman mends a net on the beach for two kids in sun hats.",
+             "Mira, the girl in the blue hat, laughs. Tavi, her little brother, digs in the sand.",
+             "The fisherman hands the net to the kids."]
+    on, off = with_and_without("groups", story)
+    assert on[1] == [2, 3] and on[2] == [1, 2, 3]
+    assert on != off

@@ -25,3 +25,12 @@ def test_siblings_share_a_grandparent():
     on, off = with_and_without("relative", story)
     assert on[2] == [1, 2, 3]
     assert on != off
+
+
+def test_stated_ages_past_ten_order_two_children():
+    story = ["A tall boy of about fifteen in a green coat waits at a bus stop with his cousin, "
+             "a twelve-year-old in a red scarf.",
+             "The younger boy waves at a taxi."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [2]
+    assert on != off

@@ -1,0 +1,72 @@
+"""The frame reader on ground truth: exact on the generator's frames, accurate on codec-reconstructed ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from memflow_ext.models.codec import PatchPCACodec
+from memflow_ext.toy.reader import read_frame
+from memflow_ext.toy.train import video_tensor
+from memflow_ext.toy.world import story_of_kind
+
+KINDS = ("single", "switch", "return")  # entering, leaving and overlapping objects, one or two per frame
+
+
+def _score(stories, frames_of):
+    col, shape, fp = [0, 0], [0, 0], 0
+    shade, size = [], []
+    for st in stories:
+        for f, frame in enumerate(frames_of(st)):
+            dets = {d.colour: d for d in read_frame(frame)}
+            shown = {st.objects[o].colour: (st.objects[o], v) for o, (_, _, v) in st.truth[f].items()}
+            fp += sum(c not in shown for c in dets)
+            for c, (obj, vis) in shown.items():
+                if vis < 0.5:
+                    continue
+                col[1] += 1
+                d = dets.get(c)
+                if d is None:
+                    continue
+                col[0] += 1
+                shade.append(abs(d.shade - obj.shade))
+                if d.size is not None:
+                    size.append(abs(d.size - obj.size))
+                if vis >= 0.95 and not d.touches_other:
+                    shape[1] += 1
+                    shape[0] += d.shape == obj.shape
+    return col[0] / col[1], shape[0] / shape[1], fp, float(np.mean(shade)), float(np.mean(size))
+
+
+def test_reader_on_the_generators_frames():
+    stories = [story_of_kind(KINDS[i % 3], 3000 + i) for i in range(9)]
+    colour, shape, fp, shade, size = _score(stories, lambda st: st.video)
+    assert colour == 1.0 and fp == 0
+    assert shape >= 0.97
+    assert shade < 0.002 and size < 0.3
+
+
+@pytest.mark.slow
+def test_reader_on_codec_reconstructed_ground_truth():
+    codec = PatchPCACodec(8, 16)
+    codec.fit(torch.cat([video_tensor(story_of_kind(KINDS[i % 3], i)) for i in range(30)])[None])
+
+    def frames_of(st):
+        rec = codec.decode(codec.encode(video_tensor(st)[None]))[0]
+        return ((rec.permute(0, 2, 3, 1).numpy() + 1) / 2).clip(0, 1)
+
+    stories = [story_of_kind(KINDS[i % 3], 4000 + i) for i in range(12)]
+    colour, shape, fp, shade, size = _score(stories, frames_of)
+    assert colour >= 0.97 and fp <= 2
+    assert shape >= 0.85
+    assert shade < 0.02  # shades of different objects differ by ~0.13 on average
+    assert size < 0.8  # pixels; sizes of different objects differ by ~1.3 on average
+
+
+def test_reader_is_deterministic_and_ignores_the_background():
+    st = story_of_kind("switch", 5)
+    assert read_frame(st.video[4]) == read_frame(st.video[4].copy())
+    assert read_frame(np.full((64, 64, 3), 0.5, dtype=np.float32)) == []
+    as_uint8 = (st.video[4] * 255).round().astype(np.uint8)
+    assert [d.colour for d in read_frame(as_uint8)] == [d.colour for d in read_frame(st.video[4])]
