@@ -62,6 +62,7 @@ from memflow_ext.config import load_config  # noqa: E402
 from memflow_ext.io_utils import atomic_write_json  # noqa: E402
 from memflow_ext.models.rope import build_rope_table  # noqa: E402
 from memflow_ext.pipelines.builder import DTYPES, build_model  # noqa: E402
+from memflow_ext.pipelines.loop import BlockLoop  # noqa: E402
 from memflow_ext.pipelines.memflow import MemFlowPipeline  # noqa: E402
 from memflow_ext.presets import PRESETS, TextEncoderConfig, get_preset  # noqa: E402
 
@@ -93,22 +94,15 @@ class _TimedMixin:
     def reset_marks(self) -> None:
         self.marks: dict[str, Any] = {"block_end": []}
 
+    out_dir: Path | None = None  # where the plugins of its videos write their files
+
     def generate(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("output_dir", self.out_dir)
         self.reset_marks()
         self.marks["start"] = self.clock.now()
         result = super().generate(*args, **kwargs)  # type: ignore[misc]
         self.marks["end"] = self.clock.now()
         return result
-
-    def _run_phase(self, name: str, execute):
-        if name == "diffusion":
-            self.marks["diffusion_start"] = self.clock.now()
-        return super()._run_phase(name, execute)  # type: ignore[misc]
-
-    def _emit(self, hook: str, **kwargs: Any) -> None:
-        super()._emit(hook, **kwargs)  # type: ignore[misc]
-        if hook == "block_end":
-            self.marks["block_end"].append(self.clock.now())
 
     def timings(self) -> dict[str, Any]:
         m = self.marks
@@ -119,15 +113,38 @@ class _TimedMixin:
                 "block_ms": blocks}
 
 
-class TimedMemFlow(_TimedMixin, MemFlowPipeline):
+class _TimedLoop:
+    """The loop of a timed pipeline's video: marks the start of diffusion and the end of every block."""
+
+    pipeline: Any
+
+    def phase(self, name: str, execute):
+        if name == "diffusion":
+            self.pipeline.marks["diffusion_start"] = self.pipeline.clock.now()
+        return super().phase(name, execute)  # type: ignore[misc]
+
+    def emit(self, hook: str, **kwargs: Any) -> None:
+        super().emit(hook, **kwargs)  # type: ignore[misc]
+        if hook == "block_end":
+            self.pipeline.marks["block_end"].append(self.pipeline.clock.now())
+
+
+class _TimedBlockLoop(_TimedLoop, BlockLoop):
     pass
 
 
+class TimedMemFlow(_TimedMixin, MemFlowPipeline):
+    loop_cls = _TimedBlockLoop
+
+
 def _timed_iam():
-    from memflow_ext.pipelines.iam import IAMPipeline
+    from memflow_ext.pipelines.iam import IAMLoop, IAMPipeline
+
+    class TimedIAMLoop(_TimedLoop, IAMLoop):
+        pass
 
     class TimedIAM(_TimedMixin, IAMPipeline):
-        pass
+        loop_cls = TimedIAMLoop
 
     return TimedIAM
 
@@ -350,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         timed_iam = _timed_iam()
         iam = timed_iam(cfg, model, text, vae, device=device, plugin_manager=pm)
         iam.clock = clock
-        iam.output_dir = out_dir
+        iam.out_dir = out_dir
         pipes["iam"] = iam
     except ImportError as e:
         print(f"  IAMPipeline unavailable ({e}); timing the baseline only")

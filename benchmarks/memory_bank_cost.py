@@ -40,6 +40,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from hooks.contract import Attribute, Entity, Published  # noqa: E402
 from memflow_ext.models.attention import dense_attention  # noqa: E402
 from memflow_ext.testing import StreamShape, SyntheticStream  # noqa: E402
 from plugins.memory.plugin import MemoryPlugin  # noqa: E402
@@ -50,8 +51,9 @@ PROMPTS = [
     "The young wizard and the small green dragon fly over the castle towers at sunset.",
 ]
 ENTITIES = {
-    0: [{"id": 1, "name": "young wizard", "attrs": ["feathered cap"]}, {"id": 2, "name": "small green dragon"}],
-    1: [{"id": 1, "name": "young wizard"}, {"id": 2, "name": "small green dragon"}],
+    0: Published((Entity(1, "young wizard", attributes=(Attribute("feathered cap"),)),
+                  Entity(2, "small green dragon"))),
+    1: Published((Entity(1, "young wizard"), Entity(2, "small green dragon"))),
 }
 
 

@@ -102,9 +102,8 @@ def measure(preset: str, frames: int, plugins: list[str], prompts: int, every: i
     pm = build_plugin_manager(plugins, cfg)
     pipe = build_pipeline(cfg, IAMPipeline, plugin_manager=pm)
     with tempfile.TemporaryDirectory() as out:
-        pipe.output_dir = Path(out)
         t0 = time.perf_counter()
-        pipe.generate(texts, switches, seed=cfg.seed, decode=decode, progress=False)
+        pipe.generate(texts, switches, seed=cfg.seed, decode=decode, progress=False, output_dir=Path(out))
         seconds = time.perf_counter() - t0
         mapping = json.loads((Path(out) / "mapping.json").read_text()) if "memory" in plugins else {}
     report = mapping.get("memory_retrieval", {})

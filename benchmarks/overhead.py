@@ -62,7 +62,8 @@ from memflow_ext.app.prompt_files import evenly_spaced_switches  # noqa: E402
 from memflow_ext.config import load_config  # noqa: E402
 from memflow_ext.io_utils import atomic_write_json  # noqa: E402
 from memflow_ext.pipelines.builder import build_pipeline  # noqa: E402
-from memflow_ext.pipelines.iam import IAMPipeline  # noqa: E402
+from memflow_ext.pipelines.iam import IAMLoop, IAMPipeline  # noqa: E402
+from memflow_ext.pipelines.loop import BlockLoop  # noqa: E402
 from memflow_ext.pipelines.memflow import MemFlowPipeline  # noqa: E402
 from memflow_ext.stats import median_ci, paired_overhead_pct, summarize  # noqa: E402
 
@@ -78,31 +79,47 @@ HEADLINE_ARMS = ("like_for_like", "iam", "observers")  # the first that runs giv
 PHASE_KEYS = ("init_ms", "diffusion_ms", "vae_decode_ms", "total_ms", "agent_ms", "memory_ms", "pure_diffusion_ms")
 
 
-class _HandsOff:
-    """Yields to the round's scheduler after each block or model call when interleaved; otherwise an
-    ordinary pipeline."""
+class _Arm:
+    """An arm's pipeline: its loop yields to the round's scheduler (`yield_to`) after each block or model
+    call when interleaved; otherwise an ordinary pipeline."""
 
     yield_to: Callable[[], Any] | None = None
     every = "block"  # block | step
 
-    def _emit(self, hook: str, **kwargs: Any) -> None:
-        super()._emit(hook, **kwargs)  # type: ignore[misc]
-        if hook == "block_end" and self.every == "block" and self.yield_to is not None:
-            self.yield_to()
 
-    def _call_model(self, *args: Any, **kwargs: Any) -> Any:
-        out = super()._call_model(*args, **kwargs)  # type: ignore[misc]
-        if self.every == "step" and self.yield_to is not None:
-            self.yield_to()
+class _HandsOff:
+    """The loop of an arm's video (see `_Arm`)."""
+
+    pipeline: Any
+
+    def emit(self, hook: str, **kwargs: Any) -> None:
+        super().emit(hook, **kwargs)  # type: ignore[misc]
+        arm = self.pipeline
+        if hook == "block_end" and arm.every == "block" and arm.yield_to is not None:
+            arm.yield_to()
+
+    def call_model(self, *args: Any, **kwargs: Any) -> Any:
+        out = super().call_model(*args, **kwargs)  # type: ignore[misc]
+        arm = self.pipeline
+        if arm.every == "step" and arm.yield_to is not None:
+            arm.yield_to()
         return out
 
 
-class BaselineArm(_HandsOff, MemFlowPipeline):
+class _BaselineLoop(_HandsOff, BlockLoop):
     pass
 
 
-class IAMArm(_HandsOff, IAMPipeline):
+class _IAMLoop(_HandsOff, IAMLoop):
     pass
+
+
+class BaselineArm(_Arm, MemFlowPipeline):
+    loop_cls = _BaselineLoop
+
+
+class IAMArm(_Arm, IAMPipeline):
+    loop_cls = _IAMLoop
 
 
 def _arm_pipeline(name: str, cfg: Any, base: MemFlowPipeline) -> tuple[MemFlowPipeline, list[str], Any]:

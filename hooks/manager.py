@@ -13,6 +13,7 @@ returns (a per-run instance built from the validated config) instead of the obje
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
@@ -71,38 +72,92 @@ def register_checked(pm: pluggy.PluginManager, obj: Any, name: str) -> None:
         raise PluginError(f"plugin '{name}': {e}; the hooks are: {hooks}") from None
 
 
-def config_schemas(names: Iterable[str] | None = None) -> dict[str, type]:
-    """Config sections declared by installed plugins (all of them by default), `section -> dataclass`.
+@dataclass(frozen=True)
+class Sections:
+    """What the installed plugins declare for the config: `schemas` (`section -> dataclass`), and the
+    plugins skipped because they are broken (`skipped`: `plugin -> reason`) with the sections that
+    are theirs (`orphaned`: `section -> plugin`; a plugin's own name counts as its section)."""
+
+    schemas: dict[str, type]
+    skipped: dict[str, str] = field(default_factory=dict)
+    orphaned: dict[str, str] = field(default_factory=dict)
+
+
+_collected: dict[tuple[tuple[str, str], ...], Sections] = {}
+
+
+def collect_sections() -> Sections:
+    """Config sections of every installed plugin; a broken plugin is skipped with one WARNING.
 
     Each plugin is registered in a manager of its own and `iamflow_add_config` is called historically,
-    so a section of a plugin that is installed but not selected still validates. A plugin that
-    fails to load is skipped with a warning here (its section is then unknown); selecting it
-    reports the failure.
+    so a section of a plugin that is installed but not selected still validates. A plugin that fails
+    in any way (it does not import, has a hook name the contract does not know, its
+    `iamflow_add_config` raises, or it declares a section another plugin already declared) is
+    skipped: its sections are not declared and a YAML section of it is ignored with a warning
+    (`memflow_ext.config.load_config`); only selecting it is an error (`build_plugin_manager`).
+    Collected once per set of installed plugins.
     """
-    owners: dict[str, str] = {}
+    eps = discovered()
+    key = tuple(sorted((name, ep.value) for name, ep in eps.items()))
+    hit = _collected.get(key)
+    if hit is not None:
+        return hit
     schemas: dict[str, type] = {}
-    current = [""]
+    owners: dict[str, str] = {}
+    skipped: dict[str, str] = {}
+    orphaned: dict[str, str] = {}
+    for name in sorted(eps):
+        own: dict[str, type] = {}
+        try:
+            _declare(name, eps[name], own, owners)
+        except PluginError as e:
+            skipped[name] = str(e)
+            for section in {name, *own}:
+                if section not in schemas:
+                    orphaned[section] = name
+            logger.warning(f"plugin '{name}' skipped: {e} (its config section, if any, is ignored; selecting it "
+                           "is an error)")
+            continue
+        schemas.update(own)
+        owners.update({section: name for section in own})
+    result = Sections(schemas, skipped, {s: p for s, p in orphaned.items() if s not in schemas})
+    _collected[key] = result
+    return result
+
+
+def _declare(name: str, ep: EntryPoint | None, into: dict[str, type], owners: dict[str, str]) -> None:
+    """Load plugin `name`, check its hook names and collect the sections it declares into `into`."""
+    obj = load_plugin(name, ep)
 
     def register(section: str, schema: type) -> None:
-        if section in owners:
-            raise PluginError(f"plugins '{owners[section]}' and '{current[0]}' both declare the config section "
-                              f"'{section}'")
-        owners[section] = current[0]
-        schemas[section] = schema
+        other = owners.get(section) or (name if section in into else None)
+        if other is not None:
+            raise PluginError(f"plugins '{other}' and '{name}' both declare the config section '{section}'")
+        into[section] = schema
 
-    eps = discovered()
-    for name in sorted(eps) if names is None else names:
-        try:
-            obj = load_plugin(name, eps.get(name))
-        except PluginError as e:
-            if names is not None:
-                raise
-            logger.warning(f"{e}; its config section, if any, is not known")
-            continue
-        current[0] = name
-        pm = new_manager()
-        register_checked(pm, obj, name)
+    pm = new_manager()
+    register_checked(pm, obj, name)
+    try:
         pm.hook.iamflow_add_config.call_historic(kwargs={"register": register})
+    except PluginError:
+        raise
+    except Exception as e:  # a third-party plugin may raise anything here
+        raise PluginError(f"plugin '{name}': iamflow_add_config raised {type(e).__name__}: {e}") from e
+
+
+def config_schemas(names: Iterable[str] | None = None) -> dict[str, type]:
+    """Config sections declared by installed plugins, `section -> dataclass`: of every installed plugin
+    that works (`collect_sections`), or of the plugins `names`, where any failure is an error."""
+    if names is None:
+        return dict(collect_sections().schemas)
+    eps = discovered()
+    schemas: dict[str, type] = {}
+    owners: dict[str, str] = {}
+    for name in names:
+        own: dict[str, type] = {}
+        _declare(name, eps.get(name), own, owners)
+        schemas.update(own)
+        owners.update({section: name for section in own})
     return schemas
 
 
@@ -115,7 +170,10 @@ def build_plugin_manager(names: list[str], config: Any = None) -> pluggy.PluginM
         raise PluginError(f"unknown plugin(s) {', '.join(unknown)}; known plugins: {', '.join(known_plugins())}, none")
     if len(set(names)) != len(names):
         raise PluginError(f"plugin list {names} names a plugin twice")
+    broken = collect_sections().skipped
     for name in names:
+        if name in broken:
+            raise PluginError(f"plugin '{name}' was selected but cannot run: {broken[name]}")
         if config is not None and not section_enabled(config, name):
             logger.info(f"plugin '{name}' is listed but disabled in the config ({name}.enabled: false)")
             continue

@@ -37,7 +37,7 @@ and one "vae_decode" phase after them, as in the first sequence. A stream does n
 `run.switch_frame_indices` just before its `iamflow_prompt_switch` (see `hooks.run.RunState`).
 
 `iamflow_add_config` is apart: it is historic and fires once per plugin when the plugin is
-registered for config loading, before any video (see `hooks.manager.config_schemas`).
+registered for config loading, before any video (see `hooks.manager.collect_sections`).
 `iamflow_memory_footprint` is apart too: the memory ledger calls it, never a video (see
 `memflow_ext.loaders.ledger`).
 
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
     from hooks.run import RunState
     from memflow_ext.pipelines.iam import IAMPipeline
-    from memflow_ext.pipelines.memflow import GenerationResult
+    from memflow_ext.pipelines.stream import GenerationResult
     from memflow_ext.presets import WanTransformerConfig
     from memflow_ext.streaming.kv_cache import CacheGeometry, EvictedChunk
 

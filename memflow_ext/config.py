@@ -19,10 +19,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import yaml
+from loguru import logger
 from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException
 
@@ -209,14 +210,26 @@ def config_class(sections: Mapping[str, type] | None = None) -> type:
     return _composed(tuple(sorted((sections or {}).items()))) if sections else IAMFlowConfig
 
 
-def plugin_sections() -> dict[str, type]:
-    """The config sections every installed plugin declares (through `iamflow_add_config`)."""
-    from hooks.manager import PluginError, config_schemas
+def plugin_sections() -> tuple[dict[str, type], dict[str, str]]:
+    """The config sections every working installed plugin declares (through `iamflow_add_config`), and
+    the sections of the broken plugins that were skipped (`section -> plugin`)."""
+    from hooks.manager import collect_sections
 
-    try:
-        return config_schemas()
-    except PluginError as e:
-        raise ConfigError(str(e)) from None
+    found = collect_sections()
+    return dict(found.schemas), dict(found.orphaned)
+
+
+def _drop_orphans(other: Any, orphaned: Mapping[str, str], where: str) -> Any:
+    """`other` without the top-level sections of skipped (broken) plugins, each dropped with a warning."""
+    if not orphaned or not isinstance(other, DictConfig):
+        return other
+    hits = [str(k) for k in other.keys() if str(k) in orphaned]
+    for key in hits:
+        logger.warning(f"{where}config section '{key}' ignored: plugin '{orphaned[key]}' is installed but broken "
+                       "(see the warning above)")
+    if not hits:
+        return other
+    return OmegaConf.masked_copy(other, [str(k) for k in other.keys() if str(k) not in orphaned])
 
 
 def _structured(cls: type = IAMFlowConfig) -> DictConfig:
@@ -234,14 +247,19 @@ def load_config(
     from every installed plugin. Unknown keys and sections, wrongly typed values and values a
     section's own checks refuse are errors that name the key (and the file).
     """
-    sections = plugin_sections() if sections is None else dict(sections)
+    orphaned: dict[str, str] = {}
+    if sections is None:
+        sections, orphaned = plugin_sections()
+    else:
+        sections = dict(sections)
     cls = config_class(sections)
     known = sorted(sections)
     cfg = _structured(cls)
 
     def merge(other: Any, where: str) -> DictConfig:
+        other = _drop_orphans(other, orphaned, where)
         try:
-            return OmegaConf.merge(cfg, other)
+            return cast(DictConfig, OmegaConf.merge(cfg, other))  # merging onto a DictConfig gives one
         except ConfigKeyError as e:
             key = e.full_key or "?"
             if "." not in key and isinstance(OmegaConf.select(OmegaConf.create(other), key), DictConfig):
@@ -290,7 +308,7 @@ def _load_yaml_mapping(p: Path) -> DictConfig:
             kind = "list" if isinstance(top, list) else f"scalar ({type(top).__name__} {str(top)[:40]!r})"
             raise ConfigError(f"{p}: the top level is a {kind}; a config file must be a mapping of keys (`key: "
                               "value` lines, such as `num_output_frames: 21`); an empty file is an empty mapping")
-        loaded = OmegaConf.create(text if top is not None else {})
+        loaded = OmegaConf.create(text) if top is not None else OmegaConf.create({})
     except UnicodeDecodeError as e:
         raise ConfigError(f"{p}: not UTF-8 text (byte {e.start}); a config file is UTF-8 YAML") from None
     except yaml.YAMLError as e:
@@ -298,11 +316,12 @@ def _load_yaml_mapping(p: Path) -> DictConfig:
         where = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(p)
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise ConfigError(f"{where}: YAML syntax error: {problem}") from None
-    return loaded  # type: ignore[return-value]  # a YAML mapping
+    return cast(DictConfig, loaded)  # the top level is a mapping (checked above)
 
 
 def _keys_hint(err: ConfigKeyError, cls: type = IAMFlowConfig) -> str:
-    parent = err.full_key.rsplit(".", 1)[0] if "." in (err.full_key or "") else ""
+    full = err.full_key or ""
+    parent = full.rsplit(".", 1)[0] if "." in full else ""
     node: Any = _structured(cls)
     if parent:
         node = OmegaConf.select(node, parent)

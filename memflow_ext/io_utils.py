@@ -154,7 +154,7 @@ def write_mp4(path: PathLike, frames_uint8: np.ndarray, fps: int) -> None:
     path = Path(path)
     t, h, w, _ = frames.shape
     even = ["-vf", f"scale={w + w % 2}:{h + h % 2}"] if h % 2 or w % 2 else []
-    raw = memoryview(np.ascontiguousarray(frames)).cast("B")  # no copy of the frames
+    raw = memoryview(np.ascontiguousarray(frames)).cast("B")  # type: ignore[arg-type]  # an ndarray is a buffer; no copy of the frames
     with _temp_beside(path, ".tmp.mp4") as tmp:
         cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-y", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
                "-s", f"{w}x{h}", "-r", str(int(fps)), "-i", "-", "-an", "-c:v", "libx264", "-pix_fmt", "yuv420p",

@@ -28,6 +28,7 @@ from memflow_ext.io_utils import atomic_write_bytes
 from memflow_ext.loaders.wan_dit import arch_from_state_dict
 from memflow_ext.models.quantize import check_quantize, quantize_dit
 from memflow_ext.pipelines.builder import build_model, load_wan_state_dict
+from memflow_ext.pipelines.loop import BlockLoop
 from memflow_ext.pipelines.memflow import MemFlowPipeline
 from memflow_ext.presets import WAN_1_3B
 
@@ -37,16 +38,24 @@ GOLDEN_RNG_SEED = 2025
 
 
 
+class RecordingLoop(BlockLoop):
+    """Hands the x0 prediction of each block's first denoising step to its `RecordingPipeline`."""
+
+    pipeline: RecordingPipeline
+
+    def on_step(self, block_index: int, step_index: int, x0: torch.Tensor) -> None:
+        if step_index == 0:
+            self.pipeline.step0.append(x0.detach().clone())
+
+
 class RecordingPipeline(MemFlowPipeline):
     """Keeps the x0 prediction of each block's first denoising step."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    loop_cls = RecordingLoop
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.step0: list[torch.Tensor] = []
-
-    def _on_step(self, block_index: int, step_index: int, x0: torch.Tensor) -> None:
-        if step_index == 0:
-            self.step0.append(x0.detach().clone())
 
 
 def load_reference_state(args: argparse.Namespace, cfg: IAMFlowConfig) -> dict[str, torch.Tensor]:

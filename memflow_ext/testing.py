@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 import torch
@@ -27,6 +26,8 @@ from memflow_ext.models.rope import build_rope_table
 from memflow_ext.streaming.kv_cache import CacheGeometry, EvictedChunk
 from memflow_ext.streaming.memory_bank import ExternalMemory
 
+ROPE_POSITIONS = 1024  # positions of the synthetic RoPE table (more than any synthetic video uses)
+
 
 def char_token_spans(prompt: str) -> list[tuple[int, int]]:
     """A byte-level tokenizer's spans for ASCII text: one token per character, then the closing token."""
@@ -34,13 +35,17 @@ def char_token_spans(prompt: str) -> list[tuple[int, int]]:
 
 
 class SyntheticAccess:
-    """Stands in for `memflow_ext.streaming.memory_access.MemoryAccess`: same methods, synthetic text keys."""
+    """A `hooks.contract.MemoryAccess` with synthetic text keys and an empty cache of the given shape."""
 
     def __init__(self, geometry: CacheGeometry, num_layers: int, num_heads: int, head_dim: int,
                  text_keys: Callable[[int], list[torch.Tensor]],
-                 token_char_spans: Callable[[str], list[tuple[int, int]]] = char_token_spans) -> None:
+                 token_char_spans: Callable[[str], list[tuple[int, int]]] = char_token_spans, batch: int = 1,
+                 dtype: torch.dtype = torch.float32, device: torch.device | str = "cpu") -> None:
         self.geometry = geometry
         self.num_layers, self.num_heads, self.head_dim = num_layers, num_heads, head_dim
+        self.cache_shape = (batch, geometry.capacity, num_heads, head_dim)
+        self.cache_dtype, self.cache_device = dtype, torch.device(device)
+        self.rope_freqs: torch.Tensor | None = build_rope_table(head_dim, ROPE_POSITIONS)
         self._text_keys = text_keys
         self._spans = token_char_spans
         self.owner: str | None = None
@@ -81,6 +86,12 @@ class SyntheticAccess:
     def token_char_spans(self, prompt: str) -> list[tuple[int, int]]:
         return self._spans(prompt)
 
+    def active_text_keys(self, layers: Sequence[int] | None = None) -> dict[int, torch.Tensor]:
+        return {}  # no model pass runs here
+
+    def cached_frames(self, frames: Sequence[int]) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        raise RuntimeError("the synthetic stream holds no KV cache (memory.fill_from_start needs a real one)")
+
 
 class _EnginePhase:
     @hookimpl(trylast=True)
@@ -118,20 +129,18 @@ class SyntheticStream:
         for name, plugin in self.plugins.items():
             register_checked(self.pm, plugin, name)
         self.pm.register(_EnginePhase(), name="iamflow-engine")
-        self.access = SyntheticAccess(self.geometry, shape.num_layers, shape.num_heads, shape.head_dim, text_keys)
+        self.access = SyntheticAccess(self.geometry, shape.num_layers, shape.num_heads, shape.head_dim, text_keys,
+                                      batch=shape.batch, dtype=shape.dtype, device=shape.device)
         fpb = shape.frames_per_block
         self.run = RunState(config=config, prompts=list(prompts), switch_frame_indices=list(switch_frame_indices),
                             seed=0, output_dir=output_dir, plugins=list(self.plugins), device=shape.device,
                             geometry=self.geometry, num_blocks=num_frames // fpb, frames_per_block=fpb,
                             num_output_frames=num_frames)
         self.run.memory = self.access
-        cache = torch.zeros(shape.batch, self.geometry.capacity, shape.num_heads, shape.head_dim,
-                            dtype=shape.dtype, device=shape.device)
-        self.pipeline = SimpleNamespace(model=SimpleNamespace(freqs=build_rope_table(shape.head_dim, 1024)),
-                                        state=SimpleNamespace(kv=SimpleNamespace(k=[cache])))
 
     def _hook(self, name: str, **kwargs: Any) -> Any:
-        return getattr(self.pm.hook, f"iamflow_{name}")(pipeline=self.pipeline, run=self.run, **kwargs)
+        # no pipeline here: plugins reach the engine through `run` (run.memory) only
+        return getattr(self.pm.hook, f"iamflow_{name}")(pipeline=None, run=self.run, **kwargs)
 
     def start(self) -> None:
         self._hook("pipeline_start")
@@ -215,7 +224,7 @@ def check_plugin(plugin: Any, name: str = "plugin-under-test", config_overrides:
     ref = base.generate(list(prompts), list(switch_frame_indices), seed=0, decode=False, progress=False)
     pipe = IAMPipeline(cfg, base.model, base.text_encoder, None, plugin_manager=pm)
     out = pipe.generate(list(prompts), list(switch_frame_indices), seed=0, decode=False, progress=False)
-    claims = pipe.run is not None and pipe.run.memory is not None and pipe.run.memory.owner is not None
+    claims = out.run is not None and out.run.memory is not None and out.run.memory.owner is not None
     conditioning = any(h in COMPUTING_HOOKS for h in hooks)
     equal = torch.equal(ref.latents, out.latents)
     problems = []

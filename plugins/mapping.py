@@ -14,12 +14,13 @@ from typing import Any
 
 from loguru import logger
 
+from hooks.run import RunState
 from memflow_ext.io_utils import atomic_write_json
 
 MAPPING_FILE = "mapping.json"
 
 
-def update_mapping_json(run: Any, section_name: str, data: Any) -> Path | None:
+def update_mapping_json(run: RunState, section_name: str, data: object) -> Path | None:
     """Set `section_name` of `run.output_dir/mapping.json` to `data` (JSON-serialisable).
 
     Returns the file's path, or None when the run has no output folder (nothing is written).
@@ -27,12 +28,12 @@ def update_mapping_json(run: Any, section_name: str, data: Any) -> Path | None:
     return update_mapping_sections(run, {section_name: data})
 
 
-def update_mapping_sections(run: Any, sections: dict[str, Any]) -> Path | None:
+def update_mapping_sections(run: RunState, sections: dict[str, Any]) -> Path | None:
     """Set several sections of mapping.json in one read and one atomic write."""
-    folder = getattr(run, "output_dir", None)
+    folder = run.output_dir
     if folder is None:
         return None
-    path = Path(folder) / MAPPING_FILE
+    path = folder / MAPPING_FILE
     content: dict[str, Any] = {}
     if path.is_file():
         try:
@@ -46,7 +47,5 @@ def update_mapping_sections(run: Any, sections: dict[str, Any]) -> Path | None:
                 logger.warning(f"{path} does not hold a JSON object; it is rewritten with the new sections only")
     content.update(sections)
     atomic_write_json(path, content)
-    files = getattr(run, "files", None)
-    if isinstance(files, dict):
-        files[MAPPING_FILE] = path
+    run.files[MAPPING_FILE] = path
     return path

@@ -126,7 +126,7 @@ def pid_alive(pid: int, host: str | None = None) -> bool:
 
 def remove_stale_partials(out_root: Path) -> list[Path]:
     """Remove the `.partial` folders whose writing process is gone; returns them."""
-    removed = []
+    removed: list[Path] = []
     if not out_root.is_dir():
         return removed
     for p in sorted(out_root.glob(".*.partial")):
@@ -279,10 +279,8 @@ class Manifest:
 def generate_into(pipe: Any, cfg: IAMFlowConfig, job: Job, folder: Path, interactive: bool, quiet: bool,
                   fingerprint: dict[str, Any] | None = None) -> None:
     """Everything of one video into `folder`; meta.json (with the file list) is written last."""
-    if hasattr(pipe, "output_dir"):
-        pipe.output_dir, pipe.run_key = folder, job.key
     res = pipe.generate(job.prompts, job.switch_frame_indices, seed=job.seed, interactive=interactive,
-                        decode=cfg.save_video, progress=not quiet)
+                        decode=cfg.save_video, progress=not quiet, output_dir=folder, run_key=job.key)
     write_outputs(folder, cfg, res, {"key": job.key, "line": job.line, "sample": job.sample, "seed": job.seed,
                                      "prompts": job.prompts, "switch_frame_indices": job.switch_frame_indices},
                   fingerprint)

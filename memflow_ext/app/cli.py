@@ -199,7 +199,8 @@ def prepare(args: argparse.Namespace, interactive: bool) -> dict[str, Any]:
 
         token = args.token if args.token is not None else os.environ.get(TOKEN_ENV) or None
         check_bind(cfg.live.host, token)
-        jobs, skipped = [], []
+        jobs: list[Job] = []
+        skipped: list[dict[str, Any]] = []
     else:
         jobs, skipped = load_jobs(cfg, interactive, args.start, args.limit, args.skip_invalid)
     device = check_device(cfg)

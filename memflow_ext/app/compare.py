@@ -70,7 +70,8 @@ def compare_profiles(baseline: dict[str, Any] | list[dict[str, Any]],
     iam_l = [iam] if isinstance(iam, dict) else list(iam)
     if not base_l or len(base_l) != len(iam_l):
         raise ValueError(f"{len(base_l)} baseline and {len(iam_l)} IAM profiles: the rounds must pair up")
-    phases, total = {}, None
+    phases: dict[str, dict[str, Any]] = {}
+    total = None
     for name, _ in PHASE_ROWS:
         b = [float(p[f"{name}_ms"]) for p in base_l]
         i = [float(p[f"{name}_ms"]) for p in iam_l]
@@ -211,9 +212,8 @@ def _list_extra_files(folder: Path, names: list[str]) -> None:
 
 def _generate(pipe: Any, cfg: IAMFlowConfig, job: Any, interactive: bool) -> Any:
     """One untimed-by-us generation of `job` that writes nothing (the profiler keeps its profile)."""
-    pipe.output_dir, pipe.run_key = None, job.key
     return pipe.generate(job.prompts, job.switch_frame_indices, seed=job.seed, interactive=interactive,
-                         decode=cfg.save_video, progress=False)
+                         decode=cfg.save_video, progress=False, run_key=job.key)
 
 
 def compare_job(base_pipe: Any, iam_pipe: Any, cfg: IAMFlowConfig, job: Any, folder: Path, interactive: bool,
@@ -291,9 +291,10 @@ def run_comparison(cfg: IAMFlowConfig, plugins: list[str], jobs: list[Any], *, i
     names = list(plugins)
     if "profile" not in names:
         names.append("profile")
-    if not cfg.profile.enabled:
+    profile = getattr(cfg, "profile", None)  # a plugin's section: the config class is composed at run time
+    if profile is not None and not profile.enabled:
         logger.info("--compare-baseline turns the profiler on (profile.enabled was false)")
-        cfg = dataclasses.replace(cfg, profile=dataclasses.replace(cfg.profile, enabled=True))
+        cfg = dataclasses.replace(cfg, **{"profile": dataclasses.replace(profile, enabled=True)})
     try:
         iam_pm = build_plugin_manager(names, cfg)
         base_pm = build_plugin_manager(["profile"], cfg)

@@ -117,7 +117,7 @@ def run_fingerprint(cfg: IAMFlowConfig, plugins: list[str], *, device: str, comp
     for key, value in data.items():
         if key in OUTPUT_ONLY_KEYS or (key in sections and key not in plugins):
             continue
-        _flatten(value, f"{key}.", fp)
+        _flatten(value, str(key) + ".", fp)
     fp["device"] = device
     fp["plugins"] = list(plugins)
     fp["compare_baseline"] = bool(compare_baseline)

@@ -143,7 +143,7 @@ def torch_load(path: Path, label: str) -> Any:
     if problem is not None:
         raise WeightsError(f"{label}: the file {problem}")
     kwargs: dict[str, Any] = {"map_location": "cpu", "weights_only": not allow_pickle}
-    errors = []
+    errors: list[Exception] = []
     for mmap in (True, False):  # the legacy (non-zip) format cannot be memory-mapped
         try:
             return torch.load(str(path), mmap=mmap, **kwargs)

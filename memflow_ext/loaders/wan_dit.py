@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
@@ -29,8 +29,11 @@ _DIT_CONFIG_FIELDS = {
     "cross_attn_norm": "cross_attn_norm",
 }
 
+if TYPE_CHECKING:
+    from memflow_ext.models.transformer_wan import CausalWanModel
 
-def meta_dit(arch: WanTransformerConfig) -> torch.nn.Module:
+
+def meta_dit(arch: WanTransformerConfig) -> CausalWanModel:
     from memflow_ext.models.transformer_wan import CausalWanModel
 
     with torch.device("meta"):
@@ -71,7 +74,7 @@ def arch_from_state_dict(state: dict[str, torch.Tensor], text_len: int) -> WanTr
     layers = 1 + max(int(k.split(".")[1]) for k in state if k.startswith("blocks."))
     head_dim = WAN_1_3B.transformer.head_dim
     return WanTransformerConfig(
-        patch_size=tuple(patch), text_len=text_len, in_dim=in_dim, dim=dim,
+        patch_size=(patch[0], patch[1], patch[2]), text_len=text_len, in_dim=in_dim, dim=dim,
         ffn_dim=state["blocks.0.ffn.0.weight"].shape[0], freq_dim=state["time_embedding.0.weight"].shape[1],
         text_dim=state["text_embedding.0.weight"].shape[1],
         out_dim=state["head.head.weight"].shape[0] // math.prod(patch), num_heads=dim // head_dim,

@@ -13,6 +13,8 @@ Two forward paths:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import torch
 import torch.nn as nn
@@ -110,8 +112,9 @@ class WanT2VCrossAttention(CausalWanSelfAttention):
             cache.k[layer], cache.v[layer] = k, v
             cache.is_init[layer] = True
 
-    def forward(self, x: torch.Tensor, context: torch.Tensor | None, cache: CrossAttnCache | None = None,
-                layer: int = 0) -> torch.Tensor:  # type: ignore[override]
+    def forward(  # type: ignore[override]  # cross-attention reads the text, not RoPE phasors and the KV cache
+            self, x: torch.Tensor, context: torch.Tensor | None, cache: CrossAttnCache | None = None,
+            layer: int = 0) -> torch.Tensor:
         b = x.shape[0]
         q = self.norm_q(self.q(x)).view(b, -1, self.num_heads, self.head_dim)
         if cache is None:
@@ -137,7 +140,7 @@ class CausalWanAttentionBlock(nn.Module):
         self.ffn = nn.Sequential(nn.Linear(dim, cfg.ffn_dim), nn.GELU(approximate="tanh"), nn.Linear(cfg.ffn_dim, dim))
         self.modulation = nn.Parameter(torch.randn(1, 6, dim) / dim**0.5)
         # (pre, post) compiled halves of the streaming forward (`compile_streaming`); None: eager
-        self.compiled: tuple | None = None
+        self.compiled: tuple[Callable[..., Any], Callable[..., Any]] | None = None
 
     def forward(self, x: torch.Tensor, e0: torch.Tensor, phasors: torch.Tensor, context: torch.Tensor | None,
                 layer: int, state: StreamState | None = None, mask: torch.Tensor | None = None,
@@ -222,8 +225,8 @@ class CausalHead(nn.Module):
     def forward(self, x: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
         """x [B, F*S, dim]; e [B, F, 1, dim] -> [B, F, S, out*prod(patch)]."""
         f = e.shape[1]
-        e = (self.modulation.unsqueeze(1) + e).chunk(2, dim=2)
-        return self.head(self.norm(x).unflatten(1, (f, x.shape[1] // f)) * (1 + e[1]) + e[0])
+        shift, scale = (self.modulation.unsqueeze(1) + e).chunk(2, dim=2)
+        return self.head(self.norm(x).unflatten(1, (f, x.shape[1] // f)) * (1 + scale) + shift)
 
 
 class CausalWanModel(nn.Module):
@@ -257,6 +260,11 @@ class CausalWanModel(nn.Module):
         e0 = self.time_projection(e).unflatten(1, (6, self.config.dim)).unflatten(0, t.shape)
         return x, grid, e, e0
 
+    @property
+    def attention_blocks(self) -> Sequence[CausalWanAttentionBlock]:
+        """`blocks` typed: an `nn.ModuleList` only knows it holds modules."""
+        return cast("Sequence[CausalWanAttentionBlock]", self.blocks)
+
     def embed_text(self, context: torch.Tensor) -> torch.Tensor:
         """context [B, L<=text_len, text_dim] -> [B, text_len, dim] (zero-padded to text_len first)."""
         pad = self.config.text_len - context.shape[1]
@@ -270,7 +278,7 @@ class CausalWanModel(nn.Module):
         """(Re)compute every layer's text keys/values from `context` [B, L<=text_len, text_dim] into `cache`."""
         ctx = self.embed_text(context)
         cache.is_init = [False] * len(cache.is_init)
-        for i, block in enumerate(self.blocks):
+        for i, block in enumerate(self.attention_blocks):
             block.cross_attn.prime(ctx, cache, i)
 
     def _finish(self, x: torch.Tensor, e: torch.Tensor, t: torch.Tensor, grid: tuple[int, int, int]) -> torch.Tensor:
@@ -304,7 +312,7 @@ class CausalWanModel(nn.Module):
         cfg.fail_on_recompile_limit_hit = True
         cfg.recompile_limit = max(cfg.recompile_limit, 4 * len(self.blocks))
         cfg.accumulated_recompile_limit = max(cfg.accumulated_recompile_limit, 16 * len(self.blocks))
-        for block in self.blocks:
+        for block in self.attention_blocks:
             block.compiled = (torch.compile(block.attn_inputs, fullgraph=True, dynamic=True),
                               torch.compile(block.attn_outputs, fullgraph=True, dynamic=True))
 
@@ -328,7 +336,7 @@ class CausalWanModel(nn.Module):
                              f"{state.kv.geometry.tokens_per_frame}")
         ctx = None if state.text.all_init else self.embed_text(context)
         if prime_text_before_commit and call.q_bank and ctx is not None:
-            for i, block in enumerate(self.blocks):
+            for i, block in enumerate(self.attention_blocks):
                 block.cross_attn.prime(ctx, state.text, i)
         state.call = call
         state.plan = state.kv.plan(call.current_start, x.shape[1])
@@ -337,7 +345,7 @@ class CausalWanModel(nn.Module):
         phasors = state.rope.phasors(grid, call.current_start // tpf, x.device)
         last = len(self.blocks) - 1
         kv_only_last = not need_output and call.update_cache
-        for i, block in enumerate(self.blocks):
+        for i, block in enumerate(self.attention_blocks):
             x = block(x, e0, phasors, ctx, i, state, kv_only=kv_only_last and i == last)
         if call.update_cache and state.pending:
             self._apply_cache_updates(state)

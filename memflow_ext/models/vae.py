@@ -38,6 +38,8 @@ class WanVAE(torch.nn.Module):
         if mean.numel() != z_dim or std.numel() != z_dim:
             raise ValueError(f"latents_mean/latents_std must have z_dim={z_dim} entries")
         # Shaped to broadcast over [B, F, C, h, w].
+        self.latents_mean: torch.Tensor
+        self.latents_std: torch.Tensor
         self.register_buffer("latents_mean", mean.view(1, 1, z_dim, 1, 1), persistent=False)
         self.register_buffer("latents_std", std.view(1, 1, z_dim, 1, 1), persistent=False)
 

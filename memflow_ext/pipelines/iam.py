@@ -7,21 +7,25 @@ conditioning (`iamflow_block_conditioning`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pluggy
 import torch
+from pluggy import HookImpl
 
 from hooks import hookimpl
 from hooks.manager import PluginError, failing_plugin
 from hooks.run import RunState
+from memflow_ext.pipelines.loop import BlockLoop
 from memflow_ext.pipelines.memflow import MemFlowPipeline
 from memflow_ext.streaming.kv_cache import CacheGeometry
 from memflow_ext.streaming.memory_access import MemoryAccess
 from memflow_ext.streaming.memory_bank import MemorySegment
 from memflow_ext.streaming.state import CallInfo, StreamState
+
+T = TypeVar("T")
 
 
 class _EnginePhase:
@@ -41,35 +45,32 @@ class _Box:
         self.value = value
 
 
-class IAMPipeline(MemFlowPipeline):
-    def __init__(self, *args: Any, plugin_manager: pluggy.PluginManager | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from hooks.manager import build_plugin_manager
+class IAMLoop(BlockLoop):
+    """The block loop of one video with its `RunState` and the hook calls (the pipeline holds the plugins)."""
 
-        self.pm = plugin_manager or build_plugin_manager([])
-        self.pm.register(_EnginePhase(), name="iamflow-engine")
-        self.run: RunState | None = None
-        self.output_dir: Path | None = None
-        self.run_key = "video"
-        self._conditioning_impls: list[Any] = []  # iamflow_block_conditioning, in call order (per video)
+    pipeline: IAMPipeline
+
+    def __init__(self, pipeline: IAMPipeline, *, interactive: bool, output_dir: Path | None = None,
+                 run_key: str = "video") -> None:
+        super().__init__(pipeline, interactive=interactive, output_dir=output_dir, run_key=run_key)
+        self.pm = pipeline.pm
+        self.memory: MemoryAccess | None = None  # the run's `run.memory` (from `begin`)
+        self._conditioning_impls: list[HookImpl] = []  # iamflow_block_conditioning, in call order
         self._text_masks: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}  # id(embedding) -> (it, mask)
 
-    @property
-    def plugin_names(self) -> list[str]:
-        return [n for n, _ in self.pm.list_name_plugin() if n != "iamflow-engine"]
-
     # -- hook plumbing ---------------------------------------------------------------------------
-    def _call(self, hook: str, **kwargs: Any) -> Any:
+    def call_hook(self, hook: str, **kwargs: Any) -> Any:
+        """Call `iamflow_<hook>` with the pipeline and this video's run; a plugin's error names the plugin."""
         name = f"iamflow_{hook}"
         try:
-            return getattr(self.pm.hook, name)(pipeline=self, run=self.run, **kwargs)
+            return getattr(self.pm.hook, name)(pipeline=self.pipeline, run=self.run, **kwargs)
         except PluginError:
             raise
         except Exception as e:
             who = failing_plugin(self.pm, name, e)
             raise PluginError(f"plugin '{who}' failed in hook '{name}': {type(e).__name__}: {e}") from e
 
-    def _emit(self, hook: str, **kwargs: Any) -> None:
+    def emit(self, hook: str, **kwargs: Any) -> None:
         run = self.run
         if run is None:
             return
@@ -85,18 +86,18 @@ class IAMPipeline(MemFlowPipeline):
             run.start_frame = run.block_index * run.frames_per_block
         elif hook == "chunk_end":
             run.chunk_index = kwargs["chunk_index"]
-        self._call(hook, **kwargs)
+        self.call_hook(hook, **kwargs)
 
-    def _run_phase(self, name: str, execute: Callable[[], Any]) -> Any:
+    def phase(self, name: str, execute: Callable[[], T]) -> T:
         if self.run is None:
             return execute()
-        box = self._call("phase", phase=name, execute=execute)
-        return box.value if isinstance(box, _Box) else box
+        box = self.call_hook("phase", phase=name, execute=execute)
+        return box.value if isinstance(box, _Box) else box  # a plugin's replacement
 
-    def _wants_evicted(self) -> bool:
-        return bool(self.run is not None and self._call("wants_evicted"))
+    def wants_evicted(self) -> bool:
+        return bool(self.run is not None and self.call_hook("wants_evicted"))
 
-    def _conditioning(self, state: StreamState, call: CallInfo, ctx: torch.Tensor) -> torch.Tensor:
+    def conditioning(self, state: StreamState, call: CallInfo, ctx: torch.Tensor) -> torch.Tensor:
         """The pass's conditioning (`iamflow_block_conditioning`), with the text cache kept in step.
 
         Whenever the conditioning differs from what the cross-attention text cache holds, the cache is
@@ -108,7 +109,7 @@ class IAMPipeline(MemFlowPipeline):
             ctx = self._hook_conditioning(state, call, ctx)
         text = state.text
         if any(text.is_init) and not text.holds(ctx):
-            self.model.fill_text_cache(ctx, text)
+            self.pipeline.model.fill_text_cache(ctx, text)
         text.source = ctx
         return ctx
 
@@ -123,8 +124,9 @@ class IAMPipeline(MemFlowPipeline):
         purpose = "recache" if call.is_recache else "context" if call.update_cache else "denoise"
         # a re-cache re-encodes the frames before the switch; it belongs to the switch's block
         block = (call.current_end if call.is_recache else call.current_start) // g.block_tokens
-        kwargs = {"pipeline": self, "run": self.run, "block_index": block, "prompt_index": state.text.prompt_index,
-                  "purpose": purpose, "conditioning": ctx, "text_mask": self._text_mask(ctx)}
+        kwargs = {"pipeline": self.pipeline, "run": self.run, "block_index": block,
+                  "prompt_index": state.text.prompt_index, "purpose": purpose, "conditioning": ctx,
+                  "text_mask": self.text_mask(ctx)}
         for impl in impls:
             try:
                 out = impl.function(**{a: kwargs[a] for a in impl.argnames})
@@ -143,8 +145,8 @@ class IAMPipeline(MemFlowPipeline):
             return out
         return ctx
 
-    def _text_mask(self, ctx: torch.Tensor) -> torch.Tensor:
-        """[B, L] True on the non-padding rows of a prompt embedding (padding rows are zero)."""
+    def text_mask(self, ctx: torch.Tensor) -> torch.Tensor:
+        """[B, L] True on the non-padding rows of a prompt embedding (padding rows are zero); cached per video."""
         hit = self._text_masks.get(id(ctx))
         if hit is not None and hit[0] is ctx:
             return hit[1]
@@ -152,33 +154,77 @@ class IAMPipeline(MemFlowPipeline):
         self._text_masks[id(ctx)] = (ctx, mask)
         return mask
 
-    def _memory_segment(self, geometry: CacheGeometry, batch: int) -> MemorySegment:
-        if self.run is not None and self.run.memory is not None and not self.run.memory.nam_enabled:
-            return self.run.memory.make_segment()
-        return super()._memory_segment(geometry, batch)
+    def memory_segment(self, geometry: CacheGeometry, batch: int) -> MemorySegment | None:
+        memory = self.memory
+        if memory is not None and not memory.nam_enabled:
+            return memory.make_segment()
+        return None
+
+    def init_state(self, batch: int, latent_hw: tuple[int, int]) -> StreamState:
+        state = super().init_state(batch, latent_hw)
+        if self.memory is not None:
+            self.memory.attach(state.kv, state.text)
+        return state
+
+    def _text_keys(self, ctx: torch.Tensor, layers: Sequence[int]) -> dict[int, torch.Tensor]:
+        """Per layer, the model's cross-attention keys of a text embedding (keys only: one matmul per layer)."""
+        model = self.pipeline.model
+        emb = model.embed_text(ctx)
+        blocks = model.attention_blocks
+        return {layer: blocks[layer].cross_attn.text_k(emb) for layer in layers}
+
+    def _memory_access(self, geometry: CacheGeometry) -> MemoryAccess:
+        pipe = self.pipeline
+        c = pipe.model.config
+        p = next(pipe.model.parameters())
+        enc = pipe.text_encoder
+        return MemoryAccess(geometry, num_layers=c.num_layers, num_heads=c.num_heads, head_dim=c.head_dim,
+                            device=p.device, dtype=p.dtype, text_keys=self._text_keys,
+                            token_spans=enc.token_char_spans if enc is not None else None,
+                            rope_freqs=pipe.model.freqs)
 
     # -- per video -------------------------------------------------------------------------------
-    def _begin_video(self, prompts: list[str], switch: list[int], seed: int, frames: int,
-                     latent_hw: tuple[int, int]) -> None:
-        g = self.geometry(latent_hw)
-        fpb = self.cfg.num_frame_per_block
+    def begin(self, prompts: list[str], switch_frame_indices: list[int], seed: int, frames: int,
+              latent_hw: tuple[int, int]) -> None:
+        super().begin(prompts, switch_frame_indices, seed, frames, latent_hw)
+        pipe = self.pipeline
+        g = pipe.geometry(latent_hw)
+        fpb = pipe.cfg.num_frame_per_block
         self.run = RunState(
-            config=self.cfg, prompts=list(prompts), switch_frame_indices=list(switch), seed=seed, key=self.run_key,
-            output_dir=self.output_dir, plugins=self.plugin_names, device=str(self.device), geometry=g,
-            num_blocks=frames // fpb, frames_per_block=fpb, num_output_frames=frames,
-            interactive=bool(getattr(self, "interactive", len(prompts) > 1)),
+            config=pipe.cfg, prompts=list(prompts), switch_frame_indices=list(switch_frame_indices), seed=seed,
+            key=self.run_key, output_dir=self.output_dir, plugins=pipe.plugin_names, device=str(pipe.device),
+            geometry=g, num_blocks=frames // fpb, frames_per_block=fpb, num_output_frames=frames,
+            interactive=self.interactive,
         )
-        self.run.memory = MemoryAccess(self, g)
-        self._call("pipeline_start")
+        self.memory = self._memory_access(g)
+        self.run.memory = self.memory
+        self.call_hook("pipeline_start")
 
-    def _start_diffusion(self, embeds: list[torch.Tensor]) -> None:
+    def start(self, embeds: list[torch.Tensor]) -> None:
         self._text_masks = {}
         self._conditioning_impls = []
-        if self.run is not None:
-            self.run.memory.set_prompt_embeddings(embeds)  # the stream's list: it grows with live switches
+        if self.run is not None and self.memory is not None:
+            self.memory.set_prompt_embeddings(embeds)  # the stream's list: it grows with live switches
             impls = self.pm.hook.iamflow_block_conditioning.get_hookimpls()
             wrappers = [i.plugin_name for i in impls if i.hookwrapper or i.wrapper]
             if wrappers:
                 raise PluginError(f"plugin(s) {', '.join(wrappers)} implement 'iamflow_block_conditioning' as a "
                                   "wrapper; it takes plain implementations only (first result wins)")
             self._conditioning_impls = impls[::-1]  # pluggy calls the last of the list first
+
+
+class IAMPipeline(MemFlowPipeline):
+    """MemFlow with the `iamflow` plugins (`pm`); each video runs in an `IAMLoop`."""
+
+    loop_cls: type[BlockLoop] = IAMLoop
+
+    def __init__(self, *args: Any, plugin_manager: pluggy.PluginManager | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from hooks.manager import build_plugin_manager
+
+        self.pm = plugin_manager or build_plugin_manager([])
+        self.pm.register(_EnginePhase(), name="iamflow-engine")
+
+    @property
+    def plugin_names(self) -> list[str]:
+        return [n for n, _ in self.pm.list_name_plugin() if n != "iamflow-engine"]

@@ -34,10 +34,11 @@ from tqdm.auto import tqdm
 
 from memflow_ext.config import ConfigError
 from memflow_ext.pipelines.noise import BlockNoise
-from memflow_ext.streaming.state import StreamState
 
 if TYPE_CHECKING:
-    from memflow_ext.pipelines.memflow import MemFlowPipeline
+    from hooks.run import RunState
+    from memflow_ext.models.vae import StreamingDecoder
+    from memflow_ext.pipelines.loop import BlockLoop
 
 
 @dataclass
@@ -47,6 +48,7 @@ class GenerationResult:
     latents: torch.Tensor  # [B, F, C, h, w]
     video: torch.Tensor | None = None  # [B, T, 3, H, W] in [-1, 1]
     info: dict[str, Any] = field(default_factory=dict)
+    run: RunState | None = None  # the plugins' record of the video (IAMPipeline), for inspection after the call
 
 
 class StreamError(RuntimeError):
@@ -71,20 +73,23 @@ class VideoStream:
     batch run) supersedes it, and its further use is an error.
     """
 
-    def __init__(self, pipeline: MemFlowPipeline, state: StreamState, noise: torch.Tensor | BlockNoise,
-                 generator: torch.Generator | None, interactive: bool, prompts: list[str],
-                 embeds: list[torch.Tensor], *, decoder: Any = None, phased: bool = False, begun: bool = False,
-                 info: dict[str, Any] | None = None) -> None:
-        fpb = pipeline.cfg.num_frame_per_block
+    def __init__(self, loop: BlockLoop, noise: torch.Tensor | BlockNoise, generator: torch.Generator | None,
+                 prompts: list[str], embeds: list[torch.Tensor], *, decoder: StreamingDecoder | None = None,
+                 phased: bool = False, info: dict[str, Any] | None = None) -> None:
+        state = loop.state
+        if state is None:
+            raise StreamError("a stream needs its loop's caches: call loop.init_state() first")
+        fpb = loop.pipeline.cfg.num_frame_per_block
         noise = noise if isinstance(noise, BlockNoise) else BlockNoise.of(noise)
         if noise.max_frames % fpb or noise.max_frames == 0:
             raise ConfigError(f"{noise.max_frames} latent frames is not a positive multiple of "
                               f"num_frame_per_block={fpb}")
-        self.pipeline = pipeline
+        self.loop = loop
+        self.pipeline = loop.pipeline
         self.state = state
         self.noise = noise
         self.generator = generator
-        self.interactive = interactive
+        self.interactive = loop.interactive
         # prompts / embeddings by prompt index; a batch run knows them all up front, a live stream only the first
         self.prompts = list(prompts)
         self.embeds = embeds  # shared with the memory access (`run.memory.text_keys`): grown in place
@@ -97,10 +102,18 @@ class VideoStream:
         self._decoder = decoder
         self._video: list[torch.Tensor] = []
         self._phased = phased
-        self._begun = begun
         self._info = dict(info or {})
         self._result: GenerationResult | None = None
-        pipeline._stream = self
+
+    @property
+    def run(self) -> RunState | None:
+        """The plugins' record of this video (`hooks.run.RunState`; None without plugins)."""
+        return self.loop.run
+
+    @property
+    def live(self) -> bool:
+        """Not closed, and not superseded: the pipeline's caches are still this stream's."""
+        return self._result is None and self.pipeline.state is self.state
 
     # -- sizes -------------------------------------------------------------------------------------
     @property
@@ -137,7 +150,7 @@ class VideoStream:
     def _check_live(self, what: str) -> None:
         if self.closed:
             raise StreamError(f"{what} on a closed stream")
-        if self.pipeline._stream is not self:
+        if self.pipeline.state is not self.state:
             raise StreamError(f"{what} on a stream superseded by a newer stream or run of the same pipeline")
 
     @torch.no_grad()
@@ -178,15 +191,15 @@ class VideoStream:
         if self.finished:
             raise StreamError(f"the stream reached max_frames={self.max_frames} ({self.num_blocks} blocks); "
                               "close() it, or open a stream with a larger max_frames")
-        pipe = self.pipeline
+        loop = self.loop
         t0 = time.perf_counter()
         switched = self.blocks_done == 0 or self._pending is not None
-        x0 = pipe._run_phase("diffusion", self._advance) if self._phased else self._advance()
+        x0 = loop.phase("diffusion", self._advance) if self._phased else self._advance()
         ms = (time.perf_counter() - t0) * 1000.0
         video = None
         if self._decoder is not None:
             dec = self._decoder
-            video = pipe._run_phase("vae_decode", lambda: dec.push(x0)) if self._phased else dec.push(x0)
+            video = loop.phase("vae_decode", lambda: dec.push(x0)) if self._phased else dec.push(x0)
             video = video.cpu()  # the decoded frames leave the device as they are made
             self._video.append(video)
         b = self.blocks_done - 1
@@ -202,10 +215,10 @@ class VideoStream:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if not self.closed and self.pipeline._stream is self:
+        if self.live:
             self.close()
 
-    def run(self, switches: dict[int, tuple[str, torch.Tensor]], progress: bool = False) -> torch.Tensor:
+    def run_scripted(self, switches: dict[int, tuple[str, torch.Tensor]], progress: bool = False) -> torch.Tensor:
         """The batch path: every remaining block, switching at the scripted frames `{start_frame: (prompt,
         embedding)}`; returns the whole output [B, max_frames, C, h, w]."""
         for _ in tqdm(range(self.blocks_done, self.num_blocks), desc="blocks", disable=not progress, leave=False):
@@ -224,36 +237,39 @@ class VideoStream:
         """
         if self._result is not None:
             return self._result
-        if self.pipeline._stream is not self:
+        if self.pipeline.state is not self.state:
             raise StreamError("close on a stream superseded by a newer stream or run of the same pipeline")
         video = None
         if self._decoder is not None:
             tail = self._decoder.finish()  # the decoder is causal per latent frame: always empty
             if self._video:
                 video = torch.cat([*self._video, tail.cpu()], dim=1)
-        return self._finish(video)
+        return self.finish(video)
 
-    # -- internals -----------------------------------------------------------------------------------
-    def _finish(self, video: torch.Tensor | None, info: dict[str, Any] | None = None) -> GenerationResult:
+    def finish(self, video: torch.Tensor | None, info: dict[str, Any] | None = None) -> GenerationResult:
+        """The batch path's end: the result with `video` decoded by the caller (`info`: default, the stream's
+        prompts, switches and memory frames); the end-of-video hook fires. `close()` for a live stream."""
+        if self._result is not None:
+            return self._result
         if info is None:
             info = {"seed": self._info.get("seed"), "prompts": self.prompts[: max(self.prompt_index, 0) + 1],
                     "switch_frame_indices": list(self.switch_frame_indices),
                     "memory_frames_per_block": list(self.state.memory_frames), **self._info}
-        result = GenerationResult(latents=self.latents, video=video, info=info)
+        result = GenerationResult(latents=self.latents, video=video, info=info, run=self.loop.run)
         self._result = result
-        self.pipeline._stream = None
-        if self._begun:
-            self.pipeline._emit("pipeline_end", result=result)
+        self.loop.end(result)
         return result
 
+    # -- internals -----------------------------------------------------------------------------------
+
     def _advance(self) -> torch.Tensor:
-        """One block: the prompt switch due here (if any), denoising, cache update, and their hooks."""
-        pipe, state = self.pipeline, self.state
+        """One block: the prompt switch due here (if any), then the block (denoising, cache update, hooks)."""
+        loop = self.loop
         fpb = self.frames_per_block
         b = self.blocks_done
         s = b * fpb
         if b == 0:
-            pipe._start_diffusion(self.embeds)
+            loop.start(self.embeds)
             self._apply_switch(0, s)
         elif self._pending is not None:
             prompt, embedding = self._pending
@@ -262,34 +278,22 @@ class VideoStream:
             if prompt is None:
                 prompt = self.prompts[idx] if idx < len(self.prompts) else f"<prompt {idx}>"
             if embedding is None:
-                embedding = pipe._encode_prompt(prompt, idx)
-            for seq, value in ((self.prompts, prompt), (self.embeds, embedding)):
-                if idx < len(seq):
-                    seq[idx] = value
-                else:
-                    seq.append(value)
+                embedding = loop.encode_prompt(prompt, idx)
+            if idx < len(self.prompts):
+                self.prompts[idx] = prompt
+            else:
+                self.prompts.append(prompt)
+            if idx < len(self.embeds):
+                self.embeds[idx] = embedding
+            else:
+                self.embeds.append(embedding)
             self.switch_frame_indices.append(s)
             self._apply_switch(idx, s)
-        pipe._emit("block_start", block_index=b)
-        ctx = self.embeds[self.prompt_index]
-        tpf = state.kv.geometry.tokens_per_frame
-        x0 = pipe._denoise_block(state, self.noise.take(s, fpb), ctx, s * tpf, self.generator, self.interactive)
-        # upstream: no sink means no memory segment in attention
-        state.memory_frames.append(state.memory.visible_frame_count(tpf) if state.kv.geometry.sink_tokens else 0)
+        x0 = loop.block(b, self.noise.take(s, fpb), self.embeds[self.prompt_index], self.generator)
         self.output[:, s : s + fpb] = x0
-        state.kv.capture_evicted = pipe._wants_evicted()
-        pipe._context_pass(state, x0, ctx, s, self.interactive)
-        evicted = state.kv.take_evicted()
         self.blocks_done = b + 1
-        pipe._emit("block_end", block_index=b, latents=x0)
-        pipe._emit("chunk_end", chunk_index=b + 1, evicted=evicted)
         return x0
 
     def _apply_switch(self, prompt_index: int, start_frame: int) -> None:
-        pipe, state = self.pipeline, self.state
         self.prompt_index = prompt_index
-        pipe._emit("prompt_switch", prompt_index=prompt_index, prompt=self.prompts[prompt_index],
-                   start_frame=start_frame)
-        state.text.prompt_index = prompt_index  # the re-cache below clears and refills the text cache
-        if start_frame > 0:
-            pipe._recache(state, self.output, start_frame, self.embeds[prompt_index])
+        self.loop.switch(prompt_index, self.prompts[prompt_index], start_frame, self.output, self.embeds[prompt_index])

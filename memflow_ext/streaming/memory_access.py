@@ -8,28 +8,43 @@ write whole frames of keys/values into the segment. Evicted chunks arrive throug
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 
 import torch
 
-from memflow_ext.streaming.kv_cache import CacheGeometry
+from memflow_ext.streaming.kv_cache import CacheGeometry, CrossAttnCache, KVCache
 from memflow_ext.streaming.memory_bank import ExternalMemory
 
-if TYPE_CHECKING:
-    from memflow_ext.pipelines.memflow import MemFlowPipeline
+# per layer in the given layers, the cross-attention keys [B, text_len, H, D] of a text embedding
+TextKeys = Callable[[torch.Tensor, Sequence[int]], dict[int, torch.Tensor]]
+TokenSpans = Callable[[str], list[tuple[int, int]]]
 
 
 class MemoryAccess:
-    def __init__(self, pipeline: MemFlowPipeline, geometry: CacheGeometry) -> None:
-        self._pipe = pipeline
+    """The engine's `hooks.contract.MemoryAccess`: given the sizes and, once allocated, the caches of one video.
+
+    `text_keys` computes a text embedding's cross-attention keys (the model's), `token_spans` a
+    prompt's token character spans (the text encoder's, None without one), `rope_freqs` the model's
+    RoPE table. The caches arrive with `attach` at init; the engine calls `make_segment` (when the
+    segment was claimed) and `set_prompt_embeddings`, plugins the rest.
+    """
+
+    def __init__(self, geometry: CacheGeometry, *, num_layers: int, num_heads: int, head_dim: int,
+                 device: torch.device, dtype: torch.dtype, text_keys: TextKeys, token_spans: TokenSpans | None = None,
+                 rope_freqs: torch.Tensor | None = None) -> None:
         self.geometry = geometry
-        c = pipeline.model.config
-        self.num_layers = c.num_layers
-        self.num_heads = c.num_heads
-        self.head_dim = c.head_dim
+        self.num_layers = num_layers
+        self.num_heads = num_heads
+        self.head_dim = head_dim
+        self.cache_device = device
+        self.cache_dtype = dtype
+        self.rope_freqs = rope_freqs
+        self._compute_text_keys = text_keys
+        self._token_spans = token_spans
         self.owner: str | None = None
         self.max_frames = 0
+        self._kv: KVCache | None = None
+        self._text: CrossAttnCache | None = None
         self._segment: ExternalMemory | None = None
         self._embeds: list[torch.Tensor] = []
         self._text_keys: dict[int, dict[int, torch.Tensor]] = {}  # prompt -> layer -> keys
@@ -37,6 +52,18 @@ class MemoryAccess:
     @property
     def tokens_per_frame(self) -> int:
         return self.geometry.tokens_per_frame
+
+    def attach(self, kv: KVCache, text: CrossAttnCache) -> None:
+        """The video's caches, once allocated (the engine, at init)."""
+        self._kv, self._text = kv, text
+
+    @property
+    def cache_shape(self) -> tuple[int, int, int, int]:
+        """One layer's cached keys: [B, capacity, H, D] (known from the init phase on)."""
+        if self._kv is None:
+            raise RuntimeError("cache_shape before the caches exist: read it after the init phase")
+        b, n, h, d = self._kv.k[0].shape
+        return int(b), int(n), int(h), int(d)
 
     # -- ownership -------------------------------------------------------------------------------
     def claim(self, owner: str, max_frames: int) -> None:
@@ -55,8 +82,7 @@ class MemoryAccess:
     def make_segment(self) -> ExternalMemory:
         """Called by the engine at init when the segment was claimed."""
         self._segment = ExternalMemory(self.geometry, self.num_layers, self.max_frames)
-        p = next(self._pipe.model.parameters())
-        empty = torch.zeros(1, 0, self.num_heads, self.head_dim, device=p.device, dtype=p.dtype)
+        empty = torch.zeros(1, 0, self.num_heads, self.head_dim, device=self.cache_device, dtype=self.cache_dtype)
         self._segment.set_reference(empty)
         return self._segment
 
@@ -65,9 +91,8 @@ class MemoryAccess:
         """Replace the segment with whole frames: per layer [B, n*tokens_per_frame, H, D] (RoPE'd keys)."""
         if self._segment is None:
             raise RuntimeError("write() before the memory segment exists: claim it in pipeline_start")
-        p = next(self._pipe.model.parameters())
-        self._segment.write([k.to(p.device, p.dtype) for k in keys], [v.to(p.device, p.dtype) for v in values],
-                            frame_ids)
+        dev, dt = self.cache_device, self.cache_dtype
+        self._segment.write([k.to(dev, dt) for k in keys], [v.to(dev, dt) for v in values], frame_ids)
 
     def clear(self) -> None:
         if self._segment is not None:
@@ -95,28 +120,23 @@ class MemoryAccess:
         have = self._text_keys.setdefault(prompt_index, {})
         missing = [layer for layer in layers if layer not in have]
         if missing:
-            state = self._pipe.state
-            text = state.text if state is not None else None
+            text = self._text
             if text is not None and text.prompt_index == prompt_index and text.holds(self._embeds[prompt_index]):
                 for layer in missing:
                     if text.is_init[layer]:  # a copy: the engine zeroes its cache in place at the next switch
                         have[layer] = text.k[layer].clone()
                 missing = [layer for layer in missing if layer not in have]
         if missing:
-            model = self._pipe.model
-            ctx = model.embed_text(self._embeds[prompt_index])
-            for layer in missing:
-                have[layer] = model.blocks[layer].cross_attn.text_k(ctx)
+            have.update(self._compute_text_keys(self._embeds[prompt_index], missing))
         return {layer: have[layer] for layer in layers}
 
     def cached_frames(self, frames: Sequence[int]) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
         """Per layer, views of the KV cache's keys/values [B, len(frames)*tokens_per_frame, H, D] of the
         consecutive latent frames `frames` as the cache holds them now (RoPE'd keys). Valid until the next
         cache write: copy what must outlive it."""
-        state = self._pipe.state
-        if state is None:
-            raise RuntimeError("cached_frames() outside a video")
-        kv = state.kv
+        kv = self._kv
+        if kv is None:
+            raise RuntimeError("cached_frames() before the caches exist (outside a video, or before init)")
         try:
             first = kv.slot_frames.index(frames[0])
         except ValueError:
@@ -135,21 +155,17 @@ class MemoryAccess:
         (empty before the first pass and right after a prompt switch clears the text cache).
         """
         layers = range(self.num_layers) if layers is None else layers
-        state = self._pipe.state
-        text = state.text if state is not None else None
+        text = self._text
         if text is None or text.source is None:
             return {}
         missing = [layer for layer in layers if not text.is_init[layer]]
         keys = {layer: text.k[layer].clone() for layer in layers if text.is_init[layer]}
         if missing:
-            model = self._pipe.model
-            ctx = model.embed_text(text.source)
-            keys.update({layer: model.blocks[layer].cross_attn.text_k(ctx) for layer in missing})
+            keys.update(self._compute_text_keys(text.source, missing))
         return {layer: keys[layer] for layer in layers}
 
     def token_char_spans(self, prompt: str) -> list[tuple[int, int]]:
         """Character span of each text token (for turning prompt spans into token positions)."""
-        enc = self._pipe.text_encoder
-        if enc is None:
+        if self._token_spans is None:
             raise RuntimeError("no text encoder: token spans are unavailable")
-        return enc.token_char_spans(prompt)
+        return self._token_spans(prompt)

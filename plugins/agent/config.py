@@ -86,23 +86,18 @@ class AgentConfig:
         if isinstance(section, cls):
             return section
         names = [f.name for f in dataclasses.fields(cls)]
+        from omegaconf import DictConfig, OmegaConf
+
+        data: dict[str, Any]
         if isinstance(section, dict):
             data = dict(section)
+        elif isinstance(section, DictConfig):
+            container = OmegaConf.to_container(section, resolve=True)
+            data = {str(k): v for k, v in container.items()} if isinstance(container, dict) else {}
+        elif dataclasses.is_dataclass(section) and not isinstance(section, type):
+            data = dataclasses.asdict(section)
         else:
-            try:
-                from omegaconf import DictConfig, OmegaConf
-
-                if isinstance(section, DictConfig):
-                    data = OmegaConf.to_container(section, resolve=True)
-                else:
-                    data = None
-            except ImportError:  # pragma: no cover - omegaconf is a dependency
-                data = None
-            if data is None:
-                if dataclasses.is_dataclass(section):
-                    data = dataclasses.asdict(section)
-                else:
-                    data = {k: getattr(section, k) for k in names if hasattr(section, k)}
+            data = {k: getattr(section, k) for k in names if hasattr(section, k)}
         unknown = sorted(set(data) - set(names))
         if unknown:
             raise AgentConfigError(f"unknown agent config key(s): {', '.join('agent.' + k for k in unknown)}; "

@@ -69,7 +69,7 @@ class OpenAIBackend:
 
     def __init__(self, config: AgentConfig) -> None:
         self.config = config
-        self.url = config.base_url.rstrip("/") + "/chat/completions"
+        self.url = (config.base_url or "").rstrip("/") + "/chat/completions"  # checked non-empty by AgentConfig
 
     def _headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -171,9 +171,9 @@ class OpenAIBackend:
                 raise
             return _content(raw)
         if refused:
-            e = _down(f"{last} after {attempts} attempt(s)")
-            self._mark_down(str(e))
-            raise e
+            failure = _down(f"{last} after {attempts} attempt(s)")
+            self._mark_down(str(failure))
+            raise failure
         raise EndpointError(f"{last} after {attempts} attempt(s)")
 
     def process(self, prompt: str, prompt_index: int, registry: GlobalRegistry) -> PromptResult:

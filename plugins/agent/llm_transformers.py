@@ -42,6 +42,8 @@ class TransformersBackend:
             from transformers import AutoModelForCausalLM, AutoTokenizer
 
             path = self.config.model_path
+            if not path:
+                raise ValueError("agent.model_path is not set")
             self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
             self.device = "cuda" if torch.cuda.is_available() else "cpu"
             dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
@@ -73,7 +75,8 @@ class TransformersBackend:
             gen_cfg.pad_token_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
         with torch.no_grad():
             out = self._model.generate(**inputs, generation_config=gen_cfg)
-        return tok.decode(out[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+        answer: str = tok.decode(out[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+        return answer
 
     def process(self, prompt: str, prompt_index: int, registry: GlobalRegistry) -> PromptResult:
         answer = self.generate(build_messages(prompt, prompt_index, registry))

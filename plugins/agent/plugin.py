@@ -14,10 +14,12 @@ The module is the `agent` entry point; `iamflow_add_config` declares the `agent:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from hooks import hookimpl
+from hooks.run import RunState
 from plugins.mapping import update_mapping_sections
 
 from .agent import EntityAgent
@@ -30,24 +32,22 @@ class AgentPlugin:
     def __init__(self, config: AgentConfig | None = None) -> None:
         self.config = config or AgentConfig()
         self.agent = EntityAgent(self.config)
-        self._run: Any = None
+        self._run: RunState | None = None
 
-    def _ensure(self, run: Any) -> EntityAgent:
+    def _ensure(self, run: RunState) -> EntityAgent:
         if self._run is not run:  # a video started without pipeline_start (direct hook calls)
             self.agent.reset()
             self._run = run
         return self.agent
 
     @hookimpl
-    def iamflow_pipeline_start(self, run: Any) -> None:
+    def iamflow_pipeline_start(self, run: RunState) -> None:
         self.agent.reset()
         self._run = run
-        extras = getattr(run, "extras", None)
-        if isinstance(extras, dict):
-            extras[OWNER] = self.agent
+        run.extras[OWNER] = self.agent
 
     @hookimpl(tryfirst=True)
-    def iamflow_prompt_switch(self, run: Any, prompt_index: int, prompt: str) -> None:
+    def iamflow_prompt_switch(self, run: RunState, prompt_index: int, prompt: str) -> None:
         agent = self._ensure(run)
         result = agent.process_prompt(prompt, prompt_index)
         run.entities[prompt_index] = result
@@ -66,7 +66,7 @@ class AgentPlugin:
         return [{"name": f"LLM {cfg.model_path} (bfloat16)", "device_bytes": 2 * params, "host_bytes": 0}]
 
     @hookimpl
-    def iamflow_pipeline_end(self, run: Any) -> None:
+    def iamflow_pipeline_end(self, run: RunState) -> None:
         if self._run is not run:
             return
         update_mapping_sections(run, self.agent.mapping_json())
@@ -85,12 +85,12 @@ def _safetensors_numel(folder: Path) -> int:
 
 
 @hookimpl
-def iamflow_add_config(register: Any) -> None:
+def iamflow_add_config(register: Callable[[str, type], None]) -> None:
     """The `agent:` section: `AgentConfig` (backend, endpoint, model, limits)."""
     register(OWNER, AgentConfig)
 
 
-def make_plugin(config: Any = None) -> AgentPlugin:
+def make_plugin(config: object | None = None) -> AgentPlugin:
     """The instance the plugin manager registers, built from the run's validated `agent:` section."""
     section = getattr(config, OWNER, None) if config is not None else None
-    return AgentPlugin(AgentConfig.from_any(section))
+    return AgentPlugin(AgentConfig.from_any(section))  # an AgentConfig, or a mapping / OmegaConf node of one

@@ -9,6 +9,7 @@ mapping.json continues a story exactly where it stopped.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ class GlobalRegistry:
     def __getitem__(self, entity_id: int) -> RegistryEntry:
         return self.entries[entity_id]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[RegistryEntry]:
         return iter(self.entries.values())
 
     def next_id(self) -> int:
@@ -160,14 +161,14 @@ class GlobalRegistry:
             reg.results[r.prompt_index] = r
         return reg
 
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: str | os.PathLike[str]) -> Path:
         """Write atomically (a reader never sees half a registry)."""
         path = Path(path)
         atomic_write_json(path, self.to_json())
         return path
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> GlobalRegistry:
+    def load(cls, path: str | os.PathLike[str]) -> GlobalRegistry:
         import json
 
         with open(path, encoding="utf-8") as f:

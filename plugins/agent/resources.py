@@ -19,7 +19,7 @@ _LOAD_MS = {"total": 0.0}
 
 
 def _read(name: str) -> str:
-    return resources.files("plugins.agent").joinpath("data", name).read_text(encoding="utf-8")
+    return resources.files("plugins.agent").joinpath("data").joinpath(name).read_text(encoding="utf-8")
 
 
 def _table(name: str) -> dict[str, str]:
@@ -85,7 +85,7 @@ def common_word(word: str) -> bool:
 def word_lists(name: str) -> dict[str, Any]:
     """A JSON file of word lists under data/ (the hand-made lexicons live there, not in code)."""
     t0 = time.perf_counter()
-    data = json.loads(_read(name))
+    data: dict[str, Any] = json.loads(_read(name))
     _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
     return data
 

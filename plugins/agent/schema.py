@@ -1,5 +1,8 @@
 """What the agent reports for one prompt: entities with global IDs, their attributes and spans.
 
+`PromptResult` is the `hooks.contract.PromptEntities` the agent publishes as `run.entities[i]`, and
+`EntityInstance` its `hooks.contract.EntityRecord`: other plugins read them through those types.
+
 Spans are character offsets `(start, end)` into the prompt text, so that `prompt[start:end]`
 is exactly the phrase; a span is None when a backend named something that is not written in the
 prompt (an LLM paraphrase). Everything here converts to and from plain JSON.
@@ -78,6 +81,16 @@ class EntityInstance:
     @property
     def name(self) -> str:
         return self.surface
+
+    @property
+    def label(self) -> str:
+        """The name as written in this prompt (`hooks.contract.EntityRecord`)."""
+        return self.surface
+
+    @property
+    def kind(self) -> str:
+        """person, animal, creature, robot, vehicle or group (`hooks.contract.EntityRecord`)."""
+        return self.type
 
     @property
     def spans(self) -> list[Span]:

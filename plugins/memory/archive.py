@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from loguru import logger
@@ -47,7 +48,7 @@ class ArchivedFrame:
     relevance: float = 0.0  # against the current prompt
     slot: int = -1
 
-    def describe(self, stored: str) -> dict:
+    def describe(self, stored: str) -> dict[str, Any]:
         return {
             "frame_id": self.frame_id, "prompt": self.prompt, "chunk": self.chunk, "frame": self.frame,
             "evicted_at_chunk": self.evicted_at, "ids": list(self.ids), "ids_from": self.id_source,
@@ -110,7 +111,7 @@ class FrameArchive:
         self.capacity = capacity
         self.frames: list[ArchivedFrame] = []
         self.pool: FramePool | None = None
-        self.dropped: list[dict] = []
+        self.dropped: list[dict[str, Any]] = []
         self._free: list[int] = []
 
     def reserve(self, slots: int, num_layers: int, frame_shape: tuple[int, ...], dtype: torch.dtype,
@@ -159,7 +160,7 @@ class FrameArchive:
     def store(self, new: ArchivedFrame, keys: Sequence[torch.Tensor], values: Sequence[torch.Tensor]) -> None:
         """Copy one frame's keys/values (per layer [B, tokens_per_frame, H, D]) into `new`'s slot."""
         assert self.pool is not None and new.slot >= 0
-        non_blocking = self.pool.device.type == "cpu" and self.pool.keys[0].is_pinned()
+        non_blocking = self.pool.device is not None and self.pool.device.type == "cpu" and self.pool.keys[0].is_pinned()
         for layer, (k, v) in enumerate(zip(keys, values, strict=True)):
             self.pool.keys[layer][new.slot].copy_(k, non_blocking=non_blocking)
             self.pool.values[layer][new.slot].copy_(v, non_blocking=non_blocking)

@@ -18,14 +18,16 @@ cache held them) through `run.memory.write`.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Generator, Hashable, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import torch
 from loguru import logger
+
+from hooks.contract import EvictedFrames, MemoryAccess
+from hooks.run import RunState
 
 from .archive import ArchivedFrame, FrameArchive
 from .entities import EntityView, read_entities, token_weights
@@ -34,6 +36,15 @@ from .scoring import associate, frame_probes, scores, temporal_table, text_queri
 from .settings import MemorySettings
 
 KV = tuple[list[torch.Tensor], list[torch.Tensor]]
+
+
+@dataclass
+class WrittenChunk:
+    """A chunk read back from the cache when written (`memory.fill_from_start`), shaped like an evicted one."""
+
+    frames: list[int]
+    keys: list[torch.Tensor]
+    values: list[torch.Tensor]
 
 
 @dataclass
@@ -105,7 +116,7 @@ class ActiveSegment:
         self.ids = [s for s in slots if s is not None]
         return True
 
-    def write(self, access: Any) -> None:
+    def write(self, access: MemoryAccess) -> None:
         n = len(self.ids) * self.tokens_per_frame
         if not self.ids:
             access.clear()
@@ -114,16 +125,18 @@ class ActiveSegment:
 
 
 class MemoryBank:
-    def __init__(self, settings: MemorySettings, run: Any, pipeline: Any = None) -> None:
+    def __init__(self, settings: MemorySettings, run: RunState, memory: MemoryAccess) -> None:
         self.settings = settings
         self.run = run
-        access = run.memory
+        self.memory = memory
+        if run.geometry is None:
+            raise RuntimeError("memory: the run has no cache geometry (run.geometry is None)")
         self.geometry = run.geometry
-        self.num_layers = access.num_layers
+        self.num_layers = memory.num_layers
         self.layers = settings.scoring_layers(self.num_layers)
         self.tpf = self.geometry.tokens_per_frame
         self.fpb = run.frames_per_block
-        freqs = getattr(getattr(pipeline, "model", None), "freqs", None)
+        freqs = memory.rope_freqs
         self.table_t = temporal_table(freqs) if settings.unrotate_time and freqs is not None else None
         if settings.unrotate_time and self.table_t is None:
             logger.warning("memory: the model exposes no RoPE table; frames are scored with their temporal RoPE")
@@ -133,9 +146,9 @@ class MemoryBank:
         self._queries: dict[int, PromptQuery] = {}
         self._spans_failed = False
         self._warned_no_keys = False
-        self.switches: list[dict] = []
-        self.chunks: list[dict] = []
-        self.changes: list[dict] = []  # each change of the active memory: block, cause, the frames held after
+        self.switches: list[dict[str, Any]] = []
+        self.chunks: list[dict[str, Any]] = []
+        self.changes: list[dict[str, Any]] = []  # each change of the active memory: block, cause, the frames held after
         self.device: torch.device | None = None
         first = self.geometry.first_evicting_block()
         self.evictions = 0 if first is None else max(0, run.num_blocks - first)
@@ -143,8 +156,7 @@ class MemoryBank:
         # fill_from_start: chunks are archived when written from chunk 1 on, at NAM's cadence: NAM's bank
         # opens a slot every `model_kwargs.record_interval` blocks in both modes (in single-prompt mode
         # it restages the newest slot at every block, but the count of frames attended is the same)
-        mk = getattr(getattr(run, "config", None), "model_kwargs", None)
-        self.record_every = int(getattr(mk, "record_interval", 1))
+        self.record_every = run.config.model_kwargs.record_interval if run.config is not None else 1
         if settings.fill_from_start:
             self.evictions, self.first_chunk = -(-run.num_blocks // self.record_every), 1
         if self.geometry.sink_frames == 0:
@@ -152,19 +164,19 @@ class MemoryBank:
                            "archived frames are never seen by the model")
 
     # -- allocation (initialisation phase) -------------------------------------------------------
-    def reserve(self, pipeline: Any) -> None:
+    def reserve(self) -> None:
         """Reserve the archive pool and the active-memory buffers, shaped like the KV cache."""
-        cache = pipeline.state.kv.k[0]  # [B, capacity, H, D]
-        b, _, h, d = cache.shape
-        self.device = cache.device
+        memory = self.memory
+        b, _, h, d = memory.cache_shape  # [B, capacity, H, D]
+        device, dtype = memory.cache_device, memory.cache_dtype
+        self.device = device
         frame_shape = (b, self.tpf, h, d)
         on_cpu = self.settings.offload == "cpu"
-        store = torch.device("cpu") if on_cpu else cache.device
+        store = torch.device("cpu") if on_cpu else device
         slots = self.settings.archive_frames if self.evictions else 0
-        self.archive.reserve(slots, self.num_layers, frame_shape, cache.dtype, store,
-                             pin=on_cpu and cache.device.type == "cuda")
+        self.archive.reserve(slots, self.num_layers, frame_shape, dtype, store, pin=on_cpu and device.type == "cuda")
         if self.settings.max_frames and self.evictions:
-            self.segment.reserve(self.num_layers, frame_shape, cache.dtype, cache.device)
+            self.segment.reserve(self.num_layers, frame_shape, dtype, device)
         logger.debug(f"memory: archive of {self.archive.slots} frames ({self.archive.nbytes / 2**20:.1f} MiB on "
                      f"{self.archive.stored}), active memory of {self.settings.max_frames} frames, "
                      f"scoring layers {self.layers}")
@@ -175,12 +187,12 @@ class MemoryBank:
             return self._queries[prompt_index]
         run = self.run
         prompt = run.prompts[prompt_index]
-        entities = read_entities(run, prompt_index, prompt)
-        text_keys = run.memory.text_keys(prompt_index, self.layers)
+        entities = read_entities(run.entities, prompt_index, prompt)
+        text_keys = self.memory.text_keys(prompt_index, self.layers)
         spans = None
         if not self._spans_failed:
             try:
-                spans = run.memory.token_char_spans(prompt)
+                spans = self.memory.token_char_spans(prompt)
             except (RuntimeError, NotImplementedError) as e:
                 self._spans_failed = True
                 logger.warning(f"memory: no token spans ({e}); every text position weighs the same and "
@@ -195,10 +207,10 @@ class MemoryBank:
 
     # -- events --------------------------------------------------------------------------------------
     @contextmanager
-    def _timed(self, chunk: int, into: dict):
+    def _timed(self, chunk: int, into: dict[str, Any]) -> Generator[None, None, None]:
         """Time with `run.clock`: host time without the profiler; on CUDA the profiler's clock, which waits
         for the device. The plugin itself never synchronises (that would stall the GPU every chunk)."""
-        clock = getattr(self.run, "clock", None) or time.perf_counter
+        clock = self.run.clock
         t0 = clock()
         yield
         ms = (clock() - t0) * 1000.0
@@ -225,22 +237,19 @@ class MemoryBank:
         decision.update(self._describe_selection(q, sel, len(frames)))
         self._publish()
 
-    def on_chunk_end(self, chunk_index: int, evicted: Any) -> None:
+    def on_chunk_end(self, chunk_index: int, evicted: EvictedFrames | None) -> None:
         """After a block's cache write: archive the chunk that left the local window or, with
         `memory.fill_from_start`, the chunk just written (read from the cache, as NAM records frames)."""
         if self.settings.fill_from_start:
-            from memflow_ext.streaming.kv_cache import EvictedChunk
-
             if (chunk_index - 1) % self.record_every:
                 return
-
             frames = list(range((chunk_index - 1) * self.fpb, chunk_index * self.fpb))
-            keys, values = self.run.memory.cached_frames(frames)
-            self.on_evicted(chunk_index, EvictedChunk(frames=frames, keys=keys, values=values))
+            keys, values = self.memory.cached_frames(frames)
+            self.on_evicted(chunk_index, WrittenChunk(frames=frames, keys=keys, values=values))
         elif evicted is not None:
             self.on_evicted(chunk_index, evicted)
 
-    def on_evicted(self, chunk_index: int, evicted: Any) -> None:
+    def on_evicted(self, chunk_index: int, evicted: EvictedFrames) -> None:
         """Score the chunk that left the local window, archive its best frame, update the active memory."""
         if not evicted.keys:
             if not self._warned_no_keys:
@@ -257,7 +266,7 @@ class MemoryBank:
         self.chunks.append(record)
         self._publish()
 
-    def _archive_chunk(self, chunk_index: int, evicted: Any, record: dict) -> None:
+    def _archive_chunk(self, chunk_index: int, evicted: EvictedFrames, record: dict[str, Any]) -> None:
         run, tpf = self.run, self.tpf
         frames = list(evicted.frames)
         p = run.prompt_of_frame(frames[0])
@@ -267,6 +276,7 @@ class MemoryBank:
         best = int(torch.argmax(sc[0]))
         frame = frames[best]
         ent_scores = sc[1:, best].tolist()
+        ids: list[Hashable]
         if q.entities is None:
             ids, source, reason = [], "none", "no entities published for the prompt"
         else:
@@ -295,7 +305,8 @@ class MemoryBank:
         self._apply(sel, fresh={new.frame_id: kv_new}, block=chunk_index - 1, cause="eviction")
         record["active"] = [f.frame_id for f in self.active]
 
-    def _apply(self, sel: Selection, fresh: dict[str, KV] | None = None, *, block: int, cause: str) -> None:
+    def _apply(self, sel: Selection[ArchivedFrame], fresh: dict[str, KV] | None = None, *, block: int,
+               cause: str) -> None:
         fresh = fresh or {}
         before = {f.frame_id for f in self.active}
         self.active = sorted(sel.frames, key=lambda f: f.frame)
@@ -308,10 +319,10 @@ class MemoryBank:
         changed = self.segment.update(self.active,
                                       lambda f: fresh[f.frame_id] if f.frame_id in fresh else self.archive.kv(f))
         if changed:
-            self.segment.write(self.run.memory)
+            self.segment.write(self.memory)
 
     # -- reporting -------------------------------------------------------------------------------------
-    def _describe_selection(self, q: PromptQuery, sel: Selection, candidates: int) -> dict:
+    def _describe_selection(self, q: PromptQuery, sel: Selection[ArchivedFrame], candidates: int) -> dict[str, Any]:
         return {
             "entities_from": "agent" if q.entities is not None else "none (no entities published: score only)",
             "target_ids": q.ids, "entity_names": {str(e.id): e.name for e in q.entities or []},

@@ -1,10 +1,9 @@
 """The memory plugin's view of a prompt's entities, and the text-token weights built from them.
 
-The agent publishes `run.entities[prompt_index]` (see hooks/run.py): an object whose `entities`
-(or a plain list of entities) each carry a global `id`, a `name` and `spans`, the character spans
-`(start, end)` of the entity's name, references and attributes in the prompt
-(`plugins/agent/schema.py`). Plain dicts with the same keys work too. An entity without spans is
-looked up in the prompt text by its name and attribute strings.
+The agent publishes `run.entities[prompt_index]`, a `hooks.contract.PromptEntities`: its `entities`
+each carry a global `id`, a `label` and `spans`, the character spans `(start, end)` of the entity's
+name, references and attributes in the prompt. An entity without spans is looked up in the prompt
+text by its label and attribute texts.
 
 Without an entry for the prompt (no agent plugin), `read_entities` returns None: the prompt then
 has no entity IDs, frames are archived without IDs and retrieval ranks frames by their score
@@ -14,13 +13,12 @@ against the whole prompt.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import torch
 
-Span = tuple[int, int]
+from hooks.contract import EntityRecord, PromptEntities, Span
 
 
 @dataclass(frozen=True)
@@ -30,15 +28,9 @@ class EntityView:
     spans: tuple[Span, ...]  # character spans of the entity's name and attributes in the prompt
 
 
-def _get(obj: Any, key: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
-
-
 def find_spans(prompt: str, phrases: Iterable[str]) -> list[Span]:
     """Every case-insensitive, word-bounded occurrence of each phrase in the prompt."""
-    spans = []
+    spans: list[Span] = []
     for phrase in phrases:
         phrase = phrase.strip()
         if not phrase:
@@ -48,30 +40,22 @@ def find_spans(prompt: str, phrases: Iterable[str]) -> list[Span]:
     return spans
 
 
-def _strings(ent: Any) -> list[str]:
-    out = [_get(ent, "name")]
-    attrs = _get(ent, "attrs", None) or []
-    out.extend(a if isinstance(a, str) else _get(a, "text") for a in attrs)
-    return [x for x in out if isinstance(x, str)]
+def _strings(ent: EntityRecord) -> list[str]:
+    return [ent.label, *(a.text for a in ent.attributes)]
 
 
-def read_entities(run: Any, prompt_index: int, prompt: str) -> list[EntityView] | None:
-    """The prompt's entities as the memory plugin sees them; None when nobody published any."""
-    entities = getattr(run, "entities", None) or {}
+def read_entities(entities: Mapping[int, PromptEntities], prompt_index: int, prompt: str) -> list[EntityView] | None:
+    """The prompt's entities (from `run.entities`) as the memory plugin sees them; None when nobody published any."""
     if prompt_index not in entities:
         return None
-    published = entities[prompt_index]
-    listed = published if isinstance(published, (list, tuple)) else _get(published, "entities", None) or []
     views: dict[Hashable, EntityView] = {}
-    for ent in listed:
-        eid = _get(ent, "id")
-        if eid is None:
-            continue
-        spans = [(int(a), int(b)) for a, b in (_get(ent, "spans") or []) if b > a]
+    for ent in entities[prompt_index].entities:
+        eid = ent.id
+        spans = [(int(a), int(b)) for a, b in ent.spans if b > a]
         if not spans:
             spans = find_spans(prompt, _strings(ent))
         spans = [(max(0, a), min(len(prompt), b)) for a, b in spans]
-        name = str(_get(ent, "name") or eid)
+        name = ent.label or str(eid)
         merged = set(spans) | set(views[eid].spans) if eid in views else set(spans)  # an ID twice: one entity
         views[eid] = EntityView(eid, views[eid].name if eid in views else name, tuple(sorted(merged)))
     return list(views.values())

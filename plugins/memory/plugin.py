@@ -22,9 +22,12 @@ the change), which the storyboard plugin and the live page show.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
 from typing import Any
 
 from hooks import hookimpl
+from hooks.contract import EvictedFrames, MemoryAccess
+from hooks.run import RunState, config_section
 from plugins.mapping import update_mapping_sections
 
 from .bank import MemoryBank, footprint
@@ -38,41 +41,42 @@ class MemoryPlugin:
         self.settings = settings
         self.bank: MemoryBank | None = None
 
-    def _bank(self, run: Any) -> MemoryBank | None:
+    def _bank(self, run: RunState) -> MemoryBank | None:
         bank = self.bank
         return bank if bank is not None and bank.run is run else None
 
     @hookimpl
-    def iamflow_pipeline_start(self, pipeline: Any, run: Any) -> None:
-        settings = MemorySettings.from_config(run.config) if run.config is not None else self.settings
+    def iamflow_pipeline_start(self, run: RunState) -> None:
+        settings = run.section(OWNER, MemorySettings) if run.config is not None else self.settings
         settings = settings or MemorySettings()
-        run.memory.claim(OWNER, settings.max_frames)
-        self.bank = MemoryBank(settings, run, pipeline)
+        memory = _memory(run)
+        memory.claim(OWNER, settings.max_frames)
+        self.bank = MemoryBank(settings, run, memory)
         run.extras[OWNER] = self.bank
 
     @hookimpl(wrapper=True, trylast=True)
-    def iamflow_phase(self, pipeline: Any, run: Any, phase: str):
+    def iamflow_phase(self, run: RunState, phase: str) -> Generator[None, object, object]:
         result = yield
         bank = self._bank(run)
         if phase == "init" and bank is not None:
-            bank.reserve(pipeline)
+            bank.reserve()
         return result
 
     @hookimpl
-    def iamflow_wants_evicted(self, run: Any) -> bool | None:
+    def iamflow_wants_evicted(self, run: RunState) -> bool | None:
         bank = self._bank(run)
         if bank is not None and bank.settings.fill_from_start:
             return None  # chunks are read from the cache when written; evicted ones are not needed
         return True
 
     @hookimpl(trylast=True)
-    def iamflow_prompt_switch(self, run: Any, prompt_index: int, start_frame: int) -> None:
+    def iamflow_prompt_switch(self, run: RunState, prompt_index: int, start_frame: int) -> None:
         bank = self._bank(run)
         if bank is not None:
             bank.on_switch(prompt_index, start_frame)
 
     @hookimpl
-    def iamflow_chunk_end(self, run: Any, chunk_index: int, evicted: Any) -> None:
+    def iamflow_chunk_end(self, run: RunState, chunk_index: int, evicted: EvictedFrames | None) -> None:
         bank = self._bank(run)
         if bank is not None:
             bank.on_chunk_end(chunk_index, evicted)
@@ -85,18 +89,24 @@ class MemoryPlugin:
         return footprint(settings or MemorySettings(), geometry, model_config, dtype, num_blocks)
 
     @hookimpl
-    def iamflow_pipeline_end(self, run: Any) -> None:
+    def iamflow_pipeline_end(self, run: RunState) -> None:
         bank = self._bank(run)
         if bank is not None:
             update_mapping_sections(run, bank.finish())
 
 
+def _memory(run: RunState) -> MemoryAccess:
+    if run.memory is None:
+        raise RuntimeError("memory: the run has no memory segment access (run.memory is None)")
+    return run.memory
+
+
 @hookimpl
-def iamflow_add_config(register: Any) -> None:
+def iamflow_add_config(register: Callable[[str, type], None]) -> None:
     """The `memory:` section: `MemorySettings`."""
-    register("memory", MemorySettings)
+    register(OWNER, MemorySettings)
 
 
-def make_plugin(config: Any = None) -> MemoryPlugin:
+def make_plugin(config: object | None = None) -> MemoryPlugin:
     """The instance the plugin manager registers, built from the run's validated `memory:` section."""
-    return MemoryPlugin(MemorySettings.from_config(config) if config is not None else None)
+    return MemoryPlugin(config_section(config, OWNER, MemorySettings) if config is not None else None)

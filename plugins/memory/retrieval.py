@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 
 class Candidate(Protocol):
@@ -20,10 +20,13 @@ class Candidate(Protocol):
     relevance: float  # score against the current prompt
 
 
+C = TypeVar("C", bound=Candidate)
+
+
 @dataclass
-class Selection:
-    frames: list = field(default_factory=list)  # chosen candidates, in the order they were picked
-    cover: list[dict] = field(default_factory=list)  # set-cover steps: frame_id, the IDs it newly covered
+class Selection(Generic[C]):
+    frames: list[C] = field(default_factory=list)  # chosen candidates, in the order they were picked
+    cover: list[dict[str, Any]] = field(default_factory=list)  # set-cover steps: frame_id, the IDs it newly covered
     added: list[str] = field(default_factory=list)  # frame ids added after the cover (second view, top-up)
     uncovered: list[Hashable] = field(default_factory=list)  # target IDs no archived frame shows
 
@@ -32,8 +35,8 @@ class Selection:
         return [c.frame_id for c in self.frames]
 
 
-def select_frames(candidates: Sequence[Candidate], target_ids: Sequence[Hashable], k: int,
-                  topup: bool = True) -> Selection:
+def select_frames(candidates: Sequence[C], target_ids: Sequence[Hashable], k: int,
+                  topup: bool = True) -> Selection[C]:
     """Pick at most `k` candidates for the target IDs.
 
     1. Greedy set cover: repeatedly take the candidate showing the most still-uncovered target IDs
@@ -43,14 +46,14 @@ def select_frames(candidates: Sequence[Candidate], target_ids: Sequence[Hashable
        shows a target ID (a second view).
     3. Top-up (when `topup`): fill up to `k`, frames showing a target ID first, then by relevance.
     """
-    sel = Selection()
+    sel: Selection[C] = Selection()
     if k <= 0:
         return sel
     targets = list(dict.fromkeys(target_ids))
     uncovered = set(targets)
     rest = list(candidates)
 
-    def rank(c: Candidate) -> tuple[float, int]:
+    def rank(c: C) -> tuple[float, int]:
         return (c.relevance, c.frame)
 
     while uncovered and len(sel.frames) < k and rest:

@@ -116,7 +116,8 @@ def unpooled_score(text_keys: torch.Tensor, weights: torch.Tensor, keys: torch.T
     mean_dot = (dots * w.view(1, 1, -1, 1)).sum(2).mean(-1) / w.sum()  # [B, H]
     t_bar = torch.einsum("t,bthd->bhd", w, tk) / w.sum()
     nu = torch.linalg.vector_norm(keys.double(), dim=-1).mean(1)  # [B, H]
-    return (mean_dot / (torch.linalg.vector_norm(t_bar, dim=-1) * nu)).mean()
+    out: torch.Tensor = (mean_dot / (torch.linalg.vector_norm(t_bar, dim=-1) * nu)).mean()
+    return out
 
 
 def associate(entity_ids: Sequence[Hashable], entity_scores: Sequence[float], has_tokens: Sequence[bool],

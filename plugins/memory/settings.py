@@ -40,8 +40,10 @@ class MemorySettings:
             return section
         if section is None:
             return cls()
-        get = section.get if isinstance(section, dict) else lambda k, d: getattr(section, k, d)
-        values = {f.name: get(f.name, f.default) for f in fields(cls)}
+        if isinstance(section, dict):
+            values = {f.name: section.get(f.name, f.default) for f in fields(cls)}
+        else:
+            values = {f.name: getattr(section, f.name, f.default) for f in fields(cls)}
         values["score_layers"] = tuple(float(x) for x in values["score_layers"])
         return cls(**values)
 

@@ -57,13 +57,15 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
 from loguru import logger
 
 from hooks import hookimpl
+from hooks.contract import GeneratedVideo
+from hooks.run import RunState, config_section
 
 from .config import ProfileConfig
 from .report import render_report
@@ -76,13 +78,13 @@ VIDEO_FPS_MEANING = "decoded video frames per second of total time"
 __all__ = ["ProfileConfig", "ProfilePlugin", "build_profile", "config_sha256", "make_plugin", "render_report"]
 
 
-def config_sha256(config: Any) -> str | None:
+def config_sha256(config: object | None) -> str | None:
     """sha256 of the resolved config as YAML (`memflow_ext.config.to_yaml`)."""
     if config is None:
         return None
     from memflow_ext.config import to_yaml
 
-    return hashlib.sha256(to_yaml(config).encode("utf-8")).hexdigest()
+    return hashlib.sha256(to_yaml(config).encode("utf-8")).hexdigest()  # type: ignore[arg-type]  # any dataclass
 
 
 def _r(ms: float) -> float:
@@ -90,11 +92,11 @@ def _r(ms: float) -> float:
     return round(float(ms), 3)
 
 
-def _plugin_enabled(run: Any, name: str) -> bool:
-    return name in (getattr(run, "plugins", None) or []) or bool(run.timings.get(name))
+def _plugin_enabled(run: RunState, name: str) -> bool:
+    return name in run.plugins or bool(run.timings.get(name))
 
 
-def build_profile(run: Any, phases_ms: dict[str, float], blocks_ms: dict[int, float],
+def build_profile(run: RunState, phases_ms: dict[str, float], blocks_ms: dict[int, float],
                   video_frames: int | None = None) -> dict[str, Any]:
     """The profile (profile.json content) of one video from the profiler's timers and `run`.
 
@@ -116,9 +118,9 @@ def build_profile(run: Any, phases_ms: dict[str, float], blocks_ms: dict[int, fl
     per_prompt = [{"prompt_index": i, "ms": _r(agent_t.get(i, 0.0))} for i in prompt_ids]
 
     first_chunk = None
-    geometry = getattr(run, "geometry", None)
-    if geometry is not None and geometry.first_evicting_block() is not None:
-        first_chunk = geometry.first_evicting_block() + 1  # chunks count from 1
+    first_evicting = run.geometry.first_evicting_block() if run.geometry is not None else None
+    if first_evicting is not None:
+        first_chunk = first_evicting + 1  # chunks count from 1
     if memory_t:
         first_chunk = min(memory_t) if first_chunk is None else min(first_chunk, min(memory_t))
     per_chunk = [{"chunk": c, "ms": _r(ms)} for c, ms in sorted(memory_t.items())]
@@ -127,14 +129,14 @@ def build_profile(run: Any, phases_ms: dict[str, float], blocks_ms: dict[int, fl
 
     latent_frames = int(run.num_output_frames)
     seconds = total / 1000.0
-    config = getattr(run, "config", None)
+    config = run.config
     return {
         "format": PROFILE_FORMAT,
         "units": {"*_ms": "milliseconds", "ms": "milliseconds", "*_fps": "frames per second",
                   "*_pct": "percent of total_ms"},
         "key": run.key,
         "device": str(run.device),
-        "preset": getattr(config, "preset", None),
+        "preset": config.preset if config is not None else None,
         "plugins": list(run.plugins),
         "config_sha256": config_sha256(config),
         "seed": run.seed,
@@ -173,11 +175,10 @@ class ProfilePlugin:
     tracing, `last_trace` (the Chrome trace dict) hold that video's results.
     """
 
-    def __init__(self, config: Any = None, clock: Callable[[], float] = time.perf_counter,
+    def __init__(self, config: object | None = None, clock: Callable[[], float] = time.perf_counter,
                  trace: bool | None = None, echo: bool = True) -> None:
-        section = getattr(config, "profile", None)
         self.clock = clock
-        self.trace = bool(getattr(section, "trace", False) if trace is None else trace)
+        self.trace = config_section(config, "profile", ProfileConfig).trace if trace is None else trace
         self.echo = echo
         self.last_profile: dict[str, Any] | None = None
         self.last_report: str | None = None
@@ -203,7 +204,7 @@ class ProfilePlugin:
         return self.clock()
 
     @staticmethod
-    def _plugin_ms(run: Any) -> float:
+    def _plugin_ms(run: RunState) -> float:
         t = run.timings
         return sum(t.get("agent", {}).values()) + sum(t.get("memory", {}).values())
 
@@ -214,7 +215,7 @@ class ProfilePlugin:
 
     # -- hooks ---------------------------------------------------------------------------------------
     @hookimpl(tryfirst=True)
-    def iamflow_pipeline_start(self, run: Any) -> None:
+    def iamflow_pipeline_start(self, run: RunState) -> None:
         device = str(run.device)
         self._reset(device if device.startswith("cuda") else None)
         if self._cuda_device is not None:  # plugins' own timers wait for the device only while profiling
@@ -223,7 +224,7 @@ class ProfilePlugin:
             self._origin = self._now()
 
     @hookimpl(wrapper=True, trylast=True)
-    def iamflow_phase(self, phase: str):
+    def iamflow_phase(self, phase: str) -> Generator[None, object, object]:
         start = self._now()
         result = yield
         end = self._now()
@@ -234,35 +235,33 @@ class ProfilePlugin:
         return result
 
     @hookimpl(trylast=True)
-    def iamflow_block_start(self, run: Any) -> None:
+    def iamflow_block_start(self, run: RunState) -> None:
         self._block_plugin_ms = self._plugin_ms(run)
         self._block_t0 = self._now()
 
     @hookimpl(tryfirst=True)
-    def iamflow_block_end(self, run: Any, block_index: int) -> None:
+    def iamflow_block_end(self, run: RunState, block_index: int) -> None:
         end = self._now()
         inside = self._plugin_ms(run) - self._block_plugin_ms  # plugin work recorded during the block
         ms = (end - self._block_t0) * 1000.0 - inside
         self._blocks[block_index] = ms
-        block_ms = getattr(run, "block_ms", None)
-        if isinstance(block_ms, dict):  # published as each block ends (live mode charts it)
-            block_ms[block_index] = ms
+        run.block_ms[block_index] = ms  # published as each block ends (live mode charts it)
         if self.trace:
             self._event(f"block {block_index}", "block", 2, self._block_t0, ms, block_index=block_index)
 
     @hookimpl(wrapper=True, tryfirst=True)
-    def iamflow_prompt_switch(self, run: Any, prompt_index: int):
+    def iamflow_prompt_switch(self, run: RunState, prompt_index: int) -> Generator[None, object, object]:
         if not self.trace:
             return (yield)
         return (yield from self._traced_window(run, f"prompt {prompt_index + 1}"))
 
     @hookimpl(wrapper=True, tryfirst=True)
-    def iamflow_chunk_end(self, run: Any, chunk_index: int):
+    def iamflow_chunk_end(self, run: RunState, chunk_index: int) -> Generator[None, object, object]:
         if not self.trace:
             return (yield)
         return (yield from self._traced_window(run, f"chunk {chunk_index}"))
 
-    def _traced_window(self, run: Any, where: str):
+    def _traced_window(self, run: RunState, where: str) -> Generator[None, object, object]:
         """Surround a hook; lay the agent/memory time recorded inside it out as trace events."""
         before = {s: dict(run.timings.get(s, {})) for s in ("agent", "memory")}
         start = self._now()
@@ -278,12 +277,12 @@ class ProfilePlugin:
         return result
 
     @hookimpl
-    def iamflow_pipeline_end(self, run: Any, result: Any) -> None:
-        video = getattr(result, "video", None)
+    def iamflow_pipeline_end(self, run: RunState, result: GeneratedVideo | None) -> None:
+        video = result.video if result is not None else None
         frames = int(video.shape[1]) if video is not None else None
         profile = build_profile(run, self._phases, self._blocks, frames)
-        info = getattr(result, "info", None)
-        if isinstance(info, dict) and "memory_frames_per_block" in info:
+        info = result.info if result is not None else {}
+        if "memory_frames_per_block" in info:
             profile["memory_frames_per_block"] = list(info["memory_frames_per_block"])
         report = render_report(profile)
         self.last_profile, self.last_report = profile, report
@@ -291,10 +290,10 @@ class ProfilePlugin:
         if self.echo:
             logger.opt(raw=True).info("\n" + report)
         if run.output_dir is not None:
-            self._write(Path(run.output_dir), run, profile, report)
+            self._write(run.output_dir, run, profile, report)
 
     # -- output --------------------------------------------------------------------------------------
-    def _chrome_trace(self, run: Any) -> dict[str, Any]:
+    def _chrome_trace(self, run: RunState) -> dict[str, Any]:
         names = {1: "phases", 2: "blocks", 3: "agent", 4: "memory"}
         meta = [{"name": "process_name", "ph": "M", "pid": 1, "tid": 0, "args": {"name": f"iamflow {run.key}"}}]
         meta += [{"name": "thread_name", "ph": "M", "pid": 1, "tid": tid, "args": {"name": n}}
@@ -302,7 +301,7 @@ class ProfilePlugin:
         return {"traceEvents": meta + self._events, "displayTimeUnit": "ms",
                 "otherData": {"key": run.key, "device": str(run.device), "units": "ts and dur in microseconds"}}
 
-    def _write(self, folder: Path, run: Any, profile: dict[str, Any], report: str) -> None:
+    def _write(self, folder: Path, run: RunState, profile: dict[str, Any], report: str) -> None:
         from memflow_ext.io_utils import atomic_write_json, atomic_write_text
 
         atomic_write_json(folder / "profile.json", profile)
@@ -314,7 +313,7 @@ class ProfilePlugin:
             run.files["trace.json"] = folder / "trace.json"
 
 
-def make_plugin(config: Any = None, clock: Callable[[], float] = time.perf_counter) -> ProfilePlugin:
+def make_plugin(config: object | None = None, clock: Callable[[], float] = time.perf_counter) -> ProfilePlugin:
     """The plugin instance the manager registers (called with the run's config)."""
     return ProfilePlugin(config, clock=clock)
 

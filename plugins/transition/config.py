@@ -39,6 +39,8 @@ class TransitionConfig:
         """From a `transition:` section (this dataclass, an OmegaConf node or a mapping)."""
         if isinstance(section, cls):
             return section
-        get = section.get if isinstance(section, dict) else (lambda k, d: getattr(section, k, d))
-        values = {f.name: get(f.name, None) for f in fields(cls)}
+        if isinstance(section, dict):
+            values = {f.name: section.get(f.name) for f in fields(cls)}
+        else:
+            values = {f.name: getattr(section, f.name, None) for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if v is not None})

@@ -24,12 +24,14 @@ profile plugin writes into profile.json).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import torch
 
 from hooks import hookimpl
+from hooks.run import RunState
 
 from .blend import adaptive_blocks, blend, block_weights, prompt_distance
 from .config import TransitionConfig
@@ -53,13 +55,13 @@ class TransitionPlugin:
 
     def __init__(self, settings: TransitionConfig | None = None) -> None:
         self.settings = settings or TransitionConfig()
-        self._run: Any = None
+        self._run: RunState | None = None
         self._prompt: int | None = None
         self._in_use: torch.Tensor | None = None
         self._blend: _Blend | None = None
 
     @hookimpl
-    def iamflow_pipeline_start(self, run: Any) -> None:
+    def iamflow_pipeline_start(self, run: RunState) -> None:
         self._run, self._prompt, self._in_use, self._blend = run, None, None, None
         s = self.settings
         run.extras[NAME] = {"enabled": s.enabled, "blocks": s.blocks, "method": s.method, "adaptive": s.adaptive,
@@ -68,7 +70,7 @@ class TransitionPlugin:
         run.timings.setdefault(NAME, {})
 
     @hookimpl
-    def iamflow_block_conditioning(self, run: Any, block_index: int, prompt_index: int,
+    def iamflow_block_conditioning(self, run: RunState, block_index: int, prompt_index: int,
                                    conditioning: torch.Tensor) -> torch.Tensor | None:
         if run is not self._run or not self.settings.enabled:
             return None
@@ -89,19 +91,17 @@ class TransitionPlugin:
         return out
 
     @hookimpl
-    def iamflow_pipeline_end(self, run: Any) -> None:
+    def iamflow_pipeline_end(self, run: RunState) -> None:
         """Writes the schedule as `transition.json` beside the video (when the run has an output folder)."""
         if run is not self._run or run.output_dir is None or NAME not in run.extras:
             return
-        from pathlib import Path
-
         from memflow_ext.io_utils import atomic_write_json
 
-        path = Path(run.output_dir) / FILE
+        path = run.output_dir / FILE
         atomic_write_json(path, run.extras[NAME])
         run.files[FILE] = path
 
-    def _switch(self, run: Any, block_index: int, prompt_index: int, new: torch.Tensor) -> None:
+    def _switch(self, run: RunState, block_index: int, prompt_index: int, new: torch.Tensor) -> None:
         first = self._prompt is None
         self._prompt = prompt_index
         previous, source = self._blend, self._in_use
@@ -115,7 +115,7 @@ class TransitionPlugin:
             n = adaptive_blocks(distance, self.settings.blocks) if self.settings.adaptive else self.settings.blocks
             record: dict[str, Any] = {
                 "prompt_index": prompt_index, "start_block": block_index,
-                "start_frame": block_index * int(getattr(run, "frames_per_block", 0) or 0),
+                "start_frame": block_index * run.frames_per_block,
                 "blocks": n, "weights": [round(w, 6) for w in block_weights(n)], "distance": round(distance, 6),
                 "from": "blend" if previous is not None else f"prompt {prompt_index - 1}",
             }
@@ -125,14 +125,14 @@ class TransitionPlugin:
             if n > 0:
                 self._blend = _Blend(prompt_index, block_index, block_weights(n), source, record)
 
-    def _timed(self, run: Any, prompt_index: int, like: torch.Tensor):
+    def _timed(self, run: RunState, prompt_index: int, like: torch.Tensor) -> _Timer:
         return _Timer(run, prompt_index, like.device if like.is_cuda else None)
 
 
 class _Timer:
     """Adds the wall time of a block of work to `run.timings["transition"][prompt_index]` and the switch record."""
 
-    def __init__(self, run: Any, prompt_index: int, cuda: torch.device | None) -> None:
+    def __init__(self, run: RunState, prompt_index: int, cuda: torch.device | None) -> None:
         self.run, self.prompt_index, self.cuda = run, prompt_index, cuda
 
     def __enter__(self) -> None:
@@ -140,7 +140,7 @@ class _Timer:
             torch.cuda.synchronize(self.cuda)
         self.t0 = time.perf_counter()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.cuda is not None:
             torch.cuda.synchronize(self.cuda)
         ms = (time.perf_counter() - self.t0) * 1000.0
@@ -161,12 +161,12 @@ def _fit(x: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
 
 
 @hookimpl
-def iamflow_add_config(register: Any) -> None:
+def iamflow_add_config(register: Callable[[str, type], None]) -> None:
     """The `transition:` section: `TransitionConfig`."""
     register(NAME, TransitionConfig)
 
 
-def make_plugin(config: Any = None) -> TransitionPlugin:
+def make_plugin(config: object | None = None) -> TransitionPlugin:
     """The instance the plugin manager registers, built from the run's validated `transition:` section."""
     section = getattr(config, NAME, None) if config is not None else None
     return TransitionPlugin(TransitionConfig.from_section(section) if section is not None else None)

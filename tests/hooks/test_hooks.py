@@ -71,11 +71,11 @@ def test_entry_point_plugin_is_discovered_and_counts_match(tmp_path, monkeypatch
     make_distribution(tmp_path, "counter", "iamflow_counter_plugin", COUNTER_SRC)
     monkeypatch.syspath_prepend(str(tmp_path))
     pipe = iam(pipe_parts, ["counter"], ["model_kwargs.local_attn_size=6"])
-    pipe.generate(PROMPTS, [9], seed=0, decode=False, progress=False)
+    res = pipe.generate(PROMPTS, [9], seed=0, decode=False, progress=False)
     import iamflow_counter_plugin as mod
 
-    g = pipe.run.geometry
-    blocks = pipe.run.num_blocks
+    g = res.run.geometry
+    blocks = res.run.num_blocks
     evictions = max(0, blocks - g.first_evicting_block())
     assert mod.counts == {"pipeline_start": 1, "prompt_switch": len(PROMPTS), "block_start": blocks,
                           "block_end": blocks, "chunk_end": blocks, "evicted": evictions, "pipeline_end": 1}
@@ -121,7 +121,7 @@ def test_hook_order_and_arguments(pipe_parts, window, first_evicted_chunk):
     for _, idx, frame in switches:  # each switch comes right before its prompt's first block
         i = ev.index(("switch", idx, frame))
         assert ev[i + 1] == ("start", frame // 3)
-    g = pipe.run.geometry
+    g = res.run.geometry
     first = g.first_evicting_block() + 1  # chunk numbers count from 1
     assert first == first_evicted_chunk
     chunks = [e for e in ev if e[0] == "chunk"]
@@ -175,12 +175,12 @@ class MemoryWriter:
 def test_memory_segment_owner_turns_nam_off_and_changes_output(pipe_parts):
     base_pipe = iam(pipe_parts)
     base = base_pipe.generate(PROMPTS, [9], seed=5, decode=False, progress=False)
-    assert isinstance(base_pipe.state.memory, NAMBank) and base_pipe.run.memory.nam_enabled
+    assert isinstance(base_pipe.state.memory, NAMBank) and base.run.memory.nam_enabled
     writer = MemoryWriter()
     pipe = iam(pipe_parts, pm=_with(writer))
     out = pipe.generate(PROMPTS, [9], seed=5, decode=False, progress=False)
-    assert isinstance(pipe.state.memory, ExternalMemory) and not pipe.run.memory.nam_enabled
-    assert writer.writes > 0 and pipe.run.memory.frame_ids
+    assert isinstance(pipe.state.memory, ExternalMemory) and not out.run.memory.nam_enabled
+    assert writer.writes > 0 and out.run.memory.frame_ids
     assert not torch.equal(out.latents, base.latents)
     # the blocks before any write (nothing evicted yet, NAM off) already differ from NAM's: NAM's bank
     # shows frame 0 to block 1, the claimed (still empty) segment shows nothing

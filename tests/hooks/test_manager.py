@@ -123,15 +123,18 @@ def test_third_party_plugin_ships_a_config_section(tmp_path, monkeypatch):
     assert pm.get_plugin("stepper").step == 3
 
 
-def test_two_plugins_declaring_one_section_is_an_error(tmp_path, monkeypatch):
+def test_two_plugins_declaring_one_section_skips_the_second(tmp_path, monkeypatch):
     make_distribution(tmp_path, "stepper", "iamflow_stepper_plugin", STEPPER_SRC)
     twin = tmp_path / "twin"
     twin.mkdir()
     make_distribution(twin, "stepper2", "iamflow_stepper_twin", STEPPER_SRC)
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.syspath_prepend(str(twin))
+    assert config_schemas()["stepper"].__module__ == "iamflow_stepper_plugin"
     with pytest.raises(PluginError, match=r"plugins 'stepper' and 'stepper2' both declare the config section"):
-        config_schemas()
+        config_schemas(["stepper", "stepper2"])
+    with pytest.raises(PluginError, match=r"plugin 'stepper2' was selected but cannot run: plugins 'stepper' and "):
+        build_plugin_manager(["stepper2"])
 
 
 def test_a_broken_unselected_plugin_does_not_stop_config_loading(tmp_path, monkeypatch):

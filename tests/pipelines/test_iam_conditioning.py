@@ -9,7 +9,7 @@ from hooks import hookimpl
 from hooks.manager import PluginError, build_plugin_manager
 from memflow_ext.config import load_config
 from memflow_ext.pipelines.builder import build_pipeline
-from memflow_ext.pipelines.iam import IAMPipeline
+from memflow_ext.pipelines.iam import IAMLoop, IAMPipeline
 from tests.helpers import tiny_model
 
 PROMPTS = ["a red fox runs through the snow", "a whale"]
@@ -177,7 +177,7 @@ def test_wrappers_are_refused(parts):
 
 
 def test_cheap_without_implementations(parts, mocker):
-    pipe = iam(parts)
-    mask = mocker.spy(pipe, "_text_mask")
-    generate(pipe)
-    assert mask.call_count == 0 and pipe._conditioning_impls == []
+    mask = mocker.spy(IAMLoop, "text_mask")
+    dispatch = mocker.spy(IAMLoop, "_hook_conditioning")
+    generate(iam(parts))
+    assert mask.call_count == 0 and dispatch.call_count == 0

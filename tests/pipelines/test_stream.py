@@ -164,7 +164,7 @@ def test_run_grows_prompts_and_switch_frames_as_switches_apply(text_parts):
     stream.switch_prompt(PROMPTS[1])
     stream.switch_prompt(PROMPTS[2])  # the latest request before the block wins
     stream.next_block()
-    assert pipe.run.prompts == [PROMPTS[0], PROMPTS[2]] and pipe.run.switch_frame_indices == [3]
+    assert stream.run.prompts == [PROMPTS[0], PROMPTS[2]] and stream.run.switch_frame_indices == [3]
     stream.next_block()
     result = stream.close()
     switches = [e for e in rec.events if e[0] == "switch"]
@@ -229,9 +229,9 @@ def test_live_switches_equal_batch_with_plugins(text_parts, plugins, extra):
     drive(stream, switch, prompts)
     result = stream.close()
     assert torch.equal(result.latents, batch.latents)
-    assert live_pipe.run.prompts == prompts and live_pipe.run.switch_frame_indices == switch
+    assert stream.run.prompts == prompts and stream.run.switch_frame_indices == switch
     if plugins:
-        assert live_pipe.run.entities.keys() == batch_pipe.run.entities.keys()
+        assert stream.run.entities.keys() == batch.run.entities.keys()
     else:  # and without plugins, IAMPipeline is MemFlowPipeline
         model, text, vae = text_parts
         from memflow_ext.pipelines.memflow import MemFlowPipeline
@@ -251,7 +251,7 @@ def test_transition_blends_a_live_switch_like_a_batch_switch(text_parts):
     drive(stream, [6], PROMPTS)
     result = stream.close()
     assert torch.equal(result.latents, batch.latents)
-    live, ref = live_pipe.run.extras["transition"]["switches"], batch_pipe.run.extras["transition"]["switches"]
+    live, ref = stream.run.extras["transition"]["switches"], batch.run.extras["transition"]["switches"]
     assert [(s["start_block"], s["blocks"], s["weights"]) for s in live] == \
         [(s["start_block"], s["blocks"], s["weights"]) for s in ref] == [(2, 2, ref[0]["weights"])]
     # and the blend changed the output (a hard cut would differ)

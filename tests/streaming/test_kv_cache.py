@@ -5,25 +5,32 @@ from __future__ import annotations
 import pytest
 import torch
 
+from memflow_ext.pipelines.loop import BlockLoop
 from memflow_ext.pipelines.memflow import MemFlowPipeline
 from memflow_ext.streaming.kv_cache import CacheGeometry, CrossAttnCache, KVCache
 from tests.helpers import rand_embeds, rand_noise, tiny_pipeline
 
 
+class EvictionLoop(BlockLoop):
+    pipeline: EvictionTrace
+
+    def wants_evicted(self):
+        return True
+
+    def emit(self, hook, **kw):
+        if hook == "block_start":
+            self.pipeline.before[kw["block_index"]] = self.pipeline.state.kv.k[0].clone()
+        if hook == "chunk_end":
+            self.pipeline.evicted.append((kw["chunk_index"], kw["evicted"]))
+
+
 class EvictionTrace(MemFlowPipeline):
+    loop_cls = EvictionLoop
+
     def __init__(self, *a, **k):
         super().__init__(*a, **k)
         self.evicted = []
         self.before: dict[int, torch.Tensor] = {}
-
-    def _wants_evicted(self):
-        return True
-
-    def _emit(self, hook, **kw):
-        if hook == "block_start":
-            self.before[kw["block_index"]] = self.state.kv.k[0].clone()
-        if hook == "chunk_end":
-            self.evicted.append((kw["chunk_index"], kw["evicted"]))
 
 
 @pytest.mark.parametrize("window,first_block", [(12, 4), (6, 2), (9, 3)])

@@ -7,23 +7,30 @@ import pytest
 import torch
 
 from memflow_ext.config import ConfigError, ModelKwargs, load_config
+from memflow_ext.pipelines.loop import BlockLoop
 from memflow_ext.pipelines.memflow import MemFlowPipeline
 from memflow_ext.streaming.memory_bank import NAMBank, NoMemory
 from tests.helpers import rand_embeds, rand_noise, tiny_pipeline
 
 
+class BankLoop(BlockLoop):
+    pipeline: BankTrace
+
+    def on_step(self, block_index, step_index, x0):
+        if step_index == 0:
+            mem = self.pipeline.state.memory
+            assert isinstance(mem, NAMBank)
+            self.pipeline.visible.append(list(mem.visible_frames()))
+            self.pipeline.slots.append(list(mem.slot_frames))
+
+
 class BankTrace(MemFlowPipeline):
+    loop_cls = BankLoop
+
     def __init__(self, *a, **k):
         super().__init__(*a, **k)
         self.visible: list[list[int]] = []
         self.slots: list[list[int]] = []
-
-    def _on_step(self, block_index, step_index, x0):
-        if step_index == 0:
-            mem = self.state.memory
-            assert isinstance(mem, NAMBank)
-            self.visible.append(list(mem.visible_frames()))
-            self.slots.append(list(mem.slot_frames))
 
 
 def test_single_prompt_bank_trace_and_compression():

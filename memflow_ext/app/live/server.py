@@ -45,7 +45,7 @@ def is_loopback(host: str) -> bool:
     except OSError as e:
         raise ConfigError(f"--host {host}: cannot resolve it ({e.strerror or e}); use an address such as "
                           "127.0.0.1") from None
-    return all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
+    return all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in infos)
 
 
 def check_bind(host: str, token: str | None) -> None:
@@ -205,10 +205,10 @@ async def _serve_client(websocket: Any, service: LiveService) -> None:
                 elif not service.ctx.interactive:
                     send(dumps("error", message="this server generates single-prompt videos and cannot switch "
                                                 "prompts; serve with agent_interactive_inference.py --serve"))
-                else:
+                elif mine is not None:  # generating
                     mine.request_prompt(m.prompt)
             elif isinstance(m, Stop):
-                if generating:
+                if generating and mine is not None:
                     mine.request_stop("stop")
                 else:
                     send(dumps("error", message="no stream of this connection is generating; nothing to stop"))

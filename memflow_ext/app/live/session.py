@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
@@ -33,6 +33,9 @@ from memflow_ext.app.fingerprint import job_fingerprint
 from memflow_ext.app.live.protocol import Start, dumps
 from memflow_ext.config import IAMFlowConfig
 from memflow_ext.io_utils import OutputError
+
+if TYPE_CHECKING:
+    from hooks.contract import PromptEntities
 
 Send = Callable[[str | bytes], None]
 
@@ -70,26 +73,10 @@ def encode_jpeg(frames_uint8: Any, quality: int) -> list[bytes]:
     return out
 
 
-def entities_json(published: Any) -> list[Any]:
-    """The entities a plugin published for a prompt (`run.entities[i]`), as JSON values.
-
-    The agent publishes an object whose `entities` items have `to_json()`; anything else is shown by
-    its fields or its text.
-    """
-    items = getattr(published, "entities", published)
-    if items is None:
-        return []
-    if not isinstance(items, list | tuple):
-        items = [items]
-    out = []
-    for e in items:
-        if hasattr(e, "to_json"):
-            out.append(e.to_json())
-        elif isinstance(e, dict | str | int | float):
-            out.append(e)
-        else:
-            out.append(str(e))
-    return out
+def entities_json(published: PromptEntities | None) -> list[dict[str, Any]]:
+    """The entities a plugin published for a prompt (`run.entities[i]`, a `hooks.contract.PromptEntities`),
+    as JSON values."""
+    return [] if published is None else [e.to_json() for e in published.entities]
 
 
 def memory_message(change: dict[str, Any], temporal_factor: int | None) -> dict[str, Any]:
@@ -189,8 +176,8 @@ class LiveStream:
         self._record(rec)
         t0 = time.perf_counter()
         try:
-            folder = run_job(ctx.pipe, ctx.cfg, SimpleNamespace(key=self.id), ctx.live_root, ctx.interactive,
-                             quiet=True, generate=self._generate)
+            folder = run_job(ctx.pipe, ctx.cfg, SimpleNamespace(key=self.id),  # type: ignore[arg-type]  # a stream is a job by its key only
+                             ctx.live_root, ctx.interactive, quiet=True, generate=self._generate)
         except OSError as e:  # its files could not be written (a full disk, say): one line, no traceback
             self.error = str(e) if isinstance(e, OutputError) else f"{type(e).__name__}: {e}"
             logger.error(f"live stream {self.id} could not be saved, nothing kept: cannot write {self.error}")
@@ -220,23 +207,14 @@ class LiveStream:
             logger.error(f"live stream {self.id}: run.json could not be written: {unsaved}")
 
     def _generate(self, pipe: Any, cfg: IAMFlowConfig, job: Any, work: Path, interactive: bool, quiet: bool) -> None:
-        """`run_job`'s generate step: the stream itself, then its files into `work`."""
-        if hasattr(pipe, "output_dir"):
-            pipe.output_dir, pipe.run_key = work, self.id
-        try:
-            self._stream_into(pipe, cfg, work, interactive)
-        finally:
-            if hasattr(pipe, "output_dir"):  # plugins' files of a later run must not land in this folder
-                pipe.output_dir = None
-
-    def _stream_into(self, pipe: Any, cfg: IAMFlowConfig, work: Path, interactive: bool) -> None:
+        """`run_job`'s generate step: the stream itself (plugins write into `work`), then its files."""
         from memflow_ext.models.vae import to_uint8
 
         max_frames = stream_cap(cfg) if self.start.max_frames is None else self.start.max_frames
         if self.until_stop:
             self.stop_reason = "live.max_frames"  # unless stopped or left before the server's cap
         stream = pipe.open_stream(self.start.prompt, seed=self.seed, max_frames=max_frames,
-                                  interactive=interactive, decode=True)
+                                  interactive=interactive, decode=True, output_dir=work, run_key=self.id)
         vae = getattr(pipe, "vae", None)
         temporal_factor = int(vae.temporal_factor) if vae is not None else None
         self.send(dumps("started", stream=self.id, max_frames=stream.max_frames, fps=cfg.fps, interactive=interactive,
@@ -251,7 +229,7 @@ class LiveStream:
                 if prompt is not None:
                     stream.switch_prompt(prompt)
             block = stream.next_block()
-            run = getattr(pipe, "run", None)
+            run = stream.run
             if block.switched:
                 published = run.entities.get(block.prompt_index) if run is not None else None
                 self.send(dumps("switch", prompt_index=block.prompt_index, start_frame=block.start_frame,
@@ -259,7 +237,7 @@ class LiveStream:
             frames = encode_jpeg(to_uint8(block.video[0]), quality) if block.video is not None else []
             header = {"block_index": block.block_index, "start_frame": block.start_frame,
                       "prompt_index": block.prompt_index, "frames": len(frames), "ms": round(block.ms, 3)}
-            profiled = getattr(run, "block_ms", {}).get(block.block_index) if run is not None else None
+            profiled = run.block_ms.get(block.block_index) if run is not None else None
             if profiled is not None:
                 header["profile_ms"] = round(float(profiled), 3)
             self.video_frames += len(frames)

@@ -105,11 +105,11 @@ def classify(offset: str, synsets: dict[str, tuple[int, list[str]]], memo: dict[
                 found.add(letter)
         stack.extend(synsets.get(s, (0, []))[1])
     lexfile = synsets.get(offset, (0, []))[0]
-    letter = next((x for x in ORDER if x in found), None)
-    if letter is None:
-        letter = "X" if lexfile in (6, 17) else "O"  # noun.artifact, noun.object
-    memo[offset] = letter
-    return letter
+    first = next((x for x in ORDER if x in found), None)
+    if first is None:
+        first = "X" if lexfile in (6, 17) else "O"  # noun.artifact, noun.object
+    memo[offset] = first
+    return first
 
 
 def ancestors_of(offset: str, synsets: dict[str, tuple[int, list[str]]]) -> set[str]:

@@ -35,7 +35,7 @@ def test_a_live_switch_blends_like_a_batch_switch(tmp_path):
         pipe = server.thread.service.ctx.pipe
         batch = pipe.generate([first, second], meta["switch_frame_indices"], seed=5, num_frames=30, decode=False,
                               progress=False)
-        ref = pipe.run.extras["transition"]["switches"]
+        ref = batch.run.extras["transition"]["switches"]
         key = [(s["start_block"], s["blocks"], s["weights"]) for s in ref]
         assert [(s["start_block"], s["blocks"], s["weights"]) for s in live] == key and key[0][1] == 2
         latents = load_file(folder / "latents.safetensors")["latents"]

@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from hooks import hookimpl
+from hooks.contract import Entity, Published
 from hooks.manager import build_plugin_manager
 from memflow_ext.config import load_config
 from memflow_ext.pipelines.builder import build_pipeline
@@ -54,8 +55,8 @@ class Agent:
         ents = []
         for eid, name in CAST[prompt_index]:
             a = prompt.index(name)
-            ents.append({"id": eid, "name": name, "spans": [(a, a + len(name))]})
-        run.entities[prompt_index] = ents
+            ents.append(Entity(eid, name, spans=((a, a + len(name)),)))
+        run.entities[prompt_index] = Published(tuple(ents))
 
     @hookimpl
     def iamflow_pipeline_end(self, run):
@@ -71,22 +72,22 @@ def pipeline(parts, plugins=("memory",), overrides=(), extra=()):
     return IAMPipeline(cfg, model, text, None, plugin_manager=pm)
 
 
-def generate(pipe, seed=0):
-    return pipe.generate(PROMPTS, SWITCH, seed=seed, decode=False, progress=False)
+def generate(pipe, seed=0, output_dir=None):
+    return pipe.generate(PROMPTS, SWITCH, seed=seed, decode=False, progress=False, output_dir=output_dir)
 
 
 def test_plugin_turns_nam_off_and_changes_latents(parts):
     base_pipe = pipeline(parts, plugins=())
     base = generate(base_pipe)
-    assert base_pipe.run.memory.nam_enabled
+    assert base.run.memory.nam_enabled
     watch = Watch()
     pipe = pipeline(parts, extra=[watch])
     out = generate(pipe)
     assert isinstance(pipe.state.memory, ExternalMemory)
-    assert pipe.run.memory.nam_enabled is False and not any(watch.nam)
-    assert pipe.run.memory.owner == "memory"
+    assert out.run.memory.nam_enabled is False and not any(watch.nam)
+    assert out.run.memory.owner == "memory"
     assert not torch.equal(out.latents, base.latents)
-    assert pipe.run.memory.frame_ids  # frames were injected
+    assert out.run.memory.frame_ids  # frames were injected
 
 
 def test_injected_frames_change_what_follows(parts):
@@ -94,7 +95,7 @@ def test_injected_frames_change_what_follows(parts):
     empty = generate(pipeline(parts, overrides=["memory.max_frames=0"]))
     pipe = pipeline(parts, overrides=["memory.max_frames=2"])
     out = generate(pipe)
-    first = pipe.run.memory_selection["memory_retrieval"]["chunks"][0]["chunk"]  # chunk 3: evicts frames 3-5
+    first = out.run.memory_selection["memory_retrieval"]["chunks"][0]["chunk"]  # chunk 3: evicts frames 3-5
     written_before = 3 * first  # the first injection affects the block after that chunk
     assert torch.equal(out.latents[:, :written_before], empty.latents[:, :written_before])
     assert not torch.equal(out.latents[:, written_before:], empty.latents[:, written_before:])
@@ -103,16 +104,15 @@ def test_injected_frames_change_what_follows(parts):
 def test_max_frames_is_honoured(parts):
     watch = Watch()
     pipe = pipeline(parts, overrides=["memory.max_frames=2"], extra=[watch])
-    generate(pipe)
+    out = generate(pipe)
     assert max(watch.segment_sizes) == 2 and all(s <= 2 for s in watch.segment_sizes)
     assert pipe.state.memory.max_frames == 2
-    assert len(pipe.run.memory_selection["frame_active_memory"]) == 2
+    assert len(out.run.memory_selection["frame_active_memory"]) == 2
 
 
 def test_memory_time_is_recorded_per_chunk_and_switch(parts):
     pipe = pipeline(parts)
-    generate(pipe)
-    run = pipe.run
+    run = generate(pipe).run
     timings = run.timings["memory"]
     report = run.memory_selection["memory_retrieval"]
     evicted = [c["chunk"] for c in report["chunks"]]
@@ -129,10 +129,10 @@ def test_archive_is_capped_from_60_to_240_frames(parts):
     for frames in (60, 240):
         pipe = pipeline(parts, overrides=[f"num_output_frames={frames}", "memory.archive_frames=8",
                                           "memory.max_frames=2"])
-        pipe.generate(["a fox runs", "a fox sleeps"], [30], seed=0, decode=False, progress=False)
-        report = pipe.run.memory_selection["memory_retrieval"]
+        res = pipe.generate(["a fox runs", "a fox sleeps"], [30], seed=0, decode=False, progress=False)
+        report = res.run.memory_selection["memory_retrieval"]
         per_frame = report["archive_bytes"] // report["archive_slots"]
-        kept = len(pipe.run.memory_selection["frame_archive"])
+        kept = len(res.run.memory_selection["frame_archive"])
         sizes[frames] = (report["archive_slots"], report["archive_bytes"], kept, len(report["chunks"]), per_frame)
     slots60, bytes60, kept60, evicted60, per_frame = sizes[60]
     slots240, bytes240, kept240, evicted240, _ = sizes[240]
@@ -145,11 +145,10 @@ def test_archive_is_capped_from_60_to_240_frames(parts):
 
 def test_mapping_json_with_entities(parts, tmp_path):
     pipe = pipeline(parts, extra=[Agent()])
-    pipe.output_dir = tmp_path
-    generate(pipe)
+    res = generate(pipe, output_dir=tmp_path)
     mapping = json.loads((tmp_path / "mapping.json").read_text())
     assert set(mapping) == {"global_registry", "frame_archive", "frame_active_memory", "memory_retrieval"}
-    assert pipe.run.files["mapping.json"] == tmp_path / "mapping.json"
+    assert res.run.files["mapping.json"] == tmp_path / "mapping.json"
     archive = mapping["frame_archive"]
     assert len(archive) == 7
     prompt_ids = {p: {e for e, _ in cast} for p, cast in CAST.items()}
@@ -166,13 +165,12 @@ def test_mapping_json_with_entities(parts, tmp_path):
     assert switches[2]["target_ids"] == [1, 2] and switches[2]["entities_from"] == "agent"
     assert switches[2]["uncovered_ids"] == [] and len(switches[2]["selected"]) == 3
     assert mapping["memory_retrieval"]["settings"]["max_frames"] == 3
-    assert pipe.run.memory_selection["frame_archive"] == archive
+    assert res.run.memory_selection["frame_archive"] == archive
 
 
 def test_without_agent_frames_have_no_ids(parts, tmp_path):
     pipe = pipeline(parts)
-    pipe.output_dir = tmp_path
-    generate(pipe)
+    generate(pipe, output_dir=tmp_path)
     mapping = json.loads((tmp_path / "mapping.json").read_text())
     assert all(f["ids"] == [] and f["ids_from"] == "none" for f in mapping["frame_archive"])
     assert mapping["memory_retrieval"]["switches"][2]["entities_from"].startswith("none")
@@ -207,7 +205,7 @@ def test_update_mapping_json(tmp_path):
 def test_offload_device_keeps_archive_beside_the_model(parts):
     pipe = pipeline(parts, overrides=["memory.offload=device"])
     out_dev = generate(pipe)
-    assert {f["stored"] for f in pipe.run.memory_selection["frame_archive"]} == {"cpu"}  # the model's device here
+    assert {f["stored"] for f in out_dev.run.memory_selection["frame_archive"]} == {"cpu"}  # the model's device here
     out_cpu = generate(pipeline(parts))
     assert torch.equal(out_dev.latents, out_cpu.latents)
 
@@ -221,17 +219,16 @@ def test_with_the_agent_plugin(parts, tmp_path):
     except PluginError as e:
         pytest.skip(f"agent plugin not available: {e}")
     pipe = pipeline(parts, plugins=("agent", "memory"))
-    pipe.output_dir = tmp_path
-    generate(pipe)
+    res = generate(pipe, output_dir=tmp_path)
     mapping = json.loads((tmp_path / "mapping.json").read_text())
     assert "global_registry" in mapping and mapping["frame_archive"]
     for f in mapping["frame_archive"]:
-        published = pipe.run.entities[f["prompt"]]
+        published = res.run.entities[f["prompt"]]
         assert f["ids"] and set(f["ids"]) <= {e.id for e in published.entities}
         assert f["ids_from"] in ("scores", "prompt")
     last = mapping["memory_retrieval"]["switches"][-1]
     assert last["entities_from"] == "agent"
-    assert last["target_ids"] == [e.id for e in pipe.run.entities[2].entities]
+    assert last["target_ids"] == [e.id for e in res.run.entities[2].entities]
 
 
 def test_memory_plugin_never_synchronises_the_device_without_the_profiler(parts, monkeypatch):
@@ -247,10 +244,10 @@ def test_memory_plugin_never_synchronises_the_device_without_the_profiler(parts,
             run.extras["memory"].device = torch.device("cuda", 0)
 
     pipe = pipeline(parts, plugins=("memory",), overrides=["profile.enabled=false"], extra=[Agent(), OnCuda()])
-    generate(pipe)
-    report = pipe.run.memory_selection["memory_retrieval"]
+    res = generate(pipe)
+    report = res.run.memory_selection["memory_retrieval"]
     assert report["chunks"] and any("ms" in s for s in report["switches"])  # the plugin did its work
-    assert sum(pipe.run.timings["memory"].values()) > 0  # timed on the run's clock, not by waiting
+    assert sum(res.run.timings["memory"].values()) > 0  # timed on the run's clock, not by waiting
     assert calls == []
 
 
@@ -259,14 +256,15 @@ def test_fill_from_start_attends_to_as_many_memory_frames_as_nam(parts):
     nam = generate(base).info["memory_frames_per_block"]
     default = generate(pipeline(parts)).info["memory_frames_per_block"]
     pipe = pipeline(parts, overrides=["memory.fill_from_start=true"])
-    filled = generate(pipe).info["memory_frames_per_block"]
+    res = generate(pipe)
+    filled = res.info["memory_frames_per_block"]
     assert len(nam) == len(filled) == 9
     assert filled == nam and filled[1] > 0  # from the second block on, as NAM's bank
     assert default[:3] == [0, 0, 0] and default != nam  # default: empty until the first eviction
-    report = pipe.run.memory_selection["memory_retrieval"]
+    report = res.run.memory_selection["memory_retrieval"]
     # interactive mode: NAM records every record_interval (3) blocks; so does the plugin, at write time
     assert [c["chunk"] for c in report["chunks"]] == [1, 4, 7] and report["first_chunk"] == 1
-    assert pipe.run.memory.owner == "memory" and pipe.run.memory.nam_enabled is False
+    assert res.run.memory.owner == "memory" and res.run.memory.nam_enabled is False
 
 
 def test_fill_from_start_matches_nam_in_single_prompt_mode_too(parts):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 import torch
 
+from hooks.contract import Entity, Published
 from memflow_ext.models.rope import build_rope_table, causal_rope
 from memflow_ext.testing import StreamShape, SyntheticStream
 from plugins.memory.archive import ArchivedFrame, FrameArchive, choose_victim
@@ -122,8 +123,8 @@ class Scene:
         self.text = {p: self._text(p) for p in range(len(PROMPTS))}
         self.truth: dict[int, int] = {}  # frame -> entity it shows
 
-    def entities(self, p: int) -> list[dict]:
-        return [{"id": e, "name": NAMES[e]} for e in CAST[p]]
+    def entities(self, p: int) -> Published:
+        return Published(tuple(Entity(e, NAMES[e]) for e in CAST[p]))
 
     def _text(self, p: int) -> list[torch.Tensor]:
         prompt = PROMPTS[p]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from hooks.contract import Attribute, Entity, Published
 from memflow_ext.config import ConfigError, load_config
 from memflow_ext.models.rope import build_rope_table, causal_rope
 from plugins.memory.entities import EntityView, find_spans, read_entities, token_weights
@@ -106,27 +107,17 @@ def test_token_weights_follow_tokenizer_offsets_and_ignore_padding():
     assert set(pw[others].tolist()) == {1.0}
 
 
-def test_read_entities_accepts_spans_or_strings():
+def test_read_entities_takes_spans_or_finds_label_and_attributes():
     prompt = "A red fox chases an old owl; the fox is fast."
-
-    class Ent:
-        def __init__(self, id, name, spans):
-            self.id, self.name, self.spans = id, name, spans
-
-    class Result:
-        def __init__(self, entities):
-            self.entities = entities
-
-    run = type("R", (), {})()
-    run.entities = {0: Result([Ent(1, "fox", [(6, 9), (33, 36)]), {"id": 2, "name": "old owl", "attrs": ["old"]},
-                               {"name": "no id"}]),
-                    1: [{"id": 3, "name": "x", "spans": [[0, 1]]}, {"id": 3, "name": "x", "spans": [[2, 5]]}]}
-    views = read_entities(run, 0, prompt)
+    published = {0: Published((Entity(1, "fox", spans=((6, 9), (33, 36))),
+                               Entity(2, "old owl", attributes=(Attribute("old"),)))),
+                 1: Published((Entity(3, "x", spans=((0, 1),)), Entity(3, "x", spans=((2, 5),))))}
+    views = read_entities(published, 0, prompt)
     assert [v.id for v in views] == [1, 2]
     assert views[0].spans == ((6, 9), (33, 36))
     assert views[1].spans == tuple(sorted(find_spans(prompt, ["old owl", "old"])))
-    assert read_entities(run, 1, prompt) == [EntityView(3, "x", ((0, 1), (2, 5)))]
-    assert read_entities(run, 2, prompt) is None  # nobody published entities for prompt 2
+    assert read_entities(published, 1, prompt) == [EntityView(3, "x", ((0, 1), (2, 5)))]
+    assert read_entities(published, 2, prompt) is None  # nobody published entities for prompt 2
 
 
 def test_associate_uses_scores_and_falls_back_to_prompt_ids():

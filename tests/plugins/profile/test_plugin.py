@@ -10,7 +10,6 @@ import re
 import subprocess
 import sys
 import time
-from types import SimpleNamespace
 
 import pytest
 import torch
@@ -19,6 +18,7 @@ from loguru import logger
 import plugins.profile.plugin as profile_mod
 from hooks import hookimpl
 from hooks.manager import build_plugin_manager
+from hooks.run import RunState
 from memflow_ext.app.compare import compare_profiles, render_comparison
 from memflow_ext.config import load_config, to_yaml
 from memflow_ext.io_utils import read_mp4_frame_count
@@ -81,8 +81,7 @@ def _numbers(report: str, label: str) -> float:
 
 def test_real_run_numbers_add_up_and_files_are_written(parts, tmp_path, log_lines):
     pipe, pm = make_pipe(parts, ["profile"], WINDOW6, [("agent", TimedAgent()), ("memory", TimedMemory())])
-    pipe.output_dir = tmp_path
-    res = pipe.generate(PROMPTS, [6], seed=1, progress=False)
+    res = pipe.generate(PROMPTS, [6], seed=1, progress=False, output_dir=tmp_path)
     prof = pm.get_plugin("profile")
     p, report = prof.last_profile, prof.last_report
     # total = init + diffusion + VAE, in profile.json (to the microsecond) and in the text (to 0.01 ms)
@@ -92,16 +91,16 @@ def test_real_run_numbers_add_up_and_files_are_written(parts, tmp_path, log_line
     assert min(p["init_ms"], p["diffusion_ms"], p["vae_decode_ms"]) > 0
     # blocks, agent and memory never overlap, and all lie within diffusion
     blocks = [e["ms"] for e in p["blocks"]]
-    assert len(blocks) == pipe.run.num_blocks == 4 and all(b > 0 for b in blocks)
+    assert len(blocks) == res.run.num_blocks == 4 and all(b > 0 for b in blocks)
     assert sum(blocks) <= p["diffusion_ms"]
     assert sum(blocks) + p["agent_ms"] + p["memory_ms"] <= p["diffusion_ms"] + 1e-3
     # chunk entries start at the first evicted chunk of the cache geometry, one per eviction
-    g = pipe.run.geometry
+    g = res.run.geometry
     first = g.first_evicting_block() + 1
     assert first == 3 and p["memory"]["first_chunk"] == 3 and "[Memory Bank - Per Chunk (Chunk 3+)]" in report
     chunks = [e["chunk"] for e in p["memory"]["per_chunk"]]
-    assert chunks == list(range(first, pipe.run.num_blocks + 1))
-    assert len(re.findall(r"^  - Chunk \d+ +eviction:", report, re.M)) == pipe.run.num_blocks - g.first_evicting_block()
+    assert chunks == list(range(first, res.run.num_blocks + 1))
+    assert len(re.findall(r"^  - Chunk \d+ +eviction:", report, re.M)) == res.run.num_blocks - g.first_evicting_block()
     assert len(re.findall(r"^  - Prompt \d+ +processing:", report, re.M)) == len(PROMPTS)
     # throughput: latent frames per second of total time; profile.json also has video frames per second
     assert p["latent_frames"] == 12 and p["video_frames"] == res.video.shape[1] == 1 + 4 * 11
@@ -116,7 +115,7 @@ def test_real_run_numbers_add_up_and_files_are_written(parts, tmp_path, log_line
     on_disk = json.loads((tmp_path / "profile.json").read_text())
     assert on_disk == p and render_report(on_disk) == report
     assert (tmp_path / "profile.txt").read_text() == report
-    assert pipe.run.files["profile.json"] == tmp_path / "profile.json"
+    assert res.run.files["profile.json"] == tmp_path / "profile.json"
     assert not (tmp_path / "trace.json").exists()
     assert ("\n" + report) in log_lines  # printed through loguru
 
@@ -136,8 +135,7 @@ def test_disabled_profiler_prints_writes_and_times_nothing(parts, tmp_path, mock
     render = mocker.spy(profile_mod, "render_report")
     plugins, overrides = (["profile"], ["profile.enabled=false"]) if how == "disabled-in-config" else ([], [])
     pipe, pm = make_pipe(parts, plugins, ["num_output_frames=6", *overrides])
-    pipe.output_dir = tmp_path
-    pipe.generate(PROMPTS, [3], seed=0, decode=False, progress=False)
+    pipe.generate(PROMPTS, [3], seed=0, decode=False, progress=False, output_dir=tmp_path)
     assert not pm.has_plugin("profile")
     assert make.call_count == init.call_count == now.call_count == render.call_count == 0
     assert list(tmp_path.iterdir()) == []
@@ -184,9 +182,8 @@ def test_plugin_time_inside_a_block_is_not_counted_twice(parts):
 def test_trace_json_has_complete_events_for_phases_blocks_prompts_and_chunks(parts, tmp_path):
     pipe, pm = make_pipe(parts, ["profile"], [*WINDOW6, "profile.trace=true"],
                          [("agent", TimedAgent()), ("memory", TimedMemory())])
-    pipe.output_dir = tmp_path
-    pipe.decode = lambda latents: torch.zeros(1, 1 + 4 * (latents.shape[1] - 1), 3, 8, 8)  # cheap stand-in
-    pipe.generate(PROMPTS, [6], seed=0, progress=False)
+    pipe.decode = lambda latents, progress=False: torch.zeros(1, 1 + 4 * (latents.shape[1] - 1), 3, 8, 8)  # stand-in
+    pipe.generate(PROMPTS, [6], seed=0, progress=False, output_dir=tmp_path)
     trace = json.loads((tmp_path / "trace.json").read_text())
     events = [e for e in trace["traceEvents"] if e["ph"] == "X"]
     by_cat: dict[str, list] = {}
@@ -225,7 +222,7 @@ def test_cuda_synchronises_at_every_boundary_cpu_never(mocker, device, syncs):
         return float(len(order))
 
     prof = profile_mod.ProfilePlugin(None, clock=clock)
-    run = SimpleNamespace(device=device, timings={"agent": {}, "memory": {}})
+    run = RunState(config=None, prompts=["p"], switch_frame_indices=[], seed=0, device=device)
     _drive(prof, run, order)
     assert sync.call_count == syncs  # 2 per phase (start, end) and 2 for the block
     if syncs:

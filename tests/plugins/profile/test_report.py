@@ -180,9 +180,8 @@ def hooked_run(parts, overrides, prompts, switch, fakes=(), output_dir=None):
         pm.register({"agent": FakeAgent, "memory": FakeMemory}[name](clock), name=name)
     pipe = IAMPipeline(cfg, model, text, vae, plugin_manager=pm)
     # the decode phase runs through the real hooks; its work is replaced by zeros of the real shape
-    pipe.decode = lambda latents: torch.zeros(1, 1 + 4 * (latents.shape[1] - 1), 3, 8, 8)
-    pipe.output_dir = output_dir
-    res = pipe.generate(prompts, switch, seed=0, decode=True, progress=False)
+    pipe.decode = lambda latents, progress=False: torch.zeros(1, 1 + 4 * (latents.shape[1] - 1), 3, 8, 8)
+    res = pipe.generate(prompts, switch, seed=0, decode=True, progress=False, output_dir=output_dir)
     return prof, res
 
 

@@ -108,9 +108,9 @@ def test_zero_blocks_and_disabled_are_bit_identical_to_no_plugin(parts, baseline
     for settings in (TransitionConfig(blocks=0), TransitionConfig(enabled=False),
                      TransitionConfig(blocks=0, adaptive=True, method="slerp")):
         pipe = make(parts, settings)
-        out = pipe.generate(PROMPTS, SWITCH, seed=2, decode=False, progress=False).latents
-        assert torch.equal(out, baseline), settings
-        assert all(s["blocks"] == 0 for s in pipe.run.extras["transition"]["switches"])
+        res = pipe.generate(PROMPTS, SWITCH, seed=2, decode=False, progress=False)
+        assert torch.equal(res.latents, baseline), settings
+        assert all(s["blocks"] == 0 for s in res.run.extras["transition"]["switches"])
 
 
 @pytest.mark.parametrize("method", ["linear", "slerp"])
@@ -140,21 +140,21 @@ def test_each_pass_gets_the_documented_blend(parts, baseline, method):
     assert torch.allclose(ctx3[0, m0 & ~m1], (2 / 3) * e0[0, m0 & ~m1], atol=1e-6)
     # one tensor per block: every pass of a block shares it
     assert len({id(c) for b, _, c, _ in passes if b == 4}) == 1
-    sched = pipe.run.extras["transition"]["switches"]
+    sched = res.run.extras["transition"]["switches"]
     assert [(s["prompt_index"], s["start_block"], s["blocks"]) for s in sched] == [(1, 3, 2), (2, 6, 2)]
     assert sched[0]["weights"] == pytest.approx([1 / 3, 2 / 3], abs=1e-6)
 
 
 def test_a_switch_during_a_blend_starts_from_the_blend_in_use(parts):
     pipe = make(parts, TransitionConfig(blocks=4))
-    _, passes = run_recorded(parts, pipe)
+    res, passes = run_recorded(parts, pipe)
     e0, e1, e2 = encode(parts)
     in_use = ref_blend(e0, e1, 3 / 5, "linear")  # block 5, the last before the switch at block 6
     ctx = {b: c for b, p, c, _ in passes if p == "denoise"}
     assert torch.allclose(ctx[5], in_use, atol=1e-6)
     assert torch.allclose(ctx[6], ref_blend(in_use, e2, 1 / 5, "linear"), atol=1e-5)
     assert torch.allclose(ctx[8], ref_blend(in_use, e2, 3 / 5, "linear"), atol=1e-5)
-    sched = pipe.run.extras["transition"]["switches"]
+    sched = res.run.extras["transition"]["switches"]
     assert sched[0]["interrupted_at_block"] == 6 and sched[1]["from"] == "blend"
 
 
@@ -165,8 +165,8 @@ def test_adaptive_blend_is_longer_for_unrelated_prompts(parts):
     lengths = {}
     for name, second in (("near", near), ("far", far)):
         pipe = make(parts, TransitionConfig(blocks=4, adaptive=True), overrides=["num_output_frames=12"])
-        pipe.generate([start, second], [6], seed=0, decode=False, progress=False)
-        (switch,) = pipe.run.extras["transition"]["switches"]
+        res = pipe.generate([start, second], [6], seed=0, decode=False, progress=False)
+        (switch,) = res.run.extras["transition"]["switches"]
         lengths[name] = switch["blocks"]
     assert lengths["far"] > lengths["near"]
     assert lengths["far"] <= 4
@@ -193,7 +193,7 @@ def test_with_agent_memory_and_profile(parts, mocker):
                 overrides=["model_kwargs.local_attn_size=6"], extra=[reader])
     res, passes = run_recorded(parts, pipe)
     assert torch.isfinite(res.latents).all()
-    assert pipe.run.memory.owner == "memory" and pipe.run.entities  # the other plugins did run
+    assert res.run.memory.owner == "memory" and res.run.entities  # the other plugins did run
     assert all(ok in (None, True) for *_, ok in passes)
     assert refill.call_count > 0  # the conditioning changed while the text cache was filled
     e = encode(parts)
@@ -225,9 +225,8 @@ def test_schedule_is_written_beside_the_video(parts, tmp_path):
     import json
 
     pipe = make(parts, TransitionConfig(blocks=1, method="slerp"), overrides=["num_output_frames=12"])
-    pipe.output_dir = tmp_path
-    pipe.generate(PROMPTS[:2], [6], seed=0, decode=False, progress=False)
+    res = pipe.generate(PROMPTS[:2], [6], seed=0, decode=False, progress=False, output_dir=tmp_path)
     saved = json.loads((tmp_path / "transition.json").read_text())
-    assert saved == pipe.run.extras["transition"] and pipe.run.files["transition.json"] == tmp_path / "transition.json"
+    assert saved == res.run.extras["transition"] and res.run.files["transition.json"] == tmp_path / "transition.json"
     (switch,) = saved["switches"]
     assert (saved["method"], switch["start_block"], switch["blocks"], switch["weights"]) == ("slerp", 2, 1, [0.5])
