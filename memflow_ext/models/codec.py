@@ -64,6 +64,11 @@ class PatchPCACodec(torch.nn.Module):
     """Fixed linear patch codec (temporal factor 1); its statistics are fitted once (`fit`) and shipped."""
 
     temporal_factor = 1
+    # Buffers, registered in __init__ (register_buffer leaves them untyped to a checker).
+    patch_mean: torch.Tensor
+    basis: torch.Tensor
+    latent_mean: torch.Tensor
+    latent_std: torch.Tensor
 
     def __init__(self, factor: int, channels: int) -> None:
         super().__init__()

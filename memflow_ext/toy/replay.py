@@ -79,7 +79,7 @@ class StreamingReplay:
         if frames % self.fpb or len(block_prompt) != blocks:
             raise ValueError(f"{frames} frames and {len(block_prompt)} block prompts for blocks of {self.fpb}")
         model = self.model
-        text_kv = [[blk.cross_attn.text_kv(e) for blk in model.blocks] for e in
+        text_kv = [[blk.cross_attn.text_kv(e) for blk in model.attention_blocks] for e in
                    (model.embed_text(t) for t in text)]
         sym = KVCache(self.geometry, 1, 1, 1, 1, torch.device("cpu"), torch.float64)
         sym.capture_evicted = True
@@ -87,7 +87,9 @@ class StreamingReplay:
         frame_of: dict[int, int] = {}  # instance id -> latent frame
         evicted: list[tuple[int, int]] = []  # (frame, instance id) in eviction order
         next_id = [1]
-        flows, mem_log, cache_log = [], [], []
+        flows: list[torch.Tensor] = []
+        mem_log: list[list[list[int]]] = []
+        cache_log: list[list[int]] = []
         ctx_t = float(self.cfg.context_noise)
 
         def call(x: torch.Tensor, t: torch.Tensor, start: int, prompt: int, memory: list[list[int]],
@@ -129,7 +131,9 @@ class StreamingReplay:
                     call(clean[:, s - n : s], t, s - n, prompt, memory, update=True, output=False)
             cache_log.append([frame_of[i] for i in self._visible_ids(sym, s)])
             t = noisy_t[:, blk : blk + 1].expand(b, self.fpb).float()
-            flows.append(call(noisy[:, s : s + self.fpb], t, s, prompt, memory, update=False, output=True))
+            flow = call(noisy[:, s : s + self.fpb], t, s, prompt, memory, update=False, output=True)
+            assert flow is not None  # output=True returns the flow
+            flows.append(flow)
             t = torch.full((b, self.fpb), ctx_t, device=clean.device)
             call(clean[:, s : s + self.fpb], t, s, prompt, memory, update=True, output=False)
         return ReplayOutput(flow=torch.cat(flows, dim=1), memory_frames=mem_log, cache_frames=cache_log)
@@ -163,7 +167,7 @@ class StreamingReplay:
         sink_n = self.geometry.sink_frames
         own = {i: j for j, i in enumerate(ids)}
         keys_out, values_out = [], []
-        for layer, block in enumerate(model.blocks):
+        for layer, block in enumerate(model.attention_blocks):
             q, k, v = block.attn_inputs(xx, e0)
             q = rope_apply(q, phasors).type_as(v)
             k = rope_apply(k, phasors).type_as(v)

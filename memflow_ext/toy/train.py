@@ -167,7 +167,8 @@ class Trainer:
         idx = self.data.by_kind[kind]
         return [idx[i] for i in torch.randperm(len(idx), generator=self.gen).tolist()]
 
-    def _next_batch(self) -> list[Story]:
+    def _next_batch(self) -> list[int]:
+        """The indices (into `self.data.stories`) of the next batch's stories."""
         kind = self.cfg.kinds[self.step % len(self.cfg.kinds)]
         picked = []
         for _ in range(self.cfg.batch):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -225,6 +226,7 @@ class _Builder:
             self.mentioned.add(c.oid)
             lo, hi = self._inside(obj.size)
             if c.action == "moves":
+                assert c.direction is not None  # a "moves" clause always names its direction
                 dx, dy = self.w.moves[c.direction]
                 speed = min(float(self.rng.uniform(*self.w.speed_range)), (hi - lo) / max(n - 1, 1))
                 if c.oid not in self.pos:  # start so that the whole segment stays inside
@@ -234,6 +236,7 @@ class _Builder:
                     self.pos[c.oid] = (float(x), float(y))
                 vel[c.oid] = (dx * speed, dy * speed)
             elif c.action == "leaves":
+                assert c.direction is not None  # a "leaves" clause always names its side
                 dx, _ = self.w.leaves[c.direction]
                 if c.oid not in self.pos:
                     self.pos[c.oid] = (float(self.rng.uniform(lo, hi)), float(self.rng.uniform(lo, hi)))
@@ -326,7 +329,7 @@ def return_story(seed: int, blocks: tuple[int, int, int] = (1, 4, 2), window_blo
     return b.story("return", seed, returning=ret)
 
 
-KINDS = {"single": single_story, "switch": switch_story, "return": return_story}
+KINDS: dict[str, Callable[..., Story]] = {"single": single_story, "switch": switch_story, "return": return_story}
 
 
 def story_of_kind(kind: str, seed: int, frames_per_block: int = 3) -> Story:

@@ -87,13 +87,16 @@ first prompt is matched against itself too):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeGuard, cast
 
 from . import lexicon as L
 from . import resources as R
 from .registry import GlobalRegistry, RegistryEntry
 from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
 from .text import (
+    Attr,
     Mention,
+    NounInfo,
     PromptReader,
     _hyper,
     clothing_items,
@@ -239,10 +242,12 @@ class RulesResolver:
         if noun is None:
             return None
         info = noun_info(noun)
+        assert info is not None  # `nouns` keeps only nouns with an entry, and noun is one of them
         return noun, e.type if e.type != "group" else info.type, info.category
 
     # -- resolution ----------------------------------------------------------------------------
     def _resolve(self, idx: int, m: Mention, w: _Work) -> None:
+        e: RegistryEntry | None  # the entry the mention resolves to, once one is found
         if m.kind == "pronoun":
             self._resolve_pronoun(idx, m, w)
             return
@@ -403,7 +408,7 @@ class RulesResolver:
         if m.other_of is not None:
             # "One friend ... the other": a known member, not the one just named nor someone new here
             one = next((k for k, x in enumerate(self._mentions) if x.head_token == m.other_of), None)
-            taken = set(w.resolved.get(one, [])) | w.new_ids
+            taken = set(w.resolved.get(one, []) if one is not None else []) | w.new_ids
             scored = [s for s in scored if s[2].entity_id not in taken]
             return scored[0][2] if scored else None
         if m.det == "other":
@@ -427,8 +432,9 @@ class RulesResolver:
         nouns = e.nouns
         if any(_synonyms(h, n) for n in nouns):
             return 3
-        if any(n in nouns for n in m.nouns - {h} if noun_info(n) is None or noun_info(n).category != "kinship"
-               and not (noun_info(n).type == "animal" and m.type == "person")):
+        if any(n in nouns for n in m.nouns - {h} if noun_info(n) is None
+               or cast(NounInfo, noun_info(n)).category != "kinship"
+               and not (cast(NounInfo, noun_info(n)).type == "animal" and m.type == "person")):
             return 3  # a modifier noun of the entity; an animal's ("the dog owner") never makes a person it
         if any(_related(h, n) for n in nouns):
             return 2
@@ -446,7 +452,8 @@ class RulesResolver:
             return 1 if e.type in ("person", "creature") and not _entity_category_nouns(e, "occupation") else 0
         if cat in ("species", "creature", "robot", "vehicle"):
             own = {n for n in nouns if (noun_info(n) is not None
-                                        and noun_info(n).category in ("species", "creature", "robot", "vehicle"))}
+                                        and cast(NounInfo, noun_info(n)).category
+                                        in ("species", "creature", "robot", "vehicle"))}
             return 1 if not own and e.type == m.type else 0
         return 0
 
@@ -635,6 +642,7 @@ class RulesResolver:
     def _match_one_alt(self, idx: int, m: Mention, w: _Work) -> RegistryEntry | None:
         """"hands the little one to a paramedic" after "the exhausted woman": when 'one' read as this prompt's
         noun finds nobody, it stands for the noun the story used last ("the child")."""
+        assert m.one_alt is not None  # the only caller checks it
         noun, typ, cat = m.one_alt
         saved = (m.head, set(m.nouns), m.type, m.category, m.gender, m.age)
         m.head, m.nouns, m.type, m.category = noun, {noun}, typ, cat
@@ -764,7 +772,7 @@ class RulesResolver:
             own = ids[0] if len(ids) == 1 else own  # a relative clause's subject is what it describes
         people = [e for e in cands if e.type in ("person", "creature")]
 
-        def plausible(eid: int | None) -> bool:
+        def plausible(eid: int | None) -> TypeGuard[int]:  # true only for an id in `ok`
             if eid not in ok:
                 return False
             e = ok[eid]
@@ -1039,7 +1047,7 @@ class RulesResolver:
         return PromptResult(prompt_index=prompt_index, prompt=prompt, entities=entities, scene=scene, backend="rules")
 
 
-def _attr_from_text(text: str):
+def _attr_from_text(text: str) -> Attr:
     from .text import Attr
 
     return Attr(text, 0, len(text), "")

@@ -38,8 +38,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
 from . import lexicon as L
 from . import resources as R
@@ -350,7 +352,8 @@ def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str =
         return False
     lemma_n, plural_n = singular(w)
     if coordinated and plural_n and singular(cur)[1] is not True and not R.verb_word(lemma_n) \
-            and noun_info(lemma_n) is not None and noun_info(lemma_n).type in ("person", "any", "animal"):
+            and noun_info(lemma_n) is not None \
+            and cast(NounInfo, noun_info(lemma_n)).type in ("person", "any", "animal"):
         return True  # "a mother and her twin daughters bake": a plural character noun is no verb
     if coordinated and (w in L.COMMON_VERBS or w in _VERB_NOUNS or _is_verb_like(nxt)):
         return False  # after "X and the Y" comes the plural verb ("a bear and her cub fish")
@@ -363,7 +366,8 @@ def _continues_compound(nxt: Token | None, nxt2: Token | None = None, cur: str =
         # "a harbour patrol tug boat": a verb-looking word inside a compound ending in a noun
         return bool(after) and (after in L.COMMON_NOUNS or noun_info(singular(after)[0]) is not None)
     lemma_n, plural_n = singular(w)
-    if plural_n and noun_info(lemma_n) is not None and noun_info(lemma_n).type not in ("prop", "background") \
+    if plural_n and noun_info(lemma_n) is not None \
+            and cast(NounInfo, noun_info(lemma_n)).type not in ("prop", "background") \
             and after not in L.DETERMINERS and after not in L.PRONOUNS:
         return True  # "a few worker bees", "the four choir members"
     if after in L.DETERMINERS or after in L.PRONOUNS or after in L.FUNCTION_WORDS and after not in ("of",):
@@ -473,7 +477,7 @@ class PromptReader:
 
     def __init__(self, text: str, known_nouns: set[str] | frozenset[str] = frozenset(),
                  prop_nouns: set[str] | frozenset[str] = frozenset(),
-                 known_names: Collection[str] = frozenset(), game_story: bool = False,
+                 known_names: AbstractSet[str] = frozenset(), game_story: bool = False,
                  one_noun: tuple[str, str, str] | None = None) -> None:
         self.text = text
         self.one_noun = one_noun  # (noun, type, category) a bare "the white one" stands for, from earlier prompts
@@ -612,7 +616,7 @@ class PromptReader:
                 break
         if start is None:
             return i
-        members = []
+        members: list[Mention] = []
         k = start
         while k < len(toks) and len(members) < (group.number or 2):
             t = toks[k]
@@ -663,7 +667,8 @@ class PromptReader:
         if prev_w in _NAME_VERBS:
             return True  # "a girl named Juniper": whatever the word, it is her name
         if prev is not None and prev.is_word and not prev.is_cap and self._entity_noun(i - 1) is not None \
-                and self._entity_noun(i - 1).type in ("person", "any") and not self._tok(i - 1).lower.endswith("s"):
+                and cast(NounInfo, self._entity_noun(i - 1)).type in ("person", "any") \
+                and not cast(Token, self._tok(i - 1)).lower.endswith("s"):
             return True  # "his granddaughter Lily", "the baker Amara": a name right after a person noun
         if prev is not None and prev.is_word and (prev_w in L.DETERMINERS or prev_w in ("'s",)):
             return False  # "the Grand Hotel", "a Victorian house"
@@ -908,7 +913,7 @@ class PromptReader:
                 info = noun_info(fixed)
         if info is not None and lemma not in self.known_nouns and _from_resource(lemma) \
                 and set(R.noun_senses(lemma)) & {"X", "V"} and not self._subject_position(i) \
-                and not (self._tok(i + 1) is not None and self._tok(i + 1).lower == "'s"):
+                and not (self._tok(i + 1) is not None and cast(Token, self._tok(i + 1)).lower == "'s"):
             # "glances at the monitor", "lifts the smoker": a word that is also a thing (or a vehicle) names a
             # person only as a subject
             return None
@@ -1035,6 +1040,7 @@ class PromptReader:
         toks = self.tokens
         self._one_alt = None
         one = self._one_anaphor(i) if toks[i].lower == "one" else None
+        info: NounInfo | None
         if one is not None:
             lemma, info = one
             plural: bool | None = False
@@ -1182,7 +1188,8 @@ class PromptReader:
                         L.DETERMINERS.get(before.lower) == "def"
                 if d.lower in ("her", "his", "its", "their"):
                     m.det = "poss"
-            if d.lower == "few" and self._tok(det_idx - 1) is not None and self._tok(det_idx - 1).lower == "a":
+            if d.lower == "few" and self._tok(det_idx - 1) is not None \
+                    and cast(Token, self._tok(det_idx - 1)).lower == "a":
                 m.det_word = "a few"
             m.start = d.start if d.lower != "'s" else m.start
             if m.definite and d.lower != "both":
@@ -1752,7 +1759,7 @@ class PromptReader:
         toks = self.tokens
         j = m.end_token + 1
         n = len(toks)
-        seen = []
+        seen: list[str] = []
         while j < n and len(seen) < 6:
             t = toks[j]
             if t.text in _SENT_END:
@@ -1857,9 +1864,9 @@ class PromptReader:
                     m.alias_of = host
                 continue
             if m.after_and and m.det == "bare":
-                prev = self._previous_np(idx, same_sentence=True)
-                if prev is not None:
-                    m.det = ms[prev].det if ms[prev].det not in ("num", "each") else "def"
+                prev_np = self._previous_np(idx, same_sentence=True)
+                if prev_np is not None:
+                    m.det = ms[prev_np].det if ms[prev_np].det not in ("num", "each") else "def"
                     if m.skip == "bare":
                         m.skip = None
             if m.head in ("group", "couple", "pair", "duo", "trio") and m.skip is None and m.det in ("indef", "bare") \
@@ -1889,7 +1896,7 @@ class PromptReader:
         if nxt is not None and nxt.lower in ("and", "or"):
             return False
         if nxt is not None and nxt.text == "," and self._tok(m.end_token + 2) is not None and \
-                self._tok(m.end_token + 2).lower in ("and", "or"):
+                cast(Token, self._tok(m.end_token + 2)).lower in ("and", "or"):
             return False
         if host.gender and m.gender and host.gender != m.gender:
             return False
