@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from memflow_ext.pipelines.loop import BlockLoop
 from memflow_ext.pipelines.memflow import MemFlowPipeline
 from memflow_ext.streaming.memory_bank import ExternalMemory
 from memflow_ext.streaming.state import CallInfo
@@ -25,7 +26,7 @@ def choose(block: int, sample: int, evicted) -> list[int]:
 
 class TeacherForced(MemFlowPipeline):
     """The engine's loop with the clean latents as each block's output and the memory set by `choose`;
-    records each block's first-step flow."""
+    records each block's first-step flow (the work is done by its loop, `TeacherForcedLoop`)."""
 
     def __init__(self, *args, clean: torch.Tensor, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -35,49 +36,61 @@ class TeacherForced(MemFlowPipeline):
         self.evicted_order: list[int] = []
         self.memory_seen: list[list[int]] = []
 
-    def _memory_segment(self, geometry, batch):
-        c = self.model.config
-        seg = ExternalMemory(geometry, c.num_layers, self.cfg.model_kwargs.bank_size)
+
+class TeacherForcedLoop(BlockLoop):
+    pipeline: TeacherForced
+
+    def memory_segment(self, geometry, batch):
+        pipe = self.pipeline
+        c = pipe.model.config
+        seg = ExternalMemory(geometry, c.num_layers, pipe.cfg.model_kwargs.bank_size)
         seg.set_reference(torch.zeros(batch, 0, c.num_heads, c.head_dim))
         self.segment = seg
         return seg
 
-    def _wants_evicted(self) -> bool:
+    def wants_evicted(self) -> bool:
         return True
 
     def _set_memory(self, block: int) -> None:
-        frames = choose(block, 0, self.evicted_order)
+        pipe = self.pipeline
+        frames = choose(block, 0, pipe.evicted_order)
         if not frames:
             self.segment.clear()
             return
-        layers = range(len(self.model.blocks))
-        keys = [torch.cat([self.archive[f][0][layer] for f in frames], dim=1) for layer in layers]
-        values = [torch.cat([self.archive[f][1][layer] for f in frames], dim=1) for layer in layers]
+        layers = range(len(pipe.model.blocks))
+        keys = [torch.cat([pipe.archive[f][0][layer] for f in frames], dim=1) for layer in layers]
+        values = [torch.cat([pipe.archive[f][1][layer] for f in frames], dim=1) for layer in layers]
         self.segment.write(keys, values, [str(f) for f in frames])
 
-    def _emit(self, hook: str, **kw) -> None:
-        fpb = self.cfg.num_frame_per_block
+    def emit(self, hook: str, **kw) -> None:
+        pipe = self.pipeline
+        fpb = pipe.cfg.num_frame_per_block
         if hook == "prompt_switch":
             self._set_memory(kw["start_frame"] // fpb)
         elif hook == "block_start":
             self._set_memory(kw["block_index"])
-            self.memory_seen.append(list(self.segment.frame_ids))
+            pipe.memory_seen.append(list(self.segment.frame_ids))
         elif hook == "chunk_end" and kw["evicted"] is not None:
             ev = kw["evicted"]
-            tpf = self.state.kv.geometry.tokens_per_frame
+            tpf = self._state().kv.geometry.tokens_per_frame
             for j, f in enumerate(ev.frames):
                 piece = slice(j * tpf, (j + 1) * tpf)
-                self.archive[f] = ([k[:, piece].clone() for k in ev.keys], [v[:, piece].clone() for v in ev.values])
-                self.evicted_order.append(f)
+                pipe.archive[f] = ([k[:, piece].clone() for k in ev.keys], [v[:, piece].clone() for v in ev.values])
+                pipe.evicted_order.append(f)
 
-    def _denoise_block(self, state, x, ctx, start_token, generator, interactive):
+    def denoise(self, x, ctx, start_token, generator):
+        pipe = self.pipeline
+        state = self._state()
         batch, fpb = x.shape[:2]
-        t = torch.ones((batch, fpb)) * self.timesteps[0]
+        t = torch.ones((batch, fpb)) * pipe.timesteps[0]
         call = CallInfo(current_start=start_token, num_new=fpb * state.kv.geometry.tokens_per_frame,
-                        update_cache=False, update_bank=not interactive, q_bank=True)
-        self.flows.append(self._call_model(x, t, ctx, state, call))
+                        update_cache=False, update_bank=not self.interactive, q_bank=True)
+        pipe.flows.append(self.call_model(x, t, ctx, call))
         s = start_token // state.kv.geometry.tokens_per_frame
-        return self.clean[:, s : s + fpb]
+        return pipe.clean[:, s : s + fpb]
+
+
+TeacherForced.loop_cls = TeacherForcedLoop
 
 
 def test_replay_equals_teacher_forced_pipeline():

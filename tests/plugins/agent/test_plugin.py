@@ -67,7 +67,7 @@ def test_published_entities_have_ids_names_and_spans_for_the_memory_plugin(tmp_p
         from plugins.memory.entities import read_entities
     except ImportError:
         pytest.skip("memory plugin not importable")
-    views = read_entities(run, 1, PROMPTS[1])
+    views = read_entities(run.entities, 1, PROMPTS[1])
     assert [v.id for v in views] == [1, 2] and all(v.spans for v in views)
 
 
