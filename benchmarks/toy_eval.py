@@ -39,7 +39,7 @@ from hooks import hookimpl  # noqa: E402
 from hooks.manager import build_plugin_manager, register_checked  # noqa: E402
 from memflow_ext.config import load_config  # noqa: E402
 from memflow_ext.loaders.bundled import load_bundle  # noqa: E402
-from memflow_ext.pipelines.iam import IAMPipeline  # noqa: E402
+from memflow_ext.pipelines.iam import IAMLoop, IAMPipeline  # noqa: E402
 from memflow_ext.presets import TOY  # noqa: E402
 from memflow_ext.toy.reader import read_frame  # noqa: E402
 from memflow_ext.toy.train import EVAL_SEED_BASE, memory_rule, video_tensor  # noqa: E402
@@ -171,20 +171,32 @@ def switch_presence(st: Story, reads: list[dict[str, Any]]) -> list[bool]:
 
 
 # -- arms ------------------------------------------------------------------------------------------
-class Probe(IAMPipeline):
-    """IAMPipeline that records, for every block, the cache's frame slots and the memory frames its
-    denoising attended to."""
+class ProbeLoop(IAMLoop):
+    """The IAM loop, recording for every block the cache's frame slots and the memory frames its
+    denoising attended to (into its pipeline's `trace`)."""
 
-    def _denoise_block(self, state, x, ctx, start_token, generator, interactive):
+    pipeline: Probe
+
+    def denoise(self, x, ctx, start_token, generator):
+        state = self.state
+        assert state is not None  # denoise runs after init_state
         slots = [f for f in state.kv.slot_frames if f >= 0]
-        out = super()._denoise_block(state, x, ctx, start_token, generator, interactive)
+        out = super().denoise(x, ctx, start_token, generator)
         mem = state.memory
         if hasattr(mem, "visible_frames"):
             frames = [f for f in mem.visible_frames() if f >= 0]
         else:
             frames = [int(m.group(1)) for i in getattr(mem, "frame_ids", []) if (m := FRAME_ID.search(str(i)))]
-        self.trace.append({"cache": slots, "memory": frames})
+        self.pipeline.trace.append({"cache": slots, "memory": frames})
         return out
+
+
+class Probe(IAMPipeline):
+    """IAMPipeline whose videos run through `ProbeLoop`; `trace` holds the last video's records."""
+
+    loop_cls = ProbeLoop
+    trace: list[dict[str, list[int]]]
+    last_run: Any = None  # the RunState of the last video (the agent's entities)
 
 
 class GroundTruthIDs:
@@ -278,6 +290,7 @@ def generate(pipe: Probe, st: Story) -> tuple[np.ndarray, list]:
     pipe.trace = []
     res = pipe.generate(st.prompts, st.switch_frames, seed=st.seed, interactive=len(st.prompts) > 1,
                         num_frames=len(st.truth), progress=False)
+    pipe.last_run = res.run
     return frames_of(res.video), pipe.trace
 
 
@@ -293,7 +306,7 @@ def identity(st: Story, reads: list[dict[str, Any]], oid: int, blocks: range) ->
 
 def agent_scores(pipe: Probe, st: Story) -> dict[str, int]:
     """Mentions the agent found (by the object's name) and pairs of mentions whose IDs agree with the truth."""
-    run = pipe.run
+    run = pipe.last_run
     found, mentions = 0, []
     for p in range(len(st.segments)):
         res = run.entities.get(p)
