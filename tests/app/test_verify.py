@@ -72,19 +72,22 @@ def disk_full(pipe, cfg, job, folder, interactive, quiet):
 
 
 def test_a_failed_write_is_one_error_line_the_batch_goes_on_and_run_json_says_when_it_cannot_record(
-        tmp_path, capfd):
+        tmp_path):
     cfg = load_config(overrides=["num_output_frames=6", "save_video=false"])
     out = tmp_path / "out"
     out.mkdir()
     (out / "run.json").mkdir()  # run.json cannot be written either
     from loguru import logger
 
-    sink = logger.add(sys.stderr, level="ERROR")
+    # the logged lines are read from a sink of this test's own (another test may leave loguru's stderr sink
+    # pointing at a closed capture stream)
+    messages: list[str] = []
+    sink = logger.add(messages.append, level="ERROR")
     try:
         videos = run_batch(None, cfg, [job(1), job(2)], out, False, DistInfo(), quiet=True, generate=disk_full)
     finally:
         logger.remove(sink)
-    err = capfd.readouterr().err
+    err = "".join(messages)
     assert [v["status"] for v in videos.values()] == ["failed", "failed"]  # the second was tried too
     lines = [ln for ln in err.splitlines() if "| ERROR" in ln]
     assert len([ln for ln in lines if "failed, nothing kept" in ln]) == 2 and "Traceback" not in err
