@@ -501,7 +501,7 @@ class MentionReader:
                     m.appos_of = subj.index  # "the pilot is Zofia", "she is a pilot"
             elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.head.lemma_ in _DRESSING_VERBS \
                     and tok.head.head.head.i in by_head:
-                m.appos_of = by_head[tok.head.head.head.i].index  # "a street performer dressed as a mime"
+                m.appos_of = by_head[tok.head.head.head.i].index  # "a young cook dressed as a pirate"
             elif tok.dep_ in ("oprd", "xcomp", "dobj") and m.kind == "name" and tok.head.lemma_ in _NAME_VERBS:
                 obj = next((by_head.get(c.i) for c in tok.head.children if c.dep_ == "dobj" and c.i != tok.i), None)
                 rel = next((c for c in tok.head.children if c.lower_ in ("whom", "who", "that")), None)
@@ -540,7 +540,7 @@ class MentionReader:
         for m in self.mentions:
             if m.det == "indef" and m.skip is None and m.appos_of is None and any(
                     a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
-                m.skip = "predicate"  # "is no longer a soldier but a protector guiding a lost child"
+                m.skip = "predicate"  # "is no longer a clerk but a sailor steering the boat"
 
 
 def read_mentions(text: str, doc: Doc) -> Prompt:
