@@ -482,7 +482,7 @@ class MentionReader:
             if tok.dep_ == "appos" and host is None and m.det == "indef":
                 anc = next((a for a in tok.ancestors if a.i in by_head), None)
                 if anc is not None and by_head[anc.i].kind in ("noun", "name") and by_head[anc.i].sent == m.sent:
-                    m.appos_of = by_head[anc.i].index  # "a guard in a navy uniform, a heavy man ...": the parse
+                    m.appos_of = by_head[anc.i].index  # "a porter in a red coat, a tall woman ...": the parse
                     continue  # hung the apposition on the uniform
             if tok.dep_ == "appos" and host is not None and (host.plural or not listed or m.det in ("indef", "poss")):
                 if host.plural and not m.plural:

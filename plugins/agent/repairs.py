@@ -105,8 +105,8 @@ def capitalised_word_is_proper(doc: Doc) -> int:
 
 
 def capitalised_word_before_apposition(doc: Doc) -> int:
-    """A capitalised word followed by a comma and an appositive character phrase ("Blessing, a young
-    customer in a yellow blouse, ..."; "Sunny, her teenage cousin, ..."): the word is a name, whatever
+    """A capitalised word followed by a comma and an appositive character phrase ("Faith, a tall
+    waiter in a green apron, ..."; "Sunny, her teenage cousin, ..."): the word is a name, whatever
     ordinary word it also is."""
     n = 0
     for tok in doc[:-3]:

@@ -34,8 +34,8 @@ _CLAUSE_DEPS = frozenset({"ROOT", "conj", "advcl", "ccomp", "parataxis"})
 def run(ctx: LinkContext) -> None:
     """A mention says its entity is in the scene unless it is pictured ("a mural of a tiger", "a photo
     of the dog"), a toy or artwork ("a plush dragon", "a wind-up mouse"), only remembered, dreamt of,
-    phoned or talked about ("dreaming of the dog", "her mother on the line"), stated absent ("the goat
-    is nowhere to be seen", "an unseen rival"), a background crowd, or a vehicle that is only scenery
+    phoned or talked about ("dreaming of the dog", "her mother on the line"), stated absent ("the pony
+    is nowhere in sight", "an unseen rival"), a background crowd, or a vehicle that is only scenery
     ("a tram rumbles past"). Such a mention neither creates nor confirms an entity."""
     doc = ctx.prompt.doc
     if any(t.lemma_.lower() in GAME_WORDS for t in doc):
