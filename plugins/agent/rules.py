@@ -91,6 +91,7 @@ from typing import TypeGuard, cast
 
 from . import lexicon as L
 from . import resources as R
+from .nouns import noun_gender
 from .registry import GlobalRegistry, RegistryEntry
 from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
 from .text import (
@@ -101,7 +102,6 @@ from .text import (
     _hyper,
     clothing_items,
     game_words_in,
-    noun_gender,
     noun_info,
     scene_phrases,
     singular,

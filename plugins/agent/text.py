@@ -45,6 +45,7 @@ from typing import cast
 
 from . import lexicon as L
 from . import resources as R
+from .nouns import noun_age, noun_gender
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-'\u2019][^\W_]+)*|[^\s\w]|_")
 _CLAUSE_BREAK_AFTER_COMMA = frozenset({"and", "but", "while", "as", "then", "so", "yet", "until", "before", "after",
@@ -246,28 +247,6 @@ def _suffix_noun(word: str) -> bool:
     lemma = singular(word)[0]
     return lemma not in _EXPLICIT and lemma not in _ALL_ANIMALS and noun_info(lemma) is not None \
         and not _from_resource(lemma)
-
-
-def noun_gender(lemma: str) -> str | None:
-    """Gender carried by the noun itself ("mother", "fisherman"), else None."""
-    if lemma in L.MALE_NOUNS or (lemma.endswith("man") and lemma not in _MAN_EXCEPTIONS and len(lemma) > 4
-                                 and not lemma.endswith("woman")):
-        return "male"
-    if lemma in L.FEMALE_NOUNS or lemma.endswith("woman"):
-        return "female"
-    return None
-
-
-def noun_age(lemma: str) -> str | None:
-    """'child' or 'adult' when the noun says it (a boy is never "the man"), else None."""
-    if lemma in L.CHILD_NOUNS:
-        return "child"
-    if lemma in L.ADULT_NOUNS:
-        return "adult"
-    if R.noun_relation(lemma, "adult") == 2 and not R.noun_relation(lemma, "juvenile") \
-            and not R.noun_relation(lemma, "child"):
-        return "adult"  # "teacher", "nurse": WordNet files the noun under adults (and never under children)
-    return None
 
 
 def _is_adjective_like(t: Token) -> bool:
