@@ -45,7 +45,7 @@ from typing import cast
 
 from . import lexicon as L
 from . import resources as R
-from .nouns import noun_age, noun_gender
+from .nouns import noun_age, noun_gender, on_extra_nouns_change
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-'\u2019][^\W_]+)*|[^\s\w]|_")
 _CLAUSE_BREAK_AFTER_COMMA = frozenset({"and", "but", "while", "as", "then", "so", "yet", "until", "before", "after",
@@ -221,6 +221,9 @@ def noun_info(lemma: str) -> NounInfo | None:
     if senses and senses[0] in _SENSE_CLASSES and not R.also_adjective(w) and "W" not in senses:
         return NounInfo(*_SENSE_CLASSES[senses[0]])
     return None
+
+
+on_extra_nouns_change(noun_info.cache_clear)
 
 
 _SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R": ("robot", "robot")}
