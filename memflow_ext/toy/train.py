@@ -45,14 +45,14 @@ EVAL_SEED_BASE = 1_000_000  # evaluation stories use seeds from here on; trainin
 class TrainConfig:
     """Every training setting, with its default (the shipped checkpoint's values)."""
 
-    steps: int = 2400
+    steps: int = 8000
     batch: int = 8
     lr: float = 1e-3
     warmup: int = 100
     min_lr_frac: float = 0.1  # cosine decay to this fraction of lr
     grad_clip: float = 1.0
     seed: int = 0
-    dataset_size: int = 1500  # stories (single / switch / return in turn); seeds 0 .. dataset_size-1
+    dataset_size: int = 6000  # stories (single / switch / return in turn); seeds 0 .. dataset_size-1
     codec_fit_stories: int = 150
     save_every: int = 100
     kinds: tuple[str, ...] = ("single", "switch", "return")
@@ -239,7 +239,7 @@ class Trainer:
             self.opt.step()
             self.lr_sched.step()
             self.step += 1
-            self.history.append(float(loss))
+            self.history.append(float(loss.detach()))
             self.seconds += time.perf_counter() - t0
             bar.update(1)
             bar.set_postfix(loss=f"{float(loss):.4f}")
