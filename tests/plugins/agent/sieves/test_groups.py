@@ -47,3 +47,12 @@ def test_a_collective_noun_only_wordnet_knows_is_one_group():
     on, off = with_and_without("groups", story)
     assert on == [[1], [1]]
     assert on != off
+
+
+def test_a_counted_plural_takes_people_before_an_animal():
+    story = ["An old woman in a shawl feeds a pigeon on a bench.",
+             "Her grandson brings her a coffee and the pigeon hops onto the bench.",
+             "The two of them walk home."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 3]
+    assert on != off
