@@ -232,6 +232,8 @@ def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
         return False
     if m.det not in ("none", "indef") or m.type in ("prop", "background", "vehicle", "thing"):
         return False
+    if any(c.dep_ in ("det", "predet") and c.lower_ in L.COVER_DETERMINERS for c in ctx.prompt.doc[m.head].children):
+        return False  # "all three dogs" takes in the dogs the story has, it brings no new ones
     if any(x.member_of == m.index for x in ctx.mentions):
         return False  # the text lists them itself
     if m.type == "group" and m.lemma in L.PAIR_NOUNS:

@@ -519,12 +519,19 @@ class MentionReader:
                 m.member_of = host.member_of
         for m in self.mentions:
             tok = self.doc[m.head]
-            if m.kind == "noun" and m.det == "indef" and not m.plural and m.appos_of is None and m.member_of is None \
-                    and self.text[:m.start].rstrip().endswith(",") and tok.dep_ not in _ARGUMENT_DEPS - {"ROOT"}:
-                subj = next((x for x in self.mentions if x.sent == m.sent and x.start < m.start and x.subject
-                             and x.kind in ("noun", "name") and not x.plural), None)
-                if subj is not None:
-                    m.appos_of = subj.index  # "A second dog bounds in, a sleek greyhound with ..."
+            if m.kind != "noun" or m.det != "indef" or m.plural or not self.text[:m.start].rstrip().endswith(","):
+                continue
+            subj = next((x for x in reversed(self.mentions[:m.index]) if x.sent == m.sent and x.subject
+                         and x.kind in ("noun", "name") and not x.plural), None)
+            hung = m.member_of if m.member_of is not None else m.appos_of
+            crossed = subj is not None and tok.head.i < subj.head  # an object of a verb before that subject
+            if hung is None and (tok.dep_ not in _ARGUMENT_DEPS - {"ROOT"} or tok.dep_ == "appos" or crossed):
+                if subj is not None:  # "A second dog bounds in, a sleek greyhound with ...": hung on the verb
+                    m.appos_of = subj.index
+            elif hung is not None and subj is not None and subj.index > hung:
+                # "the sisters look up as their cousin walks in, a tall girl ...": the parse hung the phrase
+                # on an earlier plural; the subject just before it is the one it describes
+                m.appos_of, m.member_of = subj.index, None
         for m in self.mentions:
             nxt = next((x for x in self.mentions[m.index + 1:] if x.kind != "pronoun"), None)
             if m.kind == "noun" and not m.plural and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \

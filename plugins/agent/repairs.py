@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 def subject_before_verb_noun(doc: Doc) -> int:
     """A character noun, "one", or a capitalised word no dictionary has, parsed as a modifier of the
     next word when that word is a plural noun that is also a verb ("The teenager threads bait",
-    "the younger one claps", "Tenzin waves"): the word is the subject and the next word its verb.
-    The subject takes over the determiner and adjectives before it."""
+    "the younger one claps", "Tenzin waves", "the six-year-old claps"): the word is the subject and
+    the next word its verb. The subject takes over the determiner and adjectives before it."""
     n = 0
     for tok in doc[:-1]:
         nxt = doc[tok.i + 1]
@@ -31,8 +31,9 @@ def subject_before_verb_noun(doc: Doc) -> int:
             continue
         if nxt.tag_ != "NNS" or not R.verb_word(nxt.lemma_) or noun_info(nxt.lemma_) is not None:
             continue
+        year_old = tok.lower_ == "old" and any(c.lower_ in ("year", "years") for c in tok.children)
         subject = noun_info(tok.lower_) is not None and tok.pos_ in ("NOUN", "ADJ") or tok.lower_ == "one" or (
-            tok.text[:1].isupper() and not R.common_word(tok.text) and tok.text.isalpha())
+            tok.text[:1].isupper() and not R.common_word(tok.text) and tok.text.isalpha()) or year_old
         if not subject:
             continue
         for c in list(nxt.children):
@@ -42,7 +43,7 @@ def subject_before_verb_noun(doc: Doc) -> int:
         tok.head, tok.dep_ = nxt, "nsubj"
         if tok.text[:1].isupper() and not R.common_word(tok.text):
             tok.pos_, tok.tag_ = "PROPN", "NNP"
-        elif tok.lower_ != "one":
+        elif tok.lower_ != "one" and not year_old:
             tok.pos_ = "NOUN"
         nxt.pos_, nxt.tag_ = "VERB", "VBZ"
         if old_dep in ("nsubj", "nsubjpass") and old_head.i != nxt.i:

@@ -77,6 +77,8 @@ def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
     if own is not None and own.entry is None and len(own.mentions) > 1 and any(x.kind == "name" for x in own.mentions) \
             and not _named_newcomer(ctx, m):
         return None
+    if m.kin is not None and m.owner is not None and ctx.prompt.doc[m.owner].lower_ == "their":
+        return None  # "their uncle" after "two brothers" is the uncle of both, not one of them
     for c in sorted(ctx.candidates(m), key=lambda c: c.cid):
         if not c.unclaimed_member or not (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None):
             continue

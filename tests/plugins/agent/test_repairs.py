@@ -46,3 +46,10 @@ def test_reported_clause_not_relative():
     before = _tok(doc, "loved").dep_
     assert repairs.reported_clause_not_relative(doc) == 1
     assert before == "relcl" and _tok(doc, "loved").dep_ == "ccomp" and _tok(doc, "loved").head.text == "tells"
+
+
+def test_a_year_old_before_a_verb_noun_is_the_subject():
+    doc = nlp()("The six-year-old claps.")
+    assert _tok(doc, "old").dep_ != "nsubj"
+    assert repairs.subject_before_verb_noun(doc) == 1
+    assert _tok(doc, "old").dep_ == "nsubj" and _tok(doc, "claps").pos_ == "VERB"

@@ -6,3 +6,12 @@ def test_a_hypernym_finds_the_entity():
     on, off = with_and_without("wordnet", story)
     assert on == [[1], [1]]
     assert on != off
+
+
+def test_the_newcomer_is_the_latest_arrival_of_any_kind():
+    story = ["A grey cat sleeps on a sofa.",
+             "A small ginger kitten climbs up onto the sofa. The newcomer licks its paws."]
+    on, off = with_and_without("wordnet", story)
+    assert on == [[1], [2]]
+    assert on != off
+
