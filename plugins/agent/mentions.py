@@ -28,6 +28,7 @@ TITLE_NOUNS: dict[str, str] = _NAMES["title_nouns"]
 _NOT_NAMES = frozenset(_NAMES["not_names"])
 _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
+_WORD_NOUNS = frozenset(_NAMES["word_nouns"])
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
 _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -142,6 +143,9 @@ def _name_token(tok: Token) -> bool:
     low = tok.text.lower()
     if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num:
         return False
+    if tok.dep_ in ("appos", "compound", "attr") and tok.head.lemma_.lower() in _WORD_NOUNS or any(
+            c.dep_ in ("compound", "nmod") and c.lemma_.lower() in _WORD_NOUNS for c in tok.children):
+        return False  # "squawks the name Tiago": the word is quoted, nobody is there
     if tok.dep_ in ("compound", "amod"):
         return False  # part of a longer name (read from its head), a brand or a place ("Lagos market")
     head_noun = tok.head

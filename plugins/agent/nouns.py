@@ -75,6 +75,8 @@ def noun_info(lemma: str) -> NounInfo | None:
     for lexicon, kind, category in _NOUN_CLASSES:
         if w in lexicon:
             return NounInfo(kind, category)
+    if R.people_group(w):
+        return NounInfo("group", "group")  # a collective of people WordNet knows ("a crew", "the choir")
     if len(w) >= 6 and (w.endswith(_AGENT_ENDINGS) or (w.endswith("woman") and w not in L.MAN_EXCEPTIONS)
                         or (w.endswith("man") and w not in L.MAN_EXCEPTIONS and not w.endswith("human"))
                         or (w.endswith("ist") and w not in L.IST_EXCEPTIONS)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from . import resources as R
 from .nouns import noun_info
 
+_SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
@@ -140,6 +142,23 @@ def character_noun_not_verb(doc: Doc) -> int:
     return n
 
 
+def reported_clause_not_relative(doc: Doc) -> int:
+    """A clause opened by "that" as a complementiser (tagged `mark`), hung as a relative clause on the object
+    of a speech verb ("tells the bird that Kavi loved robins"): it is what is told, the verb's `ccomp`
+    (a real relative clause has "that" as its own subject or object)."""
+    n = 0
+    for tok in doc:
+        if tok.dep_ != "relcl" or tok.head.dep_ not in ("dobj", "dative"):
+            continue
+        verb = tok.head.head
+        if verb.lemma_.lower() not in _SPEECH_VERBS or not any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in tok.children):
+            continue
+        tok.head, tok.dep_ = verb, "ccomp"
+        n += 1
+    return n
+
+
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     subject_before_verb_noun,
     character_noun_before_non_noun,
@@ -147,6 +166,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     capitalised_word_before_apposition,
     capitalised_word_is_proper,
     character_noun_not_verb,
+    reported_clause_not_relative,
 )
 
 

@@ -134,7 +134,9 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         if len(story) >= need:
             scene = story
     if m.count is not None and len(scene) > m.count:
-        scene = scene[:m.count]
+        # more fit than the count says ("the two of them" after a woman, her grandson and a robin): people
+        # before animals and machines, then the most recent
+        scene = sorted(scene, key=lambda c: c.type not in ("person", "any"))[:m.count]
     if len(scene) >= 2 or scene and m.count == 1:
         ctx.cover(m, scene, NAME)
     elif m.det in ("def", "poss") and m.kind == "noun" and m.plural:

@@ -39,3 +39,10 @@ def test_character_noun_not_verb():
     tok.pos_ = "VERB"  # the contradiction the override repairs
     assert repairs.character_noun_not_verb(doc) == 1
     assert tok.pos_ == "NOUN"
+
+
+def test_reported_clause_not_relative():
+    doc = nlp()("The widower smiles and tells the bird that Marisol always loved robins.")
+    before = _tok(doc, "loved").dep_
+    assert repairs.reported_clause_not_relative(doc) == 1
+    assert before == "relcl" and _tok(doc, "loved").dep_ == "ccomp" and _tok(doc, "loved").head.text == "tells"

@@ -38,3 +38,21 @@ def test_names_introduced_after_a_counted_plural_are_its_members():
     on, off = with_and_without("groups", story)
     assert on[1] == [2, 3] and on[2] == [1, 2, 3]
     assert on != off
+
+
+def test_a_collective_noun_only_wordnet_knows_is_one_group():
+    # "crew" is in no hand-made list: WordNet files it under units of people (wordnet_people_groups.txt)
+    story = ["A fishing crew in orange overalls hauls a net onto the deck.",
+             "The crew cheer as the net comes up full. They wave at the harbour."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_a_counted_plural_takes_people_before_an_animal():
+    story = ["An old woman in a shawl feeds a pigeon on a bench.",
+             "Her grandson brings her a coffee and the pigeon hops onto the bench.",
+             "The two of them walk home."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 3]
+    assert on != off
