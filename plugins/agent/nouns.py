@@ -7,7 +7,7 @@ Semantic knowledge only (the parser gives the words and their roles): the hand-m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,25 +49,14 @@ _SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R"
 
 EXTRA_INFO = NounInfo("creature", "creature")  # what a noun of `agent.extra_entity_nouns` names
 
-# Caches of other readers that depend on the extra entity nouns; they register themselves here so
-# that this module never imports them (no import circle).
-_DEPENDENT_CACHES: list[Callable[[], None]] = []
-
-
-def on_extra_nouns_change(clear: Callable[[], None]) -> None:
-    """Register a cache to clear when `agent.extra_entity_nouns` changes."""
-    _DEPENDENT_CACHES.append(clear)
-
 
 def set_extra_entity_nouns(words: Collection[str]) -> None:
     """Nouns the config declares story entities (`agent.extra_entity_nouns`, e.g. a synthetic world's
-    "circle"); process-wide, like the lexicon, so every noun reader's cache is cleared."""
+    "circle"); process-wide, like the lexicon, so the classification cache is cleared."""
     new = frozenset(w.lower() for w in words)
     if new != L.EXTRA_ENTITY_NOUNS[0]:
         L.EXTRA_ENTITY_NOUNS[0] = new
         noun_info.cache_clear()
-        for clear in _DEPENDENT_CACHES:
-            clear()
 
 
 def vehicle_sense(lemma: str) -> bool:
