@@ -11,8 +11,10 @@ Grammar (every prompt the `toy` preset understands; docs/toy.md shows examples):
              | "leaves to the " (left | right)      (moves out of the frame and stays out)
              | "comes back"                          (re-enters from the side it left)
 
-What the frames of a prompt show is exactly the objects it names, drawn in mention order. An object
-named again continues from where it was; shade and size are drawn once per object and never said in
+What the frames of a prompt show is exactly the objects it names, drawn in mention order. Where an
+object first appears follows from the text (its action and whether its clause is the prompt's first
+or second: `starts` in data/world.json), so a prompt fixes its first frame up to shade, size and speed;
+an object named again continues from where it was; shade and size are drawn once per object and never said in
 the text, so a model can keep them over a gap only by remembering the object. Within a story every
 object has its own colour (so no two share colour and shape, and a colour names an object).
 """
@@ -48,6 +50,8 @@ class World:
     return_speed: float
     edge_margin: float
     fully_visible: float
+    # action ("left", ..., "leaves") -> (x, y) fractions of an object's inside range, per clause slot
+    starts: dict[str, tuple[tuple[float, float], ...]]
 
     @property
     def words(self) -> list[str]:
@@ -66,6 +70,8 @@ def load_world() -> World:
         shade_range=tuple(raw["shade_range"]), size_range=tuple(raw["size_range"]),
         speed_range=tuple(raw["speed_range"]), return_speed=float(raw["return_speed"]),
         edge_margin=float(raw["edge_margin"]), fully_visible=float(raw["fully_visible"]),
+        starts={k: tuple((float(x), float(y)) for x, y in v)
+                for k, v in raw["starts"].items() if not k.startswith("_")},
     )
 
 
@@ -220,7 +226,7 @@ class _Builder:
         n = blocks * self.fpb
         texts = []
         vel: dict[int, tuple[float, float]] = {}
-        for c in clauses:
+        for slot, c in enumerate(clauses):
             obj = self.objects[c.oid]
             texts.append(_clause_text(obj, c, c.oid not in self.mentioned))
             self.mentioned.add(c.oid)
@@ -229,17 +235,19 @@ class _Builder:
                 assert c.direction is not None  # a "moves" clause always names its direction
                 dx, dy = self.w.moves[c.direction]
                 speed = min(float(self.rng.uniform(*self.w.speed_range)), (hi - lo) / max(n - 1, 1))
-                if c.oid not in self.pos:  # start so that the whole segment stays inside
+                if c.oid not in self.pos:  # the grammar's start point, so that the whole segment stays inside
                     span = speed * (n - 1)
-                    x = self.rng.uniform(lo + max(0, -dx) * span, hi - max(0, dx) * span)
-                    y = self.rng.uniform(lo + max(0, -dy) * span, hi - max(0, dy) * span)
-                    self.pos[c.oid] = (float(x), float(y))
+                    fx, fy = self.w.starts[c.direction][slot]
+                    x0, x1 = lo + max(0, -dx) * span, hi - max(0, dx) * span
+                    y0, y1 = lo + max(0, -dy) * span, hi - max(0, dy) * span
+                    self.pos[c.oid] = (x0 + fx * (x1 - x0), y0 + fy * (y1 - y0))
                 vel[c.oid] = (dx * speed, dy * speed)
             elif c.action == "leaves":
                 assert c.direction is not None  # a "leaves" clause always names its side
                 dx, _ = self.w.leaves[c.direction]
                 if c.oid not in self.pos:
-                    self.pos[c.oid] = (float(self.rng.uniform(lo, hi)), float(self.rng.uniform(lo, hi)))
+                    fx, fy = self.w.starts["leaves"][slot]
+                    self.pos[c.oid] = (lo + fx * (hi - lo), lo + fy * (hi - lo))
                 x = self.pos[c.oid][0]
                 dist = (x + obj.size * 1.3) if dx < 0 else (self.w.frame_size - x + obj.size * 1.3)
                 frames = leave_frames or n

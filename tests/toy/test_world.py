@@ -82,3 +82,19 @@ def test_same_seed_same_story_and_render_reports_visibility():
     assert frac == [0.0]
     with pytest.raises(ValueError, match="unknown story kind"):
         story_of_kind("nope", 0)
+
+
+def test_the_prompt_fixes_where_a_new_object_starts():
+    """Stories with the same first prompt start their objects at the same place (the start point of the
+    grammar, up to size); shade and size still differ, which only the model's context can carry."""
+    by_prompt: dict[str, list] = {}
+    for seed in range(400):
+        st = story_of_kind("single", seed)
+        by_prompt.setdefault(st.prompts[0], []).append(st)
+    pairs = [v[:2] for v in by_prompt.values() if len(v) >= 2]
+    assert len(pairs) >= 10
+    for a, b in pairs:
+        for oid in a.truth[0]:
+            (xa, ya, _), (xb, yb, _) = a.truth[0][oid], b.truth[0][oid]
+            assert abs(xa - xb) <= 6 and abs(ya - yb) <= 6, (a.prompts[0], a.truth[0], b.truth[0])
+    assert any(a.objects[1].shade != b.objects[1].shade for a, b in pairs)
