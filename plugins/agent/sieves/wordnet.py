@@ -32,10 +32,10 @@ def run(ctx: LinkContext) -> None:
             latest = _latest(ctx, m)
             if latest is not None and ctx.link(m, latest, NAME):
                 continue
-        cands = [c for c in ctx.candidates(m) if related_match(m, c)]
-        if not cands and (generic_fit(m) or m.type == "creature" and m.category == "creature"):
-            cands = [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)]
-        best = pick(ctx, m, cands)
+        best = pick(ctx, m, [c for c in ctx.candidates(m) if related_match(m, c)])
+        if best is None and (generic_fit(m) or m.type == "creature" and m.category == "creature"):
+            # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
+            best = pick(ctx, m, [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)])
         if best is None and m.det == "def":
             # "the thief" for "a figure in a black catsuit": a role given to someone so far only described
             # in general terms, the most recent such entity of the last prompts

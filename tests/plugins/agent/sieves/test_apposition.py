@@ -29,3 +29,11 @@ def test_an_appositive_the_parse_hangs_on_an_earlier_plural_renames_the_subject_
     on, off = with_and_without("apposition", story)
     assert on == [[1, 2, 3]]
     assert on != off
+
+
+def test_a_name_after_as_renames_who_introduces_himself():
+    story = ["A young backpacker in a green poncho sits on a stool.",
+             "He introduces himself to the cook as Tomas.", "Tomas eats noodles."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1, 2], [1]]
+    assert on != off
