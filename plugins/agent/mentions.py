@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
-from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, vehicle_sense
+from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, noun_info_as_noun, vehicle_sense
 from .proper_names import TITLE_NOUNS, TITLES, as_name_owner, is_title, name_token, name_tokens, name_words
 
 __all__ = ["TITLES", "TITLE_NOUNS", "Mention", "MentionReader", "Prompt", "number_value", "read_mentions"]
@@ -137,8 +137,10 @@ def _noun_head(tok: Token) -> NounInfo | None:
     if tok.pos_ == "PROPN" and tok.text[:1].isupper():
         return None
     info = noun_info(tok.lemma_.lower())
-    if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) \
-            and any(c.dep_ == "det" for c in tok.children):
+    determined = any(c.dep_ == "det" for c in tok.children)
+    if info is None and tok.pos_ == "NOUN" and determined:
+        info = noun_info_as_noun(tok.lemma_.lower())  # "the patient": no adjective after a determiner
+    if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) and determined:
         return NounInfo("vehicle", "vehicle")
     return info
 
@@ -503,8 +505,9 @@ class MentionReader:
         for m in self.mentions:
             nxt = next((x for x in self.mentions[m.index + 1:] if x.kind != "pronoun"), None)
             if m.kind == "noun" and not m.plural and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
-                    and self.text[m.end:nxt.start].strip() == "," and nxt.det == "indef" and not nxt.plural \
-                    and nxt.appos_of is None and nxt.member_of is None and m.det in ("def", "poss", "new") \
+                    and nxt.det == "indef" and not nxt.plural and nxt.appos_of is None and nxt.member_of is None \
+                    and (self.text[m.end:nxt.start].strip() == "," and m.det in ("def", "poss", "new")
+                         or m.det in ("def", "poss", "new", "indef") and self._own_tail_comma(m, nxt)) \
                     and self.doc[nxt.head].dep_ != "conj" and not any(
                         c.dep_ == "conj" for c in self.doc[m.head].children):
                 nxt.appos_of = m.index  # "the judge, an elderly man with ...", whatever the parse
@@ -520,6 +523,20 @@ class MentionReader:
             if m.det == "indef" and m.skip is None and m.appos_of is None and any(
                     a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
                 m.skip = "predicate"  # "is no longer a clerk but a sailor steering the boat"
+
+
+    def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
+        """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows
+        `nxt` ("a guard in a navy uniform, a heavy man with a moustache, dozes": not a list)."""
+        if not self.text[m.end:nxt.start].rstrip().endswith(","):
+            return False
+        own = {t.i for t in self.doc[m.head].subtree}
+        between = [t for t in self.doc if m.end <= t.idx < nxt.start and not t.is_punct]
+        if between and between[0].pos_ == "ADP":  # a prepositional phrase the parse hung elsewhere
+            own |= {t.i for t in between[0].subtree}
+        after = [t for t in self.doc[nxt.head].sent if t.i > nxt.head]
+        listed = next((t for t in after if t.text in (",", ";", ".") or t.pos_ == "CCONJ"), None)
+        return bool(between) and all(t.i in own for t in between) and (listed is None or listed.pos_ != "CCONJ")
 
 
 def read_mentions(text: str, doc: Doc, known_names: frozenset[str] = frozenset()) -> Prompt:
