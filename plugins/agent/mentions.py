@@ -155,7 +155,7 @@ def number_value(word: str) -> int | None:
     value = L.NUMBER_WORDS.get(low, L.LARGER_NUMBER_WORDS.get(low))
     if isinstance(value, int):
         return value
-    if low.isdigit():
+    if low.isdecimal() and low.isascii():  # "42"; not "²", which isdigit() accepts
         return int(low)
     tens, _, unit = low.partition("-")
     ten, one = L.LARGER_NUMBER_WORDS.get(tens), L.NUMBER_WORDS.get(unit)

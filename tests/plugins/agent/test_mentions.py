@@ -29,3 +29,9 @@ def test_a_plural_character_noun_after_a_coordinated_modifier_is_the_head():
 
 def test_a_person_noun_that_is_also_an_adjective_is_a_noun_after_a_determiner():
     assert ("noun", "the patient") in _mentions("The nurse wakes the patient at dawn.")
+
+
+def test_a_superscript_digit_is_no_number():
+    from plugins.agent.mentions import number_value
+
+    assert number_value("²") is None and number_value("42") == 42 and number_value("twenty-five") == 25

@@ -72,3 +72,11 @@ def test_their_kin_is_not_one_of_the_counted_members():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3], [1, 2, 3]]
     assert on != off
+
+
+def test_a_member_is_singled_out_while_its_group_is_in_reach():
+    story = ["A three-piece band crams onto a tiny stage.", "The singer, a woman with a mohawk, grabs the microphone.",
+             "The drummer, a bald man, counts in.", "The bassist, a short woman with braids, nods."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1], [2], [3]]
+    assert on != off
