@@ -166,6 +166,28 @@ def reported_clause_not_relative(doc: Doc) -> int:
     return n
 
 
+def character_noun_not_comparative(doc: Doc) -> int:
+    """A character noun ending in -er tagged as a comparative adjective ("the terrier skids": "terrier" as
+    JJR with the lemma "terri"), not modifying a noun after it: the noun (the subject, where the parse
+    hung it on the verb as a compound)."""
+    n = 0
+    for tok in doc:
+        if tok.tag_ not in ("JJR", "JJS") or tok.dep_ == "amod" and tok.head.pos_ == "NOUN" \
+                or noun_info(tok.lower_) is None:
+            continue
+        if tok.lemma_.lower() == tok.lower_ or noun_info(tok.lemma_.lower()) is not None:
+            continue  # "elder": the comparative reading is the word itself
+        tok.pos_, tok.tag_, tok.lemma_ = "NOUN", "NN", tok.lower_
+        verb = tok.head
+        if tok.dep_ in ("compound", "amod") and verb.pos_ in ("VERB", "AUX") and verb.i > tok.i:
+            tok.dep_ = "nsubj"
+            for c in list(verb.children):
+                if c.i < tok.i and c.dep_ in ("det", "amod", "poss"):
+                    c.head = tok  # "the terrier waits": the determiner hung on the verb is the noun's
+        n += 1
+    return n
+
+
 def hyphenated_name(doc: Doc) -> int:
     """A capitalised word joined by a hyphen to a word no dictionary has ("Seo-yeon", split by the tokenizer
     into "Seo", "-", "yeon" and parsed as a subject and a noun): one name, its last part the proper-noun
@@ -191,6 +213,7 @@ def hyphenated_name(doc: Doc) -> int:
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     hyphenated_name,
     subject_before_verb_noun,
+    character_noun_not_comparative,
     character_noun_before_non_noun,
     person_word_as_compound,
     capitalised_word_before_apposition,
