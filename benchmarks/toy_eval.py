@@ -314,7 +314,7 @@ def _blocks_showing(st: Story, oid: int, prompt: int) -> range | list[int]:
 def _summary(adh: dict[str, list]) -> dict[str, Any]:
     out = {}
     for key in ("colour", "shape", "motion"):
-        vals = [v for v in adh[key] if v is not None]
+        vals = [v for v in adh.get(key, []) if v is not None]
         out[key] = rate(sum(vals), len(vals))
     return out
 

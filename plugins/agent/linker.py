@@ -134,7 +134,8 @@ class SieveLinker:
 
     def link(self, prompt: str, prompt_index: int) -> LinkContext:
         """Run every enabled sieve on the prompt; the context holds the clusters and the mentions' links."""
-        parsed = read_mentions(prompt, parse(prompt))
+        known = frozenset(n[1:] for e in self.registry for n in e.nouns if n.startswith("@"))
+        parsed = read_mentions(prompt, parse(prompt), known)
         ctx = LinkContext(self.registry, prompt_index, parsed)
         for e in self.registry:
             ctx.clusters[e.entity_id] = Cluster.of_entry(e)
@@ -236,6 +237,8 @@ def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
         return False
     if m.det not in ("none", "indef") or m.type in ("prop", "background", "vehicle", "thing"):
         return False
+    if any(c.dep_ in ("det", "predet") and c.lower_ in L.COVER_DETERMINERS for c in ctx.prompt.doc[m.head].children):
+        return False  # "all three dogs" takes in the dogs the story has, it brings no new ones
     if any(x.member_of == m.index for x in ctx.mentions):
         return False  # the text lists them itself
     if m.type == "group" and m.lemma in L.PAIR_NOUNS:

@@ -77,8 +77,15 @@ def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
     if own is not None and own.entry is None and len(own.mentions) > 1 and any(x.kind == "name" for x in own.mentions) \
             and not _named_newcomer(ctx, m):
         return None
-    for c in sorted(ctx.candidates(m), key=lambda c: c.cid):
-        if not c.unclaimed_member or not (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None):
+    if m.kin is not None and m.owner is not None and ctx.prompt.doc[m.owner].lower_ == "their":
+        return None  # "their uncle" after "two brothers" is the uncle of both, not one of them
+    cands = ctx.candidates(m)
+    # a member is within reach while its group is: itself, or a member of its group singled out already,
+    # in this prompt or the previous one ("the bassist" two prompts after "a four-piece band" and "the singer")
+    near = {c.group_key for c in cands
+            if c.group_key and (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None)}
+    for c in sorted(cands, key=lambda c: c.cid):
+        if not c.unclaimed_member or c.group_key not in near:
             continue
         if not type_compatible(m, c) or contradicts(m, c) is not None:
             continue

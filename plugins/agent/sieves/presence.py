@@ -120,14 +120,22 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
     if m.kind == "noun" and not m.plural and nxt is not None and nxt.lower_ in L.CLOTHING and (
             nxt.head.i == tok.i or tok.dep_ == "pobj" and tok.head.lower_ in ("in", "with", "wearing")):
         return "modifier"  # "in tiger pyjamas" parsed with the animal as the head (or the garment elsewhere)
-    if m.type == "group" and tok.dep_ == "poss" and not any(m.lemma in c.nouns for c in ctx.clusters.values()):
-        return "owner"  # "the family's cat", "the team's bus": whose it is, not who is there
-    if tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and tok.doc[tok.i + 2].head.i != tok.i:
-        return "modifier"  # "a rooster-shaped vane", "the barnacle-covered wreck"
+    if tok.dep_ == "poss" and m.kind == "noun" and (m.type == "group" or m.det == "indef") \
+            and not any(m.lemma in c.nouns for c in ctx.clusters.values()) and not _worn(tok.head):
+        return "owner"  # "the family's cat", "a neighbour's cat": whose it is, not who is there
+    if tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and not tok.whitespace_ \
+            and not tok.doc[tok.i + 1].whitespace_:
+        return "modifier"  # "a rooster-shaped vane", "the barnacle-covered wreck", "a man-bun"
     if m.type == "vehicle" and m.kind == "noun" and (not _acts(tok) or m.modifiers & SCENE_VEHICLE_WORDS) \
             and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return "scenery"
     return None
+
+
+def _worn(tok: Token) -> bool:
+    """A garment, hair or a body part: its owner is there ("measures a customer's trousers")."""
+    low = tok.lemma_.lower()
+    return low in L.CLOTHING or low in L.HAIR_WORDS or low in L.BODY_PARTS or tok.lower_ in L.CLOTHING
 
 
 def _described_as_person(m: Mention) -> bool:

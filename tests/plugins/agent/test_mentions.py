@@ -25,3 +25,13 @@ def test_a_plural_character_noun_after_a_coordinated_modifier_is_the_head():
     text = "A nurse and her twin sons plant tulips in the yard."
     sons = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "noun" and m.lemma == "son"]
     assert len(sons) == 1 and sons[0].plural and sons[0].det == "poss"
+
+
+def test_a_person_noun_that_is_also_an_adjective_is_a_noun_after_a_determiner():
+    assert ("noun", "the patient") in _mentions("The nurse wakes the patient at dawn.")
+
+
+def test_a_superscript_digit_is_no_number():
+    from plugins.agent.mentions import number_value
+
+    assert number_value("²") is None and number_value("42") == 42 and number_value("twenty-five") == 25

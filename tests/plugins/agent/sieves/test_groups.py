@@ -56,3 +56,27 @@ def test_a_counted_plural_takes_people_before_an_animal():
     on, off = with_and_without("groups", story)
     assert on[2] == [1, 3]
     assert on != off
+
+
+def test_all_three_takes_in_the_animals_already_there():
+    story = ["A black dog and a white dog play in a field.", "A tiny puppy joins them.",
+             "All three dogs drink from the pond."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 2, 3]
+    assert on != off
+
+
+def test_their_kin_is_not_one_of_the_counted_members():
+    story = ["Two brothers play chess in the garden while their uncle waters the roses.",
+             "The uncle laughs at the brothers."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1, 2, 3]]
+    assert on != off
+
+
+def test_a_member_is_singled_out_while_its_group_is_in_reach():
+    story = ["A three-piece band crams onto a tiny stage.", "The singer, a woman with a mohawk, grabs the microphone.",
+             "The drummer, a bald man, counts in.", "The bassist, a short woman with braids, nods."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1], [2], [3]]
+    assert on != off

@@ -76,3 +76,18 @@ def test_an_animal_on_a_garment_is_a_pattern():
     on, off = with_and_without("presence", story)
     assert on == [[1]]
     assert on != off
+
+
+def test_a_hyphenated_compound_names_no_character():
+    story = ["A young man with a man-bun carries a box up the stairs."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]
+    assert on != off
+
+
+def test_an_indefinite_owner_is_not_there_unless_it_wears_the_thing():
+    on, off = with_and_without("presence", ["A neighbour's cat wanders into the kitchen."])
+    assert on == [[1]]  # the cat; the neighbour is only whose it is
+    assert on != off
+    on, _ = with_and_without("presence", ["A tailor measures a customer's trousers."])
+    assert on == [[1, 2]]
