@@ -40,6 +40,7 @@ if str(REPO) not in sys.path:
 
 from memflow_ext.io_utils import atomic_write_json, atomic_write_text  # noqa: E402
 from plugins.agent import AgentConfig, EntityAgent, resources  # noqa: E402
+from plugins.agent.config import LINKERS  # noqa: E402
 
 
 class StoryFileError(ValueError):
@@ -111,7 +112,8 @@ def swap_nouns(stories: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]
     import random
     import re
 
-    from plugins.agent.text import noun_info, singular
+    from plugins.agent.nouns import noun_info
+    from plugins.agent.reader import parse
 
     pool = json.loads(SWAP_FILE.read_text(encoding="utf-8"))
     rng = random.Random(seed)
@@ -123,7 +125,7 @@ def swap_nouns(stories: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]
             words = re.findall(r"[A-Za-z]+", str(e.get("name", "")))
             if not words:
                 continue
-            head = singular(words[-1].lower())[0]
+            head = parse(" ".join(words))[-1].lemma_.lower()  # the head noun's singular ("nurses" -> "nurse")
             info = noun_info(head)
             cls = _SWAP_CLASSES.get(info.category) if info is not None else None
             if cls is None or head in heads:
@@ -356,10 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-new-tokens", type=int)
     ap.add_argument("--timeout-s", type=float)
     ap.add_argument("--quiet", action="store_true", help="do not print the per-story table")
-    ap.add_argument("--linker", choices=["rules", "sieves"],
-                    help="agent.linker: the hand-written rules or the spaCy sieve linker (default: the config's)")
+    ap.add_argument("--linker", choices=list(LINKERS),
+                    help="agent.linker: the rule linker (only 'sieves', the spaCy sieve linker, remains)")
     ap.add_argument("--explain", action="store_true",
-                    help="print, per mention, which sieve linked it to which entity (rules backend)")
+                    help="print, per mention, which sieve linked it to which entity (the rules and every fallback)")
     ap.add_argument("--swap-nouns", type=int, metavar="SEED",
                     help="replace each story's subject nouns by ordinary nouns of the same class (seeded)")
     ap.add_argument("--by-style", action="store_true",

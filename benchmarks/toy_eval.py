@@ -41,13 +41,13 @@ from memflow_ext.config import load_config  # noqa: E402
 from memflow_ext.loaders.bundled import load_bundle  # noqa: E402
 from memflow_ext.pipelines.iam import IAMLoop, IAMPipeline  # noqa: E402
 from memflow_ext.presets import TOY  # noqa: E402
-from memflow_ext.toy.reader import read_frame  # noqa: E402
+from memflow_ext.toy.reader import SHOWN, read_frame, score_reader  # noqa: E402
 from memflow_ext.toy.train import EVAL_SEED_BASE, memory_rule, video_tensor  # noqa: E402
 from memflow_ext.toy.world import Story, story_of_kind  # noqa: E402
 
 CONFIG = REPO / "configs" / "toy_interactive.yaml"
 ARMS = ("nam", "nam_bank0", "iam", "iam_gt_ids", "memory_off", "oracle", "shuffled")
-PRESENT = 0.5  # ground-truth visible fraction from which an object counts as shown
+PRESENT = SHOWN  # ground-truth visible fraction from which an object counts as shown
 MOTION_MIN_PX = 2.0  # ground-truth displacement over a block from which its motion is scored
 FRAME_ID = re.compile(r"_f(\d+)$")
 
@@ -91,37 +91,16 @@ def read_video(frames: np.ndarray) -> list[dict[str, Any]]:
 
 def reader_validation(n: int, codec: Any) -> dict[str, Any]:
     """The reader on codec-reconstructed ground truth (all story kinds: entering, leaving, overlaps)."""
-    col = [0, 0]
-    shape = [0, 0]
-    fp, frames = 0, 0
-    shade_err, size_err = [], []
-    for i in range(n):
-        st = story_of_kind(("single", "switch", "return")[i % 3], EVAL_SEED_BASE + 900_000 + i)
-        rec = codec.decode(codec.encode(video_tensor(st)[None]))
-        for f, dets in enumerate(read_video(frames_of(rec))):
-            frames += 1
-            shown = {st.objects[o].colour: (st.objects[o], v) for o, (_, _, v) in st.truth[f].items()}
-            fp += sum(1 for c in dets if c not in shown)
-            for c, (obj, vis) in shown.items():
-                if vis < PRESENT:
-                    continue
-                col[1] += 1
-                d = dets.get(c)
-                if d is None:
-                    continue
-                col[0] += 1
-                shade_err.append(d.shade - obj.shade)
-                if d.size is not None:
-                    size_err.append(d.size - obj.size)
-                if vis >= 0.95 and not d.touches_other:
-                    shape[1] += 1
-                    shape[0] += d.shape == obj.shape
-    return {"stories": n, "frames": frames, "colour_recall": rate(*col), "shape_accuracy_fully_visible": rate(*shape),
-            "false_objects_per_frame": round(fp / max(1, frames), 4),
-            "shade_mae": round(float(np.mean(np.abs(shade_err))), 4), "shade_bias": round(float(np.mean(shade_err)), 4),
-            "size_mae_px": round(float(np.mean(np.abs(size_err))), 3),
-            "size_bias_px": round(float(np.mean(size_err)), 3),
-            "size_readings": len(size_err)}
+    stories = [story_of_kind(("single", "switch", "return")[i % 3], EVAL_SEED_BASE + 900_000 + i) for i in range(n)]
+    sc = score_reader((st, frames_of(codec.decode(codec.encode(video_tensor(st)[None])))) for st in stories)
+    return {"stories": n, "frames": sc.frames, "colour_recall": rate(sc.found, sc.shown),
+            "shape_accuracy_fully_visible": rate(sc.shape_right, sc.shape_scored),
+            "false_objects_per_frame": round(sc.false_objects / max(1, sc.frames), 4),
+            "shade_mae": round(float(np.mean(np.abs(sc.shade_err))), 4),
+            "shade_bias": round(float(np.mean(sc.shade_err)), 4),
+            "size_mae_px": round(float(np.mean(np.abs(sc.size_err))), 3),
+            "size_bias_px": round(float(np.mean(sc.size_err)), 3),
+            "size_readings": len(sc.size_err)}
 
 
 def adherence(st: Story, reads: list[dict[str, Any]]) -> dict[str, list]:
@@ -335,7 +314,7 @@ def _blocks_showing(st: Story, oid: int, prompt: int) -> range | list[int]:
 def _summary(adh: dict[str, list]) -> dict[str, Any]:
     out = {}
     for key in ("colour", "shape", "motion"):
-        vals = [v for v in adh[key] if v is not None]
+        vals = [v for v in adh.get(key, []) if v is not None]
         out[key] = rate(sum(vals), len(vals))
     return out
 

@@ -19,14 +19,15 @@ codec-reconstructed ground truth and reports its accuracy beside every effect it
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import ndimage
 
-from memflow_ext.toy.world import ToyObject, _mask, load_world
+from memflow_ext.toy.world import Story, ToyObject, _mask, load_world
 
-__all__ = ["Detection", "ReaderSettings", "read_frame"]
+__all__ = ["Detection", "ReaderScore", "ReaderSettings", "read_frame", "score_reader"]
 
 
 @dataclass(frozen=True)
@@ -112,3 +113,56 @@ def read_frame(frame: np.ndarray, settings: ReaderSettings = ReaderSettings()) -
 def object_detection(detections: list[Detection], obj: ToyObject) -> Detection | None:
     """The detection of `obj`'s colour (colours are unique within a story)."""
     return next((d for d in detections if d.colour == obj.colour), None)
+
+
+SHOWN = 0.5  # ground-truth visible fraction from which an object counts as shown in a frame
+FULLY_SHOWN = 0.95  # ... and from which its shape is scored
+
+
+@dataclass
+class ReaderScore:
+    """How the reader's output on some frames compares with the generator's ground truth."""
+
+    frames: int = 0
+    shown: int = 0  # objects shown (visible >= SHOWN)
+    found: int = 0  # ... of which the reader found the colour
+    shape_scored: int = 0  # found, fully visible, not touching another object
+    shape_right: int = 0
+    false_objects: int = 0  # colours read that no object of the frame shows
+    shade_err: list[float] = field(default_factory=list)  # read - true, per found object
+    size_err: list[float] = field(default_factory=list)  # read - true, where a size was read
+
+    @property
+    def colour_recall(self) -> float:
+        return self.found / max(1, self.shown)
+
+    @property
+    def shape_accuracy(self) -> float:
+        return self.shape_right / max(1, self.shape_scored)
+
+
+def score_reader(pairs: Iterable[tuple[Story, np.ndarray]]) -> ReaderScore:
+    """Score `read_frame` on (story, its frames [T, H, W, 3] in [0, 1]) pairs against the story's truth
+    (the one definition the tests and `benchmarks/toy_eval.py` share)."""
+    sc = ReaderScore()
+    for st, frames in pairs:
+        for f, frame in enumerate(frames):
+            sc.frames += 1
+            dets = {d.colour: d for d in read_frame(frame)}
+            shown = {st.objects[o].colour: (st.objects[o], v) for o, (_, _, v) in st.truth[f].items()}
+            sc.false_objects += sum(c not in shown for c in dets)
+            for c, (obj, vis) in shown.items():
+                if vis < SHOWN:
+                    continue
+                sc.shown += 1
+                d = dets.get(c)
+                if d is None:
+                    continue
+                sc.found += 1
+                sc.shade_err.append(d.shade - obj.shade)
+                if d.size is not None:
+                    sc.size_err.append(d.size - obj.size)
+                if vis >= FULLY_SHOWN and not d.touches_other:
+                    sc.shape_scored += 1
+                    sc.shape_right += d.shape == obj.shape
+    return sc

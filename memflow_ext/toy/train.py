@@ -45,14 +45,14 @@ EVAL_SEED_BASE = 1_000_000  # evaluation stories use seeds from here on; trainin
 class TrainConfig:
     """Every training setting, with its default (the shipped checkpoint's values)."""
 
-    steps: int = 8000
+    steps: int = 5000
     batch: int = 8
     lr: float = 1e-3
     warmup: int = 100
     min_lr_frac: float = 0.1  # cosine decay to this fraction of lr
     grad_clip: float = 1.0
     seed: int = 0
-    dataset_size: int = 6000  # stories (single / switch / return in turn); seeds 0 .. dataset_size-1
+    dataset_size: int = 4000  # stories (single / switch / return in turn); seeds 0 .. dataset_size-1
     codec_fit_stories: int = 150
     save_every: int = 100
     kinds: tuple[str, ...] = ("single", "switch", "return")

@@ -18,7 +18,6 @@ from .config import AgentConfig
 from .linker import SieveLinker
 from .nouns import set_extra_entity_nouns
 from .registry import GlobalRegistry
-from .rules import RulesResolver
 from .schema import Fallback, PromptResult
 
 
@@ -26,8 +25,7 @@ class EntityAgent:
     def __init__(self, config: AgentConfig | dict[str, Any] | None = None, backend: Any = None) -> None:
         self.config = AgentConfig.from_any(config)
         set_extra_entity_nouns(self.config.extra_entity_nouns)
-        if self.config.linker == "sieves":
-            reader.require()  # the sieve linker needs the parser: a missing model stops the run here
+        reader.require()  # the rules (and every LLM fallback) need the parser: a missing model stops the run here
         self._registry = GlobalRegistry()
         self._backend = backend if backend is not None else make_backend(self.config)
         self.results: list[PromptResult] = []
@@ -78,11 +76,9 @@ class EntityAgent:
         self.results.append(result)
         return result
 
-    def _rules(self) -> RulesResolver | SieveLinker:
-        """The rule-based reader for this prompt (`agent.linker`)."""
-        if self.config.linker == "sieves":
-            return SieveLinker(self._registry)
-        return RulesResolver(self._registry)
+    def _rules(self) -> SieveLinker:
+        """The sieve linker on the story's registry (the `rules` backend, and the fallback of the LLMs)."""
+        return SieveLinker(self._registry)
 
     def mapping_json(self) -> dict[str, Any]:
         """The agent's section of mapping.json: the registry, per-prompt results, fallbacks and timings."""

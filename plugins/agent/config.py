@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 BACKENDS = ("rules", "transformers", "openai")
-LINKERS = ("rules", "sieves")
+LINKERS = ("sieves",)  # the rule linker: spaCy reader -> mentions -> ordered sieves
 
 
 class AgentConfigError(ValueError):
@@ -28,7 +28,7 @@ class AgentConfig:
     retries: int = 2  # openai: retries after HTTP 5xx or a refused connection (never after a timeout)
     retry_after_s: float | None = None  # openai: an endpoint that failed is tried again after this; null = never
     max_new_tokens: int = 512
-    linker: str = "rules"  # the rule backend (and every fallback): rules (hand-written reader) | sieves (spaCy)
+    linker: str = "sieves"  # the rule linker (the `rules` backend and every LLM fallback); sieves is the only one
     # singular nouns that name story entities beyond the lexicon (e.g. the toy world's circle, square, triangle)
     extra_entity_nouns: list[str] = field(default_factory=list)
 
@@ -48,7 +48,8 @@ class AgentConfig:
                 not isinstance(w, str) or not w.isalpha() for w in nouns):
             raise AgentConfigError(f"agent.extra_entity_nouns must be a list of single words, got {nouns!r}")
         if self.linker not in LINKERS:
-            raise AgentConfigError(f"agent.linker must be one of {', '.join(LINKERS)}, got {self.linker!r}")
+            raise AgentConfigError(f"agent.linker must be {' or '.join(repr(x) for x in LINKERS)} (the spaCy sieve "
+                                   f"linker; the hand-written 'rules' linker was removed), got {self.linker!r}")
         if self.backend not in BACKENDS:
             raise AgentConfigError(f"agent.backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
         for key in ("model_path", "base_url", "model"):

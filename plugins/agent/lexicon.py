@@ -1,8 +1,8 @@
-"""Word lists the rule-based extractor reads: which nouns name story entities, and what they imply.
+"""Word lists the rules read: which nouns name story entities, and what they imply.
 
 The lists are data, not code: they live in ``data/lexicon.json`` (each with a line saying what it is
 for) and are loaded once with importlib.resources. Every noun is stored in its singular, lower-case
-form; `singular()` maps the text's word onto it. Categories of person nouns matter for matching: an
+form, the parser's lemma. Categories of person nouns matter for matching: an
 occupation ("chef") is a distinct role, a generic noun ("woman") or an epithet ("the protagonist") can
 be any compatible person. Nouns outside these lists are classified by the WordNet table
 (``resources.noun_senses``); prefer that resource to growing the lists.
@@ -56,7 +56,6 @@ ROBOT_ADJECTIVES: frozenset[str] = _load("ROBOT_ADJECTIVES")
 VEHICLE: frozenset[str] = _load("VEHICLE")
 SCENERY_VEHICLES: frozenset[str] = _load("SCENERY_VEHICLES")
 VEHICLE_CHARACTER_WORDS: frozenset[str] = _load("VEHICLE_CHARACTER_WORDS")
-LOCATIVE_PREPS: frozenset[str] = _load("LOCATIVE_PREPS")
 BACKGROUND_GROUP: frozenset[str] = _load("BACKGROUND_GROUP")
 GROUP_NOUNS: frozenset[str] = _load("GROUP_NOUNS")
 COVER_NOUNS: frozenset[str] = _load("COVER_NOUNS")
@@ -68,6 +67,7 @@ DETERMINERS: dict[str, Any] = _load("DETERMINERS")
 NUMBER_WORDS: dict[str, Any] = _load("NUMBER_WORDS")
 LARGER_NUMBER_WORDS: dict[str, int] = _load("LARGER_NUMBER_WORDS")
 NEWCOMER_WORDS: frozenset[str] = _load("NEWCOMER_WORDS")
+COVER_DETERMINERS: frozenset[str] = _load("COVER_DETERMINERS")
 HYPOTHETICAL_WORDS: frozenset[str] = _load("HYPOTHETICAL_WORDS")
 PRONOUNS: dict[str, tuple[str, ...]] = _load("PRONOUNS")
 COLOURS: frozenset[str] = _load("COLOURS")
@@ -79,29 +79,13 @@ CLOTHING_SLOTS: dict[str, frozenset[str]] = _load("CLOTHING_SLOTS")
 HAIR_WORDS: frozenset[str] = _load("HAIR_WORDS")
 MARK_WORDS: frozenset[str] = _load("MARK_WORDS")
 NON_VISUAL_ADJECTIVES: frozenset[str] = _load("NON_VISUAL_ADJECTIVES")
-FUNCTION_WORDS: frozenset[str] = _load("FUNCTION_WORDS")
-COPULAS: frozenset[str] = _load("COPULAS")
-AUXILIARIES: frozenset[str] = _load("AUXILIARIES")
-ADVERBS_IN_PREDICATE: frozenset[str] = _load("ADVERBS_IN_PREDICATE")
-ABSENCE_VERB_PHRASES: tuple[tuple[str, ...], ...] = _load("ABSENCE_VERB_PHRASES")
-COMMON_NOUNS: frozenset[str] = _load("COMMON_NOUNS")
-COMMON_VERBS: frozenset[str] = _load("COMMON_VERBS")
-IRREGULAR_PAST: frozenset[str] = _load("IRREGULAR_PAST")
-IRREGULAR_PLURALS: dict[str, Any] = _load("IRREGULAR_PLURALS")
-SAME_PLURAL: frozenset[str] = _load("SAME_PLURAL")
-S_SINGULARS: frozenset[str] = _load("S_SINGULARS")
-ADJECTIVAL_NOUNS: frozenset[str] = _load("ADJECTIVAL_NOUNS")
 ADULT_EPITHETS: frozenset[str] = _load("ADULT_EPITHETS")
 TOYABLE: frozenset[str] = _load("TOYABLE")
 RELATIONAL: frozenset[str] = _load("RELATIONAL")
 REMAINS: frozenset[str] = _load("REMAINS")
 
 PROP_OF_HEADS_EXTRA: frozenset[str] = _load("PROP_OF_HEADS_EXTRA")
-ATTR_STARTERS: frozenset[str] = _load("ATTR_STARTERS")
 ALIAS_VERBS: frozenset[str] = _load("ALIAS_VERBS")
-AS_PREDICATE: frozenset[str] = _load("AS_PREDICATE")
-CAUSATIVE_VERBS: frozenset[str] = _load("CAUSATIVE_VERBS")
-VERB_NOUNS: frozenset[str] = _load("VERB_NOUNS")
 IST_EXCEPTIONS: frozenset[str] = _load("IST_EXCEPTIONS")
 MAN_EXCEPTIONS: frozenset[str] = _load("MAN_EXCEPTIONS")
 EER_EXCEPTIONS: frozenset[str] = _load("EER_EXCEPTIONS")
@@ -114,9 +98,7 @@ KIN_GROUPS: dict[str, frozenset[str]] = _load("KIN_GROUPS")
 KIN_RECIPROCAL: dict[str, Any] = _load("KIN_RECIPROCAL")
 MULTIPLE_BIRTH: dict[str, Any] = _load("MULTIPLE_BIRTH")
 PAIR_NOUNS: frozenset[str] = _load("PAIR_NOUNS")
-SUBORDINATOR_WORDS: frozenset[str] = _load("SUBORDINATOR_WORDS")
 MESSAGE_NOUNS: frozenset[str] = _load("MESSAGE_NOUNS")
-MODAL_PERFECT: frozenset[str] = _load("MODAL_PERFECT")
 
 #: every clothing word, whatever the slot
 CLOTHING: frozenset[str] = frozenset().union(*CLOTHING_SLOTS.values())

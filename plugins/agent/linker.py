@@ -15,14 +15,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import lexicon as L
+from . import resources as R
 from .entities import Cluster, contradicts
 from .mentions import Mention, Prompt, read_mentions
+from .nouns import noun_info
 from .reader import parse
 from .registry import GlobalRegistry, RegistryEntry
-from .schema import Attribute, EntityInstance, PromptResult, Reference
+from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
 
 _CREATING_KINDS = ("name", "noun")
 _NOT_ENTITIES = ("prop", "background", "thing")
+_SCENE_PREPOSITIONS = frozenset(R.word_lists("context.json")["scene_prepositions"])
 
 
 @dataclass
@@ -131,7 +134,8 @@ class SieveLinker:
 
     def link(self, prompt: str, prompt_index: int) -> LinkContext:
         """Run every enabled sieve on the prompt; the context holds the clusters and the mentions' links."""
-        parsed = read_mentions(prompt, parse(prompt))
+        known = frozenset(n[1:] for e in self.registry for n in e.nouns if n.startswith("@"))
+        parsed = read_mentions(prompt, parse(prompt), known)
         ctx = LinkContext(self.registry, prompt_index, parsed)
         for e in self.registry:
             ctx.clusters[e.entity_id] = Cluster.of_entry(e)
@@ -218,7 +222,8 @@ class SieveLinker:
             sieve = m.linked_by or ("presence" if m.skip else "new")
             links.append({"text": m.text, "span": [m.start, m.end], "sieve": sieve, "ids": ids,
                           "skip": m.skip})
-        return PromptResult(prompt_index=k, prompt=ctx.prompt.text, entities=entities, backend="rules", links=links)
+        return PromptResult(prompt_index=k, prompt=ctx.prompt.text, entities=entities, scene=_scene(ctx),
+                            backend="rules", links=links)
 
 
 #: the largest count of a plural whose members are created at once ("three sisters"); a larger crowd stays one group
@@ -232,6 +237,8 @@ def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
         return False
     if m.det not in ("none", "indef") or m.type in ("prop", "background", "vehicle", "thing"):
         return False
+    if any(c.dep_ in ("det", "predet") and c.lower_ in L.COVER_DETERMINERS for c in ctx.prompt.doc[m.head].children):
+        return False  # "all three dogs" takes in the dogs the story has, it brings no new ones
     if any(x.member_of == m.index for x in ctx.mentions):
         return False  # the text lists them itself
     if m.type == "group" and m.lemma in L.PAIR_NOUNS:
@@ -260,6 +267,25 @@ def _store(c: Cluster, ctx: LinkContext, new_ids: dict[int, int]) -> None:
             e.kin[target.entry.entity_id] = rel
         elif other in ctx.registry:
             e.kin[other] = rel
+
+
+def _scene(ctx: LinkContext) -> list[ScenePhrase]:
+    """Where the prompt happens: a locative phrase with a determiner whose object is no character, clothing or
+    body part ("in a damp, moss-covered cellar"), from the preposition to the object noun."""
+    doc, heads = ctx.prompt.doc, {m.head for m in ctx.mentions}
+    out = []
+    for prep in doc:
+        if prep.dep_ != "prep" or prep.lower_ not in _SCENE_PREPOSITIONS:
+            continue
+        obj = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
+        if obj is None or obj.i in heads or not any(c.dep_ in ("det", "poss") for c in obj.lefts):
+            continue
+        span = doc[prep.i:obj.i + 1]
+        if noun_info(obj.lemma_.lower()) is not None or any(
+                t.lemma_.lower() in L.CLOTHING or t.lemma_.lower() in L.BODY_PARTS for t in span):
+            continue
+        out.append(ScenePhrase(span.text, (span.start_char, span.end_char)))
+    return out
 
 
 def _readable(m: Mention) -> str:

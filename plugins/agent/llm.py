@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .mentions import TITLES, Mention, read_mentions
+from .reader import parse
 from .registry import GlobalRegistry, RegistryEntry
 from .resources import common_word, name_gender
-from .rules import describe_name
 from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
-from .text import TITLE_WORDS
 
 SYSTEM_PROMPT = """You track the characters of a multi-prompt video story.
 For the NEW PROMPT, list every entity present in the scene and give each a global ID.
@@ -193,7 +193,7 @@ def looks_like_name(text: str | None) -> bool:
     if not words or not all(w[0].isupper() for w in words):
         return False
     first = words[0].lower().rstrip(".")
-    return first in TITLE_WORDS or name_gender(first) is not None or not common_word(first)
+    return first in TITLES or name_gender(first) is not None or not common_word(first)
 
 
 def name_keys(proper_name: str | None) -> set[str]:
@@ -201,7 +201,7 @@ def name_keys(proper_name: str | None) -> set[str]:
     if not proper_name:
         return set()
     words = re.findall(r"[A-Za-z][A-Za-z'-]*", proper_name)
-    return {"@" + w.lower() for w in words if w[0].isupper() and w.lower().rstrip(".") not in TITLE_WORDS}
+    return {"@" + w.lower() for w in words if w[0].isupper() and w.lower().rstrip(".") not in TITLES}
 
 
 def _entity_named(registry: GlobalRegistry, keys: set[str]) -> RegistryEntry | None:
@@ -253,6 +253,21 @@ def apply(items: list[_Item], scene: list[str], prompt: str, prompt_index: int, 
                         backend=backend)
 
 
+_ARTICLES = ("a ", "an ", "the ")
+
+
+def describe(text: str) -> Mention | None:
+    """Read an entity name or description given by an LLM ("young wizard", "the lanky man in a green
+    jacket") the way the sieve linker reads a mention in a prompt, so the rules can recognise the
+    entity later; None when the text names no character noun."""
+    phrase = text.strip()
+    if not phrase:
+        return None
+    sentence = f"{phrase[0].upper()}{phrase[1:]} is here." if phrase.lower().startswith(_ARTICLES) \
+        else f"The {phrase} is here."
+    return next((m for m in read_mentions(sentence, parse(sentence)).mentions if m.kind == "noun"), None)
+
+
 def _learn(entry: RegistryEntry, it: _Item) -> None:
     """Teach the registry what the rules need to recognise this entity in a later prompt."""
     entry.nouns |= name_keys(it.proper_name)
@@ -261,7 +276,7 @@ def _learn(entry: RegistryEntry, it: _Item) -> None:
     for text in (it.name, it.mention, it.description):
         if not text or name_keys(text) and text in (it.proper_name, it.name):
             continue
-        m = describe_name(text)
+        m = describe(text)
         if m is not None:
             entry.nouns |= m.nouns
             entry.descriptors |= {d for d in m.descriptors if d.isalpha()}

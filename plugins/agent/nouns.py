@@ -7,7 +7,7 @@ Semantic knowledge only (the parser gives the words and their roles): the hand-m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,25 +49,14 @@ _SENSE_CLASSES = {"P": ("person", "occupation"), "A": ("animal", "species"), "R"
 
 EXTRA_INFO = NounInfo("creature", "creature")  # what a noun of `agent.extra_entity_nouns` names
 
-# Caches of other readers that depend on the extra entity nouns; they register themselves here so
-# that this module never imports them (no import circle).
-_DEPENDENT_CACHES: list[Callable[[], None]] = []
-
-
-def on_extra_nouns_change(clear: Callable[[], None]) -> None:
-    """Register a cache to clear when `agent.extra_entity_nouns` changes."""
-    _DEPENDENT_CACHES.append(clear)
-
 
 def set_extra_entity_nouns(words: Collection[str]) -> None:
     """Nouns the config declares story entities (`agent.extra_entity_nouns`, e.g. a synthetic world's
-    "circle"); process-wide, like the lexicon, so every noun reader's cache is cleared."""
+    "circle"); process-wide, like the lexicon, so the classification cache is cleared."""
     new = frozenset(w.lower() for w in words)
     if new != L.EXTRA_ENTITY_NOUNS[0]:
         L.EXTRA_ENTITY_NOUNS[0] = new
         noun_info.cache_clear()
-        for clear in _DEPENDENT_CACHES:
-            clear()
 
 
 def vehicle_sense(lemma: str) -> bool:
@@ -86,6 +75,8 @@ def noun_info(lemma: str) -> NounInfo | None:
     for lexicon, kind, category in _NOUN_CLASSES:
         if w in lexicon:
             return NounInfo(kind, category)
+    if R.people_group(w):
+        return NounInfo("group", "group")  # a collective of people WordNet knows ("a crew", "the choir")
     if len(w) >= 6 and (w.endswith(_AGENT_ENDINGS) or (w.endswith("woman") and w not in L.MAN_EXCEPTIONS)
                         or (w.endswith("man") and w not in L.MAN_EXCEPTIONS and not w.endswith("human"))
                         or (w.endswith("ist") and w not in L.IST_EXCEPTIONS)
@@ -96,6 +87,17 @@ def noun_info(lemma: str) -> NounInfo | None:
     if senses and senses[0] in _SENSE_CLASSES and not R.also_adjective(w) and "W" not in senses:
         return NounInfo(*_SENSE_CLASSES[senses[0]])
     return None
+
+
+def noun_info_as_noun(lemma: str) -> NounInfo | None:
+    """`noun_info` for a word the parse uses as a noun with a determiner ("the patient", "the native"): an
+    adjective reading is ruled out there, so the WordNet class of its first sense holds."""
+    info = noun_info(lemma)
+    if info is not None:
+        return info
+    senses = R.noun_senses(lemma.lower())
+    # a person sense only: "the young", "the male" as animals would be a guess about the species
+    return NounInfo(*_SENSE_CLASSES["P"]) if senses[:1] == "P" else None
 
 
 _EXPLICIT = frozenset().union(*(lex for lex, _, _ in _NOUN_CLASSES))

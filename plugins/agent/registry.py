@@ -92,6 +92,7 @@ class GlobalRegistry:
     def __init__(self) -> None:
         self.entries: dict[int, RegistryEntry] = {}
         self.props: set[str] = set()  # nouns the story uses for depicted or toy characters ("toy robot")
+        self.elsewhere: set[str] = set()  # nouns of characters the story only talked of ("a missing hiker")
         self.results: dict[int, PromptResult] = {}
 
     def __len__(self) -> int:
@@ -144,6 +145,7 @@ class GlobalRegistry:
             "version": FORMAT_VERSION,
             "entities": [e.to_json() for e in self.entries.values()],
             "props": sorted(self.props),
+            "elsewhere": sorted(self.elsewhere),
             "prompts": [self.results[k].to_json() for k in sorted(self.results)],
         }
 
@@ -156,6 +158,7 @@ class GlobalRegistry:
             entry = RegistryEntry.from_json(e)
             reg.entries[entry.entity_id] = entry
         reg.props = set(d.get("props", []))
+        reg.elsewhere = set(d.get("elsewhere", []))
         for p in d.get("prompts", []):
             r = PromptResult.from_json(p)
             reg.results[r.prompt_index] = r

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from . import resources as R
 from .nouns import noun_info
 
+_SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
@@ -20,8 +22,8 @@ if TYPE_CHECKING:
 def subject_before_verb_noun(doc: Doc) -> int:
     """A character noun, "one", or a capitalised word no dictionary has, parsed as a modifier of the
     next word when that word is a plural noun that is also a verb ("The teenager threads bait",
-    "the younger one claps", "Tenzin waves"): the word is the subject and the next word its verb.
-    The subject takes over the determiner and adjectives before it."""
+    "the younger one claps", "Tenzin waves", "the six-year-old claps"): the word is the subject and
+    the next word its verb. The subject takes over the determiner and adjectives before it."""
     n = 0
     for tok in doc[:-1]:
         nxt = doc[tok.i + 1]
@@ -29,8 +31,9 @@ def subject_before_verb_noun(doc: Doc) -> int:
             continue
         if nxt.tag_ != "NNS" or not R.verb_word(nxt.lemma_) or noun_info(nxt.lemma_) is not None:
             continue
+        year_old = tok.lower_ == "old" and any(c.lower_ in ("year", "years") for c in tok.children)
         subject = noun_info(tok.lower_) is not None and tok.pos_ in ("NOUN", "ADJ") or tok.lower_ == "one" or (
-            tok.text[:1].isupper() and not R.common_word(tok.text) and tok.text.isalpha())
+            tok.text[:1].isupper() and not R.common_word(tok.text) and tok.text.isalpha()) or year_old
         if not subject:
             continue
         for c in list(nxt.children):
@@ -40,7 +43,7 @@ def subject_before_verb_noun(doc: Doc) -> int:
         tok.head, tok.dep_ = nxt, "nsubj"
         if tok.text[:1].isupper() and not R.common_word(tok.text):
             tok.pos_, tok.tag_ = "PROPN", "NNP"
-        elif tok.lower_ != "one":
+        elif tok.lower_ != "one" and not year_old:
             tok.pos_ = "NOUN"
         nxt.pos_, nxt.tag_ = "VERB", "VBZ"
         if old_dep in ("nsubj", "nsubjpass") and old_head.i != nxt.i:
@@ -106,18 +109,24 @@ def capitalised_word_is_proper(doc: Doc) -> int:
 
 def capitalised_word_before_apposition(doc: Doc) -> int:
     """A capitalised word followed by a comma and an appositive character phrase ("Faith, a tall
-    waiter in a green apron, ..."; "Sunny, her teenage cousin, ..."): the word is a name, whatever
-    ordinary word it also is."""
+    waiter in a green apron, ..."; "Sunny, her teenage cousin, ..."; "... while Brook, her son, ..."): the
+    word is a name, whatever ordinary word it also is."""
     n = 0
     for tok in doc[:-3]:
         if not tok.text[:1].isupper() or not tok.text.isalpha() or doc[tok.i + 1].text != "," or tok.pos_ == "PROPN":
             continue
-        if tok.i > 0 and not (tok.is_sent_start or doc[tok.i - 1].text in (",", ":", ";")):
-            continue
+        if tok.i > 0 and not (tok.is_sent_start or doc[tok.i - 1].text in (",", ":", ";")
+                              or doc[tok.i - 1].pos_ in ("SCONJ", "CCONJ")):
+            continue  # a clause's first word ("..., while Storm, her son, ..."), not "the Storm, a ..."
         det = doc[tok.i + 2]
         if det.lower_ not in ("a", "an", "his", "her", "their", "its"):
             continue
-        head = next((t for t in doc[tok.i + 3:tok.i + 8] if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
+        phrase = []  # the appositive up to its first comma ("her blond five-year-old son, ...")
+        for t in doc[tok.i + 3:]:
+            if t.text in (",", ";", ":", ".") or t.pos_ == "VERB":
+                break
+            phrase.append(t)
+        head = next((t for t in phrase if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
         if head is not None and noun_info(tok.lower_) is None and (
                 R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)):
             tok.pos_, tok.tag_ = "PROPN", "NNP"
@@ -140,13 +149,77 @@ def character_noun_not_verb(doc: Doc) -> int:
     return n
 
 
+def reported_clause_not_relative(doc: Doc) -> int:
+    """A clause opened by "that" as a complementiser (tagged `mark`), hung as a relative clause on the object
+    of a speech verb ("tells the bird that Kavi loved robins"): it is what is told, the verb's `ccomp`
+    (a real relative clause has "that" as its own subject or object)."""
+    n = 0
+    for tok in doc:
+        if tok.dep_ != "relcl" or tok.head.dep_ not in ("dobj", "dative"):
+            continue
+        verb = tok.head.head
+        if verb.lemma_.lower() not in _SPEECH_VERBS or not any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in tok.children):
+            continue
+        tok.head, tok.dep_ = verb, "ccomp"
+        n += 1
+    return n
+
+
+def character_noun_not_comparative(doc: Doc) -> int:
+    """A character noun ending in -er tagged as a comparative adjective ("the terrier skids": "terrier" as
+    JJR with the lemma "terri"), not modifying a noun after it: the noun (the subject, where the parse
+    hung it on the verb as a compound)."""
+    n = 0
+    for tok in doc:
+        if tok.tag_ not in ("JJR", "JJS") or tok.dep_ == "amod" and tok.head.pos_ == "NOUN" \
+                or noun_info(tok.lower_) is None:
+            continue
+        if tok.lemma_.lower() == tok.lower_ or noun_info(tok.lemma_.lower()) is not None:
+            continue  # "elder": the comparative reading is the word itself
+        tok.pos_, tok.tag_, tok.lemma_ = "NOUN", "NN", tok.lower_
+        verb = tok.head
+        if tok.dep_ in ("compound", "amod") and verb.pos_ in ("VERB", "AUX") and verb.i > tok.i:
+            tok.dep_ = "nsubj"
+            for c in list(verb.children):
+                if c.i < tok.i and c.dep_ in ("det", "amod", "poss"):
+                    c.head = tok  # "the terrier waits": the determiner hung on the verb is the noun's
+        n += 1
+    return n
+
+
+def hyphenated_name(doc: Doc) -> int:
+    """A capitalised word joined by a hyphen to a word no dictionary has ("Seo-yeon", split by the tokenizer
+    into "Seo", "-", "yeon" and parsed as a subject and a noun): one name, its last part the proper-noun
+    head and the first part its compound."""
+    n = 0
+    for tok in doc[:-2]:
+        hyphen, tail = doc[tok.i + 1], doc[tok.i + 2]
+        if not tok.text[:1].isupper() or not tok.text.isalpha() or hyphen.text != "-" or tok.whitespace_ \
+                or hyphen.whitespace_ or not tail.text.isalpha():
+            continue
+        if tail.pos_ == "PROPN" and tok.head.i == tail.i:
+            continue  # the parse has it already ("Ji-ho")
+        if R.common_word(tail.text) or R.common_word(tok.text) and tok.pos_ != "PROPN":
+            continue  # "T-shirt", "Self-portrait"
+        if tail.head.i == tok.i:
+            tail.head, tail.dep_ = (tok.head if tok.head.i != tok.i else tail), tok.dep_
+        tok.head, tok.dep_, tok.pos_, tok.tag_ = tail, "compound", "PROPN", "NNP"
+        tail.pos_, tail.tag_ = "PROPN", "NNP"
+        n += 1
+    return n
+
+
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
+    hyphenated_name,
     subject_before_verb_noun,
+    character_noun_not_comparative,
     character_noun_before_non_noun,
     person_word_as_compound,
     capitalised_word_before_apposition,
     capitalised_word_is_proper,
     character_noun_not_verb,
+    reported_clause_not_relative,
 )
 
 

@@ -71,6 +71,11 @@ def thing_noun(lemma: str) -> bool:
     return lemma in _word_file("wordnet_things.txt")
 
 
+def people_group(lemma: str) -> bool:
+    """The noun names a group of people that acts together ("crew", "choir", "squad", "quartet")."""
+    return lemma in _word_file("wordnet_people_groups.txt")
+
+
 def verb_word(word: str) -> bool:
     """The word is the base form of an English verb (a WordNet verb lemma): "herd", "camp", "dog"."""
     return word.lower() in _verbs()
@@ -148,4 +153,5 @@ def load() -> float:
     _verbs()
     _word_file("wordnet_animate_verbs.txt")
     _word_file("wordnet_things.txt")
+    _word_file("wordnet_people_groups.txt")
     return _LOAD_MS["total"]

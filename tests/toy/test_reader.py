@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from memflow_ext.models.codec import PatchPCACodec
-from memflow_ext.toy.reader import read_frame
+from memflow_ext.toy.reader import read_frame, score_reader
 from memflow_ext.toy.train import video_tensor
 from memflow_ext.toy.world import story_of_kind
 
@@ -15,28 +15,10 @@ KINDS = ("single", "switch", "return")  # entering, leaving and overlapping obje
 
 
 def _score(stories, frames_of):
-    col, shape, fp = [0, 0], [0, 0], 0
-    shade, size = [], []
-    for st in stories:
-        for f, frame in enumerate(frames_of(st)):
-            dets = {d.colour: d for d in read_frame(frame)}
-            shown = {st.objects[o].colour: (st.objects[o], v) for o, (_, _, v) in st.truth[f].items()}
-            fp += sum(c not in shown for c in dets)
-            for c, (obj, vis) in shown.items():
-                if vis < 0.5:
-                    continue
-                col[1] += 1
-                d = dets.get(c)
-                if d is None:
-                    continue
-                col[0] += 1
-                shade.append(abs(d.shade - obj.shade))
-                if d.size is not None:
-                    size.append(abs(d.size - obj.size))
-                if vis >= 0.95 and not d.touches_other:
-                    shape[1] += 1
-                    shape[0] += d.shape == obj.shape
-    return col[0] / col[1], shape[0] / shape[1], fp, float(np.mean(shade)), float(np.mean(size))
+    sc = score_reader((st, frames_of(st)) for st in stories)
+    shade = float(np.mean(np.abs(sc.shade_err)))
+    size = float(np.mean(np.abs(sc.size_err)))
+    return sc.colour_recall, sc.shape_accuracy, sc.false_objects, shade, size
 
 
 def test_reader_on_the_generators_frames():

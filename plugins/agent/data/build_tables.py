@@ -23,6 +23,10 @@
   artifact and that are neither adjectives nor adverbs: after a singular character noun such a word
   is the head of the compound ("the tiger enclosure"), unless it is also a verb that can be read as
   the noun's verb.
+* ``wordnet_people_groups.txt`` -- collective nouns of people ("crew", "choir", "squad", "quartet"): the
+  most frequent sense is a crew, team, military unit, family, gang, clique or musical organisation (see
+  `build_people_groups`). Built from WordNet 3.1's files (the same format; the roots are found by
+  their words, not by offsets, so 3.0 gives nearly the same list).
 * ``first_names.tsv`` -- given names with their usual gender (m, f or u), from ``nam_dict.txt``
   (Joerg Michael's name dictionary, GNU FDL 1.2, shipped in the PyPI package ``gender-guesser``);
   see ``LICENSE.names``.
@@ -254,6 +258,88 @@ def build_things(folder: Path, out: Path) -> int:
     return len(words)
 
 
+# collectives of people, named by (word, word of its direct hypernym) so that the roots hold in WordNet 3.0 and
+# 3.1 alike: a noun whose most frequent sense falls under one of them names a group of people that acts together
+PEOPLE_GROUP_ROOTS = (("crew", "unit"), ("team", "unit"), ("military_unit", "unit"), ("family", "unit"),
+                      ("gang", "association"), ("set", "social_group"), ("musical_organization", "organization"))
+#: a noun counts when at least this share of its sense-tagged uses (index.sense) are people-group senses:
+#: below it the noun usually means something else ("club" the stick, "division" the act of dividing)
+PEOPLE_GROUP_SHARE = 0.5
+#: ... and when its object senses (noun.artifact) have less than this share: "battery" is more often the
+#: cell than the unit of guns, "orchestra" rarely the pit (an untagged noun: no object among its first two senses)
+PEOPLE_GROUP_OBJECT_SHARE = 0.25
+ARTIFACT_FILE = 6
+ACT_FILE = 4  # noun.act: a noun that also names an activity ("a duet" is sung, "on patrol") is not counted
+
+
+def _sense_counts(folder: Path) -> dict[tuple[str, str], int]:
+    """(lemma, synset offset) -> how often that noun sense is tagged in WordNet's sense-tagged corpus."""
+    counts: dict[tuple[str, str], int] = {}
+    for line in (folder / "index.sense").read_text(encoding="latin-1").splitlines():
+        key, offset, _number, tagged = line.split()
+        lemma, _, rest = key.partition("%")
+        if rest.startswith("1:"):
+            counts[(lemma, offset)] = int(tagged)
+    return counts
+
+
+def build_people_groups(folder: Path, out: Path) -> int:
+    """Collective nouns of people ("crew", "choir", "squad", "quintet"): the most frequent sense falls under
+    a crew, team, military unit, family, gang, clique or musical organisation, or (for a count word such
+    as "quartet", whose first sense is a number) any sense is a musical organisation ("a duet" is sung: its
+    first sense is the piece);
+    and most of the noun's tagged uses are such senses."""
+    index, synsets = read_wordnet(folder)
+    words_of: dict[str, list[str]] = {}
+    for line in (folder / "data.noun").read_text(encoding="latin-1").splitlines():
+        if not line.startswith(" "):
+            parts = line.split(" | ")[0].split()
+            words_of[parts[0]] = [parts[4 + 2 * j].split("(")[0].lower() for j in range(int(parts[3], 16))]
+
+    def named(word: str, parent: str) -> set[str]:
+        return {o for o, ws in words_of.items() if word in ws
+                and any(parent in words_of.get(h, []) for h in synsets.get(o, (0, []))[1])}
+
+    def upward(offset: str) -> set[str]:
+        out_: set[str] = set()
+        stack = [offset]
+        while stack:
+            s = stack.pop()
+            if s not in out_:
+                out_.add(s)
+                stack.extend(synsets.get(s, (0, []))[1])
+        return out_
+
+    roots = set().union(*(named(w, p) for w, p in PEOPLE_GROUP_ROOTS))
+    music = named("musical_organization", "organization")
+    counted = {o for o, ws in words_of.items() if "digit" in ws}
+    counts = _sense_counts(folder)
+    adjectives = {line.split()[0] for line in (folder / "index.adj").read_text(encoding="latin-1").splitlines()
+                  if not line.startswith(" ")}
+    words = []
+    for lemma, offsets in index.items():
+        if not re.fullmatch(r"[a-z]+", lemma) or lemma in adjectives:
+            continue  # "five", "indie": an adjective too is mostly a modifier
+        first = upward(offsets[0])
+        group_senses = [o for o in offsets if upward(o) & (roots | music)]
+        if not (first & roots or group_senses and first & counted):
+            continue
+        total = sum(counts.get((lemma, o), 0) for o in offsets)
+        objects = [o for o in offsets if synsets.get(o, (0, []))[0] == ARTIFACT_FILE]
+        if any(synsets.get(o, (0, []))[0] == ACT_FILE for o in offsets):
+            continue
+        group_uses = sum(counts.get((lemma, o), 0) for o in group_senses)
+        if first & roots and total and group_uses < PEOPLE_GROUP_SHARE * total:
+            continue
+        if total and sum(counts.get((lemma, o), 0) for o in objects) >= PEOPLE_GROUP_OBJECT_SHARE * total \
+                or not total and set(objects) & set(offsets[:2]):
+            continue
+        words.append(lemma)
+    header = "# collective nouns of people (see build_tables.py)\n"
+    out.write_text(header + "\n".join(sorted(words)) + "\n", encoding="utf-8")
+    return len(words)
+
+
 def build_names(nam_dict: Path, out: Path) -> int:
     """Given names -> m/f/u; a name used for both genders in the dictionary becomes u."""
     genders: dict[str, set[str]] = {}
@@ -286,9 +372,11 @@ def main() -> None:
     v = build_verbs(args.wordnet, HERE / "wordnet_verbs.txt")
     a = build_animate_verbs(args.wordnet, HERE / "wordnet_animate_verbs.txt")
     t = build_things(args.wordnet, HERE / "wordnet_things.txt")
+    g = build_people_groups(args.wordnet, HERE / "wordnet_people_groups.txt")
     k = build_names(args.names, HERE / "first_names.tsv") if args.names else 0
     print(f"wordnet_nouns.tsv: {n} nouns; common_words.txt: {c} words; wordnet_verbs.txt: {v} verbs; "
-          f"wordnet_animate_verbs.txt: {a} verbs; wordnet_things.txt: {t} nouns; first_names.tsv: {k} names")
+          f"wordnet_animate_verbs.txt: {a} verbs; wordnet_things.txt: {t} nouns; "
+          f"wordnet_people_groups.txt: {g} nouns; first_names.tsv: {k} names")
 
 
 if __name__ == "__main__":

@@ -77,8 +77,15 @@ def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
     if own is not None and own.entry is None and len(own.mentions) > 1 and any(x.kind == "name" for x in own.mentions) \
             and not _named_newcomer(ctx, m):
         return None
-    for c in sorted(ctx.candidates(m), key=lambda c: c.cid):
-        if not c.unclaimed_member or not (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None):
+    if m.kin is not None and m.owner is not None and ctx.prompt.doc[m.owner].lower_ == "their":
+        return None  # "their uncle" after "two brothers" is the uncle of both, not one of them
+    cands = ctx.candidates(m)
+    # a member is within reach while its group is: itself, or a member of its group singled out already,
+    # in this prompt or the previous one ("the bassist" two prompts after "a four-piece band" and "the singer")
+    near = {c.group_key for c in cands
+            if c.group_key and (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None)}
+    for c in sorted(cands, key=lambda c: c.cid):
+        if not c.unclaimed_member or c.group_key not in near:
             continue
         if not type_compatible(m, c) or contradicts(m, c) is not None:
             continue
@@ -134,9 +141,14 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         if len(story) >= need:
             scene = story
     if m.count is not None and len(scene) > m.count:
-        scene = scene[:m.count]
+        # more fit than the count says ("the two of them" after a woman, her grandson and a robin): people
+        # before animals and machines, then the most recent
+        scene = sorted(scene, key=lambda c: c.type not in ("person", "any"))[:m.count]
     if len(scene) >= 2 or scene and m.count == 1:
         ctx.cover(m, scene, NAME)
+        if m.kind == "noun" and (m.count == len(scene) or m.category == "kinship"):
+            for c in scene:  # "the two sisters": each of them is a sister ("the older sister" picks among both)
+                c.nouns.add(m.lemma)
     elif m.det in ("def", "poss") and m.kind == "noun" and m.plural:
         m.skip = "unresolved plural"  # "the three women" that covers nobody known refers back, it starts nobody
         own = ctx.cluster(m)

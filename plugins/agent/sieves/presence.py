@@ -11,6 +11,7 @@ from .words import (
     ABOUT_VERBS,
     ABSENCE_WORDS,
     DEPICTIONS,
+    DISPLAY_NOUNS,
     PHONE_WORDS,
     REMOTE_VERBS,
     SCENE_VEHICLE_VERBS,
@@ -29,6 +30,8 @@ NAME = "presence"
 GAME_WORDS = frozenset(R.word_lists("context.json")["game_words"]) - {"match", "move", "piece", "pieces"}
 GAME_MARK = "#board game"
 _CLAUSE_DEPS = frozenset({"ROOT", "conj", "advcl", "ccomp", "parataxis"})
+#: skip reasons that say the character is elsewhere (talked of, remembered, stated gone), not a prop
+ELSEWHERE = frozenset({"remote", "reported", "absent", "hypothetical"})
 
 
 def run(ctx: LinkContext) -> None:
@@ -36,7 +39,11 @@ def run(ctx: LinkContext) -> None:
     of the dog"), a toy or artwork ("a plush dragon", "a wind-up mouse"), only remembered, dreamt of,
     phoned or talked about ("dreaming of the dog", "her mother on the line"), stated absent ("the pony
     is nowhere in sight", "an unseen rival"), a background crowd, or a vehicle that is only scenery
-    ("a tram rumbles past"). Such a mention neither creates nor confirms an entity."""
+    ("a tram rumbles past"), or shown on a screen ("On the screen, a wolf chases a deer"; "howls
+    with the wolves on the television"). A character the story has so far only talked of stays
+    elsewhere when a later definite phrase names it as a possessor or an object ("a missing hiker" ...
+    "the hiker's tent"); as the subject of a clause it may have arrived. Such a mention neither
+    creates nor confirms an entity."""
     doc = ctx.prompt.doc
     if any(t.lemma_.lower() in GAME_WORDS for t in doc):
         ctx.registry.props.add(GAME_MARK)  # the story has a board game: its pieces are props from now on
@@ -50,10 +57,26 @@ def run(ctx: LinkContext) -> None:
         if why is None and m.kind == "noun" and m.det in ("def", "poss") and m.lemma in ctx.registry.props \
                 and not any(m.lemma in c.nouns for c in ctx.clusters.values()):
             why = "toy"  # "the bear" after "a plush bear": the story's prop, not a new character
+        if why is None and _still_elsewhere(m, doc[m.head], ctx):
+            why = "absent"
         if why is not None:
             m.skip = why
             if why in ("toy", "pictured") and m.lemma:
                 ctx.registry.props.add(m.lemma)
+            elif why in ELSEWHERE and m.kind == "noun" and m.lemma:
+                ctx.registry.elsewhere.add(m.lemma)
+    for m in ctx.mentions:
+        if m.kind == "pronoun" and m.lemma.endswith(("self", "selves")) and m.skip is None:
+            subject = _own_subject(m, ctx)
+            if subject is not None and subject.skip is not None:
+                m.skip = subject.skip  # "On the screen, the astronaut zips herself into a bag": the astronaut's
+
+
+def _own_subject(m: Mention, ctx: LinkContext) -> Mention | None:
+    """The subject mention of the reflexive pronoun's own verb."""
+    verb = ctx.prompt.doc[m.head].head
+    return next((x for x in ctx.mentions if x.head != m.head and ctx.prompt.doc[x.head].head.i == verb.i
+                 and ctx.prompt.doc[x.head].dep_ in ("nsubj", "nsubjpass")), None)
 
 
 def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
@@ -78,12 +101,14 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
                     and tok.dep_ not in ("nsubj", "nsubjpass"):
                 return "remote"
             if anc.dep_ == "ccomp" and anc.head.lemma_.lower() in SPEECH_VERBS and m.kind in ("name", "noun") \
-                    and m.det in ("none", "indef") and not _known(m, ctx):
+                    and m.det in ("none", "indef", "poss") and not _known(m, ctx):
                 return "reported"  # "tells the bird that Harold loved robins"
             if anc.dep_ in _CLAUSE_DEPS:
                 break
     if _on_the_phone(tok):
         return "remote"
+    if _on_display(tok) or _elaborates_depiction(m, tok):
+        return "pictured"
     if _stated_absent(tok):
         return "absent"
     if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
@@ -91,12 +116,26 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "attribute"  # "a nurse with a silver stud": a word known only to WordNet, worn or held
     if m.kind == "noun" and tok.dep_ in ("poss", "compound") and tok.head.lemma_.lower() in L.CLOTHING:
         return "modifier"  # "a white chef's jacket", "a fisherman's sweater"
-    if tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and tok.doc[tok.i + 2].head.i != tok.i:
-        return "modifier"  # "a rooster-shaped vane", "the barnacle-covered wreck"
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if m.kind == "noun" and not m.plural and nxt is not None and nxt.lower_ in L.CLOTHING and (
+            nxt.head.i == tok.i or tok.dep_ == "pobj" and tok.head.lower_ in ("in", "with", "wearing")):
+        return "modifier"  # "in tiger pyjamas" parsed with the animal as the head (or the garment elsewhere)
+    if tok.dep_ == "poss" and m.kind == "noun" and (m.type == "group" or m.det == "indef") \
+            and not any(m.lemma in c.nouns for c in ctx.clusters.values()) and not _worn(tok.head):
+        return "owner"  # "the family's cat", "a neighbour's cat": whose it is, not who is there
+    if tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and not tok.whitespace_ \
+            and not tok.doc[tok.i + 1].whitespace_:
+        return "modifier"  # "a rooster-shaped vane", "the barnacle-covered wreck", "a man-bun"
     if m.type == "vehicle" and m.kind == "noun" and (not _acts(tok) or m.modifiers & SCENE_VEHICLE_WORDS) \
             and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return "scenery"
     return None
+
+
+def _worn(tok: Token) -> bool:
+    """A garment, hair or a body part: its owner is there ("measures a customer's trousers")."""
+    low = tok.lemma_.lower()
+    return low in L.CLOTHING or low in L.HAIR_WORDS or low in L.BODY_PARTS or tok.lower_ in L.CLOTHING
 
 
 def _described_as_person(m: Mention) -> bool:
@@ -116,12 +155,63 @@ def _object_side(tok: Token, verb: Token) -> bool:
     return below.dep_ not in ("nsubj", "nsubjpass")
 
 
-def _on_the_phone(tok: Token) -> bool:
+def _located_on(tok: Token, nouns: frozenset[str]) -> Token | None:
+    """The "on/over the <noun>" phrase (one of `nouns`) attached to the token, if any."""
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in ("on", "over") and any(
-                g.lemma_.lower() in PHONE_WORDS for g in c.children):
-            return True
-    return False
+        if c.dep_ == "prep" and c.lower_ in ("on", "over", "onto") and any(
+                g.lemma_.lower() in nouns for g in c.children):
+            return c
+    return None
+
+
+def _clause_verb(tok: Token) -> Token | None:
+    return next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+
+
+def _subject_side(tok: Token, verb: Token) -> bool:
+    return any(tok is t or tok in t.subtree for t in verb.children if t.dep_ in ("nsubj", "nsubjpass"))
+
+
+def _on_the_phone(tok: Token) -> bool:
+    """"her mother on the line"; "tells her mother on the phone" (the verb's phrase, for its object)."""
+    if _located_on(tok, PHONE_WORDS) is not None:
+        return True
+    verb = _clause_verb(tok)
+    return verb is not None and _located_on(verb, PHONE_WORDS) is not None and not _subject_side(tok, verb)
+
+
+def _on_display(tok: Token) -> bool:
+    """Shown on a screen: the phrase is the mention's own ("a presenter on the television"), opens its
+    clause before it ("On the screen, a wolf chases a deer": subject and object alike), or follows
+    the mention as the verb's ("the dog howls with the wolves on the screen": not the subject)."""
+    if _located_on(tok, DISPLAY_NOUNS) is not None:
+        return True
+    verb = _clause_verb(tok)
+    prep = _located_on(verb, DISPLAY_NOUNS) if verb is not None else None
+    if prep is None or verb is None:
+        return False
+    return prep.i < tok.i and prep.i < verb.i or prep.i > tok.i and not _subject_side(tok, verb)
+
+
+def _elaborates_depiction(m: Mention, tok: Token) -> bool:
+    """The phrase follows a colon whose sentence has a depiction before it ("tells her about the dream:
+    a lion with a mane ..."; "reads the letter aloud: his son writes ..."): it says what the dream,
+    letter or photo shows."""
+    sent = tok.sent
+    colon = next((t for t in sent if t.text == ":" and t.idx < m.start), None)
+    if colon is None:
+        return False
+    return any(t.pos_ == "NOUN" and t.lemma_.lower() in DEPICTIONS for t in sent if t.i < colon.i)
+
+
+def _still_elsewhere(m: Mention, tok: Token, ctx: LinkContext) -> bool:
+    """A definite phrase of a noun the story has only used for someone elsewhere, as a possessor or an
+    object, with no entity bearing the noun: still that absent one ("the hiker's tent")."""
+    if m.kind != "noun" or m.det not in ("def", "poss") or m.lemma not in ctx.registry.elsewhere:
+        return False
+    if any(m.lemma in c.nouns for c in ctx.clusters.values()):
+        return False
+    return tok.dep_ not in ("nsubj", "nsubjpass")
 
 
 def _stated_absent(tok: Token) -> bool:

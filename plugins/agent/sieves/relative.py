@@ -21,7 +21,7 @@ def run(ctx: LinkContext) -> None:
     """A description that picks one of several known characters refers to the one that fits, read
     from the attributes given when they were introduced: a comparative or superlative of age or size
     ("the elder sister", "the smaller of the two", "the taller man") to the extreme one; "the other
-    (one)" to the one of the set not just mentioned; "the first / second" by order of introduction;
+    (one)" to the one of the set not just mentioned; "the first / second (jogger)" by order of introduction;
     "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
     ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
     entity sharing that kin noun). Every kin term with an owner, however it was linked ("Tobi, her
@@ -41,10 +41,10 @@ def run(ctx: LinkContext) -> None:
                 else _extreme(m, scope)  # "the older cousin" when one of them is the cousin
         elif m.other:
             target = _other(ctx, m, scope)
-        elif m.ordinal is not None and m.kind == "relative":
-            ordered = sorted(scope, key=lambda c: c.order if c.entry is None else c.cid)
-            if len(ordered) >= 2 and 0 < m.ordinal <= len(ordered):
-                target = ordered[m.ordinal - 1]
+        elif m.ordinal is not None:  # "the first", "the second one", "the first jogger", "the last dog"
+            ordered = sorted(scope, key=lambda c: (c.entry is None, c.order if c.entry is None else c.cid))
+            if len(ordered) >= 2 and (0 < m.ordinal <= len(ordered) or m.ordinal == -1):
+                target = ordered[m.ordinal - 1 if m.ordinal > 0 else -1]
         elif m.stated_age is not None and m.kind == "relative":
             target = next((c for c in scope if c.stated_age == m.stated_age), None)
         elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import lexicon as L
-from ..entities import contradicts, generic_fit, related_match
+from ..entities import Cluster, contradicts, generic_fit, overlap, related_match
 from .head_match import pick
 from .words import NEWCOMER_NOUNS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
+    from ..mentions import Mention
 
 NAME = "wordnet"
 GENERIC = L.GENERIC_PERSON
@@ -28,14 +29,13 @@ def run(ctx: LinkContext) -> None:
         if m.det in ("new", "indef") or m.plural or m.type == "group" or m.relative_cue:
             continue
         if m.lemma in NEWCOMER_NOUNS:  # "the latecomer": the entity the story introduced last
-            latest = sorted((c for c in ctx.candidates(m) if c.entry is not None and not c.group
-                             and contradicts(m, c) is None), key=lambda c: -c.cid)
-            if latest and ctx.link(m, latest[0], NAME):
+            latest = _latest(ctx, m)
+            if latest is not None and ctx.link(m, latest, NAME):
                 continue
-        cands = [c for c in ctx.candidates(m) if related_match(m, c)]
-        if not cands and (generic_fit(m) or m.type == "creature" and m.category == "creature"):
-            cands = [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)]
-        best = pick(ctx, m, cands)
+        best = pick(ctx, m, [c for c in ctx.candidates(m) if related_match(m, c)])
+        if best is None and (generic_fit(m) or m.type == "creature" and m.category == "creature"):
+            # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
+            best = pick(ctx, m, [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)])
         if best is None and m.det == "def":
             # "the thief" for "a figure in a black catsuit": a role given to someone so far only described
             # in general terms, the most recent such entity of the last prompts
@@ -44,3 +44,14 @@ def run(ctx: LinkContext) -> None:
             best = pick(ctx, m, vague[:1])
         if best is not None:
             ctx.link(m, best, NAME)
+
+
+def _latest(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """The entity a newcomer noun names: of any living kind ("the latecomer" may be a puppy), sharing the
+    phrase's descriptive words first ("the golden latecomer"), then the one introduced last (this
+    prompt's before the story's)."""
+    fits = [c for c in ctx.candidates(m) if not c.group and c.type != "vehicle"
+            and contradicts(m, c) in (None, "kind") and (c.gender is None or m.gender is None or c.gender == m.gender)]
+    if not fits:
+        return None
+    return max(fits, key=lambda c: (overlap(m, c), c.entry is None, c.order if c.entry is None else c.cid))

@@ -12,6 +12,7 @@ REMOTE_VERBS: frozenset[str] = frozenset(_DATA["remote_verbs"])
 DEPICTIONS: frozenset[str] = frozenset(_DATA["depiction_nouns"]) | L.ARTWORK | L.MESSAGE_NOUNS
 ABSENCE_WORDS: frozenset[str] = frozenset(_DATA["absence_words"])
 PHONE_WORDS: frozenset[str] = frozenset(_DATA["phone_words"])
+DISPLAY_NOUNS: frozenset[str] = frozenset(_DATA["display_nouns"])
 AGE_YEARS: dict[str, int] = dict(_DATA["age_years"])
 SIZE_WORDS: dict[str, int] = dict(_DATA["size_words"])
 NEWCOMER_NOUNS: frozenset[str] = frozenset(_DATA["newcomer_nouns"])

@@ -151,7 +151,8 @@ def test_rules_backend_meets_the_targets_with_swapped_nouns():
 
 def test_swap_nouns_are_in_no_lexicon_of_the_agent_and_fix_the_article():
     from plugins.agent import lexicon as L
-    from plugins.agent.text import _NAMES, noun_info
+    from plugins.agent.nouns import noun_info
+    from plugins.agent.resources import word_lists
 
     pool = json.loads(bench.SWAP_FILE.read_text())
     words: set[str] = set()
@@ -165,7 +166,7 @@ def test_swap_nouns_are_in_no_lexicon_of_the_agent_and_fix_the_article():
                     words |= set(v)
                 elif isinstance(v, str):
                     words.add(v)
-    for v in _NAMES.values():
+    for v in word_lists("names.json").values():
         words |= set(v) if isinstance(v, (list, dict)) else set()
     for cls in ("person", "animal"):
         assert pool[cls] and not set(pool[cls]) & words, set(pool[cls]) & words

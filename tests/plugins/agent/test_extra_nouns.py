@@ -30,3 +30,10 @@ def test_the_config_key_is_validated():
     assert list(cfg.agent.extra_entity_nouns) == ["circle", "square"]
     with pytest.raises(ConfigError, match="agent.extra_entity_nouns"):
         load_config(overrides=["agent.extra_entity_nouns=['two words']"])
+
+
+def test_collectives_of_people_come_from_wordnet_and_activities_do_not():
+    from plugins.agent.nouns import NounInfo, noun_info
+
+    assert noun_info("crew") == noun_info("choir") == NounInfo("group", "group")
+    assert noun_info("duet") is None  # also a performance: "they sing a duet"

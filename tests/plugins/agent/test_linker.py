@@ -12,7 +12,7 @@ STORY = [
 
 
 def _agent() -> EntityAgent:
-    return EntityAgent(AgentConfig(linker="sieves"))
+    return EntityAgent(AgentConfig())
 
 
 def test_ids_per_prompt():
@@ -39,3 +39,10 @@ def test_links_name_the_sieve_of_every_mention():
     assert by_text["Noor"]["sieve"] == "new" and by_text["Noor"]["ids"] == [1]
     assert by_text["a potter"]["sieve"] == "apposition" and by_text["a potter"]["ids"] == [1]
     assert result.to_json()["links"] == result.links
+
+
+def test_scene_phrases_are_places_not_clothing_or_characters():
+    prompt = "A potter in a blue smock shapes a bowl in a sunny workshop beside the river, next to her son."
+    result = _agent().process_prompt(prompt, 0)
+    assert [s.text for s in result.scene] == ["in a sunny workshop", "beside the river"]
+    assert all(prompt[slice(*s.span)] == s.text for s in result.scene)

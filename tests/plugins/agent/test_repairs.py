@@ -39,3 +39,40 @@ def test_character_noun_not_verb():
     tok.pos_ = "VERB"  # the contradiction the override repairs
     assert repairs.character_noun_not_verb(doc) == 1
     assert tok.pos_ == "NOUN"
+
+
+def test_reported_clause_not_relative():
+    doc = nlp()("The widower smiles and tells the bird that Marisol always loved robins.")
+    before = _tok(doc, "loved").dep_
+    assert repairs.reported_clause_not_relative(doc) == 1
+    assert before == "relcl" and _tok(doc, "loved").dep_ == "ccomp" and _tok(doc, "loved").head.text == "tells"
+
+
+def test_a_year_old_before_a_verb_noun_is_the_subject():
+    doc = nlp()("The six-year-old claps.")
+    assert _tok(doc, "old").dep_ != "nsubj"
+    assert repairs.subject_before_verb_noun(doc) == 1
+    assert _tok(doc, "old").dep_ == "nsubj" and _tok(doc, "claps").pos_ == "VERB"
+
+
+def test_capitalised_word_before_apposition_after_a_conjunction():
+    doc = nlp()("A woman coils a rope while Storm, her blond four-year-old son in a red hat, watches the sea.")
+    assert _tok(doc, "Storm").pos_ != "PROPN"
+    assert repairs.capitalised_word_before_apposition(doc) == 1
+    assert _tok(doc, "Storm").pos_ == "PROPN"
+
+
+def test_hyphenated_name():
+    doc = nlp()("Later, Seo-yeon opens her umbrella.")
+    assert _tok(doc, "yeon").pos_ != "PROPN"
+    assert repairs.hyphenated_name(doc) == 1
+    assert _tok(doc, "yeon").pos_ == "PROPN" and _tok(doc, "Seo").dep_ == "compound"
+    assert _tok(doc, "Seo").head.text == "yeon" and _tok(doc, "yeon").head.text == "opens"
+
+
+def test_character_noun_not_comparative():
+    doc = nlp()("The puppy trips and the terrier waits for it.")
+    assert _tok(doc, "terrier").tag_ == "JJR"  # "terri" + "-er" to the small model
+    assert repairs.character_noun_not_comparative(doc) == 1
+    terrier = _tok(doc, "terrier")
+    assert terrier.pos_ == "NOUN" and terrier.dep_ == "nsubj" and any(c.lower_ == "the" for c in terrier.children)

@@ -6,3 +6,42 @@ def test_an_apposition_renames_the_name_before_it():
     on, off = with_and_without("apposition", story)
     assert on == [[1], [1]]  # "a ferry pilot" is Idris, so "the pilot" later is Idris too
     assert on != off
+
+
+def test_an_appositive_the_parse_hangs_on_the_verb_renames_the_subject_before_it():
+    story = ["A brown dog naps on the porch.",
+             "A second dog trots into the yard, a tall white poodle with a pink bow, and barks."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [2]]
+    assert on != off
+
+
+def test_an_appositive_after_a_later_subject_is_that_subject_not_an_object_before_it():
+    story = ["Two brothers play chess in the garden while their uncle walks in, a stout man with a wooden cane."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1, 2, 3]]  # the brothers and the uncle; "a stout man" is the uncle
+    assert on != off
+
+
+def test_an_appositive_the_parse_hangs_on_an_earlier_plural_renames_the_subject_just_before_it():
+    story = ["Two sisters bake bread. The sisters look up as the door bangs open and their aunt walks in, "
+             "a tall woman with a long braid."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1, 2, 3]]
+    assert on != off
+
+
+def test_a_name_after_as_renames_who_introduces_himself():
+    story = ["A young backpacker in a green poncho sits on a stool.",
+             "He introduces himself to the cook as Tomas.", "Tomas eats noodles."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1, 2], [1]]
+    assert on != off
+
+
+def test_an_appositive_after_a_phrase_the_parse_hung_elsewhere_renames_the_noun_before_it():
+    story = ["Medium shot of a security guard in a navy uniform, a heavy man with a moustache, dozing in a chair.",
+             "The heavy man snores."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1]]
+    assert on != off

@@ -38,3 +38,53 @@ def test_names_introduced_after_a_counted_plural_are_its_members():
     on, off = with_and_without("groups", story)
     assert on[1] == [2, 3] and on[2] == [1, 2, 3]
     assert on != off
+
+
+def test_a_collective_noun_only_wordnet_knows_is_one_group():
+    # "crew" is in no hand-made list: WordNet files it under units of people (wordnet_people_groups.txt)
+    story = ["A fishing crew in orange overalls hauls a net onto the deck.",
+             "The crew cheer as the net comes up full. They wave at the harbour."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_a_counted_plural_takes_people_before_an_animal():
+    story = ["An old woman in a shawl feeds a pigeon on a bench.",
+             "Her grandson brings her a coffee and the pigeon hops onto the bench.",
+             "The two of them walk home."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 3]
+    assert on != off
+
+
+def test_all_three_takes_in_the_animals_already_there():
+    story = ["A black dog and a white dog play in a field.", "A tiny puppy joins them.",
+             "All three dogs drink from the pond."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 2, 3]
+    assert on != off
+
+
+def test_their_kin_is_not_one_of_the_counted_members():
+    story = ["Two brothers play chess in the garden while their uncle waters the roses.",
+             "The uncle laughs at the brothers."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1, 2, 3]]
+    assert on != off
+
+
+def test_a_member_is_singled_out_while_its_group_is_in_reach():
+    story = ["A three-piece band crams onto a tiny stage.", "The singer, a woman with a mohawk, grabs the microphone.",
+             "The drummer, a bald man, counts in.", "The bassist, a short woman with braids, nods."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1], [2], [3]]
+    assert on != off
+
+
+def test_a_counted_plural_gives_its_noun_to_each_it_covers():
+    story = ["A girl of fourteen bakes bread while her sister, a six-year-old, watches.", "The two sisters eat.",
+             "The older sister washes the bowl."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [1, 2], [1]]  # both are sisters, so "the older sister" is the fourteen-year-old
+    assert on != off

@@ -24,3 +24,70 @@ def test_chess_pieces_are_props_but_the_players_are_present():
     on, off = with_and_without("presence", story)
     assert on[1] == on[2] and len(on[1]) == 2
     assert on != off
+
+
+def test_what_a_screen_shows_is_pictured():
+    story = ["A boy in a red cap sits on the couch beside his dog. On the television, a bear catches a salmon.",
+             "The dog barks at the wolves on the screen while the boy laughs."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2], [1, 2]]  # the boy and the terrier; the bear, the salmon and the wolves are shown
+    assert on != off
+
+
+def test_the_object_of_a_verb_on_the_phone_is_elsewhere():
+    story = ["A nurse in green scrubs tells her brother on the phone that she is tired."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]
+    assert on != off
+
+
+def test_someone_missing_stays_elsewhere_as_a_possessor_later():
+    story = ["A ranger in a grey coat searches the woods for a missing climber.",
+             "The ranger finds the climber's glove beside a stream."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_what_follows_a_colon_after_a_depiction_is_what_it_shows():
+    story = ["An old sailor shows the girl his favourite postcard: a fat walrus on an ice floe."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2]]
+    assert on != off
+
+
+def test_a_reflexive_pronoun_of_a_pictured_subject_is_pictured_too():
+    story = ["A cook in a white apron chops onions.",
+             "A boy watches the television. On the screen, a skier pulls herself up the slope."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [2]]  # "herself" is the skier's, not the cook's
+    assert on != off
+
+
+def test_a_group_named_only_as_an_owner_is_not_there():
+    story = ["A girl in a yellow coat feeds the family's old dog."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2]]  # the girl and the dog
+    assert on != off
+
+
+def test_an_animal_on_a_garment_is_a_pattern():
+    story = ["A girl of about six in tiger pyjamas sits by the fire."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]
+    assert on != off
+
+
+def test_a_hyphenated_compound_names_no_character():
+    story = ["A young man with a man-bun carries a box up the stairs."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]
+    assert on != off
+
+
+def test_an_indefinite_owner_is_not_there_unless_it_wears_the_thing():
+    on, off = with_and_without("presence", ["A neighbour's cat wanders into the kitchen."])
+    assert on == [[1]]  # the cat; the neighbour is only whose it is
+    assert on != off
+    on, _ = with_and_without("presence", ["A tailor measures a customer's trousers."])
+    assert on == [[1, 2]]

@@ -34,3 +34,11 @@ def test_stated_ages_past_ten_order_two_children():
     on, off = with_and_without("relative", story)
     assert on[1] == [2]
     assert on != off
+
+
+def test_an_ordinal_with_a_noun_picks_by_order_of_introduction():
+    story = ["A jogger in a pink headband buys a lemonade.", "A second jogger, a stocky man, buys two cups.",
+             "The first jogger comes back."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1], [2], [1]]
+    assert on != off

@@ -6,3 +6,21 @@ def test_a_hypernym_finds_the_entity():
     on, off = with_and_without("wordnet", story)
     assert on == [[1], [1]]
     assert on != off
+
+
+def test_the_newcomer_is_the_latest_arrival_of_any_kind():
+    story = ["A grey cat sleeps on a sofa.",
+             "A small ginger kitten climbs up onto the sofa. The newcomer licks its paws."]
+    on, off = with_and_without("wordnet", story)
+    assert on == [[1], [2]]
+    assert on != off
+
+
+
+def test_a_general_noun_skips_a_related_entity_that_contradicts_it():
+    story = ["A farmer in a straw hat feeds the hens while Brook, her blond four-year-old son, watches.",
+             "Her brother, a huge bearded man, lifts Brook onto a cart.",
+             "The little boy follows the bearded man."]
+    on, off = with_and_without("wordnet", story)
+    assert on[2] == [2, 3]
+    assert on != off
