@@ -76,3 +76,11 @@ def test_character_noun_not_comparative():
     assert repairs.character_noun_not_comparative(doc) == 1
     terrier = _tok(doc, "terrier")
     assert terrier.pos_ == "NOUN" and terrier.dep_ == "nsubj" and any(c.lower_ == "the" for c in terrier.children)
+
+
+def test_name_after_naming_verb():
+    doc = nlp()("A scruffy white terrier called Biscuit trots in from the hallway.")
+    assert _tok(doc, "Biscuit").dep_ != "oprd"
+    assert repairs.name_after_naming_verb(doc) == 1
+    assert _tok(doc, "Biscuit").dep_ == "oprd" and _tok(doc, "Biscuit").pos_ == "PROPN"
+    assert _tok(doc, "trots").pos_ == "VERB" and _tok(doc, "terrier").dep_ == "nsubj"
