@@ -14,6 +14,7 @@ from . import resources as R
 from .nouns import noun_info
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
+_NAMING_VERBS = frozenset({"call", "name", "nickname"})
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -166,6 +167,52 @@ def reported_clause_not_relative(doc: Doc) -> int:
     return n
 
 
+def character_noun_not_comparative(doc: Doc) -> int:
+    """A character noun ending in -er tagged as a comparative adjective ("the terrier skids": "terrier" as
+    JJR with the lemma "terri"), not modifying a noun after it: the noun (the subject, where the parse
+    hung it on the verb as a compound)."""
+    n = 0
+    for tok in doc:
+        if tok.tag_ not in ("JJR", "JJS") or tok.dep_ == "amod" and tok.head.pos_ == "NOUN" \
+                or noun_info(tok.lower_) is None:
+            continue
+        if tok.lemma_.lower() == tok.lower_ or noun_info(tok.lemma_.lower()) is not None:
+            continue  # "elder": the comparative reading is the word itself
+        tok.pos_, tok.tag_, tok.lemma_ = "NOUN", "NN", tok.lower_
+        verb = tok.head
+        if tok.dep_ in ("compound", "amod") and verb.pos_ in ("VERB", "AUX") and verb.i > tok.i:
+            tok.dep_ = "nsubj"
+            for c in list(verb.children):
+                if c.i < tok.i and c.dep_ in ("det", "amod", "poss"):
+                    c.head = tok  # "the terrier waits": the determiner hung on the verb is the noun's
+        n += 1
+    return n
+
+
+def name_after_naming_verb(doc: Doc) -> int:
+    """A capitalised word right after "called" / "named" / "nicknamed" that describes a noun ("a terrier called
+    Biscuit trots in", parsed with "Biscuit" as a compound of "trots"): the word is the name (the verb's
+    `oprd`), whatever ordinary word it also is; a plural noun after it that is also a verb is the sentence's
+    verb, with the described noun as its subject."""
+    n = 0
+    for tok in doc[1:]:
+        verb = doc[tok.i - 1]
+        if not tok.text[:1].isupper() or not tok.text.isalpha() or verb.lemma_.lower() not in _NAMING_VERBS \
+                or verb.tag_ not in ("VBN", "VBD") or verb.dep_ != "acl" or tok.head.i == verb.i:
+            continue
+        nxt = tok.head
+        described = verb.head
+        tok.head, tok.dep_, tok.pos_, tok.tag_ = verb, "oprd", "PROPN", "NNP"
+        if nxt.i == tok.i + 1 and nxt.tag_ == "NNS" and R.verb_word(nxt.lemma_) and described.dep_ == "ROOT":
+            for c in list(nxt.children):
+                if c.i > nxt.i:
+                    c.head = nxt
+            nxt.head, nxt.dep_, nxt.pos_, nxt.tag_ = nxt, "ROOT", "VERB", "VBZ"
+            described.head, described.dep_ = nxt, "nsubj"
+        n += 1
+    return n
+
+
 def hyphenated_name(doc: Doc) -> int:
     """A capitalised word joined by a hyphen to a word no dictionary has ("Seo-yeon", split by the tokenizer
     into "Seo", "-", "yeon" and parsed as a subject and a noun): one name, its last part the proper-noun
@@ -190,7 +237,9 @@ def hyphenated_name(doc: Doc) -> int:
 
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     hyphenated_name,
+    name_after_naming_verb,
     subject_before_verb_noun,
+    character_noun_not_comparative,
     character_noun_before_non_noun,
     person_word_as_compound,
     capitalised_word_before_apposition,

@@ -146,6 +146,9 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         scene = sorted(scene, key=lambda c: c.type not in ("person", "any"))[:m.count]
     if len(scene) >= 2 or scene and m.count == 1:
         ctx.cover(m, scene, NAME)
+        if m.kind == "noun" and (m.count == len(scene) or m.category == "kinship"):
+            for c in scene:  # "the two sisters": each of them is a sister ("the older sister" picks among both)
+                c.nouns.add(m.lemma)
     elif m.det in ("def", "poss") and m.kind == "noun" and m.plural:
         m.skip = "unresolved plural"  # "the three women" that covers nobody known refers back, it starts nobody
         own = ctx.cluster(m)

@@ -68,3 +68,19 @@ def test_hyphenated_name():
     assert repairs.hyphenated_name(doc) == 1
     assert _tok(doc, "yeon").pos_ == "PROPN" and _tok(doc, "Seo").dep_ == "compound"
     assert _tok(doc, "Seo").head.text == "yeon" and _tok(doc, "yeon").head.text == "opens"
+
+
+def test_character_noun_not_comparative():
+    doc = nlp()("The puppy trips and the terrier waits for it.")
+    assert _tok(doc, "terrier").tag_ == "JJR"  # "terri" + "-er" to the small model
+    assert repairs.character_noun_not_comparative(doc) == 1
+    terrier = _tok(doc, "terrier")
+    assert terrier.pos_ == "NOUN" and terrier.dep_ == "nsubj" and any(c.lower_ == "the" for c in terrier.children)
+
+
+def test_name_after_naming_verb():
+    doc = nlp()("A scruffy white terrier called Biscuit trots in from the hallway.")
+    assert _tok(doc, "Biscuit").dep_ != "oprd"
+    assert repairs.name_after_naming_verb(doc) == 1
+    assert _tok(doc, "Biscuit").dep_ == "oprd" and _tok(doc, "Biscuit").pos_ == "PROPN"
+    assert _tok(doc, "trots").pos_ == "VERB" and _tok(doc, "terrier").dep_ == "nsubj"

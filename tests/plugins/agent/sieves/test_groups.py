@@ -80,3 +80,11 @@ def test_a_member_is_singled_out_while_its_group_is_in_reach():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3], [1], [2], [3]]
     assert on != off
+
+
+def test_a_counted_plural_gives_its_noun_to_each_it_covers():
+    story = ["A girl of fourteen bakes bread while her sister, a six-year-old, watches.", "The two sisters eat.",
+             "The older sister washes the bowl."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [1, 2], [1]]  # both are sisters, so "the older sister" is the fourteen-year-old
+    assert on != off

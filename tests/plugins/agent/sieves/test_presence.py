@@ -91,3 +91,18 @@ def test_an_indefinite_owner_is_not_there_unless_it_wears_the_thing():
     assert on != off
     on, _ = with_and_without("presence", ["A tailor measures a customer's trousers."])
     assert on == [[1, 2]]
+
+
+def test_a_made_character_that_acts_on_something_is_a_creature_and_a_statue_is_not():
+    story = ["A clay golem carries a heavy beam past a stone lion on a plinth.", "A blacksmith directs the golem."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1, 2]]  # the golem, then the blacksmith; the stone lion is a statue
+    assert on != off
+
+
+def test_what_is_being_photographed_is_there():
+    story = ["A ginger cat naps on the rug.",
+             "A young man in a towel takes a photo of the cat and hangs a photo of a horse on the wall."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1, 2]]  # the cat is photographed now; the horse is only in the old photo
+    assert on != off
