@@ -11,19 +11,20 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import resources as R
-from .nouns import noun_info
+from .nouns import noun_info, vehicle_sense
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 
 def subject_before_verb_noun(doc: Doc) -> int:
     """A character noun, "one", or a capitalised word no dictionary has, parsed as a modifier of the
     next word when that word is a plural noun that is also a verb ("The teenager threads bait",
-    "the younger one claps", "Tenzin waves", "the six-year-old claps"): the word is the subject and
+    "the younger one claps", "Tenzin waves", "the six-year-old claps", a vehicle word tagged as an
+    adjective after a determiner, "the old convertible stalls"): the word is the subject and
     the next word its verb. The subject takes over the determiner and adjectives before it."""
     n = 0
     for tok in doc[:-1]:
@@ -34,7 +35,8 @@ def subject_before_verb_noun(doc: Doc) -> int:
             continue
         year_old = tok.lower_ == "old" and any(c.lower_ in ("year", "years") for c in tok.children)
         subject = noun_info(tok.lower_) is not None and tok.pos_ in ("NOUN", "ADJ") or tok.lower_ == "one" or (
-            tok.text[:1].isupper() and not R.common_word(tok.text) and tok.text.isalpha()) or year_old
+            tok.text[:1].isupper() and not R.common_word(tok.text) and tok.text.isalpha()) or year_old or (
+            _determined_vehicle(tok, nxt))
         if not subject:
             continue
         for c in list(nxt.children):
@@ -55,6 +57,15 @@ def subject_before_verb_noun(doc: Doc) -> int:
                 verbish.pos_, verbish.tag_ = "NOUN", "NN"
         n += 1
     return n
+
+
+def _determined_vehicle(tok: Token, verb_noun: Token) -> bool:
+    """A word whose first WordNet sense is a vehicle, last in a phrase with a determiner ("a shiny red
+    convertible rolls", tagged as an adjective): nothing is left for it to modify but the verb-noun."""
+    # only a word tagged as an adjective: a noun tagged as one ("a red balloon bobs") may be a toy, which the
+    # presence sieve lets act only when the parse already made it the subject
+    return tok.pos_ == "ADJ" and vehicle_sense(tok.lower_) and any(
+        c.dep_ == "det" and c.i < tok.i for c in verb_noun.children)
 
 
 def character_noun_before_non_noun(doc: Doc) -> int:

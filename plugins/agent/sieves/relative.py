@@ -24,7 +24,8 @@ def run(ctx: LinkContext) -> None:
     (one)" to the one of the set not just mentioned; "the first / second (jogger)" by order of introduction;
     "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
     ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
-    entity sharing that kin noun). Every kin term with an owner, however it was linked ("Tobi, her
+    entity sharing that kin noun); a definite kin term without an owner ("the grandmother") to the one
+    entity with that relation to anybody. Every kin term with an owner, however it was linked ("Tobi, her
     grandson" by apposition), teaches both entities their relation, so a later "his grandmother"
     finds her through it; siblings share parents, grandparents, aunts and uncles, and siblings."""
     learn_kin(ctx)  # relations stated earlier in the prompt ("Chuy, Luz's brother, ... his sister")
@@ -35,6 +36,12 @@ def run(ctx: LinkContext) -> None:
         scope = _scope(ctx, m)
         if (m.kin is not None or m.lemma in COUNTERPART_NOUNS) and m.owner is not None:
             target = _kin(ctx, m)
+        elif m.kin is not None and m.det == "def":
+            # "the grandmother" with no owner: the one entity the story made a grandparent ("Jakub, her
+            # grandson" taught it), when no entity bears the noun itself
+            bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
+                       and m.kin in c.kin.values()]
+            target = bearers[0] if len(bearers) == 1 else None
         elif m.compare is not None:
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
             target = named[0] if len(named) == 1 and len(scope) > 1 and m.category != "generic" \

@@ -55,6 +55,14 @@ def test_a_year_old_before_a_verb_noun_is_the_subject():
     assert _tok(doc, "old").dep_ == "nsubj" and _tok(doc, "claps").pos_ == "VERB"
 
 
+def test_a_vehicle_tagged_as_adjective_before_a_verb_noun_is_the_subject():
+    doc = nlp()("A dented blue convertible rolls down the ramp.")
+    assert _tok(doc, "convertible").dep_ != "nsubj"
+    assert repairs.subject_before_verb_noun(doc) == 1
+    assert _tok(doc, "convertible").dep_ == "nsubj" and _tok(doc, "convertible").pos_ == "NOUN"
+    assert _tok(doc, "rolls").pos_ == "VERB"
+
+
 def test_capitalised_word_before_apposition_after_a_conjunction():
     doc = nlp()("A woman coils a rope while Storm, her blond four-year-old son in a red hat, watches the sea.")
     assert _tok(doc, "Storm").pos_ != "PROPN"

@@ -106,3 +106,11 @@ def test_what_is_being_photographed_is_there():
     on, off = with_and_without("presence", story)
     assert on == [[1], [1, 2]]  # the cat is photographed now; the horse is only in the old photo
     assert on != off
+
+
+def test_an_in_law_or_to_be_noun_is_still_a_character():
+    story = ["Her mother-in-law arrives with a cake while a bride-to-be in a yellow dress laughs at a "
+             "cat-shaped clock."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2]]  # the mother-in-law and the bride-to-be; the cat is the clock's shape
+    assert on != off

@@ -42,3 +42,11 @@ def test_an_ordinal_with_a_noun_picks_by_order_of_introduction():
     on, off = with_and_without("relative", story)
     assert on == [[1], [2], [1]]
     assert on != off
+
+
+def test_a_kin_noun_without_an_owner_finds_the_one_entity_with_that_relation():
+    story = ["A baker in a white apron kneads dough. Tobi, her grandson, carries the flour.",
+             "The grandmother smiles."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [1]]
+    assert on != off
