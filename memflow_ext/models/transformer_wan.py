@@ -109,7 +109,11 @@ class WanT2VCrossAttention(CausalWanSelfAttention):
     def prime(self, context: torch.Tensor, cache: CrossAttnCache, layer: int) -> None:
         if not cache.is_init[layer]:
             k, v = self.text_kv(context)
-            cache.k[layer], cache.v[layer] = k, v
+            if k.shape == cache.k[layer].shape and k.dtype == cache.k[layer].dtype:
+                cache.k[layer].copy_(k)  # into the cache's own buffers: the cache is allocated once
+                cache.v[layer].copy_(v)
+            else:
+                cache.k[layer], cache.v[layer] = k, v
             cache.is_init[layer] = True
 
     def forward(  # type: ignore[override]  # cross-attention reads the text, not RoPE phasors and the KV cache
