@@ -24,14 +24,16 @@ def subject_before_verb_noun(doc: Doc) -> int:
     """A character noun, "one", or a capitalised word no dictionary has, parsed as a modifier of the
     next word when that word is a plural noun that is also a verb ("The teenager threads bait",
     "the younger one claps", "Tenzin waves", "the six-year-old claps", a vehicle word tagged as an
-    adjective after a determiner, "the old convertible stalls"): the word is the subject and
+    adjective after a determiner, "the old convertible stalls"; a person noun before a plural animal noun
+    where a clause's verb stands, "the fencer ducks under the blade"): the word is the subject and
     the next word its verb. The subject takes over the determiner and adjectives before it."""
     n = 0
     for tok in doc[:-1]:
         nxt = doc[tok.i + 1]
         if tok.head.i != nxt.i or tok.dep_ not in ("compound", "nummod", "amod", "nmod"):
             continue
-        if nxt.tag_ != "NNS" or not R.verb_word(nxt.lemma_) or noun_info(nxt.lemma_) is not None:
+        if nxt.tag_ != "NNS" or not R.verb_word(nxt.lemma_) or noun_info(nxt.lemma_) is not None and not (
+                _person_before_clause_verb(tok, nxt)):
             continue
         year_old = tok.lower_ == "old" and any(c.lower_ in ("year", "years") for c in tok.children)
         subject = noun_info(tok.lower_) is not None and tok.pos_ in ("NOUN", "ADJ") or tok.lower_ == "one" or (
@@ -57,6 +59,17 @@ def subject_before_verb_noun(doc: Doc) -> int:
                 verbish.pos_, verbish.tag_ = "NOUN", "NN"
         n += 1
     return n
+
+
+def _person_before_clause_verb(tok: Token, verb_noun: Token) -> bool:
+    """A person noun before a plural character noun that is also a verb ("the shorter fencer ducks under
+    the blade"), where that plural stands where a clause's verb stands (the root, or joined to a verb) and
+    a preposition, adverb or the end follows it: a person is no kind of animal, so the plural is the verb."""
+    info = noun_info(tok.lower_)
+    after = verb_noun.doc[verb_noun.i + 1] if verb_noun.i + 1 < len(verb_noun.doc) else None
+    return info is not None and info.type == "person" and not tok.text[:1].isupper() and (
+        verb_noun.dep_ == "ROOT" or verb_noun.dep_ == "conj" and verb_noun.head.pos_ == "VERB") and (
+        after is None or after.pos_ in ("ADP", "ADV", "PUNCT", "CCONJ", "SCONJ"))
 
 
 def _determined_vehicle(tok: Token, verb_noun: Token) -> bool:

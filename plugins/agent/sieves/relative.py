@@ -42,7 +42,7 @@ def run(ctx: LinkContext) -> None:
             bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
                        and m.kin in c.kin.values()]
             target = bearers[0] if len(bearers) == 1 else None
-        elif m.compare is not None:
+        elif m.compare is not None and m.det != "indef":  # "a shorter woman" introduces one, picks none
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
             target = named[0] if len(named) == 1 and len(scope) > 1 and m.category != "generic" \
                 else _extreme(m, scope)  # "the older cousin" when one of them is the cousin
@@ -56,7 +56,7 @@ def run(ctx: LinkContext) -> None:
             target = next((c for c in scope if c.stated_age == m.stated_age), None)
         elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
             target = _by_description(m, scope)
-        if target is None and m.kind == "noun" and m.relative_cue:
+        if target is None and m.kind == "noun" and m.relative_cue and m.det != "indef":
             # nothing to choose between: the phrase is matched like any other ("the older man" alone)
             target = pick(ctx, m, [c for c in ctx.candidates(m) if noun_match(m, c)])
         if target is not None:

@@ -63,6 +63,15 @@ def test_a_vehicle_tagged_as_adjective_before_a_verb_noun_is_the_subject():
     assert _tok(doc, "rolls").pos_ == "VERB"
 
 
+def test_a_person_noun_before_a_plural_animal_noun_in_the_verb_slot_is_the_subject():
+    doc = nlp()("The tired goalkeeper ducks behind the post.")
+    assert _tok(doc, "goalkeeper").dep_ != "nsubj"
+    assert repairs.subject_before_verb_noun(doc) == 1
+    assert _tok(doc, "goalkeeper").dep_ == "nsubj" and _tok(doc, "ducks").pos_ == "VERB"
+    doc = nlp()("The farmer feeds the ducks by the pond.")  # an object stays a noun
+    assert repairs.subject_before_verb_noun(doc) == 0 and _tok(doc, "ducks").pos_ == "NOUN"
+
+
 def test_capitalised_word_before_apposition_after_a_conjunction():
     doc = nlp()("A woman coils a rope while Storm, her blond four-year-old son in a red hat, watches the sea.")
     assert _tok(doc, "Storm").pos_ != "PROPN"

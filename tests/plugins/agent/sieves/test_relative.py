@@ -50,3 +50,12 @@ def test_a_kin_noun_without_an_owner_finds_the_one_entity_with_that_relation():
     on, off = with_and_without("relative", story)
     assert on == [[1, 2], [1]]
     assert on != off
+
+
+def test_an_indefinite_comparative_introduces_the_other_member():
+    # "a shorter woman" in the list compares her with the one just named; it does not pick that one
+    story = ["Two boxers bow: a tall woman in red gloves and a shorter woman in blue gloves. Both raise their fists.",
+             "The shorter woman jabs."]
+    on, off = with_and_without("relative", story)
+    assert on[0] == [1, 2] and on[1] == [2]
+    assert on != off
