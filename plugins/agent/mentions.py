@@ -128,12 +128,18 @@ def _stems(word: str) -> set[str]:
     return out
 
 
+def _adjective_noun_head(tok: Token) -> bool:
+    """A character noun tagged as an adjective but used as an argument with a determiner ("the legionary")."""
+    return tok.pos_ == "ADJ" and tok.dep_ in _ARGUMENT_DEPS and any(c.dep_ == "det" for c in tok.children) \
+        and not R.also_adjective(tok.lower_) and noun_info(tok.lower_) is not None
+
+
 def _noun_head(tok: Token) -> NounInfo | None:
-    if tok.pos_ == "ADJ" and tok.dep_ in _ARGUMENT_DEPS and any(c.dep_ == "det" for c in tok.children) \
-            and not R.also_adjective(tok.lower_):
+    if _adjective_noun_head(tok):
         return noun_info(tok.lower_)  # "the legionary" tagged as an adjective
-    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
-        return None
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and (
+            tok.head.pos_ in ("NOUN", "PROPN") or _adjective_noun_head(tok.head)):
+        return None  # a noun modifying a later noun names no one: "a badger brush", "the cat burglar"
     if tok.pos_ == "PROPN" and tok.text[:1].isupper():
         return None
     info = noun_info(tok.lemma_.lower())
