@@ -129,6 +129,12 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         return
     scene = [c for c in plural_scene(ctx, m) if not c.group and _fits(m, c)]
     need = m.count or 2
+    if m.count is not None and m.kind == "noun" and m.category != "generic" and m.lemma not in L.COVER_NOUNS:
+        # "the two sisters" when exactly two entities of the story bear the noun: they, even if one of them is
+        # not in the recent scene and someone else is ("the two sisters" with their cousin on screen)
+        bearers = [c for c in ctx.candidates(m) if not c.group and noun_match(m, c) and contradicts(m, c) is None]
+        if len(bearers) == m.count and any(c not in bearers for c in scene[:need]):
+            scene = bearers
     if len(scene) < need and m.kind == "noun":
         # "the boys" in a prompt whose own characters are a dog and a boar: the scene goes on from the
         # previous prompt

@@ -88,3 +88,16 @@ def test_a_counted_plural_gives_its_noun_to_each_it_covers():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2], [1, 2], [1]]  # both are sisters, so "the older sister" is the fourteen-year-old
     assert on != off
+
+
+def test_a_counted_plural_takes_the_entities_that_bear_its_noun_over_the_recent_scene():
+    # the cousin is on screen in the previous prompt, the elder brother is not: "the two brothers" are still
+    # the two the story called brothers
+    story = ["A freckled boy chases his brother, a skinny five-year-old in a striped shirt.",
+             "The two brothers sit with their cousin, a tall boy in a cap.",
+             "The cousin laughs at the older brother.",
+             "The little one hides behind the cousin.",
+             "The two brothers wave at their cousin."]
+    on, off = with_and_without("groups", story)
+    assert on[4] == [1, 2, 3]
+    assert on != off
