@@ -341,8 +341,6 @@ def test_her_before_how_is_an_object():
     assert ids[2] == [1, 2]
 
 
-@sieves_fail("'The old lady patiently shows her how to knead': the old lady is not the grandmother: "
-             "got [[1, 2], [1], [1, 3]]")
 def test_her_before_how_is_an_object_and_the_old_lady_is_the_grandmother():
     _, ids = run_story([
         "A teenage girl and her grandmother bake bread in a cottage.",
