@@ -12,7 +12,9 @@ For a video with prompts P0..Pn the sequence is::
         for each block b:
             iamflow_prompt_switch        # only on the first block of each prompt (P0 included)
             iamflow_block_start
-            ... denoising steps, context pass (cache update) ...
+            ... denoising steps ...
+            iamflow_chunk_evicting       # only when the context pass below evicts a chunk (views of it)
+            ... context pass (cache update) ...
             # iamflow_block_conditioning before each model pass that reads the text (re-cache,
             # every denoising step, context pass)
             iamflow_block_end
@@ -138,6 +140,17 @@ def iamflow_block_end(pipeline: IAMPipeline, run: RunState, block_index: int, la
     """After the block is denoised and written into the KV cache.
 
     `latents` [B, frames_per_block, C, h, w] is the block's output; treat it as read-only.
+    """
+
+
+@hookspec
+def iamflow_chunk_evicting(pipeline: IAMPipeline, run: RunState, chunk_index: int, evicted: EvictedChunk) -> None:
+    """Before the context pass of block `chunk_index - 1` writes the cache, when that write evicts a chunk.
+
+    `evicted` holds the chunk's global frame ids and, per layer, views [B, tokens, heads, head_dim] of the
+    keys/values the cache holds for it now, which are the ones it leaves with. They are valid only during
+    the call (the write overwrites them): copy what must outlive it. A plugin that keeps only part of an
+    evicted chunk copies that part here instead of receiving a copy of all of it in `iamflow_chunk_end`.
     """
 
 

@@ -165,9 +165,10 @@ class SyntheticStream:
         run.block_index, run.start_frame, run.chunk_index = b, b * fpb, b + 1
         frames = self.evicted_frames(b)
         evicted = None
-        if frames is not None:
+        if frames is not None:  # offered before the cache write, then at the chunk's end
             keys, values = chunk_kv(frames)
             evicted = EvictedChunk(frames=frames, keys=keys, values=values)
+            self._hook("chunk_evicting", chunk_index=b + 1, evicted=evicted)
         self._hook("chunk_end", chunk_index=b + 1, evicted=evicted)
 
     def finish(self) -> None:

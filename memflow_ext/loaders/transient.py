@@ -43,11 +43,16 @@ class LiveBytes(TorchDispatchMode):
     def __torch_dispatch__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
         self._sweep()
         out = func(*args, **(kwargs or {}))
+        # an output on an input's storage (a view, an in-place op) allocated nothing: when that storage
+        # existed before the mode (weights, caches), it is not counted
+        inputs = {t.untyped_storage()._cdata for t in tree_flatten((args, kwargs))[0] if isinstance(t, torch.Tensor)}
         for t in tree_flatten(out)[0]:
             if not isinstance(t, torch.Tensor):
                 continue
             key = t.untyped_storage()._cdata
             entry = self._storages.get(key)
+            if entry is None and key in inputs:
+                continue
             if entry is None:
                 nbytes = t.untyped_storage().nbytes()
                 self._storages[key] = (nbytes, [weakref.ref(t)])

@@ -49,8 +49,8 @@ def topk_chunk_routing(query: torch.Tensor, key: torch.Tensor, value: torch.Tens
 def cache_attention(layer: int, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, state: StreamState) -> torch.Tensor:
     """Attention of the current call's queries over [sink | memory | local] for one layer.
 
-    q/k are RoPE'd; the call's keys/values are queued in `state.pending` and written to the cache
-    after all layers ran, only in a context pass (`update_cache`).
+    q/k are RoPE'd; in a context pass (`update_cache`) the call's keys/values are written into this
+    layer's cache once it has been read (`StreamState.write_layer`).
     """
     return dense_attention(q, *cache_keys(layer, q, k, v, state))
 
@@ -58,12 +58,21 @@ def cache_attention(layer: int, q: torch.Tensor, k: torch.Tensor, v: torch.Tenso
 def cache_keys(layer: int, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, state: StreamState
                ) -> tuple[torch.Tensor, torch.Tensor]:
     """The keys/values [B, L_kv, H, D] the current call's queries attend to in `layer` (what
-    `cache_attention` runs dense attention over); queues the call's own keys/values for the cache write."""
+    `cache_attention` runs dense attention over); in a context pass it then writes the call's own
+    keys/values into the layer's cache. The assembled tensors are new (concatenations), so the write
+    cannot change what this layer attends to."""
     assert state.plan is not None and state.call is not None
+    keys, values = _assemble(layer, q, k, v, state)
+    if state.call.update_cache:
+        state.write_layer(layer, k, v)
+    return keys, values
+
+
+def _assemble(layer: int, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, state: StreamState
+              ) -> tuple[torch.Tensor, torch.Tensor]:
+    assert state.plan is not None
     kv = state.kv
     sink_k, sink_v, loc_k, loc_v = kv.attention_segments(layer, state.plan, k, v)
-    if state.call.update_cache:
-        state.pending.append((layer, k, v))
     if kv.geometry.sink_tokens == 0:  # upstream: no sink means no memory segment either
         return torch.cat(loc_k, dim=1), torch.cat(loc_v, dim=1)
     mem_k, mem_v = state.memory.visible(layer)

@@ -75,12 +75,12 @@ class CausalWanSelfAttention(nn.Module):
         return self.norm_q(self.q(x)).view(shape), self.norm_k(self.k(x)).view(shape), self.v(x).view(shape)
 
     def queue_kv(self, x: torch.Tensor, phasors: torch.Tensor, layer: int, state: StreamState) -> None:
-        """Keys/values only, queued for the cache write (no queries, no attention)."""
+        """Keys/values only, written into the layer's cache (no queries, no attention)."""
         b, s = x.shape[:2]
         shape = (b, s, self.num_heads, self.head_dim)
         v = self.v(x).view(shape)
         k = rope_apply(self.norm_k(self.k(x)).view(shape), phasors).type_as(v)
-        state.pending.append((layer, k, v))
+        state.write_layer(layer, k, v)
 
     def forward(self, x: torch.Tensor, phasors: torch.Tensor, layer: int, state: StreamState | None = None,
                 mask: torch.Tensor | None = None) -> torch.Tensor:
@@ -109,7 +109,11 @@ class WanT2VCrossAttention(CausalWanSelfAttention):
     def prime(self, context: torch.Tensor, cache: CrossAttnCache, layer: int) -> None:
         if not cache.is_init[layer]:
             k, v = self.text_kv(context)
-            cache.k[layer], cache.v[layer] = k, v
+            if k.shape == cache.k[layer].shape and k.dtype == cache.k[layer].dtype:
+                cache.k[layer].copy_(k)  # into the cache's own buffers: the cache is allocated once
+                cache.v[layer].copy_(v)
+            else:
+                cache.k[layer], cache.v[layer] = k, v
             cache.is_init[layer] = True
 
     def forward(  # type: ignore[override]  # cross-attention reads the text, not RoPE phasors and the KV cache
@@ -147,7 +151,7 @@ class CausalWanAttentionBlock(nn.Module):
                 kv_only: bool = False) -> torch.Tensor | None:
         """x [B, F*S, dim]; e0 [B, F, 6, dim] per-frame modulation from the timestep.
 
-        `kv_only`: only queue this layer's keys/values for the cache and return None (the last layer
+        `kv_only`: only write this layer's keys/values into the cache and return None (the last layer
         of a context pass, whose output nobody reads).
         """
         if self.compiled is not None and state is not None and mask is None and not kv_only:
@@ -325,9 +329,11 @@ class CausalWanModel(nn.Module):
         x [B, C, F, H, W] latents of the block; t [B, F] per-frame timesteps; context
         [B, text_len, text_dim] prompt embeddings (used only where the text cache is stale).
         Returns the flow prediction [B, C, F, H, W]. Cache writes happen only when
-        `call.update_cache` (the context pass), after all layers ran. With `need_output=False`
-        (a context pass whose prediction is discarded) the last layer stops after its keys/values
-        and None is returned: the cache ends up exactly the same, at a fraction of the cost.
+        `call.update_cache` (the context pass): each layer's right after it read its own cache (a layer
+        reads no other layer's cache, so this equals writing after the last layer, without holding
+        every layer's new keys/values at once); the shared indices advance after the last layer. With
+        `need_output=False` (a context pass whose prediction is discarded) the last layer stops after its
+        keys/values and None is returned: the cache ends up exactly the same, at a fraction of the cost.
         """
         x, grid, e, e0 = self._embed(x, t)
         tpf = grid[1] * grid[2]
@@ -340,29 +346,17 @@ class CausalWanModel(nn.Module):
                 block.cross_attn.prime(ctx, state.text, i)
         state.call = call
         state.plan = state.kv.plan(call.current_start, x.shape[1])
-        state.pending = []
+        state.written = []
         state.memory.begin_call(call, state.text)
         phasors = state.rope.phasors(grid, call.current_start // tpf, x.device)
         last = len(self.blocks) - 1
         kv_only_last = not need_output and call.update_cache
         for i, block in enumerate(self.attention_blocks):
             x = block(x, e0, phasors, ctx, i, state, kv_only=kv_only_last and i == last)
-        if call.update_cache and state.pending:
-            self._apply_cache_updates(state)
-        state.call, state.plan, state.pending = None, None, []
+        if call.update_cache and state.written:
+            state.finish_write()
+        state.call, state.plan, state.written = None, None, []
         return None if kv_only_last else self._finish(x, e, t, grid)
-
-    @staticmethod
-    def _apply_cache_updates(state: StreamState) -> None:
-        plan = state.plan
-        assert plan is not None and state.call is not None
-        written, new_k, new_v = [], [], []
-        for layer, k, v in state.pending:
-            written.append(state.kv.apply(layer, plan, k, v))
-            new_k.append(k[:, plan.new_offset : plan.new_offset + plan.write_len])
-            new_v.append(v[:, plan.new_offset : plan.new_offset + plan.write_len])
-        state.memory.after_write(state.call, new_k, written, new_v, plan.is_recompute)
-        state.kv.commit(plan)
 
     # -- full-sequence pass --------------------------------------------------------------------
     def forward_masked(self, x: torch.Tensor, t: torch.Tensor, context: torch.Tensor,

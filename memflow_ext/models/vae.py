@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 from diffusers import AutoencoderKLWan
-from diffusers.models.autoencoders.autoencoder_kl_wan import WanCausalConv3d, unpatchify
+from diffusers.models.autoencoders.autoencoder_kl_wan import CACHE_T, WanCausalConv3d, WanUpBlock, unpatchify
 from loguru import logger
 
 from memflow_ext.presets import VAEConfig
@@ -147,6 +147,20 @@ class WanVAE(torch.nn.Module):
         return StreamingDecoder(self)
 
 
+def _cached_conv(conv: WanCausalConv3d, x: torch.Tensor, cache: list, idx: list[int]) -> torch.Tensor:
+    """One of the decoder's own causal convolutions (`conv_in`, `conv_out`) with its cache slot: the conv
+    sees the slot's frames before `x`, then the slot keeps the last `CACHE_T` frames of its input stream."""
+    i = idx[0]
+    prev = cache[i]
+    keep = x[:, :, -CACHE_T:].clone()
+    if keep.shape[2] < CACHE_T and prev is not None:
+        keep = torch.cat([prev[:, :, -(CACHE_T - keep.shape[2]):].to(keep.device), keep], dim=2)
+    out = conv(x, prev)
+    cache[i] = keep
+    idx[0] += 1
+    return out
+
+
 class StreamingDecoder:
     """Decode latents block by block, carrying the VAE's causal feature cache across blocks.
 
@@ -154,6 +168,14 @@ class StreamingDecoder:
     frames as one `WanVAE.decode` of the concatenated latents, because diffusers decodes one latent frame
     at a time with this same cache (``AutoencoderKLWan._decode``); the cache lives here rather than on
     the diffusers model, so full decodes in between do not disturb it.
+
+    Memory: a latent frame becomes `temporal_factor` frames in the up-blocks, whose full-resolution end
+    holds the largest activations. The up-blocks and the output head run depth first, one frame at a
+    time (`_up`): every module there is a causal convolution over time, which sees the earlier frames
+    through its cache slot, or works frame by frame, and each still sees its frames in temporal order,
+    so the frames are the same (up to float rounding) while the full-resolution stages hold one frame
+    instead of `temporal_factor`. (Wan2.1's up-blocks; another decoder runs through diffusers' own
+    per-latent-frame forward.)
     """
 
     def __init__(self, vae: WanVAE) -> None:
@@ -164,6 +186,7 @@ class StreamingDecoder:
         self._last_shape: tuple[int, int, int, int] | None = None
         n_conv = sum(isinstance(m, WanCausalConv3d) for m in vae.vae.decoder.modules())
         self._n_conv = n_conv
+        self._depth_first = all(type(b) is WanUpBlock for b in vae.vae.decoder.up_blocks)
         # post_quant_conv must not mix frames, or applying it per block would differ from a full decode.
         pqc = vae.vae.post_quant_conv
         if tuple(pqc.kernel_size) != (1, 1, 1) or any(pqc._padding):
@@ -196,10 +219,7 @@ class StreamingDecoder:
         x = model.post_quant_conv(self.vae._to_model_input(latents))
         outs = []
         for i in range(x.shape[2]):
-            conv_idx = [0]
-            frame = x[:, :, i : i + 1, :, :]
-            out = model.decoder(frame, feat_cache=self._cache, feat_idx=conv_idx, first_chunk=self._first)
-            outs.append(out)
+            outs.append(self._decode_latent_frame(x[:, :, i : i + 1]))
             self._first = False
         if not outs:
             b, _, _, h, w = latents.shape
@@ -209,6 +229,35 @@ class StreamingDecoder:
         self._frames_out += video.shape[1]
         self._last_shape = (video.shape[0], video.shape[2], video.shape[3], video.shape[4])
         return video
+
+    def _decode_latent_frame(self, frame: torch.Tensor) -> torch.Tensor:
+        """One latent frame [B, C, 1, h, w] through the decoder with the causal cache -> [B, 3, T, H, W]."""
+        dec = self.vae.vae.decoder
+        cache = self._cache
+        if not self._depth_first:
+            return dec(frame, feat_cache=cache, feat_idx=[0], first_chunk=self._first)
+        assert cache is not None
+        idx = [0]
+        x = _cached_conv(dec.conv_in, frame, cache, idx)
+        x = dec.mid_block(x, feat_cache=cache, feat_idx=idx)
+        return torch.cat(self._up(0, x, idx[0]), dim=2)
+
+    def _up(self, i: int, x: torch.Tensor, slot: int) -> list[torch.Tensor]:
+        """Up-block `i` and everything after it, one frame of `x` [B, C, T, h, w] at a time; `slot` is
+        the block's first cache slot (the same for every frame). Returns the output frames in order."""
+        dec = self.vae.vae.decoder
+        cache = self._cache
+        assert cache is not None
+        outs = []
+        for t in range(x.shape[2]):
+            idx = [slot]
+            y = x[:, :, t : t + 1]
+            if i < len(dec.up_blocks):
+                y = dec.up_blocks[i](y, feat_cache=cache, feat_idx=idx, first_chunk=self._first)
+                outs.extend(self._up(i + 1, y, idx[0]))
+            else:
+                outs.append(_cached_conv(dec.conv_out, dec.nonlinearity(dec.norm_out(y)), cache, idx))
+        return outs
 
     def finish(self) -> torch.Tensor:
         """Release the cache and return the remaining frames.

@@ -121,6 +121,9 @@ class BlockLoop:
         # upstream: no sink means no memory segment in attention
         state.memory_frames.append(state.memory.visible_frame_count(g.tokens_per_frame) if g.sink_tokens else 0)
         state.kv.capture_evicted = self.wants_evicted()
+        upcoming = state.kv.evicting(state.kv.plan(start * g.tokens_per_frame, g.block_tokens))
+        if upcoming is not None:  # views of the chunk the context pass is about to overwrite
+            self.emit("chunk_evicting", chunk_index=block_index + 1, evicted=upcoming)
         self.context_pass(x0, ctx, start)
         evicted: EvictedChunk | None = state.kv.take_evicted()
         self.emit("block_end", block_index=block_index, latents=x0)

@@ -197,6 +197,17 @@ class KVCache:
             return True
         return False
 
+    def evicting(self, plan: WritePlan) -> EvictedChunk | None:
+        """The chunk that applying `plan` will evict, as views of every layer's keys/values (None when it
+        evicts nothing). Valid until the write: the roll overwrites them."""
+        if not (self.geometry.local_attn_frames != -1 and plan.roll and plan.num_evicted > 0):
+            return None
+        sink, tpf = self.geometry.sink_tokens, self.geometry.tokens_per_frame
+        first = self.geometry.sink_frames
+        piece = slice(sink, sink + plan.num_evicted)
+        return EvictedChunk(frames=list(self.slot_frames[first : first + plan.num_evicted // tpf]),
+                            keys=[k[:, piece] for k in self.k], values=[v[:, piece] for v in self.v])
+
     def _capture(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> None:
         if layer == 0:
             tpf = self.geometry.tokens_per_frame

@@ -41,9 +41,13 @@ class MemorySegment(ABC):
         """Whole frames in the segment the last call attended to (layer 0)."""
         return int(self.visible(0)[0].shape[1]) // tokens_per_frame
 
-    def after_write(self, call: CallInfo, new_k: list[torch.Tensor], written: list[bool],  # noqa: B027
-                    new_v: list[torch.Tensor], is_recompute: bool) -> None:
-        """Called after a context pass wrote each layer's new keys (`new_k[layer]`) into the cache."""
+    def after_layer_write(self, call: CallInfo, layer: int, new_k: torch.Tensor,  # noqa: B027 - optional hook
+                          new_v: torch.Tensor, written: bool) -> None:
+        """Called right after a context pass wrote `layer`'s new keys/values [B, n, H, D] into the cache
+        (`written`: whether they were written); valid only during the call."""
+
+    def after_write(self, call: CallInfo, written: list[bool], is_recompute: bool) -> None:  # noqa: B027
+        """Called once after the context pass wrote every layer (`written[layer]` as in `after_layer_write`)."""
 
 
 def compress_kv_bank(hist_k: torch.Tensor, hist_v: torch.Tensor, new_k: torch.Tensor, new_v: torch.Tensor,
@@ -147,17 +151,19 @@ class NAMBank(MemorySegment):
     def visible_frames(self) -> list[int]:
         return self.slot_frames[: self._visible_end // self.g.tokens_per_frame]
 
-    def after_write(self, call: CallInfo, new_k: list[torch.Tensor], written: list[bool],
-                    new_v: list[torch.Tensor], is_recompute: bool) -> None:
+    def after_layer_write(self, call: CallInfo, layer: int, new_k: torch.Tensor, new_v: torch.Tensor,
+                          written: bool) -> None:
+        """Stage the first new frame of the layer (committed by the next call with `q_bank`)."""
+        if call.update_bank and written:
+            tpf = self.g.tokens_per_frame
+            self.k_new[layer].copy_(new_k[:, :tpf])
+            self.v_new[layer].copy_(new_v[:, :tpf])
+
+    def after_write(self, call: CallInfo, written: list[bool], is_recompute: bool) -> None:
         if not call.update_bank:
             return
-        tpf = self.g.tokens_per_frame
-        for layer, ok in enumerate(written):
-            if ok:
-                self.k_new[layer].copy_(new_k[layer][:, :tpf])
-                self.v_new[layer].copy_(new_v[layer][:, :tpf])
         if any(written):
-            self.staged_frame = call.current_start // tpf
+            self.staged_frame = call.current_start // self.g.tokens_per_frame
         if not is_recompute:
             self.global_end = self._end_bank
             self.local_end = self._candidate

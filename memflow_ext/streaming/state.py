@@ -45,4 +45,24 @@ class StreamState:
     # filled during a call
     call: CallInfo | None = None
     plan: WritePlan | None = None
-    pending: list[tuple[int, torch.Tensor, torch.Tensor]] = field(default_factory=list)
+    written: list[bool] = field(default_factory=list)  # per layer written so far by the call, in layer order
+
+    def write_layer(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> None:
+        """Write one layer's new keys/values [B, num_new, H, D] into the cache (a call with `update_cache`).
+
+        Called as soon as the layer has read its own cache. No layer reads another layer's cache, so this
+        equals writing every layer after the last one has run, without holding every layer's new keys
+        and values at once (a re-cache re-encodes a whole window: that would be the largest transient)."""
+        plan, call = self.plan, self.call
+        assert plan is not None and call is not None and call.update_cache
+        ok = self.kv.apply(layer, plan, k, v)
+        piece = slice(plan.new_offset, plan.new_offset + plan.write_len)
+        self.memory.after_layer_write(call, layer, k[:, piece], v[:, piece], ok)
+        self.written.append(ok)
+
+    def finish_write(self) -> None:
+        """After the last layer's `write_layer`: advance the memory's and the cache's shared indices."""
+        plan, call = self.plan, self.call
+        assert plan is not None and call is not None
+        self.memory.after_write(call, self.written, plan.is_recompute)
+        self.kv.commit(plan)

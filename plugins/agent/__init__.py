@@ -6,6 +6,12 @@ Public API::
     agent = EntityAgent(AgentConfig(backend="rules"))
     result = agent.process_prompt("A young man in a denim jacket ...", 0)   # PromptResult
     result.entity_ids, agent.registry, agent.mapping_json()
+
+The rules read a prompt in four stages: `reader` (spaCy's parse, then `repairs`) -> `mentions` (the
+phrases that may name an entity; `nouns`, `lexicon` and `resources` say what words mean) -> `sieves`
+(ordered linking rules, run by `linker`, comparing the attributes of `entities`) -> `registry` (the
+global IDs). The LLM backends (`llm*.py`) link the entities themselves; the registry validates their
+answer, and a prompt whose answer is unusable is read by the rules.
 """
 
 from .agent import EntityAgent, make_backend

@@ -134,7 +134,8 @@ class SieveLinker:
 
     def link(self, prompt: str, prompt_index: int) -> LinkContext:
         """Run every enabled sieve on the prompt; the context holds the clusters and the mentions' links."""
-        parsed = read_mentions(prompt, parse(prompt))
+        known = frozenset(n[1:] for e in self.registry for n in e.nouns if n.startswith("@"))
+        parsed = read_mentions(prompt, parse(prompt), known)
         ctx = LinkContext(self.registry, prompt_index, parsed)
         for e in self.registry:
             ctx.clusters[e.entity_id] = Cluster.of_entry(e)

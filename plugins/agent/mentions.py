@@ -17,18 +17,14 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
-from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, vehicle_sense
+from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, noun_info_as_noun, vehicle_sense
+from .proper_names import TITLE_NOUNS, TITLES, as_name_owner, is_title, name_token, name_tokens, name_words
+
+__all__ = ["TITLES", "TITLE_NOUNS", "Mention", "MentionReader", "Prompt", "number_value", "read_mentions"]
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-_NAMES = R.word_lists("names.json")
-TITLES: dict[str, str | None] = _NAMES["titles"]
-TITLE_NOUNS: dict[str, str] = _NAMES["title_nouns"]
-_NOT_NAMES = frozenset(_NAMES["not_names"])
-_PLACE_WORDS = frozenset(_NAMES["place_words"])
-_LOCATIVE = frozenset(_NAMES["locative_prepositions"])
-_WORD_NOUNS = frozenset(_NAMES["word_nouns"])
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
 _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -132,51 +128,25 @@ def _stems(word: str) -> set[str]:
     return out
 
 
-def _is_title(tok: Token) -> bool:
-    return tok.text.lower().rstrip(".") in TITLES
-
-
-def _name_token(tok: Token) -> bool:
-    """A capitalised proper-noun token in a character frame (the parse decides, not a name table)."""
-    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or _is_title(tok):
-        return False
-    low = tok.text.lower()
-    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num:
-        return False
-    if tok.dep_ in ("appos", "compound", "attr") and tok.head.lemma_.lower() in _WORD_NOUNS or any(
-            c.dep_ in ("compound", "nmod") and c.lemma_.lower() in _WORD_NOUNS for c in tok.children):
-        return False  # "squawks the name Tiago": the word is quoted, nobody is there
-    if tok.dep_ in ("compound", "amod"):
-        return False  # part of a longer name (read from its head), a brand or a place ("Lagos market")
-    head_noun = tok.head
-    if head_noun.pos_ == "NOUN" and head_noun.i > tok.i and noun_info(head_noun.lemma_.lower()) is None and any(
-            c.dep_ == "det" and c.i < tok.i for c in head_noun.children):
-        return False  # inside another noun's phrase, whatever the parse calls it: "a small Lisbon kitchen"
-    head = tok.head
-    if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and R.name_gender(low) is None:
-        return False  # "in Lagos", "from Kyoto"
-    if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and noun_info(head.head.lemma_) is None:
-        return False  # "the streets of Lisbon"
-    return any(c.pos_ == "PROPN" for c in [tok]) and not any(
-        c.text.lower() in _PLACE_WORDS for c in tok.children if c.dep_ == "compound")
-
-
-def _name_tokens(tok: Token) -> list[Token]:
-    parts = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i]
-    return sorted([*parts, tok], key=lambda t: t.i)
+def _adjective_noun_head(tok: Token) -> bool:
+    """A character noun tagged as an adjective but used as an argument with a determiner ("the legionary")."""
+    return tok.pos_ == "ADJ" and tok.dep_ in _ARGUMENT_DEPS and any(c.dep_ == "det" for c in tok.children) \
+        and not R.also_adjective(tok.lower_) and noun_info(tok.lower_) is not None
 
 
 def _noun_head(tok: Token) -> NounInfo | None:
-    if tok.pos_ == "ADJ" and tok.dep_ in _ARGUMENT_DEPS and any(c.dep_ == "det" for c in tok.children) \
-            and not R.also_adjective(tok.lower_):
+    if _adjective_noun_head(tok):
         return noun_info(tok.lower_)  # "the legionary" tagged as an adjective
-    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
-        return None
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and (
+            tok.head.pos_ in ("NOUN", "PROPN") or _adjective_noun_head(tok.head)):
+        return None  # a noun modifying a later noun names no one: "a badger brush", "the cat burglar"
     if tok.pos_ == "PROPN" and tok.text[:1].isupper():
         return None
     info = noun_info(tok.lemma_.lower())
-    if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) \
-            and any(c.dep_ == "det" for c in tok.children):
+    determined = any(c.dep_ == "det" for c in tok.children)
+    if info is None and tok.pos_ == "NOUN" and determined:
+        info = noun_info_as_noun(tok.lemma_.lower())  # "the patient": no adjective after a determiner
+    if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) and determined:
         return NounInfo("vehicle", "vehicle")
     return info
 
@@ -191,7 +161,7 @@ def number_value(word: str) -> int | None:
     value = L.NUMBER_WORDS.get(low, L.LARGER_NUMBER_WORDS.get(low))
     if isinstance(value, int):
         return value
-    if low.isdigit():
+    if low.isdecimal() and low.isascii():  # "42"; not "²", which isdigit() accepts
         return int(low)
     tens, _, unit = low.partition("-")
     ten, one = L.LARGER_NUMBER_WORDS.get(tens), L.NUMBER_WORDS.get(unit)
@@ -222,9 +192,10 @@ def _attribute_kind(words: list[str]) -> str:
 class MentionReader:
     """Finds the mentions of one parsed prompt."""
 
-    def __init__(self, text: str, doc: Doc) -> None:
+    def __init__(self, text: str, doc: Doc, known_names: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.doc = doc
+        self.known_names = known_names
         self.mentions: list[Mention] = []
         self._sent_of = {t.i: k for k, s in enumerate(doc.sents) for t in s}
 
@@ -251,7 +222,10 @@ class MentionReader:
             if tok.pos_ == "PRON" and not (low == "it" and tok.dep_ in ("nsubj",) and self._expletive(tok)):
                 return self._pronoun(tok)
             return None
-        if _name_token(tok):
+        if tok.text[:1].isupper() and tok.lower_ in self.known_names and tok.dep_ not in ("compound", "amod") \
+                and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB"):
+            return self._name(tok)
+        if name_token(tok):
             info = noun_info(tok.lower_)
             if info is not None and R.name_gender(tok.lower_) is None and info.type in ("animal", "robot", "vehicle"):
                 return self._noun(tok, info)  # "a Border Collie": a capitalised breed, not a name
@@ -313,11 +287,11 @@ class MentionReader:
         return m
 
     def _name(self, tok: Token) -> Mention:
-        parts = _name_tokens(tok)
-        titles = [c for c in tok.children if c.dep_ == "compound" and _is_title(c)]
+        parts = name_tokens(tok)
+        titles = [c for c in tok.children if c.dep_ == "compound" and is_title(c)]
         start = min([p.idx for p in parts] + [t.idx for t in titles])
         m = self._new("name", tok, start, tok.lemma_.lower())
-        m.names = {"@" + p.text.lower() for p in parts}
+        m.names = {"@" + w for w in name_words(parts)}
         for t in titles:
             title = t.text.lower().rstrip(".")
             m.gender = TITLES.get(title) or m.gender
@@ -517,6 +491,8 @@ class MentionReader:
                     m.appos_of = by_head[tok.head.head.i].index
             elif tok.dep_ == "conj" and host is not None and host.member_of is not None:
                 m.member_of = host.member_of
+            elif m.kind == "name" and (owner := as_name_owner(tok)) is not None and owner.i in by_head:
+                m.appos_of = by_head[owner.i].index  # "introduces himself as Tamsin", "a boy known as Ferro"
         for m in self.mentions:
             tok = self.doc[m.head]
             if m.kind != "noun" or m.det != "indef" or m.plural or not self.text[:m.start].rstrip().endswith(","):
@@ -535,8 +511,9 @@ class MentionReader:
         for m in self.mentions:
             nxt = next((x for x in self.mentions[m.index + 1:] if x.kind != "pronoun"), None)
             if m.kind == "noun" and not m.plural and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
-                    and self.text[m.end:nxt.start].strip() == "," and nxt.det == "indef" and not nxt.plural \
-                    and nxt.appos_of is None and nxt.member_of is None and m.det in ("def", "poss", "new") \
+                    and nxt.det == "indef" and not nxt.plural and nxt.appos_of is None and nxt.member_of is None \
+                    and (self.text[m.end:nxt.start].strip() == "," and m.det in ("def", "poss", "new")
+                         or m.det in ("def", "poss", "new", "indef") and self._own_tail_comma(m, nxt)) \
                     and self.doc[nxt.head].dep_ != "conj" and not any(
                         c.dep_ == "conj" for c in self.doc[m.head].children):
                 nxt.appos_of = m.index  # "the judge, an elderly man with ...", whatever the parse
@@ -554,6 +531,22 @@ class MentionReader:
                 m.skip = "predicate"  # "is no longer a clerk but a sailor steering the boat"
 
 
-def read_mentions(text: str, doc: Doc) -> Prompt:
-    """The mentions of a parsed prompt (see `MentionReader`)."""
-    return MentionReader(text, doc).read()
+    def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
+        """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows
+        `nxt` ("a guard in a navy uniform, a heavy man with a moustache, dozes": not a list)."""
+        if not self.text[m.end:nxt.start].rstrip().endswith(","):
+            return False
+        own = {t.i for t in self.doc[m.head].subtree}
+        between = [t for t in self.doc if m.end <= t.idx < nxt.start and not t.is_punct]
+        if between and between[0].pos_ == "ADP":  # a prepositional phrase the parse hung elsewhere
+            own |= {t.i for t in between[0].subtree}
+        after = [t for t in self.doc[nxt.head].sent if t.i > nxt.head]
+        listed = next((t for t in after if t.text in (",", ";", ".") or t.pos_ == "CCONJ"), None)
+        return bool(between) and all(t.i in own for t in between) and (listed is None or listed.pos_ != "CCONJ")
+
+
+def read_mentions(text: str, doc: Doc, known_names: frozenset[str] = frozenset()) -> Prompt:
+    """The mentions of a parsed prompt (see `MentionReader`); `known_names` are the story's names so far
+    (lower case): a capitalised word that is one of them is that name wherever it stands ("Storm", once
+    "Storm, her five-year-old son" has named him, even where the parse reads a common noun)."""
+    return MentionReader(text, doc, known_names).read()

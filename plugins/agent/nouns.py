@@ -89,6 +89,17 @@ def noun_info(lemma: str) -> NounInfo | None:
     return None
 
 
+def noun_info_as_noun(lemma: str) -> NounInfo | None:
+    """`noun_info` for a word the parse uses as a noun with a determiner ("the patient", "the native"): an
+    adjective reading is ruled out there, so the WordNet class of its first sense holds."""
+    info = noun_info(lemma)
+    if info is not None:
+        return info
+    senses = R.noun_senses(lemma.lower())
+    # a person sense only: "the young", "the male" as animals would be a guess about the species
+    return NounInfo(*_SENSE_CLASSES["P"]) if senses[:1] == "P" else None
+
+
 _EXPLICIT = frozenset().union(*(lex for lex, _, _ in _NOUN_CLASSES))
 
 

@@ -11,29 +11,34 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import resources as R
-from .nouns import noun_info
+from .nouns import noun_info, vehicle_sense
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
+_NAMING_VERBS = frozenset({"call", "name", "nickname"})
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 
 def subject_before_verb_noun(doc: Doc) -> int:
     """A character noun, "one", or a capitalised word no dictionary has, parsed as a modifier of the
     next word when that word is a plural noun that is also a verb ("The teenager threads bait",
-    "the younger one claps", "Tenzin waves", "the six-year-old claps"): the word is the subject and
+    "the younger one claps", "Tenzin waves", "the six-year-old claps", a vehicle word tagged as an
+    adjective after a determiner, "the old convertible stalls"; a person noun before a plural animal noun
+    where a clause's verb stands, "the fencer ducks under the blade"): the word is the subject and
     the next word its verb. The subject takes over the determiner and adjectives before it."""
     n = 0
     for tok in doc[:-1]:
         nxt = doc[tok.i + 1]
         if tok.head.i != nxt.i or tok.dep_ not in ("compound", "nummod", "amod", "nmod"):
             continue
-        if nxt.tag_ != "NNS" or not R.verb_word(nxt.lemma_) or noun_info(nxt.lemma_) is not None:
+        if nxt.tag_ != "NNS" or not R.verb_word(nxt.lemma_) or noun_info(nxt.lemma_) is not None and not (
+                _person_before_clause_verb(tok, nxt)):
             continue
         year_old = tok.lower_ == "old" and any(c.lower_ in ("year", "years") for c in tok.children)
         subject = noun_info(tok.lower_) is not None and tok.pos_ in ("NOUN", "ADJ") or tok.lower_ == "one" or (
-            tok.text[:1].isupper() and not R.common_word(tok.text) and tok.text.isalpha()) or year_old
+            tok.text[:1].isupper() and not R.common_word(tok.text) and tok.text.isalpha()) or year_old or (
+            _determined_vehicle(tok, nxt))
         if not subject:
             continue
         for c in list(nxt.children):
@@ -54,6 +59,26 @@ def subject_before_verb_noun(doc: Doc) -> int:
                 verbish.pos_, verbish.tag_ = "NOUN", "NN"
         n += 1
     return n
+
+
+def _person_before_clause_verb(tok: Token, verb_noun: Token) -> bool:
+    """A person noun before a plural character noun that is also a verb ("the shorter fencer ducks under
+    the blade"), where that plural stands where a clause's verb stands (the root, or joined to a verb) and
+    a preposition, adverb or the end follows it: a person is no kind of animal, so the plural is the verb."""
+    info = noun_info(tok.lower_)
+    after = verb_noun.doc[verb_noun.i + 1] if verb_noun.i + 1 < len(verb_noun.doc) else None
+    return info is not None and info.type == "person" and not tok.text[:1].isupper() and (
+        verb_noun.dep_ == "ROOT" or verb_noun.dep_ == "conj" and verb_noun.head.pos_ == "VERB") and (
+        after is None or after.pos_ in ("ADP", "ADV", "PUNCT", "CCONJ", "SCONJ"))
+
+
+def _determined_vehicle(tok: Token, verb_noun: Token) -> bool:
+    """A word whose first WordNet sense is a vehicle, last in a phrase with a determiner ("a shiny red
+    convertible rolls", tagged as an adjective): nothing is left for it to modify but the verb-noun."""
+    # only a word tagged as an adjective: a noun tagged as one ("a red balloon bobs") may be a toy, which the
+    # presence sieve lets act only when the parse already made it the subject
+    return tok.pos_ == "ADJ" and vehicle_sense(tok.lower_) and any(
+        c.dep_ == "det" and c.i < tok.i for c in verb_noun.children)
 
 
 def character_noun_before_non_noun(doc: Doc) -> int:
@@ -109,18 +134,24 @@ def capitalised_word_is_proper(doc: Doc) -> int:
 
 def capitalised_word_before_apposition(doc: Doc) -> int:
     """A capitalised word followed by a comma and an appositive character phrase ("Faith, a tall
-    waiter in a green apron, ..."; "Sunny, her teenage cousin, ..."): the word is a name, whatever
-    ordinary word it also is."""
+    waiter in a green apron, ..."; "Sunny, her teenage cousin, ..."; "... while Brook, her son, ..."): the
+    word is a name, whatever ordinary word it also is."""
     n = 0
     for tok in doc[:-3]:
         if not tok.text[:1].isupper() or not tok.text.isalpha() or doc[tok.i + 1].text != "," or tok.pos_ == "PROPN":
             continue
-        if tok.i > 0 and not (tok.is_sent_start or doc[tok.i - 1].text in (",", ":", ";")):
-            continue
+        if tok.i > 0 and not (tok.is_sent_start or doc[tok.i - 1].text in (",", ":", ";")
+                              or doc[tok.i - 1].pos_ in ("SCONJ", "CCONJ")):
+            continue  # a clause's first word ("..., while Storm, her son, ..."), not "the Storm, a ..."
         det = doc[tok.i + 2]
         if det.lower_ not in ("a", "an", "his", "her", "their", "its"):
             continue
-        head = next((t for t in doc[tok.i + 3:tok.i + 8] if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
+        phrase = []  # the appositive up to its first comma ("her blond five-year-old son, ...")
+        for t in doc[tok.i + 3:]:
+            if t.text in (",", ";", ":", ".") or t.pos_ == "VERB":
+                break
+            phrase.append(t)
+        head = next((t for t in phrase if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
         if head is not None and noun_info(tok.lower_) is None and (
                 R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)):
             tok.pos_, tok.tag_ = "PROPN", "NNP"
@@ -160,8 +191,79 @@ def reported_clause_not_relative(doc: Doc) -> int:
     return n
 
 
+def character_noun_not_comparative(doc: Doc) -> int:
+    """A character noun ending in -er tagged as a comparative adjective ("the terrier skids": "terrier" as
+    JJR with the lemma "terri"), not modifying a noun after it: the noun (the subject, where the parse
+    hung it on the verb as a compound)."""
+    n = 0
+    for tok in doc:
+        if tok.tag_ not in ("JJR", "JJS") or tok.dep_ == "amod" and tok.head.pos_ == "NOUN" \
+                or noun_info(tok.lower_) is None:
+            continue
+        if tok.lemma_.lower() == tok.lower_ or noun_info(tok.lemma_.lower()) is not None:
+            continue  # "elder": the comparative reading is the word itself
+        tok.pos_, tok.tag_, tok.lemma_ = "NOUN", "NN", tok.lower_
+        verb = tok.head
+        if tok.dep_ in ("compound", "amod") and verb.pos_ in ("VERB", "AUX") and verb.i > tok.i:
+            tok.dep_ = "nsubj"
+            for c in list(verb.children):
+                if c.i < tok.i and c.dep_ in ("det", "amod", "poss"):
+                    c.head = tok  # "the terrier waits": the determiner hung on the verb is the noun's
+        n += 1
+    return n
+
+
+def name_after_naming_verb(doc: Doc) -> int:
+    """A capitalised word right after "called" / "named" / "nicknamed" that describes a noun ("a terrier called
+    Biscuit trots in", parsed with "Biscuit" as a compound of "trots"): the word is the name (the verb's
+    `oprd`), whatever ordinary word it also is; a plural noun after it that is also a verb is the sentence's
+    verb, with the described noun as its subject."""
+    n = 0
+    for tok in doc[1:]:
+        verb = doc[tok.i - 1]
+        if not tok.text[:1].isupper() or not tok.text.isalpha() or verb.lemma_.lower() not in _NAMING_VERBS \
+                or verb.tag_ not in ("VBN", "VBD") or verb.dep_ != "acl" or tok.head.i == verb.i:
+            continue
+        nxt = tok.head
+        described = verb.head
+        tok.head, tok.dep_, tok.pos_, tok.tag_ = verb, "oprd", "PROPN", "NNP"
+        if nxt.i == tok.i + 1 and nxt.tag_ == "NNS" and R.verb_word(nxt.lemma_) and described.dep_ == "ROOT":
+            for c in list(nxt.children):
+                if c.i > nxt.i:
+                    c.head = nxt
+            nxt.head, nxt.dep_, nxt.pos_, nxt.tag_ = nxt, "ROOT", "VERB", "VBZ"
+            described.head, described.dep_ = nxt, "nsubj"
+        n += 1
+    return n
+
+
+def hyphenated_name(doc: Doc) -> int:
+    """A capitalised word joined by a hyphen to a word no dictionary has ("Seo-yeon", split by the tokenizer
+    into "Seo", "-", "yeon" and parsed as a subject and a noun): one name, its last part the proper-noun
+    head and the first part its compound."""
+    n = 0
+    for tok in doc[:-2]:
+        hyphen, tail = doc[tok.i + 1], doc[tok.i + 2]
+        if not tok.text[:1].isupper() or not tok.text.isalpha() or hyphen.text != "-" or tok.whitespace_ \
+                or hyphen.whitespace_ or not tail.text.isalpha():
+            continue
+        if tail.pos_ == "PROPN" and tok.head.i == tail.i:
+            continue  # the parse has it already ("Ji-ho")
+        if R.common_word(tail.text) or R.common_word(tok.text) and tok.pos_ != "PROPN":
+            continue  # "T-shirt", "Self-portrait"
+        if tail.head.i == tok.i:
+            tail.head, tail.dep_ = (tok.head if tok.head.i != tok.i else tail), tok.dep_
+        tok.head, tok.dep_, tok.pos_, tok.tag_ = tail, "compound", "PROPN", "NNP"
+        tail.pos_, tail.tag_ = "PROPN", "NNP"
+        n += 1
+    return n
+
+
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
+    hyphenated_name,
+    name_after_naming_verb,
     subject_before_verb_noun,
+    character_noun_not_comparative,
     character_noun_before_non_noun,
     person_word_as_compound,
     capitalised_word_before_apposition,

@@ -48,6 +48,20 @@ class WrittenChunk:
 
 
 @dataclass
+class PickedFrame:
+    """An evicted chunk scored, and the keys/values of its best frame (every layer), kept for archiving."""
+
+    chunk_index: int
+    frames: list[int]
+    prompt: int
+    probes: torch.Tensor  # [F, L_s, B, H, D]
+    scores: torch.Tensor  # [1 + E, F]
+    best: int  # position of the best frame in `frames`
+    kv: KV  # per layer [B, tokens_per_frame, H, D]
+    ms: float = 0.0  # time spent picking before the cache write (added to the chunk's time)
+
+
+@dataclass
 class PromptQuery:
     """A prompt's text queries for scoring: row 0 the whole prompt, row 1+e entity e's own tokens."""
 
@@ -144,6 +158,7 @@ class MemoryBank:
         self.segment = ActiveSegment(settings.max_frames)
         self.active: list[ArchivedFrame] = []
         self._queries: dict[int, PromptQuery] = {}
+        self._picked: PickedFrame | None = None  # from `on_evicting`, archived at the chunk's end
         self._spans_failed = False
         self._warned_no_keys = False
         self.switches: list[dict[str, Any]] = []
@@ -237,6 +252,18 @@ class MemoryBank:
         decision.update(self._describe_selection(q, sel, len(frames)))
         self._publish()
 
+    def on_evicting(self, chunk_index: int, evicted: EvictedFrames) -> None:
+        """Before the cache write that evicts a chunk: score its frames on the keys the cache holds for them
+        (views) and copy only the best frame's keys/values; the chunk is archived at its end (`on_chunk_end`),
+        after the write, so the context pass still attends to the memory as it was."""
+        if self.settings.fill_from_start or self.archive.pool is None:
+            return
+        timing: dict[str, Any] = {}
+        with self._timed(chunk_index, timing):
+            picked = self._pick(chunk_index, evicted, copy=True)
+        picked.ms = timing["ms"]
+        self._picked = picked
+
     def on_chunk_end(self, chunk_index: int, evicted: EvictedFrames | None) -> None:
         """After a block's cache write: archive the chunk that left the local window or, with
         `memory.fill_from_start`, the chunk just written (read from the cache, as NAM records frames)."""
@@ -250,31 +277,53 @@ class MemoryBank:
             self.on_evicted(chunk_index, evicted)
 
     def on_evicted(self, chunk_index: int, evicted: EvictedFrames) -> None:
-        """Score the chunk that left the local window, archive its best frame, update the active memory."""
-        if not evicted.keys:
+        """Score the chunk that left the local window, archive its best frame, update the active memory.
+
+        The chunk was usually scored already, before the write (`on_evicting`); its keys then need not
+        come with it."""
+        picked, self._picked = self._picked, None
+        if picked is not None and (picked.chunk_index, picked.frames) != (chunk_index, list(evicted.frames)):
+            raise RuntimeError(f"memory: chunk {chunk_index} evicted frames {list(evicted.frames)}, but frames "
+                               f"{picked.frames} of chunk {picked.chunk_index} were scored before the write")
+        if picked is None and not evicted.keys:
             if not self._warned_no_keys:
                 self._warned_no_keys = True
-                logger.warning("memory: evicted chunks arrive without keys (another plugin answered "
-                               "iamflow_wants_evicted first); nothing is archived")
+                logger.warning("memory: an evicted chunk was neither offered before the cache write "
+                               "(iamflow_chunk_evicting) nor came with its keys; nothing is archived")
             return
         if self.archive.pool is None:  # the video evicts more than the geometry predicted
             raise RuntimeError(f"memory: chunk {chunk_index} evicted frames {evicted.frames} but no archive was "
                                "reserved (the init phase did not run through the plugin)")
         record: dict[str, Any] = {"chunk": chunk_index, "evicted_frames": list(evicted.frames)}
         with self._timed(chunk_index, record):
-            self._archive_chunk(chunk_index, evicted, record)
+            self._archive_chunk(picked or self._pick(chunk_index, evicted, copy=False), record)
+        if picked is not None:
+            record["ms"] = round(record["ms"] + picked.ms, 3)
         self.chunks.append(record)
         self._publish()
 
-    def _archive_chunk(self, chunk_index: int, evicted: EvictedFrames, record: dict[str, Any]) -> None:
-        run, tpf = self.run, self.tpf
+    def _pick(self, chunk_index: int, evicted: EvictedFrames, copy: bool) -> PickedFrame:
+        """Score the chunk's frames against the entities of the prompt that generated them and take the best
+        frame's keys/values of every layer (`copy`: cloned, for keys that are views of the cache)."""
         frames = list(evicted.frames)
-        p = run.prompt_of_frame(frames[0])
+        p = self.run.prompt_of_frame(frames[0])
         q = self.query(p)
-        probes = frame_probes(evicted.keys, self.layers, tpf, frames, self.table_t)
+        probes = frame_probes(evicted.keys, self.layers, self.tpf, frames, self.table_t)
         sc = scores(q.queries, probes)  # [1 + E, F]
         best = int(torch.argmax(sc[0]))
-        frame = frames[best]
+        piece = slice(best * self.tpf, (best + 1) * self.tpf)
+
+        def take(t: torch.Tensor) -> torch.Tensor:
+            return t[:, piece].clone() if copy else t[:, piece]
+
+        kv = ([take(k) for k in evicted.keys], [take(v) for v in evicted.values])
+        return PickedFrame(chunk_index, frames, p, probes, sc, best, kv)
+
+    def _archive_chunk(self, picked: PickedFrame, record: dict[str, Any]) -> None:
+        run, chunk_index = self.run, picked.chunk_index
+        p, probes, sc, best = picked.prompt, picked.probes, picked.scores, picked.best
+        q = self.query(p)
+        frame = picked.frames[best]
         ent_scores = sc[1:, best].tolist()
         ids: list[Hashable]
         if q.entities is None:
@@ -298,8 +347,7 @@ class MemoryBank:
             record["archived"] = False
             return
         record["archived"] = True
-        piece = slice(best * tpf, (best + 1) * tpf)
-        kv_new = ([k[:, piece] for k in evicted.keys], [v[:, piece] for v in evicted.values])
+        kv_new = picked.kv
         self.archive.store(new, *kv_new)
         sel = select_frames([*self.active, new], current.ids, self.settings.max_frames, self.settings.topup)
         self._apply(sel, fresh={new.frame_id: kv_new}, block=chunk_index - 1, cause="eviction")
@@ -372,7 +420,8 @@ def footprint(settings: MemorySettings, geometry: Any, model_config: Any, dtype:
 
     A frame holds every layer's keys and values (batch 1). The archive pool is host memory with
     `memory.offload: cpu` (pinned on CUDA), device memory otherwise; the active-memory buffers are on the
-    device and replace MemFlow's NAM bank; each evicted chunk arrives as a device copy of its keys/values.
+    device and replace MemFlow's NAM bank; of each evicted chunk a device copy of the best frame's
+    keys/values is kept from before the cache write to the chunk's end (`MemoryBank.on_evicting`).
     """
     frame = (2 * model_config.num_layers * geometry.tokens_per_frame * model_config.num_heads
              * model_config.head_dim * torch.empty((), dtype=dtype).element_size())
@@ -383,7 +432,7 @@ def footprint(settings: MemorySettings, geometry: Any, model_config: Any, dtype:
     archive = settings.archive_frames * frame if evictions else 0
     active = settings.max_frames * frame if settings.max_frames and evictions else 0
     on_cpu = settings.offload == "cpu"
-    evicted = 0 if settings.fill_from_start or not evictions else geometry.frames_per_block * frame
+    evicted = 0 if settings.fill_from_start or not evictions else frame
     return [
         {"name": "memory archive (keys/values of archived frames)", "device_bytes": 0 if on_cpu else archive,
          "host_bytes": archive if on_cpu else 0},

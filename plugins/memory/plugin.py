@@ -6,8 +6,8 @@ Hooks, in the order they fire:
   MemFlow's NAM off for the video, with `memory.max_frames` frames.
 * `iamflow_phase` (wrapper, innermost): after the engine's "init" phase, reserves the archive pool
   and the active-memory buffers, so their allocation counts as initialisation.
-* `iamflow_wants_evicted`: True — evicted chunks arrive with their keys/values (None with
-  `memory.fill_from_start`, which reads each chunk from the cache when it is written instead).
+* `iamflow_chunk_evicting`: before the cache write that evicts a chunk, scores its frames on the
+  cache's keys and copies the best frame's keys/values (only that frame is ever copied).
 * `iamflow_prompt_switch` (trylast, after the agent published `run.entities[prompt_index]`):
   retrieval for the new prompt; time recorded for the chunk the prompt starts with.
 * `iamflow_chunk_end`: archive the evicted chunk's best frame; time recorded for the chunk.
@@ -63,11 +63,10 @@ class MemoryPlugin:
         return result
 
     @hookimpl
-    def iamflow_wants_evicted(self, run: RunState) -> bool | None:
+    def iamflow_chunk_evicting(self, run: RunState, chunk_index: int, evicted: EvictedFrames) -> None:
         bank = self._bank(run)
-        if bank is not None and bank.settings.fill_from_start:
-            return None  # chunks are read from the cache when written; evicted ones are not needed
-        return True
+        if bank is not None:
+            bank.on_evicting(chunk_index, evicted)
 
     @hookimpl(trylast=True)
     def iamflow_prompt_switch(self, run: RunState, prompt_index: int, start_frame: int) -> None:

@@ -39,6 +39,14 @@ def test_live_bytes_tracks_what_is_alive_at_once():
         del x, y
         torch.empty(5, device=META)
     assert t.peak == 800
+    cache = torch.empty(1000, device=META)  # made before the mode (a weight, a cache): not transient
+    with LiveBytes() as t:
+        view = cache[:500].view(5, 100)
+        cache.add_(1)
+        cache[:10] = 0
+        new = view * 2  # 2000 B, the only allocation
+        del new, view
+    assert t.peak == 2000
 
 
 def test_flash_shapes_do_not_materialise_the_score_matrix():
@@ -119,3 +127,28 @@ def test_a_patch_codec_preset_counts_its_codec_not_a_wan_vae():
     lg = memory_ledger(load_config(overrides=["preset=toy", "num_output_frames=6"]), plugins=[])
     assert lg["accelerator"]["vae_weights"] == module_bytes(build_codec(get_preset("toy")))
     assert "vae_decode_block" not in lg["transient"] and lg["config"]["codec"] == "patch-pca"
+
+
+def test_the_ledger_counts_the_buffers_a_real_tiny_run_allocates():
+    """Resident entries equal the bytes of the tensors a real tiny run holds: the KV cache, the text cache,
+    NAM's bank (slots + staged frame) and the VAE decoder's causal cache after two streamed blocks."""
+    cfg = load_config(overrides=[*TINY, "device=cpu"])
+    lg = memory_ledger(cfg, plugins=[])
+    pipe = build_pipeline(cfg)
+    pipe.generate(["a red fox runs", "a blue whale swims"], [9], progress=False, decode=False)
+    state = pipe.state
+
+    def nbytes(ts) -> int:
+        return sum(t.numel() * t.element_size() for t in ts if isinstance(t, torch.Tensor))
+
+    acc = lg["accelerator"]
+    assert acc["kv_cache"] == nbytes([*state.kv.k, *state.kv.v])
+    assert acc["cross_attn_cache"] == nbytes([*state.text.k, *state.text.v])
+    bank = state.memory
+    assert acc["memory_bank"] == nbytes([*bank.k, *bank.v, *bank.k_new, *bank.v_new])
+    dec = pipe.vae.streaming_decoder()
+    dec.start()
+    z = torch.zeros(1, cfg.num_frame_per_block, pipe.vae.z_dim, *pipe.default_latent_hw())
+    dec.push(z)
+    dec.push(z)
+    assert acc["vae_decode_cache"] == nbytes(dec._cache)

@@ -39,3 +39,48 @@ def test_random_init_is_seeded_and_leaves_global_rng_alone():
     d = build_model(c, seed=2)
     pa, pb, pd = (torch.cat([p.flatten() for p in m.parameters()]) for m in (a, b, d))
     assert torch.equal(pa, pb) and not torch.equal(pa, pd)
+
+
+def _recache_peak(num_layers: int) -> tuple[int, int]:
+    """(peak transient bytes of a 4-frame re-cache on meta, one layer's text keys+values in bytes)."""
+    from dataclasses import replace
+
+    from memflow_ext.loaders.transient import peak_bytes
+    from memflow_ext.models.rope import RopeCache
+    from memflow_ext.streaming.kv_cache import CacheGeometry, CrossAttnCache, KVCache
+    from memflow_ext.streaming.memory_bank import NoMemory
+    from memflow_ext.streaming.state import CallInfo, StreamState
+
+    meta = torch.device("meta")
+    c = replace(get_preset("tiny").transformer, num_layers=num_layers)
+    model = build_model(c, device="meta").requires_grad_(False)
+    hw = (16, 16)
+    tpf = (hw[0] // 2) * (hw[1] // 2)
+    g = CacheGeometry(tokens_per_frame=tpf, frames_per_block=2, sink_frames=2, local_attn_frames=6, bank_frames=2)
+    state = StreamState(kv=KVCache(g, num_layers, 1, c.num_heads, c.head_dim, meta, torch.float32),
+                        text=CrossAttnCache(num_layers, 1, c.text_len, c.num_heads, c.head_dim, meta, torch.float32),
+                        memory=NoMemory(1, c.num_heads, c.head_dim, meta, torch.float32),
+                        rope=RopeCache(model.freqs))
+    ctx = torch.zeros(1, c.text_len, c.text_dim, device=meta)
+
+    def run(frames: int, start: int, recache: bool = False) -> None:
+        x = torch.zeros(1, c.in_dim, frames, *hw, device=meta)
+        t = torch.zeros(1, frames, device=meta)
+        call = CallInfo(current_start=start * tpf, num_new=frames * tpf, update_cache=True,
+                        update_bank=not recache, q_bank=True, is_recache=recache)
+        model(x, t, ctx, state, call, need_output=False)
+
+    for s in range(0, 6, 2):
+        run(2, s)
+    state.text.clear()
+    peak = peak_bytes(lambda: run(4, 2, recache=True))
+    return peak, 2 * c.text_len * c.dim * 4
+
+
+def test_a_recache_writes_each_layer_at_once_so_its_peak_does_not_grow_with_depth():
+    """Each layer's new keys/values go into the cache as soon as the layer ran: a deeper model's
+    re-cache holds no more at once, beyond each layer's recomputed text keys/values (holding every
+    layer's new keys/values until the last layer would add 2 x 4 frames x 64 tokens x dim per layer)."""
+    shallow, text_per_layer = _recache_peak(2)
+    deep, _ = _recache_peak(8)
+    assert (deep - shallow) / 6 <= text_per_layer

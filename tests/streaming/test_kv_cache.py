@@ -22,6 +22,10 @@ class EvictionLoop(BlockLoop):
             self.pipeline.before[kw["block_index"]] = self.pipeline.state.kv.k[0].clone()
         if hook == "chunk_end":
             self.pipeline.evicted.append((kw["chunk_index"], kw["evicted"]))
+        if hook == "chunk_evicting":  # views, valid only now: copied here to compare with the chunk's end
+            ev = kw["evicted"]
+            self.pipeline.evicting.append((kw["chunk_index"], list(ev.frames), [k.clone() for k in ev.keys],
+                                           [v.clone() for v in ev.values]))
 
 
 class EvictionTrace(MemFlowPipeline):
@@ -30,6 +34,7 @@ class EvictionTrace(MemFlowPipeline):
     def __init__(self, *a, **k):
         super().__init__(*a, **k)
         self.evicted = []
+        self.evicting = []
         self.before: dict[int, torch.Tensor] = {}
 
 
@@ -51,6 +56,18 @@ def test_first_eviction_follows_geometry(window, first_block):
     assert len(ev.keys) == pipe.model.config.num_layers
     # later evictions walk forward block by block
     assert [e.frames[0] for _, e in hits] == list(range(3, 3 + 3 * len(hits), 3))
+
+
+def test_the_chunk_about_to_be_evicted_is_offered_before_the_write():
+    """`chunk_evicting` fires before each evicting context pass with the keys/values the chunk leaves with."""
+    pipe = tiny_pipeline(["model_kwargs.local_attn_size=6"], cls=EvictionTrace)
+    pipe.sample(rand_embeds(1), [], rand_noise(15), progress=False)
+    hits = [(c, e) for c, e in pipe.evicted if e is not None]
+    assert [c for c, *_ in pipe.evicting] == [c for c, _ in hits] == [3, 4, 5]
+    for (_, frames, keys, values), (_, ev) in zip(pipe.evicting, hits, strict=True):
+        assert frames == ev.frames
+        assert all(torch.equal(a, b) for a, b in zip(keys, ev.keys, strict=True))
+        assert all(torch.equal(a, b) for a, b in zip(values, ev.values, strict=True))
 
 
 def test_global_attention_never_evicts():

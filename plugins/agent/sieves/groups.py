@@ -79,8 +79,13 @@ def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
         return None
     if m.kin is not None and m.owner is not None and ctx.prompt.doc[m.owner].lower_ == "their":
         return None  # "their uncle" after "two brothers" is the uncle of both, not one of them
-    for c in sorted(ctx.candidates(m), key=lambda c: c.cid):
-        if not c.unclaimed_member or not (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None):
+    cands = ctx.candidates(m)
+    # a member is within reach while its group is: itself, or a member of its group singled out already,
+    # in this prompt or the previous one ("the bassist" two prompts after "a four-piece band" and "the singer")
+    near = {c.group_key for c in cands
+            if c.group_key and (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None)}
+    for c in sorted(cands, key=lambda c: c.cid):
+        if not c.unclaimed_member or c.group_key not in near:
             continue
         if not type_compatible(m, c) or contradicts(m, c) is not None:
             continue
@@ -124,6 +129,12 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         return
     scene = [c for c in plural_scene(ctx, m) if not c.group and _fits(m, c)]
     need = m.count or 2
+    if m.count is not None and m.kind == "noun" and m.category != "generic" and m.lemma not in L.COVER_NOUNS:
+        # "the two sisters" when exactly two entities of the story bear the noun: they, even if one of them is
+        # not in the recent scene and someone else is ("the two sisters" with their cousin on screen)
+        bearers = [c for c in ctx.candidates(m) if not c.group and noun_match(m, c) and contradicts(m, c) is None]
+        if len(bearers) == m.count and any(c not in bearers for c in scene[:need]):
+            scene = bearers
     if len(scene) < need and m.kind == "noun":
         # "the boys" in a prompt whose own characters are a dog and a boar: the scene goes on from the
         # previous prompt
@@ -141,6 +152,9 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         scene = sorted(scene, key=lambda c: c.type not in ("person", "any"))[:m.count]
     if len(scene) >= 2 or scene and m.count == 1:
         ctx.cover(m, scene, NAME)
+        if m.kind == "noun" and (m.count == len(scene) or m.category == "kinship"):
+            for c in scene:  # "the two sisters": each of them is a sister ("the older sister" picks among both)
+                c.nouns.add(m.lemma)
     elif m.det in ("def", "poss") and m.kind == "noun" and m.plural:
         m.skip = "unresolved plural"  # "the three women" that covers nobody known refers back, it starts nobody
         own = ctx.cluster(m)

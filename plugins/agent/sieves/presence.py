@@ -10,8 +10,10 @@ from ..nouns import from_lexicon
 from .words import (
     ABOUT_VERBS,
     ABSENCE_WORDS,
+    CAPTURE_VERBS,
     DEPICTIONS,
     DISPLAY_NOUNS,
+    MATERIAL_MODIFIERS,
     PHONE_WORDS,
     REMOTE_VERBS,
     SCENE_VEHICLE_VERBS,
@@ -82,7 +84,8 @@ def _own_subject(m: Mention, ctx: LinkContext) -> Mention | None:
 def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
     if m.type in ("prop", "background"):
         return m.type
-    if m.kind in ("noun", "relative") and (m.modifiers & TOY_MODIFIERS or m.nouns & L.ARTWORK - {m.lemma}):
+    if m.kind in ("noun", "relative") and (m.modifiers & TOY_MODIFIERS or m.nouns & L.ARTWORK - {m.lemma}) \
+            and not _made_and_acting(m, tok):
         return "toy"
     if m.modifiers & L.HYPOTHETICAL_WORDS:
         return "hypothetical"
@@ -95,6 +98,9 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         if anc.lower_ == "about" and anc.head.lemma_.lower() in ABOUT_VERBS:
             return "remote"  # "talks about her brother", "a story about a dragon"
         if through_of and anc.pos_ in ("NOUN", "PROPN") and anc.lemma_.lower() in DEPICTIONS:
+            if anc.dep_ == "dobj" and anc.head.lemma_.lower() in CAPTURE_VERBS \
+                    and not any(c.dep_ == "prt" for c in anc.head.children):  # not "takes a photo down"
+                break  # "takes a photo of the cat": the cat is being photographed, so it is there
             return "pictured"
         if anc.pos_ in ("VERB", "AUX"):
             if anc.lemma_.lower() in REMOTE_VERBS and _object_side(tok, anc) and m.kind != "pronoun" \
@@ -120,14 +126,33 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
     if m.kind == "noun" and not m.plural and nxt is not None and nxt.lower_ in L.CLOTHING and (
             nxt.head.i == tok.i or tok.dep_ == "pobj" and tok.head.lower_ in ("in", "with", "wearing")):
         return "modifier"  # "in tiger pyjamas" parsed with the animal as the head (or the garment elsewhere)
-    if m.type == "group" and tok.dep_ == "poss" and not any(m.lemma in c.nouns for c in ctx.clusters.values()):
-        return "owner"  # "the family's cat", "the team's bus": whose it is, not who is there
-    if tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and tok.doc[tok.i + 2].head.i != tok.i:
-        return "modifier"  # "a rooster-shaped vane", "the barnacle-covered wreck"
+    if tok.dep_ == "poss" and m.kind == "noun" and (m.type == "group" or m.det == "indef") \
+            and not any(m.lemma in c.nouns for c in ctx.clusters.values()) and not _worn(tok.head):
+        return "owner"  # "the family's cat", "a neighbour's cat": whose it is, not who is there
+    if tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and not tok.whitespace_ \
+            and not tok.doc[tok.i + 1].whitespace_ and tok.doc[tok.i + 2].pos_ not in ("ADP", "PART"):
+        return "modifier"  # "a rooster-shaped vane", "a man-bun" (but "her mother-in-law", "a bride-to-be")
     if m.type == "vehicle" and m.kind == "noun" and (not _acts(tok) or m.modifiers & SCENE_VEHICLE_WORDS) \
             and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return "scenery"
     return None
+
+
+def _made_and_acting(m: Mention, tok: Token) -> bool:
+    """A character made of a material (no other toy word) that acts on something is a creature, not a
+    statue: "a clay golem carries a beam", "the stone lion lifts the boy" (but "a stone lion stands")."""
+    if not m.modifiers & MATERIAL_MODIFIERS or m.modifiers & (TOY_MODIFIERS - MATERIAL_MODIFIERS) \
+            or m.nouns & L.ARTWORK:
+        return False
+    verb = tok.head
+    return tok.dep_ == "nsubj" and verb.pos_ == "VERB" and (
+        any(c.dep_ == "dobj" for c in verb.children) or R.animate_verb(verb.lemma_.lower()))
+
+
+def _worn(tok: Token) -> bool:
+    """A garment, hair or a body part: its owner is there ("measures a customer's trousers")."""
+    low = tok.lemma_.lower()
+    return low in L.CLOTHING or low in L.HAIR_WORDS or low in L.BODY_PARTS or tok.lower_ in L.CLOTHING
 
 
 def _described_as_person(m: Mention) -> bool:

@@ -21,10 +21,11 @@ def run(ctx: LinkContext) -> None:
     """A description that picks one of several known characters refers to the one that fits, read
     from the attributes given when they were introduced: a comparative or superlative of age or size
     ("the elder sister", "the smaller of the two", "the taller man") to the extreme one; "the other
-    (one)" to the one of the set not just mentioned; "the first / second" by order of introduction;
+    (one)" to the one of the set not just mentioned; "the first / second (jogger)" by order of introduction;
     "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
     ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
-    entity sharing that kin noun). Every kin term with an owner, however it was linked ("Tobi, her
+    entity sharing that kin noun); a definite kin term without an owner ("the grandmother") to the one
+    entity with that relation to anybody. Every kin term with an owner, however it was linked ("Tobi, her
     grandson" by apposition), teaches both entities their relation, so a later "his grandmother"
     finds her through it; siblings share parents, grandparents, aunts and uncles, and siblings."""
     learn_kin(ctx)  # relations stated earlier in the prompt ("Chuy, Luz's brother, ... his sister")
@@ -35,21 +36,27 @@ def run(ctx: LinkContext) -> None:
         scope = _scope(ctx, m)
         if (m.kin is not None or m.lemma in COUNTERPART_NOUNS) and m.owner is not None:
             target = _kin(ctx, m)
-        elif m.compare is not None:
+        elif m.kin is not None and m.det == "def":
+            # "the grandmother" with no owner: the one entity the story made a grandparent ("Jakub, her
+            # grandson" taught it), when no entity bears the noun itself
+            bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
+                       and m.kin in c.kin.values()]
+            target = bearers[0] if len(bearers) == 1 else None
+        elif m.compare is not None and m.det != "indef":  # "a shorter woman" introduces one, picks none
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
             target = named[0] if len(named) == 1 and len(scope) > 1 and m.category != "generic" \
                 else _extreme(m, scope)  # "the older cousin" when one of them is the cousin
         elif m.other:
             target = _other(ctx, m, scope)
-        elif m.ordinal is not None and m.kind == "relative":
-            ordered = sorted(scope, key=lambda c: c.order if c.entry is None else c.cid)
-            if len(ordered) >= 2 and 0 < m.ordinal <= len(ordered):
-                target = ordered[m.ordinal - 1]
+        elif m.ordinal is not None:  # "the first", "the second one", "the first jogger", "the last dog"
+            ordered = sorted(scope, key=lambda c: (c.entry is None, c.order if c.entry is None else c.cid))
+            if len(ordered) >= 2 and (0 < m.ordinal <= len(ordered) or m.ordinal == -1):
+                target = ordered[m.ordinal - 1 if m.ordinal > 0 else -1]
         elif m.stated_age is not None and m.kind == "relative":
             target = next((c for c in scope if c.stated_age == m.stated_age), None)
         elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
             target = _by_description(m, scope)
-        if target is None and m.kind == "noun" and m.relative_cue:
+        if target is None and m.kind == "noun" and m.relative_cue and m.det != "indef":
             # nothing to choose between: the phrase is matched like any other ("the older man" alone)
             target = pick(ctx, m, [c for c in ctx.candidates(m) if noun_match(m, c)])
         if target is not None:

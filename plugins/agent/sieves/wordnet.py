@@ -23,7 +23,8 @@ def run(ctx: LinkContext) -> None:
     """A definite or possessive singular noun phrase refers to an entity one of whose nouns it names
     more generally or more specifically in WordNet ("the bird" for the seagull, "the trout" for "a
     fish"), or, for a general noun ("the man", "the girl", "the newcomer", "the creature"), to a
-    compatible entity of this prompt or the previous one. Attributes must not contradict; shared
+    compatible entity of this prompt or the previous one (else the story's only compatible one). Attributes
+    must not contradict; shared
     descriptive words decide, then recency. An indefinite phrase of another noun is a new entity."""
     for m in ctx.open(("noun",)):
         if m.det in ("new", "indef") or m.plural or m.type == "group" or m.relative_cue:
@@ -32,10 +33,14 @@ def run(ctx: LinkContext) -> None:
             latest = _latest(ctx, m)
             if latest is not None and ctx.link(m, latest, NAME):
                 continue
-        cands = [c for c in ctx.candidates(m) if related_match(m, c)]
-        if not cands and (generic_fit(m) or m.type == "creature" and m.category == "creature"):
-            cands = [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)]
-        best = pick(ctx, m, cands)
+        best = pick(ctx, m, [c for c in ctx.candidates(m) if related_match(m, c)])
+        if best is None and (generic_fit(m) or m.type == "creature" and m.category == "creature"):
+            # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
+            best = pick(ctx, m, [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)])
+        if best is None and m.det == "def" and generic_fit(m):
+            # "the man" for a director last seen two prompts ago: the story's one compatible character
+            story = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None]
+            best = pick(ctx, m, story) if len(story) == 1 else None
         if best is None and m.det == "def":
             # "the thief" for "a figure in a black catsuit": a role given to someone so far only described
             # in general terms, the most recent such entity of the last prompts

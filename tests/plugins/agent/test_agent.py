@@ -305,8 +305,8 @@ def test_a_role_wordnet_files_under_adults_never_names_a_child():
     assert ids == [[1, 2], [2], [1, 2]]
 
 
-@sieves_fail('a role noun does not find the person of the scene: got [[1, 2], [2], [2, 3]] (gardener), [[1, 2], '
-             '[2, 3], [2, 4, 5]] (pupil, trainer), [[1, 2], [2, 3], [1, 4]] (ranger)')
+@sieves_fail("a role noun does not find the person of the scene: got [[1, 2], [2], [2, 3]] (gardener), "
+             "[[1, 2], [1, 2], [2, 3, 4]] (pupil, trainer), [[1, 2], [2, 3], [1, 3, 4]] (ranger)")
 def test_a_definite_role_finds_the_one_fitting_person_of_the_recent_scenes():
     # the previous prompt has only the young one; the old role noun finds the person of the prompt before
     _, ids = run_story([
@@ -341,8 +341,6 @@ def test_her_before_how_is_an_object():
     assert ids[2] == [1, 2]
 
 
-@sieves_fail("'The old lady patiently shows her how to knead': the old lady is not the grandmother: "
-             "got [[1, 2], [1], [1, 3]]")
 def test_her_before_how_is_an_object_and_the_old_lady_is_the_grandmother():
     _, ids = run_story([
         "A teenage girl and her grandmother bake bread in a cottage.",

@@ -24,8 +24,8 @@ def test_plural_members_groups_and_absence():
     assert ids[4] == []
 
 
-@sieves_fail("members listed as 'one in a blue suit and one in an orange suit' are not told apart later: got [[1, "
-             '2], [1], [3, 4], [3, 4]], expected [[1, 2], [2], [1, 3], [1, 2, 3]]')
+@sieves_fail("members listed as 'one in a blue suit and one in an orange suit' are not told apart later: "
+             "got [[1, 2], [1], [2, 3], [2, 3]], expected [[1, 2], [2], [1, 3], [1, 2, 3]]")
 def test_members_listed_by_their_clothing_and_counted_pronouns():
     agent, ids = run_story([
         "Two astronauts float inside a space station, one in a blue suit and one in an orange suit.",
@@ -37,8 +37,8 @@ def test_members_listed_by_their_clothing_and_counted_pronouns():
     assert agent.registry[1].name == "astronaut in a blue suit"
 
 
-@sieves_fail("'The two mariners' / 'the three climbers' do not cover the scene's people: got [[1], [2, 3, 4], [3],"
-             ' [5]] and [[1, 2, 3, 4, 5, 6], [5], [6]]')
+@sieves_fail("'The two mariners' / 'the three climbers' do not cover the scene's people: "
+             "got [[1], [2, 3, 4], [1, 3], [5]] and [[1, 2, 3, 4, 5, 6], [4, 5], [6]]")
 def test_a_definite_counted_plural_covers_the_people_of_the_scene():
     # "the two mariners" for a captain and a sailor: the count matches the scene, the noun is new
     _, ids = run_story([
@@ -67,7 +67,6 @@ def test_a_count_that_does_not_match_the_scene_is_not_the_scene():
     assert ids == [[1, 2, 3], [4]]
 
 
-@sieves_fail("'Kali' after the mahout and 'The two friends' do not find the elephant: got [[1, 2], [1], []]")
 def test_a_relation_noun_counts_a_person_and_an_animal_together():
     _, ids = run_story([
         "A mahout leads an elephant named Kali to the river.",

@@ -12,7 +12,7 @@ STORY = [
 
 
 def _agent() -> EntityAgent:
-    return EntityAgent(AgentConfig(linker="sieves"))
+    return EntityAgent(AgentConfig())
 
 
 def test_ids_per_prompt():

@@ -25,3 +25,31 @@ def test_a_plural_character_noun_after_a_coordinated_modifier_is_the_head():
     text = "A nurse and her twin sons plant tulips in the yard."
     sons = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "noun" and m.lemma == "son"]
     assert len(sons) == 1 and sons[0].plural and sons[0].det == "poss"
+
+
+def test_a_person_noun_that_is_also_an_adjective_is_a_noun_after_a_determiner():
+    assert ("noun", "the patient") in _mentions("The nurse wakes the patient at dawn.")
+
+
+def test_a_superscript_digit_is_no_number():
+    from plugins.agent.mentions import number_value
+
+    assert number_value("²") is None and number_value("42") == 42 and number_value("twenty-five") == 25
+
+
+
+def _walker_doc(modifier_dep, head_pos):
+    doc = parse("The nurse sees the dog walker waiting by the gate.")
+    dog, walker = (next(t for t in doc if t.text == w) for w in ("dog", "walker"))
+    assert dog.head.i == walker.i
+    dog.dep_, walker.pos_ = modifier_dep, head_pos  # what the small model says in other sentences
+    return doc
+
+
+@pytest.mark.parametrize(("modifier_dep", "head_pos"), [("amod", "NOUN"), ("compound", "ADJ")])
+def test_an_animal_noun_modifying_a_later_noun_is_no_character(modifier_dep, head_pos):
+    # "a badger-hair brush" tagged amod, or a compound whose person head is tagged as an adjective
+    doc = _walker_doc(modifier_dep, head_pos)
+    found = [(m.kind, m.text) for m in read_mentions(doc.text, doc).mentions]
+    assert ("noun", "dog") not in found
+    assert ("noun", "The nurse") in found

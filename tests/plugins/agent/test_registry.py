@@ -104,3 +104,12 @@ def test_config_from_sections():
         enabled = True
 
     assert AgentConfig.from_any(Section()) == AgentConfig()
+
+
+def test_the_rule_linker_is_the_sieves_and_another_value_names_the_valid_one():
+    from memflow_ext.config import ConfigError, load_config
+
+    assert AgentConfig().linker == "sieves"
+    assert load_config(overrides=["agent.linker=sieves"]).agent.linker == "sieves"  # configs that name it load
+    with pytest.raises(ConfigError, match=r"agent\.linker must be 'sieves'.*got 'rules'"):
+        load_config(overrides=["agent.linker=rules"])

@@ -53,3 +53,51 @@ def test_a_year_old_before_a_verb_noun_is_the_subject():
     assert _tok(doc, "old").dep_ != "nsubj"
     assert repairs.subject_before_verb_noun(doc) == 1
     assert _tok(doc, "old").dep_ == "nsubj" and _tok(doc, "claps").pos_ == "VERB"
+
+
+def test_a_vehicle_tagged_as_adjective_before_a_verb_noun_is_the_subject():
+    doc = nlp()("A dented blue convertible rolls down the ramp.")
+    assert _tok(doc, "convertible").dep_ != "nsubj"
+    assert repairs.subject_before_verb_noun(doc) == 1
+    assert _tok(doc, "convertible").dep_ == "nsubj" and _tok(doc, "convertible").pos_ == "NOUN"
+    assert _tok(doc, "rolls").pos_ == "VERB"
+
+
+def test_a_person_noun_before_a_plural_animal_noun_in_the_verb_slot_is_the_subject():
+    doc = nlp()("The tired goalkeeper ducks behind the post.")
+    assert _tok(doc, "goalkeeper").dep_ != "nsubj"
+    assert repairs.subject_before_verb_noun(doc) == 1
+    assert _tok(doc, "goalkeeper").dep_ == "nsubj" and _tok(doc, "ducks").pos_ == "VERB"
+    doc = nlp()("The farmer feeds the ducks by the pond.")  # an object stays a noun
+    assert repairs.subject_before_verb_noun(doc) == 0 and _tok(doc, "ducks").pos_ == "NOUN"
+
+
+def test_capitalised_word_before_apposition_after_a_conjunction():
+    doc = nlp()("A woman coils a rope while Storm, her blond four-year-old son in a red hat, watches the sea.")
+    assert _tok(doc, "Storm").pos_ != "PROPN"
+    assert repairs.capitalised_word_before_apposition(doc) == 1
+    assert _tok(doc, "Storm").pos_ == "PROPN"
+
+
+def test_hyphenated_name():
+    doc = nlp()("Later, Seo-yeon opens her umbrella.")
+    assert _tok(doc, "yeon").pos_ != "PROPN"
+    assert repairs.hyphenated_name(doc) == 1
+    assert _tok(doc, "yeon").pos_ == "PROPN" and _tok(doc, "Seo").dep_ == "compound"
+    assert _tok(doc, "Seo").head.text == "yeon" and _tok(doc, "yeon").head.text == "opens"
+
+
+def test_character_noun_not_comparative():
+    doc = nlp()("The puppy trips and the terrier waits for it.")
+    assert _tok(doc, "terrier").tag_ == "JJR"  # "terri" + "-er" to the small model
+    assert repairs.character_noun_not_comparative(doc) == 1
+    terrier = _tok(doc, "terrier")
+    assert terrier.pos_ == "NOUN" and terrier.dep_ == "nsubj" and any(c.lower_ == "the" for c in terrier.children)
+
+
+def test_name_after_naming_verb():
+    doc = nlp()("A scruffy white terrier called Biscuit trots in from the hallway.")
+    assert _tok(doc, "Biscuit").dep_ != "oprd"
+    assert repairs.name_after_naming_verb(doc) == 1
+    assert _tok(doc, "Biscuit").dep_ == "oprd" and _tok(doc, "Biscuit").pos_ == "PROPN"
+    assert _tok(doc, "trots").pos_ == "VERB" and _tok(doc, "terrier").dep_ == "nsubj"

@@ -275,3 +275,58 @@ def test_fill_from_start_matches_nam_in_single_prompt_mode_too(parts):
     nam = run(pipeline(parts, plugins=()))
     filled = run(pipeline(parts, overrides=["memory.fill_from_start=true"]))
     assert filled == nam and max(nam) > 1  # NAM opens a slot every record_interval blocks here as well
+
+
+class EvictionSpy:
+    """Asks the engine for copies of every evicted chunk (as a plugin keeping whole chunks would) and, after
+    the memory plugin, checks what it archived against them; records what the memory plugin holds."""
+
+    def __init__(self, wants: bool):
+        self.wants = wants
+        self.checked = 0
+        self.keys_at_end: list[int] = []
+        self.held_tokens: list[int] = []
+
+    @hookimpl
+    def iamflow_wants_evicted(self):
+        return True if self.wants else None
+
+    @hookimpl(trylast=True)
+    def iamflow_chunk_evicting(self, run):
+        self.held_tokens.append(run.extras["memory"]._picked.kv[0][0].shape[1])
+
+    @hookimpl(trylast=True)
+    def iamflow_chunk_end(self, run, chunk_index, evicted):
+        if evicted is None:
+            return
+        self.keys_at_end.append(len(evicted.keys))
+        bank = run.extras["memory"]
+        rec = bank.chunks[-1]
+        if not self.wants or not rec["archived"]:
+            return
+        frame = bank.archive.by_id()[rec["best"]]
+        # the pick from the whole chunk's copy (the plugin's former input) is the frame it archived
+        from_copy = bank._pick(chunk_index, evicted, copy=False)
+        assert from_copy.frames[from_copy.best] == frame.frame
+        assert [round(s, 6) for s in from_copy.scores[0].tolist()] == rec["frame_scores"]
+        keys, values = bank.archive.kv(frame)
+        pos = evicted.frames.index(frame.frame)
+        piece = slice(pos * bank.tpf, (pos + 1) * bank.tpf)
+        for layer in range(len(keys)):
+            assert torch.equal(keys[layer], evicted.keys[layer][:, piece].to(keys[layer].device))
+            assert torch.equal(values[layer], evicted.values[layer][:, piece].to(values[layer].device))
+        self.checked += 1
+
+
+def test_only_the_best_frame_of_an_evicted_chunk_is_copied(parts):
+    """The plugin scores an evicted chunk on the cache's own keys before the write and copies one frame:
+    the engine copies no chunk for it, and what it archives equals the best frame of a whole-chunk copy."""
+    alone = EvictionSpy(wants=False)
+    out = generate(pipeline(parts, extra=[alone]))
+    tpf = out.run.geometry.tokens_per_frame
+    assert alone.keys_at_end and set(alone.keys_at_end) == {0}  # no copy made at all
+    assert alone.held_tokens and set(alone.held_tokens) == {tpf}  # one frame, not the chunk's three
+    assert any(c["archived"] for c in out.run.memory_selection["memory_retrieval"]["chunks"])
+    spy = EvictionSpy(wants=True)
+    generate(pipeline(parts, extra=[spy]))
+    assert spy.checked >= 3

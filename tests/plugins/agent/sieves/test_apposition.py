@@ -29,3 +29,19 @@ def test_an_appositive_the_parse_hangs_on_an_earlier_plural_renames_the_subject_
     on, off = with_and_without("apposition", story)
     assert on == [[1, 2, 3]]
     assert on != off
+
+
+def test_a_name_after_as_renames_who_introduces_himself():
+    story = ["A young backpacker in a green poncho sits on a stool.",
+             "He introduces himself to the cook as Tomas.", "Tomas eats noodles."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1, 2], [1]]
+    assert on != off
+
+
+def test_an_appositive_after_a_phrase_the_parse_hung_elsewhere_renames_the_noun_before_it():
+    story = ["Medium shot of a security guard in a navy uniform, a heavy man with a moustache, dozing in a chair.",
+             "The heavy man snores."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1]]
+    assert on != off

@@ -6,3 +6,18 @@ def test_a_name_finds_the_entity_that_carries_it():
     on, off = with_and_without("exact_name", story)
     assert on == [[1], [1]]
     assert on != off
+
+
+def test_a_hyphenated_given_name_is_one_name_word():
+    story = ["Kim Seo-yeon, a girl in a yellow raincoat, feeds the ducks.", "Later, Seo-yeon opens her umbrella."]
+    on, off = with_and_without("exact_name", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_a_common_word_once_a_name_stays_a_name():
+    story = ["A fisherman mends a net while Storm, his four-year-old son in a green hat, watches the waves.",
+             "The fisherman lifts Storm onto the boat."]
+    on, off = with_and_without("exact_name", story)
+    assert on == [[1, 2], [1, 2]]
+    assert on != off

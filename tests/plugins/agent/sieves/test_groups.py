@@ -72,3 +72,32 @@ def test_their_kin_is_not_one_of_the_counted_members():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3], [1, 2, 3]]
     assert on != off
+
+
+def test_a_member_is_singled_out_while_its_group_is_in_reach():
+    story = ["A three-piece band crams onto a tiny stage.", "The singer, a woman with a mohawk, grabs the microphone.",
+             "The drummer, a bald man, counts in.", "The bassist, a short woman with braids, nods."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1], [2], [3]]
+    assert on != off
+
+
+def test_a_counted_plural_gives_its_noun_to_each_it_covers():
+    story = ["A girl of fourteen bakes bread while her sister, a six-year-old, watches.", "The two sisters eat.",
+             "The older sister washes the bowl."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [1, 2], [1]]  # both are sisters, so "the older sister" is the fourteen-year-old
+    assert on != off
+
+
+def test_a_counted_plural_takes_the_entities_that_bear_its_noun_over_the_recent_scene():
+    # the cousin is on screen in the previous prompt, the elder brother is not: "the two brothers" are still
+    # the two the story called brothers
+    story = ["A freckled boy chases his brother, a skinny five-year-old in a striped shirt.",
+             "The two brothers sit with their cousin, a tall boy in a cap.",
+             "The cousin laughs at the older brother.",
+             "The little one hides behind the cousin.",
+             "The two brothers wave at their cousin."]
+    on, off = with_and_without("groups", story)
+    assert on[4] == [1, 2, 3]
+    assert on != off

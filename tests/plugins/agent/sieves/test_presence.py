@@ -76,3 +76,41 @@ def test_an_animal_on_a_garment_is_a_pattern():
     on, off = with_and_without("presence", story)
     assert on == [[1]]
     assert on != off
+
+
+def test_a_hyphenated_compound_names_no_character():
+    story = ["A young man with a man-bun carries a box up the stairs."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]
+    assert on != off
+
+
+def test_an_indefinite_owner_is_not_there_unless_it_wears_the_thing():
+    on, off = with_and_without("presence", ["A neighbour's cat wanders into the kitchen."])
+    assert on == [[1]]  # the cat; the neighbour is only whose it is
+    assert on != off
+    on, _ = with_and_without("presence", ["A tailor measures a customer's trousers."])
+    assert on == [[1, 2]]
+
+
+def test_a_made_character_that_acts_on_something_is_a_creature_and_a_statue_is_not():
+    story = ["A clay golem carries a heavy beam past a stone lion on a plinth.", "A blacksmith directs the golem."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1, 2]]  # the golem, then the blacksmith; the stone lion is a statue
+    assert on != off
+
+
+def test_what_is_being_photographed_is_there():
+    story = ["A ginger cat naps on the rug.",
+             "A young man in a towel takes a photo of the cat and hangs a photo of a horse on the wall."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1, 2]]  # the cat is photographed now; the horse is only in the old photo
+    assert on != off
+
+
+def test_an_in_law_or_to_be_noun_is_still_a_character():
+    story = ["Her mother-in-law arrives with a cake while a bride-to-be in a yellow dress laughs at a "
+             "cat-shaped clock."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2]]  # the mother-in-law and the bride-to-be; the cat is the clock's shape
+    assert on != off

@@ -34,3 +34,28 @@ def test_stated_ages_past_ten_order_two_children():
     on, off = with_and_without("relative", story)
     assert on[1] == [2]
     assert on != off
+
+
+def test_an_ordinal_with_a_noun_picks_by_order_of_introduction():
+    story = ["A jogger in a pink headband buys a lemonade.", "A second jogger, a stocky man, buys two cups.",
+             "The first jogger comes back."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1], [2], [1]]
+    assert on != off
+
+
+def test_a_kin_noun_without_an_owner_finds_the_one_entity_with_that_relation():
+    story = ["A baker in a white apron kneads dough. Tobi, her grandson, carries the flour.",
+             "The grandmother smiles."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [1]]
+    assert on != off
+
+
+def test_an_indefinite_comparative_introduces_the_other_member():
+    # "a shorter woman" in the list compares her with the one just named; it does not pick that one
+    story = ["Two boxers bow: a tall woman in red gloves and a shorter woman in blue gloves. Both raise their fists.",
+             "The shorter woman jabs."]
+    on, off = with_and_without("relative", story)
+    assert on[0] == [1, 2] and on[1] == [2]
+    assert on != off

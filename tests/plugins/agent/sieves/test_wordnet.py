@@ -15,3 +15,22 @@ def test_the_newcomer_is_the_latest_arrival_of_any_kind():
     assert on == [[1], [2]]
     assert on != off
 
+
+
+def test_a_general_noun_skips_a_related_entity_that_contradicts_it():
+    story = ["A farmer in a straw hat feeds the hens while Brook, her blond four-year-old son, watches.",
+             "Her brother, a huge bearded man, lifts Brook onto a cart.",
+             "The little boy follows the bearded man."]
+    on, off = with_and_without("wordnet", story)
+    assert on[2] == [2, 3]
+    assert on != off
+
+
+def test_a_general_noun_with_nobody_recent_is_the_one_compatible_character_of_the_story():
+    # the sculptor was last seen two prompts ago; the dancer is a woman: "the man" is the sculptor
+    story = ["A sculptor chisels a block of marble.",
+             "A dancer in a red leotard stretches by the window. She hums.",
+             "The dancer twirls while the man watches."]
+    on, off = with_and_without("wordnet", story)
+    assert on[2] == [1, 2]
+    assert on != off
