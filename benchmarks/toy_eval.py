@@ -36,6 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from hooks import hookimpl  # noqa: E402
+from hooks.contract import Entity, Published  # noqa: E402
 from hooks.manager import build_plugin_manager, register_checked  # noqa: E402
 from memflow_ext.config import load_config  # noqa: E402
 from memflow_ext.loaders.bundled import load_bundle  # noqa: E402
@@ -190,9 +191,9 @@ class GroundTruthIDs:
         ents = []
         for oid in st.named(prompt_index):
             name = st.objects[oid].name
-            spans = [(m.start(), m.end()) for m in re.finditer(re.escape(name), prompt)]
-            ents.append({"id": oid, "name": name, "spans": spans})
-        run.entities[prompt_index] = ents
+            spans = tuple((m.start(), m.end()) for m in re.finditer(re.escape(name), prompt))
+            ents.append(Entity(id=oid, label=name, kind="creature", spans=spans))
+        run.entities[prompt_index] = Published(entities=tuple(ents))
 
 
 class RuleMemory:
@@ -354,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", required=True, type=Path)
     ap.add_argument("--single", type=int, default=48, help="single-prompt stories")
     ap.add_argument("--switch", type=int, default=50, help="3-prompt stories with new objects (2 switches each)")
-    ap.add_argument("--return", dest="ret", type=int, default=40, help="re-appearance stories, in every arm")
+    ap.add_argument("--return", dest="ret", type=int, default=200, help="re-appearance stories, in every arm")
     ap.add_argument("--reader", type=int, default=30, help="ground-truth stories to validate the reader on")
     ap.add_argument("--arms", default=",".join(ARMS), help=f"comma-separated subset of {', '.join(ARMS)}")
     ap.add_argument("--bootstrap", type=int, default=2000)
@@ -451,7 +452,10 @@ def main(argv: list[str] | None = None) -> int:
         back_size = np.array([r["back"][1] for r in rows])
         shade_err = _normalised(first_shade, back_shade, colours)
         size_err = _normalised(first_size, back_size, colours)
-        per_arm[arm] = {"shade_err": shade_err, "size_err": size_err, "rows": rows, "adherence": _summary(adh),
+        # whether the returning object is drawn at all after its return (1/0): paired like the errors
+        drawn = np.array([0.0 if math.isnan(r["back"][0]) else 1.0 for r in rows])
+        per_arm[arm] = {"shade_err": shade_err, "size_err": size_err, "drawn_err": drawn, "rows": rows,
+                        "adherence": _summary(adh),
                         "switch": rate(sum(sw), len(sw)), "agent_ids": ag or None}
     table = {}
     for arm, r in per_arm.items():
@@ -471,12 +475,13 @@ def main(argv: list[str] | None = None) -> int:
     for a, b in pairs:
         if a in per_arm and b in per_arm:
             diffs[f"{a} - {b}"] = {m: paired_bootstrap(per_arm[a][f"{m}_err"], per_arm[b][f"{m}_err"], args.bootstrap)
-                                   for m in ("shade", "size")}
+                                   for m in ("shade", "size", "drawn")}
     report["reappearance"] = {"stories": len(stories), "arms": table, "paired_differences": diffs,
                               "rows": {a: r["rows"] for a, r in per_arm.items()},
                               "note": "errors are normalised: 1 = as far as a different story's object of the "
                                       "same colour, 0 = identical; lower is better; differences < 0 favour the "
-                                      "first arm"}
+                                      "first arm; `drawn` is 1 when the reader finds the returning object after "
+                                      "its return (differences > 0 favour the first arm)"}
     report["wall_s"] = round(time.perf_counter() - t0, 1)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.json.with_name(args.json.name + ".tmp")

@@ -186,12 +186,13 @@ def test_toy_eval_smoke(tmp_path):
     """benchmarks/toy_eval.py on a handful of stories: every section and arm is in the JSON."""
     out = tmp_path / "toy.json"
     r = run_script("toy_eval.py", "--single", "1", "--switch", "1", "--return", "2", "--reader", "1",
-                   "--arms", "nam,iam,oracle,shuffled", "--bootstrap", "20", "--quiet", "--json", str(out))
+                   "--arms", "nam,iam,iam_gt_ids,oracle,shuffled", "--bootstrap", "20", "--quiet", "--json", str(out))
     assert r.returncode == 0, r.stderr[-3000:]
     rep = json.loads(out.read_text())
     assert rep["reader"]["frames"] > 0 and rep["single_prompt"]["stories"] == 1
     assert rep["switch_stories"]["new_object_within_two_blocks"]["n"] >= 2
     arms = rep["reappearance"]["arms"]
-    assert set(arms) == {"nam", "iam", "oracle", "shuffled"}
+    assert set(arms) == {"nam", "iam", "iam_gt_ids", "oracle", "shuffled"}
     assert arms["oracle"]["retrieval_hit_truth"]["n"] == 2 and arms["iam"]["gap_ok"]["rate"] == 1.0
+    assert arms["iam_gt_ids"]["retrieval_hit_truth"]["n"] == 2
     assert "iam - shuffled" in rep["reappearance"]["paired_differences"]

@@ -242,7 +242,7 @@ class Trainer:
             self.history.append(float(loss.detach()))
             self.seconds += time.perf_counter() - t0
             bar.update(1)
-            bar.set_postfix(loss=f"{float(loss):.4f}")
+            bar.set_postfix(loss=f"{self.history[-1]:.4f}")
             if self.step % self.cfg.save_every == 0 or self.step == until:
                 self.save()
         bar.close()
@@ -252,7 +252,7 @@ class Trainer:
 
         h = self.history
         every = max(1, len(h) // 60)
-        curve = [[i + every, round(float(np.mean(h[i : i + every])), 5)] for i in range(0, len(h), every)]
+        curve = [[min(i + every, len(h)), round(float(np.mean(h[i : i + every])), 5)] for i in range(0, len(h), every)]
         meta = {"steps": self.step, "train_seconds": round(self.seconds, 1), "loss_curve": curve,
                 "train_config": dataclasses.asdict(self.cfg), "threads": torch.get_num_threads(),
                 "word_embedding_sha256": word_embedding_digest(self.text), "eval_seed_base": EVAL_SEED_BASE}
