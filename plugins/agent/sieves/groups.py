@@ -8,6 +8,7 @@ from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
 from .pronouns import plural_scene
+from .relative import most
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -113,6 +114,10 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     members = _members(ctx, m) if m.kind == "noun" and m.det != "indef" else []
     if members and (m.count is None or m.count == len(members)):
         ctx.cover(m, members, NAME)
+        return
+    picked = most(m, members, m.count) if members and m.count is not None else None
+    if picked is not None:  # "the two older sisters" of three: the two eldest
+        ctx.cover(m, picked, NAME)
         return
     group_noun = m.type == "group"
     groups = [c for c in ctx.candidates(m) if c.group and (noun_match(m, c) or group_noun and _size_fits(m, c)

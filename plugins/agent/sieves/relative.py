@@ -140,6 +140,22 @@ def _extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
     return values[0][1]
 
 
+def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:
+    """The `n` of `scope` that the mention's comparative names ("the two older sisters" of three: the two
+    eldest), or None when a value is unknown or the n-th and the next are equal."""
+    if m.compare is None or not 0 < n < len(scope):
+        return None
+    attr, direction = m.compare
+    values = [(_age(c) if attr == "age" else _size(c), c) for c in scope]
+    known = [(v, c) for v, c in values if v is not None]
+    if len(known) < len(values):
+        return None
+    known.sort(key=lambda vc: direction * vc[0], reverse=True)
+    if known[n - 1][0] == known[n][0]:
+        return None
+    return [c for _, c in known[:n]]
+
+
 def _other(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> Cluster | None:
     mentioned = {ctx.cluster(x) for x in ctx.mentions if x.start < m.start and x.sent == m.sent}
     rest = [c for c in scope if c not in mentioned]
