@@ -124,7 +124,10 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
                                                             or m.kind == "cover" and _size_fits(m, c))]
     recent = [c for c in groups if ctx.in_prompt(c, m) or ctx.in_previous(c)] or groups
     if recent and (m.det in ("def", "poss", "none") or m.kind == "cover"):
-        ctx.link(m, recent[0], NAME) if ctx.cluster(m) is not None else _join(ctx, m, recent[0])
+        if ctx.cluster(m) is None:
+            _join(ctx, m, recent[0])
+        elif not ctx.link(m, recent[0], NAME) and m.plural and m.kind == "noun" and noun_match(m, recent[0]):
+            ctx.cover(m, [recent[0]], NAME)  # "the kids" after "a gang of kids": the group, by its members' noun
         return
     if m.det == "indef" and m.kind == "noun":
         return  # a new group: its own cluster becomes the entity

@@ -113,3 +113,12 @@ def test_a_counted_comparative_plural_takes_the_members_its_comparative_names():
     on, off = with_and_without("groups", story)
     assert on[3] == [1, 2]
     assert on != off
+
+
+def test_a_group_named_with_its_members_noun_is_later_called_by_that_noun():
+    story = ["A gang of teenagers skateboards past a bakery, whooping.",
+             "The gang stops at a fountain.",
+             "A baker in a floury apron steps out and the teenagers scatter."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 2]
+    assert on != off
