@@ -39,9 +39,9 @@ def run(ctx: LinkContext) -> None:
 
 
 def _list_member(ctx: LinkContext, host: Mention, m: Mention) -> bool:
-    """Indefinite phrases listed after a counted plural's colon ("Three runners ...: a wiry woman in yellow, a
-    tall girl in green, and ...") are its members one by one, not renamings of each other, as long as they
-    are no more than its count ("two climbers: a woman, a surgeon, and a man" keeps the apposition)."""
+    """Indefinite phrases listed after a counted plural's colon ("Three swimmers ...: a stocky man in a red cap, a
+    lanky boy in blue, and ...") are its members one by one, not renamings of each other, as long as they
+    are no more than its count ("two divers: a woman, a surgeon, and a man" keeps the apposition)."""
     if "indef" not in (host.det, m.det) or host.det != m.det or host.kind != "noun" or m.kind != "noun":
         return False
     text = ctx.prompt.text

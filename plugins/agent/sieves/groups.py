@@ -116,7 +116,7 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         ctx.cover(m, members, NAME)
         return
     picked = most(m, members, m.count) if members and m.count is not None else None
-    if picked is not None:  # "the two older sisters" of three: the two eldest
+    if picked is not None:  # "the two older brothers" of three: the two eldest
         ctx.cover(m, picked, NAME)
         return
     group_noun = m.type == "group"
@@ -127,7 +127,7 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         if ctx.cluster(m) is None:
             _join(ctx, m, recent[0])
         elif not ctx.link(m, recent[0], NAME) and m.plural and m.kind == "noun" and noun_match(m, recent[0]):
-            ctx.cover(m, [recent[0]], NAME)  # "the kids" after "a gang of kids": the group, by its members' noun
+            ctx.cover(m, [recent[0]], NAME)  # "the teenagers" after "a gang of teenagers": by its members' noun
         return
     if m.det == "indef" and m.kind == "noun":
         return  # a new group: its own cluster becomes the entity
@@ -138,8 +138,8 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     scene = [c for c in plural_scene(ctx, m) if not c.group and _fits(m, c)]
     need = m.count or 2
     if m.count is not None and m.kind == "noun" and m.category != "generic" and m.lemma not in L.COVER_NOUNS:
-        # "the two sisters" when exactly two entities of the story bear the noun: they, even if one of them is
-        # not in the recent scene and someone else is ("the two sisters" with their cousin on screen)
+        # "the two brothers" when exactly two entities of the story bear the noun: they, even if one of them is
+        # not in the recent scene and someone else is ("the two brothers" with their cousin on screen)
         bearers = [c for c in ctx.candidates(m) if not c.group and noun_match(m, c) and contradicts(m, c) is None]
         if len(bearers) == m.count and any(c not in bearers for c in scene[:need]):
             scene = bearers
