@@ -139,7 +139,7 @@ def _noun_head(tok: Token) -> NounInfo | None:
         return noun_info(tok.lower_)  # "the legionary" tagged as an adjective
     if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and (
             tok.head.pos_ in ("NOUN", "PROPN") or _adjective_noun_head(tok.head)):
-        return None  # a noun modifying a later noun names no one: "a badger brush", "the cat burglar"
+        return None  # a noun modifying a later noun names no one: "a pony brush", "the dog walker"
     if tok.pos_ == "PROPN" and tok.text[:1].isupper():
         return None
     info = noun_info(tok.lemma_.lower())

@@ -24,8 +24,8 @@ def subject_before_verb_noun(doc: Doc) -> int:
     """A character noun, "one", or a capitalised word no dictionary has, parsed as a modifier of the
     next word when that word is a plural noun that is also a verb ("The teenager threads bait",
     "the younger one claps", "Tenzin waves", "the six-year-old claps", a vehicle word tagged as an
-    adjective after a determiner, "the old convertible stalls"; a person noun before a plural animal noun
-    where a clause's verb stands, "the fencer ducks under the blade"): the word is the subject and
+    adjective after a determiner, "the old electric stalls"; a person noun before a plural animal noun
+    where a clause's verb stands, "the goalkeeper ducks behind the post"): the word is the subject and
     the next word its verb. The subject takes over the determiner and adjectives before it."""
     n = 0
     for tok in doc[:-1]:
@@ -62,8 +62,8 @@ def subject_before_verb_noun(doc: Doc) -> int:
 
 
 def _person_before_clause_verb(tok: Token, verb_noun: Token) -> bool:
-    """A person noun before a plural character noun that is also a verb ("the shorter fencer ducks under
-    the blade"), where that plural stands where a clause's verb stands (the root, or joined to a verb) and
+    """A person noun before a plural character noun that is also a verb ("the tired goalkeeper ducks
+    behind the post"), where that plural stands where a clause's verb stands (the root, or joined to a verb) and
     a preposition, adverb or the end follows it: a person is no kind of animal, so the plural is the verb."""
     info = noun_info(tok.lower_)
     after = verb_noun.doc[verb_noun.i + 1] if verb_noun.i + 1 < len(verb_noun.doc) else None
@@ -73,9 +73,9 @@ def _person_before_clause_verb(tok: Token, verb_noun: Token) -> bool:
 
 
 def _determined_vehicle(tok: Token, verb_noun: Token) -> bool:
-    """A word whose first WordNet sense is a vehicle, last in a phrase with a determiner ("a shiny red
-    convertible rolls", tagged as an adjective): nothing is left for it to modify but the verb-noun."""
-    # only a word tagged as an adjective: a noun tagged as one ("a red balloon bobs") may be a toy, which the
+    """A word whose first WordNet sense is a vehicle, last in a phrase with a determiner ("a dented blue
+    electric rolls", tagged as an adjective): nothing is left for it to modify but the verb-noun."""
+    # only a word tagged as an adjective: a noun tagged as one may name a toy here (a craft word), which the
     # presence sieve lets act only when the parse already made it the subject
     return tok.pos_ == "ADJ" and vehicle_sense(tok.lower_) and any(
         c.dep_ == "det" and c.i < tok.i for c in verb_noun.children)

@@ -8,6 +8,7 @@ from . import pronouns
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
+    from ..mentions import Mention
 
 NAME = "apposition"
 
@@ -20,6 +21,8 @@ def run(ctx: LinkContext) -> None:
         if m.appos_of is None or m.skip is not None:
             continue
         host = ctx.mentions[m.appos_of]
+        if _list_member(ctx, host, m):
+            continue
         target = ctx.cluster(host)
         if target is None and host.kind == "pronoun":
             target = pronouns.resolve(ctx, host)
@@ -33,3 +36,19 @@ def run(ctx: LinkContext) -> None:
             ctx.link(host, own, NAME)
         elif own.entry is None:
             ctx.link(m, target, NAME, new_name=m.kind == "name" and host.kind in ("pronoun", "noun", "name"))
+
+
+def _list_member(ctx: LinkContext, host: Mention, m: Mention) -> bool:
+    """Indefinite phrases listed after a counted plural's colon ("Three swimmers ...: a stocky man in a red cap, a
+    lanky boy in blue, and ...") are its members one by one, not renamings of each other, as long as they
+    are no more than its count ("two divers: a woman, a surgeon, and a man" keeps the apposition)."""
+    if "indef" not in (host.det, m.det) or host.det != m.det or host.kind != "noun" or m.kind != "noun":
+        return False
+    text = ctx.prompt.text
+    for x in ctx.mentions:
+        if x.sent == m.sent and x.count and (x.plural or x.type == "group") and x.end <= host.start \
+                and ":" in text[x.end:host.start]:
+            listed = [y for y in ctx.mentions if y.sent == m.sent and y.start > x.end and y.kind == "noun"
+                      and y.det == "indef" and not y.plural]
+            return len(listed) <= x.count
+    return False

@@ -8,6 +8,7 @@ from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
 from .pronouns import plural_scene
+from .relative import most
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -114,12 +115,19 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     if members and (m.count is None or m.count == len(members)):
         ctx.cover(m, members, NAME)
         return
+    picked = most(m, members, m.count) if members and m.count is not None else None
+    if picked is not None:  # "the two older brothers" of three: the two eldest
+        ctx.cover(m, picked, NAME)
+        return
     group_noun = m.type == "group"
     groups = [c for c in ctx.candidates(m) if c.group and (noun_match(m, c) or group_noun and _size_fits(m, c)
                                                             or m.kind == "cover" and _size_fits(m, c))]
     recent = [c for c in groups if ctx.in_prompt(c, m) or ctx.in_previous(c)] or groups
     if recent and (m.det in ("def", "poss", "none") or m.kind == "cover"):
-        ctx.link(m, recent[0], NAME) if ctx.cluster(m) is not None else _join(ctx, m, recent[0])
+        if ctx.cluster(m) is None:
+            _join(ctx, m, recent[0])
+        elif not ctx.link(m, recent[0], NAME) and m.plural and m.kind == "noun" and noun_match(m, recent[0]):
+            ctx.cover(m, [recent[0]], NAME)  # "the teenagers" after "a gang of teenagers": by its members' noun
         return
     if m.det == "indef" and m.kind == "noun":
         return  # a new group: its own cluster becomes the entity
@@ -130,8 +138,8 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     scene = [c for c in plural_scene(ctx, m) if not c.group and _fits(m, c)]
     need = m.count or 2
     if m.count is not None and m.kind == "noun" and m.category != "generic" and m.lemma not in L.COVER_NOUNS:
-        # "the two sisters" when exactly two entities of the story bear the noun: they, even if one of them is
-        # not in the recent scene and someone else is ("the two sisters" with their cousin on screen)
+        # "the two brothers" when exactly two entities of the story bear the noun: they, even if one of them is
+        # not in the recent scene and someone else is ("the two brothers" with their cousin on screen)
         bearers = [c for c in ctx.candidates(m) if not c.group and noun_match(m, c) and contradicts(m, c) is None]
         if len(bearers) == m.count and any(c not in bearers for c in scene[:need]):
             scene = bearers

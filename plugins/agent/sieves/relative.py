@@ -42,7 +42,7 @@ def run(ctx: LinkContext) -> None:
             bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
                        and m.kin in c.kin.values()]
             target = bearers[0] if len(bearers) == 1 else None
-        elif m.compare is not None and m.det != "indef":  # "a shorter woman" introduces one, picks none
+        elif m.compare is not None and m.det != "indef":  # "a shorter man" introduces one, picks none
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
             target = named[0] if len(named) == 1 and len(scope) > 1 and m.category != "generic" \
                 else _extreme(m, scope)  # "the older cousin" when one of them is the cousin
@@ -138,6 +138,22 @@ def _extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
     if len(values) >= 2 and values[0][0] == values[1][0]:
         return None
     return values[0][1]
+
+
+def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:
+    """The `n` of `scope` that the mention's comparative names ("the two older brothers" of three: the two
+    eldest), or None when a value is unknown or the n-th and the next are equal."""
+    if m.compare is None or not 0 < n < len(scope):
+        return None
+    attr, direction = m.compare
+    values = [(_age(c) if attr == "age" else _size(c), c) for c in scope]
+    known = [(v, c) for v, c in values if v is not None]
+    if len(known) < len(values):
+        return None
+    known.sort(key=lambda vc: direction * vc[0], reverse=True)
+    if known[n - 1][0] == known[n][0]:
+        return None
+    return [c for _, c in known[:n]]
 
 
 def _other(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> Cluster | None:

@@ -38,7 +38,7 @@ def run(ctx: LinkContext) -> None:
             # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
             best = pick(ctx, m, [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)])
         if best is None and m.det == "def" and generic_fit(m):
-            # "the man" for a director last seen two prompts ago: the story's one compatible character
+            # "the man" for a sculptor last seen two prompts ago: the story's one compatible character
             story = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None]
             best = pick(ctx, m, story) if len(story) == 1 else None
         if best is None and m.det == "def":

@@ -48,7 +48,7 @@ def _walker_doc(modifier_dep, head_pos):
 
 @pytest.mark.parametrize(("modifier_dep", "head_pos"), [("amod", "NOUN"), ("compound", "ADJ")])
 def test_an_animal_noun_modifying_a_later_noun_is_no_character(modifier_dep, head_pos):
-    # "a badger-hair brush" tagged amod, or a compound whose person head is tagged as an adjective
+    # "a pony brush" tagged amod, or a compound whose person head is tagged as an adjective
     doc = _walker_doc(modifier_dep, head_pos)
     found = [(m.kind, m.text) for m in read_mentions(doc.text, doc).mentions]
     assert ("noun", "dog") not in found

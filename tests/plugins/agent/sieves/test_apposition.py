@@ -45,3 +45,13 @@ def test_an_appositive_after_a_phrase_the_parse_hung_elsewhere_renames_the_noun_
     on, off = with_and_without("apposition", story)
     assert on == [[1], [1]]
     assert on != off
+
+
+def test_phrases_listed_after_a_counted_plural_are_members_not_renamings():
+    story = ["Three swimmers line up on the blocks: a stocky man in a red cap, a lanky teenage boy in blue, "
+             "and a bald man in goggles.",
+             "The teenager dives first. On the deck, Marta, a trainer with a stopwatch, shouts.",
+             "The trainer clicks her stopwatch."]
+    on, off = with_and_without("apposition", story)
+    assert on[:2] == [[1, 2, 3], [2, 4]]  # the teenager is the second swimmer, not the first renamed
+    assert on != off  # (the trainer's apposition is what the sieve changes here)

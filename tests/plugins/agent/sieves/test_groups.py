@@ -101,3 +101,24 @@ def test_a_counted_plural_takes_the_entities_that_bear_its_noun_over_the_recent_
     on, off = with_and_without("groups", story)
     assert on[4] == [1, 2, 3]
     assert on != off
+
+
+def test_a_counted_comparative_plural_takes_the_members_its_comparative_names():
+    # "the two older brothers" of three are the eldest two, not whoever was on screen last
+    story = ["Three brothers fish from a jetty. The eldest, a lanky boy, baits the hooks.",
+             "The middle brother, a boy in glasses, holds the net beside them; the youngest, a five-year-old, "
+             "sits on a bucket.",
+             "A gull lands near the youngest, and the eldest shoos it away.",
+             "The two older brothers cast their lines."]
+    on, off = with_and_without("groups", story)
+    assert on[3] == [1, 2]
+    assert on != off
+
+
+def test_a_group_named_with_its_members_noun_is_later_called_by_that_noun():
+    story = ["A gang of teenagers skateboards past a bakery, whooping.",
+             "The gang stops at a fountain.",
+             "A baker in a floury apron steps out and the teenagers scatter."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 2]
+    assert on != off

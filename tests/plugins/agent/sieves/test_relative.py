@@ -53,9 +53,9 @@ def test_a_kin_noun_without_an_owner_finds_the_one_entity_with_that_relation():
 
 
 def test_an_indefinite_comparative_introduces_the_other_member():
-    # "a shorter woman" in the list compares her with the one just named; it does not pick that one
-    story = ["Two boxers bow: a tall woman in red gloves and a shorter woman in blue gloves. Both raise their fists.",
-             "The shorter woman jabs."]
+    # "a shorter man" in the list compares her with the one just named; it does not pick that one
+    story = ["Two boxers bow: a tall man in red gloves and a shorter man in blue gloves. Both raise their fists.",
+             "The shorter man jabs."]
     on, off = with_and_without("relative", story)
     assert on[0] == [1, 2] and on[1] == [2]
     assert on != off
