@@ -129,7 +129,18 @@ def contradicts(m: Mention, c: Cluster) -> str | None:
     shared_garments = m.clothing & c.clothing
     if shared_garments and m.colours and c.colours and not (m.colours & c.colours):
         return "colours"
+    if body_colours_differ(m, c):
+        return "colours"
     return None
+
+
+def body_colours_differ(m: Mention, c: Cluster) -> bool:
+    """An animal, creature, robot or vehicle described without clothing is the colour it is said to be,
+    so "a yellow robot" is not "the grey robot". (People are left out: their colours are mostly clothes
+    that change between shots.)"""
+    kinds = ("animal", "creature", "robot", "vehicle")
+    return m.type in kinds and c.type in kinds and not m.clothing and not c.clothing \
+        and bool(m.colours) and bool(c.colours) and not (m.colours & c.colours)
 
 
 def noun_match(m: Mention, c: Cluster) -> bool:

@@ -36,7 +36,10 @@ def subject_before_verb_noun(doc: Doc) -> int:
                 _person_before_clause_verb(tok, nxt)):
             continue
         year_old = tok.lower_ == "old" and any(c.lower_ in ("year", "years") for c in tok.children)
-        subject = noun_info(tok.lower_) is not None and tok.pos_ in ("NOUN", "ADJ") or tok.lower_ == "one" or (
+        # a lowercase word tagged PROPN is a tagging slip of the small model ("the green square moves"
+        # read as a place name), so it counts as the noun it is
+        common_pos = tok.pos_ in ("NOUN", "ADJ") or tok.pos_ == "PROPN" and tok.text.islower()
+        subject = noun_info(tok.lower_) is not None and common_pos or tok.lower_ == "one" or (
             tok.text[:1].isupper() and not R.common_word(tok.text) and tok.text.isalpha()) or year_old or (
             _determined_vehicle(tok, nxt))
         if not subject:
@@ -174,6 +177,20 @@ def character_noun_not_verb(doc: Doc) -> int:
     return n
 
 
+def character_noun_subject_not_adjective(doc: Doc) -> int:
+    """A clause's subject with a determiner that the lexicon knows as a character noun, tagged as an
+    adjective ("the yellow square moves", where the model reads "square" as the adjective), is that noun:
+    an adjective with a determiner of its own is a noun phrase's head."""
+    n = 0
+    for tok in doc:
+        if tok.pos_ != "ADJ" or tok.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        if any(c.dep_ == "det" for c in tok.children) and noun_info(tok.lower_) is not None:
+            tok.pos_, tok.tag_ = "NOUN", "NN"
+            n += 1
+    return n
+
+
 def reported_clause_not_relative(doc: Doc) -> int:
     """A clause opened by "that" as a complementiser (tagged `mark`), hung as a relative clause on the object
     of a speech verb ("tells the bird that Kavi loved robins"): it is what is told, the verb's `ccomp`
@@ -269,6 +286,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     capitalised_word_before_apposition,
     capitalised_word_is_proper,
     character_noun_not_verb,
+    character_noun_subject_not_adjective,
     reported_clause_not_relative,
 )
 

@@ -41,6 +41,23 @@ def test_character_noun_not_verb():
     assert tok.pos_ == "NOUN"
 
 
+def test_character_noun_subject_not_adjective():
+    doc = nlp()("Later the tall guide sits down.")
+    tok = _tok(doc, "guide")
+    tok.pos_, tok.dep_ = "ADJ", "nsubj"  # the contradiction the override repairs
+    assert repairs.character_noun_subject_not_adjective(doc) == 1
+    assert tok.pos_ == "NOUN"
+
+
+def test_a_lowercase_proper_noun_before_a_verb_noun_is_the_subject():
+    doc = nlp()("The old guide waves.")
+    guide, waves = _tok(doc, "guide"), _tok(doc, "waves")
+    guide.pos_, guide.dep_, guide.head = "PROPN", "amod", waves  # the model's reading of a place name
+    waves.pos_, waves.tag_ = "NOUN", "NNS"
+    assert repairs.subject_before_verb_noun(doc) == 1
+    assert guide.dep_ == "nsubj" and guide.pos_ == "NOUN" and waves.pos_ == "VERB"
+
+
 def test_reported_clause_not_relative():
     doc = nlp()("The widower smiles and tells the bird that Marisol always loved robins.")
     before = _tok(doc, "loved").dep_
