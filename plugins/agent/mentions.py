@@ -505,7 +505,7 @@ class MentionReader:
                 if subj is not None:  # "A second dog bounds in, a sleek greyhound with ...": hung on the verb
                     m.appos_of = subj.index
             elif hung is not None and subj is not None and subj.index > hung:
-                # "the sisters look up as their cousin walks in, a tall girl ...": the parse hung the phrase
+                # "the twins wave as their aunt arrives, a short woman ...": the parse hung the phrase
                 # on an earlier plural; the subject just before it is the one it describes
                 m.appos_of, m.member_of = subj.index, None
         for m in self.mentions:
@@ -533,7 +533,7 @@ class MentionReader:
 
     def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
         """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows
-        `nxt` ("a guard in a navy uniform, a heavy man with a moustache, dozes": not a list)."""
+        `nxt` ("a porter in a grey jacket, a stout man with a beard, sleeps": not a list)."""
         if not self.text[m.end:nxt.start].rstrip().endswith(","):
             return False
         own = {t.i for t in self.doc[m.head].subtree}

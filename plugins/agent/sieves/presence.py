@@ -71,7 +71,7 @@ def run(ctx: LinkContext) -> None:
         if m.kind == "pronoun" and m.lemma.endswith(("self", "selves")) and m.skip is None:
             subject = _own_subject(m, ctx)
             if subject is not None and subject.skip is not None:
-                m.skip = subject.skip  # "On the screen, the astronaut zips herself into a bag": the astronaut's
+                m.skip = subject.skip  # "On the monitor, the pilot buckles herself into a seat": the pilot's
 
 
 def _own_subject(m: Mention, ctx: LinkContext) -> Mention | None:
@@ -211,8 +211,8 @@ def _on_display(tok: Token) -> bool:
 
 
 def _elaborates_depiction(m: Mention, tok: Token) -> bool:
-    """The phrase follows a colon whose sentence has a depiction before it ("tells her about the dream:
-    a lion with a mane ..."; "reads the letter aloud: his son writes ..."): it says what the dream,
+    """The phrase follows a colon whose sentence has a depiction before it ("tells him about the vision:
+    a wolf with a scar ..."; "reads the letter aloud: his son writes ..."): it says what the dream,
     letter or photo shows."""
     sent = tok.sent
     colon = next((t for t in sent if t.text == ":" and t.idx < m.start), None)

@@ -113,8 +113,8 @@ def test_character_noun_not_comparative():
 
 
 def test_name_after_naming_verb():
-    doc = nlp()("A scruffy white terrier called Biscuit trots in from the hallway.")
-    assert _tok(doc, "Biscuit").dep_ != "oprd"
+    doc = nlp()("A small brown spaniel called Pickle trots in from the garden.")
+    assert _tok(doc, "Pickle").dep_ != "oprd"
     assert repairs.name_after_naming_verb(doc) == 1
-    assert _tok(doc, "Biscuit").dep_ == "oprd" and _tok(doc, "Biscuit").pos_ == "PROPN"
-    assert _tok(doc, "trots").pos_ == "VERB" and _tok(doc, "terrier").dep_ == "nsubj"
+    assert _tok(doc, "Pickle").dep_ == "oprd" and _tok(doc, "Pickle").pos_ == "PROPN"
+    assert _tok(doc, "trots").pos_ == "VERB" and _tok(doc, "spaniel").dep_ == "nsubj"
