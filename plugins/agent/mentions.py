@@ -30,6 +30,7 @@ _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _COPULAS = frozenset({"be", "become"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
+_CHARACTER_TYPES = frozenset({"person", "animal", "creature", "robot", "vehicle", "group"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
 _AGE_RE = re.compile(r"((?:[a-z]+-)?\w+)[- ]years?[- ]old", re.IGNORECASE)
 _COMPARATIVES = {  # comparative or superlative lemma -> (attribute it compares, direction)
@@ -127,6 +128,8 @@ def _stems(word: str) -> set[str]:
     for part in word.split("-"):
         if part.endswith("ed") and len(part) > 5:
             out.update({part[:-2], part[:-1]})
+            if part[-3] == part[-4]:
+                out.add(part[:-3])  # a doubled consonant: "scarred" -> "scar"
     return out
 
 
@@ -415,6 +418,8 @@ class MentionReader:
                 self._attribute_phrase(c, m)
             elif c.dep_ == "prep" and c.lower_ == "of":
                 self._of_phrase(c, m)
+            elif c.dep_ == "relcl" and any(t.lower_ == "whose" for t in c.subtree if t.i < c.i):
+                self._attribute_phrase(c, m, whole=True)  # "a man whose beard is grey": a description
 
     def _modifier_word(self, c: Token, m: Mention) -> None:
         low, lemma = c.lower_, c.lemma_.lower()
@@ -455,8 +460,15 @@ class MentionReader:
         if c.dep_ == "compound" or c.tag_ == "VBN" or "-" in c.text or c.pos_ == "ADJ":
             m.attributes.append((c.text, c.idx, c.idx + len(c.text), "colour" if low in L.COLOURS else "feature"))
 
-    def _attribute_phrase(self, prep: Token, m: Mention) -> None:
-        toks = [t for t in prep.subtree if t.i > prep.i]
+    def _attribute_phrase(self, prep: Token, m: Mention, whole: bool = False) -> None:
+        toks = [t for t in prep.subtree if t.i > prep.i or whole and t.i < prep.i and t.lower_ != "whose"]
+        # "with a bald head and a short cook ...": a character joined by "and" starts its own phrase
+        cut = next((t.left_edge.i for t in toks if t.dep_ == "conj" and (info := _noun_head(t)) is not None
+                    and info.type in _CHARACTER_TYPES), None)
+        if cut is not None:
+            toks = [t for t in toks if t.i < cut]
+            while toks and toks[-1].dep_ in ("cc", "punct"):
+                toks.pop()
         words = [t.lemma_.lower() for t in toks if t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB")]
         if not toks or not words:
             return
@@ -464,7 +476,7 @@ class MentionReader:
         m.colours.update(w for w in words if w in L.COLOURS)
         m.clothing.update(w for w in words if w in L.CLOTHING)
         m.features.update(t.lemma_.lower() for t in toks if _feature_word(t, prep))
-        start, end = prep.idx, toks[-1].idx + len(toks[-1].text)
+        start, end = (toks[0].idx if whole else prep.idx), toks[-1].idx + len(toks[-1].text)
         m.attributes.append((self.text[start:end], start, end, _attribute_kind(words)))
 
     def _of_phrase(self, of: Token, m: Mention) -> None:

@@ -66,6 +66,43 @@ def subject_before_verb_noun(doc: Doc) -> int:
     return n
 
 
+def partitive_before_verb_noun(doc: Doc) -> int:
+    """A comparative or superlative that picks one of a counted set ("the taller of the two", "the eldest of
+    the three") before a present-tense verb that the model reads as the set's plural noun ("... of the two
+    waves"), where the comparative heads the sentence or is a later verb's subject: the number is what "of"
+    takes, the plural is the verb and the comparative its subject (a verb the model found later joins it)."""
+    n = 0
+    for tok in doc[2:]:
+        num, of = doc[tok.i - 1], tok.head
+        if tok.tag_ != "NNS" or tok.dep_ != "pobj" or of.lower_ != "of" or not R.verb_word(tok.lemma_) \
+                or noun_info(tok.lemma_.lower()) is not None:
+            continue
+        if num.dep_ != "nummod" or num.head.i != tok.i or not _is_number(num.lower_):
+            continue
+        graded, root = of.head, tok.sent.root
+        if graded.i >= of.i or not graded.lower_.endswith(("er", "est")) or graded.dep_ not in ("ROOT", "nsubj") \
+                or not any(c.dep_ == "det" for c in graded.children) \
+                or graded.dep_ == "nsubj" and graded.head.i < tok.i:
+            continue
+        for c in list(tok.children):
+            if c.i < num.i:
+                c.head = num  # "the" of "the two"
+        num.head, num.dep_ = of, "pobj"
+        tok.head, tok.dep_, tok.pos_, tok.tag_ = tok, "ROOT", "VERB", "VBZ"
+        if root.i != graded.i and root.i != tok.i:
+            verb = root.pos_ in ("VERB", "AUX")
+            root.head, root.dep_ = tok, "conj" if verb else "dobj" if root.i > tok.i else "advcl"
+        graded.head, graded.dep_ = tok, "nsubj"
+        if graded.tag_ not in ("JJR", "JJS"):
+            graded.pos_, graded.tag_ = "ADJ", "JJS" if graded.lower_.endswith("est") else "JJR"
+        n += 1
+    return n
+
+
+def _is_number(word: str) -> bool:
+    return word in L.NUMBER_WORDS or word.isdecimal() and word.isascii()
+
+
 def _person_before_clause_verb(tok: Token, verb_noun: Token) -> bool:
     """A person noun before a plural character noun that is also a verb ("the tired goalkeeper ducks
     behind the post"), where that plural stands where a clause's verb stands (the root, or joined to a verb) and
@@ -303,6 +340,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     hyphenated_name,
     name_after_naming_verb,
     subject_before_verb_noun,
+    partitive_before_verb_noun,
     character_noun_not_comparative,
     character_noun_before_non_noun,
     person_word_as_compound,

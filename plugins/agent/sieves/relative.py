@@ -157,7 +157,14 @@ def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:
 
 
 def _other(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> Cluster | None:
-    mentioned = {ctx.cluster(x) for x in ctx.mentions if x.start < m.start and x.sent == m.sent}
+    """The one of the scope not named in the mention's sentence before it, or, when that sentence names none
+    of them, in the nearest earlier sentence of the prompt that does ("X holds up Y's arm. The other bows")."""
+    before = [x for x in ctx.mentions if x.start < m.start and x.sent <= m.sent]
+    mentioned: set[Cluster | None] = set()
+    for sent in sorted({x.sent for x in before}, reverse=True):
+        mentioned = {ctx.cluster(x) for x in before if x.sent == sent}
+        if any(c in mentioned for c in scope):
+            break
     rest = [c for c in scope if c not in mentioned]
     return rest[0] if len(rest) == 1 or rest and len(scope) == 2 else None
 
@@ -186,9 +193,35 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
             and any(synonyms(m.lemma, n) for n in c.nouns) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     if len(same) == 1:
         return same[0]
+    if m.lemma in COUNTERPART_NOUNS:
+        # "her opponent" of one of "two fencers": the other member of a set the owner was covered with
+        mates = _set_mates(ctx, owner)
+        fellows = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
+                   and (c.cid in mates or owner.group_key is not None and c.group_key == owner.group_key)]
+        if len(fellows) == 1:
+            return fellows[0]
     if m.lemma in COUNTERPART_NOUNS:  # "his opponent", "her partner": the one other person of the scene
         others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
                   and contradicts(m, c) is None and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
         if len(others) == 1:
             return others[0]
     return None
+
+
+def _set_mates(ctx: LinkContext, owner: Cluster) -> set[int]:
+    """The other entity of each pair `owner` was covered with by one plural phrase ("Two fencers", "both")."""
+    mates: set[int] = set()
+    for cids in ctx.covers.values():
+        if owner.cid in cids and len(cids) == 2:
+            mates.update(cids)
+    for result in ctx.registry.results.values():
+        spans: dict[object, set[int]] = {}
+        for e in result.entities:
+            for ref in e.references:
+                if ref.kind == "group":
+                    spans.setdefault(ref.span, set()).add(e.entity_id)
+        for ids in spans.values():
+            if owner.cid in ids and len(ids) == 2:
+                mates.update(ids)
+    mates.discard(owner.cid)
+    return mates

@@ -53,3 +53,24 @@ def test_an_animal_noun_modifying_a_later_noun_is_no_character(modifier_dep, hea
     found = [(m.kind, m.text) for m in read_mentions(doc.text, doc).mentions]
     assert ("noun", "dog") not in found
     assert ("noun", "The nurse") in found
+
+
+def _noun(text, head):
+    return next(m for m in read_mentions(text, parse(text)).mentions if m.kind == "noun" and m.lemma == head
+                and m.text.split()[-1] == head)
+
+
+def test_a_whose_clause_describes_the_noun_it_follows():
+    text = "A thin man whose left hand is wrapped in a bandage waits by the door."
+    assert "bandage" in _noun(text, "man").descriptors
+
+
+def test_a_character_joined_by_and_ends_the_attribute_phrase_before_it():
+    text = "Two cooks argue: a tall cook with a bald head and a short cook in a green apron."
+    tall = next(m for m in read_mentions(text, parse(text)).mentions if m.text == "a tall cook")
+    assert "head" in tall.descriptors and "green" not in tall.descriptors and "apron" not in tall.descriptors
+
+
+def test_a_participle_with_a_doubled_consonant_names_its_noun():
+    text = "The scarred sailor waits by the door."
+    assert "scar" in _noun(text, "sailor").descriptors

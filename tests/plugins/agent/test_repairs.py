@@ -126,3 +126,17 @@ def test_garment_phrase_after_character():
     assert prep.head.text != "boy"  # what the model says without the repair
     assert repairs.garment_phrase_after_character(doc) == 1
     assert prep.head.text == "boy"
+
+
+def test_partitive_before_verb_noun():
+    doc = nlp()("They stop at the gate. The smaller of the two waves at the guard.")
+    waves = _tok(doc, "waves")
+    assert waves.dep_ == "pobj"  # what the model says without the repair: "the two waves" as the set
+    assert repairs.partitive_before_verb_noun(doc) == 1
+    assert waves.pos_ == "VERB" and _tok(doc, "smaller").dep_ == "nsubj" and _tok(doc, "smaller").head.i == waves.i
+    assert _tok(doc, "two").dep_ == "pobj"
+
+
+def test_partitive_before_verb_noun_leaves_a_real_plural_alone():
+    doc = nlp()("The smaller of the two dogs barks at the guard.")
+    assert repairs.partitive_before_verb_noun(doc) == 0
