@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
+from .descriptions import attribute_kind, feature_word, hyphen_features, number_value, stems
 from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, noun_info_as_noun, vehicle_sense
 from .proper_names import TITLE_NOUNS, TITLES, as_name_owner, is_title, name_token, name_tokens, name_words
 
@@ -121,46 +122,6 @@ def _graded(tok: Token) -> tuple[str, int] | None:
     return None
 
 
-def _stems(word: str) -> set[str]:
-    """A modifier and the noun it is made from ("moustached" -> "moustache", "ponytailed" -> "ponytail"),
-    so that "the moustached guard" finds "a guard with a moustache"."""
-    out = {word}
-    for part in word.split("-"):
-        if part.endswith("ed") and len(part) > 5:
-            out.update({part[:-2], part[:-1]})
-            if part[-3] == part[-4]:
-                out.add(part[:-3])  # a doubled consonant: "scarred" -> "scar"
-    return out
-
-
-def _feature_word(t: Token, prep: Token) -> bool:
-    """A word of an attribute phrase that sets its bearer apart to the eye: a colour, a garment, hair or another
-    body feature, or (after "with") a thing carried that is no place, structure or fixture ("the man with the
-    whistle", not "the woman in the kitchen"); never a character."""
-    lemma = t.lemma_.lower()
-    if t.pos_ not in ("NOUN", "ADJ") or t.dep_ == "poss" or noun_info(lemma) is not None:
-        return False
-    if t.lower_ in L.COLOURS or lemma in L.CLOTHING or lemma in L.BODY_PARTS or "W" in R.noun_senses(lemma):
-        return True
-    return t.pos_ == "NOUN" and prep.lower_ in ("with", "wearing") and not R.thing_noun(lemma)
-
-
-def _hyphen_features(c: Token) -> set[str]:
-    """The colours and the noun stems of a hyphenated modifier the tokenizer split ("silver-haired": silver, hair;
-    "grey-bearded": grey, beard), so that it finds "with silver hair" or "a grey beard"."""
-    doc, i = c.doc, c.i
-    while i > 1 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_:
-        i -= 2
-    out = set()
-    for part in (t.lower_ for t in doc[i:c.i + 1] if t.text != "-"):
-        for word in part.split("-"):
-            if word in L.COLOURS:
-                out.add(word)
-            elif word.endswith("ed") and len(word) > 5:
-                out.update(w for w in (word[:-2], word[:-1]) if w in L.BODY_PARTS or w in L.CLOTHING)
-    return out
-
-
 def _adjective_noun_head(tok: Token) -> bool:
     """A character noun tagged as an adjective but used as an argument with a determiner ("the legionary")."""
     return tok.pos_ == "ADJ" and tok.dep_ in _ARGUMENT_DEPS and any(c.dep_ == "det" for c in tok.children) \
@@ -188,38 +149,12 @@ def _number(tok: Token) -> int | None:
     return number_value(tok.text)
 
 
-def number_value(word: str) -> int | None:
-    """The number a word or numeral says ("seven", "fourteen", "twenty-five", "42"), else None."""
-    low = word.lower()
-    value = L.NUMBER_WORDS.get(low, L.LARGER_NUMBER_WORDS.get(low))
-    if isinstance(value, int):
-        return value
-    if low.isdecimal() and low.isascii():  # "42"; not "²", which isdigit() accepts
-        return int(low)
-    tens, _, unit = low.partition("-")
-    ten, one = L.LARGER_NUMBER_WORDS.get(tens), L.NUMBER_WORDS.get(unit)
-    if ten is not None and ten % 10 == 0 and isinstance(one, int) and one < 10:
-        return ten + one
-    return None
-
-
 _PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "npadvmod"})
 
 
 def _phrase_start(tok: Token) -> int:
     left = [c for c in tok.lefts if c.dep_ in _PHRASE_DEPS]
     return min([tok.idx] + [c.left_edge.idx for c in left])
-
-
-def _attribute_kind(words: list[str]) -> str:
-    for w in reversed(words):
-        if w in L.CLOTHING:
-            return "clothing"
-        if w in L.HAIR_WORDS:
-            return "hair"
-        if w in L.MARK_WORDS or w in L.BODY_PARTS:
-            return "mark"
-    return "held"
 
 
 class MentionReader:
@@ -435,10 +370,10 @@ class MentionReader:
             return
         if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest"):
             m.compare = _graded(c) or m.compare
-        m.descriptors.update(_stems(lemma))
+        m.descriptors.update(stems(lemma))
         m.modifiers.update({low, lemma})
         if "-" in c.text or c.i > 1 and c.doc[c.i - 1].text == "-":
-            m.features.update(_hyphen_features(c))
+            m.features.update(hyphen_features(c))
         if low in L.COLOURS:
             m.colours.add(low)
         if low in L.SIZE_SMALL:
@@ -472,12 +407,12 @@ class MentionReader:
         words = [t.lemma_.lower() for t in toks if t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB")]
         if not toks or not words:
             return
-        m.descriptors.update(w for word in words for w in _stems(word))
+        m.descriptors.update(w for word in words for w in stems(word))
         m.colours.update(w for w in words if w in L.COLOURS)
         m.clothing.update(w for w in words if w in L.CLOTHING)
-        m.features.update(t.lemma_.lower() for t in toks if _feature_word(t, prep))
+        m.features.update(t.lemma_.lower() for t in toks if feature_word(t, prep))
         start, end = (toks[0].idx if whole else prep.idx), toks[-1].idx + len(toks[-1].text)
-        m.attributes.append((self.text[start:end], start, end, _attribute_kind(words)))
+        m.attributes.append((self.text[start:end], start, end, attribute_kind(words)))
 
     def _of_phrase(self, of: Token, m: Mention) -> None:
         """"a boy of about six" (a stated age), "the smaller of the two" (the set it picks from)."""
