@@ -19,7 +19,17 @@ from . import lexicon as L
 from . import resources as R
 from .descriptions import attribute_kind, feature_word, hyphen_features, number_value, stems
 from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, noun_info_as_noun, vehicle_sense
-from .proper_names import TITLE_NOUNS, TITLES, as_name_owner, is_title, name_token, name_tokens, name_words
+from .proper_names import (
+    KUNYA_PREFIXES,
+    TITLE_NOUNS,
+    TITLES,
+    as_name_owner,
+    is_title,
+    name_token,
+    name_tokens,
+    name_words,
+    title_gender,
+)
 
 __all__ = ["TITLES", "TITLE_NOUNS", "Mention", "MentionReader", "Prompt", "number_value", "read_mentions"]
 
@@ -63,6 +73,7 @@ class Mention:
     count: int | None = None
     names: set[str] = field(default_factory=set)  # "@zofia"
     gender: str | None = None
+    gender_guessed: bool = False  # the gender is only the given-name table's guess for a name
     age: str | None = None  # child | adult | young | old
     stated_age: int | None = None
     size: str | None = None  # small | large
@@ -262,12 +273,19 @@ class MentionReader:
         m.names = {"@" + w for w in name_words(parts)}
         for t in titles:
             title = t.text.lower().rstrip(".")
-            m.gender = TITLES.get(title) or m.gender
+            m.gender = title_gender(title) or m.gender
             if title in TITLE_NOUNS:
                 m.nouns.add(TITLE_NOUNS[title])
+            info = noun_info(title)
+            if info is not None and info.type in ("person", "any") and info.category != "generic":
+                m.nouns.add(title)  # "Uncle Tavita" is the uncle, "Captain Ruiz" the captain
+            if title in KUNYA_PREFIXES and t.i < tok.i:
+                # "Abu Samir" is Samir's father: the whole phrase is his name, the bare "Samir" someone else
+                m.names = {"@" + " ".join([title, *(w for w in name_words(parts) if w != title)])}
         if m.gender is None:
             g = R.name_gender(parts[0].text.lower())
             m.gender = g if g in ("male", "female") else None
+            m.gender_guessed = m.gender is not None
         m.type, m.category = "any", "name"  # a name may be a person's, a pet's or a robot's
         self._modifiers(tok, m)
         return m
