@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
 _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
+_WEARING_VERBS = frozenset(R.word_lists("sieves.json")["wearing_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _COPULAS = frozenset({"be", "become"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
@@ -316,7 +317,7 @@ class MentionReader:
         m.gender = noun_gender(lemma)
         m.age = noun_age(lemma)
         m.kin = kin_relation(lemma)
-        if lemma in L.MULTIPLE_BIRTH:
+        if lemma in L.MULTIPLE_BIRTH and tok.tag_ in ("NNS", "NNPS"):  # "the twins"; "the twin in red" is one
             m.plural, m.count = True, int(L.MULTIPLE_BIRTH[lemma])
         self._modifiers(tok, m)
         if self._year_old(tok):  # "a seven-year-old" is a person of the stated age, not an old one
@@ -390,6 +391,10 @@ class MentionReader:
                 self._of_phrase(c, m)
             elif c.dep_ == "relcl" and any(t.lower_ == "whose" for t in c.subtree if t.i < c.i):
                 self._attribute_phrase(c, m, whole=True)  # "a man whose beard is grey": a description
+        if tok.dep_ in _SUBJECT_DEPS and tok.head.lemma_.lower() in _WEARING_VERBS:
+            for obj in tok.head.children:  # "his brother wears a blue cap": what the subject wears describes it
+                if obj.dep_ == "dobj":
+                    self._attribute_phrase(obj, m, whole=True)
 
     def _modifier_word(self, c: Token, m: Mention) -> None:
         low, lemma = c.lower_, c.lemma_.lower()
@@ -429,7 +434,7 @@ class MentionReader:
             m.attributes.append((c.text, c.idx, c.idx + len(c.text), "colour" if low in L.COLOURS else "feature"))
 
     def _attribute_phrase(self, prep: Token, m: Mention, whole: bool = False) -> None:
-        toks = [t for t in prep.subtree if t.i > prep.i or whole and t.i < prep.i and t.lower_ != "whose"]
+        toks = [t for t in prep.subtree if t.i > prep.i or whole and t.lower_ != "whose"]
         # "with a bald head and a short cook ...": a character joined by "and" starts its own phrase
         cut = next((t.left_edge.i for t in toks if t.dep_ == "conj" and (info := _noun_head(t)) is not None
                     and info.type in _CHARACTER_TYPES), None)

@@ -230,3 +230,10 @@ def test_all_and_a_number_without_a_noun_is_a_plural_pronoun():
     ])
     assert ids == [[1, 2, 3], [1], [1, 2, 3]]
 
+
+
+def test_what_a_subject_wears_tells_two_brothers_apart():
+    # the caps are stated only as what each brother wears, not in the phrase that introduces him
+    _, ids = run_story(["Two brothers race down a hill. One brother wears a red cap; the other wears a blue cap.",
+                        "The boy in blue trips over a root."])
+    assert ids == [[1, 2], [2]]

@@ -74,3 +74,15 @@ def test_a_character_joined_by_and_ends_the_attribute_phrase_before_it():
 def test_a_participle_with_a_doubled_consonant_names_its_noun():
     text = "The scarred sailor waits by the door."
     assert "scar" in _noun(text, "sailor").descriptors
+
+
+def test_what_the_subject_wears_describes_it():
+    text = "His friend wears a blue coat and carries a rope."
+    friend = next(m for m in read_mentions(text, parse(text)).mentions if m.lemma == "friend")
+    assert "blue" in friend.colours and "coat" in friend.clothing
+
+
+def test_a_singular_twin_is_one_person():
+    text = "The twin in green kicks a ball to the twins."
+    found = [m for m in read_mentions(text, parse(text)).mentions if m.lemma == "twin"]
+    assert [(m.plural, m.count) for m in found] == [(False, None), (True, 2)]
