@@ -69,6 +69,8 @@ class Mention:
     colours: set[str] = field(default_factory=set)
     clothing: set[str] = field(default_factory=set)
     descriptors: set[str] = field(default_factory=set)  # modifier and attribute lemmas
+    features: set[str] = field(default_factory=set)  # what sets the bearer apart to the eye: worn or held things,
+    # their colours, hair and beard ("in the toque", "in orange", "grey-bearded"); never a character noun
     modifiers: set[str] = field(default_factory=set)  # the words before the head ("plush", "toy", "old")
     nouns: set[str] = field(default_factory=set)  # head noun plus character nouns it is compounded with
     attributes: list[tuple[str, int, int, str]] = field(default_factory=list)  # (text, start, end, kind)
@@ -129,6 +131,34 @@ def _stems(word: str) -> set[str]:
             out.update({part[:-2], part[:-1]})
             if part[-3] == part[-4]:
                 out.add(part[:-3])  # a doubled consonant: "scarred" -> "scar"
+    return out
+
+
+def _feature_word(t: Token, prep: Token) -> bool:
+    """A word of an attribute phrase that sets its bearer apart to the eye: a colour, a garment, hair or another
+    body feature, or (after "with") a thing carried that is no place, structure or fixture ("the man with the
+    whistle", not "the woman in the kitchen"); never a character."""
+    lemma = t.lemma_.lower()
+    if t.pos_ not in ("NOUN", "ADJ") or t.dep_ == "poss" or noun_info(lemma) is not None:
+        return False
+    if t.lower_ in L.COLOURS or lemma in L.CLOTHING or lemma in L.BODY_PARTS or "W" in R.noun_senses(lemma):
+        return True
+    return t.pos_ == "NOUN" and prep.lower_ in ("with", "wearing") and not R.thing_noun(lemma)
+
+
+def _hyphen_features(c: Token) -> set[str]:
+    """The colours and the noun stems of a hyphenated modifier the tokenizer split ("silver-haired": silver, hair;
+    "grey-bearded": grey, beard), so that it finds "with silver hair" or "a grey beard"."""
+    doc, i = c.doc, c.i
+    while i > 1 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_:
+        i -= 2
+    out = set()
+    for part in (t.lower_ for t in doc[i:c.i + 1] if t.text != "-"):
+        for word in part.split("-"):
+            if word in L.COLOURS:
+                out.add(word)
+            elif word.endswith("ed") and len(word) > 5:
+                out.update(w for w in (word[:-2], word[:-1]) if w in L.BODY_PARTS or w in L.CLOTHING)
     return out
 
 
@@ -412,6 +442,8 @@ class MentionReader:
             m.compare = _graded(c) or m.compare
         m.descriptors.update(_stems(lemma))
         m.modifiers.update({low, lemma})
+        if "-" in c.text or c.i > 1 and c.doc[c.i - 1].text == "-":
+            m.features.update(_hyphen_features(c))
         if low in L.COLOURS:
             m.colours.add(low)
         if low in L.SIZE_SMALL:
@@ -448,6 +480,7 @@ class MentionReader:
         m.descriptors.update(w for word in words for w in _stems(word))
         m.colours.update(w for w in words if w in L.COLOURS)
         m.clothing.update(w for w in words if w in L.CLOTHING)
+        m.features.update(t.lemma_.lower() for t in toks if _feature_word(t, prep))
         start, end = (toks[0].idx if whole else prep.idx), toks[-1].idx + len(toks[-1].text)
         m.attributes.append((self.text[start:end], start, end, _attribute_kind(words)))
 

@@ -16,6 +16,7 @@ from .nouns import noun_info, vehicle_sense
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
+_GARMENT_PREPS = frozenset({"in", "with", "wearing"})
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -314,6 +315,27 @@ def hyphenated_name(doc: Doc) -> int:
     return n
 
 
+def garment_phrase_after_character(doc: Doc) -> int:
+    """A phrase "in / with / wearing" + a garment, a colour or hair right after a character noun, hung by the parse on
+    an earlier word or on a verb ("a view past the clerk in the visor", "following the girl in the parka" with
+    "in" under "following"): it describes the noun before it, which is what such a phrase next to a noun does."""
+    n = 0
+    for prep in doc[1:]:
+        noun = doc[prep.i - 1]
+        if prep.dep_ != "prep" or prep.lower_ not in _GARMENT_PREPS or prep.head.i == noun.i or noun.pos_ != "NOUN":
+            continue
+        if noun_info(noun.lemma_.lower()) is None or any(t.i == noun.i for t in prep.subtree):
+            continue
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        word = obj.lemma_.lower() if obj is not None else ""
+        if obj is None or not (obj.lower_ in L.COLOURS or word in L.CLOTHING or word in L.BODY_PARTS
+                               or "W" in R.noun_senses(word)):
+            continue
+        prep.head = noun
+        n += 1
+    return n
+
+
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     hyphenated_name,
     name_after_naming_verb,
@@ -327,6 +349,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     character_noun_not_verb,
     character_noun_subject_not_adjective,
     reported_clause_not_relative,
+    garment_phrase_after_character,
 )
 
 

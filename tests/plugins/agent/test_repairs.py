@@ -120,6 +120,14 @@ def test_name_after_naming_verb():
     assert _tok(doc, "trots").pos_ == "VERB" and _tok(doc, "spaniel").dep_ == "nsubj"
 
 
+def test_garment_phrase_after_character():
+    doc = nlp()("A guard shouts as she runs, chasing the boy in the hoodie past the stalls.")
+    prep = next(t for t in doc if t.text == "in")
+    assert prep.head.text != "boy"  # what the model says without the repair
+    assert repairs.garment_phrase_after_character(doc) == 1
+    assert prep.head.text == "boy"
+
+
 def test_partitive_before_verb_noun():
     doc = nlp()("They stop at the gate. The smaller of the two waves at the guard.")
     waves = _tok(doc, "waves")
