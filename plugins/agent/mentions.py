@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
+from .modifiers import COMPARATIVES, attribute_kind, graded, number_value, stems, token_number
 from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, noun_info_as_noun, vehicle_sense
 from .proper_names import TITLE_NOUNS, TITLES, as_name_owner, is_title, name_token, name_tokens, name_words
 
@@ -34,11 +35,6 @@ _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos
 _CHARACTER_TYPES = frozenset({"person", "animal", "creature", "robot", "vehicle", "group"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
 _AGE_RE = re.compile(r"((?:[a-z]+-)?\w+)[- ]years?[- ]old", re.IGNORECASE)
-_COMPARATIVES = {  # comparative or superlative lemma -> (attribute it compares, direction)
-    "old": ("age", 1), "elder": ("age", 1), "eld": ("age", 1), "eldest": ("age", 1), "young": ("age", -1),
-    "big": ("size", 1), "large": ("size", 1), "tall": ("size", 1), "small": ("size", -1),
-    "little": ("size", -1), "short": ("size", -1), "tiny": ("size", -1),
-}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 _COVER_WORDS = frozenset({"both", "all"})
 _DET_KINDS = {"indef": "indef", "def": "def", "poss": "poss", "new": "new", "num": "def"}
@@ -112,28 +108,6 @@ class Prompt:
         return self.by_head(tok.i)
 
 
-def _graded(tok: Token) -> tuple[str, int] | None:
-    """What a comparative or superlative compares ("older", "eldest", "smallest" -> ("age", 1) ...)."""
-    low = tok.lower_
-    for word in (tok.lemma_.lower(), low, low[:-3] if low.endswith("est") else low[:-2] if low.endswith("er") else low,
-                 low[:-4] if low.endswith(("gest", "llest")) else low[:-3]):
-        if word in _COMPARATIVES:
-            return _COMPARATIVES[word]
-    return None
-
-
-def _stems(word: str) -> set[str]:
-    """A modifier and the noun it is made from ("moustached" -> "moustache", "ponytailed" -> "ponytail"),
-    so that "the moustached guard" finds "a guard with a moustache"."""
-    out = {word}
-    for part in word.split("-"):
-        if part.endswith("ed") and len(part) > 5:
-            out.update({part[:-2], part[:-1]})
-            if part[-3] == part[-4]:
-                out.add(part[:-3])  # a doubled consonant: "scarred" -> "scar"
-    return out
-
-
 def _feature_word(t: Token, prep: Token) -> bool:
     """A word of an attribute phrase that sets its bearer apart to the eye: a colour, a garment, hair or another
     body feature, or (after "with") a thing carried that is no place, structure or fixture ("the man with the
@@ -185,42 +159,12 @@ def _noun_head(tok: Token) -> NounInfo | None:
     return info
 
 
-def _number(tok: Token) -> int | None:
-    return number_value(tok.text)
-
-
-def number_value(word: str) -> int | None:
-    """The number a word or numeral says ("seven", "fourteen", "twenty-five", "42"), else None."""
-    low = word.lower()
-    value = L.NUMBER_WORDS.get(low, L.LARGER_NUMBER_WORDS.get(low))
-    if isinstance(value, int):
-        return value
-    if low.isdecimal() and low.isascii():  # "42"; not "²", which isdigit() accepts
-        return int(low)
-    tens, _, unit = low.partition("-")
-    ten, one = L.LARGER_NUMBER_WORDS.get(tens), L.NUMBER_WORDS.get(unit)
-    if ten is not None and ten % 10 == 0 and isinstance(one, int) and one < 10:
-        return ten + one
-    return None
-
-
 _PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "npadvmod"})
 
 
 def _phrase_start(tok: Token) -> int:
     left = [c for c in tok.lefts if c.dep_ in _PHRASE_DEPS]
     return min([tok.idx] + [c.left_edge.idx for c in left])
-
-
-def _attribute_kind(words: list[str]) -> str:
-    for w in reversed(words):
-        if w in L.CLOTHING:
-            return "clothing"
-        if w in L.HAIR_WORDS:
-            return "hair"
-        if w in L.MARK_WORDS or w in L.BODY_PARTS:
-            return "mark"
-    return "held"
 
 
 class MentionReader:
@@ -273,7 +217,7 @@ class MentionReader:
             of = next((c for c in tok.children if c.lower_ == "of"), None)
             if of is not None and any(c.lower_ in ("them", "us") for c in of.children):
                 return self._cover(tok)
-            if tok.dep_ in ("nsubj", "dobj", "pobj") and (_number(tok) or 0) >= 2 and any(
+            if tok.dep_ in ("nsubj", "dobj", "pobj") and (token_number(tok) or 0) >= 2 and any(
                     c.lower_ in ("all", "the") for c in tok.children):
                 return self._cover(tok)  # "All three fill their baskets", "the two laugh"
         info = _noun_head(tok)
@@ -317,7 +261,7 @@ class MentionReader:
         if of is not None:
             m.end = max(t.idx + len(t.text) for t in of.subtree)
             m.text = self.text[m.start:m.end]
-        m.count = 2 if tok.lower_ == "both" else _number(tok)
+        m.count = 2 if tok.lower_ == "both" else token_number(tok)
         return m
 
     def _name(self, tok: Token) -> Mention:
@@ -381,10 +325,10 @@ class MentionReader:
         elif tok.lower_ in _ORDINALS:
             m.ordinal = _ORDINALS[tok.lower_]
         elif tok.tag_ in ("JJR", "JJS"):
-            m.compare = _graded(tok)
+            m.compare = graded(tok)
         self._modifiers(tok, m)
         if m.compare is None and not m.other:  # "the little one" among two: the smaller
-            m.compare = next((_COMPARATIVES[d] for d in sorted(m.descriptors) if d in _COMPARATIVES), None)
+            m.compare = next((COMPARATIVES[d] for d in sorted(m.descriptors) if d in COMPARATIVES), None)
         return m
 
     # --------------------------------------------------------------------------- attributes
@@ -406,13 +350,13 @@ class MentionReader:
             elif c.dep_ == "poss":
                 m.det, m.owner = "poss", c.i
             elif c.dep_ == "nummod":
-                n = _number(c)
+                n = token_number(c)
                 if n is not None:
                     m.count = n
             elif c.dep_ in ("amod", "compound", "nmod", "npadvmod") or c.dep_ == "acl" and c.tag_ == "VBN":
                 self._modifier_word(c, m)
                 if c.lower_ in ("piece", "member", "man", "person", "strong"):  # "a four-piece band"
-                    n = next((_number(g) for g in c.children if g.dep_ == "nummod"), None)
+                    n = next((token_number(g) for g in c.children if g.dep_ == "nummod"), None)
                     m.count = n if n is not None else m.count
             elif c.dep_ == "prep" and c.lower_ in _CLOTHING_PREPS or c.dep_ == "acl" and c.lemma_ in (
                     "wear", "dress", "hold", "carry"):
@@ -439,8 +383,8 @@ class MentionReader:
             m.other = True
             return
         if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest"):
-            m.compare = _graded(c) or m.compare
-        m.descriptors.update(_stems(lemma))
+            m.compare = graded(c) or m.compare
+        m.descriptors.update(stems(lemma))
         m.modifiers.update({low, lemma})
         if "-" in c.text or c.i > 1 and c.doc[c.i - 1].text == "-":
             m.features.update(_hyphen_features(c))
@@ -477,19 +421,19 @@ class MentionReader:
         words = [t.lemma_.lower() for t in toks if t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB")]
         if not toks or not words:
             return
-        m.descriptors.update(w for word in words for w in _stems(word))
+        m.descriptors.update(w for word in words for w in stems(word))
         m.colours.update(w for w in words if w in L.COLOURS)
         m.clothing.update(w for w in words if w in L.CLOTHING)
         m.features.update(t.lemma_.lower() for t in toks if _feature_word(t, prep))
         start, end = (toks[0].idx if whole else prep.idx), toks[-1].idx + len(toks[-1].text)
-        m.attributes.append((self.text[start:end], start, end, _attribute_kind(words)))
+        m.attributes.append((self.text[start:end], start, end, attribute_kind(words)))
 
     def _of_phrase(self, of: Token, m: Mention) -> None:
         """"a boy of about six" (a stated age), "the smaller of the two" (the set it picks from)."""
         for c in of.children:
             if m.type == "group" and c.tag_ in ("NNS", "NNPS") and noun_info(c.lemma_.lower()) is not None:
                 m.nouns.add(c.lemma_.lower())  # "a gang of kids": "the kids" later is the gang
-            n = _number(c)
+            n = token_number(c)
             if n is not None and m.kind != "relative" and not any(d.dep_ == "det" for d in c.children):
                 m.stated_age = n
             elif c.lemma_.lower() in ("sibling", "brother", "sister", "twin", "boy", "girl") and m.kind == "relative":
