@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
-from .descriptions import attribute_kind, feature_word, hyphen_features, number_value, stems
+from .modifiers import (
+    COMPARATIVES,
+    attribute_kind,
+    feature_word,
+    graded,
+    hyphen_features,
+    number_value,
+    stems,
+    token_number,
+)
 from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, noun_info_as_noun, vehicle_sense
 from .proper_names import (
     KUNYA_PREFIXES,
@@ -38,17 +47,13 @@ if TYPE_CHECKING:
 
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
 _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
+_WEARING_VERBS = frozenset(R.word_lists("sieves.json")["wearing_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _COPULAS = frozenset({"be", "become"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 _CHARACTER_TYPES = frozenset({"person", "animal", "creature", "robot", "vehicle", "group"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
 _AGE_RE = re.compile(r"((?:[a-z]+-)?\w+)[- ]years?[- ]old", re.IGNORECASE)
-_COMPARATIVES = {  # comparative or superlative lemma -> (attribute it compares, direction)
-    "old": ("age", 1), "elder": ("age", 1), "eld": ("age", 1), "eldest": ("age", 1), "young": ("age", -1),
-    "big": ("size", 1), "large": ("size", 1), "tall": ("size", 1), "small": ("size", -1),
-    "little": ("size", -1), "short": ("size", -1), "tiny": ("size", -1),
-}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 _COVER_WORDS = frozenset({"both", "all"})
 _DET_KINDS = {"indef": "indef", "def": "def", "poss": "poss", "new": "new", "num": "def"}
@@ -123,14 +128,6 @@ class Prompt:
         return self.by_head(tok.i)
 
 
-def _graded(tok: Token) -> tuple[str, int] | None:
-    """What a comparative or superlative compares ("older", "eldest", "smallest" -> ("age", 1) ...)."""
-    low = tok.lower_
-    for word in (tok.lemma_.lower(), low, low[:-3] if low.endswith("est") else low[:-2] if low.endswith("er") else low,
-                 low[:-4] if low.endswith(("gest", "llest")) else low[:-3]):
-        if word in _COMPARATIVES:
-            return _COMPARATIVES[word]
-    return None
 
 
 def _adjective_noun_head(tok: Token) -> bool:
@@ -154,10 +151,6 @@ def _noun_head(tok: Token) -> NounInfo | None:
     if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) and determined:
         return NounInfo("vehicle", "vehicle")
     return info
-
-
-def _number(tok: Token) -> int | None:
-    return number_value(tok.text)
 
 
 _PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "npadvmod"})
@@ -218,7 +211,7 @@ class MentionReader:
             of = next((c for c in tok.children if c.lower_ == "of"), None)
             if of is not None and any(c.lower_ in ("them", "us") for c in of.children):
                 return self._cover(tok)
-            if tok.dep_ in ("nsubj", "dobj", "pobj") and (_number(tok) or 0) >= 2 and any(
+            if tok.dep_ in ("nsubj", "dobj", "pobj") and (token_number(tok) or 0) >= 2 and any(
                     c.lower_ in ("all", "the") for c in tok.children):
                 return self._cover(tok)  # "All three fill their baskets", "the two laugh"
         info = _noun_head(tok)
@@ -262,7 +255,7 @@ class MentionReader:
         if of is not None:
             m.end = max(t.idx + len(t.text) for t in of.subtree)
             m.text = self.text[m.start:m.end]
-        m.count = 2 if tok.lower_ == "both" else _number(tok)
+        m.count = 2 if tok.lower_ == "both" else token_number(tok)
         return m
 
     def _name(self, tok: Token) -> Mention:
@@ -299,7 +292,7 @@ class MentionReader:
         m.gender = noun_gender(lemma)
         m.age = noun_age(lemma)
         m.kin = kin_relation(lemma)
-        if lemma in L.MULTIPLE_BIRTH:
+        if lemma in L.MULTIPLE_BIRTH and tok.tag_ in ("NNS", "NNPS"):  # "the twins"; "the twin in red" is one
             m.plural, m.count = True, int(L.MULTIPLE_BIRTH[lemma])
         self._modifiers(tok, m)
         if self._year_old(tok):  # "a seven-year-old" is a person of the stated age, not an old one
@@ -333,10 +326,10 @@ class MentionReader:
         elif tok.lower_ in _ORDINALS:
             m.ordinal = _ORDINALS[tok.lower_]
         elif tok.tag_ in ("JJR", "JJS"):
-            m.compare = _graded(tok)
+            m.compare = graded(tok)
         self._modifiers(tok, m)
         if m.compare is None and not m.other:  # "the little one" among two: the smaller
-            m.compare = next((_COMPARATIVES[d] for d in sorted(m.descriptors) if d in _COMPARATIVES), None)
+            m.compare = next((COMPARATIVES[d] for d in sorted(m.descriptors) if d in COMPARATIVES), None)
         return m
 
     # --------------------------------------------------------------------------- attributes
@@ -358,13 +351,13 @@ class MentionReader:
             elif c.dep_ == "poss":
                 m.det, m.owner = "poss", c.i
             elif c.dep_ == "nummod":
-                n = _number(c)
+                n = token_number(c)
                 if n is not None:
                     m.count = n
             elif c.dep_ in ("amod", "compound", "nmod", "npadvmod") or c.dep_ == "acl" and c.tag_ == "VBN":
                 self._modifier_word(c, m)
                 if c.lower_ in ("piece", "member", "man", "person", "strong"):  # "a four-piece band"
-                    n = next((_number(g) for g in c.children if g.dep_ == "nummod"), None)
+                    n = next((token_number(g) for g in c.children if g.dep_ == "nummod"), None)
                     m.count = n if n is not None else m.count
             elif c.dep_ == "prep" and c.lower_ in _CLOTHING_PREPS or c.dep_ == "acl" and c.lemma_ in (
                     "wear", "dress", "hold", "carry"):
@@ -373,6 +366,10 @@ class MentionReader:
                 self._of_phrase(c, m)
             elif c.dep_ == "relcl" and any(t.lower_ == "whose" for t in c.subtree if t.i < c.i):
                 self._attribute_phrase(c, m, whole=True)  # "a man whose beard is grey": a description
+        if tok.dep_ in _SUBJECT_DEPS and tok.head.lemma_.lower() in _WEARING_VERBS:
+            for obj in tok.head.children:  # "his brother wears a blue cap": what the subject wears describes it
+                if obj.dep_ == "dobj":
+                    self._attribute_phrase(obj, m, whole=True)
 
     def _modifier_word(self, c: Token, m: Mention) -> None:
         low, lemma = c.lower_, c.lemma_.lower()
@@ -387,7 +384,7 @@ class MentionReader:
             m.other = True
             return
         if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest"):
-            m.compare = _graded(c) or m.compare
+            m.compare = graded(c) or m.compare
         m.descriptors.update(stems(lemma))
         m.modifiers.update({low, lemma})
         if "-" in c.text or c.i > 1 and c.doc[c.i - 1].text == "-":
@@ -414,7 +411,7 @@ class MentionReader:
             m.attributes.append((c.text, c.idx, c.idx + len(c.text), "colour" if low in L.COLOURS else "feature"))
 
     def _attribute_phrase(self, prep: Token, m: Mention, whole: bool = False) -> None:
-        toks = [t for t in prep.subtree if t.i > prep.i or whole and t.i < prep.i and t.lower_ != "whose"]
+        toks = [t for t in prep.subtree if t.i > prep.i or whole and t.lower_ != "whose"]
         # "with a bald head and a short cook ...": a character joined by "and" starts its own phrase
         cut = next((t.left_edge.i for t in toks if t.dep_ == "conj" and (info := _noun_head(t)) is not None
                     and info.type in _CHARACTER_TYPES), None)
@@ -437,7 +434,7 @@ class MentionReader:
         for c in of.children:
             if m.type == "group" and c.tag_ in ("NNS", "NNPS") and noun_info(c.lemma_.lower()) is not None:
                 m.nouns.add(c.lemma_.lower())  # "a gang of kids": "the kids" later is the gang
-            n = _number(c)
+            n = token_number(c)
             if n is not None and m.kind != "relative" and not any(d.dep_ == "det" for d in c.children):
                 m.stated_age = n
             elif c.lemma_.lower() in ("sibling", "brother", "sister", "twin", "boy", "girl") and m.kind == "relative":

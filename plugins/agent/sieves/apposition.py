@@ -58,10 +58,14 @@ def _drop_guessed_gender(a: Cluster, b: Cluster) -> None:
 def _list_member(ctx: LinkContext, host: Mention, m: Mention) -> bool:
     """Indefinite phrases listed after a counted plural's colon ("Three swimmers ...: a stocky man in a red cap, a
     lanky boy in blue, and ...") are its members one by one, not renamings of each other, as long as they
-    are no more than its count ("two divers: a woman, a surgeon, and a man" keeps the apposition)."""
+    are no more than its count ("two divers: a woman, a surgeon, and a man" keeps the apposition); names listed
+    after a plural's colon ("her sons: Ivo in a red cap, Luka in a blue one") are its members too."""
+    text = ctx.prompt.text
+    if host.kind == "name" and m.kind == "name":
+        return any(x.sent == m.sent and x.plural and x.kind == "noun" and x.end <= host.start
+                   and ":" in text[x.end:host.start] for x in ctx.mentions)
     if "indef" not in (host.det, m.det) or host.det != m.det or host.kind != "noun" or m.kind != "noun":
         return False
-    text = ctx.prompt.text
     for x in ctx.mentions:
         if x.sent == m.sent and x.count and (x.plural or x.type == "group") and x.end <= host.start \
                 and ":" in text[x.end:host.start]:

@@ -8,7 +8,7 @@ from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, typ
 from ..nouns import reciprocal, synonyms
 from . import pronouns
 from .head_match import pick
-from .words import AGE_YEARS, COUNTERPART_NOUNS, SIBLING_SHARED_KIN, SIZE_WORDS
+from .words import AGE_YEARS, COUNTERPART_NOUNS, KEEPER_NOUNS, SIBLING_SHARED_KIN, SIZE_WORDS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -25,16 +25,19 @@ def run(ctx: LinkContext) -> None:
     "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
     ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
     entity sharing that kin noun); a definite kin term without an owner ("the grandmother") to the one
-    entity with that relation to anybody. Every kin term with an owner, however it was linked ("Tobi, her
-    grandson" by apposition), teaches both entities their relation, so a later "his grandmother"
-    finds her through it; siblings share parents, grandparents, aunts and uncles, and siblings."""
+    entity with that relation to anybody; a counterpart noun ("her opponent") to the one the owner was
+    paired with, else the one other person of the scene; a keeper noun of an animal, creature, robot or
+    vehicle ("its handler") to the one person with it (paired with it, else the one person of the scene).
+    Every kin term with an owner, however it was linked ("Tobi, her grandson" by apposition), teaches both
+    entities their relation, so a later "his grandmother" finds her through it; siblings share parents,
+    grandparents, aunts and uncles, and siblings."""
     learn_kin(ctx)  # relations stated earlier in the prompt ("Chuy, Luz's brother, ... his sister")
     for m in ctx.open(("noun", "relative")):
         if m.det == "new" or m.plural:
             continue
         target = None
         scope = _scope(ctx, m)
-        if (m.kin is not None or m.lemma in COUNTERPART_NOUNS) and m.owner is not None:
+        if (m.kin is not None or m.lemma in COUNTERPART_NOUNS or m.lemma in KEEPER_NOUNS) and m.owner is not None:
             target = _kin(ctx, m)
         elif m.kin is not None and m.det == "def":
             # "the grandmother" with no owner: the one entity the story made a grandparent ("Jakub, her
@@ -180,6 +183,8 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
     owner = _owner(ctx, m)
     if owner is None:
         return None
+    if m.lemma in KEEPER_NOUNS:
+        return _keeper(ctx, m, owner)
     owners = [owner]
     if m.kin in SIBLING_SHARED_KIN:
         owners += [c for c in ctx.candidates(m) if c is not owner and _related(c, owner, "sibling")]
@@ -225,3 +230,16 @@ def _set_mates(ctx: LinkContext, owner: Cluster) -> set[int]:
                 mates.update(ids)
     mates.discard(owner.cid)
     return mates
+
+
+def _keeper(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:
+    if owner.type not in ("animal", "creature", "robot", "vehicle"):
+        return None
+    people = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
+              and contradicts(m, c) is None]
+    mates = _set_mates(ctx, owner)
+    paired = [c for c in people if c.cid in mates]
+    if len(paired) == 1:
+        return paired[0]
+    scene = [c for c in people if ctx.in_prompt(c, m) or ctx.in_previous(c)]
+    return scene[0] if len(scene) == 1 else None

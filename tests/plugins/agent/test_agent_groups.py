@@ -230,3 +230,17 @@ def test_all_and_a_number_without_a_noun_is_a_plural_pronoun():
     ])
     assert ids == [[1, 2, 3], [1], [1, 2, 3]]
 
+
+
+def test_what_a_subject_wears_tells_two_brothers_apart():
+    # the caps are stated only as what each brother wears, not in the phrase that introduces him
+    _, ids = run_story(["Two brothers race down a hill. One brother wears a red cap; the other wears a blue cap.",
+                        "The boy in blue trips over a root."])
+    assert ids == [[1, 2], [2]]
+
+
+def test_names_listed_after_a_plurals_colon_are_its_members_not_one_renamed():
+    _, ids = run_story(["A woman in a grey coat waits on a pier with her two sons: Ivo in a red cap, "
+                        "Luka in a blue one.",
+                        "The boy in the red cap waves at a boat. Luka laughs."])
+    assert ids == [[1, 2, 3], [2, 3]]

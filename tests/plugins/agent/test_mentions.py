@@ -93,3 +93,15 @@ def test_a_kunya_names_the_parent_so_the_bare_name_is_someone_else():
     text = "Abu Samir feeds the pigeons while Samir, his son, watches."
     names = {m.text: m.names for m in read_mentions(text, parse(text)).mentions if m.kind == "name"}
     assert names == {"Abu Samir": {"@abu samir"}, "Samir": {"@samir"}}
+
+
+def test_what_the_subject_wears_describes_it():
+    text = "His friend wears a blue coat and carries a rope."
+    friend = next(m for m in read_mentions(text, parse(text)).mentions if m.lemma == "friend")
+    assert "blue" in friend.colours and "coat" in friend.clothing
+
+
+def test_a_singular_twin_is_one_person():
+    text = "The twin in green kicks a ball to the twins."
+    found = [m for m in read_mentions(text, parse(text)).mentions if m.lemma == "twin"]
+    assert [(m.plural, m.count) for m in found] == [(False, None), (True, 2)]

@@ -91,3 +91,21 @@ def test_a_counterpart_noun_takes_the_other_member_of_the_owners_set():
     opponent = next(lk for lk in result.links if lk["text"] == "her opponent")
     assert opponent["ids"] == [1]
     assert on != off
+
+
+def test_a_keeper_noun_of_an_animal_is_the_person_with_it():
+    story = ["A farmer in a straw hat leads a grey donkey along a lane.",
+             "The donkey stops at a gate and its owner laughs."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [1, 2]]
+    assert on != off
+
+
+def test_a_keeper_noun_prefers_the_person_paired_with_the_animal():
+    story = ["A ranger in a green coat and a big grey dog set off up a path, the two of them in step.",
+             "A hiker in a red jacket waves from a rock.",
+             "The dog sniffs a log. Its handler kneels beside it."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [1, 2]
+    assert on != off
+
