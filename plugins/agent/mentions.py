@@ -96,6 +96,7 @@ class Mention:
     other: bool = False  # "the other (one)"
     ordinal: int | None = None  # "the first", "the second one"
     subject: bool = False
+    acts: set[str] = field(default_factory=set)  # lemmas of the verbs it is the subject of ("leads", "wins")
     appos_of: int | None = None  # mention index this one renames (apposition, predicate nominative, "calls him X")
     member_of: int | None = None  # mention index of the plural whose members this one lists
     skip: str | None = None  # why the mention neither creates nor confirms an entity (presence sieve)
@@ -185,8 +186,12 @@ class MentionReader:
     # --------------------------------------------------------------------------- one token
     def _new(self, kind: str, tok: Token, start: int, lemma: str) -> Mention:
         end = tok.idx + len(tok.text)
+        subject = tok.dep_ in _SUBJECT_DEPS
+        verbs = [tok.head] + [c for c in tok.head.children if c.dep_ == "conj"] if subject else []
         return Mention(index=-1, kind=kind, text=self.text[start:end], start=start, end=end, head=tok.i,
-                       sent=self._sent_of[tok.i], lemma=lemma, subject=tok.dep_ in _SUBJECT_DEPS)
+                       sent=self._sent_of[tok.i], lemma=lemma, subject=subject,
+                       acts={v.lemma_.lower() for v in verbs if v.pos_ == "VERB" or v.pos_ == "NOUN" and subject
+                             and R.verb_word(v.lemma_)})  # "the one in red leads", "leads" tagged as a noun
 
     def _mention(self, tok: Token) -> Mention | None:
         low = tok.lower_

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
 from ..nouns import reciprocal, synonyms
+from ..resources import verb_word
 from . import pronouns
 from .head_match import pick
 from .words import AGE_YEARS, COUNTERPART_NOUNS, KEEPER_NOUNS, SIBLING_SHARED_KIN, SIZE_WORDS
@@ -28,9 +29,11 @@ def run(ctx: LinkContext) -> None:
     entity with that relation to anybody; a counterpart noun ("her opponent") to the one the owner was
     paired with, else the one other person of the scene; a keeper noun of an animal, creature, robot or
     vehicle ("its handler") to the one person with it (paired with it, else the one person of the scene).
-    Every kin term with an owner, however it was linked ("Tobi, her grandson" by apposition), teaches both
-    entities their relation, so a later "his grandmother" finds her through it; siblings share parents,
-    grandparents, aunts and uncles, and siblings."""
+    A definite agent noun no entity bears ("the leader", "the winner") is the one entity of this prompt or the
+    previous one that was the subject of the verb it is made from ("leads", "won"). Every kin term with an
+    owner, however it was linked ("Tobi, her grandson" by apposition), teaches both entities their relation,
+    so a later "his grandmother" finds her through it; siblings share parents, grandparents, aunts and
+    uncles, and siblings."""
     learn_kin(ctx)  # relations stated earlier in the prompt ("Chuy, Luz's brother, ... his sister")
     for m in ctx.open(("noun", "relative")):
         if m.det == "new" or m.plural:
@@ -59,6 +62,8 @@ def run(ctx: LinkContext) -> None:
             target = next((c for c in scope if c.stated_age == m.stated_age), None)
         elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
             target = _by_description(m, scope)
+        if target is None and m.kind == "noun" and m.det == "def" and not m.relative_cue:
+            target = _doer(ctx, m)  # "the leader" for the one who led
         if target is None and m.kind == "noun" and m.relative_cue and m.det != "indef":
             # nothing to choose between: the phrase is matched like any other ("the older man" alone)
             target = pick(ctx, m, [c for c in ctx.candidates(m) if noun_match(m, c)])
@@ -243,3 +248,23 @@ def _keeper(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:
         return paired[0]
     scene = [c for c in people if ctx.in_prompt(c, m) or ctx.in_previous(c)]
     return scene[0] if len(scene) == 1 else None
+
+
+def agent_verbs(lemma: str) -> set[str]:
+    """The verbs an agent noun is made from ("leader" -> lead, "driver" -> drive, "winner" -> win, "sailor" -> sail)."""
+    if not lemma.endswith(("er", "or")) or len(lemma) < 5:
+        return set()
+    stem = lemma[:-2]
+    forms = {stem, stem + "e"}
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        forms.add(stem[:-1])  # a doubled consonant: "winner" -> "win"
+    return {f for f in forms if verb_word(f)}
+
+
+def _doer(ctx: LinkContext, m: Mention) -> Cluster | None:
+    verbs = agent_verbs(m.lemma)
+    if not verbs or m.type not in ("person", "any") or m.plural:
+        return None
+    doers = [c for c in ctx.candidates(m) if not c.group and c.acts & verbs and contradicts(m, c) is None
+             and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+    return doers[0] if len(doers) == 1 else None

@@ -109,3 +109,12 @@ def test_a_keeper_noun_prefers_the_person_paired_with_the_animal():
     assert on[2] == [1, 2]
     assert on != off
 
+
+
+def test_an_agent_noun_is_the_one_who_did_its_verb():
+    story = ["Two hikers climb a ridge: a tall man in a red coat and a short man in a blue coat.",
+             "The short man leads the way up a gully.",
+             "The leader stops and points at a hawk."]
+    on, off = with_and_without("relative", story)
+    assert on[2][0] == 2 and 1 not in on[2]
+    assert on != off
