@@ -17,9 +17,28 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
-from .modifiers import COMPARATIVES, attribute_kind, graded, number_value, stems, token_number
+from .modifiers import (
+    COMPARATIVES,
+    attribute_kind,
+    feature_word,
+    graded,
+    hyphen_features,
+    number_value,
+    stems,
+    token_number,
+)
 from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, noun_info_as_noun, vehicle_sense
-from .proper_names import TITLE_NOUNS, TITLES, as_name_owner, is_title, name_token, name_tokens, name_words
+from .proper_names import (
+    KUNYA_PREFIXES,
+    TITLE_NOUNS,
+    TITLES,
+    as_name_owner,
+    is_title,
+    name_token,
+    name_tokens,
+    name_words,
+    title_gender,
+)
 
 __all__ = ["TITLES", "TITLE_NOUNS", "Mention", "MentionReader", "Prompt", "number_value", "read_mentions"]
 
@@ -59,6 +78,7 @@ class Mention:
     count: int | None = None
     names: set[str] = field(default_factory=set)  # "@zofia"
     gender: str | None = None
+    gender_guessed: bool = False  # the gender is only the given-name table's guess for a name
     age: str | None = None  # child | adult | young | old
     stated_age: int | None = None
     size: str | None = None  # small | large
@@ -109,32 +129,6 @@ class Prompt:
         return self.by_head(tok.i)
 
 
-def _feature_word(t: Token, prep: Token) -> bool:
-    """A word of an attribute phrase that sets its bearer apart to the eye: a colour, a garment, hair or another
-    body feature, or (after "with") a thing carried that is no place, structure or fixture ("the man with the
-    whistle", not "the woman in the kitchen"); never a character."""
-    lemma = t.lemma_.lower()
-    if t.pos_ not in ("NOUN", "ADJ") or t.dep_ == "poss" or noun_info(lemma) is not None:
-        return False
-    if t.lower_ in L.COLOURS or lemma in L.CLOTHING or lemma in L.BODY_PARTS or "W" in R.noun_senses(lemma):
-        return True
-    return t.pos_ == "NOUN" and prep.lower_ in ("with", "wearing") and not R.thing_noun(lemma)
-
-
-def _hyphen_features(c: Token) -> set[str]:
-    """The colours and the noun stems of a hyphenated modifier the tokenizer split ("silver-haired": silver, hair;
-    "grey-bearded": grey, beard), so that it finds "with silver hair" or "a grey beard"."""
-    doc, i = c.doc, c.i
-    while i > 1 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_:
-        i -= 2
-    out = set()
-    for part in (t.lower_ for t in doc[i:c.i + 1] if t.text != "-"):
-        for word in part.split("-"):
-            if word in L.COLOURS:
-                out.add(word)
-            elif word.endswith("ed") and len(word) > 5:
-                out.update(w for w in (word[:-2], word[:-1]) if w in L.BODY_PARTS or w in L.CLOTHING)
-    return out
 
 
 def _adjective_noun_head(tok: Token) -> bool:
@@ -277,12 +271,19 @@ class MentionReader:
         m.names = {"@" + w for w in name_words(parts)}
         for t in titles:
             title = t.text.lower().rstrip(".")
-            m.gender = TITLES.get(title) or m.gender
+            m.gender = title_gender(title) or m.gender
             if title in TITLE_NOUNS:
                 m.nouns.add(TITLE_NOUNS[title])
+            info = noun_info(title)
+            if info is not None and info.type in ("person", "any") and info.category != "generic":
+                m.nouns.add(title)  # "Uncle Tavita" is the uncle, "Captain Ruiz" the captain
+            if title in KUNYA_PREFIXES and t.i < tok.i:
+                # "Abu Samir" is Samir's father: the whole phrase is his name, the bare "Samir" someone else
+                m.names = {"@" + " ".join([title, *(w for w in name_words(parts) if w != title)])}
         if m.gender is None:
             g = R.name_gender(parts[0].text.lower())
             m.gender = g if g in ("male", "female") else None
+            m.gender_guessed = m.gender is not None
         m.type, m.category = "any", "name"  # a name may be a person's, a pet's or a robot's
         self._modifiers(tok, m)
         return m
@@ -392,7 +393,7 @@ class MentionReader:
         m.descriptors.update(stems(lemma))
         m.modifiers.update({low, lemma})
         if "-" in c.text or c.i > 1 and c.doc[c.i - 1].text == "-":
-            m.features.update(_hyphen_features(c))
+            m.features.update(hyphen_features(c))
         if low in L.COLOURS:
             m.colours.add(low)
         if low in L.SIZE_SMALL:
@@ -429,7 +430,7 @@ class MentionReader:
         m.descriptors.update(w for word in words for w in stems(word))
         m.colours.update(w for w in words if w in L.COLOURS)
         m.clothing.update(w for w in words if w in L.CLOTHING)
-        m.features.update(t.lemma_.lower() for t in toks if _feature_word(t, prep))
+        m.features.update(t.lemma_.lower() for t in toks if feature_word(t, prep))
         start, end = (toks[0].idx if whole else prep.idx), toks[-1].idx + len(toks[-1].text)
         m.attributes.append((self.text[start:end], start, end, attribute_kind(words)))
 

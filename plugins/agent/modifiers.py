@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import lexicon as L
+from . import resources as R
+from .nouns import noun_info
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -68,3 +70,31 @@ def attribute_kind(words: list[str]) -> str:
         if w in L.MARK_WORDS or w in L.BODY_PARTS:
             return "mark"
     return "held"
+
+
+def feature_word(t: Token, prep: Token) -> bool:
+    """A word of an attribute phrase that sets its bearer apart to the eye: a colour, a garment, hair or another
+    body feature, or (after "with") a thing carried that is no place, structure or fixture ("the man with the
+    whistle", not "the woman in the kitchen"); never a character."""
+    lemma = t.lemma_.lower()
+    if t.pos_ not in ("NOUN", "ADJ") or t.dep_ == "poss" or noun_info(lemma) is not None:
+        return False
+    if t.lower_ in L.COLOURS or lemma in L.CLOTHING or lemma in L.BODY_PARTS or "W" in R.noun_senses(lemma):
+        return True
+    return t.pos_ == "NOUN" and prep.lower_ in ("with", "wearing") and not R.thing_noun(lemma)
+
+
+def hyphen_features(c: Token) -> set[str]:
+    """The colours and the noun stems of a hyphenated modifier the tokenizer split ("silver-haired": silver, hair;
+    "grey-bearded": grey, beard), so that it finds "with silver hair" or "a grey beard"."""
+    doc, i = c.doc, c.i
+    while i > 1 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_:
+        i -= 2
+    out = set()
+    for part in (t.lower_ for t in doc[i:c.i + 1] if t.text != "-"):
+        for word in part.split("-"):
+            if word in L.COLOURS:
+                out.add(word)
+            elif word.endswith("ed") and len(word) > 5:
+                out.update(w for w in (word[:-2], word[:-1]) if w in L.BODY_PARTS or w in L.CLOTHING)
+    return out

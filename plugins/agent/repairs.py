@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from . import lexicon as L
 from . import resources as R
 from .nouns import noun_info, vehicle_sense
+from .proper_names import TITLE_SUFFIXES
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
@@ -31,8 +32,8 @@ def subject_before_verb_noun(doc: Doc) -> int:
     the next word its verb. The subject takes over the determiner and adjectives before it."""
     n = 0
     for tok in doc[:-1]:
-        nxt = doc[tok.i + 1]
-        if tok.head.i != nxt.i or tok.dep_ not in ("compound", "nummod", "amod", "nmod"):
+        nxt = _next_word(tok)
+        if nxt is None or tok.head.i != nxt.i or tok.dep_ not in ("compound", "nummod", "amod", "nmod"):
             continue
         if nxt.tag_ != "NNS" or not R.verb_word(nxt.lemma_) or noun_info(nxt.lemma_) is not None and not (
                 _person_before_clause_verb(tok, nxt)):
@@ -101,6 +102,14 @@ def partitive_before_verb_noun(doc: Doc) -> int:
 
 def _is_number(word: str) -> bool:
     return word in L.NUMBER_WORDS or word.isdecimal() and word.isascii()
+
+
+def _next_word(tok: Token) -> Token | None:
+    """The word after `tok`, past an honorific joined to it by a hyphen ("Tanaka-san waves": "waves")."""
+    doc, i = tok.doc, tok.i + 1
+    if i + 1 < len(doc) and doc[i].text == "-" and doc[i + 1].lower_ in TITLE_SUFFIXES:
+        i += 2
+    return doc[i] if i < len(doc) else None
 
 
 def _person_before_clause_verb(tok: Token, verb_noun: Token) -> bool:
@@ -293,6 +302,27 @@ def name_after_naming_verb(doc: Doc) -> int:
     return n
 
 
+def honorific_suffix(doc: Doc) -> int:
+    """A capitalised word joined by a hyphen to an honorific of names.json `title_suffixes` ("Tanaka-san",
+    parsed as a compound of the honorific or as two nouns): the word is the name, the honorific its title."""
+    n = 0
+    for tok in doc[:-2]:
+        hyphen, tail = doc[tok.i + 1], doc[tok.i + 2]
+        if not tok.text[:1].isupper() or not tok.text.isalpha() or hyphen.text != "-" or tok.whitespace_ \
+                or hyphen.whitespace_ or tail.lower_ not in TITLE_SUFFIXES:
+            continue
+        if tail.head.i != tok.i:
+            head, dep = (tok.head, tok.dep_) if tok.head.i != tail.i else (tail.head, tail.dep_)
+            for c in list(tail.children):
+                if c.i != tok.i:
+                    c.head = tok
+            tok.head, tok.dep_ = (tok if head.i == tail.i or dep == "ROOT" else head), dep
+        tok.pos_, tok.tag_ = "PROPN", "NNP"
+        tail.head, tail.dep_, tail.pos_, tail.tag_ = tok, "compound", "PROPN", "NNP"
+        n += 1
+    return n
+
+
 def hyphenated_name(doc: Doc) -> int:
     """A capitalised word joined by a hyphen to a word no dictionary has ("Seo-yeon", split by the tokenizer
     into "Seo", "-", "yeon" and parsed as a subject and a noun): one name, its last part the proper-noun
@@ -303,8 +333,8 @@ def hyphenated_name(doc: Doc) -> int:
         if not tok.text[:1].isupper() or not tok.text.isalpha() or hyphen.text != "-" or tok.whitespace_ \
                 or hyphen.whitespace_ or not tail.text.isalpha():
             continue
-        if tail.pos_ == "PROPN" and tok.head.i == tail.i:
-            continue  # the parse has it already ("Ji-ho")
+        if tail.pos_ == "PROPN" and tok.head.i == tail.i or tail.lower_ in TITLE_SUFFIXES:
+            continue  # the parse has it already ("Ji-ho"), or an honorific ("Tanaka-san", see honorific_suffix)
         if R.common_word(tail.text) or R.common_word(tok.text) and tok.pos_ != "PROPN":
             continue  # "T-shirt", "Self-portrait"
         if tail.head.i == tok.i:
@@ -337,6 +367,7 @@ def garment_phrase_after_character(doc: Doc) -> int:
 
 
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
+    honorific_suffix,
     hyphenated_name,
     name_after_naming_verb,
     subject_before_verb_noun,

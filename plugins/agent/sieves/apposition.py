@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from . import pronouns
 
 if TYPE_CHECKING:
+    from ..entities import Cluster
     from ..linker import LinkContext
     from ..mentions import Mention
 
@@ -35,7 +36,23 @@ def run(ctx: LinkContext) -> None:
         if own.entry is not None and target.entry is None:
             ctx.link(host, own, NAME)
         elif own.entry is None:
+            _drop_guessed_gender(own, target)
             ctx.link(m, target, NAME, new_name=m.kind == "name" and host.kind in ("pronoun", "noun", "name"))
+
+
+def _drop_guessed_gender(a: Cluster, b: Cluster) -> None:
+    """"Okonjo, a tall woman": a gender the given-name table guessed for a name gives way to the gender the
+    phrase beside it states (a table gives a name's usual gender, and a surname has none)."""
+    if a.gender is None or b.gender is None or a.gender == b.gender:
+        return
+    for c, other in ((a, b), (b, a)):
+        said = [x for x in c.mentions if x.gender is not None]
+        stated = any(x.gender is not None and not x.gender_guessed for x in other.mentions)
+        if said and all(x.gender_guessed for x in said) and stated:  # two guesses: "Nora, Ethan and ..." is a list
+            for x in said:
+                x.gender = None
+            c.gender = None
+            return
 
 
 def _list_member(ctx: LinkContext, host: Mention, m: Mention) -> bool:

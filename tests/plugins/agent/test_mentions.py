@@ -76,6 +76,25 @@ def test_a_participle_with_a_doubled_consonant_names_its_noun():
     assert "scar" in _noun(text, "sailor").descriptors
 
 
+def test_a_title_of_another_language_gives_its_noun_and_gender():
+    text = "Abuela Rosa stirs the pot while Uncle Tevita carries plates."
+    by_text = {m.text: m for m in read_mentions(text, parse(text)).mentions}
+    assert "grandmother" in by_text["Abuela Rosa"].nouns and by_text["Abuela Rosa"].gender == "female"
+    assert "uncle" in by_text["Uncle Tevita"].nouns
+
+
+def test_a_hyphenated_honorific_is_a_title_not_a_name_or_a_compound():
+    text = "Later Ito-sensei frowns at the dough."
+    names = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "name"]
+    assert [m.names for m in names] == [{"@ito"}] and "teacher" in names[0].nouns
+
+
+def test_a_kunya_names_the_parent_so_the_bare_name_is_someone_else():
+    text = "Abu Samir feeds the pigeons while Samir, his son, watches."
+    names = {m.text: m.names for m in read_mentions(text, parse(text)).mentions if m.kind == "name"}
+    assert names == {"Abu Samir": {"@abu samir"}, "Samir": {"@samir"}}
+
+
 def test_what_the_subject_wears_describes_it():
     text = "His friend wears a blue coat and carries a rope."
     friend = next(m for m in read_mentions(text, parse(text)).mentions if m.lemma == "friend")

@@ -140,3 +140,10 @@ def test_partitive_before_verb_noun():
 def test_partitive_before_verb_noun_leaves_a_real_plural_alone():
     doc = nlp()("The smaller of the two dogs barks at the guard.")
     assert repairs.partitive_before_verb_noun(doc) == 0
+
+
+def test_honorific_suffix():
+    doc = nlp()("Later Ito-sensei frowns at the dough.")
+    before = _tok(doc, "Ito").head.text
+    assert repairs.honorific_suffix(doc) == 1
+    assert before == "sensei" and _tok(doc, "sensei").head.text == "Ito" and _tok(doc, "Ito").pos_ == "PROPN"
