@@ -523,6 +523,7 @@ class MentionReader:
                     and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
                     and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
                 nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives" (whatever the parse)
+        self._names_after_counted_plural()
         for m in self.mentions:
             if m.member_of is not None:
                 group = self.mentions[m.member_of]
@@ -542,6 +543,19 @@ class MentionReader:
             return None
         return next((by_head[a.i] for a in noun.ancestors if a.i in by_head and by_head[a.i].kind in ("noun", "name")
                      and a.sent == noun.sent), None)
+
+    def _names_after_counted_plural(self) -> None:
+        """"Two sisters, Mira and Noor, sit ...": as many names as the count, right after the plural's comma and
+        joined only by commas and "and", are its members, whatever the parse."""
+        for m in self.mentions:
+            if m.kind != "noun" or not m.plural or not m.count or not self.text[m.end:].lstrip().startswith(","):
+                continue
+            names = self.mentions[m.index + 1:m.index + 1 + m.count]
+            gaps = [self.text[a.end:b.start].strip() for a, b in zip([m, *names], names, strict=False)]
+            if len(names) == m.count and all(x.kind == "name" and x.sent == m.sent for x in names) \
+                    and all(g in (",", "and", ", and") for g in gaps) and gaps[-1] != ",":
+                for x in names:
+                    x.member_of, x.appos_of = m.index, None
 
     def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
         """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows

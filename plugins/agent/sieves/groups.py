@@ -19,7 +19,7 @@ NAME = "groups"
 
 def run(ctx: LinkContext) -> None:
     """A plural whose members the text lists ("two brothers: a teenager and a boy") is those members,
-    not an entity of its own (each member learns the plural's noun). A covering plural ("both", "the
+    not an entity of its own (each member learns the plural's noun and gender). A covering plural ("both", "the
     two of them", "the pair", "the boys", "the two women") marks each entity it covers present: a
     group entity of the scene when there is one, else the scene's entities of a fitting kind, noun
     and gender (as many as its count says). A foreground plural that covers nobody ("an elderly
@@ -50,6 +50,7 @@ def run(ctx: LinkContext) -> None:
                 c = ctx.cluster(x)
                 if c is not None:
                     c.nouns.add(m.lemma)
+                    c.gender = c.gender or m.gender  # "two brothers, Tariq and Sipho": each is male
             ctx.cover(m, [c for x in members if (c := ctx.cluster(x)) is not None], NAME)
             continue
         if m.kind == "cover" or m.kind == "noun" and (m.plural or m.type == "group"):

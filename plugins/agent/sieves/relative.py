@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import lexicon as L
 from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
 from ..nouns import reciprocal, synonyms
 from ..resources import verb_word
@@ -30,7 +31,8 @@ def run(ctx: LinkContext) -> None:
     paired with, else the one other person of the scene; a keeper noun of an animal, creature, robot or
     vehicle ("its handler") to the one person with it (paired with it, else the one person of the scene).
     A definite agent noun no entity bears ("the leader", "the winner") is the one entity of this prompt or the
-    previous one that was the subject of the verb it is made from ("leads", "won"). Every kin term with an
+    previous one that was the subject of the verb it is made from ("leads", "won"), else the one entity of
+    those prompts it shares an adjective with ("the little dancer" for the little girl). Every kin term with an
     owner, however it was linked ("Tobi, her grandson" by apposition), teaches both entities their relation,
     so a later "his grandmother" finds her through it; siblings share parents, grandparents, aunts and
     uncles, and siblings."""
@@ -63,7 +65,7 @@ def run(ctx: LinkContext) -> None:
         elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
             target = _by_description(m, scope)
         if target is None and m.kind == "noun" and m.det == "def" and not m.relative_cue:
-            target = _doer(ctx, m)  # "the leader" for the one who led
+            target = _doer(ctx, m) or _described(ctx, m)  # "the leader" for the one who led
         if target is None and m.kind == "noun" and m.relative_cue and m.det != "indef":
             # nothing to choose between: the phrase is matched like any other ("the older man" alone)
             target = pick(ctx, m, [c for c in ctx.candidates(m) if noun_match(m, c)])
@@ -268,3 +270,19 @@ def _doer(ctx: LinkContext, m: Mention) -> Cluster | None:
     doers = [c for c in ctx.candidates(m) if not c.group and c.acts & verbs and contradicts(m, c) is None
              and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     return doers[0] if len(doers) == 1 else None
+
+
+def _described(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A definite person noun nobody bears introduces nobody: the one recent entity sharing the most of the
+    adjectives before its head ("the little dancer" for the little girl), when one shares more than every
+    other; colours that differ rule an entity out. (What it wears or holds is the features sieve's.)"""
+    words = {w for w in m.modifiers if w not in L.COLOURS}
+    if m.type not in ("person", "any") or m.plural or not words:
+        return None
+    scored = sorted(((len(words & c.descriptors), c) for c in ctx.candidates(m)
+                     if not c.group and c.type in ("person", "any") and contradicts(m, c) is None
+                     and (ctx.in_prompt(c, m) or ctx.in_previous(c))
+                     and not (m.colours and c.colours and not m.colours & c.colours)), key=lambda sc: -sc[0])
+    if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return scored[0][1]

@@ -85,8 +85,6 @@ def test_an_uncounted_gendered_plural_covers_the_scene_people_of_that_gender():
     assert ids == [[1, 2], [1, 2], [1, 2]]
 
 
-@sieves_fail("the members of 'Two brothers, Tariq and Sipho' do not learn the group noun's gender: "
-             "Sipho's gender is None")
 def test_the_members_of_a_gendered_plural_learn_its_gender():
     agent, _ = run_story([
         "Two brothers, Tariq and Sipho, fly a kite on a windy beach.",
@@ -163,7 +161,6 @@ def test_the_other_is_a_known_member_not_someone_new_in_between():
     assert ids == [[1, 2], [1, 2, 3]]
 
 
-@sieves_fail("'Two sisters, Mira and Noor' makes four entities: got [[1, 2, 3, 4], [3, 4, 5], [3, 4, 5]]")
 def test_a_counted_gendered_plural_covers_the_persons_of_that_gender():
     # three persons in the scene, two of them known to be women
     _, ids = run_story([

@@ -118,3 +118,12 @@ def test_an_agent_noun_is_the_one_who_did_its_verb():
     on, off = with_and_without("relative", story)
     assert on[2][0] == 2 and 1 not in on[2]
     assert on != off
+
+
+def test_a_definite_role_nobody_bears_is_the_recent_entity_it_describes():
+    story = ["A tiny nurse in a yellow coat walks beside a tall farmer on a pier.",
+             "Music starts and the tiny skater twirls on the boards while the farmer claps."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [1, 2]]
+    assert on != off
+
