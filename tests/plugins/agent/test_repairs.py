@@ -155,3 +155,11 @@ def test_object_pronoun_before_given_name():
     assert her.dep_ == "poss"  # what the model says without the repair: "her Lulu"
     assert repairs.object_pronoun_before_given_name(doc) == 1
     assert her.dep_ == "dobj" and her.head.text == "calling" and _tok(doc, "Lulu").dep_ == "oprd"
+
+
+def test_object_of_bare_preposition():
+    doc = nlp()("A ferryman with long silver hair unties the boat.")
+    hair = _tok(doc, "hair")
+    assert hair.dep_ == "nsubj"  # what the model says without the repair: a second subject of "unties"
+    assert repairs.object_of_bare_preposition(doc) == 1
+    assert hair.dep_ == "pobj" and hair.head.text == "with"
