@@ -82,6 +82,10 @@ class EngineOptions:
     # torch.compile the transformer blocks (dynamic shapes; compile errors and graph breaks raise, never a
     # silent eager fallback). The first calls pay the compile time. Off: plain eager PyTorch.
     compile: bool = False
+    # Latent frames per chunk of the transformer blocks' feed-forward in eager inference (0: a call's frames
+    # at once). One block's frames (MemFlow's 3) leaves a denoising step and a context pass whole and runs a
+    # prompt switch's 12-frame re-cache in 4 chunks, so its FFN activations are a quarter (docs/real_weights.md).
+    ffn_chunk_frames: int = 3
 
 
 @dataclass
@@ -384,6 +388,8 @@ def validate_config(cfg: IAMFlowConfig) -> None:
                           f"{', '.join(TEXT_ENCODER_PLACEMENTS)}")
     if cfg.quantize not in QUANTIZE_MODES:
         raise ConfigError(f"quantize='{cfg.quantize}' is not one of {', '.join(QUANTIZE_MODES)}")
+    if cfg.engine.ffn_chunk_frames < 0:
+        raise ConfigError(f"engine.ffn_chunk_frames={cfg.engine.ffn_chunk_frames} must be >= 0 (0: no chunks)")
     if cfg.adapter.rank <= 0:
         raise ConfigError(f"adapter.rank={cfg.adapter.rank} must be positive")
     live = cfg.live

@@ -56,6 +56,7 @@ class MemFlowPipeline:
         self.timesteps = self.schedule.warp(steps) if cfg.warp_denoising_step else steps.to(torch.float32)
         # the caches of the latest video; a stream whose caches these are not is superseded
         self.state: StreamState | None = None
+        model.set_ffn_chunk_frames(cfg.engine.ffn_chunk_frames)
         if cfg.engine.compile:
             model.compile_streaming()
 
@@ -152,6 +153,7 @@ class MemFlowPipeline:
         latents = loop.phase("diffusion", lambda: stream.run_scripted(scripted, progress))
         video = None
         if decode and self.vae is not None:
+            state.release()  # the diffusion is over: its caches leave the device before the decode's peak
             video = loop.phase("vae_decode", lambda: self.decode(latents, progress))
         return stream.finish(video, info={"seed": seed, "prompts": list(prompts), "switch_frame_indices": switch,
                                           "memory_frames_per_block": list(state.memory_frames)})
