@@ -130,17 +130,25 @@ def _geometry(cfg: IAMFlowConfig, preset: Preset, latent_hw: tuple[int, int]) ->
                          local_attn_frames=mk.local_attn_size, bank_frames=mk.bank_size)
 
 
-def _vae_transient(preset: Preset, dtype: torch.dtype, latent_hw: tuple[int, int], fpb: int) -> tuple[int, int]:
-    """(peak working memory of one block's decode, the causal cache the decoder keeps between blocks).
+def _vae_transient(preset: Preset, dtype: torch.dtype, latent_hw: tuple[int, int], fpb: int, cache_place: str
+                   ) -> tuple[int, int, int]:
+    """(peak working memory of one block's decode, the causal cache the decoder keeps on the device between
+    blocks, the one it keeps on the host).
 
     Over the first two blocks (the second is the steady state), both tracked: the second block replaces
     the first one's cache slot by slot, and the tracker sees both the new slots and the old ones freed.
-    What stays alive afterwards is the cache (counted as resident); the transient is the peak above it."""
+    What stays alive afterwards is the cache (counted as resident); the transient is the peak above it.
+    With the cache on the host (`HostSlots`), a written slot leaves the device and each read of it is a
+    copy moved in (`_MovedSlots`), so the transient includes the slot each convolution brings in."""
     from memflow_ext.models.vae import StreamingDecoder, WanVAE
+
+    class Decoder(StreamingDecoder):
+        def _slots(self) -> list:
+            return _MovedSlots(self._n_conv) if self.cache_place == "host" else super()._slots()
 
     vae = WanVAE(meta_vae(preset.vae).to(dtype), preset.vae.temporal_factor, preset.vae.spatial_factor)
     vae = vae.to(META).eval()
-    dec = StreamingDecoder(vae)
+    dec = Decoder(vae, cache_place)
     dec.start()
     z = torch.zeros(1, fpb, preset.vae.z_dim, *latent_hw, device=META, dtype=dtype)
 
@@ -149,7 +157,31 @@ def _vae_transient(preset: Preset, dtype: torch.dtype, latent_hw: tuple[int, int
             dec.push(z)  # each block's frames are dropped, as the engine moves them to the host
 
     peak, cache = measure(two_blocks)
-    return peak - cache, cache
+    on_host = sum(t.untyped_storage().nbytes() for t in list.__iter__(dec._cache or [])
+                  if isinstance(t, torch.Tensor)) if cache_place == "host" else 0
+    return peak - cache, cache, on_host
+
+
+class _MovedSlots(list):
+    """`models.vae.HostSlots` as the meta tracker sees it: a written slot leaves the device (an untracked
+    placeholder stands for its host copy); every read returns a copy moved in, tracked while alive. (The
+    real decoder copies a slot in where a convolution uses it, not where a check only asks whether it is
+    set: this may count one slot more, never less.)"""
+
+    def __init__(self, size: int) -> None:
+        super().__init__([None] * size)
+
+    def __setitem__(self, i, value) -> None:  # list's overloads: untyped
+        if isinstance(value, torch.Tensor):
+            from torch.utils._python_dispatch import _disable_current_modes
+
+            with _disable_current_modes():
+                value = torch.empty_like(value)
+        super().__setitem__(i, value)
+
+    def __getitem__(self, i):  # list's overloads: untyped
+        v = super().__getitem__(i)
+        return torch.empty_like(v) if isinstance(v, torch.Tensor) else v
 
 
 def _text_transient(model: Any, text_len: int, placement: str) -> int:
@@ -252,8 +284,10 @@ def memory_ledger(cfg: IAMFlowConfig, plugins: list[str] | None = None, transien
     if transients:
         transient.update(_dit_transients(cfg, preset, dit, latent_hw, dtypes["dit"]))
         if vae and wan_vae:  # a patch codec's decode is one matmul per frame: not measured
-            transient["vae_decode_block"], acc["vae_decode_cache"] = _vae_transient(preset, dtypes["vae"], latent_hw,
-                                                                                     fpb)
+            transient["vae_decode_block"], acc["vae_decode_cache"], on_host = _vae_transient(
+                preset, dtypes["vae"], latent_hw, fpb, cfg.vae_cache)
+            if on_host:
+                host["vae_decode_cache"] = on_host
         transient["text_encode"] = _text_transient(text, preset.transformer.text_len, placement)
     plugin_transient = sum(int(e.get("transient_bytes", 0)) for es in entries.values() for e in es)
     largest = max(transient, key=lambda k: transient[k]) if transient else None
@@ -276,6 +310,7 @@ def memory_ledger(cfg: IAMFlowConfig, plugins: list[str] | None = None, transien
         "config": {"preset": preset.name, "height": h_px, "width": w_px, "dtype": cfg.dtype,
                    "num_output_frames": frames, "text_encoder_placement": placement, "quantize": cfg.quantize,
                    "quantize_text_encoder": cfg.quantize_text_encoder, "plugins": plugins,
+                   "vae_cache": cfg.vae_cache, "ffn_chunk_frames": cfg.engine.ffn_chunk_frames,
                    "tokens_per_frame": geometry.tokens_per_frame, "codec": preset.codec},
     }
 
@@ -286,6 +321,7 @@ def format_ledger(ledger: dict[str, Any]) -> str:
     lines = [f"memory ledger: preset {c['preset']}, {c['width']}x{c['height']}, {c['dtype']}, "
              f"text_encoder_placement={c['text_encoder_placement']}, quantize={c['quantize']}"
              + (" (+ text encoder int8)" if c["quantize_text_encoder"] else "")
+             + f", vae_cache={c['vae_cache']}"
              + f", plugins: {','.join(c['plugins']) or 'none'}"]
 
     def row(name: str, v: int, indent: int = 2) -> str:

@@ -225,7 +225,7 @@ class MemFlowPipeline:
         embeds, gen, drawn, _ = loop.phase("init", init)
         decoder = None
         if decode and self.vae is not None:
-            decoder = self.vae.streaming_decoder()
+            decoder = self.vae.streaming_decoder(cfg.vae_cache)
             decoder.start()
         return VideoStream(loop, drawn, gen, [label], embeds, decoder=decoder, phased=True,
                            info={"seed": seed, "max_frames": frames})
@@ -234,7 +234,7 @@ class MemFlowPipeline:
         """Decode block by block through the codec's streaming decoder (the VAE's causal cache: bounded
         memory); each block's frames go to the host as they are made, so the video is [B, T, 3, H, W] on
         the CPU."""
-        dec = self.vae.streaming_decoder()
+        dec = self.vae.streaming_decoder(self.cfg.vae_cache)
         dec.start()
         parts = []
         fpb = self.cfg.num_frame_per_block

@@ -152,6 +152,30 @@ def test_the_ledger_counts_the_buffers_a_real_tiny_run_allocates():
     dec.push(z)
     dec.push(z)
     assert acc["vae_decode_cache"] == nbytes(dec._cache)
+    on_host = memory_ledger(load_config(overrides=[*TINY, "device=cpu", "vae_cache=host"]), plugins=[])
+    assert on_host["accelerator"]["vae_decode_cache"] == 0
+    assert on_host["host"]["vae_decode_cache"] == nbytes(dec._cache)
+
+
+def test_a_host_vae_cache_leaves_one_slot_at_a_time_on_the_device():
+    """`vae_cache=host`: the decoder's cache leaves the resident bytes; the decode's working memory grows
+    only by the slots convolutions bring in one at a time (a small part of the cache), so a stream's
+    decode phase peaks lower."""
+    dev, host = ledger(), ledger("vae_cache=host")
+    cache = dev["accelerator"]["vae_decode_cache"]
+    assert host["resident_accelerator_bytes"] == dev["resident_accelerator_bytes"] - cache
+    grown = host["transient"]["vae_decode_block"] - dev["transient"]["vae_decode_block"]
+    assert grown < cache / 4
+    assert host["phases"]["stream"]["decode"] < dev["phases"]["stream"]["decode"]
+    # as the tracker sees a host slot: writing it leaves the device, reading it is a copy moved in
+    from memflow_ext.loaders.ledger import _MovedSlots
+
+    slots, written = _MovedSlots(1), torch.empty(1000, device=META)
+    with LiveBytes() as t:
+        slots[0] = written
+        assert t.live == 0 and slots[0] is not written
+        moved_in = slots[0]
+        assert t.live == 4000 and moved_in.shape == (1000,)
 
 
 def test_a_batch_run_peaks_per_phase_and_a_stream_holds_everything_in_every_phase(tmp_path):
