@@ -261,6 +261,7 @@ def _store(c: Cluster, ctx: LinkContext, new_ids: dict[int, int]) -> None:
     e.nouns |= c.nouns | c.names
     e.group, e.group_size = c.group, c.group_size
     e.group_key, e.claimed = c.group_key, c.claimed
+    e.acts |= c.acts
     for other, rel in c.kin.items():
         target = ctx.clusters.get(other)
         if target is not None and target.entry is not None:

@@ -54,9 +54,15 @@ def run(ctx: LinkContext) -> None:
 def _latest(ctx: LinkContext, m: Mention) -> Cluster | None:
     """The entity a newcomer noun names: of any living kind ("the latecomer" may be a puppy), sharing the
     phrase's descriptive words first ("the golden latecomer"), then the one introduced last (this
-    prompt's before the story's)."""
-    fits = [c for c in ctx.candidates(m) if not c.group and c.type != "vehicle"
+    prompt's before the story's). A phrase of this prompt that only refers back ("the leader", not yet
+    resolved) introduces nobody, so it is no candidate."""
+    fits = [c for c in ctx.candidates(m) if not c.group and c.type != "vehicle" and not _only_definite(c)
             and contradicts(m, c) in (None, "kind") and (c.gender is None or m.gender is None or c.gender == m.gender)]
     if not fits:
         return None
     return max(fits, key=lambda c: (overlap(m, c), c.entry is None, c.order if c.entry is None else c.cid))
+
+
+def _only_definite(c: Cluster) -> bool:
+    """A cluster of this prompt made only of definite or possessive phrases (a reference not resolved yet)."""
+    return c.entry is None and bool(c.mentions) and all(x.det in ("def", "poss") for x in c.mentions)

@@ -488,3 +488,9 @@ def test_any_text_gives_a_well_formed_answer(prompts):
             for a, b in e.spans:
                 assert 0 <= a < b <= len(text)
     json.dumps(agent.mapping_json())
+
+
+def test_a_definite_role_in_another_colour_is_not_the_entity_it_shares_a_garment_with():
+    _, ids = run_story(["A boxer in red trunks bounces in a ring.",
+                        "The challenger in blue trunks climbs through the ropes."])
+    assert ids == [[1], [2]]

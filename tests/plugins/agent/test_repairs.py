@@ -118,3 +118,32 @@ def test_name_after_naming_verb():
     assert repairs.name_after_naming_verb(doc) == 1
     assert _tok(doc, "Pickle").dep_ == "oprd" and _tok(doc, "Pickle").pos_ == "PROPN"
     assert _tok(doc, "trots").pos_ == "VERB" and _tok(doc, "spaniel").dep_ == "nsubj"
+
+
+def test_garment_phrase_after_character():
+    doc = nlp()("A guard shouts as she runs, chasing the boy in the hoodie past the stalls.")
+    prep = next(t for t in doc if t.text == "in")
+    assert prep.head.text != "boy"  # what the model says without the repair
+    assert repairs.garment_phrase_after_character(doc) == 1
+    assert prep.head.text == "boy"
+
+
+def test_partitive_before_verb_noun():
+    doc = nlp()("They stop at the gate. The smaller of the two waves at the guard.")
+    waves = _tok(doc, "waves")
+    assert waves.dep_ == "pobj"  # what the model says without the repair: "the two waves" as the set
+    assert repairs.partitive_before_verb_noun(doc) == 1
+    assert waves.pos_ == "VERB" and _tok(doc, "smaller").dep_ == "nsubj" and _tok(doc, "smaller").head.i == waves.i
+    assert _tok(doc, "two").dep_ == "pobj"
+
+
+def test_partitive_before_verb_noun_leaves_a_real_plural_alone():
+    doc = nlp()("The smaller of the two dogs barks at the guard.")
+    assert repairs.partitive_before_verb_noun(doc) == 0
+
+
+def test_honorific_suffix():
+    doc = nlp()("Later Ito-sensei frowns at the dough.")
+    before = _tok(doc, "Ito").head.text
+    assert repairs.honorific_suffix(doc) == 1
+    assert before == "sensei" and _tok(doc, "sensei").head.text == "Ito" and _tok(doc, "Ito").pos_ == "PROPN"

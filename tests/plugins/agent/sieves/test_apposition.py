@@ -55,3 +55,11 @@ def test_phrases_listed_after_a_counted_plural_are_members_not_renamings():
     on, off = with_and_without("apposition", story)
     assert on[:2] == [[1, 2, 3], [2, 4]]  # the teenager is the second swimmer, not the first renamed
     assert on != off  # (the trainer's apposition is what the sieve changes here)
+
+
+def test_an_appositive_that_states_a_gender_overrides_the_name_tables_guess():
+    # the given-name table guesses "Ito" female: the appositive says otherwise and still renames the name
+    story = ["Ito, a burly man in a grey apron, sharpens his knives.", "The man tastes the broth."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1]]
+    assert on != off

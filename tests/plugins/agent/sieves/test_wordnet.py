@@ -1,3 +1,4 @@
+from plugins.agent.linker import link_story
 from tests.plugins.agent.sieves.helpers import with_and_without
 
 
@@ -33,4 +34,14 @@ def test_a_general_noun_with_nobody_recent_is_the_one_compatible_character_of_th
              "The dancer twirls while the man watches."]
     on, off = with_and_without("wordnet", story)
     assert on[2] == [1, 2]
+    assert on != off
+
+
+def test_a_newcomer_is_not_a_definite_phrase_of_the_same_prompt():
+    # "The leader" refers back (to the farmer, who leads); it introduces nobody, so "the newcomer" is the potter
+    story = ["A farmer in a red coat leads a mule up a path.", "A potter in a grey shawl joins them on the path.",
+             "The leader waves at the newcomer."]
+    on, off = with_and_without("wordnet", story)
+    links = {lk["text"]: lk["ids"] for lk in link_story(story)[2].links}
+    assert links["The leader"] == [1] and links["the newcomer"] == [3]
     assert on != off
