@@ -94,8 +94,10 @@ class LinkContext:
             return False
         movers = own.mentions if own is not None else [m]
         allowed = ("name", None) if new_name else (None,)
-        if any(contradicts(x, target) not in allowed for x in movers if x.kind in _CREATING_KINDS):
+        if any(contradicts(x, target) not in (("name", None) if x.alias else allowed) for x in movers
+               if x.kind in _CREATING_KINDS):
             return False
+        m.alias = m.alias or new_name and m.kind == "name"  # "calls her Pip": another name, never a contradiction
         if own is not None:
             del self.clusters[own.cid]
         for x in movers:

@@ -97,6 +97,7 @@ class Mention:
     ordinal: int | None = None  # "the first", "the second one"
     subject: bool = False
     acts: set[str] = field(default_factory=set)  # lemmas of the verbs it is the subject of ("leads", "wins")
+    alias: bool = False  # a name a naming verb gave an entity that already had one ("calls him Bjossi")
     appos_of: int | None = None  # mention index this one renames (apposition, predicate nominative, "calls him X")
     member_of: int | None = None  # mention index of the plural whose members this one lists
     skip: str | None = None  # why the mention neither creates nor confirms an entity (presence sieve)
@@ -485,8 +486,9 @@ class MentionReader:
                 rel = next((c for c in tok.head.children if c.lower_ in ("whom", "who", "that")), None)
                 if obj is not None:
                     m.appos_of = obj.index  # "calls him Tobi", "a man named Jonas"
-                elif rel is not None and tok.head.dep_ == "relcl" and tok.head.head.i in by_head:
-                    m.appos_of = by_head[tok.head.head.i].index  # "a boy whom everyone calls Sasha"
+                elif rel is not None and tok.head.dep_ == "relcl" and (host := self._relative_host(
+                        tok.head.head, rel, by_head)) is not None:
+                    m.appos_of = host.index  # "a boy whom everyone calls Sasha"
                 elif tok.head.dep_ == "acl" and tok.head.head.i in by_head:
                     m.appos_of = by_head[tok.head.head.i].index
             elif tok.dep_ == "conj" and host is not None and host.member_of is not None:
@@ -531,6 +533,16 @@ class MentionReader:
                     a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
                 m.skip = "predicate"  # "is no longer a clerk but a sailor steering the boat"
 
+
+    def _relative_host(self, noun: Token, rel: Token, by_head: dict[int, Mention]) -> Mention | None:
+        """The mention a naming relative clause renames: the noun it hangs on, or, for "who(m)" hung on a thing
+        ("a boy in a cap whom everyone calls Sasha"), the nearest character phrase above that thing."""
+        if noun.i in by_head:
+            return by_head[noun.i]
+        if rel.lower_ not in ("who", "whom"):
+            return None
+        return next((by_head[a.i] for a in noun.ancestors if a.i in by_head and by_head[a.i].kind in ("noun", "name")
+                     and a.sent == noun.sent), None)
 
     def _names_after_counted_plural(self) -> None:
         """"Two sisters, Mira and Noor, sit ...": as many names as the count, right after the plural's comma and

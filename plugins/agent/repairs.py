@@ -302,6 +302,24 @@ def name_after_naming_verb(doc: Doc) -> int:
     return n
 
 
+def object_pronoun_before_given_name(doc: Doc) -> int:
+    """"her" / "his" before a capitalised name that is the object of a naming verb ("calling her Pip", parsed as
+    the possessive of "Pip"): a name takes no possessive there, so the pronoun is the verb's object and the name
+    what it is called."""
+    n = 0
+    for name in doc:
+        verb = name.head
+        if name.dep_ not in ("dobj", "oprd") or name.pos_ != "PROPN" or verb.lemma_.lower() not in _NAMING_VERBS:
+            continue
+        pron = next((c for c in name.children if c.dep_ == "poss" and c.pos_ == "PRON" and c.i == name.i - 1), None)
+        if pron is None or any(c.dep_ == "dobj" and c.i != name.i for c in verb.children):
+            continue
+        pron.head, pron.dep_, pron.tag_ = verb, "dobj", "PRP"
+        name.dep_ = "oprd"
+        n += 1
+    return n
+
+
 def honorific_suffix(doc: Doc) -> int:
     """A capitalised word joined by a hyphen to an honorific of names.json `title_suffixes` ("Tanaka-san",
     parsed as a compound of the honorific or as two nouns): the word is the name, the honorific its title."""
@@ -370,6 +388,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     honorific_suffix,
     hyphenated_name,
     name_after_naming_verb,
+    object_pronoun_before_given_name,
     subject_before_verb_noun,
     partitive_before_verb_noun,
     character_noun_not_comparative,

@@ -147,3 +147,11 @@ def test_honorific_suffix():
     before = _tok(doc, "Ito").head.text
     assert repairs.honorific_suffix(doc) == 1
     assert before == "sensei" and _tok(doc, "sensei").head.text == "Ito" and _tok(doc, "Ito").pos_ == "PROPN"
+
+
+def test_object_pronoun_before_given_name():
+    doc = nlp()("The nurse strokes her hair, calling her Lulu as she has since birth.")
+    her = [t for t in doc if t.lower_ == "her"][1]
+    assert her.dep_ == "poss"  # what the model says without the repair: "her Lulu"
+    assert repairs.object_pronoun_before_given_name(doc) == 1
+    assert her.dep_ == "dobj" and her.head.text == "calling" and _tok(doc, "Lulu").dep_ == "oprd"

@@ -63,3 +63,20 @@ def test_an_appositive_that_states_a_gender_overrides_the_name_tables_guess():
     on, off = with_and_without("apposition", story)
     assert on == [[1], [1]]
     assert on != off
+
+
+def test_a_name_given_by_who_hung_on_a_worn_thing_renames_the_wearer():
+    story = ["Jonas, a tall boy in a black cap whom everyone calls Bix, waits by the gate.", "Bix waves."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_a_name_a_naming_verb_adds_never_contradicts_the_entitys_own_name():
+    # "Pip" joins the bride through "her"; "the bride" is still Mira, whose name is another
+    story = ["Mira, a bride in a green sari, sits on a swing.",
+             "Her aunt sits beside the bride, calling her Pip as always.",
+             "Pip laughs."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1, 2], [1]]
+    assert on != off
