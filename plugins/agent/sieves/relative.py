@@ -29,7 +29,8 @@ def run(ctx: LinkContext) -> None:
     entity sharing that kin noun); a definite kin term without an owner ("the grandmother") to the one
     entity with that relation to anybody; a counterpart noun ("her opponent") to the one the owner was
     paired with, else the one other person of the scene; a keeper noun of an animal, creature, robot or
-    vehicle ("its handler") to the one person with it (paired with it, else the one person of the scene).
+    vehicle ("its handler") to the one person with it (paired with it, else the one person named before it in
+    the prompt, else the one of the previous prompt).
     A definite agent noun no entity bears ("the leader", "the winner") is the one entity of this prompt or the
     previous one that was the subject of the verb it is made from ("leads", "won"), else the one entity of
     those prompts it shares an adjective with ("the little dancer" for the little girl). Every kin term with an
@@ -248,7 +249,8 @@ def _keeper(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:
     paired = [c for c in people if c.cid in mates]
     if len(paired) == 1:
         return paired[0]
-    scene = [c for c in people if ctx.in_prompt(c, m) or ctx.in_previous(c)]
+    here = [c for c in people if ctx.in_prompt(c, m)]  # "a hitchhiker with a dog ... its owner": this prompt's first
+    scene = here or [c for c in people if ctx.in_previous(c)]
     return scene[0] if len(scene) == 1 else None
 
 
