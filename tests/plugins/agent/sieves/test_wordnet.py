@@ -45,3 +45,12 @@ def test_a_newcomer_is_not_a_definite_phrase_of_the_same_prompt():
     links = {lk["text"]: lk["ids"] for lk in link_story(story)[2].links}
     assert links["The leader"] == [1] and links["the newcomer"] == [3]
     assert on != off
+
+
+def test_the_robot_is_a_general_noun_for_a_machine_character():
+    story = ["A squat robotic vacuum cleaner whirs out from under the sofa.",
+             "A puppy yaps at the vacuum.",
+             "The robot spins in a circle."]
+    on, off = with_and_without("wordnet", story)
+    assert on == [[1], [1, 2], [1]]
+    assert on != off
