@@ -344,6 +344,26 @@ def object_pronoun_before_given_name(doc: Doc) -> int:
     return n
 
 
+def object_of_bare_preposition(doc: Doc) -> int:
+    """A preposition with no object on a verb's subject ("a barber with", then "slick silver hair sharpens ...",
+    the phrase parsed as a second subject of the same verb): a verb has one subject, so the later phrase is the
+    preposition's object ("a barber with silver hair")."""
+    n = 0
+    for prep in doc:
+        subj = prep.head
+        if prep.dep_ != "prep" or any(c.dep_ == "pobj" for c in prep.children) \
+                or subj.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        verb = subj.head
+        later = next((c for c in verb.children if c.dep_ == "nsubj" and c.i > prep.i and c.i != subj.i
+                      and c.left_edge.i == prep.i + 1), None)
+        if later is None or later.pos_ != "NOUN":
+            continue
+        later.head, later.dep_ = prep, "pobj"
+        n += 1
+    return n
+
+
 def honorific_suffix(doc: Doc) -> int:
     """A capitalised word joined by a hyphen to an honorific of names.json `title_suffixes` ("Tanaka-san",
     parsed as a compound of the honorific or as two nouns): the word is the name, the honorific its title."""
@@ -424,6 +444,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     character_noun_not_verb,
     character_noun_subject_not_adjective,
     reported_clause_not_relative,
+    object_of_bare_preposition,
     garment_phrase_after_character,
 )
 

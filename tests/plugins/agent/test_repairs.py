@@ -165,3 +165,11 @@ def test_character_noun_compound_of_verb():
     a.head, fluffy.head = grey, grey
     assert repairs.character_noun_compound_of_verb(doc) == 1
     assert owlet.dep_ == "nsubj" and grey.head.i == owlet.i and a.head.i == owlet.i and a.dep_ == "det"
+
+
+def test_object_of_bare_preposition():
+    doc = nlp()("A ferryman with long silver hair unties the boat.")
+    hair = _tok(doc, "hair")
+    assert hair.dep_ == "nsubj"  # what the model says without the repair: a second subject of "unties"
+    assert repairs.object_of_bare_preposition(doc) == 1
+    assert hair.dep_ == "pobj" and hair.head.text == "with"
