@@ -210,7 +210,8 @@ def capitalised_word_is_proper(doc: Doc) -> int:
 def capitalised_word_before_apposition(doc: Doc) -> int:
     """A capitalised word followed by a comma and an appositive character phrase ("Faith, a tall
     waiter in a green apron, ..."; "Sunny, her teenage cousin, ..."; "... while Brook, her son, ..."): the
-    word is a name, whatever ordinary word it also is."""
+    word is a name, whatever ordinary word it also is (an ordinary word only when the table knows it as a name or
+    the parse itself hangs the appositive on it)."""
     n = 0
     for tok in doc[:-3]:
         if not tok.text[:1].isupper() or not tok.text.isalpha() or doc[tok.i + 1].text != "," or tok.pos_ == "PROPN":
@@ -228,7 +229,10 @@ def capitalised_word_before_apposition(doc: Doc) -> int:
             phrase.append(t)
         head = next((t for t in phrase if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
         if head is not None and noun_info(tok.lower_) is None and (
-                R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)):
+                R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)
+                or tok.pos_ == "NOUN" and head.dep_ == "appos" and head.head.i == tok.i):
+            # (an ordinary noun the parse itself sets a character appositive beside is a name too: "Blessing, a
+            # young customer, ...", "Comfort, her aunt, ...")
             tok.pos_, tok.tag_ = "PROPN", "NNP"
             if tok.dep_ in ("amod", "compound", "nmod"):
                 tok.dep_ = "npadvmod"

@@ -173,3 +173,11 @@ def test_object_of_bare_preposition():
     assert hair.dep_ == "nsubj"  # what the model says without the repair: a second subject of "unties"
     assert repairs.object_of_bare_preposition(doc) == 1
     assert hair.dep_ == "pobj" and hair.head.text == "with"
+
+
+def test_an_ordinary_noun_the_parse_sets_an_appositive_beside_is_a_name():
+    # "Treasure" is an ordinary word the given-name table does not know; the parse hangs "a young weaver" on it
+    doc = nlp()("Treasure, a young weaver in a blue shawl, counts the coins and smiles.")
+    assert _tok(doc, "Treasure").pos_ == "NOUN"
+    assert repairs.capitalised_word_before_apposition(doc) == 1
+    assert _tok(doc, "Treasure").pos_ == "PROPN"
