@@ -67,6 +67,30 @@ def subject_before_verb_noun(doc: Doc) -> int:
     return n
 
 
+def character_noun_compound_of_verb(doc: Doc) -> int:
+    """A character noun parsed as a compound of the verb right after it, whose own adjectives the model hung on
+    the verb as its subject ("a fluffy grey owlet hops", read with "grey" as the subject): the noun is the
+    subject and the words before it are its determiner and adjectives."""
+    n = 0
+    for tok in doc[1:-1]:
+        verb = doc[tok.i + 1]
+        if tok.dep_ != "compound" or tok.head.i != verb.i or verb.pos_ != "VERB" or tok.pos_ != "NOUN" \
+                or noun_info(tok.lemma_.lower()) is None:
+            continue
+        before = [c for c in verb.children if c.i < tok.i and c.dep_ in ("nsubj", "amod", "det")
+                  and c.pos_ in ("ADJ", "DET")]
+        if not before or any(c.dep_ == "nsubj" and c.pos_ != "ADJ" for c in verb.children if c.i != tok.i):
+            continue
+        for c in before:
+            c.head, c.dep_ = tok, "det" if c.pos_ == "DET" else "amod"
+            for d in list(c.children):
+                if d.dep_ in ("det", "amod"):
+                    d.head = tok
+        tok.dep_ = "nsubj"
+        n += 1
+    return n
+
+
 def partitive_before_verb_noun(doc: Doc) -> int:
     """A comparative or superlative that picks one of a counted set ("the taller of the two", "the eldest of
     the three") before a present-tense verb that the model reads as the set's plural noun ("... of the two
@@ -186,7 +210,8 @@ def capitalised_word_is_proper(doc: Doc) -> int:
 def capitalised_word_before_apposition(doc: Doc) -> int:
     """A capitalised word followed by a comma and an appositive character phrase ("Faith, a tall
     waiter in a green apron, ..."; "Sunny, her teenage cousin, ..."; "... while Brook, her son, ..."): the
-    word is a name, whatever ordinary word it also is."""
+    word is a name, whatever ordinary word it also is (an ordinary word only when the table knows it as a name or
+    the parse itself hangs the appositive on it)."""
     n = 0
     for tok in doc[:-3]:
         if not tok.text[:1].isupper() or not tok.text.isalpha() or doc[tok.i + 1].text != "," or tok.pos_ == "PROPN":
@@ -204,7 +229,10 @@ def capitalised_word_before_apposition(doc: Doc) -> int:
             phrase.append(t)
         head = next((t for t in phrase if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
         if head is not None and noun_info(tok.lower_) is None and (
-                R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)):
+                R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)
+                or tok.pos_ == "NOUN" and head.dep_ == "appos" and head.head.i == tok.i):
+            # (an ordinary noun the parse itself sets a character appositive beside is a name too: "Blessing, a
+            # young customer, ...", "Comfort, her aunt, ...")
             tok.pos_, tok.tag_ = "PROPN", "NNP"
             if tok.dep_ in ("amod", "compound", "nmod"):
                 tok.dep_ = "npadvmod"
@@ -320,6 +348,26 @@ def object_pronoun_before_given_name(doc: Doc) -> int:
     return n
 
 
+def object_of_bare_preposition(doc: Doc) -> int:
+    """A preposition with no object on a verb's subject ("a barber with", then "slick silver hair sharpens ...",
+    the phrase parsed as a second subject of the same verb): a verb has one subject, so the later phrase is the
+    preposition's object ("a barber with silver hair")."""
+    n = 0
+    for prep in doc:
+        subj = prep.head
+        if prep.dep_ != "prep" or any(c.dep_ == "pobj" for c in prep.children) \
+                or subj.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        verb = subj.head
+        later = next((c for c in verb.children if c.dep_ == "nsubj" and c.i > prep.i and c.i != subj.i
+                      and c.left_edge.i == prep.i + 1), None)
+        if later is None or later.pos_ != "NOUN":
+            continue
+        later.head, later.dep_ = prep, "pobj"
+        n += 1
+    return n
+
+
 def honorific_suffix(doc: Doc) -> int:
     """A capitalised word joined by a hyphen to an honorific of names.json `title_suffixes` ("Tanaka-san",
     parsed as a compound of the honorific or as two nouns): the word is the name, the honorific its title."""
@@ -391,6 +439,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     object_pronoun_before_given_name,
     subject_before_verb_noun,
     partitive_before_verb_noun,
+    character_noun_compound_of_verb,
     character_noun_not_comparative,
     character_noun_before_non_noun,
     person_word_as_compound,
@@ -399,6 +448,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     character_noun_not_verb,
     character_noun_subject_not_adjective,
     reported_clause_not_relative,
+    object_of_bare_preposition,
     garment_phrase_after_character,
 )
 

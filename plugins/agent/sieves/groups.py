@@ -33,7 +33,9 @@ def run(ctx: LinkContext) -> None:
         if m.linked_by == "apposition" and not _named_newcomer(ctx, m):
             continue
         own = ctx.cluster(m)
-        singled = [m] + (own.mentions if own is not None else [])
+        # the phrase and those before it of its entity ("The eldest, a tall girl"); a later "its owner" that found
+        # this entity does not make an indefinite introduction single out a member
+        singled = [m] + [x for x in (own.mentions if own is not None else []) if x.start <= m.start]
         if m.kind in ("noun", "relative") and not m.plural and m.type != "group" and (any(
                 x.det in ("def", "poss") or x.kind == "relative" for x in singled) or _listed_after(ctx, m)
                 or _one_of(ctx, m)):

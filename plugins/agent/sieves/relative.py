@@ -29,7 +29,8 @@ def run(ctx: LinkContext) -> None:
     entity sharing that kin noun); a definite kin term without an owner ("the grandmother") to the one
     entity with that relation to anybody; a counterpart noun ("her opponent") to the one the owner was
     paired with, else the one other person of the scene; a keeper noun of an animal, creature, robot or
-    vehicle ("its handler") to the one person with it (paired with it, else the one person of the scene).
+    vehicle ("its handler") to the one person with it (paired with it, else the one person named before it in
+    the prompt, else the one of the previous prompt).
     A definite agent noun no entity bears ("the leader", "the winner") is the one entity of this prompt or the
     previous one that was the subject of the verb it is made from ("leads", "won"), else the one entity of
     those prompts it shares an adjective with ("the little dancer" for the little girl). Every kin term with an
@@ -192,6 +193,8 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         return None
     if m.lemma in KEEPER_NOUNS:
         return _keeper(ctx, m, owner)
+    if m.lemma in COUNTERPART_NOUNS and owner.type not in ("person", "any") and m.type in ("person", "any"):
+        m.type = owner.type  # "her mate" of a goose is a goose's kind of thing, not a person
     owners = [owner]
     if m.kin in SIBLING_SHARED_KIN:
         owners += [c for c in ctx.candidates(m) if c is not owner and _related(c, owner, "sibling")]
@@ -213,7 +216,9 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         if len(fellows) == 1:
             return fellows[0]
     if m.lemma in COUNTERPART_NOUNS:  # "his opponent", "her partner": the one other person of the scene
-        others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
+        # (an animal's mate or partner is an animal of its kind, not the person nearby)
+        kinds = ("person", "any") if owner.type in ("person", "any") else (owner.type,)
+        others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in kinds
                   and contradicts(m, c) is None and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
         if len(others) == 1:
             return others[0]
@@ -248,7 +253,8 @@ def _keeper(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:
     paired = [c for c in people if c.cid in mates]
     if len(paired) == 1:
         return paired[0]
-    scene = [c for c in people if ctx.in_prompt(c, m) or ctx.in_previous(c)]
+    here = [c for c in people if ctx.in_prompt(c, m)]  # "a hitchhiker with a dog ... its owner": this prompt's first
+    scene = here or [c for c in people if ctx.in_previous(c)]
     return scene[0] if len(scene) == 1 else None
 
 

@@ -155,3 +155,29 @@ def test_object_pronoun_before_given_name():
     assert her.dep_ == "poss"  # what the model says without the repair: "her Lulu"
     assert repairs.object_pronoun_before_given_name(doc) == 1
     assert her.dep_ == "dobj" and her.head.text == "calling" and _tok(doc, "Lulu").dep_ == "oprd"
+
+
+def test_character_noun_compound_of_verb():
+    doc = nlp()("A fluffy grey owlet hops out from the reeds.")
+    a, fluffy, grey, owlet, hops = (_tok(doc, w) for w in ("A", "fluffy", "grey", "owlet", "hops"))
+    grey.head, grey.dep_, grey.pos_ = hops, "nsubj", "ADJ"  # the model's reading of such a clause
+    owlet.head, owlet.dep_ = hops, "compound"
+    a.head, fluffy.head = grey, grey
+    assert repairs.character_noun_compound_of_verb(doc) == 1
+    assert owlet.dep_ == "nsubj" and grey.head.i == owlet.i and a.head.i == owlet.i and a.dep_ == "det"
+
+
+def test_object_of_bare_preposition():
+    doc = nlp()("A ferryman with long silver hair unties the boat.")
+    hair = _tok(doc, "hair")
+    assert hair.dep_ == "nsubj"  # what the model says without the repair: a second subject of "unties"
+    assert repairs.object_of_bare_preposition(doc) == 1
+    assert hair.dep_ == "pobj" and hair.head.text == "with"
+
+
+def test_an_ordinary_noun_the_parse_sets_an_appositive_beside_is_a_name():
+    # "Treasure" is an ordinary word the given-name table does not know; the parse hangs "a young weaver" on it
+    doc = nlp()("Treasure, a young weaver in a blue shawl, counts the coins and smiles.")
+    assert _tok(doc, "Treasure").pos_ == "NOUN"
+    assert repairs.capitalised_word_before_apposition(doc) == 1
+    assert _tok(doc, "Treasure").pos_ == "PROPN"

@@ -45,3 +45,10 @@ def test_a_newcomer_is_not_a_definite_phrase_of_the_same_prompt():
     links = {lk["text"]: lk["ids"] for lk in link_story(story)[2].links}
     assert links["The leader"] == [1] and links["the newcomer"] == [3]
     assert on != off
+
+
+def test_a_young_animals_noun_never_names_an_adult_of_its_kind():
+    story = ["A white swan glides on a pond.", "The bird dips its head while the cygnet paddles behind it."]
+    on, off = with_and_without("wordnet", story)
+    assert on == [[1], [1, 2]]
+    assert on != off
