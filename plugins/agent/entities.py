@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import lexicon as L
 from .mentions import Mention
 from .nouns import hypernyms, noun_info, synonyms
 from .registry import RegistryEntry
@@ -151,8 +152,11 @@ def noun_match(m: Mention, c: Cluster) -> bool:
 
 
 def related_match(m: Mention, c: Cluster) -> bool:
-    """The mention's head names one of the entity's nouns more generally or more specifically (WordNet)."""
-    return any(hypernyms(m.lemma, b) for b in c.nouns) if m.lemma else False
+    """The mention's head names one of the entity's nouns more generally or more specifically (WordNet). A noun
+    for the young of an animal ("cygnet", "foal") never names an entity known only by adult nouns ("the swan")."""
+    if not m.lemma or m.lemma in L.JUVENILE_ANIMAL and not c.nouns & L.JUVENILE_ANIMAL:
+        return False
+    return any(hypernyms(m.lemma, b) for b in c.nouns)
 
 
 def generic_fit(m: Mention) -> bool:

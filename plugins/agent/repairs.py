@@ -68,6 +68,30 @@ def subject_before_verb_noun(doc: Doc) -> int:
     return n
 
 
+def character_noun_compound_of_verb(doc: Doc) -> int:
+    """A character noun parsed as a compound of the verb right after it, whose own adjectives the model hung on
+    the verb as its subject ("a fluffy grey owlet hops", read with "grey" as the subject): the noun is the
+    subject and the words before it are its determiner and adjectives."""
+    n = 0
+    for tok in doc[1:-1]:
+        verb = doc[tok.i + 1]
+        if tok.dep_ != "compound" or tok.head.i != verb.i or verb.pos_ != "VERB" or tok.pos_ != "NOUN" \
+                or noun_info(tok.lemma_.lower()) is None:
+            continue
+        before = [c for c in verb.children if c.i < tok.i and c.dep_ in ("nsubj", "amod", "det")
+                  and c.pos_ in ("ADJ", "DET")]
+        if not before or any(c.dep_ == "nsubj" and c.pos_ != "ADJ" for c in verb.children if c.i != tok.i):
+            continue
+        for c in before:
+            c.head, c.dep_ = tok, "det" if c.pos_ == "DET" else "amod"
+            for d in list(c.children):
+                if d.dep_ in ("det", "amod"):
+                    d.head = tok
+        tok.dep_ = "nsubj"
+        n += 1
+    return n
+
+
 def partitive_before_verb_noun(doc: Doc) -> int:
     """A comparative or superlative that picks one of a counted set ("the taller of the two", "the eldest of
     the three") before a present-tense verb that the model reads as the set's plural noun ("... of the two
@@ -416,6 +440,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     object_pronoun_before_given_name,
     subject_before_verb_noun,
     partitive_before_verb_noun,
+    character_noun_compound_of_verb,
     character_noun_not_comparative,
     character_noun_before_non_noun,
     person_word_as_compound,

@@ -193,6 +193,8 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         return None
     if m.lemma in KEEPER_NOUNS:
         return _keeper(ctx, m, owner)
+    if m.lemma in COUNTERPART_NOUNS and owner.type not in ("person", "any") and m.type in ("person", "any"):
+        m.type = owner.type  # "her mate" of a goose is a goose's kind of thing, not a person
     owners = [owner]
     if m.kin in SIBLING_SHARED_KIN:
         owners += [c for c in ctx.candidates(m) if c is not owner and _related(c, owner, "sibling")]
@@ -214,7 +216,9 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         if len(fellows) == 1:
             return fellows[0]
     if m.lemma in COUNTERPART_NOUNS:  # "his opponent", "her partner": the one other person of the scene
-        others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
+        # (an animal's mate or partner is an animal of its kind, not the person nearby)
+        kinds = ("person", "any") if owner.type in ("person", "any") else (owner.type,)
+        others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in kinds
                   and contradicts(m, c) is None and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
         if len(others) == 1:
             return others[0]

@@ -157,6 +157,16 @@ def test_object_pronoun_before_given_name():
     assert her.dep_ == "dobj" and her.head.text == "calling" and _tok(doc, "Lulu").dep_ == "oprd"
 
 
+def test_character_noun_compound_of_verb():
+    doc = nlp()("A fluffy grey owlet hops out from the reeds.")
+    a, fluffy, grey, owlet, hops = (_tok(doc, w) for w in ("A", "fluffy", "grey", "owlet", "hops"))
+    grey.head, grey.dep_, grey.pos_ = hops, "nsubj", "ADJ"  # the model's reading of such a clause
+    owlet.head, owlet.dep_ = hops, "compound"
+    a.head, fluffy.head = grey, grey
+    assert repairs.character_noun_compound_of_verb(doc) == 1
+    assert owlet.dep_ == "nsubj" and grey.head.i == owlet.i and a.head.i == owlet.i and a.dep_ == "det"
+
+
 def test_object_of_bare_preposition():
     doc = nlp()("A ferryman with long silver hair unties the boat.")
     hair = _tok(doc, "hair")

@@ -137,3 +137,12 @@ def test_a_keeper_noun_takes_the_person_named_before_it_in_its_prompt():
     owner = next(lk for lk in link_story(story)[1].links if lk["text"] == "its owner")
     assert owner["ids"] == [3] and on[2] == [3, 4]
     assert on != off
+
+
+def test_an_animals_counterpart_is_an_animal_not_the_person_nearby():
+    story = ["A boy in a red cap feeds a grey goose by a pond.",
+             "A white gander lands beside the goose while the boy watches.",
+             "The goose honks at her mate."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [2, 3]
+    assert on != off
