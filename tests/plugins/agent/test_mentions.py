@@ -105,3 +105,9 @@ def test_a_singular_twin_is_one_person():
     text = "The twin in green kicks a ball to the twins."
     found = [m for m in read_mentions(text, parse(text)).mentions if m.lemma == "twin"]
     assert [(m.plural, m.count) for m in found] == [(False, None), (True, 2)]
+
+
+def test_a_gendered_noun_compounded_before_the_head_gives_its_gender():
+    text = "The mother goose waddles to the bank."
+    goose = next(m for m in read_mentions(text, parse(text)).mentions if m.lemma == "goose")
+    assert goose.gender == "female"
