@@ -430,6 +430,7 @@ class MentionReader:
                 m.type = "robot"  # "a robot assistant", "a robot dog"
             if info.type in (m.type, "any") or {info.type, m.type} <= {"animal", "creature"}:
                 m.nouns.add(lemma)  # "the fox spirit" is the fox, "a mother bear" is the mother
+                m.gender = m.gender or noun_gender(lemma)  # "the mother swan" is female
         if c.dep_ == "compound" or c.tag_ == "VBN" or "-" in c.text or c.pos_ == "ADJ":
             m.attributes.append((c.text, c.idx, c.idx + len(c.text), "colour" if low in L.COLOURS else "feature"))
 

@@ -116,3 +116,9 @@ def test_a_machine_noun_with_a_robot_modifier_is_a_robot_and_the_story_keeps_it_
     known = [m for m in read_mentions(later, parse(later), known_machines=frozenset({"vacuum"})).mentions
              if m.lemma == "vacuum"]
     assert len(known) == 1 and known[0].type == "robot"
+
+
+def test_a_gendered_noun_compounded_before_the_head_gives_its_gender():
+    text = "The mother goose waddles to the bank."
+    goose = next(m for m in read_mentions(text, parse(text)).mentions if m.lemma == "goose")
+    assert goose.gender == "female"
