@@ -169,8 +169,9 @@ class SieveLinker:
                 ctx.cover(m, members, "new")
                 continue
             if m.kind in _CREATING_KINDS and m.skip is None and m.type not in _NOT_ENTITIES and m.entity is None \
-                    and not (m.det == "poss" and ctx.prompt.doc[m.head].dep_ == "poss"):
-                # "their grandmother's radio": an owner named only through a thing never starts an entity
+                    and not (m.det == "poss" and _owner_of_thing(ctx, m)):
+                # "their grandmother's radio": an owner named only through a thing never starts an entity; one
+                # named through a part of the body is there ("breaks away from her mother's hand")
                 ctx.new_cluster(m)
 
     # ------------------------------------------------------------------------- filing
@@ -247,6 +248,15 @@ def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
     if m.type == "group" and m.lemma in L.PAIR_NOUNS:
         return False  # "an elderly couple" acts as one until the text splits it
     return m.plural or m.type == "group"
+
+
+def _owner_of_thing(ctx: LinkContext, m: Mention) -> bool:
+    """The phrase is a possessor ("her mother's") of something other than a part of the body that a preposition
+    places someone at ("from her mother's hand", "on his father's shoulder"); a face studied or a portrait
+    looked at may be a picture's."""
+    tok = ctx.prompt.doc[m.head]
+    part = tok.head
+    return tok.dep_ == "poss" and not (part.lemma_.lower() in L.BODY_PARTS and part.dep_ == "pobj")
 
 
 def _store(c: Cluster, ctx: LinkContext, new_ids: dict[int, int]) -> None:
