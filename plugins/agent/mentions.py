@@ -33,6 +33,7 @@ from .proper_names import (
     TITLE_NOUNS,
     TITLES,
     as_name_owner,
+    before_verb_noun,
     is_title,
     name_token,
     name_tokens,
@@ -202,8 +203,8 @@ class MentionReader:
             if tok.pos_ == "PRON" and not (low == "it" and tok.dep_ in ("nsubj",) and self._expletive(tok)):
                 return self._pronoun(tok)
             return None
-        if tok.text[:1].isupper() and tok.lower_ in self.known_names and tok.dep_ not in ("compound", "amod") \
-                and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB"):
+        if tok.text[:1].isupper() and tok.lower_ in self.known_names and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") \
+                and (tok.dep_ not in ("compound", "amod") or before_verb_noun(tok)):
             return self._name(tok)
         if name_token(tok):
             info = noun_info(tok.lower_)

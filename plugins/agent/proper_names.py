@@ -97,3 +97,10 @@ def as_name_owner(tok: Token) -> Token | None:
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
         return verb.head
     return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def before_verb_noun(tok: Token) -> bool:
+    """The word modifies the next one, a plural noun that is also a verb ("Rain, a boy ...", later "Rain sets
+    off": a name the story knows, where the parse read a modifier and a plural)."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return nxt is not None and tok.head.i == nxt.i and nxt.tag_ == "NNS" and R.verb_word(nxt.lemma_)

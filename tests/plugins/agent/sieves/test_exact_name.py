@@ -31,3 +31,13 @@ def test_a_name_the_table_guesses_otherwise_keeps_the_gender_its_bearer_was_give
     on, off = with_and_without("exact_name", story)
     assert on[2] == [1]
     assert on != off
+
+
+def test_a_known_name_the_parse_reads_as_a_modifier_of_a_verb_noun_is_the_name():
+    # "Sunny sets": the parse makes "Sunny" an adjective of the plural noun "sets"
+    story = ["Sunny, a stocky boy in a red cap, flies a kite.",
+             "Rocky, a tall boy in a blue cap, flies a kite.",
+             "As rain begins, Sunny sets down the kite and runs inside."]
+    on, off = with_and_without("exact_name", story)
+    assert on == [[1], [2], [1]]
+    assert on != off
