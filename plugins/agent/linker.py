@@ -137,7 +137,8 @@ class SieveLinker:
     def link(self, prompt: str, prompt_index: int) -> LinkContext:
         """Run every enabled sieve on the prompt; the context holds the clusters and the mentions' links."""
         known = frozenset(n[1:] for e in self.registry for n in e.nouns if n.startswith("@"))
-        parsed = read_mentions(prompt, parse(prompt), known)
+        machines = frozenset(n for e in self.registry if e.type == "robot" for n in e.nouns if not n.startswith("@"))
+        parsed = read_mentions(prompt, parse(prompt), known, machines)
         ctx = LinkContext(self.registry, prompt_index, parsed)
         for e in self.registry:
             ctx.clusters[e.entity_id] = Cluster.of_entry(e)

@@ -166,10 +166,12 @@ def _phrase_start(tok: Token) -> int:
 class MentionReader:
     """Finds the mentions of one parsed prompt."""
 
-    def __init__(self, text: str, doc: Doc, known_names: frozenset[str] = frozenset()) -> None:
+    def __init__(self, text: str, doc: Doc, known_names: frozenset[str] = frozenset(),
+                 known_machines: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.doc = doc
         self.known_names = known_names
+        self.known_machines = known_machines
         self.mentions: list[Mention] = []
         self._sent_of = {t.i: k for k, s in enumerate(doc.sents) for t in s}
 
@@ -221,6 +223,8 @@ class MentionReader:
                     c.lower_ in ("all", "the") for c in tok.children):
                 return self._cover(tok)  # "All three fill their baskets", "the two laugh"
         info = _noun_head(tok)
+        if info is None and self._machine_character(tok):
+            info = NounInfo("robot", "robot")
         if info is None and self._year_old(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
                                                         for c in tok.children):
             info = NounInfo("person", "generic")  # "a seven-year-old"
@@ -229,6 +233,16 @@ class MentionReader:
         if self._relative_head(tok):
             return self._relative(tok)
         return None
+
+    def _machine_character(self, tok: Token) -> bool:
+        """A machine noun of lexicon.json's ROBOT_WITH_MODIFIER heading a phrase that holds one of its robot
+        modifiers ("a round robotic vacuum cleaner"), or one the story has already made a robot ("the vacuum")."""
+        lemma = tok.lemma_.lower()
+        if tok.pos_ != "NOUN" or lemma not in L.ROBOT_WITH_MODIFIER or tok.dep_ in ("compound", "amod") \
+                and tok.head.i > tok.i and tok.head.pos_ == "NOUN":
+            return False
+        words = {t.lower_ for t in tok.subtree if t.i < tok.i} | {t.lemma_.lower() for t in tok.subtree if t.i < tok.i}
+        return bool(words & L.ROBOT_WITH_MODIFIER[lemma]) or lemma in self.known_machines
 
     @staticmethod
     def _comma_apposition(tok: Token) -> bool:
@@ -295,6 +309,9 @@ class MentionReader:
         m.type, m.category = info.type, info.category
         m.plural = tok.tag_ in ("NNS", "NNPS") and lemma != tok.lower_
         m.nouns.add(lemma)
+        if info.type == "robot":  # "a robotic vacuum cleaner" is later "the vacuum"
+            m.nouns.update(c.lemma_.lower() for c in tok.children if c.dep_ == "compound" and c.lemma_.lower()
+                           in L.ROBOT_WITH_MODIFIER)
         m.gender = noun_gender(lemma)
         m.age = noun_age(lemma)
         m.kin = kin_relation(lemma)
@@ -572,8 +589,9 @@ class MentionReader:
         return bool(between) and all(t.i in own for t in between) and (listed is None or listed.pos_ != "CCONJ")
 
 
-def read_mentions(text: str, doc: Doc, known_names: frozenset[str] = frozenset()) -> Prompt:
+def read_mentions(text: str, doc: Doc, known_names: frozenset[str] = frozenset(),
+                  known_machines: frozenset[str] = frozenset()) -> Prompt:
     """The mentions of a parsed prompt (see `MentionReader`); `known_names` are the story's names so far
     (lower case): a capitalised word that is one of them is that name wherever it stands ("Storm", once
     "Storm, her five-year-old son" has named him, even where the parse reads a common noun)."""
-    return MentionReader(text, doc, known_names).read()
+    return MentionReader(text, doc, known_names, known_machines).read()

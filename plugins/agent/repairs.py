@@ -42,7 +42,8 @@ def subject_before_verb_noun(doc: Doc) -> int:
         # a lowercase word tagged PROPN is a tagging slip of the small model ("the green square moves"
         # read as a place name), so it counts as the noun it is
         common_pos = tok.pos_ in ("NOUN", "ADJ") or tok.pos_ == "PROPN" and tok.text.islower()
-        subject = noun_info(tok.lower_) is not None and common_pos or tok.lower_ == "one" or (
+        character = noun_info(tok.lower_) is not None or tok.lower_ in L.ROBOT_WITH_MODIFIER  # "a robot cleaner"
+        subject = character and common_pos or tok.lower_ == "one" or (
             tok.text[:1].isupper() and not R.common_word(tok.text) and tok.text.isalpha()) or year_old or (
             _determined_vehicle(tok, nxt))
         if not subject:

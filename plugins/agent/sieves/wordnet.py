@@ -23,7 +23,8 @@ def run(ctx: LinkContext) -> None:
     """A definite or possessive singular noun phrase refers to an entity one of whose nouns it names
     more generally or more specifically in WordNet ("the bird" for the seagull, "the trout" for "a
     fish"), or, for a general noun ("the man", "the girl", "the newcomer", "the creature"), to a
-    compatible entity of this prompt or the previous one (else the story's only compatible one). Attributes
+    compatible entity of this prompt or the previous one (else the story's only compatible one); "the robot"
+    is such a general noun for machines. Attributes
     must not contradict; shared
     descriptive words decide, then recency. An indefinite phrase of another noun is a new entity."""
     for m in ctx.open(("noun",)):
@@ -34,7 +35,8 @@ def run(ctx: LinkContext) -> None:
             if latest is not None and ctx.link(m, latest, NAME):
                 continue
         best = pick(ctx, m, [c for c in ctx.candidates(m) if related_match(m, c)])
-        if best is None and (generic_fit(m) or m.type == "creature" and m.category == "creature"):
+        if best is None and (generic_fit(m) or m.type == "creature" and m.category == "creature"
+                             or m.type == "robot" and m.lemma in L.ROBOT_ADJECTIVES):  # "the robot": any machine
             # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
             best = pick(ctx, m, [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)])
         if best is None and m.det == "def" and generic_fit(m):

@@ -107,6 +107,17 @@ def test_a_singular_twin_is_one_person():
     assert [(m.plural, m.count) for m in found] == [(False, None), (True, 2)]
 
 
+def test_a_machine_noun_with_a_robot_modifier_is_a_robot_and_the_story_keeps_it_one():
+    text = "A squat robotic vacuum cleaner whirs out from under the sofa."
+    robots = [m for m in read_mentions(text, parse(text)).mentions if m.type == "robot"]
+    assert len(robots) == 1 and {"cleaner", "vacuum"} <= robots[0].nouns
+    later = "A puppy yaps at the vacuum."
+    assert not [m for m in read_mentions(later, parse(later)).mentions if m.lemma == "vacuum"]
+    known = [m for m in read_mentions(later, parse(later), known_machines=frozenset({"vacuum"})).mentions
+             if m.lemma == "vacuum"]
+    assert len(known) == 1 and known[0].type == "robot"
+
+
 def test_a_gendered_noun_compounded_before_the_head_gives_its_gender():
     text = "The mother goose waddles to the bank."
     goose = next(m for m in read_mentions(text, parse(text)).mentions if m.lemma == "goose")

@@ -47,6 +47,14 @@ def test_a_newcomer_is_not_a_definite_phrase_of_the_same_prompt():
     assert on != off
 
 
+def test_the_robot_is_a_general_noun_for_a_machine_character():
+    story = ["A squat robotic vacuum cleaner whirs out from under the sofa.",
+             "A puppy yaps at the vacuum.",
+             "The robot spins in a circle."]
+    on, off = with_and_without("wordnet", story)
+    assert on == [[1], [1, 2], [1]]
+
+
 def test_a_young_animals_noun_never_names_an_adult_of_its_kind():
     story = ["A white swan glides on a pond.", "The bird dips its head while the cygnet paddles behind it."]
     on, off = with_and_without("wordnet", story)
