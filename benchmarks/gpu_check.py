@@ -254,13 +254,15 @@ def ledger_check(cfg, preset, plugins: list[str], text, decode: bool, reserved: 
     tc = TC(vocab_size=c.vocab_size, d_model=c.d_model, d_kv=c.d_kv, num_heads=c.num_heads, d_ff=c.d_ff,
             num_layers=c.num_layers, relative_attention_num_buckets=c.relative_attention_num_buckets,
             feed_forward_proj=c.feed_forward_proj, tokenizer="byt5")
-    ledger = memory_ledger(cfg, plugins=plugins, text_encoder=tc, vae=decode)
+    ledger = memory_ledger(cfg, plugins=plugins, text_encoder=tc, vae=decode)  # batch: `generate` is run here
     predicted = ledger["accelerator_bytes"]
-    print(f"  ledger accelerator_bytes {predicted:,} B ({predicted / GIB:.3f} GiB) vs measured "
+    print(f"  ledger accelerator_bytes (batch run, peak at {ledger['peak_phase']}) {predicted:,} B "
+          f"({predicted / GIB:.3f} GiB) vs measured "
           f"max_memory_reserved " + (f"{reserved:,} B ({reserved / GIB:.3f} GiB), measured / ledger "
                                      f"{reserved / predicted:.3f}" if reserved is not None else "- (no CUDA)"))
     return {"accelerator_bytes": predicted, "host_bytes": ledger["host_bytes"], "measured_reserved_bytes": reserved,
             "measured_over_ledger": reserved / predicted if reserved is not None else None,
+            "mode": ledger["mode"], "peak_phase": ledger["peak_phase"], "phases": ledger["phases"],
             "breakdown": ledger["accelerator"], "transient": ledger["transient"]}
 
 

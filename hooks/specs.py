@@ -223,6 +223,7 @@ def iamflow_memory_footprint(config: Any, geometry: CacheGeometry, model_config:
     Return a list of entries, one per buffer, each a dict with ``name`` (str), ``device_bytes`` (int:
     resident on the accelerator for the video), ``host_bytes`` (int: in host memory) and optionally
     ``transient_bytes`` (int: extra accelerator bytes held only around a block, e.g. a copy of an
-    evicted chunk) and ``owns_memory_segment`` (True when the buffer replaces MemFlow's NAM bank, so the
-    ledger drops the bank). Return None (or nothing) to declare nothing. Every plugin's entries are kept.
+    evicted chunk; the ledger adds them to a block's peak, not to a prompt switch's or a decode's) and
+    ``owns_memory_segment`` (True when the buffer replaces MemFlow's NAM bank, so the ledger drops the
+    bank). Return None (or nothing) to declare nothing. Every plugin's entries are kept.
     """

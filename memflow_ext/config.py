@@ -41,6 +41,8 @@ TEXT_ENCODER_PLACEMENTS = ("device", "cpu", "offload")
 QUANTIZE_MODES = ("none", "int8", "fp8")
 # how the sampler goes from one denoising step to the next (see IAMFlowConfig.sampler)
 SAMPLERS = ("renoise", "ode")
+# Where the streaming VAE decoder keeps its causal cache (see memflow_ext/models/vae.py `HostSlots`).
+VAE_CACHE_PLACES = ("device", "host")
 
 DEFAULT_PROMPTS = [
     "A young man in a denim jacket walks along a rainy city street at night, neon signs reflecting in puddles.",
@@ -84,6 +86,10 @@ class EngineOptions:
     # torch.compile the transformer blocks (dynamic shapes; compile errors and graph breaks raise, never a
     # silent eager fallback). The first calls pay the compile time. Off: plain eager PyTorch.
     compile: bool = False
+    # Latent frames per chunk of the transformer blocks' feed-forward in eager inference (0: a call's frames
+    # at once). One block's frames (MemFlow's 3) leaves a denoising step and a context pass whole and runs a
+    # prompt switch's 12-frame re-cache in 4 chunks, so its FFN activations are a quarter (docs/real_weights.md).
+    ffn_chunk_frames: int = 3
 
 
 @dataclass
@@ -142,6 +148,9 @@ class IAMFlowConfig:
     text_encoder_placement: str = "device"  # device | cpu | offload
     quantize: str = "none"  # none | int8 | fp8 (Linear layers of the transformer blocks)
     quantize_text_encoder: bool = False  # int8 weight-only Linear layers in the UMT5 encoder's blocks too
+    # the VAE decoder's causal cache: device, or host (each slot moved in by the conv that reads it; copies
+    # per conv and frame, for a stream that must fit beside the KV cache)
+    vae_cache: str = "device"  # device | host
     live: LiveConfig = field(default_factory=LiveConfig)
     # plugins (each plugin's own section is added by `config_class`)
     plugins: list[str] = field(default_factory=list)
@@ -392,6 +401,10 @@ def validate_config(cfg: IAMFlowConfig) -> None:
                           f"{', '.join(TEXT_ENCODER_PLACEMENTS)}")
     if cfg.quantize not in QUANTIZE_MODES:
         raise ConfigError(f"quantize='{cfg.quantize}' is not one of {', '.join(QUANTIZE_MODES)}")
+    if cfg.vae_cache not in VAE_CACHE_PLACES:
+        raise ConfigError(f"vae_cache='{cfg.vae_cache}' is not one of {', '.join(VAE_CACHE_PLACES)}")
+    if cfg.engine.ffn_chunk_frames < 0:
+        raise ConfigError(f"engine.ffn_chunk_frames={cfg.engine.ffn_chunk_frames} must be >= 0 (0: no chunks)")
     if cfg.adapter.rank <= 0:
         raise ConfigError(f"adapter.rank={cfg.adapter.rank} must be positive")
     live = cfg.live

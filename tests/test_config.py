@@ -39,6 +39,8 @@ def test_shipped_configs_load(path):
         (["switch_frame_indices=[7]"], "block boundary"),
         (["switch_frame_indices=[30]"], "switch frame 30"),
         (["live.max_frames=1200"], "rope_max_len=1024"),
+        (["engine.ffn_chunk_frames=-1"], "engine.ffn_chunk_frames=-1"),
+        (["vae_cache=gpu"], "vae_cache='gpu'"),
     ],
 )
 def test_bad_values_name_the_key(overrides, needle):

@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="memory: also write the ledger as JSON here")
     ap.add_argument("--plugins", default=None,
                     help="memory: plugins whose buffers count (comma-separated, 'none'; default: the config's)")
+    ap.add_argument("--mode", choices=["batch", "stream"], default="batch",
+                    help="memory: the run whose peak accelerator_bytes gives: batch (generate: decode after the "
+                         "diffusion, the CLIs) or stream (decode per block, the live server); both are printed")
     ap.add_argument("overrides", nargs="*", help="config overrides key=value")
     args = ap.parse_intermixed_args(argv)  # key=value overrides may come before or after options
     try:
@@ -57,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.plugins is not None:
         plugins = [] if args.plugins.strip() == "none" else [n.strip() for n in args.plugins.split(",") if n.strip()]
     try:
-        ledger = memory_ledger(cfg, plugins=plugins)
+        ledger = memory_ledger(cfg, plugins=plugins, mode=args.mode)
     except (PluginError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -1,15 +1,22 @@
 """The memory ledger: what the accelerator and the host must hold for a config, computed without a GPU.
 
-``python -m memflow_ext.loaders memory --config C [--json OUT] [key=value ...]`` prints it and writes it as
-JSON. It follows the config's `text_encoder_placement`, `quantize`, `quantize_text_encoder`, `dtype`,
-video size and plugins:
+``python -m memflow_ext.loaders memory --config C [--json OUT] [--mode batch|stream] [key=value ...]`` prints
+it and writes it as JSON. It follows the config's `text_encoder_placement`, `quantize`,
+`quantize_text_encoder`, `engine.ffn_chunk_frames`, `dtype`, video size and plugins:
 
-- ``accelerator_bytes``: the peak the accelerator must hold = resident (weights by component, KV
-  cache, memory bank, cross-attention cache, the video's noise and latents, the VAE decoder's causal
-  cache kept between blocks, what each plugin keeps on the device) + the largest transient (one
-  call's working memory: a denoising step, the context pass that writes a block into the cache, the
-  re-cache at a prompt switch, a block's VAE decode, a prompt's encode) + what plugins hold around a
-  block;
+- ``accelerator_bytes``: the peak the accelerator must hold in a run of `mode`, the largest of its
+  ``phases``. Each phase is what is resident then plus that moment's working memory (measured):
+  - resident: weights by component, KV cache, memory bank, cross-attention cache, the video's noise and
+    latents, the VAE decoder's causal cache, what each plugin keeps on the device;
+  - ``block``: the larger of a denoising step and the context pass that writes the block into the cache,
+    plus what plugins hold around a block (the memory plugin's copy of an evicted frame);
+  - ``prompt_switch``: the larger of the re-cache of the window and a prompt's encode;
+  - ``decode``: a block's VAE decode.
+  A ``batch`` run (`MemFlowPipeline.generate`, the CLIs) decodes after the diffusion: the decoder's cache
+  does not exist during the diffusion, and the KV, text and NAM caches are released before the decode
+  (`StreamState.release`; a plugin's buffers stay counted). A ``stream`` (`open_stream`, the live server)
+  decodes each block as it is made, so everything is resident in every phase.
+  ``accelerator_bytes_by_mode`` gives both;
 - ``host_bytes``: the text encoder when it is off the device, the plugins' host buffers (the memory
   plugin's archive, pinned on CUDA) and the decoded video, which leaves the device block by block;
 - ``accelerator`` / ``host`` / ``transient``: the breakdown, in bytes.
@@ -38,9 +45,11 @@ from memflow_ext.models.transformer_wan import CausalWanModel
 from memflow_ext.presets import Preset, TextEncoderConfig, get_preset
 from memflow_ext.streaming.kv_cache import CacheGeometry
 
-__all__ = ["GIB", "component_dtypes", "format_ledger", "memory_ledger"]
+__all__ = ["GIB", "MODES", "component_dtypes", "format_ledger", "memory_ledger"]
 
 GIB = 2**30
+# batch: `MemFlowPipeline.generate` decodes after the diffusion; stream: `open_stream` decodes block by block
+MODES = ("batch", "stream")
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 META = torch.device("meta")
 
@@ -57,6 +66,7 @@ def _dit(cfg: IAMFlowConfig, preset: Preset, dtype: torch.dtype) -> CausalWanMod
     model = meta_dit(preset.transformer).to(dtype)
     assert isinstance(model, CausalWanModel)
     quantize_dit(model, cfg.quantize)  # fp8 too: on meta it only computes
+    model.set_ffn_chunk_frames(cfg.engine.ffn_chunk_frames)  # as `MemFlowPipeline` sets it
     return model.eval().requires_grad_(False)
 
 
@@ -120,17 +130,25 @@ def _geometry(cfg: IAMFlowConfig, preset: Preset, latent_hw: tuple[int, int]) ->
                          local_attn_frames=mk.local_attn_size, bank_frames=mk.bank_size)
 
 
-def _vae_transient(preset: Preset, dtype: torch.dtype, latent_hw: tuple[int, int], fpb: int) -> tuple[int, int]:
-    """(peak working memory of one block's decode, the causal cache the decoder keeps between blocks).
+def _vae_transient(preset: Preset, dtype: torch.dtype, latent_hw: tuple[int, int], fpb: int, cache_place: str
+                   ) -> tuple[int, int, int]:
+    """(peak working memory of one block's decode, the causal cache the decoder keeps on the device between
+    blocks, the one it keeps on the host).
 
     Over the first two blocks (the second is the steady state), both tracked: the second block replaces
     the first one's cache slot by slot, and the tracker sees both the new slots and the old ones freed.
-    What stays alive afterwards is the cache (counted as resident); the transient is the peak above it."""
+    What stays alive afterwards is the cache (counted as resident); the transient is the peak above it.
+    With the cache on the host (`HostSlots`), a written slot leaves the device and each read of it is a
+    copy moved in (`_MovedSlots`), so the transient includes the slot each convolution brings in."""
     from memflow_ext.models.vae import StreamingDecoder, WanVAE
+
+    class Decoder(StreamingDecoder):
+        def _slots(self) -> list:
+            return _MovedSlots(self._n_conv) if self.cache_place == "host" else super()._slots()
 
     vae = WanVAE(meta_vae(preset.vae).to(dtype), preset.vae.temporal_factor, preset.vae.spatial_factor)
     vae = vae.to(META).eval()
-    dec = StreamingDecoder(vae)
+    dec = Decoder(vae, cache_place)
     dec.start()
     z = torch.zeros(1, fpb, preset.vae.z_dim, *latent_hw, device=META, dtype=dtype)
 
@@ -139,7 +157,31 @@ def _vae_transient(preset: Preset, dtype: torch.dtype, latent_hw: tuple[int, int
             dec.push(z)  # each block's frames are dropped, as the engine moves them to the host
 
     peak, cache = measure(two_blocks)
-    return peak - cache, cache
+    on_host = sum(t.untyped_storage().nbytes() for t in list.__iter__(dec._cache or [])
+                  if isinstance(t, torch.Tensor)) if cache_place == "host" else 0
+    return peak - cache, cache, on_host
+
+
+class _MovedSlots(list):
+    """`models.vae.HostSlots` as the meta tracker sees it: a written slot leaves the device (an untracked
+    placeholder stands for its host copy); every read returns a copy moved in, tracked while alive. (The
+    real decoder copies a slot in where a convolution uses it, not where a check only asks whether it is
+    set: this may count one slot more, never less.)"""
+
+    def __init__(self, size: int) -> None:
+        super().__init__([None] * size)
+
+    def __setitem__(self, i, value) -> None:  # list's overloads: untyped
+        if isinstance(value, torch.Tensor):
+            from torch.utils._python_dispatch import _disable_current_modes
+
+            with _disable_current_modes():
+                value = torch.empty_like(value)
+        super().__setitem__(i, value)
+
+    def __getitem__(self, i):  # list's overloads: untyped
+        v = super().__getitem__(i)
+        return torch.empty_like(v) if isinstance(v, torch.Tensor) else v
 
 
 def _text_transient(model: Any, text_len: int, placement: str) -> int:
@@ -174,12 +216,29 @@ def _plugin_entries(cfg: IAMFlowConfig, preset: Preset, plugins: list[str], geom
     return out
 
 
+def _phases(acc: dict[str, Any], resident: int, transient: dict[str, int], plugin_transient: int
+            ) -> dict[str, dict[str, int]]:
+    """Accelerator bytes at the peak of each phase of a video, per mode (see the module docstring)."""
+    block = max(transient.get("dit_denoise_step", 0), transient.get("dit_context_pass", 0)) + plugin_transient
+    switch = max(transient.get("dit_recache", 0), transient.get("text_encode", 0))
+    decode = transient.get("vae_decode_block", 0)
+    diffusion = resident - acc.get("vae_decode_cache", 0)  # batch: the decoder's cache exists only in the decode
+    released = acc["kv_cache"] + acc["cross_attn_cache"] + acc["memory_bank"]  # `StreamState.release`
+    return {"batch": {"block": diffusion + block, "prompt_switch": diffusion + switch,
+                      "decode": resident - released + decode},
+            "stream": {"block": resident + block, "prompt_switch": resident + switch, "decode": resident + decode}}
+
+
 def memory_ledger(cfg: IAMFlowConfig, plugins: list[str] | None = None, transients: bool = True,
-                  text_encoder: TextEncoderConfig | None = None, vae: bool = True) -> dict[str, Any]:
-    """The ledger of `cfg` (see the module docstring); `plugins` default to `cfg.plugins`.
+                  text_encoder: TextEncoderConfig | None = None, vae: bool = True, mode: str = "batch"
+                  ) -> dict[str, Any]:
+    """The ledger of `cfg` (see the module docstring); `plugins` default to `cfg.plugins`; `mode` (batch |
+    stream) is the run whose peak `accelerator_bytes` gives (both are in `accelerator_bytes_by_mode`).
 
     `text_encoder` replaces the preset's encoder sizes and `vae=False` leaves the VAE out, for a caller
     that built other components (benchmarks/gpu_check.py's one-layer stand-in encoder, `--no-decode`)."""
+    if mode not in MODES:
+        raise ValueError(f"mode='{mode}' is not one of {', '.join(MODES)}")
     preset = get_preset(cfg.preset)
     dtypes = component_dtypes(cfg, preset)
     latent_hw = preset.latent_hw(cfg.height, cfg.width)
@@ -225,15 +284,22 @@ def memory_ledger(cfg: IAMFlowConfig, plugins: list[str] | None = None, transien
     if transients:
         transient.update(_dit_transients(cfg, preset, dit, latent_hw, dtypes["dit"]))
         if vae and wan_vae:  # a patch codec's decode is one matmul per frame: not measured
-            transient["vae_decode_block"], acc["vae_decode_cache"] = _vae_transient(preset, dtypes["vae"], latent_hw,
-                                                                                     fpb)
+            transient["vae_decode_block"], acc["vae_decode_cache"], on_host = _vae_transient(
+                preset, dtypes["vae"], latent_hw, fpb, cfg.vae_cache)
+            if on_host:
+                host["vae_decode_cache"] = on_host
         transient["text_encode"] = _text_transient(text, preset.transformer.text_len, placement)
     plugin_transient = sum(int(e.get("transient_bytes", 0)) for es in entries.values() for e in es)
     largest = max(transient, key=lambda k: transient[k]) if transient else None
     resident = sum(v if isinstance(v, int) else sum(v.values()) for v in acc.values())
-    peak_transient = (transient[largest] if largest else 0) + plugin_transient
+    phases = _phases(acc, resident, transient, plugin_transient)
+    by_mode = {m: max(p.values()) for m, p in phases.items()}
     return {
-        "accelerator_bytes": resident + peak_transient,
+        "accelerator_bytes": by_mode[mode],
+        "mode": mode,
+        "peak_phase": max(phases[mode], key=lambda k: phases[mode][k]),
+        "accelerator_bytes_by_mode": by_mode,
+        "phases": phases,
         "host_bytes": sum(v if isinstance(v, int) else sum(v.values()) for v in host.values()),
         "resident_accelerator_bytes": resident,
         "accelerator": acc,
@@ -244,6 +310,7 @@ def memory_ledger(cfg: IAMFlowConfig, plugins: list[str] | None = None, transien
         "config": {"preset": preset.name, "height": h_px, "width": w_px, "dtype": cfg.dtype,
                    "num_output_frames": frames, "text_encoder_placement": placement, "quantize": cfg.quantize,
                    "quantize_text_encoder": cfg.quantize_text_encoder, "plugins": plugins,
+                   "vae_cache": cfg.vae_cache, "ffn_chunk_frames": cfg.engine.ffn_chunk_frames,
                    "tokens_per_frame": geometry.tokens_per_frame, "codec": preset.codec},
     }
 
@@ -254,6 +321,7 @@ def format_ledger(ledger: dict[str, Any]) -> str:
     lines = [f"memory ledger: preset {c['preset']}, {c['width']}x{c['height']}, {c['dtype']}, "
              f"text_encoder_placement={c['text_encoder_placement']}, quantize={c['quantize']}"
              + (" (+ text encoder int8)" if c["quantize_text_encoder"] else "")
+             + f", vae_cache={c['vae_cache']}"
              + f", plugins: {','.join(c['plugins']) or 'none'}"]
 
     def row(name: str, v: int, indent: int = 2) -> str:
@@ -269,6 +337,10 @@ def format_ledger(ledger: dict[str, Any]) -> str:
     t = ledger["transient"]
     lines.append(" transients on the accelerator (the largest counts):")
     lines.extend(row(k, v) for k, v in t.items() if isinstance(v, int))
-    lines.append(row("accelerator_bytes (resident + largest transient)", ledger["accelerator_bytes"], 1))
+    lines.append(" peak of each phase (batch: decode after the diffusion, caches released; stream: decode per block):")
+    for m, ph in ledger["phases"].items():
+        lines.extend(row(f"{m}: {k}", v) for k, v in ph.items())
+    lines.append(row(f"accelerator_bytes ({ledger['mode']} run, peak at {ledger['peak_phase']})",
+                     ledger["accelerator_bytes"], 1))
     lines.append(row("host_bytes", ledger["host_bytes"], 1))
     return "\n".join(lines)

@@ -51,7 +51,9 @@ class LatentCodec(Protocol):
 
     def decode(self, latents: torch.Tensor) -> torch.Tensor: ...
 
-    def streaming_decoder(self) -> StreamingFrameDecoder: ...
+    def streaming_decoder(self, cache: str = "device") -> StreamingFrameDecoder:
+        """A decoder of consecutive blocks; `cache` (device | host) is where it keeps its temporal context."""
+        ...
 
 
 def psnr(a: torch.Tensor, b: torch.Tensor, peak: float = 2.0) -> float:
@@ -142,8 +144,8 @@ class PatchPCACodec(torch.nn.Module):
         x = F.pixel_shuffle(p.permute(0, 1, 4, 2, 3).flatten(0, 1), self.spatial_factor)
         return x.unflatten(0, (b, f)).clamp(-1.0, 1.0)
 
-    def streaming_decoder(self) -> _FrameByFrame:
-        return _FrameByFrame(self)
+    def streaming_decoder(self, cache: str = "device") -> _FrameByFrame:
+        return _FrameByFrame(self)  # no temporal context: nothing to place
 
 
 class _FrameByFrame:

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import torch
 
+# Tokens rotated at once by `rope_apply`: a 480p frame has 1560, so a denoising step (3 frames) runs in two
+# chunks and a re-cache's 12 frames in five; each chunk's float64 temporaries are ~0.1 GB at Wan2.1-1.3B's width.
+ROPE_CHUNK_TOKENS = 4096
+
 
 def rope_params(max_len: int, dim: int, theta: float = 10000.0) -> torch.Tensor:
     """Complex128 table [max_len, dim // 2] of unit phasors exp(i * pos * theta^(-2j/dim))."""
@@ -81,7 +85,20 @@ def rope_phasors(table: torch.Tensor, grid: tuple[int, int, int], start_frame: i
 
 
 def rope_apply(x: torch.Tensor, phasors: torch.Tensor) -> torch.Tensor:
-    """Rotate x [B, L, H, D] by phasors [L, 1, D/2]; computed in float64, returned in x's dtype."""
+    """Rotate x [B, L, H, D] by phasors [L, 1, D/2]; computed in float64, returned in x's dtype.
+
+    The rotation is elementwise, so it runs over `ROPE_CHUNK_TOKENS` tokens at a time into the output:
+    the same values, while the float64 temporaries (8x a bfloat16 x, 4x a float32 one) stay a chunk's."""
+    b, seq, n, _ = x.shape
+    if seq <= ROPE_CHUNK_TOKENS:
+        return _rotate(x, phasors)
+    out = torch.empty_like(x)
+    for a in range(0, seq, ROPE_CHUNK_TOKENS):
+        out[:, a : a + ROPE_CHUNK_TOKENS] = _rotate(x[:, a : a + ROPE_CHUNK_TOKENS], phasors[a : a + ROPE_CHUNK_TOKENS])
+    return out
+
+
+def _rotate(x: torch.Tensor, phasors: torch.Tensor) -> torch.Tensor:
     b, seq, n, _ = x.shape
     xc = torch.view_as_complex(x.to(torch.float64).reshape(b, seq, n, -1, 2))
     return torch.view_as_real(xc * phasors).flatten(3).type_as(x)

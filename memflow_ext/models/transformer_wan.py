@@ -143,6 +143,8 @@ class CausalWanAttentionBlock(nn.Module):
         self.norm2 = WanLayerNorm(dim, cfg.eps)
         self.ffn = nn.Sequential(nn.Linear(dim, cfg.ffn_dim), nn.GELU(approximate="tanh"), nn.Linear(cfg.ffn_dim, dim))
         self.modulation = nn.Parameter(torch.randn(1, 6, dim) / dim**0.5)
+        # frames per FFN chunk in the eager no-grad forward (`CausalWanModel.set_ffn_chunk_frames`); 0: all at once
+        self.ffn_chunk_frames = 0
         # (pre, post) compiled halves of the streaming forward (`compile_streaming`); None: eager
         self.compiled: tuple[Callable[..., Any], Callable[..., Any]] | None = None
 
@@ -171,8 +173,23 @@ class CausalWanAttentionBlock(nn.Module):
         y = self.self_attn(h, phasors, layer, state, mask)
         x = x + (per_frame(y) * e[2]).flatten(1, 2)
         x = x + self.cross_attn(self.norm3(x), context, state.text if state is not None else None, layer)
-        y = self.ffn((per_frame(self.norm2(x)) * (1 + e[4]) + e[3]).flatten(1, 2))
-        return x + (per_frame(y) * e[5]).flatten(1, 2)
+        return self._ffn_residual(x, e, f, s)
+
+    def _ffn_residual(self, x: torch.Tensor, e: tuple[torch.Tensor, ...], f: int, s: int) -> torch.Tensor:
+        """x + gate * FFN(modulated norm2(x)). When `x` needs no gradient and with `ffn_chunk_frames` set, it runs
+        over that many frames at a time, adding into `x` in place (this block's own tensor): the FFN's
+        hidden activations, `ffn_dim` wide, then exist for one chunk only. Every token is computed as in
+        the one-pass form (the FFN and the norm work token by token)."""
+        step = self.ffn_chunk_frames
+        if not step or step >= f or x.requires_grad or torch.promote_types(x.dtype, e[5].dtype) != x.dtype:
+            y = self.ffn((self.norm2(x).unflatten(1, (f, s)) * (1 + e[4]) + e[3]).flatten(1, 2))
+            return x + (y.unflatten(1, (f, s)) * e[5]).flatten(1, 2)
+        frames = x.unflatten(1, (f, s))  # a view: the chunks are written into x
+        for a in range(0, f, step):
+            xs = frames[:, a : a + step]
+            y = self.ffn((self.norm2(xs) * (1 + e[4][:, a : a + step]) + e[3][:, a : a + step]).flatten(1, 2))
+            xs += y.unflatten(1, xs.shape[1:3]) * e[5][:, a : a + step]
+        return x
 
     # -- the streaming forward in two tensor-only halves, for torch.compile -------------------------
     def attn_inputs(self, x: torch.Tensor, e0: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -263,6 +280,15 @@ class CausalWanModel(nn.Module):
         e = self.time_embedding(sinusoidal_embedding_1d(self.config.freq_dim, t.flatten()).type_as(x))
         e0 = self.time_projection(e).unflatten(1, (6, self.config.dim)).unflatten(0, t.shape)
         return x, grid, e, e0
+
+    def set_ffn_chunk_frames(self, frames: int) -> None:
+        """Run each block's FFN over `frames` latent frames at a time in eager no-grad calls (0: a call's
+        tokens at once; config `engine.ffn_chunk_frames`). The compiled forward (`compile_streaming`) is
+        not chunked."""
+        if frames < 0:
+            raise ValueError(f"ffn_chunk_frames={frames} must be >= 0")
+        for block in self.attention_blocks:
+            block.ffn_chunk_frames = int(frames)
 
     @property
     def attention_blocks(self) -> Sequence[CausalWanAttentionBlock]:

@@ -18,9 +18,12 @@ from diffusers import AutoencoderKLWan
 from diffusers.models.autoencoders.autoencoder_kl_wan import CACHE_T, WanCausalConv3d, WanUpBlock, unpatchify
 from loguru import logger
 
+from memflow_ext.config import VAE_CACHE_PLACES
 from memflow_ext.presets import VAEConfig
 
-__all__ = ["StreamingDecoder", "WanVAE", "to_uint8"]
+__all__ = ["HostSlots", "StreamingDecoder", "WanVAE", "to_uint8"]
+
+HOST = torch.device("cpu")  # where `HostSlots` keeps the causal cache
 
 
 class WanVAE(torch.nn.Module):
@@ -142,9 +145,9 @@ class WanVAE(torch.nn.Module):
         out = self.vae.decode(z, return_dict=False)[0]
         return out.permute(0, 2, 1, 3, 4)
 
-    def streaming_decoder(self) -> StreamingDecoder:
-        """A fresh `StreamingDecoder` over this VAE."""
-        return StreamingDecoder(self)
+    def streaming_decoder(self, cache: str = "device") -> StreamingDecoder:
+        """A fresh `StreamingDecoder` over this VAE, keeping its causal cache on `cache` (device | host)."""
+        return StreamingDecoder(self, cache)
 
 
 def _cached_conv(conv: WanCausalConv3d, x: torch.Tensor, cache: list, idx: list[int]) -> torch.Tensor:
@@ -161,6 +164,23 @@ def _cached_conv(conv: WanCausalConv3d, x: torch.Tensor, cache: list, idx: list[
     return out
 
 
+class HostSlots(list):
+    """The decoder's causal cache kept in host memory, slot by slot.
+
+    A slot a causal convolution writes goes to the host; the convolution that reads it next moves it back
+    in (diffusers' convolutions move a cache to their input's device, as `_cached_conv` does), so the
+    device holds one slot's frames at a time instead of every slot between and during decodes. The price
+    is a copy out and a copy in per convolution per decoded frame; with the device being the CPU the moves
+    are no-ops."""
+
+    def __init__(self, size: int, host: torch.device = HOST) -> None:
+        super().__init__([None] * size)
+        self.host = host
+
+    def __setitem__(self, i, value) -> None:  # list's overloads: untyped
+        super().__setitem__(i, value.to(self.host) if isinstance(value, torch.Tensor) else value)
+
+
 class StreamingDecoder:
     """Decode latents block by block, carrying the VAE's causal feature cache across blocks.
 
@@ -175,11 +195,14 @@ class StreamingDecoder:
     through its cache slot, or works frame by frame, and each still sees its frames in temporal order,
     so the frames are the same (up to float rounding) while the full-resolution stages hold one frame
     instead of `temporal_factor`. (Wan2.1's up-blocks; another decoder runs through diffusers' own
-    per-latent-frame forward.)
+    per-latent-frame forward.) With `cache="host"` the causal cache lives in host memory (`HostSlots`).
     """
 
-    def __init__(self, vae: WanVAE) -> None:
+    def __init__(self, vae: WanVAE, cache: str = "device") -> None:
+        if cache not in VAE_CACHE_PLACES:
+            raise ValueError(f"cache='{cache}' is not one of {', '.join(VAE_CACHE_PLACES)}")
         self.vae = vae
+        self.cache_place = cache
         self._cache: list | None = None
         self._first = True
         self._frames_out = 0
@@ -205,10 +228,14 @@ class StreamingDecoder:
 
     def start(self) -> None:
         """Reset the causal cache; the next pushed block is the start of a video."""
-        self._cache = [None] * self._n_conv
+        self._cache = self._slots()
         self._first = True
         self._frames_out = 0
         self._last_shape = None
+
+    def _slots(self) -> list:
+        """An empty causal cache, one slot per causal convolution, on `cache_place`."""
+        return HostSlots(self._n_conv) if self.cache_place == "host" else [None] * self._n_conv
 
     @torch.no_grad()
     def push(self, latents: torch.Tensor) -> torch.Tensor:

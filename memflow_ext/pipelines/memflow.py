@@ -55,6 +55,7 @@ class MemFlowPipeline:
         self.timesteps = self.schedule.sampler_timesteps(cfg.denoising_step_list, cfg.warp_denoising_step)
         # the caches of the latest video; a stream whose caches these are not is superseded
         self.state: StreamState | None = None
+        model.set_ffn_chunk_frames(cfg.engine.ffn_chunk_frames)
         if cfg.engine.compile:
             model.compile_streaming()
 
@@ -151,6 +152,7 @@ class MemFlowPipeline:
         latents = loop.phase("diffusion", lambda: stream.run_scripted(scripted, progress))
         video = None
         if decode and self.vae is not None:
+            state.release()  # the diffusion is over: its caches leave the device before the decode's peak
             video = loop.phase("vae_decode", lambda: self.decode(latents, progress))
         return stream.finish(video, info={"seed": seed, "prompts": list(prompts), "switch_frame_indices": switch,
                                           "memory_frames_per_block": list(state.memory_frames)})
@@ -222,7 +224,7 @@ class MemFlowPipeline:
         embeds, gen, drawn, _ = loop.phase("init", init)
         decoder = None
         if decode and self.vae is not None:
-            decoder = self.vae.streaming_decoder()
+            decoder = self.vae.streaming_decoder(cfg.vae_cache)
             decoder.start()
         return VideoStream(loop, drawn, gen, [label], embeds, decoder=decoder, phased=True,
                            info={"seed": seed, "max_frames": frames})
@@ -231,7 +233,7 @@ class MemFlowPipeline:
         """Decode block by block through the codec's streaming decoder (the VAE's causal cache: bounded
         memory); each block's frames go to the host as they are made, so the video is [B, T, 3, H, W] on
         the CPU."""
-        dec = self.vae.streaming_decoder()
+        dec = self.vae.streaming_decoder(self.cfg.vae_cache)
         dec.start()
         parts = []
         fpb = self.cfg.num_frame_per_block

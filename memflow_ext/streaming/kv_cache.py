@@ -108,6 +108,11 @@ class KVCache:
         for t in (*self.k, *self.v):
             t.zero_()
 
+    def release(self) -> None:
+        """Drop every layer's keys/values (the video's diffusion is over); the cache holds nothing after."""
+        self.k, self.v = [], []
+        self.last_evicted = None
+
     # -- planning (pure) ---------------------------------------------------------------------
     def plan(self, current_start: int, num_new: int) -> WritePlan:
         g = self.geometry
@@ -266,6 +271,12 @@ class CrossAttnCache:
     @property
     def all_init(self) -> bool:
         return all(self.is_init)
+
+    def release(self) -> None:
+        """Drop every layer's text keys/values (the video's diffusion is over)."""
+        self.k, self.v = [], []
+        self.is_init = []
+        self.source = None
 
     def clear(self) -> None:
         """Zero the text keys (as upstream does at a prompt switch) and mark them stale."""

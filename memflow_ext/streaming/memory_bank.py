@@ -49,6 +49,10 @@ class MemorySegment(ABC):
     def after_write(self, call: CallInfo, written: list[bool], is_recompute: bool) -> None:  # noqa: B027
         """Called once after the context pass wrote every layer (`written[layer]` as in `after_layer_write`)."""
 
+    def release(self) -> None:  # noqa: B027 - optional hook
+        """The video's diffusion is over: drop what the segment holds on the device (`StreamState.release`).
+        A segment that keeps its buffers (e.g. a plugin's) stays counted by the memory ledger."""
+
 
 def compress_kv_bank(hist_k: torch.Tensor, hist_v: torch.Tensor, new_k: torch.Tensor, new_v: torch.Tensor,
                      text_q: torch.Tensor, tokens_per_frame: int, budget_frames: int
@@ -167,6 +171,9 @@ class NAMBank(MemorySegment):
         if not is_recompute:
             self.global_end = self._end_bank
             self.local_end = self._candidate
+
+    def release(self) -> None:
+        self.k, self.v, self.k_new, self.v_new = [], [], [], []
 
 
 class NoMemory(MemorySegment):

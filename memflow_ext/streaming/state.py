@@ -60,6 +60,14 @@ class StreamState:
         self.memory.after_layer_write(call, layer, k[:, piece], v[:, piece], ok)
         self.written.append(ok)
 
+    def release(self) -> None:
+        """Drop the KV cache, the text cache and the memory segment's device buffers once the video's
+        diffusion is over: a batch run decodes after it (`MemFlowPipeline.generate`), so the decode's peak
+        does not add to theirs. No model call may follow on this state."""
+        self.kv.release()
+        self.text.release()
+        self.memory.release()
+
     def finish_write(self) -> None:
         """After the last layer's `write_layer`: advance the memory's and the cache's shared indices."""
         plan, call = self.plan, self.call

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import lexicon as L
 from .mentions import Mention
 from .nouns import hypernyms, noun_info, synonyms
 from .registry import RegistryEntry
@@ -38,6 +39,7 @@ class Cluster:
     group: bool = False
     group_size: int | None = None
     kin: dict[int, str] = field(default_factory=dict)  # other cluster id -> what this entity is to it
+    acts: set[str] = field(default_factory=set)  # verbs it was the subject of ("lead": "the leader" finds it)
     last_prompt: int = -1
     group_key: str | None = None  # members of one counted plural share it
     claimed: bool = True  # False for a member no description has singled out yet
@@ -48,12 +50,13 @@ class Cluster:
         return cls(cid=e.entity_id, entry=e, type=e.type, gender=e.gender, age=e.age, stated_age=e.stated_age,
                    size=e.size, colours=set(e.colours), clothing=set(e.clothing), descriptors=set(e.descriptors),
                    nouns={n for n in e.nouns if not n.startswith("@")}, names={n for n in e.nouns if n.startswith("@")},
-                   group=e.group, group_size=e.group_size, kin=dict(e.kin), last_prompt=e.last_prompt,
+                   group=e.group, group_size=e.group_size, kin=dict(e.kin), acts=set(e.acts), last_prompt=e.last_prompt,
                    group_key=e.group_key, claimed=e.claimed)
 
     def absorb(self, m: Mention) -> None:
         """Add what the mention says to the entity."""
         self.mentions.append(m)
+        self.acts |= m.acts
         if m.kind in ("pronoun", "cover"):
             if m.gender and not self.gender and not m.plural:
                 self.gender = m.gender
@@ -149,8 +152,11 @@ def noun_match(m: Mention, c: Cluster) -> bool:
 
 
 def related_match(m: Mention, c: Cluster) -> bool:
-    """The mention's head names one of the entity's nouns more generally or more specifically (WordNet)."""
-    return any(hypernyms(m.lemma, b) for b in c.nouns) if m.lemma else False
+    """The mention's head names one of the entity's nouns more generally or more specifically (WordNet). A noun
+    for the young of an animal ("cygnet", "foal") never names an entity known only by adult nouns ("the swan")."""
+    if not m.lemma or m.lemma in L.JUVENILE_ANIMAL and not c.nouns & L.JUVENILE_ANIMAL:
+        return False
+    return any(hypernyms(m.lemma, b) for b in c.nouns)
 
 
 def generic_fit(m: Mention) -> bool:

@@ -94,8 +94,10 @@ class LinkContext:
             return False
         movers = own.mentions if own is not None else [m]
         allowed = ("name", None) if new_name else (None,)
-        if any(contradicts(x, target) not in allowed for x in movers if x.kind in _CREATING_KINDS):
+        if any(contradicts(x, target) not in (("name", None) if x.alias else allowed) for x in movers
+               if x.kind in _CREATING_KINDS):
             return False
+        m.alias = m.alias or new_name and m.kind == "name"  # "calls her Pip": another name, never a contradiction
         if own is not None:
             del self.clusters[own.cid]
         for x in movers:
@@ -135,7 +137,8 @@ class SieveLinker:
     def link(self, prompt: str, prompt_index: int) -> LinkContext:
         """Run every enabled sieve on the prompt; the context holds the clusters and the mentions' links."""
         known = frozenset(n[1:] for e in self.registry for n in e.nouns if n.startswith("@"))
-        parsed = read_mentions(prompt, parse(prompt), known)
+        machines = frozenset(n for e in self.registry if e.type == "robot" for n in e.nouns if not n.startswith("@"))
+        parsed = read_mentions(prompt, parse(prompt), known, machines)
         ctx = LinkContext(self.registry, prompt_index, parsed)
         for e in self.registry:
             ctx.clusters[e.entity_id] = Cluster.of_entry(e)
@@ -166,8 +169,9 @@ class SieveLinker:
                 ctx.cover(m, members, "new")
                 continue
             if m.kind in _CREATING_KINDS and m.skip is None and m.type not in _NOT_ENTITIES and m.entity is None \
-                    and not (m.det == "poss" and ctx.prompt.doc[m.head].dep_ == "poss"):
-                # "their grandmother's radio": an owner named only through a thing never starts an entity
+                    and not (m.det == "poss" and _owner_of_thing(ctx, m)):
+                # "their grandmother's radio": an owner named only through a thing never starts an entity; one
+                # named through a part of the body is there ("breaks away from her mother's hand")
                 ctx.new_cluster(m)
 
     # ------------------------------------------------------------------------- filing
@@ -246,6 +250,15 @@ def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
     return m.plural or m.type == "group"
 
 
+def _owner_of_thing(ctx: LinkContext, m: Mention) -> bool:
+    """The phrase is a possessor ("her mother's") of something other than a part of the body that a preposition
+    places someone at ("from her mother's hand", "on his father's shoulder"); a face studied or a portrait
+    looked at may be a picture's."""
+    tok = ctx.prompt.doc[m.head]
+    part = tok.head
+    return tok.dep_ == "poss" and not (part.lemma_.lower() in L.BODY_PARTS and part.dep_ == "pobj")
+
+
 def _store(c: Cluster, ctx: LinkContext, new_ids: dict[int, int]) -> None:
     """Write the cluster's attributes back into its registry entry."""
     e: RegistryEntry | None = c.entry
@@ -261,6 +274,7 @@ def _store(c: Cluster, ctx: LinkContext, new_ids: dict[int, int]) -> None:
     e.nouns |= c.nouns | c.names
     e.group, e.group_size = c.group, c.group_size
     e.group_key, e.claimed = c.group_key, c.claimed
+    e.acts |= c.acts
     for other, rel in c.kin.items():
         target = ctx.clusters.get(other)
         if target is not None and target.entry is not None:

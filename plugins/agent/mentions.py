@@ -17,8 +17,28 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
+from .modifiers import (
+    COMPARATIVES,
+    attribute_kind,
+    feature_word,
+    graded,
+    hyphen_features,
+    number_value,
+    stems,
+    token_number,
+)
 from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, noun_info_as_noun, vehicle_sense
-from .proper_names import TITLE_NOUNS, TITLES, as_name_owner, is_title, name_token, name_tokens, name_words
+from .proper_names import (
+    KUNYA_PREFIXES,
+    TITLE_NOUNS,
+    TITLES,
+    as_name_owner,
+    is_title,
+    name_token,
+    name_tokens,
+    name_words,
+    title_gender,
+)
 
 __all__ = ["TITLES", "TITLE_NOUNS", "Mention", "MentionReader", "Prompt", "number_value", "read_mentions"]
 
@@ -27,16 +47,13 @@ if TYPE_CHECKING:
 
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
 _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
+_WEARING_VERBS = frozenset(R.word_lists("sieves.json")["wearing_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _COPULAS = frozenset({"be", "become"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
+_CHARACTER_TYPES = frozenset({"person", "animal", "creature", "robot", "vehicle", "group"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
 _AGE_RE = re.compile(r"((?:[a-z]+-)?\w+)[- ]years?[- ]old", re.IGNORECASE)
-_COMPARATIVES = {  # comparative or superlative lemma -> (attribute it compares, direction)
-    "old": ("age", 1), "elder": ("age", 1), "eld": ("age", 1), "eldest": ("age", 1), "young": ("age", -1),
-    "big": ("size", 1), "large": ("size", 1), "tall": ("size", 1), "small": ("size", -1),
-    "little": ("size", -1), "short": ("size", -1), "tiny": ("size", -1),
-}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 _COVER_WORDS = frozenset({"both", "all"})
 _DET_KINDS = {"indef": "indef", "def": "def", "poss": "poss", "new": "new", "num": "def"}
@@ -61,12 +78,15 @@ class Mention:
     count: int | None = None
     names: set[str] = field(default_factory=set)  # "@zofia"
     gender: str | None = None
+    gender_guessed: bool = False  # the gender is only the given-name table's guess for a name
     age: str | None = None  # child | adult | young | old
     stated_age: int | None = None
     size: str | None = None  # small | large
     colours: set[str] = field(default_factory=set)
     clothing: set[str] = field(default_factory=set)
     descriptors: set[str] = field(default_factory=set)  # modifier and attribute lemmas
+    features: set[str] = field(default_factory=set)  # what sets the bearer apart to the eye: worn or held things,
+    # their colours, hair and beard ("in the toque", "in orange", "grey-bearded"); never a character noun
     modifiers: set[str] = field(default_factory=set)  # the words before the head ("plush", "toy", "old")
     nouns: set[str] = field(default_factory=set)  # head noun plus character nouns it is compounded with
     attributes: list[tuple[str, int, int, str]] = field(default_factory=list)  # (text, start, end, kind)
@@ -76,6 +96,8 @@ class Mention:
     other: bool = False  # "the other (one)"
     ordinal: int | None = None  # "the first", "the second one"
     subject: bool = False
+    acts: set[str] = field(default_factory=set)  # lemmas of the verbs it is the subject of ("leads", "wins")
+    alias: bool = False  # a name a naming verb gave an entity that already had one ("calls him Bjossi")
     appos_of: int | None = None  # mention index this one renames (apposition, predicate nominative, "calls him X")
     member_of: int | None = None  # mention index of the plural whose members this one lists
     skip: str | None = None  # why the mention neither creates nor confirms an entity (presence sieve)
@@ -108,24 +130,6 @@ class Prompt:
         return self.by_head(tok.i)
 
 
-def _graded(tok: Token) -> tuple[str, int] | None:
-    """What a comparative or superlative compares ("older", "eldest", "smallest" -> ("age", 1) ...)."""
-    low = tok.lower_
-    for word in (tok.lemma_.lower(), low, low[:-3] if low.endswith("est") else low[:-2] if low.endswith("er") else low,
-                 low[:-4] if low.endswith(("gest", "llest")) else low[:-3]):
-        if word in _COMPARATIVES:
-            return _COMPARATIVES[word]
-    return None
-
-
-def _stems(word: str) -> set[str]:
-    """A modifier and the noun it is made from ("moustached" -> "moustache", "ponytailed" -> "ponytail"),
-    so that "the moustached guard" finds "a guard with a moustache"."""
-    out = {word}
-    for part in word.split("-"):
-        if part.endswith("ed") and len(part) > 5:
-            out.update({part[:-2], part[:-1]})
-    return out
 
 
 def _adjective_noun_head(tok: Token) -> bool:
@@ -151,25 +155,6 @@ def _noun_head(tok: Token) -> NounInfo | None:
     return info
 
 
-def _number(tok: Token) -> int | None:
-    return number_value(tok.text)
-
-
-def number_value(word: str) -> int | None:
-    """The number a word or numeral says ("seven", "fourteen", "twenty-five", "42"), else None."""
-    low = word.lower()
-    value = L.NUMBER_WORDS.get(low, L.LARGER_NUMBER_WORDS.get(low))
-    if isinstance(value, int):
-        return value
-    if low.isdecimal() and low.isascii():  # "42"; not "²", which isdigit() accepts
-        return int(low)
-    tens, _, unit = low.partition("-")
-    ten, one = L.LARGER_NUMBER_WORDS.get(tens), L.NUMBER_WORDS.get(unit)
-    if ten is not None and ten % 10 == 0 and isinstance(one, int) and one < 10:
-        return ten + one
-    return None
-
-
 _PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "npadvmod"})
 
 
@@ -178,24 +163,15 @@ def _phrase_start(tok: Token) -> int:
     return min([tok.idx] + [c.left_edge.idx for c in left])
 
 
-def _attribute_kind(words: list[str]) -> str:
-    for w in reversed(words):
-        if w in L.CLOTHING:
-            return "clothing"
-        if w in L.HAIR_WORDS:
-            return "hair"
-        if w in L.MARK_WORDS or w in L.BODY_PARTS:
-            return "mark"
-    return "held"
-
-
 class MentionReader:
     """Finds the mentions of one parsed prompt."""
 
-    def __init__(self, text: str, doc: Doc, known_names: frozenset[str] = frozenset()) -> None:
+    def __init__(self, text: str, doc: Doc, known_names: frozenset[str] = frozenset(),
+                 known_machines: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.doc = doc
         self.known_names = known_names
+        self.known_machines = known_machines
         self.mentions: list[Mention] = []
         self._sent_of = {t.i: k for k, s in enumerate(doc.sents) for t in s}
 
@@ -213,8 +189,12 @@ class MentionReader:
     # --------------------------------------------------------------------------- one token
     def _new(self, kind: str, tok: Token, start: int, lemma: str) -> Mention:
         end = tok.idx + len(tok.text)
+        subject = tok.dep_ in _SUBJECT_DEPS
+        verbs = [tok.head] + [c for c in tok.head.children if c.dep_ == "conj"] if subject else []
         return Mention(index=-1, kind=kind, text=self.text[start:end], start=start, end=end, head=tok.i,
-                       sent=self._sent_of[tok.i], lemma=lemma, subject=tok.dep_ in _SUBJECT_DEPS)
+                       sent=self._sent_of[tok.i], lemma=lemma, subject=subject,
+                       acts={v.lemma_.lower() for v in verbs if v.pos_ == "VERB" or v.pos_ == "NOUN" and subject
+                             and R.verb_word(v.lemma_)})  # "the one in red leads", "leads" tagged as a noun
 
     def _mention(self, tok: Token) -> Mention | None:
         low = tok.lower_
@@ -239,10 +219,12 @@ class MentionReader:
             of = next((c for c in tok.children if c.lower_ == "of"), None)
             if of is not None and any(c.lower_ in ("them", "us") for c in of.children):
                 return self._cover(tok)
-            if tok.dep_ in ("nsubj", "dobj", "pobj") and (_number(tok) or 0) >= 2 and any(
+            if tok.dep_ in ("nsubj", "dobj", "pobj") and (token_number(tok) or 0) >= 2 and any(
                     c.lower_ in ("all", "the") for c in tok.children):
                 return self._cover(tok)  # "All three fill their baskets", "the two laugh"
         info = _noun_head(tok)
+        if info is None and self._machine_character(tok):
+            info = NounInfo("robot", "robot")
         if info is None and self._year_old(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
                                                         for c in tok.children):
             info = NounInfo("person", "generic")  # "a seven-year-old"
@@ -251,6 +233,16 @@ class MentionReader:
         if self._relative_head(tok):
             return self._relative(tok)
         return None
+
+    def _machine_character(self, tok: Token) -> bool:
+        """A machine noun of lexicon.json's ROBOT_WITH_MODIFIER heading a phrase that holds one of its robot
+        modifiers ("a round robotic vacuum cleaner"), or one the story has already made a robot ("the vacuum")."""
+        lemma = tok.lemma_.lower()
+        if tok.pos_ != "NOUN" or lemma not in L.ROBOT_WITH_MODIFIER or tok.dep_ in ("compound", "amod") \
+                and tok.head.i > tok.i and tok.head.pos_ == "NOUN":
+            return False
+        words = {t.lower_ for t in tok.subtree if t.i < tok.i} | {t.lemma_.lower() for t in tok.subtree if t.i < tok.i}
+        return bool(words & L.ROBOT_WITH_MODIFIER[lemma]) or lemma in self.known_machines
 
     @staticmethod
     def _comma_apposition(tok: Token) -> bool:
@@ -283,7 +275,7 @@ class MentionReader:
         if of is not None:
             m.end = max(t.idx + len(t.text) for t in of.subtree)
             m.text = self.text[m.start:m.end]
-        m.count = 2 if tok.lower_ == "both" else _number(tok)
+        m.count = 2 if tok.lower_ == "both" else token_number(tok)
         return m
 
     def _name(self, tok: Token) -> Mention:
@@ -294,12 +286,19 @@ class MentionReader:
         m.names = {"@" + w for w in name_words(parts)}
         for t in titles:
             title = t.text.lower().rstrip(".")
-            m.gender = TITLES.get(title) or m.gender
+            m.gender = title_gender(title) or m.gender
             if title in TITLE_NOUNS:
                 m.nouns.add(TITLE_NOUNS[title])
+            info = noun_info(title)
+            if info is not None and info.type in ("person", "any") and info.category != "generic":
+                m.nouns.add(title)  # "Uncle Tavita" is the uncle, "Captain Ruiz" the captain
+            if title in KUNYA_PREFIXES and t.i < tok.i:
+                # "Abu Samir" is Samir's father: the whole phrase is his name, the bare "Samir" someone else
+                m.names = {"@" + " ".join([title, *(w for w in name_words(parts) if w != title)])}
         if m.gender is None:
             g = R.name_gender(parts[0].text.lower())
             m.gender = g if g in ("male", "female") else None
+            m.gender_guessed = m.gender is not None
         m.type, m.category = "any", "name"  # a name may be a person's, a pet's or a robot's
         self._modifiers(tok, m)
         return m
@@ -310,10 +309,13 @@ class MentionReader:
         m.type, m.category = info.type, info.category
         m.plural = tok.tag_ in ("NNS", "NNPS") and lemma != tok.lower_
         m.nouns.add(lemma)
+        if info.type == "robot":  # "a robotic vacuum cleaner" is later "the vacuum"
+            m.nouns.update(c.lemma_.lower() for c in tok.children if c.dep_ == "compound" and c.lemma_.lower()
+                           in L.ROBOT_WITH_MODIFIER)
         m.gender = noun_gender(lemma)
         m.age = noun_age(lemma)
         m.kin = kin_relation(lemma)
-        if lemma in L.MULTIPLE_BIRTH:
+        if lemma in L.MULTIPLE_BIRTH and tok.tag_ in ("NNS", "NNPS"):  # "the twins"; "the twin in red" is one
             m.plural, m.count = True, int(L.MULTIPLE_BIRTH[lemma])
         self._modifiers(tok, m)
         if self._year_old(tok):  # "a seven-year-old" is a person of the stated age, not an old one
@@ -347,10 +349,10 @@ class MentionReader:
         elif tok.lower_ in _ORDINALS:
             m.ordinal = _ORDINALS[tok.lower_]
         elif tok.tag_ in ("JJR", "JJS"):
-            m.compare = _graded(tok)
+            m.compare = graded(tok)
         self._modifiers(tok, m)
         if m.compare is None and not m.other:  # "the little one" among two: the smaller
-            m.compare = next((_COMPARATIVES[d] for d in sorted(m.descriptors) if d in _COMPARATIVES), None)
+            m.compare = next((COMPARATIVES[d] for d in sorted(m.descriptors) if d in COMPARATIVES), None)
         return m
 
     # --------------------------------------------------------------------------- attributes
@@ -372,19 +374,25 @@ class MentionReader:
             elif c.dep_ == "poss":
                 m.det, m.owner = "poss", c.i
             elif c.dep_ == "nummod":
-                n = _number(c)
+                n = token_number(c)
                 if n is not None:
                     m.count = n
             elif c.dep_ in ("amod", "compound", "nmod", "npadvmod") or c.dep_ == "acl" and c.tag_ == "VBN":
                 self._modifier_word(c, m)
                 if c.lower_ in ("piece", "member", "man", "person", "strong"):  # "a four-piece band"
-                    n = next((_number(g) for g in c.children if g.dep_ == "nummod"), None)
+                    n = next((token_number(g) for g in c.children if g.dep_ == "nummod"), None)
                     m.count = n if n is not None else m.count
             elif c.dep_ == "prep" and c.lower_ in _CLOTHING_PREPS or c.dep_ == "acl" and c.lemma_ in (
                     "wear", "dress", "hold", "carry"):
                 self._attribute_phrase(c, m)
             elif c.dep_ == "prep" and c.lower_ == "of":
                 self._of_phrase(c, m)
+            elif c.dep_ == "relcl" and any(t.lower_ == "whose" for t in c.subtree if t.i < c.i):
+                self._attribute_phrase(c, m, whole=True)  # "a man whose beard is grey": a description
+        if tok.dep_ in _SUBJECT_DEPS and tok.head.lemma_.lower() in _WEARING_VERBS:
+            for obj in tok.head.children:  # "his brother wears a blue cap": what the subject wears describes it
+                if obj.dep_ == "dobj":
+                    self._attribute_phrase(obj, m, whole=True)
 
     def _modifier_word(self, c: Token, m: Mention) -> None:
         low, lemma = c.lower_, c.lemma_.lower()
@@ -399,9 +407,11 @@ class MentionReader:
             m.other = True
             return
         if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest"):
-            m.compare = _graded(c) or m.compare
-        m.descriptors.update(_stems(lemma))
+            m.compare = graded(c) or m.compare
+        m.descriptors.update(stems(lemma))
         m.modifiers.update({low, lemma})
+        if "-" in c.text or c.i > 1 and c.doc[c.i - 1].text == "-":
+            m.features.update(hyphen_features(c))
         if low in L.COLOURS:
             m.colours.add(low)
         if low in L.SIZE_SMALL:
@@ -420,26 +430,35 @@ class MentionReader:
                 m.type = "robot"  # "a robot assistant", "a robot dog"
             if info.type in (m.type, "any") or {info.type, m.type} <= {"animal", "creature"}:
                 m.nouns.add(lemma)  # "the fox spirit" is the fox, "a mother bear" is the mother
+                m.gender = m.gender or noun_gender(lemma)  # "the mother swan" is female
         if c.dep_ == "compound" or c.tag_ == "VBN" or "-" in c.text or c.pos_ == "ADJ":
             m.attributes.append((c.text, c.idx, c.idx + len(c.text), "colour" if low in L.COLOURS else "feature"))
 
-    def _attribute_phrase(self, prep: Token, m: Mention) -> None:
-        toks = [t for t in prep.subtree if t.i > prep.i]
+    def _attribute_phrase(self, prep: Token, m: Mention, whole: bool = False) -> None:
+        toks = [t for t in prep.subtree if t.i > prep.i or whole and t.lower_ != "whose"]
+        # "with a bald head and a short cook ...": a character joined by "and" starts its own phrase
+        cut = next((t.left_edge.i for t in toks if t.dep_ == "conj" and (info := _noun_head(t)) is not None
+                    and info.type in _CHARACTER_TYPES), None)
+        if cut is not None:
+            toks = [t for t in toks if t.i < cut]
+            while toks and toks[-1].dep_ in ("cc", "punct"):
+                toks.pop()
         words = [t.lemma_.lower() for t in toks if t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB")]
         if not toks or not words:
             return
-        m.descriptors.update(w for word in words for w in _stems(word))
+        m.descriptors.update(w for word in words for w in stems(word))
         m.colours.update(w for w in words if w in L.COLOURS)
         m.clothing.update(w for w in words if w in L.CLOTHING)
-        start, end = prep.idx, toks[-1].idx + len(toks[-1].text)
-        m.attributes.append((self.text[start:end], start, end, _attribute_kind(words)))
+        m.features.update(t.lemma_.lower() for t in toks if feature_word(t, prep))
+        start, end = (toks[0].idx if whole else prep.idx), toks[-1].idx + len(toks[-1].text)
+        m.attributes.append((self.text[start:end], start, end, attribute_kind(words)))
 
     def _of_phrase(self, of: Token, m: Mention) -> None:
         """"a boy of about six" (a stated age), "the smaller of the two" (the set it picks from)."""
         for c in of.children:
             if m.type == "group" and c.tag_ in ("NNS", "NNPS") and noun_info(c.lemma_.lower()) is not None:
                 m.nouns.add(c.lemma_.lower())  # "a gang of kids": "the kids" later is the gang
-            n = _number(c)
+            n = token_number(c)
             if n is not None and m.kind != "relative" and not any(d.dep_ == "det" for d in c.children):
                 m.stated_age = n
             elif c.lemma_.lower() in ("sibling", "brother", "sister", "twin", "boy", "girl") and m.kind == "relative":
@@ -485,8 +504,9 @@ class MentionReader:
                 rel = next((c for c in tok.head.children if c.lower_ in ("whom", "who", "that")), None)
                 if obj is not None:
                     m.appos_of = obj.index  # "calls him Tobi", "a man named Jonas"
-                elif rel is not None and tok.head.dep_ == "relcl" and tok.head.head.i in by_head:
-                    m.appos_of = by_head[tok.head.head.i].index  # "a boy whom everyone calls Sasha"
+                elif rel is not None and tok.head.dep_ == "relcl" and (host := self._relative_host(
+                        tok.head.head, rel, by_head)) is not None:
+                    m.appos_of = host.index  # "a boy whom everyone calls Sasha"
                 elif tok.head.dep_ == "acl" and tok.head.head.i in by_head:
                     m.appos_of = by_head[tok.head.head.i].index
             elif tok.dep_ == "conj" and host is not None and host.member_of is not None:
@@ -521,6 +541,7 @@ class MentionReader:
                     and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
                     and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
                 nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives" (whatever the parse)
+        self._names_after_counted_plural()
         for m in self.mentions:
             if m.member_of is not None:
                 group = self.mentions[m.member_of]
@@ -530,6 +551,29 @@ class MentionReader:
                     a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
                 m.skip = "predicate"  # "is no longer a clerk but a sailor steering the boat"
 
+
+    def _relative_host(self, noun: Token, rel: Token, by_head: dict[int, Mention]) -> Mention | None:
+        """The mention a naming relative clause renames: the noun it hangs on, or, for "who(m)" hung on a thing
+        ("a boy in a cap whom everyone calls Sasha"), the nearest character phrase above that thing."""
+        if noun.i in by_head:
+            return by_head[noun.i]
+        if rel.lower_ not in ("who", "whom"):
+            return None
+        return next((by_head[a.i] for a in noun.ancestors if a.i in by_head and by_head[a.i].kind in ("noun", "name")
+                     and a.sent == noun.sent), None)
+
+    def _names_after_counted_plural(self) -> None:
+        """"Two sisters, Mira and Noor, sit ...": as many names as the count, right after the plural's comma and
+        joined only by commas and "and", are its members, whatever the parse."""
+        for m in self.mentions:
+            if m.kind != "noun" or not m.plural or not m.count or not self.text[m.end:].lstrip().startswith(","):
+                continue
+            names = self.mentions[m.index + 1:m.index + 1 + m.count]
+            gaps = [self.text[a.end:b.start].strip() for a, b in zip([m, *names], names, strict=False)]
+            if len(names) == m.count and all(x.kind == "name" and x.sent == m.sent for x in names) \
+                    and all(g in (",", "and", ", and") for g in gaps) and gaps[-1] != ",":
+                for x in names:
+                    x.member_of, x.appos_of = m.index, None
 
     def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
         """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows
@@ -545,8 +589,9 @@ class MentionReader:
         return bool(between) and all(t.i in own for t in between) and (listed is None or listed.pos_ != "CCONJ")
 
 
-def read_mentions(text: str, doc: Doc, known_names: frozenset[str] = frozenset()) -> Prompt:
+def read_mentions(text: str, doc: Doc, known_names: frozenset[str] = frozenset(),
+                  known_machines: frozenset[str] = frozenset()) -> Prompt:
     """The mentions of a parsed prompt (see `MentionReader`); `known_names` are the story's names so far
     (lower case): a capitalised word that is one of them is that name wherever it stands ("Storm", once
     "Storm, her five-year-old son" has named him, even where the parse reads a common noun)."""
-    return MentionReader(text, doc, known_names).read()
+    return MentionReader(text, doc, known_names, known_machines).read()

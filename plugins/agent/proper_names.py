@@ -23,10 +23,18 @@ _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
 _WORD_NOUNS = frozenset(_NAMES["word_nouns"])
 AS_NAME_VERBS = frozenset(_NAMES["as_name_verbs"])
+TITLE_SUFFIXES: dict[str, str | None] = _NAMES["title_suffixes"]
+KUNYA_PREFIXES = frozenset(_NAMES["kunya_prefixes"])
 
 
 def is_title(tok: Token) -> bool:
-    return tok.text.lower().rstrip(".") in TITLES
+    """A title before a name ("Mrs.", "Abuela"), or an honorific joined after it by a hyphen ("Tanaka-san")."""
+    low = tok.text.lower().rstrip(".")
+    return low in TITLES or low in TITLE_SUFFIXES and tok.i >= 2 and tok.doc[tok.i - 1].text == "-"
+
+
+def title_gender(title: str) -> str | None:
+    return TITLES.get(title) or TITLE_SUFFIXES.get(title)
 
 
 def name_token(tok: Token) -> bool:

@@ -45,6 +45,7 @@ class RegistryEntry:
     kin: dict[int, str] = field(default_factory=dict)  # other entity id -> what this entity is to it ("son")
     group_key: str | None = None  # members of one counted plural ("three sisters") share it
     claimed: bool = True  # a member a later description has singled out
+    acts: set[str] = field(default_factory=set)  # verbs it was the subject of ("the leader" is who led)
 
     def add_surface(self, text: str) -> None:
         if text and text.lower() not in {s.lower() for s in self.surface_names}:
@@ -66,7 +67,7 @@ class RegistryEntry:
                 "colours": sorted(self.colours), "group": self.group,
                 "group_size": self.group_size, "first_prompt": self.first_prompt, "last_prompt": self.last_prompt,
                 "kin": {str(k): v for k, v in sorted(self.kin.items())},
-                "group_key": self.group_key, "claimed": self.claimed,
+                "group_key": self.group_key, "claimed": self.claimed, "acts": sorted(self.acts),
             },
         }
 
@@ -82,7 +83,7 @@ class RegistryEntry:
             colours=set(m.get("colours", [])), group=bool(m.get("group", False)),
             group_size=m.get("group_size"), first_prompt=int(m.get("first_prompt", 0)),
             last_prompt=int(m.get("last_prompt", 0)), kin={int(k): v for k, v in m.get("kin", {}).items()},
-            group_key=m.get("group_key"), claimed=bool(m.get("claimed", True)),
+            group_key=m.get("group_key"), claimed=bool(m.get("claimed", True)), acts=set(m.get("acts", [])),
         )
 
 

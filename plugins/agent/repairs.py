@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from . import lexicon as L
 from . import resources as R
 from .nouns import noun_info, vehicle_sense
+from .proper_names import TITLE_SUFFIXES
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
+_GARMENT_PREPS = frozenset({"in", "with", "wearing"})
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -29,8 +32,8 @@ def subject_before_verb_noun(doc: Doc) -> int:
     the next word its verb. The subject takes over the determiner and adjectives before it."""
     n = 0
     for tok in doc[:-1]:
-        nxt = doc[tok.i + 1]
-        if tok.head.i != nxt.i or tok.dep_ not in ("compound", "nummod", "amod", "nmod"):
+        nxt = _next_word(tok)
+        if nxt is None or tok.head.i != nxt.i or tok.dep_ not in ("compound", "nummod", "amod", "nmod"):
             continue
         if nxt.tag_ != "NNS" or not R.verb_word(nxt.lemma_) or noun_info(nxt.lemma_) is not None and not (
                 _person_before_clause_verb(tok, nxt)):
@@ -39,7 +42,8 @@ def subject_before_verb_noun(doc: Doc) -> int:
         # a lowercase word tagged PROPN is a tagging slip of the small model ("the green square moves"
         # read as a place name), so it counts as the noun it is
         common_pos = tok.pos_ in ("NOUN", "ADJ") or tok.pos_ == "PROPN" and tok.text.islower()
-        subject = noun_info(tok.lower_) is not None and common_pos or tok.lower_ == "one" or (
+        character = noun_info(tok.lower_) is not None or tok.lower_ in L.ROBOT_WITH_MODIFIER  # "a robot cleaner"
+        subject = character and common_pos or tok.lower_ == "one" or (
             tok.text[:1].isupper() and not R.common_word(tok.text) and tok.text.isalpha()) or year_old or (
             _determined_vehicle(tok, nxt))
         if not subject:
@@ -62,6 +66,75 @@ def subject_before_verb_noun(doc: Doc) -> int:
                 verbish.pos_, verbish.tag_ = "NOUN", "NN"
         n += 1
     return n
+
+
+def character_noun_compound_of_verb(doc: Doc) -> int:
+    """A character noun parsed as a compound of the verb right after it, whose own adjectives the model hung on
+    the verb as its subject ("a fluffy grey owlet hops", read with "grey" as the subject): the noun is the
+    subject and the words before it are its determiner and adjectives."""
+    n = 0
+    for tok in doc[1:-1]:
+        verb = doc[tok.i + 1]
+        if tok.dep_ != "compound" or tok.head.i != verb.i or verb.pos_ != "VERB" or tok.pos_ != "NOUN" \
+                or noun_info(tok.lemma_.lower()) is None:
+            continue
+        before = [c for c in verb.children if c.i < tok.i and c.dep_ in ("nsubj", "amod", "det")
+                  and c.pos_ in ("ADJ", "DET")]
+        if not before or any(c.dep_ == "nsubj" and c.pos_ != "ADJ" for c in verb.children if c.i != tok.i):
+            continue
+        for c in before:
+            c.head, c.dep_ = tok, "det" if c.pos_ == "DET" else "amod"
+            for d in list(c.children):
+                if d.dep_ in ("det", "amod"):
+                    d.head = tok
+        tok.dep_ = "nsubj"
+        n += 1
+    return n
+
+
+def partitive_before_verb_noun(doc: Doc) -> int:
+    """A comparative or superlative that picks one of a counted set ("the taller of the two", "the eldest of
+    the three") before a present-tense verb that the model reads as the set's plural noun ("... of the two
+    waves"), where the comparative heads the sentence or is a later verb's subject: the number is what "of"
+    takes, the plural is the verb and the comparative its subject (a verb the model found later joins it)."""
+    n = 0
+    for tok in doc[2:]:
+        num, of = doc[tok.i - 1], tok.head
+        if tok.tag_ != "NNS" or tok.dep_ != "pobj" or of.lower_ != "of" or not R.verb_word(tok.lemma_) \
+                or noun_info(tok.lemma_.lower()) is not None:
+            continue
+        if num.dep_ != "nummod" or num.head.i != tok.i or not _is_number(num.lower_):
+            continue
+        graded, root = of.head, tok.sent.root
+        if graded.i >= of.i or not graded.lower_.endswith(("er", "est")) or graded.dep_ not in ("ROOT", "nsubj") \
+                or not any(c.dep_ == "det" for c in graded.children) \
+                or graded.dep_ == "nsubj" and graded.head.i < tok.i:
+            continue
+        for c in list(tok.children):
+            if c.i < num.i:
+                c.head = num  # "the" of "the two"
+        num.head, num.dep_ = of, "pobj"
+        tok.head, tok.dep_, tok.pos_, tok.tag_ = tok, "ROOT", "VERB", "VBZ"
+        if root.i != graded.i and root.i != tok.i:
+            verb = root.pos_ in ("VERB", "AUX")
+            root.head, root.dep_ = tok, "conj" if verb else "dobj" if root.i > tok.i else "advcl"
+        graded.head, graded.dep_ = tok, "nsubj"
+        if graded.tag_ not in ("JJR", "JJS"):
+            graded.pos_, graded.tag_ = "ADJ", "JJS" if graded.lower_.endswith("est") else "JJR"
+        n += 1
+    return n
+
+
+def _is_number(word: str) -> bool:
+    return word in L.NUMBER_WORDS or word.isdecimal() and word.isascii()
+
+
+def _next_word(tok: Token) -> Token | None:
+    """The word after `tok`, past an honorific joined to it by a hyphen ("Tanaka-san waves": "waves")."""
+    doc, i = tok.doc, tok.i + 1
+    if i + 1 < len(doc) and doc[i].text == "-" and doc[i + 1].lower_ in TITLE_SUFFIXES:
+        i += 2
+    return doc[i] if i < len(doc) else None
 
 
 def _person_before_clause_verb(tok: Token, verb_noun: Token) -> bool:
@@ -138,7 +211,8 @@ def capitalised_word_is_proper(doc: Doc) -> int:
 def capitalised_word_before_apposition(doc: Doc) -> int:
     """A capitalised word followed by a comma and an appositive character phrase ("Faith, a tall
     waiter in a green apron, ..."; "Sunny, her teenage cousin, ..."; "... while Brook, her son, ..."): the
-    word is a name, whatever ordinary word it also is."""
+    word is a name, whatever ordinary word it also is (an ordinary word only when the table knows it as a name or
+    the parse itself hangs the appositive on it)."""
     n = 0
     for tok in doc[:-3]:
         if not tok.text[:1].isupper() or not tok.text.isalpha() or doc[tok.i + 1].text != "," or tok.pos_ == "PROPN":
@@ -156,7 +230,10 @@ def capitalised_word_before_apposition(doc: Doc) -> int:
             phrase.append(t)
         head = next((t for t in phrase if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
         if head is not None and noun_info(tok.lower_) is None and (
-                R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)):
+                R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)
+                or tok.pos_ == "NOUN" and head.dep_ == "appos" and head.head.i == tok.i):
+            # (an ordinary noun the parse itself sets a character appositive beside is a name too: "Blessing, a
+            # young customer, ...", "Comfort, her aunt, ...")
             tok.pos_, tok.tag_ = "PROPN", "NNP"
             if tok.dep_ in ("amod", "compound", "nmod"):
                 tok.dep_ = "npadvmod"
@@ -254,6 +331,65 @@ def name_after_naming_verb(doc: Doc) -> int:
     return n
 
 
+def object_pronoun_before_given_name(doc: Doc) -> int:
+    """"her" / "his" before a capitalised name that is the object of a naming verb ("calling her Pip", parsed as
+    the possessive of "Pip"): a name takes no possessive there, so the pronoun is the verb's object and the name
+    what it is called."""
+    n = 0
+    for name in doc:
+        verb = name.head
+        if name.dep_ not in ("dobj", "oprd") or name.pos_ != "PROPN" or verb.lemma_.lower() not in _NAMING_VERBS:
+            continue
+        pron = next((c for c in name.children if c.dep_ == "poss" and c.pos_ == "PRON" and c.i == name.i - 1), None)
+        if pron is None or any(c.dep_ == "dobj" and c.i != name.i for c in verb.children):
+            continue
+        pron.head, pron.dep_, pron.tag_ = verb, "dobj", "PRP"
+        name.dep_ = "oprd"
+        n += 1
+    return n
+
+
+def object_of_bare_preposition(doc: Doc) -> int:
+    """A preposition with no object on a verb's subject ("a barber with", then "slick silver hair sharpens ...",
+    the phrase parsed as a second subject of the same verb): a verb has one subject, so the later phrase is the
+    preposition's object ("a barber with silver hair")."""
+    n = 0
+    for prep in doc:
+        subj = prep.head
+        if prep.dep_ != "prep" or any(c.dep_ == "pobj" for c in prep.children) \
+                or subj.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        verb = subj.head
+        later = next((c for c in verb.children if c.dep_ == "nsubj" and c.i > prep.i and c.i != subj.i
+                      and c.left_edge.i == prep.i + 1), None)
+        if later is None or later.pos_ != "NOUN":
+            continue
+        later.head, later.dep_ = prep, "pobj"
+        n += 1
+    return n
+
+
+def honorific_suffix(doc: Doc) -> int:
+    """A capitalised word joined by a hyphen to an honorific of names.json `title_suffixes` ("Tanaka-san",
+    parsed as a compound of the honorific or as two nouns): the word is the name, the honorific its title."""
+    n = 0
+    for tok in doc[:-2]:
+        hyphen, tail = doc[tok.i + 1], doc[tok.i + 2]
+        if not tok.text[:1].isupper() or not tok.text.isalpha() or hyphen.text != "-" or tok.whitespace_ \
+                or hyphen.whitespace_ or tail.lower_ not in TITLE_SUFFIXES:
+            continue
+        if tail.head.i != tok.i:
+            head, dep = (tok.head, tok.dep_) if tok.head.i != tail.i else (tail.head, tail.dep_)
+            for c in list(tail.children):
+                if c.i != tok.i:
+                    c.head = tok
+            tok.head, tok.dep_ = (tok if head.i == tail.i or dep == "ROOT" else head), dep
+        tok.pos_, tok.tag_ = "PROPN", "NNP"
+        tail.head, tail.dep_, tail.pos_, tail.tag_ = tok, "compound", "PROPN", "NNP"
+        n += 1
+    return n
+
+
 def hyphenated_name(doc: Doc) -> int:
     """A capitalised word joined by a hyphen to a word no dictionary has ("Seo-yeon", split by the tokenizer
     into "Seo", "-", "yeon" and parsed as a subject and a noun): one name, its last part the proper-noun
@@ -264,8 +400,8 @@ def hyphenated_name(doc: Doc) -> int:
         if not tok.text[:1].isupper() or not tok.text.isalpha() or hyphen.text != "-" or tok.whitespace_ \
                 or hyphen.whitespace_ or not tail.text.isalpha():
             continue
-        if tail.pos_ == "PROPN" and tok.head.i == tail.i:
-            continue  # the parse has it already ("Ji-ho")
+        if tail.pos_ == "PROPN" and tok.head.i == tail.i or tail.lower_ in TITLE_SUFFIXES:
+            continue  # the parse has it already ("Ji-ho"), or an honorific ("Tanaka-san", see honorific_suffix)
         if R.common_word(tail.text) or R.common_word(tok.text) and tok.pos_ != "PROPN":
             continue  # "T-shirt", "Self-portrait"
         if tail.head.i == tok.i:
@@ -276,10 +412,35 @@ def hyphenated_name(doc: Doc) -> int:
     return n
 
 
+def garment_phrase_after_character(doc: Doc) -> int:
+    """A phrase "in / with / wearing" + a garment, a colour or hair right after a character noun, hung by the parse on
+    an earlier word or on a verb ("a view past the clerk in the visor", "following the girl in the parka" with
+    "in" under "following"): it describes the noun before it, which is what such a phrase next to a noun does."""
+    n = 0
+    for prep in doc[1:]:
+        noun = doc[prep.i - 1]
+        if prep.dep_ != "prep" or prep.lower_ not in _GARMENT_PREPS or prep.head.i == noun.i or noun.pos_ != "NOUN":
+            continue
+        if noun_info(noun.lemma_.lower()) is None or any(t.i == noun.i for t in prep.subtree):
+            continue
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        word = obj.lemma_.lower() if obj is not None else ""
+        if obj is None or not (obj.lower_ in L.COLOURS or word in L.CLOTHING or word in L.BODY_PARTS
+                               or "W" in R.noun_senses(word)):
+            continue
+        prep.head = noun
+        n += 1
+    return n
+
+
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
+    honorific_suffix,
     hyphenated_name,
     name_after_naming_verb,
+    object_pronoun_before_given_name,
     subject_before_verb_noun,
+    partitive_before_verb_noun,
+    character_noun_compound_of_verb,
     character_noun_not_comparative,
     character_noun_before_non_noun,
     person_word_as_compound,
@@ -288,6 +449,8 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     character_noun_not_verb,
     character_noun_subject_not_adjective,
     reported_clause_not_relative,
+    object_of_bare_preposition,
+    garment_phrase_after_character,
 )
 
 

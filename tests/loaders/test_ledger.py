@@ -152,3 +152,59 @@ def test_the_ledger_counts_the_buffers_a_real_tiny_run_allocates():
     dec.push(z)
     dec.push(z)
     assert acc["vae_decode_cache"] == nbytes(dec._cache)
+    on_host = memory_ledger(load_config(overrides=[*TINY, "device=cpu", "vae_cache=host"]), plugins=[])
+    assert on_host["accelerator"]["vae_decode_cache"] == 0
+    assert on_host["host"]["vae_decode_cache"] == nbytes(dec._cache)
+
+
+def test_a_host_vae_cache_leaves_one_slot_at_a_time_on_the_device():
+    """`vae_cache=host`: the decoder's cache leaves the resident bytes; the decode's working memory grows
+    only by the slots convolutions bring in one at a time (a small part of the cache), so a stream's
+    decode phase peaks lower."""
+    dev, host = ledger(), ledger("vae_cache=host")
+    cache = dev["accelerator"]["vae_decode_cache"]
+    assert host["resident_accelerator_bytes"] == dev["resident_accelerator_bytes"] - cache
+    grown = host["transient"]["vae_decode_block"] - dev["transient"]["vae_decode_block"]
+    assert grown < cache / 4
+    assert host["phases"]["stream"]["decode"] < dev["phases"]["stream"]["decode"]
+    # as the tracker sees a host slot: writing it leaves the device, reading it is a copy moved in
+    from memflow_ext.loaders.ledger import _MovedSlots
+
+    slots, written = _MovedSlots(1), torch.empty(1000, device=META)
+    with LiveBytes() as t:
+        slots[0] = written
+        assert t.live == 0 and slots[0] is not written
+        moved_in = slots[0]
+        assert t.live == 4000 and moved_in.shape == (1000,)
+
+
+def test_a_batch_run_peaks_per_phase_and_a_stream_holds_everything_in_every_phase(tmp_path):
+    """batch (`generate`): the decoder's cache only in the decode, the KV/text/NAM caches released before
+    it; stream (`open_stream`): everything resident in every phase. `accelerator_bytes` is the mode's
+    largest phase; both modes are reported."""
+    lg = ledger()
+    acc, t, res = lg["accelerator"], lg["transient"], lg["resident_accelerator_bytes"]
+    batch, stream = lg["phases"]["batch"], lg["phases"]["stream"]
+    block = max(t["dit_denoise_step"], t["dit_context_pass"]) + t["plugins_around_a_block"]
+    assert batch["block"] == res - acc["vae_decode_cache"] + block
+    assert batch["decode"] == res - acc["kv_cache"] - acc["cross_attn_cache"] - acc["memory_bank"] \
+        + t["vae_decode_block"]
+    assert stream["decode"] == res + t["vae_decode_block"]
+    assert stream["prompt_switch"] == res + max(t["dit_recache"], t["text_encode"])
+    assert lg["mode"] == "batch" and lg["accelerator_bytes"] == max(batch.values())
+    assert lg["accelerator_bytes_by_mode"]["stream"] == max(stream.values()) > lg["accelerator_bytes"]
+    out = tmp_path / "stream.json"
+    assert loaders_main(["memory", "--json", str(out), "--mode", "stream", *TINY]) == 0
+    data = json.loads(out.read_text())
+    assert data["mode"] == "stream" and data["accelerator_bytes"] == data["accelerator_bytes_by_mode"]["stream"]
+    with pytest.raises(ValueError, match="mode"):
+        memory_ledger(load_config(overrides=TINY), mode="live")
+
+
+def test_the_ledger_runs_the_dit_with_the_configs_ffn_chunks():
+    from memflow_ext.loaders.ledger import _dit
+    from memflow_ext.presets import get_preset
+
+    cfg = load_config(overrides=[*TINY, "engine.ffn_chunk_frames=2"])
+    model = _dit(cfg, get_preset("tiny"), torch.float32)
+    assert {b.ffn_chunk_frames for b in model.attention_blocks} == {2}

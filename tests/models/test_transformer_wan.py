@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import torch
 
 from memflow_ext.pipelines.builder import build_model
@@ -41,7 +42,7 @@ def test_random_init_is_seeded_and_leaves_global_rng_alone():
     assert torch.equal(pa, pb) and not torch.equal(pa, pd)
 
 
-def _recache_peak(num_layers: int) -> tuple[int, int]:
+def _recache_peak(num_layers: int, ffn_chunk_frames: int = 0) -> tuple[int, int]:
     """(peak transient bytes of a 4-frame re-cache on meta, one layer's text keys+values in bytes)."""
     from dataclasses import replace
 
@@ -54,6 +55,7 @@ def _recache_peak(num_layers: int) -> tuple[int, int]:
     meta = torch.device("meta")
     c = replace(get_preset("tiny").transformer, num_layers=num_layers)
     model = build_model(c, device="meta").requires_grad_(False)
+    model.set_ffn_chunk_frames(ffn_chunk_frames)
     hw = (16, 16)
     tpf = (hw[0] // 2) * (hw[1] // 2)
     g = CacheGeometry(tokens_per_frame=tpf, frames_per_block=2, sink_frames=2, local_attn_frames=6, bank_frames=2)
@@ -84,3 +86,56 @@ def test_a_recache_writes_each_layer_at_once_so_its_peak_does_not_grow_with_dept
     shallow, text_per_layer = _recache_peak(2)
     deep, _ = _recache_peak(8)
     assert (deep - shallow) / 6 <= text_per_layer
+
+
+def _masked_peak(ffn_chunk_frames: int) -> tuple[int, int]:
+    """(peak transient bytes of an 8-frame pass on meta with a wide FFN, the bytes of one FFN hidden tensor)."""
+    from dataclasses import replace
+
+    from memflow_ext.loaders.transient import peak_bytes
+
+    c = replace(get_preset("tiny").transformer, ffn_dim=16 * get_preset("tiny").transformer.dim)
+    model = build_model(c, device="meta").requires_grad_(False)
+    model.set_ffn_chunk_frames(ffn_chunk_frames)
+    meta = torch.device("meta")
+    x = torch.zeros(1, c.in_dim, 8, 16, 16, device=meta)
+    t = torch.zeros(1, 8, device=meta)
+    ctx = torch.zeros(1, c.text_len, c.text_dim, device=meta)
+    return peak_bytes(lambda: model.forward_masked(x, t, ctx, None)), 8 * 64 * c.ffn_dim * 4
+
+
+def test_ffn_chunks_lower_the_peak_by_the_hidden_activations_they_split():
+    """FFN over 1 of 8 frames at a time: its two hidden tensors (Linear out, GELU out; ffn_dim wide) exist
+    for one frame's tokens, so the peak drops by at least one whole-pass hidden tensor."""
+    whole, hidden = _masked_peak(0)
+    chunked, _ = _masked_peak(1)
+    assert whole - chunked >= hidden
+
+
+def test_ffn_chunks_give_the_same_output_and_leave_training_alone():
+    model = build_model(get_preset("tiny").transformer, seed=0).requires_grad_(False)
+    c = model.config
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(1, c.in_dim, 4, 16, 16, generator=gen)
+    t = torch.rand(1, 4, generator=gen) * 1000
+    ctx = torch.randn(1, c.text_len, c.text_dim, generator=gen)
+    with torch.no_grad():
+        whole = model.forward_masked(x, t, ctx, mask=None)
+        model.set_ffn_chunk_frames(1)
+        chunked = model.forward_masked(x, t, ctx, mask=None)
+    assert torch.allclose(chunked, whole, rtol=0, atol=1e-5)
+    # with a gradient the one-pass form runs (no in-place writes into a tensor autograd saved)
+    model.requires_grad_(True)
+    model.forward_masked(x, t, ctx, mask=None).square().mean().backward()
+    with pytest.raises(ValueError, match="ffn_chunk_frames"):
+        model.set_ffn_chunk_frames(-1)
+
+
+def test_rope_in_chunks_equals_one_pass():
+    """`rope_apply` rotates long sequences chunk by chunk into its output: the same bits as one pass."""
+    from memflow_ext.models.rope import ROPE_CHUNK_TOKENS, _rotate, build_rope_table, rope_apply, rope_phasors
+
+    seq = 2 * ROPE_CHUNK_TOKENS + 5
+    x = torch.randn(1, seq, 2, 12, dtype=torch.bfloat16)
+    phasors = rope_phasors(build_rope_table(12, seq), (seq, 1, 1), 0)
+    assert torch.equal(rope_apply(x, phasors), _rotate(x, phasors))

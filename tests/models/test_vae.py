@@ -121,3 +121,24 @@ def test_streaming_decode_runs_the_upsampled_frames_one_at_a_time():
     """Depth first through the up-blocks: the full-resolution stages hold one frame, not four, so the
     working memory is well below the decoder's own pass over a latent frame."""
     assert _decode_peak("ours") < 0.6 * _decode_peak("diffusers")
+
+
+def test_a_host_cache_decodes_the_same_frames_and_keeps_its_slots_on_the_host(vae: WanVAE) -> None:
+    """`vae_cache: host`: every slot a convolution writes is moved to the host, and the frames equal the
+    device cache's (on this CPU-only machine the moves are no-ops: the slots' own device is what the
+    check below sees; the memory ledger's test measures what the device holds)."""
+    from memflow_ext.models.vae import HostSlots
+
+    lat = _latents(6, seed=2)
+    outs = {}
+    for place in ("device", "host"):
+        dec = vae.streaming_decoder(place)
+        dec.start()
+        outs[place] = torch.cat([dec.push(lat[:, :3]), dec.push(lat[:, 3:])], dim=1)
+        assert isinstance(dec._cache, HostSlots) == (place == "host")
+    assert torch.equal(outs["host"], outs["device"])
+    slots = HostSlots(2, host=torch.device("meta"))
+    slots[0], slots[1] = torch.ones(3), "Rep"
+    assert slots[0].device.type == "meta" and slots[1] == "Rep"
+    with pytest.raises(ValueError, match="cache='gpu'"):
+        vae.streaming_decoder("gpu")

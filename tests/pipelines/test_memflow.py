@@ -73,3 +73,39 @@ def test_memory_free_setting_runs_with_and_without_plugins(plugins, interactive)
     else:
         assert isinstance(pipe.state.memory, NoMemory)
         assert res.info["memory_frames_per_block"] == [0, 0, 0]
+
+
+@pytest.mark.parametrize("plugins", [[], ["memory"]])
+def test_batch_decode_runs_after_the_caches_left_the_device(plugins):
+    """`generate` decodes after the diffusion: by then the KV, text and NAM caches are freed (no
+    reference keeps them alive, which the memory ledger's batch mode relies on), and the video is the
+    one decoded from the latents."""
+    import gc
+    import weakref
+
+    from hooks.manager import build_plugin_manager
+    from memflow_ext.pipelines.iam import IAMPipeline
+
+    cfg = load_config(overrides=["num_output_frames=9", "switch_frame_indices=[6]"])
+    pipe = build_pipeline(cfg, IAMPipeline, plugin_manager=build_plugin_manager(plugins, cfg)) if plugins else \
+        build_pipeline(cfg)
+    refs: list[weakref.ref] = []
+    init_state, decode = pipe.init_state, pipe.decode
+
+    def watch(*args, **kwargs):
+        state = init_state(*args, **kwargs)
+        nam = [*state.memory.k, *state.memory.v] if state.memory.owner == "nam" else []
+        refs.extend(weakref.ref(t) for t in (*state.kv.k, *state.kv.v, *state.text.k, *state.text.v, *nam))
+        return state
+
+    alive: list[int] = []
+
+    def check(latents, progress=False):
+        gc.collect()
+        alive.append(sum(r() is not None for r in refs))
+        return decode(latents, progress)
+
+    pipe.init_state, pipe.decode = watch, check
+    res = pipe.generate(["a red fox in snow", "the fox runs into the forest"], [6], seed=1, progress=False)
+    assert refs and alive == [0]
+    assert torch.equal(res.video, pipe.decode(res.latents))

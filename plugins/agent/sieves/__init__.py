@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import apposition, exact_name, groups, head_match, presence, pronouns, relative, wordnet
+from . import apposition, exact_name, features, groups, head_match, presence, pronouns, relative, wordnet
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -20,6 +20,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("presence", presence.run),
     ("exact_name", exact_name.run),
     ("apposition", apposition.run),
+    ("features", features.run),
     ("head_match", head_match.run),
     ("wordnet", wordnet.run),
     ("relative", relative.run),

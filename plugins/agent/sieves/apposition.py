@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from . import pronouns
 
 if TYPE_CHECKING:
+    from ..entities import Cluster
     from ..linker import LinkContext
     from ..mentions import Mention
 
@@ -35,16 +36,36 @@ def run(ctx: LinkContext) -> None:
         if own.entry is not None and target.entry is None:
             ctx.link(host, own, NAME)
         elif own.entry is None:
+            _drop_guessed_gender(own, target)
             ctx.link(m, target, NAME, new_name=m.kind == "name" and host.kind in ("pronoun", "noun", "name"))
+
+
+def _drop_guessed_gender(a: Cluster, b: Cluster) -> None:
+    """"Okonjo, a tall woman": a gender the given-name table guessed for a name gives way to the gender the
+    phrase beside it states (a table gives a name's usual gender, and a surname has none)."""
+    if a.gender is None or b.gender is None or a.gender == b.gender:
+        return
+    for c, other in ((a, b), (b, a)):
+        said = [x for x in c.mentions if x.gender is not None]
+        stated = any(x.gender is not None and not x.gender_guessed for x in other.mentions)
+        if said and all(x.gender_guessed for x in said) and stated:  # two guesses: "Nora, Ethan and ..." is a list
+            for x in said:
+                x.gender = None
+            c.gender = None
+            return
 
 
 def _list_member(ctx: LinkContext, host: Mention, m: Mention) -> bool:
     """Indefinite phrases listed after a counted plural's colon ("Three swimmers ...: a stocky man in a red cap, a
     lanky boy in blue, and ...") are its members one by one, not renamings of each other, as long as they
-    are no more than its count ("two divers: a woman, a surgeon, and a man" keeps the apposition)."""
+    are no more than its count ("two divers: a woman, a surgeon, and a man" keeps the apposition); names listed
+    after a plural's colon ("her sons: Ivo in a red cap, Luka in a blue one") are its members too."""
+    text = ctx.prompt.text
+    if host.kind == "name" and m.kind == "name":
+        return any(x.sent == m.sent and x.plural and x.kind == "noun" and x.end <= host.start
+                   and ":" in text[x.end:host.start] for x in ctx.mentions)
     if "indef" not in (host.det, m.det) or host.det != m.det or host.kind != "noun" or m.kind != "noun":
         return False
-    text = ctx.prompt.text
     for x in ctx.mentions:
         if x.sent == m.sent and x.count and (x.plural or x.type == "group") and x.end <= host.start \
                 and ":" in text[x.end:host.start]:

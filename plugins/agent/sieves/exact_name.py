@@ -18,8 +18,11 @@ def run(ctx: LinkContext) -> None:
     "Adeyemi" finds "Mrs. Adeyemi"), in the story or earlier in this prompt; the most recent wins."""
     for m in ctx.open(("name",)):
         for c in ctx.candidates(m):
-            if m.names & c.names and not _other_given_name(m.names, c.names, c.nouns) and ctx.link(m, c, NAME):
-                break
+            if m.names & c.names and not _other_given_name(m.names, c.names, c.nouns):
+                if m.gender_guessed and c.gender is not None:
+                    m.gender = None  # the table's guess for the name gives way to what the story said of its bearer
+                if ctx.link(m, c, NAME):
+                    break
 
 
 def _other_given_name(mention: set[str], entity: set[str], nouns: set[str]) -> bool:

@@ -19,20 +19,26 @@ NAME = "groups"
 
 def run(ctx: LinkContext) -> None:
     """A plural whose members the text lists ("two brothers: a teenager and a boy") is those members,
-    not an entity of its own (each member learns the plural's noun). A covering plural ("both", "the
+    not an entity of its own (each member learns the plural's noun and gender). A covering plural ("both", "the
     two of them", "the pair", "the boys", "the two women") marks each entity it covers present: a
     group entity of the scene when there is one, else the scene's entities of a fitting kind, noun
     and gender (as many as its count says). A foreground plural that covers nobody ("an elderly
-    couple", "three hikers") is one group entity, and "the couple" / "the pair" later finds it."""
+    couple", "three hikers") is one group entity, and "the couple" / "the pair" later finds it. A
+    singular that singles one member out ("the drummer", "the eldest", "one twin") is the first member of a
+    counted plural nobody has singled out yet; a definite plural naming an animal group's members more
+    generally ("the birds" after "a pair of swans") covers that group."""
     for m in ctx.mentions:
         if m.skip is not None or m.linked_by not in (None, "apposition"):
             continue
         if m.linked_by == "apposition" and not _named_newcomer(ctx, m):
             continue
         own = ctx.cluster(m)
-        singled = [m] + (own.mentions if own is not None else [])
+        # the phrase and those before it of its entity ("The eldest, a tall girl"); a later "its owner" that found
+        # this entity does not make an indefinite introduction single out a member
+        singled = [m] + [x for x in (own.mentions if own is not None else []) if x.start <= m.start]
         if m.kind in ("noun", "relative") and not m.plural and m.type != "group" and (any(
-                x.det in ("def", "poss") or x.kind == "relative" for x in singled) or _listed_after(ctx, m)):
+                x.det in ("def", "poss") or x.kind == "relative" for x in singled) or _listed_after(ctx, m)
+                or _one_of(ctx, m)):
             member = _unclaimed(ctx, m)
             if member is not None and ctx.link(m, member, NAME):
                 member.claimed = True  # "The eldest, a tall girl ...": one of the three sisters
@@ -46,6 +52,7 @@ def run(ctx: LinkContext) -> None:
                 c = ctx.cluster(x)
                 if c is not None:
                     c.nouns.add(m.lemma)
+                    c.gender = c.gender or m.gender  # "two brothers, Tariq and Sipho": each is male
             ctx.cover(m, [c for x in members if (c := ctx.cluster(x)) is not None], NAME)
             continue
         if m.kind == "cover" or m.kind == "noun" and (m.plural or m.type == "group"):
@@ -57,6 +64,12 @@ def _listed_after(ctx: LinkContext, m: Mention) -> bool:
     text = ctx.prompt.text
     return any(x.sent == m.sent and x.count and x.start < m.start and ":" in text[x.end:m.start]
                for x in ctx.mentions if x.plural or x.type == "group")
+
+
+def _one_of(ctx: LinkContext, m: Mention) -> bool:
+    """"One dog" (the numeral one, no determiner): one of a counted plural of the story, not a newcomer."""
+    tok = ctx.prompt.doc[m.head]
+    return m.count == 1 and m.det == "none" and any(c.dep_ == "nummod" and c.lower_ == "one" for c in tok.children)
 
 
 def _split_pair(ctx: LinkContext, m: Mention) -> None:
@@ -121,12 +134,14 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         return
     group_noun = m.type == "group"
     groups = [c for c in ctx.candidates(m) if c.group and (noun_match(m, c) or group_noun and _size_fits(m, c)
-                                                            or m.kind == "cover" and _size_fits(m, c))]
+                                                            or m.kind == "cover" and _size_fits(m, c)
+                                                            or _members_named_more_generally(m, c))]
     recent = [c for c in groups if ctx.in_prompt(c, m) or ctx.in_previous(c)] or groups
     if recent and (m.det in ("def", "poss", "none") or m.kind == "cover"):
         if ctx.cluster(m) is None:
             _join(ctx, m, recent[0])
-        elif not ctx.link(m, recent[0], NAME) and m.plural and m.kind == "noun" and noun_match(m, recent[0]):
+        elif not ctx.link(m, recent[0], NAME) and m.plural and m.kind == "noun" and (
+                noun_match(m, recent[0]) or _members_named_more_generally(m, recent[0])):
             ctx.cover(m, [recent[0]], NAME)  # "the teenagers" after "a gang of teenagers": by its members' noun
         return
     if m.det == "indef" and m.kind == "noun":
@@ -202,6 +217,14 @@ def _join(ctx: LinkContext, m: Mention, c: Cluster) -> None:
     c.absorb(m)
     m.entity = c.cid
     m.linked_by = NAME
+
+
+def _members_named_more_generally(m: Mention, c: Cluster) -> bool:
+    """A definite plural that names a group's members more generally or more specifically in WordNet ("the
+    birds" after "a flock of starlings"), the group made of animals, creatures, robots or vehicles (whose
+    members are not told apart)."""
+    return m.plural and m.kind == "noun" and m.det in ("def", "poss") and m.type in ("animal", "creature", "robot") \
+        and any(hypernyms(m.lemma, n) for n in c.nouns)
 
 
 def _size_fits(m: Mention, c: Cluster) -> bool:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from .. import resources as R
 from ..nouns import from_lexicon
+from ..proper_names import is_title
 from .words import (
     ABOUT_VERBS,
     ABSENCE_WORDS,
@@ -130,8 +131,9 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
             and not any(m.lemma in c.nouns for c in ctx.clusters.values()) and not _worn(tok.head):
         return "owner"  # "the family's cat", "a neighbour's cat": whose it is, not who is there
     if tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-" and not tok.whitespace_ \
-            and not tok.doc[tok.i + 1].whitespace_ and tok.doc[tok.i + 2].pos_ not in ("ADP", "PART"):
-        return "modifier"  # "a rooster-shaped vane", "a man-bun" (but "her mother-in-law", "a bride-to-be")
+            and not tok.doc[tok.i + 1].whitespace_ and tok.doc[tok.i + 2].pos_ not in ("ADP", "PART") \
+            and not is_title(tok.doc[tok.i + 2]):
+        return "modifier"  # "a rooster-shaped vane", "a man-bun" (but "her mother-in-law", "a bride-to-be", "Ito-san")
     if m.type == "vehicle" and m.kind == "noun" and (not _acts(tok) or m.modifiers & SCENE_VEHICLE_WORDS) \
             and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return "scenery"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import lexicon as L
 from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
 from ..nouns import reciprocal, synonyms
+from ..resources import verb_word
 from . import pronouns
 from .head_match import pick
-from .words import AGE_YEARS, COUNTERPART_NOUNS, SIBLING_SHARED_KIN, SIZE_WORDS
+from .words import AGE_YEARS, COUNTERPART_NOUNS, KEEPER_NOUNS, SIBLING_SHARED_KIN, SIZE_WORDS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -25,16 +27,23 @@ def run(ctx: LinkContext) -> None:
     "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
     ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
     entity sharing that kin noun); a definite kin term without an owner ("the grandmother") to the one
-    entity with that relation to anybody. Every kin term with an owner, however it was linked ("Tobi, her
-    grandson" by apposition), teaches both entities their relation, so a later "his grandmother"
-    finds her through it; siblings share parents, grandparents, aunts and uncles, and siblings."""
+    entity with that relation to anybody; a counterpart noun ("her opponent") to the one the owner was
+    paired with, else the one other person of the scene; a keeper noun of an animal, creature, robot or
+    vehicle ("its handler") to the one person with it (paired with it, else the one person named before it in
+    the prompt, else the one of the previous prompt).
+    A definite agent noun no entity bears ("the leader", "the winner") is the one entity of this prompt or the
+    previous one that was the subject of the verb it is made from ("leads", "won"), else the one entity of
+    those prompts it shares an adjective with ("the little dancer" for the little girl). Every kin term with an
+    owner, however it was linked ("Tobi, her grandson" by apposition), teaches both entities their relation,
+    so a later "his grandmother" finds her through it; siblings share parents, grandparents, aunts and
+    uncles, and siblings."""
     learn_kin(ctx)  # relations stated earlier in the prompt ("Chuy, Luz's brother, ... his sister")
     for m in ctx.open(("noun", "relative")):
         if m.det == "new" or m.plural:
             continue
         target = None
         scope = _scope(ctx, m)
-        if (m.kin is not None or m.lemma in COUNTERPART_NOUNS) and m.owner is not None:
+        if (m.kin is not None or m.lemma in COUNTERPART_NOUNS or m.lemma in KEEPER_NOUNS) and m.owner is not None:
             target = _kin(ctx, m)
         elif m.kin is not None and m.det == "def":
             # "the grandmother" with no owner: the one entity the story made a grandparent ("Jakub, her
@@ -56,6 +65,8 @@ def run(ctx: LinkContext) -> None:
             target = next((c for c in scope if c.stated_age == m.stated_age), None)
         elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
             target = _by_description(m, scope)
+        if target is None and m.kind == "noun" and m.det == "def" and not m.relative_cue:
+            target = _doer(ctx, m) or _described(ctx, m)  # "the leader" for the one who led
         if target is None and m.kind == "noun" and m.relative_cue and m.det != "indef":
             # nothing to choose between: the phrase is matched like any other ("the older man" alone)
             target = pick(ctx, m, [c for c in ctx.candidates(m) if noun_match(m, c)])
@@ -157,7 +168,14 @@ def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:
 
 
 def _other(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> Cluster | None:
-    mentioned = {ctx.cluster(x) for x in ctx.mentions if x.start < m.start and x.sent == m.sent}
+    """The one of the scope not named in the mention's sentence before it, or, when that sentence names none
+    of them, in the nearest earlier sentence of the prompt that does ("X holds up Y's arm. The other bows")."""
+    before = [x for x in ctx.mentions if x.start < m.start and x.sent <= m.sent]
+    mentioned: set[Cluster | None] = set()
+    for sent in sorted({x.sent for x in before}, reverse=True):
+        mentioned = {ctx.cluster(x) for x in before if x.sent == sent}
+        if any(c in mentioned for c in scope):
+            break
     rest = [c for c in scope if c not in mentioned]
     return rest[0] if len(rest) == 1 or rest and len(scope) == 2 else None
 
@@ -173,6 +191,10 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
     owner = _owner(ctx, m)
     if owner is None:
         return None
+    if m.lemma in KEEPER_NOUNS:
+        return _keeper(ctx, m, owner)
+    if m.lemma in COUNTERPART_NOUNS and owner.type not in ("person", "any") and m.type in ("person", "any"):
+        m.type = owner.type  # "her mate" of a goose is a goose's kind of thing, not a person
     owners = [owner]
     if m.kin in SIBLING_SHARED_KIN:
         owners += [c for c in ctx.candidates(m) if c is not owner and _related(c, owner, "sibling")]
@@ -186,9 +208,87 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
             and any(synonyms(m.lemma, n) for n in c.nouns) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     if len(same) == 1:
         return same[0]
+    if m.lemma in COUNTERPART_NOUNS:
+        # "her opponent" of one of "two fencers": the other member of a set the owner was covered with
+        mates = _set_mates(ctx, owner)
+        fellows = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
+                   and (c.cid in mates or owner.group_key is not None and c.group_key == owner.group_key)]
+        if len(fellows) == 1:
+            return fellows[0]
     if m.lemma in COUNTERPART_NOUNS:  # "his opponent", "her partner": the one other person of the scene
-        others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
+        # (an animal's mate or partner is an animal of its kind, not the person nearby)
+        kinds = ("person", "any") if owner.type in ("person", "any") else (owner.type,)
+        others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in kinds
                   and contradicts(m, c) is None and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
         if len(others) == 1:
             return others[0]
     return None
+
+
+def _set_mates(ctx: LinkContext, owner: Cluster) -> set[int]:
+    """The other entity of each pair `owner` was covered with by one plural phrase ("Two fencers", "both")."""
+    mates: set[int] = set()
+    for cids in ctx.covers.values():
+        if owner.cid in cids and len(cids) == 2:
+            mates.update(cids)
+    for result in ctx.registry.results.values():
+        spans: dict[object, set[int]] = {}
+        for e in result.entities:
+            for ref in e.references:
+                if ref.kind == "group":
+                    spans.setdefault(ref.span, set()).add(e.entity_id)
+        for ids in spans.values():
+            if owner.cid in ids and len(ids) == 2:
+                mates.update(ids)
+    mates.discard(owner.cid)
+    return mates
+
+
+def _keeper(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:
+    if owner.type not in ("animal", "creature", "robot", "vehicle"):
+        return None
+    people = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
+              and contradicts(m, c) is None]
+    mates = _set_mates(ctx, owner)
+    paired = [c for c in people if c.cid in mates]
+    if len(paired) == 1:
+        return paired[0]
+    here = [c for c in people if ctx.in_prompt(c, m)]  # "a hitchhiker with a dog ... its owner": this prompt's first
+    scene = here or [c for c in people if ctx.in_previous(c)]
+    return scene[0] if len(scene) == 1 else None
+
+
+def agent_verbs(lemma: str) -> set[str]:
+    """The verbs an agent noun is made from ("leader" -> lead, "driver" -> drive, "winner" -> win, "sailor" -> sail)."""
+    if not lemma.endswith(("er", "or")) or len(lemma) < 5:
+        return set()
+    stem = lemma[:-2]
+    forms = {stem, stem + "e"}
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        forms.add(stem[:-1])  # a doubled consonant: "winner" -> "win"
+    return {f for f in forms if verb_word(f)}
+
+
+def _doer(ctx: LinkContext, m: Mention) -> Cluster | None:
+    verbs = agent_verbs(m.lemma)
+    if not verbs or m.type not in ("person", "any") or m.plural:
+        return None
+    doers = [c for c in ctx.candidates(m) if not c.group and c.acts & verbs and contradicts(m, c) is None
+             and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+    return doers[0] if len(doers) == 1 else None
+
+
+def _described(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A definite person noun nobody bears introduces nobody: the one recent entity sharing the most of the
+    adjectives before its head ("the little dancer" for the little girl), when one shares more than every
+    other; colours that differ rule an entity out. (What it wears or holds is the features sieve's.)"""
+    words = {w for w in m.modifiers if w not in L.COLOURS}
+    if m.type not in ("person", "any") or m.plural or not words:
+        return None
+    scored = sorted(((len(words & c.descriptors), c) for c in ctx.candidates(m)
+                     if not c.group and c.type in ("person", "any") and contradicts(m, c) is None
+                     and (ctx.in_prompt(c, m) or ctx.in_previous(c))
+                     and not (m.colours and c.colours and not m.colours & c.colours)), key=lambda sc: -sc[0])
+    if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return scored[0][1]

@@ -23,7 +23,8 @@ def run(ctx: LinkContext) -> None:
     """A definite or possessive singular noun phrase refers to an entity one of whose nouns it names
     more generally or more specifically in WordNet ("the bird" for the seagull, "the trout" for "a
     fish"), or, for a general noun ("the man", "the girl", "the newcomer", "the creature"), to a
-    compatible entity of this prompt or the previous one (else the story's only compatible one). Attributes
+    compatible entity of this prompt or the previous one (else the story's only compatible one); "the robot"
+    is such a general noun for machines. Attributes
     must not contradict; shared
     descriptive words decide, then recency. An indefinite phrase of another noun is a new entity."""
     for m in ctx.open(("noun",)):
@@ -34,7 +35,8 @@ def run(ctx: LinkContext) -> None:
             if latest is not None and ctx.link(m, latest, NAME):
                 continue
         best = pick(ctx, m, [c for c in ctx.candidates(m) if related_match(m, c)])
-        if best is None and (generic_fit(m) or m.type == "creature" and m.category == "creature"):
+        if best is None and (generic_fit(m) or m.type == "creature" and m.category == "creature"
+                             or m.type == "robot" and m.lemma in L.ROBOT_ADJECTIVES):  # "the robot": any machine
             # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
             best = pick(ctx, m, [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)])
         if best is None and m.det == "def" and generic_fit(m):
@@ -54,9 +56,15 @@ def run(ctx: LinkContext) -> None:
 def _latest(ctx: LinkContext, m: Mention) -> Cluster | None:
     """The entity a newcomer noun names: of any living kind ("the latecomer" may be a puppy), sharing the
     phrase's descriptive words first ("the golden latecomer"), then the one introduced last (this
-    prompt's before the story's)."""
-    fits = [c for c in ctx.candidates(m) if not c.group and c.type != "vehicle"
+    prompt's before the story's). A phrase of this prompt that only refers back ("the leader", not yet
+    resolved) introduces nobody, so it is no candidate."""
+    fits = [c for c in ctx.candidates(m) if not c.group and c.type != "vehicle" and not _only_definite(c)
             and contradicts(m, c) in (None, "kind") and (c.gender is None or m.gender is None or c.gender == m.gender)]
     if not fits:
         return None
     return max(fits, key=lambda c: (overlap(m, c), c.entry is None, c.order if c.entry is None else c.cid))
+
+
+def _only_definite(c: Cluster) -> bool:
+    """A cluster of this prompt made only of definite or possessive phrases (a reference not resolved yet)."""
+    return c.entry is None and bool(c.mentions) and all(x.det in ("def", "poss") for x in c.mentions)

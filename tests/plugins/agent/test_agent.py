@@ -488,3 +488,18 @@ def test_any_text_gives_a_well_formed_answer(prompts):
             for a, b in e.spans:
                 assert 0 <= a < b <= len(text)
     json.dumps(agent.mapping_json())
+
+
+def test_a_definite_role_in_another_colour_is_not_the_entity_it_shares_a_garment_with():
+    _, ids = run_story(["A boxer in red trunks bounces in a ring.",
+                        "The challenger in blue trunks climbs through the ropes."])
+    assert ids == [[1], [2]]
+
+
+def test_an_owner_named_through_a_body_part_a_preposition_places_someone_at_is_there():
+    _, ids = run_story(["A small boy in a blue coat lets go of his father's hand and runs to a fountain."])
+    assert ids == [[1, 2]]
+    _, ids = run_story(["A small boy in a blue coat listens to his father's radio by a fountain."])
+    assert ids == [[1]]
+    _, ids = run_story(["A small boy in a blue coat studies his father's face in an old photograph."])
+    assert ids == [[1]]

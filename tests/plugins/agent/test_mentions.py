@@ -53,3 +53,72 @@ def test_an_animal_noun_modifying_a_later_noun_is_no_character(modifier_dep, hea
     found = [(m.kind, m.text) for m in read_mentions(doc.text, doc).mentions]
     assert ("noun", "dog") not in found
     assert ("noun", "The nurse") in found
+
+
+def _noun(text, head):
+    return next(m for m in read_mentions(text, parse(text)).mentions if m.kind == "noun" and m.lemma == head
+                and m.text.split()[-1] == head)
+
+
+def test_a_whose_clause_describes_the_noun_it_follows():
+    text = "A thin man whose left hand is wrapped in a bandage waits by the door."
+    assert "bandage" in _noun(text, "man").descriptors
+
+
+def test_a_character_joined_by_and_ends_the_attribute_phrase_before_it():
+    text = "Two cooks argue: a tall cook with a bald head and a short cook in a green apron."
+    tall = next(m for m in read_mentions(text, parse(text)).mentions if m.text == "a tall cook")
+    assert "head" in tall.descriptors and "green" not in tall.descriptors and "apron" not in tall.descriptors
+
+
+def test_a_participle_with_a_doubled_consonant_names_its_noun():
+    text = "The scarred sailor waits by the door."
+    assert "scar" in _noun(text, "sailor").descriptors
+
+
+def test_a_title_of_another_language_gives_its_noun_and_gender():
+    text = "Abuela Rosa stirs the pot while Uncle Tevita carries plates."
+    by_text = {m.text: m for m in read_mentions(text, parse(text)).mentions}
+    assert "grandmother" in by_text["Abuela Rosa"].nouns and by_text["Abuela Rosa"].gender == "female"
+    assert "uncle" in by_text["Uncle Tevita"].nouns
+
+
+def test_a_hyphenated_honorific_is_a_title_not_a_name_or_a_compound():
+    text = "Later Ito-sensei frowns at the dough."
+    names = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "name"]
+    assert [m.names for m in names] == [{"@ito"}] and "teacher" in names[0].nouns
+
+
+def test_a_kunya_names_the_parent_so_the_bare_name_is_someone_else():
+    text = "Abu Samir feeds the pigeons while Samir, his son, watches."
+    names = {m.text: m.names for m in read_mentions(text, parse(text)).mentions if m.kind == "name"}
+    assert names == {"Abu Samir": {"@abu samir"}, "Samir": {"@samir"}}
+
+
+def test_what_the_subject_wears_describes_it():
+    text = "His friend wears a blue coat and carries a rope."
+    friend = next(m for m in read_mentions(text, parse(text)).mentions if m.lemma == "friend")
+    assert "blue" in friend.colours and "coat" in friend.clothing
+
+
+def test_a_singular_twin_is_one_person():
+    text = "The twin in green kicks a ball to the twins."
+    found = [m for m in read_mentions(text, parse(text)).mentions if m.lemma == "twin"]
+    assert [(m.plural, m.count) for m in found] == [(False, None), (True, 2)]
+
+
+def test_a_machine_noun_with_a_robot_modifier_is_a_robot_and_the_story_keeps_it_one():
+    text = "A squat robotic vacuum cleaner whirs out from under the sofa."
+    robots = [m for m in read_mentions(text, parse(text)).mentions if m.type == "robot"]
+    assert len(robots) == 1 and {"cleaner", "vacuum"} <= robots[0].nouns
+    later = "A puppy yaps at the vacuum."
+    assert not [m for m in read_mentions(later, parse(later)).mentions if m.lemma == "vacuum"]
+    known = [m for m in read_mentions(later, parse(later), known_machines=frozenset({"vacuum"})).mentions
+             if m.lemma == "vacuum"]
+    assert len(known) == 1 and known[0].type == "robot"
+
+
+def test_a_gendered_noun_compounded_before_the_head_gives_its_gender():
+    text = "The mother goose waddles to the bank."
+    goose = next(m for m in read_mentions(text, parse(text)).mentions if m.lemma == "goose")
+    assert goose.gender == "female"

@@ -118,3 +118,66 @@ def test_name_after_naming_verb():
     assert repairs.name_after_naming_verb(doc) == 1
     assert _tok(doc, "Pickle").dep_ == "oprd" and _tok(doc, "Pickle").pos_ == "PROPN"
     assert _tok(doc, "trots").pos_ == "VERB" and _tok(doc, "spaniel").dep_ == "nsubj"
+
+
+def test_garment_phrase_after_character():
+    doc = nlp()("A guard shouts as she runs, chasing the boy in the hoodie past the stalls.")
+    prep = next(t for t in doc if t.text == "in")
+    assert prep.head.text != "boy"  # what the model says without the repair
+    assert repairs.garment_phrase_after_character(doc) == 1
+    assert prep.head.text == "boy"
+
+
+def test_partitive_before_verb_noun():
+    doc = nlp()("They stop at the gate. The smaller of the two waves at the guard.")
+    waves = _tok(doc, "waves")
+    assert waves.dep_ == "pobj"  # what the model says without the repair: "the two waves" as the set
+    assert repairs.partitive_before_verb_noun(doc) == 1
+    assert waves.pos_ == "VERB" and _tok(doc, "smaller").dep_ == "nsubj" and _tok(doc, "smaller").head.i == waves.i
+    assert _tok(doc, "two").dep_ == "pobj"
+
+
+def test_partitive_before_verb_noun_leaves_a_real_plural_alone():
+    doc = nlp()("The smaller of the two dogs barks at the guard.")
+    assert repairs.partitive_before_verb_noun(doc) == 0
+
+
+def test_honorific_suffix():
+    doc = nlp()("Later Ito-sensei frowns at the dough.")
+    before = _tok(doc, "Ito").head.text
+    assert repairs.honorific_suffix(doc) == 1
+    assert before == "sensei" and _tok(doc, "sensei").head.text == "Ito" and _tok(doc, "Ito").pos_ == "PROPN"
+
+
+def test_object_pronoun_before_given_name():
+    doc = nlp()("The nurse strokes her hair, calling her Lulu as she has since birth.")
+    her = [t for t in doc if t.lower_ == "her"][1]
+    assert her.dep_ == "poss"  # what the model says without the repair: "her Lulu"
+    assert repairs.object_pronoun_before_given_name(doc) == 1
+    assert her.dep_ == "dobj" and her.head.text == "calling" and _tok(doc, "Lulu").dep_ == "oprd"
+
+
+def test_character_noun_compound_of_verb():
+    doc = nlp()("A fluffy grey owlet hops out from the reeds.")
+    a, fluffy, grey, owlet, hops = (_tok(doc, w) for w in ("A", "fluffy", "grey", "owlet", "hops"))
+    grey.head, grey.dep_, grey.pos_ = hops, "nsubj", "ADJ"  # the model's reading of such a clause
+    owlet.head, owlet.dep_ = hops, "compound"
+    a.head, fluffy.head = grey, grey
+    assert repairs.character_noun_compound_of_verb(doc) == 1
+    assert owlet.dep_ == "nsubj" and grey.head.i == owlet.i and a.head.i == owlet.i and a.dep_ == "det"
+
+
+def test_object_of_bare_preposition():
+    doc = nlp()("A ferryman with long silver hair unties the boat.")
+    hair = _tok(doc, "hair")
+    assert hair.dep_ == "nsubj"  # what the model says without the repair: a second subject of "unties"
+    assert repairs.object_of_bare_preposition(doc) == 1
+    assert hair.dep_ == "pobj" and hair.head.text == "with"
+
+
+def test_an_ordinary_noun_the_parse_sets_an_appositive_beside_is_a_name():
+    # "Treasure" is an ordinary word the given-name table does not know; the parse hangs "a young weaver" on it
+    doc = nlp()("Treasure, a young weaver in a blue shawl, counts the coins and smiles.")
+    assert _tok(doc, "Treasure").pos_ == "NOUN"
+    assert repairs.capitalised_word_before_apposition(doc) == 1
+    assert _tok(doc, "Treasure").pos_ == "PROPN"

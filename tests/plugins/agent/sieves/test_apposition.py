@@ -55,3 +55,28 @@ def test_phrases_listed_after_a_counted_plural_are_members_not_renamings():
     on, off = with_and_without("apposition", story)
     assert on[:2] == [[1, 2, 3], [2, 4]]  # the teenager is the second swimmer, not the first renamed
     assert on != off  # (the trainer's apposition is what the sieve changes here)
+
+
+def test_an_appositive_that_states_a_gender_overrides_the_name_tables_guess():
+    # the given-name table guesses "Ito" female: the appositive says otherwise and still renames the name
+    story = ["Ito, a burly man in a grey apron, sharpens his knives.", "The man tastes the broth."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_a_name_given_by_who_hung_on_a_worn_thing_renames_the_wearer():
+    story = ["Jonas, a tall boy in a black cap whom everyone calls Bix, waits by the gate.", "Bix waves."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_a_name_a_naming_verb_adds_never_contradicts_the_entitys_own_name():
+    # "Pip" joins the bride through "her"; "the bride" is still Mira, whose name is another
+    story = ["Mira, a bride in a green sari, sits on a swing.",
+             "Her aunt sits beside the bride, calling her Pip as always.",
+             "Pip laughs."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1, 2], [1]]
+    assert on != off

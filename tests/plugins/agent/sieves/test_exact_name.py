@@ -21,3 +21,13 @@ def test_a_common_word_once_a_name_stays_a_name():
     on, off = with_and_without("exact_name", story)
     assert on == [[1, 2], [1, 2]]
     assert on != off
+
+
+def test_a_name_the_table_guesses_otherwise_keeps_the_gender_its_bearer_was_given():
+    # the given-name table guesses "Ito" female; the story says he is a man
+    story = ["Ito-sensei, a burly man in a grey apron, sharpens his knives.",
+             "A young apprentice chops onions beside him.",
+             "Ito-sensei tastes the broth and nods."]
+    on, off = with_and_without("exact_name", story)
+    assert on[2] == [1]
+    assert on != off

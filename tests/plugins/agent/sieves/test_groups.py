@@ -122,3 +122,18 @@ def test_a_group_named_with_its_members_noun_is_later_called_by_that_noun():
     on, off = with_and_without("groups", story)
     assert on[2] == [1, 2]
     assert on != off
+
+
+def test_one_with_a_noun_singles_out_a_member_of_a_counted_plural():
+    story = ["Two dogs run into the yard. One dog barks at the gate; its sister sniffs a boot."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2]]
+    assert on != off
+
+
+def test_a_more_general_plural_covers_an_animal_group():
+    story = ["Two girls sit on a dock. A pair of swans glides across the pond.", "The girls laugh at a kite.",
+             "The birds drift back to the dock."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [3]
+    assert on != off

@@ -1,3 +1,4 @@
+from plugins.agent.linker import link_story
 from tests.plugins.agent.sieves.helpers import with_and_without
 
 
@@ -33,4 +34,29 @@ def test_a_general_noun_with_nobody_recent_is_the_one_compatible_character_of_th
              "The dancer twirls while the man watches."]
     on, off = with_and_without("wordnet", story)
     assert on[2] == [1, 2]
+    assert on != off
+
+
+def test_a_newcomer_is_not_a_definite_phrase_of_the_same_prompt():
+    # "The leader" refers back (to the farmer, who leads); it introduces nobody, so "the newcomer" is the potter
+    story = ["A farmer in a red coat leads a mule up a path.", "A potter in a grey shawl joins them on the path.",
+             "The leader waves at the newcomer."]
+    on, off = with_and_without("wordnet", story)
+    links = {lk["text"]: lk["ids"] for lk in link_story(story)[2].links}
+    assert links["The leader"] == [1] and links["the newcomer"] == [3]
+    assert on != off
+
+
+def test_the_robot_is_a_general_noun_for_a_machine_character():
+    story = ["A squat robotic vacuum cleaner whirs out from under the sofa.",
+             "A puppy yaps at the vacuum.",
+             "The robot spins in a circle."]
+    on, off = with_and_without("wordnet", story)
+    assert on == [[1], [1, 2], [1]]
+
+
+def test_a_young_animals_noun_never_names_an_adult_of_its_kind():
+    story = ["A white swan glides on a pond.", "The bird dips its head while the cygnet paddles behind it."]
+    on, off = with_and_without("wordnet", story)
+    assert on == [[1], [1, 2]]
     assert on != off

@@ -1,0 +1,100 @@
+"""Word-level readings of a mention's modifiers: what a comparative compares, the noun a participle is made
+from, the number a word says, and what kind of attribute a phrase is (mentions.py reads the phrases)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import lexicon as L
+from . import resources as R
+from .nouns import noun_info
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+COMPARATIVES = {  # comparative or superlative lemma -> (attribute it compares, direction)
+    "old": ("age", 1), "elder": ("age", 1), "eld": ("age", 1), "eldest": ("age", 1), "young": ("age", -1),
+    "big": ("size", 1), "large": ("size", 1), "tall": ("size", 1), "small": ("size", -1),
+    "little": ("size", -1), "short": ("size", -1), "tiny": ("size", -1),
+}
+
+
+def graded(tok: Token) -> tuple[str, int] | None:
+    """What a comparative or superlative compares ("older", "eldest", "smallest" -> ("age", 1) ...)."""
+    low = tok.lower_
+    for word in (tok.lemma_.lower(), low, low[:-3] if low.endswith("est") else low[:-2] if low.endswith("er") else low,
+                 low[:-4] if low.endswith(("gest", "llest")) else low[:-3]):
+        if word in COMPARATIVES:
+            return COMPARATIVES[word]
+    return None
+
+
+def stems(word: str) -> set[str]:
+    """A modifier and the noun it is made from ("moustached" -> "moustache", "ponytailed" -> "ponytail"),
+    so that "the moustached guard" finds "a guard with a moustache"."""
+    out = {word}
+    for part in word.split("-"):
+        if part.endswith("ed") and len(part) > 5:
+            out.update({part[:-2], part[:-1]})
+            if part[-3] == part[-4]:
+                out.add(part[:-3])  # a doubled consonant: "scarred" -> "scar"
+    return out
+
+
+def token_number(tok: Token) -> int | None:
+    return number_value(tok.text)
+
+
+def number_value(word: str) -> int | None:
+    """The number a word or numeral says ("seven", "fourteen", "twenty-five", "42"), else None."""
+    low = word.lower()
+    value = L.NUMBER_WORDS.get(low, L.LARGER_NUMBER_WORDS.get(low))
+    if isinstance(value, int):
+        return value
+    if low.isdecimal() and low.isascii():  # "42"; not "²", which isdigit() accepts
+        return int(low)
+    tens, _, unit = low.partition("-")
+    ten, one = L.LARGER_NUMBER_WORDS.get(tens), L.NUMBER_WORDS.get(unit)
+    if ten is not None and ten % 10 == 0 and isinstance(one, int) and one < 10:
+        return ten + one
+    return None
+
+
+def attribute_kind(words: list[str]) -> str:
+    """The kind of an attribute phrase, from its last telling word: clothing, hair, a mark, else a thing held."""
+    for w in reversed(words):
+        if w in L.CLOTHING:
+            return "clothing"
+        if w in L.HAIR_WORDS:
+            return "hair"
+        if w in L.MARK_WORDS or w in L.BODY_PARTS:
+            return "mark"
+    return "held"
+
+
+def feature_word(t: Token, prep: Token) -> bool:
+    """A word of an attribute phrase that sets its bearer apart to the eye: a colour, a garment, hair or another
+    body feature, or (after "with") a thing carried that is no place, structure or fixture ("the man with the
+    whistle", not "the woman in the kitchen"); never a character."""
+    lemma = t.lemma_.lower()
+    if t.pos_ not in ("NOUN", "ADJ") or t.dep_ == "poss" or noun_info(lemma) is not None:
+        return False
+    if t.lower_ in L.COLOURS or lemma in L.CLOTHING or lemma in L.BODY_PARTS or "W" in R.noun_senses(lemma):
+        return True
+    return t.pos_ == "NOUN" and prep.lower_ in ("with", "wearing") and not R.thing_noun(lemma)
+
+
+def hyphen_features(c: Token) -> set[str]:
+    """The colours and the noun stems of a hyphenated modifier the tokenizer split ("silver-haired": silver, hair;
+    "grey-bearded": grey, beard), so that it finds "with silver hair" or "a grey beard"."""
+    doc, i = c.doc, c.i
+    while i > 1 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_:
+        i -= 2
+    out = set()
+    for part in (t.lower_ for t in doc[i:c.i + 1] if t.text != "-"):
+        for word in part.split("-"):
+            if word in L.COLOURS:
+                out.add(word)
+            elif word.endswith("ed") and len(word) > 5:
+                out.update(w for w in (word[:-2], word[:-1]) if w in L.BODY_PARTS or w in L.CLOTHING)
+    return out
