@@ -39,6 +39,8 @@ UNBOUNDED_WINDOW_FRAMES = 21
 TEXT_ENCODER_PLACEMENTS = ("device", "cpu", "offload")
 # Weight quantization of the DiT's transformer blocks (see memflow_ext/models/quantize.py).
 QUANTIZE_MODES = ("none", "int8", "fp8")
+# how the sampler goes from one denoising step to the next (see IAMFlowConfig.sampler)
+SAMPLERS = ("renoise", "ode")
 # Where the streaming VAE decoder keeps its causal cache (see memflow_ext/models/vae.py `HostSlots`).
 VAE_CACHE_PLACES = ("device", "host")
 
@@ -128,6 +130,10 @@ class IAMFlowConfig:
     num_frame_per_block: int = 3
     denoising_step_list: list[int] = field(default_factory=lambda: [1000, 750, 500, 250])
     warp_denoising_step: bool = True
+    # between denoising steps: "renoise" (MemFlow: x0, then fresh noise at the next level; made for
+    # distilled few-step generators) | "ode" (deterministic DDIM/Euler step: x0 with the noise the current
+    # sample implies; for a generator trained by plain flow matching, like the toy preset)
+    sampler: str = "renoise"
     context_noise: int = 0
     global_sink: bool = True
     model_kwargs: ModelKwargs = field(default_factory=ModelKwargs)
@@ -361,6 +367,8 @@ def validate_config(cfg: IAMFlowConfig) -> None:
         raise ConfigError(f"denoising_step_list={steps} must be strictly decreasing values in (0, 1000]")
     if len(set(steps)) != len(steps):
         raise ConfigError(f"denoising_step_list={steps} has repeated values")
+    if cfg.sampler not in SAMPLERS:
+        raise ConfigError(f"sampler '{cfg.sampler}' is not one of {', '.join(SAMPLERS)}")
     if not 0 <= cfg.context_noise <= 1000:
         raise ConfigError(f"context_noise={cfg.context_noise} must be within [0, 1000]")
     mk = cfg.model_kwargs

@@ -149,7 +149,8 @@ class BlockLoop:
     def denoise(self, x: torch.Tensor, ctx: torch.Tensor, start_token: int,
                 generator: torch.Generator | None) -> torch.Tensor:
         """The warped denoising steps of one block (cache read-only), re-noising between steps with
-        `generator`; returns the last x0."""
+        `generator` (`sampler: renoise`) or with the noise the sample implies (`sampler: ode`); returns
+        the last x0."""
         state = self._state()
         pipe = self.pipeline
         batch, fpb = x.shape[:2]
@@ -166,7 +167,10 @@ class BlockLoop:
             self.on_step(start_token // state.kv.geometry.block_tokens, i, x0)
             if i + 1 < len(steps):
                 flat = x0.flatten(0, 1)
-                eps = torch.randn(flat.shape, generator=generator, device=flat.device, dtype=flat.dtype)
+                if pipe.cfg.sampler == "ode":  # the noise x_t implies: x_t = (1 - sigma) x0 + sigma eps
+                    eps = pipe.schedule.implied_noise(x.flatten(0, 1), flat, timestep.flatten(0, 1))
+                else:
+                    eps = torch.randn(flat.shape, generator=generator, device=flat.device, dtype=flat.dtype)
                 nt = torch.ones(batch * fpb, device=x.device, dtype=torch.float32) * steps[i + 1]
                 x = pipe.schedule.add_noise(flat, eps, nt).unflatten(0, (batch, fpb))
         return x0

@@ -52,8 +52,7 @@ class MemFlowPipeline:
         self.vae = vae
         self.device = torch.device(device)
         self.schedule = FlowMatchSchedule(shift=cfg.model_kwargs.timestep_shift)
-        steps = torch.tensor(list(cfg.denoising_step_list), dtype=torch.long)
-        self.timesteps = self.schedule.warp(steps) if cfg.warp_denoising_step else steps.to(torch.float32)
+        self.timesteps = self.schedule.sampler_timesteps(cfg.denoising_step_list, cfg.warp_denoising_step)
         # the caches of the latest video; a stream whose caches these are not is superseded
         self.state: StreamState | None = None
         model.set_ffn_chunk_frames(cfg.engine.ffn_chunk_frames)

@@ -39,6 +39,12 @@ class FlowMatchSchedule:
         idx = self.num_train_timesteps - torch.as_tensor(steps, dtype=torch.long)
         return table[idx]
 
+    def sampler_timesteps(self, steps: list[int], warp: bool) -> torch.Tensor:
+        """The timesteps the streaming sampler evaluates (`denoising_step_list`, warped onto the shifted
+        table when `warp_denoising_step`); training draws its noise levels from the same list."""
+        steps_t = torch.as_tensor(list(steps), dtype=torch.long)
+        return self.warp(steps_t) if warp else steps_t.to(torch.float32)
+
     def lookup_index(self, timestep: torch.Tensor, dtype: torch.dtype = torch.float64) -> torch.Tensor:
         """Nearest table index; upstream compares in float64 for x0, in float32 for re-noising."""
         ts = self.timesteps.to(device=timestep.device, dtype=dtype)
@@ -53,6 +59,11 @@ class FlowMatchSchedule:
         sig = self.sigmas.to(device=flow.device, dtype=torch.float64)[self.lookup_index(timestep)]
         sig = sig.reshape(-1, *([1] * (flow.dim() - 1)))
         return (xt.double() - sig * flow.double()).to(flow.dtype)
+
+    def implied_noise(self, xt: torch.Tensor, x0: torch.Tensor, timestep: torch.Tensor) -> torch.Tensor:
+        """eps with xt = (1 - sigma) * x0 + sigma * eps (the deterministic sampler's noise); [N, ...], [N]."""
+        sig = self.sigma_at(timestep).reshape(-1, *([1] * (x0.dim() - 1))).to(torch.float32)
+        return ((xt.float() - (1 - sig) * x0.float()) / sig).type_as(x0)
 
     def add_noise(self, x0: torch.Tensor, noise: torch.Tensor, timestep: torch.Tensor) -> torch.Tensor:
         """(1 - sigma) * x0 + sigma * noise in float32 (re-noising between denoising steps)."""

@@ -146,7 +146,7 @@ class Trainer:
         self.replay = StreamingReplay(self.engine, self.model, preset.latent_hw())
         sched = FlowMatchSchedule(shift=self.engine.model_kwargs.timestep_shift)
         self.schedule = sched
-        self.timesteps = sched.warp(list(self.engine.denoising_step_list))
+        self.timesteps = sched.sampler_timesteps(self.engine.denoising_step_list, self.engine.warp_denoising_step)
         self.opt = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=0.0)
         self.lr_sched = torch.optim.lr_scheduler.LambdaLR(self.opt, self._lr_factor)
         self.gen = torch.Generator().manual_seed(cfg.seed)

@@ -50,6 +50,9 @@ def test_the_demo_config_uses_the_training_settings_and_the_fingerprint_names_th
     cfg = load_config([CONFIG])
     trained = load_config(overrides=TrainConfig().engine)
     assert cfg.preset == "toy" and cfg.model_kwargs == trained.model_kwargs
+    # trained at the noise levels the demo samples at
+    assert (cfg.denoising_step_list, cfg.warp_denoising_step) == (trained.denoising_step_list,
+                                                                  trained.warp_denoising_step)
     assert bundle_metadata(shipped)["train_config"]["engine"] == TrainConfig().engine
     assert list(cfg.agent.extra_entity_nouns) == ["circle", "square", "triangle"]
     assert weights_files(cfg) == [shipped]

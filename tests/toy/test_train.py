@@ -58,3 +58,14 @@ def test_memory_rule_picks_the_named_objects_latest_full_view_then_tops_up():
     assert other == [8] or other == [max(f for f in evicted if f != max(full))]
     assert rule(5, 0, []) == []
     assert rule(5, 0, [3]) == [3]  # never more than what has left the window
+
+
+@pytest.mark.parametrize("warp", [True, False])
+def test_training_draws_its_noise_levels_where_the_pipeline_samples(tmp_path, warp):
+    from memflow_ext.pipelines.memflow import MemFlowPipeline
+
+    engine = [*TrainConfig().engine, f"warp_denoising_step={str(warp).lower()}"]
+    tr = Trainer(TrainConfig(batch=1, dataset_size=3, codec_fit_stories=1, engine=engine), tmp_path)
+    pipe = MemFlowPipeline(tr.engine, tr.model)
+    assert torch.equal(tr.timesteps, pipe.timesteps)
+    assert torch.equal(tr.timesteps, torch.tensor([1000.0, 750.0, 500.0, 250.0])) != warp

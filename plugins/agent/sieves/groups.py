@@ -22,7 +22,8 @@ def run(ctx: LinkContext) -> None:
     not an entity of its own (each member learns the plural's noun and gender). A covering plural ("both", "the
     two of them", "the pair", "the boys", "the two women") marks each entity it covers present: a
     group entity of the scene when there is one, else the scene's entities of a fitting kind, noun
-    and gender (as many as its count says). A foreground plural that covers nobody ("an elderly
+    and gender (as many as its count says; when the scene has too few, the story's entities bearing its noun
+    if they are exactly that many). A foreground plural that covers nobody ("an elderly
     couple", "three hikers") is one group entity, and "the couple" / "the pair" later finds it. A
     singular that singles one member out ("the drummer", "the eldest", "one twin") is the first member of a
     counted plural nobody has singled out yet; a definite plural naming an animal group's members more
@@ -169,6 +170,11 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
             hypernyms(m.lemma, n) for n in c.nouns)) and contradicts(m, c) is None]
         if len(story) >= need:
             scene = story
+    if len(scene) < need and m.kind == "noun" and m.count is not None and m.det in ("def", "poss"):
+        # "the two men" when the story has exactly two men, one of them not in the recent scene
+        bearers = [c for c in ctx.candidates(m) if not c.group and noun_match(m, c) and contradicts(m, c) is None]
+        if len(bearers) == m.count:
+            scene = bearers
     if m.count is not None and len(scene) > m.count:
         # more fit than the count says ("the two of them" after a woman, her grandson and a robin): people
         # before animals and machines, then the most recent

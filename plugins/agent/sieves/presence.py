@@ -14,6 +14,7 @@ from .words import (
     CAPTURE_VERBS,
     DEPICTIONS,
     DISPLAY_NOUNS,
+    LIKENESS_WORDS,
     MATERIAL_MODIFIERS,
     PHONE_WORDS,
     REMOTE_VERBS,
@@ -112,6 +113,8 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
                 return "reported"  # "tells the bird that Harold loved robins"
             if anc.dep_ in _CLAUSE_DEPS:
                 break
+    if _likeness(tok):
+        return "pictured"
     if _on_the_phone(tok):
         return "remote"
     if _on_display(tok) or _elaborates_depiction(m, tok):
@@ -138,6 +141,15 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
             and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return "scenery"
     return None
+
+
+def _likeness(tok: Token) -> bool:
+    """The character noun only gives a thing its form: "a timer shaped like a hen", "a kite in the shape of a
+    fish" (words of data/sieves.json `likeness_words`)."""
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.lower_ not in ("like", "of"):
+        return False
+    return prep.head.lemma_.lower() in LIKENESS_WORDS or prep.head.lower_ in LIKENESS_WORDS
 
 
 def _made_and_acting(m: Mention, tok: Token) -> bool:

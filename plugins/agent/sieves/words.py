@@ -19,6 +19,7 @@ SIZE_WORDS: dict[str, int] = dict(_DATA["size_words"])
 NEWCOMER_NOUNS: frozenset[str] = frozenset(_DATA["newcomer_nouns"])
 COUNTERPART_NOUNS: frozenset[str] = frozenset(_DATA["counterpart_nouns"])
 KEEPER_NOUNS: frozenset[str] = frozenset(_DATA["keeper_nouns"])
+LIKENESS_WORDS: frozenset[str] = frozenset(_DATA["likeness_words"])
 SIBLING_SHARED_KIN: frozenset[str] = frozenset(_DATA["sibling_shared_kin"])
 #: nouns whose rough age is at least / at most these are old / young / children ("grandmother", "teenager",
 #: "toddler"); only to tell two characters apart, never to contradict a stated age

@@ -137,3 +137,12 @@ def test_a_more_general_plural_covers_an_animal_group():
     on, off = with_and_without("groups", story)
     assert on[2] == [3]
     assert on != off
+
+
+def test_a_counted_plural_takes_the_storys_bearers_of_its_noun_when_they_are_that_many():
+    story = ["An old man in a red coat walks a dog along a beach.",
+             "A woman in a blue hat waves at a young man in glasses.",
+             "The two men shake hands."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 4]
+    assert on != off

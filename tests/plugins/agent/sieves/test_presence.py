@@ -114,3 +114,11 @@ def test_an_in_law_or_to_be_noun_is_still_a_character():
     on, off = with_and_without("presence", story)
     assert on == [[1, 2]]  # the mother-in-law and the bride-to-be; the cat is the clock's shape
     assert on != off
+
+
+def test_a_character_noun_that_only_gives_a_thing_its_form_is_no_entity():
+    story = ["A cook in a white apron sets a timer shaped like a hen on the counter.",
+             "A boy in a red cap flies a kite in the shape of a fish."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [2]]
+    assert on != off
