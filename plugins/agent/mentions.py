@@ -27,7 +27,17 @@ from .modifiers import (
     stems,
     token_number,
 )
-from .nouns import NounInfo, kin_relation, noun_age, noun_gender, noun_info, noun_info_as_noun, vehicle_sense
+from .nouns import (
+    NounInfo,
+    kin_relation,
+    machine_character,
+    noun_age,
+    noun_gender,
+    noun_info,
+    noun_info_as_noun,
+    noun_info_renaming_a_name,
+    vehicle_sense,
+)
 from .proper_names import (
     KUNYA_PREFIXES,
     TITLE_NOUNS,
@@ -149,8 +159,10 @@ def _noun_head(tok: Token) -> NounInfo | None:
         return None
     info = noun_info(tok.lemma_.lower())
     determined = any(c.dep_ == "det" for c in tok.children)
-    if info is None and tok.pos_ == "NOUN" and determined:
-        info = noun_info_as_noun(tok.lemma_.lower())  # "the patient": no adjective after a determiner
+    if info is None and tok.pos_ == "NOUN" and determined:  # "the patient": no adjective after a determiner;
+        # "Rex, a scruffy mongrel": beside a name, a character's noun
+        renames = tok.dep_ == "appos" and tok.head.pos_ == "PROPN"
+        info = (noun_info_renaming_a_name if renames else noun_info_as_noun)(tok.lemma_.lower())
     if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) and determined:
         return NounInfo("vehicle", "vehicle")
     return info
@@ -224,7 +236,7 @@ class MentionReader:
                     c.lower_ in ("all", "the") for c in tok.children):
                 return self._cover(tok)  # "All three fill their baskets", "the two laugh"
         info = _noun_head(tok)
-        if info is None and self._machine_character(tok):
+        if info is None and machine_character(tok, self.known_machines):
             info = NounInfo("robot", "robot")
         if info is None and self._year_old(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
                                                         for c in tok.children):
@@ -234,16 +246,6 @@ class MentionReader:
         if self._relative_head(tok):
             return self._relative(tok)
         return None
-
-    def _machine_character(self, tok: Token) -> bool:
-        """A machine noun of lexicon.json's ROBOT_WITH_MODIFIER heading a phrase that holds one of its robot
-        modifiers ("a round robotic vacuum cleaner"), or one the story has already made a robot ("the vacuum")."""
-        lemma = tok.lemma_.lower()
-        if tok.pos_ != "NOUN" or lemma not in L.ROBOT_WITH_MODIFIER or tok.dep_ in ("compound", "amod") \
-                and tok.head.i > tok.i and tok.head.pos_ == "NOUN":
-            return False
-        words = {t.lower_ for t in tok.subtree if t.i < tok.i} | {t.lemma_.lower() for t in tok.subtree if t.i < tok.i}
-        return bool(words & L.ROBOT_WITH_MODIFIER[lemma]) or lemma in self.known_machines
 
     @staticmethod
     def _comma_apposition(tok: Token) -> bool:

@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 _ALL_ANIMALS = (L.ANIMAL | L.ANIMAL_EXTRA | frozenset(L.ANIMAL_HYPERNYMS)
                 | frozenset().union(*L.ANIMAL_HYPERNYMS.values())) - frozenset(L.ANIMAL_WITH_MODIFIER)
@@ -87,6 +91,17 @@ def noun_info(lemma: str) -> NounInfo | None:
     if senses and senses[0] in _SENSE_CLASSES and not R.also_adjective(w) and "W" not in senses:
         return NounInfo(*_SENSE_CLASSES[senses[0]])
     return None
+
+
+def noun_info_renaming_a_name(lemma: str) -> NounInfo | None:
+    """`noun_info` for a noun set beside a name ("Burek, a scruffy mongrel"): the phrase describes a character,
+    so the noun's most frequent sense that can be one holds even when a thing sense comes first."""
+    info = noun_info(lemma)
+    if info is not None:
+        return info
+    senses = R.noun_senses(lemma.lower()).replace("W", "")
+    first = next((c for c in senses if c in "PAR"), None)
+    return NounInfo(*_SENSE_CLASSES[first]) if first is not None and not R.also_adjective(lemma) else None
 
 
 def noun_info_as_noun(lemma: str) -> NounInfo | None:
@@ -178,3 +193,14 @@ def reciprocal(relation: str) -> str | None:
     """The relation seen from the other side ("child" -> "parent")."""
     value = L.KIN_RECIPROCAL.get(relation)
     return value if isinstance(value, str) else None
+
+
+def machine_character(tok: Token, known_machines: frozenset[str]) -> bool:
+    """A machine noun of lexicon.json's ROBOT_WITH_MODIFIER heading a phrase that holds one of its robot
+    modifiers ("a round robotic vacuum cleaner"), or one the story has already made a robot ("the vacuum")."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ != "NOUN" or lemma not in L.ROBOT_WITH_MODIFIER or tok.dep_ in ("compound", "amod") \
+            and tok.head.i > tok.i and tok.head.pos_ == "NOUN":
+        return False
+    words = {t.lower_ for t in tok.subtree if t.i < tok.i} | {t.lemma_.lower() for t in tok.subtree if t.i < tok.i}
+    return bool(words & L.ROBOT_WITH_MODIFIER[lemma]) or lemma in known_machines

@@ -122,3 +122,10 @@ def test_a_gendered_noun_compounded_before_the_head_gives_its_gender():
     text = "The mother goose waddles to the bank."
     goose = next(m for m in read_mentions(text, parse(text)).mentions if m.lemma == "goose")
     assert goose.gender == "female"
+
+
+def test_a_noun_set_beside_a_name_takes_its_first_sense_that_can_be_a_character():
+    # "mongrel" is first a thing in WordNet (a hybrid organism), then a dog
+    text = "Tomek waits at the gate with Rex, a scruffy brown mongrel on a leash."
+    found = [m for m in read_mentions(text, parse(text)).mentions if m.lemma == "mongrel"]
+    assert len(found) == 1 and found[0].type == "animal"
