@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
+from .modifiers import feature_word
 from .nouns import noun_info, vehicle_sense
 from .proper_names import TITLE_SUFFIXES
 
@@ -413,9 +414,10 @@ def hyphenated_name(doc: Doc) -> int:
 
 
 def garment_phrase_after_character(doc: Doc) -> int:
-    """A phrase "in / with / wearing" + a garment, a colour or hair right after a character noun, hung by the parse on
-    an earlier word or on a verb ("a view past the clerk in the visor", "following the girl in the parka" with
-    "in" under "following"): it describes the noun before it, which is what such a phrase next to a noun does."""
+    """A phrase "in / with / wearing" + a garment, a colour, hair or a thing carried (`modifiers.feature_word`)
+    right after a character noun, hung by the parse on an earlier word or on a verb ("a view past the clerk in
+    the visor", "following the girl in the parka" with "in" under "following"): it describes the noun before
+    it, which is what such a phrase next to a noun does."""
     n = 0
     for prep in doc[1:]:
         noun = doc[prep.i - 1]
@@ -424,9 +426,7 @@ def garment_phrase_after_character(doc: Doc) -> int:
         if noun_info(noun.lemma_.lower()) is None or any(t.i == noun.i for t in prep.subtree):
             continue
         obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        word = obj.lemma_.lower() if obj is not None else ""
-        if obj is None or not (obj.lower_ in L.COLOURS or word in L.CLOTHING or word in L.BODY_PARTS
-                               or "W" in R.noun_senses(word)):
+        if obj is None or not feature_word(obj, prep):
             continue
         prep.head = noun
         n += 1

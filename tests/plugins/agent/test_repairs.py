@@ -181,3 +181,11 @@ def test_an_ordinary_noun_the_parse_sets_an_appositive_beside_is_a_name():
     assert _tok(doc, "Treasure").pos_ == "NOUN"
     assert repairs.capitalised_word_before_apposition(doc) == 1
     assert _tok(doc, "Treasure").pos_ == "PROPN"
+
+
+def test_garment_phrase_after_character_takes_a_thing_carried_after_with():
+    doc = nlp()("The toddler waves a paper boat at the deckhand with the bun, who waves back.")
+    prep = _tok(doc, "with")
+    assert prep.head.text == "waves"  # what the model says without the repair
+    assert repairs.garment_phrase_after_character(doc) == 1
+    assert prep.head.text == "deckhand"
