@@ -124,8 +124,9 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
     if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
             "with", "in", "wearing", "holding", "carrying"):
         return "attribute"  # "a nurse with a silver stud": a word known only to WordNet, worn or held
-    if m.kind == "noun" and tok.dep_ in ("poss", "compound") and tok.head.lemma_.lower() in L.CLOTHING:
-        return "modifier"  # "a white chef's jacket", "a fisherman's sweater"
+    if m.kind == "noun" and tok.dep_ in ("poss", "compound") and tok.head.lemma_.lower() in L.CLOTHING \
+            and not (m.det == "def" and tok.dep_ == "poss"):
+        return "modifier"  # "a white chef's jacket", "a fisherman's sweater" (not "the newcomer's apron": whose)
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     if m.kind == "noun" and not m.plural and nxt is not None and nxt.lower_ in L.CLOTHING and (
             nxt.head.i == tok.i or tok.dep_ == "pobj" and tok.head.lower_ in ("in", "with", "wearing")):

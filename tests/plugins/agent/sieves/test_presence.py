@@ -122,3 +122,13 @@ def test_a_character_noun_that_only_gives_a_thing_its_form_is_no_entity():
     on, off = with_and_without("presence", story)
     assert on == [[1], [2]]
     assert on != off
+
+
+def test_a_definite_owner_of_a_garment_is_someone_a_kind_of_garment_is_not():
+    # "a white chef's jacket" names a kind of jacket; "the newcomer's apron" is the girl's
+    story = ["A cook in a white chef's jacket stirs a pot.",
+             "A girl in a red scarf walks in late.",
+             "The cook ties the newcomer's apron with a smile."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [2], [1, 2]]
+    assert on != off
