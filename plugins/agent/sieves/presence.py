@@ -122,8 +122,10 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
     if _stated_absent(tok):
         return "absent"
     if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
-            "with", "in", "wearing", "holding", "carrying"):
-        return "attribute"  # "a nurse with a silver stud": a word known only to WordNet, worn or held
+            "with", "in", "wearing", "holding", "carrying") and not (m.det == "def" and _known(m, ctx)):
+        # "a nurse with a silver stud": a word known only to WordNet, worn or held (but "a ward with the patient
+        # in bed", once the story has a patient, is that character)
+        return "attribute"
     if m.kind == "noun" and tok.dep_ in ("poss", "compound") and tok.head.lemma_.lower() in L.CLOTHING \
             and not (m.det == "def" and tok.dep_ == "poss"):
         return "modifier"  # "a white chef's jacket", "a fisherman's sweater" (not "the newcomer's apron": whose)

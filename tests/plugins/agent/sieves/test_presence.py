@@ -132,3 +132,13 @@ def test_a_definite_owner_of_a_garment_is_someone_a_kind_of_garment_is_not():
     on, off = with_and_without("presence", story)
     assert on == [[1], [2], [1, 2]]
     assert on != off
+
+
+def test_a_character_the_story_has_is_no_worn_thing_after_with():
+    # "a silver stud" is worn (a WordNet-only word after "with"); "the patient" after "with" is the patient
+    story = ["The patient, an old man in a grey gown, dozes on a trolley.",
+             "A porter with a silver stud mops the floor.",
+             "Wide shot of the room with the patient on the bed."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [2], [1]]
+    assert on != off
