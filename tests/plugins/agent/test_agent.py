@@ -47,13 +47,13 @@ def test_an_epithet_finds_the_newcomer_of_the_previous_prompt():
     assert ids == [[1], [1, 2], [1, 2]]
 
 
-@sieves_fail("'an old fisherman' after 'A woman in a yellow raincoat and' is not read: got [[1], [1], [], [1]]")
+@sieves_fail("'an old ferryman' after 'A woman in a green parka and' is not read: got [[1], [1], [], [1]]")
 def test_pronoun_only_prompts_resolve_by_gender():
     _, ids = run_story([
-        "A woman in a yellow raincoat and an old fisherman stand on a wooden pier.",
+        "A woman in a green parka and an old ferryman stand on a stone jetty.",
         "She laughs.",
-        "He nods slowly and lights his pipe.",
-        "Later, she walks away along the shore.",
+        "He nods slowly and whistles a tune.",
+        "Later, she strolls away along the towpath.",
     ])
     assert ids[0] == [1, 2]
     assert ids[1:] == [[1], [2], [1]]
@@ -89,7 +89,7 @@ def test_explicit_newcomer_words_and_the_other():
 def test_character_who_leaves_and_returns_keeps_the_id():
     _, ids = run_story([
         "A girl with a yellow umbrella walks her black dog in the rain.",
-        "The dog runs off down the street and disappears around a corner.",
+        "The dog dashes across the square and vanishes behind a fountain.",
         "Alone, the girl sits on a bench under the dripping trees.",
         "The black dog comes back and sits at her feet, wagging its tail.",
     ])
@@ -107,9 +107,9 @@ def test_prompt_without_entities_then_the_story_goes_on():
 
 def test_mother_is_not_a_newcomer_and_kin_words_do_not_merge():
     agent, ids = run_story([
-        "A mother bear and her small cub fish at the edge of a river.",
-        "The mother watches the cub splash in the shallow water.",
-        "Her cub catches a tiny fish, and the mother bear looks on proudly.",
+        "A mother deer and her small fawn graze at the edge of a clearing.",
+        "The mother watches the fawn hop across the mossy bank.",
+        "Her fawn nibbles a tiny flower, and the mother deer looks up calmly.",
     ])
     assert ids[0] == [1, 2]
     assert ids[1] == [1, 2]
@@ -119,9 +119,9 @@ def test_mother_is_not_a_newcomer_and_kin_words_do_not_merge():
 
 def test_woman_never_takes_a_mans_id():
     agent, ids = run_story([
-        "A man in a grey suit waits on the train platform.",
-        "A woman in a grey suit waits on the train platform.",
-        "The person in the grey suit boards the train. She finds a seat by the window.",
+        "A man in a mustard blazer waits at the ferry dock.",
+        "A woman in a mustard blazer waits at the ferry dock.",
+        "The person in the mustard blazer boards the ferry. She finds a seat by the railing.",
     ])
     assert ids[0] == [1]
     assert ids[1] == [2]
@@ -131,27 +131,27 @@ def test_woman_never_takes_a_mans_id():
 
 def test_same_person_twice_inside_the_first_prompt():
     agent, ids = run_story([
-        "A chess grandmaster, an older gentleman in a velvet waistcoat, studies the board. The grandmaster frowns.",
+        "A clockmaker, an older gentleman in a tweed vest, opens a pocket watch. The clockmaker frowns.",
     ])
     assert ids == [[1]]
-    assert {"grandmaster", "gentleman"} <= agent.registry[1].nouns
+    assert {"clockmaker", "gentleman"} <= agent.registry[1].nouns
 
 
 def test_role_noun_renames_an_entity_and_apposition_merges():
     _, ids = run_story([
-        "A lone guitarist plays on a street corner at night.",
-        "The guitarist is joined on the corner by a woman with a powerful voice who begins to sing.",
-        "The guitarist and the singer play a duet together as a small crowd gathers.",
+        "A lone accordionist plays in a sunny plaza at noon.",
+        "The accordionist is joined in the plaza by a man with a battered hat who begins to juggle.",
+        "The accordionist and the juggler bow as a few tourists clap.",
     ])
     assert ids == [[1], [1, 2], [1, 2]]
 
 
 def test_kin_relations_are_remembered():
     _, ids = run_story([
-        "A man is chopping wood behind a cabin in a snowy forest.",
-        "The man is joined by his son, a freckled boy who wants to help his father.",
-        "The boy's older sister brings them hot cocoa.",
-        "The siblings laugh while their father stacks the logs.",
+        "A man is painting a fence beside a barn on a windy hill.",
+        "The man is greeted by his son, a lanky boy who wants to help his father.",
+        "The boy's older sister brings them lemonade.",
+        "The siblings giggle while their father stirs the paint.",
     ])
     assert ids == [[1], [1, 2], [2, 3], [1, 2, 3]]
 
@@ -214,15 +214,15 @@ def test_attributes_are_the_visual_phrase_as_written():
     assert any(a.text == "denim jacket" and prompt[slice(*a.span)] == "denim jacket" for a in man.attributes)
 
 
-@sieves_fail("'A small robotic vacuum' (robot) and 'a rescue boat' (vehicle) are no entities; got only the cat and"
-             ' the ghost')
+@sieves_fail("'A small robotic lawnmower' (robot) and 'a rescue boat' (vehicle) are no entities; got only the "
+             'tortoise and the ghost')
 def test_types_of_entities():
     agent = EntityAgent()
     res = agent.process_prompt(
-        "A small robotic vacuum bumps into a sleeping cat while a ghost watches from the stairs "
+        "A small robotic lawnmower nudges a sleeping tortoise while a ghost watches from the porch "
         "and a rescue boat waits outside.", 0)
     types = {e.surface: e.type for e in res.entities}
-    assert types == {"A small robotic vacuum": "robot", "a sleeping cat": "animal", "a ghost": "creature",
+    assert types == {"A small robotic lawnmower": "robot", "a sleeping tortoise": "animal", "a ghost": "creature",
                      "a rescue boat": "vehicle"}
 
 
@@ -310,9 +310,9 @@ def test_a_role_wordnet_files_under_adults_never_names_a_child():
 def test_a_definite_role_finds_the_one_fitting_person_of_the_recent_scenes():
     # the previous prompt has only the young one; the old role noun finds the person of the prompt before
     _, ids = run_story([
-        "An elderly beekeeper and a young girl walk among the hives.",
-        "The girl lifts a frame heavy with honey.",
-        "The old gardener shows the child how to calm the bees.",
+        "An elderly potter and a young girl work in a sunny studio.",
+        "The girl shapes a lump of wet clay.",
+        "The old gardener shows the child how to smooth the rim.",
     ])
     assert ids == [[1, 2], [2], [1, 2]]
     # a role after a named person may still name the one only a possessive referred to
@@ -379,8 +379,8 @@ def test_a_possessed_noun_whose_usual_sense_is_a_thing_is_a_person_as_a_subject(
 
 def test_an_adjective_that_is_also_a_person_noun_is_the_noun_before_a_verb():
     _, ids = run_story([
-        "An elderly man with a grey beard lies in a narrow hospital bed.",
-        "A nurse in green scrubs adjusts the drip. The patient coughs and opens his eyes.",
+        "An elderly man with a bushy moustache rests in a creaky clinic cot.",
+        "A medic in a blue tunic checks his pulse. The patient sneezes and sits up.",
     ])
     assert ids == [[1], [1, 2]]
 
@@ -491,15 +491,15 @@ def test_any_text_gives_a_well_formed_answer(prompts):
 
 
 def test_a_definite_role_in_another_colour_is_not_the_entity_it_shares_a_garment_with():
-    _, ids = run_story(["A boxer in red trunks bounces in a ring.",
-                        "The challenger in blue trunks climbs through the ropes."])
+    _, ids = run_story(["A wrestler in a green singlet stretches on a mat.",
+                        "The challenger in a yellow singlet steps onto the mat."])
     assert ids == [[1], [2]]
 
 
 def test_an_owner_named_through_a_body_part_a_preposition_places_someone_at_is_there():
-    _, ids = run_story(["A small boy in a blue coat lets go of his father's hand and runs to a fountain."])
+    _, ids = run_story(["A little girl in a green scarf whispers into her uncle's ear at a kiosk."])
     assert ids == [[1, 2]]
-    _, ids = run_story(["A small boy in a blue coat listens to his father's radio by a fountain."])
+    _, ids = run_story(["A little girl in a green scarf listens to her uncle's records at a kiosk."])
     assert ids == [[1]]
-    _, ids = run_story(["A small boy in a blue coat studies his father's face in an old photograph."])
+    _, ids = run_story(["A little girl in a green scarf studies her uncle's face in a faded portrait."])
     assert ids == [[1]]

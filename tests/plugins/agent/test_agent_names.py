@@ -17,7 +17,7 @@ from tests.plugins.agent.test_agent import run_story, sieves_fail
 
 def test_two_women_told_apart_only_by_name():
     agent, ids = run_story([
-        "Mara, a woman in a red scarf, and Tess, a woman in a grey hoodie, wait at the tram stop.",
+        "Mara, a woman in a mint scarf, and Tess, a woman in a maroon cardigan, wait at the tram stop.",
         "Tess checks the timetable while Mara hums a tune.",
         "Mara points at the approaching tram.",
         "Tess and Mara climb aboard and sit by the window.",
@@ -26,14 +26,14 @@ def test_two_women_told_apart_only_by_name():
     assert agent.registry[1].gender == "female" and agent.registry[2].gender == "female"
 
 
-@sieves_fail("the attributes of named characters keep their preposition: 'in a red scarf', 'in a grey hoodie' "
-             "where the visual phrase is 'red scarf', 'grey hoodie'")
+@sieves_fail("the attributes of named characters keep their preposition: 'in a mint scarf', 'in a maroon cardigan' "
+             "where the visual phrase is 'mint scarf', 'maroon cardigan'")
 def test_named_characters_keep_their_visual_attributes():
     agent, _ = run_story([
-        "Mara, a woman in a red scarf, and Tess, a woman in a grey hoodie, wait at the tram stop.",
+        "Mara, a woman in a mint scarf, and Tess, a woman in a maroon cardigan, wait at the tram stop.",
         "Tess checks the timetable while Mara hums a tune.",
     ])
-    assert "red scarf" in agent.registry[1].attributes and "grey hoodie" in agent.registry[2].attributes
+    assert "mint scarf" in agent.registry[1].attributes and "maroon cardigan" in agent.registry[2].attributes
 
 
 def test_title_and_surname_then_the_title_noun():
@@ -108,7 +108,7 @@ def test_unlisted_occupations_and_animals_from_the_resource():
         "A retiree stands by the window while a goalie stretches on the grass outside.",
         "The goalie waves at the retiree.",
         "A landscaper trims the hedge as a pangolin shuffles along the path.",
-        "The pangolin curls into a ball and the landscaper laughs.",
+        "The pangolin rolls up tight and the landscaper laughs.",
     ])
     assert ids == [[1, 2], [1, 2], [3, 4], [3, 4]]
     assert [agent.registry[k].type for k in (1, 2, 3, 4)] == ["person", "person", "person", "animal"]
@@ -158,7 +158,7 @@ def test_people_who_are_only_mentioned_are_not_present(prompt):
 
 def test_plural_kinship_covers_members_already_told_apart():
     _, ids = run_story([
-        "Ines, a girl in a yellow raincoat, and Pia, a girl in a green raincoat, splash in a puddle.",
+        "Ines, a girl in a lilac overall, and Pia, a girl in a teal overall, skip across a courtyard.",
         "The two sisters run home laughing.",
     ])
     assert ids == [[1, 2], [1, 2]]

@@ -159,8 +159,8 @@ def test_a_switch_during_a_blend_starts_from_the_blend_in_use(parts):
 
 
 def test_adaptive_blend_is_longer_for_unrelated_prompts(parts):
-    start = "A young man in a denim jacket walks along a rainy city street at night."
-    near = "A young man in a denim jacket walks along a rainy city street at night!"
+    start = "A young man in a denim jacket strolls past a lit bakery window at night."
+    near = "A young man in a denim jacket strolls past a lit bakery window at night!"
     far = "Underwater coral reef with bright fish."
     lengths = {}
     for name, second in (("near", near), ("far", far)):
