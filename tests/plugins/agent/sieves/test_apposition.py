@@ -17,15 +17,15 @@ def test_an_appositive_the_parse_hangs_on_the_verb_renames_the_subject_before_it
 
 
 def test_an_appositive_after_a_later_subject_is_that_subject_not_an_object_before_it():
-    story = ["Two brothers play chess in the garden while their uncle walks in, a stout man with a wooden cane."]
+    story = ["Two cousins play cards on the deck while their grandfather strolls in, a wiry man with a tobacco pipe."]
     on, off = with_and_without("apposition", story)
-    assert on == [[1, 2, 3]]  # the brothers and the uncle; "a stout man" is the uncle
+    assert on == [[1, 2, 3]]  # the cousins and the grandfather; "a wiry man" is the grandfather
     assert on != off
 
 
 def test_an_appositive_the_parse_hangs_on_an_earlier_plural_renames_the_subject_just_before_it():
-    story = ["Two sisters bake bread. The sisters look up as the door bangs open and their aunt walks in, "
-             "a tall woman with a long braid."]
+    story = ["Two twins paint a fence. The twins glance over as the gate creaks open and their godmother strides in, "
+             "a spry woman with a silver bob."]
     on, off = with_and_without("apposition", story)
     assert on == [[1, 2, 3]]
     assert on != off
@@ -40,26 +40,26 @@ def test_a_name_after_as_renames_who_introduces_himself():
 
 
 def test_an_appositive_after_a_phrase_the_parse_hung_elsewhere_renames_the_noun_before_it():
-    story = ["Wide shot of a night porter in a grey jacket, a stout man with a beard, sleeping on a bench.",
-             "The stout man snores."]
+    story = ["Wide shot of a lighthouse keeper in a navy vest, a portly man with sideburns, dozing on a crate.",
+             "The portly man snores."]
     on, off = with_and_without("apposition", story)
     assert on == [[1], [1]]
     assert on != off
 
 
 def test_phrases_listed_after_a_counted_plural_are_members_not_renamings():
-    story = ["Three swimmers line up on the blocks: a stocky man in a red cap, a lanky teenage boy in blue, "
-             "and a bald man in goggles.",
-             "The teenager dives first. On the deck, Marta, a trainer with a stopwatch, shouts.",
-             "The trainer clicks her stopwatch."]
+    story = ["Three cyclists wait at the start line: a squat man in an orange helmet, a lanky teenage boy in teal, "
+             "and a gray-haired man in sunglasses.",
+             "The teenager pedals off first. By the fence, Marta, a coach with a clipboard, shouts.",
+             "The coach taps her clipboard."]
     on, off = with_and_without("apposition", story)
-    assert on[:2] == [[1, 2, 3], [2, 4]]  # the teenager is the second swimmer, not the first renamed
-    assert on != off  # (the trainer's apposition is what the sieve changes here)
+    assert on[:2] == [[1, 2, 3], [2, 4]]  # the teenager is the second cyclist, not the first renamed
+    assert on != off  # (the coach's apposition is what the sieve changes here)
 
 
 def test_an_appositive_that_states_a_gender_overrides_the_name_tables_guess():
     # the given-name table guesses "Ito" female: the appositive says otherwise and still renames the name
-    story = ["Ito, a burly man in a grey apron, sharpens his knives.", "The man tastes the broth."]
+    story = ["Ito, a hefty man in a maroon smock, polishes his lenses.", "The man squints at the slide."]
     on, off = with_and_without("apposition", story)
     assert on == [[1], [1]]
     assert on != off

@@ -9,7 +9,7 @@ def test_a_name_finds_the_entity_that_carries_it():
 
 
 def test_a_hyphenated_given_name_is_one_name_word():
-    story = ["Kim Seo-yeon, a girl in a yellow raincoat, feeds the ducks.", "Later, Seo-yeon opens her umbrella."]
+    story = ["Kim Seo-yeon, a girl in a lilac parka, feeds the pigeons.", "Later, Seo-yeon opens her sketchbook."]
     on, off = with_and_without("exact_name", story)
     assert on == [[1], [1]]
     assert on != off
@@ -25,9 +25,9 @@ def test_a_common_word_once_a_name_stays_a_name():
 
 def test_a_name_the_table_guesses_otherwise_keeps_the_gender_its_bearer_was_given():
     # the given-name table guesses "Ito" female; the story says he is a man
-    story = ["Ito-sensei, a burly man in a grey apron, sharpens his knives.",
-             "A young apprentice chops onions beside him.",
-             "Ito-sensei tastes the broth and nods."]
+    story = ["Ito-sensei, a hefty man in a maroon smock, polishes his lenses.",
+             "A young assistant labels jars beside him.",
+             "Ito-sensei squints at the slide and nods."]
     on, off = with_and_without("exact_name", story)
     assert on[2] == [1]
     assert on != off

@@ -2,7 +2,7 @@ from tests.plugins.agent.sieves.helpers import with_and_without
 
 
 def test_the_pair_is_the_couple():
-    story = ["An elderly couple in matching coats waltzes on the pier.", "The pair glide past a bench."]
+    story = ["A newlywed couple in rain ponchos strolls along the canal.", "The pair drift past a kiosk."]
     on, off = with_and_without("groups", story)
     assert on == [[1], [1]]
     assert on != off
@@ -16,10 +16,10 @@ def test_listed_members_are_the_entities_not_the_plural():
 
 
 def test_a_plural_of_what_its_members_are_names_the_group():
-    story = ["A string quartet in black suits plays in a train station.",
-             "A small boy in a blue coat stops in front of the musicians and claps."]
+    story = ["A brass trio in red waistcoats plays in a shopping arcade.",
+             "A freckled girl in a purple hoodie halts beside the musicians and cheers."]
     on, off = with_and_without("groups", story)
-    assert on[1] == [1, 2]  # the quartet and the boy; "the musicians" is no third entity
+    assert on[1] == [1, 2]  # the trio and the girl; "the musicians" is no third entity
     assert on != off
 
 
@@ -50,9 +50,9 @@ def test_a_collective_noun_only_wordnet_knows_is_one_group():
 
 
 def test_a_counted_plural_takes_people_before_an_animal():
-    story = ["An old woman in a shawl feeds a pigeon on a bench.",
-             "Her grandson brings her a coffee and the pigeon hops onto the bench.",
-             "The two of them walk home."]
+    story = ["A grey-haired woman in a cardigan tosses crumbs to a duck by the pond.",
+             "Her granddaughter hands her a muffin and the duck waddles onto the path.",
+             "The two of them head to the car."]
     on, off = with_and_without("groups", story)
     assert on[2] == [1, 3]
     assert on != off
@@ -75,8 +75,9 @@ def test_their_kin_is_not_one_of_the_counted_members():
 
 
 def test_a_member_is_singled_out_while_its_group_is_in_reach():
-    story = ["A three-piece band crams onto a tiny stage.", "The singer, a woman with a mohawk, grabs the microphone.",
-             "The drummer, a bald man, counts in.", "The bassist, a short woman with braids, nods."]
+    story = ["A three-piece jazz band squeezes into a corner of the cafe.",
+             "The pianist, a man with a goatee, cracks his knuckles.",
+             "The saxophonist, a lanky woman, tunes up.", "The drummer, a tall man with dreadlocks, smiles."]
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3], [1], [2], [3]]
     assert on != off
@@ -140,7 +141,7 @@ def test_a_more_general_plural_covers_an_animal_group():
 
 
 def test_a_counted_plural_takes_the_storys_bearers_of_its_noun_when_they_are_that_many():
-    story = ["An old man in a red coat walks a dog along a beach.",
+    story = ["An elderly man in a purple cardigan walks a terrier past a market.",
              "A woman in a blue hat waves at a young man in glasses.",
              "The two men shake hands."]
     on, off = with_and_without("groups", story)
