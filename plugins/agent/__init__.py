@@ -4,7 +4,7 @@ Public API::
 
     from plugins.agent import AgentConfig, EntityAgent
     agent = EntityAgent(AgentConfig(backend="rules"))
-    result = agent.process_prompt("A young man in a denim jacket ...", 0)   # PromptResult
+    result = agent.process_prompt("An old sailor in a yellow raincoat ...", 0)   # PromptResult
     result.entity_ids, agent.registry, agent.mapping_json()
 
 The rules read a prompt in four stages: `reader` (spaCy's parse, then `repairs`) -> `mentions` (the

@@ -171,7 +171,7 @@ class SieveLinker:
             if m.kind in _CREATING_KINDS and m.skip is None and m.type not in _NOT_ENTITIES and m.entity is None \
                     and not (m.det == "poss" and _owner_of_thing(ctx, m)):
                 # "their grandmother's radio": an owner named only through a thing never starts an entity; one
-                # named through a part of the body is there ("breaks away from her mother's hand")
+                # named through a part of the body is there ("squeezes her uncle's arm")
                 ctx.new_cluster(m)
 
     # ------------------------------------------------------------------------- filing
@@ -265,7 +265,7 @@ def _store(c: Cluster, ctx: LinkContext, new_ids: dict[int, int]) -> None:
     if e is None:
         return
     if c.type not in ("any", "thing") and (e.type == "person" and c.type != "person" and c.named or e.type == "group"):
-        e.type = c.type  # "Miso" was read as a person until "a fat orange cat named Miso"
+        e.type = c.type  # "Pebble" was read as a person until "a sleepy grey rabbit named Pebble"
     e.gender = e.gender or c.gender
     e.age, e.stated_age, e.size = c.age, c.stated_age, c.size
     e.colours |= c.colours

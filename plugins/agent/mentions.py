@@ -234,7 +234,7 @@ class MentionReader:
                 return self._cover(tok)
             if tok.dep_ in ("nsubj", "dobj", "pobj") and (token_number(tok) or 0) >= 2 and any(
                     c.lower_ in ("all", "the") for c in tok.children):
-                return self._cover(tok)  # "All three fill their baskets", "the two laugh"
+                return self._cover(tok)  # "All three raise their glasses", "the two laugh"
         info = _noun_head(tok)
         if info is None and machine_character(tok, self.known_machines):
             info = NounInfo("robot", "robot")
@@ -393,7 +393,7 @@ class MentionReader:
             elif c.dep_ == "relcl" and any(t.lower_ == "whose" for t in c.subtree if t.i < c.i):
                 self._attribute_phrase(c, m, whole=True)  # "a man whose beard is grey": a description
         if tok.dep_ in _SUBJECT_DEPS and tok.head.lemma_.lower() in _WEARING_VERBS:
-            for obj in tok.head.children:  # "his brother wears a blue cap": what the subject wears describes it
+            for obj in tok.head.children:  # "her cousin wears a green scarf": what the subject wears describes it
                 if obj.dep_ == "dobj":
                     self._attribute_phrase(obj, m, whole=True)
 
@@ -496,7 +496,7 @@ class MentionReader:
                 negated = any(c.dep_ == "neg" for c in verb.children) or any(
                     c.lower_ in ("longer", "never") for c in verb.subtree if verb.i < c.i < tok.i)
                 if subj is None or negated or subj.plural or tok.dep_ == "conj":
-                    m.skip = "predicate"  # "is no longer a soldier", "they are a duo"
+                    m.skip = "predicate"  # "is no longer a baker", "they are a duo"
                 else:
                     m.appos_of = subj.index  # "the pilot is Zofia", "she is a pilot"
             elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.head.lemma_ in _DRESSING_VERBS \
@@ -539,7 +539,7 @@ class MentionReader:
                          or m.det in ("def", "poss", "new", "indef") and self._own_tail_comma(m, nxt)) \
                     and self.doc[nxt.head].dep_ != "conj" and not any(
                         c.dep_ == "conj" for c in self.doc[m.head].children):
-                nxt.appos_of = m.index  # "the judge, an elderly man with ...", whatever the parse
+                nxt.appos_of = m.index  # "the ferryman, a wiry man with ...", whatever the parse
             if m.kind == "name" and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
                     and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
                     and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
@@ -580,7 +580,7 @@ class MentionReader:
 
     def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
         """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows
-        `nxt` ("a porter in a grey jacket, a stout man with a beard, sleeps": not a list)."""
+        `nxt` ("a clerk in a green vest, a plump man with a moustache, yawns": not a list)."""
         if not self.text[m.end:nxt.start].rstrip().endswith(","):
             return False
         own = {t.i for t in self.doc[m.head].subtree}

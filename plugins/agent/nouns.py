@@ -197,7 +197,7 @@ def reciprocal(relation: str) -> str | None:
 
 def machine_character(tok: Token, known_machines: frozenset[str]) -> bool:
     """A machine noun of lexicon.json's ROBOT_WITH_MODIFIER heading a phrase that holds one of its robot
-    modifiers ("a round robotic vacuum cleaner"), or one the story has already made a robot ("the vacuum")."""
+    modifiers ("a tiny robotic vacuum cleaner"), or one the story has already made a robot ("the vacuum")."""
     lemma = tok.lemma_.lower()
     if tok.pos_ != "NOUN" or lemma not in L.ROBOT_WITH_MODIFIER or tok.dep_ in ("compound", "amod") \
             and tok.head.i > tok.i and tok.head.pos_ == "NOUN":

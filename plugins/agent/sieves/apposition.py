@@ -29,7 +29,7 @@ def run(ctx: LinkContext) -> None:
             target = pronouns.resolve(ctx, host)
         own = ctx.cluster(m)
         if target is None and own is not None and host.kind == "relative":
-            ctx.link(host, own, NAME)  # "The eldest, a tall girl of sixteen": one description of one entity
+            ctx.link(host, own, NAME)  # "The youngest, a skinny boy of nine": one description of one entity
             continue
         if target is None or own is None or target is own:
             continue
@@ -56,8 +56,8 @@ def _drop_guessed_gender(a: Cluster, b: Cluster) -> None:
 
 
 def _list_member(ctx: LinkContext, host: Mention, m: Mention) -> bool:
-    """Indefinite phrases listed after a counted plural's colon ("Three swimmers ...: a stocky man in a red cap, a
-    lanky boy in blue, and ...") are its members one by one, not renamings of each other, as long as they
+    """Indefinite phrases listed after a counted plural's colon ("Three rowers ...: a stout rower in a green vest, a
+    small girl in yellow, and ...") are its members one by one, not renamings of each other, as long as they
     are no more than its count ("two divers: a woman, a surgeon, and a man" keeps the apposition); names listed
     after a plural's colon ("her sons: Ivo in a red cap, Luka in a blue one") are its members too."""
     text = ctx.prompt.text

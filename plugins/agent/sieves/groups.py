@@ -34,7 +34,7 @@ def run(ctx: LinkContext) -> None:
         if m.linked_by == "apposition" and not _named_newcomer(ctx, m):
             continue
         own = ctx.cluster(m)
-        # the phrase and those before it of its entity ("The eldest, a tall girl"); a later "its owner" that found
+        # the phrase and those before it of its entity ("The youngest, a skinny boy"); a later "its owner" that found
         # this entity does not make an indefinite introduction single out a member
         singled = [m] + [x for x in (own.mentions if own is not None else []) if x.start <= m.start]
         if m.kind in ("noun", "relative") and not m.plural and m.type != "group" and (any(
@@ -42,7 +42,7 @@ def run(ctx: LinkContext) -> None:
                 or _one_of(ctx, m)):
             member = _unclaimed(ctx, m)
             if member is not None and ctx.link(m, member, NAME):
-                member.claimed = True  # "The eldest, a tall girl ...": one of the three sisters
+                member.claimed = True  # "The youngest, a skinny boy ...": one of the three brothers
             elif member is None and m.det in ("def", "poss") and m.type in ("person", "any"):
                 _split_pair(ctx, m)
             continue

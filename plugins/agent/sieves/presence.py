@@ -41,7 +41,7 @@ ELSEWHERE = frozenset({"remote", "reported", "absent", "hypothetical"})
 def run(ctx: LinkContext) -> None:
     """A mention says its entity is in the scene unless it is pictured ("a mural of a tiger", "a photo
     of the dog"), a toy or artwork ("a plush dragon", "a wind-up mouse"), only remembered, dreamt of,
-    phoned or talked about ("dreaming of the dog", "her mother on the line"), stated absent ("the pony
+    phoned or talked about ("dreaming of the dog", "her uncle on the line"), stated absent ("the pony
     is nowhere in sight", "an unseen rival"), a background crowd, or a vehicle that is only scenery
     ("a tram rumbles past"), or shown on a screen ("On the screen, a wolf chases a deer"; "howls
     with the wolves on the television"). A character the story has so far only talked of stays
@@ -102,7 +102,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         if through_of and anc.pos_ in ("NOUN", "PROPN") and anc.lemma_.lower() in DEPICTIONS:
             if anc.dep_ == "dobj" and anc.head.lemma_.lower() in CAPTURE_VERBS \
                     and not any(c.dep_ == "prt" for c in anc.head.children):  # not "takes a photo down"
-                break  # "takes a photo of the cat": the cat is being photographed, so it is there
+                break  # "snaps a picture of the goat": the goat is being photographed, so it is there
             return "pictured"
         if anc.pos_ in ("VERB", "AUX"):
             if anc.lemma_.lower() in REMOTE_VERBS and _object_side(tok, anc) and m.kind != "pronoun" \
@@ -110,7 +110,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
                 return "remote"
             if anc.dep_ == "ccomp" and anc.head.lemma_.lower() in SPEECH_VERBS and m.kind in ("name", "noun") \
                     and m.det in ("none", "indef", "poss") and not _known(m, ctx):
-                return "reported"  # "tells the bird that Harold loved robins"
+                return "reported"  # "tells the cat that Ottilie never liked mice"
             if anc.dep_ in _CLAUSE_DEPS:
                 break
     if _likeness(tok):
@@ -147,7 +147,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
 
 
 def _likeness(tok: Token) -> bool:
-    """The character noun only gives a thing its form: "a timer shaped like a hen", "a kite in the shape of a
+    """The character noun only gives a thing its form: "a teapot shaped like an owl", "a kite in the shape of a
     fish" (words of data/sieves.json `likeness_words`)."""
     prep = tok.head
     if tok.dep_ != "pobj" or prep.lower_ not in ("like", "of"):
@@ -174,7 +174,7 @@ def _worn(tok: Token) -> bool:
 
 def _described_as_person(m: Mention) -> bool:
     """A general word for a person ("man", "boy"), or one given clothing or an age, is a player, not a
-    piece, even where the noun also names a game piece ("a thin old man in a cardigan plays chess")."""
+    piece, even where the noun also names a game piece ("a bald man in a waistcoat plays chess")."""
     return m.lemma in L.GENERIC_PERSON or bool(m.clothing) or m.age is not None or m.stated_age is not None
 
 
@@ -207,7 +207,7 @@ def _subject_side(tok: Token, verb: Token) -> bool:
 
 
 def _on_the_phone(tok: Token) -> bool:
-    """"her mother on the line"; "tells her mother on the phone" (the verb's phrase, for its object)."""
+    """"her uncle on the line"; "tells her uncle on the phone" (the verb's phrase, for its object)."""
     if _located_on(tok, PHONE_WORDS) is not None:
         return True
     verb = _clause_verb(tok)
@@ -217,7 +217,7 @@ def _on_the_phone(tok: Token) -> bool:
 def _on_display(tok: Token) -> bool:
     """Shown on a screen: the phrase is the mention's own ("a presenter on the television"), opens its
     clause before it ("On the screen, a wolf chases a deer": subject and object alike), or follows
-    the mention as the verb's ("the dog howls with the wolves on the screen": not the subject)."""
+    the mention as the verb's ("the puppy yaps with the foxes on the screen": not the subject)."""
     if _located_on(tok, DISPLAY_NOUNS) is not None:
         return True
     verb = _clause_verb(tok)

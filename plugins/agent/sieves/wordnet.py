@@ -44,7 +44,7 @@ def run(ctx: LinkContext) -> None:
             story = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None]
             best = pick(ctx, m, story) if len(story) == 1 else None
         if best is None and m.det == "def":
-            # "the thief" for "a figure in a black catsuit": a role given to someone so far only described
+            # "the smuggler" for "a figure in a long grey coat": a role given to someone so far only described
             # in general terms, the most recent such entity of the last prompts
             vague = [c for c in ctx.candidates(m) if c.nouns and c.nouns <= GENERIC and not c.named
                      and c.last_prompt >= ctx.prompt_index - RECENT_PROMPTS]

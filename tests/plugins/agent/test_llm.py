@@ -18,9 +18,9 @@ from plugins.agent.llm_transformers import TransformersBackend
 from plugins.agent.registry import GlobalRegistry
 
 STORY = [
-    "A young wizard with a tall blue hat is practicing magic in a stone chamber.",
-    "A small green dragon lands on the wizard's shoulder.",
-    "He laughs as the dragon sneezes sparks.",
+    "A young sculptor with a wide straw hat is carving marble in a sunny courtyard.",
+    "A small grey parrot lands on the sculptor's shoulder.",
+    "He chuckles as the parrot nibbles his ear.",
 ]
 
 
@@ -43,7 +43,7 @@ def tiny_lm(tmp_path_factory):
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(vocab_size=320, special_tokens=["<unk>", "<s>", "</s>", "<pad>"],
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tok.train_from_iterator(STORY * 4 + ['{"entities": [{"id": 1, "name": "wizard"}]}'] * 4, trainer)
+    tok.train_from_iterator(STORY * 4 + ['{"entities": [{"id": 1, "name": "sculptor"}]}'] * 4, trainer)
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>",
                                    unk_token="<unk>")
     fast.chat_template = ("{% for m in messages %}<s>{{ m['role'] }}\n{{ m['content'] }}</s>\n{% endfor %}"
@@ -92,35 +92,35 @@ def canned_agent(mocker, answers: list[str]) -> EntityAgent:
 
 def test_canned_well_formed_answers_are_used(mocker):
     answers = [
-        '<think>one wizard</think>```json\n{"entities": [{"id": "new", "name": "young wizard", "type": "person",'
-        ' "gender": "male", "mention": "A young wizard", "attributes": ["tall blue hat"]}],'
-        ' "scene": ["a stone chamber"]}\n```',
+        '<think>one sculptor</think>```json\n{"entities": [{"id": "new", "name": "young sculptor", "type": "person",'
+        ' "gender": "male", "mention": "A young sculptor", "attributes": ["wide straw hat"]}],'
+        ' "scene": ["a sunny courtyard"]}\n```',
         json.dumps({"entities": [
-            {"id": "new", "name": "small green dragon", "type": "animal", "gender": None,
-             "mention": "A small green dragon", "attributes": ["green"]},
-            {"id": 1, "name": "wizard", "type": "person", "gender": "male", "mention": "the wizard"}]}),
+            {"id": "new", "name": "small grey parrot", "type": "animal", "gender": None,
+             "mention": "A small grey parrot", "attributes": ["grey"]},
+            {"id": 1, "name": "sculptor", "type": "person", "gender": "male", "mention": "the sculptor"}]}),
         json.dumps({"entities": [{"id": 1, "mention": "He", "type": "person"},
-                                 {"id": 2, "mention": "the dragon", "type": "animal"}]}),
+                                 {"id": 2, "mention": "the parrot", "type": "animal"}]}),
     ]
     agent = canned_agent(mocker, answers)
     res = [agent.process_prompt(p, k) for k, p in enumerate(STORY)]
     assert [r.entity_ids for r in res] == [[1], [1, 2], [1, 2]]
     assert all(r.backend == "transformers" and r.fallback is None for r in res)
     wiz = res[0].entities[0]
-    assert STORY[0][wiz.span[0]:wiz.span[1]] == "A young wizard"
-    assert wiz.attributes[0].text == "tall blue hat" and STORY[0][slice(*wiz.attributes[0].span)] == "tall blue hat"
-    assert res[0].scene[0].text == "a stone chamber"
+    assert STORY[0][wiz.span[0]:wiz.span[1]] == "A young sculptor"
+    assert wiz.attributes[0].text == "wide straw hat" and STORY[0][slice(*wiz.attributes[0].span)] == "wide straw hat"
+    assert res[0].scene[0].text == "a sunny courtyard"
     reg = agent.registry
-    assert reg[1].gender == "male" and "wizard" in reg[1].nouns and reg[2].type == "animal"
-    assert "dragon" in reg[2].nouns  # the rules can recognise it later
+    assert reg[1].gender == "male" and "sculptor" in reg[1].nouns and reg[2].type == "animal"
+    assert "parrot" in reg[2].nouns  # the rules can recognise it later
 
 
 @pytest.mark.parametrize("answer, reason", [
-    ("I think there is a wizard.", "no JSON object"),
-    ('{"entities": [{"id": 1, "name": "wizard", "type": "person"', "invalid JSON"),
+    ("I think there is a sculptor.", "no JSON object"),
+    ('{"entities": [{"id": 1, "name": "sculptor", "type": "person"', "invalid JSON"),
     ('{"entities": {"id": 1}}', "must be a list"),
-    ('{"entities": [{"id": "new", "name": "wizard", "type": "spaceship-captain"}]}', "type must be"),
-    ('{"entities": [{"id": 7, "name": "wizard", "type": "person"}], "extra": 1}', None),  # 7 >= next id: new
+    ('{"entities": [{"id": "new", "name": "sculptor", "type": "spaceship-captain"}]}', "type must be"),
+    ('{"entities": [{"id": 7, "name": "sculptor", "type": "person"}], "extra": 1}', None),  # 7 >= next id: new
     ('{"entities": [{"id": "new", "name": "", "type": "person"}]}', "name must be"),
 ])
 def test_schema_errors_fall_back_with_a_reason(mocker, answer, reason):
@@ -352,10 +352,10 @@ def test_openai_unreachable_server_falls_back():
 
 # ------------------------------------------------------------------ named characters
 NAMED = [
-    "Noah, a lanky man in a green jacket, stacks books in a quiet reading room.",
+    "Noah, a wiry man in a green jacket, stacks books in a quiet reading room.",
     "Noah pauses and looks along the shelves.",
     "Clara, a woman in a tan coat, hands Noah a folded note.",
-    "The lanky man smiles at Clara.",
+    "The wiry man smiles at Clara.",
 ]
 
 
@@ -368,7 +368,7 @@ def test_prompt_asks_for_proper_names_and_descriptions():
 def test_canned_answers_map_names_across_prompts_and_the_rules_continue(mocker):
     answers = [
         json.dumps({"entities": [{"id": "new", "name": "Noah", "proper_name": "Noah", "type": "person",
-                                  "description": "lanky man in a green jacket", "gender": "male",
+                                  "description": "wiry man in a green jacket", "gender": "male",
                                   "mention": "Noah"}]}),
         # the model forgot the ID but gave the name: the parser maps it to Noah's ID
         json.dumps({"entities": [{"id": "new", "name": "Noah", "proper_name": "Noah", "type": "person",

@@ -108,7 +108,7 @@ def test_a_singular_twin_is_one_person():
 
 
 def test_a_machine_noun_with_a_robot_modifier_is_a_robot_and_the_story_keeps_it_one():
-    text = "A squat robotic vacuum cleaner whirs out from under the sofa."
+    text = "A shiny robotic vacuum cleaner rolls slowly under the bed."
     robots = [m for m in read_mentions(text, parse(text)).mentions if m.type == "robot"]
     assert len(robots) == 1 and {"cleaner", "vacuum"} <= robots[0].nouns
     later = "A puppy yaps at the vacuum."
@@ -126,6 +126,6 @@ def test_a_gendered_noun_compounded_before_the_head_gives_its_gender():
 
 def test_a_noun_set_beside_a_name_takes_its_first_sense_that_can_be_a_character():
     # "mongrel" is first a thing in WordNet (a hybrid organism), then a dog
-    text = "Tomek waits at the gate with Rex, a scruffy brown mongrel on a leash."
+    text = "Jana sits on the steps with Pip, a shaggy black mongrel in a red collar."
     found = [m for m in read_mentions(text, parse(text)).mentions if m.lemma == "mongrel"]
     assert len(found) == 1 and found[0].type == "animal"

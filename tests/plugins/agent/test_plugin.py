@@ -12,9 +12,9 @@ from hooks.run import RunState
 from plugins.agent.plugin import AgentPlugin
 
 PROMPTS = [
-    "A young wizard with a tall blue hat practices magic in a stone chamber.",
-    "A small green dragon lands on the wizard's shoulder.",
-    "He laughs as the dragon sneezes sparks.",
+    "A young sculptor with a wide straw hat carves marble in a sunny courtyard.",
+    "A small grey parrot lands on the sculptor's shoulder.",
+    "He chuckles as the parrot nibbles his ear.",
 ]
 
 
@@ -61,8 +61,8 @@ def test_published_entities_have_ids_names_and_spans_for_the_memory_plugin(tmp_p
     assert [e.id for e in ents] == [1, 2]
     for e in ents:
         assert e.spans and all(PROMPTS[1][a:b] for a, b in e.spans)
-    dragon = ents[1]
-    assert any(PROMPTS[1][a:b] == "A small green dragon" for a, b in dragon.spans)
+    parrot = ents[1]
+    assert any(PROMPTS[1][a:b] == "A small grey parrot" for a, b in parrot.spans)
     try:
         from plugins.memory.entities import read_entities
     except ImportError:

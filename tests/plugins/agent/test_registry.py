@@ -10,9 +10,9 @@ from plugins.agent import AgentConfig, AgentConfigError, EntityAgent, GlobalRegi
 
 STORY = [
     "A young man in a denim jacket waits at a rainy bus stop.",
-    "The protagonist opens a red umbrella as another man in a grey sweater runs up to the shelter.",
-    "He shares the umbrella with the man in the grey sweater.",
-    "The man in the grey sweater thanks him and they walk into the rain together.",
+    "The protagonist opens a red umbrella as another man in a green sweater runs up to the shelter.",
+    "He shares the umbrella with the man in the green sweater.",
+    "The man in the green sweater thanks him and they walk into the rain together.",
 ]
 
 

@@ -59,10 +59,10 @@ def test_a_lowercase_proper_noun_before_a_verb_noun_is_the_subject():
 
 
 def test_reported_clause_not_relative():
-    doc = nlp()("The widower smiles and tells the bird that Marisol always loved robins.")
-    before = _tok(doc, "loved").dep_
+    doc = nlp()("The baker nods and tells the cat that Ottilie never liked mice.")
+    before = _tok(doc, "liked").dep_
     assert repairs.reported_clause_not_relative(doc) == 1
-    assert before == "relcl" and _tok(doc, "loved").dep_ == "ccomp" and _tok(doc, "loved").head.text == "tells"
+    assert before == "relcl" and _tok(doc, "liked").dep_ == "ccomp" and _tok(doc, "liked").head.text == "tells"
 
 
 def test_a_year_old_before_a_verb_noun_is_the_subject():
@@ -90,10 +90,10 @@ def test_a_person_noun_before_a_plural_animal_noun_in_the_verb_slot_is_the_subje
 
 
 def test_capitalised_word_before_apposition_after_a_conjunction():
-    doc = nlp()("A woman coils a rope while Storm, her blond four-year-old son in a red hat, watches the sea.")
-    assert _tok(doc, "Storm").pos_ != "PROPN"
+    doc = nlp()("A farmer stacks hay while Rain, his quiet six-year-old son in a brown vest, feeds the goats.")
+    assert _tok(doc, "Rain").pos_ != "PROPN"
     assert repairs.capitalised_word_before_apposition(doc) == 1
-    assert _tok(doc, "Storm").pos_ == "PROPN"
+    assert _tok(doc, "Rain").pos_ == "PROPN"
 
 
 def test_hyphenated_name():
@@ -105,7 +105,7 @@ def test_hyphenated_name():
 
 
 def test_character_noun_not_comparative():
-    doc = nlp()("The puppy trips and the terrier waits for it.")
+    doc = nlp()("The lamb stops and the terrier nudges it.")
     assert _tok(doc, "terrier").tag_ == "JJR"  # "terri" + "-er" to the small model
     assert repairs.character_noun_not_comparative(doc) == 1
     terrier = _tok(doc, "terrier")
@@ -121,11 +121,11 @@ def test_name_after_naming_verb():
 
 
 def test_garment_phrase_after_character():
-    doc = nlp()("A guard shouts as she runs, chasing the boy in the hoodie past the stalls.")
+    doc = nlp()("A porter yells as he sprints, chasing the girl in the raincoat across the platform.")
     prep = next(t for t in doc if t.text == "in")
-    assert prep.head.text != "boy"  # what the model says without the repair
+    assert prep.head.text != "girl"  # what the model says without the repair
     assert repairs.garment_phrase_after_character(doc) == 1
-    assert prep.head.text == "boy"
+    assert prep.head.text == "girl"
 
 
 def test_partitive_before_verb_noun():
@@ -184,8 +184,8 @@ def test_an_ordinary_noun_the_parse_sets_an_appositive_beside_is_a_name():
 
 
 def test_garment_phrase_after_character_takes_a_thing_carried_after_with():
-    doc = nlp()("The toddler waves a paper boat at the deckhand with the bun, who waves back.")
+    doc = nlp()("The girl waves a small flag at the lifeguard with the beard, who whistles back.")
     prep = _tok(doc, "with")
     assert prep.head.text == "waves"  # what the model says without the repair
     assert repairs.garment_phrase_after_character(doc) == 1
-    assert prep.head.text == "deckhand"
+    assert prep.head.text == "lifeguard"
