@@ -172,6 +172,19 @@ def test_heldout_style_stories_are_a_valid_labelled_file(tmp_path):
     assert all(data["by_style"][s]["stories"] == 6 for s in styles)
 
 
+def test_validation_style_stories_are_a_valid_labelled_file(tmp_path):
+    """The validation sample is only measured (never asserted on its scores): it must stay readable."""
+    out = tmp_path / "validation.json"
+    r = run_script("entity_ids.py", "--data", str(REPO / "benchmarks" / "data" / "validation_styles.jsonl"),
+                   "--backend", "rules", "--json", str(out), "--by-style", "--quiet")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    assert data["stories"] == 30 and data["tp"] + data["fn"] == 374 and data["multi_prompt_entities"] == 96
+    styles = ["relational", "world_names", "camera", "creatures", "groups", "absent"]
+    assert list(data["by_style"]) == styles
+    assert all(data["by_style"][s]["stories"] == 5 for s in styles)
+
+
 def test_quantize_reduced(tmp_path):
     out = tmp_path / "quantize.json"
     r = run_script("quantize.py", "--skip-real", "--preset", "tiny", "--blocks", "2", "--json", str(out))

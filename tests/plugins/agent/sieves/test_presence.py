@@ -2,10 +2,10 @@ from tests.plugins.agent.sieves.helpers import with_and_without
 
 
 def test_toys_and_pictures_are_not_characters():
-    story = ["A boy in a red cap sits beside a plush toy bear and looks at a photo of a horse.",
-             "The boy hugs the bear."]
+    story = ["A boy in a red cap sits beside a stuffed toy rabbit and stares at a photo of a zebra.",
+             "The boy hugs the rabbit."]
     on, off = with_and_without("presence", story)
-    assert on == [[1], [1]]  # the boy only; the toy bear and the pictured horse are props
+    assert on == [[1], [1]]  # the boy only; the toy rabbit and the pictured zebra are props
     assert on != off
 
 
@@ -18,7 +18,7 @@ def test_someone_only_dreamt_of_is_absent():
 
 def test_chess_pieces_are_props_but_the_players_are_present():
     story = ["Two neighbours set up a chessboard on a bench.",
-             "A stooped old man in a brown vest moves his bishop, and a young man in a denim jacket takes it "
+             "A stooped old man in a brown vest moves his bishop, and a young man in a corduroy blazer takes it "
              "with his queen.",
              "The old man laughs while the young man resets the pieces."]
     on, off = with_and_without("presence", story)
@@ -27,15 +27,15 @@ def test_chess_pieces_are_props_but_the_players_are_present():
 
 
 def test_what_a_screen_shows_is_pictured():
-    story = ["A boy in a red cap sits on the couch beside his dog. On the television, a bear catches a salmon.",
-             "The dog barks at the wolves on the screen while the boy laughs."]
+    story = ["A boy in a red cap sits on the couch beside his dog. On the television, an eagle snatches a trout.",
+             "The dog growls at the foxes on the screen while the boy giggles."]
     on, off = with_and_without("presence", story)
-    assert on == [[1, 2], [1, 2]]  # the boy and the terrier; the bear, the salmon and the wolves are shown
+    assert on == [[1, 2], [1, 2]]  # the boy and the dog; the eagle, the trout and the foxes are shown
     assert on != off
 
 
 def test_the_object_of_a_verb_on_the_phone_is_elsewhere():
-    story = ["A nurse in green scrubs tells her brother on the phone that she is tired."]
+    story = ["A plumber in blue overalls tells her sister on the phone that she is hungry."]
     on, off = with_and_without("presence", story)
     assert on == [[1]]
     assert on != off
@@ -65,9 +65,9 @@ def test_a_reflexive_pronoun_of_a_pictured_subject_is_pictured_too():
 
 
 def test_a_group_named_only_as_an_owner_is_not_there():
-    story = ["A girl in a yellow coat feeds the family's old dog."]
+    story = ["A girl in a plaid pinafore brushes the family's old pony."]
     on, off = with_and_without("presence", story)
-    assert on == [[1, 2]]  # the girl and the dog
+    assert on == [[1, 2]]  # the girl and the pony
     assert on != off
 
 
@@ -79,7 +79,7 @@ def test_an_animal_on_a_garment_is_a_pattern():
 
 
 def test_a_hyphenated_compound_names_no_character():
-    story = ["A young man with a man-bun carries a box up the stairs."]
+    story = ["A lanky teenager with a man-bun drags a suitcase up the stairs."]
     on, off = with_and_without("presence", story)
     assert on == [[1]]
     assert on != off
@@ -94,17 +94,17 @@ def test_an_indefinite_owner_is_not_there_unless_it_wears_the_thing():
 
 
 def test_a_made_character_that_acts_on_something_is_a_creature_and_a_statue_is_not():
-    story = ["A clay golem carries a heavy beam past a stone lion on a plinth.", "A blacksmith directs the golem."]
+    story = ["A clay golem hauls a barrel past a stone eagle on a pedestal.", "A blacksmith directs the golem."]
     on, off = with_and_without("presence", story)
-    assert on == [[1], [1, 2]]  # the golem, then the blacksmith; the stone lion is a statue
+    assert on == [[1], [1, 2]]  # the golem, then the blacksmith; the stone eagle is a statue
     assert on != off
 
 
 def test_what_is_being_photographed_is_there():
-    story = ["A ginger cat naps on the rug.",
-             "A young man in a towel takes a photo of the cat and hangs a photo of a horse on the wall."]
+    story = ["A tabby cat dozes on the windowsill.",
+             "A woman in a bathrobe snaps a photo of the tabby and pins a photo of a llama on the fridge."]
     on, off = with_and_without("presence", story)
-    assert on == [[1], [1, 2]]  # the cat is photographed now; the horse is only in the old photo
+    assert on == [[1], [1, 2]]  # the cat is photographed now; the llama is only in the old photo
     assert on != off
 
 
@@ -117,7 +117,7 @@ def test_an_in_law_or_to_be_noun_is_still_a_character():
 
 
 def test_a_character_noun_that_only_gives_a_thing_its_form_is_no_entity():
-    story = ["A cook in a white apron sets a timer shaped like a hen on the counter.",
+    story = ["A potter in a linen smock places a jug shaped like an owl on the shelf.",
              "A boy in a red cap flies a kite in the shape of a fish."]
     on, off = with_and_without("presence", story)
     assert on == [[1], [2]]
@@ -125,20 +125,20 @@ def test_a_character_noun_that_only_gives_a_thing_its_form_is_no_entity():
 
 
 def test_a_definite_owner_of_a_garment_is_someone_a_kind_of_garment_is_not():
-    # "a white chef's jacket" names a kind of jacket; "the newcomer's apron" is the girl's
-    story = ["A cook in a white chef's jacket stirs a pot.",
-             "A girl in a red scarf walks in late.",
-             "The cook ties the newcomer's apron with a smile."]
+    # "a thick fisherman's sweater" names a kind of sweater; "the newcomer's coat" is the boy's
+    story = ["A sailor in a thick fisherman's sweater coils a rope.",
+             "A boy in a mint hoodie walks in late.",
+             "The sailor buttons the newcomer's coat with a smile."]
     on, off = with_and_without("presence", story)
     assert on == [[1], [2], [1, 2]]
     assert on != off
 
 
 def test_a_character_the_story_has_is_no_worn_thing_after_with():
-    # "a silver stud" is worn (a WordNet-only word after "with"); "the patient" after "with" is the patient
-    story = ["The patient, an old man in a grey gown, dozes on a trolley.",
-             "A porter with a silver stud mops the floor.",
-             "Wide shot of the room with the patient on the bed."]
+    # "a silver stud" is worn (a WordNet-only word after "with"); "the climber" after "with" is the climber
+    story = ["The climber, a young woman in an orange anorak, rests on a boulder.",
+             "A guide with a silver stud coils a rope.",
+             "Wide shot of the valley with the climber on the ridge."]
     on, off = with_and_without("presence", story)
     assert on == [[1], [2], [1]]
     assert on != off

@@ -3,8 +3,8 @@ from tests.plugins.agent.sieves.helpers import with_and_without
 
 
 def test_comparatives_pick_the_sister_that_fits():
-    story = ["Two sisters stand at a bus stop: a tall girl in a green coat and a small girl in a red scarf.",
-             "The taller one waves at a taxi while the smaller one reads."]
+    story = ["Two sisters wait by a fountain: a tall girl in a lavender cardigan and a small girl in a striped beanie.",
+             "The taller one tosses a coin while the smaller one hums."]
     on, off = with_and_without("relative", story)
     assert on[1] == [1, 2]
     assert on != off
@@ -38,8 +38,8 @@ def test_stated_ages_past_ten_order_two_children():
 
 
 def test_an_ordinal_with_a_noun_picks_by_order_of_introduction():
-    story = ["A jogger in a pink headband buys a lemonade.", "A second jogger, a stocky man, buys two cups.",
-             "The first jogger comes back."]
+    story = ["A cyclist in a teal vest buys a pretzel.", "A second cyclist, a wiry man, buys two muffins.",
+             "The first cyclist pedals back."]
     on, off = with_and_without("relative", story)
     assert on == [[1], [2], [1]]
     assert on != off
@@ -55,26 +55,26 @@ def test_a_kin_noun_without_an_owner_finds_the_one_entity_with_that_relation():
 
 def test_an_indefinite_comparative_introduces_the_other_member():
     # "a shorter man" in the list compares her with the one just named; it does not pick that one
-    story = ["Two boxers bow: a tall man in red gloves and a shorter man in blue gloves. Both raise their fists.",
-             "The shorter man jabs."]
+    story = ["Two wrestlers bow: a tall man in a green singlet and a shorter man in an orange singlet. Both crouch.",
+             "The shorter man lunges."]
     on, off = with_and_without("relative", story)
     assert on[0] == [1, 2] and on[1] == [2]
     assert on != off
 
 
 def test_the_one_with_a_feature_from_a_whose_clause():
-    # the feature is stated only in a "whose" clause of the second rower, after the first rower's "with" phrase
-    story = ["Two rowers wait on a dock: a tall man with a red cap and a thin man whose left hand is wrapped "
-             "in a bandage.",
-             "A gull lands on a post. The one with the bandage unties the boat."]
+    # the feature is stated only in a "whose" clause of the second angler, after the first angler's "with" phrase
+    story = ["Two anglers wait on a jetty: a bald man with a pipe and a thin man whose right wrist is wrapped "
+             "in a splint.",
+             "A heron lands on a post. The one with the splint casts the line."]
     on, off = with_and_without("relative", story)
     assert on[1] == [2, 3]
     assert on != off
 
 
 def test_the_other_is_read_against_the_previous_sentence_when_its_own_names_nobody():
-    story = ["Two dancers bow on a stage: a tall woman in a red dress and a short woman in a blue dress.",
-             "A judge in a grey suit lifts the short woman's hand. The other woman smiles and claps."]
+    story = ["Two singers curtsy on a stage: a plump woman in a gold gown and a short woman in a silver gown.",
+             "A host in a velvet tuxedo lifts the short woman's hand. The other woman smiles and claps."]
     on, off = with_and_without("relative", story)
     other = next(lk for lk in link_story(story)[1].links if lk["text"] == "The other woman")
     assert other["ids"] == [1]
@@ -82,10 +82,10 @@ def test_the_other_is_read_against_the_previous_sentence_when_its_own_names_nobo
 
 
 def test_a_counterpart_noun_takes_the_other_member_of_the_owners_set():
-    # the judge is as recent as the tall woman; "her opponent" is the one she came in with
-    story = ["Two fencers bow on a strip: a tall woman in a white jacket and a short woman in a grey jacket.",
-             "A judge in a black suit raises a flag.",
-             "The short woman lunges and touches her opponent's shoulder."]
+    # the arbiter is as recent as the lanky woman; "her opponent" is the one she came in with
+    story = ["Two chess players sit at a table: a lanky woman in a mauve blouse and a short woman in a teal blouse.",
+             "An arbiter in a tweed suit starts the clock.",
+             "The short woman frowns and studies her opponent's face."]
     on, off = with_and_without("relative", story)
     result = link_story(story)[2]
     opponent = next(lk for lk in result.links if lk["text"] == "her opponent")
@@ -94,17 +94,17 @@ def test_a_counterpart_noun_takes_the_other_member_of_the_owners_set():
 
 
 def test_a_keeper_noun_of_an_animal_is_the_person_with_it():
-    story = ["A farmer in a straw hat leads a grey donkey along a lane.",
-             "The donkey stops at a gate and its owner laughs."]
+    story = ["A shepherd in a felt cap leads a brown llama along a ridge.",
+             "The llama halts at a stile and its owner laughs."]
     on, off = with_and_without("relative", story)
     assert on == [[1, 2], [1, 2]]
     assert on != off
 
 
 def test_a_keeper_noun_prefers_the_person_paired_with_the_animal():
-    story = ["A ranger in a green coat and a big grey dog set off up a path, the two of them in step.",
-             "A hiker in a red jacket waves from a rock.",
-             "The dog sniffs a log. Its handler kneels beside it."]
+    story = ["A guard in a navy jumper and a big black dog set off along a fence, the two of them in step.",
+             "A cyclist in a yellow jersey waves from a bridge.",
+             "The dog sniffs a bin. Its handler kneels beside it."]
     on, off = with_and_without("relative", story)
     assert on[2] == [1, 2]
     assert on != off
@@ -112,9 +112,9 @@ def test_a_keeper_noun_prefers_the_person_paired_with_the_animal():
 
 
 def test_an_agent_noun_is_the_one_who_did_its_verb():
-    story = ["Two hikers climb a ridge: a tall man in a red coat and a short man in a blue coat.",
-             "The short man leads the way up a gully.",
-             "The leader stops and points at a hawk."]
+    story = ["Two surveyors cross a marsh: a lanky man in a khaki coat and a short man in a maroon coat.",
+             "The short man leads the way along a dyke.",
+             "The leader halts and gestures toward a stork."]
     on, off = with_and_without("relative", story)
     assert on[2][0] == 2 and 1 not in on[2]
     assert on != off

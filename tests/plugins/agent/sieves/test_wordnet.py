@@ -3,7 +3,7 @@ from tests.plugins.agent.sieves.helpers import with_and_without
 
 
 def test_a_hypernym_finds_the_entity():
-    story = ["A seagull lands on the harbour wall.", "The bird pecks at a crust."]
+    story = ["A pelican perches on a jetty post.", "The bird ruffles its feathers."]
     on, off = with_and_without("wordnet", story)
     assert on == [[1], [1]]
     assert on != off
@@ -19,9 +19,9 @@ def test_the_newcomer_is_the_latest_arrival_of_any_kind():
 
 
 def test_a_general_noun_skips_a_related_entity_that_contradicts_it():
-    story = ["A farmer in a straw hat feeds the hens while Brook, her blond four-year-old son, watches.",
-             "Her brother, a huge bearded man, lifts Brook onto a cart.",
-             "The little boy follows the bearded man."]
+    story = ["A gardener in a sun hat waters the roses while Brook, her red-haired four-year-old son, watches.",
+             "Her brother, a huge mustached man, lifts Brook onto a wagon.",
+             "The little boy follows the mustached man."]
     on, off = with_and_without("wordnet", story)
     assert on[2] == [2, 3]
     assert on != off
@@ -48,8 +48,8 @@ def test_a_newcomer_is_not_a_definite_phrase_of_the_same_prompt():
 
 
 def test_the_robot_is_a_general_noun_for_a_machine_character():
-    story = ["A squat robotic vacuum cleaner whirs out from under the sofa.",
-             "A puppy yaps at the vacuum.",
+    story = ["A boxy robotic drone buzzes out of the garage.",
+             "A kitten hisses at the drone.",
              "The robot spins in a circle."]
     on, off = with_and_without("wordnet", story)
     assert on == [[1], [1, 2], [1]]
