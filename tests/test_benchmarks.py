@@ -159,30 +159,22 @@ def test_heldout_stories_are_a_valid_labelled_file(tmp_path):
     assert data["stories"] == 40 and data["tp"] + data["fn"] == 441 and data["multi_prompt_entities"] == 108
 
 
-def test_heldout_style_stories_are_a_valid_labelled_file(tmp_path):
-    """The held-out styles set is only measured (never asserted on its scores): it must stay readable."""
-    out = tmp_path / "styles.json"
-    r = run_script("entity_ids.py", "--data", str(REPO / "benchmarks" / "data" / "heldout_styles.jsonl"),
+@pytest.mark.parametrize(("name", "stories", "mentions", "entities", "per_style"), [
+    ("heldout_styles", 36, 451, 112, 6),
+    ("validation_styles", 30, 374, 96, 5),
+])
+def test_style_story_files_are_valid_labelled_files(tmp_path, name, stories, mentions, entities, per_style):
+    """The held-out styles set and the validation sample are only measured (never asserted on their scores):
+    they must stay readable, with every style present."""
+    out = tmp_path / f"{name}.json"
+    r = run_script("entity_ids.py", "--data", str(REPO / "benchmarks" / "data" / f"{name}.jsonl"),
                    "--backend", "rules", "--json", str(out), "--by-style", "--quiet")
     assert r.returncode == 0, r.stderr
     data = json.loads(out.read_text())
-    assert data["stories"] == 36 and data["tp"] + data["fn"] == 451 and data["multi_prompt_entities"] == 112
+    assert (data["stories"], data["tp"] + data["fn"], data["multi_prompt_entities"]) == (stories, mentions, entities)
     styles = ["relational", "world_names", "camera", "creatures", "groups", "absent"]
     assert list(data["by_style"]) == styles
-    assert all(data["by_style"][s]["stories"] == 6 for s in styles)
-
-
-def test_validation_style_stories_are_a_valid_labelled_file(tmp_path):
-    """The validation sample is only measured (never asserted on its scores): it must stay readable."""
-    out = tmp_path / "validation.json"
-    r = run_script("entity_ids.py", "--data", str(REPO / "benchmarks" / "data" / "validation_styles.jsonl"),
-                   "--backend", "rules", "--json", str(out), "--by-style", "--quiet")
-    assert r.returncode == 0, r.stderr
-    data = json.loads(out.read_text())
-    assert data["stories"] == 30 and data["tp"] + data["fn"] == 374 and data["multi_prompt_entities"] == 96
-    styles = ["relational", "world_names", "camera", "creatures", "groups", "absent"]
-    assert list(data["by_style"]) == styles
-    assert all(data["by_style"][s]["stories"] == 5 for s in styles)
+    assert all(data["by_style"][s]["stories"] == per_style for s in styles)
 
 
 def test_quantize_reduced(tmp_path):
