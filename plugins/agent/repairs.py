@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
-from .modifiers import feature_word
+from .modifiers import feature_word, number_value
 from .nouns import noun_info, vehicle_sense
 from .proper_names import TITLE_SUFFIXES
 
@@ -104,7 +104,7 @@ def partitive_before_verb_noun(doc: Doc) -> int:
         if tok.tag_ != "NNS" or tok.dep_ != "pobj" or of.lower_ != "of" or not R.verb_word(tok.lemma_) \
                 or noun_info(tok.lemma_.lower()) is not None:
             continue
-        if num.dep_ != "nummod" or num.head.i != tok.i or not _is_number(num.lower_):
+        if num.dep_ != "nummod" or num.head.i != tok.i or number_value(num.text) is None:
             continue
         graded, root = of.head, tok.sent.root
         if graded.i >= of.i or not graded.lower_.endswith(("er", "est")) or graded.dep_ not in ("ROOT", "nsubj") \
@@ -124,10 +124,6 @@ def partitive_before_verb_noun(doc: Doc) -> int:
             graded.pos_, graded.tag_ = "ADJ", "JJS" if graded.lower_.endswith("est") else "JJR"
         n += 1
     return n
-
-
-def _is_number(word: str) -> bool:
-    return word in L.NUMBER_WORDS or word.isdecimal() and word.isascii()
 
 
 def _next_word(tok: Token) -> Token | None:
