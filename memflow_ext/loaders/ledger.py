@@ -335,7 +335,7 @@ def format_ledger(ledger: dict[str, Any]) -> str:
             else:
                 lines.append(row(k, v))
     t = ledger["transient"]
-    lines.append(" transients on the accelerator (the largest counts):")
+    lines.append(" transients on the accelerator (each counts in its phase, below):")
     lines.extend(row(k, v) for k, v in t.items() if isinstance(v, int))
     lines.append(" peak of each phase (batch: decode after the diffusion, caches released; stream: decode per block):")
     for m, ph in ledger["phases"].items():
