@@ -470,7 +470,7 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
                     c.head = subj  # "a robotic lawn": the subject's determiner and adjectives
         elif swallowed:
             obj = doc[verb.i - 1]
-            if obj.pos_ in ("NOUN", "PROPN") and obj.head.i == verb.i:
+            if obj.pos_ in ("NOUN", "PROPN", "ADJ") and obj.head.i == verb.i:  # "in orange sprints off"
                 for c in swallowed:
                     if c.i != obj.i:
                         c.head = obj
