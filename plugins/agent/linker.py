@@ -235,8 +235,10 @@ MAX_MEMBERS = 6
 
 
 def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
-    """A counted plural that introduces its members ("Three sisters stand ...", "a four-piece band"): one
-    entity per member, so that later descriptions ("the eldest", "the drummer") single each one out."""
+    """A counted plural that introduces its members ("Three sisters stand ...", "a four-piece band", "a young
+    couple"): one entity per member, so that later descriptions ("the eldest", "the drummer", "his wife") single
+    each one out; a covering plural ("the pair") takes them all. (A couple never split costs one extra entity in
+    each prompt; one split later would otherwise miss its second member where it was introduced.)"""
     if m.kind != "noun" or m.skip is not None or m.count is None or not 2 <= m.count <= MAX_MEMBERS:
         return False
     if m.det not in ("none", "indef") or m.type in ("prop", "background", "vehicle", "thing"):
@@ -245,8 +247,9 @@ def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
         return False  # "all three dogs" takes in the dogs the story has, it brings no new ones
     if any(x.member_of == m.index for x in ctx.mentions):
         return False  # the text lists them itself
-    if m.type == "group" and m.lemma in L.PAIR_NOUNS:
-        return False  # "an elderly couple" acts as one until the text splits it
+    if m.type == "group" and m.lemma in L.PAIR_NOUNS and any(
+            c.dep_ == "prep" and c.lower_ == "of" for c in ctx.prompt.doc[m.head].children):
+        return False  # "a pair of swans": the swans are the phrase's characters
     return m.plural or m.type == "group"
 
 

@@ -2,9 +2,10 @@ from tests.plugins.agent.sieves.helpers import with_and_without
 
 
 def test_the_pair_is_the_couple():
+    # a couple is its two members from the start (so that a later role can single either out); "the pair" is both
     story = ["A newlywed couple in rain ponchos strolls along the canal.", "The pair drift past a kiosk."]
     on, off = with_and_without("groups", story)
-    assert on == [[1], [1]]
+    assert on == [[1, 2], [1, 2]]
     assert on != off
 
 
@@ -146,4 +147,23 @@ def test_a_counted_plural_takes_the_storys_bearers_of_its_noun_when_they_are_tha
              "The two men shake hands."]
     on, off = with_and_without("groups", story)
     assert on[2] == [1, 4]
+    assert on != off
+
+
+def test_a_couple_is_two_members_from_the_start_so_its_roles_split_it_and_a_plural_takes_both_back():
+    # each member is there from the first prompt; "The husband" and "his wife" single them out, and "the
+    # newlyweds" (a noun neither member bears) takes in the couple's two members
+    story = ["A young couple in matching raincoats waits at a bus stop.",
+             "The husband checks the timetable while his wife opens an umbrella.",
+             "The newlyweds board the bus."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [1, 2], [1, 2]]
+    assert on != off
+
+
+def test_a_definite_plural_that_names_nobody_takes_in_the_last_counted_set():
+    # "the climbers": no entity bears the noun or a WordNet relative of it; the two hikers are the counted set
+    story = ["Two hikers in red jackets climb a ridge.", "A goat watches the climbers from a rock."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [1, 2, 3]]
     assert on != off
