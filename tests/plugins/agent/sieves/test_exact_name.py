@@ -41,3 +41,11 @@ def test_a_known_name_the_parse_reads_as_a_modifier_of_a_verb_noun_is_the_name()
     on, off = with_and_without("exact_name", story)
     assert on == [[1], [2], [1]]
     assert on != off
+
+
+def test_a_title_before_a_name_is_not_one_of_its_name_words():
+    # "Dr. Lin" is Lin Hua: the title is no name word that the earlier name lacks
+    story = ["A junior doctor, Lin Hua, reads a chart by the window.", "Dr. Lin hurries to a bed."]
+    on, off = with_and_without("exact_name", story)
+    assert on == [[1], [1]]
+    assert on != off
