@@ -283,7 +283,7 @@ class MentionReader:
         titles = [c for c in tok.children if c.dep_ == "compound" and is_title(c)]
         start = min([p.idx for p in parts] + [t.idx for t in titles])
         m = self._new("name", tok, start, tok.lemma_.lower())
-        m.names = {"@" + w for w in name_words(parts)}
+        m.names = {"@" + w for w in name_words([p for p in parts if not is_title(p)] or parts)}  # "Dr. Zhang": zhang
         for t in titles:
             title = t.text.lower().rstrip(".")
             m.gender = title_gender(title) or m.gender
