@@ -21,6 +21,7 @@ TITLE_NOUNS: dict[str, str] = _NAMES["title_nouns"]
 _NOT_NAMES = frozenset(_NAMES["not_names"])
 _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
+_ENCLOSING = frozenset(_NAMES["enclosing_prepositions"])
 _WORD_NOUNS = frozenset(_NAMES["word_nouns"])
 AS_NAME_VERBS = frozenset(_NAMES["as_name_verbs"])
 TITLE_SUFFIXES: dict[str, str | None] = _NAMES["title_suffixes"]
@@ -53,13 +54,45 @@ def name_token(tok: Token) -> bool:
     if head_noun.pos_ == "NOUN" and head_noun.i > tok.i and noun_info(head_noun.lemma_.lower()) is None and any(
             c.dep_ == "det" and c.i < tok.i for c in head_noun.children):
         return False  # inside another noun's phrase, whatever the parse calls it: "a small Lisbon kitchen"
+    if place_position(tok) or modifies_a_thing(tok):
+        return False
     head = tok.head
-    if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and R.name_gender(low) is None:
-        return False  # "in Lagos", "from Kyoto"
     if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and noun_info(head.head.lemma_) is None:
         return False  # "the streets of Lisbon"
     # a place word right before the head makes a place ("Lake Tahoe"); further off it is a surname ("Park Ji-ho")
     return not any(c.text.lower() in _PLACE_WORDS for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1)
+
+
+def place_position(tok: Token) -> bool:
+    """The word is where something is, goes or comes from: the object of a preposition of place ("in Lagos",
+    "the course to Rotterdam", "on Kauai"), also where the parse gave that preposition no object or a later
+    word of the clause ("the man from Chennai swap plates", read with "plates" as the object). After a
+    preposition that encloses ("in", "through") it is a place whatever the given-name table says (nobody is
+    in a person); after one a person may follow ("to", "from", "at") only a word the table does not know as
+    a given name."""
+    prep = tok.head if tok.dep_ == "pobj" else None
+    if prep is None and tok.i > 0 and tok.dep_ != "poss":  # "in Maria's kitchen" names Maria
+        prev = tok.doc[tok.i - 1]
+        objects = [c for c in prev.children if c.dep_ == "pobj"]
+        if prev.pos_ == "ADP" and prev.lower_ in _LOCATIVE and all(tok in o.subtree for o in objects):
+            prep = prev
+    if prep is None:
+        return False
+    return prep.lower_ in _ENCLOSING or prep.lower_ in _LOCATIVE and R.name_gender(tok.lower_) is None
+
+
+def modifies_a_thing(tok: Token) -> bool:
+    """The word stands between a determiner and the common noun its phrase is about, a thing and no character
+    ("a Mississippi paddle steamer", "the Lisbon tram"): it says what kind of thing, nobody is named ("the
+    Okafor twins" still names a family)."""
+    doc = tok.doc
+    if tok.i == 0 or doc[tok.i - 1].lower_ not in ("a", "an", "the"):
+        return False
+    j = tok.i + 1
+    while j + 1 < len(doc) and doc[j + 1].pos_ in ("NOUN", "PROPN") and doc[j].pos_ in ("NOUN", "PROPN"):
+        j += 1
+    last = doc[j] if j < len(doc) else None
+    return last is not None and j > tok.i and last.pos_ == "NOUN" and noun_info(last.lemma_.lower()) is None
 
 
 def name_tokens(tok: Token) -> list[Token]:
