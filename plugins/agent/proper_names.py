@@ -26,6 +26,7 @@ _WORD_NOUNS = frozenset(_NAMES["word_nouns"])
 AS_NAME_VERBS = frozenset(_NAMES["as_name_verbs"])
 TITLE_SUFFIXES: dict[str, str | None] = _NAMES["title_suffixes"]
 KUNYA_PREFIXES = frozenset(_NAMES["kunya_prefixes"])
+_SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 
 
 def is_title(tok: Token) -> bool:
@@ -93,6 +94,26 @@ def modifies_a_thing(tok: Token) -> bool:
         j += 1
     last = doc[j] if j < len(doc) else None
     return last is not None and j > tok.i and last.pos_ == "NOUN" and noun_info(last.lemma_.lower()) is None
+
+
+def framed_as_someone(tok: Token) -> bool:
+    """A capitalised ordinary English word that opens its sentence ("Snow is falling", "Night exterior",
+    "Handheld shot of ...") is that word unless the sentence frames it as someone: a character appositive
+    follows it ("Rain, a boy from the coast, ..."), it is joined by "and" to a name or a character noun, or
+    it is the subject of a verb that needs a living subject or of a speech verb ("Hope sighs", "Hope says").
+    Many ordinary words are also given names, so the given-name table only counts for the subject of a verb
+    ("Iris stands at the counter"; not "Night exterior", where the parse finds no verb for it)."""
+    doc = tok.doc
+    if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "," and doc[tok.i + 2].lower_ in (
+            "a", "an", "his", "her", "their", "its"):
+        return True
+    joined = [c for c in tok.children if c.dep_ == "conj"] + ([tok.head] if tok.dep_ == "conj" else [])
+    if any(j.pos_ == "PROPN" or noun_info(j.lemma_.lower()) is not None for j in joined):
+        return True
+    verb = tok.head
+    return tok.dep_ in ("nsubj", "nsubjpass") and verb.pos_ in ("VERB", "AUX") and (
+        R.animate_verb(verb.lemma_.lower()) or verb.lemma_.lower() in _SPEECH_VERBS
+        or R.name_gender(tok.lower_) is not None)
 
 
 def name_tokens(tok: Token) -> list[Token]:

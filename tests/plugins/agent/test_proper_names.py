@@ -31,3 +31,11 @@ def test_a_capitalised_word_between_a_determiner_and_a_thing_is_no_name():
     doc = parse("A cat naps on the Vltava river barge.")
     assert modifies_a_thing(_tok(doc, "Vltava")) and _names("A cat naps on the Vltava river barge.") == []
     assert not modifies_a_thing(_tok(parse("The Okafor twins wave."), "Okafor"))  # a character noun follows
+
+
+def test_an_ordinary_word_opening_a_sentence_is_a_name_only_where_the_sentence_frames_it_as_someone():
+    assert _names("Snow is settling on the roofs, and the baker smiles.") == []
+    assert _names("Dawn exterior, a quiet harbour under a low moon.") == []  # also a given name: no verb
+    assert _names("Frost, a lanky boy in a red cap, kicks a ball.") == ["Frost"]  # a character appositive
+    assert _names("Ember laughs at the joke.") == ["Ember"]  # a verb that needs a living subject
+    assert _names("Ivy stands at the counter.") == ["Ivy"]  # a given name as the subject of a verb
