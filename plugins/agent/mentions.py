@@ -25,6 +25,7 @@ from .modifiers import (
     graded,
     hyphen_features,
     number_value,
+    old_by_hair,
     stems,
     token_number,
 )
@@ -392,6 +393,8 @@ class MentionReader:
             for obj in tok.head.children:  # "her cousin wears a green scarf": what the subject wears describes it
                 if obj.dep_ == "dobj":
                     self._attribute_phrase(obj, m, whole=True)
+        if m.age in (None, "adult") and old_by_hair(tok):
+            m.age = "old"  # "a grey-haired man" (a stated age or a young age class says more)
 
     def _modifier_word(self, c: Token, m: Mention) -> None:
         low, lemma = c.lower_, c.lemma_.lower()

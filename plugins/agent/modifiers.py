@@ -98,3 +98,21 @@ def hyphen_features(c: Token) -> set[str]:
             elif word.endswith("ed") and len(word) > 5:
                 out.update(w for w in (word[:-2], word[:-1]) if w in L.BODY_PARTS or w in L.CLOTHING)
     return out
+
+
+def old_by_hair(tok: Token) -> bool:
+    """Grey, white or silver hair or beard in the phrase of the character noun `tok` says its bearer is old
+    ("a grey-bearded pilot", "a woman with a white braid"), so that "the old man" later finds him. The hair
+    must be the noun's own, not that of a character named inside its phrase ("a boy beside a woman with
+    grey hair": the woman's)."""
+    for c in tok.subtree:
+        if c.lower_ not in L.OLD_HAIR_COLOURS:
+            continue
+        hair = c.head if c.head.i != c.i else c
+        if not stems(hair.lower_) & L.HAIR_WORDS and hair.lemma_.lower() not in L.HAIR_WORDS:
+            continue
+        owner = next((a for a in hair.ancestors if a.i == tok.i or a.pos_ == "PROPN"
+                      or a.pos_ == "NOUN" and noun_info(a.lemma_.lower()) is not None), None)
+        if owner is not None and owner.i == tok.i:
+            return True
+    return False

@@ -429,6 +429,70 @@ def garment_phrase_after_character(doc: Doc) -> int:
     return n
 
 
+#: what follows a verb the model read as a plural noun: a particle or preposition ("hums across"), an
+#: adverb, an object's determiner or pronoun, a conjunction ("claps and"); never a verb or the sentence's end
+_AFTER_VERB = frozenset({"ADP", "ADV", "DET", "PRON", "PART", "CCONJ", "SCONJ"})
+_PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "npadvmod"})
+
+
+def verb_of_verbless_sentence(doc: Doc) -> int:
+    """A sentence whose parse has no verb at its root, where a word that can be a present-tense verb is tagged
+    as a plural noun right after the subject's phrase and before a preposition, adverb, determiner or
+    conjunction ("a robotic lawn mower hums across the lawn", read as one noun phrase; "a red snowplough with
+    a painted smile chugs out of its shed", read with the verb as the object of "with"): a sentence has a
+    verb, so that word is the verb and the noun phrase before it its subject. Phrases of the subject that the
+    parse hung after the verb go to the verb; a noun the verb had swallowed before it stays where it stood."""
+    n = 0
+    for sent in doc.sents:
+        root = sent.root
+        if root.pos_ in ("VERB", "AUX"):
+            continue
+        verb = next((t for t in sent if t.tag_ == "NNS" and t.lower_.endswith("s") and R.verb_word(t.lemma_)
+                     and noun_info(t.lemma_.lower()) is None and t.i + 1 < sent.end
+                     and doc[t.i + 1].pos_ in _AFTER_VERB), None)
+        if verb is None:
+            continue
+        if verb.i == root.i:  # "a mower hums": the subject is the last noun the parse hung on the verb
+            subj = next((c for c in reversed(list(verb.lefts)) if c.dep_ in ("compound", "nsubj", "nmod", "amod")
+                         and (c.pos_ in ("NOUN", "PROPN") or noun_info(c.lower_) is not None)), None)
+        else:
+            subj = root if root.pos_ in ("NOUN", "PROPN") and root.i < verb.i else None
+        if subj is None or any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "acl")
+                               or t.text in (":", ";") for t in doc[subj.i + 1:verb.i]):
+            continue
+        if verb.i != root.i and not all(t.i in {x.i for x in subj.subtree} for t in doc[subj.i + 1:verb.i]):
+            continue
+        swallowed = [c for c in verb.lefts if c.i > subj.i]  # "a painted smile" of "with a painted smile chugs"
+        if verb.i == root.i:
+            for c in verb.lefts:
+                if c.i < subj.i and c.dep_ in _PHRASE_DEPS and not any(
+                        t.is_punct or t.pos_ == "ADP" for t in doc[c.i:subj.i]):
+                    c.head = subj  # "a robotic lawn": the subject's determiner and adjectives
+        elif swallowed:
+            obj = doc[verb.i - 1]
+            if obj.pos_ in ("NOUN", "PROPN", "ADJ") and obj.head.i == verb.i:  # "in orange sprints off"
+                for c in swallowed:
+                    if c.i != obj.i:
+                        c.head = obj
+                obj.head, obj.dep_ = verb.head, verb.dep_
+        for c in list(subj.rights):
+            if c.i > verb.i:
+                c.head = verb  # "out of its shed" hung on the subject
+        subj.head, subj.dep_ = verb, "nsubj"
+        if subj.pos_ not in ("NOUN", "PROPN"):
+            subj.pos_, subj.tag_ = "NOUN", "NN"  # "a lone surfer paddles out": the noun tagged as a verb
+        verb.head, verb.dep_, verb.pos_, verb.tag_ = verb, "ROOT", "VERB", "VBZ"
+        for c in verb.subtree:
+            if c.dep_ == "conj" and c.tag_ == "NNS" and noun_info(c.lemma_.lower()) is None and (
+                    c.head.i == verb.i and R.verb_word(c.lemma_) or R.animate_verb(c.lemma_.lower())
+                    and c.head.dep_ == "pobj" and c.head.head.head.i == verb.i):
+                # "hums and blinks"; "chugs out of its shed and yawns" (a verb only a living thing does,
+                # joined to the object of the verb's preposition)
+                c.head, c.pos_, c.tag_ = verb, "VERB", "VBZ"
+        n += 1
+    return n
+
+
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     honorific_suffix,
     hyphenated_name,
@@ -447,6 +511,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     reported_clause_not_relative,
     object_of_bare_preposition,
     garment_phrase_after_character,
+    verb_of_verbless_sentence,
 )
 
 

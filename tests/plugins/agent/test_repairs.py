@@ -189,3 +189,17 @@ def test_garment_phrase_after_character_takes_a_thing_carried_after_with():
     assert prep.head.text == "waves"  # what the model says without the repair
     assert repairs.garment_phrase_after_character(doc) == 1
     assert prep.head.text == "lifeguard"
+
+
+def test_verb_of_verbless_sentence():
+    doc = nlp()("Near the shed, a rusty old tractor with a dented hood grumbles across the field.")
+    before = next(doc.sents).root.pos_
+    assert repairs.verb_of_verbless_sentence(doc) == 1
+    assert before not in ("VERB", "AUX")  # what the model says without the repair: no verb at the root
+    assert _tok(doc, "grumbles").pos_ == "VERB" and _tok(doc, "tractor").dep_ == "nsubj"
+    assert _tok(doc, "tractor").head.i == _tok(doc, "grumbles").i
+
+
+def test_verb_of_verbless_sentence_leaves_a_sentence_with_a_verb_alone():
+    doc = nlp()("The farmer carries bags and boxes across the yard.")
+    assert repairs.verb_of_verbless_sentence(doc) == 0 and _tok(doc, "boxes").pos_ == "NOUN"
