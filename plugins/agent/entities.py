@@ -112,7 +112,15 @@ def type_compatible(m: Mention, c: Cluster) -> bool:
         return True
     if {a, b} <= {"animal", "creature"} or a == "animal" and b == "robot":
         return True  # "the bird" for a mechanical bird, "the beast" for a dragon
-    return False
+    return a == "person" and b == "animal" and young_epithet_fits(m, c)
+
+
+def young_epithet_fits(m: Mention, c: Cluster) -> bool:
+    """A general word for someone young ("the youngster", "the baby"; data/sieves.json young_epithets) may name
+    the young of an animal: an entity known by a young animal's noun ("pup", "foal") or as a child / young."""
+    from .sieves.words import YOUNG_EPITHETS
+
+    return m.lemma in YOUNG_EPITHETS and (bool(c.nouns & L.JUVENILE_ANIMAL) or c.age in ("child", "young"))
 
 
 def contradicts(m: Mention, c: Cluster) -> str | None:

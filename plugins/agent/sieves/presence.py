@@ -235,7 +235,10 @@ def _elaborates_depiction(m: Mention, tok: Token) -> bool:
     colon = next((t for t in sent if t.text == ":" and t.idx < m.start), None)
     if colon is None:
         return False
-    return any(t.pos_ == "NOUN" and t.lemma_.lower() in DEPICTIONS for t in sent if t.i < colon.i)
+    before = [t for t in sent if t.i < colon.i]
+    if not any(t.pos_ in ("VERB", "AUX") for t in before):
+        return False  # a verbless heading labels a shot ("Split screen: ..."), it shows no depiction
+    return any(t.pos_ == "NOUN" and t.lemma_.lower() in DEPICTIONS for t in before)
 
 
 def _still_elsewhere(m: Mention, tok: Token, ctx: LinkContext) -> bool:

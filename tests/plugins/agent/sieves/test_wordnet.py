@@ -60,3 +60,16 @@ def test_a_young_animals_noun_never_names_an_adult_of_its_kind():
     on, off = with_and_without("wordnet", story)
     assert on == [[1], [1, 2]]
     assert on != off
+
+
+def test_a_general_word_for_someone_young_names_a_young_animal():
+    # "the youngster" is a person word that also names the cub (a young animal's noun), not the vet
+    story = ["A vet lifts a shivering fox cub out of a crate.", "The youngster sniffs the vet's glove."]
+    on, off = with_and_without("wordnet", story)
+    assert on == [[1, 2], [1, 2]]
+    assert on != off
+
+
+def test_a_general_word_for_someone_young_never_names_an_adult_animal():
+    on, _ = with_and_without("wordnet", ["A grey mare grazes in a paddock.", "The youngster pats the mare."])
+    assert on == [[1], [1, 2]]
