@@ -152,3 +152,12 @@ def test_a_verbless_heading_before_a_colon_labels_a_shot_and_pictures_nobody():
     on, off = with_and_without("presence", story)
     assert on == [[1, 2], [1, 2]]
     assert on != off
+
+
+def test_a_material_that_describes_a_known_character_makes_no_statue_of_it():
+    # the clay giant acted, so it is a character; "the clay figure" is that giant, while the plush horse is a toy
+    story = ["A clay giant lumbers across a courtyard and lifts a cart.",
+             "A boy sets a plush toy horse on the well.", "The clay figure sits down beside the boy."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [2], [1, 2]]
+    assert on != off
