@@ -45,6 +45,7 @@ from .proper_names import (
     TITLE_NOUNS,
     TITLES,
     before_verb_noun,
+    framed_as_someone,
     is_title,
     name_token,
     name_tokens,
@@ -219,8 +220,7 @@ class MentionReader:
             info = noun_info(tok.lower_)
             if info is not None and R.name_gender(tok.lower_) is None and info.type in ("animal", "robot", "vehicle"):
                 return self._noun(tok, info)  # "a Border Collie": a capitalised breed, not a name
-            if not (tok.is_sent_start and R.common_word(tok.lower_) and R.name_gender(tok.lower_) is None
-                    and tok.dep_ not in ("nsubj", "nsubjpass") and not self._comma_apposition(tok)):
+            if not (tok.is_sent_start and R.common_word(tok.lower_) and not framed_as_someone(tok)):
                 return self._name(tok)  # (a sentence's first word that is an ordinary word needs a frame: "Rain")
             return None
         if low in _COVER_WORDS and tok.dep_ in ("nsubj", "dobj", "pobj", "appos", "npadvmod"):
