@@ -250,7 +250,16 @@ def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
     if m.type == "group" and m.lemma in L.PAIR_NOUNS and any(
             c.dep_ == "prep" and c.lower_ == "of" for c in ctx.prompt.doc[m.head].children):
         return False  # "a pair of swans": the swans are the phrase's characters
+    if m.type == "group" and m.lemma in L.NUMBER_WORDS and m.lemma not in L.PAIR_NOUNS and not _listed(ctx, m):
+        return False  # "a string quartet" plays as one until the text lists its players ("a trio: a pianist, ...")
     return m.plural or m.type == "group"
+
+
+def _listed(ctx: LinkContext, m: Mention) -> bool:
+    """Indefinite character phrases follow the plural after a colon in its sentence (the text lists its members)."""
+    colon = ctx.prompt.text.find(":", m.end)
+    return colon >= 0 and any(x.sent == m.sent and x.kind == "noun" and x.det == "indef" and x.start > colon
+                              for x in ctx.mentions)
 
 
 def _owner_of_thing(ctx: LinkContext, m: Mention) -> bool:

@@ -322,8 +322,8 @@ class MentionReader:
             m.lemma, m.nouns, m.age = "person", {"person"}, None
         if info.type == "prop" and m.modifiers & L.ANIMATE_MODIFIERS:
             m.type, m.category = "creature", "creature"  # "a living statue", "the now-animate statue"
-        if info.type == "group" and m.count is None and lemma in L.PAIR_NOUNS:
-            m.count = 2
+        if info.type == "group" and m.count is None and (lemma in L.PAIR_NOUNS or lemma in L.NUMBER_WORDS):
+            m.count = int(L.NUMBER_WORDS.get(lemma, 2))  # "a couple", "a trio", "a quartet"
         return m
 
     @staticmethod

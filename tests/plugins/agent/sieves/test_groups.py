@@ -167,3 +167,19 @@ def test_a_definite_plural_that_names_nobody_takes_in_the_last_counted_set():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2], [1, 2, 3]]
     assert on != off
+
+
+def test_a_trio_whose_players_are_listed_is_its_players():
+    # "trio" counts three; the phrases after its colon are its members, and "the trio" takes all three back
+    story = ["A brass trio plays on a corner: a trumpeter in a red cap, a tubist with a grey beard, and a young "
+             "drummer.", "The old tubist wipes his brow.", "The trio bows to a passing bus."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [2], [1, 2, 3]]
+    assert on != off
+
+
+def test_a_quartet_nobody_lists_plays_as_one_entity():
+    on, off = with_and_without("groups", ["A string quartet plays in a station hall.",
+                                          "A girl dances in front of the musicians."])
+    assert on == [[1], [1, 2]]
+    assert on != off
