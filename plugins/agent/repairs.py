@@ -36,7 +36,7 @@ def subject_before_verb_noun(doc: Doc) -> int:
         nxt = _next_word(tok)
         if nxt is None or tok.head.i != nxt.i or tok.dep_ not in ("compound", "nummod", "amod", "nmod"):
             continue
-        if nxt.tag_ != "NNS" or not R.verb_word(nxt.lemma_) or noun_info(nxt.lemma_) is not None and not (
+        if nxt.tag_ != "NNS" or not _verb_form(nxt) or noun_info(nxt.lemma_) is not None and not (
                 _person_before_clause_verb(tok, nxt)):
             continue
         year_old = tok.lower_ == "old" and any(c.lower_ in ("year", "years") for c in tok.children)
@@ -58,7 +58,7 @@ def subject_before_verb_noun(doc: Doc) -> int:
             tok.pos_, tok.tag_ = "PROPN", "NNP"
         elif tok.lower_ != "one" and not year_old:
             tok.pos_ = "NOUN"
-        nxt.pos_, nxt.tag_ = "VERB", "VBZ"
+        nxt.pos_, nxt.tag_, nxt.lemma_ = "VERB", "VBZ", _verb_lemma(nxt)
         if old_dep in ("nsubj", "nsubjpass") and old_head.i != nxt.i:
             verbish = old_head
             nxt.head, nxt.dep_ = nxt, "ROOT"
@@ -101,7 +101,7 @@ def partitive_before_verb_noun(doc: Doc) -> int:
     n = 0
     for tok in doc[2:]:
         num, of = doc[tok.i - 1], tok.head
-        if tok.tag_ != "NNS" or tok.dep_ != "pobj" or of.lower_ != "of" or not R.verb_word(tok.lemma_) \
+        if tok.tag_ != "NNS" or tok.dep_ != "pobj" or of.lower_ != "of" or not _verb_form(tok) \
                 or noun_info(tok.lemma_.lower()) is not None:
             continue
         if num.dep_ != "nummod" or num.head.i != tok.i or number_value(num.text) is None:
@@ -115,7 +115,7 @@ def partitive_before_verb_noun(doc: Doc) -> int:
             if c.i < num.i:
                 c.head = num  # "the" of "the two"
         num.head, num.dep_ = of, "pobj"
-        tok.head, tok.dep_, tok.pos_, tok.tag_ = tok, "ROOT", "VERB", "VBZ"
+        tok.head, tok.dep_, tok.pos_, tok.tag_, tok.lemma_ = tok, "ROOT", "VERB", "VBZ", _verb_lemma(tok)
         if root.i != graded.i and root.i != tok.i:
             verb = root.pos_ in ("VERB", "AUX")
             root.head, root.dep_ = tok, "conj" if verb else "dobj" if root.i > tok.i else "advcl"
@@ -124,6 +124,16 @@ def partitive_before_verb_noun(doc: Doc) -> int:
             graded.pos_, graded.tag_ = "ADJ", "JJS" if graded.lower_.endswith("est") else "JJR"
         n += 1
     return n
+
+
+def _verb_form(tok: Token) -> bool:
+    """The word can be a present-tense verb: its lemma is a verb, or its -s form is one ("reverses")."""
+    return R.verb_word(tok.lemma_) or R.verb_base(tok.text) is not None
+
+
+def _verb_lemma(tok: Token) -> str:
+    """The verb's base form for a word a repair makes a verb (the parser gave a plural noun's lemma)."""
+    return tok.lemma_ if R.verb_word(tok.lemma_) else R.verb_base(tok.text) or tok.lemma_
 
 
 def _next_word(tok: Token) -> Token | None:
@@ -318,11 +328,11 @@ def name_after_naming_verb(doc: Doc) -> int:
         nxt = tok.head
         described = verb.head
         tok.head, tok.dep_, tok.pos_, tok.tag_ = verb, "oprd", "PROPN", "NNP"
-        if nxt.i == tok.i + 1 and nxt.tag_ == "NNS" and R.verb_word(nxt.lemma_) and described.dep_ == "ROOT":
+        if nxt.i == tok.i + 1 and nxt.tag_ == "NNS" and _verb_form(nxt) and described.dep_ == "ROOT":
             for c in list(nxt.children):
                 if c.i > nxt.i:
                     c.head = nxt
-            nxt.head, nxt.dep_, nxt.pos_, nxt.tag_ = nxt, "ROOT", "VERB", "VBZ"
+            nxt.head, nxt.dep_, nxt.pos_, nxt.tag_, nxt.lemma_ = nxt, "ROOT", "VERB", "VBZ", _verb_lemma(nxt)
             described.head, described.dep_ = nxt, "nsubj"
         n += 1
     return n
@@ -447,7 +457,7 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
         root = sent.root
         if root.pos_ in ("VERB", "AUX"):
             continue
-        verb = next((t for t in sent if t.tag_ == "NNS" and t.lower_.endswith("s") and R.verb_word(t.lemma_)
+        verb = next((t for t in sent if t.tag_ == "NNS" and t.lower_.endswith("s") and _verb_form(t)
                      and noun_info(t.lemma_.lower()) is None and t.i + 1 < sent.end
                      and doc[t.i + 1].pos_ in _AFTER_VERB), None)
         if verb is None:
@@ -481,14 +491,14 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
         subj.head, subj.dep_ = verb, "nsubj"
         if subj.pos_ not in ("NOUN", "PROPN"):
             subj.pos_, subj.tag_ = "NOUN", "NN"  # "a lone surfer paddles out": the noun tagged as a verb
-        verb.head, verb.dep_, verb.pos_, verb.tag_ = verb, "ROOT", "VERB", "VBZ"
+        verb.head, verb.dep_, verb.pos_, verb.tag_, verb.lemma_ = verb, "ROOT", "VERB", "VBZ", _verb_lemma(verb)
         for c in verb.subtree:
             if c.dep_ == "conj" and c.tag_ == "NNS" and noun_info(c.lemma_.lower()) is None and (
-                    c.head.i == verb.i and R.verb_word(c.lemma_) or R.animate_verb(c.lemma_.lower())
+                    c.head.i == verb.i and _verb_form(c) or R.animate_verb(c.lemma_.lower())
                     and c.head.dep_ == "pobj" and c.head.head.head.i == verb.i):
                 # "hums and blinks"; "chugs out of its shed and yawns" (a verb only a living thing does,
                 # joined to the object of the verb's preposition)
-                c.head, c.pos_, c.tag_ = verb, "VERB", "VBZ"
+                c.head, c.pos_, c.tag_, c.lemma_ = verb, "VERB", "VBZ", _verb_lemma(c)
         n += 1
     return n
 

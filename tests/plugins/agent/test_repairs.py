@@ -203,3 +203,12 @@ def test_verb_of_verbless_sentence():
 def test_verb_of_verbless_sentence_leaves_a_sentence_with_a_verb_alone():
     doc = nlp()("The farmer carries bags and boxes across the yard.")
     assert repairs.verb_of_verbless_sentence(doc) == 0 and _tok(doc, "boxes").pos_ == "NOUN"
+
+
+def test_a_verb_read_as_a_plural_noun_is_found_by_its_verb_base_not_the_nouns_lemma():
+    from plugins.agent.resources import verb_base
+    assert [verb_base(w) for w in ("reverses", "hurries", "watches", "glass")] == ["reverse", "hurry", "watch", None]
+    doc = nlp()("The little robot reverses, turns around and beeps.")
+    assert _tok(doc, "reverses").lemma_ != "reverse"  # the model's lemma is a noun's singular
+    assert repairs.subject_before_verb_noun(doc) == 1
+    assert _tok(doc, "robot").dep_ == "nsubj" and _tok(doc, "reverses").lemma_ == "reverse"
