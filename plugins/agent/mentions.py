@@ -47,6 +47,7 @@ from .proper_names import (
     before_verb_noun,
     framed_as_someone,
     is_title,
+    kind_of_person,
     name_token,
     name_tokens,
     name_words,
@@ -220,6 +221,8 @@ class MentionReader:
             info = noun_info(tok.lower_)
             if info is not None and R.name_gender(tok.lower_) is None and info.type in ("animal", "robot", "vehicle"):
                 return self._noun(tok, info)  # "a Border Collie": a capitalised breed, not a name
+            if kind_of_person(tok):
+                return self._noun(tok, NounInfo("person", "generic"))  # "a lanky Texan": no name
             if not (tok.is_sent_start and R.common_word(tok.lower_) and not framed_as_someone(tok)):
                 return self._name(tok)  # (a sentence's first word that is an ordinary word needs a frame: "Rain")
             return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import lexicon as L
 from . import resources as R
 from .nouns import noun_info
 
@@ -114,6 +115,20 @@ def framed_as_someone(tok: Token) -> bool:
     return tok.dep_ in ("nsubj", "nsubjpass") and verb.pos_ in ("VERB", "AUX") and (
         R.animate_verb(verb.lemma_.lower()) or verb.lemma_.lower() in _SPEECH_VERBS
         or R.name_gender(tok.lower_) is not None)
+
+
+def kind_of_person(tok: Token) -> bool:
+    """A capitalised singular word with an article is a common noun for a kind of person, not a personal name
+    (names take no article): "a lanky Texan", "an Icelander"; after "the" only where an adjective or what it
+    owns shows a person ("the tall Norwegian", "the Texan's glove"), since "the" also comes before places."""
+    dets = [c.lower_ for c in tok.children if c.dep_ == "det"]
+    if tok.tag_ != "NNP" or not dets or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children):
+        return False
+    if dets[0] in ("a", "an"):
+        return True
+    owned = tok.head.lemma_.lower() if tok.dep_ == "poss" else ""
+    worn = {owned, owned + "s"} & (L.CLOTHING | L.BODY_PARTS | L.HAIR_WORDS)  # the lists keep "gloves"
+    return dets[0] == "the" and (any(c.dep_ == "amod" for c in tok.children) or bool(worn) and bool(owned))
 
 
 def name_tokens(tok: Token) -> list[Token]:

@@ -39,3 +39,12 @@ def test_an_ordinary_word_opening_a_sentence_is_a_name_only_where_the_sentence_f
     assert _names("Frost, a lanky boy in a red cap, kicks a ball.") == ["Frost"]  # a character appositive
     assert _names("Ember laughs at the joke.") == ["Ember"]  # a verb that needs a living subject
     assert _names("Ivy stands at the counter.") == ["Ivy"]  # a given name as the subject of a verb
+
+
+def test_a_capitalised_word_with_an_article_is_a_kind_of_person_not_a_name():
+    def nouns(text):
+        return [(m.kind, m.text) for m in read_mentions(text, parse(text)).mentions]
+    assert nouns("An Icelander in a red hat waves.") == [("noun", "An Icelander")]
+    assert ("noun", "the Dane") in nouns("The kite string tangles around the Dane's boots.")
+    assert ("noun", "The tall Norwegian") in nouns("The tall Norwegian laughs.")
+    assert nouns("Ilse waves.") == [("name", "Ilse")]  # no article: a name
