@@ -26,7 +26,7 @@ def run(ctx: LinkContext) -> None:
     elsewhere by a name or another noun phrase is no candidate: two different descriptions in one prompt that
     no other sieve relates are two people ("a winchman waves to the pilot", "the cook hands the nurse a cup").
     It introduces someone new when the prompt itself describes it (an appositive or another phrase already
-    merged into it: "the captain, a stout woman in a fleece"), when it is a kin term (the relative sieve's),
+    merged into it: "the harbour master, a thin man in oilskins"), when it is a kin term (the relative sieve's),
     or when nobody is compatible."""
     for m in ctx.open(("noun",)):
         if m.det != "def" or m.plural or m.type not in _KINDS or m.kin is not None or m.relative_cue:

@@ -180,6 +180,6 @@ def test_a_trio_whose_players_are_listed_is_its_players():
 
 def test_a_quartet_nobody_lists_plays_as_one_entity():
     on, off = with_and_without("groups", ["A string quartet plays in a station hall.",
-                                          "A girl dances in front of the musicians."])
+                                          "A girl twirls beside the musicians."])
     assert on == [[1], [1, 2]]
     assert on != off

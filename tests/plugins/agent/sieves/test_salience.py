@@ -34,7 +34,7 @@ def test_a_definite_role_described_by_an_appositive_or_named_elsewhere_in_its_pr
     # "The buyer, a tall woman ..." introduces the buyer (the potter is a compatible woman, but the prompt
     # describes the buyer itself); "the seller" is then not the buyer the same prompt names, but the potter
     story = ["A potter shapes a bowl at her wheel.",
-             "The buyer, a tall woman in a green coat, picks up the bowl.",
+             "The buyer, a wiry woman carrying a basket, picks up the bowl.",
              "The seller smiles at the buyer."]
     on, off = with_and_without("salience", story)
     assert on == [[1], [2], [1, 2]]
