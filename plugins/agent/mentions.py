@@ -21,6 +21,7 @@ from . import resources as R
 from .modifiers import (
     COMPARATIVES,
     attribute_kind,
+    camera_heading_end,
     feature_word,
     graded,
     hyphen_features,
@@ -188,7 +189,10 @@ class MentionReader:
         self._sent_of = {t.i: k for k, s in enumerate(doc.sents) for t in s}
 
     def read(self) -> Prompt:
+        heading_ends = {s.start: camera_heading_end(s) for s in self.doc.sents}
         for tok in self.doc:
+            if tok.idx < heading_ends[tok.sent.start]:
+                continue  # "POV shot from the boat": camera language, no character
             m = self._mention(tok)
             if m is not None:
                 self.mentions.append(m)

@@ -455,8 +455,8 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
     n = 0
     for sent in doc.sents:
         root = sent.root
-        if root.pos_ in ("VERB", "AUX"):
-            continue
+        if root.pos_ in ("VERB", "AUX") or any(c.dep_ == "nsubj" for c in root.children) and R.verb_word(root.lemma_):
+            continue  # (or the root has a subject and can be a verb: "Ethan and Clara stand, sorting papers")
         verb = next((t for t in sent if t.tag_ == "NNS" and t.lower_.endswith("s") and _verb_form(t)
                      and noun_info(t.lemma_.lower()) is None and t.i + 1 < sent.end
                      and doc[t.i + 1].pos_ in _AFTER_VERB), None)
@@ -490,6 +490,9 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
             if c.i > verb.i:
                 c.head = verb  # "out of its shed" hung on the subject
         subj.head, subj.dep_ = verb, "nsubj"
+        for c in subj.lefts:
+            if c.dep_ == "nsubj" and c.pos_ == "ADJ":  # "a lone surfer paddles": "lone" was the subject of
+                c.dep_ = "amod"  # "surfer" read as a verb
         if subj.pos_ not in ("NOUN", "PROPN"):
             subj.pos_, subj.tag_ = "NOUN", "NN"  # "a lone surfer paddles out": the noun tagged as a verb
         verb.head, verb.dep_, verb.pos_, verb.tag_, verb.lemma_ = verb, "ROOT", "VERB", "VBZ", _verb_lemma(verb)

@@ -29,3 +29,12 @@ def test_hair_of_someone_else_in_the_phrase_or_a_grey_garment_says_nothing():
     assert ages["A boy"] == "child" and ages["a woman"] == "old"
     assert _ages("A man in a grey coat waves.")["A man"] == "adult"
     assert _ages("A young man with silver hair waves.")["A young man"] == "young"  # a stated age class wins
+
+
+def test_a_shot_direction_opening_a_sentence_names_no_character():
+    def found(text):
+        return [m.text for m in read_mentions(text, parse(text)).mentions]
+    assert found("POV shot from the canoe: the tall ranger waves.") == ["the canoe", "the tall ranger"]
+    assert found("Handheld shot in the rain: a girl runs.") == ["a girl"]
+    assert found("Aerial drone shot over a lake. A lone swimmer paddles out.") == ["A lone swimmer"]
+    assert "Ilse" in found("Ilse shot the ball at the goal.")  # a verb "shot" with an object: no direction

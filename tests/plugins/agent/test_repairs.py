@@ -212,3 +212,9 @@ def test_a_verb_read_as_a_plural_noun_is_found_by_its_verb_base_not_the_nouns_le
     assert _tok(doc, "reverses").lemma_ != "reverse"  # the model's lemma is a noun's singular
     assert repairs.subject_before_verb_noun(doc) == 1
     assert _tok(doc, "robot").dep_ == "nsubj" and _tok(doc, "reverses").lemma_ == "reverse"
+
+
+def test_verb_of_verbless_sentence_keeps_a_root_that_has_a_subject_and_can_be_a_verb():
+    doc = nlp()("At the front table, Noor and Ilse stand, sorting papers and cups.")
+    repairs.verb_of_verbless_sentence(doc)
+    assert _tok(doc, "Noor").dep_ == "nsubj" and _tok(doc, "papers").pos_ != "VERB"
