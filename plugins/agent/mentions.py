@@ -342,6 +342,11 @@ class MentionReader:
             return True
         if self._year_old(tok):
             return True
+        if tok.lower_ in L.COLOURS and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") \
+                and noun_info(tok.lower_) is None and tok.head.lemma_.lower() not in _WEARING_VERBS \
+                and tok.head.lower_ not in _CLOTHING_PREPS:
+            return True  # "the big grey", "the little black": a colour that stands for the one it describes
+            # (not what is worn: "wears the red", "in the blue")
         return tok.tag_ in ("JJR", "JJS") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
 
     def _relative(self, tok: Token) -> Mention:
@@ -353,6 +358,9 @@ class MentionReader:
             m.ordinal = _ORDINALS[tok.lower_]
         elif tok.tag_ in ("JJR", "JJS"):
             m.compare = graded(tok)
+        if tok.lower_ in L.COLOURS:
+            m.colours.add(tok.lower_)
+            m.descriptors.add(tok.lower_)
         self._modifiers(tok, m)
         if m.compare is None and not m.other:  # "the little one" among two: the smaller
             m.compare = next((COMPARATIVES[d] for d in sorted(m.descriptors) if d in COMPARATIVES), None)

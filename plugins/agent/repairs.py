@@ -464,7 +464,8 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
             continue
         if verb.i == root.i:  # "a mower hums": the subject is the last noun the parse hung on the verb
             subj = next((c for c in reversed(list(verb.lefts)) if c.dep_ in ("compound", "nsubj", "nmod", "amod")
-                         and (c.pos_ in ("NOUN", "PROPN") or noun_info(c.lower_) is not None)), None)
+                         and (c.pos_ in ("NOUN", "PROPN") or noun_info(c.lower_) is not None
+                              or c.lower_ in L.COLOURS)), None)  # "the little black trots off"
         else:
             subj = root if root.pos_ in ("NOUN", "PROPN") and root.i < verb.i else None
         if subj is None or any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "acl")

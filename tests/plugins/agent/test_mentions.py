@@ -137,3 +137,13 @@ def test_any_device_with_a_robot_modifier_is_a_robot_but_a_device_near_a_robot_i
     assert len(found) == 1 and found[0].type == "robot"
     other = "The robot's lamp flickers while a plain lawn mower sits in the shed."
     assert not [m for m in read_mentions(other, parse(other)).mentions if m.lemma in ("lamp", "mower")]
+
+
+def test_a_colour_with_an_article_and_no_noun_stands_for_the_one_it_describes():
+    text = "The stable boy brushes the big grey."
+    grey = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "relative"]
+    assert len(grey) == 1 and grey[0].colours == {"grey"} and grey[0].compare == ("size", 1)
+    later = "Then the little black trots to the gate."
+    assert [m.text for m in read_mentions(later, parse(later)).mentions if m.kind == "relative"] == ["the little black"]
+    worn = "She wears the red."  # what is worn is no one
+    assert not [m for m in read_mentions(worn, parse(worn)).mentions if m.kind == "relative"]
