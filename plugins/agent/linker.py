@@ -156,7 +156,12 @@ class SieveLinker:
 
     @staticmethod
     def _singletons(ctx: LinkContext) -> None:
+        collective: list[tuple[Mention, Mention]] = []
         for m in ctx.mentions:
+            of = _collective_of_members(ctx, m)
+            if of is not None:
+                collective.append((m, of))  # "a pair of teenage twins": the twins are the characters
+                continue
             if _introduces_members(ctx, m):
                 members = []
                 for _ in range(m.count or 0):
@@ -173,6 +178,8 @@ class SieveLinker:
                 # "their grandmother's radio": an owner named only through a thing never starts an entity; one
                 # named through a part of the body is there ("squeezes her uncle's arm")
                 ctx.new_cluster(m)
+        for m, of in collective:
+            ctx.cover(m, [k for cid in ctx.covers.get(of.index, []) if (k := ctx.clusters.get(cid)) is not None], "new")
 
     # ------------------------------------------------------------------------- filing
     def _result(self, ctx: LinkContext) -> PromptResult:
@@ -253,6 +260,20 @@ def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
     if m.type == "group" and m.lemma in L.NUMBER_WORDS and m.lemma not in L.PAIR_NOUNS and not _listed(ctx, m):
         return False  # "a string quartet" plays as one until the text lists its players ("a trio: a pianist, ...")
     return m.plural or m.type == "group"
+
+
+def _collective_of_members(ctx: LinkContext, m: Mention) -> Mention | None:
+    """A group word whose "of" phrase is a counted plural that introduces its members ("a pair of teenage twins",
+    "a group of three friends"): that plural, whose members are the characters (the group word adds nobody)."""
+    if m.kind != "noun" or m.type != "group" or m.skip is not None:
+        return None
+    for prep in ctx.prompt.doc[m.head].children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                x = ctx.prompt.by_head(obj.i)
+                if x is not None and x is not m and _introduces_members(ctx, x):
+                    return x
+    return None
 
 
 def _listed(ctx: LinkContext, m: Mention) -> bool:

@@ -183,3 +183,15 @@ def test_a_quartet_nobody_lists_plays_as_one_entity():
                                           "A girl twirls beside the musicians."])
     assert on == [[1], [1, 2]]
     assert on != off
+
+
+def test_a_group_word_of_a_counted_plural_adds_nobody_to_its_members():
+    # "a pair of twins", "a group of three friends": the members are the characters; "the twins" / "the friends"
+    # later are exactly those members, with no third entity for the group word
+    for story, members in ((["A pair of young twins in yellow boots splash through puddles.",
+                             "The twins race to the gate."], [1, 2]),
+                           (["A group of three friends in matching scarves waits at a tram stop.",
+                             "The friends board the tram."], [1, 2, 3])):
+        on, off = with_and_without("groups", story)
+        assert on == [members, members]
+        assert on != off
