@@ -507,6 +507,30 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
     return n
 
 
+def verb_joined_after_an_object(doc: Doc) -> int:
+    """A bare plural noun joined by "and" to the object of a verb's preposition, that can be a present-tense
+    verb and goes on like one (a preposition, determiner, pronoun or adverb after it): "dozes in a chair and
+    dreams of his brother", read as "a chair and dreams". A second object would take its own determiner or
+    number ("a chair and two stools"), so the word is a second verb of the same subject."""
+    n = 0
+    for t in doc[2:-1]:
+        obj, prep = t.head, t.head.head
+        verb = prep.head
+        if t.tag_ != "NNS" or t.dep_ != "conj" or doc[t.i - 1].lower_ != "and" or not _verb_form(t) \
+                or noun_info(t.lemma_.lower()) is not None or any(c.i < t.i for c in t.children):
+            continue
+        if obj.dep_ != "pobj" or prep.dep_ != "prep" or verb.pos_ != "VERB" or doc[t.i + 1].pos_ not in (
+                "ADP", "DET", "PRON", "ADV"):
+            continue
+        doc[t.i - 1].head = verb
+        for c in list(obj.children):
+            if c.i > t.i:
+                c.head = t  # "of his brother" is what the second verb takes
+        t.head, t.pos_, t.tag_, t.lemma_ = verb, "VERB", "VBZ", _verb_lemma(t)
+        n += 1
+    return n
+
+
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     honorific_suffix,
     hyphenated_name,
@@ -526,6 +550,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     object_of_bare_preposition,
     garment_phrase_after_character,
     verb_of_verbless_sentence,
+    verb_joined_after_an_object,
 )
 
 

@@ -218,3 +218,13 @@ def test_verb_of_verbless_sentence_keeps_a_root_that_has_a_subject_and_can_be_a_
     doc = nlp()("At the front table, Noor and Ilse stand, sorting papers and cups.")
     repairs.verb_of_verbless_sentence(doc)
     assert _tok(doc, "Noor").dep_ == "nsubj" and _tok(doc, "papers").pos_ != "VERB"
+
+
+def test_verb_joined_after_an_object():
+    doc = nlp()("The hiker naps on a bench and dreams of his sister.")
+    was = _tok(doc, "dreams").pos_
+    assert repairs.verb_joined_after_an_object(doc) == 1
+    assert was == "NOUN" and _tok(doc, "dreams").pos_ == "VERB" and _tok(doc, "dreams").lemma_ == "dream"
+    assert _tok(doc, "of").head.i == _tok(doc, "dreams").i
+    other = nlp()("He carries a crate of apples and boxes of pears.")  # a second object: no verb
+    assert repairs.verb_joined_after_an_object(other) == 0
