@@ -112,7 +112,15 @@ def type_compatible(m: Mention, c: Cluster) -> bool:
         return True
     if {a, b} <= {"animal", "creature"} or a == "animal" and b == "robot":
         return True  # "the bird" for a mechanical bird, "the beast" for a dragon
-    return False
+    return a == "person" and b == "animal" and young_epithet_fits(m, c)
+
+
+def young_epithet_fits(m: Mention, c: Cluster) -> bool:
+    """A general word for someone young ("the youngster", "the baby"; data/sieves.json young_epithets) may name
+    the young of an animal: an entity known by a young animal's noun ("pup", "foal") or as a child / young."""
+    from .sieves.words import YOUNG_EPITHETS
+
+    return m.lemma in YOUNG_EPITHETS and (bool(c.nouns & L.JUVENILE_ANIMAL) or c.age in ("child", "young"))
 
 
 def contradicts(m: Mention, c: Cluster) -> str | None:
@@ -129,9 +137,9 @@ def contradicts(m: Mention, c: Cluster) -> str | None:
         return "stated age"
     if m.size and c.size and m.size != c.size:
         return "size"
-    shared_garments = m.clothing & c.clothing
+    shared_garments = m.clothing & c.clothing | (m.features - L.COLOURS) & (c.descriptors | c.clothing)
     if shared_garments and m.colours and c.colours and not (m.colours & c.colours):
-        return "colours"
+        return "colours"  # "the man in blue trunks" is not the one in red trunks (whatever noun it uses)
     if body_colours_differ(m, c):
         return "colours"
     return None
@@ -171,3 +179,14 @@ def overlap(m: Mention, c: Cluster) -> int:
     same_size = int(m.size is not None and m.size == c.size)
     return len(m.descriptors & c.descriptors) + len(m.colours & c.colours) + len(m.clothing & c.clothing) \
         + same_age + same_size
+
+
+def support(m: Mention, c: Cluster) -> int:
+    """Positive evidence that the mention names the entity, one point each (no weights: every piece counts
+    alike): the same stated gender, a noun it repeats or names more generally / specifically, and each
+    descriptive word, colour, garment, age class or size they share (`overlap`), except the adult age class
+    (most characters are adults: sharing it tells nobody apart)."""
+    same_gender = int(m.gender is not None and m.gender == c.gender)
+    related = int(noun_match(m, c) or related_match(m, c))
+    adult = int(m.age == "adult" and c.age == "adult")
+    return same_gender + related + overlap(m, c) - adult

@@ -156,7 +156,12 @@ class SieveLinker:
 
     @staticmethod
     def _singletons(ctx: LinkContext) -> None:
+        collective: list[tuple[Mention, Mention]] = []
         for m in ctx.mentions:
+            of = _collective_of_members(ctx, m)
+            if of is not None:
+                collective.append((m, of))  # "a pair of teenage twins": the twins are the characters
+                continue
             if _introduces_members(ctx, m):
                 members = []
                 for _ in range(m.count or 0):
@@ -173,6 +178,8 @@ class SieveLinker:
                 # "their grandmother's radio": an owner named only through a thing never starts an entity; one
                 # named through a part of the body is there ("squeezes her uncle's arm")
                 ctx.new_cluster(m)
+        for m, of in collective:
+            ctx.cover(m, [k for cid in ctx.covers.get(of.index, []) if (k := ctx.clusters.get(cid)) is not None], "new")
 
     # ------------------------------------------------------------------------- filing
     def _result(self, ctx: LinkContext) -> PromptResult:
@@ -235,8 +242,10 @@ MAX_MEMBERS = 6
 
 
 def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
-    """A counted plural that introduces its members ("Three sisters stand ...", "a four-piece band"): one
-    entity per member, so that later descriptions ("the eldest", "the drummer") single each one out."""
+    """A counted plural that introduces its members ("Three sisters stand ...", "a four-piece band", "a young
+    couple"): one entity per member, so that later descriptions ("the eldest", "the drummer", "his wife") single
+    each one out; a covering plural ("the pair") takes them all. (A couple never split costs one extra entity in
+    each prompt; one split later would otherwise miss its second member where it was introduced.)"""
     if m.kind != "noun" or m.skip is not None or m.count is None or not 2 <= m.count <= MAX_MEMBERS:
         return False
     if m.det not in ("none", "indef") or m.type in ("prop", "background", "vehicle", "thing"):
@@ -245,9 +254,33 @@ def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
         return False  # "all three dogs" takes in the dogs the story has, it brings no new ones
     if any(x.member_of == m.index for x in ctx.mentions):
         return False  # the text lists them itself
-    if m.type == "group" and m.lemma in L.PAIR_NOUNS:
-        return False  # "an elderly couple" acts as one until the text splits it
+    if m.type == "group" and m.lemma in L.PAIR_NOUNS and any(
+            c.dep_ == "prep" and c.lower_ == "of" for c in ctx.prompt.doc[m.head].children):
+        return False  # "a pair of swans": the swans are the phrase's characters
+    if m.type == "group" and m.lemma in L.NUMBER_WORDS and m.lemma not in L.PAIR_NOUNS and not _listed(ctx, m):
+        return False  # "a string quartet" plays as one until the text lists its players ("a trio: a pianist, ...")
     return m.plural or m.type == "group"
+
+
+def _collective_of_members(ctx: LinkContext, m: Mention) -> Mention | None:
+    """A group word whose "of" phrase is a counted plural that introduces its members ("a pair of teenage twins",
+    "a group of three friends"): that plural, whose members are the characters (the group word adds nobody)."""
+    if m.kind != "noun" or m.type != "group" or m.skip is not None:
+        return None
+    for prep in ctx.prompt.doc[m.head].children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                x = ctx.prompt.by_head(obj.i)
+                if x is not None and x is not m and _introduces_members(ctx, x):
+                    return x
+    return None
+
+
+def _listed(ctx: LinkContext, m: Mention) -> bool:
+    """Indefinite character phrases follow the plural after a colon in its sentence (the text lists its members)."""
+    colon = ctx.prompt.text.find(":", m.end)
+    return colon >= 0 and any(x.sent == m.sent and x.kind == "noun" and x.det == "indef" and x.start > colon
+                              for x in ctx.mentions)
 
 
 def _owner_of_thing(ctx: LinkContext, m: Mention) -> bool:

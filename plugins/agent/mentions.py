@@ -6,7 +6,8 @@ of its own ("the younger one", "the smaller of the two", "the other"), a coverin
 "the two of them") or a personal pronoun. Everything comes from the dependency parse: the head
 noun's determiner, modifiers, possessor and prepositional phrases give the attributes the sieves
 compare (kind, gender, number, age class and stated age, size, colours and clothing, role, name,
-kin relation). The sieves (sieves/) decide which entity each mention refers to.
+kin relation). `structure.link_structure` then links the mentions to each other (apposition, predicate
+nominatives, naming verbs, listed members). The sieves (sieves/) decide which entity each mention refers to.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from . import resources as R
 from .modifiers import (
     COMPARATIVES,
     attribute_kind,
+    camera_heading_end,
     feature_word,
     graded,
     hyphen_features,
     number_value,
+    old_by_hair,
     stems,
     token_number,
 )
@@ -42,25 +45,24 @@ from .proper_names import (
     KUNYA_PREFIXES,
     TITLE_NOUNS,
     TITLES,
-    as_name_owner,
     before_verb_noun,
+    framed_as_someone,
     is_title,
+    kind_of_person,
     name_token,
     name_tokens,
     name_words,
     title_gender,
 )
+from .structure import link_structure
 
 __all__ = ["TITLES", "TITLE_NOUNS", "Mention", "MentionReader", "Prompt", "number_value", "read_mentions"]
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-_NAME_VERBS = frozenset({"call", "name", "nickname"})
-_DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
 _WEARING_VERBS = frozenset(R.word_lists("sieves.json")["wearing_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
-_COPULAS = frozenset({"be", "become"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 _CHARACTER_TYPES = frozenset({"person", "animal", "creature", "robot", "vehicle", "group"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
@@ -141,8 +143,6 @@ class Prompt:
         return self.by_head(tok.i)
 
 
-
-
 def _adjective_noun_head(tok: Token) -> bool:
     """A character noun tagged as an adjective but used as an argument with a determiner ("the legionary")."""
     return tok.pos_ == "ADJ" and tok.dep_ in _ARGUMENT_DEPS and any(c.dep_ == "det" for c in tok.children) \
@@ -189,14 +189,17 @@ class MentionReader:
         self._sent_of = {t.i: k for k, s in enumerate(doc.sents) for t in s}
 
     def read(self) -> Prompt:
+        heading_ends = {s.start: camera_heading_end(s) for s in self.doc.sents}
         for tok in self.doc:
+            if tok.idx < heading_ends[tok.sent.start]:
+                continue  # "POV shot from the boat": camera language, no character
             m = self._mention(tok)
             if m is not None:
                 self.mentions.append(m)
         self.mentions.sort(key=lambda m: m.start)
         for k, m in enumerate(self.mentions):
             m.index = k
-        self._link_structure()
+        link_structure(self.text, self.doc, self.mentions)
         return Prompt(self.text, self.doc, self.mentions)
 
     # --------------------------------------------------------------------------- one token
@@ -222,8 +225,9 @@ class MentionReader:
             info = noun_info(tok.lower_)
             if info is not None and R.name_gender(tok.lower_) is None and info.type in ("animal", "robot", "vehicle"):
                 return self._noun(tok, info)  # "a Border Collie": a capitalised breed, not a name
-            if not (tok.is_sent_start and R.common_word(tok.lower_) and R.name_gender(tok.lower_) is None
-                    and tok.dep_ not in ("nsubj", "nsubjpass") and not self._comma_apposition(tok)):
+            if kind_of_person(tok):
+                return self._noun(tok, NounInfo("person", "generic"))  # "a lanky Texan": no name
+            if not (tok.is_sent_start and R.common_word(tok.lower_) and not framed_as_someone(tok)):
                 return self._name(tok)  # (a sentence's first word that is an ordinary word needs a frame: "Rain")
             return None
         if low in _COVER_WORDS and tok.dep_ in ("nsubj", "dobj", "pobj", "appos", "npadvmod"):
@@ -286,7 +290,7 @@ class MentionReader:
         titles = [c for c in tok.children if c.dep_ == "compound" and is_title(c)]
         start = min([p.idx for p in parts] + [t.idx for t in titles])
         m = self._new("name", tok, start, tok.lemma_.lower())
-        m.names = {"@" + w for w in name_words(parts)}
+        m.names = {"@" + w for w in name_words([p for p in parts if not is_title(p)] or parts)}  # "Dr. Zhang": zhang
         for t in titles:
             title = t.text.lower().rstrip(".")
             m.gender = title_gender(title) or m.gender
@@ -325,8 +329,8 @@ class MentionReader:
             m.lemma, m.nouns, m.age = "person", {"person"}, None
         if info.type == "prop" and m.modifiers & L.ANIMATE_MODIFIERS:
             m.type, m.category = "creature", "creature"  # "a living statue", "the now-animate statue"
-        if info.type == "group" and m.count is None and lemma in L.PAIR_NOUNS:
-            m.count = 2
+        if info.type == "group" and m.count is None and (lemma in L.PAIR_NOUNS or lemma in L.NUMBER_WORDS):
+            m.count = int(L.NUMBER_WORDS.get(lemma, 2))  # "a couple", "a trio", "a quartet"
         return m
 
     @staticmethod
@@ -342,6 +346,11 @@ class MentionReader:
             return True
         if self._year_old(tok):
             return True
+        if tok.lower_ in L.COLOURS and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") \
+                and noun_info(tok.lower_) is None and tok.head.lemma_.lower() not in _WEARING_VERBS \
+                and tok.head.lower_ not in _CLOTHING_PREPS:
+            return True  # "the big grey", "the little black": a colour that stands for the one it describes
+            # (not what is worn: "wears the red", "in the blue")
         return tok.tag_ in ("JJR", "JJS") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
 
     def _relative(self, tok: Token) -> Mention:
@@ -353,6 +362,9 @@ class MentionReader:
             m.ordinal = _ORDINALS[tok.lower_]
         elif tok.tag_ in ("JJR", "JJS"):
             m.compare = graded(tok)
+        if tok.lower_ in L.COLOURS:
+            m.colours.add(tok.lower_)
+            m.descriptors.add(tok.lower_)
         self._modifiers(tok, m)
         if m.compare is None and not m.other:  # "the little one" among two: the smaller
             m.compare = next((COMPARATIVES[d] for d in sorted(m.descriptors) if d in COMPARATIVES), None)
@@ -396,6 +408,8 @@ class MentionReader:
             for obj in tok.head.children:  # "her cousin wears a green scarf": what the subject wears describes it
                 if obj.dep_ == "dobj":
                     self._attribute_phrase(obj, m, whole=True)
+        if m.age in (None, "adult") and old_by_hair(tok):
+            m.age = "old"  # "a grey-haired man" (a stated age or a young age class says more)
 
     def _modifier_word(self, c: Token, m: Mention) -> None:
         low, lemma = c.lower_, c.lemma_.lower()
@@ -469,127 +483,6 @@ class MentionReader:
         if m.kind == "relative":
             m.end = max(t.idx + len(t.text) for t in of.subtree)
             m.text = self.text[m.start:m.end]
-
-    # --------------------------------------------------------------------------- structure
-    def _link_structure(self) -> None:
-        """Apposition, predicate nominatives, naming verbs and listed members, from the parse."""
-        by_head = {m.head: m for m in self.mentions}
-        for m in self.mentions:
-            tok = self.doc[m.head]
-            host = by_head.get(tok.head.i) if tok.head.i != tok.i else None
-            listed = any(c.dep_ == "conj" for c in tok.children) or any(
-                c.dep_ == "conj" for c in self.doc[host.head].children) if host is not None else False
-            if tok.dep_ == "appos" and host is None and m.det == "indef":
-                anc = next((a for a in tok.ancestors if a.i in by_head), None)
-                if anc is not None and by_head[anc.i].kind in ("noun", "name") and by_head[anc.i].sent == m.sent:
-                    m.appos_of = by_head[anc.i].index  # "a porter in a red coat, a tall woman ...": the parse
-                    continue  # hung the apposition on the uniform
-            if tok.dep_ == "appos" and host is not None and (host.plural or not listed or m.det in ("indef", "poss")):
-                if host.plural and not m.plural:
-                    m.member_of = host.index
-                else:
-                    m.appos_of = host.index
-            elif tok.dep_ in ("attr", "oprd") and tok.head.lemma_ in ("be", "become") or (
-                    tok.dep_ == "conj" and host is not None and host.skip == "predicate"):
-                verb = tok.head if tok.dep_ != "conj" or host is None else self.doc[host.head].head
-                subj = next((by_head.get(c.i) for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
-                negated = any(c.dep_ == "neg" for c in verb.children) or any(
-                    c.lower_ in ("longer", "never") for c in verb.subtree if verb.i < c.i < tok.i)
-                if subj is None or negated or subj.plural or tok.dep_ == "conj":
-                    m.skip = "predicate"  # "is no longer a baker", "they are a duo"
-                else:
-                    m.appos_of = subj.index  # "the pilot is Zofia", "she is a pilot"
-            elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.head.lemma_ in _DRESSING_VERBS \
-                    and tok.head.head.head.i in by_head:
-                m.appos_of = by_head[tok.head.head.head.i].index  # "a young cook dressed as a pirate"
-            elif tok.dep_ in ("oprd", "xcomp", "dobj") and m.kind == "name" and tok.head.lemma_ in _NAME_VERBS:
-                obj = next((by_head.get(c.i) for c in tok.head.children if c.dep_ == "dobj" and c.i != tok.i), None)
-                rel = next((c for c in tok.head.children if c.lower_ in ("whom", "who", "that")), None)
-                if obj is not None:
-                    m.appos_of = obj.index  # "calls him Tobi", "a man named Jonas"
-                elif rel is not None and tok.head.dep_ == "relcl" and (host := self._relative_host(
-                        tok.head.head, rel, by_head)) is not None:
-                    m.appos_of = host.index  # "a boy whom everyone calls Sasha"
-                elif tok.head.dep_ == "acl" and tok.head.head.i in by_head:
-                    m.appos_of = by_head[tok.head.head.i].index
-            elif tok.dep_ == "conj" and host is not None and host.member_of is not None:
-                m.member_of = host.member_of
-            elif m.kind == "name" and (owner := as_name_owner(tok)) is not None and owner.i in by_head:
-                m.appos_of = by_head[owner.i].index  # "introduces himself as Tamsin", "a boy known as Ferro"
-        for m in self.mentions:
-            tok = self.doc[m.head]
-            if m.kind != "noun" or m.det != "indef" or m.plural or not self.text[:m.start].rstrip().endswith(","):
-                continue
-            subj = next((x for x in reversed(self.mentions[:m.index]) if x.sent == m.sent and x.subject
-                         and x.kind in ("noun", "name") and not x.plural), None)
-            hung = m.member_of if m.member_of is not None else m.appos_of
-            crossed = subj is not None and tok.head.i < subj.head  # an object of a verb before that subject
-            if hung is None and (tok.dep_ not in _ARGUMENT_DEPS - {"ROOT"} or tok.dep_ == "appos" or crossed):
-                if subj is not None:  # "A second dog bounds in, a sleek greyhound with ...": hung on the verb
-                    m.appos_of = subj.index
-            elif hung is not None and subj is not None and subj.index > hung:
-                # "the twins wave as their aunt arrives, a short woman ...": the parse hung the phrase
-                # on an earlier plural; the subject just before it is the one it describes
-                m.appos_of, m.member_of = subj.index, None
-        for m in self.mentions:
-            nxt = next((x for x in self.mentions[m.index + 1:] if x.kind != "pronoun"), None)
-            if m.kind == "noun" and not m.plural and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
-                    and nxt.det == "indef" and not nxt.plural and nxt.appos_of is None and nxt.member_of is None \
-                    and (self.text[m.end:nxt.start].strip() == "," and m.det in ("def", "poss", "new")
-                         or m.det in ("def", "poss", "new", "indef") and self._own_tail_comma(m, nxt)) \
-                    and self.doc[nxt.head].dep_ != "conj" and not any(
-                        c.dep_ == "conj" for c in self.doc[m.head].children):
-                nxt.appos_of = m.index  # "the ferryman, a wiry man with ...", whatever the parse
-            if m.kind == "name" and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
-                    and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
-                    and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
-                nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives" (whatever the parse)
-        self._names_after_counted_plural()
-        for m in self.mentions:
-            if m.member_of is not None:
-                group = self.mentions[m.member_of]
-                group.descriptors.add("listed")
-        for m in self.mentions:
-            if m.det == "indef" and m.skip is None and m.appos_of is None and any(
-                    a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
-                m.skip = "predicate"  # "is no longer a clerk but a sailor steering the boat"
-
-
-    def _relative_host(self, noun: Token, rel: Token, by_head: dict[int, Mention]) -> Mention | None:
-        """The mention a naming relative clause renames: the noun it hangs on, or, for "who(m)" hung on a thing
-        ("a boy in a cap whom everyone calls Sasha"), the nearest character phrase above that thing."""
-        if noun.i in by_head:
-            return by_head[noun.i]
-        if rel.lower_ not in ("who", "whom"):
-            return None
-        return next((by_head[a.i] for a in noun.ancestors if a.i in by_head and by_head[a.i].kind in ("noun", "name")
-                     and a.sent == noun.sent), None)
-
-    def _names_after_counted_plural(self) -> None:
-        """"Two sisters, Mira and Noor, sit ...": as many names as the count, right after the plural's comma and
-        joined only by commas and "and", are its members, whatever the parse."""
-        for m in self.mentions:
-            if m.kind != "noun" or not m.plural or not m.count or not self.text[m.end:].lstrip().startswith(","):
-                continue
-            names = self.mentions[m.index + 1:m.index + 1 + m.count]
-            gaps = [self.text[a.end:b.start].strip() for a, b in zip([m, *names], names, strict=False)]
-            if len(names) == m.count and all(x.kind == "name" and x.sent == m.sent for x in names) \
-                    and all(g in (",", "and", ", and") for g in gaps) and gaps[-1] != ",":
-                for x in names:
-                    x.member_of, x.appos_of = m.index, None
-
-    def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
-        """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows
-        `nxt` ("a clerk in a green vest, a plump man with a moustache, yawns": not a list)."""
-        if not self.text[m.end:nxt.start].rstrip().endswith(","):
-            return False
-        own = {t.i for t in self.doc[m.head].subtree}
-        between = [t for t in self.doc if m.end <= t.idx < nxt.start and not t.is_punct]
-        if between and between[0].pos_ == "ADP":  # a prepositional phrase the parse hung elsewhere
-            own |= {t.i for t in between[0].subtree}
-        after = [t for t in self.doc[nxt.head].sent if t.i > nxt.head]
-        listed = next((t for t in after if t.text in (",", ";", ".") or t.pos_ == "CCONJ"), None)
-        return bool(between) and all(t.i in own for t in between) and (listed is None or listed.pos_ != "CCONJ")
 
 
 def read_mentions(text: str, doc: Doc, known_names: frozenset[str] = frozenset(),

@@ -3,6 +3,7 @@ from, the number a word says, and what kind of attribute a phrase is (mentions.p
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from . import lexicon as L
@@ -10,7 +11,13 @@ from . import resources as R
 from .nouns import noun_info
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
+
+#: up to three words, a camera word, then what a shot direction goes on with (a preposition or punctuation)
+_HEADING = re.compile(
+    r"\s*(?:[\w'-]+\s+){0,3}?(" + "|".join(sorted(map(re.escape, L.CAMERA_WORDS))) + r")\b(?=\s*(?:[:,.;]|"
+    r"of\b|from\b|in\b|on\b|over\b|at\b|to\b|through\b|across\b|behind\b|toward\b|under\b|inside\b|$))",
+    re.IGNORECASE)
 
 COMPARATIVES = {  # comparative or superlative lemma -> (attribute it compares, direction)
     "old": ("age", 1), "elder": ("age", 1), "eld": ("age", 1), "eldest": ("age", 1), "young": ("age", -1),
@@ -98,3 +105,29 @@ def hyphen_features(c: Token) -> set[str]:
             elif word.endswith("ed") and len(word) > 5:
                 out.update(w for w in (word[:-2], word[:-1]) if w in L.BODY_PARTS or w in L.CLOTHING)
     return out
+
+
+def old_by_hair(tok: Token) -> bool:
+    """Grey, white or silver hair or beard in the phrase of the character noun `tok` says its bearer is old
+    ("a grey-bearded pilot", "a woman with a white braid"), so that "the old man" later finds him. The hair
+    must be the noun's own, not that of a character named inside its phrase ("a boy beside a woman with
+    grey hair": the woman's)."""
+    for c in tok.subtree:
+        if c.lower_ not in L.OLD_HAIR_COLOURS:
+            continue
+        hair = c.head if c.head.i != c.i else c
+        if not stems(hair.lower_) & L.HAIR_WORDS and hair.lemma_.lower() not in L.HAIR_WORDS:
+            continue
+        owner = next((a for a in hair.ancestors if a.i == tok.i or a.pos_ == "PROPN"
+                      or a.pos_ == "NOUN" and noun_info(a.lemma_.lower()) is not None), None)
+        if owner is not None and owner.i == tok.i:
+            return True
+    return False
+
+
+def camera_heading_end(sent: Span) -> int:
+    """The character offset where a shot direction that opens the sentence ends ("Insert shot of ...", "Low
+    angle from the sand:", "Night exterior,", "Handheld shot in the surf:"), or -1. Its words say how the shot
+    is taken, so none of them is a character ("POV", "Handheld", "an aerial drone shot")."""
+    m = _HEADING.match(sent.text)
+    return sent.start_char + m.end(1) if m is not None else -1

@@ -197,10 +197,16 @@ def reciprocal(relation: str) -> str | None:
 
 def machine_character(tok: Token, known_machines: frozenset[str]) -> bool:
     """A machine noun of lexicon.json's ROBOT_WITH_MODIFIER heading a phrase that holds one of its robot
-    modifiers ("a tiny robotic vacuum cleaner"), or one the story has already made a robot ("the vacuum")."""
+    modifiers ("a tiny robotic vacuum cleaner"), any artifact noun (WordNet: its first sense a structure or
+    device) with a modifier that makes a thing a robot ("a robotic lawn mower", ROBOT_MAKING_MODIFIERS), or
+    one the story has already made a robot ("the vacuum", "the mower")."""
     lemma = tok.lemma_.lower()
-    if tok.pos_ != "NOUN" or lemma not in L.ROBOT_WITH_MODIFIER or tok.dep_ in ("compound", "amod") \
-            and tok.head.i > tok.i and tok.head.pos_ == "NOUN":
+    if tok.pos_ != "NOUN" or tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and tok.head.pos_ == "NOUN":
         return False
+    if lemma in known_machines:
+        return True
     words = {t.lower_ for t in tok.subtree if t.i < tok.i} | {t.lemma_.lower() for t in tok.subtree if t.i < tok.i}
-    return bool(words & L.ROBOT_WITH_MODIFIER[lemma]) or lemma in known_machines
+    if lemma in L.ROBOT_WITH_MODIFIER:
+        return bool(words & L.ROBOT_WITH_MODIFIER[lemma])
+    own = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i}
+    return R.thing_noun(lemma) and bool(own & L.ROBOT_MAKING_MODIFIERS)

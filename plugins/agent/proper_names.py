@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import lexicon as L
 from . import resources as R
 from .nouns import noun_info
 
@@ -21,10 +22,12 @@ TITLE_NOUNS: dict[str, str] = _NAMES["title_nouns"]
 _NOT_NAMES = frozenset(_NAMES["not_names"])
 _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
+_ENCLOSING = frozenset(_NAMES["enclosing_prepositions"])
 _WORD_NOUNS = frozenset(_NAMES["word_nouns"])
 AS_NAME_VERBS = frozenset(_NAMES["as_name_verbs"])
 TITLE_SUFFIXES: dict[str, str | None] = _NAMES["title_suffixes"]
 KUNYA_PREFIXES = frozenset(_NAMES["kunya_prefixes"])
+_SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 
 
 def is_title(tok: Token) -> bool:
@@ -53,13 +56,79 @@ def name_token(tok: Token) -> bool:
     if head_noun.pos_ == "NOUN" and head_noun.i > tok.i and noun_info(head_noun.lemma_.lower()) is None and any(
             c.dep_ == "det" and c.i < tok.i for c in head_noun.children):
         return False  # inside another noun's phrase, whatever the parse calls it: "a small Lisbon kitchen"
+    if place_position(tok) or modifies_a_thing(tok):
+        return False
     head = tok.head
-    if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE and R.name_gender(low) is None:
-        return False  # "in Lagos", "from Kyoto"
     if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and noun_info(head.head.lemma_) is None:
         return False  # "the streets of Lisbon"
     # a place word right before the head makes a place ("Lake Tahoe"); further off it is a surname ("Park Ji-ho")
     return not any(c.text.lower() in _PLACE_WORDS for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1)
+
+
+def place_position(tok: Token) -> bool:
+    """The word is where something is, goes or comes from: the object of a preposition of place ("in Lagos",
+    "the course to Rotterdam", "on Kauai"), also where the parse gave that preposition no object or a later
+    word of the clause ("the man from Chennai swap plates", read with "plates" as the object). After a
+    preposition that encloses ("in", "through") it is a place whatever the given-name table says (nobody is
+    in a person); after one a person may follow ("to", "from", "at") only a word the table does not know as
+    a given name."""
+    prep = tok.head if tok.dep_ == "pobj" else None
+    if prep is None and tok.i > 0 and tok.dep_ != "poss":  # "in Maria's kitchen" names Maria
+        prev = tok.doc[tok.i - 1]
+        objects = [c for c in prev.children if c.dep_ == "pobj"]
+        if prev.pos_ == "ADP" and prev.lower_ in _LOCATIVE and all(tok in o.subtree for o in objects):
+            prep = prev
+    if prep is None:
+        return False
+    return prep.lower_ in _ENCLOSING or prep.lower_ in _LOCATIVE and R.name_gender(tok.lower_) is None
+
+
+def modifies_a_thing(tok: Token) -> bool:
+    """The word stands between a determiner and the common noun its phrase is about, a thing and no character
+    ("a Mississippi paddle steamer", "the Lisbon tram"): it says what kind of thing, nobody is named ("the
+    Okafor twins" still names a family)."""
+    doc = tok.doc
+    if tok.i == 0 or doc[tok.i - 1].lower_ not in ("a", "an", "the"):
+        return False
+    j = tok.i + 1
+    while j + 1 < len(doc) and doc[j + 1].pos_ in ("NOUN", "PROPN") and doc[j].pos_ in ("NOUN", "PROPN"):
+        j += 1
+    last = doc[j] if j < len(doc) else None
+    return last is not None and j > tok.i and last.pos_ == "NOUN" and noun_info(last.lemma_.lower()) is None
+
+
+def framed_as_someone(tok: Token) -> bool:
+    """A capitalised ordinary English word that opens its sentence ("Snow is falling", "Night exterior",
+    "Handheld shot of ...") is that word unless the sentence frames it as someone: a character appositive
+    follows it ("Rain, a boy from the coast, ..."), it is joined by "and" to a name or a character noun, or
+    it is the subject of a verb that needs a living subject or of a speech verb ("Hope sighs", "Hope says").
+    Many ordinary words are also given names, so the given-name table only counts for the subject of a verb
+    ("Iris stands at the counter"; not "Night exterior", where the parse finds no verb for it)."""
+    doc = tok.doc
+    if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "," and doc[tok.i + 2].lower_ in (
+            "a", "an", "his", "her", "their", "its"):
+        return True
+    joined = [c for c in tok.children if c.dep_ == "conj"] + ([tok.head] if tok.dep_ == "conj" else [])
+    if any(j.pos_ == "PROPN" or noun_info(j.lemma_.lower()) is not None for j in joined):
+        return True
+    verb = tok.head
+    return tok.dep_ in ("nsubj", "nsubjpass") and verb.pos_ in ("VERB", "AUX") and (
+        R.animate_verb(verb.lemma_.lower()) or verb.lemma_.lower() in _SPEECH_VERBS
+        or R.name_gender(tok.lower_) is not None)
+
+
+def kind_of_person(tok: Token) -> bool:
+    """A capitalised singular word with an article is a common noun for a kind of person, not a personal name
+    (names take no article): "a lanky Texan", "an Icelander"; after "the" only where an adjective or what it
+    owns shows a person ("the tall Norwegian", "the Texan's glove"), since "the" also comes before places."""
+    dets = [c.lower_ for c in tok.children if c.dep_ == "det"]
+    if tok.tag_ != "NNP" or not dets or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children):
+        return False
+    if dets[0] in ("a", "an"):
+        return True
+    owned = tok.head.lemma_.lower() if tok.dep_ == "poss" else ""
+    worn = {owned, owned + "s"} & (L.CLOTHING | L.BODY_PARTS | L.HAIR_WORDS)  # the lists keep "gloves"
+    return dets[0] == "the" and (any(c.dep_ == "amod" for c in tok.children) or bool(worn) and bool(owned))
 
 
 def name_tokens(tok: Token) -> list[Token]:

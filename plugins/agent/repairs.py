@@ -36,7 +36,7 @@ def subject_before_verb_noun(doc: Doc) -> int:
         nxt = _next_word(tok)
         if nxt is None or tok.head.i != nxt.i or tok.dep_ not in ("compound", "nummod", "amod", "nmod"):
             continue
-        if nxt.tag_ != "NNS" or not R.verb_word(nxt.lemma_) or noun_info(nxt.lemma_) is not None and not (
+        if nxt.tag_ != "NNS" or not _verb_form(nxt) or noun_info(nxt.lemma_) is not None and not (
                 _person_before_clause_verb(tok, nxt)):
             continue
         year_old = tok.lower_ == "old" and any(c.lower_ in ("year", "years") for c in tok.children)
@@ -58,7 +58,7 @@ def subject_before_verb_noun(doc: Doc) -> int:
             tok.pos_, tok.tag_ = "PROPN", "NNP"
         elif tok.lower_ != "one" and not year_old:
             tok.pos_ = "NOUN"
-        nxt.pos_, nxt.tag_ = "VERB", "VBZ"
+        nxt.pos_, nxt.tag_, nxt.lemma_ = "VERB", "VBZ", _verb_lemma(nxt)
         if old_dep in ("nsubj", "nsubjpass") and old_head.i != nxt.i:
             verbish = old_head
             nxt.head, nxt.dep_ = nxt, "ROOT"
@@ -101,7 +101,7 @@ def partitive_before_verb_noun(doc: Doc) -> int:
     n = 0
     for tok in doc[2:]:
         num, of = doc[tok.i - 1], tok.head
-        if tok.tag_ != "NNS" or tok.dep_ != "pobj" or of.lower_ != "of" or not R.verb_word(tok.lemma_) \
+        if tok.tag_ != "NNS" or tok.dep_ != "pobj" or of.lower_ != "of" or not _verb_form(tok) \
                 or noun_info(tok.lemma_.lower()) is not None:
             continue
         if num.dep_ != "nummod" or num.head.i != tok.i or number_value(num.text) is None:
@@ -115,7 +115,7 @@ def partitive_before_verb_noun(doc: Doc) -> int:
             if c.i < num.i:
                 c.head = num  # "the" of "the two"
         num.head, num.dep_ = of, "pobj"
-        tok.head, tok.dep_, tok.pos_, tok.tag_ = tok, "ROOT", "VERB", "VBZ"
+        tok.head, tok.dep_, tok.pos_, tok.tag_, tok.lemma_ = tok, "ROOT", "VERB", "VBZ", _verb_lemma(tok)
         if root.i != graded.i and root.i != tok.i:
             verb = root.pos_ in ("VERB", "AUX")
             root.head, root.dep_ = tok, "conj" if verb else "dobj" if root.i > tok.i else "advcl"
@@ -124,6 +124,16 @@ def partitive_before_verb_noun(doc: Doc) -> int:
             graded.pos_, graded.tag_ = "ADJ", "JJS" if graded.lower_.endswith("est") else "JJR"
         n += 1
     return n
+
+
+def _verb_form(tok: Token) -> bool:
+    """The word can be a present-tense verb: its lemma is a verb, or its -s form is one ("reverses")."""
+    return R.verb_word(tok.lemma_) or R.verb_base(tok.text) is not None
+
+
+def _verb_lemma(tok: Token) -> str:
+    """The verb's base form for a word a repair makes a verb (the parser gave a plural noun's lemma)."""
+    return tok.lemma_ if R.verb_word(tok.lemma_) else R.verb_base(tok.text) or tok.lemma_
 
 
 def _next_word(tok: Token) -> Token | None:
@@ -318,11 +328,11 @@ def name_after_naming_verb(doc: Doc) -> int:
         nxt = tok.head
         described = verb.head
         tok.head, tok.dep_, tok.pos_, tok.tag_ = verb, "oprd", "PROPN", "NNP"
-        if nxt.i == tok.i + 1 and nxt.tag_ == "NNS" and R.verb_word(nxt.lemma_) and described.dep_ == "ROOT":
+        if nxt.i == tok.i + 1 and nxt.tag_ == "NNS" and _verb_form(nxt) and described.dep_ == "ROOT":
             for c in list(nxt.children):
                 if c.i > nxt.i:
                     c.head = nxt
-            nxt.head, nxt.dep_, nxt.pos_, nxt.tag_ = nxt, "ROOT", "VERB", "VBZ"
+            nxt.head, nxt.dep_, nxt.pos_, nxt.tag_, nxt.lemma_ = nxt, "ROOT", "VERB", "VBZ", _verb_lemma(nxt)
             described.head, described.dep_ = nxt, "nsubj"
         n += 1
     return n
@@ -429,6 +439,74 @@ def garment_phrase_after_character(doc: Doc) -> int:
     return n
 
 
+#: what follows a verb the model read as a plural noun: a particle or preposition ("hums across"), an
+#: adverb, an object's determiner or pronoun, a conjunction ("claps and"); never a verb or the sentence's end
+_AFTER_VERB = frozenset({"ADP", "ADV", "DET", "PRON", "PART", "CCONJ", "SCONJ"})
+_PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "npadvmod"})
+
+
+def verb_of_verbless_sentence(doc: Doc) -> int:
+    """A sentence whose parse has no verb at its root, where a word that can be a present-tense verb is tagged
+    as a plural noun right after the subject's phrase and before a preposition, adverb, determiner or
+    conjunction ("a robotic lawn mower hums across the lawn", read as one noun phrase; "a red snowplough with
+    a painted smile chugs out of its shed", read with the verb as the object of "with"): a sentence has a
+    verb, so that word is the verb and the noun phrase before it its subject. Phrases of the subject that the
+    parse hung after the verb go to the verb; a noun the verb had swallowed before it stays where it stood."""
+    n = 0
+    for sent in doc.sents:
+        root = sent.root
+        if root.pos_ in ("VERB", "AUX") or any(c.dep_ == "nsubj" for c in root.children) and R.verb_word(root.lemma_):
+            continue  # (or the root has a subject and can be a verb: "Ethan and Clara stand, sorting papers")
+        verb = next((t for t in sent if t.tag_ == "NNS" and t.lower_.endswith("s") and _verb_form(t)
+                     and noun_info(t.lemma_.lower()) is None and t.i + 1 < sent.end
+                     and doc[t.i + 1].pos_ in _AFTER_VERB), None)
+        if verb is None:
+            continue
+        if verb.i == root.i:  # "a mower hums": the subject is the last noun the parse hung on the verb
+            subj = next((c for c in reversed(list(verb.lefts)) if c.dep_ in ("compound", "nsubj", "nmod", "amod")
+                         and (c.pos_ in ("NOUN", "PROPN") or noun_info(c.lower_) is not None
+                              or c.lower_ in L.COLOURS)), None)  # "the little black trots off"
+        else:
+            subj = root if root.pos_ in ("NOUN", "PROPN") and root.i < verb.i else None
+        if subj is None or any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "acl")
+                               or t.text in (":", ";") for t in doc[subj.i + 1:verb.i]):
+            continue
+        if verb.i != root.i and not all(t.i in {x.i for x in subj.subtree} for t in doc[subj.i + 1:verb.i]):
+            continue
+        swallowed = [c for c in verb.lefts if c.i > subj.i]  # "a painted smile" of "with a painted smile chugs"
+        if verb.i == root.i:
+            for c in verb.lefts:
+                if c.i < subj.i and c.dep_ in _PHRASE_DEPS and not any(
+                        t.is_punct or t.pos_ == "ADP" for t in doc[c.i:subj.i]):
+                    c.head = subj  # "a robotic lawn": the subject's determiner and adjectives
+        elif swallowed:
+            obj = doc[verb.i - 1]
+            if obj.pos_ in ("NOUN", "PROPN", "ADJ") and obj.head.i == verb.i:  # "in orange sprints off"
+                for c in swallowed:
+                    if c.i != obj.i:
+                        c.head = obj
+                obj.head, obj.dep_ = verb.head, verb.dep_
+        for c in list(subj.rights):
+            if c.i > verb.i:
+                c.head = verb  # "out of its shed" hung on the subject
+        subj.head, subj.dep_ = verb, "nsubj"
+        for c in subj.lefts:
+            if c.dep_ == "nsubj" and c.pos_ == "ADJ":  # "a lone surfer paddles": "lone" was the subject of
+                c.dep_ = "amod"  # "surfer" read as a verb
+        if subj.pos_ not in ("NOUN", "PROPN"):
+            subj.pos_, subj.tag_ = "NOUN", "NN"  # "a lone surfer paddles out": the noun tagged as a verb
+        verb.head, verb.dep_, verb.pos_, verb.tag_, verb.lemma_ = verb, "ROOT", "VERB", "VBZ", _verb_lemma(verb)
+        for c in verb.subtree:
+            if c.dep_ == "conj" and c.tag_ == "NNS" and noun_info(c.lemma_.lower()) is None and (
+                    c.head.i == verb.i and _verb_form(c) or R.animate_verb(c.lemma_.lower())
+                    and c.head.dep_ == "pobj" and c.head.head.head.i == verb.i):
+                # "hums and blinks"; "chugs out of its shed and yawns" (a verb only a living thing does,
+                # joined to the object of the verb's preposition)
+                c.head, c.pos_, c.tag_, c.lemma_ = verb, "VERB", "VBZ", _verb_lemma(c)
+        n += 1
+    return n
+
+
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     honorific_suffix,
     hyphenated_name,
@@ -447,6 +525,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     reported_clause_not_relative,
     object_of_bare_preposition,
     garment_phrase_after_character,
+    verb_of_verbless_sentence,
 )
 
 

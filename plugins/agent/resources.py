@@ -81,6 +81,15 @@ def verb_word(word: str) -> bool:
     return word.lower() in _verbs()
 
 
+def verb_base(form: str) -> str | None:
+    """The base form of a present-tense verb ending in -s ("reverses" -> "reverse", "hurries" -> "hurry",
+    "watches" -> "watch"), or None. The parser's lemma of such a word read as a plural noun is a noun's
+    singular ("reverses" -> "revers"), which no verb table knows."""
+    low = form.lower()
+    candidates = ([low[:-3] + "y"] if low.endswith("ies") else []) + [low[:-1], low[:-2]] if low.endswith("s") else []
+    return next((c for c in candidates if c and verb_word(c)), None)
+
+
 def common_word(word: str) -> bool:
     """The word is an ordinary English word (a WordNet lemma written in lower case)."""
     return word.lower() in _common()

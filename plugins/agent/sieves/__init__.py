@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import apposition, exact_name, features, groups, head_match, presence, pronouns, relative, wordnet
+from . import apposition, exact_name, features, groups, head_match, presence, pronouns, relative, salience, wordnet
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -25,6 +25,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("wordnet", wordnet.run),
     ("relative", relative.run),
     ("groups", groups.run),
+    ("salience", salience.run),
     ("pronouns", pronouns.run),
 )
 SIEVE_NAMES: tuple[str, ...] = tuple(name for name, _ in SIEVES)

@@ -1,28 +1,64 @@
-"""Sieve 1: exact name."""
+"""Sieve 1: exact name (and a shortened name for one of a known name's words)."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
+from ..entities import Cluster, contradicts
 from ..mentions import TITLE_NOUNS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
+    from ..mentions import Mention
 
 NAME = "exact_name"
 TITLE_NOUN_WORDS = frozenset(TITLE_NOUNS.values())
+#: how many first letters a short name must share with the full name word it shortens ("Cora" of "Corazón",
+#: "Venky" of "Venkataraman"); three would also join different people ("Ali" and "Alina")
+NICKNAME_PREFIX = 4
 
 
 def run(ctx: LinkContext) -> None:
     """A proper name refers to the entity that already carries that name (any of its name words:
-    "Adeyemi" finds "Mrs. Adeyemi"), in the story or earlier in this prompt; the most recent wins."""
+    "Adeyemi" finds "Mrs. Adeyemi"), in the story or earlier in this prompt; the most recent wins. A one-word name
+    no entity carries that shortens a name word of exactly one compatible person-like entity (the same first
+    four letters, accents aside, and shorter: "Cora" after "Corazón Dimaculangan") is that entity."""
     for m in ctx.open(("name",)):
+        linked = False
         for c in ctx.candidates(m):
             if m.names & c.names and not _other_given_name(m.names, c.names, c.nouns):
                 if m.gender_guessed and c.gender is not None:
                     m.gender = None  # the table's guess for the name gives way to what the story said of its bearer
                 if ctx.link(m, c, NAME):
+                    linked = True
                     break
+        if not linked and not any(m.names & c.names for c in ctx.clusters.values() if c is not ctx.cluster(m)):
+            full = _shortened(ctx, m)
+            if full is not None:
+                if m.gender_guessed and full.gender is not None:
+                    m.gender = None
+                ctx.link(m, full, NAME, new_name=True)
+
+
+def _shortened(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """The one person-like entity with a name word `m`'s single name word shortens (see `run`)."""
+    if len(m.names) != 1:
+        return None
+    short = _plain(next(iter(m.names)))
+    if len(short) < NICKNAME_PREFIX + 1:  # "@" + at least the shared letters
+        return None
+    fits = [c for c in ctx.candidates(m) if c.type in ("person", "any", "creature") and not c.group
+            and any(len(w := _plain(n)) > len(short) and w[:NICKNAME_PREFIX + 1] == short[:NICKNAME_PREFIX + 1]
+                    for n in c.names)
+            and contradicts(m, c) in (None, "name")
+            and not (m.gender and not m.gender_guessed and c.gender and m.gender != c.gender)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _plain(word: str) -> str:
+    """The word without accents ("corazón" -> "corazon")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 def _other_given_name(mention: set[str], entity: set[str], nouns: set[str]) -> bool:

@@ -33,9 +33,8 @@ def _bearer(ctx: LinkContext, m: Mention) -> Cluster | None:
     for c in ctx.candidates(m):
         if c.group or c.unclaimed_member or contradicts(m, c) is not None:
             continue
-        shared = m.features & (c.descriptors | c.clothing | c.colours)
-        if shared - L.COLOURS and m.colours and c.colours and not m.colours & c.colours:
-            continue  # "the man in blue trunks" is not the one in red trunks
+        shared = m.features & (c.descriptors | c.clothing | c.colours)  # (another colour of a shared
+        # garment is a contradiction already: "the man in blue trunks" is not the one in red trunks)
         if shared and (shared - L.COLOURS or not m.features - L.COLOURS):
             scored.append((len(shared), c))
     if not scored:

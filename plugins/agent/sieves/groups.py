@@ -184,12 +184,30 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         if m.kind == "noun" and (m.count == len(scene) or m.category == "kinship"):
             for c in scene:  # "the two sisters": each of them is a sister ("the older sister" picks among both)
                 c.nouns.add(m.lemma)
+    elif m.det in ("def", "poss") and m.kind == "noun" and m.plural and (members := _counted_set(ctx, m)):
+        ctx.cover(m, members, NAME)
     elif m.det in ("def", "poss") and m.kind == "noun" and m.plural:
         m.skip = "unresolved plural"  # "the three women" that covers nobody known refers back, it starts nobody
         own = ctx.cluster(m)
         if own is not None and own.entry is None and own.mentions == [m]:
             del ctx.clusters[own.cid]
         m.entity = None
+
+
+def _counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """A definite plural of people that found nobody by its noun ("the newlyweds", "both children") takes in the
+    members of the most recently seen counted plural ("a honeymooning couple", "two cousins") when it has as many
+    as the phrase counts and none of them contradicts it."""
+    seen: set[str] = set()
+    for c in ctx.candidates(m):  # most recent first
+        if c.group_key is None or c.group_key in seen:
+            continue
+        seen.add(c.group_key)
+        members = [x for x in ctx.clusters.values() if x.group_key == c.group_key]
+        if len(members) >= 2 and (m.count is None or m.count == len(members)) \
+                and all(type_compatible(m, x) and contradicts(m, x) is None for x in members):
+            return members
+    return []
 
 
 def _group_of(ctx: LinkContext, m: Mention) -> Cluster | None:

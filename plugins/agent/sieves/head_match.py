@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..entities import Cluster, contradicts, noun_match, overlap
+from . import pronouns
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -19,11 +20,13 @@ def run(ctx: LinkContext) -> None:
     the colour of the same garment). "another X" / "a second X" never match. An indefinite phrase
     ("a wizard") matches only an entity of an earlier prompt (MemFlow stories re-introduce their
     subject every prompt), never one this prompt has already named. Among several, the one sharing
-    more descriptive words wins, then the most recent."""
+    more descriptive words wins, then the most recent. A possessive phrase is never its own owner ("his cousin"
+    after two cousins is the one he is not)."""
     for m in ctx.open(("noun",)):
         if m.det == "new" or m.plural or m.type == "group" or m.relative_cue:
             continue
-        cands = [c for c in ctx.candidates(m) if noun_match(m, c)]
+        owner = _owner(ctx, m)  # "his cousin" is not he
+        cands = [c for c in ctx.candidates(m) if noun_match(m, c) and c is not owner]
         exact = [c for c in cands if m.nouns & c.nouns]  # the same noun before a synonym ("the cook" vs a chef)
         # strict first (every modifier of the phrase already describes the entity: Lee et al.'s word
         # inclusion), then relaxed, unless a member of a counted plural is still waiting to be singled out
@@ -55,6 +58,14 @@ def pick(ctx: LinkContext, m: Mention, cands: list[Cluster]) -> Cluster | None:
         return None
     # descriptive overlap decides first; recency (the candidates' order) breaks ties
     return max(ok, key=lambda c: (overlap(m, c), -ok.index(c)))
+
+
+def _owner(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """The entity a possessive phrase belongs to ("his" resolved, "the girl's"), which the phrase never is."""
+    owner = ctx.prompt.by_head(m.owner) if m.owner is not None else None
+    if owner is None:
+        return None
+    return ctx.cluster(owner) or (pronouns.resolve(ctx, owner) if owner.kind == "pronoun" else None)
 
 
 def _same_clause_other(ctx: LinkContext, m: Mention, c: Cluster) -> bool:

@@ -87,7 +87,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
     if m.type in ("prop", "background"):
         return m.type
     if m.kind in ("noun", "relative") and (m.modifiers & TOY_MODIFIERS or m.nouns & L.ARTWORK - {m.lemma}) \
-            and not _made_and_acting(m, tok):
+            and not _made_and_acting(m, tok) and not _material_of_a_character(m, ctx):
         return "toy"
     if m.modifiers & L.HYPOTHETICAL_WORDS:
         return "hypothetical"
@@ -166,6 +166,17 @@ def _made_and_acting(m: Mention, tok: Token) -> bool:
         any(c.dep_ == "dobj" for c in verb.children) or R.animate_verb(verb.lemma_.lower()))
 
 
+def _material_of_a_character(m: Mention, ctx: LinkContext) -> bool:
+    """A definite phrase whose only toy words are materials that describe a character the story already has
+    ("the stone figure" after "a stone golem" walked and talked) names that character, not a statue."""
+    materials = m.modifiers & MATERIAL_MODIFIERS
+    if m.det not in ("def", "poss") or not materials or m.modifiers & (TOY_MODIFIERS - MATERIAL_MODIFIERS) \
+            or m.nouns & L.ARTWORK:
+        return False
+    return any(c.entry is not None and c.type not in ("prop", "thing") and materials <= c.descriptors
+               for c in ctx.clusters.values())
+
+
 def _worn(tok: Token) -> bool:
     """A garment, hair or a body part: its owner is there ("measures a customer's trousers")."""
     low = tok.lemma_.lower()
@@ -235,7 +246,10 @@ def _elaborates_depiction(m: Mention, tok: Token) -> bool:
     colon = next((t for t in sent if t.text == ":" and t.idx < m.start), None)
     if colon is None:
         return False
-    return any(t.pos_ == "NOUN" and t.lemma_.lower() in DEPICTIONS for t in sent if t.i < colon.i)
+    before = [t for t in sent if t.i < colon.i]
+    if not any(t.pos_ in ("VERB", "AUX") for t in before):
+        return False  # a verbless heading labels a shot ("Split screen: ..."), it shows no depiction
+    return any(t.pos_ == "NOUN" and t.lemma_.lower() in DEPICTIONS for t in before)
 
 
 def _still_elsewhere(m: Mention, tok: Token, ctx: LinkContext) -> bool:

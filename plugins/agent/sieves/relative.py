@@ -22,7 +22,8 @@ NAME = "relative"
 def run(ctx: LinkContext) -> None:
     """A description that picks one of several known characters refers to the one that fits, read
     from the attributes given when they were introduced: a comparative or superlative of age or size
-    ("the elder sister", "the smaller of the two", "the taller man") to the extreme one; "the other
+    ("the elder sister", "the smaller of the two", "the taller man") to the extreme one (among those of the colour
+    it states, when any is: "the little black one"); "the other
     (one)" to the one of the set not just mentioned; "the first / second (jogger)" by order of introduction;
     "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
     ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
@@ -52,9 +53,10 @@ def run(ctx: LinkContext) -> None:
                        and m.kin in c.kin.values()]
             target = bearers[0] if len(bearers) == 1 else None
         elif m.compare is not None and m.det != "indef":  # "a shorter man" introduces one, picks none
+            scope = _of_its_colour(m, scope)  # "the little black one": among the black ones first
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
-            target = named[0] if len(named) == 1 and len(scope) > 1 and m.category != "generic" \
-                else _extreme(m, scope)  # "the older cousin" when one of them is the cousin
+            target = scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(scope) > 1 \
+                and m.category != "generic" else _extreme(m, scope)  # "the older cousin" when one is the cousin
         elif m.other:
             target = _other(ctx, m, scope)
         elif m.ordinal is not None:  # "the first", "the second one", "the first jogger", "the last dog"
@@ -132,6 +134,13 @@ def _size(c: Cluster) -> float | None:
         return float(sum(known))
     age = _age(c)
     return None if age is None else min(age, 18.0) / 18.0 - 1.0  # a child is smaller than an adult
+
+
+def _of_its_colour(m: Mention, scope: list[Cluster]) -> list[Cluster]:
+    """The candidates of a comparison that share a colour the phrase states ("the little black one" compares the
+    black ones), or all of them when none does."""
+    same = [c for c in scope if m.colours & c.colours]
+    return same or scope
 
 
 def _extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:

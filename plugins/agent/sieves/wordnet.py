@@ -38,10 +38,12 @@ def run(ctx: LinkContext) -> None:
         if best is None and (generic_fit(m) or m.type == "creature" and m.category == "creature"
                              or m.type == "robot" and m.lemma in L.ROBOT_ADJECTIVES):  # "the robot": any machine
             # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
-            best = pick(ctx, m, [c for c in ctx.candidates(m) if ctx.in_prompt(c, m) or ctx.in_previous(c)])
+            best = pick(ctx, m, [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c))
+                                 and not _unknown_name(m, c)])
         if best is None and m.det == "def" and generic_fit(m):
             # "the man" for a sculptor last seen two prompts ago: the story's one compatible character
-            story = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None]
+            story = [c for c in ctx.candidates(m)
+                     if not c.group and contradicts(m, c) is None and not _unknown_name(m, c)]
             best = pick(ctx, m, story) if len(story) == 1 else None
         if best is None and m.det == "def":
             # "the smuggler" for "a figure in a long grey coat": a role given to someone so far only described
@@ -68,3 +70,9 @@ def _latest(ctx: LinkContext, m: Mention) -> Cluster | None:
 def _only_definite(c: Cluster) -> bool:
     """A cluster of this prompt made only of definite or possessive phrases (a reference not resolved yet)."""
     return c.entry is None and bool(c.mentions) and all(x.det in ("def", "poss") for x in c.mentions)
+
+
+def _unknown_name(m: Mention, c: Cluster) -> bool:
+    """A gendered general noun ("the woman") does not take an entity known only by a name nobody gave a gender
+    or a noun (a capitalised word the name table does not know, "Unsteady shot ...")."""
+    return m.gender is not None and c.gender is None and not c.nouns and bool(c.names)

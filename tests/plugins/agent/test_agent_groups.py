@@ -182,12 +182,13 @@ def test_a_pair_told_apart_becomes_its_two_members():
 
 
 def test_pair_couple_and_duo_name_the_same_group():
+    # the couple's two members, each present wherever "the pair" / "the duo" covers them
     _, ids = run_story([
         "A young couple strolls along a pier at dusk.",
         "The pair bows to the applauding crowd.",
         "The duo dances under the lanterns.",
     ])
-    assert ids == [[1], [1], [1]]
+    assert ids == [[1, 2], [1, 2], [1, 2]]
 
 
 def test_them_mid_sentence_covers_the_scene_and_a_counted_plural_counts_them():

@@ -268,7 +268,7 @@ def test_a_name_with_an_accent_keeps_its_id():
 @pytest.mark.parametrize("prompt, n", [
     pytest.param("Rose quietly hums by the window.", 1,
                  marks=sieves_fail("'Rose' (a common word) acting as a subject is no name: no entity")),
-    pytest.param("Rose petals cover the table.", 0, marks=sieves_fail("'Rose petals' makes an entity")),
+    ("Rose petals cover the table.", 0),
     ("Will you come to the fair?", 0),
     ("Fog rolls over the harbour.", 0),
     ("A sandcastle stands on the beach.", 0),

@@ -129,3 +129,21 @@ def test_a_noun_set_beside_a_name_takes_its_first_sense_that_can_be_a_character(
     text = "Jana sits on the steps with Pip, a shaggy black mongrel in a red collar."
     found = [m for m in read_mentions(text, parse(text)).mentions if m.lemma == "mongrel"]
     assert len(found) == 1 and found[0].type == "animal"
+
+
+def test_any_device_with_a_robot_modifier_is_a_robot_but_a_device_near_a_robot_is_not():
+    text = "A robotic lawn mower hums across the grass."
+    found = [m for m in read_mentions(text, parse(text)).mentions if m.lemma == "mower"]
+    assert len(found) == 1 and found[0].type == "robot"
+    other = "The robot's lamp flickers while a plain lawn mower sits in the shed."
+    assert not [m for m in read_mentions(other, parse(other)).mentions if m.lemma in ("lamp", "mower")]
+
+
+def test_a_colour_with_an_article_and_no_noun_stands_for_the_one_it_describes():
+    text = "The stable boy brushes the big grey."
+    grey = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "relative"]
+    assert len(grey) == 1 and grey[0].colours == {"grey"} and grey[0].compare == ("size", 1)
+    later = "Then the little black trots to the gate."
+    assert [m.text for m in read_mentions(later, parse(later)).mentions if m.kind == "relative"] == ["the little black"]
+    worn = "She wears the red."  # what is worn is no one
+    assert not [m for m in read_mentions(worn, parse(worn)).mentions if m.kind == "relative"]

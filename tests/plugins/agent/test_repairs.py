@@ -189,3 +189,32 @@ def test_garment_phrase_after_character_takes_a_thing_carried_after_with():
     assert prep.head.text == "waves"  # what the model says without the repair
     assert repairs.garment_phrase_after_character(doc) == 1
     assert prep.head.text == "lifeguard"
+
+
+def test_verb_of_verbless_sentence():
+    doc = nlp()("Near the shed, a rusty old tractor with a dented hood grumbles across the field.")
+    before = next(doc.sents).root.pos_
+    assert repairs.verb_of_verbless_sentence(doc) == 1
+    assert before not in ("VERB", "AUX")  # what the model says without the repair: no verb at the root
+    assert _tok(doc, "grumbles").pos_ == "VERB" and _tok(doc, "tractor").dep_ == "nsubj"
+    assert _tok(doc, "tractor").head.i == _tok(doc, "grumbles").i
+
+
+def test_verb_of_verbless_sentence_leaves_a_sentence_with_a_verb_alone():
+    doc = nlp()("The farmer carries bags and boxes across the yard.")
+    assert repairs.verb_of_verbless_sentence(doc) == 0 and _tok(doc, "boxes").pos_ == "NOUN"
+
+
+def test_a_verb_read_as_a_plural_noun_is_found_by_its_verb_base_not_the_nouns_lemma():
+    from plugins.agent.resources import verb_base
+    assert [verb_base(w) for w in ("reverses", "hurries", "watches", "glass")] == ["reverse", "hurry", "watch", None]
+    doc = nlp()("The little robot reverses, turns around and beeps.")
+    assert _tok(doc, "reverses").lemma_ != "reverse"  # the model's lemma is a noun's singular
+    assert repairs.subject_before_verb_noun(doc) == 1
+    assert _tok(doc, "robot").dep_ == "nsubj" and _tok(doc, "reverses").lemma_ == "reverse"
+
+
+def test_verb_of_verbless_sentence_keeps_a_root_that_has_a_subject_and_can_be_a_verb():
+    doc = nlp()("At the front table, Noor and Ilse stand, sorting papers and cups.")
+    repairs.verb_of_verbless_sentence(doc)
+    assert _tok(doc, "Noor").dep_ == "nsubj" and _tok(doc, "papers").pos_ != "VERB"

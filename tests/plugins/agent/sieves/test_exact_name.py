@@ -41,3 +41,28 @@ def test_a_known_name_the_parse_reads_as_a_modifier_of_a_verb_noun_is_the_name()
     on, off = with_and_without("exact_name", story)
     assert on == [[1], [2], [1]]
     assert on != off
+
+
+def test_a_title_before_a_name_is_not_one_of_its_name_words():
+    # "Dr. Lin" is Lin Hua: the title is no name word that the earlier name lacks
+    story = ["A junior doctor, Lin Hua, reads a chart by the window.", "Dr. Lin hurries to a bed."]
+    on, off = with_and_without("exact_name", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_a_short_name_for_a_known_name_word_is_that_entity():
+    story = ["At a market stall, Teodora Villanueva, a stout woman in an apron, fries dumplings.",
+             "Teody flips a dumpling and laughs."]
+    on, off = with_and_without("exact_name", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_a_name_sharing_only_three_first_letters_is_someone_else():
+    # "Bart" shortens Bartholomew (four letters shared); "Ali" shares three with Alina and is a new character
+    story = ["Bartholomew Okoye tunes a guitar on a porch while Alina sketches him.", "Bart hums a tune.",
+             "Ali waves from the gate."]
+    on, off = with_and_without("exact_name", story)
+    assert on == [[1, 2], [1], [3]]
+    assert on != off

@@ -2,9 +2,10 @@ from tests.plugins.agent.sieves.helpers import with_and_without
 
 
 def test_the_pair_is_the_couple():
+    # a couple is its two members from the start (so that a later role can single either out); "the pair" is both
     story = ["A newlywed couple in rain ponchos strolls along the canal.", "The pair drift past a kiosk."]
     on, off = with_and_without("groups", story)
-    assert on == [[1], [1]]
+    assert on == [[1, 2], [1, 2]]
     assert on != off
 
 
@@ -147,3 +148,50 @@ def test_a_counted_plural_takes_the_storys_bearers_of_its_noun_when_they_are_tha
     on, off = with_and_without("groups", story)
     assert on[2] == [1, 4]
     assert on != off
+
+
+def test_a_couple_is_two_members_from_the_start_so_its_roles_split_it_and_a_plural_takes_both_back():
+    # each member is there from the first prompt; "The husband" and "his wife" single them out, and "the
+    # newlyweds" (a noun neither member bears) takes in the couple's two members
+    story = ["A young couple in matching raincoats waits at a bus stop.",
+             "The husband checks the timetable while his wife opens an umbrella.",
+             "The newlyweds board the bus."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [1, 2], [1, 2]]
+    assert on != off
+
+
+def test_a_definite_plural_that_names_nobody_takes_in_the_last_counted_set():
+    # "the climbers": no entity bears the noun or a WordNet relative of it; the two hikers are the counted set
+    story = ["Two hikers in red jackets climb a ridge.", "A goat watches the climbers from a rock."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [1, 2, 3]]
+    assert on != off
+
+
+def test_a_trio_whose_players_are_listed_is_its_players():
+    # "trio" counts three; the phrases after its colon are its members, and "the trio" takes all three back
+    story = ["A brass trio plays on a corner: a trumpeter in a red cap, a tubist with a grey beard, and a young "
+             "drummer.", "The old tubist wipes his brow.", "The trio bows to a passing bus."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [2], [1, 2, 3]]
+    assert on != off
+
+
+def test_a_quartet_nobody_lists_plays_as_one_entity():
+    on, off = with_and_without("groups", ["A string quartet plays in a station hall.",
+                                          "A girl twirls beside the musicians."])
+    assert on == [[1], [1, 2]]
+    assert on != off
+
+
+def test_a_group_word_of_a_counted_plural_adds_nobody_to_its_members():
+    # "a pair of twins", "a group of three friends": the members are the characters; "the twins" / "the friends"
+    # later are exactly those members, with no third entity for the group word
+    for story, members in ((["A pair of young twins in yellow boots splash through puddles.",
+                             "The twins race to the gate."], [1, 2]),
+                           (["A group of three friends in matching scarves waits at a tram stop.",
+                             "The friends board the tram."], [1, 2, 3])):
+        on, off = with_and_without("groups", story)
+        assert on == [members, members]
+        assert on != off

@@ -142,3 +142,22 @@ def test_a_character_the_story_has_is_no_worn_thing_after_with():
     on, off = with_and_without("presence", story)
     assert on == [[1], [2], [1]]
     assert on != off
+
+
+def test_a_verbless_heading_before_a_colon_labels_a_shot_and_pictures_nobody():
+    # "Split screen:" names how the shot is framed; what follows the colon is in the scene. A photo's colon
+    # (a clause with a verb before it) still says what the photo shows
+    story = ["Split screen: a baker on the left kneads dough, and a courier on the right waits at a door.",
+             "The courier shows the baker a photo: a grey cat sleeps on a step."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2], [1, 2]]
+    assert on != off
+
+
+def test_a_material_that_describes_a_known_character_makes_no_statue_of_it():
+    # the clay giant acted, so it is a character; "the clay figure" is that giant, while the plush horse is a toy
+    story = ["A clay giant lumbers across a courtyard and lifts a cart.",
+             "A boy sets a plush toy horse on the well.", "The clay figure sits down beside the boy."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [2], [1, 2]]
+    assert on != off

@@ -60,3 +60,26 @@ def test_a_young_animals_noun_never_names_an_adult_of_its_kind():
     on, off = with_and_without("wordnet", story)
     assert on == [[1], [1, 2]]
     assert on != off
+
+
+def test_a_general_word_for_someone_young_names_a_young_animal():
+    # "the youngster" is a person word that also names the cub (a young animal's noun), not the vet
+    story = ["A vet lifts a shivering fox cub out of a crate.", "The youngster sniffs the vet's glove."]
+    on, off = with_and_without("wordnet", story)
+    assert on == [[1, 2], [1, 2]]
+    assert on != off
+
+
+def test_a_general_word_for_someone_young_never_names_an_adult_animal():
+    on, _ = with_and_without("wordnet", ["A grey mare grazes in a paddock.", "The youngster pats the mare."])
+    assert on == [[1], [1, 2]]
+
+
+def test_a_gendered_general_noun_skips_an_entity_known_only_by_an_unknown_name():
+    # "Unsteady" opens the shot and is read as a name nobody gave a gender; "the woman" is the lifeguard
+    story = ["A lifeguard watches the waves from a tower. She lifts her binoculars.",
+             "A boy on a board paddles past the rocks.",
+             "Unsteady shot near the pier: the woman wades toward the boy."]
+    on, off = with_and_without("wordnet", story)
+    assert on[2][:2] == [1, 2]
+    assert on != off

@@ -1,0 +1,55 @@
+"""Sieve: a definite description no other sieve resolved refers to the most salient compatible entity."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..entities import Cluster, contradicts, support
+from .head_match import _same_clause_other
+
+if TYPE_CHECKING:
+    from ..linker import LinkContext
+    from ..mentions import Mention
+
+NAME = "salience"
+#: kinds of entity a definite description may take back by salience alone (a vehicle or a thing named "the
+#: boat" is mostly scenery, so it is left to the sieves that match its noun)
+_KINDS = frozenset({"person", "animal", "creature", "robot", "any"})
+
+
+def run(ctx: LinkContext) -> None:
+    """A definite singular character noun ("the teacher", "the youngster", "the old man") that no earlier
+    sieve linked presents its referent as already known: it is the compatible entity of the story (no
+    contradiction of kind, gender, age class, stated age, size, name or colours; not a group; not another
+    argument of its own verb) with the most positive evidence (`entities.support`: the same gender, age class,
+    a related noun, shared descriptive words), then the most recently seen. An entity this prompt names
+    elsewhere by a name or another noun phrase is no candidate: two different descriptions in one prompt that
+    no other sieve relates are two people ("a winchman waves to the pilot", "the cook hands the nurse a cup").
+    It introduces someone new when the prompt itself describes it (an appositive or another phrase already
+    merged into it: "the harbour master, a thin man in oilskins"), when it is a kin term (the relative sieve's),
+    or when nobody is compatible."""
+    for m in ctx.open(("noun",)):
+        if m.det != "def" or m.plural or m.type not in _KINDS or m.kin is not None or m.relative_cue:
+            continue
+        own = ctx.cluster(m)
+        if own is not None and any(x is not m and x.kind in ("name", "noun") for x in own.mentions):
+            continue  # described where it stands: someone the prompt introduces
+        best = most_salient(ctx, m)
+        if best is not None:
+            ctx.link(m, best, NAME)
+
+
+def most_salient(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """The compatible entity `m` most plausibly names (see `run`), or None."""
+    cands = ctx.candidates(m)  # most recent first
+    ok = [c for c in cands if not c.group and c.type in _KINDS | {m.type} and contradicts(m, c) is None
+          and not _named_here(c, m) and not _same_clause_other(ctx, m, c)]
+    if not ok:
+        return None
+    return max(ok, key=lambda c: (support(m, c), -ok.index(c)))
+
+
+def _named_here(c: Cluster, m: Mention) -> bool:
+    """This prompt names the entity by a name or another noun phrase, before or after `m` (a cluster holds only
+    this prompt's mentions)."""
+    return any(x is not m and x.kind in ("name", "noun") for x in c.mentions)

@@ -1,0 +1,163 @@
+"""Structure between mentions: which phrase renames, describes or lists another, read from the parse.
+
+`mentions.MentionReader` builds each mention from its own phrase (head noun, modifiers, attributes); this
+module links the finished mentions of one prompt to each other: apposition ("Zofia, a ferry pilot"),
+predicate nominatives ("the pilot is Zofia"), naming verbs ("a boy whom everyone calls Sasha"), dressing
+verbs ("dressed as a pirate") and the members a plural lists ("two sisters, Mira and Noor"). It sets
+`Mention.appos_of`, `member_of`, `skip` ("predicate") and the "listed" descriptor of a plural; the sieves
+read those links.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import resources as R
+from .proper_names import as_name_owner
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from .mentions import Mention
+
+__all__ = ["link_structure"]
+
+_NAME_VERBS = frozenset({"call", "name", "nickname"})
+_DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_COPULAS = frozenset({"be", "become"})
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
+
+
+class _StructureLinker:
+    """Links the mentions of one parsed prompt to each other (see the module docstring)."""
+
+    def __init__(self, text: str, doc: Doc, mentions: list[Mention]) -> None:
+        self.text = text
+        self.doc = doc
+        self.mentions = mentions
+
+    def link(self) -> None:
+        """Apposition, predicate nominatives, naming verbs and listed members, from the parse."""
+        by_head = {m.head: m for m in self.mentions}
+        for m in self.mentions:
+            tok = self.doc[m.head]
+            host = by_head.get(tok.head.i) if tok.head.i != tok.i else None
+            listed = any(c.dep_ == "conj" for c in tok.children) or any(
+                c.dep_ == "conj" for c in self.doc[host.head].children) if host is not None else False
+            if tok.dep_ == "appos" and host is None and m.det == "indef":
+                anc = next((a for a in tok.ancestors if a.i in by_head), None)
+                if anc is not None and by_head[anc.i].kind in ("noun", "name") and by_head[anc.i].sent == m.sent:
+                    m.appos_of = by_head[anc.i].index  # "a porter in a red coat, a tall woman ...": the parse
+                    continue  # hung the apposition on the uniform
+            if tok.dep_ == "appos" and host is not None and (host.plural or not listed or m.det in ("indef", "poss")):
+                if host.plural and not m.plural:
+                    m.member_of = host.index
+                else:
+                    m.appos_of = host.index
+            elif tok.dep_ in ("attr", "oprd") and tok.head.lemma_ in ("be", "become") or (
+                    tok.dep_ == "conj" and host is not None and host.skip == "predicate"):
+                verb = tok.head if tok.dep_ != "conj" or host is None else self.doc[host.head].head
+                subj = next((by_head.get(c.i) for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+                negated = any(c.dep_ == "neg" for c in verb.children) or any(
+                    c.lower_ in ("longer", "never") for c in verb.subtree if verb.i < c.i < tok.i)
+                if subj is None or negated or subj.plural or tok.dep_ == "conj":
+                    m.skip = "predicate"  # "is no longer a baker", "they are a duo"
+                else:
+                    m.appos_of = subj.index  # "the pilot is Zofia", "she is a pilot"
+            elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.head.lemma_ in _DRESSING_VERBS \
+                    and tok.head.head.head.i in by_head:
+                m.appos_of = by_head[tok.head.head.head.i].index  # "a young cook dressed as a pirate"
+            elif tok.dep_ in ("oprd", "xcomp", "dobj") and m.kind == "name" and tok.head.lemma_ in _NAME_VERBS:
+                obj = next((by_head.get(c.i) for c in tok.head.children if c.dep_ == "dobj" and c.i != tok.i), None)
+                rel = next((c for c in tok.head.children if c.lower_ in ("whom", "who", "that")), None)
+                if obj is not None:
+                    m.appos_of = obj.index  # "calls him Tobi", "a man named Jonas"
+                elif rel is not None and tok.head.dep_ == "relcl" and (host := self._relative_host(
+                        tok.head.head, rel, by_head)) is not None:
+                    m.appos_of = host.index  # "a boy whom everyone calls Sasha"
+                elif tok.head.dep_ == "acl" and tok.head.head.i in by_head:
+                    m.appos_of = by_head[tok.head.head.i].index
+            elif tok.dep_ == "conj" and host is not None and host.member_of is not None:
+                m.member_of = host.member_of
+            elif m.kind == "name" and (owner := as_name_owner(tok)) is not None and owner.i in by_head:
+                m.appos_of = by_head[owner.i].index  # "introduces himself as Tamsin", "a boy known as Ferro"
+        for m in self.mentions:
+            tok = self.doc[m.head]
+            if m.kind != "noun" or m.det != "indef" or m.plural or not self.text[:m.start].rstrip().endswith(","):
+                continue
+            subj = next((x for x in reversed(self.mentions[:m.index]) if x.sent == m.sent and x.subject
+                         and x.kind in ("noun", "name") and not x.plural), None)
+            hung = m.member_of if m.member_of is not None else m.appos_of
+            crossed = subj is not None and tok.head.i < subj.head  # an object of a verb before that subject
+            if hung is None and (tok.dep_ not in _ARGUMENT_DEPS - {"ROOT"} or tok.dep_ == "appos" or crossed):
+                if subj is not None:  # "A second dog bounds in, a sleek greyhound with ...": hung on the verb
+                    m.appos_of = subj.index
+            elif hung is not None and subj is not None and subj.index > hung:
+                # "the twins wave as their aunt arrives, a short woman ...": the parse hung the phrase
+                # on an earlier plural; the subject just before it is the one it describes
+                m.appos_of, m.member_of = subj.index, None
+        for m in self.mentions:
+            nxt = next((x for x in self.mentions[m.index + 1:] if x.kind != "pronoun"), None)
+            if m.kind == "noun" and not m.plural and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
+                    and nxt.det == "indef" and not nxt.plural and nxt.appos_of is None and nxt.member_of is None \
+                    and (self.text[m.end:nxt.start].strip() == "," and m.det in ("def", "poss", "new")
+                         or m.det in ("def", "poss", "new", "indef") and self._own_tail_comma(m, nxt)) \
+                    and self.doc[nxt.head].dep_ != "conj" and not any(
+                        c.dep_ == "conj" for c in self.doc[m.head].children):
+                nxt.appos_of = m.index  # "the ferryman, a wiry man with ...", whatever the parse
+            if m.kind == "name" and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
+                    and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
+                    and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
+                nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives" (whatever the parse)
+        self._names_after_counted_plural()
+        for m in self.mentions:
+            if m.member_of is not None:
+                group = self.mentions[m.member_of]
+                group.descriptors.add("listed")
+        for m in self.mentions:
+            if m.det == "indef" and m.skip is None and m.appos_of is None and any(
+                    a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
+                m.skip = "predicate"  # "is no longer a clerk but a sailor steering the boat"
+
+
+    def _relative_host(self, noun: Token, rel: Token, by_head: dict[int, Mention]) -> Mention | None:
+        """The mention a naming relative clause renames: the noun it hangs on, or, for "who(m)" hung on a thing
+        ("a boy in a cap whom everyone calls Sasha"), the nearest character phrase above that thing."""
+        if noun.i in by_head:
+            return by_head[noun.i]
+        if rel.lower_ not in ("who", "whom"):
+            return None
+        return next((by_head[a.i] for a in noun.ancestors if a.i in by_head and by_head[a.i].kind in ("noun", "name")
+                     and a.sent == noun.sent), None)
+
+    def _names_after_counted_plural(self) -> None:
+        """"Two sisters, Mira and Noor, sit ...": as many names as the count, right after the plural's comma and
+        joined only by commas and "and", are its members, whatever the parse."""
+        for m in self.mentions:
+            if m.kind != "noun" or not m.plural or not m.count or not self.text[m.end:].lstrip().startswith(","):
+                continue
+            names = self.mentions[m.index + 1:m.index + 1 + m.count]
+            gaps = [self.text[a.end:b.start].strip() for a, b in zip([m, *names], names, strict=False)]
+            if len(names) == m.count and all(x.kind == "name" and x.sent == m.sent for x in names) \
+                    and all(g in (",", "and", ", and") for g in gaps) and gaps[-1] != ",":
+                for x in names:
+                    x.member_of, x.appos_of = m.index, None
+
+    def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
+        """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows
+        `nxt` ("a clerk in a green vest, a plump man with a moustache, yawns": not a list)."""
+        if not self.text[m.end:nxt.start].rstrip().endswith(","):
+            return False
+        own = {t.i for t in self.doc[m.head].subtree}
+        between = [t for t in self.doc if m.end <= t.idx < nxt.start and not t.is_punct]
+        if between and between[0].pos_ == "ADP":  # a prepositional phrase the parse hung elsewhere
+            own |= {t.i for t in between[0].subtree}
+        after = [t for t in self.doc[nxt.head].sent if t.i > nxt.head]
+        listed = next((t for t in after if t.text in (",", ";", ".") or t.pos_ == "CCONJ"), None)
+        return bool(between) and all(t.i in own for t in between) and (listed is None or listed.pos_ != "CCONJ")
+
+
+def link_structure(text: str, doc: Doc, mentions: list[Mention]) -> None:
+    """Set the apposition, predicate, naming and member links between `mentions` (sorted and indexed)."""
+    _StructureLinker(text, doc, mentions).link()

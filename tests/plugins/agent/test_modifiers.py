@@ -1,0 +1,40 @@
+"""Word-level readings of a mention's modifiers (plugins/agent/modifiers.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugins.agent.mentions import read_mentions
+from plugins.agent.modifiers import old_by_hair
+from plugins.agent.reader import parse
+
+
+def _ages(text):
+    return {m.text: m.age for m in read_mentions(text, parse(text)).mentions if m.kind == "noun"}
+
+
+@pytest.mark.parametrize(("text", "noun"), [
+    ("A grey-bearded ferryman unties the rope.", "ferryman"),
+    ("A potter with a white braid shapes a bowl.", "potter"),
+    ("The silver-haired man waves.", "man"),
+])
+def test_grey_or_white_hair_says_its_bearer_is_old(text, noun):
+    doc = parse(text)
+    assert old_by_hair(next(t for t in doc if t.lower_ == noun))
+    assert _ages(text)[next(m.text for m in read_mentions(text, doc).mentions if m.lemma == noun)] == "old"
+
+
+def test_hair_of_someone_else_in_the_phrase_or_a_grey_garment_says_nothing():
+    ages = _ages("A boy sits next to a woman with grey hair.")
+    assert ages["A boy"] == "child" and ages["a woman"] == "old"
+    assert _ages("A man in a grey coat waves.")["A man"] == "adult"
+    assert _ages("A young man with silver hair waves.")["A young man"] == "young"  # a stated age class wins
+
+
+def test_a_shot_direction_opening_a_sentence_names_no_character():
+    def found(text):
+        return [m.text for m in read_mentions(text, parse(text)).mentions]
+    assert found("POV shot from the canoe: the tall ranger waves.") == ["the canoe", "the tall ranger"]
+    assert found("Handheld shot in the rain: a girl runs.") == ["a girl"]
+    assert found("Aerial drone shot over a lake. A lone swimmer paddles out.") == ["A lone swimmer"]
+    assert "Ilse" in found("Ilse shot the ball at the goal.")  # a verb "shot" with an object: no direction

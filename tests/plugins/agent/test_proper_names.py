@@ -1,0 +1,50 @@
+"""Which capitalised words name a character (plugins/agent/proper_names.py)."""
+
+from __future__ import annotations
+
+from plugins.agent.mentions import read_mentions
+from plugins.agent.proper_names import modifies_a_thing, place_position
+from plugins.agent.reader import parse
+
+
+def _names(text):
+    return [m.text for m in read_mentions(text, parse(text)).mentions if m.kind == "name"]
+
+
+def _tok(doc, text):
+    return next(t for t in doc if t.text == text)
+
+
+def test_the_object_of_a_preposition_of_place_is_a_place_even_when_it_is_also_a_given_name():
+    doc = parse("At a noodle stall in Florence, a cook named Bertil stirs a pot.")
+    assert place_position(_tok(doc, "Florence"))  # "Florence" is also a given name: "in" decides
+    assert _names("At a noodle stall in Florence, a cook named Bertil stirs a pot.") == ["Bertil"]
+    assert _names("The skipper steers the boat to Kiruna.") == []
+
+
+def test_a_person_after_a_preposition_that_takes_people_stays_a_name():
+    assert "Mira" in _names("Jonas walks to Mira and hugs her.")
+    assert "Maria" in _names("A boy waits in Maria's kitchen.")
+
+
+def test_a_capitalised_word_between_a_determiner_and_a_thing_is_no_name():
+    doc = parse("A cat naps on the Vltava river barge.")
+    assert modifies_a_thing(_tok(doc, "Vltava")) and _names("A cat naps on the Vltava river barge.") == []
+    assert not modifies_a_thing(_tok(parse("The Okafor twins wave."), "Okafor"))  # a character noun follows
+
+
+def test_an_ordinary_word_opening_a_sentence_is_a_name_only_where_the_sentence_frames_it_as_someone():
+    assert _names("Snow is settling on the roofs, and the baker smiles.") == []
+    assert _names("Dawn exterior, a quiet harbour under a low moon.") == []  # also a given name: no verb
+    assert _names("Frost, a lanky boy in a red cap, kicks a ball.") == ["Frost"]  # a character appositive
+    assert _names("Ember laughs at the joke.") == ["Ember"]  # a verb that needs a living subject
+    assert _names("Ivy stands at the counter.") == ["Ivy"]  # a given name as the subject of a verb
+
+
+def test_a_capitalised_word_with_an_article_is_a_kind_of_person_not_a_name():
+    def nouns(text):
+        return [(m.kind, m.text) for m in read_mentions(text, parse(text)).mentions]
+    assert nouns("An Icelander in a red hat waves.") == [("noun", "An Icelander")]
+    assert ("noun", "the Dane") in nouns("The kite string tangles around the Dane's boots.")
+    assert ("noun", "The tall Norwegian") in nouns("The tall Norwegian laughs.")
+    assert nouns("Ilse waves.") == [("name", "Ilse")]  # no article: a name

@@ -1,0 +1,33 @@
+"""How the mentions of one prompt are linked to each other: apposition, predicates, naming verbs, members."""
+
+from __future__ import annotations
+
+from plugins.agent.mentions import read_mentions
+from plugins.agent.reader import parse
+
+
+def _links(text):
+    mentions = read_mentions(text, parse(text)).mentions
+    def named(i):
+        return None if i is None else mentions[i].text
+    return {m.text: (named(m.appos_of), named(m.member_of), m.skip) for m in mentions if m.kind != "pronoun"}
+
+
+def test_an_appositive_renames_the_name_it_follows():
+    links = _links("Ilse, a tall beekeeper in a straw hat, lifts the lid.")
+    assert links["a tall beekeeper"] == ("Ilse", None, None)
+
+
+def test_a_predicate_nominative_renames_the_subject_and_a_negated_one_names_no_one():
+    assert _links("The captain is Ravi.")["Ravi"] == ("The captain", None, None)
+    assert _links("The cook is no longer a sailor.")["a sailor"] == (None, None, "predicate")
+
+
+def test_a_naming_verb_gives_its_object_the_name():
+    assert _links("The old woman calls him Tobi.")["Tobi"] == ("him", None, None)
+    assert _links("A boy named Jonas waves.")["Jonas"] == ("A boy", None, None)
+
+
+def test_names_after_a_counted_plural_are_its_members():
+    links = _links("Two brothers, Kwame and Ode, fish from the pier.")
+    assert links["Kwame"][1] == "Two brothers" and links["Ode"][1] == "Two brothers"
