@@ -29,6 +29,10 @@ class WanTransformerConfig:
     cross_attn_norm: bool = True
     eps: float = 1e-6
     rope_max_len: int = 1024  # rows of the RoPE table (max latent frames / grid side)
+    # sinusoidal frequencies per grid axis of each token's (row, column), added to the patch tokens through
+    # a learned projection: an absolute place in the frame, which RoPE (relative) and the unpadded patch
+    # embedding never give. 0: none, as in Wan (its checkpoints have no such weights)
+    grid_pos_freqs: int = 0
 
     @property
     def head_dim(self) -> int:
@@ -141,7 +145,7 @@ TOY = Preset(
     name="toy",
     transformer=WanTransformerConfig(
         text_len=128, in_dim=16, dim=96, ffn_dim=256, freq_dim=64, text_dim=32, out_dim=16,
-        num_heads=2, num_layers=3,
+        num_heads=2, num_layers=3, grid_pos_freqs=4,
     ),
     # the tiny preset's text encoder, frozen at its seeded random weights (shipped, not re-drawn)
     text_encoder=TINY.text_encoder,

@@ -268,6 +268,7 @@ class CausalWanModel(nn.Module):
         self.time_projection = nn.Sequential(nn.SiLU(), nn.Linear(dim, dim * 6))
         self.blocks = nn.ModuleList([CausalWanAttentionBlock(cfg) for _ in range(cfg.num_layers)])
         self.head = CausalHead(cfg)
+        self.grid_pos = nn.Linear(4 * cfg.grid_pos_freqs, dim) if cfg.grid_pos_freqs else None
         # not a buffer: stays complex128 whatever dtype the module is cast to
         self.freqs = build_rope_table(cfg.head_dim, cfg.rope_max_len)
 
@@ -277,9 +278,21 @@ class CausalWanModel(nn.Module):
         x = self.patch_embedding(x)
         grid = tuple(x.shape[2:])
         x = x.flatten(2).transpose(1, 2)
+        if self.grid_pos is not None:
+            x = x + self.grid_position(grid[1], grid[2]).to(x.dtype).repeat(grid[0], 1)
         e = self.time_embedding(sinusoidal_embedding_1d(self.config.freq_dim, t.flatten()).type_as(x))
         e0 = self.time_projection(e).unflatten(1, (6, self.config.dim)).unflatten(0, t.shape)
         return x, grid, e, e0
+
+    def grid_position(self, h: int, w: int) -> torch.Tensor:
+        """[h*w, dim]: the learned projection of each token's (row, column) sinusoids, the same in every
+        frame (config `grid_pos_freqs`), in the frame's token order (row-major)."""
+        assert self.grid_pos is not None
+        n = 2 * self.config.grid_pos_freqs
+        rows = sinusoidal_embedding_1d(n, torch.arange(h)).repeat_interleave(w, dim=0)
+        cols = sinusoidal_embedding_1d(n, torch.arange(w)).repeat(h, 1)
+        feats = torch.cat([rows, cols], dim=1).to(self.grid_pos.weight)
+        return self.grid_pos(feats)
 
     def set_ffn_chunk_frames(self, frames: int) -> None:
         """Run each block's FFN over `frames` latent frames at a time in eager no-grad calls (0: a call's

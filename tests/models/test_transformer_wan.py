@@ -139,3 +139,21 @@ def test_rope_in_chunks_equals_one_pass():
     x = torch.randn(1, seq, 2, 12, dtype=torch.bfloat16)
     phasors = rope_phasors(build_rope_table(12, seq), (seq, 1, 1), 0)
     assert torch.equal(rope_apply(x, phasors), _rotate(x, phasors))
+
+
+@pytest.mark.parametrize("grid_pos_freqs", [0, 4])
+def test_grid_position_is_the_only_absolute_place_a_token_knows(grid_pos_freqs):
+    """Every token alike in: without `grid_pos_freqs` (Wan: relative RoPE, unpadded patches) every token's
+    prediction is alike too, so no place in the frame can be drawn from pure noise; with it they differ."""
+    from dataclasses import replace
+
+    c = replace(get_preset("tiny").transformer, grid_pos_freqs=grid_pos_freqs)
+    model = build_model(c, seed=0).requires_grad_(False)
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(1, c.in_dim, 1, 1, 1, generator=gen).expand(1, c.in_dim, 2, 8, 8).contiguous()
+    with torch.no_grad():
+        out = model.forward_masked(x, torch.full((1, 2), 500.0), torch.randn(1, 8, c.text_dim, generator=gen), None)
+    first_pixel_of_each_patch = out[:, :, :, ::2, ::2].flatten(3)
+    spread = (first_pixel_of_each_patch - first_pixel_of_each_patch[..., :1]).abs().max().item()
+    assert (spread > 1e-3) == bool(grid_pos_freqs), spread
+    assert ("grid_pos.weight" in model.state_dict()) == bool(grid_pos_freqs)
