@@ -245,11 +245,21 @@ class MentionReader:
         if info is None and self._year_old(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
                                                         for c in tok.children):
             info = NounInfo("person", "generic")  # "a seven-year-old"
-        if info is not None:
+        if info is not None and not self._bare_object_of_preposition(tok, info):
             return self._noun(tok, info)
         if self._relative_head(tok):
             return self._relative(tok)
         return None
+
+    @staticmethod
+    def _bare_object_of_preposition(tok: Token, info: NounInfo) -> bool:
+        """A lower-case singular noun right after a preposition with nothing to determine it names no one: a
+        character after a preposition takes an article or a possessor, so a bare one is a use or an idiom
+        ("put on speaker", "goes to school", "by phone"). Kin nouns used as names ("sits with grandma") are left
+        alone."""
+        return tok.dep_ == "pobj" and tok.tag_ == "NN" and tok.text.islower() and info.category != "kinship" \
+            and tok.i > 0 and tok.doc[tok.i - 1].i == tok.head.i and not any(True for _ in tok.children) \
+            and not (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ in ("NOUN", "PROPN"))  # "in tiger pyjamas"
 
     @staticmethod
     def _comma_apposition(tok: Token) -> bool:

@@ -147,3 +147,11 @@ def test_a_colour_with_an_article_and_no_noun_stands_for_the_one_it_describes():
     assert [m.text for m in read_mentions(later, parse(later)).mentions if m.kind == "relative"] == ["the little black"]
     worn = "She wears the red."  # what is worn is no one
     assert not [m for m in read_mentions(worn, parse(worn)).mentions if m.kind == "relative"]
+
+
+def test_a_bare_noun_right_after_a_preposition_names_no_one():
+    def nouns(text):
+        return [m.text for m in read_mentions(text, parse(text)).mentions if m.kind == "noun"]
+    assert nouns("The nurse puts the call on speaker.") == ["The nurse"]
+    assert nouns("The nurse talks to the speaker.") == ["The nurse", "the speaker"]  # an article: someone
+    assert "grandma" in nouns("The boy sits with grandma on the porch.")  # a kin noun used as a name
