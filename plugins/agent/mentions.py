@@ -192,7 +192,7 @@ class MentionReader:
         heading_ends = {s.start: camera_heading_end(s) for s in self.doc.sents}
         for tok in self.doc:
             if tok.idx < heading_ends[tok.sent.start]:
-                continue  # "POV shot from the boat": camera language, no character
+                continue  # "POV shot from a canoe": camera language, no character
             m = self._mention(tok)
             if m is not None:
                 self.mentions.append(m)

@@ -127,7 +127,7 @@ def old_by_hair(tok: Token) -> bool:
 
 def camera_heading_end(sent: Span) -> int:
     """The character offset where a shot direction that opens the sentence ends ("Insert shot of ...", "Low
-    angle from the sand:", "Night exterior,", "Handheld shot in the surf:"), or -1. Its words say how the shot
+    angle from the dune:", "Dusk interior,", "Handheld shot in the crowd:"), or -1. Its words say how the shot
     is taken, so none of them is a character ("POV", "Handheld", "an aerial drone shot")."""
     m = _HEADING.match(sent.text)
     return sent.start_char + m.end(1) if m is not None else -1

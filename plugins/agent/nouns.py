@@ -198,8 +198,8 @@ def reciprocal(relation: str) -> str | None:
 def machine_character(tok: Token, known_machines: frozenset[str]) -> bool:
     """A machine noun of lexicon.json's ROBOT_WITH_MODIFIER heading a phrase that holds one of its robot
     modifiers ("a tiny robotic vacuum cleaner"), any artifact noun (WordNet: its first sense a structure or
-    device) with a modifier that makes a thing a robot ("a robotic lawn mower", ROBOT_MAKING_MODIFIERS), or
-    one the story has already made a robot ("the vacuum", "the mower")."""
+    device) with a modifier that makes a thing a robot ("a robotic kettle", ROBOT_MAKING_MODIFIERS), or
+    one the story has already made a robot ("the vacuum", "the kettle")."""
     lemma = tok.lemma_.lower()
     if tok.pos_ != "NOUN" or tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and tok.head.pos_ == "NOUN":
         return False

@@ -67,8 +67,8 @@ def name_token(tok: Token) -> bool:
 
 def place_position(tok: Token) -> bool:
     """The word is where something is, goes or comes from: the object of a preposition of place ("in Lagos",
-    "the course to Rotterdam", "on Kauai"), also where the parse gave that preposition no object or a later
-    word of the clause ("the man from Chennai swap plates", read with "plates" as the object). After a
+    "the ferry to Tallinn", "on Gozo"), also where the parse gave that preposition no object or a later
+    word of the clause ("the cook from Kraków trade cups", read with "cups" as the object). After a
     preposition that encloses ("in", "through") it is a place whatever the given-name table says (nobody is
     in a person); after one a person may follow ("to", "from", "at") only a word the table does not know as
     a given name."""
@@ -85,7 +85,7 @@ def place_position(tok: Token) -> bool:
 
 def modifies_a_thing(tok: Token) -> bool:
     """The word stands between a determiner and the common noun its phrase is about, a thing and no character
-    ("a Mississippi paddle steamer", "the Lisbon tram"): it says what kind of thing, nobody is named ("the
+    ("a Danube cargo barge", "the Lisbon tram"): it says what kind of thing, nobody is named ("the
     Okafor twins" still names a family)."""
     doc = tok.doc
     if tok.i == 0 or doc[tok.i - 1].lower_ not in ("a", "an", "the"):
@@ -103,7 +103,7 @@ def framed_as_someone(tok: Token) -> bool:
     follows it ("Rain, a boy from the coast, ..."), it is joined by "and" to a name or a character noun, or
     it is the subject of a verb that needs a living subject or of a speech verb ("Hope sighs", "Hope says").
     Many ordinary words are also given names, so the given-name table only counts for the subject of a verb
-    ("Iris stands at the counter"; not "Night exterior", where the parse finds no verb for it)."""
+    ("Ivy waits by the gate"; not "Night exterior", where the parse finds no verb for it)."""
     doc = tok.doc
     if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "," and doc[tok.i + 2].lower_ in (
             "a", "an", "his", "her", "their", "its"):

@@ -448,15 +448,15 @@ _PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss",
 def verb_of_verbless_sentence(doc: Doc) -> int:
     """A sentence whose parse has no verb at its root, where a word that can be a present-tense verb is tagged
     as a plural noun right after the subject's phrase and before a preposition, adverb, determiner or
-    conjunction ("a robotic lawn mower hums across the lawn", read as one noun phrase; "a red snowplough with
-    a painted smile chugs out of its shed", read with the verb as the object of "with"): a sentence has a
+    conjunction ("a rusty tractor grumbles across the field", read as one noun phrase; "a tractor with a
+    dented hood grumbles past", read with the verb as the object of "with"): a sentence has a
     verb, so that word is the verb and the noun phrase before it its subject. Phrases of the subject that the
     parse hung after the verb go to the verb; a noun the verb had swallowed before it stays where it stood."""
     n = 0
     for sent in doc.sents:
         root = sent.root
         if root.pos_ in ("VERB", "AUX") or any(c.dep_ == "nsubj" for c in root.children) and R.verb_word(root.lemma_):
-            continue  # (or the root has a subject and can be a verb: "Ethan and Clara stand, sorting papers")
+            continue  # (or the root has a subject and can be a verb: "two names stand, folding towels")
         verb = next((t for t in sent if t.tag_ == "NNS" and t.lower_.endswith("s") and _verb_form(t)
                      and noun_info(t.lemma_.lower()) is None and t.i + 1 < sent.end
                      and doc[t.i + 1].pos_ in _AFTER_VERB), None)
@@ -473,7 +473,7 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
             continue
         if verb.i != root.i and not all(t.i in {x.i for x in subj.subtree} for t in doc[subj.i + 1:verb.i]):
             continue
-        swallowed = [c for c in verb.lefts if c.i > subj.i]  # "a painted smile" of "with a painted smile chugs"
+        swallowed = [c for c in verb.lefts if c.i > subj.i]  # "a dented hood" of "with a dented hood grumbles"
         if verb.i == root.i:
             for c in verb.lefts:
                 if c.i < subj.i and c.dep_ in _PHRASE_DEPS and not any(
@@ -488,7 +488,7 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
                 obj.head, obj.dep_ = verb.head, verb.dep_
         for c in list(subj.rights):
             if c.i > verb.i:
-                c.head = verb  # "out of its shed" hung on the subject
+                c.head = verb  # "into the barn" hung on the subject
         subj.head, subj.dep_ = verb, "nsubj"
         for c in subj.lefts:
             if c.dep_ == "nsubj" and c.pos_ == "ADJ":  # "a lone surfer paddles": "lone" was the subject of
@@ -500,7 +500,7 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
             if c.dep_ == "conj" and c.tag_ == "NNS" and noun_info(c.lemma_.lower()) is None and (
                     c.head.i == verb.i and _verb_form(c) or R.animate_verb(c.lemma_.lower())
                     and c.head.dep_ == "pobj" and c.head.head.head.i == verb.i):
-                # "hums and blinks"; "chugs out of its shed and yawns" (a verb only a living thing does,
+                # "hums and blinks"; "rattles into the barn and sighs" (a verb only a living thing does,
                 # joined to the object of the verb's preposition)
                 c.head, c.pos_, c.tag_, c.lemma_ = verb, "VERB", "VBZ", _verb_lemma(c)
         n += 1
@@ -509,8 +509,8 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
 
 def verb_joined_after_an_object(doc: Doc) -> int:
     """A bare plural noun joined by "and" to the object of a verb's preposition, that can be a present-tense
-    verb and goes on like one (a preposition, determiner, pronoun or adverb after it): "dozes in a chair and
-    dreams of his brother", read as "a chair and dreams". A second object would take its own determiner or
+    verb and goes on like one (a preposition, determiner, pronoun or adverb after it): "naps on a sofa and
+    dreams of the sea", read as "a sofa and dreams". A second object would take its own determiner or
     number ("a chair and two stools"), so the word is a second verb of the same subject."""
     n = 0
     for t in doc[2:-1]:

@@ -34,7 +34,7 @@ def test_hair_of_someone_else_in_the_phrase_or_a_grey_garment_says_nothing():
 def test_a_shot_direction_opening_a_sentence_names_no_character():
     def found(text):
         return [m.text for m in read_mentions(text, parse(text)).mentions]
-    assert found("POV shot from the canoe: the tall ranger waves.") == ["the canoe", "the tall ranger"]
-    assert found("Handheld shot in the rain: a girl runs.") == ["a girl"]
-    assert found("Aerial drone shot over a lake. A lone swimmer paddles out.") == ["A lone swimmer"]
+    assert found("POV shot across a canoe: the tall ranger waves.") == ["a canoe", "the tall ranger"]
+    assert found("Handheld shot inside the tent: a girl runs.") == ["a girl"]
+    assert found("Aerial drone shot of a lake. A lone swimmer paddles out.") == ["A lone swimmer"]
     assert "Ilse" in found("Ilse shot the ball at the goal.")  # a verb "shot" with an object: no direction

@@ -165,7 +165,7 @@ def test_a_material_that_describes_a_known_character_makes_no_statue_of_it():
 
 
 def test_someone_only_heard_as_a_voice_or_dreamt_of_after_a_misread_verb_is_elsewhere():
-    story = ["A ranger in a green jacket checks the map. Her radio crackles with the voice of a skipper at sea.",
+    story = ["A ranger in a green jacket checks the map. Her walkie-talkie carries the voice of a skipper at sea.",
              "The ranger sits on a log and dreams of her son."]
     on, off = with_and_without("presence", story)
     assert on == [[1], [1]]  # the ranger only: the skipper is a voice, the son a dream
