@@ -160,7 +160,7 @@ class SieveLinker:
         for m in ctx.mentions:
             of = _collective_of_members(ctx, m)
             if of is not None:
-                collective.append((m, of))  # "a pair of teenage twins": the twins are the characters
+                collective.append((m, of))  # "a pair of young cousins": the cousins are the characters
                 continue
             if _introduces_members(ctx, m):
                 members = []
@@ -263,7 +263,7 @@ def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
 
 
 def _collective_of_members(ctx: LinkContext, m: Mention) -> Mention | None:
-    """A group word whose "of" phrase is a counted plural that introduces its members ("a pair of teenage twins",
+    """A group word whose "of" phrase is a counted plural that introduces its members ("a pair of young cousins",
     "a group of three friends"): that plural, whose members are the characters (the group word adds nobody)."""
     if m.kind != "noun" or m.type != "group" or m.skip is not None:
         return None

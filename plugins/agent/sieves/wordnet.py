@@ -46,7 +46,7 @@ def run(ctx: LinkContext) -> None:
                      if not c.group and contradicts(m, c) is None and not _unknown_name(m, c)]
             best = pick(ctx, m, story) if len(story) == 1 else None
         if best is None and m.det == "def":
-            # "the smuggler" for "a figure in a long grey coat": a role given to someone so far only described
+            # "the courier" for "a figure under a dripping umbrella": a role given to someone so far only described
             # in general terms, the most recent such entity of the last prompts
             vague = [c for c in ctx.candidates(m) if c.nouns and c.nouns <= GENERIC and not c.named
                      and c.last_prompt >= ctx.prompt_index - RECENT_PROMPTS]

@@ -151,7 +151,7 @@ def test_an_animals_counterpart_is_an_animal_not_the_person_nearby():
 def test_a_comparison_that_states_a_colour_compares_the_ones_of_that_colour():
     # "the little black one": the black pony (no size given), not the girl who is a child and smaller than a horse
     story = ["A farmer leads a tall grey horse and a woolly black pony into a yard.",
-             "A girl in red boots runs out and leads the little black one to the stable."]
+             "A girl in red boots runs out and brushes the little black one by the fence."]
     on, off = with_and_without("relative", story)
     assert on == [[1, 2, 3], [3, 4]]
     assert on != off
