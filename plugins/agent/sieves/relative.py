@@ -10,7 +10,7 @@ from ..nouns import reciprocal, synonyms
 from ..resources import verb_word
 from . import pronouns
 from .head_match import pick
-from .words import AGE_YEARS, COUNTERPART_NOUNS, KEEPER_NOUNS, SIBLING_SHARED_KIN, SIZE_WORDS
+from .words import AGE_YEARS, COUNTERPART_NOUNS, KEEPER_NOUNS, KIN_THROUGH, SIBLING_SHARED_KIN, SIZE_WORDS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -37,7 +37,8 @@ def run(ctx: LinkContext) -> None:
     those prompts it shares an adjective with ("the little dancer" for the little girl). Every kin term with an
     owner, however it was linked ("Tobi, her grandson" by apposition), teaches both entities their relation,
     so a later "his grandmother" finds her through it; siblings share parents, grandparents, aunts and
-    uncles, and siblings."""
+    uncles, and siblings; a relation no entity was given holds through one between ("the uncle" is the
+    brother of the boy's mother)."""
     learn_kin(ctx)  # relations stated earlier in the prompt ("Chuy, Luz's brother, ... his sister")
     for m in ctx.open(("noun", "relative")):
         if m.det == "new" or m.plural:
@@ -51,6 +52,9 @@ def run(ctx: LinkContext) -> None:
             # grandson" taught it), when no entity bears the noun itself
             bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
                        and m.kin in c.kin.values()]
+            if not bearers:  # "the uncle" when the story only said whose brother he is and whose son the boy is
+                bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
+                           and any(_related_through(ctx, c, o, m.kin) for o in ctx.clusters.values())]
             target = bearers[0] if len(bearers) == 1 else None
         elif m.compare is not None and m.det != "indef":  # "a shorter man" introduces one, picks none
             scope = _of_its_colour(m, scope)  # "the little black one": among the black ones first
@@ -97,6 +101,16 @@ def _related(c: Cluster, other: Cluster, relation: str) -> bool:
     """`c` is `relation` to `other`, as either of them recorded it."""
     back = reciprocal(relation)
     return c.kin.get(other.cid) == relation or back is not None and other.kin.get(c.cid) == back
+
+
+def _related_through(ctx: LinkContext, c: Cluster, other: Cluster, relation: str) -> bool:
+    """`c` is `relation` to `other` through one entity between them (KIN_THROUGH: an uncle is a sibling of a
+    parent), as the story recorded both steps."""
+    steps = KIN_THROUGH.get(relation)
+    if steps is None or c is other or c.group or other.group:
+        return False
+    return any(_related(c, mid, steps[0]) and _related(mid, other, steps[1])
+               for mid in ctx.clusters.values() if mid is not c and mid is not other and not mid.group)
 
 
 def _owner(ctx: LinkContext, m: Mention) -> Cluster | None:
@@ -213,6 +227,11 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
                 continue
             if m.kin is not None and _related(c, who, m.kin):
                 return c
+    if m.kin is not None:  # "his uncle": nobody was called that, but his mother's brother is
+        through = [c for c in ctx.candidates(m) if c is not owner and contradicts(m, c) is None
+                   and _related_through(ctx, c, owner, m.kin)]
+        if len(through) == 1:
+            return through[0]
     same = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
             and any(synonyms(m.lemma, n) for n in c.nouns) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     if len(same) == 1:

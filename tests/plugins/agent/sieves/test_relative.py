@@ -155,3 +155,22 @@ def test_a_comparison_that_states_a_colour_compares_the_ones_of_that_colour():
     on, off = with_and_without("relative", story)
     assert on == [[1, 2, 3], [3, 4]]
     assert on != off
+
+
+def test_an_uncle_nobody_was_called_is_the_brother_of_the_mother():
+    # the story says whose son the boy is and whose brother the man is; "the uncle" composes the two
+    story = ["By the harbour wall, Ilse, a tall woman wearing a green shawl, walks with Pim, her small son in a cap.",
+             "Aurelio, her brother, a wide man with a black beard, catches up with them.",
+             "The uncle lifts the child onto his shoulders."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [2, 3]
+    assert on != off
+
+
+def test_a_grandmother_through_a_parent_is_found_from_her_grandchild():
+    story = ["Oda, an old baker with flour on her sleeves, shapes loaves. Kasimir, her son, a thin man, stacks trays.",
+             "Nell, his daughter, a girl with a yellow ribbon, steals a roll.",
+             "Nell hides behind her grandmother."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [1, 3]
+    assert on != off
