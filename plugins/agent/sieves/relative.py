@@ -27,7 +27,8 @@ def run(ctx: LinkContext) -> None:
     (one)" to the one of the set not just mentioned; "the first / second (jogger)" by order of introduction;
     "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
     ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
-    entity sharing that kin noun); a definite kin term without an owner ("the grandmother") to the one
+    entity sharing that kin noun; a parent or sibling of an animal, else the one grown animal of its type in
+    the scene: "its mother" of a lamb); a definite kin term without an owner ("the grandmother") to the one
     entity with that relation to anybody; a counterpart noun ("her opponent") to the one the owner was
     paired with, else the one other person of the scene; a keeper noun of an animal, creature, robot or
     vehicle ("its handler") to the one person with it (paired with it, else the one person named before it in
@@ -216,8 +217,10 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         return None
     if m.lemma in KEEPER_NOUNS:
         return _keeper(ctx, m, owner)
-    if m.lemma in COUNTERPART_NOUNS and owner.type not in ("person", "any") and m.type in ("person", "any"):
-        m.type = owner.type  # "her mate" of a goose is a goose's kind of thing, not a person
+    animal_kin = m.kin in ("parent", "sibling") and owner.type in ("animal", "creature")
+    if (m.lemma in COUNTERPART_NOUNS or animal_kin) and owner.type not in ("person", "any") \
+            and m.type in ("person", "any"):
+        m.type = owner.type  # "her mate" of a goose, "its mother" of a foal: a thing of the owner's kind
     owners = [owner]
     if m.kin in SIBLING_SHARED_KIN:
         owners += [c for c in ctx.candidates(m) if c is not owner and _related(c, owner, "sibling")]
@@ -236,6 +239,12 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
             and any(synonyms(m.lemma, n) for n in c.nouns) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     if len(same) == 1:
         return same[0]
+    if animal_kin:  # "its mother" of a foal: the one grown animal of the scene (not another young one)
+        grown = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type == owner.type
+                 and not c.nouns & L.JUVENILE_ANIMAL and contradicts(m, c) is None
+                 and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+        if len(grown) == 1:
+            return grown[0]
     if m.lemma in COUNTERPART_NOUNS:
         # "her opponent" of one of "two fencers": the other member of a set the owner was covered with
         mates = _set_mates(ctx, owner)

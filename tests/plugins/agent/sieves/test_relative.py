@@ -174,3 +174,12 @@ def test_a_grandmother_through_a_parent_is_found_from_her_grandchild():
     on, off = with_and_without("relative", story)
     assert on[2] == [1, 3]
     assert on != off
+
+
+def test_the_mother_of_a_young_animal_is_the_grown_animal_with_it():
+    # a kin noun owned by an animal names an animal; the one grown animal of the scene, not the person by it
+    story = ["A woolly ewe with a torn ear grazes on a hill beside a tiny lamb. A boy in a blue coat sits on a wall.",
+             "The lamb bleats and its mother trots over."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [1, 2]
+    assert on != off
