@@ -28,7 +28,9 @@ def run(ctx: LinkContext) -> None:
     "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
     ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
     entity sharing that kin noun; a parent or sibling of an animal, else the one grown animal of its type in
-    the scene: "its mother" of a lamb); a definite kin term without an owner ("the grandmother") to the one
+    the scene: "its mother" of a lamb; a parent of a child, undescribed where it stands, else the one grown person
+    of this prompt or the previous one not already related to the child: "her father" for the gardener she ran
+    to); a definite kin term without an owner ("the grandmother") to the one
     entity with that relation to anybody; a counterpart noun ("her opponent") to the one the owner was
     paired with, else the one other person of the scene; a keeper noun of an animal, creature, robot or
     vehicle ("its handler") to the one person with it (paired with it, else the one person named before it in
@@ -245,6 +247,13 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
                  and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
         if len(grown) == 1:
             return grown[0]
+    if m.kin == "parent" and owner.age == "child" and not _described_here(ctx, m):
+        # "her father" of a child, undescribed: the one grown person of the scene not already her relative
+        grown = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
+                 and c.age not in ("child", "young") and contradicts(m, c) is None and c.cid not in owner.kin
+                 and owner.cid not in c.kin and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+        if len(grown) == 1:
+            return grown[0]
     if m.lemma in COUNTERPART_NOUNS:
         # "her opponent" of one of "two fencers": the other member of a set the owner was covered with
         mates = _set_mates(ctx, owner)
@@ -260,6 +269,12 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         if len(others) == 1:
             return others[0]
     return None
+
+
+def _described_here(ctx: LinkContext, m: Mention) -> bool:
+    """The prompt describes the mention where it stands ("her father, a man in a suit"): someone it introduces."""
+    own = ctx.cluster(m)
+    return own is not None and any(x is not m and x.kind in ("name", "noun") for x in own.mentions)
 
 
 def _set_mates(ctx: LinkContext, owner: Cluster) -> set[int]:

@@ -183,3 +183,11 @@ def test_the_mother_of_a_young_animal_is_the_grown_animal_with_it():
     on, off = with_and_without("relative", story)
     assert on[1] == [1, 2]
     assert on != off
+
+
+def test_a_parent_of_a_child_nobody_describes_is_the_one_grown_person_of_the_scene():
+    story = ["A gardener in a straw hat trims a hedge beside a greenhouse.",
+             "A small girl in a red coat runs across the lawn and hugs her father."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [1, 2]
+    assert on != off
