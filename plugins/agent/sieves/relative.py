@@ -10,7 +10,7 @@ from ..nouns import reciprocal, synonyms
 from ..resources import verb_word
 from . import pronouns
 from .head_match import pick
-from .words import AGE_YEARS, COUNTERPART_NOUNS, KEEPER_NOUNS, SIBLING_SHARED_KIN, SIZE_WORDS
+from .words import AGE_YEARS, COUNTERPART_NOUNS, KEEPER_NOUNS, KIN_THROUGH, SIBLING_SHARED_KIN, SIZE_WORDS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -27,7 +27,10 @@ def run(ctx: LinkContext) -> None:
     (one)" to the one of the set not just mentioned; "the first / second (jogger)" by order of introduction;
     "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
     ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
-    entity sharing that kin noun); a definite kin term without an owner ("the grandmother") to the one
+    entity sharing that kin noun; a parent or sibling of an animal, else the one grown animal of its type in
+    the scene: "its mother" of a lamb; a parent of a child, undescribed where it stands, else the one grown person
+    of this prompt or the previous one not already related to the child: "her father" for the gardener she ran
+    to); a definite kin term without an owner ("the grandmother") to the one
     entity with that relation to anybody; a counterpart noun ("her opponent") to the one the owner was
     paired with, else the one other person of the scene; a keeper noun of an animal, creature, robot or
     vehicle ("its handler") to the one person with it (paired with it, else the one person named before it in
@@ -37,7 +40,8 @@ def run(ctx: LinkContext) -> None:
     those prompts it shares an adjective with ("the little dancer" for the little girl). Every kin term with an
     owner, however it was linked ("Tobi, her grandson" by apposition), teaches both entities their relation,
     so a later "his grandmother" finds her through it; siblings share parents, grandparents, aunts and
-    uncles, and siblings."""
+    uncles, and siblings; a relation no entity was given holds through one between ("the uncle" is the
+    brother of the boy's mother)."""
     learn_kin(ctx)  # relations stated earlier in the prompt ("Chuy, Luz's brother, ... his sister")
     for m in ctx.open(("noun", "relative")):
         if m.det == "new" or m.plural:
@@ -51,6 +55,9 @@ def run(ctx: LinkContext) -> None:
             # grandson" taught it), when no entity bears the noun itself
             bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
                        and m.kin in c.kin.values()]
+            if not bearers:  # "the uncle" when the story only said whose brother he is and whose son the boy is
+                bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
+                           and any(_related_through(ctx, c, o, m.kin) for o in ctx.clusters.values())]
             target = bearers[0] if len(bearers) == 1 else None
         elif m.compare is not None and m.det != "indef":  # "a shorter man" introduces one, picks none
             scope = _of_its_colour(m, scope)  # "the little black one": among the black ones first
@@ -97,6 +104,16 @@ def _related(c: Cluster, other: Cluster, relation: str) -> bool:
     """`c` is `relation` to `other`, as either of them recorded it."""
     back = reciprocal(relation)
     return c.kin.get(other.cid) == relation or back is not None and other.kin.get(c.cid) == back
+
+
+def _related_through(ctx: LinkContext, c: Cluster, other: Cluster, relation: str) -> bool:
+    """`c` is `relation` to `other` through one entity between them (KIN_THROUGH: an uncle is a sibling of a
+    parent), as the story recorded both steps."""
+    steps = KIN_THROUGH.get(relation)
+    if steps is None or c is other or c.group or other.group:
+        return False
+    return any(_related(c, mid, steps[0]) and _related(mid, other, steps[1])
+               for mid in ctx.clusters.values() if mid is not c and mid is not other and not mid.group)
 
 
 def _owner(ctx: LinkContext, m: Mention) -> Cluster | None:
@@ -202,8 +219,10 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         return None
     if m.lemma in KEEPER_NOUNS:
         return _keeper(ctx, m, owner)
-    if m.lemma in COUNTERPART_NOUNS and owner.type not in ("person", "any") and m.type in ("person", "any"):
-        m.type = owner.type  # "her mate" of a goose is a goose's kind of thing, not a person
+    animal_kin = m.kin in ("parent", "sibling") and owner.type in ("animal", "creature")
+    if (m.lemma in COUNTERPART_NOUNS or animal_kin) and owner.type not in ("person", "any") \
+            and m.type in ("person", "any"):
+        m.type = owner.type  # "her mate" of a goose, "its mother" of a foal: a thing of the owner's kind
     owners = [owner]
     if m.kin in SIBLING_SHARED_KIN:
         owners += [c for c in ctx.candidates(m) if c is not owner and _related(c, owner, "sibling")]
@@ -213,10 +232,28 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
                 continue
             if m.kin is not None and _related(c, who, m.kin):
                 return c
+    if m.kin is not None:  # "his uncle": nobody was called that, but his mother's brother is
+        through = [c for c in ctx.candidates(m) if c is not owner and contradicts(m, c) is None
+                   and _related_through(ctx, c, owner, m.kin)]
+        if len(through) == 1:
+            return through[0]
     same = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
             and any(synonyms(m.lemma, n) for n in c.nouns) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     if len(same) == 1:
         return same[0]
+    if animal_kin:  # "its mother" of a foal: the one grown animal of the scene (not another young one)
+        grown = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type == owner.type
+                 and not c.nouns & L.JUVENILE_ANIMAL and contradicts(m, c) is None
+                 and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+        if len(grown) == 1:
+            return grown[0]
+    if m.kin == "parent" and owner.age == "child" and not _described_here(ctx, m):
+        # "her father" of a child, undescribed: the one grown person of the scene not already her relative
+        grown = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
+                 and c.age not in ("child", "young") and contradicts(m, c) is None and c.cid not in owner.kin
+                 and owner.cid not in c.kin and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+        if len(grown) == 1:
+            return grown[0]
     if m.lemma in COUNTERPART_NOUNS:
         # "her opponent" of one of "two fencers": the other member of a set the owner was covered with
         mates = _set_mates(ctx, owner)
@@ -232,6 +269,12 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         if len(others) == 1:
             return others[0]
     return None
+
+
+def _described_here(ctx: LinkContext, m: Mention) -> bool:
+    """The prompt describes the mention where it stands ("her father, a man in a suit"): someone it introduces."""
+    own = ctx.cluster(m)
+    return own is not None and any(x is not m and x.kind in ("name", "noun") for x in own.mentions)
 
 
 def _set_mates(ctx: LinkContext, owner: Cluster) -> set[int]:

@@ -21,6 +21,7 @@ COUNTERPART_NOUNS: frozenset[str] = frozenset(_DATA["counterpart_nouns"])
 KEEPER_NOUNS: frozenset[str] = frozenset(_DATA["keeper_nouns"])
 LIKENESS_WORDS: frozenset[str] = frozenset(_DATA["likeness_words"])
 SIBLING_SHARED_KIN: frozenset[str] = frozenset(_DATA["sibling_shared_kin"])
+KIN_THROUGH: dict[str, tuple[str, str]] = {rel: (a, b) for rel, (a, b) in _DATA["kin_through"].items()}
 #: nouns whose rough age is at least / at most these are old / young / children ("grandmother", "teenager",
 #: "toddler"); only to tell two characters apart, never to contradict a stated age
 OLD_YEARS = 60

@@ -155,3 +155,39 @@ def test_a_comparison_that_states_a_colour_compares_the_ones_of_that_colour():
     on, off = with_and_without("relative", story)
     assert on == [[1, 2, 3], [3, 4]]
     assert on != off
+
+
+def test_an_uncle_nobody_was_called_is_the_brother_of_the_mother():
+    # the story says whose son the boy is and whose brother the man is; "the uncle" composes the two
+    story = ["By the harbour wall, Ilse, a tall woman wearing a green shawl, walks with Pim, her small son in a cap.",
+             "Aurelio, her brother, a wide man with a black beard, catches up with them.",
+             "The uncle lifts the child onto his shoulders."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [2, 3]
+    assert on != off
+
+
+def test_a_grandmother_through_a_parent_is_found_from_her_grandchild():
+    story = ["Oda, an old baker with flour on her sleeves, shapes loaves. Kasimir, her son, a thin man, stacks trays.",
+             "Nell, his daughter, a girl with a yellow ribbon, steals a roll.",
+             "Nell hides behind her grandmother."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [1, 3]
+    assert on != off
+
+
+def test_the_mother_of_a_young_animal_is_the_grown_animal_with_it():
+    # a kin noun owned by an animal names an animal; the one grown animal of the scene, not the person by it
+    story = ["A woolly ewe with a torn ear grazes on a hill beside a tiny lamb. A boy in a blue coat sits on a wall.",
+             "The lamb bleats and its mother trots over."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [1, 2]
+    assert on != off
+
+
+def test_a_parent_of_a_child_nobody_describes_is_the_one_grown_person_of_the_scene():
+    story = ["A gardener in a straw hat trims a hedge beside a greenhouse.",
+             "A small girl in a red coat runs across the lawn and hugs her father."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [1, 2]
+    assert on != off
