@@ -228,3 +228,9 @@ def test_verb_joined_after_an_object():
     assert _tok(doc, "of").head.i == _tok(doc, "dreams").i
     other = nlp()("He carries a crate of apples and boxes of pears.")  # a second object: no verb
     assert repairs.verb_joined_after_an_object(other) == 0
+
+
+def test_subject_before_verb_noun_leaves_the_object_of_a_preposition_a_noun():
+    doc = nlp()("Two boys nap under the plane trees near the well.")
+    assert repairs.subject_before_verb_noun(doc) == 0
+    assert _tok(doc, "trees").pos_ == "NOUN" and _tok(doc, "plane").dep_ == "compound"
