@@ -26,18 +26,22 @@ _ENCLOSING = frozenset(_NAMES["enclosing_prepositions"])
 _WORD_NOUNS = frozenset(_NAMES["word_nouns"])
 AS_NAME_VERBS = frozenset(_NAMES["as_name_verbs"])
 TITLE_SUFFIXES: dict[str, str | None] = _NAMES["title_suffixes"]
+TITLE_ABBREVIATIONS: dict[str, str | None] = _NAMES["title_abbreviations"]
 KUNYA_PREFIXES = frozenset(_NAMES["kunya_prefixes"])
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 
 
 def is_title(tok: Token) -> bool:
-    """A title before a name ("Mrs.", "Abuela"), or an honorific joined after it by a hyphen ("Tanaka-san")."""
+    """A title before a name ("Mrs.", "Abuela", "Gov." written short, capitalised, with its period), or an
+    honorific joined after it by a hyphen ("Tanaka-san")."""
     low = tok.text.lower().rstrip(".")
+    if low in TITLE_ABBREVIATIONS and tok.text[:1].isupper() and tok.text.endswith("."):
+        return True
     return low in TITLES or low in TITLE_SUFFIXES and tok.i >= 2 and tok.doc[tok.i - 1].text == "-"
 
 
 def title_gender(title: str) -> str | None:
-    return TITLES.get(title) or TITLE_SUFFIXES.get(title)
+    return TITLES.get(title) or TITLE_SUFFIXES.get(title) or TITLE_ABBREVIATIONS.get(title)
 
 
 def name_token(tok: Token) -> bool:

