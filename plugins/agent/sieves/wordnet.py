@@ -32,6 +32,8 @@ def run(ctx: LinkContext) -> None:
             continue
         if m.lemma in NEWCOMER_NOUNS:  # "the latecomer": the entity the story introduced last
             latest = _latest(ctx, m)
+            if latest is not None and contradicts(m, latest) == "kind":
+                m.type = latest.type  # "the latecomer" for a puppy: a word for any living kind, not a person
             if latest is not None and ctx.link(m, latest, NAME):
                 continue
         best = pick(ctx, m, [c for c in ctx.candidates(m) if related_match(m, c)])

@@ -83,3 +83,11 @@ def test_a_gendered_general_noun_skips_an_entity_known_only_by_an_unknown_name()
     on, off = with_and_without("wordnet", story)
     assert on[2][:2] == [1, 2]
     assert on != off
+
+
+def test_a_newcomer_noun_typed_a_person_still_names_an_animal_that_arrived_last():
+    story = ["A boy in a green scarf throws a stick across a meadow for a brown spaniel.",
+             "A fluffy white puppy scrambles out of a hedge, and the latecomer grabs the stick first."]
+    on, off = with_and_without("wordnet", story)
+    assert on[1] == [3]
+    assert on != off
