@@ -36,8 +36,8 @@ def subject_before_verb_noun(doc: Doc) -> int:
         nxt = _next_word(tok)
         if nxt is None or tok.head.i != nxt.i or tok.dep_ not in ("compound", "nummod", "amod", "nmod"):
             continue
-        if nxt.dep_ == "pobj":
-            continue  # what a preposition takes is a noun: "naps under the plane trees" has no verb there
+        if nxt.dep_ == "pobj" and nxt.head.lower_ not in L.CLAUSE_PREPOSITIONS:
+            continue  # a preposition takes a noun, not a clause: "naps under the plane trees" ("as" may open one)
         if nxt.tag_ != "NNS" or not _verb_form(nxt) or noun_info(nxt.lemma_) is not None and not (
                 _person_before_clause_verb(tok, nxt)):
             continue

@@ -234,3 +234,6 @@ def test_subject_before_verb_noun_leaves_the_object_of_a_preposition_a_noun():
     doc = nlp()("Two boys nap under the plane trees near the well.")
     assert repairs.subject_before_verb_noun(doc) == 0
     assert _tok(doc, "trees").pos_ == "NOUN" and _tok(doc, "plane").dep_ == "compound"
+    clause = nlp()("The boy waves as the ibex circles overhead.")  # "as" opens a clause: its verb is found
+    assert _tok(clause, "circles").dep_ == "pobj"  # what the model says without the repair
+    assert repairs.subject_before_verb_noun(clause) == 1 and _tok(clause, "circles").pos_ == "VERB"
