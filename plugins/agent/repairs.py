@@ -60,7 +60,7 @@ def subject_before_verb_noun(doc: Doc) -> int:
             tok.pos_, tok.tag_ = "PROPN", "NNP"
         elif tok.lower_ != "one" and not year_old:
             tok.pos_ = "NOUN"
-        nxt.pos_, nxt.tag_, nxt.lemma_ = "VERB", "VBZ", _verb_lemma(nxt)
+        _retag_as_verb(nxt)
         if old_dep in ("nsubj", "nsubjpass") and old_head.i != nxt.i:
             verbish = old_head
             nxt.head, nxt.dep_ = nxt, "ROOT"
@@ -117,7 +117,8 @@ def partitive_before_verb_noun(doc: Doc) -> int:
             if c.i < num.i:
                 c.head = num  # "the" of "the two"
         num.head, num.dep_ = of, "pobj"
-        tok.head, tok.dep_, tok.pos_, tok.tag_, tok.lemma_ = tok, "ROOT", "VERB", "VBZ", _verb_lemma(tok)
+        tok.head, tok.dep_ = tok, "ROOT"
+        _retag_as_verb(tok)
         if root.i != graded.i and root.i != tok.i:
             verb = root.pos_ in ("VERB", "AUX")
             root.head, root.dep_ = tok, "conj" if verb else "dobj" if root.i > tok.i else "advcl"
@@ -136,6 +137,11 @@ def _verb_form(tok: Token) -> bool:
 def _verb_lemma(tok: Token) -> str:
     """The verb's base form for a word a repair makes a verb (the parser gave a plural noun's lemma)."""
     return tok.lemma_ if R.verb_word(tok.lemma_) else R.verb_base(tok.text) or tok.lemma_
+
+
+def _retag_as_verb(tok: Token) -> None:
+    """A word the parse read as a plural noun is a present-tense verb: its tags and its verb lemma."""
+    tok.pos_, tok.tag_, tok.lemma_ = "VERB", "VBZ", _verb_lemma(tok)
 
 
 def _next_word(tok: Token) -> Token | None:
@@ -334,7 +340,8 @@ def name_after_naming_verb(doc: Doc) -> int:
             for c in list(nxt.children):
                 if c.i > nxt.i:
                     c.head = nxt
-            nxt.head, nxt.dep_, nxt.pos_, nxt.tag_, nxt.lemma_ = nxt, "ROOT", "VERB", "VBZ", _verb_lemma(nxt)
+            nxt.head, nxt.dep_ = nxt, "ROOT"
+            _retag_as_verb(nxt)
             described.head, described.dep_ = nxt, "nsubj"
         n += 1
     return n
@@ -497,14 +504,16 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
                 c.dep_ = "amod"  # "surfer" read as a verb
         if subj.pos_ not in ("NOUN", "PROPN"):
             subj.pos_, subj.tag_ = "NOUN", "NN"  # "a lone surfer paddles out": the noun tagged as a verb
-        verb.head, verb.dep_, verb.pos_, verb.tag_, verb.lemma_ = verb, "ROOT", "VERB", "VBZ", _verb_lemma(verb)
+        verb.head, verb.dep_ = verb, "ROOT"
+        _retag_as_verb(verb)
         for c in verb.subtree:
             if c.dep_ == "conj" and c.tag_ == "NNS" and noun_info(c.lemma_.lower()) is None and (
                     c.head.i == verb.i and _verb_form(c) or R.animate_verb(c.lemma_.lower())
                     and c.head.dep_ == "pobj" and c.head.head.head.i == verb.i):
                 # "hums and blinks"; "rattles into the barn and sighs" (a verb only a living thing does,
                 # joined to the object of the verb's preposition)
-                c.head, c.pos_, c.tag_, c.lemma_ = verb, "VERB", "VBZ", _verb_lemma(c)
+                c.head = verb
+                _retag_as_verb(c)
         n += 1
     return n
 
@@ -528,7 +537,8 @@ def verb_joined_after_an_object(doc: Doc) -> int:
         for c in list(obj.children):
             if c.i > t.i:
                 c.head = t  # "of his brother" is what the second verb takes
-        t.head, t.pos_, t.tag_, t.lemma_ = verb, "VERB", "VBZ", _verb_lemma(t)
+        t.head = verb
+        _retag_as_verb(t)
         n += 1
     return n
 

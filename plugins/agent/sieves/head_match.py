@@ -25,7 +25,7 @@ def run(ctx: LinkContext) -> None:
     for m in ctx.open(("noun",)):
         if m.det == "new" or m.plural or m.type == "group" or m.relative_cue:
             continue
-        owner = _owner(ctx, m)  # "his cousin" is not he
+        owner = owner_of(ctx, m)  # "his cousin" is not he
         cands = [c for c in ctx.candidates(m) if noun_match(m, c) and c is not owner]
         exact = [c for c in cands if m.nouns & c.nouns]  # the same noun before a synonym ("the cook" vs a chef)
         # strict first (every modifier of the phrase already describes the entity: Lee et al.'s word
@@ -60,7 +60,7 @@ def pick(ctx: LinkContext, m: Mention, cands: list[Cluster]) -> Cluster | None:
     return max(ok, key=lambda c: (overlap(m, c), -ok.index(c)))
 
 
-def _owner(ctx: LinkContext, m: Mention) -> Cluster | None:
+def owner_of(ctx: LinkContext, m: Mention) -> Cluster | None:
     """The entity a possessive phrase belongs to ("his" resolved, "the girl's"), which the phrase never is."""
     owner = ctx.prompt.by_head(m.owner) if m.owner is not None else None
     if owner is None:

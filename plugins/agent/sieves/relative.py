@@ -8,8 +8,8 @@ from .. import lexicon as L
 from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
 from ..nouns import reciprocal, synonyms
 from ..resources import verb_word
-from . import pronouns
-from .head_match import pick
+from .head_match import owner_of, pick
+from .salience import described_here
 from .words import AGE_YEARS, COUNTERPART_NOUNS, KEEPER_NOUNS, KIN_THROUGH, SIBLING_SHARED_KIN, SIZE_WORDS
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def learn_kin(ctx: LinkContext) -> None:
         if m.kin is None or m.plural or m.skip is not None:
             continue
         own = ctx.cluster(m)
-        owner = _owner(ctx, m)
+        owner = owner_of(ctx, m)
         if own is None or owner is None or owner is own or own.group or owner.group:
             continue
         own.kin.setdefault(owner.cid, m.kin)
@@ -114,14 +114,6 @@ def _related_through(ctx: LinkContext, c: Cluster, other: Cluster, relation: str
         return False
     return any(_related(c, mid, steps[0]) and _related(mid, other, steps[1])
                for mid in ctx.clusters.values() if mid is not c and mid is not other and not mid.group)
-
-
-def _owner(ctx: LinkContext, m: Mention) -> Cluster | None:
-    """The entity a possessive names as the mention's owner ("his" resolved, "Noor's")."""
-    owner_m = ctx.prompt.by_head(m.owner) if m.owner is not None else None
-    if owner_m is None:
-        return None
-    return ctx.cluster(owner_m) or (pronouns.resolve(ctx, owner_m) if owner_m.kind == "pronoun" else None)
 
 
 def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
@@ -214,7 +206,7 @@ def _by_description(m: Mention, scope: list[Cluster]) -> Cluster | None:
 
 
 def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
-    owner = _owner(ctx, m)
+    owner = owner_of(ctx, m)
     if owner is None:
         return None
     if m.lemma in KEEPER_NOUNS:
@@ -247,7 +239,7 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
                  and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
         if len(grown) == 1:
             return grown[0]
-    if m.kin == "parent" and owner.age == "child" and not _described_here(ctx, m):
+    if m.kin == "parent" and owner.age == "child" and not described_here(ctx, m):
         # "her father" of a child, undescribed: the one grown person of the scene not already her relative
         grown = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
                  and c.age not in ("child", "young") and contradicts(m, c) is None and c.cid not in owner.kin
@@ -269,12 +261,6 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         if len(others) == 1:
             return others[0]
     return None
-
-
-def _described_here(ctx: LinkContext, m: Mention) -> bool:
-    """The prompt describes the mention where it stands ("her father, a man in a suit"): someone it introduces."""
-    own = ctx.cluster(m)
-    return own is not None and any(x is not m and x.kind in ("name", "noun") for x in own.mentions)
 
 
 def _set_mates(ctx: LinkContext, owner: Cluster) -> set[int]:

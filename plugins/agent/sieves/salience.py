@@ -31,9 +31,8 @@ def run(ctx: LinkContext) -> None:
     for m in ctx.open(("noun",)):
         if m.det != "def" or m.plural or m.type not in _KINDS or m.kin is not None or m.relative_cue:
             continue
-        own = ctx.cluster(m)
-        if own is not None and any(x is not m and x.kind in ("name", "noun") for x in own.mentions):
-            continue  # described where it stands: someone the prompt introduces
+        if described_here(ctx, m):
+            continue  # someone the prompt introduces
         best = most_salient(ctx, m)
         if best is not None:
             ctx.link(m, best, NAME)
@@ -47,6 +46,13 @@ def most_salient(ctx: LinkContext, m: Mention) -> Cluster | None:
     if not ok:
         return None
     return max(ok, key=lambda c: (support(m, c), -ok.index(c)))
+
+
+def described_here(ctx: LinkContext, m: Mention) -> bool:
+    """The prompt describes the mention where it stands (an appositive or another phrase already merged into it:
+    "her father, a man in a suit"): someone it introduces."""
+    own = ctx.cluster(m)
+    return own is not None and _named_here(own, m)
 
 
 def _named_here(c: Cluster, m: Mention) -> bool:
