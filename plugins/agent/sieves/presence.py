@@ -14,6 +14,7 @@ from .words import (
     CAPTURE_VERBS,
     DEPICTIONS,
     DISPLAY_NOUNS,
+    FACE_WORDS,
     LIKENESS_WORDS,
     MATERIAL_MODIFIERS,
     PHONE_WORDS,
@@ -140,10 +141,52 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
             and not tok.doc[tok.i + 1].whitespace_ and tok.doc[tok.i + 2].pos_ not in ("ADP", "PART") \
             and not is_title(tok.doc[tok.i + 2]):
         return "modifier"  # "a rooster-shaped vane", "a man-bun" (but "her mother-in-law", "a bride-to-be", "Ito-san")
-    if m.type == "vehicle" and m.kind == "noun" and (not _acts(tok) or m.modifiers & SCENE_VEHICLE_WORDS) \
-            and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
+    if m.type == "vehicle" and m.kind == "noun" and _scenery_vehicle(m, tok, ctx):
         return "scenery"
     return None
+
+
+def _scenery_vehicle(m: Mention, tok: Token, ctx: LinkContext) -> bool:
+    """A vehicle is scenery unless it is a character: the story already has one of its noun, it has a face or
+    does what only the living do (`_personified`), it acts (`_acts`) and is not placed in the distance ("a
+    passing ferry"), or the story's vehicles are its cast (`_cast_vehicle`)."""
+    if any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
+        return False
+    if _personified(tok):
+        return False
+    if m.modifiers & SCENE_VEHICLE_WORDS:
+        return True
+    return not (_acts(tok) or _cast_vehicle(tok, ctx))
+
+
+def _personified(tok: Token) -> bool:
+    """A vehicle with a face ("a tugboat with big round eyes and a crooked grin", data/sieves.json
+    `face_words`), or the subject of a verb only the living do among the verbs it is the subject of, joined
+    ones and its relative clause included ("chugs out of the shed and yawns", "the bus, which winks at her"):
+    a cartoon's vehicle, a character."""
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ == "with" and any(
+                t.pos_ == "NOUN" and (t.lemma_.lower() in FACE_WORDS or t.lower_ in FACE_WORDS) for t in prep.subtree):
+            return True
+    verbs = []
+    if tok.dep_ in ("nsubj", "nsubjpass"):
+        verbs = [tok.head, *tok.head.conjuncts]
+    verbs += [c for c in tok.children if c.dep_ == "relcl" and any(
+        s.dep_ == "nsubj" and s.lower_ in ("which", "that", "who") for s in c.children)]
+    lemmas = [v.lemma_.lower() if v.pos_ == "VERB" else R.verb_base(v.lower_) if v.tag_ == "NNS" else None
+              for v in verbs]  # "rolls out of the barn and yawns": the small model reads "yawns" as a noun
+    return any(v is not None and v not in SCENE_VEHICLE_VERBS and R.animate_verb(v) for v in lemmas)
+
+
+def _cast_vehicle(tok: Token, ctx: LinkContext) -> bool:
+    """Once the story has a vehicle character, its other vehicles are characters too wherever they are a
+    clause's subject, even of a verb of scenery ("a bus sits stuck in a drift"), unless placed in the distance
+    ("far off on the horizon, a train rattles past"): a world of talking trucks casts its vehicles."""
+    if tok.dep_ not in ("nsubj", "nsubjpass") or not any(
+            c.entry is not None and c.type == "vehicle" for c in ctx.clusters.values()):
+        return False
+    around = [t for c in tok.head.children if c.dep_ in ("advmod", "npadvmod", "prep") for t in c.subtree]
+    return not any(t.lower_ in SCENE_VEHICLE_WORDS for t in [*tok.subtree, *around] if t.i != tok.i)
 
 
 def _likeness(tok: Token) -> bool:

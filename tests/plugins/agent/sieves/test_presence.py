@@ -1,4 +1,4 @@
-from tests.plugins.agent.sieves.helpers import with_and_without
+from tests.plugins.agent.sieves.helpers import ids, with_and_without
 
 
 def test_toys_and_pictures_are_not_characters():
@@ -169,4 +169,31 @@ def test_someone_only_heard_as_a_voice_or_dreamt_of_after_a_misread_verb_is_else
              "The ranger sits on a log and dreams of her son."]
     on, off = with_and_without("presence", story)
     assert on == [[1], [1]]  # the ranger only: the skipper is a voice, the son a dream
+    assert on != off
+
+
+def test_a_vehicle_with_a_face_is_a_character_but_one_passing_far_off_is_scenery():
+    story = ["In a cartoon harbour, a little green tugboat with round eyes and a wide grin bobs beside the pier while "
+             "a ferry passes far off.",
+             "The tugboat pushes a barge toward the dock."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1]]  # the tugboat; the ferry is scenery
+    assert on != off
+
+
+def test_a_vehicle_that_does_what_only_the_living_do_is_a_character():
+    yawning = ["A dusty red tractor rolls out of the barn and yawns in the morning sun. A farmer waves at it."]
+    plain = ["A dusty red tractor rolls out of the barn in the morning sun. A farmer waves at it."]
+    assert ids(yawning) == [[1, 2]]
+    on, off = with_and_without("presence", plain)
+    assert on == [[1]]  # a tractor that only rolls out is scenery
+    assert on != off
+
+
+def test_once_a_vehicle_is_a_character_other_vehicles_that_are_subjects_are_too():
+    story = ["A rusty crane truck with sleepy eyes wakes up in the depot.",
+             "A small blue van sits beside it in the rain. Far off, a lorry rumbles along the motorway.",
+             "The van honks at the truck."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [2], [1, 2]]  # the van is one of the cast; the distant lorry is not
     assert on != off
