@@ -107,6 +107,7 @@ class Mention:
     kin: str | None = None  # the kin relation the head noun names
     compare: tuple[str, int] | None = None  # ("age", +1): "the older one", "the elder sister"
     other: bool = False  # "the other (one)"
+    one: bool = False  # "One wears a cap; the other ...": the bare numeral, one of a set singled out
     ordinal: int | None = None  # "the first", "the second one"
     subject: bool = False
     acts: set[str] = field(default_factory=set)  # lemmas of the verbs it is the subject of ("leads", "wins")
@@ -124,7 +125,7 @@ class Mention:
     @property
     def relative_cue(self) -> bool:
         """The phrase picks one of several by comparison, order, "other" or kinship (the relative sieve's)."""
-        return self.compare is not None or self.other or self.ordinal is not None or (
+        return self.compare is not None or self.other or self.one or self.ordinal is not None or (
             self.kin is not None and self.owner is not None) or self.owner is not None and self.category == "epithet"
 
 
@@ -232,6 +233,8 @@ class MentionReader:
             return None
         if low in _COVER_WORDS and tok.dep_ in ("nsubj", "dobj", "pobj", "appos", "npadvmod"):
             return self._cover(tok)
+        if self._bare_one(tok):
+            return self._one(tok)
         if low == "two" or low in L.NUMBER_WORDS and tok.pos_ == "NUM":
             of = next((c for c in tok.children if c.lower_ == "of"), None)
             if of is not None and any(c.lower_ in ("them", "us") for c in of.children):
@@ -362,6 +365,27 @@ class MentionReader:
             return True  # "the big grey", "the little black": a colour that stands for the one it describes
             # (not what is worn: "wears the red", "in the blue")
         return tok.tag_ in ("JJR", "JJS") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
+
+    @staticmethod
+    def _bare_one(tok: Token) -> bool:
+        """"One wears a cap; the other ...", "One of the girls spins": the numeral one standing alone as a subject
+        or object singles out one of a set ("the one in red", with its determiner, is a relative head)."""
+        if tok.lower_ != "one" or tok.pos_ != "NUM" or any(c.dep_ in ("det", "amod", "poss", "compound")
+                                                             for c in tok.children):
+            return False
+        # the small model may make a partitive "One of the girls trips ..." the root of its sentence
+        return tok.dep_ in _SUBJECT_DEPS | {"dobj"} or tok.dep_ == "ROOT" and any(
+            c.lower_ == "of" for c in tok.children)
+
+    def _one(self, tok: Token) -> Mention:
+        m = self._new("relative", tok, tok.idx, "")
+        m.type, m.category, m.one = "any", "relative", True
+        self._modifiers(tok, m)
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        m.end = obj.idx + len(obj.text) if obj is not None else tok.idx + len(tok.text)  # "One of the girls"
+        m.text = self.text[m.start:m.end]
+        return m
 
     def _relative(self, tok: Token) -> Mention:
         m = self._new("relative", tok, _phrase_start(tok), "")

@@ -50,6 +50,8 @@ def run(ctx: LinkContext) -> None:
         scope = _scope(ctx, m)
         if (m.kin is not None or m.lemma in COUNTERPART_NOUNS or m.lemma in KEEPER_NOUNS) and m.owner is not None:
             target = _kin(ctx, m)
+        elif m.other:  # "the other twin": the other one of the set, before "twin" is read as a kin term
+            target = _other(ctx, m, scope)
         elif m.kin is not None and m.det == "def":
             # "the grandmother" with no owner: the one entity the story made a grandparent ("Jakub, her
             # grandson" taught it), when no entity bears the noun itself
@@ -64,8 +66,6 @@ def run(ctx: LinkContext) -> None:
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
             target = scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(scope) > 1 \
                 and m.category != "generic" else _extreme(m, scope)  # "the older cousin" when one is the cousin
-        elif m.other:
-            target = _other(ctx, m, scope)
         elif m.ordinal is not None:  # "the first", "the second one", "the first jogger", "the last dog"
             ordered = sorted(scope, key=lambda c: (c.entry is None, c.order if c.entry is None else c.cid))
             if len(ordered) >= 2 and (0 < m.ordinal <= len(ordered) or m.ordinal == -1):
@@ -187,8 +187,18 @@ def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:
 
 def _other(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> Cluster | None:
     """The one of the scope not named in the mention's sentence before it, or, when that sentence names none
-    of them, in the nearest earlier sentence of the prompt that does ("X holds up Y's arm. The other bows")."""
+    of them, in the nearest earlier sentence of the prompt that does ("X holds up Y's arm. The other bows").
+    After a bare "one" of this sentence or the one before that no sieve has linked yet ("Two herons wade. One
+    lands; the other ..."), that one is the first of the set not named, so "the other" is the next; it is
+    singled out now, as "one" will be, so no later description takes it as a member nobody has singled out."""
     before = [x for x in ctx.mentions if x.start < m.start and x.sent <= m.sent]
+    if any(x.one and x.entity is None and m.sent - 1 <= x.sent for x in before):
+        named = {ctx.cluster(x) for x in before if x.sent == m.sent}
+        rest = sorted((c for c in scope if c not in named),
+                      key=lambda c: (c.entry is None, c.order if c.entry is None else c.cid))[1:]
+        if len(rest) == 1 and rest[0].unclaimed_member:
+            rest[0].claimed = True
+        return rest[0] if len(rest) == 1 else None
     mentioned: set[Cluster | None] = set()
     for sent in sorted({x.sent for x in before}, reverse=True):
         mentioned = {ctx.cluster(x) for x in before if x.sent == sent}

@@ -155,3 +155,12 @@ def test_a_bare_noun_right_after_a_preposition_names_no_one():
     assert nouns("The nurse puts the call on speaker.") == ["The nurse"]
     assert nouns("The nurse talks to the speaker.") == ["The nurse", "the speaker"]  # an article: someone
     assert "grandma" in nouns("The boy sits with grandma on the porch.")  # a kin noun used as a name
+
+
+def test_the_bare_numeral_one_singles_out_one_of_a_set():
+    text = "Two herons stand in the shallows. One lands on a rock, and the other keeps fishing."
+    ones = [m for m in read_mentions(text, parse(text)).mentions if m.one]
+    assert [(m.kind, m.text) for m in ones] == [("relative", "One")]
+    partitive = "One of the girls trips on the ice."
+    assert [m.text for m in read_mentions(partitive, parse(partitive)).mentions if m.one] == ["One of the girls"]
+    assert not any(m.one for m in read_mentions("The one in red waves.", parse("The one in red waves.")).mentions)

@@ -191,3 +191,27 @@ def test_a_parent_of_a_child_nobody_describes_is_the_one_grown_person_of_the_sce
     on, off = with_and_without("relative", story)
     assert on[1] == [1, 2]
     assert on != off
+
+
+def test_the_other_after_a_bare_one_is_the_second_member_of_the_set():
+    story = ["Two herons stand in the shallows. One lands on a rock, and the other keeps fishing.",
+             "The heron on the rock spreads its wings."]
+    on, _ = with_and_without("relative", story)
+    links = {lk["text"]: lk["ids"] for lk in link_story(story)[0].links}
+    assert links["One"] == [1] and links["the other"] == [2]
+    assert on == [[1, 2], [1]]
+    separate = ["A grey heron and a white heron stand in the shallows. One lands on a rock; the other keeps fishing."]
+    on_links = {lk["text"]: lk["ids"] for lk in link_story(separate)[0].links}
+    off_links = {lk["text"]: lk["ids"] for lk in link_story(separate, ("relative", "salience"))[0].links}
+    assert on_links["the other"] == [2]  # "one" is the first introduced, so "the other" the white heron
+    assert off_links.get("the other") != [2]
+
+
+def test_the_other_twin_is_the_other_one_not_a_sibling_of_someone():
+    story = ["On a frozen lake, a pair of teenage twins in matching blue hats skate in circles.",
+             "One of the girls trips and lands on the ice; her sister giggles.",
+             "The fallen girl, whose hat has slipped off, sits up. The other twin glides over to help her up."]
+    on, off = with_and_without("relative", story)
+    other = next(lk for lk in link_story(story)[2].links if lk["text"] == "The other twin")
+    assert other["ids"] == [2]
+    assert on != off
