@@ -212,10 +212,16 @@ def person_word_as_compound(doc: Doc) -> int:
 
 def capitalised_word_is_proper(doc: Doc) -> int:
     """A capitalised word inside a sentence that is no ordinary English word, tagged as a common
-    noun, adjective or verb ("... when Oyelaran arrives"), is a proper noun."""
+    noun, adjective or verb ("... when Oyelaran arrives"), is a proper noun; so is a singular one that opens
+    its sentence as the subject of a later verb, set off by a comma ("Seun, as everyone calls him, taps the
+    button": capitals there say nothing, but no dictionary has the word, nor a plural like "Commuters")."""
     n = 0
     for tok in doc:
-        if tok.is_sent_start or not tok.text[:1].isupper() or tok.pos_ not in ("NOUN", "ADJ", "VERB"):
+        if not tok.text[:1].isupper() or tok.pos_ not in ("NOUN", "ADJ", "VERB"):
+            continue
+        if tok.is_sent_start and not (tok.dep_ == "nsubj" and tok.head.pos_ == "VERB" and tok.tag_ != "NNS"
+                                      and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","
+                                      and not R.common_word(tok.lemma_)):
             continue
         if not R.common_word(tok.text) and tok.text.isalpha():
             tok.pos_, tok.tag_ = "PROPN", "NNP"

@@ -23,7 +23,8 @@ def run(ctx: LinkContext) -> None:
     """A proper name refers to the entity that already carries that name (any of its name words:
     "Adeyemi" finds "Mrs. Adeyemi"), in the story or earlier in this prompt; the most recent wins. A one-word name
     no entity carries that shortens a name word of exactly one compatible person-like entity (the same first
-    four letters, accents aside, and shorter: "Cora" after "Corazón Dimaculangan") is that entity."""
+    four letters, accents aside, and shorter: "Cora" after "Corazón Dimaculangan"; or, at four letters or more,
+    the end of a longer name word: "Seun" after "Oluwaseun Bankole") is that entity."""
     for m in ctx.open(("name",)):
         linked = False
         for c in ctx.candidates(m):
@@ -49,7 +50,8 @@ def _shortened(ctx: LinkContext, m: Mention) -> Cluster | None:
     if len(short) < NICKNAME_PREFIX + 1:  # "@" + at least the shared letters
         return None
     fits = [c for c in ctx.candidates(m) if c.type in ("person", "any", "creature") and not c.group
-            and any(len(w := _plain(n)) > len(short) and w[:NICKNAME_PREFIX + 1] == short[:NICKNAME_PREFIX + 1]
+            and any(len(w := _plain(n)) > len(short) and (w[:NICKNAME_PREFIX + 1] == short[:NICKNAME_PREFIX + 1]
+                                                           or " " not in w and w.endswith(short[1:]))
                     for n in c.names)
             and contradicts(m, c) in (None, "name")
             and not (m.gender and not m.gender_guessed and c.gender and m.gender != c.gender)]

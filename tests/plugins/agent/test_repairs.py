@@ -237,3 +237,14 @@ def test_subject_before_verb_noun_leaves_the_object_of_a_preposition_a_noun():
     clause = nlp()("The boy waves as the ibex circles overhead.")  # "as" opens a clause: its verb is found
     assert _tok(clause, "circles").dep_ == "pobj"  # what the model says without the repair
     assert repairs.subject_before_verb_noun(clause) == 1 and _tok(clause, "circles").pos_ == "VERB"
+
+
+def test_an_unknown_capitalised_subject_opening_its_sentence_before_a_comma_is_proper():
+    doc = nlp()("Dami, as everyone in the shop calls him, slides a tray into the oven.")
+    doc[0].pos_, doc[0].tag_ = "NOUN", "NN"  # what the small model may say of a name it does not know
+    assert repairs.capitalised_word_is_proper(doc) >= 1
+    assert doc[0].pos_ == "PROPN"
+    plural = nlp()("Commuters, tired and cold, shuffle past the kiosk.")
+    plural[0].pos_, plural[0].tag_ = "NOUN", "NNS"
+    repairs.capitalised_word_is_proper(plural)
+    assert plural[0].pos_ == "NOUN"  # a plural of an ordinary noun stays one

@@ -66,3 +66,11 @@ def test_a_name_sharing_only_three_first_letters_is_someone_else():
     on, off = with_and_without("exact_name", story)
     assert on == [[1, 2], [1], [3]]
     assert on != off
+
+
+def test_a_nickname_that_ends_a_longer_given_name_is_its_bearer():
+    story = ["In a busy bakery, Oluwaseun Okafor, a tall baker in a white apron, kneads dough.",
+             "Seun, as everyone in the shop calls him, slides a tray into the oven."]
+    on, off = with_and_without("exact_name", story)
+    assert on == [[1], [1]]
+    assert on != off
