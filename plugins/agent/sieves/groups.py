@@ -8,7 +8,7 @@ from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
 from .pronouns import plural_scene
-from .relative import most
+from .relative import learn_kin, most
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -27,7 +27,8 @@ def run(ctx: LinkContext) -> None:
     couple", "three hikers") is one group entity, and "the couple" / "the pair" later finds it. A
     singular that singles one member out ("the drummer", "the eldest", "one twin") is the first member of a
     counted plural nobody has singled out yet; a definite plural naming an animal group's members more
-    generally ("the birds" after "a pair of swans") covers that group."""
+    generally ("the birds" after "a pair of swans") covers that group. A kin term with an owner that singled a
+    member out ("Tavita, her younger brother") teaches both their relation, as the relative sieve's do."""
     for m in ctx.mentions:
         if m.skip is not None or m.linked_by not in (None, "apposition"):
             continue
@@ -58,6 +59,7 @@ def run(ctx: LinkContext) -> None:
             continue
         if m.kind == "cover" or m.kind == "noun" and (m.plural or m.type == "group"):
             _cover(ctx, m)
+    learn_kin(ctx)
 
 
 def _listed_after(ctx: LinkContext, m: Mention) -> bool:

@@ -1,3 +1,4 @@
+from plugins.agent.linker import link_story
 from tests.plugins.agent.sieves.helpers import with_and_without
 
 
@@ -195,3 +196,15 @@ def test_a_group_word_of_a_counted_plural_adds_nobody_to_its_members():
         on, off = with_and_without("groups", story)
         assert on == [members, members]
         assert on != off
+
+
+def test_a_kin_term_that_singles_out_a_member_teaches_the_relation():
+    story = ["A fisherman in a straw hat teaches two kids in life jackets to cast a line.",
+             "Mele, the girl in the orange life jacket, hooks a fish first. Tavita, her younger brother in a blue "
+             "life jacket, slips on the rocks.",
+             "The fisherman laughs. Tavita waves at his sister and she waves back."]
+    on, off = with_and_without("groups", story)
+    sister = next(lk for lk in link_story(story)[2].links if lk["text"] == "his sister")
+    assert sister["ids"] == [2]  # Mele, whose younger brother Tavita is
+    assert on[2] == [1, 2, 3]
+    assert on != off
