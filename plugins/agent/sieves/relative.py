@@ -126,7 +126,8 @@ def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     return recent if len(recent) >= 2 else cands
 
 
-def _age(c: Cluster) -> float | None:
+def rough_age(c: Cluster) -> float | None:
+    """The entity's stated age, else a rough one from its nouns and adjectives (`age_years`), else its age class."""
     if c.stated_age is not None:
         return float(c.stated_age)
     known = [AGE_YEARS[n] for n in c.nouns | c.descriptors if n in AGE_YEARS]
@@ -141,7 +142,7 @@ def _size(c: Cluster) -> float | None:
         known.append(1 if c.size == "large" else -1)
     if known:
         return float(sum(known))
-    age = _age(c)
+    age = rough_age(c)
     return None if age is None else min(age, 18.0) / 18.0 - 1.0  # a child is smaller than an adult
 
 
@@ -156,7 +157,7 @@ def _extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
     if m.compare is None or len(scope) < 2:
         return None
     attr, direction = m.compare
-    values = [(v, c) for c in scope if (v := (_age(c) if attr == "age" else _size(c))) is not None]
+    values = [(v, c) for c in scope if (v := (rough_age(c) if attr == "age" else _size(c))) is not None]
     if not values:
         return None
     if len(values) < len(scope):
@@ -175,7 +176,7 @@ def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:
     if m.compare is None or not 0 < n < len(scope):
         return None
     attr, direction = m.compare
-    values = [(_age(c) if attr == "age" else _size(c), c) for c in scope]
+    values = [(rough_age(c) if attr == "age" else _size(c), c) for c in scope]
     known = [(v, c) for v, c in values if v is not None]
     if len(known) < len(values):
         return None

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, generic_fit, overlap, related_match
 from .head_match import pick
-from .words import NEWCOMER_NOUNS
+from .relative import rough_age
+from .words import AGE_YEARS, NEWCOMER_NOUNS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -17,6 +18,8 @@ NAME = "wordnet"
 GENERIC = L.GENERIC_PERSON
 #: how far back a vague entity may take a new role noun: further back, another character is as likely
 RECENT_PROMPTS = 2
+#: years between a role noun's rough age and an entity's that make them two people ("bride" and "teenage girl")
+AGE_GAP = 12
 
 
 def run(ctx: LinkContext) -> None:
@@ -51,10 +54,19 @@ def run(ctx: LinkContext) -> None:
             # "the courier" for "a figure under a dripping umbrella": a role given to someone so far only described
             # in general terms, the most recent such entity of the last prompts
             vague = [c for c in ctx.candidates(m) if c.nouns and c.nouns <= GENERIC and not c.named
-                     and c.last_prompt >= ctx.prompt_index - RECENT_PROMPTS]
+                     and c.last_prompt >= ctx.prompt_index - RECENT_PROMPTS and not age_apart(m, c)]
             best = pick(ctx, m, vague[:1])
         if best is not None:
             ctx.link(m, best, NAME)
+
+
+def age_apart(m: Mention, c: Cluster) -> bool:
+    """The role noun's rough age (data/sieves.json `age_years`: "bride", "grandfather", "teenager") and the
+    entity's are a generation apart ("the grandfather" is not the small boy, "the bride" not the teenage girl):
+    the role is someone else's."""
+    years = AGE_YEARS.get(m.lemma)
+    age = rough_age(c)
+    return years is not None and age is not None and abs(years - age) >= AGE_GAP
 
 
 def _latest(ctx: LinkContext, m: Mention) -> Cluster | None:

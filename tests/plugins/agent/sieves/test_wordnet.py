@@ -91,3 +91,11 @@ def test_a_newcomer_noun_typed_a_person_still_names_an_animal_that_arrived_last(
     on, off = with_and_without("wordnet", story)
     assert on[1] == [3]
     assert on != off
+
+
+def test_a_role_noun_skips_a_vague_entity_a_generation_away_in_age():
+    story = ["An old man in a flat cap feeds ducks by a pond.",
+             "A small boy in a red coat runs up with bread. The grandfather hands him a crust."]
+    on, off = with_and_without("wordnet", story)
+    assert on == [[1], [1, 2]]  # the grandfather is the old man, not the small boy just introduced
+    assert on != off
