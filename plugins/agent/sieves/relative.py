@@ -30,7 +30,9 @@ def run(ctx: LinkContext) -> None:
     entity sharing that kin noun; a parent or sibling of an animal, else the one grown animal of its type in
     the scene: "its mother" of a lamb; a parent of a child, undescribed where it stands, else the one grown person
     of this prompt or the previous one not already related to the child: "her father" for the gardener she ran
-    to); a definite kin term without an owner ("the grandmother") to the one
+    to; another kin term nobody bears, undescribed, to the one unrelated newcomer the prompt introduced before
+    it: "A girl rushes in. The bride hugs her little sister"); a definite kin term without an owner ("the
+    grandmother") to the one
     entity with that relation to anybody; a counterpart noun ("her opponent") to the one the owner was
     paired with, else the one other person of the scene; a keeper noun of an animal, creature, robot or
     vehicle ("its handler") to the one person with it (paired with it, else the one person named before it in
@@ -257,6 +259,10 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
                  and owner.cid not in c.kin and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
         if len(grown) == 1:
             return grown[0]
+    if m.kin is not None and m.kin != "parent" and not described_here(ctx, m):
+        newcomer = _newcomer_kin(ctx, m, owner)
+        if newcomer is not None:
+            return newcomer
     if m.lemma in COUNTERPART_NOUNS:
         # "her opponent" of one of "two fencers": the other member of a set the owner was covered with
         mates = _set_mates(ctx, owner)
@@ -272,6 +278,16 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         if len(others) == 1:
             return others[0]
     return None
+
+
+def _newcomer_kin(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:
+    """A kin term with an owner that names nobody the story related ("A teenage girl rushes in. The bride smiles
+    at her little sister"), undescribed where it stands: the one entity this prompt introduced before it with an
+    indefinite phrase, not the owner and related to nobody yet, that fits the term."""
+    fits = [c for c in ctx.candidates(m) if c is not owner and c.entry is None and not c.group and not c.kin
+            and c.type in ("person", "any") and contradicts(m, c) is None
+            and any(x.kind == "noun" and x.det == "indef" for x in c.mentions)]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _set_mates(ctx: LinkContext, owner: Cluster) -> set[int]:

@@ -215,3 +215,14 @@ def test_the_other_twin_is_the_other_one_not_a_sibling_of_someone():
     other = next(lk for lk in link_story(story)[2].links if lk["text"] == "The other twin")
     assert other["ids"] == [2]
     assert on != off
+
+
+def test_a_kin_term_nobody_bears_is_the_newcomer_of_the_prompt():
+    story = ["In a tailor's shop, a young woman in a silk gown stands before a mirror.",
+             "A teenage girl with green braids rushes in, late, holding a coffee. The woman in the gown smiles when "
+             "she sees her little sister."]
+    on, off = with_and_without("relative", story)
+    sister = next(lk for lk in link_story(story)[1].links if lk["text"] == "her little sister")
+    assert sister["ids"] == [2]  # the girl who just rushed in
+    assert on == [[1], [1, 2]]
+    assert on != off
