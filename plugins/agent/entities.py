@@ -142,7 +142,21 @@ def contradicts(m: Mention, c: Cluster) -> str | None:
         return "colours"  # "the man in blue trunks" is not the one in red trunks (whatever noun it uses)
     if body_colours_differ(m, c):
         return "colours"
+    if builds_differ(m.descriptors | m.modifiers, c.descriptors):
+        return "build"
     return None
+
+
+def _build(words: set[str]) -> int | None:
+    slight, heavy = bool(words & L.BUILD_SLIGHT), bool(words & L.BUILD_HEAVY)
+    return -1 if slight and not heavy else 1 if heavy and not slight else None
+
+
+def builds_differ(a: set[str], b: set[str]) -> bool:
+    """One is described as slight ("thin", "wiry"), the other as heavy ("heavyset", "stout"): two bodies, whatever
+    noun each phrase uses ("the thin smuggler" is not the heavyset one)."""
+    x, y = _build(a), _build(b)
+    return x is not None and y is not None and x != y
 
 
 def body_colours_differ(m: Mention, c: Cluster) -> bool:

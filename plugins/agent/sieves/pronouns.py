@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from ..entities import Cluster
 
 if TYPE_CHECKING:
+    from spacy.tokens import Token
+
     from ..linker import LinkContext
     from ..mentions import Mention
 
@@ -17,7 +19,8 @@ _NON_HUMAN = ("animal", "creature", "robot", "vehicle")
 
 def run(ctx: LinkContext) -> None:
     """"he"/"she" (any case) refer to the most salient entity of that gender (unknown gender fits):
-    a possessive to its own clause's subject, otherwise the latest fitting mention before it in the
+    a possessive to its own clause's subject (or, under a verb without a subject of its own, to the subject that
+    verb shares: "leans on the rail and scratches his beard"), otherwise the latest fitting mention before it in the
     prompt (an object never to the subject of its own verb), else the previous prompt's first fitting
     entity; "it" to the latest non-human entity; "they"/"them"/"their" cover the scene's entities (the
     prompt's so far, else the previous prompt's). Pronouns never create an entity."""
@@ -64,6 +67,12 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
             c = ctx.cluster(subj)
             if c is not None and subj.start < m.start and _fits(m, c):
                 return c
+        clause = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if clause is not None:
+            for subj in _clause_subject(ctx, clause):
+                c = ctx.cluster(subj)
+                if c is not None and subj.start < m.start and _fits(m, c) and _owns_possessive(ctx, m, c, clause):
+                    return c
     blocked = {ctx.cluster(s) for s in own_subject} if tok.dep_ in ("dobj", "pobj", "dative") else set()
     if tok.dep_ == "poss":  # "Tobi, her grandson": her is not the one her phrase describes
         phrase = ctx.prompt.by_head(tok.head.i)
@@ -102,6 +111,41 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
     if m.gender:
         recent = [c for c in recent if c.gender == m.gender]
     return recent[0] if recent else None
+
+
+def _owns_possessive(ctx: LinkContext, m: Mention, c: Cluster, clause: Token) -> bool:
+    """The clause's subject owns its "his"/"her" when it is a person of that gender, or of no stated gender with no
+    pronoun of the other gender in the clause ("slips her wallet into his sleeve" names two people); "its" goes
+    to an animal, creature or machine subject."""
+    if m.type == "thing":
+        return True
+    if c.type not in ("person", "any", "creature"):
+        return False
+    if c.gender is not None:
+        return c.gender == m.gender
+    return not any(x.kind == "pronoun" and x.gender and x.gender != m.gender and ctx.prompt.doc[x.head] in
+                   clause.subtree for x in ctx.mentions)
+
+
+def _clause_subject(ctx: LinkContext, verb: Token) -> list[Mention]:
+    """The subject a verb without its own shares, for a possessive under that verb: that of the verb it is joined
+    to or hangs from ("a sailor leans on the rail and scratches his beard", "waits at the counter, tapping his
+    foot"), or the noun a participle describes ("a sailor leaning on the rail, scratching his beard")."""
+    doc = ctx.prompt.doc
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return []  # its own subject: "Rosario kisses her forehead" may be someone else's forehead
+    for _ in range(4):
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            owner = ctx.prompt.by_head(verb.head.i)
+            return [owner] if owner is not None else []
+        if verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head.i == verb.i:
+            return []
+        verb = verb.head
+        subjects = [x for x in ctx.mentions if doc[x.head].head.i == verb.i
+                    and doc[x.head].dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects
+    return []
 
 
 def plural_scene(ctx: LinkContext, m: Mention) -> list[Cluster]:

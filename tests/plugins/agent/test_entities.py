@@ -18,3 +18,11 @@ def test_a_creature_of_another_colour_is_another_creature():
     assert ids[1]["a yellow robot"] != ids[0]["a grey robot"]
     assert ids[2]["the grey robot"] == ids[0]["a grey robot"]
 
+
+
+def test_a_slight_build_and_a_heavy_one_are_two_bodies():
+    story = ["Two smugglers drag a crate up the beach: a wiry man in a cap and a heavyset man in a scarf.",
+             "The heavyset man sits on the crate.",
+             "The thin smuggler keeps watch from the dunes."]
+    ids = [r.entity_ids for r in link_story(story)]
+    assert ids == [[1, 2], [2], [1]]  # "thin" is the wiry one, not the heavyset one seen last

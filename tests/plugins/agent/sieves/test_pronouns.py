@@ -1,3 +1,4 @@
+from plugins.agent.linker import link_story
 from tests.plugins.agent.sieves.helpers import with_and_without
 
 
@@ -5,4 +6,17 @@ def test_she_is_the_woman_of_the_previous_prompt():
     story = ["A woman in a mustard cardigan waits at a bus stop.", "She checks her watch."]
     on, off = with_and_without("pronouns", story)
     assert on == [[1], [1]]
+    assert on != off
+
+
+def test_a_possessive_under_a_verb_without_its_own_subject_is_the_shared_subjects():
+    story = ["A tall fisherman in a yellow coat unloads crates on the quay.",
+             "A short sailor leans on the rail beside him and scratches his beard.",
+             "A young courier waits at the counter, tapping his foot."]
+    on, off = with_and_without("pronouns", story)
+    results = link_story(story)
+    beard = [lk for lk in results[1].links if lk["text"] == "his"]
+    foot = [lk for lk in results[2].links if lk["text"] == "his"]
+    assert beard[0]["ids"] == [2] and foot[0]["ids"] == [3]  # the sailor's beard, the courier's foot
+    assert on == [[1], [1, 2], [3]]
     assert on != off
