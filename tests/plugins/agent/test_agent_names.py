@@ -345,3 +345,12 @@ def test_an_object_pronoun_is_not_the_subject_introduced_with_a_name():
         "A girl named Hana watches her from the doorway.",
     ])
     assert ids == [[1], [1, 2]]
+
+
+def test_a_courtesy_title_of_another_language_before_a_given_name_is_no_new_given_name():
+    # "Pan" (Polish for Mr.) is a title: "Pan Tadeusz" is Mr. Tadeusz Nowak, not another Tadeusz
+    _, ids = run_story([
+        "A tired porter wheels a trolley past Mr. Tadeusz Nowak, an old man in bed.",
+        "Pan Tadeusz, the porter says, only wanted a cup of tea.",
+    ])
+    assert ids == [[1, 2], [1, 2]]
