@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from . import lexicon as L
 from . import resources as R
 from .modifiers import feature_word, number_value
-from .nouns import noun_info, vehicle_sense
+from .nouns import noun_info, noun_info_as_noun, vehicle_sense
 from .proper_names import TITLE_SUFFIXES
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
@@ -286,6 +286,23 @@ def character_noun_subject_not_adjective(doc: Doc) -> int:
         if any(c.dep_ == "det" for c in tok.children) and noun_info(tok.lower_) is not None:
             tok.pos_, tok.tag_ = "NOUN", "NN"
             n += 1
+    return n
+
+
+def character_adjective_before_verb(doc: Doc) -> int:
+    """A character noun the model tags as an adjective and hangs on the verb right after it, with a determiner
+    before it ("the patient smiles", read as a patient way of smiling): an adjective does not modify a verb, so
+    the word is the verb's subject and the determiner its own."""
+    n = 0
+    for tok in doc[1:-1]:
+        verb, det = doc[tok.i + 1], doc[tok.i - 1]
+        if tok.pos_ != "ADJ" or tok.dep_ != "amod" or tok.head.i != verb.i or verb.pos_ != "VERB" \
+                or det.dep_ != "det" or det.head.i not in (tok.i, verb.i) or noun_info_as_noun(tok.lower_) is None \
+                or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            continue
+        det.head = tok
+        tok.pos_, tok.tag_, tok.dep_ = "NOUN", "NN", "nsubj"
+        n += 1
     return n
 
 
@@ -564,6 +581,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     capitalised_word_is_proper,
     character_noun_not_verb,
     character_noun_subject_not_adjective,
+    character_adjective_before_verb,
     reported_clause_not_relative,
     object_of_bare_preposition,
     garment_phrase_after_character,

@@ -248,3 +248,13 @@ def test_an_unknown_capitalised_subject_opening_its_sentence_before_a_comma_is_p
     plural[0].pos_, plural[0].tag_ = "NOUN", "NNS"
     repairs.capitalised_word_is_proper(plural)
     assert plural[0].pos_ == "NOUN"  # a plural of an ordinary noun stays one
+
+
+def test_character_adjective_before_verb():
+    doc = nlp()("Snow falls over the car park, and the patient smiles and drifts off to sleep.")
+    patient = _tok(doc, "patient")
+    patient.pos_, patient.tag_, patient.dep_ = "ADJ", "JJ", "amod"  # what the small model says
+    patient.head = _tok(doc, "smiles")
+    doc[patient.i - 1].head = _tok(doc, "smiles")  # its "the"
+    assert repairs.character_adjective_before_verb(doc) == 1
+    assert patient.pos_ == "NOUN" and patient.dep_ == "nsubj"
