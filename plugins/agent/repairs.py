@@ -1,8 +1,8 @@
 """The repair stage: the few places where the lexicon overrides spaCy's small English model.
 
-Every override is one function in `OVERRIDES`, with the contradiction it repairs in its
-docstring; each is tested (tests/plugins/agent/test_repairs.py). Only tags and dependency
-labels change, never the tokens or the tree's shape.
+Every override is one function in `OVERRIDES` (those around proper names live in repairs_names.py),
+with the contradiction it repairs in its docstring; each is tested (tests/plugins/agent/test_repairs.py).
+Only tags and dependency labels change, never the tokens or the tree's shape.
 """
 
 from __future__ import annotations
@@ -15,6 +15,13 @@ from . import resources as R
 from .modifiers import feature_word, number_value
 from .nouns import noun_info, noun_info_as_noun, vehicle_sense
 from .proper_names import TITLE_SUFFIXES
+from .repairs_names import (
+    capitalised_word_before_apposition,
+    capitalised_word_is_proper,
+    honorific_suffix,
+    hyphenated_name,
+    object_pronoun_before_given_name,
+)
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
@@ -191,8 +198,6 @@ def character_noun_before_non_noun(doc: Doc) -> int:
     return n
 
 
-
-
 def person_word_as_compound(doc: Doc) -> int:
     """A capitalised word that the given-name table knows or no dictionary has,
     parsed as a compound of a common word ("Clara re-enters": "Clara" as a modifier of "re"):
@@ -207,58 +212,6 @@ def person_word_as_compound(doc: Doc) -> int:
             continue  # "Tobi's grandmother" style compounds of a character noun stay as they are
         tok.pos_, tok.tag_, tok.dep_ = "PROPN", "NNP", "nsubj"
         n += 1
-    return n
-
-
-def capitalised_word_is_proper(doc: Doc) -> int:
-    """A capitalised word inside a sentence that is no ordinary English word, tagged as a common
-    noun, adjective or verb ("... when Oyelaran arrives"), is a proper noun; so is a singular one that opens
-    its sentence as the subject of a later verb, set off by a comma ("Seun, as everyone calls him, taps the
-    button": capitals there say nothing, but no dictionary has the word, nor a plural like "Commuters")."""
-    n = 0
-    for tok in doc:
-        if not tok.text[:1].isupper() or tok.pos_ not in ("NOUN", "ADJ", "VERB"):
-            continue
-        if tok.is_sent_start and not (tok.dep_ == "nsubj" and tok.head.pos_ == "VERB" and tok.tag_ != "NNS"
-                                      and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","
-                                      and not R.common_word(tok.lemma_)):
-            continue
-        if not R.common_word(tok.text) and tok.text.isalpha():
-            tok.pos_, tok.tag_ = "PROPN", "NNP"
-            n += 1
-    return n
-
-
-def capitalised_word_before_apposition(doc: Doc) -> int:
-    """A capitalised word followed by a comma and an appositive character phrase ("Faith, a tall
-    waiter in a green apron, ..."; "Sunny, her teenage cousin, ..."; "... while Brook, her son, ..."): the
-    word is a name, whatever ordinary word it also is (an ordinary word only when the table knows it as a name or
-    the parse itself hangs the appositive on it)."""
-    n = 0
-    for tok in doc[:-3]:
-        if not tok.text[:1].isupper() or not tok.text.isalpha() or doc[tok.i + 1].text != "," or tok.pos_ == "PROPN":
-            continue
-        if tok.i > 0 and not (tok.is_sent_start or doc[tok.i - 1].text in (",", ":", ";")
-                              or doc[tok.i - 1].pos_ in ("SCONJ", "CCONJ")):
-            continue  # a clause's first word ("..., while Storm, her son, ..."), not "the Storm, a ..."
-        det = doc[tok.i + 2]
-        if det.lower_ not in ("a", "an", "his", "her", "their", "its"):
-            continue
-        phrase = []  # the appositive up to its first comma ("her blond five-year-old son, ...")
-        for t in doc[tok.i + 3:]:
-            if t.text in (",", ";", ":", ".") or t.pos_ == "VERB":
-                break
-            phrase.append(t)
-        head = next((t for t in phrase if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
-        if head is not None and noun_info(tok.lower_) is None and (
-                R.name_gender(tok.lower_) is not None or not R.common_word(tok.text)
-                or tok.pos_ == "NOUN" and head.dep_ == "appos" and head.head.i == tok.i):
-            # (an ordinary noun the parse itself sets a character appositive beside is a name too: "Blessing, a
-            # young customer, ...", "Comfort, her aunt, ...")
-            tok.pos_, tok.tag_ = "PROPN", "NNP"
-            if tok.dep_ in ("amod", "compound", "nmod"):
-                tok.dep_ = "npadvmod"
-            n += 1
     return n
 
 
@@ -370,24 +323,6 @@ def name_after_naming_verb(doc: Doc) -> int:
     return n
 
 
-def object_pronoun_before_given_name(doc: Doc) -> int:
-    """"her" / "his" before a capitalised name that is the object of a naming verb ("calling her Pip", parsed as
-    the possessive of "Pip"): a name takes no possessive there, so the pronoun is the verb's object and the name
-    what it is called."""
-    n = 0
-    for name in doc:
-        verb = name.head
-        if name.dep_ not in ("dobj", "oprd") or name.pos_ != "PROPN" or verb.lemma_.lower() not in _NAMING_VERBS:
-            continue
-        pron = next((c for c in name.children if c.dep_ == "poss" and c.pos_ == "PRON" and c.i == name.i - 1), None)
-        if pron is None or any(c.dep_ == "dobj" and c.i != name.i for c in verb.children):
-            continue
-        pron.head, pron.dep_, pron.tag_ = verb, "dobj", "PRP"
-        name.dep_ = "oprd"
-        n += 1
-    return n
-
-
 def object_of_bare_preposition(doc: Doc) -> int:
     """A preposition with no object on a verb's subject ("a barber with", then "slick silver hair sharpens ...",
     the phrase parsed as a second subject of the same verb): a verb has one subject, so the later phrase is the
@@ -404,49 +339,6 @@ def object_of_bare_preposition(doc: Doc) -> int:
         if later is None or later.pos_ != "NOUN":
             continue
         later.head, later.dep_ = prep, "pobj"
-        n += 1
-    return n
-
-
-def honorific_suffix(doc: Doc) -> int:
-    """A capitalised word joined by a hyphen to an honorific of names.json `title_suffixes` ("Tanaka-san",
-    parsed as a compound of the honorific or as two nouns): the word is the name, the honorific its title."""
-    n = 0
-    for tok in doc[:-2]:
-        hyphen, tail = doc[tok.i + 1], doc[tok.i + 2]
-        if not tok.text[:1].isupper() or not tok.text.isalpha() or hyphen.text != "-" or tok.whitespace_ \
-                or hyphen.whitespace_ or tail.lower_ not in TITLE_SUFFIXES:
-            continue
-        if tail.head.i != tok.i:
-            head, dep = (tok.head, tok.dep_) if tok.head.i != tail.i else (tail.head, tail.dep_)
-            for c in list(tail.children):
-                if c.i != tok.i:
-                    c.head = tok
-            tok.head, tok.dep_ = (tok if head.i == tail.i or dep == "ROOT" else head), dep
-        tok.pos_, tok.tag_ = "PROPN", "NNP"
-        tail.head, tail.dep_, tail.pos_, tail.tag_ = tok, "compound", "PROPN", "NNP"
-        n += 1
-    return n
-
-
-def hyphenated_name(doc: Doc) -> int:
-    """A capitalised word joined by a hyphen to a word no dictionary has ("Seo-yeon", split by the tokenizer
-    into "Seo", "-", "yeon" and parsed as a subject and a noun): one name, its last part the proper-noun
-    head and the first part its compound."""
-    n = 0
-    for tok in doc[:-2]:
-        hyphen, tail = doc[tok.i + 1], doc[tok.i + 2]
-        if not tok.text[:1].isupper() or not tok.text.isalpha() or hyphen.text != "-" or tok.whitespace_ \
-                or hyphen.whitespace_ or not tail.text.isalpha():
-            continue
-        if tail.pos_ == "PROPN" and tok.head.i == tail.i or tail.lower_ in TITLE_SUFFIXES:
-            continue  # the parse has it already ("Ji-ho"), or an honorific ("Tanaka-san", see honorific_suffix)
-        if R.common_word(tail.text) or R.common_word(tok.text) and tok.pos_ != "PROPN":
-            continue  # "T-shirt", "Self-portrait"
-        if tail.head.i == tok.i:
-            tail.head, tail.dep_ = (tok.head if tok.head.i != tok.i else tail), tok.dep_
-        tok.head, tok.dep_, tok.pos_, tok.tag_ = tail, "compound", "PROPN", "NNP"
-        tail.pos_, tail.tag_ = "PROPN", "NNP"
         n += 1
     return n
 
