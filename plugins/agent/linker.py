@@ -173,7 +173,7 @@ class SieveLinker:
                     members.append(c)
                 ctx.cover(m, members, "new")
                 continue
-            if m.kind in _CREATING_KINDS and m.skip is None and m.type not in _NOT_ENTITIES and m.entity is None \
+            if _creates(m) and m.skip is None and m.type not in _NOT_ENTITIES and m.entity is None \
                     and not (m.det == "poss" and _owner_of_thing(ctx, m)):
                 # "their grandmother's radio": an owner named only through a thing never starts an entity; one
                 # named through a part of the body is there ("squeezes her uncle's arm")
@@ -190,7 +190,7 @@ class SieveLinker:
         for c in sorted(ctx.clusters.values(), key=lambda c: (c.order, c.cid)):
             live = [m for m in c.mentions if m.skip is None]
             if c.entry is None:
-                creating = [m for m in live if m.kind in _CREATING_KINDS]
+                creating = [m for m in live if _creates(m)]
                 if not creating and c.cid not in covered or c.type in _NOT_ENTITIES:
                     continue
                 first = min(creating, key=lambda m: m.start) if creating else covered[c.cid]
@@ -235,6 +235,12 @@ class SieveLinker:
                           "skip": m.skip})
         return PromptResult(prompt_index=k, prompt=ctx.prompt.text, entities=entities, scene=_scene(ctx),
                             backend="rules", links=links)
+
+
+def _creates(m: Mention) -> bool:
+    """The mention may introduce an entity: a name, a character noun phrase, or a description without a noun
+    that the text lists as a member of a plural ("Two smugglers: a wiry one ... and a heavyset one")."""
+    return m.kind in _CREATING_KINDS or m.kind == "relative" and m.member_of is not None
 
 
 #: the largest count of a plural whose members are created at once ("three sisters"); a larger crowd stays one group

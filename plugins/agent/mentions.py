@@ -353,6 +353,9 @@ class MentionReader:
 
     def _relative_head(self, tok: Token) -> bool:
         """"the younger one", "the other", "the smaller of the two", "the first", "the six-year-old"."""
+        if tok.lower_ == "one" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children) and any(
+                c.dep_ == "amod" for c in tok.children):
+            return True  # "Two smugglers: a wiry one ... and a heavyset one": a member described
         if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
             return False
         if tok.lower_ in ("one", "other") or tok.lower_ in _ORDINALS and tok.dep_ != "amod":

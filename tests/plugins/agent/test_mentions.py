@@ -164,3 +164,11 @@ def test_the_bare_numeral_one_singles_out_one_of_a_set():
     partitive = "One of the girls trips on the ice."
     assert [m.text for m in read_mentions(partitive, parse(partitive)).mentions if m.one] == ["One of the girls"]
     assert not any(m.one for m in read_mentions("The one in red waves.", parse("The one in red waves.")).mentions)
+
+
+def test_an_indefinite_described_one_is_a_relative_mention():
+    text = "Two smugglers land: a wiry one in a cap and a heavyset one in a scarf."
+    found = _mentions(text)
+    assert ("relative", "a wiry one") in found and ("relative", "a heavyset one") in found
+    from plugins.agent.linker import link_story
+    assert [r.entity_ids for r in link_story(["A boy picks an apple from the stall, a red one."])] == [[1]]

@@ -208,3 +208,15 @@ def test_a_kin_term_that_singles_out_a_member_teaches_the_relation():
     assert sister["ids"] == [2]  # Mele, whose younger brother Tavita is
     assert on[2] == [1, 2, 3]
     assert on != off
+
+
+def test_described_ones_listed_after_a_counted_plural_are_its_members():
+    story = ["Night. Two smugglers drag a rowing boat onto the shingle: a wiry one who jumps out first and a heavyset "
+             "one who holds the bow line.",
+             "The wiry man scrambles up the cliff path.",
+             "The big smuggler sweats beside the boat."]
+    on, off = with_and_without("groups", story)
+    links = {lk["text"]: lk["ids"] for lk in link_story(story)[0].links}
+    assert links["a wiry one"] == [1] and links["a heavyset one"] == [2]
+    assert on == [[1, 2], [1], [2]]  # the big smuggler is the heavyset one, not the wiry one
+    assert on != off
