@@ -115,6 +115,7 @@ class _StructureLinker:
                     and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
                 nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives" (whatever the parse)
         self._names_after_counted_plural()
+        self._name_after_described_noun()
         for m in self.mentions:
             if m.member_of is not None:
                 group = self.mentions[m.member_of]
@@ -160,6 +161,25 @@ class _StructureLinker:
                     and all(g in (",", "and", ", and") for g in gaps) and gaps[-1] != ",":
                 for x in names:
                     x.member_of, x.appos_of = m.index, None
+
+    def _name_after_described_noun(self) -> None:
+        """A name right after a singular indefinite character phrase of its sentence renames it when only that
+        phrase's own prepositional phrase and a comma stand between them ("a chef from Lyon, Margaux Vidal,
+        whisks eggs"), or the phrase's clause and a colon ("A visitor arrives: Mr. Kenji Mori, ..."), whatever
+        the parse made of the name."""
+        for m in self.mentions:
+            prev = next((x for x in reversed(self.mentions[:m.index]) if x.kind != "pronoun"), None)
+            if m.kind != "name" or m.appos_of is not None or m.member_of is not None or prev is None \
+                    or prev.sent != m.sent or prev.kind != "noun" or prev.det != "indef" or prev.plural:
+                continue
+            gap = self.text[prev.end:m.start].strip()
+            between = [t for t in self.doc if prev.end <= t.idx < m.start and not t.is_punct]
+            if gap.endswith(",") and between and between[0].pos_ == "ADP" and not any(
+                    t.pos_ in ("VERB", "AUX") for t in between):
+                m.appos_of = prev.index  # "a chef from Lyon, Margaux Vidal"
+            elif gap.endswith(":") and self.doc[prev.head].dep_ in _SUBJECT_DEPS and len(between) <= 2 and all(
+                    t.pos_ in ("VERB", "ADV") for t in between):
+                m.appos_of = prev.index  # "A visitor arrives: Mr. Kenji Mori"
 
     def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
         """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows

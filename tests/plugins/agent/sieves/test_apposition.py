@@ -80,3 +80,19 @@ def test_a_name_a_naming_verb_adds_never_contradicts_the_entitys_own_name():
     on, off = with_and_without("apposition", story)
     assert on == [[1], [1, 2], [1]]
     assert on != off
+
+
+def test_a_name_after_a_phrase_and_its_own_prepositional_phrase_renames_it():
+    story = ["Across the hall, a chef from Lyon, Margaux Vidal, whisks eggs in a copper bowl.",
+             "Margaux tastes the sauce and the chef smiles."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_a_name_after_a_colon_renames_the_subject_of_the_clause_before():
+    story = ["A visitor arrives: Mr. Kenji Mori, a label executive in a grey suit.",
+             "Mr. Mori sits down while the visitor's assistant waits outside."]
+    on, off = with_and_without("apposition", story)
+    assert on[0] == [1]
+    assert on != off
