@@ -116,6 +116,7 @@ class _StructureLinker:
                 nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives" (whatever the parse)
         self._names_after_counted_plural()
         self._name_after_described_noun()
+        self._members_read_as_appositions()
         for m in self.mentions:
             if m.member_of is not None:
                 group = self.mentions[m.member_of]
@@ -161,6 +162,23 @@ class _StructureLinker:
                     and all(g in (",", "and", ", and") for g in gaps) and gaps[-1] != ",":
                 for x in names:
                     x.member_of, x.appos_of = m.index, None
+
+    def _members_read_as_appositions(self) -> None:
+        """"Three fishermen ...: a grey-bearded skipper, a broad-shouldered man in a cap, and a skinny teenager": an
+        indefinite phrase the parse set beside a listed member is the next member, as long as the list after the
+        colon holds no more such phrases than the plural counts (one more would be a renaming)."""
+        for m in self.mentions:
+            host = self.mentions[m.appos_of] if m.appos_of is not None else None
+            if host is None or host.member_of is None or m.kind != "noun" or m.det != "indef" or m.plural \
+                    or host.kind != "noun" or host.det != "indef":
+                continue
+            group = self.mentions[host.member_of]
+            if not group.count or ":" not in self.text[group.end:host.start]:
+                continue
+            listed = [x for x in self.mentions if x.sent == m.sent and x.start > group.end and x.kind == "noun"
+                      and x.det == "indef" and not x.plural]
+            if len(listed) <= group.count:
+                m.member_of, m.appos_of = host.member_of, None
 
     def _name_after_described_noun(self) -> None:
         """A name right after a singular indefinite character phrase of its sentence renames it when only that

@@ -37,3 +37,11 @@ def test_a_name_set_off_by_commas_renames_the_noun_before_it_when_the_parse_made
     text = "A porter in a white coat, Dr. Ilka Berndt, strolls past the carts with a bell."
     assert _links(text)["Dr. Ilka Berndt"] == ("A porter", None, None)
     assert _links("A boy, Tomas, and a girl run.")["Tomas"][0] is None  # listed, not renamed
+
+
+def test_a_member_the_parse_sets_beside_another_listed_member_is_the_next_member():
+    text = ("Three fishermen in yellow oilskins haul a net over the stern: a grey-bearded skipper, a broad-shouldered "
+            "man in a knit cap, and a skinny teenager who keeps slipping on the wet planks.")
+    ms = read_mentions(text, parse(text)).mentions
+    members = [m.text for m in ms if m.member_of is not None]
+    assert members == ["a grey-bearded skipper", "a broad-shouldered man", "a skinny teenager"]
