@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
-from ..nouns import reciprocal, synonyms
+from ..nouns import noun_info, reciprocal, synonyms
 from ..resources import verb_word
 from .head_match import owner_of, pick
 from .salience import described_here
@@ -120,12 +120,25 @@ def _related_through(ctx: LinkContext, c: Cluster, other: Cluster, relation: str
 
 def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     """The characters a relative description chooses among: those of the mention's noun (or kind)
-    in this prompt or the previous one, else anywhere in the story."""
+    in this prompt or the previous one, else anywhere in the story (and always the story's for a comparison
+    over a set named by a plural or group noun: "the youngest of the crew")."""
     general = m.kind != "noun" or m.category in ("generic", "kinship", "epithet")
     cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and c.type != "vehicle"
              and (noun_match(m, c) or general and contradicts(m, c) is None)]
     recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
+    if m.compare is not None and _of_a_whole_set(ctx, m) and len(cands) > len(recent):
+        return cands  # "the youngest of the crew": the whole crew, not only those of the last two prompts
     return recent if len(recent) >= 2 else cands
+
+
+def _of_a_whole_set(ctx: LinkContext, m: Mention) -> bool:
+    """The comparison names its set by a plural or group noun ("the youngest of the crew", "the tallest of the
+    hikers"), not by a number ("the older of the two") or a pronoun."""
+    tok = ctx.prompt.doc[m.head]
+    return any(c.dep_ == "prep" and c.lower_ == "of" and any(
+        o.dep_ == "pobj" and o.pos_ == "NOUN" and (o.tag_ == "NNS" or getattr(noun_info(o.lemma_.lower()), "type",
+                                                                                None) == "group")
+        for o in c.children) for c in tok.children)
 
 
 def rough_age(c: Cluster) -> float | None:

@@ -226,3 +226,14 @@ def test_a_kin_term_nobody_bears_is_the_newcomer_of_the_prompt():
     assert sister["ids"] == [2]  # the girl who just rushed in
     assert on == [[1], [1, 2]]
     assert on != off
+
+
+def test_a_comparison_over_a_named_set_takes_in_the_whole_set():
+    story = ["Three sailors haul a sail on a rolling deck: a grey-bearded captain, a burly mate, and a skinny boy.",
+             "The captain and the mate argue over a map in the wheelhouse.",
+             "The youngest of the crew climbs the mast."]
+    on, off = with_and_without("relative", story)
+    youngest = next(lk for lk in link_story(story)[2].links if lk["text"].startswith("The youngest"))
+    assert youngest["ids"] == [3]  # the boy, though only the two men were in the last prompt
+    assert 3 in on[2]
+    assert on != off
