@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
+from ..modifiers import number_value
 from ..nouns import noun_info, reciprocal, synonyms
 from ..resources import verb_word
 from .head_match import owner_of, pick
@@ -121,14 +122,39 @@ def _related_through(ctx: LinkContext, c: Cluster, other: Cluster, relation: str
 def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     """The characters a relative description chooses among: those of the mention's noun (or kind)
     in this prompt or the previous one, else anywhere in the story (and always the story's for a comparison
-    over a set named by a plural or group noun: "the youngest of the crew")."""
+    over a set named by a plural or group noun: "the youngest of the crew"). A comparison by a kin noun two
+    entities bear compares those ("the taller cousin"); one over a number ("the older of the two") the entities
+    that fit the plural phrase of that count before it."""
     general = m.kind != "noun" or m.category in ("generic", "kinship", "epithet")
     cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and c.type != "vehicle"
              and (noun_match(m, c) or general and contradicts(m, c) is None)]
+    kin = [c for c in cands if noun_match(m, c)] if m.category == "kinship" and m.compare is not None else []
+    if len(kin) >= 2:
+        cands = kin  # "the taller cousin" compares the cousins, not their grandmother beside them
     recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
     if m.compare is not None and _of_a_whole_set(ctx, m) and len(cands) > len(recent):
         return cands  # "the youngest of the crew": the whole crew, not only those of the last two prompts
-    return recent if len(recent) >= 2 else cands
+    scope = recent if len(recent) >= 2 else cands
+    return _of_a_counted_set(ctx, m, scope) or scope
+
+
+def _of_a_counted_set(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> list[Cluster] | None:
+    """"The older of the two" after "both children" in the prompt: the scene's entities that fit that plural
+    phrase of the same count (not the grandmother beside them), when exactly that many do."""
+    tok = ctx.prompt.doc[m.head]
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if obj is None:
+        return None
+    n = number_value(obj.text) or next((number_value(c.text) for c in obj.children if c.dep_ == "nummod"), None)
+    if n is None or len(scope) <= n:
+        return None
+    plural = next((x for x in reversed(ctx.mentions) if x.start < m.start and x.count == n and x.kind == "noun"
+                   and x.plural and x.skip is None), None)
+    if plural is None:
+        return None
+    fits = [c for c in scope if type_compatible(plural, c) and contradicts(plural, c) is None]
+    return fits if len(fits) == n else None
 
 
 def _of_a_whole_set(ctx: LinkContext, m: Mention) -> bool:

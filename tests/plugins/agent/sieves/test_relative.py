@@ -237,3 +237,17 @@ def test_a_comparison_over_a_named_set_takes_in_the_whole_set():
     assert youngest["ids"] == [3]  # the boy, though only the two men were in the last prompt
     assert 3 in on[2]
     assert on != off
+
+
+def test_the_older_of_the_two_chooses_between_the_counted_pair_not_the_grandmother():
+    story = ["Two cousins fly a kite on a hill: a girl of about twelve in a striped sweater and a boy of six in a red "
+             "cap.",
+             "A grandmother in a straw hat calls them from the path.",
+             "The grandmother hands rice to both children, and the older of the two ties the kite to a stake.",
+             "At dusk the boy rides on his grandmother's back and the taller cousin carries the kite."]
+    on, off = with_and_without("relative", story)
+    results = link_story(story)
+    older = next(lk for lk in results[2].links if lk["text"].startswith("the older of the two"))
+    taller = next(lk for lk in results[3].links if lk["text"] == "the taller cousin")
+    assert older["ids"] == [1] and taller["ids"] == [1]  # the girl of twelve both times
+    assert on != off
