@@ -172,3 +172,10 @@ def test_an_indefinite_described_one_is_a_relative_mention():
     assert ("relative", "a wiry one") in found and ("relative", "a heavyset one") in found
     from plugins.agent.linker import link_story
     assert [r.entity_ids for r in link_story(["A boy picks an apple from the stall, a red one."])] == [[1]]
+
+
+def test_the_male_and_the_female_are_character_nouns_of_any_kind_with_a_gender():
+    text = "Two geese waddle along the bank. The male hisses at a dog, and the female swims away."
+    ms = {m.text: m for m in read_mentions(text, parse(text)).mentions}
+    assert ms["The male"].gender == "male" and ms["the female"].gender == "female"
+    assert ms["The male"].type == "any"
