@@ -8,6 +8,7 @@ from .. import lexicon as L
 from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
 from ..modifiers import number_value
 from ..nouns import noun_info, reciprocal, synonyms
+from ..proper_names import KUNYA_PREFIXES
 from ..resources import verb_word
 from .head_match import owner_of, pick
 from .salience import described_here
@@ -21,30 +22,27 @@ NAME = "relative"
 
 
 def run(ctx: LinkContext) -> None:
-    """A description that picks one of several known characters refers to the one that fits, read
-    from the attributes given when they were introduced: a comparative or superlative of age or size
-    ("the elder sister", "the smaller of the two", "the taller man") to the extreme one (among those of the colour
-    it states, when any is: "the little black one"); "the other
-    (one)" to the one of the set not just mentioned; "the first / second (jogger)" by order of introduction;
-    "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
-    ("his brother", "her grandson") to the entity with that relation to the owner (or the one other
-    entity sharing that kin noun; a parent or sibling of an animal, else the one grown animal of its type in
-    the scene: "its mother" of a lamb; a parent of a child, undescribed where it stands, else the one grown person
-    of this prompt or the previous one not already related to the child: "her father" for the gardener she ran
-    to; another kin term nobody bears, undescribed, to the one unrelated newcomer the prompt introduced before
-    it: "A girl rushes in. The bride hugs her little sister"); a definite kin term without an owner ("the
-    grandmother") to the one
-    entity with that relation to anybody; a counterpart noun ("her opponent") to the one the owner was
-    paired with, else the one other person of the scene; a keeper noun of an animal, creature, robot or
-    vehicle ("its handler") to the one person with it (paired with it, else the one person named before it in
-    the prompt, else the one of the previous prompt).
+    """A description that picks one of several known characters refers to the one that fits, read from the attributes
+    given when they were introduced: a comparative or superlative of age or size ("the elder sister", "the smaller
+    of the two", "the taller man") to the extreme one (among those of the colour it states, when any is: "the little
+    black one"); "the other (one)" to the one of the set not just mentioned; "the first / second (jogger)" by order
+    of introduction; "the one with/in Y" (and a repeated noun with Y) to the one sharing Y; a kin term with an owner
+    ("his brother", "her grandson") to the entity with that relation to the owner (or the one other entity sharing
+    that kin noun; a parent or sibling of an animal, else the one grown animal of its type in the scene: "its
+    mother" of a lamb; a parent of a child, undescribed where it stands, else the one grown person of this prompt or
+    the previous one not already related to the child: "her father" for the gardener she ran to; another kin term
+    nobody bears, undescribed, to the one unrelated newcomer the prompt introduced before it: "A girl rushes in. The
+    bride hugs her little sister"; the spouse of "Umm Samir" to "Abu Samir"); a definite kin term without an owner
+    ("the grandmother") to the one entity with that relation to anybody; a counterpart noun ("her opponent") to the
+    one the owner was paired with, else the one other person of the scene; a keeper noun of an animal, creature,
+    robot or vehicle ("its handler") to the one person with it (paired with it, else the one person named before it
+    in the prompt, else the one of the previous prompt).
     A definite agent noun no entity bears ("the leader", "the winner") is the one entity of this prompt or the
-    previous one that was the subject of the verb it is made from ("leads", "won"), else the one entity of
-    those prompts it shares an adjective with ("the little dancer" for the little girl). Every kin term with an
-    owner, however it was linked ("Tobi, her grandson" by apposition), teaches both entities their relation,
-    so a later "his grandmother" finds her through it; siblings share parents, grandparents, aunts and
-    uncles, and siblings; a relation no entity was given holds through one between ("the uncle" is the
-    brother of the boy's mother)."""
+    previous one that was the subject of the verb it is made from ("leads", "won"), else the one entity of those
+    prompts it shares an adjective with ("the little dancer" for the little girl). Every kin term with an owner,
+    however it was linked ("Tobi, her grandson" by apposition), teaches both entities their relation, so a later
+    "his grandmother" finds her through it; siblings share parents, grandparents, aunts and uncles, and siblings; a
+    relation no entity was given holds through one between ("the uncle" is the brother of the boy's mother)."""
     learn_kin(ctx)  # relations stated earlier in the prompt ("Chuy, Luz's brother, ... his sister")
     for m in ctx.open(("noun", "relative")):
         if m.det == "new" or m.plural:
@@ -276,6 +274,10 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
                 continue
             if m.kin is not None and _related(c, who, m.kin):
                 return c
+    if m.kin == "spouse":
+        partner = _kunya_partner(ctx, m, owner)
+        if partner is not None:
+            return partner
     if m.kin is not None:  # "his uncle": nobody was called that, but his mother's brother is
         through = [c for c in ctx.candidates(m) if c is not owner and contradicts(m, c) is None
                    and _related_through(ctx, c, owner, m.kin)]
@@ -326,6 +328,16 @@ def _newcomer_kin(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | Non
     fits = [c for c in ctx.candidates(m) if c is not owner and c.entry is None and not c.group and not c.kin
             and c.type in ("person", "any") and contradicts(m, c) is None
             and any(x.kind == "noun" and x.det == "indef" for x in c.mentions)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _kunya_partner(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:
+    """"Umm Khalid ... her husband": a name that calls its bearer the parent of someone ("Abu X", "Umm X",
+    data/names.json `kunya_prefixes`) makes the spouse the one entity named as the other parent of that same
+    child ("Abu Khalid")."""
+    children = {n.split(" ", 1)[1] for n in owner.names if " " in n and n[1:].split(" ", 1)[0] in KUNYA_PREFIXES}
+    fits = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None and any(
+        " " in n and n[1:].split(" ", 1)[0] in KUNYA_PREFIXES and n.split(" ", 1)[1] in children for n in c.names)]
     return fits[0] if len(fits) == 1 else None
 
 

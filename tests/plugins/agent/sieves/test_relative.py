@@ -251,3 +251,12 @@ def test_the_older_of_the_two_chooses_between_the_counted_pair_not_the_grandmoth
     taller = next(lk for lk in results[3].links if lk["text"] == "the taller cousin")
     assert older["ids"] == [1] and taller["ids"] == [1]  # the girl of twelve both times
     assert on != off
+
+
+def test_the_spouse_of_a_parent_named_by_a_child_is_the_other_parent_so_named():
+    story = ["On a rooftop, Abu Samir, a stout man in a white shirt, feeds his pigeons.",
+             "Samir, his lean son, brings tea.",
+             "Umm Samir, a tall woman in a blue abaya, calls from the stairs. Her husband waves without looking up."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [1, 3]  # her husband is Abu Samir, not someone new
+    assert on != off
