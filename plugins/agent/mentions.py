@@ -169,6 +169,19 @@ def _noun_head(tok: Token) -> NounInfo | None:
     return info
 
 
+def _animal_compound(tok: Token) -> bool:
+    """The word ends a two- or three-word name of an animal kind (lexicon.json ANIMAL_COMPOUNDS: "German
+    shepherd", "Great Dane"), as the head of its phrase."""
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "amod") and tok.head.i > tok.i:
+        return False
+    doc = tok.doc
+    for n in (2, 3):
+        if tok.i - n + 1 >= 0 and " ".join(t.lower_.rstrip(".") for t in doc[tok.i - n + 1:tok.i + 1]) \
+                in L.ANIMAL_COMPOUNDS:
+            return True
+    return False
+
+
 _PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "npadvmod"})
 
 
@@ -181,11 +194,12 @@ class MentionReader:
     """Finds the mentions of one parsed prompt."""
 
     def __init__(self, text: str, doc: Doc, known_names: frozenset[str] = frozenset(),
-                 known_machines: frozenset[str] = frozenset()) -> None:
+                 known_machines: frozenset[str] = frozenset(), known_animals: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.doc = doc
         self.known_names = known_names
         self.known_machines = known_machines
+        self.known_animals = known_animals
         self.mentions: list[Mention] = []
         self._sent_of = {t.i: k for k, s in enumerate(doc.sents) for t in s}
 
@@ -219,6 +233,8 @@ class MentionReader:
             if tok.pos_ == "PRON" and not (low == "it" and tok.dep_ in ("nsubj",) and self._expletive(tok)):
                 return self._pronoun(tok)
             return None
+        if _animal_compound(tok):
+            return self._noun(tok, NounInfo("animal", "species"))  # "a German shepherd", "a Great Dane"
         if tok.text[:1].isupper() and tok.lower_ in self.known_names and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") \
                 and (tok.dep_ not in ("compound", "amod") or before_verb_noun(tok)):
             return self._name(tok)
@@ -243,6 +259,9 @@ class MentionReader:
                     c.lower_ in ("all", "the") for c in tok.children):
                 return self._cover(tok)  # "All three raise their glasses", "the two laugh"
         info = _noun_head(tok)
+        if info is not None and info.type == "person" and tok.lemma_.lower() in self.known_animals \
+                and tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS:
+            info = NounInfo("animal", "species")  # "the shepherd" for the story's German shepherd
         if info is None and machine_character(tok, self.known_machines):
             info = NounInfo("robot", "robot")
         if info is None and self._year_old(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
@@ -523,8 +542,9 @@ class MentionReader:
 
 
 def read_mentions(text: str, doc: Doc, known_names: frozenset[str] = frozenset(),
-                  known_machines: frozenset[str] = frozenset()) -> Prompt:
+                  known_machines: frozenset[str] = frozenset(), known_animals: frozenset[str] = frozenset()) -> Prompt:
     """The mentions of a parsed prompt (see `MentionReader`); `known_names` are the story's names so far
     (lower case): a capitalised word that is one of them is that name wherever it stands ("Storm", once
-    "Storm, her five-year-old son" has named him, even where the parse reads a common noun)."""
-    return MentionReader(text, doc, known_names, known_machines).read()
+    "Storm, her five-year-old son" has named him, even where the parse reads a common noun); `known_animals`
+    the nouns of the story's animals ("the shepherd" once "a German shepherd" is one)."""
+    return MentionReader(text, doc, known_names, known_machines, known_animals).read()

@@ -179,3 +179,13 @@ def test_the_male_and_the_female_are_character_nouns_of_any_kind_with_a_gender()
     ms = {m.text: m for m in read_mentions(text, parse(text)).mentions}
     assert ms["The male"].gender == "male" and ms["the female"].gender == "female"
     assert ms["The male"].type == "any"
+
+
+def test_an_animal_kind_of_two_words_is_an_animal_and_its_head_alone_names_it_later():
+    text = "A Great Dane sleeps by the fire while a German shepherd watches the door."
+    kinds = {m.text: (m.kind, m.type) for m in read_mentions(text, parse(text)).mentions}
+    assert kinds["A Great Dane"] == ("noun", "animal") and kinds["a German shepherd"] == ("noun", "animal")
+    from plugins.agent.linker import link_story
+    story = ["A ranger in a green uniform clips a lead onto a German shepherd in a harness.",
+             "At the waterfall the shepherd stops and barks."]
+    assert [r.entity_ids for r in link_story(story)] == [[1, 2], [2]]
