@@ -139,7 +139,8 @@ class SieveLinker:
         known = frozenset(n[1:] for e in self.registry for n in e.nouns if n.startswith("@"))
         machines = frozenset(n for e in self.registry if e.type == "robot" for n in e.nouns if not n.startswith("@"))
         animals = frozenset(n for e in self.registry if e.type == "animal" for n in e.nouns if not n.startswith("@"))
-        parsed = read_mentions(prompt, parse(prompt), known, machines, animals)
+        vehicles = frozenset(n for e in self.registry if e.type == "vehicle" for n in e.nouns if not n.startswith("@"))
+        parsed = read_mentions(prompt, parse(prompt), known, machines, animals, vehicles)
         ctx = LinkContext(self.registry, prompt_index, parsed)
         for e in self.registry:
             ctx.clusters[e.entity_id] = Cluster.of_entry(e)

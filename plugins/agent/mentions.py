@@ -194,12 +194,14 @@ class MentionReader:
     """Finds the mentions of one parsed prompt."""
 
     def __init__(self, text: str, doc: Doc, known_names: frozenset[str] = frozenset(),
-                 known_machines: frozenset[str] = frozenset(), known_animals: frozenset[str] = frozenset()) -> None:
+                 known_machines: frozenset[str] = frozenset(), known_animals: frozenset[str] = frozenset(),
+                 known_vehicles: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.doc = doc
         self.known_names = known_names
         self.known_machines = known_machines
         self.known_animals = known_animals
+        self.known_vehicles = known_vehicles
         self.mentions: list[Mention] = []
         self._sent_of = {t.i: k for k, s in enumerate(doc.sents) for t in s}
 
@@ -262,6 +264,11 @@ class MentionReader:
         if info is not None and info.type == "person" and tok.lemma_.lower() in self.known_animals \
                 and tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS:
             info = NounInfo("animal", "species")  # "the shepherd" for the story's German shepherd
+        whole = self._known_vehicle_ending(tok) if info is None else None
+        if whole is not None:
+            m = self._noun(tok, NounInfo("vehicle", "vehicle"))
+            m.nouns.add(whole)  # "the plough" is the story's snowplough
+            return m
         if info is None and machine_character(tok, self.known_machines):
             info = NounInfo("robot", "robot")
         if info is None and self._year_old(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
@@ -387,6 +394,15 @@ class MentionReader:
             return True  # "the big grey", "the little black": a colour that stands for the one it describes
             # (not what is worn: "wears the red", "in the blue")
         return tok.tag_ in ("JJR", "JJS") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
+
+    def _known_vehicle_ending(self, tok: Token) -> str | None:
+        """The story's vehicle noun this noun with a determiner ends ("the plough" after "a snowplough", "the boat"
+        after "a tugboat"), when exactly one does."""
+        low = tok.lemma_.lower()
+        if tok.pos_ != "NOUN" or len(low) < 4 or not any(c.dep_ == "det" for c in tok.children):
+            return None
+        ends = [v for v in self.known_vehicles if v != low and v.endswith(low)]
+        return ends[0] if len(ends) == 1 else None
 
     @staticmethod
     def _bare_one(tok: Token) -> bool:
@@ -542,9 +558,11 @@ class MentionReader:
 
 
 def read_mentions(text: str, doc: Doc, known_names: frozenset[str] = frozenset(),
-                  known_machines: frozenset[str] = frozenset(), known_animals: frozenset[str] = frozenset()) -> Prompt:
+                  known_machines: frozenset[str] = frozenset(), known_animals: frozenset[str] = frozenset(),
+                  known_vehicles: frozenset[str] = frozenset()) -> Prompt:
     """The mentions of a parsed prompt (see `MentionReader`); `known_names` are the story's names so far
     (lower case): a capitalised word that is one of them is that name wherever it stands ("Storm", once
     "Storm, her five-year-old son" has named him, even where the parse reads a common noun); `known_animals`
-    the nouns of the story's animals ("the shepherd" once "a German shepherd" is one)."""
-    return MentionReader(text, doc, known_names, known_machines, known_animals).read()
+    the nouns of the story's animals ("the shepherd" once "a German shepherd" is one), `known_vehicles` those of
+    its vehicle characters ("the plough" once "a snowplough" is one)."""
+    return MentionReader(text, doc, known_names, known_machines, known_animals, known_vehicles).read()

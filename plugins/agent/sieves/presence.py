@@ -150,7 +150,7 @@ def _scenery_vehicle(m: Mention, tok: Token, ctx: LinkContext) -> bool:
     """A vehicle is scenery unless it is a character: the story already has one of its noun, it has a face or
     does what only the living do (`_personified`), it acts (`_acts`) and is not placed in the distance ("a
     passing ferry"), or the story's vehicles are its cast (`_cast_vehicle`)."""
-    if any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
+    if any(m.nouns & c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return False
     if _personified(tok):
         return False

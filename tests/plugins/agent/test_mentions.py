@@ -189,3 +189,11 @@ def test_an_animal_kind_of_two_words_is_an_animal_and_its_head_alone_names_it_la
     story = ["A ranger in a green uniform clips a lead onto a German shepherd in a harness.",
              "At the waterfall the shepherd stops and barks."]
     assert [r.entity_ids for r in link_story(story)] == [[1, 2], [2]]
+
+
+def test_the_end_of_a_vehicle_characters_noun_names_it_later():
+    from plugins.agent.linker import link_story
+    story = ["In a cartoon village, a small red snowplough with a painted smile chugs out of its shed.",
+             "A yellow school bus sits stuck in a drift on the pass road.",
+             "The plough clears a path around the bus and the driver waves."]
+    assert [r.entity_ids for r in link_story(story)] == [[1], [2], [1, 2, 3]]
