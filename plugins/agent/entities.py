@@ -153,8 +153,8 @@ def _build(words: set[str]) -> int | None:
 
 
 def builds_differ(a: set[str], b: set[str]) -> bool:
-    """One is described as slight ("thin", "wiry"), the other as heavy ("heavyset", "stout"): two bodies, whatever
-    noun each phrase uses ("the thin smuggler" is not the heavyset one)."""
+    """One is described as slight ("thin", "skinny"), the other as heavy ("stout", "plump"): two bodies, whatever
+    noun each phrase uses ("the thin tailor" is not the stout one)."""
     x, y = _build(a), _build(b)
     return x is not None and y is not None and x != y
 

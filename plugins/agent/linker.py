@@ -241,7 +241,7 @@ class SieveLinker:
 
 def _creates(m: Mention) -> bool:
     """The mention may introduce an entity: a name, a character noun phrase, or a description without a noun
-    that the text lists as a member of a plural ("Two smugglers: a wiry one ... and a heavyset one")."""
+    that the text lists as a member of a plural ("Two bakers: a thin one ... and a stout one")."""
     return m.kind in _CREATING_KINDS or m.kind == "relative" and m.member_of is not None
 
 

@@ -263,11 +263,11 @@ class MentionReader:
         info = _noun_head(tok)
         if info is not None and info.type == "person" and tok.lemma_.lower() in self.known_animals \
                 and tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS:
-            info = NounInfo("animal", "species")  # "the shepherd" for the story's German shepherd
-        whole = self._known_vehicle_ending(tok) if info is None else None
+            info = NounInfo("animal", "species")  # "the dane" for the story's Great Dane
+        whole = self._known_vehicle_ending(tok) if info is None or info.type == "vehicle" else None
         if whole is not None:
-            m = self._noun(tok, NounInfo("vehicle", "vehicle"))
-            m.nouns.add(whole)  # "the plough" is the story's snowplough
+            m = self._noun(tok, info or NounInfo("vehicle", "vehicle"))
+            m.nouns.add(whole)  # "the dozer" is the story's bulldozer
             return m
         if info is None and machine_character(tok, self.known_machines):
             info = NounInfo("robot", "robot")
@@ -381,7 +381,7 @@ class MentionReader:
         """"the younger one", "the other", "the smaller of the two", "the first", "the six-year-old"."""
         if tok.lower_ == "one" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children) and any(
                 c.dep_ == "amod" for c in tok.children):
-            return True  # "Two smugglers: a wiry one ... and a heavyset one": a member described
+            return True  # "Two bakers: a thin one ... and a stout one": a member described
         if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
             return False
         if tok.lower_ in ("one", "other") or tok.lower_ in _ORDINALS and tok.dep_ != "amod":
@@ -396,7 +396,7 @@ class MentionReader:
         return tok.tag_ in ("JJR", "JJS") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
 
     def _known_vehicle_ending(self, tok: Token) -> str | None:
-        """The story's vehicle noun this noun with a determiner ends ("the plough" after "a snowplough", "the boat"
+        """The story's vehicle noun this noun with a determiner ends ("the dozer" after "a bulldozer", "the boat"
         after "a tugboat"), when exactly one does."""
         low = tok.lemma_.lower()
         if tok.pos_ != "NOUN" or len(low) < 4 or not any(c.dep_ == "det" for c in tok.children):
@@ -563,6 +563,6 @@ def read_mentions(text: str, doc: Doc, known_names: frozenset[str] = frozenset()
     """The mentions of a parsed prompt (see `MentionReader`); `known_names` are the story's names so far
     (lower case): a capitalised word that is one of them is that name wherever it stands ("Storm", once
     "Storm, her five-year-old son" has named him, even where the parse reads a common noun); `known_animals`
-    the nouns of the story's animals ("the shepherd" once "a German shepherd" is one), `known_vehicles` those of
-    its vehicle characters ("the plough" once "a snowplough" is one)."""
+    the nouns of the story's animals ("the dane" once "a Great Dane" is one), `known_vehicles` those of
+    its vehicle characters ("the dozer" once "a bulldozer" is one)."""
     return MentionReader(text, doc, known_names, known_machines, known_animals, known_vehicles).read()

@@ -244,7 +244,7 @@ def character_noun_subject_not_adjective(doc: Doc) -> int:
 
 def character_adjective_before_verb(doc: Doc) -> int:
     """A character noun the model tags as an adjective and hangs on the verb right after it, with a determiner
-    before it ("the patient smiles", read as a patient way of smiling): an adjective does not modify a verb, so
+    before it ("the patient coughs", read as a patient way of coughing): an adjective does not modify a verb, so
     the word is the verb's subject and the determiner its own."""
     n = 0
     for tok in doc[1:-1]:

@@ -114,8 +114,8 @@ def capitalised_word_before_apposition(doc: Doc) -> int:
 def capitalised_word_is_proper(doc: Doc) -> int:
     """A capitalised word inside a sentence that is no ordinary English word, tagged as a common
     noun, adjective or verb ("... when Oyelaran arrives"), is a proper noun; so is a singular one that opens
-    its sentence as the subject of a later verb, set off by a comma ("Seun, as everyone calls him, taps the
-    button": capitals there say nothing, but no dictionary has the word, nor a plural like "Commuters")."""
+    its sentence as the subject of a later verb, set off by a comma ("Zorbek, still yawning, unlocks the
+    door": capitals there say nothing, but no dictionary has the word, nor a plural like "Commuters")."""
     n = 0
     for tok in doc:
         if not tok.text[:1].isupper() or tok.pos_ not in ("NOUN", "ADJ", "VERB"):

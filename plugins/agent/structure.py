@@ -164,7 +164,7 @@ class _StructureLinker:
                     x.member_of, x.appos_of = m.index, None
 
     def _members_read_as_appositions(self) -> None:
-        """"Three fishermen ...: a grey-bearded skipper, a broad-shouldered man in a cap, and a skinny teenager": an
+        """"Three bakers ...: a grey-haired master baker, a broad man in an apron, and a skinny girl": an
         indefinite phrase the parse set beside a listed member is the next member, as long as the list after the
         colon holds no more such phrases than the plural counts (one more would be a renaming)."""
         for m in self.mentions:
@@ -182,8 +182,8 @@ class _StructureLinker:
 
     def _name_after_described_noun(self) -> None:
         """A name right after a singular indefinite character phrase of its sentence renames it when only that
-        phrase's own prepositional phrase and a comma stand between them ("a chef from Lyon, Margaux Vidal,
-        whisks eggs"), or the phrase's clause and a colon ("A visitor arrives: Mr. Kenji Mori, ..."), whatever
+        phrase's own prepositional phrase and a comma stand between them ("a potter from Bergen, Ingrid Dahl,
+        trims a bowl"), or the phrase's clause and a colon ("A stranger appears: Dr. Lotte Brandauer, ..."), whatever
         the parse made of the name."""
         for m in self.mentions:
             prev = next((x for x in reversed(self.mentions[:m.index]) if x.kind != "pronoun"), None)
@@ -194,10 +194,10 @@ class _StructureLinker:
             between = [t for t in self.doc if prev.end <= t.idx < m.start and not t.is_punct]
             if gap.endswith(",") and between and between[0].pos_ == "ADP" and not any(
                     t.pos_ in ("VERB", "AUX") for t in between):
-                m.appos_of = prev.index  # "a chef from Lyon, Margaux Vidal"
+                m.appos_of = prev.index  # "a potter from Bergen, Ingrid Dahl"
             elif gap.endswith(":") and self.doc[prev.head].dep_ in _SUBJECT_DEPS and len(between) <= 2 and all(
                     t.pos_ in ("VERB", "ADV") for t in between):
-                m.appos_of = prev.index  # "A visitor arrives: Mr. Kenji Mori"
+                m.appos_of = prev.index  # "A stranger appears: Dr. Lotte Brandauer"
 
     def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
         """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows

@@ -24,7 +24,7 @@ def run(ctx: LinkContext) -> None:
     "Adeyemi" finds "Mrs. Adeyemi"), in the story or earlier in this prompt; the most recent wins. A one-word name
     no entity carries that shortens a name word of exactly one compatible person-like entity (the same first
     four letters, accents aside, and shorter: "Cora" after "Corazón Dimaculangan"; or, at four letters or more,
-    the end of a longer name word: "Seun" after "Oluwaseun Bankole") is that entity."""
+    the end of a longer name word: "Bayo" after "Adebayo Ogun") is that entity."""
     for m in ctx.open(("name",)):
         linked = False
         for c in ctx.candidates(m):

@@ -28,7 +28,7 @@ def run(ctx: LinkContext) -> None:
     singular that singles one member out ("the drummer", "the eldest", "one twin") is the first member of a
     counted plural nobody has singled out yet; a definite plural naming an animal group's members more
     generally ("the birds" after "a pair of swans") covers that group. A kin term with an owner that singled a
-    member out ("Tavita, her younger brother") teaches both their relation, as the relative sieve's do."""
+    member out ("Ioane, her younger brother") teaches both their relation, as the relative sieve's do."""
     for m in ctx.mentions:
         if m.skip is not None or m.linked_by not in (None, "apposition"):
             continue

@@ -160,9 +160,9 @@ def _scenery_vehicle(m: Mention, tok: Token, ctx: LinkContext) -> bool:
 
 
 def _personified(tok: Token) -> bool:
-    """A vehicle with a face ("a tugboat with big round eyes and a crooked grin", data/sieves.json
+    """A vehicle with a face ("a tugboat with round eyes and a wide grin", data/sieves.json
     `face_words`), or the subject of a verb only the living do among the verbs it is the subject of, joined
-    ones and its relative clause included ("chugs out of the shed and yawns", "the bus, which winks at her"):
+    ones and its relative clause included ("rolls out of the barn and yawns", "the van, which winks at her"):
     a cartoon's vehicle, a character."""
     for prep in tok.children:
         if prep.dep_ == "prep" and prep.lower_ == "with" and any(
@@ -180,8 +180,8 @@ def _personified(tok: Token) -> bool:
 
 def _cast_vehicle(tok: Token, ctx: LinkContext) -> bool:
     """Once the story has a vehicle character, its other vehicles are characters too wherever they are a
-    clause's subject, even of a verb of scenery ("a bus sits stuck in a drift"), unless placed in the distance
-    ("far off on the horizon, a train rattles past"): a world of talking trucks casts its vehicles."""
+    clause's subject, even of a verb of scenery ("a van sits by the gate"), unless placed in the distance
+    ("far off, a lorry rumbles along the motorway"): a world of talking trucks casts its vehicles."""
     if tok.dep_ not in ("nsubj", "nsubjpass") or not any(
             c.entry is not None and c.type == "vehicle" for c in ctx.clusters.values()):
         return False

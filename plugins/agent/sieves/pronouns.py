@@ -115,7 +115,7 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
 
 def _owns_possessive(ctx: LinkContext, m: Mention, c: Cluster, clause: Token) -> bool:
     """The clause's subject owns its "his"/"her" when it is a person of that gender, or of no stated gender with no
-    pronoun of the other gender in the clause ("slips her wallet into his sleeve" names two people); "its" goes
+    pronoun of the other gender in the clause ("pins her badge on his coat" names two people); "its" goes
     to an animal, creature or machine subject."""
     if m.type == "thing":
         return True
@@ -133,7 +133,7 @@ def _clause_subject(ctx: LinkContext, verb: Token) -> list[Mention]:
     foot"), or the noun a participle describes ("a sailor leaning on the rail, scratching his beard")."""
     doc = ctx.prompt.doc
     if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
-        return []  # its own subject: "Rosario kisses her forehead" may be someone else's forehead
+        return []  # its own subject: "Marta strokes her cheek" may be someone else's cheek
     for _ in range(4):
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
             owner = ctx.prompt.by_head(verb.head.i)

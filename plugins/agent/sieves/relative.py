@@ -31,8 +31,8 @@ def run(ctx: LinkContext) -> None:
     that kin noun; a parent or sibling of an animal, else the one grown animal of its type in the scene: "its
     mother" of a lamb; a parent of a child, undescribed where it stands, else the one grown person of this prompt or
     the previous one not already related to the child: "her father" for the gardener she ran to; another kin term
-    nobody bears, undescribed, to the one unrelated newcomer the prompt introduced before it: "A girl rushes in. The
-    bride hugs her little sister"; the spouse of "Umm Samir" to "Abu Samir"); a definite kin term without an owner
+    nobody bears, undescribed, to the one unrelated newcomer the prompt introduced before it: "A boy runs in. The
+    groom hugs his little brother"; the spouse of "Umm Nabil" to "Abu Nabil"); a definite kin term without an owner
     ("the grandmother") to the one entity with that relation to anybody; a counterpart noun ("her opponent") to the
     one the owner was paired with, else the one other person of the scene; a keeper noun of an animal, creature,
     robot or vehicle ("its handler") to the one person with it (paired with it, else the one person named before it
@@ -120,18 +120,18 @@ def _related_through(ctx: LinkContext, c: Cluster, other: Cluster, relation: str
 def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     """The characters a relative description chooses among: those of the mention's noun (or kind)
     in this prompt or the previous one, else anywhere in the story (and always the story's for a comparison
-    over a set named by a plural or group noun: "the youngest of the crew"). A comparison by a kin noun two
-    entities bear compares those ("the taller cousin"); one over a number ("the older of the two") the entities
+    over a set named by a plural or group noun: "the youngest of the team"). A comparison by a kin noun two
+    entities bear compares those ("the taller brother"); one over a number ("the older of the two") the entities
     that fit the plural phrase of that count before it."""
     general = m.kind != "noun" or m.category in ("generic", "kinship", "epithet")
     cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and c.type != "vehicle"
              and (noun_match(m, c) or general and contradicts(m, c) is None)]
     kin = [c for c in cands if noun_match(m, c)] if m.category == "kinship" and m.compare is not None else []
     if len(kin) >= 2:
-        cands = kin  # "the taller cousin" compares the cousins, not their grandmother beside them
+        cands = kin  # "the taller brother" compares the brothers, not their uncle beside them
     recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
     if m.compare is not None and _of_a_whole_set(ctx, m) and len(cands) > len(recent):
-        return cands  # "the youngest of the crew": the whole crew, not only those of the last two prompts
+        return cands  # "the youngest of the team": the whole team, not only those of the last two prompts
     scope = recent if len(recent) >= 2 else cands
     return _of_a_counted_set(ctx, m, scope) or scope
 
@@ -156,7 +156,7 @@ def _of_a_counted_set(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> lis
 
 
 def _of_a_whole_set(ctx: LinkContext, m: Mention) -> bool:
-    """The comparison names its set by a plural or group noun ("the youngest of the crew", "the tallest of the
+    """The comparison names its set by a plural or group noun ("the youngest of the team", "the tallest of the
     hikers"), not by a number ("the older of the two") or a pronoun."""
     tok = ctx.prompt.doc[m.head]
     return any(c.dep_ == "prep" and c.lower_ == "of" and any(
@@ -322,8 +322,8 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
 
 
 def _newcomer_kin(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:
-    """A kin term with an owner that names nobody the story related ("A teenage girl rushes in. The bride smiles
-    at her little sister"), undescribed where it stands: the one entity this prompt introduced before it with an
+    """A kin term with an owner that names nobody the story related ("A small boy runs in. The groom grins
+    at his little brother"), undescribed where it stands: the one entity this prompt introduced before it with an
     indefinite phrase, not the owner and related to nobody yet, that fits the term."""
     fits = [c for c in ctx.candidates(m) if c is not owner and c.entry is None and not c.group and not c.kin
             and c.type in ("person", "any") and contradicts(m, c) is None
@@ -332,9 +332,9 @@ def _newcomer_kin(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | Non
 
 
 def _kunya_partner(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:
-    """"Umm Khalid ... her husband": a name that calls its bearer the parent of someone ("Abu X", "Umm X",
+    """"Umm Nabil ... her husband": a name that calls its bearer the parent of someone ("Abu X", "Umm X",
     data/names.json `kunya_prefixes`) makes the spouse the one entity named as the other parent of that same
-    child ("Abu Khalid")."""
+    child ("Abu Nabil")."""
     children = {n.split(" ", 1)[1] for n in owner.names if " " in n and n[1:].split(" ", 1)[0] in KUNYA_PREFIXES}
     fits = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None and any(
         " " in n and n[1:].split(" ", 1)[0] in KUNYA_PREFIXES and n.split(" ", 1)[1] in children for n in c.names)]

@@ -18,7 +18,7 @@ NAME = "wordnet"
 GENERIC = L.GENERIC_PERSON
 #: how far back a vague entity may take a new role noun: further back, another character is as likely
 RECENT_PROMPTS = 2
-#: years between a role noun's rough age and an entity's that make them two people ("bride" and "teenage girl")
+#: years between a role noun's rough age and an entity's that make them two people ("grandfather" and "boy")
 AGE_GAP = 12
 
 
@@ -61,8 +61,8 @@ def run(ctx: LinkContext) -> None:
 
 
 def age_apart(m: Mention, c: Cluster) -> bool:
-    """The role noun's rough age (data/sieves.json `age_years`: "bride", "grandfather", "teenager") and the
-    entity's are a generation apart ("the grandfather" is not the small boy, "the bride" not the teenage girl):
+    """The role noun's rough age (data/sieves.json `age_years`: "groom", "grandfather", "teenager") and the
+    entity's are a generation apart ("the grandfather" is not the small boy, "the groom" not the toddler):
     the role is someone else's."""
     years = AGE_YEARS.get(m.lemma)
     age = rough_age(c)

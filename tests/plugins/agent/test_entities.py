@@ -21,8 +21,8 @@ def test_a_creature_of_another_colour_is_another_creature():
 
 
 def test_a_slight_build_and_a_heavy_one_are_two_bodies():
-    story = ["Two smugglers drag a crate up the beach: a wiry man in a cap and a heavyset man in a scarf.",
-             "The heavyset man sits on the crate.",
-             "The thin smuggler keeps watch from the dunes."]
+    story = ["Two tailors measure cloth in a narrow shop: a skinny man in a vest and a stout man in braces.",
+             "The stout man cuts a pattern.",
+             "The thin tailor threads a needle by the window."]
     ids = [r.entity_ids for r in link_story(story)]
-    assert ids == [[1, 2], [2], [1]]  # "thin" is the wiry one, not the heavyset one seen last
+    assert ids == [[1, 2], [2], [1]]  # "thin" is the skinny one, not the stout one seen last

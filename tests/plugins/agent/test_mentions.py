@@ -158,18 +158,18 @@ def test_a_bare_noun_right_after_a_preposition_names_no_one():
 
 
 def test_the_bare_numeral_one_singles_out_one_of_a_set():
-    text = "Two herons stand in the shallows. One lands on a rock, and the other keeps fishing."
+    text = "Two otters float in a kelp bed. One cracks a shell on a rock; the other dives for urchins."
     ones = [m for m in read_mentions(text, parse(text)).mentions if m.one]
     assert [(m.kind, m.text) for m in ones] == [("relative", "One")]
-    partitive = "One of the girls trips on the ice."
-    assert [m.text for m in read_mentions(partitive, parse(partitive)).mentions if m.one] == ["One of the girls"]
+    partitive = "One of the boys slips on the polished floor."
+    assert [m.text for m in read_mentions(partitive, parse(partitive)).mentions if m.one] == ["One of the boys"]
     assert not any(m.one for m in read_mentions("The one in red waves.", parse("The one in red waves.")).mentions)
 
 
 def test_an_indefinite_described_one_is_a_relative_mention():
-    text = "Two smugglers land: a wiry one in a cap and a heavyset one in a scarf."
+    text = "Two bakers arrive: a thin one in a cap and a stout one in a scarf."
     found = _mentions(text)
-    assert ("relative", "a wiry one") in found and ("relative", "a heavyset one") in found
+    assert ("relative", "a thin one") in found and ("relative", "a stout one") in found
     from plugins.agent.linker import link_story
     assert [r.entity_ids for r in link_story(["A boy picks an apple from the stall, a red one."])] == [[1]]
 
@@ -186,14 +186,14 @@ def test_an_animal_kind_of_two_words_is_an_animal_and_its_head_alone_names_it_la
     kinds = {m.text: (m.kind, m.type) for m in read_mentions(text, parse(text)).mentions}
     assert kinds["A Great Dane"] == ("noun", "animal") and kinds["a German shepherd"] == ("noun", "animal")
     from plugins.agent.linker import link_story
-    story = ["A ranger in a green uniform clips a lead onto a German shepherd in a harness.",
-             "At the waterfall the shepherd stops and barks."]
+    story = ["A shepherdess in a wool coat walks her German shepherd along a frozen canal.",
+             "By the bridge the shepherd stops and sniffs the snow."]
     assert [r.entity_ids for r in link_story(story)] == [[1, 2], [2]]
 
 
 def test_the_end_of_a_vehicle_characters_noun_names_it_later():
     from plugins.agent.linker import link_story
-    story = ["In a cartoon village, a small red snowplough with a painted smile chugs out of its shed.",
-             "A yellow school bus sits stuck in a drift on the pass road.",
-             "The plough clears a path around the bus and the driver waves."]
-    assert [r.entity_ids for r in link_story(story)] == [[1], [2], [1, 2, 3]]
+    story = ["On a building site in a cartoon town, a yellow bulldozer with round eyes and a wide grin wakes up.",
+             "A grey cement mixer sits by the gate in the drizzle.",
+             "The dozer pushes a pile of sand toward the gate and the foreman waves."]
+    assert [r.entity_ids for r in link_story(story)] == [[1], [], [1, 2]]

@@ -240,7 +240,7 @@ def test_subject_before_verb_noun_leaves_the_object_of_a_preposition_a_noun():
 
 
 def test_an_unknown_capitalised_subject_opening_its_sentence_before_a_comma_is_proper():
-    doc = nlp()("Dami, as everyone in the shop calls him, slides a tray into the oven.")
+    doc = nlp()("Zorbek, still yawning, unlocks the bakery door.")
     doc[0].pos_, doc[0].tag_ = "NOUN", "NN"  # what the small model may say of a name it does not know
     assert repairs.capitalised_word_is_proper(doc) >= 1
     assert doc[0].pos_ == "PROPN"
@@ -251,10 +251,11 @@ def test_an_unknown_capitalised_subject_opening_its_sentence_before_a_comma_is_p
 
 
 def test_character_adjective_before_verb():
-    doc = nlp()("Snow falls over the car park, and the patient smiles and drifts off to sleep.")
+    doc = nlp()("Rain drums on the ward window, and the patient coughs and rolls over.")
     patient = _tok(doc, "patient")
     patient.pos_, patient.tag_, patient.dep_ = "ADJ", "JJ", "amod"  # what the small model says
-    patient.head = _tok(doc, "smiles")
-    doc[patient.i - 1].head = _tok(doc, "smiles")  # its "the"
+    patient.head = _tok(doc, "coughs")
+    _tok(doc, "coughs").pos_ = "VERB"
+    doc[patient.i - 1].head = _tok(doc, "coughs")  # its "the"
     assert repairs.character_adjective_before_verb(doc) == 1
     assert patient.pos_ == "NOUN" and patient.dep_ == "nsubj"

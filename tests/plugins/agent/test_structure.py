@@ -40,8 +40,8 @@ def test_a_name_set_off_by_commas_renames_the_noun_before_it_when_the_parse_made
 
 
 def test_a_member_the_parse_sets_beside_another_listed_member_is_the_next_member():
-    text = ("Three fishermen in yellow oilskins haul a net over the stern: a grey-bearded skipper, a broad-shouldered "
-            "man in a knit cap, and a skinny teenager who keeps slipping on the wet planks.")
+    text = ("Three bakers in white caps knead dough at a long table: a grey-haired master baker, a broad-shouldered "
+            "man in a blue apron, and a skinny girl who keeps sneezing at the flour.")
     ms = read_mentions(text, parse(text)).mentions
     members = [m.text for m in ms if m.member_of is not None]
-    assert members == ["a grey-bearded skipper", "a broad-shouldered man", "a skinny teenager"]
+    assert members == ["a grey-haired master baker", "a broad-shouldered man", "a skinny girl"]

@@ -83,16 +83,16 @@ def test_a_name_a_naming_verb_adds_never_contradicts_the_entitys_own_name():
 
 
 def test_a_name_after_a_phrase_and_its_own_prepositional_phrase_renames_it():
-    story = ["Across the hall, a chef from Lyon, Margaux Vidal, whisks eggs in a copper bowl.",
-             "Margaux tastes the sauce and the chef smiles."]
+    story = ["Near the kiln, a potter from Bergen, Ingrid Dahl, trims a bowl on her wheel.",
+             "Ingrid glazes the rim and the potter hums."]
     on, off = with_and_without("apposition", story)
     assert on == [[1], [1]]
     assert on != off
 
 
 def test_a_name_after_a_colon_renames_the_subject_of_the_clause_before():
-    story = ["A visitor arrives: Mr. Kenji Mori, a label executive in a grey suit.",
-             "Mr. Mori sits down while the visitor's assistant waits outside."]
+    story = ["A stranger appears: Dr. Lotte Brandauer, a dentist in a tweed coat.",
+             "Dr. Brandauer sits down while the stranger's driver waits outside."]
     on, off = with_and_without("apposition", story)
     assert on[0] == [1]
     assert on != off

@@ -199,24 +199,24 @@ def test_a_group_word_of_a_counted_plural_adds_nobody_to_its_members():
 
 
 def test_a_kin_term_that_singles_out_a_member_teaches_the_relation():
-    story = ["A fisherman in a straw hat teaches two kids in life jackets to cast a line.",
-             "Mele, the girl in the orange life jacket, hooks a fish first. Tavita, her younger brother in a blue "
-             "life jacket, slips on the rocks.",
-             "The fisherman laughs. Tavita waves at his sister and she waves back."]
+    story = ["A potter in a clay-streaked smock shows two children how to throw a bowl.",
+             "Sina, the girl with the long plait, shapes a cup first. Ioane, her younger brother with muddy knees, "
+             "knocks his lump off the wheel.",
+             "The potter chuckles. Ioane hides behind his sister and she pats his head."]
     on, off = with_and_without("groups", story)
     sister = next(lk for lk in link_story(story)[2].links if lk["text"] == "his sister")
-    assert sister["ids"] == [2]  # Mele, whose younger brother Tavita is
+    assert sister["ids"] == [2]  # Sina, whose younger brother Ioane is
     assert on[2] == [1, 2, 3]
     assert on != off
 
 
 def test_described_ones_listed_after_a_counted_plural_are_its_members():
-    story = ["Night. Two smugglers drag a rowing boat onto the shingle: a wiry one who jumps out first and a heavyset "
-             "one who holds the bow line.",
-             "The wiry man scrambles up the cliff path.",
-             "The big smuggler sweats beside the boat."]
+    story = ["At dawn two bakers unload sacks of flour from a van: a thin one who hops out first and a stout one who "
+             "holds the door.",
+             "The thin man carries a sack into the bakery.",
+             "The big baker sets a tray down beside the van."]
     on, off = with_and_without("groups", story)
     links = {lk["text"]: lk["ids"] for lk in link_story(story)[0].links}
-    assert links["a wiry one"] == [1] and links["a heavyset one"] == [2]
-    assert on == [[1, 2], [1], [2]]  # the big smuggler is the heavyset one, not the wiry one
+    assert links["a thin one"] == [1] and links["a stout one"] == [2]
+    assert on == [[1, 2], [1], [2]]  # the big baker is the stout one, not the thin one
     assert on != off

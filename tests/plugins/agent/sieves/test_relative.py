@@ -194,69 +194,71 @@ def test_a_parent_of_a_child_nobody_describes_is_the_one_grown_person_of_the_sce
 
 
 def test_the_other_after_a_bare_one_is_the_second_member_of_the_set():
-    story = ["Two herons stand in the shallows. One lands on a rock, and the other keeps fishing.",
-             "The heron on the rock spreads its wings."]
+    story = ["Two otters float in a kelp bed. One cracks a shell on a rock; the other dives for urchins.",
+             "The otter with the shell rolls over."]
     on, _ = with_and_without("relative", story)
     links = {lk["text"]: lk["ids"] for lk in link_story(story)[0].links}
     assert links["One"] == [1] and links["the other"] == [2]
     assert on == [[1, 2], [1]]
-    separate = ["A grey heron and a white heron stand in the shallows. One lands on a rock; the other keeps fishing."]
+    separate = ["A brown otter and a sleek black otter float in a kelp bed. One cracks a shell; the other dives."]
     on_links = {lk["text"]: lk["ids"] for lk in link_story(separate)[0].links}
     off_links = {lk["text"]: lk["ids"] for lk in link_story(separate, ("relative", "salience"))[0].links}
-    assert on_links["the other"] == [2]  # "one" is the first introduced, so "the other" the white heron
+    assert on_links["the other"] == [2]  # "one" is the first introduced, so "the other" the black otter
     assert off_links.get("the other") != [2]
 
 
-def test_the_other_twin_is_the_other_one_not_a_sibling_of_someone():
-    story = ["On a frozen lake, a pair of teenage twins in matching blue hats skate in circles.",
-             "One of the girls trips and lands on the ice; her sister giggles.",
-             "The fallen girl, whose hat has slipped off, sits up. The other twin glides over to help her up."]
+def test_the_other_brother_is_the_other_one_not_a_sibling_of_someone():
+    story = ["In a gym hall, two young brothers in matching green shirts bounce a basketball.",
+             "One of the boys slips on the polished floor; his brother laughs.",
+             "The fallen boy, whose shoe has come untied, sits up. The other brother jogs over to pull him up."]
     on, off = with_and_without("relative", story)
-    other = next(lk for lk in link_story(story)[2].links if lk["text"] == "The other twin")
+    other = next(lk for lk in link_story(story)[2].links if lk["text"] == "The other brother")
     assert other["ids"] == [2]
     assert on != off
 
 
 def test_a_kin_term_nobody_bears_is_the_newcomer_of_the_prompt():
-    story = ["In a tailor's shop, a young woman in a silk gown stands before a mirror.",
-             "A teenage girl with green braids rushes in, late, holding a coffee. The woman in the gown smiles when "
-             "she sees her little sister."]
+    story = ["In a flower shop, a young man in a grey suit tries on a buttonhole.",
+             "A small boy with a skateboard bursts in, late, holding a kite. The man in the suit grins when he sees "
+             "his little brother."]
     on, off = with_and_without("relative", story)
-    sister = next(lk for lk in link_story(story)[1].links if lk["text"] == "her little sister")
-    assert sister["ids"] == [2]  # the girl who just rushed in
+    brother = next(lk for lk in link_story(story)[1].links if lk["text"] == "his little brother")
+    assert brother["ids"] == [2]  # the boy who just burst in
     assert on == [[1], [1, 2]]
     assert on != off
 
 
 def test_a_comparison_over_a_named_set_takes_in_the_whole_set():
-    story = ["Three sailors haul a sail on a rolling deck: a grey-bearded captain, a burly mate, and a skinny boy.",
-             "The captain and the mate argue over a map in the wheelhouse.",
-             "The youngest of the crew climbs the mast."]
+    story = ["Three climbers rope up on a ledge: a grey-haired guide, a burly porter, and a skinny boy.",
+             "The guide and the porter study a map by the tent.",
+             "Meanwhile the youngest of the team coils a rope."]
     on, off = with_and_without("relative", story)
-    youngest = next(lk for lk in link_story(story)[2].links if lk["text"].startswith("The youngest"))
+    youngest = next(lk for lk in link_story(story)[2].links if lk["text"].startswith("the youngest"))
     assert youngest["ids"] == [3]  # the boy, though only the two men were in the last prompt
     assert 3 in on[2]
     assert on != off
 
 
-def test_the_older_of_the_two_chooses_between_the_counted_pair_not_the_grandmother():
-    story = ["Two cousins fly a kite on a hill: a girl of about twelve in a striped sweater and a boy of six in a red "
-             "cap.",
-             "A grandmother in a straw hat calls them from the path.",
-             "The grandmother hands rice to both children, and the older of the two ties the kite to a stake.",
-             "At dusk the boy rides on his grandmother's back and the taller cousin carries the kite."]
-    on, off = with_and_without("relative", story)
-    results = link_story(story)
-    older = next(lk for lk in results[2].links if lk["text"].startswith("the older of the two"))
-    taller = next(lk for lk in results[3].links if lk["text"] == "the taller cousin")
-    assert older["ids"] == [1] and taller["ids"] == [1]  # the girl of twelve both times
+def test_the_older_of_the_two_chooses_between_the_counted_pair_not_the_adult_beside_them():
+    story = ["Two brothers build a sandcastle on a beach: a boy of about eleven in a blue swimsuit and a boy of five "
+             "in a sun hat.",
+             "An uncle in a striped shirt waves at them from the water.",
+             "The uncle brings ice creams for both boys, and the older of the two shares his with a gull."]
+    with_and_without("relative", story)
+    older = next(lk for lk in link_story(story)[2].links if lk["text"].startswith("the older of the two"))
+    assert older["ids"] == [1]  # the boy of eleven, not the uncle
+    chess = ["Two cousins play chess in a park: a girl of about twelve in a red coat and a boy of six in a blue coat.",
+             "Their grandfather in a tweed cap watches from a bench.",
+             "The taller cousin moves a knight."]
+    on, off = with_and_without("relative", chess)
+    assert on[2] == [1]  # the taller of the cousins, not their grandfather
     assert on != off
 
 
 def test_the_spouse_of_a_parent_named_by_a_child_is_the_other_parent_so_named():
-    story = ["On a rooftop, Abu Samir, a stout man in a white shirt, feeds his pigeons.",
-             "Samir, his lean son, brings tea.",
-             "Umm Samir, a tall woman in a blue abaya, calls from the stairs. Her husband waves without looking up."]
+    story = ["In a busy bakery, Abu Nabil, a round man in a flour-dusted apron, shapes loaves.",
+             "Nabil, his skinny son, stacks trays by the oven.",
+             "Umm Nabil, a short woman in a green headscarf, counts coins at the till. Her husband hums as he works."]
     on, off = with_and_without("relative", story)
-    assert on[2] == [1, 3]  # her husband is Abu Samir, not someone new
+    assert on[2] == [1, 3]  # her husband is Abu Nabil, not someone new
     assert on != off
