@@ -33,6 +33,10 @@ class WanTransformerConfig:
     # a learned projection: an absolute place in the frame, which RoPE (relative) and the unpadded patch
     # embedding never give. 0: none, as in Wan (its checkpoints have no such weights)
     grid_pos_freqs: int = 0
+    # a learned vector per text position, added to the embedded prompt: where a word stands in the prompt
+    # (which clause it belongs to). A trained UMT5 writes word order into its outputs; an encoder frozen at
+    # random weights with only relative position biases barely does. False: none, as in Wan
+    text_pos_embed: bool = False
 
     @property
     def head_dim(self) -> int:
