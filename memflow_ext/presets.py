@@ -149,7 +149,7 @@ TOY = Preset(
     name="toy",
     transformer=WanTransformerConfig(
         text_len=128, in_dim=16, dim=96, ffn_dim=256, freq_dim=64, text_dim=32, out_dim=16,
-        num_heads=2, num_layers=3, grid_pos_freqs=4,
+        num_heads=2, num_layers=3, grid_pos_freqs=4, text_pos_embed=True,
     ),
     # the tiny preset's text encoder, frozen at its seeded random weights (shipped, not re-drawn)
     text_encoder=TINY.text_encoder,

@@ -58,7 +58,7 @@ class TrainConfig:
     kinds: tuple[str, ...] = ("single", "switch", "return")
     # a block whose noisy pass drew the sampler's last (least noisy) level is what inference hands on:
     # its context is the model's own x0 estimate there, not the clean block (replay: `own_context`)
-    own_context: bool = False
+    own_context: bool = True
     # the engine settings the replay trains under (configs/toy_interactive.yaml uses the same)
     engine: list[str] = field(default_factory=lambda: [
         "preset=toy", "model_kwargs.local_attn_size=9", "model_kwargs.sink_size=3", "model_kwargs.bank_size=2",
