@@ -33,6 +33,10 @@ class WanTransformerConfig:
     # a learned projection: an absolute place in the frame, which RoPE (relative) and the unpadded patch
     # embedding never give. 0: none, as in Wan (its checkpoints have no such weights)
     grid_pos_freqs: int = 0
+    # a learned vector per text position, added to the embedded prompt: where a word stands in the prompt
+    # (which clause it belongs to). A trained UMT5 writes word order into its outputs; an encoder frozen at
+    # random weights with only relative position biases barely does. False: none, as in Wan
+    text_pos_embed: bool = False
 
     @property
     def head_dim(self) -> int:
@@ -145,7 +149,7 @@ TOY = Preset(
     name="toy",
     transformer=WanTransformerConfig(
         text_len=128, in_dim=16, dim=96, ffn_dim=256, freq_dim=64, text_dim=32, out_dim=16,
-        num_heads=2, num_layers=3, grid_pos_freqs=4,
+        num_heads=2, num_layers=3, grid_pos_freqs=4, text_pos_embed=True,
     ),
     # the tiny preset's text encoder, frozen at its seeded random weights (shipped, not re-drawn)
     text_encoder=TINY.text_encoder,

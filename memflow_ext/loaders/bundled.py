@@ -1,7 +1,9 @@
 """Weights shipped inside the package: one safetensors file per preset with every component.
 
 The file holds the DiT (`dit.` + original Wan names), the text encoder (`text.` + transformers' UMT5
-names) and the codec's statistics (`codec.` + buffer names), plus string metadata (how it was trained).
+names) and the codec's statistics (`codec.` + buffer names), plus string metadata (how it was trained)
+and optional reference values (`check.`: e.g. what the text encoder gave at training time), which
+loading skips and tests compare against.
 A preset names its file in `Preset.bundled_weights`, relative to this package.
 """
 
@@ -21,6 +23,7 @@ from safetensors.torch import save_file
 from memflow_ext.presets import Preset
 
 PREFIXES = ("dit.", "text.", "codec.")
+CHECK_PREFIX = "check."
 
 
 def bundled_path(preset: Preset) -> Path:
@@ -39,9 +42,11 @@ def build_codec(preset: Preset):
 
 
 def save_bundle(path: str | os.PathLike, model: torch.nn.Module, text_encoder: Any, codec: torch.nn.Module,
-                metadata: dict[str, Any]) -> None:
-    """Write the three components' tensors and `metadata` (JSON-encoded values) atomically."""
-    tensors: dict[str, torch.Tensor] = {}
+                metadata: dict[str, Any], checks: dict[str, torch.Tensor] | None = None) -> None:
+    """Write the three components' tensors, the reference `checks` and `metadata` (JSON-encoded values)
+    atomically."""
+    tensors: dict[str, torch.Tensor] = {CHECK_PREFIX + k: t.detach().to("cpu", torch.float32).contiguous().clone()
+                                        for k, t in (checks or {}).items()}
     for prefix, module in zip(PREFIXES, (model, text_encoder.model, codec), strict=True):
         for name, t in module.state_dict().items():
             tensors[prefix + name] = t.detach().to("cpu", torch.float32).contiguous().clone()
@@ -49,6 +54,16 @@ def save_bundle(path: str | os.PathLike, model: torch.nn.Module, text_encoder: A
     tmp = path.with_name(path.name + ".tmp")
     save_file(tensors, str(tmp), metadata={k: json.dumps(v) for k, v in metadata.items()})
     os.replace(tmp, path)
+
+
+def bundle_check(path: str | os.PathLike, name: str) -> torch.Tensor:
+    """The reference tensor `name` stored with `save_bundle(checks=...)`."""
+    with safe_open(str(path), framework="pt") as f:
+        key = CHECK_PREFIX + name
+        if key not in f.keys():
+            have = sorted(k[len(CHECK_PREFIX):] for k in f.keys() if k.startswith(CHECK_PREFIX))
+            raise KeyError(f"{path}: no reference tensor '{name}'; it holds: {', '.join(have) or 'none'}")
+        return f.get_tensor(key)
 
 
 def bundle_metadata(path: str | os.PathLike) -> dict[str, Any]:
@@ -70,6 +85,8 @@ def load_bundle(preset: Preset, device: torch.device | str = "cpu", dtype: torch
     parts: dict[str, dict[str, torch.Tensor]] = {p: {} for p in PREFIXES}
     with safe_open(str(path), framework="pt") as f:
         for key in f.keys():
+            if key.startswith(CHECK_PREFIX):
+                continue
             prefix = next((p for p in PREFIXES if key.startswith(p)), None)
             if prefix is None:
                 raise ValueError(f"{path}: tensor '{key}' has none of the prefixes {', '.join(PREFIXES)}")

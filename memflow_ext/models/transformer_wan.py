@@ -269,6 +269,7 @@ class CausalWanModel(nn.Module):
         self.blocks = nn.ModuleList([CausalWanAttentionBlock(cfg) for _ in range(cfg.num_layers)])
         self.head = CausalHead(cfg)
         self.grid_pos = nn.Linear(4 * cfg.grid_pos_freqs, dim) if cfg.grid_pos_freqs else None
+        self.text_pos = nn.Parameter(torch.zeros(cfg.text_len, dim)) if cfg.text_pos_embed else None
         # not a buffer: stays complex128 whatever dtype the module is cast to
         self.freqs = build_rope_table(cfg.head_dim, cfg.rope_max_len)
 
@@ -315,7 +316,8 @@ class CausalWanModel(nn.Module):
             raise ValueError(f"text context has {context.shape[1]} tokens, more than text_len={self.config.text_len}")
         if pad:
             context = torch.cat([context, context.new_zeros(context.shape[0], pad, context.shape[2])], dim=1)
-        return self.text_embedding(context)
+        out = self.text_embedding(context)
+        return out if self.text_pos is None else out + self.text_pos.to(out.dtype)
 
     def fill_text_cache(self, context: torch.Tensor, cache: CrossAttnCache) -> None:
         """(Re)compute every layer's text keys/values from `context` [B, L<=text_len, text_dim] into `cache`."""

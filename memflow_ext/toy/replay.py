@@ -18,6 +18,12 @@ whose entries are pass-instance ids instead of keys (one "token" per frame), so 
 roll and the re-cache's protected sink cannot drift from the engine. The keys themselves are kept
 per (instance, layer) as ordinary autograd tensors.
 
+Exposure to its own outputs (`own_context`): at inference the context pass re-encodes the block the
+model just drew, not a clean one. Where `own_context[b, blk]` is set, the context pass of that block
+(and any later re-cache of its frames) takes the noisy pass's own x0 estimate, `noisy - sigma * flow`,
+detached, instead of the clean latents; the targets of later blocks stay the clean story, so the model
+learns to continue a story from a context as imperfect as the one it will meet.
+
 Memory frames are whole latent frames that have left the local window, with the keys and values
 they had in the cache when they left (what the memory plugin archives), at their absolute RoPE
 positions (keys are stored RoPE'd). Which frames: `choose_memory(block, evicted_frames)` per sample,
@@ -70,10 +76,12 @@ class StreamingReplay:
         self.max_memory = mk.bank_size
 
     def run(self, clean: torch.Tensor, noisy: torch.Tensor, noisy_t: torch.Tensor, text: Sequence[torch.Tensor],
-            block_prompt: Sequence[int], choose_memory: MemoryChooser | None = None) -> ReplayOutput:
+            block_prompt: Sequence[int], choose_memory: MemoryChooser | None = None,
+            own_context: torch.Tensor | None = None, noisy_sigma: torch.Tensor | None = None) -> ReplayOutput:
         """clean / noisy [B, F, C, h, w]; noisy_t [B, blocks] the timestep of each block's noisy pass;
         `text[p]` prompt p's embedding [B, L, text_dim]; `block_prompt[i]` the prompt of block i (switches
-        are where it changes)."""
+        are where it changes); `own_context` [B, blocks] bool with `noisy_sigma` [B, blocks]: the blocks
+        whose context is the model's own x0 estimate (module docstring)."""
         b, frames = clean.shape[:2]
         blocks = frames // self.fpb
         if frames % self.fpb or len(block_prompt) != blocks:
@@ -91,6 +99,11 @@ class StreamingReplay:
         mem_log: list[list[list[int]]] = []
         cache_log: list[list[int]] = []
         ctx_t = float(self.cfg.context_noise)
+        if own_context is not None:
+            if noisy_sigma is None or own_context.shape != (b, blocks) or noisy_sigma.shape != (b, blocks):
+                raise ValueError(f"own_context and noisy_sigma must both be [B, blocks] = [{b}, {blocks}]")
+        # per block, what the cache is built from: the clean block, or the model's own estimate of it
+        context = list(clean.split(self.fpb, dim=1))
 
         def call(x: torch.Tensor, t: torch.Tensor, start: int, prompt: int, memory: list[list[int]],
                  update: bool, output: bool) -> torch.Tensor | None:
@@ -128,14 +141,20 @@ class StreamingReplay:
                 if s > 0:  # the re-cache of MemFlowPipeline._recache, under the new prompt
                     n = s if self.geometry.local_attn_frames == -1 else min(self.geometry.local_attn_frames, s)
                     t = torch.full((b, n), ctx_t, device=clean.device)
-                    call(clean[:, s - n : s], t, s - n, prompt, memory, update=True, output=False)
+                    call(torch.cat(context, dim=1)[:, s - n : s], t, s - n, prompt, memory, update=True, output=False)
             cache_log.append([frame_of[i] for i in self._visible_ids(sym, s)])
             t = noisy_t[:, blk : blk + 1].expand(b, self.fpb).float()
             flow = call(noisy[:, s : s + self.fpb], t, s, prompt, memory, update=False, output=True)
             assert flow is not None  # output=True returns the flow
             flows.append(flow)
+            if own_context is not None and bool(own_context[:, blk].any()):
+                assert noisy_sigma is not None  # checked with own_context above
+                sig = noisy_sigma[:, blk].view(b, 1, 1, 1, 1).to(flow.dtype)
+                est = (noisy[:, s : s + self.fpb] - sig * flow).detach()
+                pick = own_context[:, blk].view(b, 1, 1, 1, 1)
+                context[blk] = torch.where(pick, est, clean[:, s : s + self.fpb])
             t = torch.full((b, self.fpb), ctx_t, device=clean.device)
-            call(clean[:, s : s + self.fpb], t, s, prompt, memory, update=True, output=False)
+            call(context[blk], t, s, prompt, memory, update=True, output=False)
         return ReplayOutput(flow=torch.cat(flows, dim=1), memory_frames=mem_log, cache_frames=cache_log)
 
     def _visible_ids(self, sym: KVCache, start: int) -> list[int]:

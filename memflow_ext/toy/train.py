@@ -56,6 +56,9 @@ class TrainConfig:
     codec_fit_stories: int = 150
     save_every: int = 100
     kinds: tuple[str, ...] = ("single", "switch", "return")
+    # a block whose noisy pass drew the sampler's last (least noisy) level is what inference hands on:
+    # its context is the model's own x0 estimate there, not the clean block (replay: `own_context`)
+    own_context: bool = True
     # the engine settings the replay trains under (configs/toy_interactive.yaml uses the same)
     engine: list[str] = field(default_factory=lambda: [
         "preset=toy", "model_kwargs.local_attn_size=9", "model_kwargs.sink_size=3", "model_kwargs.bank_size=2",
@@ -122,12 +125,19 @@ class ToyData:
         self.by_kind = {k: [i for i, s in enumerate(self.stories) if s.kind == k] for k in cfg.kinds}
 
 
-def word_embedding_digest(text_encoder: Any) -> str:
-    """SHA-256 of the text embeddings of every grammar word (rounded to 1e-4), one prompt per word."""
-    words = load_world().words
+def word_embeddings(text_encoder: Any) -> torch.Tensor:
+    """The text embeddings of every grammar word, one prompt per word [words, L, text_dim] (float32).
+
+    The DiT learned to read exactly these: the bundle stores them (`check.word_embeddings`) and a test
+    compares what the text encoder gives today against them within float tolerance (a hash of the
+    values themselves would flip with the last bit a CPU or thread count changes)."""
     with torch.no_grad():
-        e = text_encoder.encode(words).double().cpu().numpy()
-    return hashlib.sha256(np.round(e, 4).tobytes()).hexdigest()
+        return text_encoder.encode(load_world().words).float().cpu()
+
+
+def tensor_digest(t: torch.Tensor) -> str:
+    """SHA-256 of a tensor's float32 bytes: names the stored reference in the bundle's metadata."""
+    return hashlib.sha256(t.detach().to(torch.float32).contiguous().numpy().tobytes()).hexdigest()
 
 
 class Trainer:
@@ -219,12 +229,17 @@ class Trainer:
         noise = torch.randn(clean.shape, generator=self.gen)
         tidx = torch.randint(0, len(self.timesteps), (b, blocks), generator=self.gen)
         t = self.timesteps[tidx]  # [B, blocks]
-        sigma = self.schedule.sigma_at(t.flatten()).view(b, blocks, 1, 1, 1, 1)
-        sigma = sigma.expand(b, blocks, fpb, 1, 1, 1).reshape(b, frames, 1, 1, 1)
+        block_sigma = self.schedule.sigma_at(t.flatten()).view(b, blocks)
+        sigma = block_sigma.view(b, blocks, 1, 1, 1, 1).expand(b, blocks, fpb, 1, 1, 1).reshape(b, frames, 1, 1, 1)
         noisy = (1 - sigma) * clean + sigma * noise
         rules = [memory_rule(s, self.engine.model_kwargs.bank_size) for s in stories]
+        own = None
+        if self.cfg.own_context:
+            last = int(torch.argmin(self.schedule.sigma_at(self.timesteps)))
+            own = tidx == last
         out = self.replay.run(clean, noisy, t, text, first.block_prompt,
-                              lambda blk, i, ev: rules[i](blk, i, ev))
+                              lambda blk, i, ev: rules[i](blk, i, ev), own_context=own,
+                              noisy_sigma=block_sigma)
         return torch.nn.functional.mse_loss(out.flow, noise - clean)
 
     def train(self, until: int | None = None, progress: bool = True) -> None:
@@ -255,9 +270,11 @@ class Trainer:
         curve = [[min(i + every, len(h)), round(float(np.mean(h[i : i + every])), 5)] for i in range(0, len(h), every)]
         meta = {"steps": self.step, "train_seconds": round(self.seconds, 1), "loss_curve": curve,
                 "train_config": dataclasses.asdict(self.cfg), "threads": torch.get_num_threads(),
-                "word_embedding_sha256": word_embedding_digest(self.text), "eval_seed_base": EVAL_SEED_BASE}
+                "eval_seed_base": EVAL_SEED_BASE}
+        words = word_embeddings(self.text)
+        meta["word_embedding_sha256"] = tensor_digest(words)
         self.model.eval()
-        save_bundle(path, self.model, self.text, self.codec, meta)
+        save_bundle(path, self.model, self.text, self.codec, meta, checks={"word_embeddings": words})
         logger.info(f"exported {path} ({path.stat().st_size / 1e6:.2f} MB, step {self.step})")
 
 

@@ -157,3 +157,19 @@ def test_grid_position_is_the_only_absolute_place_a_token_knows(grid_pos_freqs):
     spread = (first_pixel_of_each_patch - first_pixel_of_each_patch[..., :1]).abs().max().item()
     assert (spread > 1e-3) == bool(grid_pos_freqs), spread
     assert ("grid_pos.weight" in model.state_dict()) == bool(grid_pos_freqs)
+
+
+@pytest.mark.parametrize("text_pos_embed", [False, True])
+def test_text_position_tells_a_repeated_word_apart(text_pos_embed):
+    """The same text vector at two places of the prompt: embedded alike without `text_pos_embed` (Wan relies
+    on its trained encoder for word order), differently with it (the toy's frozen random encoder needs it)."""
+    from dataclasses import replace
+
+    c = replace(get_preset("tiny").transformer, text_pos_embed=text_pos_embed)
+    model = build_model(c, seed=0).requires_grad_(False)
+    word = torch.randn(1, 1, c.text_dim, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        out = model.embed_text(word.expand(1, 4, c.text_dim))
+    assert out.shape == (1, c.text_len, c.dim)
+    assert (not torch.allclose(out[0, 0], out[0, 3])) == text_pos_embed
+    assert ("text_pos" in model.state_dict()) == text_pos_embed

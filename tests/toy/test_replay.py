@@ -139,3 +139,31 @@ def test_replay_refuses_sma():
 
     with pytest.raises(ConfigError, match="SMA"):
         StreamingReplay(load_config(overrides=[*OVERRIDES, "model_kwargs.SMA=true"]), tiny_model(), (8, 8))
+
+
+def test_own_context_continues_from_the_models_estimate():
+    """A block marked `own_context` hands on its own x0 estimate: the replay then equals a teacher-forced
+    replay whose clean story has that block replaced by the estimate; unmarked blocks are untouched."""
+    from memflow_ext.config import load_config
+
+    cfg = load_config(overrides=OVERRIDES)
+    model = tiny_model()
+    clean, noise, embeds = rand_noise(21, seed=1), rand_noise(21, seed=2), rand_embeds(3, seed=3)
+    t = torch.full((1, 7), 500.0)
+    sigma = torch.full((1, 7), 0.4)
+    noisy = (1 - 0.4) * clean + 0.4 * noise
+    own = torch.zeros(1, 7, dtype=torch.bool)
+    own[0, 1] = True
+    with torch.no_grad():
+        base = StreamingReplay(cfg, model, latent_hw=(8, 8)).run(clean, noisy, t, embeds, BLOCK_PROMPT, choose)
+        mixed = StreamingReplay(cfg, model, latent_hw=(8, 8)).run(
+            clean, noisy, t, embeds, BLOCK_PROMPT, choose, own_context=own, noisy_sigma=sigma)
+        forced = clean.clone()
+        forced[:, 3:6] = noisy[:, 3:6] - 0.4 * base.flow[:, 3:6]
+        expected = StreamingReplay(cfg, model, latent_hw=(8, 8)).run(forced, noisy, t, embeds, BLOCK_PROMPT, choose)
+    torch.testing.assert_close(mixed.flow[:, :6], base.flow[:, :6])  # up to the block itself: as before
+    torch.testing.assert_close(mixed.flow, expected.flow, rtol=1e-5, atol=1e-5)
+    assert not torch.allclose(mixed.flow[:, 6:], base.flow[:, 6:], atol=1e-4)  # later blocks see the estimate
+    with pytest.raises(ValueError, match="noisy_sigma"):
+        StreamingReplay(cfg, model, latent_hw=(8, 8)).run(clean, noisy, t, embeds, BLOCK_PROMPT, choose,
+                                                          own_context=own)
