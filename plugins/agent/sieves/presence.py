@@ -11,7 +11,11 @@ from ..proper_names import is_title
 from .words import (
     ABOUT_VERBS,
     ABSENCE_WORDS,
+    ARRIVAL_VERBS,
     CAPTURE_VERBS,
+    DEATH_VERBS,
+    DEPARTURE_PARTICLES,
+    DEPARTURE_VERBS,
     DEPICTIONS,
     DISPLAY_NOUNS,
     LIKENESS_WORDS,
@@ -25,7 +29,7 @@ from .words import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
     from ..linker import LinkContext
     from ..mentions import Mention
@@ -42,7 +46,7 @@ def run(ctx: LinkContext) -> None:
     """A mention says its entity is in the scene unless it is pictured ("a mural of a tiger", "a photo
     of the dog"), a toy or artwork ("a plush dragon", "a wind-up mouse"), only remembered, dreamt of,
     phoned or talked about ("dreaming of the dog", "her uncle on the line"), stated absent ("the pony
-    is nowhere in sight", "an unseen rival"), a background crowd, or a vehicle that is only scenery
+    is nowhere in sight", "an unseen rival", "the courier has already left"), a background crowd, or a vehicle that is only scenery
     ("a tram rumbles past"), or shown on a screen ("On the screen, a wolf chases a deer"; "howls
     with the wolves on the television"). A character the story has so far only talked of stays
     elsewhere when a later definite phrase names it as a possessor or an object ("a missing hiker" ...
@@ -119,7 +123,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "remote"
     if _on_display(tok) or _elaborates_depiction(m, tok):
         return "pictured"
-    if _stated_absent(tok):
+    if _stated_absent(tok) or m.kind != "name" and _departed(tok):
         return "absent"
     if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
             "with", "in", "wearing", "holding", "carrying") and not (m.det == "def" and _known(m, ctx)):
@@ -270,6 +274,31 @@ def _stated_absent(tok: Token) -> bool:
         if c.dep_ in ("acomp", "advmod", "attr", "neg") and c.lower_ in ABSENCE_WORDS:
             return verb.lemma_ in ("be", "remain", "stay", "seem") or c.lower_ == "nowhere"
     return False
+
+
+def _departed(tok: Token) -> bool:
+    """The subject of a departure told as done is gone: a verb of leaving in the perfect ("the courier has already
+    left", "the goat had run off"), a verb of dying in the past ("her uncle died last spring"), or a verb of
+    arriving negated in the perfect ("the ferryman has not come back"), while the prompt itself is told in the
+    present. Leaving now ("the courier leaves") is still being there."""
+    if tok.dep_ not in ("nsubj", "nsubjpass") or not _told_in_present(tok.doc):
+        return False
+    verb = tok.head
+    lemma = verb.lemma_.lower()
+    if verb.tag_ == "VBD" and lemma in DEATH_VERBS:
+        return True  # "her grandfather died last spring"
+    if not (verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)):
+        return False  # a simple past in a present-tense prompt may be a slip of tense: "the dog ran off" is not enough
+    if any(c.dep_ in ("prt", "advmod") and c.lower_ in DEPARTURE_PARTICLES for c in verb.children):
+        return True
+    if lemma in DEPARTURE_VERBS:
+        return not any(c.dep_ in ("acomp", "oprd", "xcomp") for c in verb.children)  # not "has gone pale"
+    return lemma in ARRIVAL_VERBS and any(c.dep_ == "neg" for c in verb.children)
+
+
+def _told_in_present(doc: Doc) -> bool:
+    """Some verb or auxiliary of the prompt is in the present tense ("sits", "has gone")."""
+    return any(t.tag_ in ("VBZ", "VBP") for t in doc)
 
 
 def _acts(tok: Token) -> bool:

@@ -170,3 +170,14 @@ def test_someone_only_heard_as_a_voice_or_dreamt_of_after_a_misread_verb_is_else
     on, off = with_and_without("presence", story)
     assert on == [[1], [1]]  # the ranger only: the skipper is a voice, the son a dream
     assert on != off
+
+
+def test_someone_stated_gone_is_absent_but_someone_leaving_now_is_there():
+    # the carrier leaves during the first prompt (there); later the cat has not come back, the carrier has gone
+    # home and the gardener died long ago: nobody of the three is in the second prompt
+    story = ["A grey cat dozes on a rug while a mail carrier leaves the porch.",
+             "A girl waters the roses. The cat has not come back, the carrier has gone home, and the old "
+             "gardener died years ago."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2], [3]]
+    assert on != off
