@@ -6,21 +6,24 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from .. import resources as R
-from ..nouns import from_lexicon
+from ..nouns import from_lexicon, noun_info
 from ..proper_names import is_title
 from .words import (
     ABOUT_VERBS,
     ABSENCE_WORDS,
     ARRIVAL_VERBS,
     CAPTURE_VERBS,
+    COUNTERPART_NOUNS,
     DEATH_VERBS,
     DEPARTURE_PARTICLES,
     DEPARTURE_VERBS,
     DEPICTIONS,
     DISPLAY_NOUNS,
+    KEEPER_NOUNS,
     LIKENESS_WORDS,
     MATERIAL_MODIFIERS,
     PHONE_WORDS,
+    PLACE_PREPOSITIONS,
     REMOTE_VERBS,
     SCENE_VEHICLE_VERBS,
     SCENE_VEHICLE_WORDS,
@@ -46,8 +49,9 @@ def run(ctx: LinkContext) -> None:
     """A mention says its entity is in the scene unless it is pictured ("a mural of a tiger", "a photo
     of the dog"), a toy or artwork ("a plush dragon", "a wind-up mouse"), only remembered, dreamt of,
     phoned or talked about ("dreaming of the dog", "her uncle on the line"), stated absent ("the pony
-    is nowhere in sight", "an unseen rival", "the courier has already left"), a background crowd, or a vehicle that is only scenery
-    ("a tram rumbles past"), or shown on a screen ("On the screen, a wolf chases a deer"; "howls
+    is nowhere in sight", "an unseen rival", "the courier has already left"), a background crowd, a
+    vehicle that is only scenery ("a tram rumbles past"), a word for someone used for a thing ("his
+    garden rake"), or shown on a screen ("On the screen, a wolf chases a deer"; "howls
     with the wolves on the television"). A character the story has so far only talked of stays
     elsewhere when a later definite phrase names it as a possessor or an object ("a missing hiker" ...
     "the hiker's tent"); as the subject of a clause it may have arrived. Such a mention neither
@@ -69,7 +73,7 @@ def run(ctx: LinkContext) -> None:
             why = "absent"
         if why is not None:
             m.skip = why
-            if why in ("toy", "pictured") and m.lemma:
+            if why in ("toy", "pictured", "thing") and m.lemma:
                 ctx.registry.props.add(m.lemma)
             elif why in ELSEWHERE and m.kind == "noun" and m.lemma:
                 ctx.registry.elsewhere.add(m.lemma)
@@ -125,6 +129,8 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "pictured"
     if _stated_absent(tok) or m.kind != "name" and _departed(tok):
         return "absent"
+    if _thing_reading(m, tok, ctx):
+        return "thing"
     if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
             "with", "in", "wearing", "holding", "carrying") and not (m.det == "def" and _known(m, ctx)):
         # "a nurse with a silver stud": a word known only to WordNet, worn or held (but "a ward with the patient
@@ -148,6 +154,38 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
             and not any(m.lemma in c.nouns for c in ctx.clusters.values() if c.type in ("vehicle", "robot")):
         return "scenery"
     return None
+
+
+def _thing_reading(m: Mention, tok: Token, ctx: LinkContext) -> bool:
+    """A noun known only to WordNet whose first sense is a person but that also names a thing or a place is that
+    thing where the phrase places it among things ("his garden rake", "a roadside diner": see `_thing_context`)
+    and nothing treats it as someone: it does nothing only the living do, has no age, gender, count or clothes,
+    no name or phrase beside it renames it, and the story has no character of that noun."""
+    if m.kind != "noun" or m.type != "person" or from_lexicon(m.lemma):
+        return False
+    senses = R.noun_senses(m.lemma)
+    if senses[:1] != "P" or not any(c in senses for c in "XLW"):
+        return False
+    if m.age is not None or m.gender is not None or m.stated_age is not None or m.clothing or m.count is not None:
+        return False
+    if m.subject and (R.animate_verb(tok.head.lemma_.lower()) or any(R.animate_verb(v) for v in m.acts)):
+        return False
+    if m.appos_of is not None or any(x.appos_of == m.index for x in ctx.mentions):
+        return False
+    if any(c.dep_ == "relcl" and any(t.lower_ in ("who", "whom", "whose") for t in c.subtree) for c in tok.children):
+        return False
+    if _known(m, ctx) or m.lemma in COUNTERPART_NOUNS or m.lemma in KEEPER_NOUNS:
+        return False
+    return _thing_context(tok, senses)
+
+
+def _thing_context(tok: Token, senses: str) -> bool:
+    """The phrase places the noun among things: a noun modifier that names no character ("garden", "hospital"),
+    or, for a place sense, the object of a preposition of place ("at a diner", "outside the ward")."""
+    for c in tok.children:
+        if c.dep_ == "compound" and c.pos_ == "NOUN" and noun_info(c.lemma_.lower()) is None:
+            return True
+    return "L" in senses and tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPOSITIONS
 
 
 def _likeness(tok: Token) -> bool:

@@ -181,3 +181,12 @@ def test_someone_stated_gone_is_absent_but_someone_leaving_now_is_there():
     on, off = with_and_without("presence", story)
     assert on == [[1, 2], [3]]
     assert on != off
+
+
+def test_a_word_for_someone_that_also_names_a_thing_is_the_thing_among_things():
+    # "rake" and "diner" first name people in WordNet; a garden rake and a diner one stops at are things
+    story = ["An old gardener leans his garden rake against the fence.",
+             "A lorry driver in a cap stops at a roadside diner.", "Inside, a lone diner in a grey coat eats soup."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [2], [3]]  # the diner in the coat is someone
+    assert on != off
