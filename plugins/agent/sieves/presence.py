@@ -129,7 +129,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "pictured"
     if _stated_absent(tok) or m.kind != "name" and _departed(tok):
         return "absent"
-    if _thing_reading(m, tok, ctx):
+    if _thing_reading(m, tok, ctx) or m.type == "group" and _group_of_things(tok):
         return "thing"
     if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
             "with", "in", "wearing", "holding", "carrying") and not (m.det == "def" and _known(m, ctx)):
@@ -177,6 +177,17 @@ def _thing_reading(m: Mention, tok: Token, ctx: LinkContext) -> bool:
     if _known(m, ctx) or m.lemma in COUNTERPART_NOUNS or m.lemma in KEEPER_NOUNS:
         return False
     return _thing_context(tok, senses)
+
+
+def _group_of_things(tok: Token) -> bool:
+    """A collective noun whose "of" phrase names things, not characters, counts things: "a pair of scissors",
+    "a set of keys" (but "a pair of mallards", "a group of children")."""
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None:
+        return False
+    objs = [c for c in of.children if c.dep_ == "pobj"]
+    return bool(objs) and all(o.pos_ == "NOUN" and noun_info(o.lemma_.lower()) is None
+                              and noun_info(o.lower_) is None for o in objs)
 
 
 def _thing_context(tok: Token, senses: str) -> bool:

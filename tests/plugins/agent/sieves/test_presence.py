@@ -190,3 +190,10 @@ def test_a_word_for_someone_that_also_names_a_thing_is_the_thing_among_things():
     on, off = with_and_without("presence", story)
     assert on == [[1], [2], [3]]  # the diner in the coat is someone
     assert on != off
+
+
+def test_a_collective_noun_of_things_counts_things_and_one_of_animals_is_a_group():
+    story = ["A barber in a striped apron drops a pair of scissors.", "A pair of mallards paddles past the barber."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1, 2]]
+    assert on != off
