@@ -19,11 +19,13 @@ from .words import (
     DEPARTURE_VERBS,
     DEPICTIONS,
     DISPLAY_NOUNS,
+    EMPTY_WORDS,
     KEEPER_NOUNS,
     LIKENESS_WORDS,
     MATERIAL_MODIFIERS,
     PHONE_WORDS,
     PLACE_PREPOSITIONS,
+    REMAINS_NOUNS,
     REMOTE_VERBS,
     SCENE_VEHICLE_VERBS,
     SCENE_VEHICLE_WORDS,
@@ -127,7 +129,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "remote"
     if _on_display(tok) or _elaborates_depiction(m, tok):
         return "pictured"
-    if _stated_absent(tok) or m.kind != "name" and _departed(tok):
+    if _stated_absent(tok) or m.kind != "name" and _departed(tok) or _owner_of_empty(tok):
         return "absent"
     if _thing_reading(m, tok, ctx) or m.type == "group" and _group_of_things(tok):
         return "thing"
@@ -343,6 +345,20 @@ def _departed(tok: Token) -> bool:
     if lemma in DEPARTURE_VERBS:
         return not any(c.dep_ in ("acomp", "oprd", "xcomp") for c in verb.children)  # not "has gone pale"
     return lemma in ARRIVAL_VERBS and any(c.dep_ == "neg" for c in verb.children)
+
+
+def _owner_of_empty(tok: Token) -> bool:
+    """The owner of a place said to be empty, or of a grave, is not there: "the old man's empty bed", "his
+    grandfather's chair is empty", "the terrier's grave" (data/sieves.json `empty_words`, `remains_nouns`)."""
+    if tok.dep_ != "poss":
+        return False
+    thing = tok.head
+    if thing.lemma_.lower() in REMAINS_NOUNS:
+        return True
+    if any(c.dep_ == "amod" and c.lower_ in EMPTY_WORDS for c in thing.children):
+        return True
+    return thing.dep_ == "nsubj" and thing.head.lemma_ in ("be", "lie", "sit", "stand", "remain", "stay") and any(
+        c.dep_ in ("acomp", "oprd") and c.lower_ in EMPTY_WORDS for c in thing.head.children)
 
 
 def _told_in_present(doc: Doc) -> bool:

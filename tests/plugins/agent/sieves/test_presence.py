@@ -197,3 +197,11 @@ def test_a_collective_noun_of_things_counts_things_and_one_of_animals_is_a_group
     on, off = with_and_without("presence", story)
     assert on == [[1], [1, 2]]
     assert on != off
+
+
+def test_the_owner_of_an_empty_place_or_of_a_grave_is_not_there():
+    story = ["An old man in a tweed cap walks his terrier past a nurse.",
+             "The nurse strips the old man's empty bed.", "The nurse lays flowers on the terrier's grave."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2, 3], [3], [3]]
+    assert on != off
