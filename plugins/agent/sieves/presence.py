@@ -29,6 +29,7 @@ from .words import (
     REMOTE_VERBS,
     SCENE_VEHICLE_VERBS,
     SCENE_VEHICLE_WORDS,
+    SEEKING_VERBS,
     SPEECH_VERBS,
     TOY_MODIFIERS,
 )
@@ -130,6 +131,8 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
     if _on_display(tok) or _elaborates_depiction(m, tok):
         return "pictured"
     if _stated_absent(tok) or m.kind != "name" and _departed(tok) or _owner_of_empty(tok):
+        return "absent"
+    if _sought(tok):
         return "absent"
     if _thing_reading(m, tok, ctx) or m.type == "group" and _group_of_things(tok):
         return "thing"
@@ -345,6 +348,12 @@ def _departed(tok: Token) -> bool:
     if lemma in DEPARTURE_VERBS:
         return not any(c.dep_ in ("acomp", "oprd", "xcomp") for c in verb.children)  # not "has gone pale"
     return lemma in ARRIVAL_VERBS and any(c.dep_ == "neg" for c in verb.children)
+
+
+def _sought(tok: Token) -> bool:
+    """Whom someone waits or searches for is not (yet) there: "waits at the gate for her father", "searches the
+    woods for a lost lamb" (data/sieves.json `seeking_verbs`); should it arrive, the phrase saying so is there."""
+    return tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.lemma_.lower() in SEEKING_VERBS
 
 
 def _owner_of_empty(tok: Token) -> bool:

@@ -205,3 +205,11 @@ def test_the_owner_of_an_empty_place_or_of_a_grave_is_not_there():
     on, off = with_and_without("presence", story)
     assert on == [[1, 2, 3], [3], [3]]
     assert on != off
+
+
+def test_whom_someone_waits_or_searches_for_is_not_there_yet():
+    story = ["A girl in a red coat waits at the gate for her father.", "A tall man in a grey suit walks up the lane.",
+             "The girl runs to her father and hugs him."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [2], [1, 2]]
+    assert on != off
