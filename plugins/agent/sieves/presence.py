@@ -132,7 +132,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "pictured"
     if _stated_absent(tok) or m.kind != "name" and _departed(tok) or _owner_of_empty(tok):
         return "absent"
-    if _sought(tok):
+    if _sought(tok) or _owner_while_alone(m, tok):
         return "absent"
     if _thing_reading(m, tok, ctx) or m.type == "group" and _group_of_things(tok):
         return "thing"
@@ -354,6 +354,20 @@ def _sought(tok: Token) -> bool:
     """Whom someone waits or searches for is not (yet) there: "waits at the gate for her father", "searches the
     woods for a lost lamb" (data/sieves.json `seeking_verbs`); should it arrive, the phrase saying so is there."""
     return tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.lemma_.lower() in SEEKING_VERBS
+
+
+def _owner_while_alone(m: Mention, tok: Token) -> bool:
+    """In a prompt that says its subject does something alone ("the boy sits alone"), another character named
+    only as the owner of a thing (not a part of the body, hair or clothes) is not there: "sits alone, holding the
+    dog's leash" (but not one left alone: "leaving the dog alone")."""
+    if tok.dep_ != "poss" or m.kind != "noun" or _worn(tok.head):
+        return False
+    for t in tok.doc:
+        if t.lower_ == "alone" and t.dep_ == "advmod":
+            subject = next((c for c in t.head.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.lemma_.lower() != m.lemma:
+                return True
+    return False
 
 
 def _owner_of_empty(tok: Token) -> bool:

@@ -213,3 +213,12 @@ def test_whom_someone_waits_or_searches_for_is_not_there_yet():
     on, off = with_and_without("presence", story)
     assert on == [[1], [2], [1, 2]]
     assert on != off
+
+
+def test_an_owner_named_only_through_a_thing_is_not_there_when_someone_is_alone():
+    story = ["A boy in a green hoodie throws a stick for his spaniel.",
+             "The boy sits alone on the step, holding the spaniel's leash.",
+             "The boy ruffles the spaniel's ears."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2], [1], [1, 2]]  # the ears are the dog's own: it is there
+    assert on != off
