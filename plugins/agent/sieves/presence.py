@@ -23,6 +23,7 @@ from .words import (
     KEEPER_NOUNS,
     LIKENESS_WORDS,
     MATERIAL_MODIFIERS,
+    PHONE_LINE_WORDS,
     PHONE_WORDS,
     PLACE_PREPOSITIONS,
     REMAINS_NOUNS,
@@ -276,11 +277,13 @@ def _subject_side(tok: Token, verb: Token) -> bool:
 
 
 def _on_the_phone(tok: Token) -> bool:
-    """"her uncle on the line"; "tells her uncle on the phone" (the verb's phrase, for its object)."""
-    if _located_on(tok, PHONE_WORDS) is not None:
+    """"her uncle on the line"; "tells her uncle on the phone" (the verb's phrase, for its object). A line is a
+    phone line only where the prompt names a phone or a call ("a trout on the line" is on a fishing line)."""
+    words = PHONE_WORDS | PHONE_LINE_WORDS if any(t.lemma_.lower() in PHONE_WORDS for t in tok.doc) else PHONE_WORDS
+    if _located_on(tok, words) is not None:
         return True
     verb = _clause_verb(tok)
-    return verb is not None and _located_on(verb, PHONE_WORDS) is not None and not _subject_side(tok, verb)
+    return verb is not None and _located_on(verb, words) is not None and not _subject_side(tok, verb)
 
 
 def _on_display(tok: Token) -> bool:

@@ -222,3 +222,11 @@ def test_an_owner_named_only_through_a_thing_is_not_there_when_someone_is_alone(
     on, off = with_and_without("presence", story)
     assert on == [[1, 2], [1], [1, 2]]  # the ears are the dog's own: it is there
     assert on != off
+
+
+def test_a_line_is_a_phone_line_only_where_the_prompt_has_a_phone():
+    story = ["An angler in green waders reels in a trout on the line.",
+             "The angler grips her phone, her brother on the line."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2], [1]]  # the trout is on a fishing line; the brother on a phone line
+    assert on != off
