@@ -6,27 +6,38 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from .. import resources as R
-from ..nouns import from_lexicon
+from ..nouns import from_lexicon, noun_info
 from ..proper_names import is_title
 from .words import (
     ABOUT_VERBS,
     ABSENCE_WORDS,
+    ARRIVAL_VERBS,
     CAPTURE_VERBS,
+    COUNTERPART_NOUNS,
+    DEATH_VERBS,
+    DEPARTURE_PARTICLES,
+    DEPARTURE_VERBS,
     DEPICTIONS,
     DISPLAY_NOUNS,
+    EMPTY_WORDS,
     FACE_WORDS,
+    KEEPER_NOUNS,
     LIKENESS_WORDS,
     MATERIAL_MODIFIERS,
+    PHONE_LINE_WORDS,
     PHONE_WORDS,
+    PLACE_PREPOSITIONS,
+    REMAINS_NOUNS,
     REMOTE_VERBS,
     SCENE_VEHICLE_VERBS,
     SCENE_VEHICLE_WORDS,
+    SEEKING_VERBS,
     SPEECH_VERBS,
     TOY_MODIFIERS,
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
     from ..linker import LinkContext
     from ..mentions import Mention
@@ -43,8 +54,9 @@ def run(ctx: LinkContext) -> None:
     """A mention says its entity is in the scene unless it is pictured ("a mural of a tiger", "a photo
     of the dog"), a toy or artwork ("a plush dragon", "a wind-up mouse"), only remembered, dreamt of,
     phoned or talked about ("dreaming of the dog", "her uncle on the line"), stated absent ("the pony
-    is nowhere in sight", "an unseen rival"), a background crowd, or a vehicle that is only scenery
-    ("a tram rumbles past"), or shown on a screen ("On the screen, a wolf chases a deer"; "howls
+    is nowhere in sight", "an unseen rival", "the courier has already left"), a background crowd, a
+    vehicle that is only scenery ("a tram rumbles past"), a word for someone used for a thing ("his
+    garden rake"), or shown on a screen ("On the screen, a wolf chases a deer"; "howls
     with the wolves on the television"). A character the story has so far only talked of stays
     elsewhere when a later definite phrase names it as a possessor or an object ("a missing hiker" ...
     "the hiker's tent"); as the subject of a clause it may have arrived. Such a mention neither
@@ -66,7 +78,7 @@ def run(ctx: LinkContext) -> None:
             why = "absent"
         if why is not None:
             m.skip = why
-            if why in ("toy", "pictured") and m.lemma:
+            if why in ("toy", "pictured", "thing") and m.lemma:
                 ctx.registry.props.add(m.lemma)
             elif why in ELSEWHERE and m.kind == "noun" and m.lemma:
                 ctx.registry.elsewhere.add(m.lemma)
@@ -120,8 +132,12 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "remote"
     if _on_display(tok) or _elaborates_depiction(m, tok):
         return "pictured"
-    if _stated_absent(tok):
+    if _stated_absent(tok) or m.kind != "name" and _departed(tok) or _owner_of_empty(tok):
         return "absent"
+    if _sought(tok) or _owner_while_alone(m, tok):
+        return "absent"
+    if _thing_reading(m, tok, ctx) or m.type == "group" and _group_of_things(tok):
+        return "thing"
     if m.kind == "noun" and not from_lexicon(m.lemma) and tok.dep_ == "pobj" and tok.head.lower_ in (
             "with", "in", "wearing", "holding", "carrying") and not (m.det == "def" and _known(m, ctx)):
         # "a nurse with a silver stud": a word known only to WordNet, worn or held (but "a ward with the patient
@@ -187,6 +203,47 @@ def _cast_vehicle(tok: Token, ctx: LinkContext) -> bool:
         return False
     around = [t for c in tok.head.children if c.dep_ in ("advmod", "npadvmod", "prep") for t in c.subtree]
     return not any(t.lower_ in SCENE_VEHICLE_WORDS for t in [*tok.subtree, *around] if t.i != tok.i)
+def _thing_reading(m: Mention, tok: Token, ctx: LinkContext) -> bool:
+    """A noun known only to WordNet whose first sense is a person but that also names a thing or a place is that
+    thing where the phrase places it among things ("his garden rake", "a roadside diner": see `_thing_context`)
+    and nothing treats it as someone: it does nothing only the living do, has no age, gender, count or clothes,
+    no name or phrase beside it renames it, and the story has no character of that noun."""
+    if m.kind != "noun" or m.type != "person" or from_lexicon(m.lemma):
+        return False
+    senses = R.noun_senses(m.lemma)
+    if senses[:1] != "P" or not any(c in senses for c in "XLW"):
+        return False
+    if m.age is not None or m.gender is not None or m.stated_age is not None or m.clothing or m.count is not None:
+        return False
+    if m.subject and (R.animate_verb(tok.head.lemma_.lower()) or any(R.animate_verb(v) for v in m.acts)):
+        return False
+    if m.appos_of is not None or any(x.appos_of == m.index for x in ctx.mentions):
+        return False
+    if any(c.dep_ == "relcl" and any(t.lower_ in ("who", "whom", "whose") for t in c.subtree) for c in tok.children):
+        return False
+    if _known(m, ctx) or m.lemma in COUNTERPART_NOUNS or m.lemma in KEEPER_NOUNS:
+        return False
+    return _thing_context(tok, senses)
+
+
+def _group_of_things(tok: Token) -> bool:
+    """A collective noun whose "of" phrase names things, not characters, counts things: "a pair of scissors",
+    "a set of keys" (but "a pair of mallards", "a group of children")."""
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None:
+        return False
+    objs = [c for c in of.children if c.dep_ == "pobj"]
+    return bool(objs) and all(o.pos_ == "NOUN" and noun_info(o.lemma_.lower()) is None
+                              and noun_info(o.lower_) is None for o in objs)
+
+
+def _thing_context(tok: Token, senses: str) -> bool:
+    """The phrase places the noun among things: a noun modifier that names no character ("garden", "hospital"),
+    or, for a place sense, the object of a preposition of place ("at a diner", "outside the ward")."""
+    for c in tok.children:
+        if c.dep_ == "compound" and c.pos_ == "NOUN" and noun_info(c.lemma_.lower()) is None:
+            return True
+    return "L" in senses and tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPOSITIONS
 
 
 def _likeness(tok: Token) -> bool:
@@ -261,11 +318,13 @@ def _subject_side(tok: Token, verb: Token) -> bool:
 
 
 def _on_the_phone(tok: Token) -> bool:
-    """"her uncle on the line"; "tells her uncle on the phone" (the verb's phrase, for its object)."""
-    if _located_on(tok, PHONE_WORDS) is not None:
+    """"her uncle on the line"; "tells her uncle on the phone" (the verb's phrase, for its object). A line is a
+    phone line only where the prompt names a phone or a call ("a trout on the line" is on a fishing line)."""
+    words = PHONE_WORDS | PHONE_LINE_WORDS if any(t.lemma_.lower() in PHONE_WORDS for t in tok.doc) else PHONE_WORDS
+    if _located_on(tok, words) is not None:
         return True
     verb = _clause_verb(tok)
-    return verb is not None and _located_on(verb, PHONE_WORDS) is not None and not _subject_side(tok, verb)
+    return verb is not None and _located_on(verb, words) is not None and not _subject_side(tok, verb)
 
 
 def _on_display(tok: Token) -> bool:
@@ -313,6 +372,65 @@ def _stated_absent(tok: Token) -> bool:
         if c.dep_ in ("acomp", "advmod", "attr", "neg") and c.lower_ in ABSENCE_WORDS:
             return verb.lemma_ in ("be", "remain", "stay", "seem") or c.lower_ == "nowhere"
     return False
+
+
+def _departed(tok: Token) -> bool:
+    """The subject of a departure told as done is gone: a verb of leaving in the perfect ("the courier has already
+    left", "the goat had run off"), a verb of dying in the past ("her uncle died last spring"), or a verb of
+    arriving negated in the perfect ("the ferryman has not come back"), while the prompt itself is told in the
+    present. Leaving now ("the courier leaves") is still being there."""
+    if tok.dep_ not in ("nsubj", "nsubjpass") or not _told_in_present(tok.doc):
+        return False
+    verb = tok.head
+    lemma = verb.lemma_.lower()
+    if verb.tag_ == "VBD" and lemma in DEATH_VERBS:
+        return True  # "her grandfather died last spring"
+    if not (verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)):
+        return False  # a simple past in a present-tense prompt may be a slip of tense: "the dog ran off" is not enough
+    if any(c.dep_ in ("prt", "advmod") and c.lower_ in DEPARTURE_PARTICLES for c in verb.children):
+        return True
+    if lemma in DEPARTURE_VERBS:
+        return not any(c.dep_ in ("acomp", "oprd", "xcomp") for c in verb.children)  # not "has gone pale"
+    return lemma in ARRIVAL_VERBS and any(c.dep_ == "neg" for c in verb.children)
+
+
+def _sought(tok: Token) -> bool:
+    """Whom someone waits or searches for is not (yet) there: "waits at the gate for her father", "searches the
+    woods for a lost lamb" (data/sieves.json `seeking_verbs`); should it arrive, the phrase saying so is there."""
+    return tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.lemma_.lower() in SEEKING_VERBS
+
+
+def _owner_while_alone(m: Mention, tok: Token) -> bool:
+    """In a prompt that says its subject does something alone ("the boy sits alone"), another character named
+    only as the owner of a thing (not a part of the body, hair or clothes) is not there: "sits alone, holding the
+    dog's leash" (but not one left alone: "leaving the dog alone")."""
+    if tok.dep_ != "poss" or m.kind != "noun" or _worn(tok.head):
+        return False
+    for t in tok.doc:
+        if t.lower_ == "alone" and t.dep_ == "advmod":
+            subject = next((c for c in t.head.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.lemma_.lower() != m.lemma:
+                return True
+    return False
+
+
+def _owner_of_empty(tok: Token) -> bool:
+    """The owner of a place said to be empty, or of a grave, is not there: "the old man's empty bed", "his
+    grandfather's chair is empty", "the terrier's grave" (data/sieves.json `empty_words`, `remains_nouns`)."""
+    if tok.dep_ != "poss":
+        return False
+    thing = tok.head
+    if thing.lemma_.lower() in REMAINS_NOUNS:
+        return True
+    if any(c.dep_ == "amod" and c.lower_ in EMPTY_WORDS for c in thing.children):
+        return True
+    return thing.dep_ == "nsubj" and thing.head.lemma_ in ("be", "lie", "sit", "stand", "remain", "stay") and any(
+        c.dep_ in ("acomp", "oprd") and c.lower_ in EMPTY_WORDS for c in thing.head.children)
+
+
+def _told_in_present(doc: Doc) -> bool:
+    """Some verb or auxiliary of the prompt is in the present tense ("sits", "has gone")."""
+    return any(t.tag_ in ("VBZ", "VBP") for t in doc)
 
 
 def _acts(tok: Token) -> bool:

@@ -196,4 +196,63 @@ def test_once_a_vehicle_is_a_character_other_vehicles_that_are_subjects_are_too(
              "The van honks at the truck."]
     on, off = with_and_without("presence", story)
     assert on == [[1], [2], [1, 2]]  # the van is one of the cast; the distant lorry is not
+
+
+def test_someone_stated_gone_is_absent_but_someone_leaving_now_is_there():
+    # the carrier leaves during the first prompt (there); later the cat has not come back, the carrier has gone
+    # home and the gardener died long ago: nobody of the three is in the second prompt
+    story = ["A grey cat dozes on a rug while a mail carrier leaves the porch.",
+             "A girl waters the roses. The cat has not come back, the carrier has gone home, and the old "
+             "gardener died years ago."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2], [3]]
+    assert on != off
+
+
+def test_a_word_for_someone_that_also_names_a_thing_is_the_thing_among_things():
+    # "rake" and "diner" first name people in WordNet; a garden rake and a diner one stops at are things
+    story = ["An old gardener leans his garden rake against the fence.",
+             "A lorry driver in a cap stops at a roadside diner.", "Inside, a lone diner in a grey coat eats soup."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [2], [3]]  # the diner in the coat is someone
+    assert on != off
+
+
+def test_a_collective_noun_of_things_counts_things_and_one_of_animals_is_a_group():
+    story = ["A barber in a striped apron drops a pair of scissors.", "A pair of mallards paddles past the barber."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1, 2]]
+    assert on != off
+
+
+def test_the_owner_of_an_empty_place_or_of_a_grave_is_not_there():
+    story = ["An old man in a tweed cap walks his terrier past a nurse.",
+             "The nurse strips the old man's empty bed.", "The nurse lays flowers on the terrier's grave."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2, 3], [3], [3]]
+    assert on != off
+
+
+def test_whom_someone_waits_or_searches_for_is_not_there_yet():
+    story = ["A girl in a red coat waits at the gate for her father.", "A tall man in a grey suit walks up the lane.",
+             "The girl runs to her father and hugs him."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [2], [1, 2]]
+    assert on != off
+
+
+def test_an_owner_named_only_through_a_thing_is_not_there_when_someone_is_alone():
+    story = ["A boy in a green hoodie throws a stick for his spaniel.",
+             "The boy sits alone on the step, holding the spaniel's leash.",
+             "The boy ruffles the spaniel's ears."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2], [1], [1, 2]]  # the ears are the dog's own: it is there
+    assert on != off
+
+
+def test_a_line_is_a_phone_line_only_where_the_prompt_has_a_phone():
+    story = ["An angler in green waders reels in a trout on the line.",
+             "The angler grips her phone, her brother on the line."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1, 2], [1]]  # the trout is on a fishing line; the brother on a phone line
     assert on != off
