@@ -247,7 +247,8 @@ def test_the_older_of_the_two_chooses_between_the_counted_pair_not_the_adult_bes
     with_and_without("relative", story)
     older = next(lk for lk in link_story(story)[2].links if lk["text"].startswith("the older of the two"))
     assert older["ids"] == [1]  # the boy of eleven, not the uncle
-    chess = ["Two cousins play chess in a park: a girl of about twelve in a red coat and a boy of six in a blue coat.",
+    chess = ["Two cousins play chess in a park: a girl aged about twelve wearing a red coat and a boy of six "
+             "wearing a blue coat.",
              "Their grandfather in a tweed cap watches from a bench.",
              "The taller cousin moves a knight."]
     on, off = with_and_without("relative", chess)
