@@ -28,7 +28,7 @@ def run(ctx: LinkContext) -> None:
         if m.kind != "pronoun" or m.linked_by is not None or m.skip is not None:
             continue
         if m.plural:
-            group = plural_scene(ctx, m)
+            group = plural_scene(ctx, m, clause_subjects(ctx, m))
             if len(group) == 1:
                 _link_pronoun(ctx, m, group[0])
             elif group:
@@ -148,22 +148,41 @@ def _clause_subject(ctx: LinkContext, verb: Token) -> list[Mention]:
     return []
 
 
-def plural_scene(ctx: LinkContext, m: Mention) -> list[Cluster]:
+def clause_subjects(ctx: LinkContext, m: Mention) -> set[Cluster]:
+    """The entities a plural object may not take in: the subject of its own verb, when `m` is that verb's
+    object or the object of a preposition on it ("the porter guides them to the gate": the porter is not one of
+    "them"; a plural takes in its verb's subject only as "themselves" or "each other")."""
+    doc = ctx.prompt.doc
+    tok = doc[m.head]
+    verb = tok.head
+    if tok.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head
+    elif tok.dep_ not in ("dobj", "dative"):
+        return set()
+    if verb.pos_ not in ("VERB", "AUX"):
+        return set()
+    return {c for x in ctx.mentions if doc[x.head].head.i == verb.i and doc[x.head].dep_ in ("nsubj", "nsubjpass")
+            and x.index != m.index and (c := ctx.cluster(x)) is not None}
+
+
+def plural_scene(ctx: LinkContext, m: Mention, exclude: set[Cluster] | None = None) -> list[Cluster]:
     """The entities a plural pronoun or covering phrase takes in: a group entity of the scene, or the
-    scene's animate entities (this prompt's before `m`, else the previous prompt's)."""
+    scene's animate entities (this prompt's before `m`, else the previous prompt's), none of `exclude`."""
+    out = exclude or set()
     here: list[Cluster] = []
     for x in ctx.mentions:
         if x.start >= m.start or x.skip is not None:
             continue
         for cid in [x.entity] if x.index not in ctx.covers else ctx.covers[x.index]:
             c = ctx.clusters.get(cid) if cid is not None else None
-            if c is not None and c not in here and c.type in _ANIMATE:
+            if c is not None and c not in here and c.type in _ANIMATE and c not in out:
                 here.append(c)
     groups = [c for c in here if c.group]
     if len(here) >= 2 or groups:
         return groups[:1] if len(groups) == 1 and len(here) <= len(groups[0].mentions) + 1 and len(here) < 2 \
             else here
-    prev = [ctx.clusters[i] for i in ctx.previous if i in ctx.clusters and ctx.clusters[i].type in _ANIMATE]
+    prev = [ctx.clusters[i] for i in ctx.previous if i in ctx.clusters and ctx.clusters[i].type in _ANIMATE
+            and ctx.clusters[i] not in out]
     pgroups = [c for c in prev if c.group]
     if len(pgroups) == 1 and len(prev) == 1:
         return pgroups

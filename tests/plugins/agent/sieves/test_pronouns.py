@@ -20,3 +20,11 @@ def test_a_possessive_under_a_verb_without_its_own_subject_is_the_shared_subject
     assert beard[0]["ids"] == [2] and foot[0]["ids"] == [3]  # the sailor's beard, the courier's foot
     assert on == [[1], [1, 2], [3]]
     assert on != off
+
+
+def test_a_plural_object_leaves_out_its_own_verbs_subject():
+    story = ["Two sisters skip rope in a courtyard: a tall girl in a red coat and a short girl in a green hat.",
+             "An old porter sweeps the steps. The girl in the red coat waves, and the porter tells them a joke."]
+    on, off = with_and_without("pronouns", story)
+    assert on[1] == [1, 2, 3]  # "them" are the sisters, not the porter and one sister
+    assert on != off
