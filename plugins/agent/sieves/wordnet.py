@@ -40,6 +40,8 @@ def run(ctx: LinkContext) -> None:
             if latest is not None and ctx.link(m, latest, NAME):
                 continue
         best = pick(ctx, m, [c for c in ctx.candidates(m) if related_match(m, c)])
+        if best is not None and generic_fit(m):
+            best = better_described(ctx, m, best)
         if best is None and (generic_fit(m) or m.type == "creature" and m.category == "creature"
                              or m.type == "robot" and m.lemma in L.ROBOT_ADJECTIVES):  # "the robot": any machine
             # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
@@ -58,6 +60,15 @@ def run(ctx: LinkContext) -> None:
             best = pick(ctx, m, vague[:1])
         if best is not None:
             ctx.link(m, best, NAME)
+
+
+def better_described(ctx: LinkContext, m: Mention, related: Cluster) -> Cluster:
+    """A general noun ("the heavyset man") that WordNet relates to one entity's noun ("the officer") goes to
+    another entity of this prompt or the previous one that shares more of its descriptive words ("a heavyset
+    smuggler"): the words the text repeats say who it is more surely than a noun as general as "man"."""
+    recent = [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c)) and not _unknown_name(m, c)]
+    alt = pick(ctx, m, recent)
+    return alt if alt is not None and overlap(m, alt) > overlap(m, related) else related
 
 
 def age_apart(m: Mention, c: Cluster) -> bool:

@@ -1,5 +1,6 @@
 from plugins.agent.linker import link_story
-from tests.plugins.agent.sieves.helpers import with_and_without
+from plugins.agent.sieves import wordnet
+from tests.plugins.agent.sieves.helpers import ids, with_and_without
 
 
 def test_a_hypernym_finds_the_entity():
@@ -99,3 +100,13 @@ def test_a_role_noun_skips_a_vague_entity_a_generation_away_in_age():
     on, off = with_and_without("wordnet", story)
     assert on == [[1], [1, 2]]  # the grandfather is the old man, not the small boy just introduced
     assert on != off
+
+
+def test_a_general_noun_goes_to_the_entity_it_repeats_the_words_of(monkeypatch):
+    story = ["Night. Two thieves in black coats crouch by a garden wall: a skinny one who holds a sack and a "
+             "heavyset one who grips a ladder.",
+             "A police officer with a torch walks past the gate while the heavyset thief holds his breath.",
+             "The heavyset man drops the ladder and runs."]
+    assert ids(story)[2] == [2]  # the heavyset thief, not the officer WordNet relates to "man"
+    monkeypatch.setattr(wordnet, "better_described", lambda ctx, m, related: related)
+    assert ids(story)[2] == [3]
