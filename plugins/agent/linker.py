@@ -137,10 +137,8 @@ class SieveLinker:
     def link(self, prompt: str, prompt_index: int) -> LinkContext:
         """Run every enabled sieve on the prompt; the context holds the clusters and the mentions' links."""
         known = frozenset(n[1:] for e in self.registry for n in e.nouns if n.startswith("@"))
-        machines = frozenset(n for e in self.registry if e.type == "robot" for n in e.nouns if not n.startswith("@"))
-        animals = frozenset(n for e in self.registry if e.type == "animal" for n in e.nouns if not n.startswith("@"))
-        vehicles = frozenset(n for e in self.registry if e.type == "vehicle" for n in e.nouns if not n.startswith("@"))
-        parsed = read_mentions(prompt, parse(prompt), known, machines, animals, vehicles)
+        parsed = read_mentions(prompt, parse(prompt), known, self._nouns_of("robot"), self._nouns_of("animal"),
+                               self._nouns_of("vehicle"))
         ctx = LinkContext(self.registry, prompt_index, parsed)
         for e in self.registry:
             ctx.clusters[e.entity_id] = Cluster.of_entry(e)
@@ -155,6 +153,11 @@ class SieveLinker:
         if not started:
             self._singletons(ctx)
         return ctx
+
+    def _nouns_of(self, kind: str) -> frozenset[str]:
+        """The common nouns (not names, which are "@"-marked) of the story's entities of one kind: how the reader
+        knows "the mower" as the story's robot, "the dane" as its dog, "the dozer" as its bulldozer."""
+        return frozenset(n for e in self.registry if e.type == kind for n in e.nouns if not n.startswith("@"))
 
     @staticmethod
     def _singletons(ctx: LinkContext) -> None:

@@ -26,6 +26,7 @@ from .modifiers import (
     graded,
     hyphen_features,
     number_value,
+    of_objects,
     old_by_hair,
     stems,
     token_number,
@@ -419,8 +420,7 @@ class MentionReader:
         m = self._new("relative", tok, tok.idx, "")
         m.type, m.category, m.one = "any", "relative", True
         self._modifiers(tok, m)
-        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        obj = next(iter(of_objects(tok)), None)
         m.end = obj.idx + len(obj.text) if obj is not None else tok.idx + len(tok.text)  # "One of the girls"
         m.text = self.text[m.start:m.end]
         return m

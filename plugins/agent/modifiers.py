@@ -67,6 +67,13 @@ def number_value(word: str) -> int | None:
     return None
 
 
+def of_objects(tok: Token) -> list[Token]:
+    """The objects of the word's first "of" phrase ("One of the girls", "a pair of scissors", "the older of the
+    two"), in order; none when it has no such phrase."""
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return [] if of is None else [c for c in of.children if c.dep_ == "pobj"]
+
+
 def attribute_kind(words: list[str]) -> str:
     """The kind of an attribute phrase, from its last telling word: clothing, hair, a mark, else a thing held."""
     for w in reversed(words):

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from .. import resources as R
+from ..modifiers import of_objects
 from ..nouns import from_lexicon, noun_info
 from ..proper_names import is_title
 from .words import (
@@ -229,10 +230,7 @@ def _thing_reading(m: Mention, tok: Token, ctx: LinkContext) -> bool:
 def _group_of_things(tok: Token) -> bool:
     """A collective noun whose "of" phrase names things, not characters, counts things: "a pair of scissors",
     "a set of keys" (but "a pair of mallards", "a group of children")."""
-    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    if of is None:
-        return False
-    objs = [c for c in of.children if c.dep_ == "pobj"]
+    objs = of_objects(tok)
     return bool(objs) and all(o.pos_ == "NOUN" and noun_info(o.lemma_.lower()) is None
                               and noun_info(o.lower_) is None for o in objs)
 

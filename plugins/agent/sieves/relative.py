@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
-from ..modifiers import number_value
+from ..modifiers import number_value, of_objects
 from ..nouns import noun_info, reciprocal, synonyms
 from ..proper_names import KUNYA_PREFIXES
 from ..resources import verb_word
@@ -139,9 +139,7 @@ def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
 def _of_a_counted_set(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> list[Cluster] | None:
     """"The older of the two" after "both children" in the prompt: the scene's entities that fit that plural
     phrase of the same count (not the grandmother beside them), when exactly that many do."""
-    tok = ctx.prompt.doc[m.head]
-    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    obj = next(iter(of_objects(ctx.prompt.doc[m.head])), None)
     if obj is None:
         return None
     n = number_value(obj.text) or next((number_value(c.text) for c in obj.children if c.dep_ == "nummod"), None)
@@ -335,10 +333,16 @@ def _kunya_partner(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | No
     """"Umm Nabil ... her husband": a name that calls its bearer the parent of someone ("Abu X", "Umm X",
     data/names.json `kunya_prefixes`) makes the spouse the one entity named as the other parent of that same
     child ("Abu Nabil")."""
-    children = {n.split(" ", 1)[1] for n in owner.names if " " in n and n[1:].split(" ", 1)[0] in KUNYA_PREFIXES}
-    fits = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None and any(
-        " " in n and n[1:].split(" ", 1)[0] in KUNYA_PREFIXES and n.split(" ", 1)[1] in children for n in c.names)]
+    children = {child for n in owner.names if (child := _kunya_child(n)) is not None}
+    fits = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
+            and any(_kunya_child(n) in children for n in c.names)]
     return fits[0] if len(fits) == 1 else None
+
+
+def _kunya_child(name: str) -> str | None:
+    """The child a name calls its bearer the parent of ("Abu Nabil" -> "nabil"), or None."""
+    prefix, space, rest = name.partition(" ")
+    return rest if space and prefix[1:] in KUNYA_PREFIXES else None
 
 
 def _set_mates(ctx: LinkContext, owner: Cluster) -> set[int]:
