@@ -45,11 +45,10 @@ def save_bundle(path: str | os.PathLike, model: torch.nn.Module, text_encoder: A
                 metadata: dict[str, Any], checks: dict[str, torch.Tensor] | None = None) -> None:
     """Write the three components' tensors, the reference `checks` and `metadata` (JSON-encoded values)
     atomically."""
-    tensors: dict[str, torch.Tensor] = {CHECK_PREFIX + k: t.detach().to("cpu", torch.float32).contiguous().clone()
-                                        for k, t in (checks or {}).items()}
+    named = [(CHECK_PREFIX + k, t) for k, t in (checks or {}).items()]
     for prefix, module in zip(PREFIXES, (model, text_encoder.model, codec), strict=True):
-        for name, t in module.state_dict().items():
-            tensors[prefix + name] = t.detach().to("cpu", torch.float32).contiguous().clone()
+        named += [(prefix + name, t) for name, t in module.state_dict().items()]
+    tensors = {key: t.detach().to("cpu", torch.float32).contiguous().clone() for key, t in named}
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     save_file(tensors, str(tmp), metadata={k: json.dumps(v) for k, v in metadata.items()})

@@ -157,6 +157,8 @@ class Trainer:
         sched = FlowMatchSchedule(shift=self.engine.model_kwargs.timestep_shift)
         self.schedule = sched
         self.timesteps = sched.sampler_timesteps(self.engine.denoising_step_list, self.engine.warp_denoising_step)
+        # the sampler's last, least noisy level: what a block hands on at inference (`own_context`)
+        self.last_level = int(torch.argmin(sched.sigma_at(self.timesteps)))
         self.opt = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=0.0)
         self.lr_sched = torch.optim.lr_scheduler.LambdaLR(self.opt, self._lr_factor)
         self.gen = torch.Generator().manual_seed(cfg.seed)
@@ -233,10 +235,7 @@ class Trainer:
         sigma = block_sigma.view(b, blocks, 1, 1, 1, 1).expand(b, blocks, fpb, 1, 1, 1).reshape(b, frames, 1, 1, 1)
         noisy = (1 - sigma) * clean + sigma * noise
         rules = [memory_rule(s, self.engine.model_kwargs.bank_size) for s in stories]
-        own = None
-        if self.cfg.own_context:
-            last = int(torch.argmin(self.schedule.sigma_at(self.timesteps)))
-            own = tidx == last
+        own = tidx == self.last_level if self.cfg.own_context else None
         out = self.replay.run(clean, noisy, t, text, first.block_prompt,
                               lambda blk, i, ev: rules[i](blk, i, ev), own_context=own,
                               noisy_sigma=block_sigma)
