@@ -28,6 +28,7 @@ from .words import (
     PHONE_LINE_WORDS,
     PHONE_WORDS,
     PLACE_PREPOSITIONS,
+    RECORDING_NOUNS,
     REMAINS_NOUNS,
     REMOTE_VERBS,
     SCENE_VEHICLE_VERBS,
@@ -79,7 +80,9 @@ def run(ctx: LinkContext) -> None:
             why = "absent"
         if why is not None:
             m.skip = why
-            if why in ("toy", "pictured", "thing") and m.lemma:
+            if why == "pictured" and m.kind == "noun" and _photographed(doc[m.head]):
+                ctx.registry.elsewhere.add(m.lemma)  # the real one may come later: not a prop
+            elif why in ("toy", "pictured", "thing") and m.lemma:
                 ctx.registry.props.add(m.lemma)
             elif why in ELSEWHERE and m.kind == "noun" and m.lemma:
                 ctx.registry.elsewhere.add(m.lemma)
@@ -242,6 +245,14 @@ def _thing_context(tok: Token, senses: str) -> bool:
         if c.dep_ == "compound" and c.pos_ == "NOUN" and noun_info(c.lemma_.lower()) is None:
             return True
     return "L" in senses and tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPOSITIONS
+
+
+def _photographed(tok: Token) -> bool:
+    """The character is shown on a photograph, a poster or film (data/sieves.json `recording_nouns`), a
+    recording of a real individual who is elsewhere: a later phrase for it as a clause's subject ("the
+    spaniel bounds in") is that individual arriving, not the picture again, so its noun is kept as someone
+    elsewhere, not as a prop (what a painting, statue or toy shows stays a prop)."""
+    return any(a.pos_ == "NOUN" and a.lemma_.lower() in RECORDING_NOUNS for a in tok.ancestors)
 
 
 def _likeness(tok: Token) -> bool:

@@ -256,3 +256,11 @@ def test_a_line_is_a_phone_line_only_where_the_prompt_has_a_phone():
     on, off = with_and_without("presence", story)
     assert on == [[1, 2], [1]]  # the trout is on a fishing line; the brother on a phone line
     assert on != off
+
+
+def test_a_character_first_seen_on_a_photo_can_arrive_later():
+    story = ["A fisherman tapes a flyer to the harbour wall: a photo of a grey parrot with a clipped wing.",
+             "The parrot flutters down from the mast and lands on his cap."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1, 2]]  # the pictured parrot is not a prop: the real bird arrives in the second prompt
+    assert on != off
