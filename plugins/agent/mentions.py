@@ -40,6 +40,7 @@ from .nouns import (
     noun_info,
     noun_info_as_noun,
     noun_info_renaming_a_name,
+    unknown_character_noun,
     vehicle_sense,
 )
 from .proper_names import (
@@ -165,6 +166,8 @@ def _noun_head(tok: Token) -> NounInfo | None:
         # "Rex, a scruffy mongrel": beside a name, a character's noun
         renames = tok.dep_ == "appos" and tok.head.pos_ == "PROPN"
         info = (noun_info_renaming_a_name if renames else noun_info_as_noun)(tok.lemma_.lower())
+    if info is None and determined:
+        info = unknown_character_noun(tok)  # "a mestre in white trousers"
     if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) and determined:
         return NounInfo("vehicle", "vehicle")
     return info
