@@ -34,6 +34,7 @@ from .words import (
     SCENE_VEHICLE_VERBS,
     SCENE_VEHICLE_WORDS,
     SEEKING_VERBS,
+    SHOWING_VERBS,
     SPEECH_VERBS,
     TOY_MODIFIERS,
 )
@@ -130,7 +131,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
                 return "reported"  # "tells the cat that Ottilie never liked mice"
             if anc.dep_ in _CLAUSE_DEPS:
                 break
-    if _likeness(tok):
+    if _likeness(tok) or _shown_by_depiction(tok):
         return "pictured"
     if _on_the_phone(tok):
         return "remote"
@@ -253,6 +254,20 @@ def _photographed(tok: Token) -> bool:
     spaniel bounds in") is that individual arriving, not the picture again, so its noun is kept as someone
     elsewhere, not as a prop (what a painting, statue or toy shows stays a prop)."""
     return any(a.pos_ == "NOUN" and a.lemma_.lower() in RECORDING_NOUNS for a in tok.ancestors)
+
+
+def _shown_by_depiction(tok: Token) -> bool:
+    """The character is what a depiction shows: the object of a showing verb (data/sieves.json `showing_verbs`)
+    whose subject is a picture, mural, screen or the like ("a mural shows a cartoon fox"), or the subject of the
+    clause such a verb takes ("the poster depicts a tiger leaping", parsed with the tiger as the subject of
+    "leaping")."""
+    verb = tok.head
+    if tok.dep_ in ("nsubj", "nsubjpass") and verb.dep_ in ("ccomp", "xcomp"):
+        verb = verb.head
+    elif tok.dep_ != "dobj":
+        return False
+    return verb.lemma_.lower() in SHOWING_VERBS and any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in DEPICTIONS for c in verb.children)
 
 
 def _likeness(tok: Token) -> bool:

@@ -264,3 +264,11 @@ def test_a_character_first_seen_on_a_photo_can_arrive_later():
     on, off = with_and_without("presence", story)
     assert on == [[1], [1, 2]]  # the pictured parrot is not a prop: the real bird arrives in the second prompt
     assert on != off
+
+
+def test_what_a_mural_shows_is_pictured():
+    story = ["A painter in a paint-flecked smock steps back from the wall, where the mural shows a lion yawning.",
+             "The painter rinses her brushes."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1]]  # the lion is painted, not in the scene
+    assert on != off
