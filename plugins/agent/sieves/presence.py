@@ -133,6 +133,8 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
                 break
     if _likeness(tok) or _shown_by_depiction(tok):
         return "pictured"
+    if _simile(m, tok):
+        return "simile"
     if _on_the_phone(tok):
         return "remote"
     if _on_display(tok) or _elaborates_depiction(m, tok):
@@ -268,6 +270,14 @@ def _shown_by_depiction(tok: Token) -> bool:
         return False
     return verb.lemma_.lower() in SHOWING_VERBS and any(
         c.dep_ == "nsubj" and c.lemma_.lower() in DEPICTIONS for c in verb.children)
+
+
+def _simile(m: Mention, tok: Token) -> bool:
+    """An indefinite phrase after the preposition "like" only says what someone or something is like ("rides
+    on the cart like a passenger", "grins like a boy"): a comparison, nobody new in the scene. (A definite one
+    may compare with someone who is there: "sways like the old man".)"""
+    return m.kind == "noun" and m.det in ("indef", "none") and tok.dep_ == "pobj" and tok.head.lower_ == "like" \
+        and tok.head.pos_ == "ADP"
 
 
 def _likeness(tok: Token) -> bool:

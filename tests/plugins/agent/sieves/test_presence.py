@@ -272,3 +272,10 @@ def test_what_a_mural_shows_is_pictured():
     on, off = with_and_without("presence", story)
     assert on == [[1], [1]]  # the lion is painted, not in the scene
     assert on != off
+
+
+def test_a_phrase_after_like_is_a_comparison():
+    story = ["A stout miller in a floury cap hums like a kettle and dances like a bear."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]  # the bear is only a comparison
+    assert on != off
