@@ -37,6 +37,7 @@ from .words import (
     SHOWING_VERBS,
     SPEECH_VERBS,
     TOY_MODIFIERS,
+    VEHICLE_PARTS,
 )
 
 if TYPE_CHECKING:
@@ -179,7 +180,17 @@ def _scenery_vehicle(m: Mention, tok: Token, ctx: LinkContext) -> bool:
         return False
     if m.modifiers & SCENE_VEHICLE_WORDS:
         return True
-    return not (_acts(tok) or _cast_vehicle(tok, ctx))
+    return not (_acts(tok) or _cast_vehicle(tok, ctx) or _called_he_or_she(tok))
+
+
+def _called_he_or_she(tok: Token) -> bool:
+    """A vehicle whose own phrase gives one of its parts (data/sieves.json `vehicle_parts`) to "her" or "his"
+    ("a stubby tugboat with a fender on her bow"): the teller treats it as someone, a character of the story.
+    Only a part of a vehicle counts ("a van with her dog in the back" is the driver's), and only inside the
+    vehicle's own phrase: a ship passing in the distance is "she" too, but words of scenery place it there,
+    and they rule first."""
+    return any(t.dep_ == "poss" and t.lower_ in ("her", "his") and t.head.lower_ in VEHICLE_PARTS
+               for t in tok.subtree if t.i > tok.i)
 
 
 def _personified(tok: Token) -> bool:

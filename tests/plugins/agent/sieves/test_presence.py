@@ -279,3 +279,12 @@ def test_a_phrase_after_like_is_a_comparison():
     on, off = with_and_without("presence", story)
     assert on == [[1]]  # the bear is only a comparison
     assert on != off
+
+
+def test_a_vehicle_given_her_parts_is_a_character():
+    story = ["A stubby green tugboat with a rope fender on her bow and a tall funnel steams across the estuary "
+             "at dawn.",
+             "A cormorant lands on the rail of the tugboat."]
+    # "her bow": the tugboat is someone, not scenery (with the presence sieve off nothing is scenery either,
+    # so the rule's own effect is that the tugboat is kept in the first prompt, not dropped as a passing boat)
+    assert ids(story) == [[1], [1, 2]]
