@@ -136,7 +136,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "pictured"
     if _simile(m, tok):
         return "simile"
-    if _on_the_phone(tok):
+    if _on_the_phone(tok) or _told_by_phone(tok):
         return "remote"
     if _on_display(tok) or _elaborates_depiction(m, tok):
         return "pictured"
@@ -370,6 +370,20 @@ def _on_the_phone(tok: Token) -> bool:
         return True
     verb = _clause_verb(tok)
     return verb is not None and _located_on(verb, words) is not None and not _subject_side(tok, verb)
+
+
+def _told_by_phone(tok: Token) -> bool:
+    """The one a speech verb tells something to ("telling her son how to fry the onions"), where that verb or the
+    verb it hangs on holds a phone through a preposition ("with the phone under her chin", "into
+    her phone"): the listener is at the other end of the line, not in the scene. A phone that is only handled
+    ("puts down the phone and tells her son") says nothing."""
+    obj = tok.head if tok.dep_ == "appos" else tok
+    if obj.dep_ not in ("dobj", "dative") or obj.head.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    verb = obj.head
+    hosts = [verb, verb.head] if verb.dep_ in ("advcl", "conj", "xcomp") else [verb]
+    return any(t.dep_ == "pobj" and t.lemma_.lower() in PHONE_WORDS - DISPLAY_NOUNS
+               and t.head.lower_ in ("with", "on", "into", "over", "through") for h in hosts for t in h.subtree)
 
 
 def _on_display(tok: Token) -> bool:

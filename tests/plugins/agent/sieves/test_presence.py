@@ -288,3 +288,10 @@ def test_a_vehicle_given_her_parts_is_a_character():
     # "her bow": the tugboat is someone, not scenery (with the presence sieve off nothing is scenery either,
     # so the rule's own effect is that the tugboat is kept in the first prompt, not dropped as a passing boat)
     assert ids(story) == [[1], [1, 2]]
+
+
+def test_whom_someone_on_the_phone_tells_is_elsewhere():
+    story = ["A baker kneads the dough with the phone pinned under his chin, telling his nephew how to light the oven."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]  # the nephew is at the other end of the line
+    assert on != off
