@@ -34,6 +34,7 @@ from .words import (
     SCENE_VEHICLE_VERBS,
     SCENE_VEHICLE_WORDS,
     SEEKING_VERBS,
+    SENT_MESSAGE_NOUNS,
     SHOWING_VERBS,
     SPEECH_VERBS,
     TOY_MODIFIERS,
@@ -136,7 +137,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "pictured"
     if _simile(m, tok):
         return "simile"
-    if _on_the_phone(tok) or _told_by_phone(tok):
+    if _on_the_phone(tok) or _told_by_phone(tok) or _sender(m, tok):
         return "remote"
     if _on_display(tok) or _elaborates_depiction(m, tok):
         return "pictured"
@@ -384,6 +385,14 @@ def _told_by_phone(tok: Token) -> bool:
     hosts = [verb, verb.head] if verb.dep_ in ("advcl", "conj", "xcomp") else [verb]
     return any(t.dep_ == "pobj" and t.lemma_.lower() in PHONE_WORDS - DISPLAY_NOUNS
                and t.head.lower_ in ("with", "on", "into", "over", "through") for h in hosts for t in h.subtree)
+
+
+def _sender(m: Mention, tok: Token) -> bool:
+    """Who a letter, text or call is from ("reads a letter from her sister", "a voicemail from his coach"): it was
+    sent from elsewhere, so the sender is not in the scene. "from" must hang on the message noun itself (in
+    "takes the letter from the postman" it hangs on the verb, and the postman hands it over in person)."""
+    return m.kind in ("noun", "name") and tok.dep_ == "pobj" and tok.head.lower_ == "from" \
+        and tok.head.head.pos_ == "NOUN" and tok.head.head.lemma_.lower() in SENT_MESSAGE_NOUNS
 
 
 def _on_display(tok: Token) -> bool:

@@ -295,3 +295,10 @@ def test_whom_someone_on_the_phone_tells_is_elsewhere():
     on, off = with_and_without("presence", story)
     assert on == [[1]]  # the nephew is at the other end of the line
     assert on != off
+
+
+def test_whom_a_letter_is_from_is_elsewhere():
+    story = ["A lighthouse keeper in a wool jumper reads a postcard from his daughter at the kitchen table."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]  # the daughter sent it from elsewhere
+    assert on != off
