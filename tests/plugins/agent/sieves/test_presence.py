@@ -302,3 +302,10 @@ def test_whom_a_letter_is_from_is_elsewhere():
     on, off = with_and_without("presence", story)
     assert on == [[1]]  # the daughter sent it from elsewhere
     assert on != off
+
+
+def test_a_name_only_in_what_someone_complains_of_is_talked_of():
+    story = ["A grumpy ferryman in oilskins unties the rope, complaining that Ottokar never pays his fare."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]  # Ottokar is only talked of
+    assert on != off
