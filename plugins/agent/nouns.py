@@ -226,3 +226,10 @@ def unknown_character_noun(tok: Token) -> NounInfo | None:
     hair = any(c.dep_ == "amod" and c.i < tok.i and c.lower_.endswith("ed") and (
         {c.lower_[:-2], c.lower_[:-1], c.lower_[:-2] + "s"} & L.HAIR_WORDS) for c in tok.children)
     return NounInfo("creature", "creature") if hair else None
+
+
+def animal_sense(modifier: Token, head_type: str) -> bool:
+    """A noun compounded before an animal's head noun that has an animal sense of its own in WordNet, even where
+    its first sense is a person ("a monitor lizard", "an emperor penguin"): it names the species, and the story
+    may later use it alone ("the monitor"), so it is one of the animal's nouns."""
+    return head_type == "animal" and "A" in R.noun_senses(modifier.lemma_.lower())
