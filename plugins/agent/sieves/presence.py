@@ -137,6 +137,8 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "pictured"
     if _simile(m, tok):
         return "simile"
+    if _mass_of(m, tok):
+        return "food"
     if _on_the_phone(tok) or _told_by_phone(tok) or _sender(m, tok):
         return "remote"
     if _on_display(tok) or _elaborates_depiction(m, tok):
@@ -290,6 +292,16 @@ def _simile(m: Mention, tok: Token) -> bool:
     may compare with someone who is there: "sways like the old man".)"""
     return m.kind == "noun" and m.det in ("indef", "none") and tok.dep_ == "pobj" and tok.head.lower_ == "like" \
         and tok.head.pos_ == "ADP"
+
+
+def _mass_of(m: Mention, tok: Token) -> bool:
+    """A bare singular animal noun after "of" ("a morsel of chicken", "a slice of salmon", "the smell of fish"):
+    without an article it is the meat or the stuff, not one animal (a single animal, even as food, takes one: "a
+    caught trout"). Only a bare animal noun with no modifier: "a school of colourful fish" may be a shoal the
+    story follows ("fish" is its own plural)."""
+    return m.kind == "noun" and m.type == "animal" and m.det == "none" and not m.plural and not m.modifiers \
+        and tok.tag_ == "NN" and tok.text.islower() and tok.dep_ == "pobj" and tok.head.lower_ == "of" \
+        and tok.head.head.pos_ == "NOUN"
 
 
 def _likeness(tok: Token) -> bool:

@@ -309,3 +309,10 @@ def test_a_name_only_in_what_someone_complains_of_is_talked_of():
     on, off = with_and_without("presence", story)
     assert on == [[1]]  # Ottokar is only talked of
     assert on != off
+
+
+def test_a_bare_animal_noun_after_of_is_food():
+    story = ["The badger gulps the last morsel of chicken and shuffles toward the hedge."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]  # the chicken is meat, not a second animal
+    assert on != off
