@@ -33,6 +33,7 @@ from .modifiers import (
 )
 from .nouns import (
     NounInfo,
+    animal_sense,
     kin_relation,
     machine_character,
     noun_age,
@@ -40,6 +41,7 @@ from .nouns import (
     noun_info,
     noun_info_as_noun,
     noun_info_renaming_a_name,
+    unknown_character_noun,
     vehicle_sense,
 )
 from .proper_names import (
@@ -165,6 +167,8 @@ def _noun_head(tok: Token) -> NounInfo | None:
         # "Rex, a scruffy mongrel": beside a name, a character's noun
         renames = tok.dep_ == "appos" and tok.head.pos_ == "PROPN"
         info = (noun_info_renaming_a_name if renames else noun_info_as_noun)(tok.lemma_.lower())
+    if info is None and determined:
+        info = unknown_character_noun(tok)  # "a mestre in white trousers"
     if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) and determined:
         return NounInfo("vehicle", "vehicle")
     return info
@@ -263,8 +267,8 @@ class MentionReader:
                 return self._cover(tok)  # "All three raise their glasses", "the two laugh"
         info = _noun_head(tok)
         if info is not None and info.type == "person" and tok.lemma_.lower() in self.known_animals \
-                and tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS:
-            info = NounInfo("animal", "species")  # "the dane" for the story's Great Dane
+                and (tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS or "A" in R.noun_senses(tok.lemma_.lower())):
+            info = NounInfo("animal", "species")  # "the dane" for the story's Great Dane, "the monitor" for its lizard
         whole = self._known_vehicle_ending(tok) if info is None or info.type == "vehicle" else None
         if whole is not None:
             m = self._noun(tok, info or NounInfo("vehicle", "vehicle"))
@@ -517,7 +521,7 @@ class MentionReader:
         if info is not None and c.dep_ == "compound":
             if info.type == "robot" and m.type in ("person", "any", "animal"):
                 m.type = "robot"  # "a robot assistant", "a robot dog"
-            if info.type in (m.type, "any") or {info.type, m.type} <= {"animal", "creature"}:
+            if info.type in (m.type, "any") or {info.type, m.type} <= {"animal", "creature"} or animal_sense(c, m.type):
                 m.nouns.add(lemma)  # "the fox spirit" is the fox, "a mother bear" is the mother
                 m.gender = m.gender or noun_gender(lemma)  # "the mother swan" is female
         if c.dep_ == "compound" or c.tag_ == "VBN" or "-" in c.text or c.pos_ == "ADJ":

@@ -13,9 +13,11 @@ from .nouns import noun_info
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-#: up to three words, a camera word, then what a shot direction goes on with (a preposition or punctuation)
+#: up to three words, a camera word, then what a shot direction goes on with (a preposition or punctuation);
+#: a shot list's number may follow the camera word and a dash end it ("SHOT 3 —", "Shot 12 -", "Cut 2:")
 _HEADING = re.compile(
-    r"\s*(?:[\w'-]+\s+){0,3}?(" + "|".join(sorted(map(re.escape, L.CAMERA_WORDS))) + r")\b(?=\s*(?:[:,.;]|"
+    r"\s*(?:[\w'-]+\s+){0,3}?(" + "|".join(sorted(map(re.escape, L.CAMERA_WORDS))) + r")\b(?:\s+#?\d+[a-z]?\b)?"
+    r"(?=\s*(?:[:,.;\u2014\u2013]|\s-\s|"
     r"of\b|from\b|in\b|on\b|over\b|at\b|to\b|through\b|across\b|behind\b|toward\b|under\b|inside\b|$))",
     re.IGNORECASE)
 

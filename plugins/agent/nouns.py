@@ -210,3 +210,26 @@ def machine_character(tok: Token, known_machines: frozenset[str]) -> bool:
         return bool(words & L.ROBOT_WITH_MODIFIER[lemma])
     own = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i}
     return R.thing_noun(lemma) and bool(own & L.ROBOT_MAKING_MODIFIERS)
+
+
+def unknown_character_noun(tok: Token) -> NounInfo | None:
+    """A common noun after "a" / "an" that no dictionary has (a loanword for a being: "a bearded domovoi", "a
+    grey-dreadlocked mestre"), read as a character when its own phrase gives it hair or a beard, which only the
+    living have. Without that sign the unknown word stays a thing ("hums an old kundiman"): foreign nouns for
+    songs, dishes, garments and tools are as common as those for beings. (Weaker signs were tried and cost the
+    validation stories a false character: being the subject of a verb only the living do, or wearing
+    something.)"""
+    low = tok.lemma_.lower()
+    if tok.pos_ != "NOUN" or not tok.text.islower() or R.common_word(low) or R.common_word(tok.lower_) \
+            or R.noun_senses(low) or not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+        return None
+    hair = any(c.dep_ == "amod" and c.i < tok.i and c.lower_.endswith("ed") and (
+        {c.lower_[:-2], c.lower_[:-1], c.lower_[:-2] + "s"} & L.HAIR_WORDS) for c in tok.children)
+    return NounInfo("creature", "creature") if hair else None
+
+
+def animal_sense(modifier: Token, head_type: str) -> bool:
+    """A noun compounded before an animal's head noun that has an animal sense of its own in WordNet, even where
+    its first sense is a person ("a monitor lizard", "an emperor penguin"): it names the species, and the story
+    may later use it alone ("the monitor"), so it is one of the animal's nouns."""
+    return head_type == "animal" and "A" in R.noun_senses(modifier.lemma_.lower())

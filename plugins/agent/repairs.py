@@ -18,6 +18,7 @@ from .proper_names import TITLE_SUFFIXES
 from .repairs_names import (
     capitalised_word_before_apposition,
     capitalised_word_is_proper,
+    fronted_word_before_subject,
     honorific_suffix,
     hyphenated_name,
     object_pronoun_before_given_name,
@@ -471,6 +472,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     person_word_as_compound,
     capitalised_word_before_apposition,
     capitalised_word_is_proper,
+    fronted_word_before_subject,
     character_noun_not_verb,
     character_noun_subject_not_adjective,
     character_adjective_before_verb,

@@ -128,3 +128,28 @@ def capitalised_word_is_proper(doc: Doc) -> int:
             tok.pos_, tok.tag_ = "PROPN", "NNP"
             n += 1
     return n
+
+
+def fronted_word_before_subject(doc: Doc) -> int:
+    """A sentence's first word, capitalised and tagged a proper noun, set off by a comma before the sentence's
+    subject ("Unruffled, the heron ...", "Upstream, a grey otter slides ..."): a fronted adverb or adjective,
+    not a name. It is read so when the given-name table does not know it and no second comma closes the phrase
+    after it before the first finite verb: a name with an appositive closes it ("Rain, a boy from the coast,
+    waves"), a fronted word does not (the phrase after it is the subject of that verb)."""
+    n = 0
+    for sent in doc.sents:
+        tok = sent[0]
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or not tok.text.isalpha() or tok.text.isupper() \
+                or tok.i + 2 >= len(doc) or doc[tok.i + 1].text != "," or R.name_gender(tok.lower_) is not None:
+            continue
+        if doc[tok.i + 2].lower_ not in ("a", "an", "the", "his", "her", "their", "its", "two", "three"):
+            continue
+        after = doc[tok.i + 2:sent.end]
+        verb = next((t for t in after if t.tag_ in ("VBZ", "VBP", "VBD") and t.pos_ in ("VERB", "AUX")), None)
+        if verb is None or any(t.text in (",", ";", ":", "(", "—") for t in doc[tok.i + 2:verb.i]):
+            continue
+        tok.pos_, tok.tag_ = "ADV", "RB"
+        if tok.dep_ in ("nsubj", "nsubjpass", "ROOT"):
+            tok.dep_ = "advmod"
+        n += 1
+    return n

@@ -28,13 +28,17 @@ from .words import (
     PHONE_LINE_WORDS,
     PHONE_WORDS,
     PLACE_PREPOSITIONS,
+    RECORDING_NOUNS,
     REMAINS_NOUNS,
     REMOTE_VERBS,
     SCENE_VEHICLE_VERBS,
     SCENE_VEHICLE_WORDS,
     SEEKING_VERBS,
+    SENT_MESSAGE_NOUNS,
+    SHOWING_VERBS,
     SPEECH_VERBS,
     TOY_MODIFIERS,
+    VEHICLE_PARTS,
 )
 
 if TYPE_CHECKING:
@@ -79,7 +83,9 @@ def run(ctx: LinkContext) -> None:
             why = "absent"
         if why is not None:
             m.skip = why
-            if why in ("toy", "pictured", "thing") and m.lemma:
+            if why == "pictured" and m.kind == "noun" and _photographed(doc[m.head]):
+                ctx.registry.elsewhere.add(m.lemma)  # the real one may come later: not a prop
+            elif why in ("toy", "pictured", "thing") and m.lemma:
                 ctx.registry.props.add(m.lemma)
             elif why in ELSEWHERE and m.kind == "noun" and m.lemma:
                 ctx.registry.elsewhere.add(m.lemma)
@@ -127,9 +133,13 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
                 return "reported"  # "tells the cat that Ottilie never liked mice"
             if anc.dep_ in _CLAUSE_DEPS:
                 break
-    if _likeness(tok):
+    if _likeness(tok) or _shown_by_depiction(tok):
         return "pictured"
-    if _on_the_phone(tok):
+    if _simile(m, tok):
+        return "simile"
+    if _mass_of(m, tok):
+        return "food"
+    if _on_the_phone(tok) or _told_by_phone(tok) or _sender(m, tok):
         return "remote"
     if _on_display(tok) or _elaborates_depiction(m, tok):
         return "pictured"
@@ -173,7 +183,17 @@ def _scenery_vehicle(m: Mention, tok: Token, ctx: LinkContext) -> bool:
         return False
     if m.modifiers & SCENE_VEHICLE_WORDS:
         return True
-    return not (_acts(tok) or _cast_vehicle(tok, ctx))
+    return not (_acts(tok) or _cast_vehicle(tok, ctx) or _called_he_or_she(tok))
+
+
+def _called_he_or_she(tok: Token) -> bool:
+    """A vehicle whose own phrase gives one of its parts (data/sieves.json `vehicle_parts`) to "her" or "his"
+    ("a stubby tugboat with a fender on her bow"): the teller treats it as someone, a character of the story.
+    Only a part of a vehicle counts ("a van with her dog in the back" is the driver's), and only inside the
+    vehicle's own phrase: a ship passing in the distance is "she" too, but words of scenery place it there,
+    and they rule first."""
+    return any(t.dep_ == "poss" and t.lower_ in ("her", "his") and t.head.lower_ in VEHICLE_PARTS
+               for t in tok.subtree if t.i > tok.i)
 
 
 def _personified(tok: Token) -> bool:
@@ -242,6 +262,46 @@ def _thing_context(tok: Token, senses: str) -> bool:
         if c.dep_ == "compound" and c.pos_ == "NOUN" and noun_info(c.lemma_.lower()) is None:
             return True
     return "L" in senses and tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPOSITIONS
+
+
+def _photographed(tok: Token) -> bool:
+    """The character is shown on a photograph, a poster or film (data/sieves.json `recording_nouns`), a
+    recording of a real individual who is elsewhere: a later phrase for it as a clause's subject ("the
+    spaniel bounds in") is that individual arriving, not the picture again, so its noun is kept as someone
+    elsewhere, not as a prop (what a painting, statue or toy shows stays a prop)."""
+    return any(a.pos_ == "NOUN" and a.lemma_.lower() in RECORDING_NOUNS for a in tok.ancestors)
+
+
+def _shown_by_depiction(tok: Token) -> bool:
+    """The character is what a depiction shows: the object of a showing verb (data/sieves.json `showing_verbs`)
+    whose subject is a picture, mural, screen or the like ("a mural shows a cartoon fox"), or the subject of the
+    clause such a verb takes ("the poster depicts a tiger leaping", parsed with the tiger as the subject of
+    "leaping")."""
+    verb = tok.head
+    if tok.dep_ in ("nsubj", "nsubjpass") and verb.dep_ in ("ccomp", "xcomp"):
+        verb = verb.head
+    elif tok.dep_ != "dobj":
+        return False
+    return verb.lemma_.lower() in SHOWING_VERBS and any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in DEPICTIONS for c in verb.children)
+
+
+def _simile(m: Mention, tok: Token) -> bool:
+    """An indefinite phrase after the preposition "like" only says what someone or something is like ("rides
+    on the cart like a passenger", "grins like a boy"): a comparison, nobody new in the scene. (A definite one
+    may compare with someone who is there: "sways like the old man".)"""
+    return m.kind == "noun" and m.det in ("indef", "none") and tok.dep_ == "pobj" and tok.head.lower_ == "like" \
+        and tok.head.pos_ == "ADP"
+
+
+def _mass_of(m: Mention, tok: Token) -> bool:
+    """A bare singular animal noun after "of" ("a morsel of chicken", "a slice of salmon", "the smell of fish"):
+    without an article it is the meat or the stuff, not one animal (a single animal, even as food, takes one: "a
+    caught trout"). Only a bare animal noun with no modifier: "a school of colourful fish" may be a shoal the
+    story follows ("fish" is its own plural)."""
+    return m.kind == "noun" and m.type == "animal" and m.det == "none" and not m.plural and not m.modifiers \
+        and tok.tag_ == "NN" and tok.text.islower() and tok.dep_ == "pobj" and tok.head.lower_ == "of" \
+        and tok.head.head.pos_ == "NOUN"
 
 
 def _likeness(tok: Token) -> bool:
@@ -323,6 +383,28 @@ def _on_the_phone(tok: Token) -> bool:
         return True
     verb = _clause_verb(tok)
     return verb is not None and _located_on(verb, words) is not None and not _subject_side(tok, verb)
+
+
+def _told_by_phone(tok: Token) -> bool:
+    """The one a speech verb tells something to ("telling her son how to fry the onions"), where that verb or the
+    verb it hangs on holds a phone through a preposition ("with the phone under her chin", "into
+    her phone"): the listener is at the other end of the line, not in the scene. A phone that is only handled
+    ("puts down the phone and tells her son") says nothing."""
+    obj = tok.head if tok.dep_ == "appos" else tok
+    if obj.dep_ not in ("dobj", "dative") or obj.head.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    verb = obj.head
+    hosts = [verb, verb.head] if verb.dep_ in ("advcl", "conj", "xcomp") else [verb]
+    return any(t.dep_ == "pobj" and t.lemma_.lower() in PHONE_WORDS - DISPLAY_NOUNS
+               and t.head.lower_ in ("with", "on", "into", "over", "through") for h in hosts for t in h.subtree)
+
+
+def _sender(m: Mention, tok: Token) -> bool:
+    """Who a letter, text or call is from ("reads a letter from her sister", "a voicemail from his coach"): it was
+    sent from elsewhere, so the sender is not in the scene. "from" must hang on the message noun itself (in
+    "takes the letter from the postman" it hangs on the verb, and the postman hands it over in person)."""
+    return m.kind in ("noun", "name") and tok.dep_ == "pobj" and tok.head.lower_ == "from" \
+        and tok.head.head.pos_ == "NOUN" and tok.head.head.lemma_.lower() in SENT_MESSAGE_NOUNS
 
 
 def _on_display(tok: Token) -> bool:

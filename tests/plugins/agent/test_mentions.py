@@ -197,3 +197,19 @@ def test_the_end_of_a_vehicle_characters_noun_names_it_later():
              "A grey cement mixer sits by the gate in the drizzle.",
              "The dozer pushes a pile of sand toward the gate and the foreman waves."]
     assert [r.entity_ids for r in link_story(story)] == [[1], [], [1, 2]]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("A moustached kobzar sits on the bridge.", [("noun", "A moustached kobzar", "creature")]),
+    ("A bearded vodyanoy climbs out of the millpond.", [("noun", "A bearded vodyanoy", "creature")]),
+    ("The old fisherman hums a dumka.", [("noun", "The old fisherman", "person")]),
+])
+def test_a_word_no_dictionary_has_is_a_character_only_with_a_sign_of_one(text, expected):
+    assert [(m.kind, m.text, m.type) for m in read_mentions(text, parse(text)).mentions] == expected
+
+
+def test_a_species_word_before_an_animal_noun_names_the_animal_later():
+    from plugins.agent.linker import link_story
+    story = ["A grey monitor lizard suns itself on a flat rock beside the canal.",
+             "A jogger in a red vest stops as the monitor flicks its tongue at her."]
+    assert [r.entity_ids for r in link_story(story)] == [[1], [1, 2]]  # "the monitor" is the lizard, not a person

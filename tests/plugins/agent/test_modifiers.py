@@ -38,3 +38,13 @@ def test_a_shot_direction_opening_a_sentence_names_no_character():
     assert found("Handheld shot inside the tent: a girl runs.") == ["a girl"]
     assert found("Aerial drone shot of a lake. A lone swimmer paddles out.") == ["A lone swimmer"]
     assert "Ilse" in found("Ilse shot the ball at the goal.")  # a verb "shot" with an object: no direction
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SHOT 1 — aerial view over Paddington station at noon, trains pulling in. A porter in a blue cap balances a "
+     "trunk on his head.", [("noun", "A porter"), ("pronoun", "his")]),
+    ("SHOT 3 — a younger porter in a torn vest strolls up.", [("noun", "a younger porter")]),
+    ("Shot 12 - a potter in a linen apron trims a jug.", [("noun", "a potter")]),
+])
+def test_a_numbered_shot_heading_names_no_one(text, expected):
+    assert [(m.kind, m.text) for m in read_mentions(text, parse(text)).mentions] == expected

@@ -259,3 +259,12 @@ def test_character_adjective_before_verb():
     doc[patient.i - 1].head = _tok(doc, "coughs")  # its "the"
     assert repairs.character_adjective_before_verb(doc) == 1
     assert patient.pos_ == "NOUN" and patient.dep_ == "nsubj"
+
+
+def test_fronted_word_before_subject():
+    doc = nlp()("Unbothered, the tortoise chews a dandelion leaf.")
+    assert _tok(doc, "Unbothered").pos_ == "PROPN"  # what the model says without the repair
+    assert repairs.fronted_word_before_subject(doc) == 1
+    assert _tok(doc, "Unbothered").pos_ == "ADV"
+    named = nlp()("Tamsin, a boy from the dunes, waves.")
+    assert repairs.fronted_word_before_subject(named) == 0  # a name with an appositive closed by a comma

@@ -256,3 +256,63 @@ def test_a_line_is_a_phone_line_only_where_the_prompt_has_a_phone():
     on, off = with_and_without("presence", story)
     assert on == [[1, 2], [1]]  # the trout is on a fishing line; the brother on a phone line
     assert on != off
+
+
+def test_a_character_first_seen_on_a_photo_can_arrive_later():
+    story = ["A fisherman tapes a flyer to the harbour wall: a photo of a grey parrot with a clipped wing.",
+             "The parrot flutters down from the mast and lands on his cap."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1, 2]]  # the pictured parrot is not a prop: the real bird arrives in the second prompt
+    assert on != off
+
+
+def test_what_a_mural_shows_is_pictured():
+    story = ["A painter in a paint-flecked smock steps back from the wall, where the mural shows a lion yawning.",
+             "The painter rinses her brushes."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1]]  # the lion is painted, not in the scene
+    assert on != off
+
+
+def test_a_phrase_after_like_is_a_comparison():
+    story = ["A stout miller in a floury cap hums like a kettle and dances like a bear."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]  # the bear is only a comparison
+    assert on != off
+
+
+def test_a_vehicle_given_her_parts_is_a_character():
+    story = ["A stubby green tugboat with a rope fender on her bow and a tall funnel steams across the estuary "
+             "at dawn.",
+             "A cormorant lands on the rail of the tugboat."]
+    # "her bow": the tugboat is someone, not scenery (with the presence sieve off nothing is scenery either,
+    # so the rule's own effect is that the tugboat is kept in the first prompt, not dropped as a passing boat)
+    assert ids(story) == [[1], [1, 2]]
+
+
+def test_whom_someone_on_the_phone_tells_is_elsewhere():
+    story = ["A baker kneads the dough with the phone pinned under his chin, telling his nephew how to light the oven."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]  # the nephew is at the other end of the line
+    assert on != off
+
+
+def test_whom_a_letter_is_from_is_elsewhere():
+    story = ["A lighthouse keeper in a wool jumper reads a postcard from his daughter at the kitchen table."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]  # the daughter sent it from elsewhere
+    assert on != off
+
+
+def test_a_name_only_in_what_someone_complains_of_is_talked_of():
+    story = ["A grumpy ferryman in oilskins unties the rope, complaining that Ottokar never pays his fare."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]  # Ottokar is only talked of
+    assert on != off
+
+
+def test_a_bare_animal_noun_after_of_is_food():
+    story = ["The badger gulps the last morsel of chicken and shuffles toward the hedge."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1]]  # the chicken is meat, not a second animal
+    assert on != off
