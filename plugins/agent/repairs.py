@@ -458,6 +458,45 @@ def verb_joined_after_an_object(doc: Doc) -> int:
     return n
 
 
+def compound_character_noun_read_as_verb(doc: Doc) -> int:
+    """A character noun that is also a verb, after a noun that modifies it ("a line cook", "the prep cook",
+    "the head cook"), read as the clause's verb with the modifier as its subject ("the line cook spoons rice",
+    the next word a plural noun) or as that modifier's head in a subject read as two: the modifier is a
+    compound of the character noun, which is the subject, and a present-tense -s word right after it is the
+    verb. A noun that is itself a character noun is a real subject ("the guard cooks"), so it stays."""
+    n = 0
+    for tok in doc[1:-1]:
+        mod, nxt = doc[tok.i - 1], doc[tok.i + 1]
+        if mod.head.i != tok.i or mod.dep_ not in ("nsubj", "compound") or mod.pos_ != "NOUN" \
+                or noun_info(mod.lemma_.lower()) is not None or noun_info(tok.lower_) is None:
+            continue
+        if not any(c.dep_ == "det" and c.i < mod.i for c in (*mod.children, *tok.children)):
+            continue  # a phrase of its own needs its determiner ("the prep cook"), not a bare "Staff cook"
+        if tok.pos_ == "VERB" and nxt.tag_ == "NNS" and _verb_form(nxt) and noun_info(nxt.lemma_.lower()) is None:
+            for c in list(tok.children):
+                if c.i > tok.i and c.i != nxt.i:
+                    c.head = nxt  # "rice" is what the verb takes
+            for c in list(mod.children):
+                if c.dep_ == "det":
+                    c.head = tok
+            if tok.dep_ == "ROOT":
+                nxt.head, nxt.dep_ = nxt, "ROOT"
+            else:
+                nxt.head, nxt.dep_ = tok.head, tok.dep_
+            _retag_as_verb(nxt)
+            tok.head, tok.dep_, tok.pos_, tok.tag_ = nxt, "nsubj", "NOUN", "NN"
+            tok.lemma_ = tok.lower_
+        elif tok.pos_ == "NOUN" and mod.dep_ == "nsubj" and tok.dep_ in ("nsubj", "nsubjpass"):
+            for c in list(mod.children):
+                if c.dep_ in ("det", "amod"):
+                    c.head = tok
+        else:
+            continue
+        mod.dep_ = "compound"
+        n += 1
+    return n
+
+
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     honorific_suffix,
     hyphenated_name,
@@ -466,6 +505,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     subject_before_verb_noun,
     partitive_before_verb_noun,
     character_noun_compound_of_verb,
+    compound_character_noun_read_as_verb,
     character_noun_not_comparative,
     character_noun_before_non_noun,
     person_word_as_compound,

@@ -259,3 +259,17 @@ def test_character_adjective_before_verb():
     doc[patient.i - 1].head = _tok(doc, "coughs")  # its "the"
     assert repairs.character_adjective_before_verb(doc) == 1
     assert patient.pos_ == "NOUN" and patient.dep_ == "nsubj"
+
+
+def test_compound_character_noun_read_as_verb():
+    doc = nlp()("Near the oven, the prep cook chops garlic for the soup.")
+    assert _tok(doc, "cook").pos_ == "VERB"  # what the model says without the repair: "prep" as the subject
+    assert repairs.compound_character_noun_read_as_verb(doc) == 1
+    cook, chops = _tok(doc, "cook"), _tok(doc, "chops")
+    assert cook.dep_ == "nsubj" and cook.head.i == chops.i and chops.pos_ == "VERB"
+    assert _tok(doc, "prep").dep_ == "compound" and _tok(doc, "garlic").head.i == chops.i
+
+
+def test_a_character_noun_subject_before_a_verb_that_is_a_character_noun_stays():
+    doc = nlp()("At noon the guard cooks rice for the soldiers.")
+    assert repairs.compound_character_noun_read_as_verb(doc) == 0
