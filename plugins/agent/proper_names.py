@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
-from .nouns import noun_info
+from .nouns import noun_gender, noun_info
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -37,11 +37,22 @@ def is_title(tok: Token) -> bool:
     low = tok.text.lower().rstrip(".")
     if low in TITLE_ABBREVIATIONS and tok.text[:1].isupper() and tok.text.endswith("."):
         return True
-    return low in TITLES or low in TITLE_SUFFIXES and tok.i >= 2 and tok.doc[tok.i - 1].text == "-"
+    return low in TITLES or low in TITLE_SUFFIXES and tok.i >= 2 and tok.doc[tok.i - 1].text == "-" \
+        or kin_title(tok)
+
+
+def kin_title(tok: Token) -> bool:
+    """A capitalised kin word right before a name of its own ("Grandmother Choi", "Cousin Amara", "Grandfather
+    Osei") is a title, as "Uncle" and "Grandpa" are: what the speaker calls that person, not a given name,
+    so the same person is found again as "Choi" or under another title ("Halmeoni Choi")."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return tok.text[:1].isupper() and tok.lower_ in L.KINSHIP and nxt is not None and nxt.text[:1].isupper() \
+        and nxt.pos_ == "PROPN" and tok.head.i != tok.i and tok.head.i > tok.i and tok.head.pos_ == "PROPN"
 
 
 def title_gender(title: str) -> str | None:
-    return TITLES.get(title) or TITLE_SUFFIXES.get(title) or TITLE_ABBREVIATIONS.get(title)
+    return TITLES.get(title) or TITLE_SUFFIXES.get(title) or TITLE_ABBREVIATIONS.get(title) or (
+        noun_gender(title) if title in L.KINSHIP else None)
 
 
 def name_token(tok: Token) -> bool:
