@@ -24,6 +24,7 @@ _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
 _ENCLOSING = frozenset(_NAMES["enclosing_prepositions"])
 _WORD_NOUNS = frozenset(_NAMES["word_nouns"])
+_CAMERA_GEAR = frozenset(_NAMES["camera_words"])
 AS_NAME_VERBS = frozenset(_NAMES["as_name_verbs"])
 TITLE_SUFFIXES: dict[str, str | None] = _NAMES["title_suffixes"]
 TITLE_ABBREVIATIONS: dict[str, str | None] = _NAMES["title_abbreviations"]
@@ -60,7 +61,7 @@ def name_token(tok: Token) -> bool:
     if tok.pos_ != "PROPN" or not (tok.text[:1].isupper() or hyphen_tail(tok)) or is_title(tok):
         return False
     low = tok.text.lower()
-    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num:
+    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num or camera_gear(tok):
         return False
     if tok.dep_ in ("appos", "compound", "attr") and tok.head.lemma_.lower() in _WORD_NOUNS or any(
             c.dep_ in ("compound", "nmod") and c.lemma_.lower() in _WORD_NOUNS for c in tok.children):
@@ -78,6 +79,16 @@ def name_token(tok: Token) -> bool:
         return False  # "the streets of Lisbon"
     # a place word right before the head makes a place ("Lake Tahoe"); further off it is a surname ("Park Ji-ho")
     return not any(c.text.lower() in _PLACE_WORDS for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1)
+
+
+def camera_gear(tok: Token) -> bool:
+    """A capitalised word of a shot list's gear or shorthand (names.json camera_words: "Steadicam glides behind
+    the rider", "POV of the dog", "GoPro on the handlebars") or one that modifies a camera word ("Jib shot
+    rising over the herd"): it says how the shot is taken, and is no character's name."""
+    if tok.lower_ in _CAMERA_GEAR:
+        return True
+    return tok.head.i > tok.i and tok.dep_ in ("compound", "amod", "nmod", "nsubj") \
+        and tok.head.lower_ in L.CAMERA_WORDS and R.name_gender(tok.lower_) is None
 
 
 def place_position(tok: Token) -> bool:

@@ -70,3 +70,9 @@ def test_a_capitalised_kin_word_before_a_name_is_a_title():
              "At dusk Grandmother Sari turns the skewers while a boy with a kite watches."]
     first, second = (r.entity_ids for r in link_story(story))
     assert first[0] in second  # one grandmother under two titles
+
+
+def test_camera_gear_and_a_word_modifying_a_camera_word_are_no_names():
+    text = "Steadicam drifts behind the potter. Jib shot rising over the kiln as Oluchi lifts a bowl."
+    assert _names(text) == ["Oluchi"]
+    assert _names("POV of the goose: Tavita scatters grain across the yard.") == ["Tavita"]
