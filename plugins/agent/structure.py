@@ -116,6 +116,7 @@ class _StructureLinker:
                 nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives" (whatever the parse)
         self._names_after_counted_plural()
         self._name_after_described_noun()
+        self._name_right_after_noun()
         self._members_read_as_appositions()
         for m in self.mentions:
             if m.member_of is not None:
@@ -198,6 +199,24 @@ class _StructureLinker:
             elif gap.endswith(":") and self.doc[prev.head].dep_ in _SUBJECT_DEPS and len(between) <= 2 and all(
                     t.pos_ in ("VERB", "ADV") for t in between):
                 m.appos_of = prev.index  # "A stranger appears: Dr. Lotte Brandauer"
+
+    def _name_right_after_noun(self) -> None:
+        """A name written right after a singular possessive or definite character phrase, with nothing between
+        them ("teaches her cousin Bongani a game", "his friend Tariq waves", "the boy's uncle Ravi arrives"), is
+        that character's name (a close apposition), whatever the parse made of the name (often a second object
+        or the subject of a verb of its own). A name that owns something ("shows the teacher Ada's drawing") or
+        opens a clause of its own ("the man Ada met") is someone else."""
+        for m in self.mentions:
+            prev = next((x for x in reversed(self.mentions[:m.index]) if x.end <= m.start), None)
+            if m.kind != "name" or m.appos_of is not None or m.member_of is not None or prev is None \
+                    or prev.kind != "noun" or prev.plural or prev.det not in ("poss", "def") \
+                    or prev.type in ("group", "thing", "prop", "background", "vehicle") or prev.sent != m.sent:
+                continue
+            tok = self.doc[m.head]
+            if self.text[prev.end:m.start].strip() or self.text[m.end:m.end + 2] in ("'s", "\u2019s") \
+                    or tok.dep_ in _SUBJECT_DEPS and tok.head.dep_ == "relcl":
+                continue
+            m.appos_of = prev.index
 
     def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
         """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows

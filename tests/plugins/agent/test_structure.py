@@ -45,3 +45,9 @@ def test_a_member_the_parse_sets_beside_another_listed_member_is_the_next_member
     ms = read_mentions(text, parse(text)).mentions
     members = [m.text for m in ms if m.member_of is not None]
     assert members == ["a grey-haired master baker", "a broad-shouldered man", "a skinny girl"]
+
+
+def test_a_name_right_after_a_possessive_character_phrase_is_its_name():
+    assert _links("Chidera teaches her cousin Bongani a clapping game.")["Bongani"] == ("her cousin", None, None)
+    links = _links("Near the kiln the potter shows the teacher Ada's new jug.")
+    assert links["Ada"] == (None, None, None)  # a name that owns something is someone else
