@@ -67,7 +67,7 @@ class Cluster:
         self.gender = self.gender or m.gender
         if m.age and (self.age is None or self.age in ("young", "old") and m.age in ("child", "adult")):
             self.age = m.age
-        implied = implied_age(m.lemma)
+        implied = implied_age(m.lemma) if m.kind != "name" else title_age(m)
         if implied is not None and self.age in (None, "adult"):
             self.age = implied
         if m.age is None and implied is not None:
@@ -101,6 +101,14 @@ def implied_age(lemma: str) -> str | None:
         return None
     return "old" if years >= OLD_YEARS else "child" if years <= CHILD_YEARS else "young" if years <= YOUNG_YEARS \
         else None
+
+
+def title_age(m: Mention) -> str | None:
+    """The age class a name's title implies ("Grandfather Osei", "Abuela Marta": old; data/sieves.json age_years of
+    the noun the title makes its bearer): a name says nothing of age, its title does, so "the boy" is not
+    Grandpa Osei."""
+    ages = {a for n in m.nouns if (a := implied_age(n)) is not None}
+    return next(iter(ages)) if len(ages) == 1 else None
 
 
 def type_compatible(m: Mention, c: Cluster) -> bool:
