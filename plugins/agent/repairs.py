@@ -497,6 +497,33 @@ def compound_character_noun_read_as_verb(doc: Doc) -> int:
     return n
 
 
+def possessive_read_as_subject_of_participle(doc: Doc) -> int:
+    """"her" read as the subject of an -ed word right after it whose object is a noun ("Ilse, her freckled
+    nine-year-old niece in a raincoat, kneels": "her" doing the freckling, the niece its object): "her" is
+    possessive there (as "his" would be), the -ed word an adjective, and the noun heads the phrase in the
+    participle's place."""
+    n = 0
+    for tok in doc[:-2]:
+        part = doc[tok.i + 1]
+        if tok.lower_ != "her" or tok.dep_ != "nsubj" or tok.head.i != part.i or part.tag_ not in ("VBD", "VBN") \
+                or not part.lower_.endswith("ed"):
+            continue
+        noun = next((c for c in part.children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
+        if noun is None or not all(noun in t.ancestors for t in doc[part.i + 1:noun.i]):
+            continue  # only the noun's own modifiers stand between them
+        if part.dep_ == "ROOT":
+            noun.head, noun.dep_ = noun, "ROOT"
+        else:
+            noun.head, noun.dep_ = part.head, part.dep_
+        for c in list(part.children):
+            if c.i not in (tok.i, noun.i):
+                c.head = noun
+        tok.head, tok.dep_, tok.tag_ = noun, "poss", "PRP$"
+        part.head, part.dep_, part.pos_, part.tag_ = noun, "amod", "ADJ", "JJ"
+        n += 1
+    return n
+
+
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     honorific_suffix,
     hyphenated_name,
@@ -506,6 +533,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     partitive_before_verb_noun,
     character_noun_compound_of_verb,
     compound_character_noun_read_as_verb,
+    possessive_read_as_subject_of_participle,
     character_noun_not_comparative,
     character_noun_before_non_noun,
     person_word_as_compound,

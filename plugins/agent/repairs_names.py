@@ -12,7 +12,7 @@ from .nouns import noun_info
 from .proper_names import TITLE_SUFFIXES
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
 
@@ -95,7 +95,7 @@ def capitalised_word_before_apposition(doc: Doc) -> int:
             continue
         phrase = []  # the appositive up to its first comma ("her blond five-year-old son, ...")
         for t in doc[tok.i + 3:]:
-            if t.text in (",", ";", ":", ".") or t.pos_ == "VERB":
+            if t.text in (",", ";", ":", ".") or t.pos_ == "VERB" and not _participle_in_phrase(t):
                 break
             phrase.append(t)
         head = next((t for t in phrase if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
@@ -109,6 +109,14 @@ def capitalised_word_before_apposition(doc: Doc) -> int:
                 tok.dep_ = "npadvmod"
             n += 1
     return n
+
+
+def _participle_in_phrase(t: Token) -> bool:
+    """An -ed word between a determiner and the noun it describes ("her freckled niece", "a hooded stranger"),
+    which the model may tag as a verb: it is an adjective of the phrase, which goes on."""
+    nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+    return t.tag_ in ("VBN", "VBD") and t.lower_.endswith("ed") and nxt is not None \
+        and nxt.pos_ in ("ADJ", "NOUN", "NUM", "PROPN")
 
 
 def capitalised_word_is_proper(doc: Doc) -> int:

@@ -1,6 +1,6 @@
 """Each override of the repair stage changes what spaCy's small model says where the lexicon contradicts it."""
 
-from plugins.agent import repairs
+from plugins.agent import repairs, repairs_names
 from plugins.agent.reader import nlp
 
 
@@ -273,3 +273,18 @@ def test_compound_character_noun_read_as_verb():
 def test_a_character_noun_subject_before_a_verb_that_is_a_character_noun_stays():
     doc = nlp()("At noon the guard cooks rice for the soldiers.")
     assert repairs.compound_character_noun_read_as_verb(doc) == 0
+
+
+def test_an_ed_word_inside_the_appositive_keeps_the_word_before_it_a_name():
+    doc = nlp()("Ilse, her freckled niece, kneels by the pond.")
+    assert _tok(doc, "freckled").pos_ == "VERB" and _tok(doc, "Ilse").pos_ != "PROPN"  # the model's reading
+    assert repairs_names.capitalised_word_before_apposition(doc) == 1
+    assert _tok(doc, "Ilse").pos_ == "PROPN"
+
+
+def test_possessive_read_as_subject_of_participle():
+    doc = nlp()("Marit, her freckled eight-year-old nephew in a yellow cap, crouches by the creek.")
+    her, freckled, nephew = _tok(doc, "her"), _tok(doc, "freckled"), _tok(doc, "nephew")
+    assert her.dep_ == "nsubj" and freckled.dep_ == "ROOT"  # the model's reading: "her" did the freckling
+    assert repairs.possessive_read_as_subject_of_participle(doc) == 1
+    assert her.dep_ == "poss" and her.head.i == nephew.i and freckled.pos_ == "ADJ" and freckled.head.i == nephew.i
