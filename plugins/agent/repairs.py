@@ -20,6 +20,7 @@ from .repairs_names import (
     capitalised_word_is_proper,
     honorific_suffix,
     hyphenated_name,
+    modal_before_present_verb,
     object_pronoun_before_given_name,
 )
 
@@ -528,6 +529,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     honorific_suffix,
     hyphenated_name,
     name_after_naming_verb,
+    modal_before_present_verb,
     object_pronoun_before_given_name,
     subject_before_verb_noun,
     partitive_before_verb_noun,

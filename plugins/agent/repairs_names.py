@@ -136,3 +136,18 @@ def capitalised_word_is_proper(doc: Doc) -> int:
             tok.pos_, tok.tag_ = "PROPN", "NNP"
             n += 1
     return n
+
+
+def modal_before_present_verb(doc: Doc) -> int:
+    """A capitalised modal right before a present-tense -s verb ("Will yawns and ...", "Then May hums a tune"):
+    a modal never takes that form after it, so the word is a name and the verb's subject."""
+    n = 0
+    for tok in doc[:-1]:
+        verb = doc[tok.i + 1]
+        if tok.tag_ != "MD" or not tok.text[:1].isupper() or not tok.text.isalpha() or verb.tag_ != "VBZ":
+            continue
+        if tok.i > 0 and not (tok.is_sent_start or doc[tok.i - 1].pos_ in ("PUNCT", "CCONJ", "SCONJ", "ADV")):
+            continue  # a clause's first word, not a modal inside one
+        tok.pos_, tok.tag_, tok.dep_, tok.head = "PROPN", "NNP", "nsubj", verb
+        n += 1
+    return n

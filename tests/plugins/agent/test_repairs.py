@@ -288,3 +288,11 @@ def test_possessive_read_as_subject_of_participle():
     assert her.dep_ == "nsubj" and freckled.dep_ == "ROOT"  # the model's reading: "her" did the freckling
     assert repairs.possessive_read_as_subject_of_participle(doc) == 1
     assert her.dep_ == "poss" and her.head.i == nephew.i and freckled.pos_ == "ADJ" and freckled.head.i == nephew.i
+
+
+def test_modal_before_present_verb():
+    doc = nlp()("Will yawns and pushes the cart toward the barn.")
+    assert _tok(doc, "Will").pos_ == "AUX"  # the model's reading: the modal "will"
+    assert repairs_names.modal_before_present_verb(doc) == 1
+    assert _tok(doc, "Will").pos_ == "PROPN" and _tok(doc, "Will").dep_ == "nsubj"
+    assert repairs_names.modal_before_present_verb(nlp()("The goat will eat the hay.")) == 0
