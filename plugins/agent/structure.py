@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import lexicon as L
 from . import resources as R
+from .modifiers import stems
 from .proper_names import as_name_owner
 
 if TYPE_CHECKING:
@@ -114,6 +116,7 @@ class _StructureLinker:
                     and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
                     and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
                 nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives" (whatever the parse)
+        self._possessed_features()
         self._names_after_counted_plural()
         self._name_after_described_noun()
         self._name_right_after_noun()
@@ -127,6 +130,21 @@ class _StructureLinker:
                     a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
                 m.skip = "predicate"  # "is no longer a clerk but a sailor steering the boat"
 
+
+    def _possessed_features(self) -> None:
+        """A character phrase that owns hair or a mark ("close-up of the fisherman's frosted beard", "the
+        courier's scar") is described by it, as "the fisherman with a beard" would be: shot lists show such a
+        feature on its owner first and later pick the owner out by it ("the bearded one"). (Garments are left
+        out: a worn thing owned in passing, "the newcomer's apron", is often one that everybody wears.)"""
+        for m in self.mentions:
+            tok = self.doc[m.head]
+            owned = tok.head
+            lemma = owned.lemma_.lower()
+            if m.kind not in ("noun", "name") or m.plural or tok.dep_ != "poss" or owned.i == tok.i \
+                    or lemma not in L.HAIR_WORDS | L.MARK_WORDS:
+                continue
+            m.descriptors |= stems(lemma)
+            m.features.add(lemma)
 
     def _second_subject_host(self, tok: Token, by_head: dict[int, Mention]) -> Mention | None:
         """The character noun a name set off by commas renames, where the parse made both subjects of one verb."""

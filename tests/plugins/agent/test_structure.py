@@ -51,3 +51,13 @@ def test_a_name_right_after_a_possessive_character_phrase_is_its_name():
     assert _links("Chidera teaches her cousin Bongani a clapping game.")["Bongani"] == ("her cousin", None, None)
     links = _links("Near the kiln the potter shows the teacher Ada's new jug.")
     assert links["Ada"] == (None, None, None)  # a name that owns something is someone else
+
+
+def test_a_character_that_owns_hair_or_a_mark_is_described_by_it():
+    from plugins.agent.linker import link_story
+
+    story = ["A lighthouse keeper in a wool coat trims the lamp while a young apprentice sweeps the stairs.",
+             "Close-up of the keeper's grey beard, wet with spray. A second keeper, a slim man, climbs up "
+             "with a kettle.",
+             "Medium shot: the bearded one pours the tea."]
+    assert [r.entity_ids for r in link_story(story)][2] == [1]  # the keeper whose beard the close-up showed
