@@ -117,6 +117,7 @@ class _StructureLinker:
                     and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
                 nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives" (whatever the parse)
         self._possessed_features()
+        self._worn_character_noun()
         self._names_after_counted_plural()
         self._name_after_described_noun()
         self._name_right_after_noun()
@@ -145,6 +146,20 @@ class _StructureLinker:
                 continue
             m.descriptors |= stems(lemma)
             m.features.add(lemma)
+
+    def _worn_character_noun(self) -> None:
+        """A singular character noun after "in" that hangs on another character's phrase ("the boy in the blue
+        rash guard", "a runner in a grey body guard") is something worn that a character noun also names:
+        nobody stands inside another person, so the phrase is an attribute, not a second character."""
+        by_head = {m.head: m for m in self.mentions}
+        for m in self.mentions:
+            tok = self.doc[m.head]
+            prep = tok.head
+            host = by_head.get(prep.head.i) if tok.dep_ == "pobj" and prep.lower_ == "in" else None
+            if m.kind == "noun" and not m.plural and m.type in ("person", "any") and m.skip is None \
+                    and host is not None and host is not m and host.kind == "noun" and host.type in ("person", "any") \
+                    and not host.plural and prep.head.i < prep.i:
+                m.skip = "attribute"
 
     def _second_subject_host(self, tok: Token, by_head: dict[int, Mention]) -> Mention | None:
         """The character noun a name set off by commas renames, where the parse made both subjects of one verb."""

@@ -61,3 +61,8 @@ def test_a_character_that_owns_hair_or_a_mark_is_described_by_it():
              "with a kettle.",
              "Medium shot: the bearded one pours the tea."]
     assert [r.entity_ids for r in link_story(story)][2] == [1]  # the keeper whose beard the close-up showed
+
+
+def test_a_character_noun_after_in_on_another_characters_phrase_is_worn():
+    links = _links("Tavita, the boy in the blue rash guard, paddles out past the reef.")
+    assert links["the blue rash guard"] == (None, None, "attribute")
