@@ -21,6 +21,7 @@ from .repairs_names import (
     honorific_suffix,
     hyphenated_name,
     modal_before_present_verb,
+    name_hung_after_its_noun,
     object_pronoun_before_given_name,
 )
 
@@ -549,6 +550,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     garment_phrase_after_character,
     verb_of_verbless_sentence,
     verb_joined_after_an_object,
+    name_hung_after_its_noun,
 )
 
 

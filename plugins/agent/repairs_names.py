@@ -151,3 +151,18 @@ def modal_before_present_verb(doc: Doc) -> int:
         tok.pos_, tok.tag_, tok.dep_, tok.head = "PROPN", "NNP", "nsubj", verb
         n += 1
     return n
+
+
+def name_hung_after_its_noun(doc: Doc) -> int:
+    """A capitalised name right after a character noun, parsed as that noun's modifier although it follows it
+    ("Lan's granddaughter Mai, a schoolgirl, ...", "the boy's uncle Ravi arrives"): a modifier comes before
+    the noun it modifies, so the name is set beside the noun (an apposition: the noun's own name)."""
+    n = 0
+    for tok in doc[1:]:
+        head = tok.head
+        if tok.pos_ != "PROPN" or tok.dep_ not in ("amod", "compound", "nmod") or head.i != tok.i - 1 \
+                or not tok.text[:1].isupper() or head.pos_ != "NOUN" or noun_info(head.lemma_.lower()) is None:
+            continue
+        tok.dep_ = "appos"
+        n += 1
+    return n

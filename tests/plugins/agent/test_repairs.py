@@ -296,3 +296,11 @@ def test_modal_before_present_verb():
     assert repairs_names.modal_before_present_verb(doc) == 1
     assert _tok(doc, "Will").pos_ == "PROPN" and _tok(doc, "Will").dep_ == "nsubj"
     assert repairs_names.modal_before_present_verb(nlp()("The goat will eat the hay.")) == 0
+
+
+def test_name_hung_after_its_noun():
+    doc = nlp()("The potter's nephew Tariq carries the clay to the wheel.")
+    nephew, tariq = _tok(doc, "nephew"), _tok(doc, "Tariq")
+    tariq.head, tariq.dep_ = nephew, "amod"  # the model's reading of such a phrase: the name modifies the noun
+    assert repairs_names.name_hung_after_its_noun(doc) == 1
+    assert tariq.dep_ == "appos"
