@@ -48,13 +48,15 @@ def run(ctx: LinkContext) -> None:
 
 
 def _common_noun_bearer(ctx: LinkContext, m: Mention) -> Cluster | None:
-    """"The Argentine moves her knight" after "a wiry Argentine": a capitalised word after "the" that the story
-    already used as the common noun of exactly one entity (a people's name, a demonym) is that noun again, not a
-    new name; the mention becomes that noun phrase and its entity is that one."""
-    if m.det != "def" or len(m.names) != 1:
+    """"The Argentine moves her knight" after "a wiry Argentine", "the Peruvian's bowl" after "a Peruvian
+    backpacker": a capitalised word after "the" that the story already used for exactly one entity, as its noun
+    or a word describing it (a people's name, a demonym), is that word again, not a new name; the mention becomes
+    that noun phrase and its entity is that one."""
+    after_the = ctx.prompt.text[:m.start].rstrip().lower().endswith(" the") or m.det == "def"  # "the Peruvian's bowl"
+    if not after_the or len(m.names) != 1:
         return None
     word = next(iter(m.names))[1:]
-    fits = [c for c in ctx.candidates(m) if word in c.nouns and not c.group]
+    fits = [c for c in ctx.candidates(m) if word in c.nouns | c.descriptors and not c.group]
     if len(fits) != 1:
         return None
     noun = copy.copy(m)

@@ -82,3 +82,11 @@ def test_a_capitalised_word_after_the_that_the_story_used_as_a_common_noun_is_th
     on, off = with_and_without("exact_name", story)
     assert on == [[1], [1]]
     assert on != off
+
+
+def test_a_capitalised_word_after_the_that_described_one_entity_is_that_entity():
+    story = ["At the market, Amaru Quispe, a Peruvian backpacker with a red nose, buys a mango.",
+             "A vendor peels the fruit and hands the Peruvian's change back with a grin."]
+    on, off = with_and_without("exact_name", story)
+    assert on[1] == [1, 2]
+    assert on != off
