@@ -47,7 +47,8 @@ class Cluster:
 
     @classmethod
     def of_entry(cls, e: RegistryEntry) -> Cluster:
-        return cls(cid=e.entity_id, entry=e, type=e.type, gender=e.gender, age=e.age, stated_age=e.stated_age,
+        return cls(cid=e.entity_id, entry=e, type=e.type, gender=e.gender, age=e.age or kin_age(e.kin),
+                   stated_age=e.stated_age,
                    size=e.size, colours=set(e.colours), clothing=set(e.clothing), descriptors=set(e.descriptors),
                    nouns={n for n in e.nouns if not n.startswith("@")}, names={n for n in e.nouns if n.startswith("@")},
                    group=e.group, group_size=e.group_size, kin=dict(e.kin), acts=set(e.acts), last_prompt=e.last_prompt,
@@ -101,6 +102,12 @@ def implied_age(lemma: str) -> str | None:
         return None
     return "old" if years >= OLD_YEARS else "child" if years <= CHILD_YEARS else "young" if years <= YOUNG_YEARS \
         else None
+
+
+def kin_age(kin: dict[int, str]) -> str | None:
+    """Someone the story made a grandparent ("Lan's granddaughter Mai") is old, however they were described:
+    "the old woman" finds them, "the girl" does not."""
+    return "old" if "grandparent" in kin.values() else None
 
 
 def title_age(m: Mention) -> str | None:
