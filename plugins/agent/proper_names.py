@@ -61,7 +61,7 @@ def name_token(tok: Token) -> bool:
     if tok.pos_ != "PROPN" or not (tok.text[:1].isupper() or hyphen_tail(tok)) or is_title(tok):
         return False
     low = tok.text.lower()
-    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num or camera_gear(tok):
+    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num or camera_gear(tok) or heading_word(tok):
         return False
     if tok.dep_ in ("appos", "compound", "attr") and tok.head.lemma_.lower() in _WORD_NOUNS or any(
             c.dep_ in ("compound", "nmod") and c.lemma_.lower() in _WORD_NOUNS for c in tok.children):
@@ -89,6 +89,15 @@ def camera_gear(tok: Token) -> bool:
         return True
     return tok.head.i > tok.i and tok.dep_ in ("compound", "amod", "nmod", "nsubj") \
         and tok.head.lower_ in L.CAMERA_WORDS and R.name_gender(tok.lower_) is None
+
+
+def heading_word(tok: Token) -> bool:
+    """An ordinary English word written all in capitals ("EXT. ROOFTOP - NIGHT", "CUT TO: HARBOUR") is a scene
+    heading's, not a name: capitals there mark the heading. (A name written so is mostly one no dictionary has;
+    the given-name table is no help, as it also lists words like "Night".)"""
+    # four letters or more: a short capital word is mostly an acronym that may name a character ("the AI", "CEO")
+    return len(tok.text) >= 4 and tok.text.isupper() and tok.text.isalpha() and R.common_word(tok.text) \
+        and noun_info(tok.lower_) is None
 
 
 def place_position(tok: Token) -> bool:

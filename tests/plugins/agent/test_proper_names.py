@@ -76,3 +76,7 @@ def test_camera_gear_and_a_word_modifying_a_camera_word_are_no_names():
     text = "Steadicam drifts behind the potter. Jib shot rising over the kiln as Oluchi lifts a bowl."
     assert _names(text) == ["Oluchi"]
     assert _names("POV of the goose: Tavita scatters grain across the yard.") == ["Tavita"]
+
+
+def test_an_ordinary_word_in_capitals_is_a_scene_headings_not_a_name():
+    assert _names("EXT. BOATYARD - DAWN. Kalani sands the hull of a canoe.") == ["Kalani"]
