@@ -47,7 +47,8 @@ class Cluster:
 
     @classmethod
     def of_entry(cls, e: RegistryEntry) -> Cluster:
-        return cls(cid=e.entity_id, entry=e, type=e.type, gender=e.gender, age=e.age, stated_age=e.stated_age,
+        return cls(cid=e.entity_id, entry=e, type=e.type, gender=e.gender, age=e.age or kin_age(e.kin),
+                   stated_age=e.stated_age,
                    size=e.size, colours=set(e.colours), clothing=set(e.clothing), descriptors=set(e.descriptors),
                    nouns={n for n in e.nouns if not n.startswith("@")}, names={n for n in e.nouns if n.startswith("@")},
                    group=e.group, group_size=e.group_size, kin=dict(e.kin), acts=set(e.acts), last_prompt=e.last_prompt,
@@ -67,7 +68,7 @@ class Cluster:
         self.gender = self.gender or m.gender
         if m.age and (self.age is None or self.age in ("young", "old") and m.age in ("child", "adult")):
             self.age = m.age
-        implied = implied_age(m.lemma)
+        implied = implied_age(m.lemma) if m.kind != "name" else title_age(m)
         if implied is not None and self.age in (None, "adult"):
             self.age = implied
         if m.age is None and implied is not None:
@@ -101,6 +102,20 @@ def implied_age(lemma: str) -> str | None:
         return None
     return "old" if years >= OLD_YEARS else "child" if years <= CHILD_YEARS else "young" if years <= YOUNG_YEARS \
         else None
+
+
+def kin_age(kin: dict[int, str]) -> str | None:
+    """Someone the story made a grandparent ("Lan's granddaughter Mai") is old, however they were described:
+    "the old woman" finds them, "the girl" does not."""
+    return "old" if "grandparent" in kin.values() else None
+
+
+def title_age(m: Mention) -> str | None:
+    """The age class a name's title implies ("Grandfather Osei", "Abuela Marta": old; data/sieves.json age_years of
+    the noun the title makes its bearer): a name says nothing of age, its title does, so "the boy" is not
+    Grandpa Osei."""
+    ages = {a for n in m.nouns if (a := implied_age(n)) is not None}
+    return next(iter(ages)) if len(ages) == 1 else None
 
 
 def type_compatible(m: Mention, c: Cluster) -> bool:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
-from .nouns import noun_info
+from .nouns import noun_gender, noun_info
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -24,6 +24,7 @@ _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
 _ENCLOSING = frozenset(_NAMES["enclosing_prepositions"])
 _WORD_NOUNS = frozenset(_NAMES["word_nouns"])
+_CAMERA_GEAR = frozenset(_NAMES["camera_words"])
 AS_NAME_VERBS = frozenset(_NAMES["as_name_verbs"])
 TITLE_SUFFIXES: dict[str, str | None] = _NAMES["title_suffixes"]
 TITLE_ABBREVIATIONS: dict[str, str | None] = _NAMES["title_abbreviations"]
@@ -37,11 +38,22 @@ def is_title(tok: Token) -> bool:
     low = tok.text.lower().rstrip(".")
     if low in TITLE_ABBREVIATIONS and tok.text[:1].isupper() and tok.text.endswith("."):
         return True
-    return low in TITLES or low in TITLE_SUFFIXES and tok.i >= 2 and tok.doc[tok.i - 1].text == "-"
+    return low in TITLES or low in TITLE_SUFFIXES and tok.i >= 2 and tok.doc[tok.i - 1].text == "-" \
+        or kin_title(tok)
+
+
+def kin_title(tok: Token) -> bool:
+    """A capitalised kin word right before a name of its own ("Grandmother Choi", "Cousin Amara", "Grandfather
+    Osei") is a title, as "Uncle" and "Grandpa" are: what the speaker calls that person, not a given name,
+    so the same person is found again as "Choi" or under another title ("Halmeoni Choi")."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return tok.text[:1].isupper() and tok.lower_ in L.KINSHIP and nxt is not None and nxt.text[:1].isupper() \
+        and nxt.pos_ == "PROPN" and tok.head.i != tok.i and tok.head.i > tok.i and tok.head.pos_ == "PROPN"
 
 
 def title_gender(title: str) -> str | None:
-    return TITLES.get(title) or TITLE_SUFFIXES.get(title) or TITLE_ABBREVIATIONS.get(title)
+    return TITLES.get(title) or TITLE_SUFFIXES.get(title) or TITLE_ABBREVIATIONS.get(title) or (
+        noun_gender(title) if title in L.KINSHIP else None)
 
 
 def name_token(tok: Token) -> bool:
@@ -49,7 +61,7 @@ def name_token(tok: Token) -> bool:
     if tok.pos_ != "PROPN" or not (tok.text[:1].isupper() or hyphen_tail(tok)) or is_title(tok):
         return False
     low = tok.text.lower()
-    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num:
+    if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num or camera_gear(tok) or heading_word(tok):
         return False
     if tok.dep_ in ("appos", "compound", "attr") and tok.head.lemma_.lower() in _WORD_NOUNS or any(
             c.dep_ in ("compound", "nmod") and c.lemma_.lower() in _WORD_NOUNS for c in tok.children):
@@ -67,6 +79,25 @@ def name_token(tok: Token) -> bool:
         return False  # "the streets of Lisbon"
     # a place word right before the head makes a place ("Lake Tahoe"); further off it is a surname ("Park Ji-ho")
     return not any(c.text.lower() in _PLACE_WORDS for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1)
+
+
+def camera_gear(tok: Token) -> bool:
+    """A capitalised word of a shot list's gear or shorthand (names.json camera_words: "Steadicam glides behind
+    the rider", "POV of the dog", "GoPro on the handlebars") or one that modifies a camera word ("Jib shot
+    rising over the herd"): it says how the shot is taken, and is no character's name."""
+    if tok.lower_ in _CAMERA_GEAR:
+        return True
+    return tok.head.i > tok.i and tok.dep_ in ("compound", "amod", "nmod", "nsubj") \
+        and tok.head.lower_ in L.CAMERA_WORDS and R.name_gender(tok.lower_) is None
+
+
+def heading_word(tok: Token) -> bool:
+    """An ordinary English word written all in capitals ("EXT. ROOFTOP - NIGHT", "CUT TO: HARBOUR") is a scene
+    heading's, not a name: capitals there mark the heading. (A name written so is mostly one no dictionary has;
+    the given-name table is no help, as it also lists words like "Night".)"""
+    # four letters or more: a short capital word is mostly an acronym that may name a character ("the AI", "CEO")
+    return len(tok.text) >= 4 and tok.text.isupper() and tok.text.isalpha() and R.common_word(tok.text) \
+        and noun_info(tok.lower_) is None
 
 
 def place_position(tok: Token) -> bool:

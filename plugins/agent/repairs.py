@@ -21,6 +21,8 @@ from .repairs_names import (
     fronted_word_before_subject,
     honorific_suffix,
     hyphenated_name,
+    modal_before_present_verb,
+    name_hung_after_its_noun,
     object_pronoun_before_given_name,
 )
 
@@ -459,14 +461,83 @@ def verb_joined_after_an_object(doc: Doc) -> int:
     return n
 
 
+def compound_character_noun_read_as_verb(doc: Doc) -> int:
+    """A character noun that is also a verb, after a noun that modifies it ("a line cook", "the prep cook",
+    "the head cook"), read as the clause's verb with the modifier as its subject ("the line cook spoons rice",
+    the next word a plural noun) or as that modifier's head in a subject read as two: the modifier is a
+    compound of the character noun, which is the subject, and a present-tense -s word right after it is the
+    verb. A noun that is itself a character noun is a real subject ("the guard cooks"), so it stays."""
+    n = 0
+    for tok in doc[1:-1]:
+        mod, nxt = doc[tok.i - 1], doc[tok.i + 1]
+        if mod.head.i != tok.i or mod.dep_ not in ("nsubj", "compound") or mod.pos_ != "NOUN" \
+                or noun_info(mod.lemma_.lower()) is not None or noun_info(tok.lower_) is None:
+            continue
+        if not any(c.dep_ == "det" and c.i < mod.i for c in (*mod.children, *tok.children)):
+            continue  # a phrase of its own needs its determiner ("the prep cook"), not a bare "Staff cook"
+        if tok.pos_ == "VERB" and nxt.tag_ == "NNS" and _verb_form(nxt) and noun_info(nxt.lemma_.lower()) is None:
+            for c in list(tok.children):
+                if c.i > tok.i and c.i != nxt.i:
+                    c.head = nxt  # "rice" is what the verb takes
+            for c in list(mod.children):
+                if c.dep_ == "det":
+                    c.head = tok
+            if tok.dep_ == "ROOT":
+                nxt.head, nxt.dep_ = nxt, "ROOT"
+            else:
+                nxt.head, nxt.dep_ = tok.head, tok.dep_
+            _retag_as_verb(nxt)
+            tok.head, tok.dep_, tok.pos_, tok.tag_ = nxt, "nsubj", "NOUN", "NN"
+            tok.lemma_ = tok.lower_
+        elif tok.pos_ == "NOUN" and mod.dep_ == "nsubj" and tok.dep_ in ("nsubj", "nsubjpass"):
+            for c in list(mod.children):
+                if c.dep_ in ("det", "amod"):
+                    c.head = tok
+        else:
+            continue
+        mod.dep_ = "compound"
+        n += 1
+    return n
+
+
+def possessive_read_as_subject_of_participle(doc: Doc) -> int:
+    """"her" read as the subject of an -ed word right after it whose object is a noun ("Ilse, her freckled
+    nine-year-old niece in a raincoat, kneels": "her" doing the freckling, the niece its object): "her" is
+    possessive there (as "his" would be), the -ed word an adjective, and the noun heads the phrase in the
+    participle's place."""
+    n = 0
+    for tok in doc[:-2]:
+        part = doc[tok.i + 1]
+        if tok.lower_ != "her" or tok.dep_ != "nsubj" or tok.head.i != part.i or part.tag_ not in ("VBD", "VBN") \
+                or not part.lower_.endswith("ed"):
+            continue
+        noun = next((c for c in part.children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
+        if noun is None or not all(noun in t.ancestors for t in doc[part.i + 1:noun.i]):
+            continue  # only the noun's own modifiers stand between them
+        if part.dep_ == "ROOT":
+            noun.head, noun.dep_ = noun, "ROOT"
+        else:
+            noun.head, noun.dep_ = part.head, part.dep_
+        for c in list(part.children):
+            if c.i not in (tok.i, noun.i):
+                c.head = noun
+        tok.head, tok.dep_, tok.tag_ = noun, "poss", "PRP$"
+        part.head, part.dep_, part.pos_, part.tag_ = noun, "amod", "ADJ", "JJ"
+        n += 1
+    return n
+
+
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     honorific_suffix,
     hyphenated_name,
     name_after_naming_verb,
+    modal_before_present_verb,
     object_pronoun_before_given_name,
     subject_before_verb_noun,
     partitive_before_verb_noun,
     character_noun_compound_of_verb,
+    compound_character_noun_read_as_verb,
+    possessive_read_as_subject_of_participle,
     character_noun_not_comparative,
     character_noun_before_non_noun,
     person_word_as_compound,
@@ -481,6 +552,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     garment_phrase_after_character,
     verb_of_verbless_sentence,
     verb_joined_after_an_object,
+    name_hung_after_its_noun,
 )
 
 

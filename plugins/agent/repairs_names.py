@@ -12,7 +12,7 @@ from .nouns import noun_info
 from .proper_names import TITLE_SUFFIXES
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
 
@@ -95,7 +95,7 @@ def capitalised_word_before_apposition(doc: Doc) -> int:
             continue
         phrase = []  # the appositive up to its first comma ("her blond five-year-old son, ...")
         for t in doc[tok.i + 3:]:
-            if t.text in (",", ";", ":", ".") or t.pos_ == "VERB":
+            if t.text in (",", ";", ":", ".") or t.pos_ == "VERB" and not _participle_in_phrase(t):
                 break
             phrase.append(t)
         head = next((t for t in phrase if t.pos_ == "NOUN" and noun_info(t.lemma_.lower())), None)
@@ -109,6 +109,14 @@ def capitalised_word_before_apposition(doc: Doc) -> int:
                 tok.dep_ = "npadvmod"
             n += 1
     return n
+
+
+def _participle_in_phrase(t: Token) -> bool:
+    """An -ed word between a determiner and the noun it describes ("her freckled niece", "a hooded stranger"),
+    which the model may tag as a verb: it is an adjective of the phrase, which goes on."""
+    nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+    return t.tag_ in ("VBN", "VBD") and t.lower_.endswith("ed") and nxt is not None \
+        and nxt.pos_ in ("ADJ", "NOUN", "NUM", "PROPN")
 
 
 def capitalised_word_is_proper(doc: Doc) -> int:
@@ -151,5 +159,35 @@ def fronted_word_before_subject(doc: Doc) -> int:
         tok.pos_, tok.tag_ = "ADV", "RB"
         if tok.dep_ in ("nsubj", "nsubjpass", "ROOT"):
             tok.dep_ = "advmod"
+        n += 1
+    return n
+
+
+def modal_before_present_verb(doc: Doc) -> int:
+    """A capitalised modal right before a present-tense -s verb ("Will yawns and ...", "Then May hums a tune"):
+    a modal never takes that form after it, so the word is a name and the verb's subject."""
+    n = 0
+    for tok in doc[:-1]:
+        verb = doc[tok.i + 1]
+        if tok.tag_ != "MD" or not tok.text[:1].isupper() or not tok.text.isalpha() or verb.tag_ != "VBZ":
+            continue
+        if tok.i > 0 and not (tok.is_sent_start or doc[tok.i - 1].pos_ in ("PUNCT", "CCONJ", "SCONJ", "ADV")):
+            continue  # a clause's first word, not a modal inside one
+        tok.pos_, tok.tag_, tok.dep_, tok.head = "PROPN", "NNP", "nsubj", verb
+        n += 1
+    return n
+
+
+def name_hung_after_its_noun(doc: Doc) -> int:
+    """A capitalised name right after a character noun, parsed as that noun's modifier although it follows it
+    ("Lan's granddaughter Mai, a schoolgirl, ...", "the boy's uncle Ravi arrives"): a modifier comes before
+    the noun it modifies, so the name is set beside the noun (an apposition: the noun's own name)."""
+    n = 0
+    for tok in doc[1:]:
+        head = tok.head
+        if tok.pos_ != "PROPN" or tok.dep_ not in ("amod", "compound", "nmod") or head.i != tok.i - 1 \
+                or not tok.text[:1].isupper() or head.pos_ != "NOUN" or noun_info(head.lemma_.lower()) is None:
+            continue
+        tok.dep_ = "appos"
         n += 1
     return n

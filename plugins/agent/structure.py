@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import lexicon as L
 from . import resources as R
+from .modifiers import stems
 from .proper_names import as_name_owner
 
 if TYPE_CHECKING:
@@ -114,8 +116,11 @@ class _StructureLinker:
                     and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
                     and not nxt.plural and nxt.appos_of is None and nxt.member_of is None:
                 nxt.appos_of = m.index  # "Oluwatobiloba, her grandson ..., arrives" (whatever the parse)
+        self._possessed_features()
+        self._worn_character_noun()
         self._names_after_counted_plural()
         self._name_after_described_noun()
+        self._name_right_after_noun()
         self._members_read_as_appositions()
         for m in self.mentions:
             if m.member_of is not None:
@@ -126,6 +131,35 @@ class _StructureLinker:
                     a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
                 m.skip = "predicate"  # "is no longer a clerk but a sailor steering the boat"
 
+
+    def _possessed_features(self) -> None:
+        """A character phrase that owns hair or a mark ("close-up of the fisherman's frosted beard", "the
+        courier's scar") is described by it, as "the fisherman with a beard" would be: shot lists show such a
+        feature on its owner first and later pick the owner out by it ("the bearded one"). (Garments are left
+        out: a worn thing owned in passing, "the newcomer's apron", is often one that everybody wears.)"""
+        for m in self.mentions:
+            tok = self.doc[m.head]
+            owned = tok.head
+            lemma = owned.lemma_.lower()
+            if m.kind not in ("noun", "name") or m.plural or tok.dep_ != "poss" or owned.i == tok.i \
+                    or lemma not in L.HAIR_WORDS | L.MARK_WORDS:
+                continue
+            m.descriptors |= stems(lemma)
+            m.features.add(lemma)
+
+    def _worn_character_noun(self) -> None:
+        """A singular character noun after "in" that hangs on another character's phrase ("the boy in the blue
+        rash guard", "a runner in a grey body guard") is something worn that a character noun also names:
+        nobody stands inside another person, so the phrase is an attribute, not a second character."""
+        by_head = {m.head: m for m in self.mentions}
+        for m in self.mentions:
+            tok = self.doc[m.head]
+            prep = tok.head
+            host = by_head.get(prep.head.i) if tok.dep_ == "pobj" and prep.lower_ == "in" else None
+            if m.kind == "noun" and not m.plural and m.type in ("person", "any") and m.skip is None \
+                    and host is not None and host is not m and host.kind == "noun" and host.type in ("person", "any") \
+                    and not host.plural and prep.head.i < prep.i:
+                m.skip = "attribute"
 
     def _second_subject_host(self, tok: Token, by_head: dict[int, Mention]) -> Mention | None:
         """The character noun a name set off by commas renames, where the parse made both subjects of one verb."""
@@ -198,6 +232,24 @@ class _StructureLinker:
             elif gap.endswith(":") and self.doc[prev.head].dep_ in _SUBJECT_DEPS and len(between) <= 2 and all(
                     t.pos_ in ("VERB", "ADV") for t in between):
                 m.appos_of = prev.index  # "A stranger appears: Dr. Lotte Brandauer"
+
+    def _name_right_after_noun(self) -> None:
+        """A name written right after a singular possessive or definite character phrase, with nothing between
+        them ("teaches her cousin Bongani a game", "his friend Tariq waves", "the boy's uncle Ravi arrives"), is
+        that character's name (a close apposition), whatever the parse made of the name (often a second object
+        or the subject of a verb of its own). A name that owns something ("shows the teacher Ada's drawing") or
+        opens a clause of its own ("the man Ada met") is someone else."""
+        for m in self.mentions:
+            prev = next((x for x in reversed(self.mentions[:m.index]) if x.end <= m.start), None)
+            if m.kind != "name" or m.appos_of is not None or m.member_of is not None or prev is None \
+                    or prev.kind != "noun" or prev.plural or prev.det not in ("poss", "def") \
+                    or prev.type in ("group", "thing", "prop", "background", "vehicle") or prev.sent != m.sent:
+                continue
+            tok = self.doc[m.head]
+            if self.text[prev.end:m.start].strip() or self.text[m.end:m.end + 2] in ("'s", "\u2019s") \
+                    or tok.dep_ in _SUBJECT_DEPS and tok.head.dep_ == "relcl":
+                continue
+            m.appos_of = prev.index
 
     def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
         """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows

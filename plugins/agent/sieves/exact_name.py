@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -35,11 +36,41 @@ def run(ctx: LinkContext) -> None:
                     linked = True
                     break
         if not linked and not any(m.names & c.names for c in ctx.clusters.values() if c is not ctx.cluster(m)):
+            bearer = _common_noun_bearer(ctx, m)
+            if bearer is not None:
+                ctx.link(m, bearer, NAME)
+                continue
             full = _shortened(ctx, m)
             if full is not None:
                 if m.gender_guessed and full.gender is not None:
                     m.gender = None
                 ctx.link(m, full, NAME, new_name=True)
+
+
+def _common_noun_bearer(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """"The Argentine moves her knight" after "a wiry Argentine", "the Peruvian's bowl" after "a Peruvian
+    backpacker": a capitalised word after "the" that the story already used for exactly one entity, as its noun
+    or a word describing it (a people's name, a demonym), is that word again, not a new name; the mention becomes
+    that noun phrase and its entity is that one."""
+    after_the = ctx.prompt.text[:m.start].rstrip().lower().endswith(" the") or m.det == "def"  # "the Peruvian's bowl"
+    if not after_the or len(m.names) != 1:
+        return None
+    word = next(iter(m.names))[1:]
+    fits = [c for c in ctx.candidates(m) if word in c.nouns | c.descriptors and not c.group]
+    if len(fits) != 1:
+        return None
+    noun = copy.copy(m)
+    noun.kind, noun.names, noun.nouns, noun.lemma = "noun", set(), {word}, word
+    if noun.gender_guessed:
+        noun.gender = None
+    if contradicts(noun, fits[0]) is not None:
+        return None
+    m.kind, m.names, m.nouns, m.lemma, m.gender = noun.kind, noun.names, noun.nouns, noun.lemma, noun.gender
+    own = ctx.cluster(m)
+    if own is not None:
+        own.names.discard("@" + word)
+        own.nouns.add(word)
+    return fits[0]
 
 
 def _shortened(ctx: LinkContext, m: Mention) -> Cluster | None:

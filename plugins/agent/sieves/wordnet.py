@@ -64,10 +64,11 @@ def run(ctx: LinkContext) -> None:
 
 def better_described(ctx: LinkContext, m: Mention, related: Cluster) -> Cluster:
     """A general noun ("the heavyset man") that WordNet relates to one entity's noun ("the officer") goes to
-    another entity of this prompt or the previous one that shares more of its descriptive words ("a heavyset
-    smuggler"): the words the text repeats say who it is more surely than a noun as general as "man"."""
-    recent = [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c)) and not _unknown_name(m, c)]
-    alt = pick(ctx, m, recent)
+    another entity of the story that shares more of its descriptive words ("a heavyset smuggler", even when
+    last seen some shots ago): the words the text repeats say who it is more surely than a noun as general as
+    "man"."""
+    story = [c for c in ctx.candidates(m) if not _unknown_name(m, c)]
+    alt = pick(ctx, m, story)
     return alt if alt is not None and overlap(m, alt) > overlap(m, related) else related
 
 

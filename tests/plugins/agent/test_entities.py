@@ -26,3 +26,17 @@ def test_a_slight_build_and_a_heavy_one_are_two_bodies():
              "The thin tailor threads a needle by the window."]
     ids = [r.entity_ids for r in link_story(story)]
     assert ids == [[1, 2], [2], [1]]  # "thin" is the skinny one, not the stout one seen last
+
+
+def test_a_title_gives_its_bearer_the_age_its_noun_implies():
+    story = ["Auntie Mele braids flowers on the porch while her nephew Sefa climbs a palm.",
+             "Grandfather Lui wakes from his nap and waves at the boy."]
+    first, second = (r.entity_ids for r in link_story(story))
+    assert len(second) == 2 and first[1] in second  # "the boy" is the nephew, not the grandfather
+
+
+def test_a_grandparent_is_old_however_described():
+    story = ["Adwoa Boateng, a tailor in a green wrapper, stitches a hem outside her shop.",
+             "Adwoa's grandson Yaw, a boy with a kite, runs up to her.",
+             "A tourist with a camera kneels to photograph the shop. The old woman waves at the lens."]
+    assert [r.entity_ids for r in link_story(story)][2] == [1, 3]  # the grandmother, not the tourist

@@ -58,3 +58,25 @@ def test_a_title_written_short_keeps_its_period_and_joins_the_name_it_opens():
     assert mentions[name.appos_of].text == "A clerk"  # one sentence: the period ended nothing
     assert _names("Fr. Tomas Brandt lights a candle.") == ["Fr. Tomas Brandt"]
     assert any(m.text == "The rep" for m in read_mentions("The rep nods.", parse("The rep nods.")).mentions)
+
+
+def test_a_capitalised_kin_word_before_a_name_is_a_title():
+    from plugins.agent.linker import link_story
+
+    text = "At dusk Grandmother Sari turns the skewers on the grill."
+    (m,) = [x for x in read_mentions(text, parse(text)).mentions if x.kind == "name"]
+    assert m.names == {"@sari"} and "grandmother" in m.nouns and m.gender == "female"
+    story = ["Nenek Sari, a stooped woman in a batik sarong, fans the coals of a grill.",
+             "At dusk Grandmother Sari turns the skewers while a boy with a kite watches."]
+    first, second = (r.entity_ids for r in link_story(story))
+    assert first[0] in second  # one grandmother under two titles
+
+
+def test_camera_gear_and_a_word_modifying_a_camera_word_are_no_names():
+    text = "Steadicam drifts behind the potter. Jib shot rising over the kiln as Oluchi lifts a bowl."
+    assert _names(text) == ["Oluchi"]
+    assert _names("POV of the goose: Tavita scatters grain across the yard.") == ["Tavita"]
+
+
+def test_an_ordinary_word_in_capitals_is_a_scene_headings_not_a_name():
+    assert _names("EXT. BOATYARD - DAWN. Kalani sands the hull of a canoe.") == ["Kalani"]

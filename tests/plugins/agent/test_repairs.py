@@ -1,6 +1,6 @@
 """Each override of the repair stage changes what spaCy's small model says where the lexicon contradicts it."""
 
-from plugins.agent import repairs
+from plugins.agent import repairs, repairs_names
 from plugins.agent.reader import nlp
 
 
@@ -268,3 +268,48 @@ def test_fronted_word_before_subject():
     assert _tok(doc, "Unbothered").pos_ == "ADV"
     named = nlp()("Tamsin, a boy from the dunes, waves.")
     assert repairs.fronted_word_before_subject(named) == 0  # a name with an appositive closed by a comma
+
+
+def test_compound_character_noun_read_as_verb():
+    doc = nlp()("Near the oven, the prep cook chops garlic for the soup.")
+    assert _tok(doc, "cook").pos_ == "VERB"  # what the model says without the repair: "prep" as the subject
+    assert repairs.compound_character_noun_read_as_verb(doc) == 1
+    cook, chops = _tok(doc, "cook"), _tok(doc, "chops")
+    assert cook.dep_ == "nsubj" and cook.head.i == chops.i and chops.pos_ == "VERB"
+    assert _tok(doc, "prep").dep_ == "compound" and _tok(doc, "garlic").head.i == chops.i
+
+
+def test_a_character_noun_subject_before_a_verb_that_is_a_character_noun_stays():
+    doc = nlp()("At noon the guard cooks rice for the soldiers.")
+    assert repairs.compound_character_noun_read_as_verb(doc) == 0
+
+
+def test_an_ed_word_inside_the_appositive_keeps_the_word_before_it_a_name():
+    doc = nlp()("Ilse, her freckled niece, kneels by the pond.")
+    assert _tok(doc, "freckled").pos_ == "VERB" and _tok(doc, "Ilse").pos_ != "PROPN"  # the model's reading
+    assert repairs_names.capitalised_word_before_apposition(doc) == 1
+    assert _tok(doc, "Ilse").pos_ == "PROPN"
+
+
+def test_possessive_read_as_subject_of_participle():
+    doc = nlp()("Marit, her freckled eight-year-old nephew in a yellow cap, crouches by the creek.")
+    her, freckled, nephew = _tok(doc, "her"), _tok(doc, "freckled"), _tok(doc, "nephew")
+    assert her.dep_ == "nsubj" and freckled.dep_ == "ROOT"  # the model's reading: "her" did the freckling
+    assert repairs.possessive_read_as_subject_of_participle(doc) == 1
+    assert her.dep_ == "poss" and her.head.i == nephew.i and freckled.pos_ == "ADJ" and freckled.head.i == nephew.i
+
+
+def test_modal_before_present_verb():
+    doc = nlp()("Will yawns and pushes the cart toward the barn.")
+    assert _tok(doc, "Will").pos_ == "AUX"  # the model's reading: the modal "will"
+    assert repairs_names.modal_before_present_verb(doc) == 1
+    assert _tok(doc, "Will").pos_ == "PROPN" and _tok(doc, "Will").dep_ == "nsubj"
+    assert repairs_names.modal_before_present_verb(nlp()("The goat will eat the hay.")) == 0
+
+
+def test_name_hung_after_its_noun():
+    doc = nlp()("The potter's nephew Tariq carries the clay to the wheel.")
+    nephew, tariq = _tok(doc, "nephew"), _tok(doc, "Tariq")
+    tariq.head, tariq.dep_ = nephew, "amod"  # the model's reading of such a phrase: the name modifies the noun
+    assert repairs_names.name_hung_after_its_noun(doc) == 1
+    assert tariq.dep_ == "appos"

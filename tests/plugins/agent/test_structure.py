@@ -45,3 +45,24 @@ def test_a_member_the_parse_sets_beside_another_listed_member_is_the_next_member
     ms = read_mentions(text, parse(text)).mentions
     members = [m.text for m in ms if m.member_of is not None]
     assert members == ["a grey-haired master baker", "a broad-shouldered man", "a skinny girl"]
+
+
+def test_a_name_right_after_a_possessive_character_phrase_is_its_name():
+    assert _links("Chidera teaches her cousin Bongani a clapping game.")["Bongani"] == ("her cousin", None, None)
+    links = _links("Near the kiln the potter shows the teacher Ada's new jug.")
+    assert links["Ada"] == (None, None, None)  # a name that owns something is someone else
+
+
+def test_a_character_that_owns_hair_or_a_mark_is_described_by_it():
+    from plugins.agent.linker import link_story
+
+    story = ["A lighthouse keeper in a wool coat trims the lamp while a young apprentice sweeps the stairs.",
+             "Close-up of the keeper's grey beard, wet with spray. A second keeper, a slim man, climbs up "
+             "with a kettle.",
+             "Medium shot: the bearded one pours the tea."]
+    assert [r.entity_ids for r in link_story(story)][2] == [1]  # the keeper whose beard the close-up showed
+
+
+def test_a_character_noun_after_in_on_another_characters_phrase_is_worn():
+    links = _links("Tavita, the boy in the blue rash guard, paddles out past the reef.")
+    assert links["the blue rash guard"] == (None, None, "attribute")

@@ -74,3 +74,19 @@ def test_a_nickname_that_ends_a_longer_given_name_is_its_bearer():
     on, off = with_and_without("exact_name", story)
     assert on == [[1], [1]]
     assert on != off
+
+
+def test_a_capitalised_word_after_the_that_the_story_used_as_a_common_noun_is_that_noun():
+    story = ["On the ferry deck, Ingrid Saether, a lanky Norwegian in a parka, feeds the gulls.",
+             "The Norwegian laughs and waves her scarf."]
+    on, off = with_and_without("exact_name", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_a_capitalised_word_after_the_that_described_one_entity_is_that_entity():
+    story = ["At the market, Amaru Quispe, a Peruvian backpacker with a red nose, buys a mango.",
+             "A vendor peels the fruit and hands the Peruvian's change back with a grin."]
+    on, off = with_and_without("exact_name", story)
+    assert on[1] == [1, 2]
+    assert on != off

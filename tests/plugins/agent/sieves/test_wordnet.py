@@ -110,3 +110,11 @@ def test_a_general_noun_goes_to_the_entity_it_repeats_the_words_of(monkeypatch):
     assert ids(story)[2] == [2]  # the heavyset thief, not the officer WordNet relates to "man"
     monkeypatch.setattr(wordnet, "better_described", lambda ctx, m, related: related)
     assert ids(story)[2] == [3]
+
+
+def test_a_general_noun_goes_to_the_entity_it_repeats_the_words_of_shots_later():
+    story = ["Two porters wait on the quay: a wiry one in a cap and a heavyset one with a sack.",
+             "A customs officer in a peaked hat checks the crates.",
+             "The officer waves the wiry porter through the gate.",
+             "Near the gangway the heavyset man shoulders a trunk."]
+    assert ids(story)[3] == [2]  # the heavyset porter, last seen three shots ago, not the officer of the last two
