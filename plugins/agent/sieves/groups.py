@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
-from .pronouns import plural_scene
+from .pronouns import plural_scene, resolve
 from .relative import learn_kin, most
 
 if TYPE_CHECKING:
@@ -126,7 +126,38 @@ def _members(ctx: LinkContext, m: Mention) -> list[Cluster]:
     return [c for c in ctx.clusters.values() if c.group_key in keys]
 
 
+def _owner(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """The one entity that owns a possessive plural ("his companions", "the captain's crewmates"): a singular
+    pronoun resolved as the pronoun sieve would, or the possessor's phrase; None for "their" or no owner."""
+    if m.det != "poss" or m.owner is None:
+        return None
+    x = ctx.prompt.by_head(m.owner)
+    if x is None or x.plural or x.skip is not None:
+        return None
+    if x.kind == "pronoun":
+        return ctx.cluster(x) or resolve(ctx, x)
+    return ctx.cluster(x)
+
+
+def _co_members(ctx: LinkContext, m: Mention, owner: Cluster | None) -> list[Cluster]:
+    """A plural of people owned by one entity ("his companions", "her teammates", "his friends") is never that
+    entity: when the owner is a member of a counted plural ("three cyclists"), it is the plural's other members
+    (someone's companions in a group story are the rest of the group, not an animal that shares the scene)."""
+    if owner is None or owner.group_key is None or m.kind != "noun" or not m.plural \
+            or m.type not in ("person", "any", "group"):
+        return []
+    others = [c for c in ctx.clusters.values() if c.group_key == owner.group_key and c is not owner]
+    if m.count is not None and m.count != len(others):
+        return []
+    return [c for c in others if type_compatible(m, c) and contradicts(m, c) is None]
+
+
 def _cover(ctx: LinkContext, m: Mention) -> None:
+    owner = _owner(ctx, m)
+    co = _co_members(ctx, m, owner)
+    if co:
+        ctx.cover(m, co, NAME)
+        return
     members = _members(ctx, m) if m.kind == "noun" and m.det != "indef" else []
     if members and (m.count is None or m.count == len(members)):
         ctx.cover(m, members, NAME)
@@ -153,7 +184,7 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     if group is not None:
         ctx.cover(m, [group], NAME)
         return
-    scene = [c for c in plural_scene(ctx, m) if not c.group and _fits(m, c)]
+    scene = [c for c in plural_scene(ctx, m, {owner} if owner is not None else None) if not c.group and _fits(m, c)]
     need = m.count or 2
     if m.count is not None and m.kind == "noun" and m.category != "generic" and m.lemma not in L.COVER_NOUNS:
         # "the two brothers" when exactly two entities of the story bear the noun: they, even if one of them is

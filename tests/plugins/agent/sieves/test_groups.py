@@ -220,3 +220,13 @@ def test_described_ones_listed_after_a_counted_plural_are_its_members():
     assert links["a thin one"] == [1] and links["a stout one"] == [2]
     assert on == [[1, 2], [1], [2]]  # the big baker is the stout one, not the thin one
     assert on != off
+
+
+def test_someones_companions_are_the_rest_of_their_group():
+    # "his companions" is never their owner, and in a group story it is the group's other members, not the
+    # animal that shares the scene
+    story = ["Three cyclists pedal along a coastal road: a stocky man in yellow, a wiry woman and a teenage boy.",
+             "A goat wanders onto the road. The stocky man brakes hard while his companions swerve around it."]
+    on, off = with_and_without("groups", story)
+    assert on[1] == [1, 2, 3, 4]
+    assert on != off
