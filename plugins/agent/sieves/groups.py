@@ -44,6 +44,7 @@ def run(ctx: LinkContext) -> None:
             member = _unclaimed(ctx, m)
             if member is not None and ctx.link(m, member, NAME):
                 member.claimed = True  # "The youngest, a skinny boy ...": one of the three brothers
+                _apposed_names_join(ctx, m, member)
             elif member is None and m.det in ("def", "poss") and m.type in ("person", "any"):
                 _split_pair(ctx, m)
             continue
@@ -60,6 +61,19 @@ def run(ctx: LinkContext) -> None:
         if m.kind == "cover" or m.kind == "noun" and (m.plural or m.type == "group"):
             _cover(ctx, m)
     learn_kin(ctx)
+
+
+def _apposed_names_join(ctx: LinkContext, m: Mention, member: Cluster) -> None:
+    """A name set beside a description that singled a member out ("Paolo, the tallest, ...") is that member: the
+    apposition sieve joins a name only to a description that has an entity of its own, and "the tallest" gets
+    one only here, so the new name would otherwise become one more character."""
+    beside = [x for x in ctx.mentions if x.appos_of == m.index]
+    if m.appos_of is not None:
+        beside.append(ctx.mentions[m.appos_of])
+    for x in beside:
+        own = ctx.cluster(x)
+        if x.kind == "name" and x.skip is None and own is not None and own.entry is None and own is not member:
+            ctx.link(x, member, NAME)
 
 
 def _listed_after(ctx: LinkContext, m: Mention) -> bool:

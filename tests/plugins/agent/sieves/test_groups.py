@@ -230,3 +230,12 @@ def test_someones_companions_are_the_rest_of_their_group():
     on, off = with_and_without("groups", story)
     assert on[1] == [1, 2, 3, 4]
     assert on != off
+
+
+def test_a_name_beside_a_description_that_singles_a_member_out_is_that_member():
+    story = ["On a village green, three jugglers in striped waistcoats toss clubs to each other.",
+             "Paolo, the tallest, balances a club on his chin.",
+             "Paolo drops the club."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1], [1]]
+    assert on != off
