@@ -48,6 +48,8 @@ def run(ctx: LinkContext) -> None:
             elif member is None and m.det in ("def", "poss") and m.type in ("person", "any"):
                 _split_pair(ctx, m)
             continue
+        if _names_of_known_members(ctx, m):
+            continue
         members = [x for x in ctx.mentions if x.member_of == m.index and x.skip is None]
         if members:
             for x in members:
@@ -61,6 +63,51 @@ def run(ctx: LinkContext) -> None:
         if m.kind == "cover" or m.kind == "noun" and (m.plural or m.type == "group"):
             _cover(ctx, m)
     learn_kin(ctx)
+
+
+def _listed_names(ctx: LinkContext, m: Mention) -> list[Mention]:
+    """The names the text gives a plural's members right after it: listed after its colon ("his brothers wait: Dario
+    in a green cap, Luca in a grey one") or set beside it ("the sisters, Ines and Marta, ...")."""
+    doc = ctx.prompt.doc
+    out: list[Mention] = []
+    for x in ctx.mentions:
+        if x.kind != "name" or x.skip is not None or x.sent != m.sent or x.start < m.end:
+            continue
+        tok = doc[x.head]
+        beside = tok.head.i == m.head and (tok.dep_ == "appos" or tok.dep_ == "conj" and doc[tok.i - 1].text == ",") \
+            or tok.dep_ == "conj" and any(y.head == tok.head.i for y in out)
+        if x.member_of == m.index or x.appos_of is not None and ctx.mentions[x.appos_of] in out or beside:
+            out.append(x)
+    return out
+
+
+def _names_of_known_members(ctx: LinkContext, m: Mention) -> bool:
+    """A definite plural that refers back ("his two younger brothers", "the sisters") and lists names for its
+    members ("..., Ines and Marta") names the entities it refers back to, one by one in order, when those are
+    story entities with no name yet and at least as many as the new names: the names do not bring new characters
+    (an indefinite plural's listed names are its members, as before)."""
+    if m.kind != "noun" or not m.plural or m.det not in ("def", "poss"):
+        return False
+    names = _listed_names(ctx, m)
+    if not names or any((c := ctx.cluster(x)) is None or c.entry is not None
+                        or any(y.kind == "name" and y is not x for y in c.mentions) for x in names):
+        return False
+    for x in names:
+        x.member_of = None  # the plural refers back: resolve it as if the names were not there
+    _cover(ctx, m)
+    known = [c for cid in ctx.covers.get(m.index, []) if (c := ctx.clusters.get(cid)) is not None
+             and c.entry is not None and not c.names]
+    if len(known) < len(names):
+        for x in names:
+            x.member_of = m.index
+        if m.index in ctx.covers:
+            del ctx.covers[m.index]
+        m.linked_by = None
+        return False
+    for x, c in zip(names, known, strict=False):  # more known members than names: the first ones are named
+        if ctx.link(x, c, NAME):
+            c.claimed = True
+    return True
 
 
 def _apposed_names_join(ctx: LinkContext, m: Mention, member: Cluster) -> None:

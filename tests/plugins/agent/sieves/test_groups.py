@@ -239,3 +239,12 @@ def test_a_name_beside_a_description_that_singles_a_member_out_is_that_member():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3], [1], [1]]
     assert on != off
+
+
+def test_names_listed_for_a_plural_that_refers_back_are_its_members():
+    story = ["Two sisters in raincoats splash through puddles.",
+             "The sisters, Ines and Marta, race to the gate.",
+             "Marta slips on the wet step."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [1, 2], [2]]
+    assert on != off
