@@ -76,7 +76,11 @@ def _listed_names(ctx: LinkContext, m: Mention) -> list[Mention]:
         tok = doc[x.head]
         beside = tok.head.i == m.head and (tok.dep_ == "appos" or tok.dep_ == "conj" and doc[tok.i - 1].text == ",") \
             or tok.dep_ == "conj" and any(y.head == tok.head.i for y in out)
-        if x.member_of == m.index or x.appos_of is not None and ctx.mentions[x.appos_of] in out or beside:
+        colon = ctx.prompt.text.find(":", m.end, x.start)
+        after_colon = colon >= 0 and not any(y.plural and y.kind == "noun" and m.end <= y.start < colon
+                                             for y in ctx.mentions)
+        if x.member_of == m.index or x.appos_of is not None and ctx.mentions[x.appos_of] in out or beside \
+                or after_colon and not out:
             out.append(x)
     return out
 

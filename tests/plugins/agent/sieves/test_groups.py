@@ -248,3 +248,13 @@ def test_names_listed_for_a_plural_that_refers_back_are_its_members():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2], [1, 2], [2]]
     assert on != off
+
+
+def test_names_listed_after_a_colon_later_in_the_plurals_sentence_are_its_members():
+    story = ["Three acrobats in white leotards stretch on a mat.",
+             "The tallest waves, and her two brothers wait by the rope: Emil in a cap, Jonas in a scarf.",
+             "Jonas climbs the rope."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1, 2, 3], [3]]
+    assert on != off
+
