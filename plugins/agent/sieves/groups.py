@@ -32,6 +32,8 @@ def run(ctx: LinkContext) -> None:
     for m in ctx.mentions:
         if m.skip is not None or m.linked_by not in (None, "apposition"):
             continue
+        if m.kind == "name" and _group_name(ctx, m):
+            continue
         if m.linked_by == "apposition" and not _named_newcomer(ctx, m):
             continue
         own = ctx.cluster(m)
@@ -63,6 +65,47 @@ def run(ctx: LinkContext) -> None:
         if m.kind == "cover" or m.kind == "noun" and (m.plural or m.type == "group"):
             _cover(ctx, m)
     learn_kin(ctx)
+
+
+#: marks a word of a group's own name ("the Flying Petrovs") among its members' nouns (names proper start with "@")
+GROUP_NAME = "#"
+
+
+def _name_words(m: Mention) -> set[str]:
+    """The name's words without a plural -s ("Petrovs", "Petrov" alike)."""
+    return {w[1:].removesuffix("s") for w in m.names}
+
+
+def _group_name(ctx: LinkContext, m: Mention) -> bool:
+    """A name set beside a counted plural that introduced its members ("the Marchetti Brothers, three jugglers") is
+    the group's name, not one more character: it covers the members, and each member keeps the name's words, so
+    that the name later ("the three Marchettis", "the Marchetti Brothers") covers them again."""
+    own = ctx.cluster(m)
+    if own is None or own.entry is not None or any(x.kind == "name" and x is not m for x in own.mentions):
+        return False
+    words = _name_words(m)
+    doc = ctx.prompt.doc
+    # set beside it by the parse, or only a comma apart (the parser may read "the Flying Ostroms, three siblings,"
+    # as two subjects)
+    beside = [x for x in ctx.mentions if x.appos_of == m.index or doc[x.head].dep_ == "appos"
+              and doc[x.head].head.i == m.head or x.start > m.end and ctx.prompt.text[m.end:x.start].strip() == ","
+              ] + ([ctx.mentions[m.appos_of]] if m.appos_of is not None else [])
+    for x in beside:
+        members = [c for cid in ctx.covers.get(x.index, []) if (c := ctx.clusters.get(cid)) is not None]
+        if x.kind == "noun" and x.plural and len(members) >= 2 and all(c.group_key for c in members):
+            for c in members:
+                c.nouns |= {GROUP_NAME + w for w in words}
+            ctx.cover(m, members, NAME)
+            return True
+    tagged = {GROUP_NAME + w for w in words}
+    members = [c for c in ctx.candidates(m) if tagged <= c.nouns]
+    # the whole group name, or a plural of its words ("the Marchettis"); "Mr Marchetti" is one of them, not all
+    whole = all(tagged == {n for n in c.nouns if n.startswith(GROUP_NAME)} for c in members)
+    plural = m.count is not None or any(w.endswith("s") for w in m.names)
+    if len(members) >= 2 and (whole or plural) and (m.count is None or m.count == len(members)):
+        ctx.cover(m, members, NAME)
+        return True
+    return False
 
 
 def _listed_names(ctx: LinkContext, m: Mention) -> list[Mention]:

@@ -258,3 +258,11 @@ def test_names_listed_after_a_colon_later_in_the_plurals_sentence_are_its_member
     assert on == [[1, 2, 3], [1, 2, 3], [3]]
     assert on != off
 
+
+def test_a_name_beside_a_counted_plural_is_the_groups_name():
+    story = ["On a village green, the Marchetti Brothers, three jugglers in striped waistcoats, toss clubs.",
+             "The tallest balances a club on his chin.",
+             "The three Marchettis bow to the crowd."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1], [1, 2, 3]]
+    assert on != off
