@@ -316,6 +316,8 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         bearers = [c for c in ctx.candidates(m) if not c.group and noun_match(m, c) and contradicts(m, c) is None]
         if len(bearers) == m.count:
             scene = bearers
+    if m.count is not None and len(scene) != m.count and (counted := _recent_counted_set(ctx, m)):
+        scene = counted
     if m.count is not None and len(scene) > m.count:
         # more fit than the count says ("the two of them" after a woman, her grandson and a robin): people
         # before animals and machines, then the most recent
@@ -349,6 +351,15 @@ def _counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
                 and all(type_compatible(m, x) and contradicts(m, x) is None for x in members):
             return members
     return []
+
+
+def _recent_counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """A counted cover ("all three", "the trio", "the three of them") whose scene holds another number of entities
+    is the story's most recent counted plural of exactly that many ("three swimmers"), when one of its members is in
+    this prompt or the previous one: a count names the set the text introduced with it, not whoever happens to be
+    on screen (a swimmer and the woman who waved at him are not "all three")."""
+    members = _counted_set(ctx, m)
+    return members if any(ctx.in_prompt(c, m) or ctx.in_previous(c) for c in members) else []
 
 
 def _group_of(ctx: LinkContext, m: Mention) -> Cluster | None:

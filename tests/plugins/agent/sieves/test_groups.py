@@ -266,3 +266,13 @@ def test_a_name_beside_a_counted_plural_is_the_groups_name():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3], [1], [1, 2, 3]]
     assert on != off
+
+
+def test_a_counted_cover_is_the_set_introduced_with_that_count():
+    # "all three" after a prompt that showed one swimmer and a woman on the pier: the three swimmers
+    story = ["Three swimmers in red caps dive into a lake.",
+             "The tallest swimmer waves to a woman on the pier.",
+             "All three climb onto the jetty."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 2, 3]
+    assert on != off
