@@ -261,6 +261,8 @@ class MentionReader:
             if tok.dep_ in ("nsubj", "dobj", "pobj") and (token_number(tok) or 0) >= 2 and any(
                     c.lower_ in ("all", "the") for c in tok.children):
                 return self._cover(tok)  # "All three raise their glasses", "the two laugh"
+            if self._count_before_verb_noun(tok):
+                return self._cover(tok)
         info = _noun_head(tok)
         if info is not None and info.type == "person" and tok.lemma_.lower() in self.known_animals \
                 and tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS:
@@ -290,6 +292,15 @@ class MentionReader:
         return tok.dep_ == "pobj" and tok.tag_ == "NN" and tok.text.islower() and info.category != "kinship" \
             and tok.i > 0 and tok.doc[tok.i - 1].i == tok.head.i and not any(True for _ in tok.children) \
             and not (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ in ("NOUN", "PROPN"))  # "in tiger pyjamas"
+
+    @staticmethod
+    def _count_before_verb_noun(tok: Token) -> bool:
+        """"all three peel off their coats" parsed with "peel" as a noun the numeral counts: a numeral after "all" /
+        "both" whose head is no character noun but a verb is the covering "all three" (the verb is its clause's)."""
+        head = tok.head
+        return tok.dep_ == "nummod" and (token_number(tok) or 0) >= 2 and head.i == tok.i + 1 \
+            and any(c.lower_ in _COVER_WORDS and c.i == tok.i - 1 for c in head.children) \
+            and noun_info(head.lemma_.lower()) is None and R.verb_word(head.lower_)
 
     @staticmethod
     def _comma_apposition(tok: Token) -> bool:

@@ -197,3 +197,10 @@ def test_the_end_of_a_vehicle_characters_noun_names_it_later():
              "A grey cement mixer sits by the gate in the drizzle.",
              "The dozer pushes a pile of sand toward the gate and the foreman waves."]
     assert [r.entity_ids for r in link_story(story)] == [[1], [], [1, 2]]
+
+
+def test_all_and_a_count_before_a_verb_read_as_a_noun_cover_the_set():
+    # the parser reads "strip" as a noun that "four" counts; the count is still the covering "all four"
+    text = "On the jetty, all four strip off their soggy jumpers."
+    covers = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "cover"]
+    assert len(covers) == 1 and covers[0].count == 4
