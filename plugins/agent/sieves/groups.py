@@ -261,6 +261,8 @@ def _co_members(ctx: LinkContext, m: Mention, owner: Cluster | None) -> list[Clu
 
 
 def _cover(ctx: LinkContext, m: Mention) -> None:
+    if m.det == "new" and m.kind == "noun":
+        return  # "another crew", "a second pair": a new group, never one the story has
     owner = _owner(ctx, m)
     co = _co_members(ctx, m, owner)
     if co:

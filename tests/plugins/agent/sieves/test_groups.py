@@ -276,3 +276,11 @@ def test_a_counted_cover_is_the_set_introduced_with_that_count():
     on, off = with_and_without("groups", story)
     assert on[2] == [1, 2, 3]
     assert on != off
+
+
+def test_another_group_is_never_one_the_story_has():
+    story = ["Four paddlers in green bibs steer a canoe across a lake.",
+             "The team dig in together. Another team in orange bibs pulls alongside them."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3, 4], [1, 2, 3, 4, 5]]
+    assert on != off
