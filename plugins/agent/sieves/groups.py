@@ -280,13 +280,21 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     groups = [c for c in ctx.candidates(m) if c.group and (noun_match(m, c) or group_noun and _size_fits(m, c)
                                                             or m.kind == "cover" and _size_fits(m, c)
                                                             or _members_named_more_generally(m, c))]
+    groups = _by_colour(m, groups)
     recent = [c for c in groups if ctx.in_prompt(c, m) or ctx.in_previous(c)] or groups
+    if group_noun and m.plural and m.kind == "noun" and m.det in ("def", "poss", "none") and len(groups) >= 2:
+        # "both crews", "the two teams": the story's groups of that noun, the most recent first
+        n = m.count or len(groups)
+        if len(groups) >= n:
+            ctx.cover(m, (recent + [c for c in groups if c not in recent])[:n], NAME)
+            return
     if recent and (m.det in ("def", "poss", "none") or m.kind == "cover"):
         if ctx.cluster(m) is None:
             _join(ctx, m, recent[0])
-        elif not ctx.link(m, recent[0], NAME) and m.plural and m.kind == "noun" and (
-                noun_match(m, recent[0]) or _members_named_more_generally(m, recent[0])):
-            ctx.cover(m, [recent[0]], NAME)  # "the teenagers" after "a gang of teenagers": by its members' noun
+        elif not ctx.link(m, recent[0], NAME) and m.kind == "noun" and (m.plural and (
+                noun_match(m, recent[0]) or _members_named_more_generally(m, recent[0])) or group_noun):
+            # "the teenagers" after "a gang of teenagers": by its members' noun; "the crew" after "a women's eight"
+            ctx.cover(m, [recent[0]], NAME)
         return
     if m.det == "indef" and m.kind == "noun":
         return  # a new group: its own cluster becomes the entity
@@ -353,6 +361,15 @@ def _counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
                 and all(type_compatible(m, x) and contradicts(m, x) is None for x in members):
             return members
     return []
+
+
+def _by_colour(m: Mention, groups: list[Cluster]) -> list[Cluster]:
+    """Groups are told apart by the colour they wear ("the purple crew", "the team in red"): when the phrase names a
+    colour, the groups known by it, else those not known by another colour."""
+    if not m.colours:
+        return groups
+    same = [c for c in groups if c.colours & m.colours]
+    return same or [c for c in groups if not c.colours]
 
 
 def _recent_counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:

@@ -284,3 +284,21 @@ def test_another_group_is_never_one_the_story_has():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3, 4], [1, 2, 3, 4, 5]]
     assert on != off
+
+
+def test_a_plural_group_noun_covers_the_groups_and_a_colour_picks_one():
+    story = ["A relay team in green singlets jogs onto a track.",
+             "Another team in white singlets lines up on the next lane.",
+             "Both teams sprint off at the whistle.",
+             "The green team takes the lead.",
+             "The white team stumbles at the bend."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1], [2], [1, 2], [1], [2]]
+    assert on != off
+
+
+def test_a_group_noun_after_a_plural_of_people_is_that_plural():
+    story = ["Some sailors in striped shirts sing on a quay.", "The crew lean back against a wall."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1], [1]]
+    assert on != off
