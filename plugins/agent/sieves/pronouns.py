@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 NAME = "pronouns"
 _ANIMATE = ("person", "any", "creature", "animal", "robot")
 _NON_HUMAN = ("animal", "creature", "robot", "vehicle")
+#: what a plural may take in: the animate kinds and a group entity ("a rowing crew" is "them" next prompt)
+_PLURAL_KINDS = (*_ANIMATE, "group")
 
 
 def run(ctx: LinkContext) -> None:
@@ -166,7 +168,7 @@ def clause_subjects(ctx: LinkContext, m: Mention) -> set[Cluster]:
 
 
 def plural_scene(ctx: LinkContext, m: Mention, exclude: set[Cluster] | None = None) -> list[Cluster]:
-    """The entities a plural pronoun or covering phrase takes in: a group entity of the scene, or the
+    """The entities a plural pronoun or covering phrase takes in: a group entity of the scene (of any kind), or the
     scene's animate entities (this prompt's before `m`, else the previous prompt's), none of `exclude`."""
     out = exclude or set()
     here: list[Cluster] = []
@@ -175,14 +177,19 @@ def plural_scene(ctx: LinkContext, m: Mention, exclude: set[Cluster] | None = No
             continue
         for cid in [x.entity] if x.index not in ctx.covers else ctx.covers[x.index]:
             c = ctx.clusters.get(cid) if cid is not None else None
-            if c is not None and c not in here and c.type in _ANIMATE and c not in out:
+            if c is not None and c not in here and c.type in _PLURAL_KINDS and c not in out:
                 here.append(c)
     groups = [c for c in here if c.group]
     if len(here) >= 2 or groups:
         return groups[:1] if len(groups) == 1 and len(here) <= len(groups[0].mentions) + 1 and len(here) < 2 \
             else here
-    prev = [ctx.clusters[i] for i in ctx.previous if i in ctx.clusters and ctx.clusters[i].type in _ANIMATE
+    prev = [ctx.clusters[i] for i in ctx.previous if i in ctx.clusters and ctx.clusters[i].type in _PLURAL_KINDS
             and ctx.clusters[i] not in out]
+    if any(c.type != "group" for c in prev):
+        # a group entity joins the previous prompt's scene only when it is all there was ("a rowing crew", then
+        # "them"); beside other plurals and characters the pronoun keeps to those (two groups on screen are a
+        # pronoun's guess, and a wrong one costs a false id in every prompt it covers)
+        prev = [c for c in prev if c.type != "group"]
     pgroups = [c for c in prev if c.group]
     if len(pgroups) == 1 and len(prev) == 1:
         return pgroups

@@ -28,3 +28,12 @@ def test_a_plural_object_leaves_out_its_own_verbs_subject():
     on, off = with_and_without("pronouns", story)
     assert on[1] == [1, 2, 3]  # "them" are the sisters, not the porter and one sister
     assert on != off
+
+
+def test_a_plural_pronoun_takes_in_the_previous_prompts_group():
+    # a group entity ("a ferry crew") is what "them" refers back to when the new group is its own verb's subject
+    story = ["A ferry crew in orange jackets ties up at a jetty.",
+             "A second crew in blue jackets waves at them."]
+    on, off = with_and_without("pronouns", story)
+    assert on == [[1], [1, 2]]
+    assert on != off
