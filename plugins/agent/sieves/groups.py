@@ -263,6 +263,10 @@ def _co_members(ctx: LinkContext, m: Mention, owner: Cluster | None) -> list[Clu
 def _cover(ctx: LinkContext, m: Mention) -> None:
     if m.det == "new" and m.kind == "noun":
         return  # "another crew", "a second pair": a new group, never one the story has
+    rest = _the_rest(ctx, m)
+    if rest:
+        ctx.cover(m, rest, NAME)
+        return
     owner = _owner(ctx, m)
     co = _co_members(ctx, m, owner)
     if co:
@@ -360,6 +364,36 @@ def _counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
         if len(members) >= 2 and (m.count is None or m.count == len(members)) \
                 and all(type_compatible(m, x) and contradicts(m, x) is None for x in members):
             return members
+    return []
+
+
+#: how many prompts back "the others" looks for the member who was singled out ("the youngest slips", then "the
+#: other two ...", then "the remaining climbers"); further back, who was singled out no longer says who is left
+RECENT_PROMPTS = 2
+
+
+def _the_rest(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """A plural that says "other" or "remaining" ("the other two", "the others", "the remaining climbers") is the
+    members of a counted plural that the text has not singled out: those singled out before it in this prompt, else
+    in the last prompt that singled one out (`RECENT_PROMPTS`): "the youngest slips and limps back", then "the
+    other two reach the ledge"."""
+    doc = ctx.prompt.doc
+    tok = doc[m.head]
+    if not m.plural or m.kind not in ("cover", "noun") or not (tok.lower_ == "others" or any(
+            c.dep_ in ("amod", "advmod") and c.lemma_.lower() in ("other", "remain") for c in tok.children)):
+        return []
+    singled = {c.cid for x in ctx.mentions if x.start < m.start and x.skip is None and not x.plural
+               and x.index not in ctx.covers and (c := ctx.cluster(x)) is not None and c.group_key}
+    for back in range(1, RECENT_PROMPTS + 1):
+        prev = ctx.registry.results.get(ctx.prompt_index - back)
+        if singled or prev is None:
+            break
+        singled = {e.entity_id for e in prev.entities if any(r.kind != "group" for r in e.references)}
+    keys = [c.group_key for c in ctx.candidates(m) if c.group_key and c.cid in singled]
+    for key in keys[:1]:
+        rest = [c for c in ctx.clusters.values() if c.group_key == key and c.cid not in singled]
+        if rest and (m.count is None or m.count == len(rest)) and all(contradicts(m, c) is None for c in rest):
+            return rest
     return []
 
 

@@ -302,3 +302,13 @@ def test_a_group_noun_after_a_plural_of_people_is_that_plural():
     on, off = with_and_without("groups", story)
     assert on == [[1], [1]]
     assert on != off
+
+
+def test_the_other_two_are_the_members_not_singled_out():
+    story = ["Three climbers in red helmets rope up at the foot of a cliff.",
+             "The youngest climber slips and twists her ankle. She limps back to the camp.",
+             "The other two reach the ledge and wave.",
+             "The remaining climbers haul up their packs."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1], [2, 3], [2, 3]]
+    assert on != off
