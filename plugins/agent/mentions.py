@@ -252,6 +252,8 @@ class MentionReader:
             return None
         if low in _COVER_WORDS and tok.dep_ in ("nsubj", "dobj", "pobj", "appos", "npadvmod"):
             return self._cover(tok)
+        if low == "others" and tok.dep_ in _ARGUMENT_DEPS and any(c.lower_ == "the" for c in tok.children):
+            return self._cover(tok)  # "the others": the rest of a set, once one of it is singled out (groups sieve)
         if self._bare_one(tok):
             return self._one(tok)
         if low == "two" or low in L.NUMBER_WORDS and tok.pos_ == "NUM":

@@ -204,3 +204,9 @@ def test_all_and_a_count_before_a_verb_read_as_a_noun_cover_the_set():
     text = "On the jetty, all four strip off their soggy jumpers."
     covers = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "cover"]
     assert len(covers) == 1 and covers[0].count == 4
+
+
+def test_the_others_is_a_covering_mention():
+    text = "The tallest juggler bows while the others pack the clubs."
+    covers = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "cover"]
+    assert [m.text for m in covers] == ["others"]
