@@ -30,7 +30,8 @@ def run(ctx: LinkContext) -> None:
         if m.kind != "pronoun" or m.linked_by is not None or m.skip is not None:
             continue
         if m.plural:
-            group = plural_scene(ctx, m, clause_subjects(ctx, m))
+            out = clause_subjects(ctx, m)
+            group = whole_sets(ctx, m, plural_scene(ctx, m, out), out)
             if len(group) == 1:
                 _link_pronoun(ctx, m, group[0])
             elif group:
@@ -194,3 +195,21 @@ def plural_scene(ctx: LinkContext, m: Mention, exclude: set[Cluster] | None = No
     if len(pgroups) == 1 and len(prev) == 1:
         return pgroups
     return prev if len(prev) >= 2 or pgroups else here + [c for c in prev if c not in here]
+
+
+def whole_sets(ctx: LinkContext, m: Mention, scene: list[Cluster], exclude: set[Cluster]) -> list[Cluster]:
+    """A plural pronoun whose scene holds a member of a counted plural of people ("two brothers", then "the older
+    brother shoos a heron away", then "they row back") takes in every member of it, and leaves out the animals,
+    creatures and machines beside them: a counted set the story introduced acts as one, and "they" is that set
+    rather than one member and whatever shared the shot. A plural phrase before it in the prompt that covers just its
+    scene ("the two older brothers cast their lines") already says which of them it is."""
+    if any(x.start < m.start and set(ctx.covers[x.index]) == {c.cid for c in scene} for x in ctx.mentions
+           if x.index in ctx.covers):
+        return scene
+    keys = {c.group_key for c in scene if c.group_key and c.type in ("person", "any")}
+    if len(keys) != 1:
+        return scene
+    key = next(iter(keys))
+    members = [c for c in ctx.clusters.values() if c.group_key == key and c not in exclude]
+    rest = [c for c in scene if c not in members and c.type in ("person", "any", "group")]
+    return members + rest

@@ -37,3 +37,12 @@ def test_a_plural_pronoun_takes_in_the_previous_prompts_group():
     on, off = with_and_without("pronouns", story)
     assert on == [[1], [1, 2]]
     assert on != off
+
+
+def test_they_is_the_whole_counted_set_not_one_member_and_an_animal():
+    story = ["Two brothers in wool hats fish from a rowing boat.",
+             "A heron lands on the bow. The older brother shoos it away.",
+             "They row back to the shore as the sun sets."]
+    on, off = with_and_without("pronouns", story)
+    assert on[2] == [1, 2]
+    assert on != off
