@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
-from .pronouns import plural_scene, resolve
+from .pronouns import clause_subjects, plural_scene, resolve
 from .relative import learn_kin, most
 
 if TYPE_CHECKING:
@@ -247,6 +247,18 @@ def _owner(ctx: LinkContext, m: Mention) -> Cluster | None:
     return ctx.cluster(x)
 
 
+def _plural_owners(ctx: LinkContext, m: Mention) -> set[Cluster]:
+    """The entities "their" stands for in a possessive plural of people ("the girls chase a goose while their parents
+    laugh"): found as the pronoun sieve will find them. Someone's parents, friends or rivals are never those
+    someones, so the plural leaves them out."""
+    if m.det != "poss" or m.owner is None or m.kind != "noun" or m.type not in ("person", "any"):
+        return set()
+    x = ctx.prompt.by_head(m.owner)
+    if x is None or x.kind != "pronoun" or not x.plural or x.skip is not None:
+        return set()
+    return set(plural_scene(ctx, x, clause_subjects(ctx, x)))
+
+
 def _co_members(ctx: LinkContext, m: Mention, owner: Cluster | None) -> list[Cluster]:
     """A plural of people owned by one entity ("his companions", "her teammates", "his friends") is never that
     entity: when the owner is a member of a counted plural ("three cyclists"), it is the plural's other members
@@ -306,7 +318,8 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     if group is not None:
         ctx.cover(m, [group], NAME)
         return
-    scene = [c for c in plural_scene(ctx, m, {owner} if owner is not None else None) if not c.group and _fits(m, c)]
+    owners = ({owner} if owner is not None else set()) | _plural_owners(ctx, m)
+    scene = [c for c in plural_scene(ctx, m, owners) if not c.group and _fits(m, c)]
     need = m.count or 2
     if m.count is not None and m.kind == "noun" and m.category != "generic" and m.lemma not in L.COVER_NOUNS:
         # "the two brothers" when exactly two entities of the story bear the noun: they, even if one of them is

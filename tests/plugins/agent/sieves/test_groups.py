@@ -312,3 +312,11 @@ def test_the_other_two_are_the_members_not_singled_out():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3], [1], [2, 3], [2, 3]]
     assert on != off
+
+
+def test_their_parents_are_never_the_children_their_stands_for():
+    story = ["On a riverbank a father and a mother unpack a picnic for two small girls.",
+             "The girls chase a goose along the bank while their parents laugh."]
+    on, off = with_and_without("groups", story)
+    assert on[1] == [1, 2, 3, 4, 5]
+    assert on != off
