@@ -62,6 +62,8 @@ def run(ctx: LinkContext) -> None:
                     c.gender = c.gender or m.gender  # "two brothers, Tariq and Sipho": each is male
             ctx.cover(m, [c for x in members if (c := ctx.cluster(x)) is not None], NAME)
             continue
+        if _group_of_listed(ctx, m):
+            continue
         if m.kind == "cover" or m.kind == "noun" and (m.plural or m.type == "group"):
             _cover(ctx, m)
     learn_kin(ctx)
@@ -154,6 +156,31 @@ def _names_of_known_members(ctx: LinkContext, m: Mention) -> bool:
     for x, c in zip(names, known, strict=False):  # more known members than names: the first ones are named
         if ctx.link(x, c, NAME):
             c.claimed = True
+    return True
+
+
+def _group_of_listed(ctx: LinkContext, m: Mention) -> bool:
+    """A new group whose members its sentence lists after a colon ("a family of four ...: a father, a mother and
+    two small girls") is those members, not one more entity: the text names them separately (each is an entity),
+    and the group word covers them all."""
+    if m.kind != "noun" or m.type != "group" or m.det != "indef" or m.plural or ctx.covers.get(m.index):
+        return False
+    colon = ctx.prompt.text.find(":", m.end)
+    if colon < 0 or any(x.sent == m.sent and x.kind in ("noun", "name") and m.end <= x.start < colon
+                        for x in ctx.mentions):
+        return False
+    listed: list[Cluster] = []
+    for x in ctx.mentions:
+        if x.sent != m.sent or x.start < colon or x.skip is not None or x.kind not in ("noun", "name"):
+            continue
+        found = [ctx.clusters[cid] for cid in ctx.covers.get(x.index, []) if cid in ctx.clusters] or (
+            [c] if (c := ctx.cluster(x)) is not None else [])
+        listed += [c for c in found if c not in listed and c.type in ("person", "any", "animal", "creature")]
+    if len(listed) < 2 or m.count is not None and m.count != len(listed):
+        return False
+    for c in listed:
+        c.nouns.add(GROUP_NAME + m.lemma)  # "the whole family" later finds them
+    ctx.cover(m, listed, NAME)
     return True
 
 
@@ -278,6 +305,10 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     rest = _the_rest(ctx, m)
     if rest:
         ctx.cover(m, rest, NAME)
+        return
+    listed = [c for c in ctx.candidates(m) if GROUP_NAME + m.lemma in c.nouns] if m.det in ("def", "poss") else []
+    if len(listed) >= 2:
+        ctx.cover(m, listed, NAME)  # "the family" after "a family ...: a father, a mother and two girls"
         return
     owner = _owner(ctx, m)
     co = _co_members(ctx, m, owner)

@@ -320,3 +320,12 @@ def test_their_parents_are_never_the_children_their_stands_for():
     on, off = with_and_without("groups", story)
     assert on[1] == [1, 2, 3, 4, 5]
     assert on != off
+
+
+def test_a_group_whose_members_are_listed_is_those_members():
+    story = ["A family of four unpacks a picnic on a riverbank: a father, a mother and two small girls.",
+             "A goose waddles past.",
+             "The whole family wades into the shallows."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3, 4], [5], [1, 2, 3, 4]]
+    assert on != off
