@@ -329,3 +329,12 @@ def test_a_group_whose_members_are_listed_is_those_members():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3, 4], [5], [1, 2, 3, 4]]
     assert on != off
+
+
+def test_the_pair_is_the_counted_pair_whose_members_were_singled_out():
+    story = ["Three skaters glide across a frozen pond: a stout man in a green scarf and a couple arm in arm, "
+             "a girl in a white hat and a boy in mittens.",
+             "The stout man stops to tie a lace. The pair spin in a slow circle."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1, 2, 3]]
+    assert on != off
