@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _WEARING_VERBS = frozenset(R.word_lists("sieves.json")["wearing_verbs"])
+_REST_WORDS = frozenset(R.word_lists("sieves.json")["rest_words"])  # "the others"
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 _CHARACTER_TYPES = frozenset({"person", "animal", "creature", "robot", "vehicle", "group"})
@@ -252,7 +253,8 @@ class MentionReader:
             return None
         if low in _COVER_WORDS and tok.dep_ in ("nsubj", "dobj", "pobj", "appos", "npadvmod"):
             return self._cover(tok)
-        if low == "others" and tok.dep_ in _ARGUMENT_DEPS and any(c.lower_ == "the" for c in tok.children):
+        if low in _REST_WORDS and tok.tag_ == "NNS" and tok.dep_ in _ARGUMENT_DEPS and any(
+                c.lower_ == "the" for c in tok.children):
             return self._cover(tok)  # "the others": the rest of a set, once one of it is singled out (groups sieve)
         if self._bare_one(tok):
             return self._one(tok)

@@ -9,6 +9,7 @@ from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
 from .pronouns import clause_subjects, plural_scene, resolve
 from .relative import learn_kin, most
+from .words import REST_WORDS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -432,8 +433,8 @@ def _the_rest(ctx: LinkContext, m: Mention) -> list[Cluster]:
     other two reach the ledge"."""
     doc = ctx.prompt.doc
     tok = doc[m.head]
-    if not m.plural or m.kind not in ("cover", "noun") or not (tok.lower_ == "others" or any(
-            c.dep_ in ("amod", "advmod") and c.lemma_.lower() in ("other", "remain") for c in tok.children)):
+    if not m.plural or m.kind not in ("cover", "noun") or not (tok.lower_ in REST_WORDS or any(
+            c.dep_ in ("amod", "advmod") and c.lemma_.lower() in REST_WORDS for c in tok.children)):
         return []
     singled = {c.cid for x in ctx.mentions if x.start < m.start and x.skip is None and not x.plural
                and x.index not in ctx.covers and (c := ctx.cluster(x)) is not None and c.group_key}
