@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _WEARING_VERBS = frozenset(R.word_lists("sieves.json")["wearing_verbs"])
+_REST_WORDS = frozenset(R.word_lists("sieves.json")["rest_words"])  # "the others"
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 _CHARACTER_TYPES = frozenset({"person", "animal", "creature", "robot", "vehicle", "group"})
@@ -256,6 +257,9 @@ class MentionReader:
             return None
         if low in _COVER_WORDS and tok.dep_ in ("nsubj", "dobj", "pobj", "appos", "npadvmod"):
             return self._cover(tok)
+        if low in _REST_WORDS and tok.tag_ == "NNS" and tok.dep_ in _ARGUMENT_DEPS and any(
+                c.lower_ == "the" for c in tok.children):
+            return self._cover(tok)  # "the others": the rest of a set, once one of it is singled out (groups sieve)
         if self._bare_one(tok):
             return self._one(tok)
         if low == "two" or low in L.NUMBER_WORDS and tok.pos_ == "NUM":
@@ -265,6 +269,8 @@ class MentionReader:
             if tok.dep_ in ("nsubj", "dobj", "pobj") and (token_number(tok) or 0) >= 2 and any(
                     c.lower_ in ("all", "the") for c in tok.children):
                 return self._cover(tok)  # "All three raise their glasses", "the two laugh"
+            if self._count_before_verb_noun(tok):
+                return self._cover(tok)
         info = _noun_head(tok)
         if info is not None and info.type == "person" and tok.lemma_.lower() in self.known_animals \
                 and (tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS or "A" in R.noun_senses(tok.lemma_.lower())):
@@ -294,6 +300,15 @@ class MentionReader:
         return tok.dep_ == "pobj" and tok.tag_ == "NN" and tok.text.islower() and info.category != "kinship" \
             and tok.i > 0 and tok.doc[tok.i - 1].i == tok.head.i and not any(True for _ in tok.children) \
             and not (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ in ("NOUN", "PROPN"))  # "in tiger pyjamas"
+
+    @staticmethod
+    def _count_before_verb_noun(tok: Token) -> bool:
+        """"all three peel off their coats" parsed with "peel" as a noun the numeral counts: a numeral after "all" /
+        "both" whose head is no character noun but a verb is the covering "all three" (the verb is its clause's)."""
+        head = tok.head
+        return tok.dep_ == "nummod" and (token_number(tok) or 0) >= 2 and head.i == tok.i + 1 \
+            and any(c.lower_ in _COVER_WORDS and c.i == tok.i - 1 for c in head.children) \
+            and noun_info(head.lemma_.lower()) is None and R.verb_word(head.lower_)
 
     @staticmethod
     def _comma_apposition(tok: Token) -> bool:

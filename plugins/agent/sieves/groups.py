@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
-from .pronouns import plural_scene
+from .pronouns import clause_subjects, plural_scene, resolve
 from .relative import learn_kin, most
+from .words import REST_WORDS
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -32,6 +33,8 @@ def run(ctx: LinkContext) -> None:
     for m in ctx.mentions:
         if m.skip is not None or m.linked_by not in (None, "apposition"):
             continue
+        if m.kind == "name" and _group_name(ctx, m):
+            continue
         if m.linked_by == "apposition" and not _named_newcomer(ctx, m):
             continue
         own = ctx.cluster(m)
@@ -44,8 +47,11 @@ def run(ctx: LinkContext) -> None:
             member = _unclaimed(ctx, m)
             if member is not None and ctx.link(m, member, NAME):
                 member.claimed = True  # "The youngest, a skinny boy ...": one of the three brothers
+                _apposed_names_join(ctx, m, member)
             elif member is None and m.det in ("def", "poss") and m.type in ("person", "any"):
                 _split_pair(ctx, m)
+            continue
+        if _names_of_known_members(ctx, m):
             continue
         members = [x for x in ctx.mentions if x.member_of == m.index and x.skip is None]
         if members:
@@ -57,9 +63,139 @@ def run(ctx: LinkContext) -> None:
                     c.gender = c.gender or m.gender  # "two brothers, Tariq and Sipho": each is male
             ctx.cover(m, [c for x in members if (c := ctx.cluster(x)) is not None], NAME)
             continue
+        if _group_of_listed(ctx, m):
+            continue
         if m.kind == "cover" or m.kind == "noun" and (m.plural or m.type == "group"):
             _cover(ctx, m)
     learn_kin(ctx)
+
+
+#: marks a word of a group's own name ("the Flying Petrovs") among its members' nouns (names proper start with "@")
+GROUP_NAME = "#"
+
+
+def _name_words(m: Mention) -> set[str]:
+    """The name's words without a plural -s ("Petrovs", "Petrov" alike)."""
+    return {w[1:].removesuffix("s") for w in m.names}
+
+
+def _group_name(ctx: LinkContext, m: Mention) -> bool:
+    """A name set beside a counted plural that introduced its members ("the Marchetti Brothers, three jugglers") is
+    the group's name, not one more character: it covers the members, and each member keeps the name's words, so
+    that the name later ("the three Marchettis", "the Marchetti Brothers") covers them again."""
+    own = ctx.cluster(m)
+    if own is None or own.entry is not None or any(x.kind == "name" and x is not m for x in own.mentions):
+        return False
+    words = _name_words(m)
+    doc = ctx.prompt.doc
+    # set beside it by the parse, or only a comma apart (the parser may read "the Flying Ostroms, three siblings,"
+    # as two subjects)
+    beside = [x for x in ctx.mentions if x.appos_of == m.index or doc[x.head].dep_ == "appos"
+              and doc[x.head].head.i == m.head or x.start > m.end and ctx.prompt.text[m.end:x.start].strip() == ","
+              ] + ([ctx.mentions[m.appos_of]] if m.appos_of is not None else [])
+    for x in beside:
+        members = [c for cid in ctx.covers.get(x.index, []) if (c := ctx.clusters.get(cid)) is not None]
+        if x.kind == "noun" and x.plural and len(members) >= 2 and all(c.group_key for c in members):
+            for c in members:
+                c.nouns |= {GROUP_NAME + w for w in words}
+            ctx.cover(m, members, NAME)
+            return True
+    tagged = {GROUP_NAME + w for w in words}
+    members = [c for c in ctx.candidates(m) if tagged <= c.nouns]
+    # the whole group name, or a plural of its words ("the Marchettis"); "Mr Marchetti" is one of them, not all
+    whole = all(tagged == {n for n in c.nouns if n.startswith(GROUP_NAME)} for c in members)
+    plural = m.count is not None or any(w.endswith("s") for w in m.names)
+    if len(members) >= 2 and (whole or plural) and (m.count is None or m.count == len(members)):
+        ctx.cover(m, members, NAME)
+        return True
+    return False
+
+
+def _listed_names(ctx: LinkContext, m: Mention) -> list[Mention]:
+    """The names the text gives a plural's members right after it: listed after its colon ("his brothers wait: Dario
+    in a green cap, Luca in a grey one") or set beside it ("the sisters, Ines and Marta, ...")."""
+    doc = ctx.prompt.doc
+    out: list[Mention] = []
+    for x in ctx.mentions:
+        if x.kind != "name" or x.skip is not None or x.sent != m.sent or x.start < m.end:
+            continue
+        tok = doc[x.head]
+        beside = tok.head.i == m.head and (tok.dep_ == "appos" or tok.dep_ == "conj" and doc[tok.i - 1].text == ",") \
+            or tok.dep_ == "conj" and any(y.head == tok.head.i for y in out)
+        colon = ctx.prompt.text.find(":", m.end, x.start)
+        after_colon = colon >= 0 and not any(y.plural and y.kind == "noun" and m.end <= y.start < colon
+                                             for y in ctx.mentions)
+        if x.member_of == m.index or x.appos_of is not None and ctx.mentions[x.appos_of] in out or beside \
+                or after_colon and not out:
+            out.append(x)
+    return out
+
+
+def _names_of_known_members(ctx: LinkContext, m: Mention) -> bool:
+    """A definite plural that refers back ("his two younger brothers", "the sisters") and lists names for its
+    members ("..., Ines and Marta") names the entities it refers back to, one by one in order, when those are
+    story entities with no name yet and at least as many as the new names: the names do not bring new characters
+    (an indefinite plural's listed names are its members, as before)."""
+    if m.kind != "noun" or not m.plural or m.det not in ("def", "poss"):
+        return False
+    names = _listed_names(ctx, m)
+    if not names or any((c := ctx.cluster(x)) is None or c.entry is not None
+                        or any(y.kind == "name" and y is not x for y in c.mentions) for x in names):
+        return False
+    for x in names:
+        x.member_of = None  # the plural refers back: resolve it as if the names were not there
+    _cover(ctx, m)
+    known = [c for cid in ctx.covers.get(m.index, []) if (c := ctx.clusters.get(cid)) is not None
+             and c.entry is not None and not c.names]
+    if len(known) < len(names):
+        for x in names:
+            x.member_of = m.index
+        if m.index in ctx.covers:
+            del ctx.covers[m.index]
+        m.linked_by = None
+        return False
+    for x, c in zip(names, known, strict=False):  # more known members than names: the first ones are named
+        if ctx.link(x, c, NAME):
+            c.claimed = True
+    return True
+
+
+def _group_of_listed(ctx: LinkContext, m: Mention) -> bool:
+    """A new group whose members its sentence lists after a colon ("a family of four ...: a father, a mother and
+    two small girls") is those members, not one more entity: the text names them separately (each is an entity),
+    and the group word covers them all."""
+    if m.kind != "noun" or m.type != "group" or m.det != "indef" or m.plural or ctx.covers.get(m.index):
+        return False
+    colon = ctx.prompt.text.find(":", m.end)
+    if colon < 0 or any(x.sent == m.sent and x.kind in ("noun", "name") and m.end <= x.start < colon
+                        for x in ctx.mentions):
+        return False
+    listed: list[Cluster] = []
+    for x in ctx.mentions:
+        if x.sent != m.sent or x.start < colon or x.skip is not None or x.kind not in ("noun", "name"):
+            continue
+        found = [ctx.clusters[cid] for cid in ctx.covers.get(x.index, []) if cid in ctx.clusters] or (
+            [c] if (c := ctx.cluster(x)) is not None else [])
+        listed += [c for c in found if c not in listed and c.type in ("person", "any", "animal", "creature")]
+    if len(listed) < 2 or m.count is not None and m.count != len(listed):
+        return False
+    for c in listed:
+        c.nouns.add(GROUP_NAME + m.lemma)  # "the whole family" later finds them
+    ctx.cover(m, listed, NAME)
+    return True
+
+
+def _apposed_names_join(ctx: LinkContext, m: Mention, member: Cluster) -> None:
+    """A name set beside a description that singled a member out ("Paolo, the tallest, ...") is that member: the
+    apposition sieve joins a name only to a description that has an entity of its own, and "the tallest" gets
+    one only here, so the new name would otherwise become one more character."""
+    beside = [x for x in ctx.mentions if x.appos_of == m.index]
+    if m.appos_of is not None:
+        beside.append(ctx.mentions[m.appos_of])
+    for x in beside:
+        own = ctx.cluster(x)
+        if x.kind == "name" and x.skip is None and own is not None and own.entry is None and own is not member:
+            ctx.link(x, member, NAME)
 
 
 def _listed_after(ctx: LinkContext, m: Mention) -> bool:
@@ -126,7 +262,60 @@ def _members(ctx: LinkContext, m: Mention) -> list[Cluster]:
     return [c for c in ctx.clusters.values() if c.group_key in keys]
 
 
+def _owner(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """The one entity that owns a possessive plural ("his companions", "the captain's crewmates"): a singular
+    pronoun resolved as the pronoun sieve would, or the possessor's phrase; None for "their" or no owner."""
+    if m.det != "poss" or m.owner is None:
+        return None
+    x = ctx.prompt.by_head(m.owner)
+    if x is None or x.plural or x.skip is not None:
+        return None
+    if x.kind == "pronoun":
+        return ctx.cluster(x) or resolve(ctx, x)
+    return ctx.cluster(x)
+
+
+def _plural_owners(ctx: LinkContext, m: Mention) -> set[Cluster]:
+    """The entities "their" stands for in a possessive plural of people ("the girls chase a goose while their parents
+    laugh"): found as the pronoun sieve will find them. Someone's parents, friends or rivals are never those
+    someones, so the plural leaves them out."""
+    if m.det != "poss" or m.owner is None or m.kind != "noun" or m.type not in ("person", "any"):
+        return set()
+    x = ctx.prompt.by_head(m.owner)
+    if x is None or x.kind != "pronoun" or not x.plural or x.skip is not None:
+        return set()
+    return set(plural_scene(ctx, x, clause_subjects(ctx, x)))
+
+
+def _co_members(ctx: LinkContext, m: Mention, owner: Cluster | None) -> list[Cluster]:
+    """A plural of people owned by one entity ("his companions", "her teammates", "his friends") is never that
+    entity: when the owner is a member of a counted plural ("three cyclists"), it is the plural's other members
+    (someone's companions in a group story are the rest of the group, not an animal that shares the scene)."""
+    if owner is None or owner.group_key is None or m.kind != "noun" or not m.plural \
+            or m.type not in ("person", "any", "group"):
+        return []
+    others = [c for c in ctx.clusters.values() if c.group_key == owner.group_key and c is not owner]
+    if m.count is not None and m.count != len(others):
+        return []
+    return [c for c in others if type_compatible(m, c) and contradicts(m, c) is None]
+
+
 def _cover(ctx: LinkContext, m: Mention) -> None:
+    if m.det == "new" and m.kind == "noun":
+        return  # "another crew", "a second pair": a new group, never one the story has
+    rest = _the_rest(ctx, m)
+    if rest:
+        ctx.cover(m, rest, NAME)
+        return
+    listed = [c for c in ctx.candidates(m) if GROUP_NAME + m.lemma in c.nouns] if m.det in ("def", "poss") else []
+    if len(listed) >= 2:
+        ctx.cover(m, listed, NAME)  # "the family" after "a family ...: a father, a mother and two girls"
+        return
+    owner = _owner(ctx, m)
+    co = _co_members(ctx, m, owner)
+    if co:
+        ctx.cover(m, co, NAME)
+        return
     members = _members(ctx, m) if m.kind == "noun" and m.det != "indef" else []
     if members and (m.count is None or m.count == len(members)):
         ctx.cover(m, members, NAME)
@@ -139,13 +328,21 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     groups = [c for c in ctx.candidates(m) if c.group and (noun_match(m, c) or group_noun and _size_fits(m, c)
                                                             or m.kind == "cover" and _size_fits(m, c)
                                                             or _members_named_more_generally(m, c))]
+    groups = _by_colour(m, groups)
     recent = [c for c in groups if ctx.in_prompt(c, m) or ctx.in_previous(c)] or groups
+    if group_noun and m.plural and m.kind == "noun" and m.det in ("def", "poss", "none") and len(groups) >= 2:
+        # "both crews", "the two teams": the story's groups of that noun, the most recent first
+        n = m.count or len(groups)
+        if len(groups) >= n:
+            ctx.cover(m, (recent + [c for c in groups if c not in recent])[:n], NAME)
+            return
     if recent and (m.det in ("def", "poss", "none") or m.kind == "cover"):
         if ctx.cluster(m) is None:
             _join(ctx, m, recent[0])
-        elif not ctx.link(m, recent[0], NAME) and m.plural and m.kind == "noun" and (
-                noun_match(m, recent[0]) or _members_named_more_generally(m, recent[0])):
-            ctx.cover(m, [recent[0]], NAME)  # "the teenagers" after "a gang of teenagers": by its members' noun
+        elif not ctx.link(m, recent[0], NAME) and m.kind == "noun" and (m.plural and (
+                noun_match(m, recent[0]) or _members_named_more_generally(m, recent[0])) or group_noun):
+            # "the teenagers" after "a gang of teenagers": by its members' noun; "the crew" after "a women's eight"
+            ctx.cover(m, [recent[0]], NAME)
         return
     if m.det == "indef" and m.kind == "noun":
         return  # a new group: its own cluster becomes the entity
@@ -153,7 +350,8 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     if group is not None:
         ctx.cover(m, [group], NAME)
         return
-    scene = [c for c in plural_scene(ctx, m) if not c.group and _fits(m, c)]
+    owners = ({owner} if owner is not None else set()) | _plural_owners(ctx, m)
+    scene = [c for c in plural_scene(ctx, m, owners) if not c.group and _fits(m, c)]
     need = m.count or 2
     if m.count is not None and m.kind == "noun" and m.category != "generic" and m.lemma not in L.COVER_NOUNS:
         # "the two brothers" when exactly two entities of the story bear the noun: they, even if one of them is
@@ -177,6 +375,8 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         bearers = [c for c in ctx.candidates(m) if not c.group and noun_match(m, c) and contradicts(m, c) is None]
         if len(bearers) == m.count:
             scene = bearers
+    if m.count is not None and len(scene) != m.count and (counted := _recent_counted_set(ctx, m)):
+        scene = counted
     if m.count is not None and len(scene) > m.count:
         # more fit than the count says ("the two of them" after a woman, her grandson and a robin): people
         # before animals and machines, then the most recent
@@ -207,9 +407,66 @@ def _counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
         seen.add(c.group_key)
         members = [x for x in ctx.clusters.values() if x.group_key == c.group_key]
         if len(members) >= 2 and (m.count is None or m.count == len(members)) \
-                and all(type_compatible(m, x) and contradicts(m, x) is None for x in members):
+                and all(_member_fits(m, x) for x in members):
             return members
     return []
+
+
+def _member_fits(m: Mention, c: Cluster) -> bool:
+    """A member of a counted set fits a plural that may take it in: nothing contradicts it, and a group word ("the
+    pair", "the trio") takes in members of any kind (the group word is the set's, not each member's kind) once
+    the text has singled each out."""
+    if m.type == "group":  # of members the text has singled out (a set never split is the group word's own)
+        return c.type in ("person", "any", "animal", "creature", "robot") and c.claimed
+    return type_compatible(m, c) and contradicts(m, c) is None
+
+
+#: how many prompts back "the others" looks for the member who was singled out ("the youngest slips", then "the
+#: other two ...", then "the remaining climbers"); further back, who was singled out no longer says who is left
+RECENT_PROMPTS = 2
+
+
+def _the_rest(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """A plural that says "other" or "remaining" ("the other two", "the others", "the remaining climbers") is the
+    members of a counted plural that the text has not singled out: those singled out before it in this prompt, else
+    in the last prompt that singled one out (`RECENT_PROMPTS`): "the youngest slips and limps back", then "the
+    other two reach the ledge"."""
+    doc = ctx.prompt.doc
+    tok = doc[m.head]
+    if not m.plural or m.kind not in ("cover", "noun") or not (tok.lower_ in REST_WORDS or any(
+            c.dep_ in ("amod", "advmod") and c.lemma_.lower() in REST_WORDS for c in tok.children)):
+        return []
+    singled = {c.cid for x in ctx.mentions if x.start < m.start and x.skip is None and not x.plural
+               and x.index not in ctx.covers and (c := ctx.cluster(x)) is not None and c.group_key}
+    for back in range(1, RECENT_PROMPTS + 1):
+        prev = ctx.registry.results.get(ctx.prompt_index - back)
+        if singled or prev is None:
+            break
+        singled = {e.entity_id for e in prev.entities if any(r.kind != "group" for r in e.references)}
+    keys = [c.group_key for c in ctx.candidates(m) if c.group_key and c.cid in singled]
+    for key in keys[:1]:
+        rest = [c for c in ctx.clusters.values() if c.group_key == key and c.cid not in singled]
+        if rest and (m.count is None or m.count == len(rest)) and all(contradicts(m, c) is None for c in rest):
+            return rest
+    return []
+
+
+def _by_colour(m: Mention, groups: list[Cluster]) -> list[Cluster]:
+    """Groups are told apart by the colour they wear ("the purple crew", "the team in red"): when the phrase names a
+    colour, the groups known by it, else those not known by another colour."""
+    if not m.colours:
+        return groups
+    same = [c for c in groups if c.colours & m.colours]
+    return same or [c for c in groups if not c.colours]
+
+
+def _recent_counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """A counted cover ("all three", "the trio", "the three of them") whose scene holds another number of entities
+    is the story's most recent counted plural of exactly that many ("three swimmers"), when one of its members is in
+    this prompt or the previous one: a count names the set the text introduced with it, not whoever happens to be
+    on screen (a swimmer and the woman who waved at him are not "all three")."""
+    members = _counted_set(ctx, m)
+    return members if any(ctx.in_prompt(c, m) or ctx.in_previous(c) for c in members) else []
 
 
 def _group_of(ctx: LinkContext, m: Mention) -> Cluster | None:

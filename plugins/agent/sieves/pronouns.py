@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 NAME = "pronouns"
 _ANIMATE = ("person", "any", "creature", "animal", "robot")
 _NON_HUMAN = ("animal", "creature", "robot", "vehicle")
+#: what a plural may take in: the animate kinds and a group entity ("a rowing crew" is "them" next prompt)
+_PLURAL_KINDS = (*_ANIMATE, "group")
 
 
 def run(ctx: LinkContext) -> None:
@@ -28,7 +30,8 @@ def run(ctx: LinkContext) -> None:
         if m.kind != "pronoun" or m.linked_by is not None or m.skip is not None:
             continue
         if m.plural:
-            group = plural_scene(ctx, m, clause_subjects(ctx, m))
+            out = clause_subjects(ctx, m)
+            group = whole_sets(ctx, m, plural_scene(ctx, m, out), out)
             if len(group) == 1:
                 _link_pronoun(ctx, m, group[0])
             elif group:
@@ -166,7 +169,7 @@ def clause_subjects(ctx: LinkContext, m: Mention) -> set[Cluster]:
 
 
 def plural_scene(ctx: LinkContext, m: Mention, exclude: set[Cluster] | None = None) -> list[Cluster]:
-    """The entities a plural pronoun or covering phrase takes in: a group entity of the scene, or the
+    """The entities a plural pronoun or covering phrase takes in: a group entity of the scene (of any kind), or the
     scene's animate entities (this prompt's before `m`, else the previous prompt's), none of `exclude`."""
     out = exclude or set()
     here: list[Cluster] = []
@@ -175,15 +178,38 @@ def plural_scene(ctx: LinkContext, m: Mention, exclude: set[Cluster] | None = No
             continue
         for cid in [x.entity] if x.index not in ctx.covers else ctx.covers[x.index]:
             c = ctx.clusters.get(cid) if cid is not None else None
-            if c is not None and c not in here and c.type in _ANIMATE and c not in out:
+            if c is not None and c not in here and c.type in _PLURAL_KINDS and c not in out:
                 here.append(c)
     groups = [c for c in here if c.group]
     if len(here) >= 2 or groups:
         return groups[:1] if len(groups) == 1 and len(here) <= len(groups[0].mentions) + 1 and len(here) < 2 \
             else here
-    prev = [ctx.clusters[i] for i in ctx.previous if i in ctx.clusters and ctx.clusters[i].type in _ANIMATE
+    prev = [ctx.clusters[i] for i in ctx.previous if i in ctx.clusters and ctx.clusters[i].type in _PLURAL_KINDS
             and ctx.clusters[i] not in out]
+    if any(c.type != "group" for c in prev):
+        # a group entity joins the previous prompt's scene only when it is all there was ("a rowing crew", then
+        # "them"); beside other plurals and characters the pronoun keeps to those (two groups on screen are a
+        # pronoun's guess, and a wrong one costs a false id in every prompt it covers)
+        prev = [c for c in prev if c.type != "group"]
     pgroups = [c for c in prev if c.group]
     if len(pgroups) == 1 and len(prev) == 1:
         return pgroups
     return prev if len(prev) >= 2 or pgroups else here + [c for c in prev if c not in here]
+
+
+def whole_sets(ctx: LinkContext, m: Mention, scene: list[Cluster], exclude: set[Cluster]) -> list[Cluster]:
+    """A plural pronoun whose scene holds a member of a counted plural of people ("two brothers", then "the older
+    brother shoos a heron away", then "they row back") takes in every member of it, and leaves out the animals,
+    creatures and machines beside them: a counted set the story introduced acts as one, and "they" is that set
+    rather than one member and whatever shared the shot. A plural phrase before it in the prompt that covers just its
+    scene ("the two older brothers cast their lines") already says which of them it is."""
+    if any(x.start < m.start and set(ctx.covers[x.index]) == {c.cid for c in scene} for x in ctx.mentions
+           if x.index in ctx.covers):
+        return scene
+    keys = {c.group_key for c in scene if c.group_key and c.type in ("person", "any")}
+    if len(keys) != 1:
+        return scene
+    key = next(iter(keys))
+    members = [c for c in ctx.clusters.values() if c.group_key == key and c not in exclude]
+    rest = [c for c in scene if c not in members and c.type in ("person", "any", "group")]
+    return members + rest

@@ -220,3 +220,121 @@ def test_described_ones_listed_after_a_counted_plural_are_its_members():
     assert links["a thin one"] == [1] and links["a stout one"] == [2]
     assert on == [[1, 2], [1], [2]]  # the big baker is the stout one, not the thin one
     assert on != off
+
+
+def test_someones_companions_are_the_rest_of_their_group():
+    # "his companions" is never their owner, and in a group story it is the group's other members, not the
+    # animal that shares the scene
+    story = ["Three cyclists pedal along a coastal road: a stocky man in yellow, a wiry woman and a teenage boy.",
+             "A goat wanders onto the road. The stocky man brakes hard while his companions swerve around it."]
+    on, off = with_and_without("groups", story)
+    assert on[1] == [1, 2, 3, 4]
+    assert on != off
+
+
+def test_a_name_beside_a_description_that_singles_a_member_out_is_that_member():
+    story = ["On a village green, three jugglers in striped waistcoats toss clubs to each other.",
+             "Paolo, the tallest, balances a club on his chin.",
+             "Paolo drops the club."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1], [1]]
+    assert on != off
+
+
+def test_names_listed_for_a_plural_that_refers_back_are_its_members():
+    story = ["Two sisters in raincoats splash through puddles.",
+             "The sisters, Ines and Marta, race to the gate.",
+             "Marta slips on the wet step."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [1, 2], [2]]
+    assert on != off
+
+
+def test_names_listed_after_a_colon_later_in_the_plurals_sentence_are_its_members():
+    story = ["Three acrobats in white leotards stretch on a mat.",
+             "The tallest waves, and her two brothers wait by the rope: Emil in a cap, Jonas in a scarf.",
+             "Jonas climbs the rope."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1, 2, 3], [3]]
+    assert on != off
+
+
+def test_a_name_beside_a_counted_plural_is_the_groups_name():
+    story = ["On a village green, the Marchetti Brothers, three jugglers in striped waistcoats, toss clubs.",
+             "The tallest balances a club on his chin.",
+             "The three Marchettis bow to the crowd."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1], [1, 2, 3]]
+    assert on != off
+
+
+def test_a_counted_cover_is_the_set_introduced_with_that_count():
+    # "all three" after a prompt that showed one swimmer and a woman on the pier: the three swimmers
+    story = ["Three swimmers in red caps dive into a lake.",
+             "The tallest swimmer waves to a woman on the pier.",
+             "All three climb onto the jetty."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 2, 3]
+    assert on != off
+
+
+def test_another_group_is_never_one_the_story_has():
+    story = ["Four paddlers in green bibs steer a canoe across a lake.",
+             "The team dig in together. Another team in orange bibs pulls alongside them."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3, 4], [1, 2, 3, 4, 5]]
+    assert on != off
+
+
+def test_a_plural_group_noun_covers_the_groups_and_a_colour_picks_one():
+    story = ["A relay team in green singlets jogs onto a track.",
+             "Another team in white singlets lines up on the next lane.",
+             "Both teams sprint off at the whistle.",
+             "The green team takes the lead.",
+             "The white team stumbles at the bend."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1], [2], [1, 2], [1], [2]]
+    assert on != off
+
+
+def test_a_group_noun_after_a_plural_of_people_is_that_plural():
+    story = ["Some sailors in striped shirts sing on a quay.", "The crew lean back against a wall."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_the_other_two_are_the_members_not_singled_out():
+    story = ["Three climbers in red helmets rope up at the foot of a cliff.",
+             "The youngest climber slips and twists her ankle. She limps back to the camp.",
+             "The other two reach the ledge and wave.",
+             "The remaining climbers haul up their packs."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1], [2, 3], [2, 3]]
+    assert on != off
+
+
+def test_their_parents_are_never_the_children_their_stands_for():
+    story = ["On a riverbank a father and a mother unpack a picnic for two small girls.",
+             "The girls chase a goose along the bank while their parents laugh."]
+    on, off = with_and_without("groups", story)
+    assert on[1] == [1, 2, 3, 4, 5]
+    assert on != off
+
+
+def test_a_group_whose_members_are_listed_is_those_members():
+    story = ["A family of four unpacks a picnic on a riverbank: a father, a mother and two small girls.",
+             "A goose waddles past.",
+             "The whole family wades into the shallows."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3, 4], [5], [1, 2, 3, 4]]
+    assert on != off
+
+
+def test_the_pair_is_the_counted_pair_whose_members_were_singled_out():
+    story = ["Three skaters glide across a frozen pond: a stout man in a green scarf and a couple arm in arm, "
+             "a girl in a white hat and a boy in mittens.",
+             "The stout man stops to tie a lace. The pair spin in a slow circle."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [1, 2, 3]]
+    assert on != off

@@ -28,3 +28,21 @@ def test_a_plural_object_leaves_out_its_own_verbs_subject():
     on, off = with_and_without("pronouns", story)
     assert on[1] == [1, 2, 3]  # "them" are the sisters, not the porter and one sister
     assert on != off
+
+
+def test_a_plural_pronoun_takes_in_the_previous_prompts_group():
+    # a group entity ("a ferry crew") is what "them" refers back to when the new group is its own verb's subject
+    story = ["A ferry crew in orange jackets ties up at a jetty.",
+             "A second crew in blue jackets waves at them."]
+    on, off = with_and_without("pronouns", story)
+    assert on == [[1], [1, 2]]
+    assert on != off
+
+
+def test_they_is_the_whole_counted_set_not_one_member_and_an_animal():
+    story = ["Two brothers in wool hats fish from a rowing boat.",
+             "A heron lands on the bow. The older brother shoos it away.",
+             "They row back to the shore as the sun sets."]
+    on, off = with_and_without("pronouns", story)
+    assert on[2] == [1, 2]
+    assert on != off
