@@ -5,14 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import lexicon as L
-from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
+from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, related_match, type_compatible
 from ..modifiers import number_value, of_objects
-from ..nouns import noun_info, reciprocal, synonyms
+from ..nouns import kin_relation, noun_gender, noun_info, reciprocal, synonyms
 from ..proper_names import KUNYA_PREFIXES
 from ..resources import verb_word
 from .head_match import owner_of, pick
 from .salience import described_here
-from .words import AGE_YEARS, COUNTERPART_NOUNS, KEEPER_NOUNS, KIN_THROUGH, SIBLING_SHARED_KIN, SIZE_WORDS
+from .words import (
+    AGE_YEARS,
+    COUNTERPART_NOUNS,
+    KEEPER_NOUNS,
+    KIN_THROUGH,
+    SIBLING_SHARED_KIN,
+    SIZE_WORDS,
+)
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -53,16 +60,10 @@ def run(ctx: LinkContext) -> None:
             target = _kin(ctx, m)
         elif m.other:  # "the other twin": the other one of the set, before "twin" is read as a kin term
             target = _other(ctx, m, scope)
-        elif m.kin is not None and m.det == "def":
-            # "the grandmother" with no owner: the one entity the story made a grandparent ("Jakub, her
-            # grandson" taught it), when no entity bears the noun itself
-            bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
-                       and m.kin in c.kin.values()]
-            if not bearers:  # "the uncle" when the story only said whose brother he is and whose son the boy is
-                bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
-                           and any(_related_through(ctx, c, o, m.kin) for o in ctx.clusters.values())]
-            target = bearers[0] if len(bearers) == 1 else None
-        elif m.compare is not None and m.det != "indef":  # "a shorter man" introduces one, picks none
+        elif m.kin is not None and m.det == "def" and (m.compare is None or _kin_bearer(ctx, m) is not None):
+            target = _kin_bearer(ctx, m)  # "the grandmother": the one the story made a grandparent
+        elif m.compare is not None and m.det != "indef":  # "a shorter man" introduces one, picks none; "the
+            # older child" whom no relation names compares like any other noun
             scope = _of_its_colour(m, scope)  # "the little black one": among the black ones first
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
             target = scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(scope) > 1 \
@@ -83,6 +84,21 @@ def run(ctx: LinkContext) -> None:
         if target is not None:
             ctx.link(m, target, NAME)
     learn_kin(ctx)
+
+
+def _kin_bearer(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A definite kin term with no owner ("the grandmother"): the one entity the story made that relative of
+    anybody ("Jakub, her grandson" taught it), or, when none was, the one related so through an entity between
+    ("the uncle" when the story only said whose brother he is and whose son the boy is)."""
+    kin = m.kin
+    if kin is None:
+        return None
+    bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
+               and kin in c.kin.values()]
+    if not bearers:
+        bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
+                   and any(_related_through(ctx, c, o, kin) for o in ctx.clusters.values())]
+    return bearers[0] if len(bearers) == 1 else None
 
 
 def learn_kin(ctx: LinkContext) -> None:
@@ -125,15 +141,39 @@ def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     that fit the plural phrase of that count before it."""
     general = m.kind != "noun" or m.category in ("generic", "kinship", "epithet")
     cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and c.type != "vehicle"
-             and (noun_match(m, c) or general and contradicts(m, c) is None)]
-    kin = [c for c in cands if noun_match(m, c)] if m.category == "kinship" and m.compare is not None else []
-    if len(kin) >= 2:
-        cands = kin  # "the taller brother" compares the brothers, not their uncle beside them
+             and (noun_match(m, c) or not general and related_match(m, c) or general and contradicts(m, c) is None)]
+    cands = _bearers_of_the_noun(m, cands)
     recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
     if m.compare is not None and _of_a_whole_set(ctx, m) and len(cands) > len(recent):
         return cands  # "the youngest of the team": the whole team, not only those of the last two prompts
     scope = recent if len(recent) >= 2 else cands
     return _of_a_counted_set(ctx, m, scope) or scope
+
+
+def _bearers_of_the_noun(m: Mention, cands: list[Cluster]) -> list[Cluster]:
+    """A comparison or an ordinal with a noun chooses among the entities that noun names when two or more bear it
+    or a kind of it ("the taller brother" compares the brothers, not their uncle beside them; "the older woman"
+    the two women, not the girl; "the first dog" the spaniel and the dog that came second), else among all."""
+    if m.kind != "noun" or m.compare is None and m.ordinal is None:
+        return cands
+    if m.category in ("generic", "epithet"):  # "the older woman": not one known only as a girl (WordNet makes a
+        # girl a kind of woman), but the six-year-old sister may be "the youngest girl"
+        bearers = [c for c in cands if noun_match(m, c) or not any(_gendered_generic(n) for n in c.nouns)]
+    elif m.category == "kinship":  # "the taller brother" compares the brothers when two are called so, else
+        # those not called another relative ("the older brother" is not their grandfather)
+        bearers = [c for c in cands if noun_match(m, c)]
+        if len(bearers) < 2:
+            bearers = [c for c in cands if noun_match(m, c) or not any(
+                kin_relation(n) not in (None, m.kin) for n in c.nouns)]
+    else:
+        bearers = [c for c in cands if noun_match(m, c) or related_match(m, c)]
+    return bearers if len(bearers) >= 2 else cands
+
+
+def _gendered_generic(noun: str) -> bool:
+    """A general noun that says gender and age ("girl", "man"), unlike "person" or "sister"."""
+    info = noun_info(noun)
+    return info is not None and info.category == "generic" and noun_gender(noun) is not None
 
 
 def _of_a_counted_set(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> list[Cluster] | None:

@@ -263,3 +263,22 @@ def test_the_spouse_of_a_parent_named_by_a_child_is_the_other_parent_so_named():
     on, off = with_and_without("relative", story)
     assert on[2] == [1, 3]  # her husband is Abu Nabil, not someone new
     assert on != off
+
+
+
+def test_a_comparative_kin_noun_without_an_owner_compares_by_age():
+    # "the older child" names no relation to anybody: it picks the elder of the children, not a kin bearer
+    story = ["A boy of five and a girl of eleven build a snowman in a yard.",
+             "The older child rolls a big snowball across the lawn."]
+    on, off = with_and_without("relative", story)
+    assert 2 in on[1] and 4 not in on[1]
+    assert on != off
+
+
+def test_an_ordinal_with_a_species_noun_counts_the_kinds_of_it():
+    # the spaniel is the first dog, though only the second was called "dog"
+    story = ["A brown spaniel sniffs along a riverbank. A second dog, a white poodle, trots up behind it.",
+             "The first dog rolls in the mud."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [1]]
+    assert on != off
