@@ -28,6 +28,7 @@ from .modifiers import (
     number_value,
     of_objects,
     old_by_hair,
+    stated_comparative,
     stems,
     token_number,
 )
@@ -498,6 +499,8 @@ class MentionReader:
         if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest"):
             m.compare = graded(c) or m.compare
         m.descriptors.update(stems(lemma))
+        if stated_comparative(low) is not None:
+            m.descriptors.add(low)  # "a younger man": kept as said, for the comparisons that come later
         m.modifiers.update({low, lemma})
         if "-" in c.text or c.i > 1 and c.doc[c.i - 1].text == "-":
             m.features.update(hyphen_features(c))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, related_match, type_compatible
-from ..modifiers import number_value, of_objects
+from ..modifiers import number_value, of_objects, stated_comparative
 from ..nouns import kin_relation, noun_gender, noun_info, reciprocal, synonyms
 from ..proper_names import KUNYA_PREFIXES
 from ..resources import verb_word
@@ -233,6 +233,9 @@ def _of_its_colour(m: Mention, scope: list[Cluster]) -> list[Cluster]:
 def _extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
     if m.compare is None or len(scope) < 2:
         return None
+    stated = _stated_extreme(m, scope)
+    if stated is not None:
+        return stated
     attr, direction = m.compare
     values = [(v, c) for c in scope if (v := (rough_age(c) if attr == "age" else _size(c))) is not None]
     if not values:
@@ -245,6 +248,22 @@ def _extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
     if len(values) >= 2 and values[0][0] == values[1][0]:
         return None
     return values[0][1]
+
+
+def _stated_extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
+    """Of two, the one entity that a comparative word describes in the same direction ("a younger man" beside
+    "a man in his thirties" is "the younger man", whatever ages their nouns suggest), or the one that the
+    other's opposite comparative leaves: the text stated the difference, a rough age only guesses it."""
+    def said(c: Cluster, direction: int) -> bool:
+        return any(stated_comparative(d) == (m.compare[0], direction) for d in c.descriptors) if m.compare else False
+
+    if m.compare is None or len(scope) != 2:  # a comparative compares two: of three, "the older one" of a
+        return None  # pair said earlier need not be the oldest
+    same = [c for c in scope if said(c, m.compare[1]) and not said(c, -m.compare[1])]
+    if len(same) == 1:
+        return same[0]
+    opposite = [c for c in scope if said(c, -m.compare[1]) and not said(c, m.compare[1])]
+    return next(c for c in scope if c is not opposite[0]) if len(opposite) == 1 else None
 
 
 def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:

@@ -282,3 +282,12 @@ def test_an_ordinal_with_a_species_noun_counts_the_kinds_of_it():
     on, off = with_and_without("relative", story)
     assert on == [[1, 2], [1]]
     assert on != off
+
+
+def test_a_comparative_said_at_introduction_decides_a_later_comparison():
+    # "a younger man" beside "a man in his thirties": the text says who is younger, whatever their nouns suggest
+    story = ["Two hikers rest on a ridge: a man of thirty-five with a grey rucksack and a younger man with a "
+             "green rucksack.", "The younger one unfolds the map."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [2]]
+    assert on != off
