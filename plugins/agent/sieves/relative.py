@@ -204,9 +204,13 @@ def _of_a_whole_set(ctx: LinkContext, m: Mention) -> bool:
 
 
 def rough_age(c: Cluster) -> float | None:
-    """The entity's stated age, else a rough one from its nouns and adjectives (`age_years`), else its age class."""
+    """The entity's stated age, else its decade ("a woman in her fifties": 55, older than the young woman beside
+    her), else a rough one from its nouns and adjectives (`age_years`), else its age class."""
     if c.stated_age is not None:
         return float(c.stated_age)
+    decades = [n for d in c.descriptors if (n := number_value(d)) is not None and 20 <= n < 100 and n % 10 == 0]
+    if len(decades) == 1:
+        return float(decades[0] + 5)
     known = [AGE_YEARS[n] for n in c.nouns | c.descriptors if n in AGE_YEARS]
     if known:
         return float(min(known) if c.age in ("child", "young") else max(known))

@@ -291,3 +291,13 @@ def test_a_comparative_said_at_introduction_decides_a_later_comparison():
     on, off = with_and_without("relative", story)
     assert on == [[1, 2], [2]]
     assert on != off
+
+
+
+def test_an_age_given_as_a_decade_orders_two_women():
+    # "in her sixties" makes her older than the woman of forty
+    story = ["A woman of forty in a blue coat waits at a gate beside a woman in her sixties with a cane.",
+             "The older woman sits down on a bench."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [2]]
+    assert on != off
