@@ -467,6 +467,10 @@ class MentionReader:
                     m.count = n
             elif c.dep_ in ("amod", "compound", "nmod", "npadvmod") or c.dep_ == "acl" and c.tag_ == "VBN":
                 self._modifier_word(c, m)
+                if c.dep_ in ("compound", "amod"):  # "a plump tabby cat": the parse may hang an adjective on another
+                    for g in c.children:
+                        if g.dep_ in ("amod", "compound") and g.i < c.i and g.pos_ == "ADJ":
+                            self._modifier_word(g, m)
                 if c.lower_ in ("piece", "member", "man", "person", "strong"):  # "a four-piece band"
                     n = next((token_number(g) for g in c.children if g.dep_ == "nummod"), None)
                     m.count = n if n is not None else m.count

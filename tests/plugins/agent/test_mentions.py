@@ -197,3 +197,10 @@ def test_the_end_of_a_vehicle_characters_noun_names_it_later():
              "A grey cement mixer sits by the gate in the drizzle.",
              "The dozer pushes a pile of sand toward the gate and the foreman waves."]
     assert [r.entity_ids for r in link_story(story)] == [[1], [], [1, 2]]
+
+
+def test_an_adjective_the_parse_hangs_on_another_modifier_still_describes_the_character():
+    # "plump" modifies "tabby" in the parse; the plump one is the cat
+    text = "A plump tabby cat dozes on a windowsill."
+    cat = next(m for m in read_mentions(text, parse(text)).mentions if m.lemma == "cat")
+    assert "plump" in cat.descriptors
