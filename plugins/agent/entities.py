@@ -147,7 +147,8 @@ def contradicts(m: Mention, c: Cluster) -> str | None:
     return None
 
 
-def _build(words: set[str]) -> int | None:
+def build_of(words: set[str]) -> int | None:
+    """-1 for a slight build ("thin", "wiry"), 1 for a heavy one ("stout", "plump"), None when unsaid or both."""
     slight, heavy = bool(words & L.BUILD_SLIGHT), bool(words & L.BUILD_HEAVY)
     return -1 if slight and not heavy else 1 if heavy and not slight else None
 
@@ -155,7 +156,7 @@ def _build(words: set[str]) -> int | None:
 def builds_differ(a: set[str], b: set[str]) -> bool:
     """One is described as slight ("thin", "skinny"), the other as heavy ("stout", "plump"): two bodies, whatever
     noun each phrase uses ("the thin tailor" is not the stout one)."""
-    x, y = _build(a), _build(b)
+    x, y = build_of(a), build_of(b)
     return x is not None and y is not None and x != y
 
 

@@ -32,12 +32,20 @@ def graded(tok: Token) -> tuple[str, int] | None:
 
 
 def graded_word(low: str) -> tuple[str, int] | None:
-    """`graded` for a lower-case word alone ("larger", "youngest", "bigger")."""
-    for word in (low, low[:-3] if low.endswith("est") else low[:-2] if low.endswith("er") else low,
-                 low[:-4] if low.endswith(("gest", "llest")) else low[:-3], low[:-2] if low.endswith("est") else
-                 low[:-1]):
+    """`graded` for a lower-case word alone ("larger", "youngest", "bigger"); a build word's comparative compares
+    build ("thinner", "plumpest", "skinnier": lexicon BUILD_SLIGHT / BUILD_HEAVY)."""
+    bases = (low, low[:-3] if low.endswith("est") else low[:-2] if low.endswith("er") else low,
+             low[:-4] if low.endswith("est") and len(low) > 5 and low[-4] == low[-5] else low[:-3],
+             low[:-2] if low.endswith("est") else low[:-1], low[:-3] + "y" if low.endswith("ier") else low[:-4] + "y")
+    for word in bases:
         if word in COMPARATIVES:
             return COMPARATIVES[word]
+    if low.endswith(("er", "est")):
+        for word in bases[1:]:
+            if word in L.BUILD_SLIGHT:
+                return ("build", -1)
+            if word in L.BUILD_HEAVY:
+                return ("build", 1)
     return None
 
 

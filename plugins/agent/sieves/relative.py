@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import lexicon as L
-from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, related_match, type_compatible
+from ..entities import AGE_ORDER, Cluster, build_of, contradicts, noun_match, overlap, related_match, type_compatible
 from ..modifiers import number_value, of_objects, stated_comparative
 from ..nouns import kin_relation, noun_gender, noun_info, reciprocal, synonyms
 from ..proper_names import KUNYA_PREFIXES
@@ -227,6 +227,14 @@ def _size(c: Cluster) -> float | None:
     return None if age is None else min(age, 18.0) / 18.0 - 1.0  # a child is smaller than an adult
 
 
+def _value(c: Cluster, attr: str) -> float | None:
+    """The entity's value for what a comparative compares: rough age, size, or build (-1 slight, 1 heavy)."""
+    if attr == "build":
+        build = build_of(c.descriptors)
+        return None if build is None else float(build)
+    return rough_age(c) if attr == "age" else _size(c)
+
+
 def _of_its_colour(m: Mention, scope: list[Cluster]) -> list[Cluster]:
     """The candidates of a comparison that share a colour the phrase states ("the little black one" compares the
     black ones), or all of them when none does."""
@@ -241,13 +249,17 @@ def _extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
     if stated is not None:
         return stated
     attr, direction = m.compare
-    values = [(v, c) for c in scope if (v := (rough_age(c) if attr == "age" else _size(c))) is not None]
+    values = [(v, c) for c in scope if (v := _value(c, attr)) is not None]
     if not values:
         return None
     if len(values) < len(scope):
         unknown = [c for c in scope if all(c is not x for _, x in values)]
         if len(unknown) == 1 and len(values) == 1:
-            return None  # one known value says nothing about which one is larger
+            # one known age says nothing about which one is older; a known build or size has a side: of two, the
+            # thinner is the one not called stout, the stouter the one called so
+            side = direction * values[0][0]
+            return None if attr == "age" or len(scope) != 2 or side == 0 else values[0][1] if side > 0 \
+                else unknown[0]
     values.sort(key=lambda vc: direction * vc[0], reverse=True)
     if len(values) >= 2 and values[0][0] == values[1][0]:
         return None
@@ -276,7 +288,7 @@ def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:
     if m.compare is None or not 0 < n < len(scope):
         return None
     attr, direction = m.compare
-    values = [(rough_age(c) if attr == "age" else _size(c), c) for c in scope]
+    values = [(_value(c, attr), c) for c in scope]
     known = [(v, c) for v, c in values if v is not None]
     if len(known) < len(values):
         return None

@@ -301,3 +301,21 @@ def test_an_age_given_as_a_decade_orders_two_women():
     on, off = with_and_without("relative", story)
     assert on == [[1, 2], [2]]
     assert on != off
+
+
+def test_a_comparative_of_build_picks_the_one_described_so():
+    # "skinnier" compares build: the wiry baker, not the stout one
+    story = ["Two bakers knead dough in a cramped kitchen: a stout man in a flour-dusted apron and a wiry man "
+             "with a moustache.", "The skinnier baker slides a tray into the oven."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [2]]
+    assert on != off
+
+
+def test_a_comparative_of_build_leaves_the_one_described_the_other_way():
+    # of two cats, only one called plump: the thinner cat is the other one
+    story = ["A plump tabby cat and a black cat with white paws doze on a windowsill.",
+             "The thinner cat stretches and jumps down."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [2]]
+    assert on != off
