@@ -318,7 +318,26 @@ def _other(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> Cluster | None
         if any(c in mentioned for c in scope):
             break
     rest = [c for c in scope if c not in mentioned]
+    same = _of_the_same_kind(ctx, m, rest, [c for c in scope if c in mentioned])
+    if same is not None:
+        return same
     return rest[0] if len(rest) == 1 or rest and len(scope) == 2 else None
+
+
+def _of_the_same_kind(ctx: LinkContext, m: Mention, rest: list[Cluster], named: list[Cluster]) -> Cluster | None:
+    """"The ginger cat jumps down and the other follows" with a sparrow about: "the other" is the other one of the
+    named one's kind (the same kind of being, sharing a noun with it), when one is left; for an animal, creature,
+    robot or vehicle, whose species noun stays put, also one of the story's further back when none is recent (a
+    person's nouns change too freely for that: "the other" after "the boy" may be the girl beside him)."""
+    def same_kind(c: Cluster) -> bool:
+        return any(c.type == n.type and bool(c.nouns & n.nouns) for n in named)
+
+    if not named:
+        return None
+    same = [c for c in rest if same_kind(c)]
+    if not same and all(n.type in ("animal", "creature", "robot", "vehicle") for n in named):
+        same = [c for c in ctx.candidates(m) if not c.group and c not in named and same_kind(c)]
+    return same[0] if len(same) == 1 else None
 
 
 def _by_description(m: Mention, scope: list[Cluster]) -> Cluster | None:

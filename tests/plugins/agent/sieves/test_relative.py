@@ -319,3 +319,13 @@ def test_a_comparative_of_build_leaves_the_one_described_the_other_way():
     on, off = with_and_without("relative", story)
     assert on == [[1, 2], [2]]
     assert on != off
+
+
+def test_the_other_is_the_other_one_of_the_named_ones_kind():
+    # a sparrow came in between: "the other" after "the ginger cat" is the black cat, not the bird
+    story = ["A black cat and a ginger cat sit on a garden wall.",
+             "The black one washes a paw while a sparrow hops along the fence.",
+             "The ginger cat jumps down and the other follows."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [1, 2]
+    assert on != off
