@@ -26,3 +26,12 @@ def test_a_slight_build_and_a_heavy_one_are_two_bodies():
              "The thin tailor threads a needle by the window."]
     ids = [r.entity_ids for r in link_story(story)]
     assert ids == [[1, 2], [2], [1]]  # "thin" is the skinny one, not the stout one seen last
+
+
+def test_a_size_said_by_a_comparative_is_the_entitys_size():
+    # "the smaller one" of two swans is small: "the big swan" after it is the larger one, not the one seen last
+    story = ["Two swans drift along a canal. The larger one preens; the smaller one nibbles at weeds.",
+             "A duck paddles past the smaller swan.",
+             "The big swan spreads its wings and hisses."]
+    ids = [r.entity_ids for r in link_story(story)]
+    assert ids == [[1, 2], [2, 3], [1]]
