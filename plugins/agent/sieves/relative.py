@@ -117,6 +117,30 @@ def learn_kin(ctx: LinkContext) -> None:
             owner.kin.setdefault(own.cid, back)
 
 
+def learn_plural_kin(ctx: LinkContext) -> None:
+    """A kin plural that covers its members teaches their relations: "two brothers", "the twins" are siblings of
+    each other; "his two grandsons", "her daughters" are that relative of the owner, and siblings of each other
+    (a plain "two children" says nothing of kinship). So a later "her little brother" or "their grandfather"
+    finds the one the plural took in. A relation stated first is kept."""
+    for idx, cids in ctx.covers.items():
+        m = ctx.mentions[idx]
+        if m.kind != "noun" or m.kin is None or len(cids) < 2:
+            continue
+        members = [c for cid in cids if (c := ctx.clusters.get(cid)) is not None and not c.group]
+        owner = owner_of(ctx, m)
+        if owner is not None and not owner.group and owner not in members:
+            back = reciprocal(m.kin)
+            for c in members:
+                c.kin.setdefault(owner.cid, m.kin)
+                if back is not None:
+                    owner.kin.setdefault(c.cid, back)
+        if m.kin == "sibling" or owner is not None and m.kin in ("child", "grandchild"):
+            for a in members:
+                for b in members:
+                    if a is not b:
+                        a.kin.setdefault(b.cid, "sibling")
+
+
 def _related(c: Cluster, other: Cluster, relation: str) -> bool:
     """`c` is `relation` to `other`, as either of them recorded it."""
     back = reciprocal(relation)

@@ -329,3 +329,13 @@ def test_the_other_is_the_other_one_of_the_named_ones_kind():
     on, off = with_and_without("relative", story)
     assert on[2] == [1, 2]
     assert on != off
+
+
+def test_the_members_of_a_kin_plural_are_related():
+    # "her two grandsons" makes the toddler and the boy brothers, and her their grandmother
+    story = ["A woman in a red shawl sits on a park bench with her two grandsons, a toddler and a boy of nine.",
+             "The boy kicks a ball while his little brother chases it.",
+             "Their grandmother claps."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2, 3], [2, 3], [1, 2, 3]]
+    assert on != off
