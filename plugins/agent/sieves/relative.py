@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import lexicon as L
-from ..entities import AGE_ORDER, Cluster, build_of, contradicts, noun_match, overlap, related_match, type_compatible
-from ..modifiers import number_value, of_objects, stated_comparative
-from ..nouns import kin_relation, noun_gender, noun_info, reciprocal, synonyms
+from ..entities import Cluster, contradicts, noun_match, overlap, related_match, type_compatible
+from ..modifiers import number_value, of_objects
+from ..nouns import noun_info, reciprocal, synonyms
 from ..proper_names import KUNYA_PREFIXES
 from ..resources import verb_word
+from .compare import bearers_of_the_noun, extreme, of_its_colour
+from .compare import most as most  # the groups sieve takes it from here
 from .head_match import owner_of, pick
 from .salience import described_here
 from .words import (
-    AGE_YEARS,
     COUNTERPART_NOUNS,
     KEEPER_NOUNS,
     KIN_THROUGH,
     SIBLING_SHARED_KIN,
-    SIZE_WORDS,
 )
 
 if TYPE_CHECKING:
@@ -64,10 +64,10 @@ def run(ctx: LinkContext) -> None:
             target = _kin_bearer(ctx, m)  # "the grandmother": the one the story made a grandparent
         elif m.compare is not None and m.det != "indef":  # "a shorter man" introduces one, picks none; "the
             # older child" whom no relation names compares like any other noun
-            scope = _of_its_colour(m, scope)  # "the little black one": among the black ones first
+            scope = of_its_colour(m, scope)  # "the little black one": among the black ones first
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
             target = scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(scope) > 1 \
-                and m.category != "generic" else _extreme(m, scope)  # "the older cousin" when one is the cousin
+                and m.category != "generic" else extreme(m, scope)  # "the older cousin" when one is the cousin
         elif m.ordinal is not None:  # "the first", "the second one", "the first jogger", "the last dog"
             ordered = sorted(scope, key=lambda c: (c.entry is None, c.order if c.entry is None else c.cid))
             if len(ordered) >= 2 and (0 < m.ordinal <= len(ordered) or m.ordinal == -1):
@@ -166,38 +166,12 @@ def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     general = m.kind != "noun" or m.category in ("generic", "kinship", "epithet")
     cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and c.type != "vehicle"
              and (noun_match(m, c) or not general and related_match(m, c) or general and contradicts(m, c) is None)]
-    cands = _bearers_of_the_noun(m, cands)
+    cands = bearers_of_the_noun(m, cands)
     recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
     if m.compare is not None and _of_a_whole_set(ctx, m) and len(cands) > len(recent):
         return cands  # "the youngest of the team": the whole team, not only those of the last two prompts
     scope = recent if len(recent) >= 2 else cands
     return _of_a_counted_set(ctx, m, scope) or scope
-
-
-def _bearers_of_the_noun(m: Mention, cands: list[Cluster]) -> list[Cluster]:
-    """A comparison or an ordinal with a noun chooses among the entities that noun names when two or more bear it
-    or a kind of it ("the taller brother" compares the brothers, not their uncle beside them; "the older woman"
-    the two women, not the girl; "the first dog" the spaniel and the dog that came second), else among all."""
-    if m.kind != "noun" or m.compare is None and m.ordinal is None:
-        return cands
-    if m.category in ("generic", "epithet"):  # "the older woman": not one known only as a girl (WordNet makes a
-        # girl a kind of woman), but the six-year-old sister may be "the youngest girl"
-        bearers = [c for c in cands if noun_match(m, c) or not any(_gendered_generic(n) for n in c.nouns)]
-    elif m.category == "kinship":  # "the taller brother" compares the brothers when two are called so, else
-        # those not called another relative ("the older brother" is not their grandfather)
-        bearers = [c for c in cands if noun_match(m, c)]
-        if len(bearers) < 2:
-            bearers = [c for c in cands if noun_match(m, c) or not any(
-                kin_relation(n) not in (None, m.kin) for n in c.nouns)]
-    else:
-        bearers = [c for c in cands if noun_match(m, c) or related_match(m, c)]
-    return bearers if len(bearers) >= 2 else cands
-
-
-def _gendered_generic(noun: str) -> bool:
-    """A general noun that says gender and age ("girl", "man"), unlike "person" or "sister"."""
-    info = noun_info(noun)
-    return info is not None and info.category == "generic" and noun_gender(noun) is not None
 
 
 def _of_a_counted_set(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> list[Cluster] | None:
@@ -225,101 +199,6 @@ def _of_a_whole_set(ctx: LinkContext, m: Mention) -> bool:
         o.dep_ == "pobj" and o.pos_ == "NOUN" and (o.tag_ == "NNS" or getattr(noun_info(o.lemma_.lower()), "type",
                                                                                 None) == "group")
         for o in c.children) for c in tok.children)
-
-
-def rough_age(c: Cluster) -> float | None:
-    """The entity's stated age, else its decade ("a woman in her fifties": 55, older than the young woman beside
-    her), else a rough one from its nouns and adjectives (`age_years`), else its age class."""
-    if c.stated_age is not None:
-        return float(c.stated_age)
-    decades = [n for d in c.descriptors if (n := number_value(d)) is not None and 20 <= n < 100 and n % 10 == 0]
-    if len(decades) == 1:
-        return float(decades[0] + 5)
-    known = [AGE_YEARS[n] for n in c.nouns | c.descriptors if n in AGE_YEARS]
-    if known:
-        return float(min(known) if c.age in ("child", "young") else max(known))
-    return float(AGE_YEARS[c.age + "_class"]) if c.age in AGE_ORDER else None
-
-
-def _size(c: Cluster) -> float | None:
-    known = [SIZE_WORDS[d] for d in c.descriptors if d in SIZE_WORDS]
-    if c.size:
-        known.append(1 if c.size == "large" else -1)
-    if known:
-        return float(sum(known))
-    age = rough_age(c)
-    return None if age is None else min(age, 18.0) / 18.0 - 1.0  # a child is smaller than an adult
-
-
-def _value(c: Cluster, attr: str) -> float | None:
-    """The entity's value for what a comparative compares: rough age, size, or build (-1 slight, 1 heavy)."""
-    if attr == "build":
-        build = build_of(c.descriptors)
-        return None if build is None else float(build)
-    return rough_age(c) if attr == "age" else _size(c)
-
-
-def _of_its_colour(m: Mention, scope: list[Cluster]) -> list[Cluster]:
-    """The candidates of a comparison that share a colour the phrase states ("the little black one" compares the
-    black ones), or all of them when none does."""
-    same = [c for c in scope if m.colours & c.colours]
-    return same or scope
-
-
-def _extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
-    if m.compare is None or len(scope) < 2:
-        return None
-    stated = _stated_extreme(m, scope)
-    if stated is not None:
-        return stated
-    attr, direction = m.compare
-    values = [(v, c) for c in scope if (v := _value(c, attr)) is not None]
-    if not values:
-        return None
-    if len(values) < len(scope):
-        unknown = [c for c in scope if all(c is not x for _, x in values)]
-        if len(unknown) == 1 and len(values) == 1:
-            # one known age says nothing about which one is older; a known build or size has a side: of two, the
-            # thinner is the one not called stout, the stouter the one called so
-            side = direction * values[0][0]
-            return None if attr == "age" or len(scope) != 2 or side == 0 else values[0][1] if side > 0 \
-                else unknown[0]
-    values.sort(key=lambda vc: direction * vc[0], reverse=True)
-    if len(values) >= 2 and values[0][0] == values[1][0]:
-        return None
-    return values[0][1]
-
-
-def _stated_extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
-    """Of two, the one entity that a comparative word describes in the same direction ("a younger man" beside
-    "a man in his thirties" is "the younger man", whatever ages their nouns suggest), or the one that the
-    other's opposite comparative leaves: the text stated the difference, a rough age only guesses it."""
-    def said(c: Cluster, direction: int) -> bool:
-        return any(stated_comparative(d) == (m.compare[0], direction) for d in c.descriptors) if m.compare else False
-
-    if m.compare is None or len(scope) != 2:  # a comparative compares two: of three, "the older one" of a
-        return None  # pair said earlier need not be the oldest
-    same = [c for c in scope if said(c, m.compare[1]) and not said(c, -m.compare[1])]
-    if len(same) == 1:
-        return same[0]
-    opposite = [c for c in scope if said(c, -m.compare[1]) and not said(c, m.compare[1])]
-    return next(c for c in scope if c is not opposite[0]) if len(opposite) == 1 else None
-
-
-def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:
-    """The `n` of `scope` that the mention's comparative names ("the two older brothers" of three: the two
-    eldest), or None when a value is unknown or the n-th and the next are equal."""
-    if m.compare is None or not 0 < n < len(scope):
-        return None
-    attr, direction = m.compare
-    values = [(_value(c, attr), c) for c in scope]
-    known = [(v, c) for v, c in values if v is not None]
-    if len(known) < len(values):
-        return None
-    known.sort(key=lambda vc: direction * vc[0], reverse=True)
-    if known[n - 1][0] == known[n][0]:
-        return None
-    return [c for _, c in known[:n]]
 
 
 def _other(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> Cluster | None:
