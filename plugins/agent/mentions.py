@@ -376,8 +376,10 @@ class MentionReader:
 
     @staticmethod
     def _year_old(tok: Token) -> bool:
+        """"a seven-year-old", "the six-year-old" used as a noun (also where the parse makes it the complement
+        of the verb though it takes an article: "stands near her cousin, a thin ten-year-old with ...")."""
         return tok.lemma_.lower() == "old" and any(c.lower_ in ("year", "years") for c in tok.children) \
-            and tok.dep_ in _ARGUMENT_DEPS
+            and (tok.dep_ in _ARGUMENT_DEPS or tok.dep_ == "acomp" and any(c.dep_ == "det" for c in tok.children))
 
     def _relative_head(self, tok: Token) -> bool:
         """"the younger one", "the other", "the smaller of the two", "the first", "the six-year-old"."""

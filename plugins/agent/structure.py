@@ -38,6 +38,13 @@ class _StructureLinker:
         self.doc = doc
         self.mentions = mentions
 
+    def _after_a_described_noun(self, m: Mention) -> bool:
+        """The phrase follows a comma right after a definite or possessive singular character noun of its sentence,
+        which the phrase renames ("her cousin, a thin ten-year-old"), wherever the parse hung it."""
+        prev = next((x for x in reversed(self.mentions[:m.index]) if x.kind != "pronoun"), None)
+        return prev is not None and prev.kind == "noun" and prev.sent == m.sent and not prev.plural \
+            and prev.det in ("def", "poss") and self.text[prev.end:m.start].strip() == ","
+
     def link(self) -> None:
         """Apposition, predicate nominatives, naming verbs and listed members, from the parse."""
         by_head = {m.head: m for m in self.mentions}
@@ -94,6 +101,8 @@ class _StructureLinker:
                          and x.kind in ("noun", "name") and not x.plural), None)
             hung = m.member_of if m.member_of is not None else m.appos_of
             crossed = subj is not None and tok.head.i < subj.head  # an object of a verb before that subject
+            if hung is None and self._after_a_described_noun(m):
+                continue  # "near her cousin, a thin ten-year-old": the noun before the comma (below)
             if hung is None and (tok.dep_ not in _ARGUMENT_DEPS - {"ROOT"} or tok.dep_ == "appos" or crossed):
                 if subj is not None:  # "A second dog bounds in, a sleek greyhound with ...": hung on the verb
                     m.appos_of = subj.index

@@ -45,3 +45,9 @@ def test_a_member_the_parse_sets_beside_another_listed_member_is_the_next_member
     ms = read_mentions(text, parse(text)).mentions
     members = [m.text for m in ms if m.member_of is not None]
     assert members == ["a grey-haired master baker", "a broad-shouldered man", "a skinny girl"]
+
+
+def test_an_age_noun_after_a_comma_renames_the_noun_before_it_not_the_subject():
+    # the parse makes "a thin ten-year-old" the complement of "stands"; it renames her cousin
+    links = _links("A small girl in a hat stands near her cousin, a thin ten-year-old with big earrings.")
+    assert links["a thin ten-year-old"] == ("her cousin", None, None)
