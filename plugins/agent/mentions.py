@@ -386,6 +386,8 @@ class MentionReader:
         if tok.lower_ == "one" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children) and any(
                 c.dep_ == "amod" for c in tok.children):
             return True  # "Two bakers: a thin one ... and a stout one": a member described
+        if self._graded_before_verb(tok):
+            return True
         if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
             return False
         if tok.lower_ in ("one", "other") or tok.lower_ in _ORDINALS and tok.dep_ != "amod":
@@ -398,6 +400,17 @@ class MentionReader:
             return True  # "the big grey", "the little black": a colour that stands for the one it describes
             # (not what is worn: "wears the red", "in the blue")
         return tok.tag_ in ("JJR", "JJS") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
+
+    @staticmethod
+    def _graded_before_verb(tok: Token) -> bool:
+        """"the younger laughs", "the tallest nods": the parse reads the verb after a bare comparative or
+        superlative as a plural noun it modifies (no character noun, a verb's form, heading its clause); the
+        adjective with the article is the character."""
+        head = tok.head
+        return tok.tag_ in ("JJR", "JJS") and tok.dep_ == "amod" and head.i == tok.i + 1 and head.tag_ == "NNS" \
+            and head.dep_ in ("ROOT", "conj", "advcl", "ccomp", "relcl") and noun_info(head.lemma_.lower()) is None \
+            and R.verb_word(head.lemma_.lower()) and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "the" \
+            and tok.doc[tok.i - 1].head.i == head.i
 
     def _known_vehicle_ending(self, tok: Token) -> str | None:
         """The story's vehicle noun this noun with a determiner ends ("the dozer" after "a bulldozer", "the boat"
@@ -441,6 +454,9 @@ class MentionReader:
             m.colours.add(tok.lower_)
             m.descriptors.add(tok.lower_)
         self._modifiers(tok, m)
+        if self._graded_before_verb(tok):  # "the younger laughs": the article is the verb's in the parse
+            m.det, m.start = "def", tok.doc[tok.i - 1].idx
+            m.text = self.text[m.start:m.end]
         if m.compare is None and not m.other:  # "the little one" among two: the smaller
             m.compare = next((COMPARATIVES[d] for d in sorted(m.descriptors) if d in COMPARATIVES), None)
         return m

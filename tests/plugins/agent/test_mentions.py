@@ -204,3 +204,10 @@ def test_an_adjective_the_parse_hangs_on_another_modifier_still_describes_the_ch
     text = "A plump tabby cat dozes on a windowsill."
     cat = next(m for m in read_mentions(text, parse(text)).mentions if m.lemma == "cat")
     assert "plump" in cat.descriptors
+
+
+def test_a_bare_comparative_before_a_verb_read_as_a_noun_is_a_relative_description():
+    # the parse makes "waves" and "laughs" nouns that "older" and "younger" modify
+    text = "The older waves while the younger laughs."
+    found = [(m.kind, m.text, m.compare) for m in read_mentions(text, parse(text)).mentions]
+    assert found == [("relative", "The older", ("age", 1)), ("relative", "the younger", ("age", -1))]
