@@ -70,6 +70,7 @@ _CHARACTER_TYPES = frozenset({"person", "animal", "creature", "robot", "vehicle"
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
 _AGE_RE = re.compile(r"((?:[a-z]+-)?\w+)[- ]years?[- ]old", re.IGNORECASE)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+_PAIR_ORDINALS = {"former": 1, "latter": -1}  # only as a head ("the former nods"): "the former mayor" is no order
 _COVER_WORDS = frozenset({"both", "all"})
 _DET_KINDS = {"indef": "indef", "def": "def", "poss": "poss", "new": "new", "num": "def"}
 
@@ -390,7 +391,8 @@ class MentionReader:
             return True
         if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
             return False
-        if tok.lower_ in ("one", "other") or tok.lower_ in _ORDINALS and tok.dep_ != "amod":
+        if tok.lower_ in ("one", "other") or (tok.lower_ in _ORDINALS or tok.lower_ in _PAIR_ORDINALS) \
+                and tok.dep_ != "amod":
             return True
         if self._year_old(tok):
             return True
@@ -403,14 +405,16 @@ class MentionReader:
 
     @staticmethod
     def _graded_before_verb(tok: Token) -> bool:
-        """"the younger laughs", "the tallest nods": the parse reads the verb after a bare comparative or
-        superlative as a plural noun it modifies (no character noun, a verb's form, heading its clause); the
-        adjective with the article is the character."""
+        """"the younger laughs", "the tallest nods", "the latter hums": the parse reads the verb after a bare
+        comparative, superlative or "former" / "latter" as a plural noun it modifies (no character noun, a verb's
+        form, heading its clause), or hangs the adjective on the verb; the adjective with the article is the
+        character."""
         head = tok.head
-        return tok.tag_ in ("JJR", "JJS") and tok.dep_ == "amod" and head.i == tok.i + 1 and head.tag_ == "NNS" \
-            and head.dep_ in ("ROOT", "conj", "advcl", "ccomp", "relcl") and noun_info(head.lemma_.lower()) is None \
-            and R.verb_word(head.lemma_.lower()) and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "the" \
-            and tok.doc[tok.i - 1].head.i == head.i
+        verb = head.tag_ == "VBZ" or head.tag_ == "NNS" and noun_info(head.lemma_.lower()) is None \
+            and R.verb_word(head.lemma_.lower())
+        return (tok.tag_ in ("JJR", "JJS") or tok.lower_ in _PAIR_ORDINALS) and tok.dep_ == "amod" and verb \
+            and head.i == tok.i + 1 and head.dep_ in ("ROOT", "conj", "advcl", "ccomp", "relcl") and tok.i > 0 \
+            and tok.doc[tok.i - 1].lower_ == "the" and tok.doc[tok.i - 1].head.i == head.i
 
     def _known_vehicle_ending(self, tok: Token) -> str | None:
         """The story's vehicle noun this noun with a determiner ends ("the dozer" after "a bulldozer", "the boat"
@@ -446,8 +450,8 @@ class MentionReader:
         m.type, m.category = "any", "relative"
         if tok.lower_ == "other":
             m.other = True
-        elif tok.lower_ in _ORDINALS:
-            m.ordinal = _ORDINALS[tok.lower_]
+        elif tok.lower_ in _ORDINALS or tok.lower_ in _PAIR_ORDINALS:
+            m.ordinal = _ORDINALS.get(tok.lower_, _PAIR_ORDINALS.get(tok.lower_))
         elif tok.tag_ in ("JJR", "JJS"):
             m.compare = graded(tok)
         if tok.lower_ in L.COLOURS:

@@ -211,3 +211,10 @@ def test_a_bare_comparative_before_a_verb_read_as_a_noun_is_a_relative_descripti
     text = "The older waves while the younger laughs."
     found = [(m.kind, m.text, m.compare) for m in read_mentions(text, parse(text)).mentions]
     assert found == [("relative", "The older", ("age", 1)), ("relative", "the younger", ("age", -1))]
+
+
+def test_former_and_latter_and_a_superlative_hung_on_the_verb_are_relative_descriptions():
+    text = "The former checks a chart while the latter hums. The youngest drops a spoon."
+    found = [(m.kind, m.text, m.ordinal, m.compare) for m in read_mentions(text, parse(text)).mentions]
+    assert found == [("relative", "The former", 1, None), ("relative", "the latter", -1, None),
+                     ("relative", "The youngest", None, ("age", -1))]
