@@ -514,11 +514,11 @@ class MentionReader:
         low, lemma = c.lower_, c.lemma_.lower()
         if lemma in L.MULTIPLE_BIRTH and m.plural:
             m.count = int(L.MULTIPLE_BIRTH[lemma])  # "twin boys"
-        if low in L.NEWCOMER_WORDS or low == "new" and m.det == "indef":
+        if low in _ORDINALS and m.det == "def":  # "the second dog" picks by order ("a second dog" is new)
+            m.ordinal = _ORDINALS[low]
+        elif low in L.NEWCOMER_WORDS or low == "new" and m.det == "indef":
             m.det = "new"
             return
-        if low in _ORDINALS and m.det == "def":
-            m.ordinal = _ORDINALS[low]
         if low == "other":
             m.other = True
             return

@@ -339,3 +339,12 @@ def test_the_members_of_a_kin_plural_are_related():
     on, off = with_and_without("relative", story)
     assert on == [[1, 2, 3], [2, 3], [1, 2, 3]]
     assert on != off
+
+
+def test_the_second_with_a_definite_article_picks_by_order():
+    # "a second dog" would be new; "the second dog" is the terrier that was introduced second
+    story = ["A big shaggy dog and a small terrier wait outside a bakery.",
+             "The second dog jumps up and barks."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [2]]
+    assert on != off
