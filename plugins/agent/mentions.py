@@ -387,7 +387,8 @@ class MentionReader:
         if tok.lower_ == "one" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children) and any(
                 c.dep_ == "amod" for c in tok.children):
             return True  # "Two bakers: a thin one ... and a stout one": a member described
-        if self._graded_before_verb(tok):
+        if self._graded_before_verb(tok) or tok.lower_ == "one" and tok.dep_ in ("appos", "npadvmod", "conj") and any(
+                c.dep_ == "prep" and c.lower_ in _CLOTHING_PREPS for c in tok.children):  # ", one in a red coat"
             return True
         if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
             return False

@@ -126,6 +126,7 @@ class _StructureLinker:
         self._names_after_counted_plural()
         self._name_after_described_noun()
         self._members_read_as_appositions()
+        self._ones_described_after_a_plural()
         for m in self.mentions:
             if m.member_of is not None:
                 group = self.mentions[m.member_of]
@@ -171,6 +172,17 @@ class _StructureLinker:
                     and all(g in (",", "and", ", and") for g in gaps) and gaps[-1] != ",":
                 for x in names:
                     x.member_of, x.appos_of = m.index, None
+
+    def _ones_described_after_a_plural(self) -> None:
+        """"Two sisters sit on a bench, one in a red coat and one in a yellow scarf": a bare "one" described by
+        what it wears or has is a member of the counted plural character before it in its sentence."""
+        for m in self.mentions:
+            if m.kind != "relative" or self.doc[m.head].lower_ != "one" or m.det != "none" or m.member_of is not None:
+                continue
+            group = next((x for x in reversed(self.mentions[:m.index]) if x.sent == m.sent and x.kind == "noun"
+                          and x.plural and x.count), None)
+            if group is not None:
+                m.member_of, m.appos_of = group.index, None
 
     def _members_read_as_appositions(self) -> None:
         """"Three bakers ...: a grey-haired master baker, a broad man in an apron, and a skinny girl": an
