@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon as L
 from .mentions import Mention
+from .modifiers import stated_comparative
 from .nouns import hypernyms, noun_info, synonyms
 from .registry import RegistryEntry
 
@@ -150,7 +151,7 @@ def contradicts(m: Mention, c: Cluster) -> str | None:
         return "age"
     if m.stated_age is not None and c.stated_age is not None and m.stated_age != c.stated_age:
         return "stated age"
-    if m.size and c.size and m.size != c.size:
+    if m.size and c.size and m.size != c.size or m.size and not c.size and compared_size(c) not in (None, m.size):
         return "size"
     shared_garments = m.clothing & c.clothing | (m.features - L.COLOURS) & (c.descriptors | c.clothing)
     if shared_garments and m.colours and c.colours and not (m.colours & c.colours):
@@ -162,7 +163,15 @@ def contradicts(m: Mention, c: Cluster) -> str | None:
     return None
 
 
-def _build(words: set[str]) -> int | None:
+def compared_size(c: Cluster) -> str | None:
+    """The size a comparative said of the entity states ("the smaller one" of two swans is the small one, so
+    "the big swan" is the other), when it has no size word of its own and was not called both."""
+    sides = {d for w in c.descriptors if (d := stated_comparative(w)) is not None and d[0] == "size"}
+    return None if len(sides) != 1 else "large" if next(iter(sides))[1] > 0 else "small"
+
+
+def build_of(words: set[str]) -> int | None:
+    """-1 for a slight build ("thin", "wiry"), 1 for a heavy one ("stout", "plump"), None when unsaid or both."""
     slight, heavy = bool(words & L.BUILD_SLIGHT), bool(words & L.BUILD_HEAVY)
     return -1 if slight and not heavy else 1 if heavy and not slight else None
 
@@ -170,7 +179,7 @@ def _build(words: set[str]) -> int | None:
 def builds_differ(a: set[str], b: set[str]) -> bool:
     """One is described as slight ("thin", "skinny"), the other as heavy ("stout", "plump"): two bodies, whatever
     noun each phrase uses ("the thin tailor" is not the stout one)."""
-    x, y = _build(a), _build(b)
+    x, y = build_of(a), build_of(b)
     return x is not None and y is not None and x != y
 
 
@@ -205,7 +214,7 @@ def generic_fit(m: Mention) -> bool:
 def overlap(m: Mention, c: Cluster) -> int:
     """How many descriptive words (modifiers, colours, clothing) the mention shares with the entity."""
     same_age = int(m.age is not None and m.age == c.age)
-    same_size = int(m.size is not None and m.size == c.size)
+    same_size = int(m.size is not None and m.size == (c.size or compared_size(c)))
     return len(m.descriptors & c.descriptors) + len(m.colours & c.colours) + len(m.clothing & c.clothing) \
         + same_age + same_size
 

@@ -152,6 +152,10 @@ class SieveLinker:
             fn(ctx)
         if not started:
             self._singletons(ctx)
+        if "relative" not in self.disabled:
+            from .sieves.relative import learn_plural_kin
+
+            learn_plural_kin(ctx)  # after the groups sieve has said whom "his two grandsons" covers
         return ctx
 
     def _nouns_of(self, kind: str) -> frozenset[str]:

@@ -28,6 +28,7 @@ from .modifiers import (
     number_value,
     of_objects,
     old_by_hair,
+    stated_comparative,
     stems,
     token_number,
 )
@@ -72,6 +73,7 @@ _CHARACTER_TYPES = frozenset({"person", "animal", "creature", "robot", "vehicle"
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
 _AGE_RE = re.compile(r"((?:[a-z]+-)?\w+)[- ]years?[- ]old", re.IGNORECASE)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+_PAIR_ORDINALS = {"former": 1, "latter": -1}  # only as a head ("the former nods"): "the former mayor" is no order
 _COVER_WORDS = frozenset({"both", "all"})
 _DET_KINDS = {"indef": "indef", "def": "def", "poss": "poss", "new": "new", "num": "def"}
 
@@ -394,17 +396,23 @@ class MentionReader:
 
     @staticmethod
     def _year_old(tok: Token) -> bool:
+        """"a seven-year-old", "the six-year-old" used as a noun (also where the parse makes it the complement
+        of the verb though it takes an article: "stands near her cousin, a thin ten-year-old with ...")."""
         return tok.lemma_.lower() == "old" and any(c.lower_ in ("year", "years") for c in tok.children) \
-            and tok.dep_ in _ARGUMENT_DEPS
+            and (tok.dep_ in _ARGUMENT_DEPS or tok.dep_ == "acomp" and any(c.dep_ == "det" for c in tok.children))
 
     def _relative_head(self, tok: Token) -> bool:
         """"the younger one", "the other", "the smaller of the two", "the first", "the six-year-old"."""
         if tok.lower_ == "one" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children) and any(
                 c.dep_ == "amod" for c in tok.children):
             return True  # "Two bakers: a thin one ... and a stout one": a member described
+        if self._graded_before_verb(tok) or tok.lower_ == "one" and tok.dep_ in ("appos", "npadvmod", "conj") and any(
+                c.dep_ == "prep" and c.lower_ in _CLOTHING_PREPS for c in tok.children):  # ", one in a red coat"
+            return True
         if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
             return False
-        if tok.lower_ in ("one", "other") or tok.lower_ in _ORDINALS and tok.dep_ != "amod":
+        if tok.lower_ in ("one", "other") or (tok.lower_ in _ORDINALS or tok.lower_ in _PAIR_ORDINALS) \
+                and tok.dep_ != "amod":
             return True
         if self._year_old(tok):
             return True
@@ -414,6 +422,19 @@ class MentionReader:
             return True  # "the big grey", "the little black": a colour that stands for the one it describes
             # (not what is worn: "wears the red", "in the blue")
         return tok.tag_ in ("JJR", "JJS") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
+
+    @staticmethod
+    def _graded_before_verb(tok: Token) -> bool:
+        """"the younger laughs", "the tallest nods", "the latter hums": the parse reads the verb after a bare
+        comparative, superlative or "former" / "latter" as a plural noun it modifies (no character noun, a verb's
+        form, heading its clause), or hangs the adjective on the verb; the adjective with the article is the
+        character."""
+        head = tok.head
+        verb = head.tag_ == "VBZ" or head.tag_ == "NNS" and noun_info(head.lemma_.lower()) is None \
+            and R.verb_word(head.lemma_.lower())
+        return (tok.tag_ in ("JJR", "JJS") or tok.lower_ in _PAIR_ORDINALS) and tok.dep_ == "amod" and verb \
+            and head.i == tok.i + 1 and head.dep_ in ("ROOT", "conj", "advcl", "ccomp", "relcl") and tok.i > 0 \
+            and tok.doc[tok.i - 1].lower_ == "the" and tok.doc[tok.i - 1].head.i == head.i
 
     def _known_vehicle_ending(self, tok: Token) -> str | None:
         """The story's vehicle noun this noun with a determiner ends ("the dozer" after "a bulldozer", "the boat"
@@ -449,14 +470,17 @@ class MentionReader:
         m.type, m.category = "any", "relative"
         if tok.lower_ == "other":
             m.other = True
-        elif tok.lower_ in _ORDINALS:
-            m.ordinal = _ORDINALS[tok.lower_]
+        elif tok.lower_ in _ORDINALS or tok.lower_ in _PAIR_ORDINALS:
+            m.ordinal = _ORDINALS.get(tok.lower_, _PAIR_ORDINALS.get(tok.lower_))
         elif tok.tag_ in ("JJR", "JJS"):
             m.compare = graded(tok)
         if tok.lower_ in L.COLOURS:
             m.colours.add(tok.lower_)
             m.descriptors.add(tok.lower_)
         self._modifiers(tok, m)
+        if self._graded_before_verb(tok):  # "the younger laughs": the article is the verb's in the parse
+            m.det, m.start = "def", tok.doc[tok.i - 1].idx
+            m.text = self.text[m.start:m.end]
         if m.compare is None and not m.other:  # "the little one" among two: the smaller
             m.compare = next((COMPARATIVES[d] for d in sorted(m.descriptors) if d in COMPARATIVES), None)
         return m
@@ -485,6 +509,10 @@ class MentionReader:
                     m.count = n
             elif c.dep_ in ("amod", "compound", "nmod", "npadvmod") or c.dep_ == "acl" and c.tag_ == "VBN":
                 self._modifier_word(c, m)
+                if c.dep_ in ("compound", "amod"):  # "a plump tabby cat": the parse may hang an adjective on another
+                    for g in c.children:
+                        if g.dep_ in ("amod", "compound") and g.i < c.i and g.pos_ == "ADJ":
+                            self._modifier_word(g, m)
                 if c.lower_ in ("piece", "member", "man", "person", "strong"):  # "a four-piece band"
                     n = next((token_number(g) for g in c.children if g.dep_ == "nummod"), None)
                     m.count = n if n is not None else m.count
@@ -506,17 +534,19 @@ class MentionReader:
         low, lemma = c.lower_, c.lemma_.lower()
         if lemma in L.MULTIPLE_BIRTH and m.plural:
             m.count = int(L.MULTIPLE_BIRTH[lemma])  # "twin boys"
-        if low in L.NEWCOMER_WORDS or low == "new" and m.det == "indef":
+        if low in _ORDINALS and m.det == "def":  # "the second dog" picks by order ("a second dog" is new)
+            m.ordinal = _ORDINALS[low]
+        elif low in L.NEWCOMER_WORDS or low == "new" and m.det == "indef":
             m.det = "new"
             return
-        if low in _ORDINALS and m.det == "def":
-            m.ordinal = _ORDINALS[low]
         if low == "other":
             m.other = True
             return
         if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest"):
             m.compare = graded(c) or m.compare
         m.descriptors.update(stems(lemma))
+        if stated_comparative(low) is not None:
+            m.descriptors.add(low)  # "a younger man": kept as said, for the comparisons that come later
         m.modifiers.update({low, lemma})
         if "-" in c.text or c.i > 1 and c.doc[c.i - 1].text == "-":
             m.features.update(hyphen_features(c))

@@ -30,12 +30,31 @@ COMPARATIVES = {  # comparative or superlative lemma -> (attribute it compares, 
 
 def graded(tok: Token) -> tuple[str, int] | None:
     """What a comparative or superlative compares ("older", "eldest", "smallest" -> ("age", 1) ...)."""
-    low = tok.lower_
-    for word in (tok.lemma_.lower(), low, low[:-3] if low.endswith("est") else low[:-2] if low.endswith("er") else low,
-                 low[:-4] if low.endswith(("gest", "llest")) else low[:-3]):
+    return COMPARATIVES.get(tok.lemma_.lower()) or graded_word(tok.lower_)
+
+
+def graded_word(low: str) -> tuple[str, int] | None:
+    """`graded` for a lower-case word alone ("larger", "youngest", "bigger"); a build word's comparative compares
+    build ("thinner", "plumpest", "skinnier": lexicon BUILD_SLIGHT / BUILD_HEAVY)."""
+    bases = (low, low[:-3] if low.endswith("est") else low[:-2] if low.endswith("er") else low,
+             low[:-4] if low.endswith("est") and len(low) > 5 and low[-4] == low[-5] else low[:-3],
+             low[:-2] if low.endswith("est") else low[:-1], low[:-3] + "y" if low.endswith("ier") else low[:-4] + "y")
+    for word in bases:
         if word in COMPARATIVES:
             return COMPARATIVES[word]
+    if low.endswith(("er", "est")):
+        for word in bases[1:]:
+            if word in L.BUILD_SLIGHT:
+                return ("build", -1)
+            if word in L.BUILD_HEAVY:
+                return ("build", 1)
     return None
+
+
+def stated_comparative(low: str) -> tuple[str, int] | None:
+    """What a comparative word ("younger", "taller", "elder"; not "young" or "youngest") compares: said of a
+    character beside another ("a younger man", "a shorter woman"), it states how the two differ."""
+    return graded_word(low) if low.endswith("er") else None
 
 
 def stems(word: str) -> set[str]:

@@ -40,6 +40,13 @@ class _StructureLinker:
         self.doc = doc
         self.mentions = mentions
 
+    def _after_a_described_noun(self, m: Mention) -> bool:
+        """The phrase follows a comma right after a definite or possessive singular character noun of its sentence,
+        which the phrase renames ("her cousin, a thin ten-year-old"), wherever the parse hung it."""
+        prev = next((x for x in reversed(self.mentions[:m.index]) if x.kind != "pronoun"), None)
+        return prev is not None and prev.kind == "noun" and prev.sent == m.sent and not prev.plural \
+            and prev.det in ("def", "poss") and self.text[prev.end:m.start].strip() == ","
+
     def link(self) -> None:
         """Apposition, predicate nominatives, naming verbs and listed members, from the parse."""
         by_head = {m.head: m for m in self.mentions}
@@ -96,6 +103,8 @@ class _StructureLinker:
                          and x.kind in ("noun", "name") and not x.plural), None)
             hung = m.member_of if m.member_of is not None else m.appos_of
             crossed = subj is not None and tok.head.i < subj.head  # an object of a verb before that subject
+            if hung is None and self._after_a_described_noun(m):
+                continue  # "near her cousin, a thin ten-year-old": the noun before the comma (below)
             if hung is None and (tok.dep_ not in _ARGUMENT_DEPS - {"ROOT"} or tok.dep_ == "appos" or crossed):
                 if subj is not None:  # "A second dog bounds in, a sleek greyhound with ...": hung on the verb
                     m.appos_of = subj.index
@@ -122,6 +131,7 @@ class _StructureLinker:
         self._name_after_described_noun()
         self._name_right_after_noun()
         self._members_read_as_appositions()
+        self._ones_described_after_a_plural()
         for m in self.mentions:
             if m.member_of is not None:
                 group = self.mentions[m.member_of]
@@ -196,6 +206,17 @@ class _StructureLinker:
                     and all(g in (",", "and", ", and") for g in gaps) and gaps[-1] != ",":
                 for x in names:
                     x.member_of, x.appos_of = m.index, None
+
+    def _ones_described_after_a_plural(self) -> None:
+        """"Two sisters sit on a bench, one in a red coat and one in a yellow scarf": a bare "one" described by
+        what it wears or has is a member of the counted plural character before it in its sentence."""
+        for m in self.mentions:
+            if m.kind != "relative" or self.doc[m.head].lower_ != "one" or m.det != "none" or m.member_of is not None:
+                continue
+            group = next((x for x in reversed(self.mentions[:m.index]) if x.sent == m.sent and x.kind == "noun"
+                          and x.plural and x.count), None)
+            if group is not None:
+                m.member_of, m.appos_of = group.index, None
 
     def _members_read_as_appositions(self) -> None:
         """"Three bakers ...: a grey-haired master baker, a broad man in an apron, and a skinny girl": an

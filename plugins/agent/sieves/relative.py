@@ -5,14 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import lexicon as L
-from ..entities import AGE_ORDER, Cluster, contradicts, noun_match, overlap, type_compatible
+from ..entities import Cluster, contradicts, noun_match, overlap, related_match, type_compatible
 from ..modifiers import number_value, of_objects
 from ..nouns import noun_info, reciprocal, synonyms
 from ..proper_names import KUNYA_PREFIXES
 from ..resources import verb_word
+from .compare import bearers_of_the_noun, extreme, of_its_colour
+from .compare import most as most  # the groups sieve takes it from here
 from .head_match import owner_of, pick
 from .salience import described_here
-from .words import AGE_YEARS, COUNTERPART_NOUNS, KEEPER_NOUNS, KIN_THROUGH, SIBLING_SHARED_KIN, SIZE_WORDS
+from .words import (
+    COUNTERPART_NOUNS,
+    KEEPER_NOUNS,
+    KIN_THROUGH,
+    SIBLING_SHARED_KIN,
+)
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -53,20 +60,14 @@ def run(ctx: LinkContext) -> None:
             target = _kin(ctx, m)
         elif m.other:  # "the other twin": the other one of the set, before "twin" is read as a kin term
             target = _other(ctx, m, scope)
-        elif m.kin is not None and m.det == "def":
-            # "the grandmother" with no owner: the one entity the story made a grandparent ("Jakub, her
-            # grandson" taught it), when no entity bears the noun itself
-            bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
-                       and m.kin in c.kin.values()]
-            if not bearers:  # "the uncle" when the story only said whose brother he is and whose son the boy is
-                bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
-                           and any(_related_through(ctx, c, o, m.kin) for o in ctx.clusters.values())]
-            target = bearers[0] if len(bearers) == 1 else None
-        elif m.compare is not None and m.det != "indef":  # "a shorter man" introduces one, picks none
-            scope = _of_its_colour(m, scope)  # "the little black one": among the black ones first
+        elif m.kin is not None and m.det == "def" and (m.compare is None or _kin_bearer(ctx, m) is not None):
+            target = _kin_bearer(ctx, m)  # "the grandmother": the one the story made a grandparent
+        elif m.compare is not None and m.det != "indef":  # "a shorter man" introduces one, picks none; "the
+            # older child" whom no relation names compares like any other noun
+            scope = of_its_colour(m, scope)  # "the little black one": among the black ones first
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
             target = scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(scope) > 1 \
-                and m.category != "generic" else _extreme(m, scope)  # "the older cousin" when one is the cousin
+                and m.category != "generic" else extreme(m, scope)  # "the older cousin" when one is the cousin
         elif m.ordinal is not None:  # "the first", "the second one", "the first jogger", "the last dog"
             ordered = sorted(scope, key=lambda c: (c.entry is None, c.order if c.entry is None else c.cid))
             if len(ordered) >= 2 and (0 < m.ordinal <= len(ordered) or m.ordinal == -1):
@@ -85,6 +86,21 @@ def run(ctx: LinkContext) -> None:
     learn_kin(ctx)
 
 
+def _kin_bearer(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A definite kin term with no owner ("the grandmother"): the one entity the story made that relative of
+    anybody ("Jakub, her grandson" taught it), or, when none was, the one related so through an entity between
+    ("the uncle" when the story only said whose brother he is and whose son the boy is)."""
+    kin = m.kin
+    if kin is None:
+        return None
+    bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
+               and kin in c.kin.values()]
+    if not bearers:
+        bearers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
+                   and any(_related_through(ctx, c, o, kin) for o in ctx.clusters.values())]
+    return bearers[0] if len(bearers) == 1 else None
+
+
 def learn_kin(ctx: LinkContext) -> None:
     """Record what each entity named by a kin term with an owner is to that owner, and the reverse
     ("her grandson" -> grandchild of her, she his grandparent); a relation stated first is kept."""
@@ -99,6 +115,30 @@ def learn_kin(ctx: LinkContext) -> None:
         back = reciprocal(m.kin)
         if back is not None:
             owner.kin.setdefault(own.cid, back)
+
+
+def learn_plural_kin(ctx: LinkContext) -> None:
+    """A kin plural that covers its members teaches their relations: "two brothers", "the twins" are siblings of
+    each other; "his two grandsons", "her daughters" are that relative of the owner, and siblings of each other
+    (a plain "two children" says nothing of kinship). So a later "her little brother" or "their grandfather"
+    finds the one the plural took in. A relation stated first is kept."""
+    for idx, cids in ctx.covers.items():
+        m = ctx.mentions[idx]
+        if m.kind != "noun" or m.kin is None or len(cids) < 2:
+            continue
+        members = [c for cid in cids if (c := ctx.clusters.get(cid)) is not None and not c.group]
+        owner = owner_of(ctx, m)
+        if owner is not None and not owner.group and owner not in members:
+            back = reciprocal(m.kin)
+            for c in members:
+                c.kin.setdefault(owner.cid, m.kin)
+                if back is not None:
+                    owner.kin.setdefault(c.cid, back)
+        if m.kin == "sibling" or owner is not None and m.kin in ("child", "grandchild"):
+            for a in members:
+                for b in members:
+                    if a is not b:
+                        a.kin.setdefault(b.cid, "sibling")
 
 
 def _related(c: Cluster, other: Cluster, relation: str) -> bool:
@@ -125,10 +165,8 @@ def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     that fit the plural phrase of that count before it."""
     general = m.kind != "noun" or m.category in ("generic", "kinship", "epithet")
     cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and c.type != "vehicle"
-             and (noun_match(m, c) or general and contradicts(m, c) is None)]
-    kin = [c for c in cands if noun_match(m, c)] if m.category == "kinship" and m.compare is not None else []
-    if len(kin) >= 2:
-        cands = kin  # "the taller brother" compares the brothers, not their uncle beside them
+             and (noun_match(m, c) or not general and related_match(m, c) or general and contradicts(m, c) is None)]
+    cands = bearers_of_the_noun(m, cands)
     recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
     if m.compare is not None and _of_a_whole_set(ctx, m) and len(cands) > len(recent):
         return cands  # "the youngest of the team": the whole team, not only those of the last two prompts
@@ -163,66 +201,6 @@ def _of_a_whole_set(ctx: LinkContext, m: Mention) -> bool:
         for o in c.children) for c in tok.children)
 
 
-def rough_age(c: Cluster) -> float | None:
-    """The entity's stated age, else a rough one from its nouns and adjectives (`age_years`), else its age class."""
-    if c.stated_age is not None:
-        return float(c.stated_age)
-    known = [AGE_YEARS[n] for n in c.nouns | c.descriptors if n in AGE_YEARS]
-    if known:
-        return float(min(known) if c.age in ("child", "young") else max(known))
-    return float(AGE_YEARS[c.age + "_class"]) if c.age in AGE_ORDER else None
-
-
-def _size(c: Cluster) -> float | None:
-    known = [SIZE_WORDS[d] for d in c.descriptors if d in SIZE_WORDS]
-    if c.size:
-        known.append(1 if c.size == "large" else -1)
-    if known:
-        return float(sum(known))
-    age = rough_age(c)
-    return None if age is None else min(age, 18.0) / 18.0 - 1.0  # a child is smaller than an adult
-
-
-def _of_its_colour(m: Mention, scope: list[Cluster]) -> list[Cluster]:
-    """The candidates of a comparison that share a colour the phrase states ("the little black one" compares the
-    black ones), or all of them when none does."""
-    same = [c for c in scope if m.colours & c.colours]
-    return same or scope
-
-
-def _extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
-    if m.compare is None or len(scope) < 2:
-        return None
-    attr, direction = m.compare
-    values = [(v, c) for c in scope if (v := (rough_age(c) if attr == "age" else _size(c))) is not None]
-    if not values:
-        return None
-    if len(values) < len(scope):
-        unknown = [c for c in scope if all(c is not x for _, x in values)]
-        if len(unknown) == 1 and len(values) == 1:
-            return None  # one known value says nothing about which one is larger
-    values.sort(key=lambda vc: direction * vc[0], reverse=True)
-    if len(values) >= 2 and values[0][0] == values[1][0]:
-        return None
-    return values[0][1]
-
-
-def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:
-    """The `n` of `scope` that the mention's comparative names ("the two older brothers" of three: the two
-    eldest), or None when a value is unknown or the n-th and the next are equal."""
-    if m.compare is None or not 0 < n < len(scope):
-        return None
-    attr, direction = m.compare
-    values = [(rough_age(c) if attr == "age" else _size(c), c) for c in scope]
-    known = [(v, c) for v, c in values if v is not None]
-    if len(known) < len(values):
-        return None
-    known.sort(key=lambda vc: direction * vc[0], reverse=True)
-    if known[n - 1][0] == known[n][0]:
-        return None
-    return [c for _, c in known[:n]]
-
-
 def _other(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> Cluster | None:
     """The one of the scope not named in the mention's sentence before it, or, when that sentence names none
     of them, in the nearest earlier sentence of the prompt that does ("X holds up Y's arm. The other bows").
@@ -243,7 +221,26 @@ def _other(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> Cluster | None
         if any(c in mentioned for c in scope):
             break
     rest = [c for c in scope if c not in mentioned]
+    same = _of_the_same_kind(ctx, m, rest, [c for c in scope if c in mentioned])
+    if same is not None:
+        return same
     return rest[0] if len(rest) == 1 or rest and len(scope) == 2 else None
+
+
+def _of_the_same_kind(ctx: LinkContext, m: Mention, rest: list[Cluster], named: list[Cluster]) -> Cluster | None:
+    """"The ginger cat jumps down and the other follows" with a sparrow about: "the other" is the other one of the
+    named one's kind (the same kind of being, sharing a noun with it), when one is left; for an animal, creature,
+    robot or vehicle, whose species noun stays put, also one of the story's further back when none is recent (a
+    person's nouns change too freely for that: "the other" after "the boy" may be the girl beside him)."""
+    def same_kind(c: Cluster) -> bool:
+        return any(c.type == n.type and bool(c.nouns & n.nouns) for n in named)
+
+    if not named:
+        return None
+    same = [c for c in rest if same_kind(c)]
+    if not same and all(n.type in ("animal", "creature", "robot", "vehicle") for n in named):
+        same = [c for c in ctx.candidates(m) if not c.group and c not in named and same_kind(c)]
+    return same[0] if len(same) == 1 else None
 
 
 def _by_description(m: Mention, scope: list[Cluster]) -> Cluster | None:

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, generic_fit, overlap, related_match
+from .compare import rough_age
 from .head_match import pick
-from .relative import rough_age
 from .words import AGE_YEARS, NEWCOMER_NOUNS
 
 if TYPE_CHECKING:

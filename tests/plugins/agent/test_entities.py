@@ -40,3 +40,12 @@ def test_a_grandparent_is_old_however_described():
              "Adwoa's grandson Yaw, a boy with a kite, runs up to her.",
              "A tourist with a camera kneels to photograph the shop. The old woman waves at the lens."]
     assert [r.entity_ids for r in link_story(story)][2] == [1, 3]  # the grandmother, not the tourist
+
+
+def test_a_size_said_by_a_comparative_is_the_entitys_size():
+    # "the smaller one" of two swans is small: "the big swan" after it is the larger one, not the one seen last
+    story = ["Two swans drift along a canal. The larger one preens; the smaller one nibbles at weeds.",
+             "A duck paddles past the smaller swan.",
+             "The big swan spreads its wings and hisses."]
+    ids = [r.entity_ids for r in link_story(story)]
+    assert ids == [[1, 2], [2, 3], [1]]

@@ -225,3 +225,24 @@ def test_the_others_is_a_covering_mention():
     text = "The tallest juggler bows while the others pack the clubs."
     covers = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "cover"]
     assert [m.text for m in covers] == ["others"]
+
+
+def test_an_adjective_the_parse_hangs_on_another_modifier_still_describes_the_character():
+    # "plump" modifies "tabby" in the parse; the plump one is the cat
+    text = "A plump tabby cat dozes on a windowsill."
+    cat = next(m for m in read_mentions(text, parse(text)).mentions if m.lemma == "cat")
+    assert "plump" in cat.descriptors
+
+
+def test_a_bare_comparative_before_a_verb_read_as_a_noun_is_a_relative_description():
+    # the parse makes "waves" and "laughs" nouns that "older" and "younger" modify
+    text = "The older waves while the younger laughs."
+    found = [(m.kind, m.text, m.compare) for m in read_mentions(text, parse(text)).mentions]
+    assert found == [("relative", "The older", ("age", 1)), ("relative", "the younger", ("age", -1))]
+
+
+def test_former_and_latter_and_a_superlative_hung_on_the_verb_are_relative_descriptions():
+    text = "The former checks a chart while the latter hums. The youngest drops a spoon."
+    found = [(m.kind, m.text, m.ordinal, m.compare) for m in read_mentions(text, parse(text)).mentions]
+    assert found == [("relative", "The former", 1, None), ("relative", "the latter", -1, None),
+                     ("relative", "The youngest", None, ("age", -1))]

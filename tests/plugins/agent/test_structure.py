@@ -66,3 +66,17 @@ def test_a_character_that_owns_hair_or_a_mark_is_described_by_it():
 def test_a_character_noun_after_in_on_another_characters_phrase_is_worn():
     links = _links("Tavita, the boy in the blue rash guard, paddles out past the reef.")
     assert links["the blue rash guard"] == (None, None, "attribute")
+
+
+def test_an_age_noun_after_a_comma_renames_the_noun_before_it_not_the_subject():
+    # the parse makes "a thin ten-year-old" the complement of "stands"; it renames her cousin
+    links = _links("A small girl in a hat stands near her cousin, a thin ten-year-old with big earrings.")
+    assert links["a thin ten-year-old"] == ("her cousin", None, None)
+
+
+def test_a_bare_one_described_by_what_it_wears_is_a_member_of_the_plural_before_it():
+    text = "Two sisters sit on a bench, one in a red coat and one in a yellow scarf."
+    mentions = read_mentions(text, parse(text)).mentions
+    ones = [m for m in mentions if m.kind == "relative"]
+    assert len(ones) == 2 and all(mentions[m.member_of].text == "Two sisters" for m in ones if m.member_of is not None)
+    assert all(m.member_of is not None for m in ones) and {"red", "yellow"} == ones[0].colours | ones[1].colours

@@ -263,3 +263,88 @@ def test_the_spouse_of_a_parent_named_by_a_child_is_the_other_parent_so_named():
     on, off = with_and_without("relative", story)
     assert on[2] == [1, 3]  # her husband is Abu Nabil, not someone new
     assert on != off
+
+
+
+def test_a_comparative_kin_noun_without_an_owner_compares_by_age():
+    # "the older child" names no relation to anybody: it picks the elder of the children, not a kin bearer
+    story = ["A boy of five and a girl of eleven build a snowman in a yard.",
+             "The older child rolls a big snowball across the lawn."]
+    on, off = with_and_without("relative", story)
+    assert 2 in on[1] and 4 not in on[1]
+    assert on != off
+
+
+def test_an_ordinal_with_a_species_noun_counts_the_kinds_of_it():
+    # the spaniel is the first dog, though only the second was called "dog"
+    story = ["A brown spaniel sniffs along a riverbank. A second dog, a white poodle, trots up behind it.",
+             "The first dog rolls in the mud."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [1]]
+    assert on != off
+
+
+def test_a_comparative_said_at_introduction_decides_a_later_comparison():
+    # "a younger man" beside "a man in his thirties": the text says who is younger, whatever their nouns suggest
+    story = ["Two hikers rest on a ridge: a man of thirty-five with a grey rucksack and a younger man with a "
+             "green rucksack.", "The younger one unfolds the map."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [2]]
+    assert on != off
+
+
+
+def test_an_age_given_as_a_decade_orders_two_women():
+    # "in her sixties" makes her older than the woman of forty
+    story = ["A woman of forty in a blue coat waits at a gate beside a woman in her sixties with a cane.",
+             "The older woman sits down on a bench."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [2]]
+    assert on != off
+
+
+def test_a_comparative_of_build_picks_the_one_described_so():
+    # "skinnier" compares build: the wiry baker, not the stout one
+    story = ["Two bakers knead dough in a cramped kitchen: a stout man in a flour-dusted apron and a wiry man "
+             "with a moustache.", "The skinnier baker slides a tray into the oven."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [2]]
+    assert on != off
+
+
+def test_a_comparative_of_build_leaves_the_one_described_the_other_way():
+    # of two cats, only one called plump: the thinner cat is the other one
+    story = ["A plump tabby cat and a black cat with white paws doze on a windowsill.",
+             "The thinner cat stretches and jumps down."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [2]]
+    assert on != off
+
+
+def test_the_other_is_the_other_one_of_the_named_ones_kind():
+    # a sparrow came in between: "the other" after "the ginger cat" is the black cat, not the bird
+    story = ["A black cat and a ginger cat sit on a garden wall.",
+             "The black one washes a paw while a sparrow hops along the fence.",
+             "The ginger cat jumps down and the other follows."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [1, 2]
+    assert on != off
+
+
+def test_the_members_of_a_kin_plural_are_related():
+    # "her two grandsons" makes the toddler and the boy brothers, and her their grandmother
+    story = ["A woman in a red shawl sits on a park bench with her two grandsons, a toddler and a boy of nine.",
+             "The boy kicks a ball while his little brother chases it.",
+             "Their grandmother claps."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2, 3], [2, 3], [1, 2, 3]]
+    assert on != off
+
+
+def test_the_second_with_a_definite_article_picks_by_order():
+    # "a second dog" would be new; "the second dog" is the terrier that was introduced second
+    story = ["A big shaggy dog and a small terrier wait outside a bakery.",
+             "The second dog jumps up and barks."]
+    on, off = with_and_without("relative", story)
+    assert on == [[1, 2], [2]]
+    assert on != off

@@ -1,0 +1,138 @@
+"""Comparisons between characters: which of a set a comparative, superlative or ordinal with a noun picks, from
+the ages, sizes and builds the text gave them (the relative sieve's "the older one", "the thinner cat")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..entities import AGE_ORDER, Cluster, build_of, noun_match, related_match
+from ..modifiers import number_value, stated_comparative
+from ..nouns import kin_relation, noun_gender, noun_info
+from .words import AGE_YEARS, SIZE_WORDS
+
+if TYPE_CHECKING:
+    from ..mentions import Mention
+
+
+def bearers_of_the_noun(m: Mention, cands: list[Cluster]) -> list[Cluster]:
+    """A comparison or an ordinal with a noun chooses among the entities that noun names when two or more bear it
+    or a kind of it ("the taller brother" compares the brothers, not their uncle beside them; "the older woman"
+    the two women, not the girl; "the first dog" the spaniel and the dog that came second), else among all."""
+    if m.kind != "noun" or m.compare is None and m.ordinal is None:
+        return cands
+    if m.category in ("generic", "epithet"):  # "the older woman": not one known only as a girl (WordNet makes a
+        # girl a kind of woman), but the six-year-old sister may be "the youngest girl"
+        bearers = [c for c in cands if noun_match(m, c) or not any(_gendered_generic(n) for n in c.nouns)]
+    elif m.category == "kinship":  # "the taller brother" compares the brothers when two are called so, else
+        # those not called another relative ("the older brother" is not their grandfather)
+        bearers = [c for c in cands if noun_match(m, c)]
+        if len(bearers) < 2:
+            bearers = [c for c in cands if noun_match(m, c) or not any(
+                kin_relation(n) not in (None, m.kin) for n in c.nouns)]
+    else:
+        bearers = [c for c in cands if noun_match(m, c) or related_match(m, c)]
+    return bearers if len(bearers) >= 2 else cands
+
+
+def _gendered_generic(noun: str) -> bool:
+    """A general noun that says gender and age ("girl", "man"), unlike "person" or "sister"."""
+    info = noun_info(noun)
+    return info is not None and info.category == "generic" and noun_gender(noun) is not None
+
+
+def rough_age(c: Cluster) -> float | None:
+    """The entity's stated age, else its decade ("a woman in her fifties": 55, older than the young woman beside
+    her), else a rough one from its nouns and adjectives (`age_years`), else its age class."""
+    if c.stated_age is not None:
+        return float(c.stated_age)
+    decades = [n for d in c.descriptors if (n := number_value(d)) is not None and 20 <= n < 100 and n % 10 == 0]
+    if len(decades) == 1:
+        return float(decades[0] + 5)
+    known = [AGE_YEARS[n] for n in c.nouns | c.descriptors if n in AGE_YEARS]
+    if known:
+        return float(min(known) if c.age in ("child", "young") else max(known))
+    return float(AGE_YEARS[c.age + "_class"]) if c.age in AGE_ORDER else None
+
+
+def size_of(c: Cluster) -> float | None:
+    """The entity's size: the sum of its size words (+1 large, -1 small), else a child's age makes it smaller."""
+    known = [SIZE_WORDS[d] for d in c.descriptors if d in SIZE_WORDS]
+    if c.size:
+        known.append(1 if c.size == "large" else -1)
+    if known:
+        return float(sum(known))
+    age = rough_age(c)
+    return None if age is None else min(age, 18.0) / 18.0 - 1.0  # a child is smaller than an adult
+
+
+def _value(c: Cluster, attr: str) -> float | None:
+    """The entity's value for what a comparative compares: rough age, size, or build (-1 slight, 1 heavy)."""
+    if attr == "build":
+        build = build_of(c.descriptors)
+        return None if build is None else float(build)
+    return rough_age(c) if attr == "age" else size_of(c)
+
+
+def of_its_colour(m: Mention, scope: list[Cluster]) -> list[Cluster]:
+    """The candidates of a comparison that share a colour the phrase states ("the little black one" compares the
+    black ones), or all of them when none does."""
+    same = [c for c in scope if m.colours & c.colours]
+    return same or scope
+
+
+def extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
+    """The one of the scope a comparative or superlative picks ("the older one", "the smallest"): the one a
+    comparative word said so of, else the extreme value; None on a tie or when nothing tells them apart."""
+    if m.compare is None or len(scope) < 2:
+        return None
+    stated = _stated_extreme(m, scope)
+    if stated is not None:
+        return stated
+    attr, direction = m.compare
+    values = [(v, c) for c in scope if (v := _value(c, attr)) is not None]
+    if not values:
+        return None
+    if len(values) < len(scope):
+        unknown = [c for c in scope if all(c is not x for _, x in values)]
+        if len(unknown) == 1 and len(values) == 1:
+            # one known age says nothing about which one is older; a known build or size has a side: of two, the
+            # thinner is the one not called stout, the stouter the one called so
+            side = direction * values[0][0]
+            return None if attr == "age" or len(scope) != 2 or side == 0 else values[0][1] if side > 0 \
+                else unknown[0]
+    values.sort(key=lambda vc: direction * vc[0], reverse=True)
+    if len(values) >= 2 and values[0][0] == values[1][0]:
+        return None
+    return values[0][1]
+
+
+def _stated_extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
+    """Of two, the one entity that a comparative word describes in the same direction ("a younger man" beside
+    "a man in his thirties" is "the younger man", whatever ages their nouns suggest), or the one that the
+    other's opposite comparative leaves: the text stated the difference, a rough age only guesses it."""
+    def said(c: Cluster, direction: int) -> bool:
+        return any(stated_comparative(d) == (m.compare[0], direction) for d in c.descriptors) if m.compare else False
+
+    if m.compare is None or len(scope) != 2:  # a comparative compares two: of three, "the older one" of a
+        return None  # pair said earlier need not be the oldest
+    same = [c for c in scope if said(c, m.compare[1]) and not said(c, -m.compare[1])]
+    if len(same) == 1:
+        return same[0]
+    opposite = [c for c in scope if said(c, -m.compare[1]) and not said(c, m.compare[1])]
+    return next(c for c in scope if c is not opposite[0]) if len(opposite) == 1 else None
+
+
+def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:
+    """The `n` of `scope` that the mention's comparative names ("the two older brothers" of three: the two
+    eldest), or None when a value is unknown or the n-th and the next are equal."""
+    if m.compare is None or not 0 < n < len(scope):
+        return None
+    attr, direction = m.compare
+    values = [(_value(c, attr), c) for c in scope]
+    known = [(v, c) for v, c in values if v is not None]
+    if len(known) < len(values):
+        return None
+    known.sort(key=lambda vc: direction * vc[0], reverse=True)
+    if known[n - 1][0] == known[n][0]:
+        return None
+    return [c for _, c in known[:n]]
