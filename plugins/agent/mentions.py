@@ -33,17 +33,16 @@ from .modifiers import (
     token_number,
 )
 from .nouns import (
+    ARGUMENT_DEPS,
     NounInfo,
+    animal_compound_head,
     animal_sense,
+    character_noun_head,
     kin_relation,
     machine_character,
     noun_age,
     noun_gender,
     noun_info,
-    noun_info_as_noun,
-    noun_info_renaming_a_name,
-    unknown_character_noun,
-    vehicle_sense,
 )
 from .proper_names import (
     KUNYA_PREFIXES,
@@ -68,7 +67,6 @@ if TYPE_CHECKING:
 _WEARING_VERBS = frozenset(R.word_lists("sieves.json")["wearing_verbs"])
 _REST_WORDS = frozenset(R.word_lists("sieves.json")["rest_words"])  # "the others"
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
-_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 _CHARACTER_TYPES = frozenset({"person", "animal", "creature", "robot", "vehicle", "group"})
 _CLOTHING_PREPS = frozenset({"in", "with", "wearing", "under"})
 _AGE_RE = re.compile(r"((?:[a-z]+-)?\w+)[- ]years?[- ]old", re.IGNORECASE)
@@ -150,46 +148,6 @@ class Prompt:
         return self.by_head(tok.i)
 
 
-def _adjective_noun_head(tok: Token) -> bool:
-    """A character noun tagged as an adjective but used as an argument with a determiner ("the legionary")."""
-    return tok.pos_ == "ADJ" and tok.dep_ in _ARGUMENT_DEPS and any(c.dep_ == "det" for c in tok.children) \
-        and not R.also_adjective(tok.lower_) and noun_info(tok.lower_) is not None
-
-
-def _noun_head(tok: Token) -> NounInfo | None:
-    if _adjective_noun_head(tok):
-        return noun_info(tok.lower_)  # "the legionary" tagged as an adjective
-    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and (
-            tok.head.pos_ in ("NOUN", "PROPN") or _adjective_noun_head(tok.head)):
-        return None  # a noun modifying a later noun names no one: "a pony brush", "the dog walker"
-    if tok.pos_ == "PROPN" and tok.text[:1].isupper():
-        return None
-    info = noun_info(tok.lemma_.lower())
-    determined = any(c.dep_ == "det" for c in tok.children)
-    if info is None and tok.pos_ == "NOUN" and determined:  # "the patient": no adjective after a determiner;
-        # "Rex, a scruffy mongrel": beside a name, a character's noun
-        renames = tok.dep_ == "appos" and tok.head.pos_ == "PROPN"
-        info = (noun_info_renaming_a_name if renames else noun_info_as_noun)(tok.lemma_.lower())
-    if info is None and determined:
-        info = unknown_character_noun(tok)  # "a mestre in white trousers"
-    if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) and determined:
-        return NounInfo("vehicle", "vehicle")
-    return info
-
-
-def _animal_compound(tok: Token) -> bool:
-    """The word ends a two- or three-word name of an animal kind (lexicon.json ANIMAL_COMPOUNDS: "German
-    shepherd", "Great Dane"), as the head of its phrase."""
-    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "amod") and tok.head.i > tok.i:
-        return False
-    doc = tok.doc
-    for n in (2, 3):
-        if tok.i - n + 1 >= 0 and " ".join(t.lower_.rstrip(".") for t in doc[tok.i - n + 1:tok.i + 1]) \
-                in L.ANIMAL_COMPOUNDS:
-            return True
-    return False
-
-
 _PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "npadvmod"})
 
 
@@ -243,7 +201,7 @@ class MentionReader:
             if tok.pos_ == "PRON" and not (low == "it" and tok.dep_ in ("nsubj",) and self._expletive(tok)):
                 return self._pronoun(tok)
             return None
-        if _animal_compound(tok):
+        if animal_compound_head(tok):
             return self._noun(tok, NounInfo("animal", "species"))  # "a German shepherd", "a Great Dane"
         if tok.text[:1].isupper() and tok.lower_ in self.known_names and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") \
                 and (tok.dep_ not in ("compound", "amod") or before_verb_noun(tok)):
@@ -259,7 +217,7 @@ class MentionReader:
             return None
         if low in _COVER_WORDS and tok.dep_ in ("nsubj", "dobj", "pobj", "appos", "npadvmod"):
             return self._cover(tok)
-        if low in _REST_WORDS and tok.tag_ == "NNS" and tok.dep_ in _ARGUMENT_DEPS and any(
+        if low in _REST_WORDS and tok.tag_ == "NNS" and tok.dep_ in ARGUMENT_DEPS and any(
                 c.lower_ == "the" for c in tok.children):
             return self._cover(tok)  # "the others": the rest of a set, once one of it is singled out (groups sieve)
         if self._bare_one(tok):
@@ -273,7 +231,7 @@ class MentionReader:
                 return self._cover(tok)  # "All three raise their glasses", "the two laugh"
             if self._count_before_verb_noun(tok):
                 return self._cover(tok)
-        info = _noun_head(tok)
+        info = character_noun_head(tok)
         if info is not None and info.type == "person" and tok.lemma_.lower() in self.known_animals \
                 and (tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS or "A" in R.noun_senses(tok.lemma_.lower())):
             info = NounInfo("animal", "species")  # "the dane" for the story's Great Dane, "the monitor" for its lizard
@@ -399,7 +357,7 @@ class MentionReader:
         """"a seven-year-old", "the six-year-old" used as a noun (also where the parse makes it the complement
         of the verb though it takes an article: "stands near her cousin, a thin ten-year-old with ...")."""
         return tok.lemma_.lower() == "old" and any(c.lower_ in ("year", "years") for c in tok.children) \
-            and (tok.dep_ in _ARGUMENT_DEPS or tok.dep_ == "acomp" and any(c.dep_ == "det" for c in tok.children))
+            and (tok.dep_ in ARGUMENT_DEPS or tok.dep_ == "acomp" and any(c.dep_ == "det" for c in tok.children))
 
     def _relative_head(self, tok: Token) -> bool:
         """"the younger one", "the other", "the smaller of the two", "the first", "the six-year-old"."""
@@ -575,7 +533,7 @@ class MentionReader:
     def _attribute_phrase(self, prep: Token, m: Mention, whole: bool = False) -> None:
         toks = [t for t in prep.subtree if t.i > prep.i or whole and t.lower_ != "whose"]
         # "with a bald head and a short cook ...": a character joined by "and" starts its own phrase
-        cut = next((t.left_edge.i for t in toks if t.dep_ == "conj" and (info := _noun_head(t)) is not None
+        cut = next((t.left_edge.i for t in toks if t.dep_ == "conj" and (info := character_noun_head(t)) is not None
                     and info.type in _CHARACTER_TYPES), None)
         if cut is not None:
             toks = [t for t in toks if t.i < cut]

@@ -233,3 +233,49 @@ def animal_sense(modifier: Token, head_type: str) -> bool:
     its first sense is a person ("a monitor lizard", "an emperor penguin"): it names the species, and the story
     may later use it alone ("the monitor"), so it is one of the animal's nouns."""
     return head_type == "animal" and "A" in R.noun_senses(modifier.lemma_.lower())
+
+
+#: dependencies of a phrase that is an argument of its clause (subject, object, complement, apposition, conjunct)
+ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
+
+
+def adjective_noun_head(tok: Token) -> bool:
+    """A character noun tagged as an adjective but used as an argument with a determiner ("the legionary")."""
+    return tok.pos_ == "ADJ" and tok.dep_ in ARGUMENT_DEPS and any(c.dep_ == "det" for c in tok.children) \
+        and not R.also_adjective(tok.lower_) and noun_info(tok.lower_) is not None
+
+
+def character_noun_head(tok: Token) -> NounInfo | None:
+    """What character the token names when it heads its phrase (None: it names no one, or only modifies a later
+    noun)."""
+    if adjective_noun_head(tok):
+        return noun_info(tok.lower_)  # "the legionary" tagged as an adjective
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and (
+            tok.head.pos_ in ("NOUN", "PROPN") or adjective_noun_head(tok.head)):
+        return None  # a noun modifying a later noun names no one: "a pony brush", "the dog walker"
+    if tok.pos_ == "PROPN" and tok.text[:1].isupper():
+        return None
+    info = noun_info(tok.lemma_.lower())
+    determined = any(c.dep_ == "det" for c in tok.children)
+    if info is None and tok.pos_ == "NOUN" and determined:  # "the patient": no adjective after a determiner;
+        # "Rex, a scruffy mongrel": beside a name, a character's noun
+        renames = tok.dep_ == "appos" and tok.head.pos_ == "PROPN"
+        info = (noun_info_renaming_a_name if renames else noun_info_as_noun)(tok.lemma_.lower())
+    if info is None and determined:
+        info = unknown_character_noun(tok)  # "a mestre in white trousers"
+    if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) and determined:
+        return NounInfo("vehicle", "vehicle")
+    return info
+
+
+def animal_compound_head(tok: Token) -> bool:
+    """The word ends a two- or three-word name of an animal kind (lexicon.json ANIMAL_COMPOUNDS: "German
+    shepherd", "Great Dane"), as the head of its phrase."""
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "amod") and tok.head.i > tok.i:
+        return False
+    doc = tok.doc
+    for n in (2, 3):
+        if tok.i - n + 1 >= 0 and " ".join(t.lower_.rstrip(".") for t in doc[tok.i - n + 1:tok.i + 1]) \
+                in L.ANIMAL_COMPOUNDS:
+            return True
+    return False

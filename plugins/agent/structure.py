@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from . import lexicon as L
 from . import resources as R
 from .modifiers import stems
+from .nouns import ARGUMENT_DEPS
 from .proper_names import as_name_owner
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _SECOND_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "npadvmod", "advcl"})  # a noun the parse hung on the verb
 _COPULAS = frozenset({"be", "become"})
-_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 
 
 class _StructureLinker:
@@ -105,7 +105,7 @@ class _StructureLinker:
             crossed = subj is not None and tok.head.i < subj.head  # an object of a verb before that subject
             if hung is None and self._after_a_described_noun(m):
                 continue  # "near her cousin, a thin ten-year-old": the noun before the comma (below)
-            if hung is None and (tok.dep_ not in _ARGUMENT_DEPS - {"ROOT"} or tok.dep_ == "appos" or crossed):
+            if hung is None and (tok.dep_ not in ARGUMENT_DEPS - {"ROOT"} or tok.dep_ == "appos" or crossed):
                 if subj is not None:  # "A second dog bounds in, a sleek greyhound with ...": hung on the verb
                     m.appos_of = subj.index
             elif hung is not None and subj is not None and subj.index > hung:
