@@ -213,8 +213,9 @@ def _one_of(ctx: LinkContext, m: Mention) -> bool:
 
 def _split_pair(ctx: LinkContext, m: Mention) -> None:
     """"the husband" after "a young couple": the couple's entity becomes the first member the text singles
-    out (the other member, when named, is a new entity)."""
-    pairs = [c for c in ctx.candidates(m) if c.group and c.group_key is None
+    out (the other member, when named, is a new entity), but not a job word that the sentence introducing the
+    couple sets beside it (`_job_beside_pair`)."""
+    pairs = [c for c in ctx.candidates(m) if c.group and c.group_key is None and not _job_beside_pair(m, c)
              and (c.group_size == 2 or c.nouns & L.PAIR_NOUNS) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     if len(pairs) != 1:
         return
@@ -222,6 +223,15 @@ def _split_pair(ctx: LinkContext, m: Mention) -> None:
     c.group, c.group_size, c.type = False, None, "person"
     if not ctx.link(m, c, NAME):
         c.group, c.group_size, c.type = True, 2, "group"
+
+
+def _job_beside_pair(m: Mention, c: Cluster) -> bool:
+    """A job word ("the pilot", "the guide") in the very sentence that introduces a couple ("a couple boards the
+    boat while the skipper starts the engine") is someone who works beside the couple: a sentence that brings the
+    two in does not also single one of them out by a job the couple does not bear (the pair's own noun, "the
+    dancer" of "a pair of dancers", still may)."""
+    return m.kind == "noun" and m.category == "occupation" and not noun_match(m, c) \
+        and any(x.sent == m.sent and x.start < m.start for x in c.mentions)
 
 
 def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:

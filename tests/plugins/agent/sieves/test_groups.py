@@ -338,3 +338,14 @@ def test_the_pair_is_the_counted_pair_whose_members_were_singled_out():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3], [1, 2, 3]]
     assert on != off
+
+
+def test_a_job_word_in_the_sentence_that_brings_a_couple_in_is_someone_beside_it():
+    # "the captain" in the sentence that introduces the honeymooners works the ferry: it does not split the
+    # couple, which stays one entity ("the pair" later)
+    story = ["At sunrise, a pair of honeymooners boards a small ferry while the captain, a bearded man in a knitted "
+             "cap, starts the engine.",
+             "The captain steers past the cliffs.", "The pair wave at the gulls."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [2], [1]]
+    assert on != off
