@@ -53,7 +53,7 @@ def run(ctx: LinkContext) -> None:
             continue
         if _names_of_known_members(ctx, m):
             continue
-        members = [x for x in ctx.mentions if x.member_of == m.index and x.skip is None]
+        members = [x for x in ctx.mentions if x.member_of == m.index and x.skip is None] or _new_named_members(ctx, m)
         if members:
             for x in members:
                 x.nouns.add(m.lemma)
@@ -122,6 +122,7 @@ def _listed_names(ctx: LinkContext, m: Mention) -> list[Mention]:
         tok = doc[x.head]
         beside = tok.head.i == m.head and (tok.dep_ == "appos" or tok.dep_ == "conj" and doc[tok.i - 1].text == ",") \
             or tok.dep_ == "conj" and any(y.head == tok.head.i for y in out)
+        beside = beside or _next_in_list(ctx, x, out)
         colon = ctx.prompt.text.find(":", m.end, x.start)
         after_colon = colon >= 0 and not any(y.plural and y.kind == "noun" and m.end <= y.start < colon
                                              for y in ctx.mentions)
@@ -129,6 +130,20 @@ def _listed_names(ctx: LinkContext, m: Mention) -> list[Mention]:
                 or after_colon and not out:
             out.append(x)
     return out
+
+
+def _next_in_list(ctx: LinkContext, x: Mention, out: list[Mention]) -> bool:
+    """A name joined by "and" after a listed name with only that name's description between them ("Mia in a blue
+    dress and Lena in a pink one") is the next of the list, wherever the parser hangs it (often on the first
+    name's garment): no verb and no other character comes between them."""
+    if not out or x.kind != "name" or ctx.prompt.doc[x.head].dep_ != "conj":
+        return False
+    doc, last = ctx.prompt.doc, out[-1]
+    between = doc[last.head + 1:x.head]
+    if not between or between[-1].lower_ != "and" or any(t.pos_ in ("VERB", "AUX") for t in between):
+        return False
+    return not any(y.kind in ("noun", "name") and y.skip is None and last.end <= y.start < x.start
+                   and y.type in ("person", "any", "animal", "creature") for y in ctx.mentions)
 
 
 def _names_of_known_members(ctx: LinkContext, m: Mention) -> bool:
@@ -158,6 +173,21 @@ def _names_of_known_members(ctx: LinkContext, m: Mention) -> bool:
         if ctx.link(x, c, NAME):
             c.claimed = True
     return True
+
+
+def _new_named_members(ctx: LinkContext, m: Mention) -> list[Mention]:
+    """The names set beside or listed after a plural ("her twin girls, Mia and Lena, ...", "two boys, Rafe in a
+    cap and Ned in a scarf") that are new to the story are the plural's members, when there are as many as it
+    counts: the plural introduces them (it refers back to nobody, and is not one more character), and each name
+    learns the plural's noun so that "the two girls" later finds them."""
+    if m.kind != "noun" or not m.plural or m.det == "new":
+        return []
+    names = _listed_names(ctx, m)
+    if len(names) < 2 or m.count is not None and m.count != len(names):
+        return []
+    if any((c := ctx.cluster(x)) is None or c.entry is not None for x in names):
+        return []
+    return names
 
 
 def _group_of_listed(ctx: LinkContext, m: Mention) -> bool:

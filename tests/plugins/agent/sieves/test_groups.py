@@ -349,3 +349,25 @@ def test_a_job_word_in_the_sentence_that_brings_a_couple_in_is_someone_beside_it
     on, off = with_and_without("groups", story)
     assert on == [[1, 2], [2], [1]]
     assert on != off
+
+
+def test_a_name_after_and_with_only_the_first_names_description_between_is_listed_too():
+    # the parser hangs the second name on the first one's garment; it is still the plural's second member, so
+    # "the two girls" later takes in both names
+    story = ["In a bakery in Rouen, a tired mother packs croissants while her twin girls, Mia in a blue dress "
+             "and Lena in a pink one, play on the floor.",
+             "Mia climbs onto a stool.", "The mother lifts the two girls onto the counter."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [2], [1, 2, 3]]
+    assert on != off
+
+
+def test_names_set_beside_a_counted_plural_inside_a_longer_list_are_its_members():
+    # "two girls" sits in the list of the kids and names its own members: it is those two names, not a third
+    # character, and "the two girls" later is both of them
+    story = ["In a bakery in Rouen, a tired mother packs croissants while her three kids play on the floor: two "
+             "girls, Mia in a blue dress and Lena in a pink one, and their brother Tom with a toy truck.",
+             "Mia climbs onto a stool.", "The mother lifts the two girls onto the counter."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3, 4], [2], [1, 2, 3]]
+    assert on != off
