@@ -415,7 +415,8 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         bearers = [c for c in ctx.candidates(m) if not c.group and noun_match(m, c) and contradicts(m, c) is None]
         if len(bearers) == m.count:
             scene = bearers
-    if m.count is not None and len(scene) != m.count and (counted := _recent_counted_set(ctx, m)):
+    if m.count is not None and (len(scene) != m.count or _mixed_scene(scene)) \
+            and (counted := _recent_counted_set(ctx, m)):
         scene = counted
     if m.count is not None and len(scene) > m.count:
         # more fit than the count says ("the two of them" after a woman, her grandson and a robin): people
@@ -507,6 +508,13 @@ def _recent_counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
     on screen (a swimmer and the woman who waved at him are not "all three")."""
     members = _counted_set(ctx, m)
     return members if any(ctx.in_prompt(c, m) or ctx.in_previous(c) for c in members) else []
+
+
+def _mixed_scene(scene: list[Cluster]) -> bool:
+    """The scene's entities are not all of one counted set: some of them came in on their own (a bird that landed
+    beside two of three painters). A count then names the set the text introduced with it ("all three" are the
+    painters) rather than whoever happens to make up that number on screen."""
+    return len({c.group_key for c in scene}) > 1 or any(c.group_key is None for c in scene)
 
 
 def _group_of(ctx: LinkContext, m: Mention) -> Cluster | None:

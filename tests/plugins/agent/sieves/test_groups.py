@@ -371,3 +371,13 @@ def test_names_set_beside_a_counted_plural_inside_a_longer_list_are_its_members(
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3, 4], [2], [1, 2, 3]]
     assert on != off
+
+
+def test_a_count_names_the_counted_set_rather_than_whoever_makes_up_that_number_on_screen():
+    # a crow joins two of the three painters; "all three" next are the painters, not the two and the bird
+    story = ["On a rooftop in Bergen, a crew of three painters works from a ladder: a lanky foreman with a pipe, a "
+             "short young man in a beanie and a woman with a ponytail.",
+             "A crow lands on the ladder beside the woman and the short man.", "All three burst out laughing."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [2, 3, 4], [1, 2, 3]]
+    assert on != off
