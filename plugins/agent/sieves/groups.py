@@ -368,7 +368,7 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     groups = [c for c in ctx.candidates(m) if c.group and (noun_match(m, c) or group_noun and _size_fits(m, c)
                                                             or m.kind == "cover" and _size_fits(m, c)
                                                             or _members_named_more_generally(m, c))]
-    groups = _by_colour(m, groups)
+    groups = _by_word(m, _by_colour(m, groups))
     recent = [c for c in groups if ctx.in_prompt(c, m) or ctx.in_previous(c)] or groups
     if group_noun and m.plural and m.kind == "noun" and m.det in ("def", "poss", "none") and len(groups) >= 2:
         # "both crews", "the two teams": the story's groups of that noun, the most recent first
@@ -499,6 +499,13 @@ def _by_colour(m: Mention, groups: list[Cluster]) -> list[Cluster]:
         return groups
     same = [c for c in groups if c.colours & m.colours]
     return same or [c for c in groups if not c.colours]
+
+
+def _by_word(m: Mention, groups: list[Cluster]) -> list[Cluster]:
+    """The groups the text has called by the phrase's own word come first ("the couple" is the group called a
+    couple, even when a crew came in since), then the others, each most recent first: a group word fits any
+    group by size, but the text keeps the word it chose for a group."""
+    return sorted(groups, key=lambda c: not noun_match(m, c))
 
 
 def _recent_counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:

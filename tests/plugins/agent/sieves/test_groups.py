@@ -381,3 +381,13 @@ def test_a_count_names_the_counted_set_rather_than_whoever_makes_up_that_number_
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3], [2, 3, 4], [1, 2, 3]]
     assert on != off
+
+
+def test_a_group_word_finds_the_group_the_text_called_by_it_before_a_newer_group():
+    # a film crew comes in after the pair; "the pair" is still the pair, not the most recent group
+    story = ["At dawn, a pair of honeymooners in matching raincoats boards a small ferry.",
+             "The pair watch the gulls from the rail.",
+             "A film crew in black jackets sets up a camera on the deck and films the pair."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1], [1], [1, 2]]
+    assert on != off
