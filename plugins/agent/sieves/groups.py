@@ -53,7 +53,7 @@ def run(ctx: LinkContext) -> None:
             continue
         if _names_of_known_members(ctx, m):
             continue
-        members = [x for x in ctx.mentions if x.member_of == m.index and x.skip is None]
+        members = [x for x in ctx.mentions if x.member_of == m.index and x.skip is None] or _new_named_members(ctx, m)
         if members:
             for x in members:
                 x.nouns.add(m.lemma)
@@ -122,6 +122,7 @@ def _listed_names(ctx: LinkContext, m: Mention) -> list[Mention]:
         tok = doc[x.head]
         beside = tok.head.i == m.head and (tok.dep_ == "appos" or tok.dep_ == "conj" and doc[tok.i - 1].text == ",") \
             or tok.dep_ == "conj" and any(y.head == tok.head.i for y in out)
+        beside = beside or _next_in_list(ctx, x, out)
         colon = ctx.prompt.text.find(":", m.end, x.start)
         after_colon = colon >= 0 and not any(y.plural and y.kind == "noun" and m.end <= y.start < colon
                                              for y in ctx.mentions)
@@ -129,6 +130,20 @@ def _listed_names(ctx: LinkContext, m: Mention) -> list[Mention]:
                 or after_colon and not out:
             out.append(x)
     return out
+
+
+def _next_in_list(ctx: LinkContext, x: Mention, out: list[Mention]) -> bool:
+    """A name joined by "and" after a listed name with only that name's description between them ("Mia in a blue
+    dress and Lena in a pink one") is the next of the list, wherever the parser hangs it (often on the first
+    name's garment): no verb and no other character comes between them."""
+    if not out or x.kind != "name" or ctx.prompt.doc[x.head].dep_ != "conj":
+        return False
+    doc, last = ctx.prompt.doc, out[-1]
+    between = doc[last.head + 1:x.head]
+    if not between or between[-1].lower_ != "and" or any(t.pos_ in ("VERB", "AUX") for t in between):
+        return False
+    return not any(y.kind in ("noun", "name") and y.skip is None and last.end <= y.start < x.start
+                   and y.type in ("person", "any", "animal", "creature") for y in ctx.mentions)
 
 
 def _names_of_known_members(ctx: LinkContext, m: Mention) -> bool:
@@ -158,6 +173,21 @@ def _names_of_known_members(ctx: LinkContext, m: Mention) -> bool:
         if ctx.link(x, c, NAME):
             c.claimed = True
     return True
+
+
+def _new_named_members(ctx: LinkContext, m: Mention) -> list[Mention]:
+    """The names set beside or listed after a plural ("her twin girls, Mia and Lena, ...", "two boys, Rafe in a
+    cap and Ned in a scarf") that are new to the story are the plural's members, when there are as many as it
+    counts: the plural introduces them (it refers back to nobody, and is not one more character), and each name
+    learns the plural's noun so that "the two girls" later finds them."""
+    if m.kind != "noun" or not m.plural or m.det == "new":
+        return []
+    names = _listed_names(ctx, m)
+    if len(names) < 2 or m.count is not None and m.count != len(names):
+        return []
+    if any((c := ctx.cluster(x)) is None or c.entry is not None for x in names):
+        return []
+    return names
 
 
 def _group_of_listed(ctx: LinkContext, m: Mention) -> bool:
@@ -213,8 +243,9 @@ def _one_of(ctx: LinkContext, m: Mention) -> bool:
 
 def _split_pair(ctx: LinkContext, m: Mention) -> None:
     """"the husband" after "a young couple": the couple's entity becomes the first member the text singles
-    out (the other member, when named, is a new entity)."""
-    pairs = [c for c in ctx.candidates(m) if c.group and c.group_key is None
+    out (the other member, when named, is a new entity), but not a job word that the sentence introducing the
+    couple sets beside it (`_job_beside_pair`)."""
+    pairs = [c for c in ctx.candidates(m) if c.group and c.group_key is None and not _job_beside_pair(m, c)
              and (c.group_size == 2 or c.nouns & L.PAIR_NOUNS) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     if len(pairs) != 1:
         return
@@ -222,6 +253,15 @@ def _split_pair(ctx: LinkContext, m: Mention) -> None:
     c.group, c.group_size, c.type = False, None, "person"
     if not ctx.link(m, c, NAME):
         c.group, c.group_size, c.type = True, 2, "group"
+
+
+def _job_beside_pair(m: Mention, c: Cluster) -> bool:
+    """A job word ("the pilot", "the guide") in the very sentence that introduces a couple ("a couple boards the
+    boat while the skipper starts the engine") is someone who works beside the couple: a sentence that brings the
+    two in does not also single one of them out by a job the couple does not bear (the pair's own noun, "the
+    dancer" of "a pair of dancers", still may)."""
+    return m.kind == "noun" and m.category == "occupation" and not noun_match(m, c) \
+        and any(x.sent == m.sent and x.start < m.start for x in c.mentions)
 
 
 def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
@@ -328,7 +368,7 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     groups = [c for c in ctx.candidates(m) if c.group and (noun_match(m, c) or group_noun and _size_fits(m, c)
                                                             or m.kind == "cover" and _size_fits(m, c)
                                                             or _members_named_more_generally(m, c))]
-    groups = _by_colour(m, groups)
+    groups = _by_word(m, _by_colour(m, groups))
     recent = [c for c in groups if ctx.in_prompt(c, m) or ctx.in_previous(c)] or groups
     if group_noun and m.plural and m.kind == "noun" and m.det in ("def", "poss", "none") and len(groups) >= 2:
         # "both crews", "the two teams": the story's groups of that noun, the most recent first
@@ -375,7 +415,8 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         bearers = [c for c in ctx.candidates(m) if not c.group and noun_match(m, c) and contradicts(m, c) is None]
         if len(bearers) == m.count:
             scene = bearers
-    if m.count is not None and len(scene) != m.count and (counted := _recent_counted_set(ctx, m)):
+    if m.count is not None and (len(scene) != m.count or _mixed_scene(scene)) \
+            and (counted := _recent_counted_set(ctx, m)):
         scene = counted
     if m.count is not None and len(scene) > m.count:
         # more fit than the count says ("the two of them" after a woman, her grandson and a robin): people
@@ -460,6 +501,13 @@ def _by_colour(m: Mention, groups: list[Cluster]) -> list[Cluster]:
     return same or [c for c in groups if not c.colours]
 
 
+def _by_word(m: Mention, groups: list[Cluster]) -> list[Cluster]:
+    """The groups the text has called by the phrase's own word come first ("the couple" is the group called a
+    couple, even when a crew came in since), then the others, each most recent first: a group word fits any
+    group by size, but the text keeps the word it chose for a group."""
+    return sorted(groups, key=lambda c: not noun_match(m, c))
+
+
 def _recent_counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
     """A counted cover ("all three", "the trio", "the three of them") whose scene holds another number of entities
     is the story's most recent counted plural of exactly that many ("three swimmers"), when one of its members is in
@@ -467,6 +515,13 @@ def _recent_counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
     on screen (a swimmer and the woman who waved at him are not "all three")."""
     members = _counted_set(ctx, m)
     return members if any(ctx.in_prompt(c, m) or ctx.in_previous(c) for c in members) else []
+
+
+def _mixed_scene(scene: list[Cluster]) -> bool:
+    """The scene's entities are not all of one counted set: some of them came in on their own (a bird that landed
+    beside two of three painters). A count then names the set the text introduced with it ("all three" are the
+    painters) rather than whoever happens to make up that number on screen."""
+    return len({c.group_key for c in scene}) > 1 or any(c.group_key is None for c in scene)
 
 
 def _group_of(ctx: LinkContext, m: Mention) -> Cluster | None:

@@ -338,3 +338,56 @@ def test_the_pair_is_the_counted_pair_whose_members_were_singled_out():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3], [1, 2, 3]]
     assert on != off
+
+
+def test_a_job_word_in_the_sentence_that_brings_a_couple_in_is_someone_beside_it():
+    # "the captain" in the sentence that introduces the honeymooners works the ferry: it does not split the
+    # couple, which stays one entity ("the pair" later)
+    story = ["At sunrise, a pair of honeymooners boards a small ferry while the captain, a bearded man in a knitted "
+             "cap, starts the engine.",
+             "The captain steers past the cliffs.", "The pair wave at the gulls."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [2], [1]]
+    assert on != off
+
+
+def test_a_name_after_and_with_only_the_first_names_description_between_is_listed_too():
+    # the parser hangs the second name on the first one's garment; it is still the plural's second member, so
+    # "the two girls" later takes in both names
+    story = ["In a bakery in Rouen, a tired mother packs croissants while her twin girls, Mia in a blue dress "
+             "and Lena in a pink one, play on the floor.",
+             "Mia climbs onto a stool.", "The mother lifts the two girls onto the counter."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [2], [1, 2, 3]]
+    assert on != off
+
+
+def test_names_set_beside_a_counted_plural_inside_a_longer_list_are_its_members():
+    # "two girls" sits in the list of the kids and names its own members: it is those two names, not a third
+    # character, and "the two girls" later is both of them
+    story = ["In a bakery in Rouen, a tired mother packs croissants while her three kids play on the floor: two "
+             "girls, Mia in a blue dress and Lena in a pink one, and their brother Tom with a toy truck.",
+             "Mia climbs onto a stool.", "The mother lifts the two girls onto the counter."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3, 4], [2], [1, 2, 3]]
+    assert on != off
+
+
+def test_a_count_names_the_counted_set_rather_than_whoever_makes_up_that_number_on_screen():
+    # a crow joins two of the three painters; "all three" next are the painters, not the two and the bird
+    story = ["On a rooftop in Bergen, a crew of three painters works from a ladder: a lanky foreman with a pipe, a "
+             "short young man in a beanie and a woman with a ponytail.",
+             "A crow lands on the ladder beside the woman and the short man.", "All three burst out laughing."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3], [2, 3, 4], [1, 2, 3]]
+    assert on != off
+
+
+def test_a_group_word_finds_the_group_the_text_called_by_it_before_a_newer_group():
+    # a film crew comes in after the pair; "the pair" is still the pair, not the most recent group
+    story = ["At dawn, a pair of honeymooners in matching raincoats boards a small ferry.",
+             "The pair watch the gulls from the rail.",
+             "A film crew in black jackets sets up a camera on the deck and films the pair."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1], [1], [1, 2]]
+    assert on != off
