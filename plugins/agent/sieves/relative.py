@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import lexicon as L
-from ..entities import Cluster, contradicts, noun_match, overlap, related_match, type_compatible
+from ..entities import Cluster, contradicts, handled_things, noun_match, overlap, related_match, type_compatible
 from ..modifiers import number_value, of_objects
 from ..nouns import noun_info, reciprocal, synonyms
 from ..proper_names import KUNYA_PREFIXES
@@ -386,12 +386,31 @@ def agent_verbs(lemma: str) -> set[str]:
     return {f for f in forms if verb_word(f)}
 
 
+def agent_things(lemma: str) -> set[str]:
+    """The things an agent noun may be made from ("drummer" -> drum, "fiddler" -> fiddle, "violinist" -> violin,
+    "pianist" -> piano)."""
+    if lemma.endswith("ist") and len(lemma) > 5:
+        return {lemma[:-3], lemma[:-3] + "o"}
+    if not lemma.endswith(("er", "or")) or len(lemma) < 5:
+        return set()
+    stem = lemma[:-2]
+    forms = {stem, stem + "e"}
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        forms.add(stem[:-1])
+    return forms
+
+
 def _doer(ctx: LinkContext, m: Mention) -> Cluster | None:
-    verbs = agent_verbs(m.lemma)
-    if not verbs or m.type not in ("person", "any") or m.plural:
+    """The one entity of this prompt or the previous one that did the verb the agent noun is made from, or handled
+    the thing it is made from (`entities.handled_things`: "the drummer" for the one who ran in with a drum)."""
+    verbs, things = agent_verbs(m.lemma), agent_things(m.lemma)
+    if not verbs and not things or m.type not in ("person", "any") or m.plural:
         return None
-    doers = [c for c in ctx.candidates(m) if not c.group and c.acts & verbs and contradicts(m, c) is None
-             and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+    doc = ctx.prompt.doc
+    doers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
+             and (ctx.in_prompt(c, m) or ctx.in_previous(c))
+             and (c.acts & verbs or things & (c.entry.handles if c.entry is not None else set())
+                  or any(things & handled_things(doc, x) for x in c.mentions if x.start < m.start))]
     return doers[0] if len(doers) == 1 else None
 
 

@@ -348,3 +348,13 @@ def test_the_second_with_a_definite_article_picks_by_order():
     on, off = with_and_without("relative", story)
     assert on == [[1, 2], [2]]
     assert on != off
+
+
+def test_an_agent_noun_is_the_one_who_handled_its_thing():
+    story = ["Ines, a tall girl in a denim jacket, sits on a low wall outside a bakery.",
+             "Tomas, her younger brother, runs up with a snare drum hanging from his shoulder and taps out a march. "
+             "Ines laughs.",
+             "An old baker in a white apron frowns at the drummer."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [2, 3]
+    assert on != off
