@@ -77,7 +77,7 @@ def run(ctx: LinkContext) -> None:
         elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
             target = _by_description(m, scope)
         if target is None and m.kind == "noun" and m.det == "def" and not m.relative_cue:
-            target = _doer(ctx, m) or _described(ctx, m)  # "the leader" for the one who led
+            target = doer(ctx, m) or _described(ctx, m)  # "the leader" for the one who led
         if target is None and m.kind == "noun" and m.relative_cue and m.det != "indef":
             # nothing to choose between: the phrase is matched like any other ("the older man" alone)
             target = pick(ctx, m, [c for c in ctx.candidates(m) if noun_match(m, c)])
@@ -400,17 +400,21 @@ def agent_things(lemma: str) -> set[str]:
     return forms
 
 
-def _doer(ctx: LinkContext, m: Mention) -> Cluster | None:
+def doer(ctx: LinkContext, m: Mention) -> Cluster | None:
     """The one entity of this prompt or the previous one that did the verb the agent noun is made from, or handled
-    the thing it is made from (`entities.handled_things`: "the drummer" for the one who ran in with a drum)."""
+    the thing it is made from (`entities.handled_things`: "the drummer" for the one who ran in with a drum); when
+    nobody of that scene did, the one entity of the whole story that did ("the chewer" for the one who chewed a
+    pipe three shots earlier: a habit told once describes its bearer for the rest of the story)."""
     verbs, things = agent_verbs(m.lemma), agent_things(m.lemma)
     if not verbs and not things or m.type not in ("person", "any") or m.plural:
         return None
     doc = ctx.prompt.doc
     doers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
-             and (ctx.in_prompt(c, m) or ctx.in_previous(c))
              and (c.acts & verbs or things & (c.entry.handles if c.entry is not None else set())
                   or any(things & handled_things(doc, x) for x in c.mentions if x.start < m.start))]
+    scene = [c for c in doers if ctx.in_prompt(c, m) or ctx.in_previous(c)]
+    if scene:
+        return scene[0] if len(scene) == 1 else None
     return doers[0] if len(doers) == 1 else None
 
 

@@ -8,6 +8,7 @@ from .. import lexicon as L
 from ..entities import Cluster, contradicts, generic_fit, overlap, related_match
 from .compare import rough_age
 from .head_match import pick
+from .relative import doer
 from .words import AGE_YEARS, NEWCOMER_NOUNS
 
 if TYPE_CHECKING:
@@ -52,9 +53,10 @@ def run(ctx: LinkContext) -> None:
             story = [c for c in ctx.candidates(m)
                      if not c.group and contradicts(m, c) is None and not _unknown_name(m, c)]
             best = pick(ctx, m, story) if len(story) == 1 else None
-        if best is None and m.det == "def":
+        if best is None and m.det == "def" and doer(ctx, m) is None:
             # "the courier" for "a figure under a dripping umbrella": a role given to someone so far only described
-            # in general terms, the most recent such entity of the last prompts
+            # in general terms, the most recent such entity of the last prompts (unless the role's verb or thing
+            # names who bears it: the relative sieve's `doer`)
             vague = [c for c in ctx.candidates(m) if c.nouns and c.nouns <= GENERIC and not c.named
                      and c.last_prompt >= ctx.prompt_index - RECENT_PROMPTS and not age_apart(m, c)]
             best = pick(ctx, m, vague[:1])

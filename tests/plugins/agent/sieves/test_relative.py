@@ -358,3 +358,13 @@ def test_an_agent_noun_is_the_one_who_handled_its_thing():
     on, off = with_and_without("relative", story)
     assert on[2] == [2, 3]
     assert on != off
+
+
+def test_an_agent_noun_is_the_doer_not_the_vague_newcomer():
+    story = ["Two old fishermen sit on a jetty. One wears a straw hat; the other is stocky and whistles a tune.",
+             "The man in the straw hat casts his line. His companion yawns.",
+             "A girl on a bicycle stops by the jetty and watches them.",
+             "The girl waves. The whistler waves back while the one in the hat ignores her."]
+    on, off = with_and_without("relative", story)
+    assert on[3] == [1, 2, 3]
+    assert on != off
