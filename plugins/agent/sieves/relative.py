@@ -170,8 +170,19 @@ def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
     if m.compare is not None and _of_a_whole_set(ctx, m) and len(cands) > len(recent):
         return cands  # "the youngest of the team": the whole team, not only those of the last two prompts
+    if superlative_over_more(ctx, m, cands, recent):
+        return cands
     scope = recent if len(recent) >= 2 else cands
     return _of_a_counted_set(ctx, m, scope) or scope
+
+
+def superlative_over_more(ctx: LinkContext, m: Mention, cands: list[Cluster], recent: list[Cluster]) -> bool:
+    """A superlative ("the oldest", "the smallest pup") picks among three or more: when the last two prompts hold
+    fewer than three of its kind and the story holds more, it compares the story's (the eldest of three sisters is
+    the eldest of all three even when only two were in the last shots)."""
+    tok = ctx.prompt.doc[m.head]
+    sup = tok.tag_ in ("JJS", "RBS") or any(t.tag_ in ("JJS", "RBS") for t in tok.children)
+    return m.compare is not None and sup and len(recent) < 3 <= len(cands)
 
 
 def _of_a_counted_set(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> list[Cluster] | None:

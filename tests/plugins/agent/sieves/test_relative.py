@@ -368,3 +368,14 @@ def test_an_agent_noun_is_the_doer_not_the_vague_newcomer():
     on, off = with_and_without("relative", story)
     assert on[3] == [1, 2, 3]
     assert on != off
+
+
+def test_a_superlative_compares_all_three_of_the_story_not_the_two_of_the_last_shots():
+    story = ["Three sisters pick apples in an orchard: a tall girl of twelve in a blue apron, a girl of nine in a red "
+             "scarf, and a small girl of five in yellow boots.",
+             "The five-year-old climbs a low branch while the girl in the red scarf holds the ladder.",
+             "The girl in the red scarf tosses an apple up to her little sister.",
+             "At noon the oldest girl carries a full basket to the cart."]
+    on, off = with_and_without("relative", story)
+    assert on[3] == [1]
+    assert on != off
