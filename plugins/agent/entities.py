@@ -9,12 +9,16 @@ not with one earlier phrase (Lee et al. 2013, entity-centric coreference).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from .mentions import Mention
 from .modifiers import stated_comparative
 from .nouns import hypernyms, noun_info, synonyms
 from .registry import RegistryEntry
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 #: age classes from youngest to oldest; two classes contradict when they are two steps apart or more
 AGE_ORDER = {"child": 0, "young": 1, "adult": 2, "old": 3}
@@ -117,6 +121,29 @@ def title_age(m: Mention) -> str | None:
     Grandpa Osei."""
     ages = {a for n in m.nouns if (a := implied_age(n)) is not None}
     return next(iter(ages)) if len(ages) == 1 else None
+
+
+def handled_things(doc: Doc, m: Mention) -> set[str]:
+    """The nouns of the things a character plays, carries or works where it is introduced or acts: the objects of
+    its verbs and the things it is "with" ("runs up with a drum", "plays the fiddle", "a boy with a whistle", "a girl
+    holding a whistle"). They let a later agent noun made from the thing ("the drummer", "the fiddler") find who
+    handled it, where recency alone would take whoever was named last."""
+    if m.kind not in ("name", "noun") or not m.subject and m.kind != "noun":
+        return set()
+    tok = doc[m.head]
+    heads = [tok, *(c for c in tok.children if c.dep_ == "acl")]  # "a girl holding a whistle"
+    if m.subject:
+        heads += [tok.head] + [c for c in tok.head.children if c.dep_ == "conj" and c.pos_ == "VERB"]
+    out = set()
+    for h in heads:
+        # the verb's own words and those of a particle or preposition on it ("bursts in with a drum")
+        near = [c for k in h.children for c in ([k, *k.children] if k.dep_ in ("prt", "prep") else [k])]
+        for c in near:
+            objs = [c] if c.dep_ == "dobj" and h is not tok else \
+                [o for o in c.children if o.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ == "with" else []
+            out |= {x.lemma_.lower() for o in objs if o.pos_ == "NOUN" for x in (o, *o.children)
+                    if x.pos_ == "NOUN" and x.dep_ in ("compound", c.dep_, "dobj", "pobj")}  # "a snare drum"
+    return out
 
 
 def type_compatible(m: Mention, c: Cluster) -> bool:

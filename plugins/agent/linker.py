@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon as L
 from . import resources as R
-from .entities import Cluster, contradicts
+from .entities import Cluster, contradicts, handled_things
 from .mentions import Mention, Prompt, read_mentions
 from .nouns import noun_info
 from .reader import parse
@@ -323,6 +323,8 @@ def _store(c: Cluster, ctx: LinkContext, new_ids: dict[int, int]) -> None:
     e.group, e.group_size = c.group, c.group_size
     e.group_key, e.claimed = c.group_key, c.claimed
     e.acts |= c.acts
+    for m in c.mentions:
+        e.handles |= handled_things(ctx.prompt.doc, m)
     for other, rel in c.kin.items():
         target = ctx.clusters.get(other)
         if target is not None and target.entry is not None:

@@ -46,6 +46,7 @@ class RegistryEntry:
     group_key: str | None = None  # members of one counted plural ("three sisters") share it
     claimed: bool = True  # a member a later description has singled out
     acts: set[str] = field(default_factory=set)  # verbs it was the subject of ("the leader" is who led)
+    handles: set[str] = field(default_factory=set)  # things it played, carried or worked ("the drummer": a drum)
 
     def add_surface(self, text: str) -> None:
         if text and text.lower() not in {s.lower() for s in self.surface_names}:
@@ -68,6 +69,7 @@ class RegistryEntry:
                 "group_size": self.group_size, "first_prompt": self.first_prompt, "last_prompt": self.last_prompt,
                 "kin": {str(k): v for k, v in sorted(self.kin.items())},
                 "group_key": self.group_key, "claimed": self.claimed, "acts": sorted(self.acts),
+                "handles": sorted(self.handles),
             },
         }
 
@@ -84,6 +86,7 @@ class RegistryEntry:
             group_size=m.get("group_size"), first_prompt=int(m.get("first_prompt", 0)),
             last_prompt=int(m.get("last_prompt", 0)), kin={int(k): v for k, v in m.get("kin", {}).items()},
             group_key=m.get("group_key"), claimed=bool(m.get("claimed", True)), acts=set(m.get("acts", [])),
+            handles=set(m.get("handles", [])),
         )
 
 

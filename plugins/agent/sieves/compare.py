@@ -54,6 +54,18 @@ def rough_age(c: Cluster) -> float | None:
     return float(AGE_YEARS[c.age + "_class"]) if c.age in AGE_ORDER else None
 
 
+def told_age(c: Cluster) -> float | None:
+    """The age the text gave the entity outright: a stated age, a decade, or an adjective that names an age
+    ("teenage", "elderly"; not the broad classes "young" and "old"), never one guessed from a noun ("sister")."""
+    if c.stated_age is not None:
+        return float(c.stated_age)
+    decades = [n for d in c.descriptors if (n := number_value(d)) is not None and 20 <= n < 100 and n % 10 == 0]
+    if len(decades) == 1:
+        return float(decades[0] + 5)
+    told = [AGE_YEARS[d] for d in c.descriptors if d in AGE_YEARS and d not in AGE_ORDER]
+    return float(sum(told) / len(told)) if told else None
+
+
 def size_of(c: Cluster) -> float | None:
     """The entity's size: the sum of its size words (+1 large, -1 small), else a child's age makes it smaller."""
     known = [SIZE_WORDS[d] for d in c.descriptors if d in SIZE_WORDS]

@@ -105,15 +105,29 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
         people = [c for c in pool if c.type not in _NON_HUMAN or not m.gender]
         if people:
             return people[0]
+    recent = sorted((c for c in ctx.clusters.values() if c.entry is not None and _fits(m, c)),
+                    key=lambda c: -c.last_prompt)
+    person = told_gender_person(m, recent, ranked + fits)
+    if person is not None:
+        return person
     if ranked:
         return ranked[0]
     if fits:
         return fits[0]
-    recent = sorted((c for c in ctx.clusters.values() if c.entry is not None and _fits(m, c)),
-                    key=lambda c: -c.last_prompt)
     if m.gender:
         recent = [c for c in recent if c.gender == m.gender]
     return recent[0] if recent else None
+
+
+def told_gender_person(m: Mention, story: list[Cluster], near: list[Cluster]) -> Cluster | None:
+    """A "he"/"she" that nobody nearby was said to be, where the scene holds only creatures or machines of unknown
+    gender, is the story's latest person of that gender ("she" opening a shot after two shots of a sprite is the old
+    woman whose shot it is again): a stated gender of a person is stronger evidence than the recency of a being
+    whose sex the story never gave. An animal nearby keeps the pronoun (stories call a pet or a mare "she" without
+    saying its sex first)."""
+    if not m.gender or not near or any(c.type not in ("creature", "robot", "vehicle") for c in near):
+        return None
+    return next((c for c in story if c.gender == m.gender and c.type in ("person", "any")), None)
 
 
 def _owns_possessive(ctx: LinkContext, m: Mention, c: Cluster, clause: Token) -> bool:

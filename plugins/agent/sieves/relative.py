@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import lexicon as L
-from ..entities import Cluster, contradicts, noun_match, overlap, related_match, type_compatible
+from ..entities import Cluster, contradicts, handled_things, noun_match, overlap, related_match, type_compatible
 from ..modifiers import number_value, of_objects
 from ..nouns import noun_info, reciprocal, synonyms
 from ..proper_names import KUNYA_PREFIXES
@@ -77,7 +77,7 @@ def run(ctx: LinkContext) -> None:
         elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
             target = _by_description(m, scope)
         if target is None and m.kind == "noun" and m.det == "def" and not m.relative_cue:
-            target = _doer(ctx, m) or _described(ctx, m)  # "the leader" for the one who led
+            target = doer(ctx, m) or _described(ctx, m)  # "the leader" for the one who led
         if target is None and m.kind == "noun" and m.relative_cue and m.det != "indef":
             # nothing to choose between: the phrase is matched like any other ("the older man" alone)
             target = pick(ctx, m, [c for c in ctx.candidates(m) if noun_match(m, c)])
@@ -170,8 +170,19 @@ def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
     if m.compare is not None and _of_a_whole_set(ctx, m) and len(cands) > len(recent):
         return cands  # "the youngest of the team": the whole team, not only those of the last two prompts
+    if superlative_over_more(ctx, m, cands, recent):
+        return cands
     scope = recent if len(recent) >= 2 else cands
     return _of_a_counted_set(ctx, m, scope) or scope
+
+
+def superlative_over_more(ctx: LinkContext, m: Mention, cands: list[Cluster], recent: list[Cluster]) -> bool:
+    """A superlative ("the oldest", "the smallest pup") picks among three or more: when the last two prompts hold
+    fewer than three of its kind and the story holds more, it compares the story's (the eldest of three sisters is
+    the eldest of all three even when only two were in the last shots)."""
+    tok = ctx.prompt.doc[m.head]
+    sup = tok.tag_ in ("JJS", "RBS") or any(t.tag_ in ("JJS", "RBS") for t in tok.children)
+    return m.compare is not None and sup and len(recent) < 3 <= len(cands)
 
 
 def _of_a_counted_set(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> list[Cluster] | None:
@@ -386,12 +397,35 @@ def agent_verbs(lemma: str) -> set[str]:
     return {f for f in forms if verb_word(f)}
 
 
-def _doer(ctx: LinkContext, m: Mention) -> Cluster | None:
-    verbs = agent_verbs(m.lemma)
-    if not verbs or m.type not in ("person", "any") or m.plural:
+def agent_things(lemma: str) -> set[str]:
+    """The things an agent noun may be made from ("drummer" -> drum, "fiddler" -> fiddle, "violinist" -> violin,
+    "pianist" -> piano)."""
+    if lemma.endswith("ist") and len(lemma) > 5:
+        return {lemma[:-3], lemma[:-3] + "o"}
+    if not lemma.endswith(("er", "or")) or len(lemma) < 5:
+        return set()
+    stem = lemma[:-2]
+    forms = {stem, stem + "e"}
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        forms.add(stem[:-1])
+    return forms
+
+
+def doer(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """The one entity of this prompt or the previous one that did the verb the agent noun is made from, or handled
+    the thing it is made from (`entities.handled_things`: "the drummer" for the one who ran in with a drum); when
+    nobody of that scene did, the one entity of the whole story that did ("the chewer" for the one who chewed a
+    pipe three shots earlier: a habit told once describes its bearer for the rest of the story)."""
+    verbs, things = agent_verbs(m.lemma), agent_things(m.lemma)
+    if not verbs and not things or m.type not in ("person", "any") or m.plural:
         return None
-    doers = [c for c in ctx.candidates(m) if not c.group and c.acts & verbs and contradicts(m, c) is None
-             and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+    doc = ctx.prompt.doc
+    doers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
+             and (c.acts & verbs or things & (c.entry.handles if c.entry is not None else set())
+                  or any(things & handled_things(doc, x) for x in c.mentions if x.start < m.start))]
+    scene = [c for c in doers if ctx.in_prompt(c, m) or ctx.in_previous(c)]
+    if scene:
+        return scene[0] if len(scene) == 1 else None
     return doers[0] if len(doers) == 1 else None
 
 

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, generic_fit, overlap, related_match
-from .compare import rough_age
+from .compare import rough_age, told_age
 from .head_match import pick
+from .relative import doer
 from .words import AGE_YEARS, NEWCOMER_NOUNS
 
 if TYPE_CHECKING:
@@ -20,6 +21,9 @@ GENERIC = L.GENERIC_PERSON
 RECENT_PROMPTS = 2
 #: years between a role noun's rough age and an entity's that make them two people ("grandfather" and "boy")
 AGE_GAP = 12
+#: years within which an age the text told matches a general noun's rough age (`nearest_in_age`): wider takes
+#: "the teenager" for a twenty-year-old too, narrower misses a "boy of eleven" for "the youngster"
+AGE_MARGIN = 4
 
 
 def run(ctx: LinkContext) -> None:
@@ -45,16 +49,19 @@ def run(ctx: LinkContext) -> None:
         if best is None and (generic_fit(m) or m.type == "creature" and m.category == "creature"
                              or m.type == "robot" and m.lemma in L.ROBOT_ADJECTIVES):  # "the robot": any machine
             # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
-            best = pick(ctx, m, [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c))
-                                 and not _unknown_name(m, c)])
+            scene = [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c))
+                     and not _unknown_name(m, c)]
+            best = pick(ctx, m, scene)
+            best = nearest_in_age(m, scene, best)
         if best is None and m.det == "def" and generic_fit(m):
             # "the man" for a sculptor last seen two prompts ago: the story's one compatible character
             story = [c for c in ctx.candidates(m)
                      if not c.group and contradicts(m, c) is None and not _unknown_name(m, c)]
             best = pick(ctx, m, story) if len(story) == 1 else None
-        if best is None and m.det == "def":
+        if best is None and m.det == "def" and doer(ctx, m) is None:
             # "the courier" for "a figure under a dripping umbrella": a role given to someone so far only described
-            # in general terms, the most recent such entity of the last prompts
+            # in general terms, the most recent such entity of the last prompts (unless the role's verb or thing
+            # names who bears it: the relative sieve's `doer`)
             vague = [c for c in ctx.candidates(m) if c.nouns and c.nouns <= GENERIC and not c.named
                      and c.last_prompt >= ctx.prompt_index - RECENT_PROMPTS and not age_apart(m, c)]
             best = pick(ctx, m, vague[:1])
@@ -70,6 +77,22 @@ def better_described(ctx: LinkContext, m: Mention, related: Cluster) -> Cluster:
     story = [c for c in ctx.candidates(m) if not _unknown_name(m, c)]
     alt = pick(ctx, m, story)
     return alt if alt is not None and overlap(m, alt) > overlap(m, related) else related
+
+
+def nearest_in_age(m: Mention, scene: list[Cluster], best: Cluster | None) -> Cluster | None:
+    """A general noun with a rough age ("the teenager", "the toddler"; data/sieves.json `age_years`) names the one
+    compatible entity of the scene the text gave that age outright (`compare.told_age`: "a teenage girl", "a boy of
+    seven"), rather than the one recency and shared words chose when that one was told no such age: the age the
+    text states is evidence, recency only a guess."""
+    years = AGE_YEARS.get(m.lemma)
+    if best is None or years is None:
+        return best
+    aged = [c for c in scene if (a := told_age(c)) is not None and abs(a - years) <= AGE_MARGIN
+            and contradicts(m, c) is None and not c.group and not c.unclaimed_member]
+    if len(aged) != 1 or best in aged:
+        return best
+    own = told_age(best)
+    return aged[0] if own is None or abs(own - years) > AGE_MARGIN else best
 
 
 def age_apart(m: Mention, c: Cluster) -> bool:

@@ -46,3 +46,13 @@ def test_they_is_the_whole_counted_set_not_one_member_and_an_animal():
     on, off = with_and_without("pronouns", story)
     assert on[2] == [1, 2]
     assert on != off
+
+
+def test_she_is_the_woman_not_the_creature_of_unknown_sex_seen_since():
+    story = ["In a stone cottage, an old woman in a wool shawl leaves a bowl of honey on the hearth and goes to bed.",
+             "At midnight a tiny green goblin with lantern eyes climbs out of the chimney and sniffs the honey.",
+             "The goblin dips a twig into the bowl and licks it, humming.",
+             "In the morning she finds the bowl empty and laughs."]
+    on, off = with_and_without("pronouns", story)
+    assert on[3] == [1]
+    assert on != off

@@ -348,3 +348,34 @@ def test_the_second_with_a_definite_article_picks_by_order():
     on, off = with_and_without("relative", story)
     assert on == [[1, 2], [2]]
     assert on != off
+
+
+def test_an_agent_noun_is_the_one_who_handled_its_thing():
+    story = ["Ines, a tall girl in a denim jacket, sits on a low wall outside a bakery.",
+             "Tomas, her younger brother, runs up with a snare drum hanging from his shoulder and taps out a march. "
+             "Ines laughs.",
+             "An old baker in a white apron frowns at the drummer."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [2, 3]
+    assert on != off
+
+
+def test_an_agent_noun_is_the_doer_not_the_vague_newcomer():
+    story = ["Two old fishermen sit on a jetty. One wears a straw hat; the other is stocky and whistles a tune.",
+             "The man in the straw hat casts his line. His companion yawns.",
+             "A girl on a bicycle stops by the jetty and watches them.",
+             "The girl waves. The whistler waves back while the one in the hat ignores her."]
+    on, off = with_and_without("relative", story)
+    assert on[3] == [1, 2, 3]
+    assert on != off
+
+
+def test_a_superlative_compares_all_three_of_the_story_not_the_two_of_the_last_shots():
+    story = ["Three sisters pick apples in an orchard: a tall girl of twelve in a blue apron, a girl of nine in a red "
+             "scarf, and a small girl of five in yellow boots.",
+             "The five-year-old climbs a low branch while the girl in the red scarf holds the ladder.",
+             "The girl in the red scarf tosses an apple up to her little sister.",
+             "At noon the oldest girl carries a full basket to the cart."]
+    on, off = with_and_without("relative", story)
+    assert on[3] == [1]
+    assert on != off

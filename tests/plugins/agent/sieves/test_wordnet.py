@@ -118,3 +118,14 @@ def test_a_general_noun_goes_to_the_entity_it_repeats_the_words_of_shots_later()
              "The officer waves the wiry porter through the gate.",
              "Near the gangway the heavyset man shoulders a trunk."]
     assert ids(story)[3] == [2]  # the heavyset porter, last seen three shots ago, not the officer of the last two
+
+
+def test_a_general_noun_with_an_age_takes_the_one_told_that_age_not_the_latest():
+    story = ["On a windy pier, a young woman in a red raincoat ties a boat to a post. Her father, a man in his sixties,"
+             " coils a rope.",
+             "A teenage girl with a fishing rod runs down the pier and waves at them.",
+             "The old man hands his daughter a flask. The young woman laughs while the teenager casts a line into the "
+             "waves."]
+    on, off = with_and_without("wordnet", story)
+    assert on[2] == [1, 2, 3]
+    assert on != off
