@@ -119,7 +119,8 @@ class _StructureLinker:
                     and (self.text[m.end:nxt.start].strip() == "," and m.det in ("def", "poss", "new")
                          or m.det in ("def", "poss", "new", "indef") and self._own_tail_comma(m, nxt)) \
                     and self.doc[nxt.head].dep_ != "conj" and not any(
-                        c.dep_ == "conj" for c in self.doc[m.head].children):
+                        c.dep_ == "conj" for c in self.doc[m.head].children) \
+                    and not self._fronted_setting_before_subject(m, nxt):
                 nxt.appos_of = m.index  # "the ferryman, a wiry man with ...", whatever the parse
             if m.kind == "name" and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
                     and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
@@ -271,6 +272,17 @@ class _StructureLinker:
                     or tok.dep_ in _SUBJECT_DEPS and tok.head.dep_ == "relcl":
                 continue
             m.appos_of = prev.index
+
+    def _fronted_setting_before_subject(self, m: Mention, nxt: Mention) -> bool:
+        """`m` is the object of a preposition that opens its sentence and hangs on the clause's verb, and `nxt`
+        (after the comma) is that verb's subject: "On a busy hospital ward in Oslo, a porter in green pushes a
+        cart". The opening phrase sets the scene; the subject after it is who acts, never a renaming of the
+        place (a place noun may have a person sense too: "ward", "square")."""
+        prep = self.doc[m.head].head
+        if self.doc[m.head].dep_ != "pobj" or prep.pos_ != "ADP" or prep.i != prep.sent.start:
+            return False
+        subj = self.doc[nxt.head]
+        return subj.dep_ in _SUBJECT_DEPS and subj.head.i == prep.head.i
 
     def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
         """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows
