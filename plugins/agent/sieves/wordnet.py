@@ -52,7 +52,7 @@ def run(ctx: LinkContext) -> None:
             story = [c for c in ctx.candidates(m)
                      if not c.group and contradicts(m, c) is None and not _unknown_name(m, c)]
             best = pick(ctx, m, story) if len(story) == 1 else None
-        if best is None and m.det == "def":
+        if best is None and m.det == "def" and not introduced_by_apposition(ctx, m):
             # "the courier" for "a figure under a dripping umbrella": a role given to someone so far only described
             # in general terms, the most recent such entity of the last prompts
             vague = [c for c in ctx.candidates(m) if c.nouns and c.nouns <= GENERIC and not c.named
@@ -70,6 +70,13 @@ def better_described(ctx: LinkContext, m: Mention, related: Cluster) -> Cluster:
     story = [c for c in ctx.candidates(m) if not _unknown_name(m, c)]
     alt = pick(ctx, m, story)
     return alt if alt is not None and overlap(m, alt) > overlap(m, related) else related
+
+
+def introduced_by_apposition(ctx: LinkContext, m: Mention) -> bool:
+    """A definite role noun followed by an indefinite phrase that describes it ("hands the map to the
+    ferryman, a stooped man in oilskins") is a character being introduced: the description would be
+    pointless for someone already on stage, so the role is not handed to a vaguely described earlier one."""
+    return any(x.appos_of == m.index and x.det == "indef" and x.kind == "noun" for x in ctx.mentions)
 
 
 def age_apart(m: Mention, c: Cluster) -> bool:

@@ -118,3 +118,11 @@ def test_a_general_noun_goes_to_the_entity_it_repeats_the_words_of_shots_later()
              "The officer waves the wiry porter through the gate.",
              "Near the gangway the heavyset man shoulders a trunk."]
     assert ids(story)[3] == [2]  # the heavyset porter, last seen three shots ago, not the officer of the last two
+
+
+def test_a_role_noun_described_by_an_appositive_is_introduced_not_a_vague_earlier_one(monkeypatch):
+    story = ["A gangly teenager in a rubber poncho pins a notice on a fence post.",
+             "He shows the notice to the joiner, a round-faced woman dusted in sawdust, who shakes her head."]
+    assert ids(story) == [[1], [1, 2]]  # the joiner is introduced here, not the teenager
+    monkeypatch.setattr(wordnet, "introduced_by_apposition", lambda ctx, m: False)
+    assert ids(story) == [[1], [1]]
