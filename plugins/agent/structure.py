@@ -89,6 +89,8 @@ class _StructureLinker:
                 elif rel is not None and tok.head.dep_ == "relcl" and (host := self._relative_host(
                         tok.head.head, rel, by_head)) is not None:
                     m.appos_of = host.index  # "a boy whom everyone calls Sasha"
+                elif rel is None and (host := self._contact_clause_host(tok, by_head)) is not None:
+                    m.appos_of = host.index  # "a lanky boy everybody calls Tomi"
                 elif tok.head.dep_ == "acl" and tok.head.head.i in by_head:
                     m.appos_of = by_head[tok.head.head.i].index
             elif tok.dep_ == "conj" and host is not None and host.member_of is not None:
@@ -184,6 +186,20 @@ class _StructureLinker:
                     and noun.det == "indef" and not noun.plural:
                 return noun
         return None
+
+    @staticmethod
+    def _contact_clause_host(name: Token, by_head: dict[int, Mention]) -> Mention | None:
+        """A naming clause with no relative word but a subject of its own, hung on a character noun, gives that
+        phrase the name ("a lanky boy everybody calls Tomi", "the girl the village calls Pip"): the clause has
+        no object, so the noun it hangs on is whom it names. An "and" between the noun and the clause says the
+        parse hung on it a clause of a later listed phrase ("a pilot called Mirela and a stocky Dane the crew
+        nicknames Bo", where the Dane was read into the clause's subject)."""
+        verb = name.head
+        if verb.dep_ != "relcl" or verb.head.i not in by_head or by_head[verb.head.i].kind != "noun":
+            return None
+        if any(t.pos_ == "CCONJ" for t in name.doc[verb.head.i + 1:verb.left_edge.i + 1]):
+            return None
+        return by_head[verb.head.i] if any(c.dep_ in _SUBJECT_DEPS for c in verb.children) else None
 
     def _relative_host(self, noun: Token, rel: Token, by_head: dict[int, Mention]) -> Mention | None:
         """The mention a naming relative clause renames: the noun it hangs on, or, for "who(m)" hung on a thing
