@@ -313,3 +313,10 @@ def test_name_hung_after_its_noun():
     tariq.head, tariq.dep_ = nephew, "amod"  # the model's reading of such a phrase: the name modifies the noun
     assert repairs_names.name_hung_after_its_noun(doc) == 1
     assert tariq.dep_ == "appos"
+
+
+def test_absolute_opening():
+    doc = nlp()("Match won, the two sailors stretch out on the deck.")
+    assert _tok(doc, "Match").tag_ == "NNP"  # what the model says without the repair
+    assert repairs_names.absolute_opening(doc) == 1
+    assert _tok(doc, "Match").tag_ == "NN"
