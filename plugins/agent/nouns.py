@@ -82,7 +82,8 @@ def noun_info(lemma: str) -> NounInfo | None:
     if R.people_group(w):
         return NounInfo("group", "group")  # a collective of people WordNet knows ("a crew", "the choir")
     if len(w) >= 6 and (w.endswith(_AGENT_ENDINGS) or (w.endswith("woman") and w not in L.MAN_EXCEPTIONS)
-                        or (w.endswith("man") and w not in L.MAN_EXCEPTIONS and not w.endswith("human"))
+                        or (w.endswith("man") and w not in L.MAN_EXCEPTIONS and not w.endswith("human")
+                            and man_compound(w))
                         or (w.endswith("ist") and w not in L.IST_EXCEPTIONS)
                         or (w.endswith("eer") and w not in L.EER_EXCEPTIONS)):
         return NounInfo("person", "occupation")
@@ -91,6 +92,14 @@ def noun_info(lemma: str) -> NounInfo | None:
     if senses and senses[0] in _SENSE_CLASSES and not R.also_adjective(w) and "W" not in senses:
         return NounInfo(*_SENSE_CLASSES[senses[0]])
     return None
+
+
+def man_compound(w: str) -> bool:
+    """A word ending in "man" names a person by that ending only when it is built on an English word ("boatman",
+    "kinsman" with its linking "s") or WordNet lists it as a person ("shaman"): a borrowed word that merely ends
+    in those letters ("talisman", a song's name) is no one."""
+    stem = w[:-3]
+    return R.noun_senses(w)[:1] == "P" or R.common_word(stem) or stem.endswith("s") and R.common_word(stem[:-1])
 
 
 def noun_info_renaming_a_name(lemma: str) -> NounInfo | None:

@@ -16,6 +16,7 @@ from .modifiers import feature_word, number_value
 from .nouns import noun_info, noun_info_as_noun, vehicle_sense
 from .proper_names import TITLE_SUFFIXES
 from .repairs_names import (
+    absolute_opening,
     capitalised_word_before_apposition,
     capitalised_word_is_proper,
     fronted_word_before_subject,
@@ -554,6 +555,7 @@ def possessive_read_as_subject_of_participle(doc: Doc) -> int:
 
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     honorific_suffix,
+    absolute_opening,
     hyphenated_name,
     name_after_naming_verb,
     modal_before_present_verb,

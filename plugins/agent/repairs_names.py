@@ -163,6 +163,24 @@ def fronted_word_before_subject(doc: Doc) -> int:
     return n
 
 
+def absolute_opening(doc: Doc) -> int:
+    """A sentence that opens with a capitalised ordinary English word, a past participle and a comma ("Meal
+    eaten, the pair ...", "Job done, she ...") opens with an absolute phrase: the word is a common noun whose
+    state the participle gives, not a name, even when the model tags it a proper noun. A word the given-name
+    table knows is left alone ("Hope, tired, ..." has the comma before the participle anyway)."""
+    n = 0
+    for sent in doc.sents:
+        tok = sent[0]
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or not tok.text.isalpha() or tok.i + 2 >= len(doc) \
+                or not R.common_word(tok.lower_) or R.name_gender(tok.lower_) is not None:
+            continue
+        part, comma = doc[tok.i + 1], doc[tok.i + 2]
+        if part.tag_ in ("VBN", "VBD") and comma.text == ",":
+            tok.pos_, tok.tag_ = "NOUN", "NN"
+            n += 1
+    return n
+
+
 def modal_before_present_verb(doc: Doc) -> int:
     """A capitalised modal right before a present-tense -s verb ("Will yawns and ...", "Then May hums a tune"):
     a modal never takes that form after it, so the word is a name and the verb's subject."""

@@ -89,6 +89,8 @@ class _StructureLinker:
                 elif rel is not None and tok.head.dep_ == "relcl" and (host := self._relative_host(
                         tok.head.head, rel, by_head)) is not None:
                     m.appos_of = host.index  # "a boy whom everyone calls Sasha"
+                elif rel is None and (host := self._contact_clause_host(tok, by_head)) is not None:
+                    m.appos_of = host.index  # "a lanky boy everybody calls Tomi"
                 elif tok.head.dep_ == "acl" and tok.head.head.i in by_head:
                     m.appos_of = by_head[tok.head.head.i].index
             elif tok.dep_ == "conj" and host is not None and host.member_of is not None:
@@ -119,7 +121,8 @@ class _StructureLinker:
                     and (self.text[m.end:nxt.start].strip() == "," and m.det in ("def", "poss", "new")
                          or m.det in ("def", "poss", "new", "indef") and self._own_tail_comma(m, nxt)) \
                     and self.doc[nxt.head].dep_ != "conj" and not any(
-                        c.dep_ == "conj" for c in self.doc[m.head].children):
+                        c.dep_ == "conj" for c in self.doc[m.head].children) \
+                    and not self._fronted_setting_before_subject(m, nxt):
                 nxt.appos_of = m.index  # "the ferryman, a wiry man with ...", whatever the parse
             if m.kind == "name" and nxt is not None and nxt.sent == m.sent and nxt.kind == "noun" \
                     and self.text[m.end:nxt.start].strip() == "," and nxt.det in ("indef", "poss") \
@@ -183,6 +186,20 @@ class _StructureLinker:
                     and noun.det == "indef" and not noun.plural:
                 return noun
         return None
+
+    @staticmethod
+    def _contact_clause_host(name: Token, by_head: dict[int, Mention]) -> Mention | None:
+        """A naming clause with no relative word but a subject of its own, hung on a character noun, gives that
+        phrase the name ("a lanky boy everybody calls Tomi", "the girl the village calls Pip"): the clause has
+        no object, so the noun it hangs on is whom it names. An "and" between the noun and the clause says the
+        parse hung on it a clause of a later listed phrase ("a pilot called Mirela and a stocky Dane the crew
+        nicknames Bo", where the Dane was read into the clause's subject)."""
+        verb = name.head
+        if verb.dep_ != "relcl" or verb.head.i not in by_head or by_head[verb.head.i].kind != "noun":
+            return None
+        if any(t.pos_ == "CCONJ" for t in name.doc[verb.head.i + 1:verb.left_edge.i + 1]):
+            return None
+        return by_head[verb.head.i] if any(c.dep_ in _SUBJECT_DEPS for c in verb.children) else None
 
     def _relative_host(self, noun: Token, rel: Token, by_head: dict[int, Mention]) -> Mention | None:
         """The mention a naming relative clause renames: the noun it hangs on, or, for "who(m)" hung on a thing
@@ -271,6 +288,17 @@ class _StructureLinker:
                     or tok.dep_ in _SUBJECT_DEPS and tok.head.dep_ == "relcl":
                 continue
             m.appos_of = prev.index
+
+    def _fronted_setting_before_subject(self, m: Mention, nxt: Mention) -> bool:
+        """`m` is the object of a preposition that opens its sentence and hangs on the clause's verb, and `nxt`
+        (after the comma) is that verb's subject: "On a busy hospital ward in Oslo, a porter in green pushes a
+        cart". The opening phrase sets the scene; the subject after it is who acts, never a renaming of the
+        place (a place noun may have a person sense too: "ward", "square")."""
+        prep = self.doc[m.head].head
+        if self.doc[m.head].dep_ != "pobj" or prep.pos_ != "ADP" or prep.i != prep.sent.start:
+            return False
+        subj = self.doc[nxt.head]
+        return subj.dep_ in _SUBJECT_DEPS and subj.head.i == prep.head.i
 
     def _own_tail_comma(self, m: Mention, nxt: Mention) -> bool:
         """Between the two phrases stands only `m`'s own attribute phrase and a comma, and no "and" follows

@@ -133,7 +133,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
                 return "reported"  # "tells the cat that Ottilie never liked mice"
             if anc.dep_ in _CLAUSE_DEPS:
                 break
-    if _likeness(tok) or _shown_by_depiction(tok):
+    if _likeness(tok) or _shown_by_depiction(tok) or _depicted_as(tok):
         return "pictured"
     if _simile(m, tok):
         return "simile"
@@ -284,6 +284,17 @@ def _shown_by_depiction(tok: Token) -> bool:
         return False
     return verb.lemma_.lower() in SHOWING_VERBS and any(
         c.dep_ == "nsubj" and c.lemma_.lower() in DEPICTIONS for c in verb.children)
+
+
+def _depicted_as(tok: Token) -> bool:
+    """The phrase after "as" on a picture ("a faded photograph of his brother as a young soldier", "a portrait of
+    her as a bride") says how the picture shows its subject: it is that pictured subject, not someone new. The
+    parse may hang the "as" on the verb whose object the picture is ("holds a photo of her son as a baby")."""
+    if tok.dep_ != "pobj" or tok.head.lower_ != "as":
+        return False
+    host = tok.head.head
+    pictures = [host] if host.pos_ == "NOUN" else [c for c in host.children if c.dep_ == "dobj"]
+    return any(p.pos_ == "NOUN" and p.lemma_.lower() in DEPICTIONS and p.i < tok.i for p in pictures)
 
 
 def _simile(m: Mention, tok: Token) -> bool:

@@ -58,10 +58,10 @@ def run(ctx: LinkContext) -> None:
             story = [c for c in ctx.candidates(m)
                      if not c.group and contradicts(m, c) is None and not _unknown_name(m, c)]
             best = pick(ctx, m, story) if len(story) == 1 else None
-        if best is None and m.det == "def" and doer(ctx, m) is None:
+        if best is None and m.det == "def" and doer(ctx, m) is None and not introduced_by_apposition(ctx, m):
             # "the courier" for "a figure under a dripping umbrella": a role given to someone so far only described
             # in general terms, the most recent such entity of the last prompts (unless the role's verb or thing
-            # names who bears it: the relative sieve's `doer`)
+            # names who bears it: the relative sieve's `doer`; or an indefinite appositive introduces it)
             vague = [c for c in ctx.candidates(m) if c.nouns and c.nouns <= GENERIC and not c.named
                      and c.last_prompt >= ctx.prompt_index - RECENT_PROMPTS and not age_apart(m, c)]
             best = pick(ctx, m, vague[:1])
@@ -93,6 +93,13 @@ def nearest_in_age(m: Mention, scene: list[Cluster], best: Cluster | None) -> Cl
         return best
     own = told_age(best)
     return aged[0] if own is None or abs(own - years) > AGE_MARGIN else best
+
+
+def introduced_by_apposition(ctx: LinkContext, m: Mention) -> bool:
+    """A definite role noun followed by an indefinite phrase that describes it ("hands the map to the
+    ferryman, a stooped man in oilskins") is a character being introduced: the description would be
+    pointless for someone already on stage, so the role is not handed to a vaguely described earlier one."""
+    return any(x.appos_of == m.index and x.det == "indef" and x.kind == "noun" for x in ctx.mentions)
 
 
 def age_apart(m: Mention, c: Cluster) -> bool:

@@ -246,3 +246,13 @@ def test_former_and_latter_and_a_superlative_hung_on_the_verb_are_relative_descr
     found = [(m.kind, m.text, m.ordinal, m.compare) for m in read_mentions(text, parse(text)).mentions]
     assert found == [("relative", "The former", 1, None), ("relative", "the latter", -1, None),
                      ("relative", "The youngest", None, ("age", -1))]
+
+
+def test_a_word_merely_ending_in_man_is_no_one(monkeypatch):
+    from plugins.agent import nouns
+    text = "The sailor hums an old tanoman to the boatman."  # a made-up song word, and a person built on "boat"
+    assert _mentions(text) == [("noun", "The sailor"), ("noun", "the boatman")]
+    monkeypatch.setattr(nouns, "man_compound", lambda w: True)
+    nouns.noun_info.cache_clear()  # classifications are cached
+    assert ("noun", "an old tanoman") in _mentions(text)
+    nouns.noun_info.cache_clear()

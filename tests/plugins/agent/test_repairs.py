@@ -325,3 +325,10 @@ def test_plural_subject_before_base_verb():
     doc = nlp()("All four hens cluck at the fox.")
     assert repairs.plural_subject_before_base_verb(doc) == 1
     assert _tok(doc, "hens").dep_ == "nsubj" and _tok(doc, "cluck").pos_ == "VERB"
+
+
+def test_absolute_opening():
+    doc = nlp()("Match won, the two sailors stretch out on the deck.")
+    assert _tok(doc, "Match").tag_ == "NNP"  # what the model says without the repair
+    assert repairs_names.absolute_opening(doc) == 1
+    assert _tok(doc, "Match").tag_ == "NN"

@@ -80,3 +80,13 @@ def test_a_bare_one_described_by_what_it_wears_is_a_member_of_the_plural_before_
     ones = [m for m in mentions if m.kind == "relative"]
     assert len(ones) == 2 and all(mentions[m.member_of].text == "Two sisters" for m in ones if m.member_of is not None)
     assert all(m.member_of is not None for m in ones) and {"red", "yellow"} == ones[0].colours | ones[1].colours
+
+
+def test_a_fronted_place_phrase_is_not_renamed_by_the_subject_after_its_comma():
+    links = _links("On a crowded hospital ward in Oslo at dawn, a porter in green pushes a trolley.")
+    assert links["a porter"] == (None, None, None)
+
+
+def test_a_naming_clause_without_a_relative_word_names_the_noun_it_hangs_on():
+    links = _links("By the jetty, her nephew Anselm, a wiry lad the whole harbour calls Selo, mends a net.")
+    assert links["Selo"] == ("a wiry lad", None, None)

@@ -1,3 +1,4 @@
+from plugins.agent.sieves import presence
 from tests.plugins.agent.sieves.helpers import ids, with_and_without
 
 
@@ -316,3 +317,12 @@ def test_a_bare_animal_noun_after_of_is_food():
     on, off = with_and_without("presence", story)
     assert on == [[1]]  # the chicken is meat, not a second animal
     assert on != off
+
+
+def test_the_phrase_after_as_on_a_picture_is_the_pictured_subject(monkeypatch):
+    story = ["A porter finds an old miner awake in his bunk, holding a faded photograph of his brother as a "
+             "young soldier.",
+             "The porter sits down and the miner talks until dawn."]
+    assert ids(story) == [[1, 2], [1, 2]]
+    monkeypatch.setattr(presence, "_depicted_as", lambda tok: False)
+    assert ids(story)[0] == [1, 2, 3]

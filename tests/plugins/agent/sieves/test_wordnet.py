@@ -129,3 +129,11 @@ def test_a_general_noun_with_an_age_takes_the_one_told_that_age_not_the_latest()
     on, off = with_and_without("wordnet", story)
     assert on[2] == [1, 2, 3]
     assert on != off
+
+
+def test_a_role_noun_described_by_an_appositive_is_introduced_not_a_vague_earlier_one(monkeypatch):
+    story = ["A gangly teenager in a rubber poncho pins a notice on a fence post.",
+             "He shows the notice to the joiner, a round-faced woman dusted in sawdust, who shakes her head."]
+    assert ids(story) == [[1], [1, 2]]  # the joiner is introduced here, not the teenager
+    monkeypatch.setattr(wordnet, "introduced_by_apposition", lambda ctx, m: False)
+    assert ids(story) == [[1], [1]]
