@@ -83,6 +83,10 @@ class LinkContext:
         limit = before.start if before is not None else 10 ** 9
         return any(x.start < limit for x in c.mentions)
 
+    def members_of(self, key: str | None) -> list[Cluster]:
+        """The entities a counted plural made its members ("three sisters": one per sister), in the order made."""
+        return [c for c in self.clusters.values() if c.group_key == key]
+
     def in_previous(self, c: Cluster) -> bool:
         return c.entry is not None and c.entry.entity_id in self.previous
 

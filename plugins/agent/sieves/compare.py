@@ -40,14 +40,20 @@ def _gendered_generic(noun: str) -> bool:
     return info is not None and info.category == "generic" and noun_gender(noun) is not None
 
 
-def rough_age(c: Cluster) -> float | None:
-    """The entity's stated age, else its decade ("a woman in her fifties": 55, older than the young woman beside
-    her), else a rough one from its nouns and adjectives (`age_years`), else its age class."""
+def _stated_or_decade(c: Cluster) -> float | None:
+    """The age given in years ("a boy of seven"), else the middle of the one decade given ("in her fifties": 55)."""
     if c.stated_age is not None:
         return float(c.stated_age)
     decades = [n for d in c.descriptors if (n := number_value(d)) is not None and 20 <= n < 100 and n % 10 == 0]
-    if len(decades) == 1:
-        return float(decades[0] + 5)
+    return float(decades[0] + 5) if len(decades) == 1 else None
+
+
+def rough_age(c: Cluster) -> float | None:
+    """The entity's stated age, else its decade ("a woman in her fifties": 55, older than the young woman beside
+    her), else a rough one from its nouns and adjectives (`age_years`), else its age class."""
+    given = _stated_or_decade(c)
+    if given is not None:
+        return given
     known = [AGE_YEARS[n] for n in c.nouns | c.descriptors if n in AGE_YEARS]
     if known:
         return float(min(known) if c.age in ("child", "young") else max(known))
@@ -57,11 +63,9 @@ def rough_age(c: Cluster) -> float | None:
 def told_age(c: Cluster) -> float | None:
     """The age the text gave the entity outright: a stated age, a decade, or an adjective that names an age
     ("teenage", "elderly"; not the broad classes "young" and "old"), never one guessed from a noun ("sister")."""
-    if c.stated_age is not None:
-        return float(c.stated_age)
-    decades = [n for d in c.descriptors if (n := number_value(d)) is not None and 20 <= n < 100 and n % 10 == 0]
-    if len(decades) == 1:
-        return float(decades[0] + 5)
+    given = _stated_or_decade(c)
+    if given is not None:
+        return given
     told = [AGE_YEARS[d] for d in c.descriptors if d in AGE_YEARS and d not in AGE_ORDER]
     return float(sum(told) / len(told)) if told else None
 

@@ -334,7 +334,7 @@ def _co_members(ctx: LinkContext, m: Mention, owner: Cluster | None) -> list[Clu
     if owner is None or owner.group_key is None or m.kind != "noun" or not m.plural \
             or m.type not in ("person", "any", "group"):
         return []
-    others = [c for c in ctx.clusters.values() if c.group_key == owner.group_key and c is not owner]
+    others = [c for c in ctx.members_of(owner.group_key) if c is not owner]
     if m.count is not None and m.count != len(others):
         return []
     return [c for c in others if type_compatible(m, c) and contradicts(m, c) is None]
@@ -446,7 +446,7 @@ def _counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
         if c.group_key is None or c.group_key in seen:
             continue
         seen.add(c.group_key)
-        members = [x for x in ctx.clusters.values() if x.group_key == c.group_key]
+        members = ctx.members_of(c.group_key)
         if len(members) >= 2 and (m.count is None or m.count == len(members)) \
                 and all(_member_fits(m, x) for x in members):
             return members
@@ -486,7 +486,7 @@ def _the_rest(ctx: LinkContext, m: Mention) -> list[Cluster]:
         singled = {e.entity_id for e in prev.entities if any(r.kind != "group" for r in e.references)}
     keys = [c.group_key for c in ctx.candidates(m) if c.group_key and c.cid in singled]
     for key in keys[:1]:
-        rest = [c for c in ctx.clusters.values() if c.group_key == key and c.cid not in singled]
+        rest = [c for c in ctx.members_of(key) if c.cid not in singled]
         if rest and (m.count is None or m.count == len(rest)) and all(contradicts(m, c) is None for c in rest):
             return rest
     return []

@@ -224,6 +224,6 @@ def whole_sets(ctx: LinkContext, m: Mention, scene: list[Cluster], exclude: set[
     if len(keys) != 1:
         return scene
     key = next(iter(keys))
-    members = [c for c in ctx.clusters.values() if c.group_key == key and c not in exclude]
+    members = [c for c in ctx.members_of(key) if c not in exclude]
     rest = [c for c in scene if c not in members and c.type in ("person", "any", "group")]
     return members + rest
