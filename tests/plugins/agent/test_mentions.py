@@ -266,3 +266,12 @@ def test_a_word_merely_ending_in_man_is_no_one(monkeypatch):
 def test_a_people_group_is_made_of_people(text, phrase):
     """The noun a crew, team or gang is made of names people, even where its first WordNet sense is a thing."""
     assert ("noun", phrase) in _mentions(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Two miners pick at the rock by the light of a lamp.",
+    "The twins read by the light of a candle.",
+])
+def test_a_colour_word_with_an_of_phrase_is_no_one(text):
+    """"the light of a lamp" is light, not "the light (one)" standing for a character."""
+    assert not [m for m in _mentions(text) if m[0] == "relative"]
