@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
+from .kin_groups import new_kin_of_owners
 from .pronouns import clause_subjects, plural_scene, resolve
 from .relative import learn_kin, most
 from .words import REST_WORDS
@@ -297,8 +298,10 @@ def _named_newcomer(ctx: LinkContext, m: Mention) -> bool:
 
 
 def _members(ctx: LinkContext, m: Mention) -> list[Cluster]:
-    """All members of the counted plural whose noun `m` repeats ("the sisters" after "three sisters")."""
-    keys = {c.group_key for c in ctx.clusters.values() if c.group_key and noun_match(m, c)}
+    """All members of the counted plural whose noun `m` repeats ("the sisters" after "three sisters"), or whose
+    modifier it makes a noun of ("the twins" after "twin boys")."""
+    keys = {c.group_key for c in ctx.clusters.values()
+            if c.group_key and (noun_match(m, c) or m.lemma in c.descriptors)}
     return [c for c in ctx.clusters.values() if c.group_key in keys]
 
 
@@ -341,8 +344,8 @@ def _co_members(ctx: LinkContext, m: Mention, owner: Cluster | None) -> list[Clu
 
 
 def _cover(ctx: LinkContext, m: Mention) -> None:
-    if m.det == "new" and m.kind == "noun":
-        return  # "another crew", "a second pair": a new group, never one the story has
+    if m.det == "new" and m.kind == "noun" or new_kin_of_owners(ctx, m):
+        return  # "another crew", "a second pair", "their grandparents": a new group, never one the story has
     rest = _the_rest(ctx, m)
     if rest:
         ctx.cover(m, rest, NAME)
