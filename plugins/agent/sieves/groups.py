@@ -8,6 +8,7 @@ from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
 from .kin_groups import new_kin_of_owners
+from .members import learn_compared
 from .pronouns import clause_subjects, plural_scene, resolve
 from .relative import learn_kin, most
 from .words import REST_WORDS
@@ -48,6 +49,7 @@ def run(ctx: LinkContext) -> None:
             member = _unclaimed(ctx, m)
             if member is not None and ctx.link(m, member, NAME):
                 member.claimed = True  # "The youngest, a skinny boy ...": one of the three brothers
+                learn_compared(m, member)
                 _apposed_names_join(ctx, m, member)
             elif member is None and m.det in ("def", "poss") and m.type in ("person", "any"):
                 _split_pair(ctx, m)
