@@ -453,18 +453,20 @@ def _counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
         seen.add(c.group_key)
         members = ctx.members_of(c.group_key)
         if len(members) >= 2 and (m.count is None or m.count == len(members)) \
-                and all(_member_fits(m, x) for x in members):
+                and all(_member_fits(m, x, counted=m.count is not None) for x in members):
             return members
     return []
 
 
-def _member_fits(m: Mention, c: Cluster) -> bool:
+def _member_fits(m: Mention, c: Cluster, counted: bool = False) -> bool:
     """A member of a counted set fits a plural that may take it in: nothing contradicts it, and a group word ("the
     pair", "the trio") takes in members of any kind (the group word is the set's, not each member's kind) once
-    the text has singled each out."""
+    the text has singled each out. A plural that counts exactly the set's members ("all three daughters") takes
+    in a member whatever age its noun suggests: "girls" and "daughters" are said of grown sisters too, and the
+    count names the set."""
     if m.type == "group":  # of members the text has singled out (a set never split is the group word's own)
         return c.type in ("person", "any", "animal", "creature", "robot") and c.claimed
-    return type_compatible(m, c) and contradicts(m, c) is None
+    return type_compatible(m, c) and contradicts(m, c) in ((None, "age") if counted else (None,))
 
 
 #: how many prompts back "the others" looks for the member who was singled out ("the youngest slips", then "the

@@ -404,3 +404,14 @@ def test_the_twins_are_the_twin_boys_even_after_a_prompt_of_animals():
     on, off = with_and_without("groups", story)
     assert on[4] == [1, 2, 3, 4]
     assert on != off
+
+
+
+def test_a_count_of_the_whole_set_takes_in_a_member_whatever_age_its_noun_suggests():
+    # the eldest sister is a grey-haired woman, yet "all three daughters" are the three sisters
+    story = ["Three sisters in wool jumpers pick blackberries along a lane.",
+             "The eldest, a grey-haired woman, holds the basket; the middle sister picks; the youngest eats.",
+             "Their mother calls from the cottage, and all three daughters sigh."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 2, 3, 4]
+    assert on != off
