@@ -8,7 +8,7 @@ from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
 from .kin_groups import new_kin_of_owners
-from .members import learn_compared
+from .members import all_of_a_count, learn_compared
 from .pronouns import clause_subjects, plural_scene, resolve
 from .relative import learn_kin, most
 from .words import REST_WORDS
@@ -423,6 +423,7 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     if m.count is not None and (len(scene) != m.count or _mixed_scene(scene)) \
             and (counted := _recent_counted_set(ctx, m)):
         scene = counted
+    scene = all_of_a_count(ctx, m, scene)
     if m.count is not None and len(scene) > m.count:
         # more fit than the count says ("the two of them" after a woman, her grandson and a robin): people
         # before animals and machines, then the most recent
