@@ -376,9 +376,9 @@ class MentionReader:
             return True
         if tok.lower_ in L.COLOURS and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") \
                 and noun_info(tok.lower_) is None and tok.head.lemma_.lower() not in _WEARING_VERBS \
-                and tok.head.lower_ not in _CLOTHING_PREPS:
+                and tok.head.lower_ not in _CLOTHING_PREPS and not any(c.lower_ == "of" for c in tok.children):
             return True  # "the big grey", "the little black": a colour that stands for the one it describes
-            # (not what is worn: "wears the red", "in the blue")
+            # (not what is worn: "wears the red", "in the blue"; nor light itself: "by the light of a lamp")
         return tok.tag_ in ("JJR", "JJS") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
 
     @staticmethod

@@ -272,9 +272,21 @@ def character_noun_head(tok: Token) -> NounInfo | None:
         info = (noun_info_renaming_a_name if renames else noun_info_as_noun)(tok.lemma_.lower())
     if info is None and determined:
         info = unknown_character_noun(tok)  # "a mestre in white trousers"
+    if info is None:
+        info = member_of_people_group(tok)  # "a team of two cleaners"
     if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) and determined:
         return NounInfo("vehicle", "vehicle")
     return info
+
+
+def member_of_people_group(tok: Token) -> NounInfo | None:
+    """The noun a collective of people is made of ("a team of cleaners", "a gang of hands", "a crew of
+    cutters") names people when WordNet has a person sense for it at all, even where a thing sense comes first
+    ("cleaner" the product): a crew, team or gang is made of people, so the word names its members."""
+    of = tok.head
+    if tok.pos_ != "NOUN" or tok.dep_ != "pobj" or of.lower_ != "of" or not R.people_group(of.head.lemma_.lower()):
+        return None
+    return NounInfo(*_SENSE_CLASSES["P"]) if "P" in R.noun_senses(tok.lemma_.lower()) else None
 
 
 def animal_compound_head(tok: Token) -> bool:

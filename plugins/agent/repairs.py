@@ -26,6 +26,7 @@ from .repairs_names import (
     name_hung_after_its_noun,
     object_pronoun_before_given_name,
 )
+from .repairs_plural_subjects import base_verb_after_plural_subject
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
@@ -563,6 +564,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     subject_before_verb_noun,
     partitive_before_verb_noun,
     plural_subject_before_base_verb,
+    base_verb_after_plural_subject,
     character_noun_compound_of_verb,
     compound_character_noun_read_as_verb,
     possessive_read_as_subject_of_participle,

@@ -122,12 +122,21 @@ def extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
     return values[0][1]
 
 
+def graded_nouns(c: Cluster) -> set[str]:
+    """The comparatives the entity was called by as a noun of its own ("the elder" of two brothers singled one
+    out): they state the difference as an adjective would, so "the younger brother" is then the other one. Only
+    a noun that says nothing but who someone is in general counts (a kin or job noun ending in -er is no
+    comparative)."""
+    return {n for n in c.nouns if (info := noun_info(n)) is not None and info.category == "generic"}
+
+
 def _stated_extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
     """Of two, the one entity that a comparative word describes in the same direction ("a younger man" beside
     "a man in his thirties" is "the younger man", whatever ages their nouns suggest), or the one that the
     other's opposite comparative leaves: the text stated the difference, a rough age only guesses it."""
     def said(c: Cluster, direction: int) -> bool:
-        return any(stated_comparative(d) == (m.compare[0], direction) for d in c.descriptors) if m.compare else False
+        words = c.descriptors | graded_nouns(c)
+        return any(stated_comparative(d) == (m.compare[0], direction) for d in words) if m.compare else False
 
     if m.compare is None or len(scope) != 2:  # a comparative compares two: of three, "the older one" of a
         return None  # pair said earlier need not be the oldest

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
+from .kin_groups import new_kin_of_owners
+from .members import all_of_a_count, learn_compared
 from .pronouns import clause_subjects, plural_scene, resolve
 from .relative import learn_kin, most
 from .words import REST_WORDS
@@ -47,6 +49,7 @@ def run(ctx: LinkContext) -> None:
             member = _unclaimed(ctx, m)
             if member is not None and ctx.link(m, member, NAME):
                 member.claimed = True  # "The youngest, a skinny boy ...": one of the three brothers
+                learn_compared(m, member)
                 _apposed_names_join(ctx, m, member)
             elif member is None and m.det in ("def", "poss") and m.type in ("person", "any"):
                 _split_pair(ctx, m)
@@ -297,8 +300,10 @@ def _named_newcomer(ctx: LinkContext, m: Mention) -> bool:
 
 
 def _members(ctx: LinkContext, m: Mention) -> list[Cluster]:
-    """All members of the counted plural whose noun `m` repeats ("the sisters" after "three sisters")."""
-    keys = {c.group_key for c in ctx.clusters.values() if c.group_key and noun_match(m, c)}
+    """All members of the counted plural whose noun `m` repeats ("the sisters" after "three sisters"), or whose
+    modifier it makes a noun of ("the twins" after "twin boys")."""
+    keys = {c.group_key for c in ctx.clusters.values()
+            if c.group_key and (noun_match(m, c) or m.lemma in c.descriptors)}
     return [c for c in ctx.clusters.values() if c.group_key in keys]
 
 
@@ -341,8 +346,8 @@ def _co_members(ctx: LinkContext, m: Mention, owner: Cluster | None) -> list[Clu
 
 
 def _cover(ctx: LinkContext, m: Mention) -> None:
-    if m.det == "new" and m.kind == "noun":
-        return  # "another crew", "a second pair": a new group, never one the story has
+    if m.det == "new" and m.kind == "noun" or new_kin_of_owners(ctx, m):
+        return  # "another crew", "a second pair", "their grandparents": a new group, never one the story has
     rest = _the_rest(ctx, m)
     if rest:
         ctx.cover(m, rest, NAME)
@@ -418,6 +423,7 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     if m.count is not None and (len(scene) != m.count or _mixed_scene(scene)) \
             and (counted := _recent_counted_set(ctx, m)):
         scene = counted
+    scene = all_of_a_count(ctx, m, scene)
     if m.count is not None and len(scene) > m.count:
         # more fit than the count says ("the two of them" after a woman, her grandson and a robin): people
         # before animals and machines, then the most recent
@@ -448,18 +454,20 @@ def _counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
         seen.add(c.group_key)
         members = ctx.members_of(c.group_key)
         if len(members) >= 2 and (m.count is None or m.count == len(members)) \
-                and all(_member_fits(m, x) for x in members):
+                and all(_member_fits(m, x, counted=m.count is not None) for x in members):
             return members
     return []
 
 
-def _member_fits(m: Mention, c: Cluster) -> bool:
+def _member_fits(m: Mention, c: Cluster, counted: bool = False) -> bool:
     """A member of a counted set fits a plural that may take it in: nothing contradicts it, and a group word ("the
     pair", "the trio") takes in members of any kind (the group word is the set's, not each member's kind) once
-    the text has singled each out."""
+    the text has singled each out. A plural that counts exactly the set's members ("all three daughters") takes
+    in a member whatever age its noun suggests: "girls" and "daughters" are said of grown sisters too, and the
+    count names the set."""
     if m.type == "group":  # of members the text has singled out (a set never split is the group word's own)
         return c.type in ("person", "any", "animal", "creature", "robot") and c.claimed
-    return type_compatible(m, c) and contradicts(m, c) is None
+    return type_compatible(m, c) and contradicts(m, c) in ((None, "age") if counted else (None,))
 
 
 #: how many prompts back "the others" looks for the member who was singled out ("the youngest slips", then "the

@@ -434,7 +434,9 @@ def _on_display(tok: Token) -> bool:
 def _elaborates_depiction(m: Mention, tok: Token) -> bool:
     """The phrase follows a colon whose sentence has a depiction before it ("tells him about the vision:
     a wolf with a scar ..."; "reads the letter aloud: his son writes ..."): it says what the dream,
-    letter or photo shows."""
+    letter or photo shows, unless a plural of characters comes between the depiction and the colon ("a pier hung
+    with banners, where three cousins wait: the eldest ..."): what follows then singles out its members (one
+    character between, "reads the letter to the dog: ...", leaves the colon to the letter)."""
     sent = tok.sent
     colon = next((t for t in sent if t.text == ":" and t.idx < m.start), None)
     if colon is None:
@@ -442,7 +444,11 @@ def _elaborates_depiction(m: Mention, tok: Token) -> bool:
     before = [t for t in sent if t.i < colon.i]
     if not any(t.pos_ in ("VERB", "AUX") for t in before):
         return False  # a verbless heading labels a shot ("Split screen: ..."), it shows no depiction
-    return any(t.pos_ == "NOUN" and t.lemma_.lower() in DEPICTIONS for t in before)
+    last = max((t.i for t in before if t.pos_ == "NOUN" and t.lemma_.lower() in DEPICTIONS), default=None)
+    if last is None:
+        return False
+    return not any(t.dep_ not in ("compound", "amod") and t.tag_ == "NNS" and (info := noun_info(t.lemma_.lower()))
+                   is not None and info.type in ("person", "any", "animal", "creature") for t in before if t.i > last)
 
 
 def _still_elsewhere(m: Mention, tok: Token, ctx: LinkContext) -> bool:

@@ -173,7 +173,20 @@ def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     if superlative_over_more(ctx, m, cands, recent):
         return cands
     scope = recent if len(recent) >= 2 else cands
-    return _of_a_counted_set(ctx, m, scope) or scope
+    return _of_a_counted_set(ctx, m, scope) or _set_of_its_word(m, cands) or scope
+
+
+def _set_of_its_word(m: Mention, cands: list[Cluster]) -> list[Cluster] | None:
+    """A comparison by a word that the members of one counted set all bear, as a noun or a modifier ("the older
+    Tamang" after "two Tamang brothers", "the taller cadet" after "three cadets"), compares that set's members,
+    even when only some of them were in the last prompts and others stand near: the word names the set."""
+    if m.compare is None or not m.lemma:
+        return None
+    keys = {c.group_key for c in cands if c.group_key is not None and m.lemma in c.nouns | c.descriptors}
+    if len(keys) != 1:
+        return None
+    members = [c for c in cands if c.group_key in keys]
+    return members if len(members) >= 2 and all(m.lemma in c.nouns | c.descriptors for c in members) else None
 
 
 def superlative_over_more(ctx: LinkContext, m: Mention, cands: list[Cluster], recent: list[Cluster]) -> bool:

@@ -256,3 +256,22 @@ def test_a_word_merely_ending_in_man_is_no_one(monkeypatch):
     nouns.noun_info.cache_clear()  # classifications are cached
     assert ("noun", "an old tanoman") in _mentions(text)
     nouns.noun_info.cache_clear()
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("At dawn a crew of two cleaners scrubs the hull of the ferry.", "two cleaners"),
+    ("A team of cutters hacks a path through the cane field.", "cutters"),
+    ("On the quay, a gang of hands unloads crates of oranges.", "hands"),
+])
+def test_a_people_group_is_made_of_people(text, phrase):
+    """The noun a crew, team or gang is made of names people, even where its first WordNet sense is a thing."""
+    assert ("noun", phrase) in _mentions(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Two miners pick at the rock by the light of a lamp.",
+    "The twins read by the light of a candle.",
+])
+def test_a_colour_word_with_an_of_phrase_is_no_one(text):
+    """"the light of a lamp" is light, not "the light (one)" standing for a character."""
+    assert not [m for m in _mentions(text) if m[0] == "relative"]

@@ -391,3 +391,27 @@ def test_a_group_word_finds_the_group_the_text_called_by_it_before_a_newer_group
     on, off = with_and_without("groups", story)
     assert on == [[1], [1], [1, 2]]
     assert on != off
+
+
+def test_the_twins_are_the_twin_boys_even_after_a_prompt_of_animals():
+    # "the twins" makes a noun of the members' modifier ("twin boys"): the boys, not the otter and the terrier
+    story = ["Twin boys of about five, in matching red coats, run along a harbour wall "
+             "with a shaggy terrier on a lead.",
+             "Their grandparents walk behind under one umbrella.",
+             "Both boys lean over the railing and point at an otter in the water.",
+             "The otter vanishes; the terrier yaps at the ripples.",
+             "In the chip shop, the twins split a portion of fries with their grandparents while the dog snoozes."]
+    on, off = with_and_without("groups", story)
+    assert on[4] == [1, 2, 3, 4]
+    assert on != off
+
+
+
+def test_a_count_of_the_whole_set_takes_in_a_member_whatever_age_its_noun_suggests():
+    # the eldest sister is a grey-haired woman, yet "all three daughters" are the three sisters
+    story = ["Three sisters in wool jumpers pick blackberries along a lane.",
+             "The eldest, a grey-haired woman, holds the basket; the middle sister picks; the youngest eats.",
+             "Their mother calls from the cottage, and all three daughters sigh."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 2, 3, 4]
+    assert on != off

@@ -57,6 +57,13 @@ def test_what_follows_a_colon_after_a_depiction_is_what_it_shows():
     assert on != off
 
 
+def test_a_colon_after_a_plural_that_follows_a_depiction_singles_out_its_members():
+    # the banners come first, but the colon comes after the two fishermen: "the elder" is one of them, present
+    story = ["On a pier hung with banners, two fishermen mend a net: the elder hums, the younger knots the cord.",
+             "The younger fisherman waves at a gull."]
+    assert ids(story) == [[1, 2], [2, 3]]
+
+
 def test_a_reflexive_pronoun_of_a_pictured_subject_is_pictured_too():
     story = ["A cook in a white apron chops onions.",
              "A boy watches the television. On the screen, a skier pulls herself up the slope."]

@@ -379,3 +379,23 @@ def test_a_superlative_compares_all_three_of_the_story_not_the_two_of_the_last_s
     on, off = with_and_without("relative", story)
     assert on[3] == [1]
     assert on != off
+
+
+def link_ids(story):
+    return [r.entity_ids for r in link_story(story)]
+
+
+def test_a_member_called_the_elder_leaves_the_younger_to_the_other():
+    story = ["Two brothers paint a boat on the beach. The elder climbs onto the deck.",
+             "The younger brother hands up a brush."]
+    assert link_ids(story)[1] == [2]  # (with "the elder" not read as a comparative, the elder himself)
+
+
+def test_a_comparison_by_a_word_a_counted_set_bears_compares_that_set():
+    # only the younger brother was in the last prompt, beside three surfers; "Basque" names the two brothers
+    story = ["Two Basque brothers haul a rowing boat up the shingle, and the elder carries the oars.",
+             "The younger brother chats with three surfers by a van.",
+             "The older Basque ties the boat to a post."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [1]
+    assert on != off

@@ -1,0 +1,99 @@
+"""Repairs around a plural subject whose verb, in its base form, the parser reads as a noun (see repairs.py,
+whose `OVERRIDES` list runs this with the others; tested in tests/plugins/agent/test_repairs_plural_subjects.py).
+
+A base-form verb ("grin", "cheer", "end") follows only a plural subject, so the small model, which has seen
+such words mostly as nouns after "the X and the", reads the second subject as a modifier of a noun "grin", or a
+count ("the other two") as the number of a noun "haul". Only tags, heads and labels change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import resources as R
+from .modifiers import number_value
+from .nouns import noun_info
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+#: what follows a verb read as a noun: a particle or preposition ("end up", "grin at"), an adverb, an object's
+#: determiner or pronoun, a conjunction ("cheer as"); never a noun, which would make the word a noun's modifier
+_AFTER_VERB = frozenset({"ADP", "ADV", "DET", "PRON", "PART", "CCONJ", "SCONJ"})
+#: words before a count that make it a subject of its own ("all three", "the other two", "the remaining four")
+_COUNT_OPENERS = frozenset({"all", "the", "other", "remaining", "both"})
+
+
+def base_verb_after_plural_subject(doc: Doc) -> int:
+    """A word that is a verb and no character noun, read as a singular noun right after a plural subject, with a
+    preposition, adverb, determiner, pronoun or conjunction after it: the subject is a count that stands for
+    people ("All four end up in the fountain", "the other two haul the ropes") or two character phrases joined
+    by "and" ("The grandfather and the nephews cheer as ...", "The pilot and the navigator grin at the camera"). A
+    plural subject takes the verb's base form, so the word is the verb and the phrase before it its subject."""
+    n = 0
+    for verb in doc[1:-1]:
+        after = doc[verb.i + 1]
+        if verb.pos_ not in ("NOUN", "PROPN") or verb.tag_ not in ("NN", "NNP") or not verb.text.islower() \
+                or not R.verb_word(verb.lower_) or noun_info(verb.lower_) is not None or after.pos_ not in _AFTER_VERB:
+            continue
+        subj = doc[verb.i - 1]
+        if _count_subject(subj):
+            _make_subject(subj, verb)
+            n += 1
+            continue
+        first = _first_conjunct(subj)
+        if first is not None:
+            _make_second_conjunct(subj, first, verb)
+            n += 1
+    return n
+
+
+def _count_subject(tok: Token) -> bool:
+    """A number of two or more opened by "all", "the" or "other" ("All four", "the other two")."""
+    value = number_value(tok.lower_) if tok.pos_ == "NUM" else None
+    before = tok.doc[tok.i - 1] if tok.i > 0 else None
+    return value is not None and value >= 2 and before is not None and before.lower_ in _COUNT_OPENERS
+
+
+def _first_conjunct(tok: Token) -> Token | None:
+    """The head of the character phrase that "and" joins before `tok`'s phrase ("The baker and the apprentices"), when
+    `tok` is a character noun with its own determiner: the first of two subjects."""
+    if all(noun_info(w) is None for w in (tok.lemma_.lower(), tok.lower_, tok.lower_.removesuffix("s"))):
+        return None  # (a plural tagged as a proper noun keeps its -s in the lemma)
+    det = tok.doc[tok.i - 1] if tok.i > 0 else None
+    if det is None or det.pos_ != "DET" or det.i < 3 or tok.doc[det.i - 1].lower_ != "and":
+        return None
+    first = tok.doc[det.i - 2]
+    if first.pos_ not in ("NOUN", "PROPN") or noun_info(first.lemma_.lower()) is None:
+        return None
+    return first
+
+
+def _make_subject(subj: Token, verb: Token) -> None:
+    for c in list(verb.children):
+        if c.i < subj.i:
+            c.head = subj  # "the other" of "the other two"
+    subj.head, subj.dep_ = verb, "nsubj"
+    _retag(verb)
+
+
+def _make_second_conjunct(subj: Token, first: Token, verb: Token) -> None:
+    det = subj.doc[subj.i - 1]
+    det.head, det.dep_ = subj, "det"
+    subj.pos_, subj.tag_ = "NOUN", "NNS" if subj.lower_.endswith("s") else "NN"
+    if noun_info(subj.lemma_.lower()) is None:
+        subj.lemma_ = subj.lower_.removesuffix("s")  # "nephews" read as a proper noun kept its -s
+    subj.head, subj.dep_ = first, "conj"
+    subj.doc[det.i - 1].head = first  # "and"
+    if first.dep_ == "ROOT" or first.head.i == verb.i and verb.dep_ == "ROOT":
+        for c in list(first.children):
+            if c.i > verb.i:
+                c.head = verb  # "at the camera" hung on the first subject
+        if first.dep_ == "ROOT":
+            verb.head, verb.dep_ = verb, "ROOT"
+            first.head, first.dep_ = verb, "nsubj"
+    _retag(verb)
+
+
+def _retag(verb: Token) -> None:
+    verb.pos_, verb.tag_, verb.lemma_ = "VERB", "VBP", verb.lower_

@@ -1,0 +1,46 @@
+"""What singling a member out says about it: "the smallest of the three" is the small one from then on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..entities import type_compatible
+
+if TYPE_CHECKING:
+    from ..entities import Cluster
+    from ..linker import LinkContext
+    from ..mentions import Mention
+
+
+def learn_compared(m: Mention, member: Cluster) -> None:
+    """A comparative or superlative of size that singled a member of a counted set out ("the smallest of the
+    three", "the taller one") makes that member the small (large) one, so that a later "the little one" or "the
+    big one" finds it among members the text never described by size. (Age is left alone: "the eldest" is
+    already known by its own word, and a size says nothing of age.)"""
+    if m.compare is None or member.size is not None:
+        return
+    attr, direction = m.compare
+    if attr == "size" and direction != 0:
+        member.size = "small" if direction < 0 else "large"
+
+
+def all_of_a_count(ctx: LinkContext, m: Mention, scene: list[Cluster]) -> list[Cluster]:
+    """"all" + a count + a noun ("all three workers", "all four climbers") refers back to that many characters,
+    never brings new ones: when fewer than that many of the scene bear the noun (the text called them by names,
+    kin words or other jobs), the count takes the people of this prompt and the previous one that the story already
+    had (not a newcomer of this prompt), the most recent first, when there are at least that many."""
+    if m.count is None or len(scene) >= m.count or m.kind != "noun" or m.det == "poss":
+        return scene
+    tok = ctx.prompt.doc[m.head]
+    if not any(c.dep_ in ("det", "predet") and c.lower_ == "all" for c in tok.children):
+        return scene
+    here = [c for x in ctx.mentions if x.start < m.start and x.skip is None
+            for cid in ctx.covers.get(x.index, [] if x.entity is None else [x.entity])
+            if (c := ctx.clusters.get(cid)) is not None]
+    previous = [ctx.clusters[i] for i in ctx.previous if i in ctx.clusters]
+    out: list[Cluster] = []
+    for c in here + previous:
+        if c not in out and not c.group and type_compatible(m, c) and c.type in ("person", "any") \
+                and c.entry is not None:  # (refers back: not someone this prompt brings in)
+            out.append(c)
+    return out[:m.count] if len(out) >= m.count else scene

@@ -1,0 +1,45 @@
+"""A base-form verb the small model reads as a noun after a plural subject becomes the verb again."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugins.agent.mentions import read_mentions
+from plugins.agent.reader import nlp, parse
+from plugins.agent.repairs_plural_subjects import base_verb_after_plural_subject
+
+
+def _tok(doc, text):
+    return next(t for t in doc if t.text == text)
+
+
+@pytest.mark.parametrize(("sentence", "second", "verb"), [
+    ("The baker and the apprentices grin at the customer.", "apprentices", "grin"),
+    ("The grandfather and the nephews cheer as the kite climbs.", "nephews", "cheer"),
+    ("The pilot and the navigator grin at the camera.", "navigator", "grin"),
+])
+def test_second_of_two_joined_subjects_is_a_subject(sentence, second, verb):
+    doc = nlp()(sentence)
+    assert _tok(doc, verb).pos_ != "VERB"  # what the model says without the repair
+    assert base_verb_after_plural_subject(doc) == 1
+    assert _tok(doc, verb).pos_ == "VERB" and _tok(doc, second).dep_ == "conj"
+    found = [m.text for m in read_mentions(sentence, parse(sentence)).mentions]
+    assert "the " + second in found
+
+
+@pytest.mark.parametrize(("sentence", "count", "verb"), [
+    ("All four end up in the fountain, soaked.", "four", "end"),
+    ("The skipper naps while the other two squeegee the deck.", "two", "squeegee"),
+])
+def test_a_count_before_a_base_verb_is_its_subject(sentence, count, verb):
+    doc = nlp()(sentence)
+    assert _tok(doc, verb).pos_ != "VERB"
+    assert base_verb_after_plural_subject(doc) == 1
+    assert _tok(doc, count).dep_ == "nsubj" and _tok(doc, count).head.text == verb
+    covers = [m for m in read_mentions(sentence, parse(sentence)).mentions if m.kind == "cover"]
+    assert [m.text for m in covers] == [count]
+
+
+def test_a_noun_after_the_word_keeps_it_a_noun():
+    doc = nlp()("The cook and the waiter carry the cheer banner outside.")
+    assert base_verb_after_plural_subject(doc) == 0
