@@ -13,6 +13,7 @@ from ..resources import verb_word
 from .compare import bearers_of_the_noun, extreme, of_its_colour
 from .compare import most as most  # the groups sieve takes it from here
 from .head_match import owner_of, pick
+from .kin_scene import kin_in_scene
 from .salience import described_here
 from .words import (
     COUNTERPART_NOUNS,
@@ -307,7 +308,7 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         if len(grown) == 1:
             return grown[0]
     if m.kin is not None and m.kin != "parent" and not described_here(ctx, m):
-        newcomer = _newcomer_kin(ctx, m, owner)
+        newcomer = _newcomer_kin(ctx, m, owner) or kin_in_scene(ctx, m, owner)
         if newcomer is not None:
             return newcomer
     if m.lemma in COUNTERPART_NOUNS:

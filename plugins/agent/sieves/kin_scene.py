@@ -1,0 +1,51 @@
+"""A kin term for someone already in the scene: "her son" when the boy beside her was never called her son.
+
+Stories often introduce two characters by their looks ("an old woman and a woman in her thirties", "a girl and
+a boy of about ten") and only later say how they are related ("the old woman's daughter", "the mother ... her
+son"). The kin term then names a character who is there, not a newcomer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..entities import Cluster, contradicts
+from .compare import rough_age
+from .words import KIN_GENERATIONS
+
+if TYPE_CHECKING:
+    from ..linker import LinkContext
+    from ..mentions import Mention
+
+#: the least age gap per generation the kin term spans: rough ages from nouns ("man" 40, "in her forties" 45) are
+#: too coarse to order two adults, so a smaller gap would make the grown man beside a woman "her son"; a larger one
+#: would miss a mother in her thirties with a teenage son
+GENERATION_YEARS = 15
+
+
+def kin_in_scene(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:
+    """A kin term of another generation with an owner ("her son", "his grandfather", "the old man's nephew") that
+    names nobody the story related, and is not described where it stands, names the one person of this prompt
+    or the previous one who fits it: not the owner, related to nobody yet (a character the story has made
+    somebody's relative is accounted for), nothing in the term contradicting it, and on the side of the owner's
+    age the term says (a parent, grandparent, aunt or uncle older than the owner, a child, grandchild, niece or
+    nephew younger, by about a generation a step; both ages must be known, from a stated age, a decade or an age
+    noun).
+    Why: the text reads as if the relative were known; one who is new is introduced with a description of their
+    own ("her son, a boy in a red cap"), which the caller checks. The ages keep "her son" from the grown man
+    beside a woman (same generation), and the unrelated condition keeps it from a sibling or parent already
+    named so."""
+    steps = KIN_GENERATIONS.get(m.kin or "")
+    own_age = rough_age(owner)
+    if steps is None or own_age is None or owner.group:
+        return None
+    fits = []
+    for c in ctx.candidates(m):
+        if c is owner or c.group or c.type not in ("person", "any") or contradicts(m, c) is not None:
+            continue
+        if c.kin or owner.cid in c.kin or not (ctx.in_prompt(c, m) or ctx.in_previous(c)):
+            continue
+        age = rough_age(c)
+        if age is not None and (age - own_age) * steps >= GENERATION_YEARS * abs(steps):
+            fits.append(c)
+    return fits[0] if len(fits) == 1 else None
