@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..entities import AGE_ORDER, Cluster, build_of, noun_match, related_match
 from ..modifiers import number_value, stated_comparative
 from ..nouns import kin_relation, noun_gender, noun_info
-from .words import AGE_YEARS, SIZE_WORDS
+from .words import AGE_YEARS, CHILD_YEARS, OLD_YEARS, SIZE_WORDS, YOUNG_YEARS
 
 if TYPE_CHECKING:
     from ..mentions import Mention
@@ -152,3 +152,26 @@ def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:
     if known[n - 1][0] == known[n][0]:
         return None
     return [c for _, c in known[:n]]
+
+
+def of_stated_age(years: int, scope: list[Cluster]) -> Cluster | None:
+    """The one of the scope a bare age names ("the five-year-old", "the seventy-year-old"): the one given that age,
+    else, when nobody was, the one given no age in years whose rough age (`rough_age`: a decade, an age word or
+    noun) falls in the same stage of life (child, young, adult, old), so "the five-year-old" is the boy "half her
+    height" beside a girl of twelve; when none is, the one whose age nothing tells, beside others all of another
+    age ("the eight-year-old" is the grandson beside his grandfather). A stated age is never overruled: one given
+    another age in years is out."""
+    same = [c for c in scope if c.stated_age == years]
+    if same:
+        return same[0] if len(same) == 1 else None
+    stage = _life_stage(float(years))
+    ages = [(c, rough_age(c)) for c in scope if c.stated_age is None]
+    fits = [c for c, age in ages if age is not None and _life_stage(age) == stage]
+    if not fits:  # nobody known to be of that age: the one whose age nothing says, when every other is of another
+        fits = [c for c, age in ages if age is None] if len(scope) >= 2 else []
+    return fits[0] if len(fits) == 1 else None
+
+
+def _life_stage(years: float) -> int:
+    """0 child, 1 young, 2 adult, 3 old, by the rough-age bounds of sieves/words.py."""
+    return 0 if years <= CHILD_YEARS else 1 if years <= YOUNG_YEARS else 3 if years >= OLD_YEARS else 2

@@ -10,7 +10,7 @@ from ..modifiers import number_value, of_objects
 from ..nouns import noun_info, reciprocal, synonyms
 from ..proper_names import KUNYA_PREFIXES
 from ..resources import verb_word
-from .compare import bearers_of_the_noun, extreme, of_its_colour
+from .compare import bearers_of_the_noun, extreme, of_its_colour, of_stated_age
 from .compare import most as most  # the groups sieve takes it from here
 from .head_match import owner_of, pick
 from .kin_scene import kin_in_scene
@@ -74,7 +74,7 @@ def run(ctx: LinkContext) -> None:
             if len(ordered) >= 2 and (0 < m.ordinal <= len(ordered) or m.ordinal == -1):
                 target = ordered[m.ordinal - 1 if m.ordinal > 0 else -1]
         elif m.stated_age is not None and m.kind == "relative":
-            target = next((c for c in scope if c.stated_age == m.stated_age), None)
+            target = of_stated_age(m.stated_age, scope)
         elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
             target = _by_description(m, scope)
         if target is None and m.kind == "noun" and m.det == "def" and not m.relative_cue:

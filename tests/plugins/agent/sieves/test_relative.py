@@ -379,3 +379,20 @@ def test_a_superlative_compares_all_three_of_the_story_not_the_two_of_the_last_s
     on, off = with_and_without("relative", story)
     assert on[3] == [1]
     assert on != off
+
+
+def test_a_bare_age_nobody_was_given_is_the_one_of_that_stage_of_life():
+    story = ["On a beach, two siblings build a sandcastle: a girl of about eleven in a blue swimsuit and a boy in a "
+             "sun hat.",
+             "A gull lands nearby and the five-year-old chases it along the waterline."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [2, 3]
+    assert on != off
+
+
+def test_a_bare_age_is_the_one_whose_age_nothing_tells_beside_one_of_another_age():
+    story = ["A grandfather and his grandson wait on a train platform.",
+             "The eight-year-old points at the arriving engine."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [2]
+    assert on != off
