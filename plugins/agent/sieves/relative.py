@@ -325,7 +325,16 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
                   and contradicts(m, c) is None and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
         if len(others) == 1:
             return others[0]
+        return of_the_owners_kind(owner, others)
     return None
+
+
+def of_the_owners_kind(owner: Cluster, others: list[Cluster]) -> Cluster | None:
+    """Of several people in the scene, a counterpart noun ("her colleague", "his teammate", "her opponent") names
+    the one called by a noun the owner is called by too (the other woman braiding beside her, not the student
+    whose hair they braid): a counterpart does what the owner does, so the text names them alike."""
+    alike = [c for c in others if any(synonyms(a, b) for a in owner.nouns for b in c.nouns)]
+    return alike[0] if len(alike) == 1 else None
 
 
 def _newcomer_kin(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:

@@ -396,3 +396,12 @@ def test_a_bare_age_is_the_one_whose_age_nothing_tells_beside_one_of_another_age
     on, off = with_and_without("relative", story)
     assert on[1] == [2]
     assert on != off
+
+
+def test_a_counterpart_among_several_is_the_one_called_like_the_owner():
+    story = ["At a bakery counter, a plump baker in a white cap and a thin baker with a red scarf serve an old "
+             "customer.",
+             "The customer points at a loaf while the plump baker's colleague wraps a pie."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [1, 2, 3]
+    assert on != off
