@@ -65,7 +65,8 @@ def run(ctx: LinkContext) -> None:
             target = _kin_bearer(ctx, m)  # "the grandmother": the one the story made a grandparent
         elif m.compare is not None and m.det != "indef":  # "a shorter man" introduces one, picks none; "the
             # older child" whom no relation names compares like any other noun
-            scope = of_its_colour(m, scope)  # "the little black one": among the black ones first
+            scope = of_its_colour(m, scope or _scene_for_a_role(ctx, m))  # "the little black one": among the
+            # black ones first
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
             target = scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(scope) > 1 \
                 and m.category != "generic" else extreme(m, scope)  # "the older cousin" when one is the cousin
@@ -85,6 +86,16 @@ def run(ctx: LinkContext) -> None:
         if target is not None:
             ctx.link(m, target, NAME)
     learn_kin(ctx)
+
+
+def _scene_for_a_role(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """A definite comparison by a role noun nobody in the story bears ("the taller stylist" after "a tall woman and
+    a short woman braid her hair") compares the characters of this prompt and the previous one that nothing in
+    it contradicts: the role is what they are doing, and the definite comparative says the set is known."""
+    if m.kind != "noun" or m.det != "def" or m.category != "occupation":
+        return []
+    return [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and contradicts(m, c) is None
+            and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
 
 
 def _kin_bearer(ctx: LinkContext, m: Mention) -> Cluster | None:

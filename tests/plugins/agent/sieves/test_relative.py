@@ -398,6 +398,15 @@ def test_a_bare_age_is_the_one_whose_age_nothing_tells_beside_one_of_another_age
     assert on != off
 
 
+def test_a_comparison_by_a_role_nobody_bears_compares_the_people_of_the_scene():
+    story = ["In a busy barbershop, a tall man in a checked shirt and a short, bald man with a goatee trim the beard "
+             "of a customer.",
+             "The shorter barber sweeps the floor while the taller one sharpens a razor."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [1, 2]
+    assert on != off
+
+
 def test_a_counterpart_among_several_is_the_one_called_like_the_owner():
     story = ["At a bakery counter, a plump baker in a white cap and a thin baker with a red scarf serve an old "
              "customer.",
