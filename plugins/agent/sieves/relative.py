@@ -89,8 +89,8 @@ def run(ctx: LinkContext) -> None:
 
 
 def _scene_for_a_role(ctx: LinkContext, m: Mention) -> list[Cluster]:
-    """A definite comparison by a role noun nobody in the story bears ("the taller stylist" after "a tall woman and
-    a short woman braid her hair") compares the characters of this prompt and the previous one that nothing in
+    """A definite comparison by a role noun nobody in the story bears ("the shorter barber" after "a tall man and a
+    short man trim a beard") compares the characters of this prompt and the previous one that nothing in
     it contradicts: the role is what they are doing, and the definite comparative says the set is known."""
     if m.kind != "noun" or m.det != "def" or m.category != "occupation":
         return []
@@ -342,8 +342,8 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
 
 def of_the_owners_kind(owner: Cluster, others: list[Cluster]) -> Cluster | None:
     """Of several people in the scene, a counterpart noun ("her colleague", "his teammate", "her opponent") names
-    the one called by a noun the owner is called by too (the other woman braiding beside her, not the student
-    whose hair they braid): a counterpart does what the owner does, so the text names them alike."""
+    the one called by a noun the owner is called by too (the other baker serving beside him, not the customer
+    they serve): a counterpart does what the owner does, so the text names them alike."""
     alike = [c for c in others if any(synonyms(a, b) for a in owner.nouns for b in c.nouns)]
     return alike[0] if len(alike) == 1 else None
 
