@@ -1,8 +1,8 @@
 """A kin term for someone already in the scene: "her son" when the boy beside her was never called her son.
 
-Stories often introduce two characters by their looks ("an old woman and a woman in her thirties", "a girl and
-a boy of about ten") and only later say how they are related ("the old woman's daughter", "the mother ... her
-son"). The kin term then names a character who is there, not a newcomer.
+Stories often introduce two characters by their looks ("a grey-haired farmer and a man of forty", "a nurse and a
+lad of twelve") and only later say how they are related ("the farmer's son", "the nurse ... her nephew"). The kin
+term then names a character who is there, not a newcomer.
 """
 
 from __future__ import annotations
