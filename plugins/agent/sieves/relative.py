@@ -174,9 +174,12 @@ def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     in this prompt or the previous one, else anywhere in the story (and always the story's for a comparison
     over a set named by a plural or group noun: "the youngest of the team"). A comparison by a kin noun two
     entities bear compares those ("the taller brother"); one over a number ("the older of the two") the entities
-    that fit the plural phrase of that count before it."""
+    that fit the plural phrase of that count before it. A possessive phrase never names its owner ("her older
+    cousin" is not she)."""
     general = m.kind != "noun" or m.category in ("generic", "kinship", "epithet")
+    owner = owner_of(ctx, m) if m.det == "poss" else None
     cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and c.type != "vehicle"
+             and c is not owner
              and (noun_match(m, c) or not general and related_match(m, c) or general and contradicts(m, c) is None)]
     cands = bearers_of_the_noun(m, cands)
     recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]

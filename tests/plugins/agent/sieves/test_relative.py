@@ -414,3 +414,11 @@ def test_a_counterpart_among_several_is_the_one_called_like_the_owner():
     on, off = with_and_without("relative", story)
     assert on[1] == [1, 2, 3]
     assert on != off
+
+
+def test_a_possessive_comparison_never_names_its_owner():
+    story = ["At the harvest show, a thin man in a straw hat and his younger cousin on crutches each stand beside a "
+             "huge melon.",
+             "The man in the straw hat waves."]
+    on, _ = with_and_without("relative", story)
+    assert on[0] == [1, 2]
