@@ -10,7 +10,7 @@ from ..modifiers import number_value, of_objects
 from ..nouns import noun_info, reciprocal, synonyms
 from ..proper_names import KUNYA_PREFIXES
 from ..resources import verb_word
-from .compare import bearers_of_the_noun, extreme, of_its_colour, of_stated_age
+from .compare import bearers_of_the_noun, extreme, generations_above, kin_extreme, of_its_colour, of_stated_age
 from .compare import most as most  # the groups sieve takes it from here
 from .head_match import owner_of, pick
 from .kin_scene import kin_in_scene
@@ -67,9 +67,11 @@ def run(ctx: LinkContext) -> None:
             # older child" whom no relation names compares like any other noun
             scope = of_its_colour(m, scope or _scene_for_a_role(ctx, m))  # "the little black one": among the
             # black ones first
+            scope = scope + _kin_across_generations(ctx, m, scope)
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
-            target = scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(scope) > 1 \
-                and m.category != "generic" else extreme(m, scope)  # "the older cousin" when one is the cousin
+            target = kin_extreme(m, scope) or (scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(
+                scope) > 1 and m.category != "generic" else extreme(m, scope))  # "the older cousin" when one is the
+            # cousin
         elif m.ordinal is not None:  # "the first", "the second one", "the first jogger", "the last dog"
             ordered = sorted(scope, key=lambda c: (c.entry is None, c.order if c.entry is None else c.cid))
             if len(ordered) >= 2 and (0 < m.ordinal <= len(ordered) or m.ordinal == -1):
@@ -86,6 +88,17 @@ def run(ctx: LinkContext) -> None:
         if target is not None:
             ctx.link(m, target, NAME)
     learn_kin(ctx)
+
+
+def _kin_across_generations(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> list[Cluster]:
+    """A comparison of age whose noun only one entity bears ("the younger tailor" when only the uncle was called a
+    tailor) also weighs the relatives the story put a generation or more from that one (his nephew, working beside
+    him): "younger" says there is another, and a relative of another generation is the one an age comparison
+    with him is about."""
+    if len(scope) != 1 or m.compare is None or m.compare[0] != "age":
+        return []
+    return [c for c in ctx.candidates(m) if c is not scope[0] and not c.group and generations_above(c, scope[0])
+            and contradicts(m, c) is None]
 
 
 def _scene_for_a_role(ctx: LinkContext, m: Mention) -> list[Cluster]:

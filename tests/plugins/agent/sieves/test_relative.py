@@ -422,3 +422,13 @@ def test_a_possessive_comparison_never_names_its_owner():
              "The man in the straw hat waves."]
     on, _ = with_and_without("relative", story)
     assert on[0] == [1, 2]
+
+
+def test_an_age_comparison_with_a_noun_one_bears_weighs_his_relative_of_another_generation():
+    story = ["In a tailor's shop, a grey-haired tailor works at the front table; beside him, his nephew, a lanky man "
+             "with a goatee, irons a shirt.",
+             "A woman in a raincoat brings in a torn jacket.",
+             "The younger tailor measures her sleeve while the woman waits."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [2, 3]
+    assert on != off
