@@ -52,6 +52,7 @@ def run(ctx: LinkContext) -> None:
     "his grandmother" finds her through it; siblings share parents, grandparents, aunts and uncles, and siblings; a
     relation no entity was given holds through one between ("the uncle" is the brother of the boy's mother)."""
     learn_kin(ctx)  # relations stated earlier in the prompt ("Chuy, Luz's brother, ... his sister")
+    compared: list[tuple[Mention, list[Cluster], Cluster]] = []  # this prompt's comparisons: (phrase, set, pick)
     for m in ctx.open(("noun", "relative")):
         if m.det == "new" or m.plural:
             continue
@@ -69,9 +70,11 @@ def run(ctx: LinkContext) -> None:
             # black ones first
             scope = scope + _kin_across_generations(ctx, m, scope)
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
-            target = kin_extreme(m, scope) or (scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(
-                scope) > 1 and m.category != "generic" else extreme(m, scope))  # "the older cousin" when one is the
-            # cousin
+            target = _opposite_of_a_pair(m, compared) or kin_extreme(m, scope) or (
+                scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(scope) > 1
+                and m.category != "generic" else extreme(m, scope))  # "the older cousin" when one is the cousin
+            if target is not None:
+                compared.append((m, scope, target))
         elif m.ordinal is not None:  # "the first", "the second one", "the first jogger", "the last dog"
             ordered = sorted(scope, key=lambda c: (c.entry is None, c.order if c.entry is None else c.cid))
             if len(ordered) >= 2 and (0 < m.ordinal <= len(ordered) or m.ordinal == -1):
@@ -88,6 +91,19 @@ def run(ctx: LinkContext) -> None:
         if target is not None:
             ctx.link(m, target, NAME)
     learn_kin(ctx)
+
+
+def _opposite_of_a_pair(m: Mention, compared: list[tuple[Mention, list[Cluster], Cluster]]) -> Cluster | None:
+    """A comparison that answers one made earlier in the prompt ("the younger baker kneads; the older one frowns",
+    "the taller guard ... the shorter one") is the other member of the pair the first one chose from: the opposite
+    comparative of the same quality names the one the first set aside, wherever the last prompts placed others."""
+    if m.compare is None:
+        return None
+    for x, scope, chosen in reversed(compared):
+        if x.compare == (m.compare[0], -m.compare[1]) and len(scope) == 2 and contradicts(m, scope[0]) is None \
+                and contradicts(m, scope[1]) is None:
+            return scope[0] if scope[1] is chosen else scope[1]
+    return None
 
 
 def _kin_across_generations(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> list[Cluster]:

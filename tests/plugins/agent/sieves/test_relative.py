@@ -432,3 +432,14 @@ def test_an_age_comparison_with_a_noun_one_bears_weighs_his_relative_of_another_
     on, off = with_and_without("relative", story)
     assert on[2] == [2, 3]
     assert on != off
+
+
+def test_an_opposite_comparison_in_the_same_prompt_is_the_other_of_the_first_ones_pair():
+    story = ["In a tailor's shop, a grey-haired tailor works at the front table; beside him, his nephew, a lanky man "
+             "with a goatee, irons a shirt.",
+             "A woman in a raincoat brings in a torn jacket.",
+             "A girl with a kite runs in after her mother.",
+             "The younger tailor measures the girl's sleeve; the older one, still pinning a hem, shakes his head."]
+    on, off = with_and_without("relative", story)
+    assert on[3] == [1, 2, 4]
+    assert on != off
