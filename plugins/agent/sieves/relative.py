@@ -16,10 +16,10 @@ from .head_match import owner_of, pick
 from .kin_scene import kin_in_scene
 from .salience import described_here
 from .words import (
-    COUNTERPART_NOUNS,
     KEEPER_NOUNS,
     KIN_THROUGH,
     SIBLING_SHARED_KIN,
+    counterpart_noun,
 )
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def run(ctx: LinkContext) -> None:
             continue
         target = None
         scope = _scope(ctx, m)
-        if (m.kin is not None or m.lemma in COUNTERPART_NOUNS or m.lemma in KEEPER_NOUNS) and m.owner is not None:
+        if (m.kin is not None or counterpart_noun(m.lemma) or m.lemma in KEEPER_NOUNS) and m.owner is not None:
             target = _kin(ctx, m)
         elif m.other:  # "the other twin": the other one of the set, before "twin" is read as a kin term
             target = _other(ctx, m, scope)
@@ -312,7 +312,7 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
     if m.lemma in KEEPER_NOUNS:
         return _keeper(ctx, m, owner)
     animal_kin = m.kin in ("parent", "sibling") and owner.type in ("animal", "creature")
-    if (m.lemma in COUNTERPART_NOUNS or animal_kin) and owner.type not in ("person", "any") \
+    if (counterpart_noun(m.lemma) or animal_kin) and owner.type not in ("person", "any") \
             and m.type in ("person", "any"):
         m.type = owner.type  # "her mate" of a goose, "its mother" of a foal: a thing of the owner's kind
     owners = [owner]
@@ -354,14 +354,14 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         newcomer = _newcomer_kin(ctx, m, owner) or kin_in_scene(ctx, m, owner)
         if newcomer is not None:
             return newcomer
-    if m.lemma in COUNTERPART_NOUNS:
+    if counterpart_noun(m.lemma):
         # "her opponent" of one of "two fencers": the other member of a set the owner was covered with
         mates = _set_mates(ctx, owner)
         fellows = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
                    and (c.cid in mates or owner.group_key is not None and c.group_key == owner.group_key)]
         if len(fellows) == 1:
             return fellows[0]
-    if m.lemma in COUNTERPART_NOUNS:  # "his opponent", "her partner": the one other person of the scene
+    if counterpart_noun(m.lemma):  # "his opponent", "her partner": the one other person of the scene
         # (an animal's mate or partner is an animal of its kind, not the person nearby)
         kinds = ("person", "any") if owner.type in ("person", "any") else (owner.type,)
         others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in kinds

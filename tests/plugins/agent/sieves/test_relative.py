@@ -443,3 +443,11 @@ def test_an_opposite_comparison_in_the_same_prompt_is_the_other_of_the_first_one
     on, off = with_and_without("relative", story)
     assert on[3] == [1, 2, 4]
     assert on != off
+
+
+def test_a_word_built_on_mate_is_a_counterpart_noun():
+    story = ["In a quiet dormitory, a tall student in a hoodie and a short student in pyjamas argue over a lamp.",
+             "The tall one finally laughs at a joke his roommate tells."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [1, 2]
+    assert on != off
