@@ -25,3 +25,12 @@ def test_a_son_is_not_the_grown_man_of_her_own_generation():
              "Her son brings two cups of coffee."]
     on, _ = with_and_without("relative", story)
     assert on[1] == [2, 3]
+
+
+def test_of_several_of_another_generation_the_one_nearest_the_kin_nouns_age():
+    story = ["In a busy bakery, a stooped old baker with a white beard and his son, a burly man in a floury apron, "
+             "knead dough.",
+             "A girl of about seven skips in and hugs her grandfather."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [1, 3]
+    assert on != off
