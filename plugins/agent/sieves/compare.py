@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..entities import AGE_ORDER, Cluster, build_of, noun_match, related_match
 from ..modifiers import number_value, stated_comparative
 from ..nouns import kin_relation, noun_gender, noun_info
-from .words import AGE_YEARS, SIZE_WORDS
+from .words import AGE_YEARS, CHILD_YEARS, KIN_GENERATIONS, OLD_YEARS, SIZE_WORDS, YOUNG_YEARS
 
 if TYPE_CHECKING:
     from ..mentions import Mention
@@ -101,6 +101,9 @@ def extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
     comparative word said so of, else the extreme value; None on a tie or when nothing tells them apart."""
     if m.compare is None or len(scope) < 2:
         return None
+    by_kin = kin_extreme(m, scope)
+    if by_kin is not None:
+        return by_kin
     stated = _stated_extreme(m, scope)
     if stated is not None:
         return stated
@@ -161,3 +164,44 @@ def most(m: Mention, scope: list[Cluster], n: int) -> list[Cluster] | None:
     if known[n - 1][0] == known[n][0]:
         return None
     return [c for _, c in known[:n]]
+
+
+def of_stated_age(years: int, scope: list[Cluster]) -> Cluster | None:
+    """The one of the scope a bare age names ("the five-year-old", "the seventy-year-old"): the one given that age,
+    else, when nobody was, the one given no age in years whose rough age (`rough_age`: a decade, an age word or
+    noun) falls in the same stage of life (child, young, adult, old), so "the five-year-old" is the boy "half her
+    height" beside a girl of twelve; when none is, the one whose age nothing tells, beside others all of another
+    age ("the eight-year-old" is the grandson beside his grandfather). A stated age is never overruled: one given
+    another age in years is out."""
+    same = [c for c in scope if c.stated_age == years]
+    if same:
+        return same[0] if len(same) == 1 else None
+    stage = _life_stage(float(years))
+    ages = [(c, rough_age(c)) for c in scope if c.stated_age is None]
+    fits = [c for c, age in ages if age is not None and _life_stage(age) == stage]
+    if not fits:  # nobody known to be of that age: the one whose age nothing says, when every other is of another
+        fits = [c for c, age in ages if age is None] if len(scope) >= 2 else []
+    return fits[0] if len(fits) == 1 else None
+
+
+def _life_stage(years: float) -> int:
+    """0 child, 1 young, 2 adult, 3 old, by the rough-age bounds of sieves/words.py."""
+    return 0 if years <= CHILD_YEARS else 1 if years <= YOUNG_YEARS else 3 if years >= OLD_YEARS else 2
+
+
+def generations_above(a: Cluster, b: Cluster) -> int:
+    """How many generations the story's kin relations put `a` above `b` (the uncle 1 above his nephew, the
+    granddaughter 2 below her grandfather), 0 when they are not so related."""
+    return KIN_GENERATIONS.get(a.kin.get(b.cid, ""), 0) or -KIN_GENERATIONS.get(b.kin.get(a.cid, ""), 0)
+
+
+def kin_extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
+    """A comparison of age among entities the story related across generations ("the older one" of a man and his
+    nephew, "the younger baker" of a father and son) picks by those relations: the one above every other (or
+    below, for "younger") is the older, whatever rough ages their nouns suggest (a "grey-haired" nephew, an
+    uncle described by his trade)."""
+    if m.compare is None or m.compare[0] != "age" or len(scope) < 2:
+        return None
+    direction = m.compare[1]
+    fits = [c for c in scope if all(generations_above(c, o) * direction > 0 for o in scope if o is not c)]
+    return fits[0] if len(fits) == 1 else None

@@ -14,7 +14,6 @@ from .words import (
     ABSENCE_WORDS,
     ARRIVAL_VERBS,
     CAPTURE_VERBS,
-    COUNTERPART_NOUNS,
     DEATH_VERBS,
     DEPARTURE_PARTICLES,
     DEPARTURE_VERBS,
@@ -39,6 +38,7 @@ from .words import (
     SPEECH_VERBS,
     TOY_MODIFIERS,
     VEHICLE_PARTS,
+    counterpart_noun,
 )
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ def _thing_reading(m: Mention, tok: Token, ctx: LinkContext) -> bool:
         return False
     if any(c.dep_ == "relcl" and any(t.lower_ in ("who", "whom", "whose") for t in c.subtree) for c in tok.children):
         return False
-    if _known(m, ctx) or m.lemma in COUNTERPART_NOUNS or m.lemma in KEEPER_NOUNS:
+    if _known(m, ctx) or counterpart_noun(m.lemma) or m.lemma in KEEPER_NOUNS:
         return False
     return _thing_context(tok, senses)
 

@@ -10,15 +10,16 @@ from ..modifiers import number_value, of_objects
 from ..nouns import noun_info, reciprocal, synonyms
 from ..proper_names import KUNYA_PREFIXES
 from ..resources import verb_word
-from .compare import bearers_of_the_noun, extreme, of_its_colour
+from .compare import bearers_of_the_noun, extreme, generations_above, kin_extreme, of_its_colour, of_stated_age
 from .compare import most as most  # the groups sieve takes it from here
 from .head_match import owner_of, pick
+from .kin_scene import kin_in_scene
 from .salience import described_here
 from .words import (
-    COUNTERPART_NOUNS,
     KEEPER_NOUNS,
     KIN_THROUGH,
     SIBLING_SHARED_KIN,
+    counterpart_noun,
 )
 
 if TYPE_CHECKING:
@@ -51,12 +52,13 @@ def run(ctx: LinkContext) -> None:
     "his grandmother" finds her through it; siblings share parents, grandparents, aunts and uncles, and siblings; a
     relation no entity was given holds through one between ("the uncle" is the brother of the boy's mother)."""
     learn_kin(ctx)  # relations stated earlier in the prompt ("Chuy, Luz's brother, ... his sister")
+    compared: list[tuple[Mention, list[Cluster], Cluster]] = []  # this prompt's comparisons: (phrase, set, pick)
     for m in ctx.open(("noun", "relative")):
         if m.det == "new" or m.plural:
             continue
         target = None
         scope = _scope(ctx, m)
-        if (m.kin is not None or m.lemma in COUNTERPART_NOUNS or m.lemma in KEEPER_NOUNS) and m.owner is not None:
+        if (m.kin is not None or counterpart_noun(m.lemma) or m.lemma in KEEPER_NOUNS) and m.owner is not None:
             target = _kin(ctx, m)
         elif m.other:  # "the other twin": the other one of the set, before "twin" is read as a kin term
             target = _other(ctx, m, scope)
@@ -64,16 +66,21 @@ def run(ctx: LinkContext) -> None:
             target = _kin_bearer(ctx, m)  # "the grandmother": the one the story made a grandparent
         elif m.compare is not None and m.det != "indef":  # "a shorter man" introduces one, picks none; "the
             # older child" whom no relation names compares like any other noun
-            scope = of_its_colour(m, scope)  # "the little black one": among the black ones first
+            scope = of_its_colour(m, scope or _scene_for_a_role(ctx, m))  # "the little black one": among the
+            # black ones first
+            scope = scope + _kin_across_generations(ctx, m, scope)
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
-            target = scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(scope) > 1 \
-                and m.category != "generic" else extreme(m, scope)  # "the older cousin" when one is the cousin
+            target = _opposite_of_a_pair(m, compared) or kin_extreme(m, scope) or (
+                scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(scope) > 1
+                and m.category != "generic" else extreme(m, scope))  # "the older cousin" when one is the cousin
+            if target is not None:
+                compared.append((m, scope, target))
         elif m.ordinal is not None:  # "the first", "the second one", "the first jogger", "the last dog"
             ordered = sorted(scope, key=lambda c: (c.entry is None, c.order if c.entry is None else c.cid))
             if len(ordered) >= 2 and (0 < m.ordinal <= len(ordered) or m.ordinal == -1):
                 target = ordered[m.ordinal - 1 if m.ordinal > 0 else -1]
         elif m.stated_age is not None and m.kind == "relative":
-            target = next((c for c in scope if c.stated_age == m.stated_age), None)
+            target = of_stated_age(m.stated_age, scope)
         elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
             target = _by_description(m, scope)
         if target is None and m.kind == "noun" and m.det == "def" and not m.relative_cue:
@@ -84,6 +91,40 @@ def run(ctx: LinkContext) -> None:
         if target is not None:
             ctx.link(m, target, NAME)
     learn_kin(ctx)
+
+
+def _opposite_of_a_pair(m: Mention, compared: list[tuple[Mention, list[Cluster], Cluster]]) -> Cluster | None:
+    """A comparison that answers one made earlier in the prompt ("the younger baker kneads; the older one frowns",
+    "the taller guard ... the shorter one") is the other member of the pair the first one chose from: the opposite
+    comparative of the same quality names the one the first set aside, wherever the last prompts placed others."""
+    if m.compare is None:
+        return None
+    for x, scope, chosen in reversed(compared):
+        if x.compare == (m.compare[0], -m.compare[1]) and len(scope) == 2 and contradicts(m, scope[0]) is None \
+                and contradicts(m, scope[1]) is None:
+            return scope[0] if scope[1] is chosen else scope[1]
+    return None
+
+
+def _kin_across_generations(ctx: LinkContext, m: Mention, scope: list[Cluster]) -> list[Cluster]:
+    """A comparison of age whose noun only one entity bears ("the younger tailor" when only the uncle was called a
+    tailor) also weighs the relatives the story put a generation or more from that one (his nephew, working beside
+    him): "younger" says there is another, and a relative of another generation is the one an age comparison
+    with him is about."""
+    if len(scope) != 1 or m.compare is None or m.compare[0] != "age":
+        return []
+    return [c for c in ctx.candidates(m) if c is not scope[0] and not c.group and generations_above(c, scope[0])
+            and contradicts(m, c) is None]
+
+
+def _scene_for_a_role(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """A definite comparison by a role noun nobody in the story bears ("the shorter barber" after "a tall man and a
+    short man trim a beard") compares the characters of this prompt and the previous one that nothing in
+    it contradicts: the role is what they are doing, and the definite comparative says the set is known."""
+    if m.kind != "noun" or m.det != "def" or m.category != "occupation":
+        return []
+    return [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and contradicts(m, c) is None
+            and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
 
 
 def _kin_bearer(ctx: LinkContext, m: Mention) -> Cluster | None:
@@ -162,9 +203,12 @@ def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
     in this prompt or the previous one, else anywhere in the story (and always the story's for a comparison
     over a set named by a plural or group noun: "the youngest of the team"). A comparison by a kin noun two
     entities bear compares those ("the taller brother"); one over a number ("the older of the two") the entities
-    that fit the plural phrase of that count before it."""
+    that fit the plural phrase of that count before it. A possessive phrase never names its owner ("her older
+    cousin" is not she)."""
     general = m.kind != "noun" or m.category in ("generic", "kinship", "epithet")
+    owner = owner_of(ctx, m) if m.det == "poss" else None
     cands = [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and c.type != "vehicle"
+             and c is not owner
              and (noun_match(m, c) or not general and related_match(m, c) or general and contradicts(m, c) is None)]
     cands = bearers_of_the_noun(m, cands)
     recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
@@ -281,7 +325,7 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
     if m.lemma in KEEPER_NOUNS:
         return _keeper(ctx, m, owner)
     animal_kin = m.kin in ("parent", "sibling") and owner.type in ("animal", "creature")
-    if (m.lemma in COUNTERPART_NOUNS or animal_kin) and owner.type not in ("person", "any") \
+    if (counterpart_noun(m.lemma) or animal_kin) and owner.type not in ("person", "any") \
             and m.type in ("person", "any"):
         m.type = owner.type  # "her mate" of a goose, "its mother" of a foal: a thing of the owner's kind
     owners = [owner]
@@ -320,24 +364,33 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         if len(grown) == 1:
             return grown[0]
     if m.kin is not None and m.kin != "parent" and not described_here(ctx, m):
-        newcomer = _newcomer_kin(ctx, m, owner)
+        newcomer = _newcomer_kin(ctx, m, owner) or kin_in_scene(ctx, m, owner)
         if newcomer is not None:
             return newcomer
-    if m.lemma in COUNTERPART_NOUNS:
+    if counterpart_noun(m.lemma):
         # "her opponent" of one of "two fencers": the other member of a set the owner was covered with
         mates = _set_mates(ctx, owner)
         fellows = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
                    and (c.cid in mates or owner.group_key is not None and c.group_key == owner.group_key)]
         if len(fellows) == 1:
             return fellows[0]
-    if m.lemma in COUNTERPART_NOUNS:  # "his opponent", "her partner": the one other person of the scene
+    if counterpart_noun(m.lemma):  # "his opponent", "her partner": the one other person of the scene
         # (an animal's mate or partner is an animal of its kind, not the person nearby)
         kinds = ("person", "any") if owner.type in ("person", "any") else (owner.type,)
         others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in kinds
                   and contradicts(m, c) is None and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
         if len(others) == 1:
             return others[0]
+        return of_the_owners_kind(owner, others)
     return None
+
+
+def of_the_owners_kind(owner: Cluster, others: list[Cluster]) -> Cluster | None:
+    """Of several people in the scene, a counterpart noun ("her colleague", "his teammate", "her opponent") names
+    the one called by a noun the owner is called by too (the other baker serving beside him, not the customer
+    they serve): a counterpart does what the owner does, so the text names them alike."""
+    alike = [c for c in others if any(synonyms(a, b) for a in owner.nouns for b in c.nouns)]
+    return alike[0] if len(alike) == 1 else None
 
 
 def _newcomer_kin(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:

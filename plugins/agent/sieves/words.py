@@ -49,3 +49,11 @@ SCENE_VEHICLE_WORDS: frozenset[str] = frozenset(_DATA["scene_vehicle_words"])
 YOUNG_EPITHETS: frozenset[str] = frozenset(_DATA["young_epithets"])
 FACE_WORDS: frozenset[str] = frozenset(_DATA["face_words"])
 REST_WORDS: frozenset[str] = frozenset(_DATA["rest_words"])
+KIN_GENERATIONS: dict[str, int] = dict(_DATA["kin_generations"])
+
+
+def counterpart_noun(lemma: str) -> bool:
+    """A noun for someone paired with the owner (data/sieves.json counterpart_nouns: "opponent", "colleague"), or
+    any word built on "mate" ("stablemate", "roommate", "shipmate"): each names the one who shares the owner's
+    place or work, so "his stablemate" is the other of the pair, like "his teammate"."""
+    return lemma in COUNTERPART_NOUNS or len(lemma) > 6 and lemma.endswith("mate")

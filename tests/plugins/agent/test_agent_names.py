@@ -164,8 +164,6 @@ def test_plural_kinship_covers_members_already_told_apart():
     assert ids == [[1, 2], [1, 2]]
 
 
-@sieves_fail("'her grandson' is not the small boy of prompt 0: got [[1, 2], [1, 3], [2]], expected [[1, 2], [1, "
-             '2], [2]]')
 def test_kinship_word_for_a_known_character_keeps_the_id():
     _, ids = run_story([
         "An old woman knits by the fire while a small boy in striped pyjamas builds a tower of blocks.",
@@ -328,8 +326,6 @@ def test_a_kinship_phrase_does_not_rename_a_named_character():
     assert ids == [[1], [2, 3], [1, 2], [1, 3]]
 
 
-@sieves_fail("'hugs his grandmother' does not find the old woman of the previous prompt: got [[1], [2, 3]], "
-             "expected [[1], [1, 2]]")
 def test_a_character_known_only_by_description_may_be_the_relative():
     _, ids = run_story([
         "An old woman knits a scarf on a porch.",

@@ -398,4 +398,74 @@ def test_a_comparison_by_a_word_a_counted_set_bears_compares_that_set():
              "The older Basque ties the boat to a post."]
     on, off = with_and_without("relative", story)
     assert on[2] == [1]
+
+def test_a_bare_age_nobody_was_given_is_the_one_of_that_stage_of_life():
+    story = ["On a beach, two siblings build a sandcastle: a girl of about eleven in a blue swimsuit and a boy in a "
+             "sun hat.",
+             "A gull lands nearby and the five-year-old chases it along the waterline."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [2, 3]
+    assert on != off
+
+
+def test_a_bare_age_is_the_one_whose_age_nothing_tells_beside_one_of_another_age():
+    story = ["A grandfather and his grandson wait on a train platform.",
+             "The eight-year-old points at the arriving engine."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [2]
+    assert on != off
+
+
+def test_a_comparison_by_a_role_nobody_bears_compares_the_people_of_the_scene():
+    story = ["In a busy barbershop, a tall man in a checked shirt and a short, bald man with a goatee trim the beard "
+             "of a customer.",
+             "The shorter barber sweeps the floor while the taller one sharpens a razor."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [1, 2]
+    assert on != off
+
+
+def test_a_counterpart_among_several_is_the_one_called_like_the_owner():
+    story = ["At a bakery counter, a plump baker in a white cap and a thin baker with a red scarf serve an old "
+             "customer.",
+             "The customer points at a loaf while the plump baker's colleague wraps a pie."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [1, 2, 3]
+    assert on != off
+
+
+def test_a_possessive_comparison_never_names_its_owner():
+    story = ["At the harvest show, a thin man in a straw hat and his younger cousin on crutches each stand beside a "
+             "huge melon.",
+             "The man in the straw hat waves."]
+    on, _ = with_and_without("relative", story)
+    assert on[0] == [1, 2]
+
+
+def test_an_age_comparison_with_a_noun_one_bears_weighs_his_relative_of_another_generation():
+    story = ["In a tailor's shop, a grey-haired tailor works at the front table; beside him, his nephew, a lanky man "
+             "with a goatee, irons a shirt.",
+             "A woman in a raincoat brings in a torn jacket.",
+             "The younger tailor measures her sleeve while the woman waits."]
+    on, off = with_and_without("relative", story)
+    assert on[2] == [2, 3]
+    assert on != off
+
+
+def test_an_opposite_comparison_in_the_same_prompt_is_the_other_of_the_first_ones_pair():
+    story = ["In a tailor's shop, a grey-haired tailor works at the front table; beside him, his nephew, a lanky man "
+             "with a goatee, irons a shirt.",
+             "A woman in a raincoat brings in a torn jacket.",
+             "A girl with a kite runs in after her mother.",
+             "The younger tailor measures the girl's sleeve; the older one, still pinning a hem, shakes his head."]
+    on, off = with_and_without("relative", story)
+    assert on[3] == [1, 2, 4]
+    assert on != off
+
+
+def test_a_word_built_on_mate_is_a_counterpart_noun():
+    story = ["In a quiet dormitory, a tall student in a hoodie and a short student in pyjamas argue over a lamp.",
+             "The tall one finally laughs at a joke his roommate tells."]
+    on, off = with_and_without("relative", story)
+    assert on[1] == [1, 2]
     assert on != off
