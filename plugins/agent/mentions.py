@@ -43,6 +43,7 @@ from .nouns import (
     noun_age,
     noun_gender,
     noun_info,
+    story_animal_noun,
 )
 from .proper_names import (
     KUNYA_PREFIXES,
@@ -233,9 +234,9 @@ class MentionReader:
             if self._count_before_verb_noun(tok):
                 return self._cover(tok)
         info = character_noun_head(tok)
-        if info is not None and info.type == "person" and tok.lemma_.lower() in self.known_animals \
-                and (tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS or "A" in R.noun_senses(tok.lemma_.lower())):
-            info = NounInfo("animal", "species")  # "the dane" for the story's Great Dane, "the monitor" for its lizard
+        if info is not None and info.type == "person" and (story_animal_noun(tok, self.known_animals) or (
+                tok.lemma_.lower() in self.known_animals and tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS)):
+            info = NounInfo("animal", "species")  # "the dane" for the story's Great Dane, "the vixen" for its fox
         whole = known_vehicle_part(tok, self.known_vehicles) if info is None or info.type == "vehicle" else None
         if whole is not None:
             m = self._noun(tok, info or NounInfo("vehicle", "vehicle"))

@@ -256,3 +256,15 @@ def test_a_word_merely_ending_in_man_is_no_one(monkeypatch):
     nouns.noun_info.cache_clear()  # classifications are cached
     assert ("noun", "an old tanoman") in _mentions(text)
     nouns.noun_info.cache_clear()
+
+
+def test_a_person_noun_with_an_animal_sense_names_the_story_animal():
+    text = "The vixen paws at the snow."
+    def kinds(animals):
+        return {m.text: m.type for m in read_mentions(text, parse(text), frozenset(), frozenset(), animals).mentions}
+    assert kinds(frozenset())["The vixen"] == "person"
+    assert kinds(frozenset({"fox"}))["The vixen"] == "animal"  # WordNet: a vixen is also a female fox
+    # a general person word keeps its person sense whatever a slang sense relates it to
+    man = "The man paws at the snow."
+    assert {m.text: m.type for m in read_mentions(man, parse(man), frozenset(), frozenset(),
+                                                  frozenset({"cat"})).mentions}["The man"] == "person"
