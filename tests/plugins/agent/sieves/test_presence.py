@@ -326,3 +326,11 @@ def test_the_phrase_after_as_on_a_picture_is_the_pictured_subject(monkeypatch):
     assert ids(story) == [[1, 2], [1, 2]]
     monkeypatch.setattr(presence, "_depicted_as", lambda tok: False)
     assert ids(story)[0] == [1, 2, 3]
+
+
+def test_an_indefinite_phrase_after_than_is_a_measure_not_a_character():
+    story = ["On the windowsill, a tiny dragon, no bigger than a hamster, curls up and snores.",
+             "A girl in a nightgown tiptoes over and strokes the dragon."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1, 2]]
+    assert on != off
