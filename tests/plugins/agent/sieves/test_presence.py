@@ -334,3 +334,12 @@ def test_an_indefinite_phrase_after_than_is_a_measure_not_a_character():
     on, off = with_and_without("presence", story)
     assert on == [[1], [1, 2]]
     assert on != off
+
+
+def test_a_mannequin_is_a_prop():
+    from plugins.agent.nouns import noun_info
+
+    assert noun_info("mannequin").type == "prop"  # WordNet's first sense is a fashion model
+    story = ["A tailor in a waistcoat pins a hem on a mannequin in the shop window.",
+             "The tailor steps back and admires the mannequin."]
+    assert ids(story) == [[1], [1]]
