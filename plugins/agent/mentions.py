@@ -43,6 +43,7 @@ from .nouns import (
     noun_age,
     noun_gender,
     noun_info,
+    story_animal_noun,
 )
 from .proper_names import (
     KUNYA_PREFIXES,
@@ -57,6 +58,7 @@ from .proper_names import (
     name_words,
     title_gender,
 )
+from .story_machines import MACHINE_WORD_INFO, general_machine_word, known_vehicle_part
 from .structure import link_structure
 
 __all__ = ["TITLES", "TITLE_NOUNS", "Mention", "MentionReader", "Prompt", "number_value", "read_mentions"]
@@ -232,16 +234,20 @@ class MentionReader:
             if self._count_before_verb_noun(tok):
                 return self._cover(tok)
         info = character_noun_head(tok)
-        if info is not None and info.type == "person" and tok.lemma_.lower() in self.known_animals \
-                and (tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS or "A" in R.noun_senses(tok.lemma_.lower())):
-            info = NounInfo("animal", "species")  # "the dane" for the story's Great Dane, "the monitor" for its lizard
-        whole = self._known_vehicle_ending(tok) if info is None or info.type == "vehicle" else None
+        if info is not None and info.type == "person" and (story_animal_noun(tok, self.known_animals) or (
+                tok.lemma_.lower() in self.known_animals and tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS)):
+            info = NounInfo("animal", "species")  # "the dane" for the story's Great Dane, "the vixen" for its fox
+        whole = known_vehicle_part(tok, self.known_vehicles) if info is None or info.type == "vehicle" else None
         if whole is not None:
             m = self._noun(tok, info or NounInfo("vehicle", "vehicle"))
-            m.nouns.add(whole)  # "the dozer" is the story's bulldozer
+            m.nouns.add(whole)  # "the dozer" is the story's bulldozer, "the tug" its tugboat
             return m
         if info is None and machine_character(tok, self.known_machines):
             info = NounInfo("robot", "robot")
+        if info is None and general_machine_word(tok, self.known_machines | self.known_vehicles):
+            m = self._noun(tok, MACHINE_WORD_INFO)  # "the machine": one of the story's machines, whichever
+            m.nouns.discard(m.lemma)  # a word for any machine, none of its own nouns ("a coffee machine" is no robot)
+            return m
         if info is None and self._year_old(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
                                                         for c in tok.children):
             info = NounInfo("person", "generic")  # "a seven-year-old"
@@ -393,15 +399,6 @@ class MentionReader:
         return (tok.tag_ in ("JJR", "JJS") or tok.lower_ in _PAIR_ORDINALS) and tok.dep_ == "amod" and verb \
             and head.i == tok.i + 1 and head.dep_ in ("ROOT", "conj", "advcl", "ccomp", "relcl") and tok.i > 0 \
             and tok.doc[tok.i - 1].lower_ == "the" and tok.doc[tok.i - 1].head.i == head.i
-
-    def _known_vehicle_ending(self, tok: Token) -> str | None:
-        """The story's vehicle noun this noun with a determiner ends ("the dozer" after "a bulldozer", "the boat"
-        after "a tugboat"), when exactly one does."""
-        low = tok.lemma_.lower()
-        if tok.pos_ != "NOUN" or len(low) < 4 or not any(c.dep_ == "det" for c in tok.children):
-            return None
-        ends = [v for v in self.known_vehicles if v != low and v.endswith(low)]
-        return ends[0] if len(ends) == 1 else None
 
     @staticmethod
     def _bare_one(tok: Token) -> bool:

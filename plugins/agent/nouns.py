@@ -237,6 +237,24 @@ def unknown_character_noun(tok: Token) -> NounInfo | None:
     return NounInfo("creature", "creature") if hair else None
 
 
+def story_animal_noun(tok: Token, known_animals: Collection[str]) -> bool:
+    """A person noun with an animal sense in WordNet that names one of the story's animals: the animal's own noun
+    ("the monitor" after "a monitor lizard"), or one WordNet puts above or below an animal noun of the story
+    through that sense ("the vixen" for the fox, "the nanny" for the goat), unless a hand-made list has it as a
+    person. Once the story has that animal,
+    the animal sense is the likely one; a word with no noun of the story behind it keeps its person sense. (Thing
+    nouns are left out: "a kite" or "its perch" beside a bird or a fish is mostly the thing.)"""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ != "NOUN" or "A" not in R.noun_senses(lemma) or not known_animals:
+        return False
+    if lemma in known_animals:
+        return True
+    if from_lexicon(lemma):
+        return False  # "man", "girl": WordNet's slang senses relate them to "cat" and "bird"
+    return any(c.dep_ in ("det", "poss") for c in tok.children) and any(
+        R.noun_relation(lemma, k) >= 2 for k in known_animals if k != lemma)
+
+
 def animal_sense(modifier: Token, head_type: str) -> bool:
     """A noun compounded before an animal's head noun that has an animal sense of its own in WordNet, even where
     its first sense is a person ("a monitor lizard", "an emperor penguin"): it names the species, and the story

@@ -9,7 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import apposition, exact_name, features, groups, head_match, presence, pronouns, relative, salience, wordnet
+from . import (
+    apposition,
+    exact_name,
+    features,
+    groups,
+    head_match,
+    kind_epithets,
+    presence,
+    pronouns,
+    relative,
+    salience,
+    wordnet,
+)
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -23,6 +35,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("features", features.run),
     ("head_match", head_match.run),
     ("wordnet", wordnet.run),
+    ("kind_epithets", kind_epithets.run),
     ("relative", relative.run),
     ("groups", groups.run),
     ("salience", salience.run),

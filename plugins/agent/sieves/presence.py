@@ -299,10 +299,11 @@ def _depicted_as(tok: Token) -> bool:
 
 def _simile(m: Mention, tok: Token) -> bool:
     """An indefinite phrase after the preposition "like" only says what someone or something is like ("rides
-    on the cart like a passenger", "grins like a boy"): a comparison, nobody new in the scene. (A definite one
-    may compare with someone who is there: "sways like the old man".)"""
-    return m.kind == "noun" and m.det in ("indef", "none") and tok.dep_ == "pobj" and tok.head.lower_ == "like" \
-        and tok.head.pos_ == "ADP"
+    on the cart like a passenger", "grins like a boy"), and one after "than" what it is measured against ("no
+    bigger than a goat"): a comparison, nobody new in the scene. (A definite one may compare with someone who
+    is there: "sways like the old man", "taller than the boy".)"""
+    return m.kind == "noun" and m.det in ("indef", "none") and tok.dep_ == "pobj" and (
+        tok.head.lower_ == "like" and tok.head.pos_ == "ADP" or tok.head.lower_ == "than")
 
 
 def _mass_of(m: Mention, tok: Token) -> bool:

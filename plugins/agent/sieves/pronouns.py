@@ -66,6 +66,9 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
     own_subject = [x for x in ctx.mentions if doc[x.head].head.i == verb.i
                    and doc[x.head].dep_ in ("nsubj", "nsubjpass") and x.index != m.index]
     if tok.tag_ == "PRP$" or m.lemma in ("his", "its", "hers"):
+        holder = with_phrase_holder(ctx, m)
+        if holder is not None:
+            return holder
         for subj in own_subject:
             c = ctx.cluster(subj)
             if c is not None and subj.start < m.start and _fits(m, c):
@@ -117,6 +120,43 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
     if m.gender:
         recent = [c for c in recent if c.gender == m.gender]
     return recent[0] if recent else None
+
+
+#: prepositions that place a thing on a part of the holder in a "with" phrase ("with a stick in his mouth")
+_PLACING = frozenset({"in", "on", "between", "under", "over", "across", "at", "around"})
+
+
+def with_phrase_holder(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A possessive in a "with" phrase that places something on a part ("with a stick in his mouth", "with a
+    crab in her arms", "with the kitten on her shoulder") belongs to whoever the phrase describes: the character
+    it hangs on ("the dog with a bone in his jaws"), else the subject of the verb it hangs on ("races off with a
+    stick in his mouth"). The phrase says how that one holds the thing, so the rule holds whatever its kind:
+    an animal or a machine is "he" or "she" there as much as a person (elsewhere a person comes first)."""
+    doc = ctx.prompt.doc
+    tok = doc[m.head]
+    part, place = tok.head, tok.head.head
+    if tok.dep_ != "poss" or part.dep_ != "pobj" or place.lower_ not in _PLACING:
+        return None
+    if place.head.dep_ == "pobj":
+        with_ = place.head.head
+    else:  # the parse may hang "in his mouth" on the verb beside "with a stick"
+        with_ = next((c for c in place.head.children if c.dep_ == "prep" and c.right_edge.i == place.i - 1), place)
+    if with_.lower_ != "with" or with_.dep_ != "prep":
+        return None
+    for anc in with_.ancestors:
+        holder = ctx.prompt.by_head(anc.i)
+        if holder is not None and holder.kind in ("noun", "name", "pronoun"):
+            c = ctx.cluster(holder)
+            return c if c is not None and _fits(m, c) else None
+        if anc.pos_ in ("VERB", "AUX"):
+            if any(x.kind != "pronoun" and doc[x.head].dep_ == "dobj" and doc[x.head].head.i == anc.i
+                   for x in ctx.mentions):
+                return None  # "watches the man with a lamb in his arms": the man's, or the watcher's
+            subjects = [x for x in ctx.mentions if doc[x.head].head.i == anc.i
+                        and doc[x.head].dep_ in ("nsubj", "nsubjpass")] or _clause_subject(ctx, anc)
+            c = ctx.cluster(subjects[0]) if subjects else None
+            return c if c is not None and _fits(m, c) else None
+    return None
 
 
 def told_gender_person(m: Mention, story: list[Cluster], near: list[Cluster]) -> Cluster | None:

@@ -47,7 +47,8 @@ def run(ctx: LinkContext) -> None:
         if best is not None and generic_fit(m):
             best = better_described(ctx, m, best)
         if best is None and (generic_fit(m) or m.type == "creature" and m.category == "creature"
-                             or m.type == "robot" and m.lemma in L.ROBOT_ADJECTIVES):  # "the robot": any machine
+                             or m.type == "robot" and (m.lemma in L.ROBOT_ADJECTIVES or m.category == "epithet")):
+            # "the robot", "the machine": any machine
             # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
             scene = [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c))
                      and not _unknown_name(m, c)]
@@ -67,6 +68,8 @@ def run(ctx: LinkContext) -> None:
             best = pick(ctx, m, vague[:1])
         if best is not None:
             ctx.link(m, best, NAME)
+        elif m.lemma in L.MACHINE_WORDS:
+            m.skip = "thing"  # "the machine" that is none of the story's machines: a thing ("the pinball machine")
 
 
 def better_described(ctx: LinkContext, m: Mention, related: Cluster) -> Cluster:

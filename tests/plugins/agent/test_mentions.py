@@ -275,3 +275,15 @@ def test_a_people_group_is_made_of_people(text, phrase):
 def test_a_colour_word_with_an_of_phrase_is_no_one(text):
     """"the light of a lamp" is light, not "the light (one)" standing for a character."""
     assert not [m for m in _mentions(text) if m[0] == "relative"]
+
+
+def test_a_person_noun_with_an_animal_sense_names_the_story_animal():
+    text = "The vixen paws at the snow."
+    def kinds(animals):
+        return {m.text: m.type for m in read_mentions(text, parse(text), frozenset(), frozenset(), animals).mentions}
+    assert kinds(frozenset())["The vixen"] == "person"
+    assert kinds(frozenset({"fox"}))["The vixen"] == "animal"  # WordNet: a vixen is also a female fox
+    # a general person word keeps its person sense whatever a slang sense relates it to
+    man = "The man paws at the snow."
+    assert {m.text: m.type for m in read_mentions(man, parse(man), frozenset(), frozenset(),
+                                                  frozenset({"cat"})).mentions}["The man"] == "person"

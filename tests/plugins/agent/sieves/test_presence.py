@@ -333,3 +333,20 @@ def test_the_phrase_after_as_on_a_picture_is_the_pictured_subject(monkeypatch):
     assert ids(story) == [[1, 2], [1, 2]]
     monkeypatch.setattr(presence, "_depicted_as", lambda tok: False)
     assert ids(story)[0] == [1, 2, 3]
+
+
+def test_an_indefinite_phrase_after_than_is_a_measure_not_a_character():
+    story = ["On the windowsill, a tiny dragon, no bigger than a hamster, curls up and snores.",
+             "A girl in a nightgown tiptoes over and strokes the dragon."]
+    on, off = with_and_without("presence", story)
+    assert on == [[1], [1, 2]]
+    assert on != off
+
+
+def test_a_mannequin_is_a_prop():
+    from plugins.agent.nouns import noun_info
+
+    assert noun_info("mannequin").type == "prop"  # WordNet's first sense is a fashion model
+    story = ["A tailor in a waistcoat pins a hem on a mannequin in the shop window.",
+             "The tailor steps back and admires the mannequin."]
+    assert ids(story) == [[1], [1]]

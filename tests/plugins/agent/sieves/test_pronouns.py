@@ -56,3 +56,23 @@ def test_she_is_the_woman_not_the_creature_of_unknown_sex_seen_since():
     on, off = with_and_without("pronouns", story)
     assert on[3] == [1]
     assert on != off
+
+
+def test_a_possessive_in_a_with_phrase_is_the_holders_whatever_its_kind():
+    # "with a trout in her mouth" says how the otter holds it: the otter is "she" from then on
+    story = ["A beekeeper in a veiled hat checks the hives by the stream.",
+             "A sleek brown otter slides down the bank with a trout in her mouth.",
+             "She vanishes under the water."]
+    on, off = with_and_without("pronouns", story)
+    results = link_story(story)
+    assert [lk["ids"] for lk in results[1].links if lk["text"] == "her"] == [[2]]
+    assert on == [[1], [2, 3], [2]]
+    assert on != off
+
+
+def test_a_with_phrase_on_a_verb_with_an_object_is_left_to_the_other_rules():
+    # "greets the man with a lamb in his arms": the man's arms, not the greeter's
+    story = ["A shepherd in a wool cap whistles on the hilltop.",
+             "A black collie greets the man with a lamb in his arms."]
+    results = link_story(story)
+    assert [lk["ids"] for lk in results[1].links if lk["text"] == "his"] == [[1]]

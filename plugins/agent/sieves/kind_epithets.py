@@ -1,0 +1,36 @@
+"""Sieve: a person word for the story's animal, creature or machine, told by the description it repeats."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..entities import contradicts, overlap
+
+if TYPE_CHECKING:
+    from ..linker import LinkContext
+
+NAME = "kind_epithets"
+_BEINGS = ("animal", "creature", "robot", "vehicle")
+
+
+def run(ctx: LinkContext) -> None:
+    """A definite singular phrase headed by a person noun that no earlier sieve linked ("the old girl", "the black
+    rascal", "the little fellow") names the one animal, creature or machine of the scene (this prompt before it, or
+    the previous prompt) that shares a descriptive word with it (a colour, size, age or other modifier), when no
+    person of the scene shares one: storytellers call a donkey "the old girl" and a goat "the black rascal", and
+    the description the text repeats says who is meant more surely than the person noun. Without a shared word
+    the person reading stands (a new person is as likely), and so it does when a person shares one too, and for a
+    comparison ("the older man": the relative sieve's)."""
+    for m in ctx.open(("noun",)):
+        if m.det != "def" or m.plural or m.type != "person" or m.category == "kinship" or m.count is not None \
+                or m.relative_cue:
+            continue  # "the older man" compares people (the relative sieve's)
+        scene = [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c)) and not c.group]
+        if any(c.type in ("person", "any") and overlap(m, c) > 0 for c in scene):
+            continue
+        beings = [c for c in scene if c.type in _BEINGS and overlap(m, c) > 0
+                  and contradicts(replace(m, type=c.type), c) is None]
+        if len(beings) == 1:
+            m.type = beings[0].type
+            ctx.link(m, beings[0], NAME)

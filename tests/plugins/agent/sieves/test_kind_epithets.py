@@ -1,0 +1,17 @@
+from tests.plugins.agent.sieves.helpers import with_and_without
+
+
+def test_a_person_word_sharing_an_animals_description_is_that_animal():
+    # "the spotted fellow" repeats the puppy's "spotted"; nobody else in the scene is spotted
+    story = ["A boy in a yellow raincoat splashes through puddles in the park.",
+             "A spotted puppy chases a ball across the grass, and the spotted fellow skids into a puddle."]
+    on, off = with_and_without("kind_epithets", story)
+    assert on == [[1], [2]]
+    assert on != off
+
+
+def test_a_person_who_shares_the_description_keeps_the_person_reading():
+    story = ["A boy in a yellow raincoat splashes through puddles in the park.",
+             "A yellow puppy chases a ball, and the little yellow fellow skids into a puddle."]
+    on, _ = with_and_without("kind_epithets", story)
+    assert 2 in on[1] and len(on[1]) == 2  # the boy shares "yellow": the fellow stays a person (new or the boy)
