@@ -90,3 +90,20 @@ def test_a_capitalised_word_after_the_that_described_one_entity_is_that_entity()
     on, off = with_and_without("exact_name", story)
     assert on[1] == [1, 2]
     assert on != off
+
+
+def test_a_bare_diminutive_built_on_a_syllable_inside_a_known_name_is_its_bearer():
+    # "Nacho" shares neither the first letters nor the end of "Ignacio", but "nac" stands inside it
+    story = ["In a plum orchard, Ignacio Ferreyra, a thin boy in a straw hat, climbs a ladder.",
+             "His aunt holds the ladder steady and hands Nacho a basket."]
+    on, off = with_and_without("exact_name", story)
+    assert on == [[1], [1, 2]]
+    assert on != off
+
+
+def test_a_name_introduced_with_a_description_is_someone_new_whatever_its_letters():
+    # "Rianne" starts with letters inside "Adriana", but a description introduces her: a new character
+    story = ["On a windy pier, Adriana Kovac, a stocky woman in a yellow coat, coils a rope.",
+             "Rianne, a tall girl in a red scarf, sits on a bench."]
+    on, _ = with_and_without("exact_name", story)
+    assert on == [[1], [2]]
