@@ -70,7 +70,7 @@ def test_a_name_sharing_only_three_first_letters_is_someone_else():
 
 def test_a_nickname_that_ends_a_longer_given_name_is_its_bearer():
     story = ["In a print shop, Adebayo Ogun, a wiry printer in a green apron, inks a plate.",
-             "Bayo, as his apprentices call him, pulls the first sheet off the press."]
+             "Bayo pulls the first sheet off the press."]
     on, off = with_and_without("exact_name", story)
     assert on == [[1], [1]]
     assert on != off
