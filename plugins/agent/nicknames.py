@@ -9,19 +9,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import resources as R
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
     from .mentions import Mention
 
-_NAMING_LEMMAS = frozenset({"call", "name", "nickname", "know"})
+_NAMING_LEMMAS = frozenset(R.word_lists("names.json")["nickname_verbs"])
+_NAME_NOUNS = frozenset(R.word_lists("names.json")["name_nouns"])
 _OPENING_MARKS = ("(", "\"", "\u201c", "'", "\u2018")
+_ASIDE_OPENERS = ("\u2014", "\u2013", "--", "-", "(", ",")
 
 
 def link_nicknames(text: str, doc: Doc, mentions: list[Mention]) -> None:
     """Link the nicknames of one prompt's mentions (sorted and indexed) to the phrase they rename."""
     for m in mentions:
         if m.kind != "name" or m.appos_of is not None or m.member_of is not None:
+            continue
+        owner = _said_name_owner(doc, mentions, m)
+        if owner is not None:
+            m.appos_of, m.skip = owner.index, None
             continue
         host = _as_aside_host(text, doc, mentions, m)
         if host is None:
@@ -47,6 +55,31 @@ def _described_after_bracket(text: str, mentions: list[Mention], m: Mention) -> 
             or nxt.appos_of is not None or nxt.member_of is not None or text[close + 1:nxt.start].strip() != ",":
         return None
     return nxt
+
+
+def _said_name_owner(doc: Doc, mentions: list[Mention], m: Mention) -> Mention | None:
+    """"The bus driver -- her name is Wanjiru Kamau -- waves", "the cook, whose name is Teodor, stirs": a name that
+    a copula says is someone's name renames that someone (the possessor of "name", or the noun "whose" hangs on),
+    though the name's own clause has no character as its subject (so it is no bare predicate either)."""
+    tok = doc[m.head]
+    if tok.dep_ != "attr" or tok.head.lemma_ != "be":
+        return None
+    subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.lemma_.lower() not in _NAME_NOUNS:
+        return None
+    poss = next((c for c in subj.children if c.dep_ == "poss"), None)
+    if poss is None:
+        return None
+    by_head = {x.head: x for x in mentions}
+    if poss.lower_ == "whose" and tok.head.dep_ == "relcl":
+        return by_head.get(tok.head.head.i)
+    owner = by_head.get(poss.i)
+    if owner is not None and owner.kind == "pronoun":
+        prev = next((x for x in reversed(mentions[:owner.index]) if x.kind != "pronoun"), None)
+        if prev is not None and prev.sent == owner.sent and not prev.plural and prev.kind in ("noun", "name") \
+                and prev.person_like and doc.text[prev.end:owner.start].strip() in _ASIDE_OPENERS:
+            return prev  # "The bus driver -- her name is ...": the aside's pronoun is the phrase it follows
+    return owner if owner is not None and owner.kind in ("pronoun", "noun", "name") else None
 
 
 def _as_aside_host(text: str, doc: Doc, mentions: list[Mention], m: Mention) -> Mention | None:

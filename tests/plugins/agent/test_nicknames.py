@@ -37,3 +37,13 @@ def test_a_name_in_brackets_or_quotation_marks_after_a_name_is_its_nickname():
     assert on == [[1], [1]]
     assert on != off
     assert _appos('A lanky boy named Bartholomew "Quig" Quigley mends a bicycle.')["Quig"] == "Bartholomew"
+
+
+def test_a_name_a_copula_gives_as_someones_name_renames_that_someone():
+    story = ["A woman in a grey coat sits at the wheel of a rattling bus.",
+             "The driver — her name is Wanjiru Kamau, and she has driven this route for years — waves to a boy.",
+             "Wanjiru honks at a goat."]
+    on, off = with_and_without("apposition", story)
+    assert on[1:] == [[1, 2], [1, 3]]
+    assert on != off
+    assert _appos("The cook, whose name is Teodor, stirs the pot.") == {"Teodor": "The cook"}
