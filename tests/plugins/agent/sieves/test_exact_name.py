@@ -107,3 +107,11 @@ def test_a_name_introduced_with_a_description_is_someone_new_whatever_its_letter
              "Rianne, a tall girl in a red scarf, sits on a bench."]
     on, _ = with_and_without("exact_name", story)
     assert on == [[1], [2]]
+
+
+def test_a_surname_with_a_hyphenated_honorific_of_rank_is_its_bearer():
+    story = ["In a school gym, Mori Haruto, a tall student in a grey blazer, sets up a net.",
+             "Mori-senpai throws a ball to a first-year boy."]
+    on, off = with_and_without("exact_name", story)
+    assert on == [[1], [1, 2]]
+    assert on != off
