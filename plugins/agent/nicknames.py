@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 _NAMING_LEMMAS = frozenset(R.word_lists("names.json")["nickname_verbs"])
 _NAME_NOUNS = frozenset(R.word_lists("names.json")["name_nouns"])
 _OPENING_MARKS = ("(", "\"", "\u201c", "'", "\u2018")
+_ASIDE_CLOSERS = {"\u2014": "\u2014", "\u2013": "\u2013", "(": ")"}
 _ASIDE_OPENERS = ("\u2014", "\u2013", "--", "-", "(", ",")
 
 
@@ -84,27 +85,22 @@ def _said_name_owner(doc: Doc, mentions: list[Mention], m: Mention) -> Mention |
 
 def _as_aside_host(text: str, doc: Doc, mentions: list[Mention], m: Mention) -> Mention | None:
     """"Luli, as her neighbours call her, waters the roses"; "Tonino, as Antonio prefers to be known, lifts the
-    crate"; "Mihail, or Misha as everyone calls him, ...": a name right before an "as" clause of a naming verb
-    (call, name, nickname, know) is what the clause says someone is called. Its bearer is the naming verb's
-    object (a pronoun the apposition sieve resolves to someone known before the name), the subject of a passive
-    naming ("as Antonio insists on being called"), or the name that "or" joins it to."""
+    crate"; "Mihail, or Misha as everyone calls him, ..."; "Papa Tunde -- that is what the village calls the old
+    fisherman -- mends a net": a name right before an aside ("as" clause, or a clause between dashes or in
+    brackets) of a naming verb (names.json nickname_verbs) is what the aside says someone is called. Its bearer is
+    the naming verb's object (a pronoun the apposition sieve resolves to someone known before the name), the
+    subject of a passive naming ("as Antonio insists on being called"), or the name that "or" joins it to."""
     by_head = {x.head: x for x in mentions}
     tok = doc[m.head]
-    after = text[m.end:].lstrip(" ,")
-    if not after.lower().startswith("as "):
+    found = _aside_naming_verb(text, doc, m)
+    if found is None:
         return None
-    mark = next((t for t in doc[tok.i + 1:] if t.lower_ == "as" and t.idx >= m.end), None)
-    if mark is None or mark.dep_ != "mark" or mark.head.pos_ not in ("VERB", "AUX"):
-        return None
-    clause = mark.head
-    naming = next((t for t in clause.subtree if t.lemma_.lower() in _NAMING_LEMMAS and t.pos_ == "VERB"), None)
-    if naming is None:
-        return None
+    clause, naming = found
     if tok.dep_ == "conj" and text[tok.head.idx:m.start].rstrip().endswith(("or", ", or")):
         joined = by_head.get(tok.head.i)
         if joined is not None and joined.kind == "name":
             return joined  # "Mihail, or Misha as everyone calls him"
-    obj = next((by_head.get(c.i) for c in naming.children if c.dep_ == "dobj"), None)
+    obj = next((by_head[c.i] for c in naming.children if c.dep_ in ("dobj", "oprd") and c.i in by_head), None)
     if obj is not None and obj is not m:
         return obj
     passive = any(c.dep_ == "auxpass" for c in naming.children)
@@ -113,6 +109,28 @@ def _as_aside_host(text: str, doc: Doc, mentions: list[Mention], m: Mention) -> 
         if subj is not None and subj is not m and subj.kind in ("name", "noun", "pronoun"):
             return subj
     return None
+
+
+def _aside_naming_verb(text: str, doc: Doc, m: Mention) -> tuple[Token, Token] | None:
+    """The clause of the aside right after the name and the naming verb in it, if the aside has one."""
+    after = text[m.end:]
+    stripped = after.lstrip(" ,")
+    if stripped.lower().startswith("as "):
+        mark = next((t for t in doc[m.head + 1:] if t.lower_ == "as" and t.idx >= m.end), None)
+        if mark is None or mark.dep_ != "mark" or mark.head.pos_ not in ("VERB", "AUX"):
+            return None
+        clause = mark.head
+        naming = next((t for t in clause.subtree if t.lemma_.lower() in _NAMING_LEMMAS and t.pos_ == "VERB"), None)
+        return (clause, naming) if naming is not None else None
+    opener = after.lstrip()[:1]
+    if opener not in _ASIDE_CLOSERS:
+        return None
+    start = m.end + after.index(opener) + 1
+    close = text.find(_ASIDE_CLOSERS[opener], start)
+    end = close if close >= 0 else len(text)
+    inside = [t for t in doc if start <= t.idx < end]
+    naming = next((t for t in inside if t.lemma_.lower() in _NAMING_LEMMAS and t.pos_ == "VERB"), None)
+    return (naming, naming) if naming is not None else None
 
 
 def _clause_subject(clause: Token, naming: Token, by_head: dict[int, Mention]) -> Mention | None:

@@ -47,3 +47,12 @@ def test_a_name_a_copula_gives_as_someones_name_renames_that_someone():
     assert on[1:] == [[1, 2], [1, 3]]
     assert on != off
     assert _appos("The cook, whose name is Teodor, stirs the pot.") == {"Teodor": "The cook"}
+
+
+def test_a_name_before_a_dashed_or_bracketed_naming_aside_is_what_the_aside_calls_its_object():
+    story = ["An old fisherman in a torn jumper sits on the quay.",
+             "Papa Tunde — that is what the whole village calls the old fisherman — mends a net."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1]]
+    assert on != off
+    assert _appos("Dona Lurdes (that is what the kids call her) sweeps the step.") == {"Dona Lurdes": "her"}
