@@ -123,13 +123,15 @@ def capitalised_word_is_proper(doc: Doc) -> int:
     """A capitalised word inside a sentence that is no ordinary English word, tagged as a common
     noun, adjective or verb ("... when Oyelaran arrives"), is a proper noun; so is a singular one that opens
     its sentence as the subject of a later verb, set off by a comma ("Zorbek, still yawning, unlocks the
-    door": capitals there say nothing, but no dictionary has the word, nor a plural like "Commuters")."""
+    door": capitals there say nothing, but no dictionary has the word, nor a plural like "Commuters"), or one the
+    given-name table knows as a man's or a woman's name ("Ravi writes the prices": no comma needed)."""
     n = 0
     for tok in doc:
         if not tok.text[:1].isupper() or tok.pos_ not in ("NOUN", "ADJ", "VERB"):
             continue
         if tok.is_sent_start and not (tok.dep_ == "nsubj" and tok.head.pos_ == "VERB" and tok.tag_ != "NNS"
-                                      and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","
+                                      and (tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","
+                                           or R.name_gender(tok.lower_) in ("male", "female"))
                                       and not R.common_word(tok.lemma_)):
             continue
         if not R.common_word(tok.text) and tok.text.isalpha():

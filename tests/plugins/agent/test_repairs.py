@@ -250,6 +250,17 @@ def test_an_unknown_capitalised_subject_opening_its_sentence_before_a_comma_is_p
     assert plural[0].pos_ == "NOUN"  # a plural of an ordinary noun stays one
 
 
+def test_a_given_name_opening_its_sentence_as_the_subject_is_proper_without_a_comma():
+    doc = nlp()("Ravi writes the prices on a slate.")
+    doc[0].pos_, doc[0].tag_ = "NOUN", "NN"  # what the small model says of it
+    assert repairs.capitalised_word_is_proper(doc) >= 1
+    assert doc[0].pos_ == "PROPN"
+    unknown = nlp()("Zorbek unlocks the bakery door.")
+    unknown[0].pos_, unknown[0].tag_ = "NOUN", "NN"
+    repairs.capitalised_word_is_proper(unknown)
+    assert unknown[0].pos_ == "NOUN"  # no comma and no given name: the capital may only open the sentence
+
+
 def test_character_adjective_before_verb():
     doc = nlp()("Rain drums on the ward window, and the patient coughs and rolls over.")
     patient = _tok(doc, "patient")
