@@ -115,3 +115,19 @@ def test_a_surname_with_a_hyphenated_honorific_of_rank_is_its_bearer():
     on, off = with_and_without("exact_name", story)
     assert on == [[1], [1, 2]]
     assert on != off
+
+
+def test_a_bare_pet_name_opening_like_the_one_recent_named_person_is_that_person():
+    # "Wojtek" keeps only the first two letters of "Wojciech"
+    story = ["In a workshop, Wojciech Nowak, a burly carpenter, planes a board while his wife Irena sweeps.",
+             "Irena hands Wojtek a cup of tea."]
+    on, off = with_and_without("exact_name", story)
+    assert on[1] == [1, 2]
+    assert on != off
+
+
+def test_a_bare_name_opening_like_two_recent_named_people_is_left_alone():
+    story = ["Wojciech Nowak, a burly carpenter, and Wolfgang Ritter, a thin painter, sit on a bench.",
+             "Wojtek waves."]
+    on, _ = with_and_without("exact_name", story)
+    assert on[1] == [3]
