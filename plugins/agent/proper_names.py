@@ -34,12 +34,14 @@ _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 
 def is_title(tok: Token) -> bool:
     """A title before a name ("Mrs.", "Abuela", "Gov." written short, capitalised, with its period), or an
-    honorific joined after it by a hyphen ("Tanaka-san")."""
+    honorific joined after it by a hyphen ("Tanaka-san") or hung on it after a space ("Elif Hanım", see
+    repairs_names.honorific_after_name)."""
     low = tok.text.lower().rstrip(".")
     if low in TITLE_ABBREVIATIONS and tok.text[:1].isupper() and tok.text.endswith("."):
         return True
     return low in TITLES or low in TITLE_SUFFIXES and tok.i >= 2 and tok.doc[tok.i - 1].text == "-" \
-        or kin_title(tok)
+        or low in TITLE_SUFFIXES and tok.dep_ == "compound" and tok.head.i == tok.i - 1 \
+        and tok.head.text[:1].isupper() or kin_title(tok)
 
 
 def kin_title(tok: Token) -> bool:

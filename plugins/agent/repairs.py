@@ -20,6 +20,7 @@ from .repairs_names import (
     capitalised_word_before_apposition,
     capitalised_word_is_proper,
     fronted_word_before_subject,
+    honorific_after_name,
     honorific_suffix,
     hyphenated_name,
     modal_before_present_verb,
@@ -555,6 +556,7 @@ def possessive_read_as_subject_of_participle(doc: Doc) -> int:
 
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     honorific_suffix,
+    honorific_after_name,
     absolute_opening,
     hyphenated_name,
     name_after_naming_verb,

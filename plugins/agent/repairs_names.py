@@ -26,14 +26,40 @@ def honorific_suffix(doc: Doc) -> int:
         if not tok.text[:1].isupper() or not tok.text.isalpha() or hyphen.text != "-" or tok.whitespace_ \
                 or hyphen.whitespace_ or tail.lower_ not in TITLE_SUFFIXES:
             continue
-        if tail.head.i != tok.i:
-            head, dep = (tok.head, tok.dep_) if tok.head.i != tail.i else (tail.head, tail.dep_)
-            for c in list(tail.children):
-                if c.i != tok.i:
-                    c.head = tok
-            tok.head, tok.dep_ = (tok if head.i == tail.i or dep == "ROOT" else head), dep
-        tok.pos_, tok.tag_ = "PROPN", "NNP"
-        tail.head, tail.dep_, tail.pos_, tail.tag_ = tok, "compound", "PROPN", "NNP"
+        _hang_honorific_on_name(tok, tail)
+        n += 1
+    return n
+
+
+def _hang_honorific_on_name(tok: Token, tail: Token) -> None:
+    """The name takes the honorific's place in the tree; the honorific becomes the name's compound (a title)."""
+    if tail.head.i != tok.i:
+        head, dep = (tok.head, tok.dep_) if tok.head.i != tail.i else (tail.head, tail.dep_)
+        for c in list(tail.children):
+            if c.i != tok.i:
+                c.head = tok
+        tok.head, tok.dep_ = (tok if head.i == tail.i or dep == "ROOT" else head), dep
+    tok.pos_, tok.tag_ = "PROPN", "NNP"
+    tail.head, tail.dep_, tail.pos_, tail.tag_ = tok, "compound", "PROPN", "NNP"
+
+
+def honorific_after_name(doc: Doc) -> int:
+    """A capitalised name followed, after a space, by an honorific of names.json `title_suffixes` ("Marika néni,
+    a plump woman", "Elif Hanım", "Osman Bey"; parsed with the honorific as the head noun, the name its subject
+    or compound): the word is the name, the honorific its title, so two women called "Hanım" are not one name
+    and the appositive hangs on the name. A capitalised honorific the given-name table knows as a name ("Jackie
+    Chan", "Wang Ji") stays a name word; written in lower case it is always the honorific."""
+    n = 0
+    for tok in doc[:-1]:
+        tail = doc[tok.i + 1]
+        if not tok.text[:1].isupper() or not tok.text.isalpha() or not tok.whitespace_ \
+                or tail.lower_ not in TITLE_SUFFIXES or not tail.text.isalpha() or tok.is_punct:
+            continue
+        if tok.pos_ not in ("PROPN", "NOUN") or R.common_word(tok.text) and tok.pos_ != "PROPN":
+            continue
+        if tail.text[:1].isupper() and R.name_gender(tail.lower_) is not None:
+            continue
+        _hang_honorific_on_name(tok, tail)
         n += 1
     return n
 

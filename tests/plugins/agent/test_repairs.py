@@ -343,3 +343,21 @@ def test_absolute_opening():
     assert _tok(doc, "Match").tag_ == "NNP"  # what the model says without the repair
     assert repairs_names.absolute_opening(doc) == 1
     assert _tok(doc, "Match").tag_ == "NN"
+
+
+def test_an_honorific_after_a_name_and_a_space_is_the_names_title():
+    doc = nlp()("In a tea garden, Selin Hanım, a tall woman in a red coat, greets Derya Hanım.")
+    assert repairs_names.honorific_after_name(doc) == 2
+    selin = _tok(doc, "Selin")
+    hanim = doc[selin.i + 1]
+    assert hanim.head.i == selin.i and hanim.dep_ == "compound"
+    jackie = nlp()("Jackie Chan waves from the stage.")
+    assert repairs_names.honorific_after_name(jackie) == 0  # a capitalised word the name table knows stays a name
+
+
+def test_two_women_with_one_honorific_after_their_names_are_two_entities():
+    from tests.plugins.agent.sieves.helpers import ids
+
+    story = ["In a tea garden, Selin Hanım, a tall woman in a red coat, pours tea.",
+             "Derya Hanım, a short woman in a grey shawl, reads a newspaper."]
+    assert ids(story) == [[1], [2]]  # not one name "Hanım" shared by both
