@@ -26,6 +26,7 @@ from .repairs_names import (
     modal_before_present_verb,
     name_hung_after_its_noun,
     object_pronoun_before_given_name,
+    phrase_read_into_naming_clause,
 )
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
@@ -583,6 +584,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     verb_of_verbless_sentence,
     verb_joined_after_an_object,
     name_hung_after_its_noun,
+    phrase_read_into_naming_clause,
 )
 
 

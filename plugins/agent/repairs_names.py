@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
+_CLAUSE_PRONOUNS = frozenset({"everyone", "everybody"})
 
 
 def honorific_suffix(doc: Doc) -> int:
@@ -235,5 +236,32 @@ def name_hung_after_its_noun(doc: Doc) -> int:
                 or not tok.text[:1].isupper() or head.pos_ != "NOUN" or noun_info(head.lemma_.lower()) is None:
             continue
         tok.dep_ = "appos"
+        n += 1
+    return n
+
+
+def phrase_read_into_naming_clause(doc: Doc) -> int:
+    """"... and a lanky Texan everyone calls Dusty": the parse takes the article and adjectives for the pronoun
+    that opens a contact clause ("a lanky Texan everyone"), but "everyone" takes no article: the phrase ends at
+    the word before it, which is its head, and the clause hangs on that phrase (the nickname is its bearer's)."""
+    n = 0
+    for pron in doc[1:]:
+        if pron.lower_ not in _CLAUSE_PRONOUNS or pron.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        det = next((c for c in pron.children if c.dep_ == "det" and c.lower_ in ("a", "an")), None)
+        noun, verb = doc[pron.i - 1], pron.head
+        if det is None or noun.pos_ not in ("PROPN", "NOUN", "ADJ") or verb.dep_ != "relcl" \
+                or verb.head.pos_ not in ("NOUN", "PROPN") or verb.lemma_.lower() not in _NAMING_VERBS:
+            continue
+        for c in list(pron.children):
+            if c.i < noun.i:
+                c.head = noun
+        cc = det.i > 0 and doc[det.i - 1].pos_ == "CCONJ"
+        noun.head, noun.dep_ = verb.head, ("conj" if cc else "appos")
+        if noun.text[:1].isupper():
+            noun.pos_, noun.tag_ = "PROPN", "NNP"
+        else:
+            noun.pos_, noun.tag_ = "NOUN", "NN"
+        verb.head, verb.dep_ = noun, "relcl"
         n += 1
     return n

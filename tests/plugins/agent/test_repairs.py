@@ -361,3 +361,11 @@ def test_two_women_with_one_honorific_after_their_names_are_two_entities():
     story = ["In a tea garden, Selin Hanım, a tall woman in a red coat, pours tea.",
              "Derya Hanım, a short woman in a grey shawl, reads a newspaper."]
     assert ids(story) == [[1], [2]]  # not one name "Hanım" shared by both
+
+
+def test_a_phrase_read_into_the_pronoun_of_a_naming_clause_ends_before_it():
+    doc = nlp()("Two cooks work the grill, a young woman named Rosa and a stout Welshman everybody calls Taff.")
+    assert repairs_names.phrase_read_into_naming_clause(doc) == 1
+    welshman, calls = _tok(doc, "Welshman"), _tok(doc, "calls")
+    assert calls.head.i == welshman.i and calls.dep_ == "relcl"
+    assert any(c.lower_ == "a" for c in welshman.children)
