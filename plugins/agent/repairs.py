@@ -27,6 +27,7 @@ from .repairs_names import (
     name_hung_after_its_noun,
     object_pronoun_before_given_name,
     phrase_read_into_naming_clause,
+    vocative_name,
 )
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
@@ -585,6 +586,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     verb_joined_after_an_object,
     name_hung_after_its_noun,
     phrase_read_into_naming_clause,
+    vocative_name,
 )
 
 

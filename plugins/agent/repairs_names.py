@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
 _CLAUSE_PRONOUNS = frozenset({"everyone", "everybody"})
+_OPEN_QUOTES = ("\u201c", "\"", "\u2018")
+_CLOSE_QUOTES = ("\u201d", "\"", "\u2019")
 
 
 def honorific_suffix(doc: Doc) -> int:
@@ -264,4 +266,22 @@ def phrase_read_into_naming_clause(doc: Doc) -> int:
             noun.pos_, noun.tag_ = "NOUN", "NN"
         verb.head, verb.dep_ = noun, "relcl"
         n += 1
+    return n
+
+
+def vocative_name(doc: Doc) -> int:
+    """A capitalised proper noun that opens a quoted line before a comma ("“Hamoudi, look!” the grandfather says")
+    or closes one after a comma ("“Come here, Bilal!”") is someone addressed, who is there to hear it, not a
+    modifier of the word after it: the parse's "amod" / "compound" becomes a vocative's "npadvmod"."""
+    n = 0
+    for tok in doc[1:-1]:
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.dep_ not in ("amod", "compound") \
+                or R.common_word(tok.text):
+            continue
+        before, after = doc[tok.i - 1], doc[tok.i + 1]
+        opening = before.tag_ == "``" or before.text in _OPEN_QUOTES
+        if opening and after.text == "," or before.text == "," and after.text in ("!", "?", ".") \
+                and tok.i + 2 < len(doc) and (doc[tok.i + 2].tag_ == "''" or doc[tok.i + 2].text in _CLOSE_QUOTES):
+            tok.dep_ = "npadvmod"
+            n += 1
     return n

@@ -369,3 +369,15 @@ def test_a_phrase_read_into_the_pronoun_of_a_naming_clause_ends_before_it():
     welshman, calls = _tok(doc, "Welshman"), _tok(doc, "calls")
     assert calls.head.i == welshman.i and calls.dep_ == "relcl"
     assert any(c.lower_ == "a" for c in welshman.children)
+
+
+def test_a_name_opening_or_closing_a_quoted_line_is_addressed_not_a_modifier():
+    doc = nlp()("“Tomasz, hurry!” the baker shouts across the yard.")
+    doc[1].pos_, doc[1].tag_, doc[1].dep_ = "PROPN", "NNP", "amod"  # what the small model may say of it
+    assert repairs_names.vocative_name(doc) == 1
+    assert doc[1].dep_ == "npadvmod"
+    story = ["Tomasz, a boy of ten in a red cap, chases a hen around the yard.",
+             "“Tomasz, look!” the baker shouts, pointing to a cart that rolls down the lane."]
+    from tests.plugins.agent.sieves.helpers import ids
+
+    assert 1 in ids(story)[1]
