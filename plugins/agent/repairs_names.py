@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
-_CLAUSE_PRONOUNS = frozenset({"everyone", "everybody"})
+_CLAUSE_PRONOUNS = frozenset(R.word_lists("names.json")["contact_clause_pronouns"])
 _OPEN_QUOTES = ("\u201c", "\"", "\u2018")
 _CLOSE_QUOTES = ("\u201d", "\"", "\u2019")
 
