@@ -34,12 +34,14 @@ _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 
 def is_title(tok: Token) -> bool:
     """A title before a name ("Mrs.", "Abuela", "Gov." written short, capitalised, with its period), or an
-    honorific joined after it by a hyphen ("Tanaka-san")."""
+    honorific joined after it by a hyphen ("Tanaka-san") or hung on it after a space ("Elif Hanım", see
+    repairs_names.honorific_after_name)."""
     low = tok.text.lower().rstrip(".")
     if low in TITLE_ABBREVIATIONS and tok.text[:1].isupper() and tok.text.endswith("."):
         return True
     return low in TITLES or low in TITLE_SUFFIXES and tok.i >= 2 and tok.doc[tok.i - 1].text == "-" \
-        or kin_title(tok)
+        or low in TITLE_SUFFIXES and tok.dep_ == "compound" and tok.head.i == tok.i - 1 \
+        and tok.head.text[:1].isupper() or kin_title(tok)
 
 
 def kin_title(tok: Token) -> bool:
@@ -72,13 +74,21 @@ def name_token(tok: Token) -> bool:
     if head_noun.pos_ == "NOUN" and head_noun.i > tok.i and noun_info(head_noun.lemma_.lower()) is None and any(
             c.dep_ == "det" and c.i < tok.i for c in head_noun.children):
         return False  # inside another noun's phrase, whatever the parse calls it: "a small Lisbon kitchen"
-    if place_position(tok) or modifies_a_thing(tok):
+    if place_position(tok) and not described_as_someone(tok) or modifies_a_thing(tok):
         return False
     head = tok.head
     if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and noun_info(head.head.lemma_) is None:
         return False  # "the streets of Lisbon"
     # a place word right before the head makes a place ("Lake Tahoe"); further off it is a surname ("Park Ji-ho")
     return not any(c.text.lower() in _PLACE_WORDS for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1)
+
+
+def described_as_someone(tok: Token) -> bool:
+    """The word has a person's phrase set beside it ("in Hue, ba Lan, a tiny woman in a green dress, stirs a pot",
+    parsed with the name as the object of "in"): no place is a woman, so the word names her, wherever the parse
+    hung it."""
+    return any(c.dep_ == "appos" and c.pos_ == "NOUN" and (info := noun_info(c.lemma_.lower())) is not None
+               and info.type == "person" for c in tok.children)
 
 
 def camera_gear(tok: Token) -> bool:

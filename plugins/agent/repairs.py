@@ -20,11 +20,14 @@ from .repairs_names import (
     capitalised_word_before_apposition,
     capitalised_word_is_proper,
     fronted_word_before_subject,
+    honorific_after_name,
     honorific_suffix,
     hyphenated_name,
     modal_before_present_verb,
     name_hung_after_its_noun,
     object_pronoun_before_given_name,
+    phrase_read_into_naming_clause,
+    vocative_name,
 )
 from .repairs_plural_subjects import base_verb_after_plural_subject
 
@@ -556,6 +559,7 @@ def possessive_read_as_subject_of_participle(doc: Doc) -> int:
 
 OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     honorific_suffix,
+    honorific_after_name,
     absolute_opening,
     hyphenated_name,
     name_after_naming_verb,
@@ -583,6 +587,8 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     verb_of_verbless_sentence,
     verb_joined_after_an_object,
     name_hung_after_its_noun,
+    phrase_read_into_naming_clause,
+    vocative_name,
 )
 
 

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
+_CLAUSE_PRONOUNS = frozenset(R.word_lists("names.json")["contact_clause_pronouns"])
+_OPEN_QUOTES = ("\u201c", "\"", "\u2018")
+_CLOSE_QUOTES = ("\u201d", "\"", "\u2019")
 
 
 def honorific_suffix(doc: Doc) -> int:
@@ -26,14 +29,40 @@ def honorific_suffix(doc: Doc) -> int:
         if not tok.text[:1].isupper() or not tok.text.isalpha() or hyphen.text != "-" or tok.whitespace_ \
                 or hyphen.whitespace_ or tail.lower_ not in TITLE_SUFFIXES:
             continue
-        if tail.head.i != tok.i:
-            head, dep = (tok.head, tok.dep_) if tok.head.i != tail.i else (tail.head, tail.dep_)
-            for c in list(tail.children):
-                if c.i != tok.i:
-                    c.head = tok
-            tok.head, tok.dep_ = (tok if head.i == tail.i or dep == "ROOT" else head), dep
-        tok.pos_, tok.tag_ = "PROPN", "NNP"
-        tail.head, tail.dep_, tail.pos_, tail.tag_ = tok, "compound", "PROPN", "NNP"
+        _hang_honorific_on_name(tok, tail)
+        n += 1
+    return n
+
+
+def _hang_honorific_on_name(tok: Token, tail: Token) -> None:
+    """The name takes the honorific's place in the tree; the honorific becomes the name's compound (a title)."""
+    if tail.head.i != tok.i:
+        head, dep = (tok.head, tok.dep_) if tok.head.i != tail.i else (tail.head, tail.dep_)
+        for c in list(tail.children):
+            if c.i != tok.i:
+                c.head = tok
+        tok.head, tok.dep_ = (tok if head.i == tail.i or dep == "ROOT" else head), dep
+    tok.pos_, tok.tag_ = "PROPN", "NNP"
+    tail.head, tail.dep_, tail.pos_, tail.tag_ = tok, "compound", "PROPN", "NNP"
+
+
+def honorific_after_name(doc: Doc) -> int:
+    """A capitalised name followed, after a space, by an honorific of names.json `title_suffixes` ("Marika néni,
+    a plump woman", "Elif Hanım", "Osman Bey"; parsed with the honorific as the head noun, the name its subject
+    or compound): the word is the name, the honorific its title, so two women called "Hanım" are not one name
+    and the appositive hangs on the name. A capitalised honorific the given-name table knows as a name ("Jackie
+    Chan", "Wang Ji") stays a name word; written in lower case it is always the honorific."""
+    n = 0
+    for tok in doc[:-1]:
+        tail = doc[tok.i + 1]
+        if not tok.text[:1].isupper() or not tok.text.isalpha() or not tok.whitespace_ \
+                or tail.lower_ not in TITLE_SUFFIXES or not tail.text.isalpha() or tok.is_punct:
+            continue
+        if tok.pos_ not in ("PROPN", "NOUN") or R.common_word(tok.text) and tok.pos_ != "PROPN":
+            continue
+        if tail.text[:1].isupper() and R.name_gender(tail.lower_) is not None:
+            continue
+        _hang_honorific_on_name(tok, tail)
         n += 1
     return n
 
@@ -123,13 +152,15 @@ def capitalised_word_is_proper(doc: Doc) -> int:
     """A capitalised word inside a sentence that is no ordinary English word, tagged as a common
     noun, adjective or verb ("... when Oyelaran arrives"), is a proper noun; so is a singular one that opens
     its sentence as the subject of a later verb, set off by a comma ("Zorbek, still yawning, unlocks the
-    door": capitals there say nothing, but no dictionary has the word, nor a plural like "Commuters")."""
+    door": capitals there say nothing, but no dictionary has the word, nor a plural like "Commuters"), or one the
+    given-name table knows as a man's or a woman's name ("Ravi writes the prices": no comma needed)."""
     n = 0
     for tok in doc:
         if not tok.text[:1].isupper() or tok.pos_ not in ("NOUN", "ADJ", "VERB"):
             continue
         if tok.is_sent_start and not (tok.dep_ == "nsubj" and tok.head.pos_ == "VERB" and tok.tag_ != "NNS"
-                                      and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","
+                                      and (tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","
+                                           or R.name_gender(tok.lower_) in ("male", "female"))
                                       and not R.common_word(tok.lemma_)):
             continue
         if not R.common_word(tok.text) and tok.text.isalpha():
@@ -208,4 +239,49 @@ def name_hung_after_its_noun(doc: Doc) -> int:
             continue
         tok.dep_ = "appos"
         n += 1
+    return n
+
+
+def phrase_read_into_naming_clause(doc: Doc) -> int:
+    """"... and a lanky Texan everyone calls Dusty": the parse takes the article and adjectives for the pronoun
+    that opens a contact clause ("a lanky Texan everyone"), but "everyone" takes no article: the phrase ends at
+    the word before it, which is its head, and the clause hangs on that phrase (the nickname is its bearer's)."""
+    n = 0
+    for pron in doc[1:]:
+        if pron.lower_ not in _CLAUSE_PRONOUNS or pron.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        det = next((c for c in pron.children if c.dep_ == "det" and c.lower_ in ("a", "an")), None)
+        noun, verb = doc[pron.i - 1], pron.head
+        if det is None or noun.pos_ not in ("PROPN", "NOUN", "ADJ") or verb.dep_ != "relcl" \
+                or verb.head.pos_ not in ("NOUN", "PROPN") or verb.lemma_.lower() not in _NAMING_VERBS:
+            continue
+        for c in list(pron.children):
+            if c.i < noun.i:
+                c.head = noun
+        cc = det.i > 0 and doc[det.i - 1].pos_ == "CCONJ"
+        noun.head, noun.dep_ = verb.head, ("conj" if cc else "appos")
+        if noun.text[:1].isupper():
+            noun.pos_, noun.tag_ = "PROPN", "NNP"
+        else:
+            noun.pos_, noun.tag_ = "NOUN", "NN"
+        verb.head, verb.dep_ = noun, "relcl"
+        n += 1
+    return n
+
+
+def vocative_name(doc: Doc) -> int:
+    """A capitalised proper noun that opens a quoted line before a comma ("“Hamoudi, look!” the grandfather says")
+    or closes one after a comma ("“Come here, Bilal!”") is someone addressed, who is there to hear it, not a
+    modifier of the word after it: the parse's "amod" / "compound" becomes a vocative's "npadvmod"."""
+    n = 0
+    for tok in doc[1:-1]:
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.dep_ not in ("amod", "compound") \
+                or R.common_word(tok.text):
+            continue
+        before, after = doc[tok.i - 1], doc[tok.i + 1]
+        opening = before.tag_ == "``" or before.text in _OPEN_QUOTES
+        if opening and after.text == "," or before.text == "," and after.text in ("!", "?", ".") \
+                and tok.i + 2 < len(doc) and (doc[tok.i + 2].tag_ == "''" or doc[tok.i + 2].text in _CLOSE_QUOTES):
+            tok.dep_ = "npadvmod"
+            n += 1
     return n

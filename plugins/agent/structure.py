@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from . import lexicon as L
 from . import resources as R
 from .modifiers import stems
+from .nicknames import link_nicknames
 from .nouns import ARGUMENT_DEPS
 from .proper_names import as_name_owner
 
@@ -317,3 +318,4 @@ class _StructureLinker:
 def link_structure(text: str, doc: Doc, mentions: list[Mention]) -> None:
     """Set the apposition, predicate, naming and member links between `mentions` (sorted and indexed)."""
     _StructureLinker(text, doc, mentions).link()
+    link_nicknames(text, doc, mentions)

@@ -25,9 +25,11 @@ def run(ctx: LinkContext) -> None:
         if _list_member(ctx, host, m):
             continue
         target = ctx.cluster(host)
-        if target is None and host.kind == "pronoun":
-            target = pronouns.resolve(ctx, host)
         own = ctx.cluster(m)
+        if target is None and host.kind == "pronoun" and host.start > m.start:
+            target = _aside_bearer(ctx, m, host)
+        elif target is None and host.kind == "pronoun":
+            target = pronouns.resolve(ctx, host)
         if target is None and own is not None and host.kind == "relative":
             ctx.link(host, own, NAME)  # "The youngest, a skinny boy of nine": one description of one entity
             continue
@@ -38,6 +40,20 @@ def run(ctx: LinkContext) -> None:
         elif own.entry is None:
             _drop_guessed_gender(own, target)
             ctx.link(m, target, NAME, new_name=m.kind == "name" and host.kind in ("pronoun", "noun", "name"))
+
+
+def _aside_bearer(ctx: LinkContext, m: Mention, host: Mention) -> Cluster | None:
+    """"Luli, as her neighbours call her, waters the roses": the pronoun of a nickname aside is the name's
+    bearer, so it is resolved as if the name were not there, to someone present in this prompt or the previous
+    one (a known person called by a pet name). A name that a description also introduces ("Luli, as they call
+    her, a tiny woman in a shawl") stays its own entity unless that description links it."""
+    if any(x.appos_of == m.index for x in ctx.mentions):
+        return None
+    own = ctx.cluster(m)
+    bearer = pronouns.resolve(ctx, host, exclude={own} if own is not None else set())
+    if bearer is None or bearer is own or not (ctx.in_prompt(bearer, m) or ctx.in_previous(bearer)):
+        return None
+    return bearer
 
 
 def _drop_guessed_gender(a: Cluster, b: Cluster) -> None:

@@ -18,6 +18,14 @@ TITLE_NOUN_WORDS = frozenset(TITLE_NOUNS.values())
 #: how many first letters a short name must share with the full name word it shortens ("Cora" of "Corazón",
 #: "Venky" of "Venkataraman"); three would also join different people ("Ali" and "Alina")
 NICKNAME_PREFIX = 4
+#: how many first letters of a short name (itself of four letters or more) must stand inside a longer name word
+#: ("Kuba" in "Jakub", "Katya" in "Yekaterina"); two would join many names that merely share a syllable, and a
+#: name shorter than four letters ("Ian" in "Brian") is too often a different name
+INNER_LETTERS = 3
+#: how many first letters a bare pet name shares with the one recent named person it belongs to ("Zbyszek" for
+#: Zbigniew, "Jadzia" for Jadwiga); two alone would join any two names, so only a name nothing introduces, with
+#: one such person in reach and no gender against it, is read so
+PET_OPENING = 2
 
 
 def run(ctx: LinkContext) -> None:
@@ -40,7 +48,7 @@ def run(ctx: LinkContext) -> None:
             if bearer is not None:
                 ctx.link(m, bearer, NAME)
                 continue
-            full = _shortened(ctx, m)
+            full = _shortened(ctx, m) or _inner_diminutive(ctx, m) or _pet_name_opening(ctx, m)
             if full is not None:
                 if m.gender_guessed and full.gender is not None:
                     m.gender = None
@@ -86,6 +94,50 @@ def _shortened(ctx: LinkContext, m: Mention) -> Cluster | None:
                     for n in c.names)
             and contradicts(m, c) in (None, "name")
             and not (m.gender and not m.gender_guessed and c.gender and m.gender != c.gender)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _inner_diminutive(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A diminutive is often built on a syllable from inside the full name ("Kuba" for Jakub, "Katya" for
+    Yekaterina, "Nacho" for Ignacio, "Vanya" for Ivan), so it shares neither the first letters nor the end. A bare
+    one-word name no entity carries, of four letters or more, that nothing in its prompt introduces (no phrase
+    renames it, it renames none), whose first three letters (accents aside) stand inside a name word of exactly one
+    compatible person-like entity present in this prompt before it or in the previous prompt, is that entity: a
+    new character is introduced with a description, a known one is called by a pet name without one."""
+    if len(m.names) != 1 or m.appos_of is not None or m.member_of is not None \
+            or any(x.appos_of == m.index for x in ctx.mentions):
+        return None
+    short = _plain(next(iter(m.names)))[1:]
+    if len(short) < INNER_LETTERS + 1 or " " in short:
+        return None
+    syllable = short[:INNER_LETTERS]
+    fits = [c for c in ctx.candidates(m) if c.type in ("person", "any", "creature") and not c.group
+            and (ctx.in_prompt(c, m) or ctx.in_previous(c))
+            and any(len(w := _plain(n)[1:]) > len(short) and syllable in w[1:] for n in c.names)
+            and contradicts(m, c) in (None, "name")
+            and not (m.gender and not m.gender_guessed and c.gender and m.gender != c.gender)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _pet_name_opening(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """Pet forms of many languages keep only the first two letters of the full name and change the rest
+    ("Zbyszek" for Zbigniew, "Jadzia" for Jadwiga, "Pepa" for Petra). A bare one-word name of four letters or more
+    that nothing in its prompt introduces (see `_inner_diminutive`), in a prompt after the first, is the one
+    person-like named entity present in this prompt before it or in the previous prompt, and not already named in
+    this prompt, whose name word opens with the same two letters and whose gender (even a guessed one) agrees."""
+    if ctx.prompt_index == 0 or len(m.names) != 1 or m.appos_of is not None or m.member_of is not None \
+            or any(x.appos_of == m.index for x in ctx.mentions):
+        return None
+    short = _plain(next(iter(m.names)))[1:]
+    if len(short) < INNER_LETTERS + 1 or " " in short:
+        return None
+    fits = [c for c in ctx.candidates(m) if c.type in ("person", "any", "creature") and not c.group
+            and c.entry is not None and (ctx.in_prompt(c, m) or ctx.in_previous(c))
+            and not any(x.kind == "name" for x in c.mentions if x.start < m.start and x in ctx.mentions)
+            and any(len(w := _plain(n)[1:]) > PET_OPENING and " " not in w and w[:PET_OPENING] == short[:PET_OPENING]
+                    for n in c.names)
+            and contradicts(m, c) in (None, "name")
+            and not (m.gender and c.gender and m.gender != c.gender)]
     return fits[0] if len(fits) == 1 else None
 
 

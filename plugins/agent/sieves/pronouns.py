@@ -58,8 +58,8 @@ def _fits(m: Mention, c: Cluster) -> bool:
     return not (m.gender and c.gender and m.gender != c.gender)
 
 
-def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
-    """The entity a singular pronoun refers to (see `run`)."""
+def resolve(ctx: LinkContext, m: Mention, exclude: set[Cluster] | None = None) -> Cluster | None:
+    """The entity a singular pronoun refers to (see `run`), never one of `exclude`."""
     doc = ctx.prompt.doc
     tok = doc[m.head]
     verb = tok.head
@@ -80,6 +80,7 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
                 if c is not None and subj.start < m.start and _fits(m, c) and _owns_possessive(ctx, m, c, clause):
                     return c
     blocked = {ctx.cluster(s) for s in own_subject} if tok.dep_ in ("dobj", "pobj", "dative") else set()
+    blocked |= exclude or set()
     if tok.dep_ == "poss":  # "Tobi, her grandson": her is not the one her phrase describes
         phrase = ctx.prompt.by_head(tok.head.i)
         if phrase is not None:

@@ -80,3 +80,12 @@ def test_camera_gear_and_a_word_modifying_a_camera_word_are_no_names():
 
 def test_an_ordinary_word_in_capitals_is_a_scene_headings_not_a_name():
     assert _names("EXT. BOATYARD - DAWN. Kalani sands the hull of a canoe.") == ["Kalani"]
+
+
+def test_a_name_the_parse_hangs_on_a_preposition_of_place_is_a_name_when_a_person_is_set_beside_it():
+    text = "In a noodle shop in Huế, ông Bảo, a wiry man in a white shirt, ladles broth."
+    ms = read_mentions(text, parse(text)).mentions
+    name = next(m for m in ms if m.kind == "name")
+    assert name.names == {"@bảo"}  # "ông" is a title (a man), not a name word
+    assert name.gender == "male" and "man" in name.nouns
+    assert _names("A ferry crosses to Vis, an island of fishermen.") == []

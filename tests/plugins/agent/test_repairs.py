@@ -250,6 +250,17 @@ def test_an_unknown_capitalised_subject_opening_its_sentence_before_a_comma_is_p
     assert plural[0].pos_ == "NOUN"  # a plural of an ordinary noun stays one
 
 
+def test_a_given_name_opening_its_sentence_as_the_subject_is_proper_without_a_comma():
+    doc = nlp()("Ravi writes the prices on a slate.")
+    doc[0].pos_, doc[0].tag_ = "NOUN", "NN"  # what the small model says of it
+    assert repairs.capitalised_word_is_proper(doc) >= 1
+    assert doc[0].pos_ == "PROPN"
+    unknown = nlp()("Zorbek unlocks the bakery door.")
+    unknown[0].pos_, unknown[0].tag_ = "NOUN", "NN"
+    repairs.capitalised_word_is_proper(unknown)
+    assert unknown[0].pos_ == "NOUN"  # no comma and no given name: the capital may only open the sentence
+
+
 def test_character_adjective_before_verb():
     doc = nlp()("Rain drums on the ward window, and the patient coughs and rolls over.")
     patient = _tok(doc, "patient")
@@ -332,3 +343,41 @@ def test_absolute_opening():
     assert _tok(doc, "Match").tag_ == "NNP"  # what the model says without the repair
     assert repairs_names.absolute_opening(doc) == 1
     assert _tok(doc, "Match").tag_ == "NN"
+
+
+def test_an_honorific_after_a_name_and_a_space_is_the_names_title():
+    doc = nlp()("In a tea garden, Selin Hanım, a tall woman in a red coat, greets Derya Hanım.")
+    assert repairs_names.honorific_after_name(doc) == 2
+    selin = _tok(doc, "Selin")
+    hanim = doc[selin.i + 1]
+    assert hanim.head.i == selin.i and hanim.dep_ == "compound"
+    jackie = nlp()("Jackie Chan waves from the stage.")
+    assert repairs_names.honorific_after_name(jackie) == 0  # a capitalised word the name table knows stays a name
+
+
+def test_two_women_with_one_honorific_after_their_names_are_two_entities():
+    from tests.plugins.agent.sieves.helpers import ids
+
+    story = ["In a tea garden, Selin Hanım, a tall woman in a red coat, pours tea.",
+             "Derya Hanım, a short woman in a grey shawl, reads a newspaper."]
+    assert ids(story) == [[1], [2]]  # not one name "Hanım" shared by both
+
+
+def test_a_phrase_read_into_the_pronoun_of_a_naming_clause_ends_before_it():
+    doc = nlp()("Two cooks work the grill, a young woman named Rosa and a stout Welshman everybody calls Taff.")
+    assert repairs_names.phrase_read_into_naming_clause(doc) == 1
+    welshman, calls = _tok(doc, "Welshman"), _tok(doc, "calls")
+    assert calls.head.i == welshman.i and calls.dep_ == "relcl"
+    assert any(c.lower_ == "a" for c in welshman.children)
+
+
+def test_a_name_opening_or_closing_a_quoted_line_is_addressed_not_a_modifier():
+    doc = nlp()("“Tomasz, hurry!” the baker shouts across the yard.")
+    doc[1].pos_, doc[1].tag_, doc[1].dep_ = "PROPN", "NNP", "amod"  # what the small model may say of it
+    assert repairs_names.vocative_name(doc) == 1
+    assert doc[1].dep_ == "npadvmod"
+    story = ["Tomasz, a boy of ten in a red cap, chases a hen around the yard.",
+             "“Tomasz, look!” the baker shouts, pointing to a cart that rolls down the lane."]
+    from tests.plugins.agent.sieves.helpers import ids
+
+    assert 1 in ids(story)[1]
