@@ -29,7 +29,7 @@ from .repairs_names import (
     phrase_read_into_naming_clause,
     vocative_name,
 )
-from .repairs_plural_subjects import base_verb_after_plural_subject
+from .repairs_plural_subjects import base_verb_after_plural_subject, plural_subject_before_base_verb
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 _NAMING_VERBS = frozenset({"call", "name", "nickname"})
@@ -82,31 +82,6 @@ def subject_before_verb_noun(doc: Doc) -> int:
             if verbish.dep_ == "ROOT":
                 verbish.head, verbish.dep_ = nxt, "dobj"
                 verbish.pos_, verbish.tag_ = "NOUN", "NN"
-        n += 1
-    return n
-
-
-def plural_subject_before_base_verb(doc: Doc) -> int:
-    """A plural character noun parsed as a compound of the next word, when that word heads the sentence and is a
-    verb read as a singular noun, or tagged as a verb yet still given the plural as a compound ("all three dogs
-    bark at the fox"): a plural subject takes the verb's base form, which the model reads as a noun the plural
-    modifies. The plural is the subject and the word its verb; the determiner and number move to the plural."""
-    n = 0
-    for tok in doc[:-1]:
-        verb = doc[tok.i + 1]
-        if tok.dep_ != "compound" or tok.head.i != verb.i or tok.tag_ != "NNS" \
-                or noun_info(tok.lemma_.lower()) is None:
-            continue
-        after = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
-        if verb.tag_ not in ("NN", "VBP") or verb.dep_ != "ROOT" or not R.verb_word(verb.lower_) \
-                or noun_info(verb.lower_) is not None \
-                or after is not None and after.pos_ not in ("ADP", "ADV", "PUNCT", "CCONJ", "SCONJ", "DET", "PRON"):
-            continue
-        for c in list(verb.children):
-            if c.i < tok.i:
-                c.head = tok
-        tok.head, tok.dep_ = verb, "nsubj"
-        verb.pos_, verb.tag_ = "VERB", "VBP"
         n += 1
     return n
 

@@ -326,18 +326,6 @@ def test_name_hung_after_its_noun():
     assert tariq.dep_ == "appos"
 
 
-def test_plural_subject_before_base_verb():
-    # a plural subject takes the verb's base form, which the model reads as the noun the plural modifies
-    doc = nlp()("All three ponies snort at the scarecrow.")
-    before = _tok(doc, "ponies").dep_
-    assert repairs.plural_subject_before_base_verb(doc) == 1
-    assert before == "compound" and _tok(doc, "ponies").dep_ == "nsubj" and _tok(doc, "snort").pos_ == "VERB"
-    assert _tok(doc, "All").head.text == "ponies"
-    doc = nlp()("All four hens cluck at the fox.")
-    assert repairs.plural_subject_before_base_verb(doc) == 1
-    assert _tok(doc, "hens").dep_ == "nsubj" and _tok(doc, "cluck").pos_ == "VERB"
-
-
 def test_absolute_opening():
     doc = nlp()("Match won, the two sailors stretch out on the deck.")
     assert _tok(doc, "Match").tag_ == "NNP"  # what the model says without the repair

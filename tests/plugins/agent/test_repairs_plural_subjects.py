@@ -1,4 +1,4 @@
-"""A base-form verb the small model reads as a noun after a plural subject becomes the verb again."""
+"""Repairs around a plural subject whose base-form verb the small model reads as a noun."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from plugins.agent.mentions import read_mentions
 from plugins.agent.reader import nlp, parse
-from plugins.agent.repairs_plural_subjects import base_verb_after_plural_subject
+from plugins.agent.repairs_plural_subjects import base_verb_after_plural_subject, plural_subject_before_base_verb
 
 
 def _tok(doc, text):
@@ -43,3 +43,15 @@ def test_a_count_before_a_base_verb_is_its_subject(sentence, count, verb):
 def test_a_noun_after_the_word_keeps_it_a_noun():
     doc = nlp()("The cook and the waiter carry the cheer banner outside.")
     assert base_verb_after_plural_subject(doc) == 0
+
+
+def test_plural_subject_before_base_verb():
+    # a plural subject takes the verb's base form, which the model reads as the noun the plural modifies
+    doc = nlp()("All three ponies snort at the scarecrow.")
+    before = _tok(doc, "ponies").dep_
+    assert plural_subject_before_base_verb(doc) == 1
+    assert before == "compound" and _tok(doc, "ponies").dep_ == "nsubj" and _tok(doc, "snort").pos_ == "VERB"
+    assert _tok(doc, "All").head.text == "ponies"
+    doc = nlp()("All four hens cluck at the fox.")
+    assert plural_subject_before_base_verb(doc) == 1
+    assert _tok(doc, "hens").dep_ == "nsubj" and _tok(doc, "cluck").pos_ == "VERB"
