@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import apposition, exact_name, features, groups, head_match, presence, pronouns, relative, salience, wordnet
+from .family_pair import run as family_pair
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -21,6 +22,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("exact_name", exact_name.run),
     ("apposition", apposition.run),
     ("features", features.run),
+    ("family_pair", family_pair),
     ("head_match", head_match.run),
     ("wordnet", wordnet.run),
     ("relative", relative.run),
