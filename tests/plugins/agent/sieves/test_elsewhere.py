@@ -1,0 +1,42 @@
+import pytest
+
+from plugins.agent.sieves import presence
+from tests.plugins.agent.sieves.helpers import ids
+
+GONE = [
+    (["A tailor in a waistcoat pins a hem while his apprentice, a gangly girl, sweeps the floor.",
+      "The apprentice grabs her jacket and hurries off to the post office.",
+      "With her gone, the tailor sits down with a cup of tea."], [1]),
+    (["A farmer in a straw hat and her sheepdog walk the fence line at dawn.",
+      "A whistle sounds and the dog races off after a stray ewe.",
+      "With the dog away in the far paddock, the farmer sits on a stump and eats an apple."], [1]),
+    (["An old sculptor chips at a block of marble while his daughter, a student in overalls, sketches him.",
+      "The daughter packs her bag and waves goodbye.",
+      "With his daughter gone for the summer, the sculptor works late into the night."], [1]),
+]
+
+
+@pytest.mark.parametrize(("story", "last"), GONE)
+def test_a_with_phrase_saying_someone_is_away_leaves_them_out(story, last, monkeypatch):
+    on = ids(story)
+    assert on[-1] == last
+    monkeypatch.setattr(presence, "gone_in_absolute", lambda tok: False)
+    assert ids(story) != on
+
+
+LEFT = [
+    (["A potter shapes a bowl while her neighbour, a bald man in a cardigan, chats by the kiln.",
+      "A courier in a yellow vest drops off a box of glazes for the potter and her neighbour.",
+      "With the courier gone, they unpack the box together."], [1, 2]),
+    (["Two brothers, a tall boy and a short boy, build a den in the woods while a ranger in green watches.",
+      "The ranger waves to the two brothers and strides off up the trail, her radio crackling.",
+      "With her gone, they light a tiny fire and toast marshmallows."], [1, 2]),
+]
+
+
+@pytest.mark.parametrize(("story", "last"), LEFT)
+def test_a_plural_leaves_out_the_one_the_prompt_says_is_gone(story, last, monkeypatch):
+    on = ids(story)
+    assert on[-1] == last
+    monkeypatch.setattr(presence, "note_gone", lambda ctx, m: None)
+    assert ids(story) != on
