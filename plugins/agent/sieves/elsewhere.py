@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .pronouns import resolve
-from .words import ABSENCE_WORDS
+from .words import ABSENCE_WORDS, SENT_MESSAGE_NOUNS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -48,3 +48,15 @@ def note_gone(ctx: LinkContext, m: Mention) -> None:
         c = None
     if c is not None:
         ctx.gone.add(c.cid)
+
+
+def sent_from(tok: Token) -> bool:
+    """Who a message that arrives is from, where "from" hangs on the verb whose subject is the message ("A text
+    arrives from her cousin", "a postcard comes from her brother", "a parcel turns up from his aunt"): the sender
+    is elsewhere, as in "a letter from her sister" (data/sieves.json `sent_message_nouns`)."""
+    if tok.dep_ != "pobj" or tok.head.lower_ != "from":
+        return False
+    verb = next((a for a in tok.head.ancestors if a.pos_ != "ADP"), None)  # "pings in from": past the particle
+    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in SENT_MESSAGE_NOUNS for c in verb.children)

@@ -9,7 +9,7 @@ from .. import resources as R
 from ..modifiers import of_objects
 from ..nouns import from_lexicon, noun_info
 from ..proper_names import is_title
-from .elsewhere import gone_in_absolute, note_gone
+from .elsewhere import gone_in_absolute, note_gone, sent_from
 from .words import (
     ABOUT_VERBS,
     ABSENCE_WORDS,
@@ -143,7 +143,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "simile"
     if _mass_of(m, tok):
         return "food"
-    if _on_the_phone(tok) or _told_by_phone(tok) or _sender(m, tok):
+    if _on_the_phone(tok) or _told_by_phone(tok) or _sender(m, tok) or m.kind in ("noun", "name") and sent_from(tok):
         return "remote"
     if _on_display(tok) or _elaborates_depiction(m, tok):
         return "pictured"

@@ -40,3 +40,19 @@ def test_a_plural_leaves_out_the_one_the_prompt_says_is_gone(story, last, monkey
     assert on[-1] == last
     monkeypatch.setattr(presence, "note_gone", lambda ctx, m: None)
     assert ids(story) != on
+
+
+SENT = [
+    ["A fisherman in oilskins mends a net on the jetty.",
+     "A text arrives from his daughter: she has passed her exams."],
+    ["A young teacher marks essays at her desk.", "A postcard comes from her brother in Lima, covered in stamps."],
+    ["An old woman feeds the pigs at dawn.", "A message pings in from Dmitri, and she reads it twice."],
+]
+
+
+@pytest.mark.parametrize("story", SENT)
+def test_the_sender_of_a_message_that_arrives_is_elsewhere(story, monkeypatch):
+    on = ids(story)
+    assert on[-1] == [1]
+    monkeypatch.setattr(presence, "sent_from", lambda tok: False)
+    assert ids(story) != on
