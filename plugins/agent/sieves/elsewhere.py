@@ -60,3 +60,11 @@ def sent_from(tok: Token) -> bool:
     if verb is None or verb.pos_ not in ("VERB", "AUX"):
         return False
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in SENT_MESSAGE_NOUNS for c in verb.children)
+
+
+def talked_of_still(m: Mention, ctx: LinkContext) -> bool:
+    """A definite phrase for someone the story has so far only talked of (a noun of `registry.elsewhere`, borne by
+    no entity): inside what someone says ("tells the twins that the pilot will ring back", "says the hiker is
+    safe") it is still talked of, as a new name or an indefinite phrase there is."""
+    return m.kind == "noun" and m.det == "def" and m.lemma in ctx.registry.elsewhere and not any(
+        m.lemma in c.nouns for c in ctx.clusters.values())

@@ -9,7 +9,7 @@ from .. import resources as R
 from ..modifiers import of_objects
 from ..nouns import from_lexicon, noun_info
 from ..proper_names import is_title
-from .elsewhere import gone_in_absolute, note_gone, sent_from
+from .elsewhere import gone_in_absolute, note_gone, sent_from, talked_of_still
 from .words import (
     ABOUT_VERBS,
     ABSENCE_WORDS,
@@ -133,7 +133,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
                     and tok.dep_ not in ("nsubj", "nsubjpass"):
                 return "remote"
             if anc.dep_ == "ccomp" and anc.head.lemma_.lower() in SPEECH_VERBS and m.kind in ("name", "noun") \
-                    and m.det in ("none", "indef", "poss") and not _known(m, ctx):
+                    and (m.det in ("none", "indef", "poss") and not _known(m, ctx) or talked_of_still(m, ctx)):
                 return "reported"  # "tells the cat that Ottilie never liked mice"
             if anc.dep_ in _CLAUSE_DEPS:
                 break

@@ -56,3 +56,20 @@ def test_the_sender_of_a_message_that_arrives_is_elsewhere(story, monkeypatch):
     assert on[-1] == [1]
     monkeypatch.setattr(presence, "sent_from", lambda tok: False)
     assert ids(story) != on
+
+
+
+TALKED_OF = [
+    (["A policewoman in a green jacket searches the ridge for a missing schoolboy.",
+      "Back at the hut, she tells the two girls that the schoolboy is safe."], [1]),
+    (["A fisherman's wife waits on the quay for her overdue husband.",
+      "A policeman arrives and says the husband has been found near the lighthouse."], [2]),
+]
+
+
+@pytest.mark.parametrize(("story", "last"), TALKED_OF)
+def test_someone_only_talked_of_stays_talked_of_in_what_someone_says(story, last, monkeypatch):
+    on = ids(story)
+    assert on[-1] == last
+    monkeypatch.setattr(presence, "talked_of_still", lambda m, ctx: False)
+    assert ids(story) != on
