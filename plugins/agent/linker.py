@@ -38,6 +38,7 @@ class LinkContext:
     clusters: dict[int, Cluster] = field(default_factory=dict)
     covers: dict[int, list[int]] = field(default_factory=dict)  # mention index -> cluster ids it covers
     previous: list[int] = field(default_factory=list)  # entities present in the previous prompt
+    gone: set[int] = field(default_factory=set)  # entities a mention of this prompt says are away ("with him gone")
     _next_cid: int = 1_000_000  # provisional ids of new entities (the registry numbers them at the end)
 
     @property

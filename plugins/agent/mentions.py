@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
+from .kin_pairs import joined_kin_nouns
 from .modifiers import (
     COMPARATIVES,
     attribute_kind,
@@ -205,6 +206,8 @@ class MentionReader:
             return None
         if animal_compound_head(tok):
             return self._noun(tok, NounInfo("animal", "species"))  # "a German shepherd", "a Great Dane"
+        if tok.text[:1].isupper() and joined_kin_nouns(tok) and (kin := noun_info(tok.lower_)) is not None:
+            return self._noun(tok, kin)  # "Mother and son hug", "Father and daughter": kin words, not names or titles
         if tok.text[:1].isupper() and tok.lower_ in self.known_names and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") \
                 and (tok.dep_ not in ("compound", "amod") or before_verb_noun(tok)):
             return self._name(tok)

@@ -79,6 +79,8 @@ class _StructureLinker:
                     m.skip = "predicate"  # "is no longer a baker", "they are a duo"
                 else:
                     m.appos_of = subj.index  # "the pilot is Zofia", "she is a pilot"
+                    if subj.kind == "pronoun" and subj.lemma == "it" and (who := self._who_it_is(subj, verb)):
+                        m.appos_of = who.index  # "a stout man limps in; it is Bruno himself"
             elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.head.lemma_ in _DRESSING_VERBS \
                     and tok.head.head.head.i in by_head:
                 m.appos_of = by_head[tok.head.head.head.i].index  # "a young cook dressed as a pirate"
@@ -145,6 +147,17 @@ class _StructureLinker:
                     a.dep_ in ("attr", "oprd") and a.head.lemma_ in _COPULAS for a in self.doc[m.head].ancestors):
                 m.skip = "predicate"  # "is no longer a clerk but a sailor steering the boat"
 
+
+    def _who_it_is(self, it: Mention, verb: Token) -> Mention | None:
+        """The character an "it is X" clause identifies ("a stout man limps in; it is Bruno himself", "someone
+        knocks. It is the postman"): the last singular character phrase before "it" in its sentence (or in the
+        sentence before, when "It" opens one), which the clause names; "it" refers to no thing there. Not when the
+        clause is what someone thinks or says ("she thinks it is her father": a guess, often a wrong one)."""
+        if verb.dep_ in ("ccomp", "xcomp", "advcl", "relcl"):
+            return None
+        sents = (it.sent, it.sent - 1) if self.doc[it.head].is_sent_start else (it.sent,)
+        return next((x for x in reversed(self.mentions[:it.index]) if x.sent in sents and x.kind in ("noun", "name")
+                     and not x.plural and x.skip is None and x.type in ("person", "any", "animal")), None)
 
     def _possessed_features(self) -> None:
         """A character phrase that owns hair or a mark ("close-up of the fisherman's frosted beard", "the

@@ -22,6 +22,7 @@ from . import (
     salience,
     wordnet,
 )
+from .family_pair import run as family_pair
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -33,6 +34,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("exact_name", exact_name.run),
     ("apposition", apposition.run),
     ("features", features.run),
+    ("family_pair", family_pair),
     ("head_match", head_match.run),
     ("wordnet", wordnet.run),
     ("kind_epithets", kind_epithets.run),

@@ -9,6 +9,7 @@ from .. import resources as R
 from ..modifiers import of_objects
 from ..nouns import from_lexicon, noun_info
 from ..proper_names import is_title
+from .elsewhere import gone_in_absolute, note_gone, sent_from, talked_of_still
 from .words import (
     ABOUT_VERBS,
     ABSENCE_WORDS,
@@ -89,6 +90,9 @@ def run(ctx: LinkContext) -> None:
                 ctx.registry.props.add(m.lemma)
             elif why in ELSEWHERE and m.kind == "noun" and m.lemma:
                 ctx.registry.elsewhere.add(m.lemma)
+            tok = doc[m.head]
+            if why == "absent" and (gone_in_absolute(tok) or _stated_absent(tok) or _departed(tok)):
+                note_gone(ctx, m)  # said to be gone (not only sought, or an owner): out of the prompt's plurals
     for m in ctx.mentions:
         if m.kind == "pronoun" and m.lemma.endswith(("self", "selves")) and m.skip is None:
             subject = _own_subject(m, ctx)
@@ -129,7 +133,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
                     and tok.dep_ not in ("nsubj", "nsubjpass"):
                 return "remote"
             if anc.dep_ == "ccomp" and anc.head.lemma_.lower() in SPEECH_VERBS and m.kind in ("name", "noun") \
-                    and m.det in ("none", "indef", "poss") and not _known(m, ctx):
+                    and (m.det in ("none", "indef", "poss") and not _known(m, ctx) or talked_of_still(m, ctx)):
                 return "reported"  # "tells the cat that Ottilie never liked mice"
             if anc.dep_ in _CLAUSE_DEPS:
                 break
@@ -139,11 +143,11 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
         return "simile"
     if _mass_of(m, tok):
         return "food"
-    if _on_the_phone(tok) or _told_by_phone(tok) or _sender(m, tok):
+    if _on_the_phone(tok) or _told_by_phone(tok) or _sender(m, tok) or m.kind in ("noun", "name") and sent_from(tok):
         return "remote"
     if _on_display(tok) or _elaborates_depiction(m, tok):
         return "pictured"
-    if _stated_absent(tok) or m.kind != "name" and _departed(tok) or _owner_of_empty(tok):
+    if _stated_absent(tok) or m.kind != "name" and _departed(tok) or _owner_of_empty(tok) or gone_in_absolute(tok):
         return "absent"
     if _sought(tok) or _owner_while_alone(m, tok):
         return "absent"

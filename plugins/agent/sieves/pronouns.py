@@ -225,8 +225,9 @@ def clause_subjects(ctx: LinkContext, m: Mention) -> set[Cluster]:
 
 def plural_scene(ctx: LinkContext, m: Mention, exclude: set[Cluster] | None = None) -> list[Cluster]:
     """The entities a plural pronoun or covering phrase takes in: a group entity of the scene (of any kind), or the
-    scene's animate entities (this prompt's before `m`, else the previous prompt's), none of `exclude`."""
-    out = exclude or set()
+    scene's animate entities (this prompt's before `m`, else the previous prompt's), none of `exclude` and none
+    the prompt says are away (`LinkContext.gone`)."""
+    out = (exclude or set()) | {ctx.clusters[cid] for cid in ctx.gone if cid in ctx.clusters}
     here: list[Cluster] = []
     for x in ctx.mentions:
         if x.start >= m.start or x.skip is not None:

@@ -62,8 +62,8 @@ def run(ctx: LinkContext) -> None:
             target = _kin(ctx, m)
         elif m.other:  # "the other twin": the other one of the set, before "twin" is read as a kin term
             target = _other(ctx, m, scope)
-        elif m.kin is not None and m.det == "def" and (m.compare is None or _kin_bearer(ctx, m) is not None):
-            target = _kin_bearer(ctx, m)  # "the grandmother": the one the story made a grandparent
+        elif m.kin is not None and m.det == "def" and (m.compare is None or kin_bearer(ctx, m) is not None):
+            target = kin_bearer(ctx, m)  # "the grandmother": the one the story made a grandparent
         elif m.compare is not None and m.det != "indef":  # "a shorter man" introduces one, picks none; "the
             # older child" whom no relation names compares like any other noun
             scope = of_its_colour(m, scope or _scene_for_a_role(ctx, m))  # "the little black one": among the
@@ -127,7 +127,7 @@ def _scene_for_a_role(ctx: LinkContext, m: Mention) -> list[Cluster]:
             and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
 
 
-def _kin_bearer(ctx: LinkContext, m: Mention) -> Cluster | None:
+def kin_bearer(ctx: LinkContext, m: Mention) -> Cluster | None:
     """A definite kin term with no owner ("the grandmother"): the one entity the story made that relative of
     anybody ("Jakub, her grandson" taught it), or, when none was, the one related so through an entity between
     ("the uncle" when the story only said whose brother he is and whose son the boy is)."""
