@@ -57,6 +57,7 @@ from .proper_names import (
     name_words,
     title_gender,
 )
+from .screenplay import capital_cue, heading_spans
 from .structure import link_structure
 
 __all__ = ["TITLES", "TITLE_NOUNS", "Mention", "MentionReader", "Prompt", "number_value", "read_mentions"]
@@ -173,9 +174,10 @@ class MentionReader:
 
     def read(self) -> Prompt:
         heading_ends = {s.start: camera_heading_end(s) for s in self.doc.sents}
+        layout = heading_spans(self.text)
         for tok in self.doc:
-            if tok.idx < heading_ends[tok.sent.start]:
-                continue  # "POV shot from a canoe": camera language, no character
+            if tok.idx < heading_ends[tok.sent.start] or any(a <= tok.idx < b for a, b in layout):
+                continue  # "POV shot from a canoe", "INT. BAKERY — DAWN.", "CLOSE ON": camera language, no character
             m = self._mention(tok)
             if m is not None:
                 self.mentions.append(m)
@@ -203,6 +205,8 @@ class MentionReader:
             return None
         if animal_compound_head(tok):
             return self._noun(tok, NounInfo("animal", "species"))  # "a German shepherd", "a Great Dane"
+        if capital_cue(tok):
+            return self._noun(tok, noun_info(tok.lower_) or NounInfo("person", "generic"))  # "THE GIRL'S POV"
         if tok.text[:1].isupper() and tok.lower_ in self.known_names and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") \
                 and (tok.dep_ not in ("compound", "amod") or before_verb_noun(tok)):
             return self._name(tok)
