@@ -379,3 +379,13 @@ def test_a_superlative_compares_all_three_of_the_story_not_the_two_of_the_last_s
     on, off = with_and_without("relative", story)
     assert on[3] == [1]
     assert on != off
+
+
+def test_an_ordinal_the_story_gave_with_the_noun_is_a_title_not_an_order():
+    story = ["Wide shot of a cockpit at night. The pilot, a grey-haired man, checks the gauges beside his first "
+             "officer, a freckled woman with a headset.",
+             "Close-up on the first officer's hands on the throttle as she calls out the speed."]
+    assert [r.entity_ids for r in link_story(story)] == [[1, 2], [2]]  # not the first of the two, the pilot
+    on, off = with_and_without("relative", story)
+    assert on != off
+
