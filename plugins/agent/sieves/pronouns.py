@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import lexicon as L
 from ..entities import Cluster
 
 if TYPE_CHECKING:
@@ -76,6 +77,9 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
                 c = ctx.cluster(subj)
                 if c is not None and subj.start < m.start and _fits(m, c) and _owns_possessive(ctx, m, c, clause):
                     return c
+        bearer = phrase_wearer(ctx, m)
+        if bearer is not None:
+            return bearer
     blocked = {ctx.cluster(s) for s in own_subject} if tok.dep_ in ("dobj", "pobj", "dative") else set()
     if tok.dep_ == "poss":  # "Tobi, her grandson": her is not the one her phrase describes
         phrase = ctx.prompt.by_head(tok.head.i)
@@ -117,6 +121,29 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
     if m.gender:
         recent = [c for c in recent if c.gender == m.gender]
     return recent[0] if recent else None
+
+
+def phrase_wearer(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A possessive on a part of the body or a garment inside a character's own phrase belongs to that character
+    when it fits ("a nurse with a silver ring in her ear", "a boy with mud on his knees", "a rider in a scarf over
+    her mouth"): the phrase describes how its bearer looks. A verb on the way ("a man holding his daughter's hand")
+    or a character set on the part ("a parrot on his shoulder", "a baby on her hip": someone else's body) leaves
+    the pronoun to the other rules. (A place in the phrase, "a courier at her door", may
+    be someone else's, so only the body and what is worn count.)"""
+    doc = ctx.prompt.doc
+    owned = doc[m.head].head
+    if owned.lemma_.lower() not in L.BODY_PARTS | L.CLOTHING:
+        return None
+    worn = False  # a thing on the way: "with a ring in her ear" (not "a parrot on his shoulder": someone's perch)
+    for a in owned.ancestors:
+        x = ctx.prompt.by_head(a.i)
+        if x is not None and x.kind == "noun" and x.skip is None and x.start < m.start:
+            c = ctx.cluster(x)
+            return c if c is not None and worn and _fits(m, c) and not c.group else None
+        worn = worn or a.pos_ == "NOUN"
+        if a.pos_ not in ("NOUN", "PROPN", "ADP"):
+            return None  # only through the phrase's prepositions and nouns ("with a ring in her ear")
+    return None
 
 
 def told_gender_person(m: Mention, story: list[Cluster], near: list[Cluster]) -> Cluster | None:

@@ -1,5 +1,7 @@
+import pytest
+
 from plugins.agent.linker import link_story
-from tests.plugins.agent.sieves.helpers import with_and_without
+from tests.plugins.agent.sieves.helpers import ids, with_and_without
 
 
 def test_she_is_the_woman_of_the_previous_prompt():
@@ -56,3 +58,14 @@ def test_she_is_the_woman_not_the_creature_of_unknown_sex_seen_since():
     on, off = with_and_without("pronouns", story)
     assert on[3] == [1]
     assert on != off
+
+
+@pytest.mark.parametrize("story", [
+    ["An old man dozes on a bench in the park.",
+     "Wide shot: a jogger in blue shorts with mud on his knees limps past the bench."],
+    ["A girl in a yellow raincoat feeds the ducks.",
+     "Tracking shot: a courier in a padded jacket with a scarf over her mouth rides along the path."],
+])
+def test_a_possessive_on_the_body_inside_a_phrase_is_its_bearers(story):
+    # "his knees" is the jogger's, not the old man's of the last shot (who is not in this one)
+    assert ids(story) == [[1], [2]]
