@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import Cluster
+from .words import CAMERA_SUBJECTS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -97,6 +98,9 @@ def resolve(ctx: LinkContext, m: Mention) -> Cluster | None:
         order = [e.entity_id for e in sorted(prev.entities, key=lambda e: e.span[0] if e.span else 10 ** 6)]
         fits = [ctx.clusters[i] for i in order if i in ctx.clusters and _fits(m, ctx.clusters[i])
                 and ctx.clusters[i] not in blocked]
+    watched = camera_watched(ctx, m) if not any(m.gender and c.gender == m.gender for c in ranked) else None
+    if watched is not None:
+        return watched
     # salience: an entity of the pronoun's known gender in this prompt, then in the previous one, before
     # one whose gender is unknown (a stated gender is stronger evidence than recency)
     for pool in (ranked, fits):
@@ -143,6 +147,30 @@ def phrase_wearer(ctx: LinkContext, m: Mention) -> Cluster | None:
         worn = worn or a.pos_ == "NOUN"
         if a.pos_ not in ("NOUN", "PROPN", "ADP"):
             return None  # only through the phrase's prepositions and nouns ("with a ring in her ear")
+    return None
+
+
+def camera_watched(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A "he"/"she" in a sentence whose onlooker is the camera ("The camera follows a courier as she weaves
+    through traffic", "We see a medic kneel as he opens the kit") names the person the camera watches when that one
+    has no stated gender and nobody of the pronoun's gender was named before it in the prompt: the shot is about
+    whom it watches, and the pronoun gives that one a gender (rather than someone of that gender from the last
+    shot)."""
+    if not m.gender:
+        return None
+    doc = ctx.prompt.doc
+    for x in ctx.mentions:
+        if x.kind != "noun" or x.sent != m.sent or x.start >= m.start or x.skip is not None:
+            continue
+        verb = doc[x.head].head
+        if doc[x.head].dep_ == "pobj" and verb.dep_ == "prep":
+            verb = verb.head
+        if doc[x.head].dep_ not in ("dobj", "pobj") or not any(
+                c.dep_ == "nsubj" and c.lower_ in CAMERA_SUBJECTS for c in verb.children):
+            continue
+        c = ctx.cluster(x)
+        if c is not None and c.gender is None and c.type in ("person", "any") and not c.group:
+            return c
     return None
 
 

@@ -69,3 +69,16 @@ def test_she_is_the_woman_not_the_creature_of_unknown_sex_seen_since():
 def test_a_possessive_on_the_body_inside_a_phrase_is_its_bearers(story):
     # "his knees" is the jogger's, not the old man's of the last shot (who is not in this one)
     assert ids(story) == [[1], [2]]
+
+
+@pytest.mark.parametrize("story", [
+    ["A grey-haired woman in a parka waits on the station platform.",
+     "The camera follows a porter in a red cap as she wheels a trolley past the benches."],
+    ["An old man in a flat cap sells flowers at the gate.",
+     "We see a courier on a bicycle as he weaves between the stalls."],
+    ["A girl in a green scarf flies a kite on the hill.",
+     "The camera tracks a jogger in a hooded top as she runs along the ridge."],
+])
+def test_a_pronoun_in_a_shot_names_whom_the_camera_watches(story):
+    # not the person of that gender from the last shot, who is not in this one
+    assert ids(story) == [[1], [2]]
