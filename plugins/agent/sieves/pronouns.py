@@ -152,7 +152,8 @@ def phrase_wearer(ctx: LinkContext, m: Mention) -> Cluster | None:
 
 def camera_watched(ctx: LinkContext, m: Mention) -> Cluster | None:
     """A "he"/"she" in a sentence whose onlooker is the camera ("The camera follows a courier as she weaves
-    through traffic", "We see a medic kneel as he opens the kit") names the person the camera watches when that one
+    through traffic", "We see a medic kneel as he opens the kit") or after a shot heading that names someone
+    (`_in_shot_heading`) names the person the camera watches when that one
     has no stated gender and nobody of the pronoun's gender was named before it in the prompt: the shot is about
     whom it watches, and the pronoun gives that one a gender (rather than someone of that gender from the last
     shot)."""
@@ -165,13 +166,26 @@ def camera_watched(ctx: LinkContext, m: Mention) -> Cluster | None:
         verb = doc[x.head].head
         if doc[x.head].dep_ == "pobj" and verb.dep_ == "prep":
             verb = verb.head
-        if doc[x.head].dep_ not in ("dobj", "pobj") or not any(
-                c.dep_ == "nsubj" and c.lower_ in CAMERA_SUBJECTS for c in verb.children):
+        if not _in_shot_heading(ctx, x, m) and (doc[x.head].dep_ not in ("dobj", "pobj") or not any(
+                c.dep_ == "nsubj" and c.lower_ in CAMERA_SUBJECTS for c in verb.children)):
             continue
         c = ctx.cluster(x)
         if c is not None and c.gender is None and c.type in ("person", "any") and not c.group:
             return c
     return None
+
+
+def _in_shot_heading(ctx: LinkContext, x: Mention, m: Mention) -> bool:
+    """`x` is named in a heading without a verb that a colon ends before the pronoun ("over the shoulder of a clerk
+    at his desk: a parcel is set before him", "close on a medic: her hands shake"): the heading says whom the shot
+    watches."""
+    text = ctx.prompt.text
+    colon = text.find(":", x.end, m.start)
+    if colon < 0:
+        return False
+    sent = ctx.prompt.doc[x.head].sent
+    return not any(t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBG", "VBN") for t in sent
+                   if t.idx < colon)
 
 
 def told_gender_person(m: Mention, story: list[Cluster], near: list[Cluster]) -> Cluster | None:

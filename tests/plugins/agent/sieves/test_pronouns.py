@@ -82,3 +82,13 @@ def test_a_possessive_on_the_body_inside_a_phrase_is_its_bearers(story):
 def test_a_pronoun_in_a_shot_names_whom_the_camera_watches(story):
     # not the person of that gender from the last shot, who is not in this one
     assert ids(story) == [[1], [2]]
+
+
+@pytest.mark.parametrize("story", [
+    ["A tall man in a raincoat hails a taxi.",
+     "Over the shoulder of a cashier in a striped shirt at the till: a parcel is set in front of him."],
+    ["A woman in a blue coat feeds pigeons in the square.",
+     "Close on a medic in green scrubs: her hands shake as she opens the kit."],
+])
+def test_a_pronoun_after_a_shot_heading_names_whom_the_heading_watches(story):
+    assert ids(story) == [[1], [2]]
