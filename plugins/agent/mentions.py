@@ -59,6 +59,7 @@ from .proper_names import (
     name_words,
     title_gender,
 )
+from .screenplay import capital_cue, heading_spans
 from .story_machines import MACHINE_WORD_INFO, general_machine_word, known_vehicle_part
 from .structure import link_structure
 
@@ -176,9 +177,10 @@ class MentionReader:
 
     def read(self) -> Prompt:
         heading_ends = {s.start: camera_heading_end(s) for s in self.doc.sents}
+        layout = heading_spans(self.text)
         for tok in self.doc:
-            if tok.idx < heading_ends[tok.sent.start]:
-                continue  # "POV shot from a canoe": camera language, no character
+            if tok.idx < heading_ends[tok.sent.start] or any(a <= tok.idx < b for a, b in layout):
+                continue  # "POV shot from a canoe", "INT. BAKERY — DAWN.", "CLOSE ON": camera language, no character
             m = self._mention(tok)
             if m is not None:
                 self.mentions.append(m)
@@ -208,6 +210,8 @@ class MentionReader:
             return self._noun(tok, NounInfo("animal", "species"))  # "a German shepherd", "a Great Dane"
         if tok.text[:1].isupper() and joined_kin_nouns(tok) and (kin := noun_info(tok.lower_)) is not None:
             return self._noun(tok, kin)  # "Mother and son hug", "Father and daughter": kin words, not names or titles
+        if capital_cue(tok):
+            return self._noun(tok, noun_info(tok.lower_) or NounInfo("person", "generic"))  # "THE GIRL'S POV"
         if tok.text[:1].isupper() and tok.lower_ in self.known_names and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") \
                 and (tok.dep_ not in ("compound", "amod") or before_verb_noun(tok)):
             return self._name(tok)

@@ -286,7 +286,8 @@ def character_noun_head(tok: Token) -> NounInfo | None:
     determined = any(c.dep_ == "det" for c in tok.children)
     if info is None and tok.pos_ == "NOUN" and determined:  # "the patient": no adjective after a determiner;
         # "Rex, a scruffy mongrel": beside a name, a character's noun
-        renames = tok.dep_ == "appos" and tok.head.pos_ == "PROPN"
+        renames = tok.dep_ == "appos" and tok.head.pos_ == "PROPN" and not tok.head.text.isupper()  # (a word in
+        # capitals is a screenplay's cue, "POV — THE GIRL: a hand reaches in", whose noun the parse calls a name)
         info = (noun_info_renaming_a_name if renames else noun_info_as_noun)(tok.lemma_.lower())
     if info is None and determined:
         info = unknown_character_noun(tok)  # "a mestre in white trousers"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import lexicon as L
 from ..entities import Cluster
+from .words import CAMERA_SUBJECTS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -79,6 +81,9 @@ def resolve(ctx: LinkContext, m: Mention, exclude: set[Cluster] | None = None) -
                 c = ctx.cluster(subj)
                 if c is not None and subj.start < m.start and _fits(m, c) and _owns_possessive(ctx, m, c, clause):
                     return c
+        bearer = phrase_wearer(ctx, m)
+        if bearer is not None:
+            return bearer
     blocked = {ctx.cluster(s) for s in own_subject} if tok.dep_ in ("dobj", "pobj", "dative") else set()
     blocked |= exclude or set()
     if tok.dep_ == "poss":  # "Tobi, her grandson": her is not the one her phrase describes
@@ -97,6 +102,9 @@ def resolve(ctx: LinkContext, m: Mention, exclude: set[Cluster] | None = None) -
         order = [e.entity_id for e in sorted(prev.entities, key=lambda e: e.span[0] if e.span else 10 ** 6)]
         fits = [ctx.clusters[i] for i in order if i in ctx.clusters and _fits(m, ctx.clusters[i])
                 and ctx.clusters[i] not in blocked]
+    watched = camera_watched(ctx, m) if not any(m.gender and c.gender == m.gender for c in ranked) else None
+    if watched is not None:
+        return watched
     # salience: an entity of the pronoun's known gender in this prompt, then in the previous one, before
     # one whose gender is unknown (a stated gender is stronger evidence than recency)
     for pool in (ranked, fits):
@@ -160,6 +168,65 @@ def with_phrase_holder(ctx: LinkContext, m: Mention) -> Cluster | None:
     return None
 
 
+def phrase_wearer(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A possessive on a part of the body or a garment inside a character's own phrase belongs to that character
+    when it fits ("a nurse with a silver ring in her ear", "a boy with mud on his knees", "a rider in a scarf over
+    her mouth"): the phrase describes how its bearer looks. A verb on the way ("a man holding his daughter's hand")
+    or a character set on the part ("a parrot on his shoulder", "a baby on her hip": someone else's body) leaves
+    the pronoun to the other rules. (A place in the phrase, "a courier at her door", may
+    be someone else's, so only the body and what is worn count.)"""
+    doc = ctx.prompt.doc
+    owned = doc[m.head].head
+    if owned.lemma_.lower() not in L.BODY_PARTS | L.CLOTHING:
+        return None
+    worn = False  # a thing on the way: "with a ring in her ear" (not "a parrot on his shoulder": someone's perch)
+    for a in owned.ancestors:
+        x = ctx.prompt.by_head(a.i)
+        if x is not None and x.kind == "noun" and x.skip is None and x.start < m.start:
+            c = ctx.cluster(x)
+            return c if c is not None and worn and _fits(m, c) and not c.group else None
+        worn = worn or a.pos_ == "NOUN"
+        if a.pos_ not in ("NOUN", "PROPN", "ADP"):
+            return None  # only through the phrase's prepositions and nouns ("with a ring in her ear")
+    return None
+
+
+def camera_watched(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A "he"/"she" in a sentence whose onlooker is the camera ("The camera follows a courier as she weaves
+    through traffic", "We see a medic kneel as he opens the kit") or after a shot heading that names someone
+    (`_in_shot_heading`) names the person the camera watches when that one
+    has no stated gender and nobody of the pronoun's gender was named before it in the prompt: the shot is about
+    whom it watches, and the pronoun gives that one a gender (rather than someone of that gender from the last
+    shot)."""
+    if not m.gender:
+        return None
+    doc = ctx.prompt.doc
+    for x in ctx.mentions:
+        if x.kind != "noun" or x.sent != m.sent or x.start >= m.start or x.skip is not None:
+            continue
+        verb = doc[x.head].head
+        if doc[x.head].dep_ == "pobj" and verb.dep_ == "prep":
+            verb = verb.head
+        if not _in_shot_heading(ctx, x, m) and (doc[x.head].dep_ not in ("dobj", "pobj") or not any(
+                c.dep_ == "nsubj" and c.lower_ in CAMERA_SUBJECTS for c in verb.children)):
+            continue
+        c = ctx.cluster(x)
+        if c is not None and c.gender is None and c.type in ("person", "any") and not c.group:
+            return c
+    return None
+
+
+def _in_shot_heading(ctx: LinkContext, x: Mention, m: Mention) -> bool:
+    """`x` is named in a heading without a verb that a colon ends before the pronoun ("over the shoulder of a clerk
+    at his desk: a parcel is set before him", "close on a medic: her hands shake"): the heading says whom the shot
+    watches."""
+    text = ctx.prompt.text
+    colon = text.find(":", x.end, m.start)
+    if colon < 0:
+        return False
+    sent = ctx.prompt.doc[x.head].sent
+    return not any(t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBG", "VBN") for t in sent
+                   if t.idx < colon)
 def told_gender_person(m: Mention, story: list[Cluster], near: list[Cluster]) -> Cluster | None:
     """A "he"/"she" that nobody nearby was said to be, where the scene holds only creatures or machines of unknown
     gender, is the story's latest person of that gender ("she" opening a shot after two shots of a sprite is the old

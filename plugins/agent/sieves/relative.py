@@ -77,7 +77,10 @@ def run(ctx: LinkContext) -> None:
                 compared.append((m, scope, target))
         elif m.ordinal is not None:  # "the first", "the second one", "the first jogger", "the last dog"
             ordered = sorted(scope, key=lambda c: (c.entry is None, c.order if c.entry is None else c.cid))
-            if len(ordered) >= 2 and (0 < m.ordinal <= len(ordered) or m.ordinal == -1):
+            titled = ordinal_title(m, ctx.candidates(m))
+            if titled is not None:
+                target = titled
+            elif len(ordered) >= 2 and (0 < m.ordinal <= len(ordered) or m.ordinal == -1):
                 target = ordered[m.ordinal - 1 if m.ordinal > 0 else -1]
         elif m.stated_age is not None and m.kind == "relative":
             target = of_stated_age(m.stated_age, scope)
@@ -125,6 +128,18 @@ def _scene_for_a_role(ctx: LinkContext, m: Mention) -> list[Cluster]:
         return []
     return [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and contradicts(m, c) is None
             and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+
+
+def ordinal_title(m: Mention, cands: list[Cluster]) -> Cluster | None:
+    """An ordinal the story already gave one entity together with the phrase's noun is part of that entity's title,
+    not an order among the scene's entities: "the first officer" after "her first officer, a man in a cap", "the
+    second violinist" after "a second violinist" was named, "the third mate" for the one the story called that.
+    That entity, when it is the only one with both the noun and the word."""
+    words = {w for w in m.modifiers if w.isalpha()} & {w for c in cands for w in c.descriptors}
+    if not m.nouns or not words:
+        return None
+    titled = [c for c in cands if m.nouns & c.nouns and words & c.descriptors and contradicts(m, c) is None]
+    return titled[0] if len(titled) == 1 else None
 
 
 def kin_bearer(ctx: LinkContext, m: Mention) -> Cluster | None:

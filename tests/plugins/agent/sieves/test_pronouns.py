@@ -1,5 +1,7 @@
+import pytest
+
 from plugins.agent.linker import link_story
-from tests.plugins.agent.sieves.helpers import with_and_without
+from tests.plugins.agent.sieves.helpers import ids, with_and_without
 
 
 def test_she_is_the_woman_of_the_previous_prompt():
@@ -76,3 +78,37 @@ def test_a_with_phrase_on_a_verb_with_an_object_is_left_to_the_other_rules():
              "A black collie greets the man with a lamb in his arms."]
     results = link_story(story)
     assert [lk["ids"] for lk in results[1].links if lk["text"] == "his"] == [[1]]
+
+
+@pytest.mark.parametrize("story", [
+    ["An old man dozes on a bench in the park.",
+     "Wide shot: a jogger in blue shorts with mud on his knees limps past the bench."],
+    ["A girl in a yellow raincoat feeds the ducks.",
+     "Tracking shot: a courier in a padded jacket with a scarf over her mouth rides along the path."],
+])
+def test_a_possessive_on_the_body_inside_a_phrase_is_its_bearers(story):
+    # "his knees" is the jogger's, not the old man's of the last shot (who is not in this one)
+    assert ids(story) == [[1], [2]]
+
+
+@pytest.mark.parametrize("story", [
+    ["A grey-haired woman in a parka waits on the station platform.",
+     "The camera follows a porter in a red cap as she wheels a trolley past the benches."],
+    ["An old man in a flat cap sells flowers at the gate.",
+     "We see a courier on a bicycle as he weaves between the stalls."],
+    ["A girl in a green scarf flies a kite on the hill.",
+     "The camera tracks a jogger in a hooded top as she runs along the ridge."],
+])
+def test_a_pronoun_in_a_shot_names_whom_the_camera_watches(story):
+    # not the person of that gender from the last shot, who is not in this one
+    assert ids(story) == [[1], [2]]
+
+
+@pytest.mark.parametrize("story", [
+    ["A tall man in a raincoat hails a taxi.",
+     "Over the shoulder of a cashier in a striped shirt at the till: a parcel is set in front of him."],
+    ["A woman in a blue coat feeds pigeons in the square.",
+     "Close on a medic in green scrubs: her hands shake as she opens the kit."],
+])
+def test_a_pronoun_after_a_shot_heading_names_whom_the_heading_watches(story):
+    assert ids(story) == [[1], [2]]

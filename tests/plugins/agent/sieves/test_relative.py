@@ -469,3 +469,12 @@ def test_a_word_built_on_mate_is_a_counterpart_noun():
     on, off = with_and_without("relative", story)
     assert on[1] == [1, 2]
     assert on != off
+
+
+def test_an_ordinal_the_story_gave_with_the_noun_is_a_title_not_an_order():
+    story = ["Wide shot of a cockpit at night. The pilot, a grey-haired man, checks the gauges beside his first "
+             "officer, a freckled woman with a headset.",
+             "Close-up on the first officer's hands on the throttle as she calls out the speed."]
+    assert [r.entity_ids for r in link_story(story)] == [[1, 2], [2]]  # not the first of the two, the pilot
+    on, off = with_and_without("relative", story)
+    assert on != off

@@ -137,3 +137,12 @@ def test_a_role_noun_described_by_an_appositive_is_introduced_not_a_vague_earlie
     assert ids(story) == [[1], [1, 2]]  # the joiner is introduced here, not the teenager
     monkeypatch.setattr(wordnet, "introduced_by_apposition", lambda ctx, m: False)
     assert ids(story) == [[1], [1]]
+
+
+def test_the_intruder_is_the_one_just_named_not_the_latest_introduced():
+    story = ["A thief in a black mask climbs through the skylight of a jeweller's shop.",
+             "A night guard in a grey uniform dozes at his desk downstairs.",
+             "The guard's torch finds the thief dangling on a rope. The intruder freezes."]
+    last = link_story(story)[2]
+    linked = {link["text"]: link["ids"] for link in last.links}
+    assert linked["The intruder"] == linked["the thief"] == [1]
