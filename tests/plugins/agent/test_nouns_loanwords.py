@@ -1,0 +1,27 @@
+"""Beings and machines whose nouns WordNet lacks (folklore loanwords, newer vehicle names) still name characters."""
+
+from __future__ import annotations
+
+from plugins.agent.linker import link_story
+from plugins.agent.nouns import noun_info
+
+
+def test_loanword_beings_and_vehicles_are_classified() -> None:
+    assert (info := noun_info("tengu")) is not None and info.type == "creature"
+    assert (info := noun_info("bunyip")) is not None and info.type == "creature"
+    assert (info := noun_info("snowcat")) is not None and info.type == "vehicle"
+    assert (info := noun_info("tanuki")) is not None and info.type == "animal"
+
+
+def test_a_loanword_being_is_tracked_across_prompts() -> None:
+    prompts = ["A tengu perches on a cedar branch.",
+               "A hiker looks up at the tengu and waves.",
+               "The tengu flaps away over the ridge."]
+    assert [r.entity_ids for r in link_story(prompts, ())] == [[1], [1, 2], [1]]
+
+
+def test_a_vehicle_noun_wordnet_lacks_is_a_character() -> None:
+    prompts = ["At dawn a battered snowcat crawls up the slope.",
+               "A hare races ahead of the snowcat.",
+               "The snowcat stops at the summit."]
+    assert [r.entity_ids for r in link_story(prompts, ())] == [[1], [1, 2], [1]]
