@@ -25,6 +25,7 @@ from .repairs_names import (
     hyphenated_name,
     modal_before_present_verb,
     name_hung_after_its_noun,
+    name_read_as_subject_after_naming_clause,
     object_pronoun_before_given_name,
     phrase_read_into_naming_clause,
     vocative_name,
@@ -563,6 +564,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     verb_joined_after_an_object,
     name_hung_after_its_noun,
     phrase_read_into_naming_clause,
+    name_read_as_subject_after_naming_clause,
     vocative_name,
 )
 

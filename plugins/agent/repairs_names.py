@@ -285,3 +285,31 @@ def vocative_name(doc: Doc) -> int:
             tok.dep_ = "npadvmod"
             n += 1
     return n
+
+
+def name_read_as_subject_after_naming_clause(doc: Doc) -> int:
+    """"A rusty snowcat the rangers call Gunnar crawls up the ridge": after a naming contact clause (a naming
+    verb with its own subject, hung on the phrase it names) the parse reads the name as the subject of the
+    sentence's real verb and hangs that verb on the naming verb. A naming verb with a subject of its own and
+    no object takes the name as its complement, and the verb after the name is the sentence's, whose subject
+    is the named phrase: the name becomes the naming verb's "oprd" and the phrase the verb's subject."""
+    n = 0
+    for verb in doc:
+        noun = verb.head
+        if verb.dep_ != "relcl" or verb.lemma_.lower() not in _NAMING_VERBS or noun.pos_ != "NOUN" \
+                or noun.dep_ != "ROOT" or not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            continue
+        name = next((t for t in doc[verb.i + 1:] if t.dep_ != "compound"), None)
+        if name is None or name.pos_ != "PROPN" or name.dep_ != "nsubj" or not name.text[:1].isupper():
+            continue
+        main = name.head
+        if main.pos_ not in ("VERB", "NOUN") or main.head.i != verb.i or main.dep_ not in ("ccomp", "dobj", "xcomp") \
+                or main.i != name.i + 1:
+            continue
+        main.head, main.dep_ = main, "ROOT"
+        if main.pos_ == "NOUN":  # "waits" read as a plural noun
+            main.pos_, main.tag_ = "VERB", "VBZ"
+        noun.head, noun.dep_ = main, "nsubj"
+        name.head, name.dep_ = verb, "oprd"
+        n += 1
+    return n

@@ -369,3 +369,23 @@ def test_a_name_opening_or_closing_a_quoted_line_is_addressed_not_a_modifier():
     from tests.plugins.agent.sieves.helpers import ids
 
     assert 1 in ids(story)[1]
+
+
+def test_name_read_as_subject_after_naming_clause():
+    doc = nlp()("A battered bus the kids call Rosco waits by the school.")
+    fix = repairs_names.name_read_as_subject_after_naming_clause
+    for earlier in repairs.OVERRIDES[:repairs.OVERRIDES.index(fix)]:
+        earlier(doc)
+    assert _tok(doc, "Rosco").dep_ == "nsubj"  # what the parse says before this repair
+    assert fix(doc) == 1
+    assert _tok(doc, "Rosco").dep_ == "oprd" and _tok(doc, "Rosco").head.text == "call"
+    assert _tok(doc, "bus").dep_ == "nsubj" and _tok(doc, "bus").head.text == "waits"
+
+
+def test_a_named_machine_keeps_its_name_after_a_naming_clause():
+    from plugins.agent.linker import link_story
+    prompts = ["A rusty snowcat the rangers call Gunnar crawls up the ridge.",
+               "A hare dashes in front of the machine.",
+               "Gunnar slows down.",
+               "The snowcat parks by the hut."]
+    assert [r.entity_ids for r in link_story(prompts, ())] == [[1], [1, 2], [1], [1]]
