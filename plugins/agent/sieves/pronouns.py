@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import Cluster
-from .words import CAMERA_SUBJECTS
+from .words import CAMERA_SUBJECTS, DIRECTED_PREPOSITIONS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -42,6 +42,23 @@ def run(ctx: LinkContext) -> None:
         c = resolve(ctx, m)
         if c is not None:
             _link_pronoun(ctx, m, c)
+
+
+def _directed_object_subject(ctx: LinkContext, m: Mention, tok: Token) -> set[Cluster | None]:
+    """The subject of the verb whose "toward", "at" or "after" phrase the pronoun is the object of ("a heron
+    stalks through the reeds toward him", "the fox stares at her", "the pup trots up to him"; the nearest verb
+    above the phrase): one goes or looks toward someone else (a self would be "himself"), so the pronoun is
+    never that subject. Places ("beside him", "around her") can be the subject's own, so only prepositions of
+    direction count (data/sieves.json `directed_prepositions`)."""
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in DIRECTED_PREPOSITIONS:
+        return set()
+    verb = next((a for a in prep.ancestors if a.pos_ in ("VERB", "AUX")), None)  # "trots up to him"
+    if verb is None:
+        return set()
+    doc = ctx.prompt.doc
+    return {ctx.cluster(x) for x in ctx.mentions if x.index != m.index and doc[x.head].head.i == verb.i
+            and doc[x.head].dep_ in ("nsubj", "nsubjpass")}
 
 
 def _link_pronoun(ctx: LinkContext, m: Mention, c: Cluster) -> None:
@@ -85,6 +102,7 @@ def resolve(ctx: LinkContext, m: Mention, exclude: set[Cluster] | None = None) -
         if bearer is not None:
             return bearer
     blocked = {ctx.cluster(s) for s in own_subject} if tok.dep_ in ("dobj", "pobj", "dative") else set()
+    blocked |= _directed_object_subject(ctx, m, tok)
     blocked |= exclude or set()
     if tok.dep_ == "poss":  # "Tobi, her grandson": her is not the one her phrase describes
         phrase = ctx.prompt.by_head(tok.head.i)

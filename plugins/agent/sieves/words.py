@@ -31,6 +31,8 @@ AGE_YEARS: dict[str, int] = dict(_DATA["age_years"])
 SIZE_WORDS: dict[str, int] = dict(_DATA["size_words"])
 NEWCOMER_NOUNS: frozenset[str] = frozenset(_DATA["newcomer_nouns"])
 CAMERA_SUBJECTS: frozenset[str] = frozenset(_DATA["camera_subjects"])
+#: prepositions whose object is whom the clause's subject goes or looks toward, never that subject itself
+DIRECTED_PREPOSITIONS: frozenset[str] = frozenset(_DATA["directed_prepositions"])
 COUNTERPART_NOUNS: frozenset[str] = frozenset(_DATA["counterpart_nouns"])
 KEEPER_NOUNS: frozenset[str] = frozenset(_DATA["keeper_nouns"])
 LIKENESS_WORDS: frozenset[str] = frozenset(_DATA["likeness_words"])

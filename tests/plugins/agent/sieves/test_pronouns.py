@@ -112,3 +112,12 @@ def test_a_pronoun_in_a_shot_names_whom_the_camera_watches(story):
 ])
 def test_a_pronoun_after_a_shot_heading_names_whom_the_heading_watches(story):
     assert ids(story) == [[1], [2]]
+
+
+def test_whom_a_subject_goes_or_looks_toward_is_someone_else():
+    story = ["A tengu perches on a cedar branch.",
+             "An old crow flaps through the mist toward him, cawing."]
+    on, off = with_and_without("pronouns", story)
+    assert on == [[1], [1, 2]]  # "him" is the tengu, never the crow that flaps toward him
+    assert on != off
+
