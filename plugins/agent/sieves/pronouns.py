@@ -44,6 +44,12 @@ def run(ctx: LinkContext) -> None:
             _link_pronoun(ctx, m, c)
 
 
+def _named_vehicle(c: Cluster) -> bool:
+    """A vehicle the story has given a name ("a tugboat named Maisie"): the teller treats it as someone, so
+    "he" or "she" may refer to it as to any character (an unnamed vehicle is "it")."""
+    return c.type == "vehicle" and c.named
+
+
 def _directed_object_subject(ctx: LinkContext, m: Mention, tok: Token) -> set[Cluster | None]:
     """The subject of the verb whose "toward", "at" or "after" phrase the pronoun is the object of ("a heron
     stalks through the reeds toward him", "the fox stares at her", "the pup trots up to him"; the nearest verb
@@ -72,7 +78,7 @@ def _fits(m: Mention, c: Cluster) -> bool:
         return False
     if m.type == "thing":
         return c.type in _NON_HUMAN
-    if c.type not in _ANIMATE or c.type == "vehicle":
+    if (c.type not in _ANIMATE or c.type == "vehicle") and not _named_vehicle(c):
         return False
     return not (m.gender and c.gender and m.gender != c.gender)
 

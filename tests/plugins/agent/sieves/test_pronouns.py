@@ -121,3 +121,10 @@ def test_whom_a_subject_goes_or_looks_toward_is_someone_else():
     assert on == [[1], [1, 2]]  # "him" is the tengu, never the crow that flaps toward him
     assert on != off
 
+
+def test_a_named_vehicle_is_he_or_she():
+    story = ["A little tugboat named Maisie chugs into the harbour.",
+             "Her horn sounds twice."]
+    on, off = with_and_without("pronouns", story)
+    assert on == [[1], [1]]  # a vehicle with a name is someone: "her" is Maisie's
+    assert on != off
