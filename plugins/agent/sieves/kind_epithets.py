@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .. import lexicon as L
 from ..entities import contradicts, overlap
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
+    from ..mentions import Mention
 
 NAME = "kind_epithets"
 _BEINGS = ("animal", "creature", "robot", "vehicle")
@@ -31,6 +33,23 @@ def run(ctx: LinkContext) -> None:
             continue
         beings = [c for c in scene if c.type in _BEINGS and overlap(m, c) > 0
                   and contradicts(replace(m, type=c.type), c) is None]
+        if not beings and _non_human_body(ctx, m):
+            beings = [c for c in scene if c.type in ("animal", "creature")]
         if len(beings) == 1:
             m.type = beings[0].type
             ctx.link(m, beings[0], NAME)
+
+
+def _non_human_body(ctx: LinkContext, m: Mention) -> bool:
+    """The phrase counts limbs no person has ("the eight-armed escapee", "the four-legged thief", "the six-legged
+    intruder"): a number above two joined by a hyphen to a body part made an adjective. Such a phrase describes
+    an animal or creature, so it names the one of the scene even without a shared word."""
+    words = [t for t in ctx.prompt.doc if t.idx >= m.start and t.i < m.head]
+    for i, t in enumerate(words):
+        part = t.lower_[:-2] if t.lower_.endswith("ed") else ""
+        if not part or not {part, part + "s", part[:-1]} & L.BODY_PARTS:
+            continue  # "armed", "legged" (doubled consonant), "winged"
+        count = L.NUMBER_WORDS.get(words[i - 2].lower_) if i >= 2 and words[i - 1].text == "-" else None
+        if isinstance(count, int) and count > 2:
+            return True
+    return False

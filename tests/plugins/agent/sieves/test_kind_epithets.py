@@ -15,3 +15,12 @@ def test_a_person_who_shares_the_description_keeps_the_person_reading():
              "A yellow puppy chases a ball, and the little yellow fellow skids into a puddle."]
     on, _ = with_and_without("kind_epithets", story)
     assert 2 in on[1] and len(on[1]) == 2  # the boy shares "yellow": the fellow stays a person (new or the boy)
+
+
+def test_a_phrase_counting_limbs_no_person_has_is_the_scenes_animal():
+    story = ["A butcher in a white apron hangs sausages in the shop.",
+             "A scruffy terrier sneaks in through the back door.",
+             "The four-legged thief runs off with a sausage."]
+    on, off = with_and_without("kind_epithets", story)
+    assert on == [[1], [2], [2]]  # "four-legged": the terrier, though the thief shares no word with it
+    assert on != off
