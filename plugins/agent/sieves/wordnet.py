@@ -52,7 +52,7 @@ def run(ctx: LinkContext) -> None:
             # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
             scene = [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c))
                      and not _unknown_name(m, c)]
-            best = pick(ctx, m, scene)
+            best = the_story_creature(ctx, m) or pick(ctx, m, scene)
             best = nearest_in_age(m, scene, best)
         if best is None and m.det == "def" and generic_fit(m):
             # "the man" for a sculptor last seen two prompts ago: the story's one compatible character
@@ -70,6 +70,16 @@ def run(ctx: LinkContext) -> None:
             ctx.link(m, best, NAME)
         elif m.lemma in L.MACHINE_WORDS:
             m.skip = "thing"  # "the machine" that is none of the story's machines: a thing ("the pinball machine")
+
+
+def the_story_creature(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A word for a being of folklore ("the imp", "the goblin", "the sprite") is the story's one creature, even one
+    last seen prompts ago: tellers vary such names freely (a kappa is "the imp" and "the water goblin"), but never
+    call an animal of the scene by them, so a heron or a dog nearer in the text is not meant."""
+    if m.type != "creature" or m.category != "creature":
+        return None
+    beings = [c for c in ctx.candidates(m) if c.type == "creature" and not c.group and contradicts(m, c) is None]
+    return beings[0] if len(beings) == 1 else None
 
 
 def better_described(ctx: LinkContext, m: Mention, related: Cluster) -> Cluster:

@@ -146,3 +146,13 @@ def test_the_intruder_is_the_one_just_named_not_the_latest_introduced():
     last = link_story(story)[2]
     linked = {link["text"]: link["ids"] for link in last.links}
     assert linked["The intruder"] == linked["the thief"] == [1]
+
+
+def test_a_word_for_a_folklore_being_is_the_storys_creature_not_a_nearer_animal():
+    story = ["A troll sits under the old bridge.",
+             "A goat trots toward him across the planks.",
+             "A boy on the bank whistles at the goat.",
+             "The ogre growls and the goat bolts."]
+    on, off = with_and_without("wordnet", story)
+    assert on == [[1], [1, 2], [2, 3], [1, 2]]  # "the ogre" is the troll, not the goat of the scene
+    assert on != off
