@@ -54,6 +54,7 @@ from .proper_names import (
     framed_as_someone,
     is_title,
     kind_of_person,
+    lone_title,
     name_token,
     name_tokens,
     name_words,
@@ -215,6 +216,8 @@ class MentionReader:
         if tok.text[:1].isupper() and tok.lower_ in self.known_names and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") \
                 and (tok.dep_ not in ("compound", "amod") or before_verb_noun(tok)):
             return self._name(tok)
+        if lone_title(tok):
+            return self._noun(tok, noun_info(tok.lower_) or NounInfo("person", "generic"))  # "Mama watches"
         if name_token(tok):
             info = noun_info(tok.lower_)
             if info is not None and R.name_gender(tok.lower_) is None and info.type in ("animal", "robot", "vehicle"):

@@ -83,6 +83,19 @@ def name_token(tok: Token) -> bool:
     return not any(c.text.lower() in _PLACE_WORDS for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1)
 
 
+def lone_title(tok: Token) -> bool:
+    """A capitalised kin title standing alone as a clause's subject or object ("Mama watches from the doorway",
+    "they wave to Papa"): no name follows it, so it is not part of a name, yet it is how the story addresses
+    someone it named with that title before ("Mama Kofi"); it is read as that title's noun, which finds its
+    bearer as "Auntie" or "the mother" would. Only a title whose noun is a kin word: a title of rank or respect
+    alone may be anyone's."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.lower_ in TITLES \
+        and TITLE_NOUNS.get(tok.lower_) in L.KINSHIP and tok.dep_ in ("nsubj", "dobj", "pobj", "nsubjpass") \
+        and not any(c.dep_ in ("compound", "appos", "flat") for c in tok.children) \
+        and not (nxt is not None and nxt.text[:1].isupper())  # a name the parse split off
+
+
 def described_as_someone(tok: Token) -> bool:
     """The word has a person's phrase set beside it ("in Hue, ba Lan, a tiny woman in a green dress, stirs a pot",
     parsed with the name as the object of "in"): no place is a woman, so the word names her, wherever the parse

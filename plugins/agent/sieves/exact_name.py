@@ -6,6 +6,7 @@ import copy
 import unicodedata
 from typing import TYPE_CHECKING
 
+from .. import resources as R
 from ..entities import Cluster, contradicts
 from ..mentions import TITLE_NOUNS
 
@@ -48,7 +49,8 @@ def run(ctx: LinkContext) -> None:
             if bearer is not None:
                 ctx.link(m, bearer, NAME)
                 continue
-            full = _shortened(ctx, m) or _inner_diminutive(ctx, m) or _pet_name_opening(ctx, m)
+            full = _shortened(ctx, m) or _inner_diminutive(ctx, m) or _pet_name_opening(ctx, m) \
+                or _dialogue_name_by_elimination(ctx, m)
             if full is not None:
                 if m.gender_guessed and full.gender is not None:
                     m.gender = None
@@ -139,6 +141,43 @@ def _pet_name_opening(ctx: LinkContext, m: Mention) -> Cluster | None:
             and contradicts(m, c) in (None, "name")
             and not (m.gender and c.gender and m.gender != c.gender)]
     return fits[0] if len(fits) == 1 else None
+
+
+def _dialogue_name_by_elimination(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A pet name often shares no letters with the full name ("Mitya" for Dmitri, "Pepe" for Jose), yet the one
+    who speaks a line ('"The bread!" Sasha shouts') is someone the story already knows and who is on screen: a
+    newcomer is introduced with a description, not by a speech tag alone. A bare one-word name no entity carries
+    and the given-name table does not know (a known given name may well be a newcomer's own; pet forms are
+    mostly missing from it), that nothing in its prompt introduces, set right after a closing quotation mark in a
+    prompt after the first, is the one named person-like entity of the previous prompt that no other mention of
+    this prompt names or is linked to, whose gender agrees. A name addressed inside the quotation is left alone:
+    the one called to may be away, or a newcomer."""
+    if ctx.prompt_index == 0 or not _bare_name(ctx, m) or not _speaks_a_line(ctx.prompt.text, m) \
+            or R.name_gender(next(iter(m.names))[1:]) is not None:
+        return None
+    fits = [c for c in ctx.candidates(m) if c.entry is not None and c.names and not c.group
+            and c.type in ("person", "any") and not _accounted(ctx, c, m) and ctx.in_previous(c)
+            and contradicts(m, c) in (None, "name") and not (m.gender and c.gender and m.gender != c.gender)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _bare_name(ctx: LinkContext, m: Mention) -> bool:
+    """A one-word name that no phrase of its prompt renames and that renames none."""
+    return len(m.names) == 1 and m.appos_of is None and m.member_of is None \
+        and not any(x.appos_of == m.index for x in ctx.mentions)
+
+
+def _speaks_a_line(text: str, m: Mention) -> bool:
+    """The name comes right after the closing mark of a quoted line (curly, or a straight one that closes)."""
+    before = text[:m.start].rstrip()
+    return before.endswith("\u201d") or before.endswith('"') and before.count('"') % 2 == 0
+
+
+def _accounted(ctx: LinkContext, c: Cluster, m: Mention) -> bool:
+    """Some other mention of this prompt is linked to the entity, carries one of its names, or is a definite
+    noun phrase with one of its nouns (a later sieve will link it there)."""
+    return any(x is not m and (x.entity == c.cid or x.kind == "name" and x.names & c.names
+                               or x.kind == "noun" and x.det == "def" and x.lemma in c.nouns) for x in ctx.mentions)
 
 
 def _plain(word: str) -> str:

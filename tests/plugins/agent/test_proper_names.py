@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plugins.agent.mentions import read_mentions
-from plugins.agent.proper_names import modifies_a_thing, place_position
+from plugins.agent.proper_names import lone_title, modifies_a_thing, place_position
 from plugins.agent.reader import parse
 
 
@@ -89,3 +89,16 @@ def test_a_name_the_parse_hangs_on_a_preposition_of_place_is_a_name_when_a_perso
     assert name.names == {"@bảo"}  # "ông" is a title (a man), not a name word
     assert name.gender == "male" and "man" in name.nouns
     assert _names("A ferry crosses to Vis, an island of fishermen.") == []
+
+
+def test_a_lone_kin_title_is_the_one_the_story_named_with_it():
+    from plugins.agent.linker import link_story
+    story = ["In a courtyard, a boy named Kofi kicks a ball.",
+             "Mama Kofi comes out with a tray and scolds her son.",
+             "Later, Mama watches from the doorway."]
+    assert [r.entity_ids for r in link_story(story)][2] == [2]
+
+
+def test_a_kin_title_before_a_split_name_is_no_lone_title():
+    doc = parse("Later, Mama Kofi watches from the doorway.")
+    assert not lone_title(_tok(doc, "Mama"))

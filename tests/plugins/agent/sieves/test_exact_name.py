@@ -131,3 +131,21 @@ def test_a_bare_name_opening_like_two_recent_named_people_is_left_alone():
              "Wojtek waves."]
     on, _ = with_and_without("exact_name", story)
     assert on[1] == [3]
+
+
+def test_an_unknown_bare_name_speaking_a_line_is_the_one_named_person_not_yet_in_the_prompt():
+    # "Nenna" shares no letters with "Ragnheidur"; Sigurdur is already named in the line
+    story = ["Ragnheidur Olafsdottir, a farmer in a wool sweater, sorts ewes while Sigurdur, her neighbour, "
+             "mends the gate.",
+             "\u201cSigurdur, that gate is crooked!\u201d Nenna calls over the wall."]
+    on, off = with_and_without("exact_name", story)
+    assert on[1] == [1, 2]
+    assert on != off
+
+
+def test_an_unknown_bare_name_speaking_a_line_is_left_alone_when_two_named_people_are_unaccounted():
+    story = ["Ragnheidur Olafsdottir, a farmer in a wool sweater, sorts ewes while Sigurdur, her neighbour, "
+             "mends the gate.",
+             "\u201cThat gate is crooked!\u201d Nenna calls over the wall."]
+    on, _ = with_and_without("exact_name", story)
+    assert on[1] == [3]
