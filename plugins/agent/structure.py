@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
+from .arrivals import link_arrivals
 from .modifiers import stems
 from .nicknames import link_nicknames
 from .nouns import ARGUMENT_DEPS
@@ -138,6 +139,7 @@ class _StructureLinker:
         self._name_right_after_noun()
         self._members_read_as_appositions()
         self._ones_described_after_a_plural()
+        link_arrivals(self.text, self.doc, self.mentions)
         for m in self.mentions:
             if m.member_of is not None:
                 group = self.mentions[m.member_of]
