@@ -205,3 +205,25 @@ def kin_extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
     direction = m.compare[1]
     fits = [c for c in scope if all(generations_above(c, o) * direction > 0 for o in scope if o is not c)]
     return fits[0] if len(fits) == 1 else None
+
+
+def compared_age(c: Cluster) -> str | None:
+    """The side of an age comparison the text put the entity on ("the younger man" beside his father: "young",
+    "the elder sister": "old"), when no age word of its own (only "adult", from "man") says more and it was not
+    called both."""
+    if c.age not in (None, "adult"):
+        return None
+    sides = {d for w in c.descriptors if (d := stated_comparative(w)) is not None and d[0] == "age"}
+    return None if len(sides) != 1 else "old" if next(iter(sides))[1] > 0 else "young"
+
+
+def not_the_compared_other(m: Mention, cands: list[Cluster], story: list[Cluster]) -> list[Cluster]:
+    """A phrase with an absolute age word ("the old man", "the young woman"), when an entity of the story has
+    that age (whatever its noun: "an old glassblower"), is not a candidate only called the other side of an age
+    comparison ("the younger man" beside him): the comparative put that one below (or above) the other, and the
+    age word repeats what was said of the other. With nobody of that age the comparative says nothing (an old man
+    may be the younger of two old men, an older boy is still a boy)."""
+    if m.age not in ("old", "young", "child") or not any(c.age == m.age and not c.group for c in story):
+        return cands
+    opposite = "young" if m.age == "old" else "old"
+    return [c for c in cands if compared_age(c) != opposite]
