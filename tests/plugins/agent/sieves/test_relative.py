@@ -478,3 +478,15 @@ def test_an_ordinal_the_story_gave_with_the_noun_is_a_title_not_an_order():
     assert [r.entity_ids for r in link_story(story)] == [[1, 2], [2]]  # not the first of the two, the pilot
     on, off = with_and_without("relative", story)
     assert on != off
+
+
+def test_a_parent_is_the_grandparents_child():
+    # the girl's grandfather is the man called "his father"; "her father" is the grandfather's son
+    prompts = ["An old weaver sits at a loom; his son, a broad man, carries wool.",
+               "The younger man hands his father a cup of tea.",
+               "A girl runs in and hugs her grandfather.",
+               "The girl tugs at her father's sleeve."]
+    on, off = with_and_without("relative", prompts)
+    assert on[3] == [2, 3]
+    assert on != off
+
