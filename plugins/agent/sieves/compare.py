@@ -10,6 +10,9 @@ from ..modifiers import number_value, stated_comparative
 from ..nouns import kin_relation, noun_gender, noun_info
 from .words import AGE_YEARS, CHILD_YEARS, KIN_GENERATIONS, OLD_YEARS, SIZE_WORDS, YOUNG_YEARS
 
+#: years between an age the text told and an entity's rough age that make them two people (`told_apart`)
+GENERATION = 12
+
 if TYPE_CHECKING:
     from ..mentions import Mention
 
@@ -227,3 +230,14 @@ def not_the_compared_other(m: Mention, cands: list[Cluster], story: list[Cluster
         return cands
     opposite = "young" if m.age == "old" else "old"
     return [c for c in cands if compared_age(c) != opposite]
+
+
+def told_apart(m: Mention, c: Cluster) -> bool:
+    """A general noun given an age outright ("the teenage boy", "the elderly woman", "a girl of six": a stated age
+    or an age adjective, `age_years`) is not an entity a generation from that age (`rough_age`: "a thin
+    man" is about forty): the noun's own age class is too broad to tell a teenager from a grown man ("boy" and
+    "man" are one class apart), the adjective is not."""
+    told = [AGE_YEARS[d] for d in m.descriptors if d in AGE_YEARS and d not in AGE_ORDER]
+    years = m.stated_age if m.stated_age is not None else sum(told) / len(told) if told else None
+    age = rough_age(c)
+    return years is not None and age is not None and abs(years - age) >= GENERATION
