@@ -490,3 +490,12 @@ def test_a_parent_is_the_grandparents_child():
     assert on[3] == [2, 3]
     assert on != off
 
+
+
+def test_gran_is_a_grandmother():
+    # "gran" is a kin word like "granny": the boy's gran is the old woman already beside him, not someone new
+    prompts = ["An old woman in a shawl knits by the fire while a boy plays with a dog.",
+               "The boy hugs his gran."]
+    on, off = with_and_without("relative", prompts)
+    assert on[1] == [1, 2]
+    assert on != off
