@@ -1,5 +1,6 @@
 from plugins.agent.linker import link_story
-from tests.plugins.agent.sieves.helpers import with_and_without
+from plugins.agent.sieves import relative
+from tests.plugins.agent.sieves.helpers import ids, with_and_without
 
 
 def test_comparatives_pick_the_sister_that_fits():
@@ -499,3 +500,15 @@ def test_gran_is_a_grandmother():
     on, off = with_and_without("relative", prompts)
     assert on[1] == [1, 2]
     assert on != off
+
+
+def test_a_kin_comparison_compares_the_storys_relatives(monkeypatch):
+    # "the older cousin" two prompts after the cousins were seen: the cousin, not the man standing nearby
+    prompts = ["A stout woman and her older cousin sit at a table of jam jars.",
+               "A thin man with a clipboard tastes the jam.",
+               "A girl in a red hat buys a jar.",
+               "The man gives the older cousin a ribbon."]
+    on = ids(prompts)
+    assert on[3] == [2, 3]
+    monkeypatch.setattr(relative, "_kin_bearer_left_out", lambda m, recent, cands: False)
+    assert ids(prompts) != on
