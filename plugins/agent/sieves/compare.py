@@ -10,6 +10,9 @@ from ..modifiers import number_value, stated_comparative
 from ..nouns import kin_relation, noun_gender, noun_info
 from .words import AGE_YEARS, CHILD_YEARS, KIN_GENERATIONS, OLD_YEARS, SIZE_WORDS, YOUNG_YEARS
 
+#: years between an age the text told and an entity's rough age that make them two people (`told_apart`)
+GENERATION = 12
+
 if TYPE_CHECKING:
     from ..mentions import Mention
 
@@ -205,3 +208,36 @@ def kin_extreme(m: Mention, scope: list[Cluster]) -> Cluster | None:
     direction = m.compare[1]
     fits = [c for c in scope if all(generations_above(c, o) * direction > 0 for o in scope if o is not c)]
     return fits[0] if len(fits) == 1 else None
+
+
+def compared_age(c: Cluster) -> str | None:
+    """The side of an age comparison the text put the entity on ("the younger man" beside his father: "young",
+    "the elder sister": "old"), when no age word of its own (only "adult", from "man") says more and it was not
+    called both."""
+    if c.age not in (None, "adult"):
+        return None
+    sides = {d for w in c.descriptors if (d := stated_comparative(w)) is not None and d[0] == "age"}
+    return None if len(sides) != 1 else "old" if next(iter(sides))[1] > 0 else "young"
+
+
+def not_the_compared_other(m: Mention, cands: list[Cluster], story: list[Cluster]) -> list[Cluster]:
+    """A phrase with an absolute age word ("the old man", "the young woman"), when an entity of the story has
+    that age (whatever its noun: "an old glassblower"), is not a candidate only called the other side of an age
+    comparison ("the younger man" beside him): the comparative put that one below (or above) the other, and the
+    age word repeats what was said of the other. With nobody of that age the comparative says nothing (an old man
+    may be the younger of two old men, an older boy is still a boy)."""
+    if m.age not in ("old", "young", "child") or not any(c.age == m.age and not c.group for c in story):
+        return cands
+    opposite = "young" if m.age == "old" else "old"
+    return [c for c in cands if compared_age(c) != opposite]
+
+
+def told_apart(m: Mention, c: Cluster) -> bool:
+    """A general noun given an age outright ("the teenage boy", "the elderly woman", "a girl of six": a stated age
+    or an age adjective, `age_years`) is not an entity a generation from that age (`rough_age`: "a thin
+    man" is about forty): the noun's own age class is too broad to tell a teenager from a grown man ("boy" and
+    "man" are one class apart), the adjective is not."""
+    told = [AGE_YEARS[d] for d in m.descriptors if d in AGE_YEARS and d not in AGE_ORDER]
+    years = m.stated_age if m.stated_age is not None else sum(told) / len(told) if told else None
+    age = rough_age(c)
+    return years is not None and age is not None and abs(years - age) >= GENERATION

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..entities import Cluster, contradicts, noun_match, overlap
 from . import pronouns
+from .compare import not_the_compared_other
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -54,6 +55,7 @@ def pick(ctx: LinkContext, m: Mention, cands: list[Cluster]) -> Cluster | None:
         if _same_clause_other(ctx, m, c):
             continue
         ok.append(c)
+    ok = not_the_compared_other(m, ok, ctx.candidates(m))  # "the old man" is not the one called "the younger man"
     if not ok:
         return None
     # descriptive overlap decides first; recency (the candidates' order) breaks ties

@@ -231,8 +231,16 @@ def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
         return cands  # "the youngest of the team": the whole team, not only those of the last two prompts
     if superlative_over_more(ctx, m, cands, recent):
         return cands
-    scope = recent if len(recent) >= 2 else cands
+    scope = recent if len(recent) >= 2 and not _kin_bearer_left_out(m, recent, cands) else cands
     return _of_a_counted_set(ctx, m, scope) or _set_of_its_word(m, cands) or scope
+
+
+def _kin_bearer_left_out(m: Mention, recent: list[Cluster], cands: list[Cluster]) -> bool:
+    """A comparison by a kin noun ("the older cousin") when nobody of the last two prompts bears that noun but
+    someone of the story does: the story's relatives are compared, not whoever stands nearby (the judge beside
+    the cousin is no cousin)."""
+    return m.category == "kinship" and m.compare is not None and not any(noun_match(m, c) for c in recent) \
+        and any(noun_match(m, c) for c in cands)
 
 
 def _set_of_its_word(m: Mention, cands: list[Cluster]) -> list[Cluster] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..entities import Cluster, contradicts, support
+from .compare import told_apart
 from .head_match import _same_clause_other
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def most_salient(ctx: LinkContext, m: Mention) -> Cluster | None:
     """The compatible entity `m` most plausibly names (see `run`), or None."""
     cands = ctx.candidates(m)  # most recent first
     ok = [c for c in cands if not c.group and c.type in _KINDS | {m.type} and contradicts(m, c) is None
-          and not _named_here(c, m) and not _same_clause_other(ctx, m, c)]
+          and not _named_here(c, m) and not _same_clause_other(ctx, m, c) and not told_apart(m, c)]
     if not ok:
         return None
     return max(ok, key=lambda c: (support(m, c), -ok.index(c)))

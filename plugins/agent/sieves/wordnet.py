@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, generic_fit, overlap, related_match
-from .compare import rough_age, told_age
+from .compare import rough_age, told_age, told_apart
 from .head_match import pick
 from .relative import doer
 from .words import AGE_YEARS, NEWCOMER_NOUNS
@@ -43,7 +43,7 @@ def run(ctx: LinkContext) -> None:
                 m.type = latest.type  # "the latecomer" for a puppy: a word for any living kind, not a person
             if latest is not None and ctx.link(m, latest, NAME):
                 continue
-        best = pick(ctx, m, [c for c in ctx.candidates(m) if related_match(m, c)])
+        best = pick(ctx, m, [c for c in ctx.candidates(m) if related_match(m, c) and not told_apart(m, c)])
         if best is not None and generic_fit(m):
             best = better_described(ctx, m, best)
         if best is None and (generic_fit(m) or m.type == "creature" and m.category == "creature"
@@ -51,20 +51,21 @@ def run(ctx: LinkContext) -> None:
             # "the robot", "the machine": any machine
             # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
             scene = [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c))
-                     and not _unknown_name(m, c)]
+                     and not _unknown_name(m, c) and not told_apart(m, c)]
             best = the_story_creature(ctx, m) or pick(ctx, m, scene)
             best = nearest_in_age(m, scene, best)
         if best is None and m.det == "def" and generic_fit(m):
             # "the man" for a sculptor last seen two prompts ago: the story's one compatible character
             story = [c for c in ctx.candidates(m)
-                     if not c.group and contradicts(m, c) is None and not _unknown_name(m, c)]
+                     if not c.group and contradicts(m, c) is None and not _unknown_name(m, c) and not told_apart(m, c)]
             best = pick(ctx, m, story) if len(story) == 1 else None
         if best is None and m.det == "def" and doer(ctx, m) is None and not introduced_by_apposition(ctx, m):
             # "the courier" for "a figure under a dripping umbrella": a role given to someone so far only described
             # in general terms, the most recent such entity of the last prompts (unless the role's verb or thing
             # names who bears it: the relative sieve's `doer`; or an indefinite appositive introduces it)
             vague = [c for c in ctx.candidates(m) if c.nouns and c.nouns <= GENERIC and not c.named
-                     and c.last_prompt >= ctx.prompt_index - RECENT_PROMPTS and not age_apart(m, c)]
+                     and c.last_prompt >= ctx.prompt_index - RECENT_PROMPTS and not age_apart(m, c)
+                     and not told_apart(m, c)]
             best = pick(ctx, m, vague[:1])
         if best is not None:
             ctx.link(m, best, NAME)

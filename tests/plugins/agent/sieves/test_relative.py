@@ -1,5 +1,6 @@
 from plugins.agent.linker import link_story
-from tests.plugins.agent.sieves.helpers import with_and_without
+from plugins.agent.sieves import relative
+from tests.plugins.agent.sieves.helpers import ids, with_and_without
 
 
 def test_comparatives_pick_the_sister_that_fits():
@@ -478,3 +479,36 @@ def test_an_ordinal_the_story_gave_with_the_noun_is_a_title_not_an_order():
     assert [r.entity_ids for r in link_story(story)] == [[1, 2], [2]]  # not the first of the two, the pilot
     on, off = with_and_without("relative", story)
     assert on != off
+
+
+def test_a_parent_is_the_grandparents_child():
+    # the girl's grandfather is the man called "his father"; "her father" is the grandfather's son
+    prompts = ["An old weaver sits at a loom; his son, a broad man, carries wool.",
+               "The younger man hands his father a cup of tea.",
+               "A girl runs in and hugs her grandfather.",
+               "The girl tugs at her father's sleeve."]
+    on, off = with_and_without("relative", prompts)
+    assert on[3] == [2, 3]
+    assert on != off
+
+
+
+def test_gran_is_a_grandmother():
+    # "gran" is a kin word like "granny": the boy's gran is the old woman already beside him, not someone new
+    prompts = ["An old woman in a shawl knits by the fire while a boy plays with a dog.",
+               "The boy hugs his gran."]
+    on, off = with_and_without("relative", prompts)
+    assert on[1] == [1, 2]
+    assert on != off
+
+
+def test_a_kin_comparison_compares_the_storys_relatives(monkeypatch):
+    # "the older cousin" two prompts after the cousins were seen: the cousin, not the man standing nearby
+    prompts = ["A stout woman and her older cousin sit at a table of jam jars.",
+               "A thin man with a clipboard tastes the jam.",
+               "A girl in a red hat buys a jar.",
+               "The man gives the older cousin a ribbon."]
+    on = ids(prompts)
+    assert on[3] == [2, 3]
+    monkeypatch.setattr(relative, "_kin_bearer_left_out", lambda m, recent, cands: False)
+    assert ids(prompts) != on

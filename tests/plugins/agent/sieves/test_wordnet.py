@@ -1,5 +1,7 @@
+import pytest
+
 from plugins.agent.linker import link_story
-from plugins.agent.sieves import wordnet
+from plugins.agent.sieves import salience, wordnet
 from tests.plugins.agent.sieves.helpers import ids, with_and_without
 
 
@@ -156,3 +158,18 @@ def test_a_word_for_a_folklore_being_is_the_storys_creature_not_a_nearer_animal(
     on, off = with_and_without("wordnet", story)
     assert on == [[1], [1, 2], [2, 3], [1, 2]]  # "the ogre" is the troll, not the goat of the scene
     assert on != off
+
+
+@pytest.mark.parametrize("story", [
+    ["A tall judge, a grey man with a clipboard, walks along the stalls.",
+     "He stops beside the teenage boy who is stacking jars of honey."],
+    ["An old fisherman, a weathered man, mends a net on the pier.",
+     "The teenage boy hands him a coil of rope."],
+])
+def test_an_age_told_outright_is_not_a_grown_man(story, monkeypatch):
+    # "teenage" says fifteen or so: not the one grown man of the scene, whom the general noun "boy" might take
+    on = ids(story)
+    assert on[1] == [1, 2]
+    monkeypatch.setattr(wordnet, "told_apart", lambda m, c: False)
+    monkeypatch.setattr(salience, "told_apart", lambda m, c: False)
+    assert ids(story) != on
