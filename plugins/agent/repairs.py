@@ -16,6 +16,7 @@ from .modifiers import feature_word, number_value
 from .nouns import noun_info, noun_info_as_noun, vehicle_sense
 from .proper_names import TITLE_SUFFIXES
 from .repairs_names import (
+    NAMING_VERBS,
     absolute_opening,
     capitalised_word_before_apposition,
     capitalised_word_is_proper,
@@ -30,10 +31,9 @@ from .repairs_names import (
     phrase_read_into_naming_clause,
     vocative_name,
 )
-from .repairs_plural_subjects import base_verb_after_plural_subject, plural_subject_before_base_verb
+from .repairs_plural_subjects import AFTER_VERB, base_verb_after_plural_subject, plural_subject_before_base_verb
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
-_NAMING_VERBS = frozenset({"call", "name", "nickname"})
 _GARMENT_PREPS = frozenset({"in", "with", "wearing"})
 
 if TYPE_CHECKING:
@@ -315,7 +315,7 @@ def name_after_naming_verb(doc: Doc) -> int:
     n = 0
     for tok in doc[1:]:
         verb = doc[tok.i - 1]
-        if not tok.text[:1].isupper() or not tok.text.isalpha() or verb.lemma_.lower() not in _NAMING_VERBS \
+        if not tok.text[:1].isupper() or not tok.text.isalpha() or verb.lemma_.lower() not in NAMING_VERBS \
                 or verb.tag_ not in ("VBN", "VBD") or verb.dep_ != "acl" or tok.head.i == verb.i:
             continue
         nxt = tok.head
@@ -372,9 +372,6 @@ def garment_phrase_after_character(doc: Doc) -> int:
     return n
 
 
-#: what follows a verb the model read as a plural noun: a particle or preposition ("hums across"), an
-#: adverb, an object's determiner or pronoun, a conjunction ("claps and"); never a verb or the sentence's end
-_AFTER_VERB = frozenset({"ADP", "ADV", "DET", "PRON", "PART", "CCONJ", "SCONJ"})
 _PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "npadvmod"})
 
 
@@ -392,7 +389,7 @@ def verb_of_verbless_sentence(doc: Doc) -> int:
             continue  # (or the root has a subject and can be a verb: "two names stand, folding towels")
         verb = next((t for t in sent if t.tag_ == "NNS" and t.lower_.endswith("s") and _verb_form(t)
                      and noun_info(t.lemma_.lower()) is None and t.i + 1 < sent.end
-                     and doc[t.i + 1].pos_ in _AFTER_VERB), None)
+                     and doc[t.i + 1].pos_ in AFTER_VERB), None)
         if verb is None:
             continue
         if verb.i == root.i:  # "a mower hums": the subject is the last noun the parse hung on the verb

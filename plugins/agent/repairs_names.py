@@ -14,7 +14,7 @@ from .proper_names import TITLE_SUFFIXES
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-_NAMING_VERBS = frozenset({"call", "name", "nickname"})
+NAMING_VERBS = frozenset({"call", "name", "nickname"})
 _CLAUSE_PRONOUNS = frozenset(R.word_lists("names.json")["contact_clause_pronouns"])
 _OPEN_QUOTES = ("\u201c", "\"", "\u2018")
 _CLOSE_QUOTES = ("\u201d", "\"", "\u2019")
@@ -96,7 +96,7 @@ def object_pronoun_before_given_name(doc: Doc) -> int:
     n = 0
     for name in doc:
         verb = name.head
-        if name.dep_ not in ("dobj", "oprd") or name.pos_ != "PROPN" or verb.lemma_.lower() not in _NAMING_VERBS:
+        if name.dep_ not in ("dobj", "oprd") or name.pos_ != "PROPN" or verb.lemma_.lower() not in NAMING_VERBS:
             continue
         pron = next((c for c in name.children if c.dep_ == "poss" and c.pos_ == "PRON" and c.i == name.i - 1), None)
         if pron is None or any(c.dep_ == "dobj" and c.i != name.i for c in verb.children):
@@ -253,7 +253,7 @@ def phrase_read_into_naming_clause(doc: Doc) -> int:
         det = next((c for c in pron.children if c.dep_ == "det" and c.lower_ in ("a", "an")), None)
         noun, verb = doc[pron.i - 1], pron.head
         if det is None or noun.pos_ not in ("PROPN", "NOUN", "ADJ") or verb.dep_ != "relcl" \
-                or verb.head.pos_ not in ("NOUN", "PROPN") or verb.lemma_.lower() not in _NAMING_VERBS:
+                or verb.head.pos_ not in ("NOUN", "PROPN") or verb.lemma_.lower() not in NAMING_VERBS:
             continue
         for c in list(pron.children):
             if c.i < noun.i:
@@ -296,7 +296,7 @@ def name_read_as_subject_after_naming_clause(doc: Doc) -> int:
     n = 0
     for verb in doc:
         noun = verb.head
-        if verb.dep_ != "relcl" or verb.lemma_.lower() not in _NAMING_VERBS or noun.pos_ != "NOUN" \
+        if verb.dep_ != "relcl" or verb.lemma_.lower() not in NAMING_VERBS or noun.pos_ != "NOUN" \
                 or noun.dep_ != "ROOT" or not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
             continue
         name = next((t for t in doc[verb.i + 1:] if t.dep_ != "compound"), None)

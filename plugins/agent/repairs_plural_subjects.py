@@ -17,9 +17,10 @@ from .nouns import noun_info
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-#: what follows a verb read as a noun: a particle or preposition ("end up", "grin at"), an adverb, an object's
-#: determiner or pronoun, a conjunction ("cheer as"); never a noun, which would make the word a noun's modifier
-_AFTER_VERB = frozenset({"ADP", "ADV", "DET", "PRON", "PART", "CCONJ", "SCONJ"})
+#: what follows a verb read as a noun (here, and in repairs.py for one read as a plural noun: "hums across"): a
+#: particle or preposition ("end up", "grin at"), an adverb, an object's determiner or pronoun, a conjunction
+#: ("cheer as"); never a noun, which would make the word a noun's modifier, nor a verb or the sentence's end
+AFTER_VERB = frozenset({"ADP", "ADV", "DET", "PRON", "PART", "CCONJ", "SCONJ"})
 #: words before a count that make it a subject of its own ("all three", "the other two", "the remaining four")
 _COUNT_OPENERS = frozenset({"all", "the", "other", "remaining", "both"})
 
@@ -34,7 +35,7 @@ def base_verb_after_plural_subject(doc: Doc) -> int:
     for verb in doc[1:-1]:
         after = doc[verb.i + 1]
         if verb.pos_ not in ("NOUN", "PROPN") or verb.tag_ not in ("NN", "NNP") or not verb.text.islower() \
-                or not R.verb_word(verb.lower_) or noun_info(verb.lower_) is not None or after.pos_ not in _AFTER_VERB:
+                or not R.verb_word(verb.lower_) or noun_info(verb.lower_) is not None or after.pos_ not in AFTER_VERB:
             continue
         subj = doc[verb.i - 1]
         if _count_subject(subj):

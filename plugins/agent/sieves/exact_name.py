@@ -106,8 +106,7 @@ def _inner_diminutive(ctx: LinkContext, m: Mention) -> Cluster | None:
     renames it, it renames none), whose first three letters (accents aside) stand inside a name word of exactly one
     compatible person-like entity present in this prompt before it or in the previous prompt, is that entity: a
     new character is introduced with a description, a known one is called by a pet name without one."""
-    if len(m.names) != 1 or m.appos_of is not None or m.member_of is not None \
-            or any(x.appos_of == m.index for x in ctx.mentions):
+    if not _bare_name(ctx, m):
         return None
     short = _plain(next(iter(m.names)))[1:]
     if len(short) < INNER_LETTERS + 1 or " " in short:
@@ -127,8 +126,7 @@ def _pet_name_opening(ctx: LinkContext, m: Mention) -> Cluster | None:
     that nothing in its prompt introduces (see `_inner_diminutive`), in a prompt after the first, is the one
     person-like named entity present in this prompt before it or in the previous prompt, and not already named in
     this prompt, whose name word opens with the same two letters and whose gender (even a guessed one) agrees."""
-    if ctx.prompt_index == 0 or len(m.names) != 1 or m.appos_of is not None or m.member_of is not None \
-            or any(x.appos_of == m.index for x in ctx.mentions):
+    if ctx.prompt_index == 0 or not _bare_name(ctx, m):
         return None
     short = _plain(next(iter(m.names)))[1:]
     if len(short) < INNER_LETTERS + 1 or " " in short:
