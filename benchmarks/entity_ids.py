@@ -18,7 +18,8 @@ Metric (the data README's): per story, a one-to-one map from predicted IDs to go
 maximises co-occurrence (Hungarian, scipy.optimize.linear_sum_assignment); per-prompt presence
 precision/recall/F1 micro-averaged over all (story, prompt) pairs (macro per story reported too);
 identity consistency = fraction of gold entities seen in >= 2 prompts whose mapped predicted ID is
-present in every prompt where they appear.
+present in every prompt where they appear. `failure_kinds` (per story, per style and overall) says how each
+inconsistent entity failed (`FAILURE_KINDS`): what to work on next, without reading the stories.
 """
 
 from __future__ import annotations
@@ -200,6 +201,40 @@ def score_story(gold: list[set[int]], pred: list[set[int]]) -> dict[str, Any]:
 
 
 NO_STYLE = "(no style)"
+#: how an inconsistent gold entity fails, in a prompt where it appears without its mapped id (an entity counts once
+#: per kind it shows): "split" an id mapped to no gold entity is there instead (a new id for it); "confused" the id
+#: of a gold entity absent from that prompt is there; "missed" neither (its mention was not found, or was taken
+#: by another entity of the prompt); "merged" no predicted id maps to it at all (it shares another entity's id)
+FAILURE_KINDS = ("split", "confused", "missed", "merged")
+
+
+def failure_kinds(gold: list[set[int]], pred: list[set[int]], scored: dict[str, Any]) -> dict[str, int]:
+    """How many of the story's inconsistent gold entities fail in each way of `FAILURE_KINDS`."""
+    mapping: dict[int, int] = scored["mapping"]
+    inverse = {g: p for p, g in mapping.items()}
+    counts = dict.fromkeys(FAILURE_KINDS, 0)
+    for g in scored["inconsistent_gold_ids"]:
+        q = inverse.get(g)
+        if q is None:
+            counts["merged"] += 1
+            continue
+        kinds = set()
+        for gs, ps in zip(gold, pred, strict=True):
+            if g not in gs or q in ps:
+                continue
+            if any(p not in mapping for p in ps):
+                kinds.add("split")
+            elif any(mapping[p] not in gs for p in ps):
+                kinds.add("confused")
+            else:
+                kinds.add("missed")
+        for k in kinds:
+            counts[k] += 1
+    return counts
+
+
+def _sum_kinds(rows: list[dict[str, Any]]) -> dict[str, int]:
+    return {k: sum(row["failure_kinds"][k] for row in rows) for k in FAILURE_KINDS}
 
 
 def display_number(story: dict[str, Any]) -> int:
@@ -262,6 +297,7 @@ def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_p
                      "fp": s["fp"], "fn": s["fn"], "precision": p, "recall": r, "f1": f,
                      "consistent": s["consistent"], "multi": s["multi"],
                      "inconsistent_gold_ids": s["inconsistent_gold_ids"],
+                     "failure_kinds": failure_kinds(gold, pred, s),
                      "predicted": [sorted(x) for x in pred], "gold": [sorted(x) for x in gold]})
         preds_out.append({"source_line": story["source_line"], "predicted": [sorted(x) for x in pred]})
         TP, FP, FN = TP + s["tp"], FP + s["fp"], FN + s["fn"]
@@ -283,6 +319,7 @@ def evaluate(data_path: str | os.PathLike, backend: str = "rules", predictions_p
         "swap_seed": swap_seed,
         "fallbacks": fallbacks,
         "sieve_links": dict(sorted(sieve_links.items())),
+        "failure_kinds": _sum_kinds(rows),
         "per_story": rows,
     }
     if by_style:
@@ -307,18 +344,23 @@ def style_scores(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         out[style] = {"stories": len(sub), "prompts": sum(row["prompts"] for row in sub),
                       "presence_precision": p, "presence_recall": r, "presence_f1": f,
                       "identity_consistency": cons / multi if multi else 1.0,
-                      "tp": tp, "fp": fp, "fn": fn, "multi_prompt_entities": multi, "consistent_entities": cons}
+                      "tp": tp, "fp": fp, "fn": fn, "multi_prompt_entities": multi, "consistent_entities": cons,
+                      "failure_kinds": _sum_kinds(sub)}
     return out
 
 
 def format_style_table(by_style: dict[str, dict[str, Any]]) -> str:
     width = max([len("style")] + [len(k) for k in by_style])
-    lines = [f"{'style':<{width}} {'stories':>7} {'P':>6} {'R':>6} {'F1':>6} {'cons':>6}"]
+    lines = [f"{'style':<{width}} {'stories':>7} {'P':>6} {'R':>6} {'F1':>6} {'cons':>6}  failing entities by kind"]
     for style, m in by_style.items():
         cons = f"{m['consistent_entities']}/{m['multi_prompt_entities']}"
         lines.append(f"{style:<{width}} {m['stories']:>7} {m['presence_precision']:6.3f} {m['presence_recall']:6.3f} "
-                     f"{m['presence_f1']:6.3f} {m['identity_consistency']:6.3f} ({cons})")
+                     f"{m['presence_f1']:6.3f} {m['identity_consistency']:6.3f} ({cons})  {_kinds_text(m)}")
     return "\n".join(lines)
+
+
+def _kinds_text(m: dict[str, Any]) -> str:
+    return " ".join(f"{k} {m['failure_kinds'][k]}" for k in FAILURE_KINDS)
 
 
 def format_table(report: dict[str, Any]) -> str:
@@ -339,7 +381,8 @@ def format_table(report: dict[str, Any]) -> str:
     lines.append(f"presence  P {report['presence_precision']:.4f}  R {report['presence_recall']:.4f}  "
                  f"F1 {report['presence_f1']:.4f}  (macro F1 {report['macro_presence_f1']:.4f})")
     lines.append(f"identity consistency {report['identity_consistency']:.4f} "
-                 f"({report['consistent_entities']}/{report['multi_prompt_entities']})")
+                 f"({report['consistent_entities']}/{report['multi_prompt_entities']}); failing entities by kind: "
+                 f"{_kinds_text(report)}")
     lines.append(f"agent time per prompt: mean {report['agent_ms_per_prompt_mean']:.3f} ms, "
                  f"median {report['agent_ms_per_prompt_median']:.3f} ms, max {report['agent_ms_per_prompt_max']:.3f} ms"
                  f"; fallbacks {report['fallbacks']}; one-time load {report['load_ms']:.1f} ms")

@@ -43,6 +43,35 @@ def test_score_story_hungarian_mapping_and_consistency():
     assert bench.score_story([set(), set()], [set(), set()])["multi"] == 0
 
 
+def test_failure_kinds_say_how_each_inconsistent_entity_failed():
+    # gold 1 in every prompt, gold 2 in prompts 1-3, gold 3 in prompts 0 and 3
+    gold = [{1, 3}, {1, 2}, {1, 2}, {2, 3}]
+    # 1 keeps id 10 but gets a stray 99 in prompt 2 (split); 2 is 20 but absent in prompt 2 (missed);
+    # 3 is 30, absent in prompt 3 where 10 (gold 1, not there) stands instead (confused)
+    pred = [{10, 30}, {10, 20}, {99}, {20, 10}]
+    scored = bench.score_story(gold, pred)
+    assert sorted(scored["inconsistent_gold_ids"]) == [1, 2, 3]
+    assert bench.failure_kinds(gold, pred, scored) == {"split": 2, "confused": 1, "missed": 0, "merged": 0}
+    # prompt 2 has only the stray id: both entities there count as split; now one id for two entities
+    merged = [{10}, {10}, {10}, {10}]
+    got = bench.failure_kinds(gold, merged, bench.score_story(gold, merged))
+    assert got["merged"] == 2 and got["split"] == 0
+    missed = [{10, 30}, {10, 20}, {10}, {20, 30}]
+    assert bench.failure_kinds(gold, missed, bench.score_story(gold, missed)) == {
+        "split": 0, "confused": 0, "missed": 1, "merged": 0}
+
+
+def test_failure_kinds_add_up_per_style_and_overall(tmp_path):
+    stories = _styled_stories()
+    report = bench.evaluate(_write(tmp_path / "all.jsonl", stories), "rules", by_style=True)
+    rows = report["per_story"]
+    for k in bench.FAILURE_KINDS:
+        assert report["failure_kinds"][k] == sum(r["failure_kinds"][k] for r in rows)
+        assert report["failure_kinds"][k] == sum(m["failure_kinds"][k] for m in report["by_style"].values())
+    # the relabelled sailor of the "people" story fails, so it shows at least one kind
+    assert sum(report["by_style"]["people"]["failure_kinds"].values()) >= 1
+
+
 def _write(path: Path, stories: list[dict]) -> Path:
     path.write_text("".join(json.dumps(s) + "\n" for s in stories))
     return path
