@@ -164,10 +164,12 @@ def test_heldout_stories_are_a_valid_labelled_file(tmp_path):
     ("validation_styles", 30, 374, 96, 5),
     ("validation2_styles", 36, 582, 140, 6),
     ("validation3_styles", 30, 441, 104, 5),
+    ("dev_extra2_styles", 36, 501, 124, 6),
+    ("dev_extra3_styles", 36, 493, 120, 6),
 ])
 def test_style_story_files_are_valid_labelled_files(tmp_path, name, stories, mentions, entities, per_style):
-    """The held-out styles set and the validation samples are only measured (never asserted on their scores):
-    they must stay readable, with every style present."""
+    """The held-out styles set, the validation samples and the newer dev files are only measured (never asserted
+    on their scores): they must stay readable, with every style present."""
     out = tmp_path / f"{name}.json"
     r = run_script("entity_ids.py", "--data", str(REPO / "benchmarks" / "data" / f"{name}.jsonl"),
                    "--backend", "rules", "--json", str(out), "--by-style", "--quiet")
