@@ -71,8 +71,9 @@ class Cluster:
                 and m.type in ("animal", "robot", "creature", "vehicle"):
             self.type = m.type
         self.gender = self.gender or m.gender
-        if m.age and (self.age is None or self.age in ("young", "old") and m.age in ("child", "adult")):
-            self.age = m.age
+        if m.age and (self.age is None or self.age in ("young", "old") and m.age in ("child", "adult")
+                      and not (self.age == "old" and m.age == "adult")):
+            self.age = m.age  # a noun's class refines "young"; "old" stays (the coach called old is old)
         implied = implied_age(m.lemma) if m.kind != "name" else title_age(m)
         if implied is not None and self.age in (None, "adult"):
             self.age = implied

@@ -49,3 +49,20 @@ def test_a_size_said_by_a_comparative_is_the_entitys_size():
              "The big swan spreads its wings and hisses."]
     ids = [r.entity_ids for r in link_story(story)]
     assert ids == [[1, 2], [2, 3], [1]]
+
+
+def test_an_entity_described_as_old_stays_old_when_a_noun_says_only_adult():
+    from plugins.agent.entities import Cluster
+    from plugins.agent.mentions import Mention
+
+    def noun(text: str, lemma: str, age: str) -> Mention:
+        return Mention(0, "noun", text, 0, len(text), 0, 0, lemma, age=age)
+
+    coach = Cluster(cid=1)
+    coach.absorb(noun("a grey-haired man", "man", "old"))
+    coach.absorb(noun("their coach", "coach", "adult"))
+    assert coach.age == "old"
+    pupil = Cluster(cid=2)
+    pupil.absorb(noun("a young pupil", "pupil", "young"))
+    pupil.absorb(noun("the boy", "boy", "child"))
+    assert pupil.age == "child"  # a noun's class still refines "young"

@@ -39,7 +39,9 @@ def test_a_possessive_noun_is_never_its_own_owner():
 ])
 def test_an_age_word_is_not_the_other_side_of_a_comparison(story, old, monkeypatch):
     # the one called "the younger man" was put below the old one: "the old man" is the old one, not the last man
-    on = [r.entity_ids for r in link_story(story)]
-    assert 1 in on[2]
+    # (generic_look, which takes an age word to the one entity of that age first, is off: this is head_match's rule)
+    off = ("generic_look",)
+    on = [r.entity_ids for r in link_story(story, off)]
+    assert 1 in on[2] and on == [r.entity_ids for r in link_story(story)]
     monkeypatch.setattr(head_match, "not_the_compared_other", lambda m, cands, story: cands)
-    assert [r.entity_ids for r in link_story(story)] != on
+    assert [r.entity_ids for r in link_story(story, off)] != on

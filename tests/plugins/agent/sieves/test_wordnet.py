@@ -109,9 +109,12 @@ def test_a_general_noun_goes_to_the_entity_it_repeats_the_words_of(monkeypatch):
              "heavyset one who grips a ladder.",
              "A police officer with a torch walks past the gate while the heavyset thief holds his breath.",
              "The heavyset man drops the ladder and runs."]
-    assert ids(story)[2] == [2]  # the heavyset thief, not the officer WordNet relates to "man"
+    # the heavyset thief, not the officer WordNet relates to "man" (generic_look, which finds the one heavyset
+    # entity first, is off: this is the wordnet sieve's rule)
+    off = ("generic_look",)
+    assert ids(story, off)[2] == [2] and ids(story)[2] == [2]
     monkeypatch.setattr(wordnet, "better_described", lambda ctx, m, related: related)
-    assert ids(story)[2] == [3]
+    assert ids(story, off)[2] == [3]
 
 
 def test_a_general_noun_goes_to_the_entity_it_repeats_the_words_of_shots_later():
@@ -163,7 +166,7 @@ def test_a_word_for_a_folklore_being_is_the_storys_creature_not_a_nearer_animal(
 @pytest.mark.parametrize("story", [
     ["A tall judge, a grey man with a clipboard, walks along the stalls.",
      "He stops beside the teenage boy who is stacking jars of honey."],
-    ["An old fisherman, a weathered man, mends a net on the pier.",
+    ["A burly fisherman, a weathered man, mends a net on the pier.",
      "The teenage boy hands him a coil of rope."],
 ])
 def test_an_age_told_outright_is_not_a_grown_man(story, monkeypatch):

@@ -1,0 +1,61 @@
+"""Sieve: a general noun told by age, size or build names the one entity described that way."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..entities import Cluster, build_of, compared_size, contradicts, generic_fit
+from ..nouns import noun_age
+from .compare import told_apart
+
+if TYPE_CHECKING:
+    from ..linker import LinkContext
+    from ..mentions import Mention
+
+NAME = "generic_look"
+
+
+def run(ctx: LinkContext) -> None:
+    """A definite singular phrase whose head only says who someone is in general ("the old woman", "the tall
+    man", "the heavyset fellow") and that gives an age class other than adult, a size or a build names the one
+    compatible entity of the story described with that age class, size or build, whatever noun introduced it
+    ("an elderly ferry operator" ... "the old woman"): the general noun tells nobody apart, the look does. The
+    head match would otherwise take the entity that happens to share the general noun ("another woman"), though
+    nothing says she is old. Nothing is decided when two entities have the look, or when none has."""
+    for m in ctx.open(("noun",)):
+        if m.det != "def" or m.plural or m.type == "group" or m.relative_cue or m.kin is not None \
+                or not generic_fit(m) or not looks(m):
+            continue
+        fits = [c for c in ctx.candidates(m) if _has_look(m, c)]
+        if len(fits) == 1:
+            ctx.link(m, fits[0], NAME)
+
+
+def looks(m: Mention) -> set[str]:
+    """What the phrase's words say of its bearer's look: an age class other than adult that its noun does not
+    carry already ("the old woman", not "the girl"), a size, a build."""
+    out = set()
+    if m.age is not None and m.age != "adult" and m.age != noun_age(m.lemma):
+        out.add(f"age:{m.age}")
+    if m.size is not None:
+        out.add(f"size:{m.size}")
+    build = build_of(m.descriptors | m.modifiers)
+    if build is not None:
+        out.add(f"build:{build}")
+    return out
+
+
+def _has_look(m: Mention, c: Cluster) -> bool:
+    """The entity was described with one of the phrase's looks, and nothing contradicts it."""
+    if c.group or c.unclaimed_member or contradicts(m, c) is not None or told_apart(m, c):
+        return False
+    theirs = set()
+    if c.age is not None:
+        theirs.add(f"age:{c.age}")
+    size = c.size or compared_size(c)
+    if size is not None:
+        theirs.add(f"size:{size}")
+    build = build_of(c.descriptors)
+    if build is not None:
+        theirs.add(f"build:{build}")
+    return bool(looks(m) & theirs)
