@@ -17,6 +17,7 @@ from . import (
     groups,
     head_match,
     kind_epithets,
+    owned_role,
     presence,
     pronouns,
     relative,
@@ -43,6 +44,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("relative", relative.run),
     ("groups", groups.run),
     ("salience", salience.run),
+    ("owned_role", owned_role.run),
     ("pronouns", pronouns.run),
 )
 SIEVE_NAMES: tuple[str, ...] = tuple(name for name, _ in SIEVES)
