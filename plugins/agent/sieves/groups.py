@@ -8,7 +8,7 @@ from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
 from .kin_groups import new_kin_of_owners
-from .members import all_of_a_count, learn_compared
+from .members import ages_apart, all_of_a_count, learn_compared
 from .pronouns import clause_subjects, plural_scene, resolve
 from .relative import learn_kin, most
 from .words import REST_WORDS
@@ -580,7 +580,7 @@ def _size_fits(m: Mention, c: Cluster) -> bool:
 def _fits(m: Mention, c: Cluster) -> bool:
     """A covered entity is of the plural's kind, gender and (unless it is a cover word) noun."""
     if m.kind == "cover" or m.lemma in L.COVER_NOUNS or m.type == "group":
-        return type_compatible(m, c) or m.type == "group"
+        return (type_compatible(m, c) or m.type == "group") and not ages_apart(m, c)
     if not type_compatible(m, c) or m.gender and c.gender and m.gender != c.gender:
         return False
     if m.category in ("generic", "kinship") and m.type in ("person", "any"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..entities import type_compatible
+from ..entities import AGE_ORDER, type_compatible
 
 if TYPE_CHECKING:
     from ..entities import Cluster
@@ -44,3 +44,11 @@ def all_of_a_count(ctx: LinkContext, m: Mention, scene: list[Cluster]) -> list[C
                 and c.entry is not None:  # (refers back: not someone this prompt brings in)
             out.append(c)
     return out[:m.count] if len(out) >= m.count else scene
+
+
+def ages_apart(m: Mention, c: Cluster) -> bool:
+    """A group word's age ("the retired pair", "the elderly couple", "the young pair") is every member's: it
+    takes in no one whose age is two steps or more away (a girl and a boy are not "the retired pair", whoever
+    stands nearest). The word names a group, so the kind check of `contradicts` (a group is not a person) is
+    left out; only the age is compared."""
+    return bool(m.age and c.age and abs(AGE_ORDER[m.age] - AGE_ORDER[c.age]) >= 2)

@@ -415,3 +415,12 @@ def test_a_count_of_the_whole_set_takes_in_a_member_whatever_age_its_noun_sugges
     on, off = with_and_without("groups", story)
     assert on[2] == [1, 2, 3, 4]
     assert on != off
+
+
+def test_a_group_words_age_leaves_out_those_of_another_age():
+    # "the elderly pair" is the old couple, not the two children who came in just before it in the sentence
+    story = ["An elderly couple feeds pigeons in a square.",
+             "A small girl and her little brother chase the birds; the elderly pair laugh."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [1, 2, 3, 4]]
+    assert on != off
