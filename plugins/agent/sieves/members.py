@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..entities import AGE_ORDER, type_compatible
+from ..modifiers import of_objects
 
 if TYPE_CHECKING:
     from ..entities import Cluster
@@ -52,3 +53,23 @@ def ages_apart(m: Mention, c: Cluster) -> bool:
     stands nearest). The word names a group, so the kind check of `contradicts` (a group is not a person) is
     left out; only the age is compared."""
     return bool(m.age and c.age and abs(AGE_ORDER[m.age] - AGE_ORDER[c.age]) >= 2)
+
+
+def one_of_set(ctx: LinkContext, m: Mention) -> set[int] | None:
+    """The entities "one of" picks among, when `m` is "one of the Xs" or set beside it ("One of the girls, a tiny
+    redhead, ...", "a stout woman, one of the nurses, ..."): those its "of" phrase covers, once resolved. The one
+    singled out is a member of that set, not the first member of some other counted plural of the story (the
+    husband of a couple that came in first is not "one of the girls"). None when no such phrase says."""
+    doc = ctx.prompt.doc
+    beside = [m] + [x for x in ctx.mentions if x.appos_of == m.index] + (
+        [ctx.mentions[m.appos_of]] if m.appos_of is not None else [])
+    for x in beside:
+        tok = doc[x.head]
+        if tok.lower_ != "one":
+            continue
+        for o in of_objects(tok):
+            y = ctx.prompt.by_head(o.i)
+            cids = ctx.covers.get(y.index) if y is not None else None
+            if cids:
+                return set(cids)
+    return None

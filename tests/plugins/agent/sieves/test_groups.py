@@ -424,3 +424,13 @@ def test_a_group_words_age_leaves_out_those_of_another_age():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2], [1, 2, 3, 4]]
     assert on != off
+
+
+def test_one_of_a_plural_is_a_member_of_the_set_it_covers():
+    # "one of the girls" is one of the three schoolgirls, not the first member of the couple that came in first
+    story = ["A retired couple rides a tandem along a canal behind three schoolgirls on scooters.",
+             "One of the girls, a tiny redhead, falls off.",
+             "The redhead climbs back on."]
+    on, off = with_and_without("groups", story)
+    assert on[1:] == [[3, 4, 5], [3]]
+    assert on != off
