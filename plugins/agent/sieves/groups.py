@@ -8,7 +8,7 @@ from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
 from .kin_groups import new_kin_of_owners
-from .members import ages_apart, all_of_a_count, learn_compared, one_of_set
+from .members import ages_apart, all_of_a_count, learn_compared, one_of_set, whole_set_despite_age
 from .pronouns import clause_subjects, plural_scene, resolve
 from .relative import learn_kin, most
 from .words import REST_WORDS
@@ -397,6 +397,7 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         return
     owners = ({owner} if owner is not None else set()) | _plural_owners(ctx, m)
     scene = [c for c in plural_scene(ctx, m, owners) if not c.group and _fits(m, c)]
+    scene = whole_set_despite_age(ctx, m, scene, plural_scene(ctx, m, owners))
     need = m.count or 2
     if m.count is not None and m.kind == "noun" and m.category != "generic" and m.lemma not in L.COVER_NOUNS:
         # "the two brothers" when exactly two entities of the story bear the noun: they, even if one of them is

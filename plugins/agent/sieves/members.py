@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..entities import AGE_ORDER, type_compatible
+from ..entities import AGE_ORDER, contradicts, type_compatible
 from ..modifiers import of_objects
 
 if TYPE_CHECKING:
@@ -73,3 +73,18 @@ def one_of_set(ctx: LinkContext, m: Mention) -> set[int] | None:
             if cids:
                 return set(cids)
     return None
+
+
+def whole_set_despite_age(ctx: LinkContext, m: Mention, scene: list[Cluster], near: list[Cluster]) -> list[Cluster]:
+    """"the girls" or "the boys" for a counted set of sisters or brothers takes in every member the scene holds,
+    the grey-haired eldest too: a plain plural of people ("girls", "boys", "lads") is said of grown siblings and
+    friends, so when every entity it took in is of one counted set, a member of that set in the scene (`near`)
+    that only its age kept out is one of them as well. Someone of no set (the sisters' old mother) stays out."""
+    if m.kind != "noun" or not m.plural or m.count is not None or m.det not in ("def", "poss") or not scene:
+        return scene
+    keys = {c.group_key for c in scene}
+    key = next(iter(keys))
+    if len(keys) != 1 or key is None:
+        return scene
+    more = [c for c in near if c.group_key == key and c not in scene and contradicts(m, c) == "age"]
+    return scene + more

@@ -434,3 +434,14 @@ def test_one_of_a_plural_is_a_member_of_the_set_it_covers():
     on, off = with_and_without("groups", story)
     assert on[1:] == [[3, 4, 5], [3]]
     assert on != off
+
+
+def test_the_boys_takes_in_a_grown_brother_of_the_set():
+    # "the boys" is said of grown brothers too: the white-bearded elder is one of them, not left out by his age
+    story = ["Two brothers repair a fishing boat on a shingle beach.",
+             "The older one, a white-bearded old man, tars the hull while the younger, a lad of nineteen, "
+             "sands the oars.",
+             "The boys push the boat into the surf at dusk."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 2]
+    assert on != off
