@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..entities import AGE_ORDER, contradicts, type_compatible
 from ..modifiers import of_objects
+from .pronouns import clause_subjects, plural_scene
 
 if TYPE_CHECKING:
     from ..entities import Cluster
@@ -88,3 +89,23 @@ def whole_set_despite_age(ctx: LinkContext, m: Mention, scene: list[Cluster], ne
         return scene
     more = [c for c in near if c.group_key == key and c not in scene and contradicts(m, c) == "age"]
     return scene + more
+
+
+def owners_of_their(ctx: LinkContext, m: Mention) -> set[int]:
+    """The members of a counted set that "their" stands for, in a person it owns ("their coach", "their guide"),
+    found as the pronoun sieve will find them: someone a group stands in a relation to is none of the group
+    ("Their coach, a stern woman" after "three swimmers" is no swimmer; "their guide" after "four climbers" no
+    climber), unless they bear the owned noun themselves ("their teacher" after "two teachers and a class").
+    Only when "their" is exactly one whole counted set: when it is a mixed scene (a set and whoever stands beside
+    it), whom it stands for is too unsure to rule a member out. A comparison that picks within a set ("their
+    youngest") is a relative mention and still singles one out."""
+    if m.owner is None or m.kind == "relative" or ctx.prompt.doc[m.owner].lower_ != "their":
+        return set()
+    x = ctx.prompt.by_head(m.owner)
+    if x is None or x.kind != "pronoun" or x.skip is not None:
+        return set()
+    owners = plural_scene(ctx, x, clause_subjects(ctx, x))
+    keys = {c.group_key for c in owners}
+    if len(keys) != 1 or None in keys or set(ctx.members_of(owners[0].group_key or "")) != set(owners):
+        return set()  # "their" is not exactly one counted set
+    return {c.cid for c in owners}

@@ -445,3 +445,13 @@ def test_the_boys_takes_in_a_grown_brother_of_the_set():
     on, off = with_and_without("groups", story)
     assert on[2] == [1, 2]
     assert on != off
+
+
+def test_a_person_their_owns_is_not_one_of_the_set_their_stands_for():
+    # "their guide" is someone the four climbers stand in a relation to, not the first climber nobody singled out
+    story = ["Four climbers rope up at the foot of a glacier.",
+             "Their guide, a wiry woman, checks every knot.",
+             "The guide leads the climbers onto the ice."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3, 4], [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]]
+    assert on != off
