@@ -8,7 +8,7 @@ from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
 from .kin_groups import new_kin_of_owners
-from .members import all_of_a_count, learn_compared
+from .members import ages_apart, all_of_a_count, learn_compared, one_of_set, owners_of_their, whole_set_despite_age
 from .pronouns import clause_subjects, plural_scene, resolve
 from .relative import learn_kin, most
 from .words import REST_WORDS
@@ -275,13 +275,14 @@ def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
         return None
     if m.kin is not None and m.owner is not None and ctx.prompt.doc[m.owner].lower_ == "their":
         return None  # "their uncle" after "two brothers" is the uncle of both, not one of them
-    cands = ctx.candidates(m)
+    cands, within, theirs = ctx.candidates(m), one_of_set(ctx, m), owners_of_their(ctx, m)
     # a member is within reach while its group is: itself, or a member of its group singled out already,
     # in this prompt or the previous one ("the bassist" two prompts after "a four-piece band" and "the singer")
     near = {c.group_key for c in cands
             if c.group_key and (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None)}
     for c in sorted(cands, key=lambda c: c.cid):
-        if not c.unclaimed_member or c.group_key not in near:
+        if not c.unclaimed_member or c.group_key not in near or within is not None and c.cid not in within \
+                or c.cid in theirs and not noun_match(m, c):
             continue
         if not type_compatible(m, c) or contradicts(m, c) is not None:
             continue
@@ -397,6 +398,7 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         return
     owners = ({owner} if owner is not None else set()) | _plural_owners(ctx, m)
     scene = [c for c in plural_scene(ctx, m, owners) if not c.group and _fits(m, c)]
+    scene = whole_set_despite_age(ctx, m, scene, plural_scene(ctx, m, owners))
     need = m.count or 2
     if m.count is not None and m.kind == "noun" and m.category != "generic" and m.lemma not in L.COVER_NOUNS:
         # "the two brothers" when exactly two entities of the story bear the noun: they, even if one of them is
@@ -580,7 +582,7 @@ def _size_fits(m: Mention, c: Cluster) -> bool:
 def _fits(m: Mention, c: Cluster) -> bool:
     """A covered entity is of the plural's kind, gender and (unless it is a cover word) noun."""
     if m.kind == "cover" or m.lemma in L.COVER_NOUNS or m.type == "group":
-        return type_compatible(m, c) or m.type == "group"
+        return (type_compatible(m, c) or m.type == "group") and not ages_apart(m, c)
     if not type_compatible(m, c) or m.gender and c.gender and m.gender != c.gender:
         return False
     if m.category in ("generic", "kinship") and m.type in ("person", "any"):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..entities import type_compatible
+from ..entities import AGE_ORDER, contradicts, type_compatible
+from ..modifiers import of_objects
+from .pronouns import clause_subjects, plural_scene
 
 if TYPE_CHECKING:
     from ..entities import Cluster
@@ -44,3 +46,66 @@ def all_of_a_count(ctx: LinkContext, m: Mention, scene: list[Cluster]) -> list[C
                 and c.entry is not None:  # (refers back: not someone this prompt brings in)
             out.append(c)
     return out[:m.count] if len(out) >= m.count else scene
+
+
+def ages_apart(m: Mention, c: Cluster) -> bool:
+    """A group word's age ("the retired pair", "the elderly couple", "the young pair") is every member's: it
+    takes in no one whose age is two steps or more away (a girl and a boy are not "the retired pair", whoever
+    stands nearest). The word names a group, so the kind check of `contradicts` (a group is not a person) is
+    left out; only the age is compared."""
+    return bool(m.age and c.age and abs(AGE_ORDER[m.age] - AGE_ORDER[c.age]) >= 2)
+
+
+def one_of_set(ctx: LinkContext, m: Mention) -> set[int] | None:
+    """The entities "one of" picks among, when `m` is "one of the Xs" or set beside it ("One of the girls, a tiny
+    redhead, ...", "a stout woman, one of the nurses, ..."): those its "of" phrase covers, once resolved. The one
+    singled out is a member of that set, not the first member of some other counted plural of the story (the
+    husband of a couple that came in first is not "one of the girls"). None when no such phrase says."""
+    doc = ctx.prompt.doc
+    beside = [m] + [x for x in ctx.mentions if x.appos_of == m.index] + (
+        [ctx.mentions[m.appos_of]] if m.appos_of is not None else [])
+    for x in beside:
+        tok = doc[x.head]
+        if tok.lower_ != "one":
+            continue
+        for o in of_objects(tok):
+            y = ctx.prompt.by_head(o.i)
+            cids = ctx.covers.get(y.index) if y is not None else None
+            if cids:
+                return set(cids)
+    return None
+
+
+def whole_set_despite_age(ctx: LinkContext, m: Mention, scene: list[Cluster], near: list[Cluster]) -> list[Cluster]:
+    """"the girls" or "the boys" for a counted set of sisters or brothers takes in every member the scene holds,
+    the grey-haired eldest too: a plain plural of people ("girls", "boys", "lads") is said of grown siblings and
+    friends, so when every entity it took in is of one counted set, a member of that set in the scene (`near`)
+    that only its age kept out is one of them as well. Someone of no set (the sisters' old mother) stays out."""
+    if m.kind != "noun" or not m.plural or m.count is not None or m.det not in ("def", "poss") or not scene:
+        return scene
+    keys = {c.group_key for c in scene}
+    key = next(iter(keys))
+    if len(keys) != 1 or key is None:
+        return scene
+    more = [c for c in near if c.group_key == key and c not in scene and contradicts(m, c) == "age"]
+    return scene + more
+
+
+def owners_of_their(ctx: LinkContext, m: Mention) -> set[int]:
+    """The members of a counted set that "their" stands for, in a person it owns ("their coach", "their guide"),
+    found as the pronoun sieve will find them: someone a group stands in a relation to is none of the group
+    ("Their coach, a stern woman" after "three swimmers" is no swimmer; "their guide" after "four climbers" no
+    climber), unless they bear the owned noun themselves ("their teacher" after "two teachers and a class").
+    Only when "their" is exactly one whole counted set: when it is a mixed scene (a set and whoever stands beside
+    it), whom it stands for is too unsure to rule a member out. A comparison that picks within a set ("their
+    youngest") is a relative mention and still singles one out."""
+    if m.owner is None or m.kind == "relative" or ctx.prompt.doc[m.owner].lower_ != "their":
+        return set()
+    x = ctx.prompt.by_head(m.owner)
+    if x is None or x.kind != "pronoun" or x.skip is not None:
+        return set()
+    owners = plural_scene(ctx, x, clause_subjects(ctx, x))
+    keys = {c.group_key for c in owners}
+    if len(keys) != 1 or None in keys or set(ctx.members_of(owners[0].group_key or "")) != set(owners):
+        return set()  # "their" is not exactly one counted set
+    return {c.cid for c in owners}

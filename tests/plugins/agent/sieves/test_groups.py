@@ -415,3 +415,43 @@ def test_a_count_of_the_whole_set_takes_in_a_member_whatever_age_its_noun_sugges
     on, off = with_and_without("groups", story)
     assert on[2] == [1, 2, 3, 4]
     assert on != off
+
+
+def test_a_group_words_age_leaves_out_those_of_another_age():
+    # "the elderly pair" is the old couple, not the two children who came in just before it in the sentence
+    story = ["An elderly couple feeds pigeons in a square.",
+             "A small girl and her little brother chase the birds; the elderly pair laugh."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2], [1, 2, 3, 4]]
+    assert on != off
+
+
+def test_one_of_a_plural_is_a_member_of_the_set_it_covers():
+    # "one of the girls" is one of the three schoolgirls, not the first member of the couple that came in first
+    story = ["A retired couple rides a tandem along a canal behind three schoolgirls on scooters.",
+             "One of the girls, a tiny redhead, falls off.",
+             "The redhead climbs back on."]
+    on, off = with_and_without("groups", story)
+    assert on[1:] == [[3, 4, 5], [3]]
+    assert on != off
+
+
+def test_the_boys_takes_in_a_grown_brother_of_the_set():
+    # "the boys" is said of grown brothers too: the white-bearded elder is one of them, not left out by his age
+    story = ["Two brothers repair a fishing boat on a shingle beach.",
+             "The older one, a white-bearded old man, tars the hull while the younger, a lad of nineteen, "
+             "sands the oars.",
+             "The boys push the boat into the surf at dusk."]
+    on, off = with_and_without("groups", story)
+    assert on[2] == [1, 2]
+    assert on != off
+
+
+def test_a_person_their_owns_is_not_one_of_the_set_their_stands_for():
+    # "their guide" is someone the four climbers stand in a relation to, not the first climber nobody singled out
+    story = ["Four climbers rope up at the foot of a glacier.",
+             "Their guide, a wiry woman, checks every knot.",
+             "The guide leads the climbers onto the ice."]
+    on, off = with_and_without("groups", story)
+    assert on == [[1, 2, 3, 4], [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]]
+    assert on != off
