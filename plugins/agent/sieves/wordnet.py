@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, generic_fit, overlap, related_match
-from .compare import rough_age, told_age, told_apart
+from .compare import of_its_generation, rough_age, told_age, told_apart
 from .head_match import pick
 from .relative import doer
 from .words import AGE_YEARS, NEWCOMER_NOUNS
@@ -54,6 +54,7 @@ def run(ctx: LinkContext) -> None:
                      and not _unknown_name(m, c) and not told_apart(m, c)]
             best = the_story_creature(ctx, m) or pick(ctx, m, scene)
             best = nearest_in_age(m, scene, best)
+            best = of_its_generation(m, best, ctx.candidates(m))  # "the boy" is the nephew, not his uncle
         if best is None and m.det == "def" and generic_fit(m):
             # "the man" for a sculptor last seen two prompts ago: the story's one compatible character
             story = [c for c in ctx.candidates(m)

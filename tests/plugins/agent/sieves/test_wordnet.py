@@ -173,3 +173,16 @@ def test_an_age_told_outright_is_not_a_grown_man(story, monkeypatch):
     monkeypatch.setattr(wordnet, "told_apart", lambda m, c: False)
     monkeypatch.setattr(salience, "told_apart", lambda m, c: False)
     assert ids(story) != on
+
+
+def test_an_age_class_noun_takes_the_relative_on_its_side_of_a_generation(monkeypatch):
+    # the nephew was last seen two prompts ago; recency alone would hand "the boy" to his uncle
+    story = ["At dawn on a windswept dune, a falconer in a wool cap stands with a hawk perched on his arm. His "
+             "nephew, a thin youth in a red coat, kneels behind him with a water flask.",
+             "The uncle unhooks the hawk's leash. The bird ruffles its feathers.",
+             "The boy lowers his flask and points at a hare far below."]
+    on, off = with_and_without("wordnet", story)
+    assert on[2] == [3, 4]
+    assert on != off
+    monkeypatch.setattr(wordnet, "of_its_generation", lambda m, best, story: best)
+    assert ids(story)[2] != on[2]
