@@ -60,6 +60,8 @@ def run(ctx: LinkContext) -> None:
             story = [c for c in ctx.candidates(m)
                      if not c.group and contradicts(m, c) is None and not _unknown_name(m, c) and not told_apart(m, c)]
             best = pick(ctx, m, story) if len(story) == 1 else None
+        if best is None and m.det == "def":
+            best = described_with_its_thing(ctx, m)  # "the wheelchair user" for the cousin in a wheelchair
         if best is None and m.det == "def" and doer(ctx, m) is None and not introduced_by_apposition(ctx, m):
             # "the courier" for "a figure under a dripping umbrella": a role given to someone so far only described
             # in general terms, the most recent such entity of the last prompts (unless the role's verb or thing
@@ -72,6 +74,21 @@ def run(ctx: LinkContext) -> None:
             ctx.link(m, best, NAME)
         elif m.lemma in L.MACHINE_WORDS:
             m.skip = "thing"  # "the machine" that is none of the story's machines: a thing ("the pinball machine")
+
+
+def described_with_its_thing(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A definite role noun made with a thing ("the wheelchair user", "the kite flyer", "the cello player") is the
+    one entity of the story the text described with that thing ("her cousin in a wheelchair", "a boy with a red
+    kite"), before any vaguely described one: the compound repeats how that one was told apart, and a role noun
+    nobody bears says nothing else about who is meant. Only noun compounds count: an adjective ("the tall
+    stranger") is shared by too many."""
+    doc = ctx.prompt.doc
+    things = {t.lemma_.lower() for t in doc[:m.head] if t.idx >= m.start and t.dep_ == "compound" and t.pos_ == "NOUN"}
+    if not things or m.plural:
+        return None
+    fits = [c for c in ctx.candidates(m) if not c.group and things & c.descriptors and contradicts(m, c) is None
+            and m.lemma not in c.nouns]
+    return fits[0] if len(fits) == 1 else None
 
 
 def the_story_creature(ctx: LinkContext, m: Mention) -> Cluster | None:

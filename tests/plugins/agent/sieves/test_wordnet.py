@@ -186,3 +186,20 @@ def test_an_age_class_noun_takes_the_relative_on_its_side_of_a_generation(monkey
     assert on != off
     monkeypatch.setattr(wordnet, "of_its_generation", lambda m, best, story: best)
     assert ids(story)[2] != on[2]
+
+
+@pytest.mark.parametrize("story, expected", [
+    (["At the village show, a tall man in a tweed jacket and his younger brother in a wheelchair each stand beside "
+      "a prize marrow.",
+      "A short woman with a notebook walks along the row of tables.",
+      "She weighs the wheelchair user's marrow first."], 2),
+    (["In a busy square, an old man with a cello and a young busker in a denim jacket set up near the fountain.",
+      "A woman in a green coat drops a coin into the open case.",
+      "The cello player smiles at her."], 1),
+])
+def test_a_role_noun_made_with_a_thing_is_the_one_described_with_it(monkeypatch, story, expected):
+    on, off = with_and_without("wordnet", story)
+    assert expected in on[-1]
+    assert on != off
+    monkeypatch.setattr(wordnet, "described_with_its_thing", lambda ctx, m: None)
+    assert ids(story) != on
