@@ -13,6 +13,7 @@ from ..resources import verb_word
 from .compare import bearers_of_the_noun, extreme, generations_above, kin_extreme, of_its_colour, of_stated_age
 from .compare import most as most  # the groups sieve takes it from here
 from .head_match import owner_of, pick
+from .kin_described import kin_by_description
 from .kin_scene import kin_in_scene
 from .salience import described_here
 from .words import (
@@ -369,6 +370,9 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
                    and _related_through(ctx, c, owner, m.kin)]
         if len(through) == 1:
             return through[0]
+        described = kin_by_description(ctx, m, owner)  # "his aunt in the straw hat": the one in the straw hat
+        if described is not None:
+            return described
     same = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
             and any(synonyms(m.lemma, n) for n in c.nouns) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     if len(same) == 1:
