@@ -532,3 +532,17 @@ def test_a_kin_term_nobody_bears_is_the_one_described_with_its_words(monkeypatch
     assert on != off
     monkeypatch.setattr(relative, "kin_by_description", lambda ctx, m, owner: None)
     assert ids(story)[2] != on[2]
+
+
+def test_the_keeper_of_one_animal_is_not_the_owner_of_another(monkeypatch):
+    story = ["A fluffy white poodle sniffs at a lamppost on a quiet street. Its owner, a woman in a pink raincoat, "
+             "scrolls on her phone.",
+             "A second dog trots round the corner, a muscular brown spaniel with a studded collar, and the woman "
+             "looks up.",
+             "The two dogs sniff each other while the poodle's owner tugs the leash.",
+             "The spaniel's owner jogs up, breathless, and clips the lead back on."]
+    on, off = with_and_without("relative", story)
+    assert on[3] == [3, 4]
+    assert on != off
+    monkeypatch.setattr(relative, "keeps_another", lambda c, kept: False)
+    assert ids(story)[3] != on[3]
