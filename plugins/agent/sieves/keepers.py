@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .head_match import owner_of
+from . import head_match
 from .words import KEEPER_NOUNS
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def learn_keepers(ctx: LinkContext) -> None:
     for m in ctx.mentions:
         if m.lemma not in KEEPER_NOUNS or m.plural or m.skip is not None:
             continue
-        own, owner = ctx.cluster(m), owner_of(ctx, m)
+        own, owner = ctx.cluster(m), head_match.owner_of(ctx, m)
         if own is None or owner is None or own is owner or own.group or owner.group or owner.type not in KEPT:
             continue
         own.kin.setdefault(owner.cid, KEEPER)
