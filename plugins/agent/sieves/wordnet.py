@@ -51,7 +51,7 @@ def run(ctx: LinkContext) -> None:
             # "the robot", "the machine": any machine
             # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
             scene = [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c))
-                     and not _unknown_name(m, c) and not told_apart(m, c)]
+                     and not _unknown_name(m, c) and not told_apart(m, c) and not _kin_for_an_epithet(m, c)]
             best = the_story_creature(ctx, m) or pick(ctx, m, scene)
             best = nearest_in_age(m, scene, best)
             best = of_its_generation(m, best, ctx.candidates(m))  # "the boy" is the nephew, not his uncle
@@ -89,6 +89,13 @@ def described_with_its_thing(ctx: LinkContext, m: Mention) -> Cluster | None:
     fits = [c for c in ctx.candidates(m) if not c.group and things & c.descriptors and contradicts(m, c) is None
             and m.lemma not in c.nouns]
     return fits[0] if len(fits) == 1 else None
+
+
+def _kin_for_an_epithet(m: Mention, c: Cluster) -> bool:
+    """An epithet for someone by how they stand to the others ("the neighbour", "the stranger", "the visitor") is
+    not a character the story made a sibling of another (one of "three brothers"): the brothers are the household
+    the neighbour comes to, so the word names someone outside their set even when a brother stood nearer."""
+    return m.category == "epithet" and ("sibling" in c.kin.values() or any(x.kin == "sibling" for x in c.mentions))
 
 
 def the_story_creature(ctx: LinkContext, m: Mention) -> Cluster | None:

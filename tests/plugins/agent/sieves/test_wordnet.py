@@ -203,3 +203,17 @@ def test_a_role_noun_made_with_a_thing_is_the_one_described_with_it(monkeypatch,
     assert on != off
     monkeypatch.setattr(wordnet, "described_with_its_thing", lambda ctx, m: None)
     assert ids(story) != on
+
+
+def test_an_epithet_for_an_outsider_is_not_one_of_the_siblings(monkeypatch):
+    story = ["Three sisters carry a heavy wardrobe down the steep steps of an old apartment block, the eldest going "
+             "first.",
+             "A grey-haired man in a cardigan opens his door on the landing and grumbles at them.",
+             "The youngest sister giggles behind the wardrobe while the grey-haired man shakes his head.",
+             "At the bottom, the middle sister wipes her brow, and the neighbour, calmer now, brings out a jug of "
+             "lemonade."]
+    on, off = with_and_without("wordnet", story)
+    assert 4 in on[3]
+    assert on != off
+    monkeypatch.setattr(wordnet, "_kin_for_an_epithet", lambda m, c: False)
+    assert ids(story)[3] != on[3]
