@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..entities import AGE_ORDER, Cluster, build_of, noun_match, related_match
+from ..entities import AGE_ORDER, Cluster, build_of, contradicts, noun_match, related_match
 from ..modifiers import number_value, stated_comparative
 from ..nouns import kin_relation, noun_gender, noun_info
 from .words import AGE_YEARS, CHILD_YEARS, KIN_GENERATIONS, OLD_YEARS, SIZE_WORDS, YOUNG_YEARS
@@ -230,6 +230,21 @@ def not_the_compared_other(m: Mention, cands: list[Cluster], story: list[Cluster
         return cands
     opposite = "young" if m.age == "old" else "old"
     return [c for c in cands if compared_age(c) != opposite]
+
+
+def of_its_generation(m: Mention, best: Cluster | None, story: list[Cluster]) -> Cluster | None:
+    """A phrase that names an age class ("the boy", "the old woman") is not the candidate recency chose when the story
+    related that one across generations to exactly one other compatible entity on the phrase's side (the boy is the
+    eagle hunter's nephew, kneeling out of the last shot, not the hunter; the old woman is the grandmother, not her
+    granddaughter): the relation says who is younger even when their nouns never gave an age, and it holds for the
+    whole story, whoever stood in the last prompt. "Young" alone ("the young woman") moves only to someone who is
+    not a child: a young mother is still the young woman beside her baby."""
+    if best is None or m.age not in ("child", "young", "old"):
+        return best
+    side = [o for o in story if o is not best and not o.group and contradicts(m, o) is None
+            and (generations_above(o, best) > 0 if m.age == "old" else generations_above(best, o) > 0)
+            and not (m.age == "young" and o.age == "child")]
+    return side[0] if len(side) == 1 else best
 
 
 def told_apart(m: Mention, c: Cluster) -> bool:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ..entities import Cluster, contradicts, noun_match, overlap
 from . import pronouns
 from .compare import not_the_compared_other
+from .keepers import keeps_another
 
 if TYPE_CHECKING:
     from ..linker import LinkContext
@@ -27,7 +28,8 @@ def run(ctx: LinkContext) -> None:
         if m.det == "new" or m.plural or m.type == "group" or m.relative_cue:
             continue
         owner = owner_of(ctx, m)  # "his cousin" is not he
-        cands = [c for c in ctx.candidates(m) if noun_match(m, c) and c is not owner]
+        cands = [c for c in ctx.candidates(m) if noun_match(m, c) and c is not owner
+                 and not (owner is not None and keeps_another(c, owner))]  # "the pony's rider" is not the horse's
         exact = [c for c in cands if m.nouns & c.nouns]  # the same noun before a synonym ("the cook" vs a chef)
         # strict first (every modifier of the phrase already describes the entity: Lee et al.'s word
         # inclusion), then relaxed, unless a member of a counted plural is still waiting to be singled out

@@ -13,6 +13,8 @@ from ..resources import verb_word
 from .compare import bearers_of_the_noun, extreme, generations_above, kin_extreme, of_its_colour, of_stated_age
 from .compare import most as most  # the groups sieve takes it from here
 from .head_match import owner_of, pick
+from .keepers import keeps_another, learn_keepers
+from .kin_described import kin_by_description
 from .kin_scene import kin_in_scene
 from .salience import described_here
 from .words import (
@@ -86,14 +88,20 @@ def run(ctx: LinkContext) -> None:
             target = of_stated_age(m.stated_age, scope)
         elif m.descriptors and (m.kind == "relative" or len(scope) >= 2 and m.det in ("def", "poss")):
             target = _by_description(m, scope)
-        if target is None and m.kind == "noun" and m.det == "def" and not m.relative_cue:
+        if target is None and m.kind == "noun" and m.det == "def" and not m.relative_cue and not _keeps(m):
             target = doer(ctx, m) or _described(ctx, m)  # "the leader" for the one who led
-        if target is None and m.kind == "noun" and m.relative_cue and m.det != "indef":
+        if target is None and m.kind == "noun" and m.relative_cue and m.det != "indef" and not _keeps(m):
             # nothing to choose between: the phrase is matched like any other ("the older man" alone)
             target = pick(ctx, m, [c for c in ctx.candidates(m) if noun_match(m, c)])
         if target is not None:
             ctx.link(m, target, NAME)
     learn_kin(ctx)
+
+
+def _keeps(m: Mention) -> bool:
+    """A keeper noun with an owner ("the spaniel's owner"): `_keeper` alone says who it is, not another entity
+    that bears the noun (the poodle's owner) or did its verb."""
+    return m.lemma in KEEPER_NOUNS and m.owner is not None
 
 
 def _opposite_of_a_pair(m: Mention, compared: list[tuple[Mention, list[Cluster], Cluster]]) -> Cluster | None:
@@ -171,6 +179,7 @@ def learn_kin(ctx: LinkContext) -> None:
         back = reciprocal(m.kin)
         if back is not None:
             owner.kin.setdefault(own.cid, back)
+    learn_keepers(ctx)  # "its owner": whose keeper he is, so that he is no other animal's
 
 
 def learn_plural_kin(ctx: LinkContext) -> None:
@@ -369,6 +378,9 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
                    and _related_through(ctx, c, owner, m.kin)]
         if len(through) == 1:
             return through[0]
+        described = kin_by_description(ctx, m, owner)  # "his aunt in the straw hat": the one in the straw hat
+        if described is not None:
+            return described
     same = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
             and any(synonyms(m.lemma, n) for n in c.nouns) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
     if len(same) == 1:
@@ -465,7 +477,7 @@ def _keeper(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None:
     if owner.type not in ("animal", "creature", "robot", "vehicle"):
         return None
     people = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
-              and contradicts(m, c) is None]
+              and contradicts(m, c) is None and not keeps_another(c, owner)]
     mates = _set_mates(ctx, owner)
     paired = [c for c in people if c.cid in mates]
     if len(paired) == 1:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, generic_fit, overlap, related_match
-from .compare import rough_age, told_age, told_apart
+from .compare import of_its_generation, rough_age, told_age, told_apart
 from .head_match import pick
 from .relative import doer
 from .words import AGE_YEARS, NEWCOMER_NOUNS
@@ -51,14 +51,17 @@ def run(ctx: LinkContext) -> None:
             # "the robot", "the machine": any machine
             # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
             scene = [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c))
-                     and not _unknown_name(m, c) and not told_apart(m, c)]
+                     and not _unknown_name(m, c) and not told_apart(m, c) and not _kin_for_an_epithet(m, c)]
             best = the_story_creature(ctx, m) or pick(ctx, m, scene)
             best = nearest_in_age(m, scene, best)
+            best = of_its_generation(m, best, ctx.candidates(m))  # "the boy" is the nephew, not his uncle
         if best is None and m.det == "def" and generic_fit(m):
             # "the man" for a sculptor last seen two prompts ago: the story's one compatible character
             story = [c for c in ctx.candidates(m)
                      if not c.group and contradicts(m, c) is None and not _unknown_name(m, c) and not told_apart(m, c)]
             best = pick(ctx, m, story) if len(story) == 1 else None
+        if best is None and m.det == "def":
+            best = described_with_its_thing(ctx, m)  # "the wheelchair user" for the cousin in a wheelchair
         if best is None and m.det == "def" and doer(ctx, m) is None and not introduced_by_apposition(ctx, m):
             # "the courier" for "a figure under a dripping umbrella": a role given to someone so far only described
             # in general terms, the most recent such entity of the last prompts (unless the role's verb or thing
@@ -71,6 +74,28 @@ def run(ctx: LinkContext) -> None:
             ctx.link(m, best, NAME)
         elif m.lemma in L.MACHINE_WORDS:
             m.skip = "thing"  # "the machine" that is none of the story's machines: a thing ("the pinball machine")
+
+
+def described_with_its_thing(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A definite role noun made with a thing ("the wheelchair user", "the kite flyer", "the cello player") is the
+    one entity of the story the text described with that thing ("her cousin in a wheelchair", "a boy with a red
+    kite"), before any vaguely described one: the compound repeats how that one was told apart, and a role noun
+    nobody bears says nothing else about who is meant. Only noun compounds count: an adjective ("the tall
+    stranger") is shared by too many."""
+    doc = ctx.prompt.doc
+    things = {t.lemma_.lower() for t in doc[:m.head] if t.idx >= m.start and t.dep_ == "compound" and t.pos_ == "NOUN"}
+    if not things or m.plural:
+        return None
+    fits = [c for c in ctx.candidates(m) if not c.group and things & c.descriptors and contradicts(m, c) is None
+            and m.lemma not in c.nouns]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _kin_for_an_epithet(m: Mention, c: Cluster) -> bool:
+    """An epithet for someone by how they stand to the others ("the neighbour", "the stranger", "the visitor") is
+    not a character the story made a sibling of another (one of "three brothers"): the brothers are the household
+    the neighbour comes to, so the word names someone outside their set even when a brother stood nearer."""
+    return m.category == "epithet" and ("sibling" in c.kin.values() or any(x.kin == "sibling" for x in c.mentions))
 
 
 def the_story_creature(ctx: LinkContext, m: Mention) -> Cluster | None:

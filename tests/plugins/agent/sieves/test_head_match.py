@@ -2,7 +2,7 @@ import pytest
 
 from plugins.agent.linker import link_story
 from plugins.agent.sieves import head_match
-from tests.plugins.agent.sieves.helpers import with_and_without
+from tests.plugins.agent.sieves.helpers import ids, with_and_without
 
 
 def test_the_same_head_noun_is_the_same_entity():
@@ -45,3 +45,14 @@ def test_an_age_word_is_not_the_other_side_of_a_comparison(story, old, monkeypat
     assert 1 in on[2] and on == [r.entity_ids for r in link_story(story)]
     monkeypatch.setattr(head_match, "not_the_compared_other", lambda m, cands, story: cands)
     assert [r.entity_ids for r in link_story(story, off)] != on
+
+
+def test_a_keeper_noun_of_one_animal_does_not_match_the_keeper_of_another(monkeypatch):
+    story = ["A chestnut horse grazes by a fence. Its rider, a girl in a velvet helmet, adjusts the saddle.",
+             "A grey pony canters across the paddock, and the girl watches it.",
+             "The pony's rider pulls up beside the fence and waves."]
+    on, off = with_and_without("head_match", story)
+    assert on[2] == [3, 4]
+    assert on != off
+    monkeypatch.setattr(head_match, "keeps_another", lambda c, kept: False)
+    assert ids(story)[2] != on[2]

@@ -1,3 +1,5 @@
+import pytest
+
 from plugins.agent.linker import link_story
 from plugins.agent.sieves import relative
 from tests.plugins.agent.sieves.helpers import ids, with_and_without
@@ -512,3 +514,35 @@ def test_a_kin_comparison_compares_the_storys_relatives(monkeypatch):
     assert on[3] == [2, 3]
     monkeypatch.setattr(relative, "_kin_bearer_left_out", lambda m, recent, cands: False)
     assert ids(prompts) != on
+
+
+@pytest.mark.parametrize("story", [
+    ["At the flower show, a plump woman in a straw hat and her elderly sister with a walking frame wait beside their "
+     "roses.",
+     "A small boy in a blue jumper runs up to the table with an ice cream.",
+     "The boy hugs his aunt in the straw hat, and she laughs."],
+    ["On a station platform, a gaunt fellow in a tweed beret waits beside a young woman in a red scarf for the night "
+     "train.",
+     "A girl with pigtails skips along the platform, dragging a small suitcase.",
+     "The girl hugs her grandfather in the tweed beret and he lifts her up."],
+])
+def test_a_kin_term_nobody_bears_is_the_one_described_with_its_words(monkeypatch, story):
+    on, off = with_and_without("relative", story)
+    assert on[2] == [1, 3]
+    assert on != off
+    monkeypatch.setattr(relative, "kin_by_description", lambda ctx, m, owner: None)
+    assert ids(story)[2] != on[2]
+
+
+def test_the_keeper_of_one_animal_is_not_the_owner_of_another(monkeypatch):
+    story = ["A fluffy white poodle sniffs at a lamppost on a quiet street. Its owner, a woman in a pink raincoat, "
+             "scrolls on her phone.",
+             "A second dog trots round the corner, a muscular brown spaniel with a studded collar, and the woman "
+             "looks up.",
+             "The two dogs sniff each other while the poodle's owner tugs the leash.",
+             "The spaniel's owner jogs up, breathless, and clips the lead back on."]
+    on, off = with_and_without("relative", story)
+    assert on[3] == [3, 4]
+    assert on != off
+    monkeypatch.setattr(relative, "keeps_another", lambda c, kept: False)
+    assert ids(story)[3] != on[3]

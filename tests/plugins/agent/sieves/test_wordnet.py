@@ -176,3 +176,47 @@ def test_an_age_told_outright_is_not_a_grown_man(story, monkeypatch):
     monkeypatch.setattr(wordnet, "told_apart", lambda m, c: False)
     monkeypatch.setattr(salience, "told_apart", lambda m, c: False)
     assert ids(story) != on
+
+
+def test_an_age_class_noun_takes_the_relative_on_its_side_of_a_generation(monkeypatch):
+    # the nephew was last seen two prompts ago; recency alone would hand "the boy" to his uncle
+    story = ["At dawn on a windswept dune, a falconer in a wool cap stands with a hawk perched on his arm. His "
+             "nephew, a thin youth in a red coat, kneels behind him with a water flask.",
+             "The uncle unhooks the hawk's leash. The bird ruffles its feathers.",
+             "The boy lowers his flask and points at a hare far below."]
+    on, off = with_and_without("wordnet", story)
+    assert on[2] == [3, 4]
+    assert on != off
+    monkeypatch.setattr(wordnet, "of_its_generation", lambda m, best, story: best)
+    assert ids(story)[2] != on[2]
+
+
+@pytest.mark.parametrize("story, expected", [
+    (["At the village show, a tall man in a tweed jacket and his younger brother in a wheelchair each stand beside "
+      "a prize marrow.",
+      "A short woman with a notebook walks along the row of tables.",
+      "She weighs the wheelchair user's marrow first."], 2),
+    (["In a busy square, an old man with a cello and a young busker in a denim jacket set up near the fountain.",
+      "A woman in a green coat drops a coin into the open case.",
+      "The cello player smiles at her."], 1),
+])
+def test_a_role_noun_made_with_a_thing_is_the_one_described_with_it(monkeypatch, story, expected):
+    on, off = with_and_without("wordnet", story)
+    assert expected in on[-1]
+    assert on != off
+    monkeypatch.setattr(wordnet, "described_with_its_thing", lambda ctx, m: None)
+    assert ids(story) != on
+
+
+def test_an_epithet_for_an_outsider_is_not_one_of_the_siblings(monkeypatch):
+    story = ["Three sisters carry a heavy wardrobe down the steep steps of an old apartment block, the eldest going "
+             "first.",
+             "A grey-haired man in a cardigan opens his door on the landing and grumbles at them.",
+             "The youngest sister giggles behind the wardrobe while the grey-haired man shakes his head.",
+             "At the bottom, the middle sister wipes her brow, and the neighbour, calmer now, brings out a jug of "
+             "lemonade."]
+    on, off = with_and_without("wordnet", story)
+    assert 4 in on[3]
+    assert on != off
+    monkeypatch.setattr(wordnet, "_kin_for_an_epithet", lambda m, c: False)
+    assert ids(story)[3] != on[3]
