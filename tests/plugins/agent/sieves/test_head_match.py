@@ -2,7 +2,7 @@ import pytest
 
 from plugins.agent.linker import link_story
 from plugins.agent.sieves import head_match
-from tests.plugins.agent.sieves.helpers import with_and_without
+from tests.plugins.agent.sieves.helpers import ids, with_and_without
 
 
 def test_the_same_head_noun_is_the_same_entity():
@@ -43,3 +43,17 @@ def test_an_age_word_is_not_the_other_side_of_a_comparison(story, old, monkeypat
     assert 1 in on[2]
     monkeypatch.setattr(head_match, "not_the_compared_other", lambda m, cands, story: cands)
     assert [r.entity_ids for r in link_story(story)] != on
+
+
+@pytest.mark.parametrize("story", [
+    ["Mrs Adeyemi, a stout woman of sixty, opens her bakery at dawn.",
+     "Her first customer, a frail woman with a cane, shuffles in.",
+     "Mrs Adeyemi wraps a loaf for the old woman."],
+    ["Señor Ibarra, a lean man with a grey moustache, sweeps the plaza.",
+     "A tourist in a straw hat asks him for directions.",
+     "Ibarra draws a map for the stranger on a napkin."],
+])
+def test_a_name_is_not_the_phrase_under_its_own_verb(story, monkeypatch):
+    assert ids(story) == [[1], [1, 2], [1, 2]]
+    monkeypatch.setattr(head_match, "argument_verb", lambda tok: tok.head)  # only the verb's direct arguments
+    assert ids(story)[2] == [1]
