@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..entities import Cluster, contradicts
+from ..proper_names import origin_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -34,9 +35,12 @@ def run(ctx: LinkContext) -> None:
 
 
 def proper_adjectives(head: Token) -> set[str]:
-    """The lower-case capitalised modifiers before the head noun, leaving out a sentence's first word."""
-    return {c.lower_ for c in head.children if c.i < head.i and c.dep_ in ("amod", "compound") and c.text.isalpha()
-            and c.text[:1].isupper() and not c.text.isupper() and not c.is_sent_start and c.pos_ in ("ADJ", "PROPN")}
+    """The lower-case capitalised modifiers before the head noun, leaving out a sentence's first word, and the
+    place after "from" ("the man from Chennai": `proper_names.origin_words`)."""
+    origin = set().union(*(origin_words(c) for c in head.children if c.dep_ == "prep" and c.lower_ == "from"))
+    return origin | {c.lower_ for c in head.children if c.i < head.i and c.dep_ in ("amod", "compound")
+                     and c.text.isalpha() and c.text[:1].isupper() and not c.text.isupper() and not c.is_sent_start
+                     and c.pos_ in ("ADJ", "PROPN")}
 
 
 def _described_with(ctx: LinkContext, m: Mention, words: set[str]) -> list[Cluster]:
