@@ -58,6 +58,7 @@ from .proper_names import (
     name_token,
     name_tokens,
     name_words,
+    origin_words,
     title_gender,
 )
 from .screenplay import capital_cue, heading_spans
@@ -486,6 +487,8 @@ class MentionReader:
                 self._attribute_phrase(c, m)
             elif c.dep_ == "prep" and c.lower_ == "of":
                 self._of_phrase(c, m)
+            elif c.dep_ == "prep" and c.lower_ == "from":
+                m.descriptors |= origin_words(c)  # "a chef from Chennai" is later "the man from Chennai"
             elif c.dep_ == "relcl" and any(t.lower_ == "whose" for t in c.subtree if t.i < c.i):
                 self._attribute_phrase(c, m, whole=True)  # "a man whose beard is grey": a description
         if tok.dep_ in _SUBJECT_DEPS and tok.head.lemma_.lower() in _WEARING_VERBS:

@@ -81,6 +81,9 @@ def noun_info(lemma: str) -> NounInfo | None:
             return NounInfo(kind, category)
     if R.people_group(w):
         return NounInfo("group", "group")  # a collective of people WordNet knows ("a crew", "the choir")
+    title = title_as_noun(w)
+    if title is not None:
+        return title
     if len(w) >= 6 and (w.endswith(_AGENT_ENDINGS) or (w.endswith("woman") and w not in L.MAN_EXCEPTIONS)
                         or (w.endswith("man") and w not in L.MAN_EXCEPTIONS and not w.endswith("human")
                             and man_compound(w))
@@ -92,6 +95,20 @@ def noun_info(lemma: str) -> NounInfo | None:
     if senses and senses[0] in _SENSE_CLASSES and not R.also_adjective(w) and "W" not in senses:
         return NounInfo(*_SENSE_CLASSES[senses[0]])
     return None
+
+
+_TITLE_NOUNS: dict[str, str] = R.word_lists("names.json")["title_nouns"]
+
+
+def title_as_noun(w: str) -> NounInfo | None:
+    """A title or honorific of another language (names.json `title_nouns`: "sensei", "nonna", "babcia") used as a
+    noun ("the sensei helps her down", "his nonna waves") names a person as its English noun does ("teacher",
+    "grandmother"), so the title a name carried ("Ota-sensei") is found again in the noun. A title that is also an
+    ordinary English word ("pan", "dona") is left to that word's own sense."""
+    if w not in _TITLE_NOUNS or R.common_word(w):
+        return None
+    info = noun_info(_TITLE_NOUNS[w])
+    return info if info is not None and info.type in ("person", "any") else None
 
 
 def man_compound(w: str) -> bool:
@@ -280,8 +297,8 @@ def character_noun_head(tok: Token) -> NounInfo | None:
     if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and (
             tok.head.pos_ in ("NOUN", "PROPN") or adjective_noun_head(tok.head)):
         return None  # a noun modifying a later noun names no one: "a pony brush", "the dog walker"
-    if tok.pos_ == "PROPN" and tok.text[:1].isupper():
-        return None
+    if tok.pos_ == "PROPN" and tok.text[:1].isupper() or tok.dep_ == "compound" and tok.lower_ in _TITLE_NOUNS:
+        return None  # (an honorific is part of the name it is joined to: "Ota-sensei")
     info = noun_info(tok.lemma_.lower())
     determined = any(c.dep_ == "det" for c in tok.children)
     if info is None and tok.pos_ == "NOUN" and determined:  # "the patient": no adjective after a determiner;

@@ -228,6 +228,18 @@ def as_name_owner(tok: Token) -> Token | None:
 
 def before_verb_noun(tok: Token) -> bool:
     """The word modifies the next one, a plural noun that is also a verb ("Rain, a boy ...", later "Rain sets
-    off": a name the story knows, where the parse read a modifier and a plural)."""
+    off": a name the story knows, where the parse read a modifier and a plural), or a finite verb itself (later
+    "Sunny picks a scarf", read as an adjective on "picks"): nothing modifies a verb that way, so the word is the
+    verb's subject."""
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    return nxt is not None and tok.head.i == nxt.i and nxt.tag_ == "NNS" and R.verb_word(nxt.lemma_)
+    return nxt is not None and tok.head.i == nxt.i and (nxt.tag_ == "NNS" and R.verb_word(nxt.lemma_)
+                                                         or nxt.pos_ == "VERB" and nxt.tag_ in ("VBZ", "VBD"))
+
+
+def origin_words(prep: Token) -> set[str]:
+    """The lower-case place name after "from" that says where someone comes from ("a chef from Chennai", "the
+    girl from Busan"): like a nationality it does not change between prompts, so it is kept among the phrase's
+    descriptors (the proper-adjective sieve finds the one entity it was said of). One capitalised word, not a
+    sentence's first."""
+    return {o.lower_ for o in prep.children if o.dep_ == "pobj" and o.pos_ == "PROPN" and o.text.isalpha()
+            and o.text[:1].isupper() and not o.text.isupper() and not o.is_sent_start}

@@ -30,6 +30,7 @@ from .repairs_names import (
     object_pronoun_before_given_name,
     phrase_read_into_naming_clause,
     vocative_name,
+    word_after_as_naming_verb,
 )
 from .repairs_plural_subjects import AFTER_VERB, base_verb_after_plural_subject, plural_subject_before_base_verb
 
@@ -536,6 +537,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     absolute_opening,
     hyphenated_name,
     name_after_naming_verb,
+    word_after_as_naming_verb,
     modal_before_present_verb,
     object_pronoun_before_given_name,
     subject_before_verb_noun,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from . import resources as R
 from .nouns import noun_info
-from .proper_names import TITLE_SUFFIXES
+from .proper_names import AS_NAME_VERBS, TITLE_SUFFIXES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -85,6 +85,26 @@ def hyphenated_name(doc: Doc) -> int:
             tail.head, tail.dep_ = (tok.head if tok.head.i != tok.i else tail), tok.dep_
         tok.head, tok.dep_, tok.pos_, tok.tag_ = tail, "compound", "PROPN", "NNP"
         tail.pos_, tail.tag_ = "PROPN", "NNP"
+        n += 1
+    return n
+
+
+def word_after_as_naming_verb(doc: Doc) -> int:
+    """A capitalised word right after "as" under a verb that gives a name that way (names.json `as_name_verbs`:
+    "the hiker introduces herself as Sunny", "signs the register as Dusty", "known to all as Lucky"), tagged an
+    adjective, noun or verb (the model reads an ordinary word there as "as sunny"): one introduces oneself as a
+    name, never as a mood, so the word is a proper noun, the object of "as" (whose owner `as_name_owner` finds);
+    it is then a name the story knows, wherever it comes again ("Sunny orders a coffee")."""
+    n = 0
+    for tok in doc[1:]:
+        prep = doc[tok.i - 1]
+        if prep.lower_ != "as" or not tok.text[:1].isupper() or not tok.text.isalpha() \
+                or tok.pos_ not in ("ADJ", "NOUN", "VERB") or tok.tag_ == "NNS":
+            continue
+        verb = next((a for a in prep.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if verb is None or verb.lemma_.lower() not in AS_NAME_VERBS:
+            continue
+        tok.head, tok.dep_, tok.pos_, tok.tag_ = prep, "pobj", "PROPN", "NNP"
         n += 1
     return n
 

@@ -29,6 +29,7 @@ __all__ = ["link_structure"]
 
 _NAME_VERBS = frozenset({"call", "name", "nickname"})
 _DRESSING_VERBS = frozenset(R.word_lists("sieves.json")["dressing_verbs"])
+_RAISING_VERBS = frozenset(R.word_lists("sieves.json")["raising_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _SECOND_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "npadvmod", "advcl"})  # a noun the parse hung on the verb
 _COPULAS = frozenset({"be", "become"})
@@ -73,7 +74,8 @@ class _StructureLinker:
             elif tok.dep_ in ("attr", "oprd") and tok.head.lemma_ in ("be", "become") or (
                     tok.dep_ == "conj" and host is not None and host.skip == "predicate"):
                 verb = tok.head if tok.dep_ != "conj" or host is None else self.doc[host.head].head
-                subj = next((by_head.get(c.i) for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+                subj = next((by_head.get(c.i) for c in verb.children if c.dep_ in _SUBJECT_DEPS), None) \
+                    or _raised_subject(verb, by_head)
                 negated = any(c.dep_ == "neg" for c in verb.children) or any(
                     c.lower_ in ("longer", "never") for c in verb.subtree if verb.i < c.i < tok.i)
                 if subj is None or negated or subj.plural or tok.dep_ == "conj":
@@ -334,3 +336,13 @@ def link_structure(text: str, doc: Doc, mentions: list[Mention]) -> None:
     """Set the apposition, predicate, naming and member links between `mentions` (sorted and indexed)."""
     _StructureLinker(text, doc, mentions).link()
     link_nicknames(text, doc, mentions)
+
+
+def _raised_subject(verb: Token, by_head: dict[int, Mention]) -> Mention | None:
+    """The subject of the verb an infinitive "be" depends on, when that verb only says how the fact came out
+    (sieves.json `raising_verbs`: "the stranger turns out to be Marek", "the quiet boy proves to be Tomasz",
+    "the visitor seems to be her aunt"): the predicate renames that subject as "is" would; "wants to be a
+    pilot" is a wish and renames nobody."""
+    if verb.dep_ != "xcomp" or verb.head.lemma_.lower() not in _RAISING_VERBS:
+        return None
+    return next((by_head.get(c.i) for c in verb.head.children if c.dep_ in _SUBJECT_DEPS), None)

@@ -10,6 +10,8 @@ from .compare import not_the_compared_other
 from .keepers import keeps_another
 
 if TYPE_CHECKING:
+    from spacy.tokens import Token
+
     from ..linker import LinkContext
     from ..mentions import Mention
 
@@ -74,8 +76,28 @@ def owner_of(ctx: LinkContext, m: Mention) -> Cluster | None:
 
 def _same_clause_other(ctx: LinkContext, m: Mention, c: Cluster) -> bool:
     """Two different phrases that are arguments of one verb are two entities ("the cook hands the
-    chef a plate")."""
+    chef a plate"). A name is also told apart from a phrase further down its verb (`argument_verb`: "Mrs Okafor
+    wraps a loaf for the old neighbour", "Captain Ruiz lets the old lady sit"): a name's entity is sure, while a
+    noun subject's may itself be a guess, which this would then carry to the phrase under it."""
     doc = ctx.prompt.doc
-    verb = doc[m.head].head
-    return any(x.start < m.start and doc[x.head].head.i == verb.i and x.kind != "pronoun"
-               and doc[x.head].dep_ in ("nsubj", "dobj", "nsubjpass") for x in c.mentions)
+    verb, further = doc[m.head].head, argument_verb(doc[m.head])
+    return any(x.start < m.start and doc[x.head].dep_ in ("nsubj", "dobj", "nsubjpass")
+               and (doc[x.head].head.i == verb.i and x.kind != "pronoun"
+                    or doc[x.head].head.i == further.i and x.kind == "name") for x in c.mentions)
+
+
+def argument_verb(tok: Token) -> Token:
+    """The verb the phrase headed by `tok` is an argument of: its head; for the object of a preposition, the verb
+    the preposition (or the object noun it hangs on: "wraps a loaf for the neighbour") belongs to; for the subject
+    of a bare clause under another verb ("lets the old lady sit", "watches the boy dive"), that other verb, whose
+    own subject does the letting or watching to someone else. "as" and "like" are left out: "works as the cook"
+    may well be the same person."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ not in ("as", "like"):
+        head = head.head
+        if head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("dobj", "dative") and head.head.pos_ == "VERB":
+            head = head.head
+    elif tok.dep_ == "nsubj" and head.dep_ in ("ccomp", "xcomp") and head.tag_ in ("VB", "VBP") \
+            and head.head.pos_ == "VERB":  # a bare verb: "lets her sit", not a reported "says she sits"
+        head = head.head
+    return head

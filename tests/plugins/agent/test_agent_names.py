@@ -350,3 +350,21 @@ def test_a_courtesy_title_of_another_language_before_a_given_name_is_no_new_give
         "Pan Zbigniew closes the atlas and yawns.",
     ])
     assert ids == [[1], [1]]
+
+
+def test_ordinary_word_a_stranger_introduces_himself_as_is_his_name():
+    _, ids = run_story([
+        "A tall cyclist in a yellow jersey leans on the counter of a village bakery, where a stout baker kneads dough.",
+        "The cyclist introduces himself as Sunny and orders a coffee.",
+        "Sunny waves goodbye to the baker.",
+    ])
+    assert ids == [[1, 2], [1, 2], [1, 2]]
+
+
+def test_known_name_read_as_an_adjective_on_its_verb():
+    _, ids = run_story([
+        "A tall cyclist in a yellow jersey leans on the counter of a village bakery, where a stout baker kneads dough.",
+        "The cyclist introduces himself as Sunny and orders a coffee.",
+        "Sunny picks a green scarf from the rack while the baker wipes the counter.",
+    ])
+    assert ids == [[1, 2], [1, 2], [1, 2]]

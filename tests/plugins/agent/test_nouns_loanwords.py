@@ -25,3 +25,15 @@ def test_a_vehicle_noun_wordnet_lacks_is_a_character() -> None:
                "A hare races ahead of the snowcat.",
                "The snowcat stops at the summit."]
     assert [r.entity_ids for r in link_story(prompts, ())] == [[1], [1, 2], [1]]
+
+
+def test_a_title_of_another_language_used_as_a_noun_is_its_bearer() -> None:
+    stories = [["Nonna Lucia, a stout woman in a black shawl, rolls pasta at the kitchen table.",
+                "Her grandson Marco, a boy of ten, steals a piece of dough.",
+                "His nonna swats his hand with a wooden spoon."],
+               ["Babcia Wanda, a tiny woman in a floral apron, scatters grain for the hens by her cottage.",
+                "A red fox slips under the fence.",
+                "The babcia chases it off with a broom."]]
+    assert noun_info("pan") is None or noun_info("pan").type != "person"  # an English word keeps its own sense
+    for story in stories:
+        assert [r.entity_ids for r in link_story(story, ())][2] == [1, 2]  # without the title as a noun: [2]

@@ -389,3 +389,10 @@ def test_a_named_machine_keeps_its_name_after_a_naming_clause():
                "Gunnar slows down.",
                "The snowcat parks by the hut."]
     assert [r.entity_ids for r in link_story(prompts, ())] == [[1], [1, 2], [1], [1]]
+
+
+def test_word_after_as_naming_verb():
+    doc = nlp()("The hiker at the counter introduces herself as Sunny.")
+    assert _tok(doc, "Sunny").pos_ == "ADJ"  # what the model says without the repair
+    assert repairs_names.word_after_as_naming_verb(doc) == 1
+    assert _tok(doc, "Sunny").pos_ == "PROPN" and _tok(doc, "Sunny").head.text == "as"

@@ -90,3 +90,9 @@ def test_a_fronted_place_phrase_is_not_renamed_by_the_subject_after_its_comma():
 def test_a_naming_clause_without_a_relative_word_names_the_noun_it_hangs_on():
     links = _links("By the jetty, her nephew Anselm, a wiry lad the whole harbour calls Selo, mends a net.")
     assert links["Selo"] == ("a wiry lad", None, None)
+
+
+def test_a_predicate_after_a_raising_verb_renames_that_verbs_subject():
+    assert _links("The hooded stranger turns out to be Marek.")["Marek"] == ("The hooded stranger", None, None)
+    assert _links("The quiet boy proves to be Tomasz.")["Tomasz"] == ("The quiet boy", None, None)
+    assert _links("The girl wants to be a pilot.")["a pilot"] == (None, None, "predicate")

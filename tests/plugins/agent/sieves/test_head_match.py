@@ -56,3 +56,17 @@ def test_a_keeper_noun_of_one_animal_does_not_match_the_keeper_of_another(monkey
     assert on != off
     monkeypatch.setattr(head_match, "keeps_another", lambda c, kept: False)
     assert ids(story)[2] != on[2]
+
+
+@pytest.mark.parametrize("story", [
+    ["Mrs Adeyemi, a stout woman of sixty, opens her bakery at dawn.",
+     "Her first customer, a frail woman with a cane, shuffles in.",
+     "Mrs Adeyemi wraps a loaf for the old woman."],
+    ["Señor Ibarra, a lean man with a grey moustache, sweeps the plaza.",
+     "A tourist in a straw hat asks him for directions.",
+     "Ibarra draws a map for the stranger on a napkin."],
+])
+def test_a_name_is_not_the_phrase_under_its_own_verb(story, monkeypatch):
+    assert ids(story) == [[1], [1, 2], [1, 2]]
+    monkeypatch.setattr(head_match, "argument_verb", lambda tok: tok.head)  # only the verb's direct arguments
+    assert ids(story)[2] == [1]
