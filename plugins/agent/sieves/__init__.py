@@ -20,6 +20,7 @@ from . import (
     pronouns,
     relative,
     salience,
+    stated_age,
     wordnet,
 )
 from .family_pair import run as family_pair
@@ -35,6 +36,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("apposition", apposition.run),
     ("features", features.run),
     ("family_pair", family_pair),
+    ("stated_age", stated_age.run),
     ("head_match", head_match.run),
     ("wordnet", wordnet.run),
     ("kind_epithets", kind_epithets.run),
