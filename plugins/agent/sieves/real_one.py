@@ -13,19 +13,20 @@ if TYPE_CHECKING:
 
 NAME = "real_one"
 _LIKENESS_SKIPS = ("prop", "toy")
+_BEINGS = ("animal", "creature", "person", "robot", "vehicle")
 
 
 def run(ctx: LinkContext) -> None:
     """A definite "one" set apart as real or alive ("the real one", "the live one", "the living one") names the
     story's being of the kind a likeness earlier in the prompt copies: the kind noun of "a wooden kappa puppet",
-    "a toy mouse" or "a stone heron" ("kappa", "mouse", "heron"). The phrase has no noun of its own, and the
-    likeness is no entity, so no other rule can find whom it means; it contrasts the two, so it is the real
-    being of that kind, when the story has exactly one."""
+    "a toy mouse", "a stone heron" or "a tin snowplough" ("kappa", "mouse", "heron", "snowplough"). The phrase
+    has no noun of its own, and the likeness is no entity, so no other rule can find whom it means; it contrasts
+    the two, so it is the real being of that kind, when the story has exactly one."""
     for m in ctx.open(("relative",)):
         if m.det != "def" or m.plural or not m.modifiers & L.REAL_WORDS:
             continue
         kinds = _copied_kinds(ctx, m)
-        found = [c for c in ctx.candidates(m) if not c.group and c.type in ("animal", "creature", "person", "robot")
+        found = [c for c in ctx.candidates(m) if not c.group and c.type in _BEINGS
                  and any(synonyms(k, n) for k in kinds for n in c.nouns)]
         if len(found) == 1:
             m.type = found[0].type
@@ -39,5 +40,6 @@ def _copied_kinds(ctx: LinkContext, m: Mention) -> set[str]:
     if not likeness:
         return set()
     last = likeness[-1]
-    words = {last.lemma} | last.modifiers
-    return {w for w in words if (info := noun_info(w)) is not None and info.type in ("animal", "creature", "person")}
+    head = {last.lemma} if last.type in _BEINGS else set()  # the reader's kind: "snowplough" is a vehicle
+    return head | {w for w in last.modifiers | {last.lemma} if (info := noun_info(w)) is not None
+                   and info.type in _BEINGS}

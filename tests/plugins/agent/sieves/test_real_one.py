@@ -15,3 +15,11 @@ def test_the_live_one_beside_a_toy_of_its_kind():
     on, off = with_and_without("real_one", story)
     assert on == [[1], [1, 2]]
     assert on != off
+
+
+def test_the_real_one_beside_a_toy_vehicle_is_the_story_vehicle():
+    story = ["A little blue tugboat with a painted smile winks at the gulls and puffs out of the harbour.",
+             "A gift shop on the quay sells a toy tugboat on a stand. The real one toots and sails past."]
+    on, off = with_and_without("real_one", story)
+    assert on == [[1], [1]]
+    assert on != off
