@@ -569,8 +569,8 @@ class MentionReader:
                 m.stated_age = n
             elif c.lemma_.lower() in ("sibling", "brother", "sister", "twin", "boy", "girl") and m.kind == "relative":
                 m.nouns.add(c.lemma_.lower())
-        if m.kind == "relative":
-            m.end = max(t.idx + len(t.text) for t in of.subtree)
+        if m.kind == "relative":  # an "of" phrase before the head (a garbled parse) never ends the phrase early
+            m.end = max([m.end] + [t.idx + len(t.text) for t in of.subtree])
             m.text = self.text[m.start:m.end]
 
 

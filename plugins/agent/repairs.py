@@ -15,6 +15,7 @@ from . import resources as R
 from .modifiers import feature_word, number_value
 from .nouns import noun_info, noun_info_as_noun, vehicle_sense
 from .proper_names import TITLE_SUFFIXES
+from .repairs_causatives import subject_of_verb_after_causative
 from .repairs_names import (
     NAMING_VERBS,
     absolute_opening,
@@ -545,6 +546,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     plural_subject_before_base_verb,
     base_verb_after_plural_subject,
     character_noun_compound_of_verb,
+    subject_of_verb_after_causative,
     compound_character_noun_read_as_verb,
     possessive_read_as_subject_of_participle,
     character_noun_not_comparative,

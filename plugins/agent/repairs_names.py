@@ -312,7 +312,9 @@ def name_read_as_subject_after_naming_clause(doc: Doc) -> int:
     verb with its own subject, hung on the phrase it names) the parse reads the name as the subject of the
     sentence's real verb and hangs that verb on the naming verb. A naming verb with a subject of its own and
     no object takes the name as its complement, and the verb after the name is the sentence's, whose subject
-    is the named phrase: the name becomes the naming verb's "oprd" and the phrase the verb's subject."""
+    is the named phrase: the name becomes the naming verb's "oprd" and the phrase the verb's subject. So too when
+    the parse makes the name the naming verb's object or complement and hangs the real verb after it on the naming
+    verb as well ("An old tractor the farm crew call Otto grumbles up the hill")."""
     n = 0
     for verb in doc:
         noun = verb.head
@@ -320,11 +322,12 @@ def name_read_as_subject_after_naming_clause(doc: Doc) -> int:
                 or noun.dep_ != "ROOT" or not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
             continue
         name = next((t for t in doc[verb.i + 1:] if t.dep_ != "compound"), None)
-        if name is None or name.pos_ != "PROPN" or name.dep_ != "nsubj" or not name.text[:1].isupper():
+        if name is None or name.pos_ != "PROPN" or name.dep_ not in ("nsubj", "dobj", "oprd") \
+                or not name.text[:1].isupper() or name.i + 1 >= len(doc):
             continue
-        main = name.head
-        if main.pos_ not in ("VERB", "NOUN") or main.head.i != verb.i or main.dep_ not in ("ccomp", "dobj", "xcomp") \
-                or main.i != name.i + 1:
+        main = name.head if name.dep_ == "nsubj" else doc[name.i + 1]  # or both the naming verb's
+        if main.pos_ not in ("VERB", "NOUN") or main.head.i != verb.i \
+                or main.dep_ not in ("ccomp", "dobj", "xcomp", "oprd") or main.i != name.i + 1:
             continue
         main.head, main.dep_ = main, "ROOT"
         if main.pos_ == "NOUN":  # "waits" read as a plural noun

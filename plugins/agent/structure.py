@@ -85,8 +85,8 @@ class _StructureLinker:
                     if subj.kind == "pronoun" and subj.lemma == "it" and (who := self._who_it_is(subj, verb)):
                         m.appos_of = who.index  # "a stout man limps in; it is Bruno himself"
             elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.head.lemma_ in _DRESSING_VERBS \
-                    and tok.head.head.head.i in by_head:
-                m.appos_of = by_head[tok.head.head.head.i].index  # "a young cook dressed as a pirate"
+                    and (dressed := _dressed_one(tok.head.head.head, by_head)) is not None:
+                m.appos_of = dressed.index  # "a young cook dressed as a pirate"
             elif tok.dep_ in ("oprd", "xcomp", "dobj") and m.kind == "name" and tok.head.lemma_ in _NAME_VERBS:
                 obj = next((by_head.get(c.i) for c in tok.head.children if c.dep_ == "dobj" and c.i != tok.i), None)
                 rel = next((c for c in tok.head.children if c.lower_ in ("whom", "who", "that")), None)
@@ -330,6 +330,14 @@ class _StructureLinker:
         after = [t for t in self.doc[nxt.head].sent if t.i > nxt.head]
         listed = next((t for t in after if t.text in (",", ";", ".") or t.pos_ == "CCONJ"), None)
         return bool(between) and all(t.i in own for t in between) and (listed is None or listed.pos_ != "CCONJ")
+
+
+def _dressed_one(tok: Token, by_head: dict[int, Mention]) -> Mention | None:
+    """The phrase a "dressed as" participle hangs on: the mention headed by `tok`, or the one the parse set beside a
+    modifier it read as the head ("a display mannequin dressed as a diver": "mannequin" hung on "display")."""
+    if tok.i in by_head:
+        return by_head[tok.i]
+    return next((by_head[c.i] for c in tok.children if c.dep_ in ("appos", "compound") and c.i in by_head), None)
 
 
 def link_structure(text: str, doc: Doc, mentions: list[Mention]) -> None:

@@ -21,8 +21,10 @@ from . import (
     presence,
     pronouns,
     proper_adjective,
+    real_one,
     relative,
     salience,
+    stated_age,
     wordnet,
 )
 from .family_pair import run as family_pair
@@ -40,9 +42,11 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("proper_adjective", proper_adjective.run),
     ("family_pair", family_pair),
     ("generic_look", generic_look.run),
+    ("stated_age", stated_age.run),
     ("head_match", head_match.run),
     ("wordnet", wordnet.run),
     ("kind_epithets", kind_epithets.run),
+    ("real_one", real_one.run),
     ("relative", relative.run),
     ("groups", groups.run),
     ("salience", salience.run),

@@ -12,16 +12,23 @@ if TYPE_CHECKING:
     from ..mentions import Mention
 
 NAME = "apposition"
+#: skips of a mannequin, puppet, statue or toy: a phrase renaming one names no character either
+_LIKENESSES = ("prop", "toy")
 
 
 def run(ctx: LinkContext) -> None:
     """A phrase set beside another one renames it: "Zofia, a ferry pilot, ..." (apposition), "the
     pilot is Zofia" (predicate nominative), "calls him Tobi" / "a man named Jonas" (naming verbs).
-    The later of the two joins the entity of the earlier (a pronoun host is resolved first)."""
+    The later of the two joins the entity of the earlier (a pronoun host is resolved first). A phrase renaming a
+    likeness ("a mannequin dressed as an old sailor", "a scarecrow dressed as a farmer") is part of the likeness,
+    never a new character."""
     for m in ctx.mentions:
         if m.appos_of is None or m.skip is not None:
             continue
         host = ctx.mentions[m.appos_of]
+        if host.skip in _LIKENESSES and m.kind == "noun":
+            m.skip = "pictured"  # what a likeness is dressed as is part of it ("a dummy dressed as a cook")
+            continue
         if _list_member(ctx, host, m):
             continue
         target = ctx.cluster(host)

@@ -9,6 +9,7 @@ from .. import lexicon as L
 from ..entities import contradicts, overlap
 
 if TYPE_CHECKING:
+    from ..entities import Cluster
     from ..linker import LinkContext
     from ..mentions import Mention
 
@@ -35,9 +36,23 @@ def run(ctx: LinkContext) -> None:
                   and contradicts(replace(m, type=c.type), c) is None]
         if not beings and _non_human_body(ctx, m):
             beings = [c for c in scene if c.type in ("animal", "creature")]
+        if not beings:
+            beings = named_machines_sharing(ctx, m)
         if len(beings) == 1:
             m.type = beings[0].type
             ctx.link(m, beings[0], NAME)
+
+
+def named_machines_sharing(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """Outside the scene, the story's named robot or vehicle that a pronoun made "he" or "she" ("a snowcat the
+    crew call X ... his engine"): the story treats it as a person, so a person word sharing a descriptive word
+    with it ("the old groomer" for the old snowcat) names it some prompts later too, when no person of the story
+    shares a word. An unnamed machine is left to the scene rule (a passing "old conductor" is not the old tram)."""
+    story = [c for c in ctx.candidates(m) if not c.group]
+    if any(c.type in ("person", "any") and overlap(m, c) > 0 for c in story):
+        return []
+    return [c for c in story if c.type in ("robot", "vehicle") and c.named and c.gender and overlap(m, c) > 0
+            and contradicts(replace(m, type=c.type), c) is None]
 
 
 def _non_human_body(ctx: LinkContext, m: Mention) -> bool:

@@ -382,6 +382,17 @@ def test_name_read_as_subject_after_naming_clause():
     assert _tok(doc, "bus").dep_ == "nsubj" and _tok(doc, "bus").head.text == "waits"
 
 
+def test_name_read_as_object_of_a_naming_clause_before_the_real_verb():
+    # the parse hangs the sentence's verb on the naming verb after the name
+    doc = nlp()("A big grey tractor the farm crew call Otto grumbles up the hill.")
+    fix = repairs_names.name_read_as_subject_after_naming_clause
+    for earlier in repairs.OVERRIDES[:repairs.OVERRIDES.index(fix)]:
+        earlier(doc)
+    assert _tok(doc, "grumbles").head.text == "call"  # what the parse says before this repair
+    assert fix(doc) == 1
+    assert _tok(doc, "Otto").dep_ == "oprd" and _tok(doc, "tractor").head.text == "grumbles"
+
+
 def test_a_named_machine_keeps_its_name_after_a_naming_clause():
     from plugins.agent.linker import link_story
     prompts = ["A rusty snowcat the rangers call Gunnar crawls up the ridge.",

@@ -96,3 +96,12 @@ def test_a_name_after_a_colon_renames_the_subject_of_the_clause_before():
     on, off = with_and_without("apposition", story)
     assert on[0] == [1]
     assert on != off
+
+
+def test_what_a_mannequin_is_dressed_as_is_no_character_when_the_parse_hangs_it_on_a_modifier():
+    # the parse makes "display" the head and hangs both "mannequin" and "dressed" on it
+    story = ["A janitor in blue overalls mops the hall past a display mannequin dressed as a young pilot.",
+             "He hums."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1]]  # the sailor is the mannequin's costume, not a second person
+    assert on != off

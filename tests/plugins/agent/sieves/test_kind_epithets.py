@@ -24,3 +24,14 @@ def test_a_phrase_counting_limbs_no_person_has_is_the_scenes_animal():
     on, off = with_and_without("kind_epithets", story)
     assert on == [[1], [2], [2]]  # "four-legged": the terrier, though the thief shares no word with it
     assert on != off
+
+
+def test_a_person_word_sharing_a_named_machines_description_names_it_prompts_later():
+    # the tractor is named and "he"; two prompts later "the grey worker" repeats its "grey", and no person is grey
+    story = ["A big grey tractor the farm crew call Otto grumbles up the hill.",
+             "Otto stops by the barn; his engine ticks as it cools.",
+             "A hen pecks at seeds while a cat watches from the fence.",
+             "The cat bolts as the grey worker rolls back down the lane."]
+    on, off = with_and_without("kind_epithets", story)
+    assert on[3] == [1, 4]
+    assert on != off
