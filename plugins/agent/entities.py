@@ -99,6 +99,13 @@ class Cluster:
         return bool(self.names)
 
 
+def called_old(c: Cluster) -> bool:
+    """The story said the entity is old: an age class of old (an adjective, or a noun such as "grandmother"), an
+    old-age word among its descriptions, or grey or white hair ("a grey-haired man", whose noun made him an adult)."""
+    return c.age == "old" or bool(c.descriptors & L.AGE_OLD) or bool(
+        c.descriptors & L.OLD_HAIR_COLOURS and c.descriptors & L.HAIR_WORDS)
+
+
 def implied_age(lemma: str) -> str | None:
     """The age class a noun implies through the rough ages of data/sieves.json ("grandmother": old)."""
     from .sieves.words import AGE_YEARS, CHILD_YEARS, OLD_YEARS, YOUNG_YEARS

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import (
     apposition,
+    elder_kin,
     exact_name,
     features,
     generic_look,
@@ -24,7 +25,6 @@ from . import (
     real_one,
     relative,
     salience,
-    stated_age,
     wordnet,
 )
 from .family_pair import run as family_pair
@@ -42,7 +42,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("proper_adjective", proper_adjective.run),
     ("family_pair", family_pair),
     ("generic_look", generic_look.run),
-    ("stated_age", stated_age.run),
+    ("elder_kin", elder_kin.run),
     ("head_match", head_match.run),
     ("wordnet", wordnet.run),
     ("kind_epithets", kind_epithets.run),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..entities import Cluster, build_of, compared_size, contradicts, generic_fit
+from ..entities import Cluster, build_of, called_old, compared_size, contradicts, generic_fit
 from ..nouns import noun_age
 from .compare import told_apart
 
@@ -52,6 +52,8 @@ def _has_look(m: Mention, c: Cluster) -> bool:
     theirs = set()
     if c.age is not None:
         theirs.add(f"age:{c.age}")
+    if called_old(c):
+        theirs.add("age:old")  # grey hair, or "elderly" said before a noun that made it an adult
     size = c.size or compared_size(c)
     if size is not None:
         theirs.add(f"size:{size}")

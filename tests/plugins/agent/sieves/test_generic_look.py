@@ -25,3 +25,22 @@ def test_two_entities_with_the_look_decide_nothing():
              "A man in a red coat walks along the quay.",
              "The old man waves."]
     assert ids(story, ("generic_look",)) == ids(story)
+
+
+def test_a_general_word_with_old_names_the_one_described_as_old():
+    # "the old man" shares its head with the passenger, but only the ferryman was described as old
+    story = ["An elderly ferryman in a navy sweater coils rope on the dock.",
+             "A man in a yellow raincoat buys a ticket and boards the boat.",
+             "The old man casts off and steers into the fog."]
+    on, off = with_and_without("generic_look", story)
+    assert on == [[1], [2], [1]]
+    assert on != off
+
+
+def test_grey_hair_says_old():
+    story = ["A grey-haired gardener in overalls prunes the roses by the wall.",
+             "A woman with a dog and a man in a suit wait at the gate.",
+             "The old man waves to them and goes back to the roses."]
+    on, off = with_and_without("generic_look", story)
+    assert on[2] == [1, 2, 3, 4]  # the gardener; "them" the three at the gate
+    assert on != off

@@ -101,7 +101,7 @@ def test_a_role_noun_skips_a_vague_entity_a_generation_away_in_age():
              "A small boy in a red coat runs up with bread. The grandfather hands him a crust."]
     on, _ = with_and_without("wordnet", story)
     assert on == [[1], [1, 2]]  # the grandfather is the old man, not the small boy just introduced
-    assert ids(story, ("wordnet", "stated_age", "salience")) != on  # the stated-age sieve finds the old man too
+    assert ids(story, ("wordnet", "elder_kin", "salience")) != on  # elder_kin finds the old man too
 
 
 def test_a_general_noun_goes_to_the_entity_it_repeats_the_words_of(monkeypatch):
