@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
+from .counted_cover import most_recent_count
 from .kin_groups import new_kin_of_owners
 from .members import ages_apart, all_of_a_count, learn_compared, one_of_set, owners_of_their, whole_set_despite_age
 from .pronouns import clause_subjects, plural_scene, resolve
@@ -437,6 +438,8 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
                 c.nouns.add(m.lemma)
     elif m.det in ("def", "poss") and m.kind == "noun" and m.plural and (members := _counted_set(ctx, m)):
         ctx.cover(m, members, NAME)
+    elif recent_count := most_recent_count(ctx, m):
+        ctx.cover(m, recent_count, NAME)
     elif m.det in ("def", "poss") and m.kind == "noun" and m.plural:
         m.skip = "unresolved plural"  # "the three women" that covers nobody known refers back, it starts nobody
         own = ctx.cluster(m)

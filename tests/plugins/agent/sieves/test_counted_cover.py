@@ -1,0 +1,31 @@
+"""A definite counted plural covers the most recent entities that make up its count (groups sieve)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import with_and_without
+
+
+@pytest.mark.parametrize(("prompts", "expected"), [
+    (["A stout woman waters tomatoes in her garden. Her older sister rests on a bench.",
+      "A postman in a blue cap brings a parcel to the gate.",
+      "Later, the two old women drink lemonade on the porch while the postman walks away."],
+     [[1, 2], [3], [1, 2, 3]]),  # "women" takes no man, whoever came in since
+    (["A racing driver climbs into her car.", "The crew chief, a bald older man, checks the tyres.",
+      "A young mechanic joins him with a wrench.",
+      "The driver speeds away; at the pit wall the two mechanics cheer."],
+     [[1], [2], [2, 3], [1, 2, 3]]),  # the driver singled out beside the plural is none of it
+    (["A ferry captain steers through the fog. A young hiker sits on deck.",
+      "A woman with a red rucksack sits beside the hiker.",
+      "At the pier, the two backpackers walk off together while the captain ties the rope."],
+     [[1, 2], [2, 3], [1, 2, 3]]),  # a new noun for the two seen last
+    (["A bearded wrestler stretches in the ring. His opponent, a younger man, bounces on his toes.",
+      "A referee in a striped shirt waves them together.", "She steps back.",
+      "Afterwards a cook serves soup to the two men."],
+     [[1, 2], [1, 2, 3], [3], [1, 2, 4]]),  # going back prompt by prompt until two men are found
+])
+def test_counted_plural_covers_the_most_recent_that_fit(prompts, expected):
+    on, off = with_and_without("groups", prompts)
+    assert on == expected
+    assert on != off
