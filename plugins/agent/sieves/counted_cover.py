@@ -22,7 +22,9 @@ def most_recent_count(ctx: LinkContext, m: Mention) -> list[Cluster]:
     singled out earlier in the same sentence ("its driver hunched low, ... the two mechanics") is beside the
     plural, not in it, and an entity said to be away ("with him gone") is left out. The noun is not required
     of each entity: the text often calls the same people by a new common noun ("the two backpackers" for a
-    hiker and the woman who joined him)."""
+    hiker and the woman who joined him). The same holds when the scene has fewer fitting entities than the count
+    ("the three friends" when only two of them were in the previous prompt): the count, not the last prompt's
+    cast, says how far back the plural reaches."""
     if m.count is None or m.count < 2 or m.kind != "noun" or not m.plural or m.det not in ("def", "poss"):
         return []
     beside = {x.entity for x in ctx.mentions if x.sent == m.sent and x.start < m.start and not x.plural

@@ -427,6 +427,8 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
             and (counted := _recent_counted_set(ctx, m)):
         scene = counted
     scene = all_of_a_count(ctx, m, scene)
+    if m.count is not None and len(scene) < m.count and (recent_count := most_recent_count(ctx, m)):
+        scene = recent_count  # fewer than the count in the scene: the most recent that make it up
     if m.count is not None and len(scene) > m.count:
         # more fit than the count says ("the two of them" after a woman, her grandson and a robin): people
         # before animals and machines, then the most recent

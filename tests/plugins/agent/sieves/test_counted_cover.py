@@ -29,3 +29,13 @@ def test_counted_plural_covers_the_most_recent_that_fit(prompts, expected):
     on, off = with_and_without("groups", prompts)
     assert on == expected
     assert on != off
+
+
+def test_counted_plural_reaches_back_past_a_smaller_scene():
+    # the previous prompt holds two of the three; the count takes in the apprentice seen before that
+    on, off = with_and_without("groups", [
+        "A potter shapes a bowl at her wheel. Her apprentice, a quiet young man, kneads clay beside her.",
+        "A tall woman with a basket steps into the workshop.", "She chats with the potter.",
+        "At noon the three friends share bread in the yard."])
+    assert on == [[1, 2], [3], [1, 3], [1, 2, 3]]
+    assert on != off
