@@ -52,3 +52,25 @@ def most_recent_count(ctx: LinkContext, m: Mention) -> list[Cluster]:
         if len(window) >= m.count:
             return window if len(window) == m.count else []
     return []
+
+
+def newcomer_of_a_set(ctx: LinkContext, m: Mention, owner: Cluster | None, sieve: str) -> list[Cluster]:
+    """Someone brought in with an indefinite phrase in the same breath as "his/her N companions" ("A short girl
+    drifts away from her three classmates", "a bearded man waves to his two companions") is one of a counted set
+    of N + 1 the story introduced without singling anyone out ("four students", "three hikers"): a person's N
+    friends in a story of a set of N + 1 are the rest of that set, and the newcomer its remaining member. The
+    newcomer joins the set's first member (the text has told none apart yet) and the plural covers the others.
+    Only when exactly one such set fits, none of its members was singled out, and nothing contradicts the join."""
+    if owner is None or owner.entry is not None or owner.group_key is not None or m.det != "poss" \
+            or m.count is None or m.kind != "noun" or m.type not in ("person", "any") or not owner.mentions:
+        return []
+    keys = {c.group_key for c in ctx.candidates(m) if c.group_key and c is not owner}
+    sets = [ms for k in keys if len(ms := ctx.members_of(k)) == m.count + 1
+            and not any(c.claimed or ctx.in_prompt(c) for c in ms) and all(type_compatible(m, c) for c in ms)]
+    if len(sets) != 1:
+        return []
+    target = sets[0][0]
+    if not ctx.link(owner.mentions[0], target, sieve):
+        return []
+    target.claimed = True
+    return sets[0][1:]

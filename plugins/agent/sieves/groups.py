@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
-from .counted_cover import most_recent_count
+from .counted_cover import most_recent_count, newcomer_of_a_set
 from .kin_groups import new_kin_of_owners
 from .members import ages_apart, all_of_a_count, learn_compared, one_of_set, owners_of_their, whole_set_despite_age
 from .pronouns import clause_subjects, plural_scene, resolve
@@ -359,7 +359,7 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         ctx.cover(m, listed, NAME)  # "the family" after "a family ...: a father, a mother and two girls"
         return
     owner = _owner(ctx, m)
-    co = _co_members(ctx, m, owner)
+    co = _co_members(ctx, m, owner) or newcomer_of_a_set(ctx, m, owner, NAME)
     if co:
         ctx.cover(m, co, NAME)
         return

@@ -39,3 +39,16 @@ def test_counted_plural_reaches_back_past_a_smaller_scene():
         "At noon the three friends share bread in the yard."])
     assert on == [[1, 2], [3], [1, 3], [1, 2, 3]]
     assert on != off
+
+
+@pytest.mark.parametrize("prompts", [
+    ["Four students pitch a tent by the lake.", "A short girl in a green cap drifts away from her three classmates."],
+    ["Three hikers climb a rocky ridge at dawn.", "A bearded man waves to his two companions from a boulder."],
+    ["Three fishermen haul a net onto a wooden boat.",
+     "An old man with a pipe shouts at his two mates to pull harder."],
+])
+def test_newcomer_with_his_companions_is_the_rest_of_a_set(prompts):
+    # someone brought in beside "his N companions" is the remaining member of a set of N + 1 never split
+    on, off = with_and_without("groups", prompts)
+    assert on[1] == on[0]
+    assert on != off
