@@ -58,11 +58,12 @@ def _count_subject(tok: Token) -> bool:
 
 def _first_conjunct(tok: Token) -> Token | None:
     """The head of the character phrase that "and" joins before `tok`'s phrase ("The baker and the apprentices"), when
-    `tok` is a character noun with its own determiner: the first of two subjects."""
+    `tok` is a character noun with its own determiner or possessive ("the two rangers and their mule step out"):
+    the first of two subjects."""
     if all(noun_info(w) is None for w in (tok.lemma_.lower(), tok.lower_, tok.lower_.removesuffix("s"))):
         return None  # (a plural tagged as a proper noun keeps its -s in the lemma)
     det = tok.doc[tok.i - 1] if tok.i > 0 else None
-    if det is None or det.pos_ != "DET" or det.i < 3 or tok.doc[det.i - 1].lower_ != "and":
+    if det is None or det.pos_ != "DET" and det.tag_ != "PRP$" or det.i < 3 or tok.doc[det.i - 1].lower_ != "and":
         return None
     first = tok.doc[det.i - 2]
     if first.pos_ not in ("NOUN", "PROPN") or noun_info(first.lemma_.lower()) is None:
@@ -80,7 +81,7 @@ def _make_subject(subj: Token, verb: Token) -> None:
 
 def _make_second_conjunct(subj: Token, first: Token, verb: Token) -> None:
     det = subj.doc[subj.i - 1]
-    det.head, det.dep_ = subj, "det"
+    det.head, det.dep_ = subj, "poss" if det.tag_ == "PRP$" else "det"
     subj.pos_, subj.tag_ = "NOUN", "NNS" if subj.lower_.endswith("s") else "NN"
     if noun_info(subj.lemma_.lower()) is None:
         subj.lemma_ = subj.lower_.removesuffix("s")  # "nephews" read as a proper noun kept its -s

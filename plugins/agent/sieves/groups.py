@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
+from .counted_cover import most_recent_count, newcomer_of_a_set
 from .kin_groups import new_kin_of_owners
 from .members import ages_apart, all_of_a_count, learn_compared, one_of_set, owners_of_their, whole_set_despite_age
 from .pronouns import clause_subjects, plural_scene, resolve
@@ -358,7 +359,7 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
         ctx.cover(m, listed, NAME)  # "the family" after "a family ...: a father, a mother and two girls"
         return
     owner = _owner(ctx, m)
-    co = _co_members(ctx, m, owner)
+    co = _co_members(ctx, m, owner) or newcomer_of_a_set(ctx, m, owner, NAME)
     if co:
         ctx.cover(m, co, NAME)
         return
@@ -426,6 +427,8 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
             and (counted := _recent_counted_set(ctx, m)):
         scene = counted
     scene = all_of_a_count(ctx, m, scene)
+    if m.count is not None and len(scene) < m.count and (recent_count := most_recent_count(ctx, m)):
+        scene = recent_count  # fewer than the count in the scene: the most recent that make it up
     if m.count is not None and len(scene) > m.count:
         # more fit than the count says ("the two of them" after a woman, her grandson and a robin): people
         # before animals and machines, then the most recent
@@ -437,6 +440,8 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
                 c.nouns.add(m.lemma)
     elif m.det in ("def", "poss") and m.kind == "noun" and m.plural and (members := _counted_set(ctx, m)):
         ctx.cover(m, members, NAME)
+    elif recent_count := most_recent_count(ctx, m):
+        ctx.cover(m, recent_count, NAME)
     elif m.det in ("def", "poss") and m.kind == "noun" and m.plural:
         m.skip = "unresolved plural"  # "the three women" that covers nobody known refers back, it starts nobody
         own = ctx.cluster(m)

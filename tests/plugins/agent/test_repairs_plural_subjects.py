@@ -55,3 +55,15 @@ def test_plural_subject_before_base_verb():
     doc = nlp()("All four hens cluck at the fox.")
     assert plural_subject_before_base_verb(doc) == 1
     assert _tok(doc, "hens").dep_ == "nsubj" and _tok(doc, "cluck").pos_ == "VERB"
+
+
+@pytest.mark.parametrize(("sentence", "second", "verb"), [
+    ("At sunset the two rangers and their husky step onto the frozen lake.", "husky", "step"),
+    ("The old farmer and his husky step out into the snow.", "husky", "step"),
+])
+def test_second_subject_with_a_possessive_is_a_subject(sentence, second, verb):
+    doc = nlp()(sentence)
+    assert _tok(doc, verb).pos_ != "VERB"
+    assert base_verb_after_plural_subject(doc) == 1
+    assert _tok(doc, verb).pos_ == "VERB" and _tok(doc, second).dep_ == "conj"
+    assert _tok(doc, second).pos_ == "NOUN" and doc[_tok(doc, second).i - 1].dep_ == "poss"
