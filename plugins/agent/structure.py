@@ -18,7 +18,7 @@ from .arrivals import link_arrivals
 from .modifiers import stems
 from .nicknames import link_nicknames
 from .nouns import ARGUMENT_DEPS
-from .proper_names import as_name_owner, is_title
+from .proper_names import as_name_owner
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -302,17 +302,10 @@ class _StructureLinker:
                     or prev.type in ("group", "thing", "prop", "background", "vehicle") or prev.sent != m.sent:
                 continue
             tok = self.doc[m.head]
-            if not self._only_titles_between(prev, m) or self.text[m.end:m.end + 2] in ("'s", "\u2019s") \
+            if self.text[prev.end:m.start].strip() or self.text[m.end:m.end + 2] in ("'s", "\u2019s") \
                     or tok.dep_ in _SUBJECT_DEPS and tok.head.dep_ == "relcl":
                 continue
             m.appos_of = prev.index
-
-    def _only_titles_between(self, prev: Mention, m: Mention) -> bool:
-        """Nothing stands between the description and the name but the name's own titles ("the master drummer
-        Baba Femi", "the retired judge Dame Ines Vega", "his teacher Señor Ruiz"): a title is part of how the
-        person is named, so it keeps the name a close apposition of the description before it."""
-        between = [t for t in self.doc if prev.end <= t.idx < m.start]
-        return all(is_title(t) and t.text[:1].isupper() for t in between)
 
     def _fronted_setting_before_subject(self, m: Mention, nxt: Mention) -> bool:
         """`m` is the object of a preposition that opens its sentence and hangs on the clause's verb, and `nxt`

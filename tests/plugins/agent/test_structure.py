@@ -96,9 +96,3 @@ def test_a_predicate_after_a_raising_verb_renames_that_verbs_subject():
     assert _links("The hooded stranger turns out to be Marek.")["Marek"] == ("The hooded stranger", None, None)
     assert _links("The quiet boy proves to be Tomasz.")["Tomasz"] == ("The quiet boy", None, None)
     assert _links("The girl wants to be a pilot.")["a pilot"] == (None, None, "predicate")
-
-
-def test_a_name_after_a_description_and_a_title_of_its_own_is_its_name():
-    # (a title between the description and the name is part of the naming, not a second person)
-    links = _links("On a veranda, the master drummer Baba Tunde Okafor taps a drum.")
-    assert links["Tunde"] == ("the master drummer", None, None)
