@@ -331,7 +331,7 @@ class MentionReader:
             title = t.text.lower().rstrip(".")
             m.gender = title_gender(title) or m.gender
             if title in TITLE_NOUNS:
-                m.nouns.add(TITLE_NOUNS[title])
+                m.nouns |= {TITLE_NOUNS[title], title}  # the title alone finds its bearer again ("Baba laughs")
             info = noun_info(title)
             if info is not None and info.type in ("person", "any") and info.category != "generic":
                 m.nouns.add(title)  # "Uncle Tavita" is the uncle, "Captain Ruiz" the captain
