@@ -40,6 +40,7 @@ from .nouns import (
     animal_sense,
     character_noun_head,
     kin_relation,
+    loan_noun,
     machine_character,
     noun_age,
     noun_gender,
@@ -331,7 +332,7 @@ class MentionReader:
             title = t.text.lower().rstrip(".")
             m.gender = title_gender(title) or m.gender
             if title in TITLE_NOUNS:
-                m.nouns.add(TITLE_NOUNS[title])
+                m.nouns |= {TITLE_NOUNS[title], title}  # the title alone finds its bearer again ("Baba laughs")
             info = noun_info(title)
             if info is not None and info.type in ("person", "any") and info.category != "generic":
                 m.nouns.add(title)  # "Uncle Tavita" is the uncle, "Captain Ruiz" the captain
@@ -355,9 +356,9 @@ class MentionReader:
         if info.type == "robot":  # "a robotic vacuum cleaner" is later "the vacuum"
             m.nouns.update(c.lemma_.lower() for c in tok.children if c.dep_ == "compound" and c.lemma_.lower()
                            in L.ROBOT_WITH_MODIFIER)
-        m.gender = noun_gender(lemma)
-        m.age = noun_age(lemma)
-        m.kin = kin_relation(lemma)
+        english = loan_noun(lemma)  # "her abuela" is read as "her grandmother"
+        m.nouns.add(english)
+        m.gender, m.age, m.kin = noun_gender(english), noun_age(english), kin_relation(english)
         if lemma in L.MULTIPLE_BIRTH and tok.tag_ in ("NNS", "NNPS"):  # "the twins"; "the twin in red" is one
             m.plural, m.count = True, int(L.MULTIPLE_BIRTH[lemma])
         self._modifiers(tok, m)

@@ -111,6 +111,14 @@ def title_as_noun(w: str) -> NounInfo | None:
     return info if info is not None and info.type in ("person", "any") else None
 
 
+def loan_noun(w: str) -> str:
+    """The English noun a title or kin word of another language stands for, when it is used as a noun ("her
+    abuela" is her grandmother, "their babcia", "his jiddo"); any other word is itself. The mention reads its
+    gender, age and kin relation from that English noun, so the relative sieve finds "her abuela" as it finds
+    "her grandmother"."""
+    return _TITLE_NOUNS[w] if title_as_noun(w) is not None else w
+
+
 def man_compound(w: str) -> bool:
     """A word ending in "man" names a person by that ending only when it is built on an English word ("boatman",
     "kinsman" with its linking "s") or WordNet lists it as a person ("shaman"): a borrowed word that merely ends

@@ -84,14 +84,14 @@ def name_token(tok: Token) -> bool:
 
 
 def lone_title(tok: Token) -> bool:
-    """A capitalised kin title standing alone as a clause's subject or object ("Mama watches from the doorway",
-    "they wave to Papa"): no name follows it, so it is not part of a name, yet it is how the story addresses
-    someone it named with that title before ("Mama Kofi"); it is read as that title's noun, which finds its
-    bearer as "Auntie" or "the mother" would. Only a title whose noun is a kin word: a title of rank or respect
-    alone may be anyone's."""
+    """A capitalised kin title or title of respect standing alone as a clause's subject or object ("Mama watches
+    from the doorway", "they wave to Papa", "Baba laughs", "Doña scolds the cat"): no name follows it, so it is
+    not part of a name, yet it is how the story addresses someone it named with that title before ("Mama Kofi",
+    "Baba Femi Adeyemi"); it is read as the title word as a noun, which finds its bearer (a name keeps its titles
+    among its nouns, see `MentionReader._name`) as "Auntie" or "the mother" would."""
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.lower_ in TITLES \
-        and TITLE_NOUNS.get(tok.lower_) in L.KINSHIP and tok.dep_ in ("nsubj", "dobj", "pobj", "nsubjpass") \
+        and tok.lower_ in TITLE_NOUNS and tok.dep_ in ("nsubj", "dobj", "pobj", "nsubjpass") \
         and not any(c.dep_ in ("compound", "appos", "flat") for c in tok.children) \
         and not (nxt is not None and nxt.text[:1].isupper())  # a name the parse split off
 

@@ -21,6 +21,7 @@ from .repairs_names import (
     absolute_opening,
     capitalised_word_before_apposition,
     capitalised_word_is_proper,
+    description_before_name,
     fronted_word_before_subject,
     honorific_after_name,
     honorific_suffix,
@@ -198,8 +199,10 @@ def character_noun_before_non_noun(doc: Doc) -> int:
         h = tok.head
         if tok.dep_ != "compound" or h.i <= tok.i or tok.pos_ != "NOUN" or noun_info(tok.lemma_.lower()) is None:
             continue
-        if R.noun_senses(h.lemma_.lower()) or noun_info(h.lemma_.lower()) is not None or R.thing_noun(h.lemma_.lower()):
-            continue
+        head = h.lemma_.lower()
+        if R.noun_senses(head) or noun_info(head) is not None or R.thing_noun(head) \
+                or h.pos_ == "PROPN" and h.text[:1].isupper():
+            continue  # (a capitalised head is a name: see repairs_names.description_before_name)
         for c in list(h.children):
             if c.i < tok.i:
                 c.head = tok
@@ -551,6 +554,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     possessive_read_as_subject_of_participle,
     character_noun_not_comparative,
     character_noun_before_non_noun,
+    description_before_name,
     person_word_as_compound,
     capitalised_word_before_apposition,
     capitalised_word_is_proper,

@@ -336,3 +336,30 @@ def name_read_as_subject_after_naming_clause(doc: Doc) -> int:
         name.head, name.dep_ = verb, "oprd"
         n += 1
     return n
+
+
+def description_before_name(doc: Doc) -> int:
+    """A character noun with its own determiner, parsed as a compound of the name right after it ("the master
+    drummer Baba Tunde Okafor taps", "his old teacher Señora Vidal waves", "the young shepherd Aziz sings"):
+    the noun heads a description of its own and the name (with any title) is set beside it, a close
+    apposition, so the description and the name are one person read twice, not one name hiding the noun.
+    (This re-hangs the determiner and the noun; the tokens stay.)"""
+    n = 0
+    for tok in doc:
+        name = tok.head
+        if tok.dep_ != "compound" or tok.pos_ != "NOUN" or name.pos_ != "PROPN" or name.i <= tok.i \
+                or not name.text[:1].isupper():
+            continue
+        info = noun_info(tok.lemma_.lower())
+        if info is None or info.type not in ("person", "any") \
+                or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in doc[tok.i + 1:name.i]):
+            continue
+        lefts = [c for c in name.children if c.i < tok.i]
+        if not any(c.dep_ in ("det", "poss") for c in [*lefts, *tok.children]):
+            continue
+        for c in lefts:
+            c.head = tok
+        tok.head, tok.dep_ = (name.head if name.head.i != name.i else tok), name.dep_
+        name.head, name.dep_ = tok, "appos"
+        n += 1
+    return n

@@ -113,7 +113,7 @@ def _why_not_present(m: Mention, tok: Token, ctx: LinkContext) -> str | None:
     if m.kind in ("noun", "relative") and (m.modifiers & TOY_MODIFIERS or m.nouns & L.ARTWORK - {m.lemma}) \
             and not _made_and_acting(m, tok) and not _material_of_a_character(m, ctx):
         return "toy"
-    if m.modifiers & L.HYPOTHETICAL_WORDS:
+    if m.modifiers & (L.HYPOTHETICAL_WORDS - L.PAST_ROLE_WORDS):  # "her former teacher" is someone real
         return "hypothetical"
     if m.kind == "noun" and m.plural and m.det == "none" and m.count is None and m.type != "group":
         return "background"  # a bare plural ("shoppers push past", "the sound of birds")

@@ -37,3 +37,15 @@ def test_a_title_of_another_language_used_as_a_noun_is_its_bearer() -> None:
     assert noun_info("pan") is None or noun_info("pan").type != "person"  # an English word keeps its own sense
     for story in stories:
         assert [r.entity_ids for r in link_story(story, ())][2] == [1, 2]  # without the title as a noun: [2]
+
+
+def test_a_kin_word_of_another_language_is_read_as_its_english_kin_noun(monkeypatch):
+    from plugins.agent import mentions
+    from plugins.agent.linker import link_story
+    from plugins.agent.nouns import loan_noun
+    assert loan_noun("jiddo") == "grandfather" and loan_noun("gardener") == "gardener"
+    story = ["Two brothers knead dough with their grandmother in a warm kitchen.",
+             "The boys giggle as their babcia sprinkles flour on them."]
+    assert [r.entity_ids for r in link_story(story)] == [[1, 2, 3], [1, 2, 3]]
+    monkeypatch.setattr(mentions, "loan_noun", lambda w: w)
+    assert [r.entity_ids for r in link_story(story)] != [[1, 2, 3], [1, 2, 3]]

@@ -102,3 +102,11 @@ def test_a_lone_kin_title_is_the_one_the_story_named_with_it():
 def test_a_kin_title_before_a_split_name_is_no_lone_title():
     doc = parse("Later, Mama Kofi watches from the doorway.")
     assert not lone_title(_tok(doc, "Mama"))
+
+
+def test_a_lone_title_of_respect_is_the_one_the_story_named_with_it():
+    from plugins.agent.linker import link_story
+    story = ["In a workshop, the old carver Baba Femi Adeyemi sands a stool while a girl watches.",
+             "Baba laughs and hands the girl a chisel."]
+    assert [r.entity_ids for r in link_story(story)] == [[1, 2], [1, 2]]
+    assert lone_title(_tok(parse(story[1]), "Baba"))

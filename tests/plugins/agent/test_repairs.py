@@ -407,3 +407,11 @@ def test_word_after_as_naming_verb():
     assert _tok(doc, "Sunny").pos_ == "ADJ"  # what the model says without the repair
     assert repairs_names.word_after_as_naming_verb(doc) == 1
     assert _tok(doc, "Sunny").pos_ == "PROPN" and _tok(doc, "Sunny").head.text == "as"
+
+
+def test_description_before_name():
+    doc = nlp()("By the river, the master potter Baba Kwame Boateng shapes a bowl.")
+    assert _tok(doc, "potter").head.text == "Boateng"  # the model hangs the description on the name
+    assert repairs_names.description_before_name(doc) == 1
+    assert _tok(doc, "Boateng").dep_ == "appos" and _tok(doc, "Boateng").head.text == "potter"
+    assert _tok(doc, "potter").dep_ == "nsubj" and _tok(doc, "master").head.text == "potter"

@@ -350,3 +350,13 @@ def test_a_mannequin_is_a_prop():
     story = ["A tailor in a waistcoat pins a hem on a mannequin in the shop window.",
              "The tailor steps back and admires the mannequin."]
     assert ids(story) == [[1], [1]]
+
+
+def test_a_former_role_still_describes_someone_present(monkeypatch):
+    story = ["A weaver named Tomasz sits at a loom in a dusty workshop.",
+             "Tomasz's former apprentice walks in with a basket of wool and sets it down.",
+             "The apprentice hands Tomasz a spool and they both laugh."]
+    on = ids(story)
+    assert on == [[1], [1, 2], [1, 2]]  # "former" dates the role; the apprentice is in the scene
+    monkeypatch.setattr(presence.L, "PAST_ROLE_WORDS", frozenset())
+    assert ids(story) != on
