@@ -62,6 +62,7 @@ from .proper_names import (
     title_gender,
 )
 from .screenplay import capital_cue, heading_spans
+from .sexed_animals import sexed_animal_gender
 from .story_machines import MACHINE_WORD_INFO, general_machine_word, known_vehicle_part
 from .structure import link_structure
 
@@ -248,6 +249,11 @@ class MentionReader:
         if info is not None and info.type == "person" and (story_animal_noun(tok, self.known_animals) or (
                 tok.lemma_.lower() in self.known_animals and tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS)):
             info = NounInfo("animal", "species")  # "the dane" for the story's Great Dane, "the vixen" for its fox
+        sex = sexed_animal_gender(tok, self.known_animals) if info is None else None
+        if sex is not None:  # "the cob" of the story's swans (sexed_animals.py)
+            m = self._noun(tok, NounInfo("animal", "species"))
+            m.gender = sex
+            return m
         whole = known_vehicle_part(tok, self.known_vehicles) if info is None or info.type == "vehicle" else None
         if whole is not None:
             m = self._noun(tok, info or NounInfo("vehicle", "vehicle"))
