@@ -516,7 +516,7 @@ class MentionReader:
         if low == "other":
             m.other = True
             return
-        if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest"):
+        if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest") or low in L.RANK_WORDS:
             m.compare = graded(c) or m.compare
         m.descriptors.update(stems(lemma))
         if stated_comparative(low) is not None:
