@@ -61,6 +61,7 @@ from .proper_names import (
     origin_words,
     title_gender,
 )
+from .roll_call import roll_call_mentions
 from .screenplay import capital_cue, heading_spans
 from .sexed_animals import sexed_animal_gender
 from .story_machines import MACHINE_WORD_INFO, general_machine_word, known_vehicle_part
@@ -187,6 +188,7 @@ class MentionReader:
             m = self._mention(tok)
             if m is not None:
                 self.mentions.append(m)
+        self.mentions += roll_call_mentions(self)  # "two nurses, one tall ..., the other short ..." (roll_call.py)
         self.mentions.sort(key=lambda m: m.start)
         for k, m in enumerate(self.mentions):
             m.index = k
