@@ -62,7 +62,9 @@ from .proper_names import (
     origin_words,
     title_gender,
 )
+from .roll_call import roll_call_mentions
 from .screenplay import capital_cue, heading_spans
+from .sexed_animals import sexed_animal_gender
 from .story_machines import MACHINE_WORD_INFO, general_machine_word, known_vehicle_part
 from .structure import link_structure
 
@@ -187,6 +189,7 @@ class MentionReader:
             m = self._mention(tok)
             if m is not None:
                 self.mentions.append(m)
+        self.mentions += roll_call_mentions(self)  # "two nurses, one tall ..., the other short ..." (roll_call.py)
         self.mentions.sort(key=lambda m: m.start)
         for k, m in enumerate(self.mentions):
             m.index = k
@@ -249,6 +252,11 @@ class MentionReader:
         if info is not None and info.type == "person" and (story_animal_noun(tok, self.known_animals) or (
                 tok.lemma_.lower() in self.known_animals and tok.lemma_.lower() in L.ANIMAL_COMPOUND_HEADS)):
             info = NounInfo("animal", "species")  # "the dane" for the story's Great Dane, "the vixen" for its fox
+        sex = sexed_animal_gender(tok, self.known_animals) if info is None else None
+        if sex is not None:  # "the cob" of the story's swans (sexed_animals.py)
+            m = self._noun(tok, NounInfo("animal", "species"))
+            m.gender = sex
+            return m
         whole = known_vehicle_part(tok, self.known_vehicles) if info is None or info.type == "vehicle" else None
         if whole is not None:
             m = self._noun(tok, info or NounInfo("vehicle", "vehicle"))
@@ -511,7 +519,7 @@ class MentionReader:
         if low == "other":
             m.other = True
             return
-        if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest"):
+        if c.tag_ in ("JJR", "JJS") or low in ("elder", "eldest") or low in L.RANK_WORDS:
             m.compare = graded(c) or m.compare
         m.descriptors.update(stems(lemma))
         if stated_comparative(low) is not None:

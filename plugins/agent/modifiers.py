@@ -35,7 +35,11 @@ def graded(tok: Token) -> tuple[str, int] | None:
 
 def graded_word(low: str) -> tuple[str, int] | None:
     """`graded` for a lower-case word alone ("larger", "youngest", "bigger"); a build word's comparative compares
-    build ("thinner", "plumpest", "skinnier": lexicon BUILD_SLIGHT / BUILD_HEAVY)."""
+    build ("thinner", "plumpest", "skinnier", "heavier": lexicon BUILD_SLIGHT / BUILD_HEAVY / GRADED_BUILD); a rank
+    word compares age without any ending ("the junior one", "the senior cook": lexicon RANK_WORDS)."""
+    if low in L.RANK_WORDS:
+        attribute, direction = L.RANK_WORDS[low]
+        return str(attribute), int(direction)
     bases = (low, low[:-3] if low.endswith("est") else low[:-2] if low.endswith("er") else low,
              low[:-4] if low.endswith("est") and len(low) > 5 and low[-4] == low[-5] else low[:-3],
              low[:-2] if low.endswith("est") else low[:-1], low[:-3] + "y" if low.endswith("ier") else low[:-4] + "y")
@@ -48,6 +52,8 @@ def graded_word(low: str) -> tuple[str, int] | None:
                 return ("build", -1)
             if word in L.BUILD_HEAVY:
                 return ("build", 1)
+            if word in L.GRADED_BUILD:
+                return ("build", L.GRADED_BUILD[word])
     return None
 
 

@@ -246,7 +246,8 @@ class _StructureLinker:
         """"Two sisters sit on a bench, one in a red coat and one in a yellow scarf": a bare "one" described by
         what it wears or has is a member of the counted plural character before it in its sentence."""
         for m in self.mentions:
-            if m.kind != "relative" or self.doc[m.head].lower_ != "one" or m.det != "none" or m.member_of is not None:
+            if m.kind != "relative" or self.doc[m.head].lower_ not in ("one", "other", "another") or m.det != "none" \
+                    or m.member_of is not None:  # "..., the other short and freckled" (roll_call.py)
                 continue
             group = next((x for x in reversed(self.mentions[:m.index]) if x.sent == m.sent and x.kind == "noun"
                           and x.plural and x.count), None)

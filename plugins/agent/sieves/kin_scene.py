@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..entities import Cluster, contradicts
 from .compare import rough_age
+from .head_match import owner_of
 from .words import AGE_YEARS, KIN_GENERATIONS
 
 if TYPE_CHECKING:
@@ -41,10 +42,12 @@ def kin_in_scene(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None
     if steps is None or own_age is None or owner.group or owner.type not in ("person", "any"):
         return None
     fits = []
+    taken = kin_taken_here(ctx, m, owner)
     for c in ctx.candidates(m):
         if c is owner or c.group or c.type not in ("person", "any") or contradicts(m, c) is not None:
             continue
-        if c.cid in owner.kin or owner.cid in c.kin or not (ctx.in_prompt(c, m) or ctx.in_previous(c)):
+        if c.cid in owner.kin or owner.cid in c.kin or c.cid in taken \
+                or not (ctx.in_prompt(c, m) or ctx.in_previous(c)):
             continue
         age = rough_age(c)
         if age is not None and (age - own_age) * steps >= GENERATION_YEARS * abs(steps):
@@ -56,3 +59,18 @@ def kin_in_scene(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None
             m.lemma])
         fits = near[:1] if gap >= GENERATION_YEARS else fits
     return fits[0] if len(fits) == 1 else None
+
+
+def kin_taken_here(ctx: LinkContext, m: Mention, owner: Cluster) -> set[int]:
+    """The entities this prompt already linked to another kin term of the same owner ("the boy hugs his aunt while
+    his grandma claps": the aunt is not also the grandma). A relation learnt within the prompt may still be filed
+    under the phrase's own provisional entity, so the owner's recorded kin does not yet name the entity it joined;
+    one person is one relative of the owner, so a second kin term of that owner in the prompt names someone else."""
+    out: set[int] = set()
+    for x in ctx.mentions:
+        if x.index == m.index or x.kin is None or x.owner is None or x.start > m.start:
+            continue
+        c = ctx.cluster(x)
+        if c is not None and owner_of(ctx, x) is owner:
+            out.add(c.cid)
+    return out

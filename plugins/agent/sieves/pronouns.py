@@ -264,8 +264,9 @@ def told_gender_person(m: Mention, story: list[Cluster], near: list[Cluster]) ->
 
 def _owns_possessive(ctx: LinkContext, m: Mention, c: Cluster, clause: Token) -> bool:
     """The clause's subject owns its "his"/"her" when it is a person of that gender, or of no stated gender with no
-    pronoun of the other gender in the clause ("pins her badge on his coat" names two people); "its" goes
-    to an animal, creature or machine subject."""
+    pronoun of the other gender in the clause ("pins her badge on his coat" names two people; an object pronoun
+    does not, as it is the one the subject acts on: "hands him to her colleague"); "its" goes to an animal,
+    creature or machine subject."""
     if m.type == "thing":
         return True
     if c.type not in ("person", "any", "creature"):
@@ -273,7 +274,7 @@ def _owns_possessive(ctx: LinkContext, m: Mention, c: Cluster, clause: Token) ->
     if c.gender is not None:
         return c.gender == m.gender
     return not any(x.kind == "pronoun" and x.gender and x.gender != m.gender and ctx.prompt.doc[x.head] in
-                   clause.subtree for x in ctx.mentions)
+                   clause.subtree and ctx.prompt.doc[x.head].dep_ not in ("dobj", "dative") for x in ctx.mentions)
 
 
 def _clause_subject(ctx: LinkContext, verb: Token) -> list[Mention]:

@@ -48,3 +48,21 @@ def test_a_shot_direction_opening_a_sentence_names_no_character():
 ])
 def test_a_numbered_shot_heading_names_no_one(text, expected):
     assert [(m.kind, m.text) for m in read_mentions(text, parse(text)).mentions] == expected
+
+
+def test_rank_words_and_graded_build_words_compare_two_characters():
+    from plugins.agent.modifiers import graded_word
+    from tests.plugins.agent.sieves.helpers import ids
+
+    # "junior" and "senior" compare age with no ending; "heavier" and "lighter" compare build, the plain words nothing
+    assert graded_word("junior") == ("age", -1) and graded_word("senior") == ("age", 1)
+    assert graded_word("heavier") == ("build", 1) and graded_word("lightest") == ("build", -1)
+    assert graded_word("light") is None
+    potters = ["Two potters share a studio: an elderly man in a clay-streaked smock and a teenage boy in a cap.",
+               "A customer in a red coat walks in and looks at the bowls.",
+               "The senior potter counts the change while the junior one wraps a vase."]
+    assert ids(potters) == [[1, 2], [3], [1, 2]]
+    loggers = ["A stout lumberjack and a skinny lumberjack saw through a fallen oak.",
+               "A squirrel watches them from a stump.",
+               "The lighter man climbs onto the trunk, and the heavier one steadies the log."]
+    assert ids(loggers) == [[1, 2], [1, 2, 3], [1, 2]]

@@ -34,3 +34,14 @@ def test_of_several_of_another_generation_the_one_nearest_the_kin_nouns_age():
     on, off = with_and_without("relative", story)
     assert on[1] == [1, 3]
     assert on != off
+
+
+def test_a_second_kin_term_of_the_same_owner_names_someone_else():
+    # the aunt is taken by "his aunt"; "his grandma" is then the elderly sister beside her, not a newcomer
+    show = ["At the village show, a tall woman in a red hat and her elderly sister on a walking frame wait beside "
+            "their prize marrows.",
+            "A small boy pushes through the crowd towards them.",
+            "The boy hugs his aunt in the red hat while his grandma claps."]
+    on, off = with_and_without("relative", show)
+    assert on == [[1, 2], [1, 2, 3], [1, 2, 3]]
+    assert on != off

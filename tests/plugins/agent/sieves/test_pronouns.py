@@ -128,3 +128,12 @@ def test_a_named_vehicle_is_he_or_she():
     on, off = with_and_without("pronouns", story)
     assert on == [[1], [1, 2]]  # a vehicle with a name is someone: "her" is Bertha (without the rule, nobody)
     assert on != off
+
+
+def test_an_object_pronoun_of_the_other_gender_leaves_her_to_the_subject():
+    # "passes him to her colleague": "him" is the one passed over, "her" still the subject's, so the colleague is the
+    # lifeguard's set-mate (the tall one), later "the taller woman"
+    beach = ["Two lifeguards sit on a tower, one tall with a red ponytail, the other small and tanned.",
+             "The tanned lifeguard pulls a sobbing toddler from the shallows and passes him to her colleague.",
+             "On the sand, the taller woman wraps the child in a towel."]
+    assert ids(beach) == [[1, 2], [1, 2, 3], [1, 3]]
