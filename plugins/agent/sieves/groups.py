@@ -8,6 +8,15 @@ from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
 from .counted_cover import most_recent_count, newcomer_of_a_set
+from .group_lists import (
+    GROUP_NAME,
+    apposed_names_join,
+    group_name,
+    group_of_listed,
+    listed_after,
+    listed_names,
+    new_named_members,
+)
 from .kin_groups import new_kin_of_owners
 from .members import ages_apart, all_of_a_count, learn_compared, one_of_set, owners_of_their, whole_set_despite_age
 from .pronouns import clause_subjects, plural_scene, resolve
@@ -36,7 +45,7 @@ def run(ctx: LinkContext) -> None:
     for m in ctx.mentions:
         if m.skip is not None or m.linked_by not in (None, "apposition"):
             continue
-        if m.kind == "name" and _group_name(ctx, m):
+        if m.kind == "name" and group_name(ctx, m):
             continue
         if m.linked_by == "apposition" and not _named_newcomer(ctx, m):
             continue
@@ -45,19 +54,19 @@ def run(ctx: LinkContext) -> None:
         # this entity does not make an indefinite introduction single out a member
         singled = [m] + [x for x in (own.mentions if own is not None else []) if x.start <= m.start]
         if m.kind in ("noun", "relative") and not m.plural and m.type != "group" and (any(
-                x.det in ("def", "poss") or x.kind == "relative" for x in singled) or _listed_after(ctx, m)
+                x.det in ("def", "poss") or x.kind == "relative" for x in singled) or listed_after(ctx, m)
                 or _one_of(ctx, m)):
             member = _unclaimed(ctx, m)
             if member is not None and ctx.link(m, member, NAME):
                 member.claimed = True  # "The youngest, a skinny boy ...": one of the three brothers
                 learn_compared(m, member)
-                _apposed_names_join(ctx, m, member)
+                apposed_names_join(ctx, m, member)
             elif member is None and m.det in ("def", "poss") and m.type in ("person", "any"):
                 _split_pair(ctx, m)
             continue
         if _names_of_known_members(ctx, m):
             continue
-        members = [x for x in ctx.mentions if x.member_of == m.index and x.skip is None] or _new_named_members(ctx, m)
+        members = [x for x in ctx.mentions if x.member_of == m.index and x.skip is None] or new_named_members(ctx, m)
         if members:
             for x in members:
                 x.nouns.add(m.lemma)
@@ -67,87 +76,11 @@ def run(ctx: LinkContext) -> None:
                     c.gender = c.gender or m.gender  # "two brothers, Tariq and Sipho": each is male
             ctx.cover(m, [c for x in members if (c := ctx.cluster(x)) is not None], NAME)
             continue
-        if _group_of_listed(ctx, m):
+        if group_of_listed(ctx, m):
             continue
         if m.kind == "cover" or m.kind == "noun" and (m.plural or m.type == "group"):
             _cover(ctx, m)
     learn_kin(ctx)
-
-
-#: marks a word of a group's own name ("the Flying Petrovs") among its members' nouns (names proper start with "@")
-GROUP_NAME = "#"
-
-
-def _name_words(m: Mention) -> set[str]:
-    """The name's words without a plural -s ("Petrovs", "Petrov" alike)."""
-    return {w[1:].removesuffix("s") for w in m.names}
-
-
-def _group_name(ctx: LinkContext, m: Mention) -> bool:
-    """A name set beside a counted plural that introduced its members ("the Marchetti Brothers, three jugglers") is
-    the group's name, not one more character: it covers the members, and each member keeps the name's words, so
-    that the name later ("the three Marchettis", "the Marchetti Brothers") covers them again."""
-    own = ctx.cluster(m)
-    if own is None or own.entry is not None or any(x.kind == "name" and x is not m for x in own.mentions):
-        return False
-    words = _name_words(m)
-    doc = ctx.prompt.doc
-    # set beside it by the parse, or only a comma apart (the parser may read "the Flying Ostroms, three siblings,"
-    # as two subjects)
-    beside = [x for x in ctx.mentions if x.appos_of == m.index or doc[x.head].dep_ == "appos"
-              and doc[x.head].head.i == m.head or x.start > m.end and ctx.prompt.text[m.end:x.start].strip() == ","
-              ] + ([ctx.mentions[m.appos_of]] if m.appos_of is not None else [])
-    for x in beside:
-        members = [c for cid in ctx.covers.get(x.index, []) if (c := ctx.clusters.get(cid)) is not None]
-        if x.kind == "noun" and x.plural and len(members) >= 2 and all(c.group_key for c in members):
-            for c in members:
-                c.nouns |= {GROUP_NAME + w for w in words}
-            ctx.cover(m, members, NAME)
-            return True
-    tagged = {GROUP_NAME + w for w in words}
-    members = [c for c in ctx.candidates(m) if tagged <= c.nouns]
-    # the whole group name, or a plural of its words ("the Marchettis"); "Mr Marchetti" is one of them, not all
-    whole = all(tagged == {n for n in c.nouns if n.startswith(GROUP_NAME)} for c in members)
-    plural = m.count is not None or any(w.endswith("s") for w in m.names)
-    if len(members) >= 2 and (whole or plural) and (m.count is None or m.count == len(members)):
-        ctx.cover(m, members, NAME)
-        return True
-    return False
-
-
-def _listed_names(ctx: LinkContext, m: Mention) -> list[Mention]:
-    """The names the text gives a plural's members right after it: listed after its colon ("his brothers wait: Dario
-    in a green cap, Luca in a grey one") or set beside it ("the sisters, Ines and Marta, ...")."""
-    doc = ctx.prompt.doc
-    out: list[Mention] = []
-    for x in ctx.mentions:
-        if x.kind != "name" or x.skip is not None or x.sent != m.sent or x.start < m.end:
-            continue
-        tok = doc[x.head]
-        beside = tok.head.i == m.head and (tok.dep_ == "appos" or tok.dep_ == "conj" and doc[tok.i - 1].text == ",") \
-            or tok.dep_ == "conj" and any(y.head == tok.head.i for y in out)
-        beside = beside or _next_in_list(ctx, x, out)
-        colon = ctx.prompt.text.find(":", m.end, x.start)
-        after_colon = colon >= 0 and not any(y.plural and y.kind == "noun" and m.end <= y.start < colon
-                                             for y in ctx.mentions)
-        if x.member_of == m.index or x.appos_of is not None and ctx.mentions[x.appos_of] in out or beside \
-                or after_colon and not out:
-            out.append(x)
-    return out
-
-
-def _next_in_list(ctx: LinkContext, x: Mention, out: list[Mention]) -> bool:
-    """A name joined by "and" after a listed name with only that name's description between them ("Mia in a blue
-    dress and Lena in a pink one") is the next of the list, wherever the parser hangs it (often on the first
-    name's garment): no verb and no other character comes between them."""
-    if not out or x.kind != "name" or ctx.prompt.doc[x.head].dep_ != "conj":
-        return False
-    doc, last = ctx.prompt.doc, out[-1]
-    between = doc[last.head + 1:x.head]
-    if not between or between[-1].lower_ != "and" or any(t.pos_ in ("VERB", "AUX") for t in between):
-        return False
-    return not any(y.kind in ("noun", "name") and y.skip is None and last.end <= y.start < x.start
-                   and y.type in ("person", "any", "animal", "creature") for y in ctx.mentions)
 
 
 def _names_of_known_members(ctx: LinkContext, m: Mention) -> bool:
@@ -157,7 +90,7 @@ def _names_of_known_members(ctx: LinkContext, m: Mention) -> bool:
     (an indefinite plural's listed names are its members, as before)."""
     if m.kind != "noun" or not m.plural or m.det not in ("def", "poss"):
         return False
-    names = _listed_names(ctx, m)
+    names = listed_names(ctx, m)
     if not names or any((c := ctx.cluster(x)) is None or c.entry is not None
                         or any(y.kind == "name" and y is not x for y in c.mentions) for x in names):
         return False
@@ -177,66 +110,6 @@ def _names_of_known_members(ctx: LinkContext, m: Mention) -> bool:
         if ctx.link(x, c, NAME):
             c.claimed = True
     return True
-
-
-def _new_named_members(ctx: LinkContext, m: Mention) -> list[Mention]:
-    """The names set beside or listed after a plural ("her twin girls, Mia and Lena, ...", "two boys, Rafe in a
-    cap and Ned in a scarf") that are new to the story are the plural's members, when there are as many as it
-    counts: the plural introduces them (it refers back to nobody, and is not one more character), and each name
-    learns the plural's noun so that "the two girls" later finds them."""
-    if m.kind != "noun" or not m.plural or m.det == "new":
-        return []
-    names = _listed_names(ctx, m)
-    if len(names) < 2 or m.count is not None and m.count != len(names):
-        return []
-    if any((c := ctx.cluster(x)) is None or c.entry is not None for x in names):
-        return []
-    return names
-
-
-def _group_of_listed(ctx: LinkContext, m: Mention) -> bool:
-    """A new group whose members its sentence lists after a colon ("a family of four ...: a father, a mother and
-    two small girls") is those members, not one more entity: the text names them separately (each is an entity),
-    and the group word covers them all."""
-    if m.kind != "noun" or m.type != "group" or m.det != "indef" or m.plural or ctx.covers.get(m.index):
-        return False
-    colon = ctx.prompt.text.find(":", m.end)
-    if colon < 0 or any(x.sent == m.sent and x.kind in ("noun", "name") and m.end <= x.start < colon
-                        for x in ctx.mentions):
-        return False
-    listed: list[Cluster] = []
-    for x in ctx.mentions:
-        if x.sent != m.sent or x.start < colon or x.skip is not None or x.kind not in ("noun", "name"):
-            continue
-        found = [ctx.clusters[cid] for cid in ctx.covers.get(x.index, []) if cid in ctx.clusters] or (
-            [c] if (c := ctx.cluster(x)) is not None else [])
-        listed += [c for c in found if c not in listed and c.type in ("person", "any", "animal", "creature")]
-    if len(listed) < 2 or m.count is not None and m.count != len(listed):
-        return False
-    for c in listed:
-        c.nouns.add(GROUP_NAME + m.lemma)  # "the whole family" later finds them
-    ctx.cover(m, listed, NAME)
-    return True
-
-
-def _apposed_names_join(ctx: LinkContext, m: Mention, member: Cluster) -> None:
-    """A name set beside a description that singled a member out ("Paolo, the tallest, ...") is that member: the
-    apposition sieve joins a name only to a description that has an entity of its own, and "the tallest" gets
-    one only here, so the new name would otherwise become one more character."""
-    beside = [x for x in ctx.mentions if x.appos_of == m.index]
-    if m.appos_of is not None:
-        beside.append(ctx.mentions[m.appos_of])
-    for x in beside:
-        own = ctx.cluster(x)
-        if x.kind == "name" and x.skip is None and own is not None and own.entry is None and own is not member:
-            ctx.link(x, member, NAME)
-
-
-def _listed_after(ctx: LinkContext, m: Mention) -> bool:
-    """`m` follows a colon after a counted plural of its sentence ("Three hikers ...: a bearded man, ...")."""
-    text = ctx.prompt.text
-    return any(x.sent == m.sent and x.count and x.start < m.start and ":" in text[x.end:m.start]
-               for x in ctx.mentions if x.plural or x.type == "group")
 
 
 def _one_of(ctx: LinkContext, m: Mention) -> bool:
