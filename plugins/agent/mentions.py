@@ -197,7 +197,8 @@ class MentionReader:
         return Prompt(self.text, self.doc, self.mentions)
 
     # --------------------------------------------------------------------------- one token
-    def _new(self, kind: str, tok: Token, start: int, lemma: str) -> Mention:
+    def new_mention(self, kind: str, tok: Token, start: int, lemma: str) -> Mention:
+        """A mention of this kind headed by `tok`, from `start` to the head (roll_call.py makes its members so)."""
         end = tok.idx + len(tok.text)
         subject = tok.dep_ in _SUBJECT_DEPS
         verbs = [tok.head] + [c for c in tok.head.children if c.dep_ == "conj"] if subject else []
@@ -311,7 +312,7 @@ class MentionReader:
             "rain", "snow")
 
     def _pronoun(self, tok: Token) -> Mention:
-        m = self._new("pronoun", tok, tok.idx, tok.lower_)
+        m = self.new_mention("pronoun", tok, tok.idx, tok.lower_)
         gender, _case = L.PRONOUNS[tok.lower_]
         m.plural = gender == "plural"
         m.gender = gender if gender in ("male", "female") else None
@@ -321,7 +322,7 @@ class MentionReader:
         return m
 
     def _cover(self, tok: Token) -> Mention:
-        m = self._new("cover", tok, tok.idx if tok.dep_ not in ("det", "predet") else tok.idx, tok.lower_)
+        m = self.new_mention("cover", tok, tok.idx if tok.dep_ not in ("det", "predet") else tok.idx, tok.lower_)
         m.plural, m.type = True, "any"
         of = next((c for c in tok.children if c.lower_ == "of"), None)
         if of is not None:
@@ -334,7 +335,7 @@ class MentionReader:
         parts = name_tokens(tok)
         titles = [c for c in tok.children if c.dep_ == "compound" and is_title(c)]
         start = min([p.idx for p in parts] + [t.idx for t in titles])
-        m = self._new("name", tok, start, tok.lemma_.lower())
+        m = self.new_mention("name", tok, start, tok.lemma_.lower())
         m.names = {"@" + w for w in name_words([p for p in parts if not is_title(p)] or parts)}  # "Dr. Zhang": zhang
         for t in titles:
             title = t.text.lower().rstrip(".")
@@ -357,7 +358,7 @@ class MentionReader:
 
     def _noun(self, tok: Token, info: NounInfo) -> Mention:
         lemma = tok.lemma_.lower()
-        m = self._new("noun", tok, _phrase_start(tok), lemma)
+        m = self.new_mention("noun", tok, _phrase_start(tok), lemma)
         m.type, m.category = info.type, info.category
         m.plural = tok.tag_ in ("NNS", "NNPS") and lemma != tok.lower_
         m.nouns.add(lemma)
@@ -432,7 +433,7 @@ class MentionReader:
             c.lower_ == "of" for c in tok.children)
 
     def _one(self, tok: Token) -> Mention:
-        m = self._new("relative", tok, tok.idx, "")
+        m = self.new_mention("relative", tok, tok.idx, "")
         m.type, m.category, m.one = "any", "relative", True
         self._modifiers(tok, m)
         obj = next(iter(of_objects(tok)), None)
@@ -441,7 +442,7 @@ class MentionReader:
         return m
 
     def _relative(self, tok: Token) -> Mention:
-        m = self._new("relative", tok, _phrase_start(tok), "")
+        m = self.new_mention("relative", tok, _phrase_start(tok), "")
         m.type, m.category = "any", "relative"
         if tok.lower_ == "other":
             m.other = True
@@ -483,11 +484,11 @@ class MentionReader:
                 if n is not None:
                     m.count = n
             elif c.dep_ in ("amod", "compound", "nmod", "npadvmod") or c.dep_ == "acl" and c.tag_ == "VBN":
-                self._modifier_word(c, m)
+                self.modifier_word(c, m)
                 if c.dep_ in ("compound", "amod"):  # "a plump tabby cat": the parse may hang an adjective on another
                     for g in c.children:
                         if g.dep_ in ("amod", "compound") and g.i < c.i and g.pos_ == "ADJ":
-                            self._modifier_word(g, m)
+                            self.modifier_word(g, m)
                 if c.lower_ in ("piece", "member", "man", "person", "strong"):  # "a four-piece band"
                     n = next((token_number(g) for g in c.children if g.dep_ == "nummod"), None)
                     m.count = n if n is not None else m.count
@@ -507,7 +508,8 @@ class MentionReader:
         if m.age in (None, "adult") and old_by_hair(tok):
             m.age = "old"  # "a grey-haired man" (a stated age or a young age class says more)
 
-    def _modifier_word(self, c: Token, m: Mention) -> None:
+    def modifier_word(self, c: Token, m: Mention) -> None:
+        """What one word before the head says of the bearer: count, order, newness, age, size, colour, gender."""
         low, lemma = c.lower_, c.lemma_.lower()
         if lemma in L.MULTIPLE_BIRTH and m.plural:
             m.count = int(L.MULTIPLE_BIRTH[lemma])  # "twin boys"

@@ -71,7 +71,7 @@ def roll_call_mentions(reader: MentionReader) -> list[Mention]:
     for sent in reader.doc.sents:
         for tok, span, other in roll_call_spans(sent, taken):
             start = tok.idx if not other else tok.doc[tok.i - 1].idx
-            m = reader._new("relative", tok, start, "")
+            m = reader.new_mention("relative", tok, start, "")
             m.type, m.category = "any", "relative"
             m.one, m.other = not other, other
             m.end = span[-1].idx + len(span[-1].text)
@@ -79,7 +79,7 @@ def roll_call_mentions(reader: MentionReader) -> list[Mention]:
             words = [w for w in span if w.pos_ in ("NOUN", "ADJ", "PROPN", "VERB")]
             for w in words:
                 if w.pos_ == "ADJ":
-                    reader._modifier_word(w, m)
+                    reader.modifier_word(w, m)
                 m.descriptors.update(stems(w.lemma_.lower()))
             m.colours.update(w.lower_ for w in words if w.lower_ in L.COLOURS)
             m.clothing.update(w.lemma_.lower() for w in words if w.lemma_.lower() in L.CLOTHING)
