@@ -3,14 +3,15 @@ another animal's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import head_match
 from .words import KEEPER_NOUNS
 
 if TYPE_CHECKING:
     from ..entities import Cluster
     from ..linker import LinkContext
+    from ..mentions import Mention
 
 #: the relation recorded in a person's `kin` toward the animal, creature, robot or vehicle it keeps (no kin
 #: generation, never shared by siblings)
@@ -18,13 +19,14 @@ KEEPER = "keeper"
 KEPT = ("animal", "creature", "robot", "vehicle")
 
 
-def learn_keepers(ctx: LinkContext) -> None:
+def learn_keepers(ctx: LinkContext, owner_of: Callable[[LinkContext, Mention], Cluster | None]) -> None:
     """Record, for each person named by a keeper noun with an owner ("its owner, a man in a navy coat"), that this
-    person keeps that owner (an animal, creature, robot or vehicle); a relation stated first is kept."""
+    person keeps that owner (an animal, creature, robot or vehicle); a relation stated first is kept. `owner_of`
+    resolves a possessive's owner (head_match's, passed in: head_match itself asks `keeps_another`)."""
     for m in ctx.mentions:
         if m.lemma not in KEEPER_NOUNS or m.plural or m.skip is not None:
             continue
-        own, owner = ctx.cluster(m), head_match.owner_of(ctx, m)
+        own, owner = ctx.cluster(m), owner_of(ctx, m)
         if own is None or owner is None or own is owner or own.group or owner.group or owner.type not in KEPT:
             continue
         own.kin.setdefault(owner.cid, KEEPER)

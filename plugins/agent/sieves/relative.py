@@ -179,7 +179,7 @@ def learn_kin(ctx: LinkContext) -> None:
         back = reciprocal(m.kin)
         if back is not None:
             owner.kin.setdefault(own.cid, back)
-    learn_keepers(ctx)  # "its owner": whose keeper he is, so that he is no other animal's
+    learn_keepers(ctx, owner_of)  # "its owner": whose keeper he is, so that he is no other animal's
 
 
 def learn_plural_kin(ctx: LinkContext) -> None:
