@@ -91,6 +91,10 @@ class LinkContext:
     def in_previous(self, c: Cluster) -> bool:
         return c.entry is not None and c.entry.entity_id in self.previous
 
+    def in_scene(self, c: Cluster, m: Mention) -> bool:
+        """The entity is in the scene of `m`: named in this prompt before it, or present in the previous prompt."""
+        return self.in_prompt(c, m) or self.in_previous(c)
+
     def link(self, m: Mention, target: Cluster, sieve: str, new_name: bool = False) -> bool:
         """Merge the mention (and its cluster) into `target`; False when they contradict (`new_name`: a
         naming verb gives the entity another name, "calls him Bjossi", so names do not contradict)."""

@@ -113,7 +113,7 @@ def _inner_diminutive(ctx: LinkContext, m: Mention) -> Cluster | None:
         return None
     syllable = short[:INNER_LETTERS]
     fits = [c for c in ctx.candidates(m) if c.type in ("person", "any", "creature") and not c.group
-            and (ctx.in_prompt(c, m) or ctx.in_previous(c))
+            and ctx.in_scene(c, m)
             and any(len(w := _plain(n)[1:]) > len(short) and syllable in w[1:] for n in c.names)
             and contradicts(m, c) in (None, "name")
             and not (m.gender and not m.gender_guessed and c.gender and m.gender != c.gender)]
@@ -132,7 +132,7 @@ def _pet_name_opening(ctx: LinkContext, m: Mention) -> Cluster | None:
     if len(short) < INNER_LETTERS + 1 or " " in short:
         return None
     fits = [c for c in ctx.candidates(m) if c.type in ("person", "any", "creature") and not c.group
-            and c.entry is not None and (ctx.in_prompt(c, m) or ctx.in_previous(c))
+            and c.entry is not None and ctx.in_scene(c, m)
             and not any(x.kind == "name" for x in c.mentions if x.start < m.start and x in ctx.mentions)
             and any(len(w := _plain(n)[1:]) > PET_OPENING and " " not in w and w[:PET_OPENING] == short[:PET_OPENING]
                     for n in c.names)

@@ -123,7 +123,7 @@ def _split_pair(ctx: LinkContext, m: Mention) -> None:
     out (the other member, when named, is a new entity), but not a job word that the sentence introducing the
     couple sets beside it (`_job_beside_pair`)."""
     pairs = [c for c in ctx.candidates(m) if c.group and c.group_key is None and not _job_beside_pair(m, c)
-             and (c.group_size == 2 or c.nouns & L.PAIR_NOUNS) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+             and (c.group_size == 2 or c.nouns & L.PAIR_NOUNS) and ctx.in_scene(c, m)]
     if len(pairs) != 1:
         return
     c = pairs[0]
@@ -153,7 +153,7 @@ def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
     # a member is within reach while its group is: itself, or a member of its group singled out already,
     # in this prompt or the previous one ("the bassist" two prompts after "a four-piece band" and "the singer")
     near = {c.group_key for c in cands
-            if c.group_key and (ctx.in_prompt(c, m) or ctx.in_previous(c) or c.entry is None)}
+            if c.group_key and (ctx.in_scene(c, m) or c.entry is None)}
     for c in sorted(cands, key=lambda c: c.cid):
         if not c.unclaimed_member or c.group_key not in near or within is not None and c.cid not in within \
                 or c.cid in theirs and not noun_match(m, c):
@@ -249,7 +249,7 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
                                                             or m.kind == "cover" and _size_fits(m, c)
                                                             or _members_named_more_generally(m, c))]
     groups = _by_word(m, _by_colour(m, groups))
-    recent = [c for c in groups if ctx.in_prompt(c, m) or ctx.in_previous(c)] or groups
+    recent = [c for c in groups if ctx.in_scene(c, m)] or groups
     if group_noun and m.plural and m.kind == "noun" and m.det in ("def", "poss", "none") and len(groups) >= 2:
         # "both crews", "the two teams": the story's groups of that noun, the most recent first
         n = m.count or len(groups)
@@ -402,7 +402,7 @@ def _recent_counted_set(ctx: LinkContext, m: Mention) -> list[Cluster]:
     this prompt or the previous one: a count names the set the text introduced with it, not whoever happens to be
     on screen (a swimmer and the woman who waved at him are not "all three")."""
     members = _counted_set(ctx, m)
-    return members if any(ctx.in_prompt(c, m) or ctx.in_previous(c) for c in members) else []
+    return members if any(ctx.in_scene(c, m) for c in members) else []
 
 
 def _mixed_scene(scene: list[Cluster]) -> bool:
@@ -430,7 +430,7 @@ def _group_of(ctx: LinkContext, m: Mention) -> Cluster | None:
         cid for idx, cids in ctx.covers.items() if ctx.mentions[idx].sent == m.sent for cid in cids}
     groups = [c for c in cands if c.group and c.group_key is None and c.type in ("group", "person", "any")
               and _size_fits(m, c) and _of_people(c) and c.cid not in in_sentence]
-    recent = [c for c in groups if ctx.in_prompt(c, m) or ctx.in_previous(c)] or groups
+    recent = [c for c in groups if ctx.in_scene(c, m)] or groups
     return recent[0] if len(recent) == 1 else None
 
 

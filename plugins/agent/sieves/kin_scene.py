@@ -47,7 +47,7 @@ def kin_in_scene(ctx: LinkContext, m: Mention, owner: Cluster) -> Cluster | None
         if c is owner or c.group or c.type not in ("person", "any") or contradicts(m, c) is not None:
             continue
         if c.cid in owner.kin or owner.cid in c.kin or c.cid in taken \
-                or not (ctx.in_prompt(c, m) or ctx.in_previous(c)):
+                or not ctx.in_scene(c, m):
             continue
         age = rough_age(c)
         if age is not None and (age - own_age) * steps >= GENERATION_YEARS * abs(steps):

@@ -29,7 +29,7 @@ def run(ctx: LinkContext) -> None:
         if m.det != "def" or m.plural or m.type != "person" or m.category == "kinship" or m.count is not None \
                 or m.relative_cue:
             continue  # "the older man" compares people (the relative sieve's)
-        scene = [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c)) and not c.group]
+        scene = [c for c in ctx.candidates(m) if ctx.in_scene(c, m) and not c.group]
         if any(c.type in ("person", "any") and overlap(m, c) > 0 for c in scene):
             continue
         beings = [c for c in scene if c.type in _BEINGS and overlap(m, c) > 0

@@ -34,7 +34,7 @@ def run(ctx: LinkContext) -> None:
         if owner is None or owner.type not in _PEOPLE:
             continue  # a machine's "twin" or an animal's "mother" is not a person of the scene
         owners = {owner.cid} | set(ctx.covers.get(next((x.index for x in owner.mentions), -1), []))
-        scene = [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c))
+        scene = [c for c in ctx.candidates(m) if ctx.in_scene(c, m)
                  and c.cid not in owners and not c.group and c.type in _PEOPLE
                  and contradicts(m, c) is None and not told_apart(m, c)]
         if len(scene) == 1:

@@ -135,7 +135,7 @@ def _scene_for_a_role(ctx: LinkContext, m: Mention) -> list[Cluster]:
     if m.kind != "noun" or m.det != "def" or m.category != "occupation":
         return []
     return [c for c in ctx.candidates(m) if not c.group and type_compatible(m, c) and contradicts(m, c) is None
-            and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+            and ctx.in_scene(c, m)]
 
 
 def ordinal_title(m: Mention, cands: list[Cluster]) -> Cluster | None:
@@ -235,7 +235,7 @@ def _scope(ctx: LinkContext, m: Mention) -> list[Cluster]:
              and c is not owner
              and (noun_match(m, c) or not general and related_match(m, c) or general and contradicts(m, c) is None)]
     cands = bearers_of_the_noun(m, cands)
-    recent = [c for c in cands if ctx.in_prompt(c, m) or ctx.in_previous(c)]
+    recent = [c for c in cands if ctx.in_scene(c, m)]
     if m.compare is not None and _of_a_whole_set(ctx, m) and len(cands) > len(recent):
         return cands  # "the youngest of the team": the whole team, not only those of the last two prompts
     if superlative_over_more(ctx, m, cands, recent):
@@ -382,20 +382,20 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         if described is not None:
             return described
     same = [c for c in ctx.candidates(m) if c is not owner and not c.group and contradicts(m, c) is None
-            and any(synonyms(m.lemma, n) for n in c.nouns) and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+            and any(synonyms(m.lemma, n) for n in c.nouns) and ctx.in_scene(c, m)]
     if len(same) == 1:
         return same[0]
     if animal_kin:  # "its mother" of a foal: the one grown animal of the scene (not another young one)
         grown = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type == owner.type
                  and not c.nouns & L.JUVENILE_ANIMAL and contradicts(m, c) is None
-                 and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+                 and ctx.in_scene(c, m)]
         if len(grown) == 1:
             return grown[0]
     if m.kin == "parent" and owner.age == "child" and not described_here(ctx, m):
         # "her father" of a child, undescribed: the one grown person of the scene not already her relative
         grown = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in ("person", "any")
                  and c.age not in ("child", "young") and contradicts(m, c) is None and c.cid not in owner.kin
-                 and owner.cid not in c.kin and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+                 and owner.cid not in c.kin and ctx.in_scene(c, m)]
         if len(grown) == 1:
             return grown[0]
     if m.kin is not None and m.kin != "parent" and not described_here(ctx, m):
@@ -413,7 +413,7 @@ def _kin(ctx: LinkContext, m: Mention) -> Cluster | None:
         # (an animal's mate or partner is an animal of its kind, not the person nearby)
         kinds = ("person", "any") if owner.type in ("person", "any") else (owner.type,)
         others = [c for c in ctx.candidates(m) if c is not owner and not c.group and c.type in kinds
-                  and contradicts(m, c) is None and (ctx.in_prompt(c, m) or ctx.in_previous(c))]
+                  and contradicts(m, c) is None and ctx.in_scene(c, m)]
         if len(others) == 1:
             return others[0]
         return of_the_owners_kind(owner, others)
@@ -524,7 +524,7 @@ def doer(ctx: LinkContext, m: Mention) -> Cluster | None:
     doers = [c for c in ctx.candidates(m) if not c.group and contradicts(m, c) is None
              and (c.acts & verbs or things & (c.entry.handles if c.entry is not None else set())
                   or any(things & handled_things(doc, x) for x in c.mentions if x.start < m.start))]
-    scene = [c for c in doers if ctx.in_prompt(c, m) or ctx.in_previous(c)]
+    scene = [c for c in doers if ctx.in_scene(c, m)]
     if scene:
         return scene[0] if len(scene) == 1 else None
     return doers[0] if len(doers) == 1 else None
@@ -539,7 +539,7 @@ def _described(ctx: LinkContext, m: Mention) -> Cluster | None:
         return None
     scored = sorted(((len(words & c.descriptors), c) for c in ctx.candidates(m)
                      if not c.group and c.type in ("person", "any") and contradicts(m, c) is None
-                     and (ctx.in_prompt(c, m) or ctx.in_previous(c))
+                     and ctx.in_scene(c, m)
                      and not (m.colours and c.colours and not m.colours & c.colours)), key=lambda sc: -sc[0])
     if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
         return None

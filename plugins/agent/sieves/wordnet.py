@@ -50,7 +50,7 @@ def run(ctx: LinkContext) -> None:
                              or m.type == "robot" and (m.lemma in L.ROBOT_ADJECTIVES or m.category == "epithet")):
             # "the robot", "the machine": any machine
             # (also when a related entity contradicts: "the little boy" is not the huge uncle WordNet relates)
-            scene = [c for c in ctx.candidates(m) if (ctx.in_prompt(c, m) or ctx.in_previous(c))
+            scene = [c for c in ctx.candidates(m) if ctx.in_scene(c, m)
                      and not _unknown_name(m, c) and not told_apart(m, c) and not _kin_for_an_epithet(m, c)]
             best = the_story_creature(ctx, m) or pick(ctx, m, scene)
             best = nearest_in_age(m, scene, best)
