@@ -167,6 +167,7 @@ def test_heldout_stories_are_a_valid_labelled_file(tmp_path):
     ("dev_extra2_styles", 36, 501, 124, 6),
     ("dev_extra3_styles", 36, 493, 120, 6),
     ("dev_extra4_styles", 36, 468, 121, 6),
+    ("dev_extra5_styles", 36, 483, 123, 6),
 ])
 def test_style_story_files_are_valid_labelled_files(tmp_path, name, stories, mentions, entities, per_style):
     """The held-out styles set, the validation samples and the newer dev files are only measured (never asserted
