@@ -243,7 +243,7 @@ def test_a_comparison_over_a_named_set_takes_in_the_whole_set():
 
 
 def test_the_older_of_the_two_chooses_between_the_counted_pair_not_the_adult_beside_them():
-    story = ["Two brothers build a sandcastle on a beach: a boy of about eleven in a blue swimsuit and a boy of five "
+    story = ["Two brothers build a sandcastle on a beach: a lad of roughly eleven wearing a blue swimsuit and a boy of five "
              "in a sun hat.",
              "An uncle in a striped shirt waves at them from the water.",
              "The uncle brings ice creams for both boys, and the older of the two shares his with a gull."]
