@@ -30,14 +30,19 @@ def base_verb_after_plural_subject(doc: Doc) -> int:
     preposition, adverb, determiner, pronoun or conjunction after it: the subject is a count that stands for
     people ("All four end up in the fountain", "the other two haul the ropes") or two character phrases joined
     by "and" ("The grandfather and the nephews cheer as ...", "The pilot and the navigator grin at the camera"). A
-    plural subject takes the verb's base form, so the word is the verb and the phrase before it its subject."""
+    plural subject takes the verb's base form, so the word is the verb and the phrase before it its subject. After a
+    count the word may end its clause ("while the other two eat."): a number of two or more never takes a singular
+    noun."""
     n = 0
     for verb in doc[1:-1]:
         after = doc[verb.i + 1]
         if verb.pos_ not in ("NOUN", "PROPN") or verb.tag_ not in ("NN", "NNP") or not verb.text.islower() \
-                or not R.verb_word(verb.lower_) or noun_info(verb.lower_) is not None or after.pos_ not in AFTER_VERB:
+                or not R.verb_word(verb.lower_) or noun_info(verb.lower_) is not None:
             continue
         subj = doc[verb.i - 1]
+        if after.pos_ not in AFTER_VERB and not (after.pos_ == "PUNCT" and _count_subject(subj)):
+            continue  # (a count of two or more takes no singular noun, so after one the word is a verb at a clause's
+            # end too: "while the other two eat.")
         if _count_subject(subj):
             _make_subject(subj, verb)
             n += 1
