@@ -302,6 +302,8 @@ def character_noun_head(tok: Token) -> NounInfo | None:
     noun)."""
     if adjective_noun_head(tok):
         return noun_info(tok.lower_)  # "the legionary" tagged as an adjective
+    if vehicle_word_tagged_as_adjective(tok):
+        return NounInfo("vehicle", "vehicle")  # "the truck tows the convertible"
     if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and (
             tok.head.pos_ in ("NOUN", "PROPN") or adjective_noun_head(tok.head)):
         return None  # a noun modifying a later noun names no one: "a pony brush", "the dog walker"
@@ -321,6 +323,15 @@ def character_noun_head(tok: Token) -> NounInfo | None:
     if info is None and tok.pos_ == "NOUN" and vehicle_sense(tok.lemma_.lower()) and determined:
         return NounInfo("vehicle", "vehicle")
     return info
+
+
+def vehicle_word_tagged_as_adjective(tok: Token) -> bool:
+    """A word whose first WordNet sense is a vehicle ("convertible", "electric"), tagged as an adjective yet with a
+    determiner of its own and standing where a noun phrase stands (subject, object, object of a preposition):
+    an adjective with a determiner heads its phrase, so it is the vehicle noun (whether that vehicle is a
+    character or scenery, the presence sieve decides). As a modifier ("a convertible sofa") it stays one."""
+    return tok.pos_ == "ADJ" and tok.dep_ in ARGUMENT_DEPS and any(c.dep_ == "det" for c in tok.children) \
+        and vehicle_sense(tok.lower_)
 
 
 def member_of_people_group(tok: Token) -> NounInfo | None:

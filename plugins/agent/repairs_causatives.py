@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
-from .nouns import noun_info
+from .nouns import noun_info, noun_info_as_noun
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -23,7 +23,9 @@ def subject_of_verb_after_causative(doc: Doc) -> int:
     ("the black rascal butt": a "rascal butt"), or reads the verb right but hangs the noun on it as an adjective
     ("the spotted rascal nip"), so the character disappears. When the object is a singular word
     that is a verb and no character noun, and the word right before it is a character noun, the character noun is
-    the verb's subject (with the determiner and adjectives before it) and the word the verb."""
+    the verb's subject (with the determiner and adjectives before it) and the word the verb. A noun whose first
+    sense is a person but which is an adjective too counts ("helps the frail patient stand", "sees the tired native
+    wave"): after the object's determiner it is that noun, and the model's adjective reading is what hid it."""
     n = 0
     for verb in doc[2:]:
         cause, subj = verb.head, doc[verb.i - 1]
@@ -34,7 +36,7 @@ def subject_of_verb_after_causative(doc: Doc) -> int:
         if not as_noun and not (verb.dep_ in ("ccomp", "xcomp") and verb.pos_ == "VERB"):
             continue  # the bare verb read as the object noun, or read right with its subject hung on it as a modifier
         if subj.head.i != verb.i or subj.dep_ not in ("compound", "amod", "nmod") \
-                or noun_info(subj.lower_) is None or not subj.text.islower():
+                or noun_info_as_noun(subj.lower_) is None or not subj.text.islower():
             continue
         for c in list(verb.children):
             if c.i < subj.i:

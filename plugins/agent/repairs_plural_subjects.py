@@ -30,14 +30,19 @@ def base_verb_after_plural_subject(doc: Doc) -> int:
     preposition, adverb, determiner, pronoun or conjunction after it: the subject is a count that stands for
     people ("All four end up in the fountain", "the other two haul the ropes") or two character phrases joined
     by "and" ("The grandfather and the nephews cheer as ...", "The pilot and the navigator grin at the camera"). A
-    plural subject takes the verb's base form, so the word is the verb and the phrase before it its subject."""
+    plural subject takes the verb's base form, so the word is the verb and the phrase before it its subject. After a
+    count the word may end its clause ("while the other two eat."): a number of two or more never takes a singular
+    noun."""
     n = 0
     for verb in doc[1:-1]:
         after = doc[verb.i + 1]
         if verb.pos_ not in ("NOUN", "PROPN") or verb.tag_ not in ("NN", "NNP") or not verb.text.islower() \
-                or not R.verb_word(verb.lower_) or noun_info(verb.lower_) is not None or after.pos_ not in AFTER_VERB:
+                or not R.verb_word(verb.lower_) or noun_info(verb.lower_) is not None:
             continue
         subj = doc[verb.i - 1]
+        if after.pos_ not in AFTER_VERB and not (after.pos_ == "PUNCT" and _count_subject(subj)):
+            continue  # (a count of two or more takes no singular noun, so after one the word is a verb at a clause's
+            # end too: "while the other two eat.")
         if _count_subject(subj):
             _make_subject(subj, verb)
             n += 1
@@ -58,17 +63,34 @@ def _count_subject(tok: Token) -> bool:
 
 def _first_conjunct(tok: Token) -> Token | None:
     """The head of the character phrase that "and" joins before `tok`'s phrase ("The baker and the apprentices"), when
-    `tok` is a character noun with its own determiner or possessive ("the two rangers and their mule step out"):
-    the first of two subjects."""
+    `tok` is a character noun with its own determiner or possessive, adjectives allowed between ("the two rangers and
+    their mule step out", "Kofi and the old smith laugh"): the first of two subjects, a character noun or a name
+    (see `_first_subject`)."""
     if all(noun_info(w) is None for w in (tok.lemma_.lower(), tok.lower_, tok.lower_.removesuffix("s"))):
         return None  # (a plural tagged as a proper noun keeps its -s in the lemma)
-    det = tok.doc[tok.i - 1] if tok.i > 0 else None
-    if det is None or det.pos_ != "DET" and det.tag_ != "PRP$" or det.i < 3 or tok.doc[det.i - 1].lower_ != "and":
+    det = _determiner_of(tok)
+    if det is None or det.i < 2 or tok.doc[det.i - 1].lower_ != "and":
         return None
     first = tok.doc[det.i - 2]
-    if first.pos_ not in ("NOUN", "PROPN") or noun_info(first.lemma_.lower()) is None:
-        return None
-    return first
+    return first if _first_subject(first) else None
+
+
+def _first_subject(tok: Token) -> bool:
+    """The word before "and" can be the first of two subjects: a character noun, or a name ("Jonas and the vicar
+    walk to the church"): a capitalised proper noun, or a capitalised word no dictionary has, whatever its tag (the
+    small model tags a name it does not know that opens a sentence as an adjective as often as not)."""
+    if tok.pos_ in ("NOUN", "PROPN") and noun_info(tok.lemma_.lower()) is not None:
+        return True
+    return tok.text[:1].isupper() and tok.text.isalpha() and (tok.pos_ == "PROPN" or not R.common_word(tok.text))
+
+
+def _determiner_of(tok: Token) -> Token | None:
+    """The determiner or possessive that opens `tok`'s phrase, past the adjectives between ("the old smith")."""
+    i = tok.i - 1
+    while i >= 0 and tok.doc[i].pos_ == "ADJ":
+        i -= 1
+    det = tok.doc[i] if i >= 0 else None
+    return det if det is not None and (det.pos_ == "DET" or det.tag_ == "PRP$") else None
 
 
 def _make_subject(subj: Token, verb: Token) -> None:
@@ -80,8 +102,11 @@ def _make_subject(subj: Token, verb: Token) -> None:
 
 
 def _make_second_conjunct(subj: Token, first: Token, verb: Token) -> None:
-    det = subj.doc[subj.i - 1]
+    det = _determiner_of(subj)
+    assert det is not None  # (`_first_conjunct` found it)
     det.head, det.dep_ = subj, "poss" if det.tag_ == "PRP$" else "det"
+    for adj in subj.doc[det.i + 1:subj.i]:
+        adj.head, adj.dep_ = subj, "amod"
     subj.pos_, subj.tag_ = "NOUN", "NNS" if subj.lower_.endswith("s") else "NN"
     if noun_info(subj.lemma_.lower()) is None:
         subj.lemma_ = subj.lower_.removesuffix("s")  # "nephews" read as a proper noun kept its -s

@@ -9,6 +9,7 @@ from .. import resources as R
 from ..modifiers import of_objects
 from ..nouns import from_lexicon, noun_info
 from ..proper_names import is_title
+from .depiction_compounds import kind_of_place_or_thing
 from .elsewhere import gone_in_absolute, note_gone, sent_from, talked_of_still
 from .words import (
     ABOUT_VERBS,
@@ -449,7 +450,8 @@ def _elaborates_depiction(m: Mention, tok: Token) -> bool:
     before = [t for t in sent if t.i < colon.i]
     if not any(t.pos_ in ("VERB", "AUX") for t in before):
         return False  # a verbless heading labels a shot ("Split screen: ..."), it shows no depiction
-    last = max((t.i for t in before if t.pos_ == "NOUN" and t.lemma_.lower() in DEPICTIONS), default=None)
+    last = max((t.i for t in before if t.pos_ == "NOUN" and t.lemma_.lower() in DEPICTIONS
+                and not kind_of_place_or_thing(t)), default=None)
     if last is None:
         return False
     return not any(t.dep_ not in ("compound", "amod") and t.tag_ == "NNS" and (info := noun_info(t.lemma_.lower()))

@@ -67,3 +67,41 @@ def test_second_subject_with_a_possessive_is_a_subject(sentence, second, verb):
     assert base_verb_after_plural_subject(doc) == 1
     assert _tok(doc, verb).pos_ == "VERB" and _tok(doc, second).dep_ == "conj"
     assert _tok(doc, second).pos_ == "NOUN" and doc[_tok(doc, second).i - 1].dep_ == "poss"
+
+
+@pytest.mark.parametrize(("sentence", "second", "verb"), [
+    ("Jonas and the vicar walk to the church.", "the vicar", "walk"),
+    ("At noon Jonas and the vicar walk to the church.", "the vicar", "walk"),
+    ("Dad and the vicar walk to the church.", "the vicar", "walk"),
+    ("Kofi and the old blacksmith laugh at the joke.", "the old blacksmith", "laugh"),
+    ("Wystan and the curate talk about the roof.", "the curate", "talk"),
+])
+def test_a_name_or_an_adjective_before_the_second_subject(sentence, second, verb):
+    """A name (or a bare noun) opening the sentence as the first subject, or adjectives before the second one's
+    noun, still make the base-form word the verb of both."""
+    doc = nlp()(sentence)
+    assert _tok(doc, verb).pos_ != "VERB"  # what the model says without the repair
+    assert base_verb_after_plural_subject(doc) == 1
+    assert _tok(doc, verb).pos_ == "VERB"
+    found = [m.text for m in read_mentions(sentence, parse(sentence)).mentions]
+    assert second in found
+
+
+@pytest.mark.parametrize(("sentence", "count", "verb"), [
+    ("The grandfather hums while the other two drink.", "two", "drink"),
+    ("The farmer whistles and the remaining two sit.", "two", "sit"),
+    ("The goalkeeper dives; the other three cheer.", "three", "cheer"),
+])
+def test_a_count_before_a_base_verb_that_ends_the_clause(sentence, count, verb):
+    """A number of two or more takes no singular noun, so the word after it is its verb even at the clause's end."""
+    doc = nlp()(sentence)
+    assert _tok(doc, verb).pos_ != "VERB"
+    assert base_verb_after_plural_subject(doc) == 1
+    assert _tok(doc, count).dep_ == "nsubj" and _tok(doc, count).head.text == verb
+    covers = [m for m in read_mentions(sentence, parse(sentence)).mentions if m.kind == "cover"]
+    assert [m.text for m in covers] == [count]
+
+
+def test_a_singular_noun_at_the_end_after_a_character_keeps_it_a_noun():
+    doc = nlp()("The two of them stand by the old baker's cart.")
+    assert base_verb_after_plural_subject(doc) == 0
