@@ -454,7 +454,20 @@ def _members_named_more_generally(m: Mention, c: Cluster) -> bool:
 
 
 def _size_fits(m: Mention, c: Cluster) -> bool:
-    return m.count is None or c.group_size is None or m.count == c.group_size
+    """A counted phrase fits a group of its size, and a group of unknown size fits any count, except that "the
+    pair", "both", "the two" are never a group the text called by a word for many (a band, a troop, a gang, a
+    crew) without counting it: two people are called a pair, a couple or a duo, a group word of its own, so the
+    two are a counted set the scene holds beside the crowd-like group ("their grandparents", counted by no word
+    for many, may still be two)."""
+    if c.group_size is None:
+        return m.count != 2 or not _called_many(c)
+    return m.count is None or m.count == c.group_size
+
+
+def _called_many(c: Cluster) -> bool:
+    """A noun of the group is a word for a group of people other than a pair word ("band", "troop", "crew")."""
+    return any((info := noun_info(n)) is not None and info.type == "group" and n not in L.PAIR_NOUNS
+               and n not in L.NUMBER_WORDS for n in c.nouns)
 
 
 def _fits(m: Mention, c: Cluster) -> bool:

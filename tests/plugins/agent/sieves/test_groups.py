@@ -455,3 +455,17 @@ def test_a_person_their_owns_is_not_one_of_the_set_their_stands_for():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3, 4], [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]]
     assert on != off
+
+
+def test_a_pair_word_is_never_a_group_called_by_a_word_for_many():
+    # a band, a gang or a troop of unknown size is not "the pair" / "both": the counted two beside it are
+    stories = [(["A brass band in red coats plays for an elderly couple on a park bench.",
+                 "The musicians circle the pair, horns blaring."], [[1, 2, 3], [1, 2, 3]]),
+               (["A gang of street kids mocks two tourists lost near the market.",
+                 "The pair hurry off towards the station."], [[1, 2, 3], [2, 3]]),
+               (["Two bald uncles lead a troop of scouts along a forest trail.", "The scouts stumble over roots.",
+                 "Both leaders stop to argue about the map."], [[1, 2, 3], [3], [1, 2]])]
+    for story, expected in stories:
+        on, off = with_and_without("groups", story)
+        assert on == expected
+    assert on != off
