@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
-from .counted_cover import most_recent_count, newcomer_of_a_set
+from .counted_cover import most_recent_count, newcomer_of_a_set, set_of_two
 from .group_lists import (
     GROUP_NAME,
     apposed_names_join,
@@ -239,6 +239,9 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     members = _members(ctx, m) if m.kind == "noun" and m.det != "indef" else []
     if members and (m.count is None or m.count == len(members)):
         ctx.cover(m, members, NAME)
+        return
+    if not members and (pair := set_of_two(ctx, m)):
+        ctx.cover(m, pair, NAME)
         return
     picked = most(m, members, m.count) if members and m.count is not None else None
     if picked is not None:  # "the two older brothers" of three: the two eldest

@@ -469,3 +469,25 @@ def test_a_pair_word_is_never_a_group_called_by_a_word_for_many():
         on, off = with_and_without("groups", story)
         assert on == expected
     assert on != off
+
+
+def test_a_pair_word_reaches_back_to_the_story_set_of_two():
+    # "the pair" / "the duo" some prompts after the couple was last seen is that couple, not a new one; a phrase
+    # that contradicts one set ("old" against "young") takes the other; two people on screen stay the pair
+    stories = [(["A ranger in a green cap leads a retired couple and three teenagers up a dune.",
+                 "The couple walk slowly while the teenagers race ahead.",
+                 "A lanky girl slips and the ranger runs to her.",
+                 "The lanky girl waits with the retired pair."], [2, 3, 7]),
+               (["An elderly couple and two young cyclists share a ferry bench.", "The cyclists fix a tyre.",
+                 "A sailor waves at one of the cyclists.",
+                 "The old pair doze in the sun while the sailor ties a rope."],
+                [1, 2, 5]),
+               (["A young couple and a mail carrier wait at the bus stop.", "The carrier drops a parcel.",
+                 "A dog sniffs the parcel.", "The duo laugh at the dog."], [1, 2, 4]),
+               (["Two waiters in white jackets set tables on a terrace.", "The waiters fold napkins.",
+                 "A tall man meets a short woman by the fountain.", "The pair walk off arm in arm."], [3, 4])]
+    for story, last in stories:
+        on, off = with_and_without("groups", story)
+        assert on[-1] == last
+    on, off = with_and_without("groups", stories[0][0])
+    assert on != off
