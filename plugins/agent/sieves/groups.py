@@ -15,6 +15,7 @@ from .group_lists import (
     group_of_listed,
     listed_after,
     listed_names,
+    member_takes_plural_kind,
     new_named_members,
 )
 from .kin_groups import new_kin_of_owners
@@ -74,6 +75,7 @@ def run(ctx: LinkContext) -> None:
                 if c is not None:
                     c.nouns.add(m.lemma)
                     c.gender = c.gender or m.gender  # "two brothers, Tariq and Sipho": each is male
+                    member_takes_plural_kind(m, x, c)
             ctx.cover(m, [c for x in members if (c := ctx.cluster(x)) is not None], NAME)
             continue
         if group_of_listed(ctx, m):

@@ -491,3 +491,16 @@ def test_a_pair_word_reaches_back_to_the_story_set_of_two():
         assert on[-1] == last
     on, off = with_and_without("groups", stories[0][0])
     assert on != off
+
+
+def test_a_member_listed_by_one_is_a_being_of_the_plural_kind():
+    # "two robots: a round one and a tall one": each "one" is a robot, so "the round robot" later finds it
+    stories = [(["Two cleaning robots glide across a mall floor: a round one and a tall one.",
+                 "A toddler chases the round robot."], [[1, 2], [1, 3]]),
+               (["Two survey drones buzz over a gravel pit: a yellow one and a grey one.",
+                 "The yellow drone dips low."], None)]
+    on, off = with_and_without("groups", stories[0][0])
+    assert on == stories[0][1]
+    assert on != off
+    drones = with_and_without("groups", stories[1][0])[0]
+    assert drones[1][0] in drones[0]
