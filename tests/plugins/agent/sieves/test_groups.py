@@ -463,8 +463,8 @@ def test_a_pair_word_is_never_a_group_called_by_a_word_for_many():
                  "The musicians circle the pair, horns blaring."], [[1, 2, 3], [1, 2, 3]]),
                (["A gang of street kids mocks two tourists lost near the market.",
                  "The pair hurry off towards the station."], [[1, 2, 3], [2, 3]]),
-               (["Two bald uncles lead a troop of scouts along a forest trail.", "The scouts stumble over roots.",
-                 "Both leaders stop to argue about the map."], [[1, 2, 3], [3], [1, 2]])]
+               (["Two bald uncles march a troop of cub scouts along a forest trail.", "The scouts stumble over roots.",
+                 "Both uncles stop to quarrel over a compass."], [[1, 2, 3], [3], [1, 2]])]
     for story, expected in stories:
         on, off = with_and_without("groups", story)
         assert on == expected
@@ -474,10 +474,10 @@ def test_a_pair_word_is_never_a_group_called_by_a_word_for_many():
 def test_a_pair_word_reaches_back_to_the_story_set_of_two():
     # "the pair" / "the duo" some prompts after the couple was last seen is that couple, not a new one; a phrase
     # that contradicts one set ("old" against "young") takes the other; two people on screen stay the pair
-    stories = [(["A ranger in a green cap leads a retired couple and three teenagers up a dune.",
+    stories = [(["A ranger in a green cap guides a honeymoon couple and three teenagers up a dune.",
                  "The couple walk slowly while the teenagers race ahead.",
                  "A lanky girl slips and the ranger runs to her.",
-                 "The lanky girl waits with the retired pair."], [2, 3, 7]),
+                 "The lanky girl waits with the honeymoon pair."], [2, 3, 7]),
                (["An elderly couple and two young cyclists share a ferry bench.", "The cyclists fix a tyre.",
                  "A sailor waves at one of the cyclists.",
                  "The old pair doze in the sun while the sailor ties a rope."],
