@@ -155,7 +155,7 @@ def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
     # a member is within reach while its group is: itself, or a member of its group singled out already,
     # in this prompt or the previous one ("the bassist" two prompts after "a four-piece band" and "the singer")
     near = {c.group_key for c in cands
-            if c.group_key and (ctx.in_scene(c, m) or c.entry is None)}
+            if c.group_key and (ctx.in_scene(c, m) or c.entry is None or _names_the_set(m, c))}
     for c in sorted(cands, key=lambda c: c.cid):
         if not c.unclaimed_member or c.group_key not in near or within is not None and c.cid not in within \
                 or c.cid in theirs and not noun_match(m, c):
@@ -165,6 +165,14 @@ def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
         if m.kind == "relative" or noun_match(m, c) or m.category in ("generic", "kinship", "epithet", "occupation"):
             return c
     return None
+
+
+def _names_the_set(m: Mention, c: Cluster) -> bool:
+    """A definite singular says the word the story named a counted set by, its noun or the modifier that made it
+    ("the taller twin" of "two twin brothers", "the eldest sister" of "three sisters"), so it reaches that set
+    out of the scene too: the word, not who was last on screen, says which set the member is of. A general
+    noun ("the man" of "two men") does not: it fits too many newcomers."""
+    return m.det == "def" and m.category != "generic" and (m.lemma in c.descriptors or noun_match(m, c))
 
 
 def _named_newcomer(ctx: LinkContext, m: Mention) -> bool:

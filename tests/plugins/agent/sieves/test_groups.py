@@ -504,3 +504,15 @@ def test_a_member_listed_by_one_is_a_being_of_the_plural_kind():
     assert on != off
     drones = with_and_without("groups", stories[1][0])[0]
     assert drones[1][0] in drones[0]
+
+
+def test_a_member_word_reaches_its_set_out_of_the_scene():
+    # "the taller twin" / "the eldest sister" a prompt or two after the set was last on screen is one of it
+    stories = [["Two twin brothers paddle a canoe past a heron.", "The heron flies off.",
+                "The taller twin steers while his brother bails water."],
+               ["Three sisters hang laundry in a windy yard.", "A postman cycles past with a parcel.",
+                "He rings the bell at the next house.", "The eldest sister waves at him."]]
+    for story in stories:
+        on, off = with_and_without("groups", story)
+        assert on[-1][0] in on[0]
+        assert on != off
