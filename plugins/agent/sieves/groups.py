@@ -360,7 +360,14 @@ def _member_fits(m: Mention, c: Cluster, counted: bool = False) -> bool:
     count names the set."""
     if m.type == "group":  # of members the text has singled out (a set never split is the group word's own)
         return c.type in ("person", "any", "animal", "creature", "robot") and c.claimed
-    return type_compatible(m, c) and contradicts(m, c) in ((None, "age") if counted else (None,))
+    return type_compatible(m, c) and contradicts(m, c) in ((None, "age") if counted and _kin_set(m, c) else (None,))
+
+
+def _kin_set(m: Mention, c: Cluster) -> bool:
+    """The plural or the member is known by a kin word ("all three daughters", "three sisters"): kin words and the
+    plain words said of kin ("the girls") hold at any age, but "both kids" is never a middle-aged couple."""
+    return m.category == "kinship" or any((info := noun_info(n)) is not None and info.category == "kinship"
+                                          for n in c.nouns)
 
 
 #: how many prompts back "the others" looks for the member who was singled out ("the youngest slips", then "the

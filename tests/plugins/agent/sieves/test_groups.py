@@ -516,3 +516,17 @@ def test_a_member_word_reaches_its_set_out_of_the_scene():
         on, off = with_and_without("groups", story)
         assert on[-1][0] in on[0]
         assert on != off
+
+
+def test_a_count_of_young_people_never_takes_in_a_grown_set_unless_it_is_kin():
+    # "both kids" is the girl and her brother, not the middle-aged couple; "all three daughters" still takes in
+    # three sisters in their fifties (kin words hold at any age)
+    kids = ["A middle-aged couple cycles along a canal towpath.",
+            "At a lock, a girl and her little brother sell lemonade.", "The couple buy two cups and the boy pours.",
+            "Both kids wave as the cyclists ride away."]
+    on, off = with_and_without("groups", kids)
+    assert on[-1] == [1, 2, 3, 4]
+    assert on != off
+    sisters = ["Three sisters in their fifties run a farm shop.", "A van pulls up and the driver unloads crates.",
+               "All three daughters carry boxes inside."]
+    assert with_and_without("groups", sisters)[0][-1] == [1, 2, 3]
