@@ -79,10 +79,10 @@ def newcomer_of_a_set(ctx: LinkContext, m: Mention, owner: Cluster | None, sieve
 
 
 def set_of_two(ctx: LinkContext, m: Mention) -> list[Cluster]:
-    """A definite pair word ("the pair", "the couple", "the duo", "the old pair") names a counted set of two the
+    """A definite pair word ("the pair", "the couple", "the duo", "the elderly pair") names a counted set of two the
     story introduced ("an elderly couple", "two guards") when neither was in the last prompt and other people
     fill the scene: the word counts its members, so it reaches back to the most recent set of exactly two that
-    nothing in the phrase contradicts ("the old pair" is not "two young cyclists"), a set the text introduced
+    nothing in the phrase contradicts ("the elderly pair" is not "two young cyclists"), a set the text introduced
     with a pair word first (it keeps the word it chose). Members someone singled out do not stop the set. A set
     in the scene is left to the scene's rules (they know who was listed in it and who stands beside it). When
     the scene itself holds exactly two people who fit and were not counted as a set ("a tall man meets a short

@@ -460,7 +460,7 @@ def test_a_person_their_owns_is_not_one_of_the_set_their_stands_for():
 def test_a_pair_word_is_never_a_group_called_by_a_word_for_many():
     # a band, a gang or a troop of unknown size is not "the pair" / "both": the counted two beside it are
     stories = [(["A brass band in red coats plays for an elderly couple on a park bench.",
-                 "The musicians circle the pair, horns blaring."], [[1, 2, 3], [1, 2, 3]]),
+                 "The players stroll round the pair, horns blaring."], [[1, 2, 3], [1, 2, 3]]),
                (["A gang of street kids mocks two tourists lost near the market.",
                  "The pair hurry off towards the station."], [[1, 2, 3], [2, 3]]),
                (["Two bald uncles march a troop of cub scouts along a forest trail.", "The scouts stumble over roots.",
@@ -480,7 +480,7 @@ def test_a_pair_word_reaches_back_to_the_story_set_of_two():
                  "The lanky girl waits with the honeymoon pair."], [2, 3, 7]),
                (["An elderly couple and two young cyclists share a ferry bench.", "The cyclists fix a tyre.",
                  "A sailor waves at one of the cyclists.",
-                 "The old pair doze in the sun while the sailor ties a rope."],
+                 "The elderly pair doze in the sun while the sailor ties a rope."],
                 [1, 2, 5]),
                (["A young couple and a mail carrier wait at the bus stop.", "The carrier drops a parcel.",
                  "A dog sniffs the parcel.", "The duo laugh at the dog."], [1, 2, 4]),
@@ -519,11 +519,11 @@ def test_a_member_word_reaches_its_set_out_of_the_scene():
 
 
 def test_a_count_of_young_people_never_takes_in_a_grown_set_unless_it_is_kin():
-    # "both kids" is the girl and her brother, not the middle-aged couple; "all three daughters" still takes in
+    # "both kids" is the girl and her brother, not the grey-haired couple; "all three daughters" still takes in
     # three sisters in their fifties (kin words hold at any age)
-    kids = ["A middle-aged couple cycles along a canal towpath.",
+    kids = ["A grey-haired couple cycles along a canal towpath.",
             "At a lock, a girl and her little brother sell lemonade.", "The couple buy two cups and the boy pours.",
-            "Both kids wave as the cyclists ride away."]
+            "Both kids shout goodbye to the cyclists."]
     on, off = with_and_without("groups", kids)
     assert on[-1] == [1, 2, 3, 4]
     assert on != off
