@@ -515,8 +515,8 @@ class MentionReader:
             m.count = int(L.MULTIPLE_BIRTH[lemma])  # "twin boys"
         if low in _ORDINALS and m.det == "def":  # "the second dog" picks by order ("a second dog" is new)
             m.ordinal = _ORDINALS[low]
-        elif low in L.NEWCOMER_WORDS or low == "new" and m.det == "indef":
-            m.det = "new"
+        elif low in L.NEWCOMER_WORDS and not (low == "new" and m.det == "poss") or low == "new" and m.det == "indef":
+            m.det = "new"  # "his new wife" dates the bond, it brings nobody in ("her second husband" does)
             return
         if low == "other":
             m.other = True

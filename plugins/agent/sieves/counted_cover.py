@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .. import lexicon as L
 from ..entities import contradicts, type_compatible
 
 if TYPE_CHECKING:
@@ -74,3 +76,31 @@ def newcomer_of_a_set(ctx: LinkContext, m: Mention, owner: Cluster | None, sieve
         return []
     target.claimed = True
     return sets[0][1:]
+
+
+def set_of_two(ctx: LinkContext, m: Mention) -> list[Cluster]:
+    """A definite pair word ("the pair", "the couple", "the duo", "the elderly pair") names a counted set of two the
+    story introduced ("an elderly couple", "two guards") when neither was in the last prompt and other people
+    fill the scene: the word counts its members, so it reaches back to the most recent set of exactly two that
+    nothing in the phrase contradicts ("the elderly pair" is not "two young cyclists"), a set the text introduced
+    with a pair word first (it keeps the word it chose). Members someone singled out do not stop the set. A set
+    in the scene is left to the scene's rules (they know who was listed in it and who stands beside it). When
+    the scene itself holds exactly two people who fit and were not counted as a set ("a tall man meets a short
+    woman ... the pair"), they are the pair (someone singled out earlier in the same sentence is beside it)."""
+    if m.lemma not in L.PAIR_NOUNS or m.plural or m.kind != "noun" or m.det not in ("def", "poss"):
+        return []
+    beside = {x.entity for x in ctx.mentions if x.sent == m.sent and x.start < m.start and not x.plural}
+    scene = [c for c in ctx.candidates(m) if ctx.in_scene(c, m) and not c.group and c.cid not in beside
+             and c.type in ("person", "any") and contradicts(replace(m, type=c.type), c) is None]
+    if len(scene) == 2 and (scene[0].group_key is None or scene[0].group_key != scene[1].group_key):
+        return []
+    sets: list[list[Cluster]] = []
+    for c in ctx.candidates(m):  # most recent first
+        if c.group_key is None or any(c in s for s in sets):
+            continue
+        members = ctx.members_of(c.group_key)
+        if len(members) == 2 and not any(x.cid in ctx.gone or ctx.in_scene(x, m) for x in members) and all(
+                x.type in ("person", "any") and contradicts(replace(m, type=x.type), x) is None for x in members):
+            sets.append(members)
+    paired = [s for s in sets if all(x.nouns & L.PAIR_NOUNS for x in s)]
+    return (paired or sets or [[]])[0]

@@ -150,3 +150,16 @@ def listed_after(ctx: LinkContext, m: Mention) -> bool:
     text = ctx.prompt.text
     return any(x.sent == m.sent and x.count and x.start < m.start and ":" in text[x.end:m.start]
                for x in ctx.mentions if x.plural or x.type == "group")
+
+
+#: kinds of beings other than people a listed member takes from its plural ("two drones: a yellow one ...")
+BEING_KINDS = ("animal", "creature", "robot", "vehicle")
+
+
+def member_takes_plural_kind(m: Mention, x: Mention, c: Cluster) -> None:
+    """A member the text lists by a description without a noun of its own ("two drones: a yellow one and a grey
+    one", "three goats, a white one ...") is a being of the plural's kind, not a person: "one" stands for the
+    plural's noun, so a later "the yellow drone" or "the white goat" finds it. A member with a noun of its own
+    ("two dogs: a puppy and ...") keeps what its noun says."""
+    if x.kind == "relative" and x.type in ("any", "person") and c.type in ("any", "person") and m.type in BEING_KINDS:
+        x.type = c.type = m.type

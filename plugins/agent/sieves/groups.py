@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, noun_match, type_compatible
 from ..nouns import hypernyms, noun_info
-from .counted_cover import most_recent_count, newcomer_of_a_set
+from .counted_cover import most_recent_count, newcomer_of_a_set, set_of_two
 from .group_lists import (
     GROUP_NAME,
     apposed_names_join,
@@ -15,6 +15,7 @@ from .group_lists import (
     group_of_listed,
     listed_after,
     listed_names,
+    member_takes_plural_kind,
     new_named_members,
 )
 from .kin_groups import new_kin_of_owners
@@ -74,6 +75,7 @@ def run(ctx: LinkContext) -> None:
                 if c is not None:
                     c.nouns.add(m.lemma)
                     c.gender = c.gender or m.gender  # "two brothers, Tariq and Sipho": each is male
+                    member_takes_plural_kind(m, x, c)
             ctx.cover(m, [c for x in members if (c := ctx.cluster(x)) is not None], NAME)
             continue
         if group_of_listed(ctx, m):
@@ -153,7 +155,7 @@ def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
     # a member is within reach while its group is: itself, or a member of its group singled out already,
     # in this prompt or the previous one ("the bassist" two prompts after "a four-piece band" and "the singer")
     near = {c.group_key for c in cands
-            if c.group_key and (ctx.in_scene(c, m) or c.entry is None)}
+            if c.group_key and (ctx.in_scene(c, m) or c.entry is None or _names_the_set(m, c))}
     for c in sorted(cands, key=lambda c: c.cid):
         if not c.unclaimed_member or c.group_key not in near or within is not None and c.cid not in within \
                 or c.cid in theirs and not noun_match(m, c):
@@ -163,6 +165,14 @@ def _unclaimed(ctx: LinkContext, m: Mention) -> Cluster | None:
         if m.kind == "relative" or noun_match(m, c) or m.category in ("generic", "kinship", "epithet", "occupation"):
             return c
     return None
+
+
+def _names_the_set(m: Mention, c: Cluster) -> bool:
+    """A definite singular says the word the story named a counted set by, its noun or the modifier that made it
+    ("the taller twin" of "two twin brothers", "the eldest sister" of "three sisters"), so it reaches that set
+    out of the scene too: the word, not who was last on screen, says which set the member is of. A general
+    noun ("the man" of "two men") does not: it fits too many newcomers."""
+    return m.det == "def" and m.category != "generic" and (m.lemma in c.descriptors or noun_match(m, c))
 
 
 def _named_newcomer(ctx: LinkContext, m: Mention) -> bool:
@@ -239,6 +249,9 @@ def _cover(ctx: LinkContext, m: Mention) -> None:
     members = _members(ctx, m) if m.kind == "noun" and m.det != "indef" else []
     if members and (m.count is None or m.count == len(members)):
         ctx.cover(m, members, NAME)
+        return
+    if not members and (pair := set_of_two(ctx, m)):
+        ctx.cover(m, pair, NAME)
         return
     picked = most(m, members, m.count) if members and m.count is not None else None
     if picked is not None:  # "the two older brothers" of three: the two eldest
@@ -347,7 +360,14 @@ def _member_fits(m: Mention, c: Cluster, counted: bool = False) -> bool:
     count names the set."""
     if m.type == "group":  # of members the text has singled out (a set never split is the group word's own)
         return c.type in ("person", "any", "animal", "creature", "robot") and c.claimed
-    return type_compatible(m, c) and contradicts(m, c) in ((None, "age") if counted else (None,))
+    return type_compatible(m, c) and contradicts(m, c) in ((None, "age") if counted and _kin_set(m, c) else (None,))
+
+
+def _kin_set(m: Mention, c: Cluster) -> bool:
+    """The plural or the member is known by a kin word ("all three daughters", "three sisters"): kin words and the
+    plain words said of kin ("the girls") hold at any age, but "both kids" is never a middle-aged couple."""
+    return m.category == "kinship" or any((info := noun_info(n)) is not None and info.category == "kinship"
+                                          for n in c.nouns)
 
 
 #: how many prompts back "the others" looks for the member who was singled out ("the youngest slips", then "the
@@ -454,7 +474,20 @@ def _members_named_more_generally(m: Mention, c: Cluster) -> bool:
 
 
 def _size_fits(m: Mention, c: Cluster) -> bool:
-    return m.count is None or c.group_size is None or m.count == c.group_size
+    """A counted phrase fits a group of its size, and a group of unknown size fits any count, except that "the
+    pair", "both", "the two" are never a group the text called by a word for many (a band, a troop, a gang, a
+    crew) without counting it: two people are called a pair, a couple or a duo, a group word of its own, so the
+    two are a counted set the scene holds beside the crowd-like group ("their grandparents", counted by no word
+    for many, may still be two)."""
+    if c.group_size is None:
+        return m.count != 2 or not _called_many(c)
+    return m.count is None or m.count == c.group_size
+
+
+def _called_many(c: Cluster) -> bool:
+    """A noun of the group is a word for a group of people other than a pair word ("band", "troop", "crew")."""
+    return any((info := noun_info(n)) is not None and info.type == "group" and n not in L.PAIR_NOUNS
+               and n not in L.NUMBER_WORDS for n in c.nouns)
 
 
 def _fits(m: Mention, c: Cluster) -> bool:

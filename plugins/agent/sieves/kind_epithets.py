@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import contradicts, overlap
+from .words import FOND_EPITHETS
 
 if TYPE_CHECKING:
     from ..entities import Cluster
@@ -38,6 +39,8 @@ def run(ctx: LinkContext) -> None:
             beings = [c for c in scene if c.type in ("animal", "creature")]
         if not beings:
             beings = named_machines_sharing(ctx, m)
+        if not beings:
+            beings = sole_being_among_no_people(ctx, m, scene)
         if len(beings) == 1:
             m.type = beings[0].type
             ctx.link(m, beings[0], NAME)
@@ -68,3 +71,17 @@ def _non_human_body(ctx: LinkContext, m: Mention) -> bool:
         if isinstance(count, int) and count > 2:
             return True
     return False
+
+
+def sole_being_among_no_people(ctx: LinkContext, m: Mention, scene: list[Cluster]) -> list[Cluster]:
+    """A fond person word ("the old fellow", "the little fellow"; sieves.json fond_epithets) in a scene with no
+    person in it (this prompt before the phrase and the previous prompt) names the one animal or creature of that
+    scene that is not the phrase's own clause subject and not female ("the billy goat ... then the old fellow
+    backs down", "an owl eyes the little fellow"): with nobody on screen to be the fellow, the word is the
+    storyteller's for the creature, not a newcomer. A person in the scene keeps the person reading, and so do
+    two fitting beasts (which one is meant is unsaid)."""
+    if m.lemma not in FOND_EPITHETS or any(c.type in ("person", "any") for c in scene):
+        return []
+    subjects = {x.entity for x in ctx.mentions if x.subject and x.sent == m.sent and x.start < m.start}
+    beings = [c for c in scene if c.type in ("animal", "creature") and c.gender != "female" and c.cid not in subjects]
+    return beings if len(beings) == 1 else []

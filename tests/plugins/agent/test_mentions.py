@@ -287,3 +287,13 @@ def test_a_person_noun_with_an_animal_sense_names_the_story_animal():
     man = "The man paws at the snow."
     assert {m.text: m.type for m in read_mentions(man, parse(man), frozenset(), frozenset(),
                                                   frozenset({"cat"})).mentions}["The man"] == "person"
+
+
+def test_new_after_a_possessor_dates_the_bond_and_brings_nobody_in():
+    # "his new wife" and "their new puppy" refer back; "a new girl" and "her second husband" bring someone in
+    def det(text, lemma):
+        return next(m.det for m in read_mentions(text, parse(text)).mentions if m.lemma == lemma)
+    assert det("The groom waltzes while his new wife hums.", "wife") == "poss"
+    assert det("His wife strokes their new puppy.", "puppy") == "poss"
+    assert det("A new girl walks into the classroom.", "girl") == "new"
+    assert det("Her second husband waits at the gate.", "husband") == "new"

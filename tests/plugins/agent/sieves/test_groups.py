@@ -455,3 +455,78 @@ def test_a_person_their_owns_is_not_one_of_the_set_their_stands_for():
     on, off = with_and_without("groups", story)
     assert on == [[1, 2, 3, 4], [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]]
     assert on != off
+
+
+def test_a_pair_word_is_never_a_group_called_by_a_word_for_many():
+    # a band, a gang or a troop of unknown size is not "the pair" / "both": the counted two beside it are
+    stories = [(["A brass band in red coats plays for an elderly couple on a park bench.",
+                 "The players stroll round the pair, horns blaring."], [[1, 2, 3], [1, 2, 3]]),
+               (["A gang of street kids mocks two tourists lost near the market.",
+                 "The pair hurry off towards the station."], [[1, 2, 3], [2, 3]]),
+               (["Two bald uncles march a troop of cub scouts along a forest trail.", "The scouts stumble over roots.",
+                 "Both uncles stop to quarrel over a compass."], [[1, 2, 3], [3], [1, 2]])]
+    for story, expected in stories:
+        on, off = with_and_without("groups", story)
+        assert on == expected
+    assert on != off
+
+
+def test_a_pair_word_reaches_back_to_the_story_set_of_two():
+    # "the pair" / "the duo" some prompts after the couple was last seen is that couple, not a new one; a phrase
+    # that contradicts one set ("old" against "young") takes the other; two people on screen stay the pair
+    stories = [(["A ranger in a green cap guides a honeymoon couple and three teenagers up a dune.",
+                 "The couple walk slowly while the teenagers race ahead.",
+                 "A lanky girl slips and the ranger runs to her.",
+                 "The lanky girl waits with the honeymoon pair."], [2, 3, 7]),
+               (["An elderly couple and two young cyclists share a ferry bench.", "The cyclists fix a tyre.",
+                 "A sailor waves at one of the cyclists.",
+                 "The elderly pair doze in the sun while the sailor ties a rope."],
+                [1, 2, 5]),
+               (["A young couple and a mail carrier wait at the bus stop.", "The carrier drops a parcel.",
+                 "A dog sniffs the parcel.", "The duo laugh at the dog."], [1, 2, 4]),
+               (["Two waiters in white jackets set tables on a terrace.", "The waiters fold napkins.",
+                 "A tall man meets a short woman by the fountain.", "The pair walk off arm in arm."], [3, 4])]
+    for story, last in stories:
+        on, off = with_and_without("groups", story)
+        assert on[-1] == last
+    on, off = with_and_without("groups", stories[0][0])
+    assert on != off
+
+
+def test_a_member_listed_by_one_is_a_being_of_the_plural_kind():
+    # "two robots: a round one and a tall one": each "one" is a robot, so "the round robot" later finds it
+    stories = [(["Two cleaning robots glide across a mall floor: a round one and a tall one.",
+                 "A toddler chases the round robot."], [[1, 2], [1, 3]]),
+               (["Two survey drones buzz over a gravel pit: a yellow one and a grey one.",
+                 "The yellow drone dips low."], None)]
+    on, off = with_and_without("groups", stories[0][0])
+    assert on == stories[0][1]
+    assert on != off
+    drones = with_and_without("groups", stories[1][0])[0]
+    assert drones[1][0] in drones[0]
+
+
+def test_a_member_word_reaches_its_set_out_of_the_scene():
+    # "the taller twin" / "the eldest sister" a prompt or two after the set was last on screen is one of it
+    stories = [["Two twin brothers paddle a canoe past a heron.", "The heron flies off.",
+                "The taller twin steers while his brother bails water."],
+               ["Three sisters hang laundry in a windy yard.", "A postman cycles past with a parcel.",
+                "He rings the bell at the next house.", "The eldest sister waves at him."]]
+    for story in stories:
+        on, off = with_and_without("groups", story)
+        assert on[-1][0] in on[0]
+        assert on != off
+
+
+def test_a_count_of_young_people_never_takes_in_a_grown_set_unless_it_is_kin():
+    # "both kids" is the girl and her brother, not the grey-haired couple; "all three daughters" still takes in
+    # three sisters in their fifties (kin words hold at any age)
+    kids = ["A grey-haired couple cycles along a canal towpath.",
+            "At a lock, a girl and her little brother sell lemonade.", "The couple buy two cups and the boy pours.",
+            "Both kids shout goodbye to the cyclists."]
+    on, off = with_and_without("groups", kids)
+    assert on[-1] == [1, 2, 3, 4]
+    assert on != off
+    sisters = ["Three sisters in their fifties run a farm shop.", "A van pulls up and the driver unloads crates.",
+               "All three daughters carry boxes inside."]
+    assert with_and_without("groups", sisters)[0][-1] == [1, 2, 3]

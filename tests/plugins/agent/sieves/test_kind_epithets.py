@@ -35,3 +35,23 @@ def test_a_person_word_sharing_a_named_machines_description_names_it_prompts_lat
     on, off = with_and_without("kind_epithets", story)
     assert on[3] == [1, 4]
     assert on != off
+
+
+def test_a_fond_person_word_with_no_person_on_screen_is_the_scenes_one_male_beast():
+    # "the old fellow" with only a billy goat (the dog is not in the prompt) on screen is the goat; a tortoise
+    # that a dragonfly lands on likewise (the dragonfly is the clause's subject, not the fellow)
+    stories = [(["A sheepdog lies in the heather, eyeing a shaggy billy goat.", "The goat paws the turf, snorting.",
+                 "Then the old fellow backs down and wanders away."], [[1, 2], [2], [2]]),
+               (["An ancient tortoise suns himself on a rock by a pond.",
+                 "A dragonfly lands on the old fellow's shell."], [[1], [1, 2]])]
+    for story, expected in stories:
+        on, off = with_and_without("kind_epithets", story)
+        assert on == expected
+        assert on != off
+
+
+def test_a_fond_person_word_stays_a_person_beside_a_person_or_two_beasts():
+    farmer = ["A grey donkey trudges up a dusty lane behind a farmer.", "The old fellow tugs at the rope."]
+    assert with_and_without("kind_epithets", farmer)[0][1] == [2]  # the farmer, not the donkey
+    two = ["A badger and a fox meet at a stream.", "The little fellow drinks first."]
+    assert with_and_without("kind_epithets", two)[0][1] == [3]  # which of two beasts is unsaid: someone new
