@@ -25,6 +25,7 @@ from . import (
     real_one,
     relative,
     salience,
+    seniority,
     wordnet,
 )
 from .family_pair import run as family_pair
@@ -49,6 +50,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("real_one", real_one.run),
     ("relative", relative.run),
     ("groups", groups.run),
+    ("seniority", seniority.run),
     ("salience", salience.run),
     ("owned_role", owned_role.run),
     ("pronouns", pronouns.run),
