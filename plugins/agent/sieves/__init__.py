@@ -18,6 +18,7 @@ from . import (
     groups,
     head_match,
     kind_epithets,
+    listed_members,
     owned_role,
     presence,
     pronouns,
@@ -38,6 +39,7 @@ Sieve = Callable[["LinkContext"], None]
 SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("presence", presence.run),
     ("exact_name", exact_name.run),
+    ("listed_members", listed_members.run),
     ("apposition", apposition.run),
     ("features", features.run),
     ("proper_adjective", proper_adjective.run),
