@@ -36,7 +36,7 @@ def _graded_word_of(m: Mention) -> str | None:
     return words[-1] if words else None
 
 
-def _side(c: Cluster, superlative: bool) -> int | None:
+def side(c: Cluster, superlative: bool) -> int | None:
     """The one side of age the text put the entity on by a comparative word (by a superlative when `superlative`):
     +1 older, -1 younger; None when it said neither or both."""
     ending = "est" if superlative else ("er", "est")
@@ -61,12 +61,12 @@ def stated_rank(m: Mention, scope: list[Cluster]) -> Cluster | None:
         attr = "age"
     if attr != "age" or direction == 0:
         return None
-    said = [c for c in scope if _side(c, False) == direction]
-    opposite = [c for c in scope if _side(c, False) == -direction]
+    said = [c for c in scope if side(c, False) == direction]
+    opposite = [c for c in scope if side(c, False) == -direction]
     pair = [c for c in scope if said and c.group_key is not None and c.group_key == said[0].group_key]
     if len(said) == 1 and (len(scope) == 2 or len(opposite) == 1 or len(pair) == 2):
         return said[0]
     if len(scope) > 2 and any(w.endswith("est") for w in m.text.lower().split()):
-        said = [c for c in scope if _side(c, True) == direction]
+        said = [c for c in scope if side(c, True) == direction]
         return said[0] if len(said) == 1 else None
     return None
