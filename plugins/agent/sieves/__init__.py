@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import (
+    age_noun,
     apposition,
     elder_kin,
     exact_name,
@@ -48,6 +49,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("features", features.run),
     ("proper_adjective", proper_adjective.run),
     ("family_pair", family_pair),
+    ("age_noun", age_noun.run),
     ("generic_look", generic_look.run),
     ("elder_kin", elder_kin.run),
     ("head_match", head_match.run),
