@@ -19,6 +19,7 @@ from . import resources as R
 from .entities import Cluster, contradicts, handled_things
 from .mentions import Mention, Prompt, read_mentions
 from .nouns import noun_info
+from .owned_sets import owned_kin_newcomers
 from .reader import parse
 from .registry import GlobalRegistry, RegistryEntry
 from .schema import Attribute, EntityInstance, PromptResult, Reference, ScenePhrase
@@ -272,7 +273,8 @@ def _introduces_members(ctx: LinkContext, m: Mention) -> bool:
     each prompt; one split later would otherwise miss its second member where it was introduced.)"""
     if m.kind != "noun" or m.skip is not None or m.count is None or not 2 <= m.count <= MAX_MEMBERS:
         return False
-    if m.det not in ("none", "indef") or m.type in ("prop", "background", "vehicle", "thing"):
+    if m.det not in ("none", "indef") and not owned_kin_newcomers(ctx, m) \
+            or m.type in ("prop", "background", "vehicle", "thing"):
         return False
     if any(c.dep_ in ("det", "predet") and c.lower_ in L.COVER_DETERMINERS for c in ctx.prompt.doc[m.head].children):
         return False  # "all three dogs" takes in the dogs the story has, it brings no new ones

@@ -179,15 +179,15 @@ def of_stated_age(years: int, scope: list[Cluster]) -> Cluster | None:
     same = [c for c in scope if c.stated_age == years]
     if same:
         return same[0] if len(same) == 1 else None
-    stage = _life_stage(float(years))
+    stage = life_stage(float(years))
     ages = [(c, rough_age(c)) for c in scope if c.stated_age is None]
-    fits = [c for c, age in ages if age is not None and _life_stage(age) == stage]
+    fits = [c for c, age in ages if age is not None and life_stage(age) == stage]
     if not fits:  # nobody known to be of that age: the one whose age nothing says, when every other is of another
         fits = [c for c, age in ages if age is None] if len(scope) >= 2 else []
     return fits[0] if len(fits) == 1 else None
 
 
-def _life_stage(years: float) -> int:
+def life_stage(years: float) -> int:
     """0 child, 1 young, 2 adult, 3 old, by the rough-age bounds of sieves/words.py."""
     return 0 if years <= CHILD_YEARS else 1 if years <= YOUNG_YEARS else 3 if years >= OLD_YEARS else 2
 

@@ -17,6 +17,7 @@ from .keepers import keeps_another, learn_keepers
 from .kin_described import kin_by_description
 from .kin_scene import kin_in_scene
 from .salience import described_here
+from .seniority import stated_rank
 from .words import (
     KEEPER_NOUNS,
     KIN_THROUGH,
@@ -72,7 +73,7 @@ def run(ctx: LinkContext) -> None:
             # black ones first
             scope = scope + _kin_across_generations(ctx, m, scope)
             named = [c for c in scope if noun_match(m, c)] if m.kind == "noun" else []
-            target = _opposite_of_a_pair(m, compared) or kin_extreme(m, scope) or (
+            target = _opposite_of_a_pair(m, compared) or stated_rank(m, scope) or kin_extreme(m, scope) or (
                 scope[0] if len(scope) == 1 else named[0] if len(named) == 1 and len(scope) > 1
                 and m.category != "generic" else extreme(m, scope))  # "the older cousin" when one is the cousin
             if target is not None:

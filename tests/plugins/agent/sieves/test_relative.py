@@ -243,13 +243,13 @@ def test_a_comparison_over_a_named_set_takes_in_the_whole_set():
 
 
 def test_the_older_of_the_two_chooses_between_the_counted_pair_not_the_adult_beside_them():
-    story = ["Two brothers build a sandcastle on a beach: a lad of roughly eleven wearing a blue swimsuit and a boy of five "
-             "in a sun hat.",
+    story = ["Two brothers build a sandcastle on a beach: a boy of nearly eleven wearing a blue swimsuit and a boy "
+             "of five in a sun hat.",
              "An uncle in a striped shirt waves at them from the water.",
              "The uncle brings ice creams for both boys, and the older of the two shares his with a gull."]
     with_and_without("relative", story)
     older = next(lk for lk in link_story(story)[2].links if lk["text"].startswith("the older of the two"))
-    assert older["ids"] == [1]  # the boy of eleven, not the uncle
+    assert older["ids"] == [1]  # the boy of nearly eleven, not the uncle
     chess = ["Two cousins play chess in a park: a girl aged about twelve wearing a red coat and a boy of six "
              "wearing a blue coat.",
              "Their grandfather in a tweed cap watches from a bench.",
