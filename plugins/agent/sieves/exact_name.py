@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..mentions import Mention
 
 NAME = "exact_name"
-TITLE_NOUN_WORDS = frozenset(TITLE_NOUNS.values())
+TITLE_WORDS = frozenset(TITLE_NOUNS)
 #: how many first letters a short name must share with the full name word it shortens ("Cora" of "Corazón",
 #: "Venky" of "Venkataraman"); three would also join different people ("Ali" and "Alina")
 NICKNAME_PREFIX = 4
@@ -38,7 +38,7 @@ def run(ctx: LinkContext) -> None:
     for m in ctx.open(("name",)):
         linked = False
         for c in ctx.candidates(m):
-            if m.names & c.names and not _other_given_name(m.names, c.names, c.nouns):
+            if m.names & c.names and not _other_given_name(m.names, c):
                 if m.gender_guessed and c.gender is not None:
                     m.gender = None  # the table's guess for the name gives way to what the story said of its bearer
                 if ctx.link(m, c, NAME):
@@ -183,6 +183,10 @@ def _plain(word: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
-def _other_given_name(mention: set[str], entity: set[str], nouns: set[str]) -> bool:
-    """"Wen Lili" after "Grandpa Wen": a title made "Wen" a family name, and the new name adds a given name."""
-    return bool(mention - entity) and bool(nouns & TITLE_NOUN_WORDS)
+def _other_given_name(mention: set[str], c: Cluster) -> bool:
+    """"Wen Lili" after "Grandpa Wen": a title made "Wen" a family name, and the new name adds a given name.
+    Only a title said with one of the entity's names counts: "a young woman named Mika" is no title, so
+    "Hasegawa Mika" (a family name put before a given name the story knows) is still Mika, whatever the
+    noun she was introduced by ("woman" is also what the title "Mrs" says): a titled name keeps the title word
+    itself among the entity's nouns (see `MentionReader._name`), a plain noun does not."""
+    return bool(mention - c.names) and bool(c.nouns & TITLE_WORDS)
