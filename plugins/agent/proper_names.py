@@ -29,6 +29,8 @@ AS_NAME_VERBS = frozenset(_NAMES["as_name_verbs"])
 TITLE_SUFFIXES: dict[str, str | None] = _NAMES["title_suffixes"]
 TITLE_ABBREVIATIONS: dict[str, str | None] = _NAMES["title_abbreviations"]
 KUNYA_PREFIXES = frozenset(_NAMES["kunya_prefixes"])
+#: marks that close a phrase said beside a word
+SET_OFF_MARKS = frozenset({",", "-", "\u2014", "\u2013", ";", ")"})
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 
 
@@ -101,7 +103,18 @@ def described_as_someone(tok: Token) -> bool:
     parsed with the name as the object of "in"): no place is a woman, so the word names her, wherever the parse
     hung it."""
     return any(c.dep_ == "appos" and c.pos_ == "NOUN" and (info := noun_info(c.lemma_.lower())) is not None
-               and info.type == "person" for c in tok.children)
+               and info.type == "person" and set_off(c) for c in tok.children)
+
+
+def set_off(phrase: Token) -> bool:
+    """A comma or a dash closes the phrase before its clause's main verb, so it is said beside a word ("ba Lan,
+    a tiny woman in a green dress, stirs a pot"). One that runs on into the main verb ("in Lima, a stout cook in
+    a straw hat stirs a pot", which the parse hangs on the place before the comma) is the clause's subject, and
+    the place stays a place. (The main verb, not the phrase's own end: the parse often cuts a long phrase short;
+    where it found no main verb after the phrase, the end of the sentence.)"""
+    doc, sent = phrase.doc, phrase.sent
+    end = sent.root.i if sent.root.i > phrase.i else sent.end  # a parse that missed the verb: to the sentence end
+    return any(doc[j].text in SET_OFF_MARKS for j in range(phrase.i + 1, end))
 
 
 def camera_gear(tok: Token) -> bool:

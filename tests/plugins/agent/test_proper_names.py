@@ -110,3 +110,15 @@ def test_a_lone_title_of_respect_is_the_one_the_story_named_with_it():
              "Baba laughs and hands the girl a chisel."]
     assert [r.entity_ids for r in link_story(story)] == [[1, 2], [1, 2]]
     assert lone_title(_tok(parse(story[1]), "Baba"))
+
+
+def test_a_place_before_a_comma_and_the_clause_subject_stays_a_place():
+    # the parse hangs the subject phrase on the place as its appositive; the phrase runs on into its verb
+    assert _names("At a fruit stall in Chiclayo, a stout vendor in a straw hat weighs mangoes.") == []
+    assert _names("In a noisy market in Kumasi, a tall weaver sells bright cloth.") == []
+    assert _names("From a balcony in Valparaiso, a girl with a kite waves at the ships.") == []
+
+
+def test_a_name_with_a_person_phrase_set_off_by_commas_stays_a_name():
+    assert "ba Lan" in _names("In Hue, ba Lan, a tiny woman in a green dress, stirs a pot.")
+    assert "Marisol" in _names("In Oaxaca, Marisol, a potter in a blue apron, shapes a jug.")
