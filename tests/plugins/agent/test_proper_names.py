@@ -122,3 +122,10 @@ def test_a_place_before_a_comma_and_the_clause_subject_stays_a_place():
 def test_a_name_with_a_person_phrase_set_off_by_commas_stays_a_name():
     assert "ba Lan" in _names("In Hue, ba Lan, a tiny woman in a green dress, stirs a pot.")
     assert "Marisol" in _names("In Oaxaca, Marisol, a potter in a blue apron, shapes a jug.")
+
+
+def test_a_word_above_or_below_which_things_are_is_a_place_unless_it_is_a_given_name():
+    assert _names("High above Cusco, an old herder whistles to his llamas.") == []
+    assert _names("Far below Tromso, a young skier in a red suit waits for the lift.") == []
+    assert _names("The village lies along Rimac, where a boy in a cap fishes.") == []
+    assert "Mateo" in _names("A kite hangs above Mateo as he runs along the beach.")
