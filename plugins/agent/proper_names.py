@@ -24,6 +24,7 @@ _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
 _ENCLOSING = frozenset(_NAMES["enclosing_prepositions"])
 _WORD_NOUNS = frozenset(_NAMES["word_nouns"])
+NAME_NOUNS = frozenset(_NAMES["name_nouns"])
 _CAMERA_GEAR = frozenset(_NAMES["camera_words"])
 AS_NAME_VERBS = frozenset(_NAMES["as_name_verbs"])
 TITLE_SUFFIXES: dict[str, str | None] = _NAMES["title_suffixes"]
@@ -67,7 +68,8 @@ def name_token(tok: Token) -> bool:
     low = tok.text.lower()
     if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num or camera_gear(tok) or heading_word(tok):
         return False
-    if tok.dep_ in ("appos", "compound", "attr") and tok.head.lemma_.lower() in _WORD_NOUNS or any(
+    if tok.dep_ in ("appos", "compound", "attr") and tok.head.lemma_.lower() in _WORD_NOUNS \
+            and not owned_name_aside(tok) or any(
             c.dep_ in ("compound", "nmod") and c.lemma_.lower() in _WORD_NOUNS for c in tok.children):
         return False  # "squawks the name Tiago": the word is quoted, nobody is there
     if tok.dep_ in ("compound", "amod"):
@@ -83,6 +85,16 @@ def name_token(tok: Token) -> bool:
         return False  # "the streets of Lisbon"
     # a place word right before the head makes a place ("Lake Tahoe"); further off it is a surname ("Park Ji-ho")
     return not any(c.text.lower() in _PLACE_WORDS for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1)
+
+
+def owned_name_aside(tok: Token) -> bool:
+    """The word is set beside a pronoun's name noun ("the crew shout her name, Mai, over the wind", "greets the
+    tailor by his boyhood name, Tono"): what someone the story already knows is called. "The name Tiago" with no
+    possessor is only a word said, and a noun's name ("calls the dog's name, Rex, but only the ducks answer") may
+    be called for someone who is not there."""
+    head = tok.head
+    return tok.dep_ == "appos" and head.lemma_.lower() in NAME_NOUNS and any(
+        c.dep_ == "poss" and c.pos_ == "PRON" and c.lower_ != "whose" for c in head.children)
 
 
 def lone_title(tok: Token) -> bool:
