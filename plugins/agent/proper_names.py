@@ -240,7 +240,9 @@ def name_words(parts: list[Token]) -> list[str]:
 
 def as_name_owner(tok: Token) -> Token | None:
     """For a name after "as" under a naming verb ("introduces himself to the cook as Tamsin", "a boy known as
-    Ferro"), the token it renames: the verb's subject, or the noun a participle describes."""
+    Ferro", "greets the stranger as Colonel Dusek"), the token it renames: the verb's object (one says what
+    someone else is called: "introduces her son as Tomas"), else its subject (a reflexive object is the
+    subject: "introduces himself as Tamsin"), or the noun a participle describes."""
     if tok.dep_ != "pobj" or tok.head.lower_ != "as":
         return None
     verb = next((a for a in tok.head.ancestors if a.pos_ in ("VERB", "AUX")), None)
@@ -248,6 +250,9 @@ def as_name_owner(tok: Token) -> Token | None:
         return None
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
         return verb.head
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is not None and not obj.lower_.endswith(("self", "selves")):
+        return obj  # "greets the customer as Chief Bello", "introduces her son as Tomas"
     return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 

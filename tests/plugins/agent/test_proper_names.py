@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plugins.agent.mentions import read_mentions
-from plugins.agent.proper_names import lone_title, modifies_a_thing, place_position
+from plugins.agent.proper_names import as_name_owner, lone_title, modifies_a_thing, place_position
 from plugins.agent.reader import parse
 
 
@@ -129,3 +129,14 @@ def test_a_word_above_or_below_which_things_are_is_a_place_unless_it_is_a_given_
     assert _names("Far below Tromso, a young skier in a red suit waits for the lift.") == []
     assert _names("The village lies along Rimac, where a boy in a cap fishes.") == []
     assert "Mateo" in _names("A kite hangs above Mateo as he runs along the beach.")
+
+
+def test_a_name_after_as_renames_the_naming_verbs_object_else_its_subject():
+    doc = parse("The porter greets the stranger as Colonel Dusek, then takes his bag.")
+    assert as_name_owner(_tok(doc, "Dusek")).text == "stranger"
+    doc = parse("A proud mother in a blue dress introduces her son as Tomas.")
+    assert as_name_owner(_tok(doc, "Tomas")).text == "son"
+    doc = parse("The old doorman hails the driver as Uncle Femi and opens the gate.")
+    assert as_name_owner(_tok(doc, "Femi")).text == "driver"
+    doc = parse("A lanky man introduces himself to the cook as Tamsin.")
+    assert as_name_owner(_tok(doc, "Tamsin")).text == "man"
