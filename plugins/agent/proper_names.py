@@ -44,7 +44,7 @@ def is_title(tok: Token) -> bool:
         return True
     return low in TITLES or low in TITLE_SUFFIXES and tok.i >= 2 and tok.doc[tok.i - 1].text == "-" \
         or low in TITLE_SUFFIXES and tok.dep_ == "compound" and tok.head.i == tok.i - 1 \
-        and tok.head.text[:1].isupper() or kin_title(tok)
+        and tok.head.text[:1].isupper() or kin_title(tok) or role_title(tok)
 
 
 def kin_title(tok: Token) -> bool:
@@ -54,6 +54,18 @@ def kin_title(tok: Token) -> bool:
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     return tok.text[:1].isupper() and tok.lower_ in L.KINSHIP and nxt is not None and nxt.text[:1].isupper() \
         and nxt.pos_ == "PROPN" and tok.head.i != tok.i and tok.head.i > tok.i and tok.head.pos_ == "PROPN"
+
+
+def role_title(tok: Token) -> bool:
+    """A capitalised word for a role or trade right before a name of its own ("Chief Bello", "Farmer Giles",
+    "Sheriff Lobo", "Bishop Ndlovu") is a title, as "Captain" and "Doctor" are: the story finds the bearer again
+    as "the chief" or by the name alone, and two chiefs are not one name. A word the given-name table knows
+    ("Hunter", "Mason", "Porter") may be a given name, and stays one."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    info = noun_info(tok.lower_)
+    return tok.text[:1].isupper() and info is not None and info.type == "person" and info.category != "generic" \
+        and R.name_gender(tok.lower_) is None and nxt is not None and nxt.text[:1].isupper() \
+        and nxt.pos_ == "PROPN" and tok.head.i > tok.i and tok.head.pos_ == "PROPN"
 
 
 def title_gender(title: str) -> str | None:

@@ -140,3 +140,19 @@ def test_a_name_after_as_renames_the_naming_verbs_object_else_its_subject():
     assert as_name_owner(_tok(doc, "Femi")).text == "driver"
     doc = parse("A lanky man introduces himself to the cook as Tamsin.")
     assert as_name_owner(_tok(doc, "Tamsin")).text == "man"
+
+
+def test_a_capitalised_role_word_before_a_name_is_a_title():
+    from plugins.agent.mentions import read_mentions as read
+    text = "Chief Bello, a heavy man in a white agbada, sits under a mango tree."
+    bello = next(m for m in read(text, parse(text)).mentions if m.kind == "name")
+    assert bello.names == {"@bello"} and "chief" in bello.nouns
+    text = "Hunter Reyes feeds the pigs."  # a role word the given-name table knows stays a given name
+    assert next(m for m in read(text, parse(text)).mentions if m.kind == "name").names == {"@hunter", "@reyes"}
+
+
+def test_two_bearers_of_one_role_title_are_two_people():
+    from tests.plugins.agent.sieves.helpers import ids
+    story = ["Chief Bello, a heavy man in a white agbada, sits under a mango tree.",
+             "Chief Adeyemi, a thin man in a blue cap, joins him."]
+    assert ids(story) == [[1], [1, 2]]
