@@ -50,7 +50,7 @@ def run(ctx: LinkContext) -> None:
                 ctx.link(m, bearer, NAME)
                 continue
             full = _shortened(ctx, m) or _inner_diminutive(ctx, m) or _pet_name_opening(ctx, m) \
-                or _dialogue_name_by_elimination(ctx, m)
+                or _dialogue_name_by_elimination(ctx, m) or _unnamed_one_named(ctx, m)
             if full is not None:
                 if m.gender_guessed and full.gender is not None:
                     m.gender = None
@@ -155,6 +155,21 @@ def _dialogue_name_by_elimination(ctx: LinkContext, m: Mention) -> Cluster | Non
         return None
     fits = [c for c in ctx.candidates(m) if c.entry is not None and c.names and not c.group
             and c.type in ("person", "any") and not _accounted(ctx, c, m) and ctx.in_previous(c)
+            and contradicts(m, c) in (None, "name") and not (m.gender and c.gender and m.gender != c.gender)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _unnamed_one_named(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A character met by a description is often named only later, with nothing to say it is the same one
+    ("an old woman digs bread out of the sand", next prompt "Doña Pilar knocks on the crust"), while a newcomer
+    is introduced with a description of their own. A bare name no entity carries, that nothing in its prompt
+    introduces, of one person (no article, count or plural), in a prompt after the first, is the one person of
+    the previous prompt that has no name yet, that no other mention of this prompt is linked to or names, and
+    whose gender agrees with the name's (its title's, or the given-name table's guess)."""
+    if ctx.prompt_index == 0 or not _bare_name(ctx, m) or m.plural or m.count is not None or m.det != "none":
+        return None  # "the three Marchettis" names a family
+    fits = [c for c in ctx.candidates(m) if c.entry is not None and not c.names and not c.group
+            and c.type == "person" and ctx.in_previous(c) and not _accounted(ctx, c, m)
             and contradicts(m, c) in (None, "name") and not (m.gender and c.gender and m.gender != c.gender)]
     return fits[0] if len(fits) == 1 else None
 

@@ -169,3 +169,20 @@ def test_a_title_said_with_a_name_still_makes_a_longer_name_another_person():
                    "Okafor Ada, a girl of ten, carries the basket."]):
         on, _ = with_and_without("apposition", story)
         assert on == [[1], [2]]
+
+
+def test_a_bare_new_name_is_the_one_unnamed_person_of_the_previous_prompt():
+    for story in (["An old woman in a red shawl digs a pot of bread out of the sand.",
+                   "Doña Pilar knocks on the crust and nods."],
+                  ["A stocky fisherman mends a net on the jetty.", "Mr Okoro lights his pipe."]):
+        on, off = with_and_without("exact_name", story)
+        assert on == [[1], [1]]
+        assert on != off
+
+
+def test_a_new_name_is_a_newcomer_when_the_gender_differs_two_could_be_named_or_it_is_introduced():
+    for story in (["An old woman in a red shawl sells figs.", "Mr Okoro buys a bag."],
+                  ["A fisherman and a baker argue on the jetty.", "Mr Okoro walks off."],
+                  ["An old woman in a red shawl sells figs.", "Pilar, a young girl in a yellow dress, buys a bag."]):
+        on, _ = with_and_without("apposition", story)
+        assert on[1] != on[0] and len(on[1]) == 1 and on[1][0] not in on[0]
