@@ -162,11 +162,13 @@ def _dialogue_name_by_elimination(ctx: LinkContext, m: Mention) -> Cluster | Non
 def _unnamed_one_named(ctx: LinkContext, m: Mention) -> Cluster | None:
     """A character met by a description is often named only later, with nothing to say it is the same one
     ("an old woman digs bread out of the sand", next prompt "Doña Pilar knocks on the crust"), while a newcomer
-    is introduced with a description of their own. A bare name no entity carries, that nothing in its prompt
-    introduces, of one person (no article, count or plural), in a prompt after the first, is the one person of
-    the previous prompt that has no name yet, that no other mention of this prompt is linked to or names, and
-    whose gender agrees with the name's (its title's, or the given-name table's guess)."""
-    if ctx.prompt_index == 0 or not _bare_name(ctx, m) or m.plural or m.count is not None or m.det != "none":
+    is introduced with a description of their own. A name (of one word or more: "Frau Helga Brandt") no entity
+    carries, that nothing in its prompt introduces, of one person (no article, count or plural), in a prompt
+    after the first, is the one person of the previous prompt that has no name yet, that no other mention of
+    this prompt is linked to or names, and whose gender agrees with the name's (its title's, or the given-name
+    table's guess)."""
+    introduced = m.appos_of is not None or m.member_of is not None or any(x.appos_of == m.index for x in ctx.mentions)
+    if ctx.prompt_index == 0 or introduced or m.plural or m.count is not None or m.det != "none":
         return None  # "the three Marchettis" names a family
     fits = [c for c in ctx.candidates(m) if c.entry is not None and not c.names and not c.group
             and c.type == "person" and ctx.in_previous(c) and not _accounted(ctx, c, m)

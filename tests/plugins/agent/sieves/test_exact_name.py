@@ -186,3 +186,12 @@ def test_a_new_name_is_a_newcomer_when_the_gender_differs_two_could_be_named_or_
                   ["An old woman in a red shawl sells figs.", "Pilar, a young girl in a yellow dress, buys a bag."]):
         on, _ = with_and_without("apposition", story)
         assert on[1] != on[0] and len(on[1]) == 1 and on[1][0] not in on[0]
+
+
+def test_a_new_name_of_several_words_is_the_one_unnamed_person_of_the_previous_prompt():
+    for story in (["An old woman in a red shawl digs a pot of bread out of the sand.",
+                   "Frau Helga Brandt knocks on the crust and nods."],
+                  ["A lanky porter in a grey cap loads the cart.", "Tomas Vidal wipes his brow."]):
+        on, off = with_and_without("exact_name", story)
+        assert on == [[1], [1]]
+        assert on != off
