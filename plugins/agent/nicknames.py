@@ -59,21 +59,20 @@ def _described_after_bracket(text: str, mentions: list[Mention], m: Mention) -> 
 
 
 def _said_name_owner(doc: Doc, mentions: list[Mention], m: Mention) -> Mention | None:
-    """"The bus driver -- her name is Wanjiru Kamau -- waves", "the cook, whose name is Teodor, stirs": a name that
-    a copula says is someone's name renames that someone (the possessor of "name", or the noun "whose" hangs on),
-    though the name's own clause has no character as its subject (so it is no bare predicate either)."""
+    """"The bus driver -- her name is Wanjiru Kamau -- waves", "the cook, whose name is Teodor, stirs", "the crew
+    shout her name, Mai": a name that a copula or an apposition says is someone's name renames that someone (the
+    possessor of "name", or the noun "whose" hangs on), though the name's own clause has no character as its
+    subject (so it is no bare predicate either)."""
     tok = doc[m.head]
-    if tok.dep_ != "attr" or tok.head.lemma_ != "be":
-        return None
-    subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+    subj = _name_noun_of(tok)
     if subj is None or subj.lemma_.lower() not in _NAME_NOUNS:
         return None
     poss = next((c for c in subj.children if c.dep_ == "poss"), None)
     if poss is None:
         return None
     by_head = {x.head: x for x in mentions}
-    if poss.lower_ == "whose" and tok.head.dep_ == "relcl":
-        return by_head.get(tok.head.head.i)
+    if poss.lower_ == "whose" and subj.head.dep_ == "relcl":
+        return by_head.get(subj.head.head.i)
     owner = by_head.get(poss.i)
     if owner is not None and owner.kind == "pronoun":
         prev = next((x for x in reversed(mentions[:owner.index]) if x.kind != "pronoun"), None)
@@ -81,6 +80,17 @@ def _said_name_owner(doc: Doc, mentions: list[Mention], m: Mention) -> Mention |
                 and prev.person_like and doc.text[prev.end:owner.start].strip() in _ASIDE_OPENERS:
             return prev  # "The bus driver -- her name is ...": the aside's pronoun is the phrase it follows
     return owner if owner is not None and owner.kind in ("pronoun", "noun", "name") else None
+
+
+def _name_noun_of(tok: Token) -> Token | None:
+    """The noun the name is said to be: the subject of the copula whose complement it is ("her name is Wanjiru"),
+    or the noun it is set beside ("shout her name, Mai", "by his boyhood name, Tono"; see
+    proper_names.owned_name_aside)."""
+    if tok.dep_ == "appos":
+        return tok.head
+    if tok.dep_ != "attr" or tok.head.lemma_ != "be":
+        return None
+    return next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
 
 
 def _as_aside_host(text: str, doc: Doc, mentions: list[Mention], m: Mention) -> Mention | None:

@@ -24,11 +24,14 @@ _PLACE_WORDS = frozenset(_NAMES["place_words"])
 _LOCATIVE = frozenset(_NAMES["locative_prepositions"])
 _ENCLOSING = frozenset(_NAMES["enclosing_prepositions"])
 _WORD_NOUNS = frozenset(_NAMES["word_nouns"])
+NAME_NOUNS = frozenset(_NAMES["name_nouns"])
 _CAMERA_GEAR = frozenset(_NAMES["camera_words"])
 AS_NAME_VERBS = frozenset(_NAMES["as_name_verbs"])
 TITLE_SUFFIXES: dict[str, str | None] = _NAMES["title_suffixes"]
 TITLE_ABBREVIATIONS: dict[str, str | None] = _NAMES["title_abbreviations"]
 KUNYA_PREFIXES = frozenset(_NAMES["kunya_prefixes"])
+#: marks that close a phrase said beside a word
+SET_OFF_MARKS = frozenset({",", "-", "\u2014", "\u2013", ";", ")"})
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 
 
@@ -41,7 +44,7 @@ def is_title(tok: Token) -> bool:
         return True
     return low in TITLES or low in TITLE_SUFFIXES and tok.i >= 2 and tok.doc[tok.i - 1].text == "-" \
         or low in TITLE_SUFFIXES and tok.dep_ == "compound" and tok.head.i == tok.i - 1 \
-        and tok.head.text[:1].isupper() or kin_title(tok)
+        and tok.head.text[:1].isupper() or kin_title(tok) or role_title(tok)
 
 
 def kin_title(tok: Token) -> bool:
@@ -51,6 +54,18 @@ def kin_title(tok: Token) -> bool:
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     return tok.text[:1].isupper() and tok.lower_ in L.KINSHIP and nxt is not None and nxt.text[:1].isupper() \
         and nxt.pos_ == "PROPN" and tok.head.i != tok.i and tok.head.i > tok.i and tok.head.pos_ == "PROPN"
+
+
+def role_title(tok: Token) -> bool:
+    """A capitalised word for a role or trade right before a name of its own ("Chief Bello", "Farmer Giles",
+    "Sheriff Lobo", "Bishop Ndlovu") is a title, as "Captain" and "Doctor" are: the story finds the bearer again
+    as "the chief" or by the name alone, and two chiefs are not one name. A word the given-name table knows
+    ("Hunter", "Mason", "Porter") may be a given name, and stays one."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    info = noun_info(tok.lower_)
+    return tok.text[:1].isupper() and info is not None and info.type == "person" and info.category != "generic" \
+        and R.name_gender(tok.lower_) is None and nxt is not None and nxt.text[:1].isupper() \
+        and nxt.pos_ == "PROPN" and tok.head.i > tok.i and tok.head.pos_ == "PROPN"
 
 
 def title_gender(title: str) -> str | None:
@@ -65,7 +80,8 @@ def name_token(tok: Token) -> bool:
     low = tok.text.lower()
     if low in _NOT_NAMES or low in _PLACE_WORDS or tok.like_num or camera_gear(tok) or heading_word(tok):
         return False
-    if tok.dep_ in ("appos", "compound", "attr") and tok.head.lemma_.lower() in _WORD_NOUNS or any(
+    if tok.dep_ in ("appos", "compound", "attr") and tok.head.lemma_.lower() in _WORD_NOUNS \
+            and not owned_name_aside(tok) or any(
             c.dep_ in ("compound", "nmod") and c.lemma_.lower() in _WORD_NOUNS for c in tok.children):
         return False  # "squawks the name Tiago": the word is quoted, nobody is there
     if tok.dep_ in ("compound", "amod"):
@@ -81,6 +97,16 @@ def name_token(tok: Token) -> bool:
         return False  # "the streets of Lisbon"
     # a place word right before the head makes a place ("Lake Tahoe"); further off it is a surname ("Park Ji-ho")
     return not any(c.text.lower() in _PLACE_WORDS for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1)
+
+
+def owned_name_aside(tok: Token) -> bool:
+    """The word is set beside a pronoun's name noun ("the crew shout her name, Mai, over the wind", "greets the
+    tailor by his boyhood name, Tono"): what someone the story already knows is called. "The name Tiago" with no
+    possessor is only a word said, and a noun's name ("calls the dog's name, Rex, but only the ducks answer") may
+    be called for someone who is not there."""
+    head = tok.head
+    return tok.dep_ == "appos" and head.lemma_.lower() in NAME_NOUNS and any(
+        c.dep_ == "poss" and c.pos_ == "PRON" and c.lower_ != "whose" for c in head.children)
 
 
 def lone_title(tok: Token) -> bool:
@@ -101,7 +127,18 @@ def described_as_someone(tok: Token) -> bool:
     parsed with the name as the object of "in"): no place is a woman, so the word names her, wherever the parse
     hung it."""
     return any(c.dep_ == "appos" and c.pos_ == "NOUN" and (info := noun_info(c.lemma_.lower())) is not None
-               and info.type == "person" for c in tok.children)
+               and info.type == "person" and set_off(c) for c in tok.children)
+
+
+def set_off(phrase: Token) -> bool:
+    """A comma or a dash closes the phrase before its clause's main verb, so it is said beside a word ("ba Lan,
+    a tiny woman in a green dress, stirs a pot"). One that runs on into the main verb ("in Lima, a stout cook in
+    a straw hat stirs a pot", which the parse hangs on the place before the comma) is the clause's subject, and
+    the place stays a place. (The main verb, not the phrase's own end: the parse often cuts a long phrase short;
+    where it found no main verb after the phrase, the end of the sentence.)"""
+    doc, sent = phrase.doc, phrase.sent
+    end = sent.root.i if sent.root.i > phrase.i else sent.end  # a parse that missed the verb: to the sentence end
+    return any(doc[j].text in SET_OFF_MARKS for j in range(phrase.i + 1, end))
 
 
 def camera_gear(tok: Token) -> bool:
@@ -215,7 +252,9 @@ def name_words(parts: list[Token]) -> list[str]:
 
 def as_name_owner(tok: Token) -> Token | None:
     """For a name after "as" under a naming verb ("introduces himself to the cook as Tamsin", "a boy known as
-    Ferro"), the token it renames: the verb's subject, or the noun a participle describes."""
+    Ferro", "greets the stranger as Colonel Dusek"), the token it renames: the verb's object (one says what
+    someone else is called: "introduces her son as Tomas"), else its subject (a reflexive object is the
+    subject: "introduces himself as Tamsin"), or the noun a participle describes."""
     if tok.dep_ != "pobj" or tok.head.lower_ != "as":
         return None
     verb = next((a for a in tok.head.ancestors if a.pos_ in ("VERB", "AUX")), None)
@@ -223,6 +262,9 @@ def as_name_owner(tok: Token) -> Token | None:
         return None
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
         return verb.head
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is not None and not obj.lower_.endswith(("self", "selves")):
+        return obj  # "greets the customer as Chief Bello", "introduces her son as Tomas"
     return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 

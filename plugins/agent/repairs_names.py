@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from . import resources as R
 from .nouns import noun_info
-from .proper_names import AS_NAME_VERBS, TITLE_SUFFIXES
+from .proper_names import AS_NAME_VERBS, TITLE_SUFFIXES, TITLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -21,17 +21,26 @@ _CLOSE_QUOTES = ("\u201d", "\"", "\u2019")
 
 
 def honorific_suffix(doc: Doc) -> int:
-    """A capitalised word joined by a hyphen to an honorific of names.json `title_suffixes` ("Tanaka-san",
+    """A capitalised word joined by a hyphen to an honorific (`hyphen_honorific`: "Tanaka-san", "Kofi-sir",
     parsed as a compound of the honorific or as two nouns): the word is the name, the honorific its title."""
     n = 0
     for tok in doc[:-2]:
         hyphen, tail = doc[tok.i + 1], doc[tok.i + 2]
         if not tok.text[:1].isupper() or not tok.text.isalpha() or hyphen.text != "-" or tok.whitespace_ \
-                or hyphen.whitespace_ or tail.lower_ not in TITLE_SUFFIXES:
+                or hyphen.whitespace_ or not hyphen_honorific(tail):
             continue
         _hang_honorific_on_name(tok, tail)
         n += 1
     return n
+
+
+def hyphen_honorific(tail: Token) -> bool:
+    """The word after a name's hyphen is an honorific: one of names.json `title_suffixes`, or any title of
+    `titles` ("Kofi-sir", "Meera-didi", "Tunde-baba": a title said after the name, as many languages and
+    English of India or Nigeria do). A capitalised title the given-name table knows as a name stays part of a
+    double name."""
+    low = tail.lower_
+    return low in TITLE_SUFFIXES or low in TITLES and not (tail.text[:1].isupper() and R.name_gender(low) is not None)
 
 
 def _hang_honorific_on_name(tok: Token, tail: Token) -> None:
@@ -77,7 +86,7 @@ def hyphenated_name(doc: Doc) -> int:
         if not tok.text[:1].isupper() or not tok.text.isalpha() or hyphen.text != "-" or tok.whitespace_ \
                 or hyphen.whitespace_ or not tail.text.isalpha():
             continue
-        if tail.pos_ == "PROPN" and tok.head.i == tail.i or tail.lower_ in TITLE_SUFFIXES:
+        if tail.pos_ == "PROPN" and tok.head.i == tail.i or hyphen_honorific(tail):
             continue  # the parse has it already ("Ji-ho"), or an honorific ("Tanaka-san", see honorific_suffix)
         if R.common_word(tail.text) or R.common_word(tok.text) and tok.pos_ != "PROPN":
             continue  # "T-shirt", "Self-portrait"

@@ -139,6 +139,7 @@ class _StructureLinker:
         self._names_after_counted_plural()
         self._name_after_described_noun()
         self._name_right_after_noun()
+        self._name_set_off_after_noun()
         self._members_read_as_appositions()
         self._ones_described_after_a_plural()
         link_arrivals(self.text, self.doc, self.mentions)
@@ -289,6 +290,23 @@ class _StructureLinker:
             elif gap.endswith(":") and self.doc[prev.head].dep_ in _SUBJECT_DEPS and len(between) <= 2 and all(
                     t.pos_ in ("VERB", "ADV") for t in between):
                 m.appos_of = prev.index  # "A stranger appears: Dr. Lotte Brandauer"
+
+    def _name_set_off_after_noun(self) -> None:
+        """A name set off by commas right after a singular definite or possessive character phrase ("the head
+        cook, Aron Lindqvist, a stout man in an apron, tastes the soup", "her brother, Tomas, waves") renames that
+        phrase, whatever the parse made of the name (often the subject of the verb; the parse may also drop the
+        phrase's article, so a bare noun counts too). Not in a list ("the cook,
+        Aron, and the maid"), where the comma after the name is followed by "and" or "or"."""
+        for m in self.mentions:
+            prev = next((x for x in reversed(self.mentions[:m.index]) if x.end <= m.start), None)
+            if m.kind != "name" or m.appos_of is not None or m.member_of is not None or prev is None \
+                    or prev.kind != "noun" or prev.plural or prev.det not in ("poss", "def", "none") \
+                    or not prev.person_like or prev.sent != m.sent or self.text[prev.end:m.start].strip() != ",":
+                continue
+            after = self.text[m.end:].lstrip()
+            if after.startswith(",") and not after[1:].lstrip().lower().startswith(("and ", "or ")) \
+                    and not any(c.dep_ == "conj" for c in self.doc[prev.head].children):
+                m.appos_of = prev.index
 
     def _name_right_after_noun(self) -> None:
         """A name written right after a singular possessive or definite character phrase, with nothing between

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..mentions import Mention
 
 NAME = "exact_name"
-TITLE_NOUN_WORDS = frozenset(TITLE_NOUNS.values())
+TITLE_WORDS = frozenset(TITLE_NOUNS)
 #: how many first letters a short name must share with the full name word it shortens ("Cora" of "Corazón",
 #: "Venky" of "Venkataraman"); three would also join different people ("Ali" and "Alina")
 NICKNAME_PREFIX = 4
@@ -38,7 +38,7 @@ def run(ctx: LinkContext) -> None:
     for m in ctx.open(("name",)):
         linked = False
         for c in ctx.candidates(m):
-            if m.names & c.names and not _other_given_name(m.names, c.names, c.nouns):
+            if m.names & c.names and not _other_given_name(m.names, c):
                 if m.gender_guessed and c.gender is not None:
                     m.gender = None  # the table's guess for the name gives way to what the story said of its bearer
                 if ctx.link(m, c, NAME):
@@ -50,7 +50,7 @@ def run(ctx: LinkContext) -> None:
                 ctx.link(m, bearer, NAME)
                 continue
             full = _shortened(ctx, m) or _inner_diminutive(ctx, m) or _pet_name_opening(ctx, m) \
-                or _dialogue_name_by_elimination(ctx, m)
+                or _dialogue_name_by_elimination(ctx, m) or _unnamed_one_named(ctx, m)
             if full is not None:
                 if m.gender_guessed and full.gender is not None:
                     m.gender = None
@@ -159,6 +159,23 @@ def _dialogue_name_by_elimination(ctx: LinkContext, m: Mention) -> Cluster | Non
     return fits[0] if len(fits) == 1 else None
 
 
+def _unnamed_one_named(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A character met by a description is often named only later, with nothing to say it is the same one
+    ("an old woman digs bread out of the sand", next prompt "Doña Pilar knocks on the crust"), while a newcomer
+    is introduced with a description of their own. A name (of one word or more: "Frau Helga Brandt") no entity
+    carries, that nothing in its prompt introduces, of one person (no article, count or plural), in a prompt
+    after the first, is the one person of the previous prompt that has no name yet, that no other mention of
+    this prompt is linked to or names, and whose gender agrees with the name's (its title's, or the given-name
+    table's guess)."""
+    introduced = m.appos_of is not None or m.member_of is not None or any(x.appos_of == m.index for x in ctx.mentions)
+    if ctx.prompt_index == 0 or introduced or m.plural or m.count is not None or m.det != "none":
+        return None  # "the three Marchettis" names a family
+    fits = [c for c in ctx.candidates(m) if c.entry is not None and not c.names and not c.group
+            and c.type == "person" and ctx.in_previous(c) and not _accounted(ctx, c, m)
+            and contradicts(m, c) in (None, "name") and not (m.gender and c.gender and m.gender != c.gender)]
+    return fits[0] if len(fits) == 1 else None
+
+
 def _bare_name(ctx: LinkContext, m: Mention) -> bool:
     """A one-word name that no phrase of its prompt renames and that renames none."""
     return len(m.names) == 1 and m.appos_of is None and m.member_of is None \
@@ -183,6 +200,10 @@ def _plain(word: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
-def _other_given_name(mention: set[str], entity: set[str], nouns: set[str]) -> bool:
-    """"Wen Lili" after "Grandpa Wen": a title made "Wen" a family name, and the new name adds a given name."""
-    return bool(mention - entity) and bool(nouns & TITLE_NOUN_WORDS)
+def _other_given_name(mention: set[str], c: Cluster) -> bool:
+    """"Wen Lili" after "Grandpa Wen": a title made "Wen" a family name, and the new name adds a given name.
+    Only a title said with one of the entity's names counts: "a young woman named Mika" is no title, so
+    "Hasegawa Mika" (a family name put before a given name the story knows) is still Mika, whatever the
+    noun she was introduced by ("woman" is also what the title "Mrs" says): a titled name keeps the title word
+    itself among the entity's nouns (see `MentionReader._name`), a plain noun does not."""
+    return bool(mention - c.names) and bool(c.nouns & TITLE_WORDS)

@@ -56,3 +56,25 @@ def test_a_name_before_a_dashed_or_bracketed_naming_aside_is_what_the_aside_call
     assert on == [[1], [1]]
     assert on != off
     assert _appos("Dona Lurdes (that is what the kids call her) sweeps the step.") == {"Dona Lurdes": "her"}
+
+
+def test_a_name_set_beside_someones_name_noun_renames_the_possessor():
+    assert _appos("A stout baker kneads dough; the apprentices shout her name, Lucia, across the yard.") == {
+        "Lucia": "her"}
+    assert _appos("An old aunt greets the tailor by his childhood name, Tono, and he blushes.") == {"Tono": "his"}
+    story = ["A stout baker kneads dough; the apprentices shout her name, Lucia, across the yard.",
+             "Lucia slides the loaves into the oven."]
+    on, off = with_and_without("apposition", story)
+    assert on == [[1], [1]]
+    assert on != off
+
+
+def test_the_name_as_a_word_said_with_no_possessor_names_nobody():
+    story = ["A myna on the fence repeats the word Bruno all afternoon.", "The myna sleeps."]
+    on, _ = with_and_without("head_match", story)
+    assert on == [[1], [1]]
+
+
+def test_a_name_called_for_a_noun_that_is_not_there_names_nobody():
+    text = "The boy calls the cat's name, Minou, again and again, but only the pigeons answer."
+    assert "Minou" not in [m.text for m in read_mentions(text, parse(text)).mentions]

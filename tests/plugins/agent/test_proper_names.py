@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plugins.agent.mentions import read_mentions
-from plugins.agent.proper_names import lone_title, modifies_a_thing, place_position
+from plugins.agent.proper_names import as_name_owner, lone_title, modifies_a_thing, place_position
 from plugins.agent.reader import parse
 
 
@@ -110,3 +110,49 @@ def test_a_lone_title_of_respect_is_the_one_the_story_named_with_it():
              "Baba laughs and hands the girl a chisel."]
     assert [r.entity_ids for r in link_story(story)] == [[1, 2], [1, 2]]
     assert lone_title(_tok(parse(story[1]), "Baba"))
+
+
+def test_a_place_before_a_comma_and_the_clause_subject_stays_a_place():
+    # the parse hangs the subject phrase on the place as its appositive; the phrase runs on into its verb
+    assert _names("At a fruit stall in Chiclayo, a stout vendor in a straw hat weighs mangoes.") == []
+    assert _names("In a noisy market in Kumasi, a tall weaver sells bright cloth.") == []
+    assert _names("From a balcony in Valparaiso, a girl with a kite waves at the ships.") == []
+
+
+def test_a_name_with_a_person_phrase_set_off_by_commas_stays_a_name():
+    assert "ba Lan" in _names("In Hue, ba Lan, a tiny woman in a green dress, stirs a pot.")
+    assert "Marisol" in _names("In Oaxaca, Marisol, a potter in a blue apron, shapes a jug.")
+
+
+def test_a_word_above_or_below_which_things_are_is_a_place_unless_it_is_a_given_name():
+    assert _names("High above Cusco, an old herder whistles to his llamas.") == []
+    assert _names("Far below Tromso, a young skier in a red suit waits for the lift.") == []
+    assert _names("The village lies along Rimac, where a boy in a cap fishes.") == []
+    assert "Mateo" in _names("A kite hangs above Mateo as he runs along the beach.")
+
+
+def test_a_name_after_as_renames_the_naming_verbs_object_else_its_subject():
+    doc = parse("The porter greets the stranger as Colonel Dusek, then takes his bag.")
+    assert as_name_owner(_tok(doc, "Dusek")).text == "stranger"
+    doc = parse("A proud mother in a blue dress introduces her son as Tomas.")
+    assert as_name_owner(_tok(doc, "Tomas")).text == "son"
+    doc = parse("The old doorman hails the driver as Uncle Femi and opens the gate.")
+    assert as_name_owner(_tok(doc, "Femi")).text == "driver"
+    doc = parse("A lanky man introduces himself to the cook as Tamsin.")
+    assert as_name_owner(_tok(doc, "Tamsin")).text == "man"
+
+
+def test_a_capitalised_role_word_before_a_name_is_a_title():
+    from plugins.agent.mentions import read_mentions as read
+    text = "Chief Bello, a heavy man in a white agbada, sits under a mango tree."
+    bello = next(m for m in read(text, parse(text)).mentions if m.kind == "name")
+    assert bello.names == {"@bello"} and "chief" in bello.nouns
+    text = "Hunter Reyes feeds the pigs."  # a role word the given-name table knows stays a given name
+    assert next(m for m in read(text, parse(text)).mentions if m.kind == "name").names == {"@hunter", "@reyes"}
+
+
+def test_two_bearers_of_one_role_title_are_two_people():
+    from tests.plugins.agent.sieves.helpers import ids
+    story = ["Chief Bello, a heavy man in a white agbada, sits under a mango tree.",
+             "Chief Adeyemi, a thin man in a blue cap, joins him."]
+    assert ids(story) == [[1], [1, 2]]

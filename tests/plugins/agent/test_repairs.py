@@ -415,3 +415,21 @@ def test_description_before_name():
     assert repairs_names.description_before_name(doc) == 1
     assert _tok(doc, "Boateng").dep_ == "appos" and _tok(doc, "Boateng").head.text == "potter"
     assert _tok(doc, "potter").dep_ == "nsubj" and _tok(doc, "master").head.text == "potter"
+
+
+def test_a_title_after_a_name_and_a_hyphen_is_an_honorific():
+    for text, name, title in (("Kofi-sir haggles with the vendor.", "Kofi", "sir"),
+                              ("Then Tunde-baba arrives with a basket.", "Tunde", "baba"),
+                              ("The porter bows low to Meera-didi.", "Meera", "didi")):
+        doc = nlp()(text)
+        assert repairs.honorific_suffix(doc) == 1
+        assert _tok(doc, title).head.text == name and _tok(doc, title).dep_ == "compound"
+    assert repairs.honorific_suffix(nlp()("Anne-Marie waves from the porch.")) == 0
+
+
+def test_a_name_with_a_hyphenated_title_is_found_again_without_it():
+    from tests.plugins.agent.sieves.helpers import with_and_without
+    story = ["At the bus stand, Kofi-sir argues with a driver.", "Kofi pays the fare."]
+    on, off = with_and_without("exact_name", story)
+    assert on == [[1, 2], [1]]
+    assert on != off

@@ -96,3 +96,18 @@ def test_a_predicate_after_a_raising_verb_renames_that_verbs_subject():
     assert _links("The hooded stranger turns out to be Marek.")["Marek"] == ("The hooded stranger", None, None)
     assert _links("The quiet boy proves to be Tomasz.")["Tomasz"] == ("The quiet boy", None, None)
     assert _links("The girl wants to be a pilot.")["a pilot"] == (None, None, "predicate")
+
+
+def test_a_name_set_off_by_commas_after_a_character_phrase_renames_it():
+    from tests.plugins.agent.sieves.helpers import with_and_without
+    for story in (["The head cook, Aron Lindqvist, a stout man in an apron, tastes the soup.", "Aron salts the pot."],
+                  ["Smoke drifts through a bakery as the master baker, Lindqvist Aron, a wiry man in a white cap, "
+                   "tests the dough.", "Aron nods."]):
+        on, off = with_and_without("apposition", story)
+        assert on == [[1], [1]]
+        assert on != off
+
+
+def test_a_name_between_commas_in_a_list_is_someone_else():
+    from tests.plugins.agent.sieves.helpers import ids
+    assert ids(["The cook, Aron, and the maid carry the trays.", "Aron sits down."]) == [[1, 2, 3], [2]]

@@ -149,3 +149,49 @@ def test_an_unknown_bare_name_speaking_a_line_is_left_alone_when_two_named_peopl
              "\u201cThat gate is crooked!\u201d Nenna calls over the wall."]
     on, _ = with_and_without("exact_name", story)
     assert on[1] == [3]
+
+
+def test_a_full_name_finds_the_given_name_said_after_a_plain_noun_that_is_also_a_title_noun():
+    # "woman" and "man" are also what "Mrs" and "Mr" say, but no title was said with the name
+    for story in (["A young woman named Mika hauls crates up the ramp.",
+                   "At noon Hasegawa Mika eats rice by the kiln."],
+                  ["An old man called Ivo sweeps the yard.", "Ivo Petrovic feeds the hens."],
+                  ["Dunya, a woman in a red headscarf, bakes flatbread.", "Later Dunya Haddad sells the loaves."]):
+        on, off = with_and_without("exact_name", story)
+        assert on == [[1], [1]]
+        assert on != off
+
+
+def test_a_title_said_with_a_name_still_makes_a_longer_name_another_person():
+    for story in (["Grandpa Wen, a frail man in a grey cardigan, waters the orchids.",
+                   "Wen Lili, a girl with pigtails, skips across the courtyard."],
+                  ["Mrs Okafor, a woman in a green wrapper, sells peppers.",
+                   "Okafor Ada, a girl of ten, carries the basket."]):
+        on, _ = with_and_without("apposition", story)
+        assert on == [[1], [2]]
+
+
+def test_a_bare_new_name_is_the_one_unnamed_person_of_the_previous_prompt():
+    for story in (["An old woman in a red shawl digs a pot of bread out of the sand.",
+                   "Doña Pilar knocks on the crust and nods."],
+                  ["A stocky fisherman mends a net on the jetty.", "Mr Okoro lights his pipe."]):
+        on, off = with_and_without("exact_name", story)
+        assert on == [[1], [1]]
+        assert on != off
+
+
+def test_a_new_name_is_a_newcomer_when_the_gender_differs_two_could_be_named_or_it_is_introduced():
+    for story in (["An old woman in a red shawl sells figs.", "Mr Okoro buys a bag."],
+                  ["A fisherman and a baker argue on the jetty.", "Mr Okoro walks off."],
+                  ["An old woman in a red shawl sells figs.", "Pilar, a young girl in a yellow dress, buys a bag."]):
+        on, _ = with_and_without("apposition", story)
+        assert on[1] != on[0] and len(on[1]) == 1 and on[1][0] not in on[0]
+
+
+def test_a_new_name_of_several_words_is_the_one_unnamed_person_of_the_previous_prompt():
+    for story in (["An old woman in a red shawl digs a pot of bread out of the sand.",
+                   "Frau Helga Brandt knocks on the crust and nods."],
+                  ["A lanky porter in a grey cap loads the cart.", "Tomas Vidal wipes his brow."]):
+        on, off = with_and_without("exact_name", story)
+        assert on == [[1], [1]]
+        assert on != off
