@@ -32,7 +32,7 @@ def run(ctx: LinkContext) -> None:
     for m in ctx.open(("noun",)):
         if m.det != "def" or m.plural or m.type not in _KINDS or m.kin is not None or m.relative_cue:
             continue
-        if described_here(ctx, m):
+        if described_here(ctx, m) and not named_only(ctx, m):
             continue  # someone the prompt introduces
         best = most_salient(ctx, m)
         if best is not None:
@@ -42,7 +42,10 @@ def run(ctx: LinkContext) -> None:
 def most_salient(ctx: LinkContext, m: Mention) -> Cluster | None:
     """The compatible entity `m` most plausibly names (see `run`), or None."""
     cands = ctx.candidates(m)  # most recent first
-    ok = [c for c in cands if not c.group and c.type in _KINDS | {m.type} and contradicts(m, c) is None
+    own = ctx.cluster(m)
+    movers = own.mentions if own is not None else [m]  # a name merged into it moves along ("Rosa" is a woman)
+    ok = [c for c in cands if not c.group and c.type in _KINDS | {m.type}
+          and all(contradicts(x, c) is None for x in movers)
           and not _named_here(c, m) and not _same_clause_other(ctx, m, c) and not told_apart(m, c)]
     if not ok:
         return None
@@ -54,6 +57,18 @@ def described_here(ctx: LinkContext, m: Mention) -> bool:
     "her father, a man in a suit"): someone it introduces."""
     own = ctx.cluster(m)
     return own is not None and _named_here(own, m)
+
+
+def named_only(ctx: LinkContext, m: Mention) -> bool:
+    """The prompt gives the definite description only a new name where it stands, no other description ("the
+    chief, whom the whole street calls Papa Joe"; "the skipper -- Rosa, by her cap -- waves"): a name the story
+    puts on someone it already knows, so the description still takes back the most salient compatible entity.
+    An indefinite or definite noun phrase beside it ("the harbour master, a thin man in oilskins") still marks
+    a newcomer. Trade: a newcomer brought on as "the <role>, <new name>" with someone compatible already in
+    the story is merged into that one; on the readable dev files this renamed an old entity and merged no
+    newcomer."""
+    own = ctx.cluster(m)
+    return own is not None and all(x.kind == "name" for x in own.mentions if x is not m)
 
 
 def _named_here(c: Cluster, m: Mention) -> bool:

@@ -41,3 +41,45 @@ def test_a_definite_role_described_by_an_appositive_or_named_elsewhere_in_its_pr
     links = {lk["text"]: lk["sieve"] for lk in link_story(story)[2].links}
     assert links["The seller"] == "salience"
     assert on != off
+
+
+def _last_links(story: list[str], named_only_on: bool = True) -> dict[str, tuple[str, list[int]]]:
+    from plugins.agent.sieves import salience
+
+    keep = salience.named_only
+    if not named_only_on:
+        salience.named_only = lambda ctx, m: False
+    try:
+        return {lk["text"]: (lk["sieve"], lk["ids"]) for lk in link_story(story)[-1].links}
+    finally:
+        salience.named_only = keep
+
+
+def test_a_definite_role_given_only_a_new_name_where_it_stands_is_still_an_old_entity():
+    # a relative clause or an appositive puts a name on the description, and nothing else describes it: the
+    # name is one the story gives to someone it knows (the man of the first prompt; the woman, whose name
+    # rules out the more recent boy), not a newcomer
+    stories = [
+        (["A lanky man in a straw hat unloads crates of melons from a cart.",
+          "A stall girl runs to help with the crates.",
+          "While the girl stacks them, the seller, whom the market calls Uncle Remy, counts the melons."],
+         "the seller", 1),
+        (["A short woman in a felt cloak climbs out of a carriage at a mountain inn.", "A stable boy takes the mules.",
+          "Inside, the guest, known on this road as Aunt Marit, orders soup."], "the guest", 1),
+        (["A short woman in a felt cloak climbs out of a carriage at a mountain inn.", "A stable boy takes the mules.",
+          "Inside, the traveller, Marit Olsen, orders soup."], "the traveller", 1),
+    ]
+    for story, phrase, old in stories:
+        on = _last_links(story)
+        assert on[phrase] == ("salience", [old]), story[-1]
+        assert _last_links(story, named_only_on=False)[phrase][0] == "new", story[-1]
+
+
+def test_a_definite_role_with_a_described_newcomer_beside_it_stays_new():
+    # "a thin man called Olaf" describes the traveller where it stands: someone the prompt introduces
+    story = ["A short woman in a felt cloak climbs out of a carriage at a mountain inn.",
+             "A stable boy takes the mules.",
+             "Inside, the traveller, a thin man called Olaf, orders soup."]
+    links = _last_links(story)
+    assert links["the traveller"][0] == "new"
+    assert links["Olaf"][1] == links["the traveller"][1]
