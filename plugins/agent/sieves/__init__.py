@@ -18,6 +18,7 @@ from . import (
     groups,
     head_match,
     kind_epithets,
+    newest,
     owned_role,
     presence,
     pronouns,
@@ -50,6 +51,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("relative", relative.run),
     ("groups", groups.run),
     ("salience", salience.run),
+    ("newest", newest.run),
     ("owned_role", owned_role.run),
     ("pronouns", pronouns.run),
 )
