@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .. import lexicon as L
 from ..entities import Cluster, contradicts, support
 from .compare import told_apart
 from .head_match import _same_clause_other
@@ -35,6 +37,8 @@ def run(ctx: LinkContext) -> None:
         if described_here(ctx, m) and not named_only(ctx, m):
             continue  # someone the prompt introduces
         best = most_salient(ctx, m)
+        if best is None and (best := fond_epithet_animal(ctx, m)) is not None:
+            m.type = best.type  # here the person word names that animal
         if best is not None:
             ctx.link(m, best, NAME)
 
@@ -50,6 +54,23 @@ def most_salient(ctx: LinkContext, m: Mention) -> Cluster | None:
     if not ok:
         return None
     return max(ok, key=lambda c: (support(m, c), -ok.index(c)))
+
+
+def fond_epithet_animal(ctx: LinkContext, m: Mention) -> Cluster | None:
+    """A person word also said fondly of an animal ("the old fellow", "the little chap": `FOND_PERSON_EPITHETS`)
+    that no person of the story fits takes back the animal or creature that nothing but its kind contradicts
+    (gender, age, size, colours) and that fits best (`entities.support`: "fellow" finds the male one): the word
+    is the narrator's affection, not a new person. Trade: a man who walks in as "the old fellow" while an
+    animal of his gender is the story's best fit is merged into it; with a compatible person, or two animals
+    that fit equally, it is left alone."""
+    if ctx.prompt.doc[m.head].lemma_.lower() not in L.FOND_PERSON_EPITHETS:
+        return None
+    fits = [c for c in ctx.candidates(m) if not c.group and c.type in ("animal", "creature")
+            and contradicts(replace(m, type=c.type), c) is None and not _named_here(c, m)
+            and not _same_clause_other(ctx, m, c) and not told_apart(m, c)]
+    scores = [support(m, c) for c in fits]  # the same gender or age class counts for one
+    best = max(scores, default=None)
+    return fits[scores.index(best)] if best is not None and scores.count(best) == 1 else None
 
 
 def described_here(ctx: LinkContext, m: Mention) -> bool:

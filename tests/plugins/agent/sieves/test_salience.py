@@ -83,3 +83,36 @@ def test_a_definite_role_with_a_described_newcomer_beside_it_stays_new():
     links = _last_links(story)
     assert links["the traveller"][0] == "new"
     assert links["Olaf"][1] == links["the traveller"][1]
+
+
+def _last_ids(story: list[str], fond_on: bool = True) -> list[int]:
+    from plugins.agent.sieves import salience
+
+    keep = salience.fond_epithet_animal
+    if not fond_on:
+        salience.fond_epithet_animal = lambda ctx, m: None
+    try:
+        return link_story(story)[-1].entity_ids
+    finally:
+        salience.fond_epithet_animal = keep
+
+
+def test_a_fond_person_word_no_person_fits_takes_back_the_animal_of_its_gender():
+    # "fellow", "guy", "lad" said of the tomcat, goat or stallion: the woman or girl of the scene is no fit
+    stories = [
+        ["A shaggy billy goat grazes behind a farmhouse.", "A girl with a tin bucket climbs over the fence.",
+         "The old fellow trots over to sniff the bucket."],
+        ["A fat ginger tomcat dozes on a windowsill above a bakery.", "A woman in an apron opens the window.",
+         "The big guy yawns and stretches."],
+        ["A black stallion stands in a muddy paddock.", "A young woman brings him an apple.",
+         "The big lad whinnies."],
+    ]
+    for story in stories:
+        assert _last_ids(story) == [1], story[-1]
+        assert _last_ids(story, fond_on=False) != [1], story[-1]
+
+
+def test_a_fond_person_word_takes_a_person_who_fits():
+    story = ["A shaggy billy goat grazes behind a farmhouse.", "An old farmer in a cap climbs over the fence.",
+             "The old fellow scratches his chin."]
+    assert _last_ids(story) == [2]
