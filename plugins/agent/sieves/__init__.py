@@ -21,6 +21,7 @@ from . import (
     head_match,
     kind_epithets,
     listed_members,
+    newest,
     old_parent,
     owned_role,
     presence,
@@ -62,6 +63,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("groups", groups.run),
     ("seniority", seniority.run),
     ("salience", salience.run),
+    ("newest", newest.run),
     ("owned_role", owned_role.run),
     ("pronouns", pronouns.run),
 )

@@ -10,6 +10,7 @@ from .head_match import owner_of
 from .salience import described_here
 
 if TYPE_CHECKING:
+    from ..entities import Cluster
     from ..linker import LinkContext
 
 NAME = "owned_role"
@@ -23,7 +24,7 @@ def run(ctx: LinkContext) -> None:
     prompt before it, or the previous prompt) who is not the owner and whom nothing contradicts: the possessive
     presents its referent as known, and the scene's only other person is whom the reader takes it for. With
     none or several, it starts an entity; so it does when the owner is no person, or when the phrase only owns
-    a thing ("his manager's glasses")."""
+    a thing ("his manager's glasses"). With nobody compatible in the scene, see `story_other_person`."""
     for m in ctx.open(("noun",)):
         if m.det != "poss" or m.plural or m.type not in _PEOPLE or m.count is not None or m.kin is not None \
                 or described_here(ctx, m):
@@ -34,8 +35,21 @@ def run(ctx: LinkContext) -> None:
         if owner is None or owner.type not in _PEOPLE:
             continue  # a machine's "twin" or an animal's "mother" is not a person of the scene
         owners = {owner.cid} | set(ctx.covers.get(next((x.index for x in owner.mentions), -1), []))
-        scene = [c for c in ctx.candidates(m) if ctx.in_scene(c, m)
-                 and c.cid not in owners and not c.group and c.type in _PEOPLE
-                 and contradicts(m, c) is None and not told_apart(m, c)]
+        people = [c for c in ctx.candidates(m)
+                  if c.cid not in owners and not c.group and c.type in _PEOPLE
+                  and contradicts(m, c) is None and not told_apart(m, c)]
+        scene = [c for c in people if ctx.in_scene(c, m)]
         if len(scene) == 1:
             ctx.link(m, scene[0], NAME)
+        elif (other := story_other_person(people, scene)) is not None:
+            ctx.link(m, other, NAME)
+
+
+def story_other_person(people: list[Cluster], scene: list[Cluster]) -> Cluster | None:
+    """With nobody compatible in the scene, the one compatible person of the whole story who is not the owner
+    ("her rescuer" for the guide who dug her out two prompts back, "his coach" for the trainer of the opening):
+    the possessive still presents its referent as known, and the story knows only one it can be. Trade: a
+    newcomer brought on by a possessive role word ("his lawyer arrives") in a story with exactly one other
+    compatible person is merged into that one; with two or more, or anyone compatible in the scene, it is left
+    to the scene rule."""
+    return people[0] if not scene and len(people) == 1 else None
