@@ -32,6 +32,7 @@ from . import (
     relative,
     salience,
     seniority,
+    size_noun,
     wordnet,
 )
 from .family_pair import run as family_pair
@@ -55,6 +56,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("elder_kin", elder_kin.run),
     ("head_match", head_match.run),
     ("wordnet", wordnet.run),
+    ("size_noun", size_noun.run),
     ("kind_epithets", kind_epithets.run),
     ("real_one", real_one.run),
     ("relative", relative.run),

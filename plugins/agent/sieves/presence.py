@@ -11,6 +11,7 @@ from ..nouns import from_lexicon, noun_info
 from ..proper_names import is_title
 from .depiction_compounds import kind_of_place_or_thing
 from .elsewhere import gone_in_absolute, note_gone, sent_from, talked_of_still
+from .feeling_vehicle import given_a_feeling
 from .words import (
     ABOUT_VERBS,
     ABSENCE_WORDS,
@@ -188,7 +189,7 @@ def _scenery_vehicle(m: Mention, tok: Token, ctx: LinkContext) -> bool:
         return False
     if m.modifiers & SCENE_VEHICLE_WORDS:
         return True
-    return not (_acts(tok) or _cast_vehicle(tok, ctx) or _called_he_or_she(tok))
+    return not (_acts(tok) or _cast_vehicle(tok, ctx) or _called_he_or_she(tok) or given_a_feeling(m))
 
 
 def _called_he_or_she(tok: Token) -> bool:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import Cluster
+from .machine_cast import vehicles_cast
 from .words import CAMERA_SUBJECTS, DIRECTED_PREPOSITIONS
 
 if TYPE_CHECKING:
@@ -320,19 +321,20 @@ def plural_scene(ctx: LinkContext, m: Mention, exclude: set[Cluster] | None = No
     scene's animate entities (this prompt's before `m`, else the previous prompt's), none of `exclude` and none
     the prompt says are away (`LinkContext.gone`)."""
     out = (exclude or set()) | {ctx.clusters[cid] for cid in ctx.gone if cid in ctx.clusters}
+    kinds = (*_PLURAL_KINDS, "vehicle") if vehicles_cast(ctx, m) else _PLURAL_KINDS
     here: list[Cluster] = []
     for x in ctx.mentions:
         if x.start >= m.start or x.skip is not None:
             continue
         for cid in [x.entity] if x.index not in ctx.covers else ctx.covers[x.index]:
             c = ctx.clusters.get(cid) if cid is not None else None
-            if c is not None and c not in here and c.type in _PLURAL_KINDS and c not in out:
+            if c is not None and c not in here and c.type in kinds and c not in out:
                 here.append(c)
     groups = [c for c in here if c.group]
     if len(here) >= 2 or groups:
         return groups[:1] if len(groups) == 1 and len(here) <= len(groups[0].mentions) + 1 and len(here) < 2 \
             else here
-    prev = [ctx.clusters[i] for i in ctx.previous if i in ctx.clusters and ctx.clusters[i].type in _PLURAL_KINDS
+    prev = [ctx.clusters[i] for i in ctx.previous if i in ctx.clusters and ctx.clusters[i].type in kinds
             and ctx.clusters[i] not in out]
     if any(c.type != "group" for c in prev):
         # a group entity joins the previous prompt's scene only when it is all there was ("a rowing crew", then

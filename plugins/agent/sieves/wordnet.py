@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .. import lexicon as L
 from ..entities import Cluster, contradicts, generic_fit, overlap, related_match
 from .compare import of_its_generation, rough_age, told_age, told_apart
+from .described_machine import described_machine
 from .head_match import pick
 from .relative import doer
 from .words import AGE_YEARS, NEWCOMER_NOUNS
@@ -70,6 +71,8 @@ def run(ctx: LinkContext) -> None:
                      and c.last_prompt >= ctx.prompt_index - RECENT_PROMPTS and not age_apart(m, c)
                      and not told_apart(m, c)]
             best = pick(ctx, m, vague[:1])
+        if best is None and m.lemma in L.MACHINE_WORDS:
+            best = described_machine(ctx, m)  # "the big vessel" for the towering tanker some prompts back
         if best is not None:
             ctx.link(m, best, NAME)
         elif m.lemma in L.MACHINE_WORDS:

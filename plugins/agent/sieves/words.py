@@ -29,6 +29,8 @@ VEHICLE_PARTS: frozenset[str] = frozenset(_DATA["vehicle_parts"])
 SENT_MESSAGE_NOUNS: frozenset[str] = frozenset(_DATA["sent_message_nouns"])
 AGE_YEARS: dict[str, int] = dict(_DATA["age_years"])
 SIZE_WORDS: dict[str, int] = dict(_DATA["size_words"])
+SIZE_NOUNS: dict[str, int] = dict(_DATA["size_nouns"])
+FEELING_WORDS: frozenset[str] = frozenset(_DATA["feeling_words"])
 NEWCOMER_NOUNS: frozenset[str] = frozenset(_DATA["newcomer_nouns"])
 CAMERA_SUBJECTS: frozenset[str] = frozenset(_DATA["camera_subjects"])
 #: prepositions whose object is whom the clause's subject goes or looks toward, never that subject itself

@@ -44,3 +44,29 @@ def test_grey_hair_says_old():
     on, off = with_and_without("generic_look", story)
     assert on[2] == [1, 2, 3, 4]  # the gardener; "them" the three at the gate
     assert on != off
+
+
+def test_a_trait_on_a_general_noun_finds_the_one_given_that_trait_not_the_one_sharing_the_noun():
+    # the only "man" so far is the mechanic; "bald" was said of the customer
+    story = ["INT. GARAGE - NIGHT. An old man in overalls fixes a bike while a bald customer waits.",
+             "CLOSE ON the customer's hands.",
+             "The bald man pays and leaves."]
+    on, off = with_and_without("generic_look", story)
+    assert on[2] == [2]
+    assert on != off
+
+
+def test_a_trait_names_its_bearer_among_people_called_otherwise():
+    story = ["A masked dancer spins past an old man selling lanterns.",
+             "WIDE: the crowd parts for a drummer.",
+             "The masked woman bows to the old man."]
+    on, off = with_and_without("generic_look", story)
+    assert on[2] == [1, 2]
+    assert on != off
+
+
+def test_a_trait_two_entities_share_decides_nothing():
+    story = ["A bearded fisherman mends a net beside a bearded ferryman.",
+             "A man in a red coat walks along the quay.",
+             "The bearded man waves."]
+    assert ids(story, ("generic_look",)) == ids(story)

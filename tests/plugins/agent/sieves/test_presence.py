@@ -360,3 +360,17 @@ def test_a_former_role_still_describes_someone_present(monkeypatch):
     assert on == [[1], [1, 2], [1, 2]]  # "former" dates the role; the apprentice is in the scene
     monkeypatch.setattr(presence.L, "PAST_ROLE_WORDS", frozenset())
     assert ids(story) != on
+
+
+def test_a_vehicle_given_a_mood_is_a_character_even_with_a_verb_of_scenery():
+    story = ["On a rainy hill, a shy little tram waits at the stop.",
+             "A cheerful red bus rolls up beside it.",
+             "The bus toots and the tram blushes."]
+    assert ids(story) == [[1], [2], [1, 2]]
+
+
+def test_an_old_or_tired_vehicle_passing_by_stays_scenery():
+    story = ["A boy in a red cap waits at the corner.",
+             "An old tram rattles past.",
+             "The boy crosses the street."]
+    assert ids(story)[1] == []

@@ -137,3 +137,27 @@ def test_an_object_pronoun_of_the_other_gender_leaves_her_to_the_subject():
              "The tanned lifeguard pulls a sobbing toddler from the shallows and passes him to her colleague.",
              "On the sand, the taller woman wraps the child in a towel."]
     assert ids(beach) == [[1, 2], [1, 2, 3], [1, 3]]
+
+
+def test_they_takes_in_two_vehicle_characters_when_no_person_is_in_the_scene():
+    story = ["A red fire truck with a big grin races a green bus that giggles down the hill.",
+             "At the bottom they skid to a stop.",
+             "The truck honks."]
+    on, off = with_and_without("pronouns", story)
+    assert on[1] == [1, 2]
+    assert on != off
+
+
+def test_they_for_two_boats_a_prompt_later():
+    story = ["In the bay, a little yellow ferry with round eyes darts out to greet a towering oil tanker that sighs"
+             " as it turns.",
+             "They glide past an old lighthouse.",
+             "The ferry hoots."]
+    assert ids(story)[1] == [1, 2]
+
+
+def test_beside_people_they_keeps_to_the_people():
+    story = ["A farmer and his wife sit in a rusty tractor that coughs and grumbles.",
+             "They wave to the neighbours.",
+             "The tractor stalls."]
+    assert ids(story)[1] == [1, 2]  # the tractor (3) is what they sit in

@@ -220,3 +220,29 @@ def test_an_epithet_for_an_outsider_is_not_one_of_the_siblings(monkeypatch):
     assert on != off
     monkeypatch.setattr(wordnet, "_kin_for_an_epithet", lambda m, c: False)
     assert ids(story)[3] != on[3]
+
+
+def test_a_general_machine_word_with_a_size_names_the_story_machine_of_that_size_prompts_back():
+    # the tanker is out of the scene (a prompt of "they" between), so only its size says who "the big vessel" is
+    story = ["In the bay, a little yellow ferry with round eyes darts out to greet a towering oil tanker that sighs"
+             " as it turns.",
+             "They glide past an old lighthouse.",
+             "The big vessel drifts toward the rocks."]
+    on, off = with_and_without("wordnet", story)
+    assert on[2] == [2]
+    assert on != off
+
+
+def test_a_general_machine_word_shares_a_size_with_a_vehicle_a_prompt_back():
+    story = ["On the river, a little red barge with a cheeky grin chats with a grand white paddle steamer that hums"
+             " as it paddles.",
+             "A heron stands in the reeds.",
+             "The little vessel bumps the bank and giggles."]
+    assert ids(story)[2] == [1]
+
+
+def test_a_machine_word_sharing_no_look_with_a_character_stays_a_thing():
+    story = ["A girl feeds coins into a pinball machine at the fair.",
+             "Her brother laughs.",
+             "The big machine rattles."]
+    assert ids(story)[2] == []
