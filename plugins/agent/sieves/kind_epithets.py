@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .. import lexicon as L
 from ..entities import contradicts, overlap
-from .words import FOND_EPITHETS
+from ..nouns import noun_gender
 
 if TYPE_CHECKING:
     from ..entities import Cluster
@@ -74,14 +74,16 @@ def _non_human_body(ctx: LinkContext, m: Mention) -> bool:
 
 
 def sole_being_among_no_people(ctx: LinkContext, m: Mention, scene: list[Cluster]) -> list[Cluster]:
-    """A fond person word ("the old fellow", "the little fellow"; sieves.json fond_epithets) in a scene with no
+    """A fond person word ("the old fellow", "the little lad"; lexicon FOND_PERSON_EPITHETS) in a scene with no
     person in it (this prompt before the phrase and the previous prompt) names the one animal or creature of that
-    scene that is not the phrase's own clause subject and not female ("the billy goat ... then the old fellow
-    backs down", "an owl eyes the little fellow"): with nobody on screen to be the fellow, the word is the
-    storyteller's for the creature, not a newcomer. A person in the scene keeps the person reading, and so do
-    two fitting beasts (which one is meant is unsaid)."""
-    if m.lemma not in FOND_EPITHETS or any(c.type in ("person", "any") for c in scene):
+    scene that is not the phrase's own clause subject and not of the other sex than the word says ("the billy
+    goat ... then the old fellow backs down", "an owl eyes the little fellow"): with nobody on screen to be the
+    fellow, the word is the storyteller's for the creature, not a newcomer. A person in the scene keeps the person
+    reading, and so do two fitting beasts (which one is meant is unsaid). `salience.fond_epithet_animal` takes the
+    same words story-wide when no person of the story fits."""
+    if m.lemma not in L.FOND_PERSON_EPITHETS or any(c.type in ("person", "any") for c in scene):
         return []
     subjects = {x.entity for x in ctx.mentions if x.subject and x.sent == m.sent and x.start < m.start}
-    beings = [c for c in scene if c.type in ("animal", "creature") and c.gender != "female" and c.cid not in subjects]
+    other_sex = {"male": "female", "female": "male"}.get(noun_gender(m.lemma) or "male")
+    beings = [c for c in scene if c.type in ("animal", "creature") and c.gender != other_sex and c.cid not in subjects]
     return beings if len(beings) == 1 else []
