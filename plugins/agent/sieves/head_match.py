@@ -76,12 +76,15 @@ def owner_of(ctx: LinkContext, m: Mention) -> Cluster | None:
 
 def _same_clause_other(ctx: LinkContext, m: Mention, c: Cluster) -> bool:
     """Two different phrases that are arguments of one verb are two entities ("the cook hands the
-    chef a plate"). A name is also told apart from a phrase further down its verb (`argument_verb`: "Mrs Okafor
-    wraps a loaf for the old neighbour", "Captain Ruiz lets the old lady sit"): a name's entity is sure, while a
-    noun subject's may itself be a guess, which this would then carry to the phrase under it."""
+    chef a plate"), whichever of the two comes first: a later argument an earlier sieve already linked ("the stranger
+    leads the old man", "the old man" taken by its look) rules its entity out for the earlier phrase too, the
+    indirect object ("offers the old woman a seat") included. A name is also told apart from a phrase further down
+    its verb (`argument_verb`: "Mrs Okafor wraps a loaf for the old neighbour", "Captain Ruiz lets the old lady
+    sit"): a name's entity is sure, while a noun subject's may itself be a guess, which this would then carry to
+    the phrase under it."""
     doc = ctx.prompt.doc
     verb, further = doc[m.head].head, argument_verb(doc[m.head])
-    return any(x.start < m.start and doc[x.head].dep_ in ("nsubj", "dobj", "nsubjpass")
+    return any(x.start != m.start and doc[x.head].dep_ in ("nsubj", "dobj", "nsubjpass", "dative")
                and (doc[x.head].head.i == verb.i and x.kind != "pronoun"
                     or doc[x.head].head.i == further.i and x.kind == "name") for x in c.mentions)
 
