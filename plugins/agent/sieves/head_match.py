@@ -76,14 +76,38 @@ def owner_of(ctx: LinkContext, m: Mention) -> Cluster | None:
 
 def _same_clause_other(ctx: LinkContext, m: Mention, c: Cluster) -> bool:
     """Two different phrases that are arguments of one verb are two entities ("the cook hands the
-    chef a plate"). A name is also told apart from a phrase further down its verb (`argument_verb`: "Mrs Okafor
-    wraps a loaf for the old neighbour", "Captain Ruiz lets the old lady sit"): a name's entity is sure, while a
-    noun subject's may itself be a guess, which this would then carry to the phrase under it."""
+    chef a plate"), whichever of the two comes first: a later argument an earlier sieve already linked ("the stranger
+    leads the old man", "the old man" taken by its look) rules its entity out for the earlier phrase too, the
+    indirect object ("offers the old woman a seat") included. A name is also told apart from a phrase further down
+    its verb (`argument_verb`: "Mrs Okafor wraps a loaf for the old neighbour", "Captain Ruiz lets the old lady
+    sit"): a name's entity is sure, while a noun subject's may itself be a guess, which this would then carry to
+    the phrase under it."""
     doc = ctx.prompt.doc
     verb, further = doc[m.head].head, argument_verb(doc[m.head])
-    return any(x.start < m.start and doc[x.head].dep_ in ("nsubj", "dobj", "nsubjpass")
+    shared = shared_subject_verbs(doc[m.head])
+    return any(x.start != m.start and doc[x.head].dep_ in ("nsubj", "dobj", "nsubjpass", "dative")
                and (doc[x.head].head.i == verb.i and x.kind != "pronoun"
-                    or doc[x.head].head.i == further.i and x.kind == "name") for x in c.mentions)
+                    or doc[x.head].head.i == further.i and x.kind == "name"
+                    or x.kind != "pronoun" and _across_shared_subject(doc[x.head], doc[m.head], shared))
+               for x in c.mentions)
+
+
+def shared_subject_verbs(tok: Token) -> set[int]:
+    """The verbs a subject is also the subject of: its own and the verbs conjoined to it that have no subject of
+    their own ("a woman comes in and kisses the old one": spaCy hangs the subject on "comes" alone)."""
+    if tok.dep_ != "nsubj":
+        return set()
+    verb = tok.head
+    return {verb.i} | {w.i for w in verb.children if w.dep_ == "conj" and w.pos_ == "VERB"
+                       and not any(k.dep_ in ("nsubj", "nsubjpass") for k in w.children)}
+
+
+def _across_shared_subject(x: Token, m: Token, m_verbs: set[int]) -> bool:
+    """One phrase is the subject shared by conjoined verbs and the other an object of one of them: two entities,
+    as for one verb ("the boy runs in and hugs the old man" is not the old man). Either phrase may be the subject."""
+    if m_verbs and x.dep_ in ("dobj", "dative"):
+        return x.head.i in m_verbs
+    return m.dep_ in ("dobj", "dative") and m.head.i in shared_subject_verbs(x)
 
 
 def argument_verb(tok: Token) -> Token:

@@ -70,3 +70,39 @@ def test_a_name_is_not_the_phrase_under_its_own_verb(story, monkeypatch):
     assert ids(story) == [[1], [1, 2], [1, 2]]
     monkeypatch.setattr(head_match, "argument_verb", lambda tok: tok.head)  # only the verb's direct arguments
     assert ids(story)[2] == [1]
+
+
+@pytest.mark.parametrize("story", [
+    ["An aged tailor in a brown waistcoat sits alone by the window of a cafe.",
+     "A woman with a red umbrella stops at his table.",
+     "The stranger leads the aged tailor to the dance floor."],
+    ["An old woman feeds pigeons in a quiet park.", "A young man in a leather jacket sits down on her bench.",
+     "The stranger offers the old woman a sandwich."],
+    ["A bald man waits at a bus stop with a suitcase.", "A girl on a green scooter pulls up beside him.",
+     "Later the stranger hands the bald man a folded map."],
+])
+def test_a_later_argument_of_the_same_verb_already_linked_is_not_the_subject(story):
+    # the object ("the old man") is linked first by its look; the subject epithet before it is then someone else,
+    # the other character of the scene, not the old one that recency would give
+    last = [r.entity_ids for r in link_story(story)][-1]
+    first, second = ids(story)[0][0], ids(story)[1][-1]
+    assert first in last and second in last
+
+
+@pytest.mark.parametrize("story", [
+    ["An old woman in a shawl rolls dough at the kitchen table.", "Her cat sleeps on the stove.",
+     "A woman in a wet raincoat comes in with a basket and hugs the old woman."],
+    ["An elderly man in a cardigan reads by the fire.", "Snow piles against the window.",
+     "A man in a ski jacket stamps in from the cold and greets the elderly man."],
+])
+def test_the_subject_of_conjoined_verbs_is_not_the_object_of_the_second(story):
+    # the newcomer is the subject of both verbs, the old one the object of the second: two people, so the
+    # indefinite general noun does not re-introduce the old one
+    last = [r.entity_ids for r in link_story(story)][-1]
+    assert len(last) == 2
+
+
+def test_a_subject_with_its_own_verb_still_links():
+    story = ["An old woman in a shawl rolls dough at the kitchen table.", "Her cat sleeps on the stove.",
+             "The old woman gets up and feeds the cat."]
+    assert [r.entity_ids for r in link_story(story)][-1] == [1, 2]
