@@ -1,0 +1,30 @@
+"""A noun no table knows is a character when it does what only characters do (acting_nouns.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugins.agent.linker import link_story
+
+
+@pytest.mark.parametrize("story, ids", [
+    # a loanword trade, present tense, the verb right after the noun (read as a compound of it)
+    (["At the night market a chaiwala grins at a commuter.", "The commuter pays, and the chaiwala laughs."],
+     [[1, 2], [1, 2]]),
+    # past tense, the phrase carries its own clothing
+    (["A pelotari in a red sash nodded at the referee.", "The referee blew the whistle."], [[1, 2], [2]]),
+    # the listed verb is the second of two joined verbs
+    (["Under the bridge a roadie looks up and smiles.", "A drummer tosses him a cable."], [[1], [1, 2]]),
+    # a bow to others
+    (["An itamae in a white jacket bows to the guests.", "A woman thanks him."], [[1], [1, 2]]),
+])
+def test_an_unknown_noun_that_acts_like_a_character_is_one(story: list[str], ids: list[list[int]]) -> None:
+    assert [r.entity_ids for r in link_story(story, ())] == ids
+
+
+@pytest.mark.parametrize("story", [
+    ["The kettle whistles on the stove.", "A man pours the water."],  # things whistle: not a listed verb
+    ["The letter says the ferry is late.", "A sailor folds it away."],  # an ordinary word with no person sense
+])
+def test_an_ordinary_thing_noun_never_acts(story: list[str]) -> None:
+    assert [r.entity_ids for r in link_story(story, ())] == [[], [1]]
