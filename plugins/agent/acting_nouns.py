@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 CHARACTER_VERBS = frozenset(R.word_lists("character_verbs.json")["character_verbs"])
 _SUBJECT_DEPS = frozenset({"nsubj"})
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "attr"})
 _DETERMINERS = frozenset({"a", "an", "the", "this", "that", "another"})
 ACTING_INFO = NounInfo("any", "epithet")  # kind unknown: the noun says nothing, the verb only that it lives
 
@@ -38,12 +39,29 @@ def acting_unknown_noun(tok: Token) -> NounInfo | None:
     "the drover grins") is a character of unknown kind. The verb's conjuncts count ("looks up and
     laughs"). A word with no person sense that is an ordinary English word is left alone, and so are verbs
     things do too (whistle, hum, groan: not on the list), so "the kettle whistles" stays a thing."""
-    if tok.pos_ != "NOUN" or tok.dep_ not in _SUBJECT_DEPS or tok.tag_ != "NN" or not unknown_word(tok):
+    if tok.pos_ != "NOUN" or tok.tag_ != "NN" or not unknown_word(tok):
         return None
     if not any(c.dep_ in ("det", "poss") and (c.lower_ in _DETERMINERS or c.dep_ == "poss") for c in tok.children):
         return None
+    if tok.dep_ in _ARGUMENT_DEPS and described_as_someone(tok):
+        return ACTING_INFO
+    if tok.dep_ not in _SUBJECT_DEPS:
+        return None
     verbs = [tok.head, *(c for c in tok.head.children if c.dep_ == "conj")]  # "smiles" read as a noun too
     return ACTING_INFO if any(character_verb(v) for v in verbs) else None
+
+
+def described_as_someone(tok: Token) -> bool:
+    """The noun's own phrase describes it as someone: a relative clause opened by "who" or "whose" ("a pelotari
+    who trains at dawn"), or a phrase of its own with "his" or "her" ("an itamae in his sixties", "a roadie with
+    her headset"). Things are "which" and "its"; so an unknown noun so described is a character wherever it
+    stands (subject, object, after a preposition), not only before a verb of `CHARACTER_VERBS`."""
+    for c in tok.children:
+        if c.dep_ == "relcl" and any(w.lower_ in ("who", "whom", "whose") and w.i > tok.i for w in c.subtree):
+            return True
+        if c.dep_ == "prep" and any(w.lower_ in ("his", "her") and w.dep_ == "poss" for w in c.subtree):
+            return True
+    return False
 
 
 def unknown_word(tok: Token) -> bool:

@@ -28,3 +28,19 @@ def test_an_unknown_noun_that_acts_like_a_character_is_one(story: list[str], ids
 ])
 def test_an_ordinary_thing_noun_never_acts(story: list[str]) -> None:
     assert [r.entity_ids for r in link_story(story, ())] == [[], [1]]
+
+
+@pytest.mark.parametrize("story, ids", [
+    # a phrase of its own with "his", the noun before a verb that is not on the list
+    (["On the pier a dabbawala in his sixties stacks tiffin tins.", "A clerk takes a tin from him."],
+     [[1], [1, 2]]),
+    # a "who" clause, the noun an object
+    (["The tourists photograph a pelotari who trains at dawn.", "Later she drinks water."], [[1], [1]]),
+])
+def test_an_unknown_noun_described_as_someone_is_a_character(story: list[str], ids: list[list[int]]) -> None:
+    assert [r.entity_ids for r in link_story(story, ())] == ids
+
+
+def test_a_which_clause_or_another_ones_possessive_makes_no_character() -> None:
+    story = ["A girl repairs a hexacopter which hovers over her desk.", "The girl laughs."]
+    assert [r.entity_ids for r in link_story(story, ())] == [[1], [1]]
