@@ -43,7 +43,7 @@ def acting_unknown_noun(tok: Token) -> NounInfo | None:
         return None
     if not any(c.dep_ in ("det", "poss") and (c.lower_ in _DETERMINERS or c.dep_ == "poss") for c in tok.children):
         return None
-    if tok.dep_ in _ARGUMENT_DEPS and described_as_someone(tok):
+    if tok.dep_ in _ARGUMENT_DEPS and (described_as_someone(tok) or met_before(tok)):
         return ACTING_INFO
     if tok.dep_ not in _SUBJECT_DEPS:
         return None
@@ -62,6 +62,17 @@ def described_as_someone(tok: Token) -> bool:
         if c.dep_ == "prep" and any(w.lower_ in ("his", "her") and w.dep_ == "poss" for w in c.subtree):
             return True
     return False
+
+
+STORY_NOUNS = "story_nouns"  # the key of Doc.user_data under which the linker leaves the story's entity nouns
+
+
+def met_before(tok: Token) -> bool:
+    """An earlier prompt made this unknown noun a character (it acted or was described as someone there): the
+    story's later "the pelotari" is that character wherever it stands ("hands the pelotari a towel", "between
+    the tall pelotari and his coach"), as a known noun would be. The linker leaves the common nouns of the
+    story's entities in the parse (`STORY_NOUNS`); an unknown word is among them only through this module."""
+    return tok.lemma_.lower() in tok.doc.user_data.get(STORY_NOUNS, frozenset())
 
 
 def unknown_word(tok: Token) -> bool:

@@ -44,3 +44,20 @@ def test_an_unknown_noun_described_as_someone_is_a_character(story: list[str], i
 def test_a_which_clause_or_another_ones_possessive_makes_no_character() -> None:
     story = ["A girl repairs a hexacopter which hovers over her desk.", "The girl laughs."]
     assert [r.entity_ids for r in link_story(story, ())] == [[1], [1]]
+
+
+@pytest.mark.parametrize("story, ids", [
+    # met as a subject that grins, later an indirect object
+    (["At the night market a chaiwala grins at a commuter.", "The commuter hands the chaiwala a coin."],
+     [[1, 2], [1, 2]]),
+    # met as a subject that nods, later after a preposition with an adjective of its own
+    (["A pelotari in a red sash nodded at the referee.", "The referee stands between the tall pelotari and a coach."],
+     [[1, 2], [1, 2, 3]]),
+])
+def test_an_unknown_noun_made_a_character_earlier_is_one_again(story: list[str], ids: list[list[int]]) -> None:
+    assert [r.entity_ids for r in link_story(story, ())] == ids
+
+
+def test_an_unknown_noun_never_made_a_character_stays_a_thing() -> None:
+    story = ["A girl repairs a hexacopter on the desk.", "The girl lifts the hexacopter."]
+    assert [r.entity_ids for r in link_story(story, ())] == [[1], [1]]
