@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon as L
 from . import resources as R
+from .acting_nouns import STORY_NOUNS
 from .entities import Cluster, contradicts, handled_things
 from .mentions import Mention, Prompt, read_mentions
 from .nouns import noun_info
@@ -147,7 +148,10 @@ class SieveLinker:
     def link(self, prompt: str, prompt_index: int) -> LinkContext:
         """Run every enabled sieve on the prompt; the context holds the clusters and the mentions' links."""
         known = frozenset(n[1:] for e in self.registry for n in e.nouns if n.startswith("@"))
-        parsed = read_mentions(prompt, parse(prompt), known, self._nouns_of("robot"), self._nouns_of("animal"),
+        doc = parse(prompt)
+        # the story's common nouns, so an unknown noun an earlier prompt made a character is one again (acting_nouns)
+        doc.user_data[STORY_NOUNS] = frozenset(n for e in self.registry for n in e.nouns if not n.startswith("@"))
+        parsed = read_mentions(prompt, doc, known, self._nouns_of("robot"), self._nouns_of("animal"),
                                self._nouns_of("vehicle"))
         ctx = LinkContext(self.registry, prompt_index, parsed)
         for e in self.registry:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
+from .acting_nouns import acting_unknown_noun
 from .kin_pairs import joined_kin_nouns
 from .modifiers import (
     COMPARATIVES,
@@ -269,6 +270,7 @@ class MentionReader:
             m = self._noun(tok, MACHINE_WORD_INFO)  # "the machine": one of the story's machines, whichever
             m.nouns.discard(m.lemma)  # a word for any machine, none of its own nouns ("a coffee machine" is no robot)
             return m
+        info = info or acting_unknown_noun(tok)  # "the chaiwala grins": a noun known by what it does
         if info is None and self._year_old(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
                                                         for c in tok.children):
             info = NounInfo("person", "generic")  # "a seven-year-old"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from . import resources as R
+from .acting_nouns import character_verb, unknown_word
 from .modifiers import feature_word, number_value
 from .nouns import noun_info, noun_info_as_noun, vehicle_sense
 from .proper_names import TITLE_SUFFIXES
@@ -98,8 +99,8 @@ def character_noun_compound_of_verb(doc: Doc) -> int:
     for tok in doc[1:-1]:
         verb = doc[tok.i + 1]
         if tok.dep_ != "compound" or tok.head.i != verb.i or verb.pos_ != "VERB" or tok.pos_ != "NOUN" \
-                or noun_info(tok.lemma_.lower()) is None:
-            continue
+                or noun_info(tok.lemma_.lower()) is None and not (unknown_word(tok) and character_verb(verb)):
+            continue  # an unknown noun before a verb only characters do ("the chaiwala laughs") is one too
         before = [c for c in verb.children if c.i < tok.i and c.dep_ in ("nsubj", "amod", "det")
                   and c.pos_ in ("ADJ", "DET")]
         if not before or any(c.dep_ == "nsubj" and c.pos_ != "ADJ" for c in verb.children if c.i != tok.i):
