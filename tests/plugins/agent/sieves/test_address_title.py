@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .helpers import ids, with_and_without
 
 
@@ -42,3 +44,23 @@ def test_a_title_beside_the_one_old_woman_already_mentioned_is_someone_else():
     story = ["An old woman in a grey shawl scatters seed for the hens.",
              "The old woman waves as Grandma arrives at the gate with a cake."]
     assert ids(story)[1] == [1, 2]
+
+
+@pytest.mark.parametrize("title", ["Obaachan", "Teyze", "Maman", "Paati", "Halmoni", "Vovó"])
+def test_a_grandmothers_or_ladys_title_of_another_language_is_the_old_woman(title):
+    story = ["An old woman in a grey shawl scatters seed for the hens behind a cottage.",
+             "A young man named Dario leans on the gate beside her with a basket.",
+             f"{title} counts the eggs while Dario laughs."]
+    on, off = with_and_without("address_title", story)
+    assert on == [[1], [1, 2], [1, 2]]
+    assert on != off
+
+
+@pytest.mark.parametrize("title", ["Thatha", "Ojiichan", "Amca"])
+def test_a_mans_title_of_another_language_is_the_bearded_man(title):
+    story = ["A grey-bearded man repairs a bicycle in a dusty yard.",
+             "A girl called Ines hands him a wrench from the toolbox.",
+             f"{title} tightens the chain and Ines spins the pedal."]
+    on, off = with_and_without("address_title", story)
+    assert on == [[1], [1, 2], [1, 2]]
+    assert on != off
