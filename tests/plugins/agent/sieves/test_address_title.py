@@ -64,3 +64,17 @@ def test_a_mans_title_of_another_language_is_the_bearded_man(title):
     on, off = with_and_without("address_title", story)
     assert on == [[1], [1, 2], [1, 2]]
     assert on != off
+
+
+def test_a_grandmothers_title_among_two_women_is_the_old_one():
+    story = ["An old woman in a grey shawl scatters seed for the hens while a young woman in jeans mends the fence.",
+             "Nonna counts the eggs in the basket."]
+    on, off = with_and_without("address_title", story)
+    assert on == [[1, 2], [1]]
+    assert on != off
+
+
+def test_an_aunts_title_among_two_women_picks_no_one():
+    story = ["An old woman in a grey shawl scatters seed for the hens while a young woman in jeans mends the fence.",
+             "Auntie counts the eggs in the basket."]
+    assert ids(story)[1] == [3]
