@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import (
+    address_title,
     age_noun,
     apposition,
     elder_kin,
@@ -62,6 +63,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("relative", relative.run),
     ("ranked_kin", ranked_kin.run),
     ("old_parent", old_parent.run),
+    ("address_title", address_title.run),
     ("groups", groups.run),
     ("seniority", seniority.run),
     ("salience", salience.run),
