@@ -67,6 +67,7 @@ from .screenplay import capital_cue, heading_spans
 from .sexed_animals import sexed_animal_gender
 from .story_machines import MACHINE_WORD_INFO, general_machine_word, known_vehicle_part
 from .structure import link_structure
+from .told_ages import told_bare_age
 
 __all__ = ["TITLES", "TITLE_NOUNS", "Mention", "MentionReader", "Prompt", "number_value", "read_mentions"]
 
@@ -467,6 +468,7 @@ class MentionReader:
         age = _AGE_RE.search(phrase)
         if age is not None:
             m.stated_age = number_value(age.group(1))
+        m.stated_age = m.stated_age if m.stated_age is not None else told_bare_age(tok)  # "Ines, barely fifteen"
         for c in tok.children:
             low = c.lower_
             if c.dep_ == "det" or c.dep_ == "predet":
