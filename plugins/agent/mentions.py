@@ -64,6 +64,7 @@ from .proper_names import (
 )
 from .roll_call import roll_call_mentions
 from .screenplay import capital_cue, heading_spans
+from .set_off_looks import set_off_looks
 from .sexed_animals import sexed_animal_gender
 from .story_machines import MACHINE_WORD_INFO, general_machine_word, known_vehicle_part
 from .structure import link_structure
@@ -451,6 +452,7 @@ class MentionReader:
             m.ordinal = _ORDINALS.get(tok.lower_, _PAIR_ORDINALS.get(tok.lower_))
         elif tok.tag_ in ("JJR", "JJS"):
             m.compare = graded(tok)
+            m.descriptors |= set_off_looks(tok)  # "the eldest, bald and stooped, ..." (set_off_looks.py)
         if tok.lower_ in L.COLOURS:
             m.colours.add(tok.lower_)
             m.descriptors.add(tok.lower_)

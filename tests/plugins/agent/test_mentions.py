@@ -325,3 +325,9 @@ def test_an_age_told_in_a_relative_clause_is_the_characters_age():
     text = "Mirela follows her cousin Dario, who is nearly forty, into the barn."
     ages = {m.lemma: m.stated_age for m in read_mentions(text, parse(text)).mentions}
     assert ages["dario"] == 40
+
+
+def test_a_superlative_takes_the_adjectives_joined_to_it_after_a_comma():
+    text = "The eldest, bald and stooped, pours the tea."
+    found = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "relative"]
+    assert {"bald", "stooped"} <= found[0].descriptors
