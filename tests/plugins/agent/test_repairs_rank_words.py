@@ -33,3 +33,14 @@ def test_a_noun_between_the_commas_is_an_apposition_not_a_look():
     nouns = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "noun"]
     assert [m.text for m in nouns] == ["a bald man"]
     assert all(not m.descriptors for m in _relatives(text))
+
+
+@pytest.mark.parametrize("text, rank, garment", [
+    ("The younger, in a striped scarf, waves.", "The younger", "scarf"),
+    ("The taller, in a red cap, nods at the guard.", "The taller", "cap"),
+    ("The smallest, in her yellow raincoat, splashes through the puddle.", "The smallest", "raincoat"),
+])
+def test_a_rank_word_takes_the_garment_set_off_after_it(text, rank, garment):
+    found = _relatives(text)
+    assert [m.text for m in found] == [rank]
+    assert garment in found[0].clothing
