@@ -65,9 +65,11 @@ from .proper_names import (
 )
 from .roll_call import roll_call_mentions
 from .screenplay import capital_cue, heading_spans
+from .set_off_looks import set_off_looks
 from .sexed_animals import sexed_animal_gender
 from .story_machines import MACHINE_WORD_INFO, general_machine_word, known_vehicle_part
 from .structure import link_structure
+from .told_ages import told_bare_age
 
 __all__ = ["TITLES", "TITLE_NOUNS", "Mention", "MentionReader", "Prompt", "number_value", "read_mentions"]
 
@@ -452,6 +454,7 @@ class MentionReader:
             m.ordinal = _ORDINALS.get(tok.lower_, _PAIR_ORDINALS.get(tok.lower_))
         elif tok.tag_ in ("JJR", "JJS"):
             m.compare = graded(tok)
+            m.descriptors |= set_off_looks(tok)  # "the eldest, bald and stooped, ..." (set_off_looks.py)
         if tok.lower_ in L.COLOURS:
             m.colours.add(tok.lower_)
             m.descriptors.add(tok.lower_)
@@ -469,6 +472,7 @@ class MentionReader:
         age = _AGE_RE.search(phrase)
         if age is not None:
             m.stated_age = number_value(age.group(1))
+        m.stated_age = m.stated_age if m.stated_age is not None else told_bare_age(tok)  # "Ines, barely fifteen"
         for c in tok.children:
             low = c.lower_
             if c.dep_ == "det" or c.dep_ == "predet":

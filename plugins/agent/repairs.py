@@ -36,6 +36,7 @@ from .repairs_names import (
     word_after_as_naming_verb,
 )
 from .repairs_plural_subjects import AFTER_VERB, base_verb_after_plural_subject, plural_subject_before_base_verb
+from .repairs_rank_words import rank_word_before_set_off_description
 
 _SPEECH_VERBS = frozenset(R.word_lists("sieves.json")["speech_verbs"])
 _GARMENT_PREPS = frozenset({"in", "with", "wearing"})
@@ -572,6 +573,7 @@ OVERRIDES: tuple[Callable[[Doc], int], ...] = (
     phrase_read_into_naming_clause,
     name_read_as_subject_after_naming_clause,
     vocative_name,
+    rank_word_before_set_off_description,
 )
 
 

@@ -500,3 +500,15 @@ def test_an_owner_named_through_a_body_part_a_preposition_places_someone_at_is_t
     assert ids == [[1]]
     _, ids = run_story(["A little girl in a green scarf studies her uncle's face in a faded portrait."])
     assert ids == [[1]]
+
+
+@pytest.mark.parametrize("prompts, expected", [
+    (["A neighbour, well past seventy, and a cousin, just nineteen, wait at the bus stop.",
+      "The older one leans on a cane."], [[1, 2], [1]]),
+    (["Two cousins sit on the pier: Oskar, barely twelve, and Lena, nearly thirty.",
+      "The younger one drops his fishing line into the water."], [[1, 2], [1]]),
+])
+def test_an_age_told_as_a_bare_number_decides_the_older_and_the_younger(prompts, expected):
+    # no noun says an age ("neighbour", "cousin"): only the bare numbers set off by commas tell who is older
+    _, ids = run_story(prompts)
+    assert ids == expected

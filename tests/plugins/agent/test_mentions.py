@@ -297,3 +297,37 @@ def test_new_after_a_possessor_dates_the_bond_and_brings_nobody_in():
     assert det("His wife strokes their new puppy.", "puppy") == "poss"
     assert det("A new girl walks into the classroom.", "girl") == "new"
     assert det("Her second husband waits at the gate.", "husband") == "new"
+
+
+@pytest.mark.parametrize("text, head, years", [
+    ("Petra, barely sixteen, hauls the nets onto the dock.", "petra", 16),
+    ("The ferryman, nearly seventy, coils a rope.", "ferryman", 70),
+    ("A gardener, well past eighty, trims the hedge.", "gardener", 80),
+    ("Her uncle is nearly ninety and walks with a cane.", "uncle", 90),
+    ("Old Bartek turns sixty today.", "bartek", 60),
+])
+def test_a_bare_number_beside_a_character_is_its_age(text, head, years):
+    ages = {m.lemma: m.stated_age for m in read_mentions(text, parse(text)).mentions}
+    assert ages[head] == years
+
+
+@pytest.mark.parametrize("text, head", [
+    ("The clerk, one of the night staff, yawns.", "clerk"),
+    ("The sailors, twelve in all, board the ship.", "sailor"),
+    ("The porter carries forty crates up the stairs.", "porter"),
+])
+def test_a_number_that_counts_is_no_age(text, head):
+    ages = {m.lemma: m.stated_age for m in read_mentions(text, parse(text)).mentions}
+    assert ages[head] is None
+
+
+def test_an_age_told_in_a_relative_clause_is_the_characters_age():
+    text = "Mirela follows her cousin Dario, who is nearly forty, into the barn."
+    ages = {m.lemma: m.stated_age for m in read_mentions(text, parse(text)).mentions}
+    assert ages["dario"] == 40
+
+
+def test_a_superlative_takes_the_adjectives_joined_to_it_after_a_comma():
+    text = "The eldest, bald and stooped, pours the tea."
+    found = [m for m in read_mentions(text, parse(text)).mentions if m.kind == "relative"]
+    assert {"bald", "stooped"} <= found[0].descriptors
