@@ -69,7 +69,7 @@ from .set_off_looks import set_off_looks
 from .sexed_animals import sexed_animal_gender
 from .story_machines import MACHINE_WORD_INFO, general_machine_word, known_vehicle_part
 from .structure import link_structure
-from .told_ages import told_bare_age
+from .told_ages import told_bare_age, year_old_noun
 
 __all__ = ["TITLES", "TITLE_NOUNS", "Mention", "MentionReader", "Prompt", "number_value", "read_mentions"]
 
@@ -273,7 +273,7 @@ class MentionReader:
             m.nouns.discard(m.lemma)  # a word for any machine, none of its own nouns ("a coffee machine" is no robot)
             return m
         info = info or acting_unknown_noun(tok)  # "the chaiwala grins": a noun known by what it does
-        if info is None and self._year_old(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
+        if info is None and year_old_noun(tok) and any(c.dep_ == "det" and c.lower_ in ("a", "an")
                                                         for c in tok.children):
             info = NounInfo("person", "generic")  # "a seven-year-old"
         if info is not None and not self._bare_object_of_preposition(tok, info):
@@ -375,20 +375,13 @@ class MentionReader:
         if lemma in L.MULTIPLE_BIRTH and tok.tag_ in ("NNS", "NNPS"):  # "the twins"; "the twin in red" is one
             m.plural, m.count = True, int(L.MULTIPLE_BIRTH[lemma])
         self._modifiers(tok, m)
-        if self._year_old(tok):  # "a seven-year-old" is a person of the stated age, not an old one
+        if year_old_noun(tok):  # "a seven-year-old" is a person of the stated age, not an old one
             m.lemma, m.nouns, m.age = "person", {"person"}, None
         if info.type == "prop" and m.modifiers & L.ANIMATE_MODIFIERS:
             m.type, m.category = "creature", "creature"  # "a living statue", "the now-animate statue"
         if info.type == "group" and m.count is None and (lemma in L.PAIR_NOUNS or lemma in L.NUMBER_WORDS):
             m.count = int(L.NUMBER_WORDS.get(lemma, 2))  # "a couple", "a trio", "a quartet"
         return m
-
-    @staticmethod
-    def _year_old(tok: Token) -> bool:
-        """"a seven-year-old", "the six-year-old" used as a noun (also where the parse makes it the complement
-        of the verb though it takes an article: "stands near her cousin, a thin ten-year-old with ...")."""
-        return tok.lemma_.lower() == "old" and any(c.lower_ in ("year", "years") for c in tok.children) \
-            and (tok.dep_ in ARGUMENT_DEPS or tok.dep_ == "acomp" and any(c.dep_ == "det" for c in tok.children))
 
     def _relative_head(self, tok: Token) -> bool:
         """"the younger one", "the other", "the smaller of the two", "the first", "the six-year-old"."""
@@ -403,7 +396,7 @@ class MentionReader:
         if tok.lower_ in ("one", "other") or (tok.lower_ in _ORDINALS or tok.lower_ in _PAIR_ORDINALS) \
                 and tok.dep_ != "amod":
             return True
-        if self._year_old(tok):
+        if year_old_noun(tok):
             return True
         if tok.lower_ in L.COLOURS and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") \
                 and noun_info(tok.lower_) is None and tok.head.lemma_.lower() not in _WEARING_VERBS \

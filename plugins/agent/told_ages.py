@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from .modifiers import token_number
+from .nouns import ARGUMENT_DEPS
 
 #: the youngest and oldest ages a bare number may tell: a number outside is a count or a year, not an age
 MIN_AGE, MAX_AGE = 1, 110
@@ -67,3 +68,11 @@ def _complement_age(head: Token) -> int | None:
         attrs = [c for c in head.children if c.dep_ in deps]
         return _bare_age(attrs[0]) if len(attrs) == 1 else None
     return None
+
+
+def year_old_noun(tok: Token) -> bool:
+    """"a seven-year-old", "the six-year-old" used as a noun (also where the parse makes it the complement of the
+    verb though it takes an article: "stands near her cousin, a thin ten-year-old with ..."): the reader gives it
+    the stated age, not the age class of "old"."""
+    return tok.lemma_.lower() == "old" and any(c.lower_ in ("year", "years") for c in tok.children) \
+        and (tok.dep_ in ARGUMENT_DEPS or tok.dep_ == "acomp" and any(c.dep_ == "det" for c in tok.children))
