@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import resources as R
-from .nouns import NounInfo, noun_info
+from .nouns import NounInfo, noun_info, subject_verbs
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -47,8 +47,7 @@ def acting_unknown_noun(tok: Token) -> NounInfo | None:
         return ACTING_INFO
     if tok.dep_ not in _SUBJECT_DEPS:
         return None
-    verbs = [tok.head, *(c for c in tok.head.children if c.dep_ == "conj")]  # "smiles" read as a noun too
-    return ACTING_INFO if any(character_verb(v) for v in verbs) else None
+    return ACTING_INFO if any(character_verb(v) for v in subject_verbs(tok)) else None  # "smiles" read as a noun too
 
 
 def described_as_someone(tok: Token) -> bool:

@@ -47,6 +47,7 @@ from .nouns import (
     noun_gender,
     noun_info,
     story_animal_noun,
+    subject_verbs,
 )
 from .proper_names import (
     KUNYA_PREFIXES,
@@ -204,7 +205,7 @@ class MentionReader:
         """A mention of this kind headed by `tok`, from `start` to the head (roll_call.py makes its members so)."""
         end = tok.idx + len(tok.text)
         subject = tok.dep_ in _SUBJECT_DEPS
-        verbs = [tok.head] + [c for c in tok.head.children if c.dep_ == "conj"] if subject else []
+        verbs = subject_verbs(tok) if subject else []
         return Mention(index=-1, kind=kind, text=self.text[start:end], start=start, end=end, head=tok.i,
                        sent=self._sent_of[tok.i], lemma=lemma, subject=subject,
                        acts={v.lemma_.lower() for v in verbs if v.pos_ == "VERB" or v.pos_ == "NOUN" and subject

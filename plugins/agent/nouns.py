@@ -291,6 +291,12 @@ def animal_sense(modifier: Token, head_type: str) -> bool:
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 
 
+def subject_verbs(subject: Token) -> list[Token]:
+    """The verb a subject token hangs on and the words conjoined to it ("looks up and smiles"): spaCy hangs a
+    shared subject on the first verb only, and the later verbs say what the subject does too."""
+    return [subject.head, *(c for c in subject.head.children if c.dep_ == "conj")]
+
+
 def adjective_noun_head(tok: Token) -> bool:
     """A character noun tagged as an adjective but used as an argument with a determiner ("the legionary")."""
     return tok.pos_ == "ADJ" and tok.dep_ in ARGUMENT_DEPS and any(c.dep_ == "det" for c in tok.children) \
