@@ -55,3 +55,16 @@ def test_a_fond_person_word_stays_a_person_beside_a_person_or_two_beasts():
     assert with_and_without("kind_epithets", farmer)[0][1] == [2]  # the farmer, not the donkey
     two = ["A badger and a fox meet at a stream.", "The little fellow drinks first."]
     assert with_and_without("kind_epithets", two)[0][1] == [3]  # which of two beasts is unsaid: someone new
+
+
+def test_a_fond_person_word_keeps_its_own_sex():
+    # any word of the lexicon's fond list names the scene's lone beast of its sex: "lad" the ram; "lass" beside a
+    # ram and a ewe the ewe (a male-only filter would leave the ram, whom the word contradicts)
+    lad = ["A ram grazes alone on a windy hillside.", "Then the little lad trots off down the slope."]
+    on, off = with_and_without("kind_epithets", lad)
+    assert on == [[1], [1]]
+    assert on != off
+    lass = ["A ram and a ewe graze alone on a windy hillside.", "Then the little lass trots off down the slope."]
+    on, off = with_and_without("kind_epithets", lass)
+    assert on == [[1, 2], [2]]
+    assert on != off
